@@ -1,0 +1,72 @@
+package schema
+
+import (
+	"entgo.io/ent"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
+
+	"github.com/partnerhub/partnerhub-api/ent/enum"
+	"github.com/partnerhub/partnerhub-api/ent/privacy"
+	"github.com/partnerhub/partnerhub-api/ent/rule"
+	"github.com/partnerhub/partnerhub-api/ent/viewer"
+)
+
+// Customer is an organisation of the collaboration suite that the partner manages.
+type Customer struct {
+	ent.Schema
+}
+
+// Mixin of the Customer.
+func (Customer) Mixin() []ent.Mixin {
+	return []ent.Mixin{TenantMixin{}, CreatedAtMixin{}}
+}
+
+// Fields of the Customer.
+func (Customer) Fields() []ent.Field {
+	return []ent.Field{
+		field.String("name").NotEmpty().MaxLen(200),
+		field.String("org_id").NotEmpty().Immutable().Comment("the customer organisation's UUID"),
+		field.String("external_id").Optional().Nillable().Comment("the wholesale integrator's ID, unique per partner"),
+		field.Enum("region").GoType(enum.Region("")),
+		field.String("country").MaxLen(2).Comment("ISO 3166-1 alpha-2"),
+		field.String("city").Optional().MaxLen(100),
+		field.String("admin_email").Optional().MaxLen(254).Comment("contact of the customer's own first admin"),
+		field.Time("last_admin_activity_at").Optional().Nillable().Comment("last sign-in of one of the customer's own admins"),
+	}
+}
+
+// Edges of the Customer.
+func (Customer) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.To("admins", Admin.Type).Comment("partner admins assigned to manage this customer"),
+		edge.To("tags", Tag.Type),
+		edge.To("subscriptions", Subscription.Type),
+		edge.To("licenses", License.Type),
+		edge.To("call_queues", CallQueue.Type),
+		edge.To("call_legs", CallLeg.Type),
+		edge.To("locations", Location.Type),
+		edge.To("devices", Device.Type),
+		edge.To("phone_numbers", PhoneNumber.Type),
+	}
+}
+
+// Indexes of the Customer.
+func (Customer) Indexes() []ent.Index {
+	return []ent.Index{
+		index.Fields("partner_id", "org_id").Unique(),
+		index.Fields("partner_id", "external_id").Unique(),
+		index.Fields("partner_id", "name"),
+		index.Fields("partner_id", "created_at"),
+		index.Fields("partner_id", "last_admin_activity_at"),
+		index.Fields("partner_id", "region"),
+	}
+}
+
+// Policy of the Customer: an ADMIN sees and changes only the customers assigned to them.
+func (Customer) Policy() ent.Policy {
+	return privacy.Policy{
+		Query:    privacy.QueryPolicy{rule.RequireRead("customers", (*viewer.Viewer).CanReadCustomers), rule.FilterAssignedCustomers("id")},
+		Mutation: privacy.MutationPolicy{rule.CustomerChanges(), rule.FilterAssignedCustomers("id")},
+	}
+}

@@ -1,0 +1,62 @@
+package schema
+
+import (
+	"entgo.io/ent"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
+
+	"github.com/partnerhub/partnerhub-api/ent/enum"
+	"github.com/partnerhub/partnerhub-api/ent/privacy"
+	"github.com/partnerhub/partnerhub-api/ent/rule"
+)
+
+// Products of the collaboration suite a license line can be for.
+var Products = enum.Product("").Values()
+
+// License is one product line of a subscription.
+type License struct {
+	ent.Schema
+}
+
+// Mixin of the License.
+func (License) Mixin() []ent.Mixin {
+	return []ent.Mixin{TenantMixin{}, CustomerOwnedMixin{}}
+}
+
+// Fields of the License.
+func (License) Fields() []ent.Field {
+	return []ent.Field{
+		field.Int("subscription_id").Immutable(),
+		field.Enum("product").GoType(enum.Product("")).Immutable(),
+		field.Int("total").NonNegative().Comment("licenses purchased"),
+		field.Int("assigned").NonNegative(),
+		field.Int("used").NonNegative().Comment("distinct users active in the last 7 days"),
+		field.Int("used_90d").NonNegative().Comment("distinct users active in the last 90 days"),
+		field.Time("usage_as_of").Optional().Nillable().Comment("day of the latest recorded usage figures"),
+	}
+}
+
+// Edges of the License.
+func (License) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("subscription", Subscription.Type).Ref("licenses").Field("subscription_id").Unique().Required().Immutable(),
+		edge.From("customer", Customer.Type).Ref("licenses").Field("customer_id").Unique().Required().Immutable(),
+		edge.To("snapshots", LicenseSnapshot.Type),
+	}
+}
+
+// Indexes of the License.
+func (License) Indexes() []ent.Index {
+	return []ent.Index{
+		index.Fields("subscription_id", "product").Unique(),
+		index.Fields("partner_id", "product"),
+	}
+}
+
+// Policy of the License (on top of its mixins' tenant and visibility rules).
+func (License) Policy() ent.Policy {
+	return privacy.Policy{
+		Mutation: privacy.MutationPolicy{rule.RequireIngestOrTrial()},
+	}
+}

@@ -1,0 +1,87 @@
+package viewer
+
+import (
+	"slices"
+
+	"github.com/partnerhub/partnerhub-api/ent/enum"
+)
+
+// The scopes that narrow a token (DESIGN §5).
+const (
+	ScopeCustomersRead = "customers:read"
+	ScopeAnalyticsRead = "analytics:read"
+	ScopeReports       = "reports"
+	ScopeTagsWrite     = "tags:write"
+	ScopeTrialsWrite   = "trials:write"
+	ScopeAdminsWrite   = "admins:write"
+	ScopeIngest        = "ingest"
+)
+
+// Scopes lists every scope.
+var Scopes = []string{ScopeCustomersRead, ScopeAnalyticsRead, ScopeReports, ScopeTagsWrite, ScopeTrialsWrite, ScopeAdminsWrite, ScopeIngest}
+
+// ReadScopes are the scopes a READ_ONLY_ADMIN's token may carry.
+var ReadScopes = []string{ScopeCustomersRead, ScopeAnalyticsRead, ScopeReports}
+
+// Allows reports whether the viewer's token carries scope. A token without scopes carries
+// every scope except ingest, which must always be granted explicitly.
+func (v *Viewer) Allows(scope string) bool {
+	if v.IsSystem() {
+		return true
+	}
+	if len(v.Scopes) == 0 {
+		return scope != ScopeIngest
+	}
+	return slices.Contains(v.Scopes, scope)
+}
+
+// writer reports whether the role may change anything at all.
+func (v *Viewer) writer() bool { return v.Role == enum.RoleFullAdmin || v.Role == enum.RoleAdmin }
+
+// The permission matrix of DESIGN §5, in one place.
+
+// CanReadCustomers reports whether the viewer may read customers and what belongs to them
+// (analytics, reports and ingestion read them too).
+func (v *Viewer) CanReadCustomers() bool {
+	return v.IsSystem() || v.Allows(ScopeCustomersRead) || v.Allows(ScopeAnalyticsRead) || v.Allows(ScopeReports) || v.Allows(ScopeIngest)
+}
+
+// CanReadAnalytics reports whether the viewer may read KPIs and analytics.
+func (v *Viewer) CanReadAnalytics() bool { return v.IsSystem() || v.Allows(ScopeAnalyticsRead) }
+
+// CanEditTags reports whether the viewer may create, rename and delete tags and tag customers.
+func (v *Viewer) CanEditTags() bool { return v.IsSystem() || v.writer() && v.Allows(ScopeTagsWrite) }
+
+// CanStartTrials reports whether the viewer may start trials.
+func (v *Viewer) CanStartTrials() bool {
+	return v.IsSystem() || v.writer() && v.Allows(ScopeTrialsWrite)
+}
+
+// CanAssignAdmins reports whether the viewer may assign admins to customers.
+func (v *Viewer) CanAssignAdmins() bool {
+	return v.IsSystem() || v.Role == enum.RoleFullAdmin && v.Allows(ScopeAdminsWrite)
+}
+
+// CanIngest reports whether the viewer may push data in.
+func (v *Viewer) CanIngest() bool { return v.IsSystem() || v.writer() && v.Allows(ScopeIngest) }
+
+// CanReadAudit reports whether the viewer may read the audit trail.
+func (v *Viewer) CanReadAudit() bool { return v.IsSystem() || v.Role == enum.RoleFullAdmin }
+
+// CanMint reports whether the viewer may mint a token of role with scopes.
+func (v *Viewer) CanMint(role enum.Role, scopes []string) bool {
+	if v.IsSystem() {
+		return true
+	}
+	if !role.AtMost(v.Role) {
+		return false
+	}
+	if v.Role == enum.RoleReadOnlyAdmin {
+		for _, s := range scopes {
+			if !slices.Contains(ReadScopes, s) {
+				return false
+			}
+		}
+	}
+	return true
+}
