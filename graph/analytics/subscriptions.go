@@ -1,0 +1,148 @@
+package analytics
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"entgo.io/ent/dialect/sql"
+
+	"github.com/partnerhub/partnerhub-api/ent"
+	"github.com/partnerhub/partnerhub-api/ent/customer"
+	"github.com/partnerhub/partnerhub-api/ent/enum"
+	"github.com/partnerhub/partnerhub-api/ent/licensesnapshot"
+	"github.com/partnerhub/partnerhub-api/graph/filter"
+	"github.com/partnerhub/partnerhub-api/graph/gqlerr"
+	"github.com/partnerhub/partnerhub-api/graph/model"
+	"github.com/partnerhub/partnerhub-api/graph/page"
+	"github.com/partnerhub/partnerhub-api/graph/week"
+)
+
+// MaxTrendWeeks bounds licenseTrend.
+const MaxTrendWeeks = 52
+
+// Subscriptions is the subscription analytics of one product for one viewer.
+type Subscriptions struct {
+	client   *ent.Client
+	env      filter.Env
+	product  enum.Product
+	region   *enum.Region
+	sections map[sectionKind]*Section
+	cache    CacheFunc
+}
+
+// CacheFunc returns the cached result of key, computing it when missing.
+type CacheFunc func(ctx context.Context, key string, compute func(context.Context) (any, error)) (any, error)
+
+// NewSubscriptions returns the analytics of product, optionally limited to region; section
+// figures go through cache.
+func NewSubscriptions(c *ent.Client, env filter.Env, product model.AnalyticsProduct, region *enum.Region, cache CacheFunc) *Subscriptions {
+	a := &Subscriptions{client: c, env: env, product: enum.Product(product), region: region, sections: map[sectionKind]*Section{}, cache: cache}
+	for _, k := range []sectionKind{recentlyAdded, expiring, renewing, lowAssignment, overage} {
+		a.sections[k] = &Section{kind: k, a: a}
+	}
+	return a
+}
+
+// Product is the product analysed.
+func (a *Subscriptions) Product() model.AnalyticsProduct { return model.AnalyticsProduct(a.product) }
+
+// Region is the region the analytics are limited to, if any.
+func (a *Subscriptions) Region() *enum.Region { return a.region }
+
+// RecentlyAdded is the recently-added section.
+func (a *Subscriptions) RecentlyAdded() *Section { return a.sections[recentlyAdded] }
+
+// Expiring is the expiring section.
+func (a *Subscriptions) Expiring() *Section { return a.sections[expiring] }
+
+// Renewing is the renewing section.
+func (a *Subscriptions) Renewing() *Section { return a.sections[renewing] }
+
+// LowAssignment is the low-assignment section.
+func (a *Subscriptions) LowAssignment() *Section { return a.sections[lowAssignment] }
+
+// Overage is the over-license-limit section.
+func (a *Subscriptions) Overage() *Section { return a.sections[overage] }
+
+// Regions lists the regions that hold customers the viewer can see, in a fixed order.
+func (a *Subscriptions) Regions(ctx context.Context) ([]enum.Region, error) {
+	return Regions(ctx, a.client)
+}
+
+// Regions lists the regions that hold customers the viewer can see, in a fixed order.
+func Regions(ctx context.Context, c *ent.Client) ([]enum.Region, error) {
+	found, err := c.Customer.Query().Unique(true).Select(customer.FieldRegion).Strings(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("list regions: %w", err)
+	}
+	out := []enum.Region{}
+	for _, r := range enum.Region("").Values() {
+		if slices.Contains(found, r) {
+			out = append(out, enum.Region(r))
+		}
+	}
+	return out, nil
+}
+
+// LicenseTrend sums the product's weekly license snapshots over the last weeks weeks.
+func (a *Subscriptions) LicenseTrend(ctx context.Context, weeks int) ([]*model.LicenseTrendPoint, error) {
+	if weeks < 1 || weeks > MaxTrendWeeks {
+		return nil, gqlerr.Errorf(gqlerr.BadUserInput, "weeks takes 1 to %d, got %d", MaxTrendWeeks, weeks)
+	}
+	last := week.Start(a.env.Rules.Now)
+	first := last.AddDate(0, 0, -7*(weeks-1))
+	q := a.client.LicenseSnapshot.Query().Where(
+		licensesnapshot.ProductEQ(a.product),
+		licensesnapshot.WeekStartGTE(first), licensesnapshot.WeekStartLTE(last))
+	if a.region != nil {
+		region := *a.region
+		q.Where(func(s *sql.Selector) {
+			c := sql.Table(customer.Table)
+			s.Where(sql.In(s.C(licensesnapshot.FieldCustomerID),
+				sql.Select(c.C(customer.FieldID)).From(c).Where(sql.EQ(c.C(customer.FieldRegion), region))))
+		})
+	}
+	var rows []struct {
+		Week     anyTime `json:"week_start"`
+		Total    int64   `json:"total"`
+		Assigned int64   `json:"assigned"`
+		Used     int64   `json:"used"`
+	}
+	err := q.Modify(func(s *sql.Selector) {
+		s.Select(
+			sql.As(s.C(licensesnapshot.FieldWeekStart), "week_start"),
+			sql.As(sql.Sum(s.C(licensesnapshot.FieldTotal)), "total"),
+			sql.As(sql.Sum(s.C(licensesnapshot.FieldAssigned)), "assigned"),
+			sql.As(sql.Sum(s.C(licensesnapshot.FieldUsed)), "used"),
+		).GroupBy(s.C(licensesnapshot.FieldWeekStart))
+	}).Scan(ctx, &rows)
+	if err != nil {
+		return nil, fmt.Errorf("license trend: %w", err)
+	}
+	byWeek := map[time.Time]*model.LicenseTrendPoint{}
+	for _, r := range rows {
+		byWeek[time.Time(r.Week).UTC()] = &model.LicenseTrendPoint{WeekStart: time.Time(r.Week).UTC(), Total: int(r.Total), Assigned: int(r.Assigned), Used: int(r.Used)}
+	}
+	out := make([]*model.LicenseTrendPoint, weeks)
+	for i := range out {
+		w := first.AddDate(0, 0, 7*i)
+		if p := byWeek[w]; p != nil {
+			out[i] = p
+		} else {
+			out[i] = &model.LicenseTrendPoint{WeekStart: w}
+		}
+	}
+	return out, nil
+}
+
+// anyTime scans a time however the database returns it.
+type anyTime time.Time
+
+// Scan implements sql.Scanner.
+func (t *anyTime) Scan(v any) error {
+	parsed, err := page.ToTime(v)
+	*t = anyTime(parsed)
+	return err
+}

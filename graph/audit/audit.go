@@ -1,0 +1,110 @@
+// Package audit runs every mutation in one transaction that also appends its audit event,
+// so a change and its record commit or vanish together.
+package audit
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/partnerhub/partnerhub-api/ent"
+	"github.com/partnerhub/partnerhub-api/ent/viewer"
+	"github.com/partnerhub/partnerhub-api/graph/gqlerr"
+	"github.com/partnerhub/partnerhub-api/graph/model"
+)
+
+// Change is what a mutation did: the global IDs it changed and a summary in words. A change
+// with no targets is not recorded (nothing changed).
+type Change struct {
+	Targets []string
+	Summary string
+}
+
+// Recorder runs mutations and records them.
+type Recorder struct {
+	Client *ent.Client
+	Now    func() time.Time
+	// Notify, when set, announces a committed change of the partner (live updates, caches).
+	Notify func(ctx context.Context, partnerID int) error
+}
+
+// Can is a capability of the permission matrix, one of viewer.Viewer's Can* methods.
+type Can func(*viewer.Viewer) bool
+
+// Run checks that the viewer may do action, runs fn in a transaction and, when fn changed
+// something, appends the audit event of action in the same transaction before committing.
+// The privacy rules check the same capability again on every row written.
+func Run[T any](ctx context.Context, r *Recorder, action string, can Can, fn func(ctx context.Context, tx *ent.Tx) (T, Change, error)) (T, error) {
+	var zero T
+	if !can(viewer.FromContext(ctx)) {
+		return zero, gqlerr.Errorf(gqlerr.Forbidden, "your role or token does not allow %s", action)
+	}
+	tx, err := r.Client.Tx(ctx)
+	if err != nil {
+		return zero, fmt.Errorf("begin %s: %w", action, err)
+	}
+	out, change, err := fn(ctx, tx)
+	if err != nil {
+		return zero, errors.Join(err, tx.Rollback())
+	}
+	if len(change.Targets) > 0 {
+		if err := r.record(ctx, tx.Client(), action, change); err != nil {
+			return zero, errors.Join(err, tx.Rollback())
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return zero, fmt.Errorf("commit %s: %w", action, err)
+	}
+	if len(change.Targets) > 0 && r.Notify != nil {
+		// The change is committed; a lost notification only delays live updates.
+		_ = r.Notify(ctx, viewer.FromContext(ctx).PartnerID)
+	}
+	return out, nil
+}
+
+func (r *Recorder) record(ctx context.Context, c *ent.Client, action string, ch Change) error {
+	v := viewer.FromContext(ctx)
+	ev := c.AuditEvent.Create().
+		SetAction(action).
+		SetTargetIds(ch.Targets).
+		SetSummary(ch.Summary).
+		SetCreatedAt(r.Now().UTC())
+	if v != nil && !v.IsSystem() {
+		ev.SetActorID(v.AdminID).SetTokenID(v.TokenID)
+	}
+	if err := ev.Exec(ctx); err != nil {
+		return fmt.Errorf("record %s: %w", action, err)
+	}
+	return nil
+}
+
+// Item runs fn inside a savepoint of tx: when fn fails, what it wrote is undone and the
+// transaction goes on with the next item.
+func Item(ctx context.Context, tx *ent.Tx, fn func() error) error {
+	if _, err := tx.ExecContext(ctx, "SAVEPOINT batch_item"); err != nil {
+		return fmt.Errorf("savepoint: %w", err)
+	}
+	if err := fn(); err != nil {
+		if _, rbErr := tx.ExecContext(ctx, "ROLLBACK TO SAVEPOINT batch_item"); rbErr != nil {
+			return errors.Join(err, rbErr)
+		}
+		return err
+	}
+	_, err := tx.ExecContext(ctx, "RELEASE SAVEPOINT batch_item")
+	return err
+}
+
+// Summarize joins parts into a summary.
+func Summarize(parts ...string) string { return strings.Join(parts, "; ") }
+
+// ItemError turns one batch item's failure into its result, or nil for failures that must
+// abort the whole mutation (internal errors).
+func ItemError(ctx context.Context, err error) *model.ItemError {
+	code, msg, internal := gqlerr.Classify(ctx, err)
+	if internal {
+		return nil
+	}
+	return &model.ItemError{Code: string(code), Message: msg}
+}

@@ -1,0 +1,132 @@
+// Package directory lists customers (the partner's customer directory) and derives the
+// per-customer figures shown beside them: products and license summaries.
+package directory
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"entgo.io/ent/dialect/sql"
+
+	"github.com/partnerhub/partnerhub-api/ent"
+	"github.com/partnerhub/partnerhub-api/ent/customer"
+	"github.com/partnerhub/partnerhub-api/ent/enum"
+	"github.com/partnerhub/partnerhub-api/ent/subscription"
+	"github.com/partnerhub/partnerhub-api/graph/filter"
+	"github.com/partnerhub/partnerhub-api/graph/model"
+	"github.com/partnerhub/partnerhub-api/graph/page"
+	"github.com/partnerhub/partnerhub-api/graph/status"
+)
+
+// List returns the page of visible customers matching criteria, in order.
+func List(ctx context.Context, c *ent.Client, env filter.Env, args page.Args, order *model.CustomerOrder, criteria filter.Criteria) (*page.Connection[*ent.Customer], error) {
+	where := criteria.Predicate(env)
+	return page.Paginate(ctx, page.Source[*ent.Customer]{
+		Key: orderKey(order),
+		Fetch: func(ctx context.Context, m func(*sql.Selector), limit int) ([]*ent.Customer, error) {
+			return c.Customer.Query().Where(where).Limit(limit).Modify(m).All(ctx)
+		},
+		Count: func(ctx context.Context) (int, error) { return c.Customer.Query().Where(where).Count(ctx) },
+		ID:    func(c *ent.Customer) int { return c.ID },
+		Value: func(c *ent.Customer) (any, error) { return c.Value(page.KeyColumn) },
+	}, args)
+}
+
+// orderKey returns the sort key of a customer ordering (default: name ascending).
+func orderKey(o *model.CustomerOrder) page.Key {
+	field, desc := model.CustomerOrderFieldName, false
+	if o != nil {
+		field = o.Field
+		desc = o.Direction != nil && *o.Direction == model.OrderDirectionDesc
+	}
+	switch field {
+	case model.CustomerOrderFieldCreatedAt:
+		return page.TimeKey(page.Column(customer.FieldCreatedAt), false, desc)
+	case model.CustomerOrderFieldLastAdminActivity:
+		return page.TimeKey(page.Column(customer.FieldLastAdminActivityAt), true, desc)
+	case model.CustomerOrderFieldNextExpiry:
+		return page.TimeKey(nextExpiry, true, desc)
+	}
+	return page.StringKey(page.Column(customer.FieldName), desc)
+}
+
+// nextExpiry is the earliest end of the customer's active subscriptions and trials.
+func nextExpiry(s *sql.Selector) string {
+	return fmt.Sprintf("(SELECT MIN(ne.%s) FROM %s ne WHERE ne.%s = %s AND ne.%s = '%s')",
+		subscription.FieldEndsAt, subscription.Table, subscription.FieldCustomerID, s.C(customer.FieldID),
+		subscription.FieldState, enum.StateActive)
+}
+
+// Products returns the products of the current subscriptions, in the enum's order.
+func Products(subs []*ent.Subscription, lines []*ent.License) []enum.Product {
+	current := map[int]bool{}
+	for _, s := range subs {
+		current[s.ID] = slices.Contains(status.CurrentStates, s.State)
+	}
+	has := map[enum.Product]bool{}
+	for _, l := range lines {
+		if current[l.SubscriptionID] {
+			has[l.Product] = true
+		}
+	}
+	out := []enum.Product{}
+	for _, p := range enum.Product("").Values() {
+		if has[enum.Product(p)] {
+			out = append(out, enum.Product(p))
+		}
+	}
+	return out
+}
+
+// LicenseSummary adds up, per product, the lines of active subscriptions and trials.
+func LicenseSummary(subs []*ent.Subscription, lines []*ent.License) []*model.LicenseSummary {
+	active := map[int]bool{}
+	for _, s := range subs {
+		active[s.ID] = s.State == enum.StateActive
+	}
+	by := map[enum.Product]*model.LicenseSummary{}
+	for _, l := range lines {
+		if !active[l.SubscriptionID] {
+			continue
+		}
+		sum := by[l.Product]
+		if sum == nil {
+			sum = &model.LicenseSummary{Product: l.Product}
+			by[l.Product] = sum
+		}
+		sum.Total += l.Total
+		sum.Assigned += l.Assigned
+		sum.Used += l.Used
+	}
+	out := []*model.LicenseSummary{}
+	for _, p := range enum.Product("").Values() {
+		if sum := by[enum.Product(p)]; sum != nil {
+			sum.Available, sum.Overage = max(0, sum.Total-sum.Assigned), max(0, sum.Assigned-sum.Total)
+			out = append(out, sum)
+		}
+	}
+	return out
+}
+
+// Select returns the subscriptions of the given kinds and states (all when empty).
+func Select(subs []*ent.Subscription, kinds []enum.SubscriptionKind, states []enum.SubscriptionState) []*ent.Subscription {
+	out := []*ent.Subscription{}
+	for _, s := range subs {
+		if (len(kinds) == 0 || slices.Contains(kinds, s.Kind)) && (len(states) == 0 || slices.Contains(states, s.State)) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// LinesOf returns the lines of one subscription.
+func LinesOf(lines []*ent.License, subscriptionID int) []*ent.License {
+	out := []*ent.License{}
+	for _, l := range lines {
+		if l.SubscriptionID == subscriptionID {
+			out = append(out, l)
+		}
+	}
+	return out
+}

@@ -1,0 +1,202 @@
+// Package filter is the one engine behind customer filtering: the typed CustomerFilter
+// and the query-string language both compile to the same Criteria, which become SQL.
+package filter
+
+import (
+	"strings"
+	"time"
+
+	"entgo.io/ent/dialect/sql"
+
+	"github.com/partnerhub/partnerhub-api/ent/customer"
+	"github.com/partnerhub/partnerhub-api/ent/enum"
+	"github.com/partnerhub/partnerhub-api/ent/license"
+	"github.com/partnerhub/partnerhub-api/ent/predicate"
+	"github.com/partnerhub/partnerhub-api/ent/rule"
+	"github.com/partnerhub/partnerhub-api/ent/subscription"
+	"github.com/partnerhub/partnerhub-api/ent/tag"
+	"github.com/partnerhub/partnerhub-api/graph/status"
+)
+
+// Env is what criteria are evaluated against: the status rules, the acting admin and
+// its partner.
+type Env struct {
+	Rules     status.Rules
+	AdminID   int
+	PartnerID int
+}
+
+// Criterion is one condition on customers.
+type Criterion func(env Env, s *sql.Selector) *sql.Predicate
+
+// Criteria are AND-ed conditions.
+type Criteria []Criterion
+
+// Predicate returns the ent predicate of all criteria, for customer queries.
+func (cs Criteria) Predicate(env Env) predicate.Customer {
+	return func(s *sql.Selector) {
+		for _, c := range cs {
+			s.Where(c(env, s))
+		}
+	}
+}
+
+// Not negates c.
+func Not(c Criterion) Criterion {
+	return func(env Env, s *sql.Selector) *sql.Predicate { return sql.Not(c(env, s)) }
+}
+
+// Statuses matches customers with any of the statuses.
+func Statuses(sts ...enum.CustomerStatus) Criterion {
+	return func(env Env, s *sql.Selector) *sql.Predicate {
+		ps := make([]*sql.Predicate, len(sts))
+		for i, st := range sts {
+			ps[i] = env.Rules.Predicate(s, st)
+		}
+		return sql.Or(ps...)
+	}
+}
+
+// Products matches customers with a current subscription or trial of any of the products.
+func Products(ps ...enum.Product) Criterion {
+	return func(_ Env, s *sql.Selector) *sql.Predicate {
+		l := sql.Table(license.Table).As("f_lic")
+		sub := sql.Table(subscription.Table).As("f_sub")
+		q := sql.SelectExpr(sql.Expr("1")).From(l).
+			Join(sub).On(sub.C(subscription.FieldID), l.C(license.FieldSubscriptionID)).
+			Where(sql.And(
+				sql.ColumnsEQ(l.C(license.FieldCustomerID), s.C(customer.FieldID)),
+				sql.In(l.C(license.FieldProduct), anys(ps)...),
+				sql.In(sub.C(subscription.FieldState), anys(status.CurrentStates)...),
+			))
+		return sql.Exists(q)
+	}
+}
+
+// Kinds matches customers with a current subscription of any of the kinds.
+func Kinds(ks ...enum.SubscriptionKind) Criterion {
+	return func(_ Env, s *sql.Selector) *sql.Predicate {
+		return status.HasSubscription(s.C(customer.FieldID),
+			sql.In(subscription.FieldKind, anys(ks)...),
+			sql.In(subscription.FieldState, anys(status.CurrentStates)...))
+	}
+}
+
+// Regions matches customers in any of the regions.
+func Regions(rs ...enum.Region) Criterion {
+	return func(_ Env, s *sql.Selector) *sql.Predicate {
+		return sql.In(s.C(customer.FieldRegion), anys(rs)...)
+	}
+}
+
+// TagIDs matches customers tagged with any of the tags (or all of them when all is set).
+func TagIDs(all bool, ids ...int) Criterion {
+	return func(_ Env, s *sql.Selector) *sql.Predicate {
+		if !all {
+			return hasTag(s, func(ct *sql.SelectTable) *sql.Predicate {
+				return sql.In(ct.C(customer.TagsPrimaryKey[1]), anys(ids)...)
+			})
+		}
+		ps := make([]*sql.Predicate, len(ids))
+		for i, id := range ids {
+			ps[i] = hasTag(s, func(ct *sql.SelectTable) *sql.Predicate { return sql.EQ(ct.C(customer.TagsPrimaryKey[1]), id) })
+		}
+		return sql.And(ps...)
+	}
+}
+
+// TagNames matches customers tagged with a tag of any of the names, regardless of case.
+func TagNames(names ...string) Criterion {
+	keys := make([]any, len(names))
+	for i, n := range names {
+		keys[i] = strings.ToLower(strings.TrimSpace(n))
+	}
+	return func(_ Env, s *sql.Selector) *sql.Predicate {
+		return hasTag(s, func(ct *sql.SelectTable) *sql.Predicate {
+			t := sql.Table(tag.Table).As("f_tag")
+			return sql.In(ct.C(customer.TagsPrimaryKey[1]),
+				sql.Select(t.C(tag.FieldID)).From(t).Where(sql.In(t.C(tag.FieldNameKey), keys...)))
+		})
+	}
+}
+
+func hasTag(s *sql.Selector, cond func(ct *sql.SelectTable) *sql.Predicate) *sql.Predicate {
+	ct := sql.Table(customer.TagsTable).As("f_ct")
+	return sql.Exists(sql.SelectExpr(sql.Expr("1")).From(ct).Where(sql.And(
+		sql.ColumnsEQ(ct.C(customer.TagsPrimaryKey[0]), s.C(customer.FieldID)),
+		cond(ct),
+	)))
+}
+
+// ManagedByMe matches the customers the acting admin is assigned to.
+func ManagedByMe() Criterion {
+	return func(env Env, s *sql.Selector) *sql.Predicate { return AssignedTo(env.AdminID)(env, s) }
+}
+
+// AssignedTo matches the customers assigned to the admin.
+func AssignedTo(adminID int) Criterion {
+	return func(_ Env, s *sql.Selector) *sql.Predicate {
+		return sql.In(s.C(customer.FieldID), rule.AssignedCustomerIDs(adminID))
+	}
+}
+
+// CreatedFrom matches customers added at or after t.
+func CreatedFrom(t time.Time) Criterion {
+	return func(_ Env, s *sql.Selector) *sql.Predicate { return sql.GTE(s.C(customer.FieldCreatedAt), t.UTC()) }
+}
+
+// CreatedBefore matches customers added before t.
+func CreatedBefore(t time.Time) Criterion {
+	return func(_ Env, s *sql.Selector) *sql.Predicate { return sql.LT(s.C(customer.FieldCreatedAt), t.UTC()) }
+}
+
+// Text matches customers whose name, org ID or external ID contains text, regardless of case.
+func Text(text string) Criterion {
+	pattern := "%" + escapeLike(strings.ToLower(text)) + "%"
+	return func(_ Env, s *sql.Selector) *sql.Predicate {
+		like := func(col string) *sql.Predicate {
+			return sql.P(func(b *sql.Builder) {
+				b.WriteString("LOWER(").Ident(col).WriteString(") LIKE ").Arg(pattern).WriteString(` ESCAPE '\'`)
+			})
+		}
+		return sql.Or(like(s.C(customer.FieldName)), like(s.C(customer.FieldOrgID)), like(s.C(customer.FieldExternalID)))
+	}
+}
+
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+func anys[T any](vs []T) []any {
+	out := make([]any, len(vs))
+	for i, v := range vs {
+		out[i] = v
+	}
+	return out
+}
+
+// All matches every customer.
+func All() Criterion {
+	return func(Env, *sql.Selector) *sql.Predicate { return sql.P(func(b *sql.Builder) { b.WriteString("1 = 1") }) }
+}
+
+// Both matches customers that a and b both match.
+func Both(a, b Criterion) Criterion {
+	return func(env Env, s *sql.Selector) *sql.Predicate { return sql.And(a(env, s), b(env, s)) }
+}
+
+// Kpi matches the customers counted in a headline KPI.
+func Kpi(k status.Kpi) Criterion {
+	return func(env Env, s *sql.Selector) *sql.Predicate { return env.Rules.KpiPredicate(s, env.PartnerID, k) }
+}
+
+// Any matches customers that any of cs matches.
+func Any(cs ...Criterion) Criterion {
+	return func(env Env, s *sql.Selector) *sql.Predicate {
+		ps := make([]*sql.Predicate, len(cs))
+		for i, c := range cs {
+			ps[i] = c(env, s)
+		}
+		return sql.Or(ps...)
+	}
+}

@@ -1,0 +1,114 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/handler"
+	"github.com/99designs/gqlgen/graphql/handler/extension"
+	"github.com/99designs/gqlgen/graphql/handler/lru"
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/coder/websocket"
+	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/partnerhub/partnerhub-api/ent/viewer"
+	"github.com/partnerhub/partnerhub-api/graph/auth"
+	"github.com/partnerhub/partnerhub-api/graph/generated"
+	"github.com/partnerhub/partnerhub-api/graph/gqlerr"
+	"github.com/partnerhub/partnerhub-api/graph/loader"
+)
+
+// Limits bound what one request may ask for.
+type Limits struct {
+	// Complexity is the maximum query complexity; list fields multiply by first/last.
+	Complexity int
+	// Depth is the maximum selection depth, introspection excluded.
+	Depth int
+	// ParserTokens is the maximum number of tokens the parser reads.
+	ParserTokens int
+}
+
+// DefaultLimits are the limits when none are configured.
+var DefaultLimits = Limits{Complexity: 5000, Depth: 12, ParserTokens: 15000}
+
+// NewHandler returns the /graphql handler: POST, GET (queries only) and websocket
+// transports, limits, the error presenter, the recover func and the rule that every
+// field but introspection needs a viewer.
+func NewHandler(r *Resolver, authority *auth.Authority, limits Limits, logger *slog.Logger) *handler.Server {
+	cfg := generated.Config{Resolvers: r}
+	setComplexity(&cfg.Complexity)
+	srv := handler.New(generated.NewExecutableSchema(cfg))
+	srv.AddTransport(transport.Websocket{
+		KeepAlivePingInterval: 10 * time.Second,
+		PingPongInterval:      10 * time.Second,
+		InitTimeout:           10 * time.Second,
+		// Tokens travel in connection_init, never in cookies, so any origin may connect.
+		Implementation: transport.CoderWebsocketImplementation{
+			AcceptOptions: websocket.AcceptOptions{InsecureSkipVerify: true},
+		},
+		InitFunc: func(ctx context.Context, p transport.InitPayload) (context.Context, *transport.InitPayload, error) {
+			raw := strings.TrimPrefix(p.Authorization(), "Bearer ")
+			v, err := authority.Authenticate(ctx, raw)
+			if err != nil {
+				logger.DebugContext(ctx, "websocket authentication failed", "err", err)
+				return ctx, nil, errors.New("unauthenticated")
+			}
+			// Cancelling the connection's context makes gqlgen close the socket.
+			ctx, cancel := context.WithCancel(withConnectionCounter(viewer.NewContext(ctx, v)))
+			go watchToken(ctx, cancel, authority, raw, logger)
+			return ctx, nil, nil
+		},
+	})
+	srv.AddTransport(transport.Options{})
+	srv.AddTransport(transport.GET{})
+	srv.AddTransport(transport.POST{})
+	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	srv.SetParserTokenLimit(limits.ParserTokens)
+	srv.Use(extension.Introspection{})
+	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
+	srv.Use(depthLimit{max: limits.Depth})
+	srv.Use(extension.FixedComplexityLimit(limits.Complexity))
+	srv.SetErrorPresenter(gqlerr.Presenter(logger))
+	srv.SetRecoverFunc(gqlerr.Recover(logger))
+	srv.AroundFields(requireViewer)
+	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+		return next(loader.NewContext(ctx, loader.New(r.Client, r.Now)))
+	})
+	return srv
+}
+
+// requireViewer refuses every root field but introspection to anonymous requests.
+func requireViewer(ctx context.Context, next graphql.Resolver) (any, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc != nil && fc.Object == "Query" || fc != nil && fc.Object == "Mutation" || fc != nil && fc.Object == "Subscription" {
+		if !strings.HasPrefix(fc.Field.Name, "__") && viewer.FromContext(ctx) == nil {
+			return nil, gqlerr.ErrUnauthenticated
+		}
+	}
+	return next(ctx)
+}
+
+// tokenCheckInterval is how often a websocket's token is checked again.
+const tokenCheckInterval = time.Second
+
+// watchToken closes a websocket (cancels its context) once its token expires or is revoked.
+func watchToken(ctx context.Context, cancel context.CancelFunc, authority *auth.Authority, raw string, logger *slog.Logger) {
+	t := time.NewTicker(tokenCheckInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if _, err := authority.Authenticate(ctx, raw); errors.Is(err, auth.ErrInvalidToken) {
+				logger.InfoContext(ctx, "closing websocket: token no longer valid", "err", err)
+				cancel()
+				return
+			}
+		}
+	}
+}

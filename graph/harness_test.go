@@ -1,0 +1,229 @@
+package graph
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/partnerhub/partnerhub-api/ent"
+	"github.com/partnerhub/partnerhub-api/ent/enum"
+	"github.com/partnerhub/partnerhub-api/ent/storage"
+	"github.com/partnerhub/partnerhub-api/ent/storage/storagetest"
+	"github.com/partnerhub/partnerhub-api/ent/viewer"
+	"github.com/partnerhub/partnerhub-api/graph/live"
+)
+
+func TestMain(m *testing.M) { storagetest.Main(m) }
+
+// testNow is the fixed instant every rule is evaluated at: a Wednesday.
+var testNow = time.Date(2026, 3, 18, 12, 0, 0, 0, time.UTC)
+
+// harness serves the GraphQL handler over a fresh database at a fixed clock; requests act
+// as the viewer named in the X-Test-Viewer header (registered with as).
+type harness struct {
+	t       testing.TB
+	client  *ent.Client
+	srv     *httptest.Server
+	sys     context.Context
+	mu      sync.Mutex
+	viewers map[string]*viewer.Viewer
+	// statements counts the SQL statements of the last request.
+	statements int64
+}
+
+func newHarness(t testing.TB) *harness {
+	t.Helper()
+	db := storagetest.MustOpen(t)
+	h := &harness{t: t, client: db.Client, sys: viewer.SystemContext(context.Background()), viewers: map[string]*viewer.Viewer{}}
+	r := NewResolver(db.Client, func() time.Time { return testNow }, nil, live.NewLocal(), Options{LaunchURLTemplate: "https://hub.example/orgs/{orgId}", CacheTTL: time.Minute, MaxSubscriptions: 100})
+	gql := NewHandler(r, nil, DefaultLimits, slog.New(slog.NewTextHandler(testLog{t}, nil)))
+	h.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		ctx, n := storage.WithCounter(req.Context())
+		h.mu.Lock()
+		v := h.viewers[req.Header.Get("X-Test-Viewer")]
+		h.mu.Unlock()
+		if v != nil {
+			ctx = viewer.NewContext(ctx, v)
+		}
+		gql.ServeHTTP(w, req.WithContext(ctx))
+		h.mu.Lock()
+		h.statements = n.Load()
+		h.mu.Unlock()
+	}))
+	t.Cleanup(h.srv.Close)
+	return h
+}
+
+// as registers a viewer for admin and returns its name for do.
+func (h *harness) as(a *ent.Admin) string {
+	name := strconv.Itoa(a.ID)
+	h.mu.Lock()
+	h.viewers[name] = &viewer.Viewer{PartnerID: a.PartnerID, AdminID: a.ID, Role: a.Role}
+	h.mu.Unlock()
+	return name
+}
+
+// response is a GraphQL response.
+type response struct {
+	Data   json.RawMessage `json:"data"`
+	Errors []struct {
+		Message    string         `json:"message"`
+		Path       []any          `json:"path"`
+		Extensions map[string]any `json:"extensions"`
+	} `json:"errors"`
+}
+
+func (r response) code() string {
+	if len(r.Errors) == 0 {
+		return ""
+	}
+	c, _ := r.Errors[0].Extensions["code"].(string)
+	return c
+}
+
+// testLog shows the server's logs (internal errors) in the test's output.
+type testLog struct{ t testing.TB }
+
+func (l testLog) Write(p []byte) (int, error) {
+	l.t.Log(string(bytes.TrimSpace(p)))
+	return len(p), nil
+}
+
+// do posts query with variables as who and returns the response.
+func (h *harness) do(who, query string, vars map[string]any) response {
+	h.t.Helper()
+	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
+	req, _ := http.NewRequest(http.MethodPost, h.srv.URL, bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-Test-Viewer", who)
+	resp, err := h.srv.Client().Do(req)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out response
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
+		h.t.Fatal(err)
+	}
+	return out
+}
+
+// mustDo is do that fails t on any error and decodes data into v.
+func (h *harness) mustDo(t testing.TB, who, query string, vars map[string]any, v any) {
+	t.Helper()
+	resp := h.do(who, query, vars)
+	if len(resp.Errors) > 0 {
+		t.Fatalf("unexpected errors: %+v", resp.Errors)
+	}
+	if err := json.Unmarshal(resp.Data, v); err != nil {
+		t.Fatalf("decode %s: %v", resp.Data, err)
+	}
+}
+
+// world is a partner with one admin of each role.
+type world struct {
+	partner  *ent.Partner
+	full     *ent.Admin
+	admin    *ent.Admin
+	readOnly *ent.Admin
+}
+
+var worlds int
+
+func (h *harness) newWorld(name string) world {
+	h.t.Helper()
+	worlds++
+	p := h.client.Partner.Create().SetName(name).SetOrgID(fmt.Sprintf("%s-%d", name, worlds)).SaveX(h.sys)
+	mk := func(role enum.Role) *ent.Admin {
+		return h.client.Admin.Create().SetPartnerID(p.ID).SetRole(role).SetDisplayName(string(role)).
+			SetEmail(fmt.Sprintf("%s@%s.example", role, p.OrgID)).SaveX(h.sys)
+	}
+	return world{partner: p, full: mk(enum.RoleFullAdmin), admin: mk(enum.RoleAdmin), readOnly: mk(enum.RoleReadOnlyAdmin)}
+}
+
+// customerSpec describes a customer to create; times are offsets from testNow.
+type customerSpec struct {
+	name        string
+	region      enum.Region
+	createdAgo  time.Duration
+	activityAgo *time.Duration // nil: never
+	subs        []subSpec
+	assignedTo  []*ent.Admin
+	tags        []*ent.Tag
+	externalID  string
+}
+
+// subSpec describes a subscription; endsIn is from testNow.
+type subSpec struct {
+	kind       enum.SubscriptionKind
+	state      enum.SubscriptionState
+	startedAgo time.Duration
+	endsIn     time.Duration
+	autoRenew  bool
+	lines      []lineSpec
+}
+
+type lineSpec struct {
+	product                        enum.Product
+	total, assigned, used, used90d int
+}
+
+func day(n int) time.Duration { return time.Duration(n) * 24 * time.Hour }
+
+func ago(d time.Duration) *time.Duration { return &d }
+
+var customers int
+
+// mustCustomer creates the customer of spec in w's partner.
+func (h *harness) mustCustomer(w world, spec customerSpec) *ent.Customer {
+	h.t.Helper()
+	customers++
+	if spec.region == "" {
+		spec.region = enum.RegionUS
+	}
+	if spec.createdAgo == 0 {
+		spec.createdAgo = day(400)
+	}
+	c := h.client.Customer.Create().SetPartnerID(w.partner.ID).SetName(spec.name).
+		SetOrgID(fmt.Sprintf("org-%d", customers)).SetRegion(spec.region).SetCountry("US").
+		SetCreatedAt(testNow.Add(-spec.createdAgo)).AddAdmins(spec.assignedTo...).AddTags(spec.tags...)
+	if spec.activityAgo != nil {
+		c.SetLastAdminActivityAt(testNow.Add(-*spec.activityAgo))
+	}
+	if spec.externalID != "" {
+		c.SetExternalID(spec.externalID)
+	}
+	cust := c.SaveX(h.sys)
+	for i, s := range spec.subs {
+		if s.startedAgo == 0 {
+			s.startedAgo = day(200)
+		}
+		sc := h.client.Subscription.Create().SetPartnerID(w.partner.ID).SetCustomerID(cust.ID).
+			SetSubscriptionID(fmt.Sprintf("sub-%d-%d", cust.ID, i)).SetKind(s.kind).SetState(s.state).
+			SetStartedAt(testNow.Add(-s.startedAgo)).SetEndsAt(testNow.Add(s.endsIn)).SetAutoRenew(s.autoRenew)
+		if s.autoRenew {
+			sc.SetRenewalDate(testNow.Add(s.endsIn))
+		}
+		sub := sc.SaveX(h.sys)
+		for _, l := range s.lines {
+			h.client.License.Create().SetPartnerID(w.partner.ID).SetCustomerID(cust.ID).SetSubscriptionID(sub.ID).
+				SetProduct(l.product).SetTotal(l.total).SetAssigned(l.assigned).SetUsed(l.used).SetUsed90d(l.used90d).SaveX(h.sys)
+		}
+	}
+	return cust
+}
+
+// mustTag creates a tag in w's partner.
+func (h *harness) mustTag(w world, name string) *ent.Tag {
+	h.t.Helper()
+	return h.client.Tag.Create().SetPartnerID(w.partner.ID).SetName(name).SetNameKey(strings.ToLower(name)).SaveX(h.sys)
+}

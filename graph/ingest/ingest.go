@@ -1,0 +1,100 @@
+// Package ingest takes data pushed in by integrators: batches of up to 1 000 items, each
+// validated and written on its own (a savepoint), idempotent on external IDs, in one
+// transaction whose audit event lists only what changed.
+package ingest
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/partnerhub/partnerhub-api/ent"
+	"github.com/partnerhub/partnerhub-api/ent/viewer"
+	"github.com/partnerhub/partnerhub-api/graph/audit"
+	"github.com/partnerhub/partnerhub-api/graph/gqlerr"
+	"github.com/partnerhub/partnerhub-api/graph/model"
+)
+
+// MaxItems bounds a batch.
+const MaxItems = 1000
+
+// outcome is what one item did.
+type outcome struct {
+	id      string
+	created bool
+	changed bool
+}
+
+// run writes each item with fn in its own savepoint and collects the results.
+func run[T any](ctx context.Context, rec *audit.Recorder, action string, items []T, fn func(ctx context.Context, tx *ent.Tx, item T) (outcome, error)) (*model.IngestPayload, error) {
+	if len(items) > MaxItems {
+		return nil, gqlerr.Errorf(gqlerr.BadUserInput, "a batch has at most %d items, got %d", MaxItems, len(items))
+	}
+	return audit.Run(ctx, rec, action, (*viewer.Viewer).CanIngest, func(ctx context.Context, tx *ent.Tx) (*model.IngestPayload, audit.Change, error) {
+		out := &model.IngestPayload{Results: make([]*model.IngestResult, len(items))}
+		var change audit.Change
+		for i, item := range items {
+			res := &model.IngestResult{Index: i}
+			var o outcome
+			err := audit.Item(ctx, tx, func() (err error) {
+				o, err = fn(ctx, tx, item)
+				return err
+			})
+			if err != nil {
+				if res.Error = audit.ItemError(ctx, err); res.Error == nil {
+					return nil, audit.Change{}, fmt.Errorf("item %d: %w", i, err)
+				}
+				out.Failed++
+			} else {
+				res.ID, res.Created, res.Changed = &o.id, o.created, o.changed
+				if o.changed {
+					out.Stored++
+					change.Targets = append(change.Targets, o.id)
+				}
+			}
+			out.Results[i] = res
+		}
+		change.Summary = fmt.Sprintf("%s: %d of %d items stored, %d failed", action, out.Stored, len(items), out.Failed)
+		return out, change, nil
+	})
+}
+
+// invalid is an item's validation error.
+func invalid(format string, args ...any) error {
+	return gqlerr.Errorf(gqlerr.BadUserInput, format, args...)
+}
+
+// notFound is an item's reference to something that does not exist (or is not visible).
+func notFound(what, key string) error {
+	return gqlerr.Errorf(gqlerr.NotFound, "%s %q not found", what, key)
+}
+
+// orNotFound turns ent's not-found into notFound(what, key).
+func orNotFound(err error, what, key string) error {
+	if ent.IsNotFound(err) {
+		return notFound(what, key)
+	}
+	return err
+}
+
+// sameTime compares instants at the databases' microsecond precision.
+func sameTime(a, b time.Time) bool {
+	return a.Truncate(time.Microsecond).Equal(b.Truncate(time.Microsecond))
+}
+
+func checkCountry(c string) error {
+	if len(c) != 2 || strings.ToUpper(c) != c {
+		return invalid("country must be an ISO 3166-1 alpha-2 code such as DE, got %q", c)
+	}
+	return nil
+}
+
+func checkCounts(what string, ns ...int) error {
+	for _, n := range ns {
+		if n < 0 {
+			return invalid("%s figures must not be negative", what)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,268 @@
+// Package page implements Relay cursor connections with keyset pagination: pages are
+// found by comparing (sort key, ID) with the cursor in SQL, so they stay stable while rows
+// are inserted or deleted, and nothing beyond one page (plus one row) is read.
+package page
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+
+	"entgo.io/ent/dialect/sql"
+
+	"github.com/partnerhub/partnerhub-api/graph/gqlerr"
+)
+
+// Sizes of a page.
+const (
+	DefaultSize = 25
+	MaxSize     = 100
+)
+
+// Cursor is a position in an ordered list: the row's sort value (nil when NULL or when
+// ordering by ID alone) and its ID.
+type Cursor struct {
+	ID    int     `json:"i"`
+	Value *string `json:"v,omitempty"`
+}
+
+// MarshalGQL writes the cursor as an opaque string.
+func (c Cursor) MarshalGQL(w io.Writer) {
+	b, _ := json.Marshal(c)
+	_, _ = io.WriteString(w, strconv.Quote(base64.RawURLEncoding.EncodeToString(b)))
+}
+
+// UnmarshalGQL reads a cursor written by MarshalGQL.
+func (c *Cursor) UnmarshalGQL(v any) error {
+	s, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("a cursor is a string, not %T", v)
+	}
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil || json.Unmarshal(b, c) != nil || c.ID <= 0 {
+		return fmt.Errorf("malformed cursor %q", s)
+	}
+	return nil
+}
+
+// Args are a connection's paging arguments.
+type Args struct {
+	First, Last   *int
+	After, Before *Cursor
+}
+
+// size returns the page size and whether paging runs backwards (last/before).
+func (a Args) size() (int, bool, error) {
+	if a.First != nil && a.Last != nil {
+		return 0, false, gqlerr.Errorf(gqlerr.BadUserInput, "pass first or last, not both")
+	}
+	n, backwards := DefaultSize, false
+	switch {
+	case a.First != nil:
+		n = *a.First
+	case a.Last != nil:
+		n, backwards = *a.Last, true
+	case a.Before != nil && a.After == nil:
+		backwards = true
+	}
+	if n < 1 || n > MaxSize {
+		return 0, false, gqlerr.Errorf(gqlerr.BadUserInput, "first and last take 1 to %d, got %d", MaxSize, n)
+	}
+	return n, backwards, nil
+}
+
+// Key is what a list is ordered by, before the ID that breaks ties.
+type Key struct {
+	// Expr is the SQL expression of the sort value over the row of s; nil orders by ID alone.
+	Expr func(s *sql.Selector) string
+	// Nullable keys order NULLs last in both directions.
+	Nullable bool
+	Desc     bool
+	// Arg turns a cursor's value back into an SQL argument; Format turns a scanned sort
+	// value into a cursor's value.
+	Arg    func(string) (any, error)
+	Format func(any) (string, error)
+}
+
+// KeyColumn is the alias the sort value is selected as.
+const KeyColumn = "page_key"
+
+// Edge is a node with its cursor.
+type Edge[T any] struct {
+	Node   T
+	Cursor Cursor
+}
+
+// Info is a connection's paging information.
+type Info struct {
+	HasNextPage     bool
+	HasPreviousPage bool
+	StartCursor     *Cursor
+	EndCursor       *Cursor
+}
+
+// Connection is one page of a list.
+type Connection[T any] struct {
+	Edges    []*Edge[T]
+	PageInfo Info
+	count    func(context.Context) (int, error)
+}
+
+// TotalCount counts every matching row, only when asked for.
+func (c *Connection[T]) TotalCount(ctx context.Context) (int, error) { return c.count(ctx) }
+
+// Source adapts one ent query to pagination.
+type Source[T any] struct {
+	Key Key
+	// Fetch runs the query with m applied to its selector (filter, order, key column) and
+	// at most limit rows.
+	Fetch func(ctx context.Context, m func(*sql.Selector), limit int) ([]T, error)
+	// Count counts the matching rows without paging.
+	Count func(ctx context.Context) (int, error)
+	// ID returns a row's ID; Value its selected KeyColumn.
+	ID    func(T) int
+	Value func(T) (any, error)
+}
+
+// Paginate returns the page of src that args ask for.
+func Paginate[T any](ctx context.Context, src Source[T], args Args) (*Connection[T], error) {
+	n, backwards, err := args.size()
+	if err != nil {
+		return nil, err
+	}
+	key := src.Key
+	var conds []func(*sql.Selector) (*sql.Predicate, error)
+	if args.After != nil {
+		conds = append(conds, func(s *sql.Selector) (*sql.Predicate, error) { return key.beyond(s, *args.After, true) })
+	}
+	if args.Before != nil {
+		conds = append(conds, func(s *sql.Selector) (*sql.Predicate, error) { return key.beyond(s, *args.Before, false) })
+	}
+	rows, err := src.Fetch(ctx, func(s *sql.Selector) {
+		for _, c := range conds {
+			p, err := c(s)
+			if err != nil {
+				s.AddError(err)
+				return
+			}
+			s.Where(p)
+		}
+		key.order(s, backwards)
+		if key.Expr != nil {
+			s.AppendSelectExprAs(sql.Expr(key.Expr(s)), KeyColumn)
+		}
+	}, n+1)
+	if err != nil {
+		return nil, err
+	}
+	more := len(rows) > n
+	rows = rows[:min(len(rows), n)]
+	if backwards {
+		slices.Reverse(rows)
+	}
+	conn := &Connection[T]{Edges: make([]*Edge[T], len(rows)), count: src.Count}
+	for i, r := range rows {
+		c := Cursor{ID: src.ID(r)}
+		if key.Expr != nil {
+			v, err := src.Value(r)
+			if err != nil {
+				return nil, err
+			}
+			if v != nil {
+				s, err := key.Format(v)
+				if err != nil {
+					return nil, fmt.Errorf("cursor of row %d: %w", c.ID, err)
+				}
+				c.Value = &s
+			}
+		}
+		conn.Edges[i] = &Edge[T]{Node: r, Cursor: c}
+	}
+	if len(rows) > 0 {
+		conn.PageInfo.StartCursor = &conn.Edges[0].Cursor
+		conn.PageInfo.EndCursor = &conn.Edges[len(rows)-1].Cursor
+	}
+	if backwards {
+		conn.PageInfo.HasPreviousPage, conn.PageInfo.HasNextPage = more, args.Before != nil
+	} else {
+		conn.PageInfo.HasNextPage, conn.PageInfo.HasPreviousPage = more, args.After != nil
+	}
+	return conn, nil
+}
+
+// order sorts s by the key (NULLs last), then ID; reversed when paging backwards.
+func (k Key) order(s *sql.Selector, backwards bool) {
+	dir := func(desc bool) string {
+		if desc != backwards {
+			return " DESC"
+		}
+		return " ASC"
+	}
+	if k.Expr != nil {
+		e := k.Expr(s)
+		if k.Nullable {
+			s.OrderExpr(sql.Expr("(" + e + ") IS NULL" + dir(false)))
+		}
+		s.OrderExpr(sql.Expr(e + dir(k.Desc)))
+	}
+	s.OrderExpr(sql.Expr(s.C("id") + dir(k.Desc)))
+}
+
+// beyond is the condition that a row comes after c (after=true) or before c in the
+// forward order: (NULLs last, key in its direction, ID in the key's direction).
+func (k Key) beyond(s *sql.Selector, c Cursor, after bool) (*sql.Predicate, error) {
+	id := s.C("id")
+	idCmp := func(v any) *sql.Predicate {
+		if k.Desc == after {
+			return sql.LT(id, v)
+		}
+		return sql.GT(id, v)
+	}
+	if k.Expr == nil {
+		return idCmp(c.ID), nil
+	}
+	e := k.Expr(s)
+	isNull := sql.P(func(b *sql.Builder) { b.WriteString("(" + e + ") IS NULL") })
+	notNull := sql.P(func(b *sql.Builder) { b.WriteString("(" + e + ") IS NOT NULL") })
+	if c.Value == nil {
+		if !k.Nullable {
+			return nil, gqlerr.Errorf(gqlerr.BadUserInput, "the cursor does not belong to this ordering")
+		}
+		if after {
+			return sql.And(isNull, idCmp(c.ID)), nil
+		}
+		return sql.Or(notNull, sql.And(isNull, idCmp(c.ID))), nil
+	}
+	v, err := k.Arg(*c.Value)
+	if err != nil {
+		return nil, gqlerr.Errorf(gqlerr.BadUserInput, "the cursor does not belong to this ordering")
+	}
+	cmp := func(op string) *sql.Predicate {
+		return sql.P(func(b *sql.Builder) { b.WriteString("(" + e + ") " + op + " ").Arg(v) })
+	}
+	strictly := ">"
+	if k.Desc == after {
+		strictly = "<"
+	}
+	p := sql.Or(cmp(strictly), sql.And(cmp("="), idCmp(c.ID)))
+	if !k.Nullable {
+		return p, nil
+	}
+	if after {
+		return sql.Or(isNull, sql.And(notNull, p)), nil
+	}
+	return sql.And(notNull, p), nil
+}
+
+// Map returns the connection with every node converted by f.
+func Map[T, U any](c *Connection[T], f func(T) U) *Connection[U] {
+	out := &Connection[U]{Edges: make([]*Edge[U], len(c.Edges)), PageInfo: c.PageInfo, count: c.count}
+	for i, e := range c.Edges {
+		out.Edges[i] = &Edge[U]{Node: f(e.Node), Cursor: e.Cursor}
+	}
+	return out
+}

@@ -1,0 +1,112 @@
+// Package graph is the GraphQL boundary: the resolver root, the resolvers (each a few
+// lines delegating to a sub-package), the request limits and the error presenter.
+package graph
+
+//go:generate sh -c "cd .. && go run github.com/99designs/gqlgen generate --config gqlgen.yml"
+
+import (
+	"context"
+	"time"
+
+	"github.com/partnerhub/partnerhub-api/ent"
+	"github.com/partnerhub/partnerhub-api/ent/viewer"
+	"github.com/partnerhub/partnerhub-api/graph/audit"
+	"github.com/partnerhub/partnerhub-api/graph/auth"
+	"github.com/partnerhub/partnerhub-api/graph/directory"
+	"github.com/partnerhub/partnerhub-api/graph/filter"
+	"github.com/partnerhub/partnerhub-api/graph/live"
+	"github.com/partnerhub/partnerhub-api/graph/loader"
+	"github.com/partnerhub/partnerhub-api/graph/model"
+	"github.com/partnerhub/partnerhub-api/graph/page"
+	"github.com/partnerhub/partnerhub-api/graph/status"
+)
+
+// Resolver is the root of the resolvers; it holds what they share.
+type Resolver struct {
+	Client *ent.Client
+	// Now is the injected clock.
+	Now func() time.Time
+	// LaunchURLTemplate links to a customer's control hub; {orgId} is replaced.
+	LaunchURLTemplate string
+	// Audit runs mutations in transactions that record them.
+	Audit *audit.Recorder
+	// Auth mints tokens for createApiToken.
+	Auth *auth.Authority
+	// Broker carries change notifications; Cache keeps analytics until they come.
+	Broker live.Broker
+	Cache  *live.Cache
+	// Limits bound live subscriptions.
+	Limits *SubscriptionLimits
+}
+
+// Options tune a Resolver.
+type Options struct {
+	// LaunchURLTemplate links to a customer's control hub; {orgId} is replaced.
+	LaunchURLTemplate string
+	// CacheTTL is how long analytics are reused when no change arrives; 0 disables reuse.
+	CacheTTL time.Duration
+	// MaxSubscriptions bounds the live subscriptions of the process.
+	MaxSubscriptions int
+}
+
+// DefaultOptions are the options when none are configured.
+var DefaultOptions = Options{LaunchURLTemplate: "https://admin.example.com/orgs/{orgId}", CacheTTL: time.Minute, MaxSubscriptions: 20000}
+
+// NewResolver returns the resolver root; committed changes are announced through broker.
+func NewResolver(client *ent.Client, now func() time.Time, authority *auth.Authority, broker live.Broker, opts Options) *Resolver {
+	return &Resolver{
+		Client: client, Now: now, LaunchURLTemplate: opts.LaunchURLTemplate,
+		Audit: &audit.Recorder{Client: client, Now: now, Notify: broker.Publish},
+		Auth:  authority, Broker: broker, Cache: live.NewCache(broker, opts.CacheTTL, now),
+		Limits: &SubscriptionLimits{PerConnection: 20, PerProcess: int64(opts.MaxSubscriptions)},
+	}
+}
+
+// filterEnv is what customer criteria are evaluated against for the request's viewer.
+func (r *Resolver) filterEnv(ctx context.Context) filter.Env {
+	v := viewer.FromContext(ctx)
+	return filter.Env{Rules: status.NewRules(r.Now(), v.Settings), AdminID: v.AdminID, PartnerID: v.PartnerID}
+}
+
+// subscriptionsAndLines loads a customer's subscriptions and license lines together.
+func subscriptionsAndLines(ctx context.Context, customerID int) ([]*ent.Subscription, []*ent.License, error) {
+	l := loader.For(ctx)
+	subsThunk, linesThunk := l.Subscriptions.Load(ctx, customerID), l.Licenses.Load(ctx, customerID)
+	subs, err := subsThunk()
+	if err != nil {
+		return nil, nil, err
+	}
+	lines, err := linesThunk()
+	return subs, lines, err
+}
+
+// listCustomers compiles the typed filter and query string and lists the matching page.
+func (r *Resolver) listCustomers(ctx context.Context, args page.Args, order *model.CustomerOrder, in *model.CustomerFilter, query *string) (*page.Connection[*ent.Customer], error) {
+	criteria, err := filter.Compile(in, query)
+	if err != nil {
+		return nil, err
+	}
+	conn, err := directory.List(ctx, r.Client, r.filterEnv(ctx), args, order, criteria)
+	if err == nil {
+		primeCustomers(ctx, conn)
+	}
+	return conn, err
+}
+
+// viewerOf describes the request's viewer and what it may do.
+func viewerOf(ctx context.Context) (*model.Viewer, error) {
+	v := viewer.FromContext(ctx)
+	adm, err := loader.Load(ctx, loader.For(ctx).Admin, v.AdminID)
+	if err != nil {
+		return nil, err
+	}
+	scopes := v.Scopes
+	if scopes == nil {
+		scopes = []string{}
+	}
+	return &model.Viewer{
+		Admin: adm, Role: v.Role, Scopes: scopes,
+		ViewerCanEditTags: v.CanEditTags(), ViewerCanStartTrials: v.CanStartTrials(),
+		ViewerCanAssignAdmins: v.CanAssignAdmins(), ViewerCanIngest: v.CanIngest(),
+	}, nil
+}

@@ -1,0 +1,148 @@
+// Package status computes customer statuses (DESIGN §4.1) as SQL conditions, written once
+// and used alike by the Customer.statuses field, the customer filter, the KPIs and the
+// reports, so that filtering by status runs in the database.
+package status
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"entgo.io/ent/dialect/sql"
+
+	"github.com/partnerhub/partnerhub-api/ent"
+	"github.com/partnerhub/partnerhub-api/ent/customer"
+	"github.com/partnerhub/partnerhub-api/ent/enum"
+	"github.com/partnerhub/partnerhub-api/ent/license"
+	"github.com/partnerhub/partnerhub-api/ent/settings"
+	"github.com/partnerhub/partnerhub-api/ent/subscription"
+)
+
+// All lists every status in the order statuses are returned.
+var All = []enum.CustomerStatus{
+	enum.StatusTrial, enum.StatusActive, enum.StatusExpiringSoon, enum.StatusLicenseOverage,
+	enum.StatusNoRecentActivity, enum.StatusOrderSetupPending, enum.StatusSuspended, enum.StatusExpired,
+}
+
+// CurrentStates are the subscription states that give a customer its products.
+var CurrentStates = []enum.SubscriptionState{enum.StateActive, enum.StatePendingSetup, enum.StateSuspended}
+
+// Rules evaluates statuses at one instant against a partner's thresholds.
+type Rules struct {
+	Now      time.Time
+	Settings settings.Partner
+}
+
+// NewRules returns the rules at now with the partner's settings (defaults filled in).
+func NewRules(now time.Time, s settings.Partner) Rules {
+	return Rules{Now: now.UTC(), Settings: s.WithDefaults()}
+}
+
+func days(n int) time.Duration { return time.Duration(n) * 24 * time.Hour }
+
+// Predicate returns the condition that the customer row of s (a selector over customers)
+// has status st.
+func (r Rules) Predicate(s *sql.Selector, st enum.CustomerStatus) *sql.Predicate {
+	id := s.C(customer.FieldID)
+	switch st {
+	case enum.StatusTrial:
+		return HasSubscription(id, sql.EQ(subscription.FieldKind, enum.KindTrial), sql.EQ(subscription.FieldState, enum.StateActive))
+	case enum.StatusActive:
+		return HasSubscription(id, sql.EQ(subscription.FieldKind, enum.KindPaid), sql.EQ(subscription.FieldState, enum.StateActive))
+	case enum.StatusExpiringSoon:
+		return HasSubscription(id,
+			sql.EQ(subscription.FieldState, enum.StateActive),
+			sql.EQ(subscription.FieldAutoRenew, false),
+			sql.GT(subscription.FieldEndsAt, r.Now),
+			sql.LTE(subscription.FieldEndsAt, r.Now.Add(days(r.Settings.ExpiringSoonDays))))
+	case enum.StatusLicenseOverage:
+		return hasOverage(id)
+	case enum.StatusNoRecentActivity:
+		col := s.C(customer.FieldLastAdminActivityAt)
+		return sql.Or(sql.IsNull(col), sql.LTE(col, r.Now.Add(-days(r.Settings.InactivityDays))))
+	case enum.StatusOrderSetupPending:
+		return HasSubscription(id, sql.EQ(subscription.FieldState, enum.StatePendingSetup))
+	case enum.StatusSuspended:
+		return HasSubscription(id, sql.EQ(subscription.FieldState, enum.StateSuspended))
+	case enum.StatusExpired:
+		return sql.And(
+			sql.Not(HasSubscription(id, sql.In(subscription.FieldState, anys(CurrentStates)...))),
+			HasSubscription(id, sql.EQ(subscription.FieldState, enum.StateExpired)))
+	}
+	return sql.False()
+}
+
+// HasSubscription is the condition that the customer whose ID is the column id has a
+// subscription matching every one of conds (conditions on unqualified subscription columns).
+func HasSubscription(id string, conds ...*sql.Predicate) *sql.Predicate {
+	t := sql.Table(subscription.Table).As("st_sub")
+	q := sql.SelectExpr(sql.Expr("1")).From(t).Where(sql.ColumnsEQ(t.C(subscription.FieldCustomerID), id))
+	for _, c := range conds {
+		q.Where(c)
+	}
+	return sql.Exists(q)
+}
+
+// hasOverage is the condition that the customer has a line of an active subscription or
+// trial with more licenses assigned than purchased.
+func hasOverage(id string) *sql.Predicate {
+	l := sql.Table(license.Table).As("st_lic")
+	sub := sql.Table(subscription.Table).As("st_sub")
+	q := sql.SelectExpr(sql.Expr("1")).From(l).
+		Join(sub).On(sub.C(subscription.FieldID), l.C(license.FieldSubscriptionID)).
+		Where(sql.And(
+			sql.ColumnsEQ(l.C(license.FieldCustomerID), id),
+			sql.EQ(sub.C(subscription.FieldState), enum.StateActive),
+			sql.ColumnsGT(l.C(license.FieldAssigned), l.C(license.FieldTotal)),
+		))
+	return sql.Exists(q)
+}
+
+// Load returns the statuses of the customers with the given IDs, in the order of All, in
+// one statement. Customers the viewer cannot see are missing from the result.
+func (r Rules) Load(ctx context.Context, c *ent.Client, ids []int) (map[int][]enum.CustomerStatus, error) {
+	var rows []struct {
+		ID   int   `json:"id"`
+		Mask int64 `json:"mask"`
+	}
+	err := c.Customer.Query().Where(customer.IDIn(ids...)).Modify(func(s *sql.Selector) {
+		s.Select(s.C(customer.FieldID))
+		s.AppendSelectExprAs(r.mask(s), "mask")
+	}).Scan(ctx, &rows)
+	if err != nil {
+		return nil, fmt.Errorf("load statuses of %d customers: %w", len(ids), err)
+	}
+	out := make(map[int][]enum.CustomerStatus, len(rows))
+	for _, row := range rows {
+		list := []enum.CustomerStatus{}
+		for i, st := range All {
+			if row.Mask&(1<<i) != 0 {
+				list = append(list, st)
+			}
+		}
+		out[row.ID] = list
+	}
+	return out, nil
+}
+
+// mask is an integer expression with bit i set when the customer has status All[i].
+func (r Rules) mask(s *sql.Selector) sql.Querier {
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.WriteString("(")
+		for i, st := range All {
+			if i > 0 {
+				b.WriteString(" + ")
+			}
+			b.WriteString("CASE WHEN ").Join(r.Predicate(s, st)).WriteString(fmt.Sprintf(" THEN %d ELSE 0 END", 1<<i))
+		}
+		b.WriteString(")")
+	})
+}
+
+func anys[T any](vs []T) []any {
+	out := make([]any, len(vs))
+	for i, v := range vs {
+		out[i] = v
+	}
+	return out
+}
