@@ -1,0 +1,114 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/partnerhub/partnerhub-api/ent/storage"
+	"github.com/partnerhub/partnerhub-api/ent/viewer"
+	"github.com/partnerhub/partnerhub-api/graph/auth"
+	"github.com/partnerhub/partnerhub-api/graph/live"
+)
+
+// app is the opened process: configuration, logger, database and token authority.
+type app struct {
+	cfg    *Config
+	logger *slog.Logger
+	db     *storage.DB
+	auth   *auth.Authority
+	broker live.Broker
+	now    func() time.Time
+}
+
+// openDB opens the configured database and brings its schema up to date.
+func openDB(ctx context.Context, cfg *Config) (*storage.DB, error) {
+	db, err := storage.Open(ctx, cfg.DatabaseURL, cfg.DataDir)
+	if err != nil {
+		return nil, err
+	}
+	if err := db.Migrate(viewer.SystemContext(ctx)); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// openApp opens and migrates the database and builds the token authority.
+func openApp(ctx context.Context, e *env) (*app, error) {
+	logger, err := e.cfg.newLogger(e.stderr)
+	if err != nil {
+		return nil, err
+	}
+	db, err := openDB(ctx, e.cfg)
+	if err != nil {
+		return nil, err
+	}
+	secret, err := jwtSecret(e.cfg, db.Embedded)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	authority, err := auth.New(auth.Config{
+		Secret:   secret,
+		Issuer:   e.cfg.JWTIssuer,
+		Audience: e.cfg.JWTAudience,
+		TTL:      e.cfg.TokenTTL,
+		Leeway:   30 * time.Second,
+		CacheTTL: e.cfg.AuthCacheTTL,
+	}, db.Client, e.now)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	var broker live.Broker = live.NewLocal()
+	if !db.Embedded {
+		if broker, err = live.NewPostgres(e.cfg.DatabaseURL, db.SQL, logger); err != nil {
+			db.Close()
+			return nil, err
+		}
+	}
+	return &app{cfg: e.cfg, logger: logger, db: db, auth: authority, broker: broker, now: e.now}, nil
+}
+
+// Close stops listening for changes and releases the database.
+func (a *app) Close() error { return errors.Join(a.broker.Close(), a.db.Close()) }
+
+// secretFile is where the embedded default keeps its generated JWT secret.
+const secretFile = "jwt-secret"
+
+// jwtSecret returns the configured secret or, on the embedded default only, the one
+// generated into the data directory on first start.
+func jwtSecret(cfg *Config, embedded bool) ([]byte, error) {
+	if cfg.JWTSecret != "" {
+		if len(cfg.JWTSecret) < 32 {
+			return nil, errors.New("PARTNERHUB_JWT_SECRET must be at least 32 characters")
+		}
+		return []byte(cfg.JWTSecret), nil
+	}
+	if !embedded {
+		return nil, errors.New("PARTNERHUB_JWT_SECRET is required with DATABASE_URL (every instance must share it)")
+	}
+	path := filepath.Join(cfg.DataDir, secretFile)
+	if b, err := os.ReadFile(path); err == nil {
+		return []byte(strings.TrimSpace(string(b))), nil
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("read JWT secret: %w", err)
+	}
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return nil, err
+	}
+	secret := hex.EncodeToString(b)
+	if err := os.WriteFile(path, []byte(secret+"\n"), 0o600); err != nil {
+		return nil, fmt.Errorf("write JWT secret: %w", err)
+	}
+	return []byte(secret), nil
+}

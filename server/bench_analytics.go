@@ -1,0 +1,165 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+)
+
+const kpisQuery = `{ kpis { totalCustomers { count } approachingExpiration { count } upcomingRenewal { count } lowLicenseAssignment { count } overLicenseLimit { count } } }`
+
+// sectionQueries are the CALLING analytics sections, each with its KPIs and a first page.
+var sectionQueries = map[string]string{
+	"licenseTrend":  `{ subscriptionAnalytics(product: CALLING) { licenseTrend(weeks: 12) { weekStart total assigned used } } }`,
+	"recentlyAdded": `{ subscriptionAnalytics(product: CALLING) { recentlyAdded { newCustomers totalLicenses rows(first: 25) { totalCount edges { node { customer { name } subscriptionId daysSinceAdded total used assigned available weeklyAssignmentChange weeklyUsageChange } } } } } }`,
+	"expiring":      `{ subscriptionAnalytics(product: CALLING) { expiring { expiringCustomers licenseAssignment { ratio } licenseUsage { ratio } rows(first: 25) { totalCount edges { node { customer { name } subscriptionId daysToExpiry total used assigned available usedLast3Months } } } } } }`,
+	"renewing":      `{ subscriptionAnalytics(product: CALLING) { renewing { renewingCustomers licenseAssignment { ratio } licenseUsage { ratio } rows(first: 25) { totalCount edges { node { customer { name } subscriptionId daysToRenewal total used assigned available usedLast3Months } } } } } }`,
+	"lowAssignment": `{ subscriptionAnalytics(product: CALLING) { lowAssignment { lowAssignmentCustomers licenseAssignment { ratio } usageWhenAssigned { ratio } totalUnassigned rows(first: 25) { totalCount edges { node { customer { name } subscriptionId monthsSinceAdded assigned assignedRatio { ratio } total used available weeklyAssignmentChange } } } } } }`,
+	"overage":       `{ subscriptionAnalytics(product: CALLING) { overage { customersWithOverage totalOverage averageOverage { ratio } rows(first: 25) { totalCount edges { node { customer { name } subscriptionId monthsRemaining autoRenew total assigned assignedRatio { ratio } used usedRatio { ratio } } } } } } }`,
+}
+
+// analytics measures KPIs and sections one request at a time, on an instance with the
+// analytics cache off (uncached) and on the one with it on (cached, nothing changing).
+func (b bench) analytics(ctx context.Context, e *env, a *app, cachedURL, token string) error {
+	cfg := *e.cfg
+	cfg.AnalyticsCacheTTL = 0
+	uncached, err := openApp(ctx, &env{cfg: &cfg, stdout: e.stdout, stderr: e.stderr, now: e.now})
+	if err != nil {
+		return err
+	}
+	defer uncached.Close()
+	sctx, stop := context.WithCancel(ctx)
+	defer stop()
+	uncachedURL, err := serveBench(sctx, uncached)
+	if err != nil {
+		return err
+	}
+	measure := func(name, url, query string) error {
+		body, _ := json.Marshal(map[string]any{"query": query})
+		res, err := sequential(ctx, url, token, body, b.requests)
+		if err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+		fmt.Fprintf(e.stdout, "%-32s %s\n", name, res)
+		return nil
+	}
+	if err := measure("kpis uncached", uncachedURL, kpisQuery); err != nil {
+		return err
+	}
+	if err := measure("kpis cached", cachedURL, kpisQuery); err != nil {
+		return err
+	}
+	names := make([]string, 0, len(sectionQueries))
+	for n := range sectionQueries {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	for _, n := range names {
+		if err := measure("CALLING "+n+" uncached", uncachedURL, sectionQueries[n]); err != nil {
+			return err
+		}
+		if err := measure("CALLING "+n+" cached", cachedURL, sectionQueries[n]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// live measures how long a committed change through instance A takes to reach every
+// subscriber of instance B.
+func (b bench) live(ctx context.Context, e *env, a *app, urlA, token string) error {
+	if a.db.Embedded {
+		return fmt.Errorf("the live suite needs two instances on PostgreSQL: set DATABASE_URL")
+	}
+	other, err := openApp(ctx, e)
+	if err != nil {
+		return err
+	}
+	defer other.Close()
+	sctx, stop := context.WithCancel(ctx)
+	defer stop()
+	urlB, err := serveBench(sctx, other)
+	if err != nil {
+		return err
+	}
+	// Each mutation moves a benchmark subscription in or out of the 90-day expiry window,
+	// so each one changes approachingExpiration.
+	mutate := newPoster(urlA, token, 1)
+	customerBody, _ := json.Marshal(map[string]any{
+		"query": `mutation { upsertCustomers(input: {customers: [{externalId: "bench-live", name: "Live Benchmark Co", orgId: "00000000-0000-0000-0000-00000000b1e5", region: US, country: "US"}]}) { failed } }`,
+	})
+	if err := mutate.post(ctx, customerBody); err != nil {
+		return fmt.Errorf("create the benchmark customer: %w", err)
+	}
+	upsert := func(ends time.Time) []byte {
+		body, _ := json.Marshal(map[string]any{
+			"query": `mutation($s: [SubscriptionUpsertInput!]!) { upsertSubscriptions(input: {subscriptions: $s}) { stored failed } }`,
+			"variables": map[string]any{"s": []map[string]any{{
+				"customerExternalId": "bench-live", "subscriptionId": "BENCH-LIVE", "kind": "PAID", "state": "ACTIVE",
+				"startedAt": "2025-01-01T00:00:00Z", "endsAt": ends.UTC().Format(time.RFC3339), "autoRenew": false,
+				"licenses": []map[string]any{{"product": "CALLING", "total": 10, "assigned": 5, "used": 3, "usedLast90Days": 4}},
+			}}},
+		})
+		return body
+	}
+	if err := mutate.post(ctx, upsert(time.Now().AddDate(2, 0, 0))); err != nil {
+		return fmt.Errorf("create the benchmark subscription: %w", err)
+	}
+	fmt.Fprintf(e.stdout, "connecting %d subscribers to instance B...\n", b.subscribers)
+	wsURL := "ws" + strings.TrimPrefix(urlB, "http")
+	subs := make([]*wsSubscription, b.subscribers)
+	for i := range subs {
+		s, err := subscribe(ctx, wsURL, token, `subscription { kpisUpdated { approachingExpiration { count } } }`)
+		if err != nil {
+			return fmt.Errorf("subscriber %d: %w", i, err)
+		}
+		defer s.close()
+		if _, err := s.next(ctx); err != nil {
+			return fmt.Errorf("subscriber %d first message: %w", i, err)
+		}
+		subs[i] = s
+	}
+	var latencies []time.Duration
+	for i := range b.requests {
+		ends := time.Now().AddDate(0, 0, 30)
+		if i%2 == 1 {
+			ends = time.Now().AddDate(2, 0, 0)
+		}
+		body := upsert(ends)
+		start := time.Now()
+		if err := mutate.post(ctx, body); err != nil {
+			return fmt.Errorf("mutation: %w", err)
+		}
+		var mu sync.Mutex
+		var wg sync.WaitGroup
+		for _, s := range subs {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				wctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+				defer cancel()
+				_, err := s.next(wctx)
+				took := time.Since(start)
+				mu.Lock()
+				if err == nil {
+					latencies = append(latencies, took)
+				}
+				mu.Unlock()
+			}()
+		}
+		wg.Wait()
+	}
+	want := b.requests * b.subscribers
+	slices.Sort(latencies)
+	if len(latencies) == 0 {
+		return fmt.Errorf("no update reached a subscriber")
+	}
+	pct := func(p float64) time.Duration { return latencies[int(p*float64(len(latencies)-1))] }
+	fmt.Fprintf(e.stdout, "%d mutations on A, %d subscribers on B: %d of %d updates received, p50 %s, p99 %s (from sending the mutation)\n",
+		b.requests, b.subscribers, len(latencies), want, pct(0.5).Round(100*time.Microsecond), pct(0.99).Round(100*time.Microsecond))
+	return nil
+}

@@ -1,0 +1,112 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"net/http/httptest"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// runCLI runs a sub-command the way the binary does and returns what it printed.
+func runCLI(t *testing.T, e *env, args ...string) (string, error) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	vars := map[string]string{
+		"DATABASE_URL":              e.cfg.DatabaseURL,
+		"PARTNERHUB_DATA_DIR":       e.cfg.DataDir,
+		"PARTNERHUB_JWT_SECRET":     testSecret,
+		"PARTNERHUB_AUTH_CACHE_TTL": "0s",
+		"PARTNERHUB_LOG_LEVEL":      "error",
+	}
+	err := run(context.Background(), args, func(k string) string { return vars[k] }, &out, &errOut)
+	return out.String(), err
+}
+
+var jwtPattern = regexp.MustCompile(`eyJ[\w-]+\.[\w-]+\.[\w-]+`)
+
+func TestBootstrapAndToken(t *testing.T) {
+	e := testEnv(t, nil)
+	out, err := runCLI(t, e, "bootstrap", "--partner", "Globex Reseller", "--admin", "Owner@Globex.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	token := jwtPattern.FindString(out)
+	if token == "" {
+		t.Fatalf("bootstrap printed no token:\n%s", out)
+	}
+
+	a, err := openApp(context.Background(), e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	srv := httptest.NewServer(a.routes())
+	defer srv.Close()
+	resp := postGraphQL(t, srv, token, `{ me { email role partner { name } } }`)
+	me, _ := resp.Data["me"].(map[string]any)
+	if me["email"] != "owner@globex.example" || me["role"] != "FULL_ADMIN" || me["partner"].(map[string]any)["name"] != "Globex Reseller" {
+		t.Fatalf("me = %v (errors %+v)", me, resp.Errors)
+	}
+
+	t.Run("TokenWithLowerRole", func(t *testing.T) {
+		out, err := runCLI(t, e, "token", "--admin", "owner@globex.example", "--role", "read_only_admin", "--ttl", "1h")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp := postGraphQL(t, srv, jwtPattern.FindString(out), `{ me { role } }`)
+		if got := resp.Data["me"].(map[string]any)["role"]; got != "FULL_ADMIN" {
+			// me shows the admin's own role; the token acts with the lower one.
+			t.Fatalf("me.role = %v", got)
+		}
+	})
+	t.Run("ErrUnknownAdmin", func(t *testing.T) {
+		if _, err := runCLI(t, e, "token", "--admin", "nobody@globex.example"); err == nil || !strings.Contains(err.Error(), "no admin") {
+			t.Fatalf("err = %v, want no admin", err)
+		}
+	})
+	t.Run("ErrMissingFlags", func(t *testing.T) {
+		if _, err := runCLI(t, e, "bootstrap", "--partner", "X"); err == nil {
+			t.Fatal("bootstrap without --admin succeeded")
+		}
+	})
+	t.Run("ErrUnknownCommand", func(t *testing.T) {
+		if _, err := runCLI(t, e, "frobnicate"); err == nil {
+			t.Fatal("unknown command succeeded")
+		}
+	})
+}
+
+func TestBadConfiguration(t *testing.T) {
+	tests := []struct {
+		name string
+		vars map[string]string
+		want string
+	}{
+		{"MalformedURL", map[string]string{"DATABASE_URL": "mysql://x"}, "postgres://"},
+		{"UnreachableDatabase", map[string]string{"DATABASE_URL": "postgres://postgres@127.0.0.1:1/none?sslmode=disable&connect_timeout=2"}, "connect to postgres"},
+		{"UnwritableDataDir", map[string]string{"DATABASE_URL": "", "PARTNERHUB_DATA_DIR": "/proc/partnerhub"}, "data directory"},
+		{"BadLogFormat", map[string]string{"PARTNERHUB_LOG_FORMAT": "xml"}, "log format"},
+		{"ShortSecret", map[string]string{"DATABASE_URL": "", "PARTNERHUB_JWT_SECRET": "short"}, "at least 32"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			vars := map[string]string{"PARTNERHUB_DATA_DIR": t.TempDir(), "PARTNERHUB_ADDR": "127.0.0.1:0"}
+			for k, v := range tt.vars {
+				vars[k] = v
+			}
+			var out, errOut bytes.Buffer
+			err := run(context.Background(), []string{"migrate"}, func(k string) string { return vars[k] }, &out, &errOut)
+			if tt.name == "ShortSecret" {
+				err = run(context.Background(), []string{"token", "--admin", "x@y"}, func(k string) string { return vars[k] }, &out, &errOut)
+			}
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("err = %v, want it to mention %q", err, tt.want)
+			}
+			if strings.Count(strings.TrimSpace(err.Error()), "\n") > 0 {
+				t.Errorf("error is not one line: %q", err)
+			}
+		})
+	}
+}

@@ -1,0 +1,119 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/partnerhub/partnerhub-api/ent/enum"
+)
+
+func TestHealth(t *testing.T) {
+	a := MustOpenApp(t, nil)
+	srv := httptest.NewServer(a.routes())
+	defer srv.Close()
+	get := func(path string) int {
+		resp, err := srv.Client().Get(srv.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	t.Run("Up", func(t *testing.T) {
+		for path, want := range map[string]int{"/healthz": 200, "/readyz": 200, "/metrics": 200, "/": 200} {
+			if got := get(path); got != want {
+				t.Errorf("GET %s = %d, want %d", path, got, want)
+			}
+		}
+	})
+	t.Run("DatabaseDown", func(t *testing.T) {
+		a.db.SQL.Close()
+		if got := get("/readyz"); got != http.StatusServiceUnavailable {
+			t.Errorf("GET /readyz = %d, want 503", got)
+		}
+		if got := get("/healthz"); got != http.StatusOK {
+			t.Errorf("GET /healthz = %d, want 200: the process is still up", got)
+		}
+	})
+}
+
+// TestGracefulShutdown cancels the server while a request is in flight: the request
+// still completes, and serve returns cleanly.
+func TestGracefulShutdown(t *testing.T) {
+	a := MustOpenApp(t, map[string]string{"PARTNERHUB_SHUTDOWN_TIMEOUT": "5s"})
+	started := make(chan struct{})
+	slow := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		close(started)
+		time.Sleep(300 * time.Millisecond)
+		w.Write([]byte("finished"))
+	})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	served := make(chan error, 1)
+	go func() { served <- a.serve(ctx, ln, slow) }()
+
+	got := make(chan string, 1)
+	go func() {
+		resp, err := http.Get("http://" + ln.Addr().String() + "/")
+		if err != nil {
+			got <- "error: " + err.Error()
+			return
+		}
+		defer resp.Body.Close()
+		var b bytes.Buffer
+		b.ReadFrom(resp.Body)
+		got <- b.String()
+	}()
+	<-started
+	cancel()
+	if body := <-got; body != "finished" {
+		t.Fatalf("in-flight request got %q, want it to finish", body)
+	}
+	if err := <-served; err != nil {
+		t.Fatalf("serve returned %v", err)
+	}
+	if _, err := http.Get("http://" + ln.Addr().String() + "/"); err == nil {
+		t.Fatal("server still accepts connections after shutdown")
+	}
+}
+
+func TestRequestLimits(t *testing.T) {
+	a := MustOpenApp(t, map[string]string{"PARTNERHUB_MAX_BODY_BYTES": "2048", "PARTNERHUB_MAX_DEPTH": "2", "PARTNERHUB_MAX_PARSER_TOKENS": "200"})
+	srv := httptest.NewServer(a.routes())
+	defer srv.Close()
+	f := mustCreatePartner(t, a.db.Client, "Acme")
+	token := mustToken(t, a, f.admins[enum.RoleFullAdmin])
+
+	tests := []struct {
+		name, body, code, message string
+	}{
+		{"BodyTooLarge", `{"query":"{ me { email } }","variables":{"pad":"` + strings.Repeat("x", 3000) + `"}}`, "BAD_USER_INPUT", "exceeds the limit of 2048 bytes"},
+		{"Batch", `[{"query":"{ me { email } }"},{"query":"{ me { email } }"}]`, "BAD_USER_INPUT", "batched operations"},
+		{"WithinDepth", `{"query":"{ me { email } }"}`, "", ""},
+		{"TooDeep", `{"query":"{ me { partner { name } } }"}`, "BAD_USER_INPUT", "nested 3 levels deep, more than the limit of 2"},
+		{"TooDeepThroughFragments", `{"query":"{ ...Q } fragment Q on Query { node(id: \"x\") { ... on Admin { partner { name } } } }"}`, "BAD_USER_INPUT", "nested 3 levels"},
+		{"TooManyTokens", `{"query":"{ me { ` + strings.Repeat("email ", 250) + `} }"}`, "BAD_USER_INPUT", "token limit"},
+		{"ParseError", `{"query":"{ me { email "}`, "BAD_USER_INPUT", ""},
+		{"UnknownField", `{"query":"{ me { password } }"}`, "BAD_USER_INPUT", "password"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			resp := postRaw(t, srv, token, []byte(tt.body))
+			if resp.code() != tt.code {
+				t.Fatalf("code = %q (errors %+v), want %q", resp.code(), resp.Errors, tt.code)
+			}
+			if tt.message != "" && !strings.Contains(resp.Errors[0].Message, tt.message) {
+				t.Errorf("message = %q, want it to mention %q", resp.Errors[0].Message, tt.message)
+			}
+		})
+	}
+}

@@ -1,0 +1,34 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"net"
+	"time"
+)
+
+var serveCommand = command{
+	usage: "Runs the HTTP server: /graphql (POST, GET, websocket), GraphiQL at /, /healthz, /readyz, /metrics.",
+	flags: func(*flag.FlagSet) func(context.Context, *env) error {
+		return func(ctx context.Context, e *env) error {
+			start := time.Now()
+			a, err := openApp(ctx, e)
+			if err != nil {
+				return err
+			}
+			defer a.Close()
+			if a.db.Embedded {
+				if err := a.prepareDemo(ctx, e.stdout); err != nil {
+					return err
+				}
+			}
+			ln, err := net.Listen("tcp", e.cfg.Addr)
+			if err != nil {
+				return fmt.Errorf("listen on %s: %w", e.cfg.Addr, err)
+			}
+			a.logger.Info("listening", "addr", ln.Addr().String(), "embedded", a.db.Embedded, "startup", time.Since(start).Round(time.Millisecond))
+			return a.serve(ctx, ln, a.routes())
+		}
+	},
+}
