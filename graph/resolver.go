@@ -6,6 +6,8 @@ package graph
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"time"
 
 	"github.com/partnerhub/partnerhub-api/ent"
@@ -86,11 +88,30 @@ func (r *Resolver) listCustomers(ctx context.Context, args page.Args, order *mod
 	if err != nil {
 		return nil, err
 	}
-	conn, err := directory.List(ctx, r.Client, r.filterEnv(ctx), args, order, criteria)
+	conn, err := directory.List(ctx, r.Client, r.filterEnv(ctx), args, order, criteria, r.customerCount(ctx, in, query))
 	if err == nil {
 		primeCustomers(ctx, conn)
 	}
 	return conn, err
+}
+
+// customerCount reuses the viewer's count of customers matching the filter and query until
+// a change of the partner, like the KPIs: counting 100 000 customers against status
+// predicates costs far more than the page itself.
+func (r *Resolver) customerCount(ctx context.Context, in *model.CustomerFilter, query *string) directory.CountCache {
+	v := viewer.FromContext(ctx)
+	spec, err := json.Marshal(struct {
+		Filter *model.CustomerFilter
+		Query  *string
+	}{in, query})
+	if err != nil {
+		return nil
+	}
+	// The admin is part of the key even for viewers who see everything: managed:me differs.
+	key := fmt.Sprintf("customers-count|%s|admin:%d|%s", scopeKey(v), v.AdminID, spec)
+	return func(ctx context.Context, compute func(context.Context) (int, error)) (int, error) {
+		return live.Get(ctx, r.Cache, v.PartnerID, key, compute)
+	}
 }
 
 // viewerOf describes the request's viewer and what it may do.
