@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/99designs/gqlgen/graphql"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/partnerhub/partnerhub-api/ent"
 	"github.com/partnerhub/partnerhub-api/graph/loader"
@@ -34,31 +35,28 @@ func nodeFields(ctx context.Context) map[string]bool {
 	return out
 }
 
-// primeCustomers starts, for every customer of a page at once, the lookups its selected
-// fields will need, so each kind of lookup is one batch whatever the page size and
-// however the field resolvers are scheduled.
-func primeCustomers(ctx context.Context, conn *page.Connection[*ent.Customer]) {
+// primeCustomers loads, for every customer of a page at once, what its selected fields
+// will need: one statement per kind of lookup whatever the page size, the kinds side by
+// side.
+func primeCustomers(ctx context.Context, conn *page.Connection[*ent.Customer]) error {
 	if len(conn.Edges) == 0 {
-		return
+		return nil
 	}
 	ids := make([]int, len(conn.Edges))
 	for i, e := range conn.Edges {
 		ids[i] = e.Node.ID
 	}
 	l, f := loader.For(ctx), nodeFields(ctx)
-	if f["statuses"] {
-		l.Statuses.LoadMany(ctx, ids)
+	g, gctx := errgroup.WithContext(ctx)
+	prefetch := func(need bool, fetch func(context.Context, []int) error) {
+		if need {
+			g.Go(func() error { return fetch(gctx, ids) })
+		}
 	}
-	if f["tags"] {
-		l.Tags.LoadMany(ctx, ids)
-	}
-	if f["admins"] {
-		l.Admins.LoadMany(ctx, ids)
-	}
-	if f["subscriptions"] || f["trials"] || f["licenseSummary"] || f["products"] {
-		l.Subscriptions.LoadMany(ctx, ids)
-	}
-	if f["licenseSummary"] || f["products"] || f["subscriptions"] {
-		l.Licenses.LoadMany(ctx, ids)
-	}
+	prefetch(f["statuses"], l.Statuses.Prefetch)
+	prefetch(f["tags"], l.Tags.Prefetch)
+	prefetch(f["admins"], l.Admins.Prefetch)
+	prefetch(f["subscriptions"] || f["trials"] || f["licenseSummary"] || f["products"], l.Subscriptions.Prefetch)
+	prefetch(f["licenseSummary"] || f["products"] || f["subscriptions"], l.Licenses.Prefetch)
+	return g.Wait()
 }

@@ -89,10 +89,10 @@ func (r *Resolver) listCustomers(ctx context.Context, args page.Args, order *mod
 		return nil, err
 	}
 	conn, err := directory.List(ctx, r.Client, r.filterEnv(ctx), args, order, criteria, r.customerCount(ctx, in, query))
-	if err == nil {
-		primeCustomers(ctx, conn)
+	if err != nil {
+		return nil, err
 	}
-	return conn, err
+	return conn, primeCustomers(ctx, conn)
 }
 
 // customerCount reuses the viewer's count of customers matching the filter and query until

@@ -21,19 +21,19 @@ const (
 
 // Loaders are the per-operation loaders.
 type Loaders struct {
-	Customer       *dataloader.Loader[int, *ent.Customer]
-	Statuses       *dataloader.Loader[int, []enum.CustomerStatus]
-	Tags           *dataloader.Loader[int, []*ent.Tag]
-	Admins         *dataloader.Loader[int, []*ent.Admin]
-	Subscriptions  *dataloader.Loader[int, []*ent.Subscription]
-	Licenses       *dataloader.Loader[int, []*ent.License]
-	Invoices       *dataloader.Loader[int, []*ent.Invoice]
-	Orders         *dataloader.Loader[int, []*ent.SubscriptionOrder]
-	LastWeekCounts *dataloader.Loader[int, *ent.LicenseSnapshot]
-	Partner        *dataloader.Loader[int, *ent.Partner]
-	Admin          *dataloader.Loader[int, *ent.Admin]
-	Subscription   *dataloader.Loader[int, *ent.Subscription]
-	TagCustomers   *dataloader.Loader[int, int]
+	Customer       *Loader[*ent.Customer]
+	Statuses       *Loader[[]enum.CustomerStatus]
+	Tags           *Loader[[]*ent.Tag]
+	Admins         *Loader[[]*ent.Admin]
+	Subscriptions  *Loader[[]*ent.Subscription]
+	Licenses       *Loader[[]*ent.License]
+	Invoices       *Loader[[]*ent.Invoice]
+	Orders         *Loader[[]*ent.SubscriptionOrder]
+	LastWeekCounts *Loader[*ent.LicenseSnapshot]
+	Partner        *Loader[*ent.Partner]
+	Admin          *Loader[*ent.Admin]
+	Subscription   *Loader[*ent.Subscription]
+	TagCustomers   *Loader[int]
 }
 
 // New returns fresh loaders over client, with now as the clock of computed values.
@@ -56,9 +56,15 @@ func New(client *ent.Client, now func() time.Time) *Loaders {
 	}
 }
 
-func newLoader[V any](fn func(context.Context, []int) ([]V, error)) *dataloader.Loader[int, V] {
+// Loader batches one kind of lookup of an operation.
+type Loader[V any] struct {
+	*dataloader.Loader[int, V]
+	fetch func(context.Context, []int) ([]V, error)
+}
+
+func newLoader[V any](fetch func(context.Context, []int) ([]V, error)) *Loader[V] {
 	batch := func(ctx context.Context, keys []int) []*dataloader.Result[V] {
-		values, err := fn(ctx, keys)
+		values, err := fetch(ctx, keys)
 		out := make([]*dataloader.Result[V], len(keys))
 		for i := range keys {
 			if err != nil {
@@ -69,9 +75,26 @@ func newLoader[V any](fn func(context.Context, []int) ([]V, error)) *dataloader.
 		}
 		return out
 	}
-	return dataloader.NewBatchedLoader(batch,
-		dataloader.WithWait[int, V](wait),
-		dataloader.WithBatchCapacity[int, V](capacity))
+	return &Loader[V]{
+		Loader: dataloader.NewBatchedLoader(batch,
+			dataloader.WithWait[int, V](wait),
+			dataloader.WithBatchCapacity[int, V](capacity)),
+		fetch: fetch,
+	}
+}
+
+// Prefetch looks keys up in one batch now and primes the loader with the results, so
+// that later Loads of those keys never start batches of their own, however the field
+// resolvers happen to be scheduled (a wait-based batch splits when the CPU is busy).
+func (l *Loader[V]) Prefetch(ctx context.Context, keys []int) error {
+	values, err := l.fetch(ctx, keys)
+	if err != nil {
+		return err
+	}
+	for i, k := range keys {
+		l.Prime(ctx, k, values[i])
+	}
+	return nil
 }
 
 type ctxKey struct{}
@@ -87,6 +110,6 @@ func For(ctx context.Context) *Loaders {
 }
 
 // Load is a shorthand for loading one key and waiting for it.
-func Load[V any](ctx context.Context, l *dataloader.Loader[int, V], key int) (V, error) {
+func Load[V any](ctx context.Context, l *Loader[V], key int) (V, error) {
 	return l.Load(ctx, key)()
 }
