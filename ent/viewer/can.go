@@ -41,9 +41,11 @@ func (v *Viewer) writer() bool { return v.Role == enum.RoleFullAdmin || v.Role =
 // The permission matrix of DESIGN §5, in one place.
 
 // CanReadCustomers reports whether the viewer may read customers and what belongs to them
-// (analytics, reports and ingestion read them too).
+// (analytics, reports and ingestion read them too, and so does every write scope: a token
+// may tag, start a trial for or assign admins to only the customers it can see).
 func (v *Viewer) CanReadCustomers() bool {
-	return v.IsSystem() || v.Allows(ScopeCustomersRead) || v.Allows(ScopeAnalyticsRead) || v.Allows(ScopeReports) || v.Allows(ScopeIngest)
+	return v.IsSystem() || v.Allows(ScopeCustomersRead) || v.Allows(ScopeAnalyticsRead) || v.Allows(ScopeReports) || v.Allows(ScopeIngest) ||
+		v.CanEditTags() || v.CanStartTrials() || v.CanAssignAdmins()
 }
 
 // CanReadAnalytics reports whether the viewer may read KPIs and analytics.
