@@ -70,7 +70,8 @@ func (v *Viewer) CanIngest() bool { return v.IsSystem() || v.writer() && v.Allow
 // CanReadAudit reports whether the viewer may read the audit trail.
 func (v *Viewer) CanReadAudit() bool { return v.IsSystem() || v.Role == enum.RoleFullAdmin }
 
-// CanMint reports whether the viewer may mint a token of role with scopes.
+// CanMint reports whether the viewer may mint a token of role with scopes: a role at most
+// its own, scopes within its token's, and read scopes only for a READ_ONLY_ADMIN.
 func (v *Viewer) CanMint(role enum.Role, scopes []string) bool {
 	if v.IsSystem() {
 		return true
@@ -78,11 +79,13 @@ func (v *Viewer) CanMint(role enum.Role, scopes []string) bool {
 	if !role.AtMost(v.Role) {
 		return false
 	}
-	if v.Role == enum.RoleReadOnlyAdmin {
-		for _, s := range scopes {
-			if !slices.Contains(ReadScopes, s) {
-				return false
-			}
+	// A narrowed token mints only tokens at least as narrow (no scopes would mean more).
+	if len(v.Scopes) > 0 && len(scopes) == 0 {
+		return false
+	}
+	for _, s := range scopes {
+		if len(v.Scopes) > 0 && !slices.Contains(v.Scopes, s) || v.Role == enum.RoleReadOnlyAdmin && !slices.Contains(ReadScopes, s) {
+			return false
 		}
 	}
 	return true
