@@ -19,6 +19,7 @@ import (
 	"github.com/partnerhub/partnerhub-api/ent/storage"
 	"github.com/partnerhub/partnerhub-api/ent/storage/storagetest"
 	"github.com/partnerhub/partnerhub-api/ent/viewer"
+	"github.com/partnerhub/partnerhub-api/graph/auth"
 	"github.com/partnerhub/partnerhub-api/graph/live"
 )
 
@@ -44,7 +45,12 @@ func newHarness(t testing.TB) *harness {
 	t.Helper()
 	db := storagetest.MustOpen(t)
 	h := &harness{t: t, client: db.Client, sys: viewer.SystemContext(context.Background()), viewers: map[string]*viewer.Viewer{}}
-	r := NewResolver(db.Client, func() time.Time { return testNow }, nil, live.NewLocal(), Options{LaunchURLTemplate: "https://hub.example/orgs/{orgId}", CacheTTL: time.Minute, MaxSubscriptions: 100})
+	now := func() time.Time { return testNow }
+	authority, err := auth.New(auth.Config{Secret: []byte("harness-secret-0123456789abcdef0123"), Issuer: "test", Audience: "test", TTL: time.Hour}, db.Client, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := NewResolver(db.Client, now, authority, live.NewLocal(), Options{LaunchURLTemplate: "https://hub.example/orgs/{orgId}", CacheTTL: time.Minute, MaxSubscriptions: 100})
 	gql := NewHandler(r, nil, DefaultLimits, slog.New(slog.NewTextHandler(testLog{t}, nil)))
 	h.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		ctx, n := storage.WithCounter(req.Context())
@@ -68,6 +74,16 @@ func (h *harness) as(a *ent.Admin) string {
 	name := strconv.Itoa(a.ID)
 	h.mu.Lock()
 	h.viewers[name] = &viewer.Viewer{PartnerID: a.PartnerID, AdminID: a.ID, Role: a.Role}
+	h.mu.Unlock()
+	return name
+}
+
+// asToken registers a viewer for admin acting through a token narrowed to scopes (none:
+// every scope of its role except ingest) and returns its name for do.
+func (h *harness) asToken(a *ent.Admin, scopes ...string) string {
+	name := fmt.Sprintf("%d:%s", a.ID, strings.Join(scopes, ","))
+	h.mu.Lock()
+	h.viewers[name] = &viewer.Viewer{PartnerID: a.PartnerID, AdminID: a.ID, Role: a.Role, Scopes: scopes, TokenID: "jti-" + name}
 	h.mu.Unlock()
 	return name
 }

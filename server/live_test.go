@@ -29,7 +29,13 @@ const kpiSubscription = `subscription { kpisUpdated { totalCustomers { count } a
 // LISTEN/NOTIFY connects them), each serving HTTP.
 func instances(t *testing.T, n int) ([]*app, []*httptest.Server) {
 	t.Helper()
-	e := testEnv(t, map[string]string{"PARTNERHUB_AUTH_CACHE_TTL": "200ms"})
+	return instancesWith(t, n, map[string]string{"PARTNERHUB_AUTH_CACHE_TTL": "200ms"})
+}
+
+// instancesWith is instances configured with vars on top of the test environment.
+func instancesWith(t *testing.T, n int, vars map[string]string) ([]*app, []*httptest.Server) {
+	t.Helper()
+	e := testEnv(t, vars)
 	var apps []*app
 	var srvs []*httptest.Server
 	for range n {

@@ -24,10 +24,10 @@ func (Tag) Mixin() []ent.Mixin {
 // Fields of the Tag.
 func (Tag) Fields() []ent.Field {
 	return []ent.Field{
-		field.String("name").NotEmpty().MaxLen(25),
+		field.String("name").NotEmpty().MaxRuneLen(25),
 		field.String("name_key").NotEmpty().MaxLen(100).Comment("lower-cased name: uniqueness is case-insensitive"),
 		field.String("color").Optional().MaxLen(7),
-		field.String("description").Optional().MaxLen(500),
+		field.String("description").Optional().MaxRuneLen(500),
 		field.Int("created_by_id").Optional().Nillable(),
 	}
 }

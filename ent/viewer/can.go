@@ -41,9 +41,11 @@ func (v *Viewer) writer() bool { return v.Role == enum.RoleFullAdmin || v.Role =
 // The permission matrix of DESIGN §5, in one place.
 
 // CanReadCustomers reports whether the viewer may read customers and what belongs to them
-// (analytics, reports and ingestion read them too).
+// (analytics, reports and ingestion read them too, and so does every write scope: a token
+// may tag, start a trial for or assign admins to only the customers it can see).
 func (v *Viewer) CanReadCustomers() bool {
-	return v.IsSystem() || v.Allows(ScopeCustomersRead) || v.Allows(ScopeAnalyticsRead) || v.Allows(ScopeReports) || v.Allows(ScopeIngest)
+	return v.IsSystem() || v.Allows(ScopeCustomersRead) || v.Allows(ScopeAnalyticsRead) || v.Allows(ScopeReports) || v.Allows(ScopeIngest) ||
+		v.CanEditTags() || v.CanStartTrials() || v.CanAssignAdmins()
 }
 
 // CanReadAnalytics reports whether the viewer may read KPIs and analytics.
@@ -68,7 +70,8 @@ func (v *Viewer) CanIngest() bool { return v.IsSystem() || v.writer() && v.Allow
 // CanReadAudit reports whether the viewer may read the audit trail.
 func (v *Viewer) CanReadAudit() bool { return v.IsSystem() || v.Role == enum.RoleFullAdmin }
 
-// CanMint reports whether the viewer may mint a token of role with scopes.
+// CanMint reports whether the viewer may mint a token of role with scopes: a role at most
+// its own, scopes within its token's, and read scopes only for a READ_ONLY_ADMIN.
 func (v *Viewer) CanMint(role enum.Role, scopes []string) bool {
 	if v.IsSystem() {
 		return true
@@ -76,11 +79,13 @@ func (v *Viewer) CanMint(role enum.Role, scopes []string) bool {
 	if !role.AtMost(v.Role) {
 		return false
 	}
-	if v.Role == enum.RoleReadOnlyAdmin {
-		for _, s := range scopes {
-			if !slices.Contains(ReadScopes, s) {
-				return false
-			}
+	// A narrowed token mints only tokens at least as narrow (no scopes would mean more).
+	if len(v.Scopes) > 0 && len(scopes) == 0 {
+		return false
+	}
+	for _, s := range scopes {
+		if len(v.Scopes) > 0 && !slices.Contains(v.Scopes, s) || v.Role == enum.RoleReadOnlyAdmin && !slices.Contains(ReadScopes, s) {
+			return false
 		}
 	}
 	return true
