@@ -423,3 +423,20 @@ func TestAnalyticsRowsPagingAndOrder(t *testing.T) {
 		}
 	})
 }
+
+// TestRenewingIsUpcomingRenewal: the renewing section holds the lines of the customers the
+// upcoming-renewal KPI counts — paid subscriptions only; an auto-renew flag on a trial
+// renews nothing.
+func TestRenewingIsUpcomingRenewal(t *testing.T) {
+	h := newHarness(t)
+	w := h.newWorld("renewing")
+	h.mustCustomer(w, customerSpec{name: "PaidRenews", subs: []subSpec{sub(enum.KindPaid, 400, 60, true, line(enum.ProductMeetings, 10, 5))}})
+	h.mustCustomer(w, customerSpec{name: "TrialFlagged", subs: []subSpec{sub(enum.KindTrial, 30, 60, true, line(enum.ProductMeetings, 10, 5))}})
+	full := h.as(w.full)
+	if k := h.kpisOf(t, full, "").counts().renewal; k != 1 {
+		t.Errorf("upcomingRenewal = %d, want 1", k)
+	}
+	if got := h.summaryOf(t, full, "MEETINGS", "", 1).Renewing; got.RenewingCustomers != 1 || !reflect.DeepEqual(got.LicenseAssignment, rat(5, 10)) {
+		t.Errorf("renewing = %+v, want 1 customer, assignment 5/10", got)
+	}
+}
