@@ -15,7 +15,7 @@ import (
 // instance, with the default auth cache, has just accepted it: every request the second
 // instance receives more than 1 s after the revocation is refused.
 func TestRevocationAcrossInstances(t *testing.T) {
-	apps, srvs := instancesWith(t, 2, map[string]string{"PARTNERHUB_AUTH_CACHE_TTL": ""}) // the default, 1 s
+	apps, srvs := instances(t, 2, map[string]string{"PARTNERHUB_AUTH_CACHE_TTL": ""}, time.Now) // the default, 1 s
 	a, srvA, srvB := apps[0], srvs[0], srvs[1]
 	f := mustCreatePartner(t, a.db.Client, "Revoking")
 	victim, tok, err := a.auth.Issue(sysCtx(), a.db.Client, f.admins[enum.RoleAdmin], auth.Grant{Name: "victim", Role: enum.RoleAdmin})

@@ -6,16 +6,20 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sync/atomic"
 
 	"github.com/coder/websocket"
 	"github.com/coder/websocket/wsjson"
 )
 
-// wsSubscription is one GraphQL subscription over graphql-transport-ws: a minimal client
+// wsSubscription is one GraphQL subscription over a websocket: a minimal client
 // for the live-update benchmark and tests.
 type wsSubscription struct {
 	conn    *websocket.Conn
+	proto   wsProtocol
 	results chan wsResult
+	// running counts the operations started and not yet complete.
+	running atomic.Int32
 }
 
 // wsResult is one result read by the subscription's reader.
@@ -33,13 +37,31 @@ type wsMessage struct {
 // errSocketClosed is returned by next once the server has closed the socket.
 var errSocketClosed = errors.New("websocket closed")
 
-// subscribe connects to url, authenticates with token in connection_init and starts query.
+// errSubscription wraps the errors the server sends for one operation; the socket stays open.
+var errSubscription = errors.New("subscription error")
+
+// wsProtocol names the messages of a GraphQL websocket subprotocol that differ between them.
+type wsProtocol struct{ name, subscribe, next string }
+
+// The subprotocols: graphql-transport-ws, and the legacy graphql-ws (subscriptions-transport-ws).
+var (
+	transportWS = wsProtocol{name: "graphql-transport-ws", subscribe: "subscribe", next: "next"}
+	legacyWS    = wsProtocol{name: "graphql-ws", subscribe: "start", next: "data"}
+)
+
+// subscribe connects to url over graphql-transport-ws, authenticates with token in
+// connection_init and starts query.
 func subscribe(ctx context.Context, url, token, query string) (*wsSubscription, error) {
-	conn, _, err := websocket.Dial(ctx, url, &websocket.DialOptions{Subprotocols: []string{"graphql-transport-ws"}})
+	return subscribeWith(ctx, transportWS, url, token, query)
+}
+
+// subscribeWith is subscribe over the subprotocol p.
+func subscribeWith(ctx context.Context, p wsProtocol, url, token, query string) (*wsSubscription, error) {
+	conn, _, err := websocket.Dial(ctx, url, &websocket.DialOptions{Subprotocols: []string{p.name}})
 	if err != nil {
 		return nil, fmt.Errorf("dial %s: %w", url, err)
 	}
-	s := &wsSubscription{conn: conn}
+	s := &wsSubscription{conn: conn, proto: p}
 	init, _ := json.Marshal(map[string]string{"Authorization": "Bearer " + token})
 	if err := wsjson.Write(ctx, conn, wsMessage{Type: "connection_init", Payload: init}); err != nil {
 		return nil, err
@@ -56,8 +78,7 @@ func subscribe(ctx context.Context, url, token, query string) (*wsSubscription, 
 			return nil, fmt.Errorf("connection refused: %s", m.Payload)
 		}
 	}
-	payload, _ := json.Marshal(map[string]string{"query": query})
-	if err := wsjson.Write(ctx, conn, wsMessage{ID: "1", Type: "subscribe", Payload: payload}); err != nil {
+	if err := s.start(ctx, "1", query); err != nil {
 		return nil, err
 	}
 	s.results = make(chan wsResult, 16)
@@ -72,7 +93,7 @@ func (s *wsSubscription) read() {
 	for {
 		data, err := s.readOne(context.Background())
 		s.results <- wsResult{data, err}
-		if err != nil {
+		if err != nil && !errors.Is(err, errSubscription) {
 			return
 		}
 	}
@@ -106,7 +127,7 @@ func (s *wsSubscription) readOne(ctx context.Context) (json.RawMessage, error) {
 			if err := wsjson.Write(ctx, s.conn, wsMessage{Type: "pong"}); err != nil {
 				return nil, err
 			}
-		case "next":
+		case s.proto.next:
 			var p struct {
 				Data   json.RawMessage `json:"data"`
 				Errors json.RawMessage `json:"errors"`
@@ -115,15 +136,26 @@ func (s *wsSubscription) readOne(ctx context.Context) (json.RawMessage, error) {
 				return nil, err
 			}
 			if len(p.Errors) > 0 && string(p.Errors) != "null" {
-				return nil, fmt.Errorf("subscription error: %s", p.Errors)
+				return nil, fmt.Errorf("%w: %s", errSubscription, p.Errors)
 			}
 			return p.Data, nil
 		case "error":
-			return nil, fmt.Errorf("subscription error: %s", m.Payload)
+			return nil, fmt.Errorf("%w: %s", errSubscription, m.Payload)
 		case "complete":
-			return nil, errSocketClosed
+			// Once no operation runs, nothing more will come.
+			if s.running.Add(-1) <= 0 {
+				return nil, errSocketClosed
+			}
 		}
 	}
+}
+
+// start starts another operation, named id, on the subscription's socket; its results
+// arrive through next with the others'.
+func (s *wsSubscription) start(ctx context.Context, id, query string) error {
+	payload, _ := json.Marshal(map[string]string{"query": query})
+	s.running.Add(1)
+	return wsjson.Write(ctx, s.conn, wsMessage{ID: id, Type: s.proto.subscribe, Payload: payload})
 }
 
 // close ends the subscription and the socket.

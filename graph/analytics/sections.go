@@ -48,7 +48,6 @@ type totals struct {
 // lineConditions are the conditions, over the st_lic/st_sub aliases, on a section's lines.
 func (s *Section) lineConditions() []*sql.Predicate {
 	r, now := s.a.env.Rules, s.a.env.Rules.Now
-	horizon := now.Add(days(r.Settings.HorizonDays))
 	l := sql.Table(license.Table).As("st_lic")
 	product := sql.EQ(l.C(license.FieldProduct), s.a.product)
 	sub := sql.Table(subscription.Table).As("st_sub").C
@@ -59,13 +58,9 @@ func (s *Section) lineConditions() []*sql.Predicate {
 			sql.GTE(sub(subscription.FieldStartedAt), now.Add(-days(r.Settings.RecentDays))),
 			sql.LTE(sub(subscription.FieldStartedAt), now)}
 	case expiring:
-		return []*sql.Predicate{product,
-			sql.EQ(sub(subscription.FieldState), enum.StateActive), sql.EQ(sub(subscription.FieldAutoRenew), false),
-			sql.GT(sub(subscription.FieldEndsAt), now), sql.LTE(sub(subscription.FieldEndsAt), horizon)}
+		return append(r.Expiring(), product)
 	case renewing:
-		return []*sql.Predicate{product,
-			sql.EQ(sub(subscription.FieldState), enum.StateActive), sql.EQ(sub(subscription.FieldAutoRenew), true),
-			sql.GT(sub(subscription.FieldRenewalDate), now), sql.LTE(sub(subscription.FieldRenewalDate), horizon)}
+		return append(r.Renewing(), product)
 	case lowAssignment:
 		return r.LowLine(s.a.env.PartnerID, s.a.product)
 	default:

@@ -2,6 +2,7 @@ package status
 
 import (
 	"fmt"
+	"time"
 
 	"entgo.io/ent/dialect/sql"
 
@@ -38,16 +39,12 @@ func (r Rules) InKpiScope(s *sql.Selector) *sql.Predicate {
 // KpiPredicate is the condition that the customer of s (in scope or not) counts in k.
 func (r Rules) KpiPredicate(s *sql.Selector, partnerID int, k Kpi) *sql.Predicate {
 	id := s.C(customer.FieldID)
-	horizon := r.Now.Add(days(r.Settings.HorizonDays))
 	var p *sql.Predicate
 	switch k {
 	case KpiApproachingExpiration:
-		p = HasSubscription(id, sql.EQ(subscription.FieldState, enum.StateActive), sql.EQ(subscription.FieldAutoRenew, false),
-			sql.GT(subscription.FieldEndsAt, r.Now), sql.LTE(subscription.FieldEndsAt, horizon))
+		p = HasSubscription(id, r.Expiring()...)
 	case KpiUpcomingRenewal:
-		p = HasSubscription(id, sql.EQ(subscription.FieldState, enum.StateActive), sql.EQ(subscription.FieldKind, enum.KindPaid),
-			sql.EQ(subscription.FieldAutoRenew, true),
-			sql.GT(subscription.FieldRenewalDate, r.Now), sql.LTE(subscription.FieldRenewalDate, horizon))
+		p = HasSubscription(id, r.Renewing()...)
 	case KpiLowAssignment:
 		ps := make([]*sql.Predicate, len(KpiProducts))
 		for i, prod := range KpiProducts {
@@ -61,6 +58,29 @@ func (r Rules) KpiPredicate(s *sql.Selector, partnerID int, k Kpi) *sql.Predicat
 	}
 	return sql.And(r.InKpiScope(s), p)
 }
+
+// Expiring is the condition, over the st_sub alias, that a subscription or trial is ACTIVE,
+// not auto-renewing and ends within the horizon: approaching expiration (DESIGN §4.2) and
+// the expiring analytics (§4.3).
+func (r Rules) Expiring() []*sql.Predicate {
+	return []*sql.Predicate{
+		sql.EQ(sub(subscription.FieldState), enum.StateActive), sql.EQ(sub(subscription.FieldAutoRenew), false),
+		sql.GT(sub(subscription.FieldEndsAt), r.Now), sql.LTE(sub(subscription.FieldEndsAt), r.horizon()),
+	}
+}
+
+// Renewing is the condition, over the st_sub alias, that a paid subscription is ACTIVE and
+// auto-renews within the horizon: upcoming renewal (DESIGN §4.2) and the renewing analytics
+// (§4.3). A trial renews nothing, whatever its flag.
+func (r Rules) Renewing() []*sql.Predicate {
+	return []*sql.Predicate{
+		sql.EQ(sub(subscription.FieldState), enum.StateActive), sql.EQ(sub(subscription.FieldKind), enum.KindPaid),
+		sql.EQ(sub(subscription.FieldAutoRenew), true),
+		sql.GT(sub(subscription.FieldRenewalDate), r.Now), sql.LTE(sub(subscription.FieldRenewalDate), r.horizon()),
+	}
+}
+
+func (r Rules) horizon() time.Time { return r.Now.Add(days(r.Settings.HorizonDays)) }
 
 // LowLine is the condition, over the st_lic/st_sub aliases, that a line of product is low
 // (DESIGN §4.3): its subscription is ACTIVE and was added at least the minimum age ago, and
