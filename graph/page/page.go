@@ -81,7 +81,11 @@ type Key struct {
 	Expr func(s *sql.Selector) string
 	// Nullable keys order NULLs last in both directions.
 	Nullable bool
-	Desc     bool
+	// NullValue stands in for NULL in the selected sort value of a nullable key, because
+	// a driver cannot tell the type of a NULL expression (modernc's SQLite reports none,
+	// and ent's scan then panics). It must never be a real sort value.
+	NullValue any
+	Desc      bool
 	// Arg turns a cursor's value back into an SQL argument; Format turns a scanned sort
 	// value into a cursor's value.
 	Arg    func(string) (any, error)
@@ -158,7 +162,7 @@ func Paginate[T any](ctx context.Context, src Source[T], args Args) (*Connection
 		}
 		key.order(s, backwards)
 		if key.Expr != nil {
-			s.AppendSelectExprAs(sql.Expr(key.Expr(s)), KeyColumn)
+			s.AppendSelectExprAs(key.selected(s), KeyColumn)
 		}
 	}, n+1)
 	if err != nil {
@@ -170,6 +174,10 @@ func Paginate[T any](ctx context.Context, src Source[T], args Args) (*Connection
 		slices.Reverse(rows)
 	}
 	conn := &Connection[T]{Edges: make([]*Edge[T], len(rows)), count: src.Count}
+	null, err := key.nullText()
+	if err != nil {
+		return nil, err
+	}
 	for i, r := range rows {
 		c := Cursor{ID: src.ID(r)}
 		if key.Expr != nil {
@@ -177,11 +185,11 @@ func Paginate[T any](ctx context.Context, src Source[T], args Args) (*Connection
 			if err != nil {
 				return nil, err
 			}
-			if v != nil {
-				s, err := key.Format(v)
-				if err != nil {
-					return nil, fmt.Errorf("cursor of row %d: %w", c.ID, err)
-				}
+			s, err := key.Format(v)
+			if err != nil {
+				return nil, fmt.Errorf("cursor of row %d: %w", c.ID, err)
+			}
+			if !key.Nullable || s != null {
 				c.Value = &s
 			}
 		}
@@ -197,6 +205,23 @@ func Paginate[T any](ctx context.Context, src Source[T], args Args) (*Connection
 		conn.PageInfo.HasNextPage, conn.PageInfo.HasPreviousPage = more, args.After != nil
 	}
 	return conn, nil
+}
+
+// selected is the sort value selected as KeyColumn: NullValue where the key is NULL.
+func (k Key) selected(s *sql.Selector) sql.Querier {
+	e := k.Expr(s)
+	if !k.Nullable {
+		return sql.Expr(e)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) { b.WriteString("COALESCE((" + e + "), ").Arg(k.NullValue).WriteString(")") })
+}
+
+// nullText is how the selected NullValue of a nullable key reads once formatted.
+func (k Key) nullText() (string, error) {
+	if !k.Nullable {
+		return "", nil
+	}
+	return k.Format(k.NullValue)
 }
 
 // order sorts s by the key (NULLs last), then ID; reversed when paging backwards.
