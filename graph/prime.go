@@ -47,18 +47,18 @@ func primeCustomers(ctx context.Context, conn *page.Connection[*ent.Customer]) {
 	}
 	l, f := loader.For(ctx), nodeFields(ctx)
 	if f["statuses"] {
-		l.Statuses.LoadMany(ctx, ids)
+		loader.Start(ctx, l.Statuses, ids)
 	}
 	if f["tags"] {
-		l.Tags.LoadMany(ctx, ids)
+		loader.Start(ctx, l.Tags, ids)
 	}
 	if f["admins"] {
-		l.Admins.LoadMany(ctx, ids)
+		loader.Start(ctx, l.Admins, ids)
 	}
 	if f["subscriptions"] || f["trials"] || f["licenseSummary"] || f["products"] {
-		l.Subscriptions.LoadMany(ctx, ids)
+		loader.Start(ctx, l.Subscriptions, ids)
 	}
 	if f["licenseSummary"] || f["products"] || f["subscriptions"] {
-		l.Licenses.LoadMany(ctx, ids)
+		loader.Start(ctx, l.Licenses, ids)
 	}
 }
