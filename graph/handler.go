@@ -33,7 +33,7 @@ type Limits struct {
 }
 
 // DefaultLimits are the limits when none are configured.
-var DefaultLimits = Limits{Complexity: 5000, Depth: 12, ParserTokens: 15000}
+var DefaultLimits = Limits{Complexity: 20000, Depth: 12, ParserTokens: 15000}
 
 // NewHandler returns the /graphql handler: POST, GET (queries only) and websocket
 // transports, limits, the error presenter, the recover func and the rule that every

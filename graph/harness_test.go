@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -176,6 +177,7 @@ type customerSpec struct {
 	assignedTo  []*ent.Admin
 	tags        []*ent.Tag
 	externalID  string
+	orgID       string // generated when empty
 }
 
 // subSpec describes a subscription; endsIn is from testNow.
@@ -209,8 +211,11 @@ func (h *harness) mustCustomer(w world, spec customerSpec) *ent.Customer {
 	if spec.createdAgo == 0 {
 		spec.createdAgo = day(400)
 	}
+	if spec.orgID == "" {
+		spec.orgID = fmt.Sprintf("org-%d", customers)
+	}
 	c := h.client.Customer.Create().SetPartnerID(w.partner.ID).SetName(spec.name).
-		SetOrgID(fmt.Sprintf("org-%d", customers)).SetRegion(spec.region).SetCountry("US").
+		SetOrgID(spec.orgID).SetRegion(spec.region).SetCountry("US").
 		SetCreatedAt(testNow.Add(-spec.createdAgo)).AddAdmins(spec.assignedTo...).AddTags(spec.tags...)
 	if spec.activityAgo != nil {
 		c.SetLastAdminActivityAt(testNow.Add(-*spec.activityAgo))
@@ -242,4 +247,71 @@ func (h *harness) mustCustomer(w world, spec customerSpec) *ent.Customer {
 func (h *harness) mustTag(w world, name string) *ent.Tag {
 	h.t.Helper()
 	return h.client.Tag.Create().SetPartnerID(w.partner.ID).SetName(name).SetNameKey(strings.ToLower(name)).SaveX(h.sys)
+}
+
+// customerPage is a page of the customers connection as the tests read it.
+type customerPage struct {
+	TotalCount int
+	PageInfo   struct {
+		HasNextPage, HasPreviousPage bool
+		StartCursor, EndCursor       *string
+	}
+	Edges []struct {
+		Cursor string
+		Node   struct{ Name, OrgID string }
+	}
+}
+
+func (p customerPage) names() []string {
+	out := []string{}
+	for _, e := range p.Edges {
+		out = append(out, e.Node.Name)
+	}
+	return out
+}
+
+func (p customerPage) orgIDs() []string {
+	out := []string{}
+	for _, e := range p.Edges {
+		out = append(out, e.Node.OrgID)
+	}
+	return out
+}
+
+// varTypes are the GraphQL types of the variables customersQuery declares.
+var varTypes = map[string]string{"after": "Cursor", "before": "Cursor", "first": "Int", "last": "Int", "query": "String", "tags": "[ID!]", "id": "ID!"}
+
+// customersQuery is customers(args) selecting what customerPage reads; args is GraphQL
+// argument text that may use the variables in vars (declared with varTypes).
+func customersQuery(args string, vars map[string]any) string {
+	var decl []string
+	for name := range vars {
+		decl = append(decl, "$"+name+": "+varTypes[name])
+	}
+	slices.Sort(decl)
+	op := "query"
+	if len(decl) > 0 {
+		op += "(" + strings.Join(decl, ", ") + ")"
+	}
+	if args != "" {
+		args = "(" + args + ")"
+	}
+	return op + ` { customers` + args + ` { totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+		edges { cursor node { name orgId } } } }`
+}
+
+// listCustomers returns customers(args) as who, failing t on any error.
+func (h *harness) listCustomers(t testing.TB, who, args string, vars map[string]any) customerPage {
+	t.Helper()
+	var got struct{ Customers customerPage }
+	h.mustDo(t, who, customersQuery(args, vars), vars, &got)
+	return got.Customers
+}
+
+// wantNames fails t unless got lists exactly want, in order.
+func wantNames(t testing.TB, what string, got, want []string) {
+	t.Helper()
+	if !slices.Equal(got, want) {
+		t.Errorf("%s = %q, want %q", what, got, want)
+	}
 }

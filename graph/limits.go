@@ -72,6 +72,26 @@ func setComplexity(c *generated.ComplexityRoot) {
 		return pageCost(child, first, last)
 	}
 	c.Query.Nodes = func(child int, ids []string) int { return 1 + child*max(1, len(ids)) }
+	c.Query.Tags = func(child int, first *int, _ *page.Cursor, last *int, _ *page.Cursor, _ *string) int {
+		return pageCost(child, first, last)
+	}
+	c.Query.Admins = func(child int, first *int, _ *page.Cursor, last *int, _ *page.Cursor, _ []enum.Role, _ *string) int {
+		return pageCost(child, first, last)
+	}
+	c.Query.APITokens = func(child int, first *int, _ *page.Cursor, last *int, _ *page.Cursor) int {
+		return pageCost(child, first, last)
+	}
+	c.Query.AuditEvents = func(child int, first *int, _ *page.Cursor, last *int, _ *page.Cursor, _ *model.AuditEventFilter) int {
+		return pageCost(child, first, last)
+	}
+	c.Admin.Customers = func(child int, first *int, _ *page.Cursor, last *int, _ *page.Cursor) int {
+		return pageCost(child, first, last)
+	}
+	rows := func(child int, first *int, _ *page.Cursor, last *int, _ *page.Cursor, _ *model.AnalyticsRowOrder) int {
+		return pageCost(child, first, last)
+	}
+	c.ExpiringSection.Rows, c.RenewingSection.Rows, c.LowAssignmentSection.Rows = rows, rows, rows
+	c.OverageSection.Rows, c.RecentlyAddedSection.Rows = rows, rows
 	// Nested lists of a customer are short but not bounded by an argument: count a few items.
 	c.Customer.Subscriptions = func(child int, _ []enum.SubscriptionKind, _ []enum.SubscriptionState) int { return 1 + child*5 }
 	c.Customer.Trials = func(child int) int { return 1 + child*2 }

@@ -154,9 +154,11 @@ func CreatedBefore(t time.Time) Criterion {
 func Text(text string) Criterion {
 	pattern := "%" + escapeLike(strings.ToLower(text)) + "%"
 	return func(_ Env, s *sql.Selector) *sql.Predicate {
+		// COALESCE keeps a missing external ID from making the match NULL, which NOT
+		// (a negated word) would turn into excluding the customer.
 		like := func(col string) *sql.Predicate {
 			return sql.P(func(b *sql.Builder) {
-				b.WriteString("LOWER(").Ident(col).WriteString(") LIKE ").Arg(pattern).WriteString(` ESCAPE '\'`)
+				b.WriteString("LOWER(COALESCE(").Ident(col).WriteString(", '')) LIKE ").Arg(pattern).WriteString(` ESCAPE '\'`)
 			})
 		}
 		return sql.Or(like(s.C(customer.FieldName)), like(s.C(customer.FieldOrgID)), like(s.C(customer.FieldExternalID)))

@@ -2,6 +2,7 @@ package page
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"entgo.io/ent/dialect/sql"
@@ -17,10 +18,13 @@ func StringKey(expr func(*sql.Selector) string, desc bool) Key {
 	return Key{Expr: expr, Desc: desc, Arg: func(s string) (any, error) { return s, nil }, Format: formatString}
 }
 
+// nullTime stands in for a NULL time key: no customer was added or active in year 1.
+var nullTime = time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC)
+
 // TimeKey orders by a time expression, NULLs last when nullable.
 func TimeKey(expr func(*sql.Selector) string, nullable, desc bool) Key {
 	return Key{
-		Expr: expr, Nullable: nullable, Desc: desc,
+		Expr: expr, Nullable: nullable, Desc: desc, NullValue: nullTime,
 		Arg: func(s string) (any, error) { return time.Parse(time.RFC3339Nano, s) },
 		Format: func(v any) (string, error) {
 			t, err := ToTime(v)
@@ -42,8 +46,10 @@ func formatString(v any) (string, error) {
 	return "", fmt.Errorf("sort value %T is not a string", v)
 }
 
-// sqliteLayouts are the forms an SQLite expression (not a typed column) returns times in.
-var sqliteLayouts = []string{"2006-01-02 15:04:05.999999999-07:00", time.RFC3339Nano, "2006-01-02 15:04:05.999999999", "2006-01-02T15:04:05.999999999"}
+// sqliteLayouts are the forms an SQLite expression (not a typed column) returns times in;
+// the first is how modernc's driver writes them by default (time.Time.String, whose
+// monotonic clock reading " m=…" ToTime drops).
+var sqliteLayouts = []string{"2006-01-02 15:04:05.999999999 -0700 MST", "2006-01-02 15:04:05.999999999-07:00", time.RFC3339Nano, "2006-01-02 15:04:05.999999999", "2006-01-02T15:04:05.999999999"}
 
 // ToTime reads a time scanned from either database.
 func ToTime(v any) (time.Time, error) {
@@ -53,6 +59,7 @@ func ToTime(v any) (time.Time, error) {
 	case []byte:
 		return ToTime(string(t))
 	case string:
+		t, _, _ = strings.Cut(t, " m=")
 		for _, layout := range sqliteLayouts {
 			if parsed, err := time.Parse(layout, t); err == nil {
 				return parsed, nil

@@ -44,7 +44,7 @@ func (c *Cursor) UnmarshalGQL(v any) error {
 	}
 	b, err := base64.RawURLEncoding.DecodeString(s)
 	if err != nil || json.Unmarshal(b, c) != nil || c.ID <= 0 {
-		return fmt.Errorf("malformed cursor %q", s)
+		return gqlerr.Errorf(gqlerr.BadUserInput, "malformed cursor %q", s)
 	}
 	return nil
 }
@@ -81,7 +81,11 @@ type Key struct {
 	Expr func(s *sql.Selector) string
 	// Nullable keys order NULLs last in both directions.
 	Nullable bool
-	Desc     bool
+	// NullValue stands in for NULL in the selected sort value of a nullable key, because
+	// a driver cannot tell the type of a NULL expression (modernc's SQLite reports none,
+	// and ent's scan then panics). It must never be a real sort value.
+	NullValue any
+	Desc      bool
 	// Arg turns a cursor's value back into an SQL argument; Format turns a scanned sort
 	// value into a cursor's value.
 	Arg    func(string) (any, error)
@@ -135,25 +139,30 @@ func Paginate[T any](ctx context.Context, src Source[T], args Args) (*Connection
 		return nil, err
 	}
 	key := src.Key
-	var conds []func(*sql.Selector) (*sql.Predicate, error)
-	if args.After != nil {
-		conds = append(conds, func(s *sql.Selector) (*sql.Predicate, error) { return key.beyond(s, *args.After, true) })
-	}
-	if args.Before != nil {
-		conds = append(conds, func(s *sql.Selector) (*sql.Predicate, error) { return key.beyond(s, *args.Before, false) })
+	// Cursors are checked before the query is built: errors added to a selector reach
+	// the caller as plain text, without their code.
+	var conds []func(*sql.Selector) *sql.Predicate
+	for _, b := range []struct {
+		c     *Cursor
+		after bool
+	}{{args.After, true}, {args.Before, false}} {
+		if b.c == nil {
+			continue
+		}
+		v, err := key.arg(*b.c)
+		if err != nil {
+			return nil, err
+		}
+		c, after := *b.c, b.after
+		conds = append(conds, func(s *sql.Selector) *sql.Predicate { return key.beyond(s, c, v, after) })
 	}
 	rows, err := src.Fetch(ctx, func(s *sql.Selector) {
 		for _, c := range conds {
-			p, err := c(s)
-			if err != nil {
-				s.AddError(err)
-				return
-			}
-			s.Where(p)
+			s.Where(c(s))
 		}
 		key.order(s, backwards)
 		if key.Expr != nil {
-			s.AppendSelectExprAs(sql.Expr(key.Expr(s)), KeyColumn)
+			s.AppendSelectExprAs(key.selected(s), KeyColumn)
 		}
 	}, n+1)
 	if err != nil {
@@ -165,6 +174,10 @@ func Paginate[T any](ctx context.Context, src Source[T], args Args) (*Connection
 		slices.Reverse(rows)
 	}
 	conn := &Connection[T]{Edges: make([]*Edge[T], len(rows)), count: src.Count}
+	null, err := key.nullText()
+	if err != nil {
+		return nil, err
+	}
 	for i, r := range rows {
 		c := Cursor{ID: src.ID(r)}
 		if key.Expr != nil {
@@ -172,11 +185,11 @@ func Paginate[T any](ctx context.Context, src Source[T], args Args) (*Connection
 			if err != nil {
 				return nil, err
 			}
-			if v != nil {
-				s, err := key.Format(v)
-				if err != nil {
-					return nil, fmt.Errorf("cursor of row %d: %w", c.ID, err)
-				}
+			s, err := key.Format(v)
+			if err != nil {
+				return nil, fmt.Errorf("cursor of row %d: %w", c.ID, err)
+			}
+			if !key.Nullable || s != null {
 				c.Value = &s
 			}
 		}
@@ -192,6 +205,23 @@ func Paginate[T any](ctx context.Context, src Source[T], args Args) (*Connection
 		conn.PageInfo.HasNextPage, conn.PageInfo.HasPreviousPage = more, args.After != nil
 	}
 	return conn, nil
+}
+
+// selected is the sort value selected as KeyColumn: NullValue where the key is NULL.
+func (k Key) selected(s *sql.Selector) sql.Querier {
+	e := k.Expr(s)
+	if !k.Nullable {
+		return sql.Expr(e)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) { b.WriteString("COALESCE((" + e + "), ").Arg(k.NullValue).WriteString(")") })
+}
+
+// nullText is how the selected NullValue of a nullable key reads once formatted.
+func (k Key) nullText() (string, error) {
+	if !k.Nullable {
+		return "", nil
+	}
+	return k.Format(k.NullValue)
 }
 
 // order sorts s by the key (NULLs last), then ID; reversed when paging backwards.
@@ -212,9 +242,30 @@ func (k Key) order(s *sql.Selector, backwards bool) {
 	s.OrderExpr(sql.Expr(s.C("id") + dir(k.Desc)))
 }
 
+// arg returns the SQL argument of c's sort value (nil when NULL or ordering by ID), or a
+// BAD_USER_INPUT error when c does not belong to this ordering.
+func (k Key) arg(c Cursor) (any, error) {
+	switch {
+	case k.Expr == nil:
+		return nil, nil
+	case c.Value == nil && !k.Nullable:
+		return nil, errForeignCursor
+	case c.Value == nil:
+		return nil, nil
+	}
+	v, err := k.Arg(*c.Value)
+	if err != nil {
+		return nil, errForeignCursor
+	}
+	return v, nil
+}
+
+var errForeignCursor = gqlerr.Errorf(gqlerr.BadUserInput, "the cursor does not belong to this ordering")
+
 // beyond is the condition that a row comes after c (after=true) or before c in the
-// forward order: (NULLs last, key in its direction, ID in the key's direction).
-func (k Key) beyond(s *sql.Selector, c Cursor, after bool) (*sql.Predicate, error) {
+// forward order: (NULLs last, key in its direction, ID in the key's direction); v is the
+// cursor's sort value as returned by arg.
+func (k Key) beyond(s *sql.Selector, c Cursor, v any, after bool) *sql.Predicate {
 	id := s.C("id")
 	idCmp := func(v any) *sql.Predicate {
 		if k.Desc == after {
@@ -223,23 +274,16 @@ func (k Key) beyond(s *sql.Selector, c Cursor, after bool) (*sql.Predicate, erro
 		return sql.GT(id, v)
 	}
 	if k.Expr == nil {
-		return idCmp(c.ID), nil
+		return idCmp(c.ID)
 	}
 	e := k.Expr(s)
 	isNull := sql.P(func(b *sql.Builder) { b.WriteString("(" + e + ") IS NULL") })
 	notNull := sql.P(func(b *sql.Builder) { b.WriteString("(" + e + ") IS NOT NULL") })
-	if c.Value == nil {
-		if !k.Nullable {
-			return nil, gqlerr.Errorf(gqlerr.BadUserInput, "the cursor does not belong to this ordering")
-		}
+	if v == nil {
 		if after {
-			return sql.And(isNull, idCmp(c.ID)), nil
+			return sql.And(isNull, idCmp(c.ID))
 		}
-		return sql.Or(notNull, sql.And(isNull, idCmp(c.ID))), nil
-	}
-	v, err := k.Arg(*c.Value)
-	if err != nil {
-		return nil, gqlerr.Errorf(gqlerr.BadUserInput, "the cursor does not belong to this ordering")
+		return sql.Or(notNull, sql.And(isNull, idCmp(c.ID)))
 	}
 	cmp := func(op string) *sql.Predicate {
 		return sql.P(func(b *sql.Builder) { b.WriteString("(" + e + ") " + op + " ").Arg(v) })
@@ -250,12 +294,12 @@ func (k Key) beyond(s *sql.Selector, c Cursor, after bool) (*sql.Predicate, erro
 	}
 	p := sql.Or(cmp(strictly), sql.And(cmp("="), idCmp(c.ID)))
 	if !k.Nullable {
-		return p, nil
+		return p
 	}
 	if after {
-		return sql.Or(isNull, sql.And(notNull, p)), nil
+		return sql.Or(isNull, sql.And(notNull, p))
 	}
-	return sql.And(notNull, p), nil
+	return sql.And(notNull, p)
 }
 
 // Map returns the connection with every node converted by f.
