@@ -40,6 +40,7 @@ func TestPageStatements(t *testing.T) {
 					}
 				}
 			}
+			h.announce(w.partner.ID) // so that totalCount is counted anew, not reused
 			h.mustDo(t, who, query, map[string]any{"n": n}, &got)
 			if len(got.Customers.Edges) != n || got.Customers.TotalCount != 100 {
 				t.Fatalf("got %d edges of %d, want %d of 100", len(got.Customers.Edges), got.Customers.TotalCount, n)
@@ -54,6 +55,13 @@ func TestPageStatements(t *testing.T) {
 			}
 		})
 	}
+	t.Run("CountReused", func(t *testing.T) {
+		var got struct{ Customers struct{ TotalCount int } }
+		h.mustDo(t, who, query, map[string]any{"n": 50}, &got)
+		if got.Customers.TotalCount != 100 || h.statements != 5 {
+			t.Errorf("repeated page: totalCount %d in %d SQL statements, want 100 in 5", got.Customers.TotalCount, h.statements)
+		}
+	})
 }
 
 // TestCustomerDetail checks every detail field of one customer: launch URL, products,

@@ -38,6 +38,7 @@ type harness struct {
 	sys     context.Context
 	mu      sync.Mutex
 	viewers map[string]*viewer.Viewer
+	broker  *live.Local
 	// statements counts the SQL statements of the last request.
 	statements int64
 }
@@ -51,7 +52,8 @@ func newHarness(t testing.TB) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := NewResolver(db.Client, now, authority, live.NewLocal(), Options{LaunchURLTemplate: "https://hub.example/orgs/{orgId}", CacheTTL: time.Minute, MaxSubscriptions: 100})
+	h.broker = live.NewLocal()
+	r := NewResolver(db.Client, now, authority, h.broker, Options{LaunchURLTemplate: "https://hub.example/orgs/{orgId}", CacheTTL: time.Minute, MaxSubscriptions: 100})
 	gql := NewHandler(r, nil, DefaultLimits, slog.New(slog.NewTextHandler(testLog{t}, nil)))
 	h.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		ctx, n := storage.WithCounter(req.Context())
@@ -68,6 +70,15 @@ func newHarness(t testing.TB) *harness {
 	}))
 	t.Cleanup(h.srv.Close)
 	return h
+}
+
+// announce tells the server that a partner's data changed, as every mutation does once it
+// commits; data written straight through the ent client needs it before results the server
+// reuses (counts, KPIs) reflect it.
+func (h *harness) announce(partnerID int) {
+	if err := h.broker.Publish(context.Background(), partnerID); err != nil {
+		h.t.Fatal(err)
+	}
 }
 
 // as registers a viewer for admin and returns its name for do.

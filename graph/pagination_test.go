@@ -16,6 +16,7 @@ func (h *harness) mustNamed(w world, names ...string) map[string]*ent.Customer {
 	for _, n := range names {
 		out[n] = h.mustCustomer(w, customerSpec{name: n})
 	}
+	h.announce(w.partner.ID)
 	return out
 }
 
@@ -23,6 +24,7 @@ func (h *harness) mustNamed(w world, names ...string) map[string]*ent.Customer {
 func (h *harness) mustDelete(c *ent.Customer) {
 	h.t.Helper()
 	h.client.Customer.DeleteOne(c).ExecX(h.sys)
+	h.announce(c.PartnerID)
 }
 
 // pageWant is what one page must show.
