@@ -50,16 +50,16 @@ func TestPageStatements(t *testing.T) {
 				t.Errorf("first customer = %+v, want Customer 000 tagged Gold with two subscriptions of one line each", first)
 			}
 			// list, count, statuses, tags, subscriptions, license lines
-			if h.statements != 6 {
-				t.Errorf("page of %d ran %d SQL statements, want 6", n, h.statements)
+			if h.lastStatements() != 6 {
+				t.Errorf("page of %d ran %d SQL statements, want 6", n, h.lastStatements())
 			}
 		})
 	}
 	t.Run("CountReused", func(t *testing.T) {
 		var got struct{ Customers struct{ TotalCount int } }
 		h.mustDo(t, who, query, map[string]any{"n": 50}, &got)
-		if got.Customers.TotalCount != 100 || h.statements != 5 {
-			t.Errorf("repeated page: totalCount %d in %d SQL statements, want 100 in 5", got.Customers.TotalCount, h.statements)
+		if got.Customers.TotalCount != 100 || h.lastStatements() != 5 {
+			t.Errorf("repeated page: totalCount %d in %d SQL statements, want 100 in 5", got.Customers.TotalCount, h.lastStatements())
 		}
 	})
 }

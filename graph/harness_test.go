@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -63,13 +64,26 @@ func newHarness(t testing.TB) *harness {
 		if v != nil {
 			ctx = viewer.NewContext(ctx, v)
 		}
-		gql.ServeHTTP(w, req.WithContext(ctx))
+		// The answer is held back until the count is stored, so the client never reads
+		// the count of an earlier request.
+		rec := httptest.NewRecorder()
+		gql.ServeHTTP(rec, req.WithContext(ctx))
 		h.mu.Lock()
 		h.statements = n.Load()
 		h.mu.Unlock()
+		maps.Copy(w.Header(), rec.Header())
+		w.WriteHeader(rec.Code)
+		w.Write(rec.Body.Bytes())
 	}))
 	t.Cleanup(h.srv.Close)
 	return h
+}
+
+// lastStatements returns the number of SQL statements the last request ran.
+func (h *harness) lastStatements() int64 {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.statements
 }
 
 // announce tells the server that a partner's data changed, as every mutation does once it

@@ -44,8 +44,8 @@ func TestQueryLimits(t *testing.T) {
 			if !strings.Contains(resp.Errors[0].Message, tt.message) {
 				t.Errorf("message = %q, want it to mention %q", resp.Errors[0].Message, tt.message)
 			}
-			if h.statements != 0 {
-				t.Errorf("%d SQL statements ran, want none before refusing", h.statements)
+			if h.lastStatements() != 0 {
+				t.Errorf("%d SQL statements ran, want none before refusing", h.lastStatements())
 			}
 		})
 	}
