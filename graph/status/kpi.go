@@ -99,35 +99,22 @@ func (r Rules) LowLine(partnerID int, product enum.Product) []*sql.Predicate {
 	}
 }
 
-// bar is the scalar SQL expression of the low-assignment bar of a product.
+// bar is the scalar SQL expression of the low-assignment bar of a product. It reads the
+// ratio set once: each ratio is numbered in order next to the set's size, and the median
+// is the average of the middle one or two, exactly as sorting the set and taking them.
 func (r Rules) bar(partnerID int, product enum.Product) sql.Querier {
-	// ratios of the partner's ACTIVE lines of the product, as a derived table.
-	ratios := func(b *sql.Builder) {
-		b.WriteString(fmt.Sprintf("SELECT CAST(ml.%s AS FLOAT) / ml.%s AS ratio FROM %s ml JOIN %s ms ON ms.%s = ml.%s WHERE ml.%s = ",
-			license.FieldAssigned, license.FieldTotal, license.Table, subscription.Table,
-			subscription.FieldID, license.FieldSubscriptionID, license.FieldPartnerID)).
-			Arg(partnerID).WriteString(fmt.Sprintf(" AND ml.%s = ", license.FieldProduct)).Arg(product).
-			WriteString(fmt.Sprintf(" AND ml.%s > 0 AND ms.%s = ", license.FieldTotal, subscription.FieldState)).Arg(enum.StateActive)
-	}
-	count := func(b *sql.Builder) {
-		b.WriteString("(SELECT COUNT(*) FROM (")
-		ratios(b)
-		b.WriteString(") a)")
-	}
-	// PostgreSQL refuses outer variables in LIMIT, so the count is a scalar subquery each time.
+	ratio := fmt.Sprintf("CAST(ml.%s AS FLOAT) / ml.%s", license.FieldAssigned, license.FieldTotal)
 	return sql.ExprFunc(func(b *sql.Builder) {
-		b.WriteString("SELECT CASE WHEN ")
-		count(b)
-		b.WriteString(" < ").Arg(r.Settings.LowAssignmentMinLines).
+		b.WriteString("SELECT CASE WHEN COUNT(*) < ").Arg(r.Settings.LowAssignmentMinLines).
 			WriteString(" THEN ").Arg(r.Settings.LowAssignmentFloor).
 			WriteString(" ELSE ").Arg(r.Settings.LowAssignmentFactor).
-			WriteString(" * (SELECT AVG(m.ratio) FROM (SELECT o.ratio FROM (")
-		ratios(b)
-		b.WriteString(") o ORDER BY o.ratio LIMIT 2 - ")
-		count(b)
-		b.WriteString(" % 2 OFFSET (")
-		count(b)
-		b.WriteString(" - 1) / 2) m) END")
+			WriteString(" * AVG(CASE WHEN w.rn IN ((w.n + 1) / 2, (w.n + 2) / 2) THEN w.ratio END) END FROM (")
+		b.WriteString(fmt.Sprintf("SELECT %[1]s AS ratio, ROW_NUMBER() OVER (ORDER BY %[1]s) AS rn, COUNT(*) OVER () AS n", ratio))
+		b.WriteString(fmt.Sprintf(" FROM %s ml JOIN %s ms ON ms.%s = ml.%s WHERE ml.%s = ",
+			license.Table, subscription.Table, subscription.FieldID, license.FieldSubscriptionID, license.FieldPartnerID)).
+			Arg(partnerID).WriteString(fmt.Sprintf(" AND ml.%s = ", license.FieldProduct)).Arg(product).
+			WriteString(fmt.Sprintf(" AND ml.%s > 0 AND ms.%s = ", license.FieldTotal, subscription.FieldState)).Arg(enum.StateActive).
+			WriteString(") w")
 	})
 }
 
