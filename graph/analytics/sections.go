@@ -9,7 +9,6 @@ import (
 
 	"github.com/partnerhub/partnerhub-api/ent"
 	"github.com/partnerhub/partnerhub-api/ent/customer"
-	"github.com/partnerhub/partnerhub-api/ent/enum"
 	"github.com/partnerhub/partnerhub-api/ent/license"
 	"github.com/partnerhub/partnerhub-api/ent/predicate"
 	"github.com/partnerhub/partnerhub-api/ent/subscription"
@@ -64,9 +63,7 @@ func (s *Section) lineConditions() []*sql.Predicate {
 	case lowAssignment:
 		return r.LowLine(s.a.env.PartnerID, s.a.product)
 	default:
-		return []*sql.Predicate{product,
-			sql.EQ(sub(subscription.FieldState), enum.StateActive),
-			sql.ColumnsGT(l.C(license.FieldAssigned), l.C(license.FieldTotal))}
+		return append(status.OverLimitLine(), product)
 	}
 }
 

@@ -32,31 +32,64 @@ var KpiProducts = []enum.Product{enum.ProductMeetings, enum.ProductCalling}
 
 // InKpiScope is the condition that the customer of s has an ACTIVE Meetings or Calling line.
 func (r Rules) InKpiScope(s *sql.Selector) *sql.Predicate {
-	return hasLine(s.C(customer.FieldID), sql.In(sub("state"), enum.StateActive),
-		sql.In(lic("product"), anys(KpiProducts)...))
+	return r.kpiRow(0, KpiTotal).exists(s.C(customer.FieldID))
 }
 
 // KpiPredicate is the condition that the customer of s (in scope or not) counts in k.
 func (r Rules) KpiPredicate(s *sql.Selector, partnerID int, k Kpi) *sql.Predicate {
 	id := s.C(customer.FieldID)
-	var p *sql.Predicate
+	scope := r.kpiRow(partnerID, KpiTotal).exists(id)
+	if k == KpiTotal {
+		return scope
+	}
+	return sql.And(scope, r.kpiRow(partnerID, k).exists(id))
+}
+
+// kpiRow is a KPI's rule as a condition on one row of a customer's license lines (st_lic
+// joined with st_sub) or, when lines is false, of its subscriptions (st_sub): the customer
+// counts when any of its rows matches. Asked per customer (KpiPredicate) or for all
+// customers at once (KpiFlags), a KPI is computed from this one rule.
+type kpiRow struct {
+	lines bool
+	conds []*sql.Predicate
+}
+
+// kpiRow returns the rule of k; KpiTotal is the scope every other KPI also requires.
+func (r Rules) kpiRow(partnerID int, k Kpi) kpiRow {
 	switch k {
 	case KpiApproachingExpiration:
-		p = HasSubscription(id, r.Expiring()...)
+		return kpiRow{conds: r.Expiring()}
 	case KpiUpcomingRenewal:
-		p = HasSubscription(id, r.Renewing()...)
+		return kpiRow{conds: r.Renewing()}
 	case KpiLowAssignment:
 		ps := make([]*sql.Predicate, len(KpiProducts))
 		for i, prod := range KpiProducts {
-			ps[i] = hasLine(id, r.LowLine(partnerID, prod)...)
+			ps[i] = sql.And(r.LowLine(partnerID, prod)...)
 		}
-		p = sql.Or(ps...)
+		return kpiRow{lines: true, conds: []*sql.Predicate{sql.Or(ps...)}}
 	case KpiOverLimit:
-		p = hasOverage(id)
-	default:
-		return r.InKpiScope(s)
+		return kpiRow{lines: true, conds: OverLimitLine()}
 	}
-	return sql.And(r.InKpiScope(s), p)
+	return kpiRow{lines: true, conds: []*sql.Predicate{
+		sql.In(sub("state"), enum.StateActive), sql.In(lic("product"), anys(KpiProducts)...)}}
+}
+
+// exists is the condition that the customer whose ID is the column id has a matching row.
+func (k kpiRow) exists(id string) *sql.Predicate {
+	if k.lines {
+		return hasLine(id, k.conds...)
+	}
+	return HasSubscription(id, k.conds...)
+}
+
+// OverLimitLine is the condition, over the st_lic/st_sub aliases, that a line of an ACTIVE
+// subscription or trial has more licenses assigned than purchased: the LICENSE_OVERAGE
+// status (DESIGN §4.1), the over-limit KPI (§4.2) and the over-limit analytics (§4.3).
+func OverLimitLine() []*sql.Predicate {
+	return []*sql.Predicate{
+		sql.EQ(sub(subscription.FieldState), enum.StateActive),
+		sql.ColumnsGT(lic(license.FieldAssigned), lic(license.FieldTotal)),
+	}
 }
 
 // Expiring is the condition, over the st_sub alias, that a subscription or trial is ACTIVE,
