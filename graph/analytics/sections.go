@@ -72,8 +72,11 @@ func (s *Section) lines() predicate.License {
 	return func(sel *sql.Selector) {
 		l := sql.Table(license.Table).As("st_lic")
 		sub := sql.Table(subscription.Table).As("st_sub")
+		// The partner condition repeats the tenant filter of sel on the same rows, so the
+		// database reads only the partner's lines instead of every partner's.
 		q := sql.Select(l.C(license.FieldID)).From(l).
-			Join(sub).On(sub.C(subscription.FieldID), l.C(license.FieldSubscriptionID))
+			Join(sub).On(sub.C(subscription.FieldID), l.C(license.FieldSubscriptionID)).
+			Where(sql.EQ(l.C(license.FieldPartnerID), s.a.env.PartnerID))
 		for _, c := range s.lineConditions() {
 			q.Where(c)
 		}
