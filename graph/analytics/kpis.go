@@ -32,7 +32,8 @@ func (k Kpis) Query(kpi status.Kpi) string {
 }
 
 // ComputeKpis counts the visible customers of every KPI, optionally in one region, in one
-// statement; each count uses the same condition as the kpi: filter.
+// statement; each count uses the same rule as the kpi: filter, evaluated for all customers
+// at once.
 func ComputeKpis(ctx context.Context, c *ent.Client, env filter.Env, region *enum.Region) (Kpis, error) {
 	var rows []struct {
 		K0 int64 `json:"k0"`
@@ -47,10 +48,9 @@ func ComputeKpis(ctx context.Context, c *ent.Client, env filter.Env, region *enu
 	}
 	err := q.Modify(func(s *sql.Selector) {
 		s.Select()
-		for i, k := range status.Kpis {
-			p := env.Rules.KpiPredicate(s, env.PartnerID, k)
+		for i, flag := range env.Rules.KpiFlags(s, env.PartnerID) {
 			s.AppendSelectExprAs(sql.ExprFunc(func(b *sql.Builder) {
-				b.WriteString("COALESCE(SUM(CASE WHEN ").Join(p).WriteString(" THEN 1 ELSE 0 END), 0)")
+				b.WriteString("COALESCE(SUM(").Join(flag).WriteString("), 0)")
 			}), fmt.Sprintf("k%d", i))
 		}
 	}).Scan(ctx, &rows)

@@ -2,6 +2,7 @@ package analytics
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"time"
 
@@ -9,7 +10,6 @@ import (
 
 	"github.com/partnerhub/partnerhub-api/ent"
 	"github.com/partnerhub/partnerhub-api/ent/customer"
-	"github.com/partnerhub/partnerhub-api/ent/enum"
 	"github.com/partnerhub/partnerhub-api/ent/license"
 	"github.com/partnerhub/partnerhub-api/ent/predicate"
 	"github.com/partnerhub/partnerhub-api/ent/subscription"
@@ -64,9 +64,7 @@ func (s *Section) lineConditions() []*sql.Predicate {
 	case lowAssignment:
 		return r.LowLine(s.a.env.PartnerID, s.a.product)
 	default:
-		return []*sql.Predicate{product,
-			sql.EQ(sub(subscription.FieldState), enum.StateActive),
-			sql.ColumnsGT(l.C(license.FieldAssigned), l.C(license.FieldTotal))}
+		return append(status.OverLimitLine(), product)
 	}
 }
 
@@ -75,8 +73,11 @@ func (s *Section) lines() predicate.License {
 	return func(sel *sql.Selector) {
 		l := sql.Table(license.Table).As("st_lic")
 		sub := sql.Table(subscription.Table).As("st_sub")
+		// The partner condition repeats the tenant filter of sel on the same rows, so the
+		// database reads only the partner's lines instead of every partner's.
 		q := sql.Select(l.C(license.FieldID)).From(l).
-			Join(sub).On(sub.C(subscription.FieldID), l.C(license.FieldSubscriptionID))
+			Join(sub).On(sub.C(subscription.FieldID), l.C(license.FieldSubscriptionID)).
+			Where(sql.EQ(l.C(license.FieldPartnerID), s.a.env.PartnerID))
 		for _, c := range s.lineConditions() {
 			q.Where(c)
 		}
@@ -177,8 +178,28 @@ func ratio(n, d int64) *model.Ratio {
 	return r
 }
 
-// Rows pages through the section's lines.
+// Rows pages through the section's lines. Pages and the total count are cached like the
+// section's figures, each page under its ordering and paging arguments.
 func (s *Section) Rows(ctx context.Context, first *int, after *page.Cursor, last *int, before *page.Cursor, orderBy *model.AnalyticsRowOrder) (*page.Connection[*Row], error) {
+	args := page.Args{First: first, After: after, Last: last, Before: before}
+	key, err := json.Marshal(struct {
+		Args  page.Args
+		Order *model.AnalyticsRowOrder
+	}{args, orderBy})
+	if err != nil {
+		return nil, fmt.Errorf("key of analytics rows: %w", err)
+	}
+	v, err := s.a.cache(ctx, fmt.Sprintf("section%d|rows|%s", s.kind, key), func(ctx context.Context) (any, error) {
+		return s.paginate(ctx, args, orderBy)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v.(*page.Connection[*Row]), nil
+}
+
+// paginate reads one page of the section's lines.
+func (s *Section) paginate(ctx context.Context, args page.Args, orderBy *model.AnalyticsRowOrder) (*page.Connection[*Row], error) {
 	where := s.lines()
 	c := s.a.client
 	conn, err := page.Paginate(ctx, page.Source[*ent.License]{
@@ -186,10 +207,18 @@ func (s *Section) Rows(ctx context.Context, first *int, after *page.Cursor, last
 		Fetch: func(ctx context.Context, m func(*sql.Selector), limit int) ([]*ent.License, error) {
 			return c.License.Query().Where(where).Limit(limit).Modify(m).All(ctx)
 		},
-		Count: func(ctx context.Context) (int, error) { return c.License.Query().Where(where).Count(ctx) },
+		Count: func(ctx context.Context) (int, error) {
+			v, err := s.a.cache(ctx, fmt.Sprintf("section%d|count", s.kind), func(ctx context.Context) (any, error) {
+				return c.License.Query().Where(where).Count(ctx)
+			})
+			if err != nil {
+				return 0, err
+			}
+			return v.(int), nil
+		},
 		ID:    func(l *ent.License) int { return l.ID },
 		Value: func(l *ent.License) (any, error) { return l.Value(page.KeyColumn) },
-	}, page.Args{First: first, After: after, Last: last, Before: before})
+	}, args)
 	if err != nil {
 		return nil, err
 	}

@@ -86,11 +86,23 @@ func Regions(ctx context.Context, c *ent.Client) ([]enum.Region, error) {
 	return out, nil
 }
 
-// LicenseTrend sums the product's weekly license snapshots over the last weeks weeks.
+// LicenseTrend sums the product's weekly license snapshots over the last weeks weeks,
+// cached like the sections' figures.
 func (a *Subscriptions) LicenseTrend(ctx context.Context, weeks int) ([]*model.LicenseTrendPoint, error) {
 	if weeks < 1 || weeks > MaxTrendWeeks {
 		return nil, gqlerr.Errorf(gqlerr.BadUserInput, "weeks takes 1 to %d, got %d", MaxTrendWeeks, weeks)
 	}
+	v, err := a.cache(ctx, fmt.Sprintf("trend|%d", weeks), func(ctx context.Context) (any, error) {
+		return a.computeTrend(ctx, weeks)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v.([]*model.LicenseTrendPoint), nil
+}
+
+// computeTrend sums the snapshots in one statement.
+func (a *Subscriptions) computeTrend(ctx context.Context, weeks int) ([]*model.LicenseTrendPoint, error) {
 	last := week.Start(a.env.Rules.Now)
 	first := last.AddDate(0, 0, -7*(weeks-1))
 	q := a.client.LicenseSnapshot.Query().Where(

@@ -32,31 +32,64 @@ var KpiProducts = []enum.Product{enum.ProductMeetings, enum.ProductCalling}
 
 // InKpiScope is the condition that the customer of s has an ACTIVE Meetings or Calling line.
 func (r Rules) InKpiScope(s *sql.Selector) *sql.Predicate {
-	return hasLine(s.C(customer.FieldID), sql.In(sub("state"), enum.StateActive),
-		sql.In(lic("product"), anys(KpiProducts)...))
+	return r.kpiRow(0, KpiTotal).exists(s.C(customer.FieldID))
 }
 
 // KpiPredicate is the condition that the customer of s (in scope or not) counts in k.
 func (r Rules) KpiPredicate(s *sql.Selector, partnerID int, k Kpi) *sql.Predicate {
 	id := s.C(customer.FieldID)
-	var p *sql.Predicate
+	scope := r.kpiRow(partnerID, KpiTotal).exists(id)
+	if k == KpiTotal {
+		return scope
+	}
+	return sql.And(scope, r.kpiRow(partnerID, k).exists(id))
+}
+
+// kpiRow is a KPI's rule as a condition on one row of a customer's license lines (st_lic
+// joined with st_sub) or, when lines is false, of its subscriptions (st_sub): the customer
+// counts when any of its rows matches. Asked per customer (KpiPredicate) or for all
+// customers at once (KpiFlags), a KPI is computed from this one rule.
+type kpiRow struct {
+	lines bool
+	conds []*sql.Predicate
+}
+
+// kpiRow returns the rule of k; KpiTotal is the scope every other KPI also requires.
+func (r Rules) kpiRow(partnerID int, k Kpi) kpiRow {
 	switch k {
 	case KpiApproachingExpiration:
-		p = HasSubscription(id, r.Expiring()...)
+		return kpiRow{conds: r.Expiring()}
 	case KpiUpcomingRenewal:
-		p = HasSubscription(id, r.Renewing()...)
+		return kpiRow{conds: r.Renewing()}
 	case KpiLowAssignment:
 		ps := make([]*sql.Predicate, len(KpiProducts))
 		for i, prod := range KpiProducts {
-			ps[i] = hasLine(id, r.LowLine(partnerID, prod)...)
+			ps[i] = sql.And(r.LowLine(partnerID, prod)...)
 		}
-		p = sql.Or(ps...)
+		return kpiRow{lines: true, conds: []*sql.Predicate{sql.Or(ps...)}}
 	case KpiOverLimit:
-		p = hasOverage(id)
-	default:
-		return r.InKpiScope(s)
+		return kpiRow{lines: true, conds: OverLimitLine()}
 	}
-	return sql.And(r.InKpiScope(s), p)
+	return kpiRow{lines: true, conds: []*sql.Predicate{
+		sql.In(sub("state"), enum.StateActive), sql.In(lic("product"), anys(KpiProducts)...)}}
+}
+
+// exists is the condition that the customer whose ID is the column id has a matching row.
+func (k kpiRow) exists(id string) *sql.Predicate {
+	if k.lines {
+		return hasLine(id, k.conds...)
+	}
+	return HasSubscription(id, k.conds...)
+}
+
+// OverLimitLine is the condition, over the st_lic/st_sub aliases, that a line of an ACTIVE
+// subscription or trial has more licenses assigned than purchased: the LICENSE_OVERAGE
+// status (DESIGN §4.1), the over-limit KPI (§4.2) and the over-limit analytics (§4.3).
+func OverLimitLine() []*sql.Predicate {
+	return []*sql.Predicate{
+		sql.EQ(sub(subscription.FieldState), enum.StateActive),
+		sql.ColumnsGT(lic(license.FieldAssigned), lic(license.FieldTotal)),
+	}
 }
 
 // Expiring is the condition, over the st_sub alias, that a subscription or trial is ACTIVE,
@@ -99,35 +132,22 @@ func (r Rules) LowLine(partnerID int, product enum.Product) []*sql.Predicate {
 	}
 }
 
-// bar is the scalar SQL expression of the low-assignment bar of a product.
+// bar is the scalar SQL expression of the low-assignment bar of a product. It reads the
+// ratio set once: each ratio is numbered in order next to the set's size, and the median
+// is the average of the middle one or two, exactly as sorting the set and taking them.
 func (r Rules) bar(partnerID int, product enum.Product) sql.Querier {
-	// ratios of the partner's ACTIVE lines of the product, as a derived table.
-	ratios := func(b *sql.Builder) {
-		b.WriteString(fmt.Sprintf("SELECT CAST(ml.%s AS FLOAT) / ml.%s AS ratio FROM %s ml JOIN %s ms ON ms.%s = ml.%s WHERE ml.%s = ",
-			license.FieldAssigned, license.FieldTotal, license.Table, subscription.Table,
-			subscription.FieldID, license.FieldSubscriptionID, license.FieldPartnerID)).
-			Arg(partnerID).WriteString(fmt.Sprintf(" AND ml.%s = ", license.FieldProduct)).Arg(product).
-			WriteString(fmt.Sprintf(" AND ml.%s > 0 AND ms.%s = ", license.FieldTotal, subscription.FieldState)).Arg(enum.StateActive)
-	}
-	count := func(b *sql.Builder) {
-		b.WriteString("(SELECT COUNT(*) FROM (")
-		ratios(b)
-		b.WriteString(") a)")
-	}
-	// PostgreSQL refuses outer variables in LIMIT, so the count is a scalar subquery each time.
+	ratio := fmt.Sprintf("CAST(ml.%s AS FLOAT) / ml.%s", license.FieldAssigned, license.FieldTotal)
 	return sql.ExprFunc(func(b *sql.Builder) {
-		b.WriteString("SELECT CASE WHEN ")
-		count(b)
-		b.WriteString(" < ").Arg(r.Settings.LowAssignmentMinLines).
+		b.WriteString("SELECT CASE WHEN COUNT(*) < ").Arg(r.Settings.LowAssignmentMinLines).
 			WriteString(" THEN ").Arg(r.Settings.LowAssignmentFloor).
 			WriteString(" ELSE ").Arg(r.Settings.LowAssignmentFactor).
-			WriteString(" * (SELECT AVG(m.ratio) FROM (SELECT o.ratio FROM (")
-		ratios(b)
-		b.WriteString(") o ORDER BY o.ratio LIMIT 2 - ")
-		count(b)
-		b.WriteString(" % 2 OFFSET (")
-		count(b)
-		b.WriteString(" - 1) / 2) m) END")
+			WriteString(" * AVG(CASE WHEN w.rn IN ((w.n + 1) / 2, (w.n + 2) / 2) THEN w.ratio END) END FROM (")
+		b.WriteString(fmt.Sprintf("SELECT %[1]s AS ratio, ROW_NUMBER() OVER (ORDER BY %[1]s) AS rn, COUNT(*) OVER () AS n", ratio))
+		b.WriteString(fmt.Sprintf(" FROM %s ml JOIN %s ms ON ms.%s = ml.%s WHERE ml.%s = ",
+			license.Table, subscription.Table, subscription.FieldID, license.FieldSubscriptionID, license.FieldPartnerID)).
+			Arg(partnerID).WriteString(fmt.Sprintf(" AND ml.%s = ", license.FieldProduct)).Arg(product).
+			WriteString(fmt.Sprintf(" AND ml.%s > 0 AND ms.%s = ", license.FieldTotal, subscription.FieldState)).Arg(enum.StateActive).
+			WriteString(") w")
 	})
 }
 
@@ -147,4 +167,44 @@ func hasLine(id string, conds ...*sql.Predicate) *sql.Predicate {
 		q.Where(c)
 	}
 	return sql.Exists(q)
+}
+
+// KpiFlags joins s (a selector over customers) with its customers' license lines and
+// subscriptions of the partner, each aggregated per customer in one pass, and returns for
+// each KPI, in the order of Kpis, an expression that is 1 when the customer counts in it
+// and 0 otherwise. It gives the counts of KpiPredicate for many customers at once, without
+// a subquery per customer; s keeps its rows (the joins are outer, one row per customer).
+func (r Rules) KpiFlags(s *sql.Selector, partnerID int) []sql.Querier {
+	lt, st := sql.Table(license.Table).As("st_lic"), sql.Table(subscription.Table).As("st_sub")
+	lines := sql.Select(sql.As(lt.C(license.FieldCustomerID), "customer_id")).From(lt).
+		Join(st).On(st.C(subscription.FieldID), lt.C(license.FieldSubscriptionID)).
+		Where(sql.EQ(lt.C(license.FieldPartnerID), partnerID)).GroupBy(lt.C(license.FieldCustomerID))
+	subs := sql.Select(sql.As(st.C(subscription.FieldCustomerID), "customer_id")).From(st).
+		Where(sql.EQ(st.C(subscription.FieldPartnerID), partnerID)).GroupBy(st.C(subscription.FieldCustomerID))
+	flags := make([]string, len(Kpis))
+	for i, k := range Kpis {
+		row, agg, alias := r.kpiRow(partnerID, k), subs, "kpi_subs"
+		if row.lines {
+			agg, alias = lines, "kpi_lines"
+		}
+		flag := fmt.Sprintf("f%d", i)
+		agg.AppendSelectExprAs(sql.ExprFunc(func(b *sql.Builder) {
+			b.WriteString("MAX(CASE WHEN ").Join(sql.And(row.conds...)).WriteString(" THEN 1 ELSE 0 END)")
+		}), flag)
+		flags[i] = sql.Table(alias).C(flag)
+	}
+	for _, t := range []*sql.Selector{lines.As("kpi_lines"), subs.As("kpi_subs")} {
+		s.LeftJoin(t).On(s.C(customer.FieldID), t.C("customer_id"))
+	}
+	out := make([]sql.Querier, len(Kpis))
+	for i := range Kpis {
+		out[i] = sql.ExprFunc(func(b *sql.Builder) {
+			b.WriteString("CASE WHEN ").Ident(flags[0]).WriteString(" = 1")
+			if i > 0 {
+				b.WriteString(" AND ").Ident(flags[i]).WriteString(" = 1")
+			}
+			b.WriteString(" THEN 1 ELSE 0 END")
+		})
+	}
+	return out
 }

@@ -13,7 +13,6 @@ import (
 	"github.com/partnerhub/partnerhub-api/ent"
 	"github.com/partnerhub/partnerhub-api/ent/customer"
 	"github.com/partnerhub/partnerhub-api/ent/enum"
-	"github.com/partnerhub/partnerhub-api/ent/license"
 	"github.com/partnerhub/partnerhub-api/ent/settings"
 	"github.com/partnerhub/partnerhub-api/ent/subscription"
 )
@@ -56,7 +55,7 @@ func (r Rules) Predicate(s *sql.Selector, st enum.CustomerStatus) *sql.Predicate
 			sql.GT(subscription.FieldEndsAt, r.Now),
 			sql.LTE(subscription.FieldEndsAt, r.Now.Add(days(r.Settings.ExpiringSoonDays))))
 	case enum.StatusLicenseOverage:
-		return hasOverage(id)
+		return hasLine(id, OverLimitLine()...)
 	case enum.StatusNoRecentActivity:
 		col := s.C(customer.FieldLastAdminActivityAt)
 		return sql.Or(sql.IsNull(col), sql.LTE(col, r.Now.Add(-days(r.Settings.InactivityDays))))
@@ -80,21 +79,6 @@ func HasSubscription(id string, conds ...*sql.Predicate) *sql.Predicate {
 	for _, c := range conds {
 		q.Where(c)
 	}
-	return sql.Exists(q)
-}
-
-// hasOverage is the condition that the customer has a line of an active subscription or
-// trial with more licenses assigned than purchased.
-func hasOverage(id string) *sql.Predicate {
-	l := sql.Table(license.Table).As("st_lic")
-	sub := sql.Table(subscription.Table).As("st_sub")
-	q := sql.SelectExpr(sql.Expr("1")).From(l).
-		Join(sub).On(sub.C(subscription.FieldID), l.C(license.FieldSubscriptionID)).
-		Where(sql.And(
-			sql.ColumnsEQ(l.C(license.FieldCustomerID), id),
-			sql.EQ(sub.C(subscription.FieldState), enum.StateActive),
-			sql.ColumnsGT(l.C(license.FieldAssigned), l.C(license.FieldTotal)),
-		))
 	return sql.Exists(q)
 }
 
