@@ -47,7 +47,21 @@ func Open(ctx context.Context, databaseURL, dataDir string) (*DB, error) {
 	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") || u.Host == "" {
 		return nil, errors.New("DATABASE_URL must be a postgres://user@host:port/database URL")
 	}
-	return openPostgres(ctx, databaseURL)
+	return openPostgres(ctx, withSessionDefaults(u).String())
+}
+
+// withSessionDefaults turns PostgreSQL's JIT compilation off for the server's sessions
+// unless the URL sets jit itself: the planner switched it on for the KPI statement at
+// 100 000 customers, where compiling cost more than it saved (p50 650 ms with it, 500 ms
+// without). lib/pq passes unknown URL parameters on as run-time parameters.
+func withSessionDefaults(u *url.URL) *url.URL {
+	q := u.Query()
+	if !q.Has("jit") {
+		q.Set("jit", "off")
+	}
+	out := *u
+	out.RawQuery = q.Encode()
+	return &out
 }
 
 func openPostgres(ctx context.Context, databaseURL string) (*DB, error) {

@@ -1,0 +1,25 @@
+package storage
+
+import (
+	"net/url"
+	"testing"
+)
+
+func TestWithSessionDefaults(t *testing.T) {
+	tests := []struct{ name, in, want string }{
+		{"JitTurnedOff", "postgres://u@db:5432/app?sslmode=disable", "postgres://u@db:5432/app?jit=off&sslmode=disable"},
+		{"JitKeptWhenSet", "postgres://u@db:5432/app?jit=on", "postgres://u@db:5432/app?jit=on"},
+		{"NoQuery", "postgres://u:secret@db/app", "postgres://u:secret@db/app?jit=off"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			u, err := url.Parse(tt.in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := withSessionDefaults(u).String(); got != tt.want {
+				t.Errorf("got %s, want %s", got, tt.want)
+			}
+		})
+	}
+}
