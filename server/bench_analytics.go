@@ -90,7 +90,8 @@ func (b bench) live(ctx context.Context, e *env, a *app, urlA, token string) err
 	// so each one changes approachingExpiration.
 	mutate := newPoster(urlA, token, 1)
 	customerBody, _ := json.Marshal(map[string]any{
-		"query": `mutation { upsertCustomers(input: {customers: [{externalId: "bench-live", name: "Live Benchmark Co", orgId: "00000000-0000-0000-0000-00000000b1e5", region: US, country: "US"}]}) { failed } }`,
+		"query":     `mutation($id: String!) { upsertCustomers(input: {customers: [{externalId: $id, name: "Live Benchmark Co", orgId: "00000000-0000-0000-0000-00000000b1e5", region: US, country: "US"}]}) { failed } }`,
+		"variables": map[string]any{"id": liveCustomerID},
 	})
 	if err := mutate.post(ctx, customerBody); err != nil {
 		return fmt.Errorf("create the benchmark customer: %w", err)
@@ -99,7 +100,7 @@ func (b bench) live(ctx context.Context, e *env, a *app, urlA, token string) err
 		body, _ := json.Marshal(map[string]any{
 			"query": `mutation($s: [SubscriptionUpsertInput!]!) { upsertSubscriptions(input: {subscriptions: $s}) { stored failed } }`,
 			"variables": map[string]any{"s": []map[string]any{{
-				"customerExternalId": "bench-live", "subscriptionId": "BENCH-LIVE", "kind": "PAID", "state": "ACTIVE",
+				"customerExternalId": liveCustomerID, "subscriptionId": "BENCH-LIVE", "kind": "PAID", "state": "ACTIVE",
 				"startedAt": "2025-01-01T00:00:00Z", "endsAt": ends.UTC().Format(time.RFC3339), "autoRenew": false,
 				"licenses": []map[string]any{{"product": "CALLING", "total": 10, "assigned": 5, "used": 3, "usedLast90Days": 4}},
 			}}},
