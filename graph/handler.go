@@ -104,7 +104,7 @@ func watchToken(ctx context.Context, cancel context.CancelFunc, authority *auth.
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			if _, err := authority.Authenticate(ctx, raw); errors.Is(err, auth.ErrInvalidToken) {
+			if v, err := authority.Authenticate(ctx, raw); errors.Is(err, auth.ErrInvalidToken) || err == nil && authority.Expired(v) {
 				logger.InfoContext(ctx, "closing websocket: token no longer valid", "err", err)
 				cancel()
 				return

@@ -3,6 +3,7 @@ package viewer
 
 import (
 	"context"
+	"time"
 
 	"github.com/partnerhub/partnerhub-api/ent/enum"
 	"github.com/partnerhub/partnerhub-api/ent/settings"
@@ -17,6 +18,8 @@ type Viewer struct {
 	Scopes []string
 	// TokenID is the ID (jti) of the API token the request came with.
 	TokenID string
+	// ExpiresAt is when that token expires (zero for viewers without a token).
+	ExpiresAt time.Time
 	// Settings are the partner's thresholds, defaults applied.
 	Settings settings.Partner
 	system   bool

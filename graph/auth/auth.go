@@ -168,6 +168,12 @@ func (a *Authority) Authenticate(ctx context.Context, raw string) (*viewer.Viewe
 	return v, nil
 }
 
+// Expired reports whether v's token is past its expiry, without the leeway verification
+// allows for clock skew: a websocket closes at its token's exact expiry.
+func (a *Authority) Expired(v *viewer.Viewer) bool {
+	return !v.ExpiresAt.IsZero() && !a.now().Before(v.ExpiresAt)
+}
+
 // lookup returns the viewer of the recorded token jti, reusing a lookup younger than
 // CacheTTL; concurrent lookups of one token are made once.
 func (a *Authority) lookup(ctx context.Context, jti string) (*viewer.Viewer, error) {
@@ -214,6 +220,7 @@ func (a *Authority) fetch(ctx context.Context, jti string, now time.Time) (*view
 		Role:      tok.Role.Min(adm.Role),
 		Scopes:    tok.Scopes,
 		TokenID:   tok.Jti,
+		ExpiresAt: tok.ExpiresAt,
 		Settings:  adm.Edges.Partner.Settings.WithDefaults(),
 	}
 	a.mu.Lock()
