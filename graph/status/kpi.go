@@ -169,42 +169,41 @@ func hasLine(id string, conds ...*sql.Predicate) *sql.Predicate {
 	return sql.Exists(q)
 }
 
-// KpiFlags joins s (a selector over customers) with its customers' license lines and
-// subscriptions of the partner, each aggregated per customer in one pass, and returns for
-// each KPI, in the order of Kpis, an expression that is 1 when the customer counts in it
-// and 0 otherwise. It gives the counts of KpiPredicate for many customers at once, without
-// a subquery per customer; s keeps its rows (the joins are outer, one row per customer).
+// KpiFlags keeps the rows of s (a selector over customers) that are in the KPIs' scope and
+// returns for each KPI, in the order of Kpis, an expression that is 1 when the customer
+// counts in it and 0 otherwise. It gives the counts of KpiPredicate for many customers at
+// once: each rule becomes the set of the partner's customers with a matching row, built
+// once per statement (and from its own index, for the subscription windows and the
+// over-limit lines) instead of once per customer or in one pass over every line.
 func (r Rules) KpiFlags(s *sql.Selector, partnerID int) []sql.Querier {
-	lt, st := sql.Table(license.Table).As("st_lic"), sql.Table(subscription.Table).As("st_sub")
-	lines := sql.Select(sql.As(lt.C(license.FieldCustomerID), "customer_id")).From(lt).
-		Join(st).On(st.C(subscription.FieldID), lt.C(license.FieldSubscriptionID)).
-		Where(sql.EQ(lt.C(license.FieldPartnerID), partnerID)).GroupBy(lt.C(license.FieldCustomerID))
-	subs := sql.Select(sql.As(st.C(subscription.FieldCustomerID), "customer_id")).From(st).
-		Where(sql.EQ(st.C(subscription.FieldPartnerID), partnerID)).GroupBy(st.C(subscription.FieldCustomerID))
-	flags := make([]string, len(Kpis))
-	for i, k := range Kpis {
-		row, agg, alias := r.kpiRow(partnerID, k), subs, "kpi_subs"
-		if row.lines {
-			agg, alias = lines, "kpi_lines"
-		}
-		flag := fmt.Sprintf("f%d", i)
-		agg.AppendSelectExprAs(sql.ExprFunc(func(b *sql.Builder) {
-			b.WriteString("MAX(CASE WHEN ").Join(sql.And(row.conds...)).WriteString(" THEN 1 ELSE 0 END)")
-		}), flag)
-		flags[i] = sql.Table(alias).C(flag)
-	}
-	for _, t := range []*sql.Selector{lines.As("kpi_lines"), subs.As("kpi_subs")} {
-		s.LeftJoin(t).On(s.C(customer.FieldID), t.C("customer_id"))
-	}
+	id := s.C(customer.FieldID)
+	s.Where(r.kpiRow(partnerID, KpiTotal).in(id, partnerID))
 	out := make([]sql.Querier, len(Kpis))
-	for i := range Kpis {
+	for i, k := range Kpis {
+		if k == KpiTotal {
+			out[i] = sql.Expr("1")
+			continue
+		}
+		in := r.kpiRow(partnerID, k).in(id, partnerID)
 		out[i] = sql.ExprFunc(func(b *sql.Builder) {
-			b.WriteString("CASE WHEN ").Ident(flags[0]).WriteString(" = 1")
-			if i > 0 {
-				b.WriteString(" AND ").Ident(flags[i]).WriteString(" = 1")
-			}
-			b.WriteString(" THEN 1 ELSE 0 END")
+			b.WriteString("CASE WHEN ").Join(in).WriteString(" THEN 1 ELSE 0 END")
 		})
 	}
 	return out
+}
+
+// in is the condition that the column id is one of the partner's customers with a
+// matching row.
+func (k kpiRow) in(id string, partnerID int) *sql.Predicate {
+	lt, st := sql.Table(license.Table).As("st_lic"), sql.Table(subscription.Table).As("st_sub")
+	q := sql.Select(st.C(subscription.FieldCustomerID)).From(st).Where(sql.EQ(st.C(subscription.FieldPartnerID), partnerID))
+	if k.lines {
+		q = sql.Select(lt.C(license.FieldCustomerID)).From(lt).
+			Join(st).On(st.C(subscription.FieldID), lt.C(license.FieldSubscriptionID)).
+			Where(sql.EQ(lt.C(license.FieldPartnerID), partnerID))
+	}
+	for _, c := range k.conds {
+		q.Where(c)
+	}
+	return sql.In(id, q)
 }
