@@ -133,21 +133,21 @@ func (r Rules) LowLine(partnerID int, product enum.Product) []*sql.Predicate {
 }
 
 // bar is the scalar SQL expression of the low-assignment bar of a product. It reads the
-// ratio set once: each ratio is numbered in order next to the set's size, and the median
-// is the average of the middle one or two, exactly as sorting the set and taking them.
+// ratio set once into s and counts it; the median is the average of the middle one or two
+// ratios, picked by skipping the lower half in order, exactly as sorting the set and
+// taking them (a bounded sort, cheaper than numbering every ratio).
 func (r Rules) bar(partnerID int, product enum.Product) sql.Querier {
 	ratio := fmt.Sprintf("CAST(ml.%s AS FLOAT) / ml.%s", license.FieldAssigned, license.FieldTotal)
 	return sql.ExprFunc(func(b *sql.Builder) {
-		b.WriteString("SELECT CASE WHEN COUNT(*) < ").Arg(r.Settings.LowAssignmentMinLines).
-			WriteString(" THEN ").Arg(r.Settings.LowAssignmentFloor).
-			WriteString(" ELSE ").Arg(r.Settings.LowAssignmentFactor).
-			WriteString(" * AVG(CASE WHEN w.rn IN ((w.n + 1) / 2, (w.n + 2) / 2) THEN w.ratio END) END FROM (")
-		b.WriteString(fmt.Sprintf("SELECT %[1]s AS ratio, ROW_NUMBER() OVER (ORDER BY %[1]s) AS rn, COUNT(*) OVER () AS n", ratio))
-		b.WriteString(fmt.Sprintf(" FROM %s ml JOIN %s ms ON ms.%s = ml.%s WHERE ml.%s = ",
-			license.Table, subscription.Table, subscription.FieldID, license.FieldSubscriptionID, license.FieldPartnerID)).
+		b.WriteString(fmt.Sprintf("WITH s AS MATERIALIZED (SELECT %s AS ratio FROM %s ml JOIN %s ms ON ms.%s = ml.%s WHERE ml.%s = ",
+			ratio, license.Table, subscription.Table, subscription.FieldID, license.FieldSubscriptionID, license.FieldPartnerID)).
 			Arg(partnerID).WriteString(fmt.Sprintf(" AND ml.%s = ", license.FieldProduct)).Arg(product).
 			WriteString(fmt.Sprintf(" AND ml.%s > 0 AND ms.%s = ", license.FieldTotal, subscription.FieldState)).Arg(enum.StateActive).
-			WriteString(") w")
+			WriteString("), c AS (SELECT COUNT(*) AS n FROM s) SELECT CASE WHEN c.n < ").Arg(r.Settings.LowAssignmentMinLines).
+			WriteString(" THEN ").Arg(r.Settings.LowAssignmentFloor).
+			WriteString(" ELSE ").Arg(r.Settings.LowAssignmentFactor).
+			WriteString(" * (SELECT AVG(m.ratio) FROM (SELECT s.ratio FROM s ORDER BY s.ratio" +
+				" LIMIT (SELECT 2 - c.n % 2 FROM c) OFFSET (SELECT (c.n - 1) / 2 FROM c)) m) END FROM c")
 	})
 }
 
