@@ -1,10 +1,14 @@
 package status
 
 import (
+	"context"
 	"fmt"
 	"time"
 
 	"entgo.io/ent/dialect/sql"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/partnerhub/partnerhub-api/ent"
 
 	"github.com/partnerhub/partnerhub-api/ent/customer"
 	"github.com/partnerhub/partnerhub-api/ent/enum"
@@ -132,11 +136,52 @@ func (r Rules) LowLine(partnerID int, product enum.Product) []*sql.Predicate {
 	}
 }
 
-// bar is the scalar SQL expression of the low-assignment bar of a product. It reads the
+// bar is the scalar SQL expression of the low-assignment bar of a product: its value when
+// computed beforehand (WithBars), else barQuery.
+func (r Rules) bar(partnerID int, product enum.Product) sql.Querier {
+	if v, ok := r.Bars[product]; ok {
+		return sql.ExprFunc(func(b *sql.Builder) { b.WriteString("SELECT CAST(").Arg(v).WriteString(" AS FLOAT)") })
+	}
+	return r.barQuery(partnerID, product)
+}
+
+// WithBars returns r with the bars of the KPI products computed now, one statement each,
+// side by side on their own connections: inside a statement the database computes them
+// one after the other before anything else, on one core. Each is read through c's
+// customer query, so it runs only for a viewer who sees a customer; for one who sees
+// none, no line can be low and r keeps computing its bars in the statement.
+func (r Rules) WithBars(ctx context.Context, c *ent.Client, partnerID int) (Rules, error) {
+	bars := make([][]struct {
+		Bar float64 `json:"bar"`
+	}, len(KpiProducts))
+	g, gctx := errgroup.WithContext(ctx)
+	for i, product := range KpiProducts {
+		g.Go(func() error {
+			return c.Customer.Query().Limit(1).Modify(func(s *sql.Selector) {
+				s.Select()
+				s.AppendSelectExprAs(r.barQuery(partnerID, product), "bar")
+			}).Scan(gctx, &bars[i])
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return r, fmt.Errorf("compute the low-assignment bars: %w", err)
+	}
+	out := r
+	out.Bars = map[enum.Product]float64{}
+	for i, product := range KpiProducts {
+		if len(bars[i]) == 0 {
+			return r, nil
+		}
+		out.Bars[product] = bars[i][0].Bar
+	}
+	return out, nil
+}
+
+// barQuery is the scalar SQL expression of the low-assignment bar of a product. It reads the
 // ratio set once into s and counts it; the median is the average of the middle one or two
 // ratios, picked by skipping the lower half in order, exactly as sorting the set and
 // taking them (a bounded sort, cheaper than numbering every ratio).
-func (r Rules) bar(partnerID int, product enum.Product) sql.Querier {
+func (r Rules) barQuery(partnerID int, product enum.Product) sql.Querier {
 	ratio := fmt.Sprintf("CAST(ml.%s AS FLOAT) / ml.%s", license.FieldAssigned, license.FieldTotal)
 	return sql.ExprFunc(func(b *sql.Builder) {
 		b.WriteString(fmt.Sprintf("WITH s AS MATERIALIZED (SELECT %s AS ratio FROM %s ml JOIN %s ms ON ms.%s = ml.%s WHERE ml.%s = ",
