@@ -3,6 +3,7 @@
 package migrate
 
 import (
+	"entgo.io/ent/dialect/entsql"
 	"entgo.io/ent/dialect/sql/schema"
 	"entgo.io/ent/schema/field"
 )
@@ -456,6 +457,14 @@ var (
 				Unique:  false,
 				Columns: []*schema.Column{LicensesColumns[8], LicensesColumns[1]},
 			},
+			{
+				Name:    "license_over_limit",
+				Unique:  false,
+				Columns: []*schema.Column{LicensesColumns[8]},
+				Annotation: &entsql.IndexAnnotation{
+					Where: "assigned > total",
+				},
+			},
 		},
 	}
 	// LicenseSnapshotsColumns holds the columns for the "license_snapshots" table.
@@ -747,6 +756,22 @@ var (
 				Name:    "subscription_partner_id_started_at",
 				Unique:  false,
 				Columns: []*schema.Column{SubscriptionsColumns[10], SubscriptionsColumns[5]},
+			},
+			{
+				Name:    "subscription_expiring",
+				Unique:  false,
+				Columns: []*schema.Column{SubscriptionsColumns[10], SubscriptionsColumns[6]},
+				Annotation: &entsql.IndexAnnotation{
+					Where: "NOT auto_renew",
+				},
+			},
+			{
+				Name:    "subscription_renewing",
+				Unique:  false,
+				Columns: []*schema.Column{SubscriptionsColumns[10], SubscriptionsColumns[8]},
+				Annotation: &entsql.IndexAnnotation{
+					Where: "auto_renew",
+				},
 			},
 		},
 	}

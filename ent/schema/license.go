@@ -2,6 +2,7 @@ package schema
 
 import (
 	"entgo.io/ent"
+	"entgo.io/ent/dialect/entsql"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
@@ -51,6 +52,9 @@ func (License) Indexes() []ent.Index {
 	return []ent.Index{
 		index.Fields("subscription_id", "product").Unique(),
 		index.Fields("partner_id", "product"),
+		// The over-limit KPI and analytics (DESIGN §4.2, §4.3) read only these lines.
+		index.Fields("partner_id").StorageKey("license_over_limit").
+			Annotations(entsql.IndexWhere("assigned > total")),
 	}
 }
 

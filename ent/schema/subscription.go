@@ -2,6 +2,7 @@ package schema
 
 import (
 	"entgo.io/ent"
+	"entgo.io/ent/dialect/entsql"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
@@ -51,6 +52,13 @@ func (Subscription) Indexes() []ent.Index {
 		index.Fields("customer_id", "state", "kind"),
 		index.Fields("partner_id", "state", "ends_at"),
 		index.Fields("partner_id", "started_at"),
+		// The approaching-expiration and upcoming-renewal windows (DESIGN §4.2) read only
+		// these subscriptions; the predicates stay on one boolean column so that
+		// PostgreSQL stores them as written and migrations do not rebuild the indexes.
+		index.Fields("partner_id", "ends_at").StorageKey("subscription_expiring").
+			Annotations(entsql.IndexWhere("NOT auto_renew")),
+		index.Fields("partner_id", "renewal_date").StorageKey("subscription_renewing").
+			Annotations(entsql.IndexWhere("auto_renew")),
 	}
 }
 

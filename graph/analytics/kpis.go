@@ -32,8 +32,8 @@ func (k Kpis) Query(kpi status.Kpi) string {
 }
 
 // ComputeKpis counts the visible customers of every KPI, optionally in one region, in one
-// statement; each count uses the same rule as the kpi: filter, evaluated for all customers
-// at once.
+// statement once the low-assignment bars are known; each count uses the same rule as the
+// kpi: filter, evaluated for all customers at once.
 func ComputeKpis(ctx context.Context, c *ent.Client, env filter.Env, region *enum.Region) (Kpis, error) {
 	var rows []struct {
 		K0 int64 `json:"k0"`
@@ -42,13 +42,17 @@ func ComputeKpis(ctx context.Context, c *ent.Client, env filter.Env, region *enu
 		K3 int64 `json:"k3"`
 		K4 int64 `json:"k4"`
 	}
+	rules, err := env.Rules.WithBars(ctx, c, env.PartnerID)
+	if err != nil {
+		return Kpis{}, err
+	}
 	q := c.Customer.Query()
 	if region != nil {
 		q.Where(customer.RegionEQ(*region))
 	}
-	err := q.Modify(func(s *sql.Selector) {
+	err = q.Modify(func(s *sql.Selector) {
 		s.Select()
-		for i, flag := range env.Rules.KpiFlags(s, env.PartnerID) {
+		for i, flag := range rules.KpiFlags(s, env.PartnerID) {
 			s.AppendSelectExprAs(sql.ExprFunc(func(b *sql.Builder) {
 				b.WriteString("COALESCE(SUM(").Join(flag).WriteString("), 0)")
 			}), fmt.Sprintf("k%d", i))

@@ -1,10 +1,14 @@
 package status
 
 import (
+	"context"
 	"fmt"
 	"time"
 
 	"entgo.io/ent/dialect/sql"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/partnerhub/partnerhub-api/ent"
 
 	"github.com/partnerhub/partnerhub-api/ent/customer"
 	"github.com/partnerhub/partnerhub-api/ent/enum"
@@ -132,22 +136,63 @@ func (r Rules) LowLine(partnerID int, product enum.Product) []*sql.Predicate {
 	}
 }
 
-// bar is the scalar SQL expression of the low-assignment bar of a product. It reads the
-// ratio set once: each ratio is numbered in order next to the set's size, and the median
-// is the average of the middle one or two, exactly as sorting the set and taking them.
+// bar is the scalar SQL expression of the low-assignment bar of a product: its value when
+// computed beforehand (WithBars), else barQuery.
 func (r Rules) bar(partnerID int, product enum.Product) sql.Querier {
+	if v, ok := r.Bars[product]; ok {
+		return sql.ExprFunc(func(b *sql.Builder) { b.WriteString("SELECT CAST(").Arg(v).WriteString(" AS FLOAT)") })
+	}
+	return r.barQuery(partnerID, product)
+}
+
+// WithBars returns r with the bars of the KPI products computed now, one statement each,
+// side by side on their own connections: inside a statement the database computes them
+// one after the other before anything else, on one core. Each is read through c's
+// customer query, so it runs only for a viewer who sees a customer; for one who sees
+// none, no line can be low and r keeps computing its bars in the statement.
+func (r Rules) WithBars(ctx context.Context, c *ent.Client, partnerID int) (Rules, error) {
+	bars := make([][]struct {
+		Bar float64 `json:"bar"`
+	}, len(KpiProducts))
+	g, gctx := errgroup.WithContext(ctx)
+	for i, product := range KpiProducts {
+		g.Go(func() error {
+			return c.Customer.Query().Limit(1).Modify(func(s *sql.Selector) {
+				s.Select()
+				s.AppendSelectExprAs(r.barQuery(partnerID, product), "bar")
+			}).Scan(gctx, &bars[i])
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return r, fmt.Errorf("compute the low-assignment bars: %w", err)
+	}
+	out := r
+	out.Bars = map[enum.Product]float64{}
+	for i, product := range KpiProducts {
+		if len(bars[i]) == 0 {
+			return r, nil
+		}
+		out.Bars[product] = bars[i][0].Bar
+	}
+	return out, nil
+}
+
+// barQuery is the scalar SQL expression of the low-assignment bar of a product. It reads the
+// ratio set once into s and counts it; the median is the average of the middle one or two
+// ratios, picked by skipping the lower half in order, exactly as sorting the set and
+// taking them (a bounded sort, cheaper than numbering every ratio).
+func (r Rules) barQuery(partnerID int, product enum.Product) sql.Querier {
 	ratio := fmt.Sprintf("CAST(ml.%s AS FLOAT) / ml.%s", license.FieldAssigned, license.FieldTotal)
 	return sql.ExprFunc(func(b *sql.Builder) {
-		b.WriteString("SELECT CASE WHEN COUNT(*) < ").Arg(r.Settings.LowAssignmentMinLines).
-			WriteString(" THEN ").Arg(r.Settings.LowAssignmentFloor).
-			WriteString(" ELSE ").Arg(r.Settings.LowAssignmentFactor).
-			WriteString(" * AVG(CASE WHEN w.rn IN ((w.n + 1) / 2, (w.n + 2) / 2) THEN w.ratio END) END FROM (")
-		b.WriteString(fmt.Sprintf("SELECT %[1]s AS ratio, ROW_NUMBER() OVER (ORDER BY %[1]s) AS rn, COUNT(*) OVER () AS n", ratio))
-		b.WriteString(fmt.Sprintf(" FROM %s ml JOIN %s ms ON ms.%s = ml.%s WHERE ml.%s = ",
-			license.Table, subscription.Table, subscription.FieldID, license.FieldSubscriptionID, license.FieldPartnerID)).
+		b.WriteString(fmt.Sprintf("WITH s AS MATERIALIZED (SELECT %s AS ratio FROM %s ml JOIN %s ms ON ms.%s = ml.%s WHERE ml.%s = ",
+			ratio, license.Table, subscription.Table, subscription.FieldID, license.FieldSubscriptionID, license.FieldPartnerID)).
 			Arg(partnerID).WriteString(fmt.Sprintf(" AND ml.%s = ", license.FieldProduct)).Arg(product).
 			WriteString(fmt.Sprintf(" AND ml.%s > 0 AND ms.%s = ", license.FieldTotal, subscription.FieldState)).Arg(enum.StateActive).
-			WriteString(") w")
+			WriteString("), c AS (SELECT COUNT(*) AS n FROM s) SELECT CASE WHEN c.n < ").Arg(r.Settings.LowAssignmentMinLines).
+			WriteString(" THEN ").Arg(r.Settings.LowAssignmentFloor).
+			WriteString(" ELSE ").Arg(r.Settings.LowAssignmentFactor).
+			WriteString(" * (SELECT AVG(m.ratio) FROM (SELECT s.ratio FROM s ORDER BY s.ratio" +
+				" LIMIT (SELECT 2 - c.n % 2 FROM c) OFFSET (SELECT (c.n - 1) / 2 FROM c)) m) END FROM c")
 	})
 }
 
@@ -169,42 +214,41 @@ func hasLine(id string, conds ...*sql.Predicate) *sql.Predicate {
 	return sql.Exists(q)
 }
 
-// KpiFlags joins s (a selector over customers) with its customers' license lines and
-// subscriptions of the partner, each aggregated per customer in one pass, and returns for
-// each KPI, in the order of Kpis, an expression that is 1 when the customer counts in it
-// and 0 otherwise. It gives the counts of KpiPredicate for many customers at once, without
-// a subquery per customer; s keeps its rows (the joins are outer, one row per customer).
+// KpiFlags keeps the rows of s (a selector over customers) that are in the KPIs' scope and
+// returns for each KPI, in the order of Kpis, an expression that is 1 when the customer
+// counts in it and 0 otherwise. It gives the counts of KpiPredicate for many customers at
+// once: each rule becomes the set of the partner's customers with a matching row, built
+// once per statement (and from its own index, for the subscription windows and the
+// over-limit lines) instead of once per customer or in one pass over every line.
 func (r Rules) KpiFlags(s *sql.Selector, partnerID int) []sql.Querier {
-	lt, st := sql.Table(license.Table).As("st_lic"), sql.Table(subscription.Table).As("st_sub")
-	lines := sql.Select(sql.As(lt.C(license.FieldCustomerID), "customer_id")).From(lt).
-		Join(st).On(st.C(subscription.FieldID), lt.C(license.FieldSubscriptionID)).
-		Where(sql.EQ(lt.C(license.FieldPartnerID), partnerID)).GroupBy(lt.C(license.FieldCustomerID))
-	subs := sql.Select(sql.As(st.C(subscription.FieldCustomerID), "customer_id")).From(st).
-		Where(sql.EQ(st.C(subscription.FieldPartnerID), partnerID)).GroupBy(st.C(subscription.FieldCustomerID))
-	flags := make([]string, len(Kpis))
-	for i, k := range Kpis {
-		row, agg, alias := r.kpiRow(partnerID, k), subs, "kpi_subs"
-		if row.lines {
-			agg, alias = lines, "kpi_lines"
-		}
-		flag := fmt.Sprintf("f%d", i)
-		agg.AppendSelectExprAs(sql.ExprFunc(func(b *sql.Builder) {
-			b.WriteString("MAX(CASE WHEN ").Join(sql.And(row.conds...)).WriteString(" THEN 1 ELSE 0 END)")
-		}), flag)
-		flags[i] = sql.Table(alias).C(flag)
-	}
-	for _, t := range []*sql.Selector{lines.As("kpi_lines"), subs.As("kpi_subs")} {
-		s.LeftJoin(t).On(s.C(customer.FieldID), t.C("customer_id"))
-	}
+	id := s.C(customer.FieldID)
+	s.Where(r.kpiRow(partnerID, KpiTotal).in(id, partnerID))
 	out := make([]sql.Querier, len(Kpis))
-	for i := range Kpis {
+	for i, k := range Kpis {
+		if k == KpiTotal {
+			out[i] = sql.Expr("1")
+			continue
+		}
+		in := r.kpiRow(partnerID, k).in(id, partnerID)
 		out[i] = sql.ExprFunc(func(b *sql.Builder) {
-			b.WriteString("CASE WHEN ").Ident(flags[0]).WriteString(" = 1")
-			if i > 0 {
-				b.WriteString(" AND ").Ident(flags[i]).WriteString(" = 1")
-			}
-			b.WriteString(" THEN 1 ELSE 0 END")
+			b.WriteString("CASE WHEN ").Join(in).WriteString(" THEN 1 ELSE 0 END")
 		})
 	}
 	return out
+}
+
+// in is the condition that the column id is one of the partner's customers with a
+// matching row.
+func (k kpiRow) in(id string, partnerID int) *sql.Predicate {
+	lt, st := sql.Table(license.Table).As("st_lic"), sql.Table(subscription.Table).As("st_sub")
+	q := sql.Select(st.C(subscription.FieldCustomerID)).From(st).Where(sql.EQ(st.C(subscription.FieldPartnerID), partnerID))
+	if k.lines {
+		q = sql.Select(lt.C(license.FieldCustomerID)).From(lt).
+			Join(st).On(st.C(subscription.FieldID), lt.C(license.FieldSubscriptionID)).
+			Where(sql.EQ(lt.C(license.FieldPartnerID), partnerID))
+	}
+	for _, c := range k.conds {
+		q.Where(c)
+	}
+	return sql.In(id, q)
 }
