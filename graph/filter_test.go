@@ -205,3 +205,27 @@ func TestQueryStringErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestSearchFoldsEveryLetter checks that searching ignores the case of letters outside
+// ASCII too, through the typed filter and the query string, on both databases.
+func TestSearchFoldsEveryLetter(t *testing.T) {
+	h := newHarness(t)
+	w := h.newWorld("unicode")
+	h.mustNamed(w, "Émile Öztürk GmbH", "Emile Oz Co", "Ørsted Wind")
+	who := h.as(w.full)
+	tests := []struct{ name, args, search string }{
+		{"FilterLowerMatchesUpper", `filter: {search: $query}`, "émile"},
+		{"FilterUpperMatchesLower", `filter: {search: $query}`, "ÖZTÜRK"},
+		{"QueryWord", `query: $query`, "öztürk"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := h.listCustomers(t, who, tt.args, map[string]any{"query": tt.search})
+			wantNames(t, tt.search, got.names(), []string{"Émile Öztürk GmbH"})
+		})
+	}
+	t.Run("SlashedO", func(t *testing.T) {
+		got := h.listCustomers(t, who, `query: $query`, map[string]any{"query": "ØRSTED"})
+		wantNames(t, "ØRSTED", got.names(), []string{"Ørsted Wind"})
+	})
+}

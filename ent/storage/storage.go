@@ -14,8 +14,7 @@ import (
 
 	"entgo.io/ent/dialect"
 	entsql "entgo.io/ent/dialect/sql"
-	_ "github.com/lib/pq"  // PostgreSQL driver
-	_ "modernc.org/sqlite" // embedded SQLite driver
+	_ "github.com/lib/pq" // PostgreSQL driver
 
 	"github.com/partnerhub/partnerhub-api/ent"
 	"github.com/partnerhub/partnerhub-api/ent/migrate"
@@ -86,6 +85,9 @@ func OpenSQLite(ctx context.Context, path string) (*DB, error) {
 	}
 	if err := checkWritable(filepath.Dir(path)); err != nil {
 		return nil, err
+	}
+	if err := registerUnicodeLower(); err != nil {
+		return nil, fmt.Errorf("register sqlite functions: %w", err)
 	}
 	dsn := "file:" + path + "?_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)&_txlock=immediate"
 	sqldb, err := sql.Open("sqlite", dsn)
