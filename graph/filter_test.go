@@ -3,6 +3,7 @@ package graph
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/partnerhub/partnerhub-api/ent"
 	"github.com/partnerhub/partnerhub-api/ent/enum"
@@ -228,4 +229,33 @@ func TestSearchFoldsEveryLetter(t *testing.T) {
 		got := h.listCustomers(t, who, `query: $query`, map[string]any{"query": "ØRSTED"})
 		wantNames(t, "ØRSTED", got.names(), []string{"Ørsted Wind"})
 	})
+}
+
+// TestCreatedAcrossZones checks that times written with another zone's offset compare by
+// the instant they name: 12:30 at UTC+1 is before 11:45 UTC.
+func TestCreatedAcrossZones(t *testing.T) {
+	h := newHarness(t)
+	w := h.newWorld("zones")
+	plusOne := time.FixedZone("UTC+1", 3600)
+	for name, at := range map[string]time.Time{
+		"Paris Office": time.Date(2026, 3, 18, 12, 30, 0, 0, plusOne), // 11:30 UTC
+		"London Desk":  time.Date(2026, 3, 18, 11, 45, 0, 0, time.UTC),
+	} {
+		h.client.Customer.Create().SetPartnerID(w.partner.ID).SetName(name).SetOrgID(name).
+			SetRegion(enum.RegionEU).SetCountry("FR").SetCreatedAt(at).ExecX(h.sys)
+	}
+	who := h.as(w.full)
+	tests := []struct {
+		name, args string
+		want       []string
+	}{
+		{"Before", `query: "created:<2026-03-19", filter: {createdBefore: "2026-03-18T12:00:00Z"}`, []string{"London Desk", "Paris Office"}},
+		{"After", `filter: {createdAfter: "2026-03-18T11:40:00Z"}`, []string{"London Desk"}},
+		{"Ordered", `orderBy: {field: CREATED_AT, direction: ASC}`, []string{"Paris Office", "London Desk"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			wantNames(t, tt.args, h.listCustomers(t, who, tt.args, nil).names(), tt.want)
+		})
+	}
 }

@@ -1,14 +1,14 @@
 package storage
 
 import (
-	"database/sql"
-
 	"context"
-	entsql "entgo.io/ent/dialect/sql"
+	"database/sql"
 	"fmt"
 	"sync/atomic"
+	"time"
 
 	"entgo.io/ent/dialect"
+	entsql "entgo.io/ent/dialect/sql"
 )
 
 type counterKey struct{}
@@ -29,19 +29,49 @@ func count(ctx context.Context) {
 	}
 }
 
-// Counting wraps drv so that every statement is counted in the context's counter.
-func Counting(drv dialect.Driver) dialect.Driver { return &countingDriver{drv} }
+// Counting wraps drv so that every statement is counted in the context's counter. With
+// utc, every time argument is first converted to UTC: SQLite keeps times as text and
+// compares them as text, so a time written with another zone's offset (a server outside
+// UTC, or across a daylight-saving change) would compare wrongly with the others.
+func Counting(drv dialect.Driver, utc bool) dialect.Driver { return &countingDriver{drv, utc} }
 
-type countingDriver struct{ dialect.Driver }
+type countingDriver struct {
+	dialect.Driver
+	utc bool
+}
+
+// inUTC returns args with every time.Time in UTC (which also drops the monotonic reading).
+func inUTC(args []any) []any {
+	var out []any // a copy, made at the first time: the caller's slice stays as it was
+	for i, a := range args {
+		if t, ok := a.(time.Time); ok {
+			if out == nil {
+				out = append([]any(nil), args...)
+			}
+			out[i] = t.UTC()
+		}
+	}
+	if out == nil {
+		return args
+	}
+	return out
+}
+
+// prepare counts a statement and readies its arguments.
+func prepare(ctx context.Context, utc bool, args any) any {
+	count(ctx)
+	if list, ok := args.([]any); ok && utc {
+		return inUTC(list)
+	}
+	return args
+}
 
 func (d *countingDriver) Exec(ctx context.Context, query string, args, v any) error {
-	count(ctx)
-	return d.Driver.Exec(ctx, query, args, v)
+	return d.Driver.Exec(ctx, query, prepare(ctx, d.utc, args), v)
 }
 
 func (d *countingDriver) Query(ctx context.Context, query string, args, v any) error {
-	count(ctx)
-	return d.Driver.Query(ctx, query, args, v)
+	return d.Driver.Query(ctx, query, prepare(ctx, d.utc, args), v)
 }
 
 func (d *countingDriver) Tx(ctx context.Context) (dialect.Tx, error) {
@@ -49,19 +79,20 @@ func (d *countingDriver) Tx(ctx context.Context) (dialect.Tx, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &countingTx{tx}, nil
+	return &countingTx{tx, d.utc}, nil
 }
 
-type countingTx struct{ dialect.Tx }
+type countingTx struct {
+	dialect.Tx
+	utc bool
+}
 
 func (t *countingTx) Exec(ctx context.Context, query string, args, v any) error {
-	count(ctx)
-	return t.Tx.Exec(ctx, query, args, v)
+	return t.Tx.Exec(ctx, query, prepare(ctx, t.utc, args), v)
 }
 
 func (t *countingTx) Query(ctx context.Context, query string, args, v any) error {
-	count(ctx)
-	return t.Tx.Query(ctx, query, args, v)
+	return t.Tx.Query(ctx, query, prepare(ctx, t.utc, args), v)
 }
 
 // BeginTx starts a transaction with options, as ent.Client.BeginTx needs.
@@ -76,24 +107,22 @@ func (d *countingDriver) BeginTx(ctx context.Context, opts *sql.TxOptions) (dial
 	if err != nil {
 		return nil, err
 	}
-	return &countingTx{tx}, nil
+	return &countingTx{tx, d.utc}, nil
 }
 
 // ExecContext runs a raw statement through the underlying *sql.DB.
 func (d *countingDriver) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	count(ctx)
-	return d.Driver.(*entsql.Driver).ExecContext(ctx, query, args...)
+	return d.Driver.(*entsql.Driver).ExecContext(ctx, query, prepare(ctx, d.utc, args).([]any)...)
 }
 
 // QueryContext runs a raw query through the underlying *sql.DB.
 func (d *countingDriver) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	count(ctx)
-	return d.Driver.(*entsql.Driver).QueryContext(ctx, query, args...)
+	return d.Driver.(*entsql.Driver).QueryContext(ctx, query, prepare(ctx, d.utc, args).([]any)...)
 }
 
 // ExecContext runs a raw statement in the transaction (savepoints).
 func (t *countingTx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	count(ctx)
+	args = prepare(ctx, t.utc, args).([]any)
 	ex, ok := t.Tx.(interface {
 		ExecContext(context.Context, string, ...any) (sql.Result, error)
 	})

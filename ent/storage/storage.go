@@ -112,7 +112,7 @@ func checkWritable(dir string) error {
 }
 
 func wrap(sqldb *sql.DB, name string, embedded bool) *DB {
-	drv := Counting(entsql.OpenDB(name, sqldb))
+	drv := Counting(entsql.OpenDB(name, sqldb), name == dialect.SQLite)
 	return &DB{Client: ent.NewClient(ent.Driver(drv)), SQL: sqldb, Dialect: name, Embedded: embedded}
 }
 
