@@ -115,3 +115,34 @@ func TestCustomerDetail(t *testing.T) {
 		t.Errorf("customer =\n%s\nwant\n%s", resp.Data, want)
 	}
 }
+
+// TestAdminCustomersStatements checks that an admin's customers connection, like the
+// directory, costs the same number of SQL statements whatever its page size.
+func TestAdminCustomersStatements(t *testing.T) {
+	h := newHarness(t)
+	w := h.newWorld("admin-statements")
+	gold := h.mustTag(w, "Gold")
+	for i := range 30 {
+		h.mustCustomer(w, customerSpec{name: fmt.Sprintf("Assigned %02d", i), assignedTo: []*ent.Admin{w.admin}, tags: []*ent.Tag{gold},
+			subs: []subSpec{paid(enum.StateActive, 100+i, true, meetings10)}})
+	}
+	const query = `query($n: Int) { me { customers(first: $n) { edges { node { name statuses tags { name } licenseSummary { product total } } } } } }`
+	who := h.as(w.admin)
+	counts := map[int]int64{}
+	for _, n := range []int{5, 25} {
+		var got struct {
+			Me struct {
+				Customers struct{ Edges []json.RawMessage }
+			}
+		}
+		h.mustDo(t, who, query, map[string]any{"n": n}, &got)
+		if len(got.Me.Customers.Edges) != n {
+			t.Fatalf("page of %d has %d edges", n, len(got.Me.Customers.Edges))
+		}
+		counts[n] = h.lastStatements()
+	}
+	// me (admin), page, statuses, tags, subscriptions, license lines
+	if counts[5] != 6 || counts[25] != 6 {
+		t.Errorf("SQL statements for pages of 5 and 25: %d and %d, want 6 and 6", counts[5], counts[25])
+	}
+}

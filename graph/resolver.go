@@ -88,7 +88,13 @@ func (r *Resolver) listCustomers(ctx context.Context, args page.Args, order *mod
 	if err != nil {
 		return nil, err
 	}
-	conn, err := directory.List(ctx, r.Client, r.filterEnv(ctx), args, order, criteria, r.customerCount(ctx, in, query))
+	return r.customerPage(ctx, args, order, criteria, r.customerCount(ctx, in, query))
+}
+
+// customerPage lists the page of visible customers matching criteria and loads what the
+// selected fields of its customers need, one statement per kind of lookup.
+func (r *Resolver) customerPage(ctx context.Context, args page.Args, order *model.CustomerOrder, criteria filter.Criteria, counts directory.CountCache) (*page.Connection[*ent.Customer], error) {
+	conn, err := directory.List(ctx, r.Client, r.filterEnv(ctx), args, order, criteria, counts)
 	if err != nil {
 		return nil, err
 	}

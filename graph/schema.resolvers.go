@@ -34,7 +34,7 @@ func (r *adminResolver) Partner(ctx context.Context, obj *ent.Admin) (*ent.Partn
 
 func (r *adminResolver) Customers(ctx context.Context, obj *ent.Admin, first *int, after *page.Cursor, last *int, before *page.Cursor) (*page.Connection[*ent.Customer], error) {
 	args := page.Args{First: first, After: after, Last: last, Before: before}
-	return directory.List(ctx, r.Client, r.filterEnv(ctx), args, nil, filter.Criteria{filter.AssignedTo(obj.ID)}, nil)
+	return r.customerPage(ctx, args, nil, filter.Criteria{filter.AssignedTo(obj.ID)}, nil)
 }
 
 func (r *apiTokenResolver) Admin(ctx context.Context, obj *ent.ApiToken) (*ent.Admin, error) {
