@@ -8,7 +8,6 @@ import (
 	"os"
 	"slices"
 	"strings"
-	"time"
 
 	"entgo.io/ent/dialect"
 )
@@ -37,8 +36,6 @@ type bulkTx struct {
 
 // write opens a writer for table, lets fill write rows to it, and closes it.
 func (b *bulkTx) write(table string, cols []string, fill func(w tableWriter) error) error {
-	t0 := time.Now()
-	defer func() { Prof[table] += time.Since(t0) }()
 	if b.dialect != dialect.Postgres {
 		return b.fill(table, newInsertWriter(b.ctx, b.tx, table, cols), fill)
 	}
@@ -133,8 +130,6 @@ func (b *bulkTx) finishIDs(seqs []*idSeq) error {
 	}
 	return nil
 }
-
-var Prof = map[string]time.Duration{}
 
 // sortedKeys returns the keys of m in order.
 func sortedKeys[V any](m map[string]V) []string {

@@ -2,7 +2,6 @@ package seed
 
 import (
 	"fmt"
-	"time"
 
 	"entgo.io/ent/dialect"
 	"github.com/lib/pq"
@@ -123,28 +122,22 @@ func (b *bulkTx) finishLoad() error {
 	}
 	for _, ddl := range b.restore {
 		for _, stmt := range ddl.indexes {
-			t0 := time.Now()
 			if _, err := b.tx.ExecContext(b.ctx, stmt); err != nil {
 				return fmt.Errorf("rebuild index of %s: %w", ddl.table, err)
 			}
-			Prof["idx "+stmt[:min(len(stmt), 60)]] += time.Since(t0)
 		}
 	}
 	for _, ddl := range b.restore {
 		for _, stmt := range ddl.fks {
-			t0 := time.Now()
 			if _, err := b.tx.ExecContext(b.ctx, stmt); err != nil {
 				return fmt.Errorf("restore foreign key of %s: %w", ddl.table, err)
 			}
-			Prof["fk "+stmt[:min(len(stmt), 60)]] += time.Since(t0)
 		}
 	}
 	for _, t := range sortedKeys(b.counts) {
 		if b.counts[t] == 0 {
 			continue
 		}
-		t0 := time.Now()
-		defer func() { Prof["analyze "+t] += time.Since(t0) }()
 		if _, err := b.tx.ExecContext(b.ctx, "ANALYZE "+pq.QuoteIdentifier(t)); err != nil {
 			return fmt.Errorf("analyze %s: %w", t, err)
 		}
