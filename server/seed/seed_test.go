@@ -41,7 +41,7 @@ func mustRun(t *testing.T, db *storage.DB, opts seed.Options) *seed.Result {
 
 func TestRun(t *testing.T) {
 	t.Run("Deterministic", func(t *testing.T) {
-		opts := seed.Options{Seed: 7, Customers: 120, CallLegs: 2500, Now: now}
+		opts := seed.Options{Seed: 7, Customers: 40, CallLegs: 800, Now: now}
 		db1, db2 := storagetest.MustOpen(t), storagetest.MustOpen(t)
 		res1, res2 := mustRun(t, db1, opts), mustRun(t, db2, opts)
 		if res1.PartnerID != res2.PartnerID || !maps.Equal(res1.Counts, res2.Counts) || fmt.Sprint(res1.Admins) != fmt.Sprint(res2.Admins) {
@@ -78,7 +78,7 @@ func TestRun(t *testing.T) {
 
 func TestRunCoverage(t *testing.T) {
 	db := storagetest.MustOpen(t)
-	const customers, legs = 300, 6000
+	const customers, legs = 200, 3000
 	res := mustRun(t, db, seed.Options{Seed: 1, Customers: customers, CallLegs: legs, Now: now})
 	q := querier{t: t, db: db, partner: res.PartnerID}
 
