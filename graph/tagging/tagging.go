@@ -62,16 +62,21 @@ func conflict(n string, err error) error {
 	return err
 }
 
+// checkLooks checks a tag's optional colour and description.
+func checkLooks(color, description *string) error {
+	if err := checkColor(color); err != nil {
+		return err
+	}
+	return checkDescription(description)
+}
+
 // Create creates a tag.
 func Create(ctx context.Context, rec *audit.Recorder, in model.CreateTagInput) (*ent.Tag, error) {
 	n, err := name(in.Name)
 	if err != nil {
 		return nil, err
 	}
-	if err := checkColor(in.Color); err != nil {
-		return nil, err
-	}
-	if err := checkDescription(in.Description); err != nil {
+	if err := checkLooks(in.Color, in.Description); err != nil {
 		return nil, err
 	}
 	return audit.Run(ctx, rec, "createTag", (*viewer.Viewer).CanEditTags, func(ctx context.Context, tx *ent.Tx) (*ent.Tag, audit.Change, error) {
@@ -91,10 +96,7 @@ func Update(ctx context.Context, rec *audit.Recorder, in model.UpdateTagInput) (
 	if err != nil {
 		return nil, err
 	}
-	if err := checkColor(in.Color); err != nil {
-		return nil, err
-	}
-	if err := checkDescription(in.Description); err != nil {
+	if err := checkLooks(in.Color, in.Description); err != nil {
 		return nil, err
 	}
 	var n string
