@@ -39,6 +39,10 @@ type Customer struct {
 	AdminEmail string `json:"admin_email,omitempty"`
 	// last sign-in of one of the customer's own admins
 	LastAdminActivityAt *time.Time `json:"last_admin_activity_at,omitempty"`
+	// has a line of an ACTIVE subscription or trial of a KPI product (DESIGN §4.2)
+	KpiScope *bool `json:"kpi_scope,omitempty"`
+	// has a line of an ACTIVE subscription or trial with assigned > total
+	OverLimit *bool `json:"over_limit,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the CustomerQuery when eager-loading is set.
 	Edges        CustomerEdges `json:"edges"`
@@ -169,6 +173,8 @@ func (*Customer) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
+		case customer.FieldKpiScope, customer.FieldOverLimit:
+			values[i] = new(sql.NullBool)
 		case customer.FieldID, customer.FieldPartnerID:
 			values[i] = new(sql.NullInt64)
 		case customer.FieldName, customer.FieldOrgID, customer.FieldExternalID, customer.FieldRegion, customer.FieldCountry, customer.FieldCity, customer.FieldAdminEmail:
@@ -257,6 +263,20 @@ func (_m *Customer) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.LastAdminActivityAt = new(time.Time)
 				*_m.LastAdminActivityAt = value.Time
+			}
+		case customer.FieldKpiScope:
+			if value, ok := values[i].(*sql.NullBool); !ok {
+				return fmt.Errorf("unexpected type %T for field kpi_scope", values[i])
+			} else if value.Valid {
+				_m.KpiScope = new(bool)
+				*_m.KpiScope = value.Bool
+			}
+		case customer.FieldOverLimit:
+			if value, ok := values[i].(*sql.NullBool); !ok {
+				return fmt.Errorf("unexpected type %T for field over_limit", values[i])
+			} else if value.Valid {
+				_m.OverLimit = new(bool)
+				*_m.OverLimit = value.Bool
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
@@ -376,6 +396,16 @@ func (_m *Customer) String() string {
 	if v := _m.LastAdminActivityAt; v != nil {
 		builder.WriteString("last_admin_activity_at=")
 		builder.WriteString(v.Format(time.ANSIC))
+	}
+	builder.WriteString(", ")
+	if v := _m.KpiScope; v != nil {
+		builder.WriteString("kpi_scope=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	if v := _m.OverLimit; v != nil {
+		builder.WriteString("over_limit=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
 	}
 	builder.WriteByte(')')
 	return builder.String()

@@ -133,6 +133,34 @@ func (_c *CustomerCreate) SetNillableLastAdminActivityAt(v *time.Time) *Customer
 	return _c
 }
 
+// SetKpiScope sets the "kpi_scope" field.
+func (_c *CustomerCreate) SetKpiScope(v bool) *CustomerCreate {
+	_c.mutation.SetKpiScope(v)
+	return _c
+}
+
+// SetNillableKpiScope sets the "kpi_scope" field if the given value is not nil.
+func (_c *CustomerCreate) SetNillableKpiScope(v *bool) *CustomerCreate {
+	if v != nil {
+		_c.SetKpiScope(*v)
+	}
+	return _c
+}
+
+// SetOverLimit sets the "over_limit" field.
+func (_c *CustomerCreate) SetOverLimit(v bool) *CustomerCreate {
+	_c.mutation.SetOverLimit(v)
+	return _c
+}
+
+// SetNillableOverLimit sets the "over_limit" field if the given value is not nil.
+func (_c *CustomerCreate) SetNillableOverLimit(v *bool) *CustomerCreate {
+	if v != nil {
+		_c.SetOverLimit(*v)
+	}
+	return _c
+}
+
 // SetPartner sets the "partner" edge to the Partner entity.
 func (_c *CustomerCreate) SetPartner(v *Partner) *CustomerCreate {
 	return _c.SetPartnerID(v.ID)
@@ -435,6 +463,14 @@ func (_c *CustomerCreate) createSpec() (*Customer, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.LastAdminActivityAt(); ok {
 		_spec.SetField(customer.FieldLastAdminActivityAt, field.TypeTime, value)
 		_node.LastAdminActivityAt = &value
+	}
+	if value, ok := _c.mutation.KpiScope(); ok {
+		_spec.SetField(customer.FieldKpiScope, field.TypeBool, value)
+		_node.KpiScope = &value
+	}
+	if value, ok := _c.mutation.OverLimit(); ok {
+		_spec.SetField(customer.FieldOverLimit, field.TypeBool, value)
+		_node.OverLimit = &value
 	}
 	if nodes := _c.mutation.PartnerIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -757,6 +793,42 @@ func (u *CustomerUpsert) ClearLastAdminActivityAt() *CustomerUpsert {
 	return u
 }
 
+// SetKpiScope sets the "kpi_scope" field.
+func (u *CustomerUpsert) SetKpiScope(v bool) *CustomerUpsert {
+	u.Set(customer.FieldKpiScope, v)
+	return u
+}
+
+// UpdateKpiScope sets the "kpi_scope" field to the value that was provided on create.
+func (u *CustomerUpsert) UpdateKpiScope() *CustomerUpsert {
+	u.SetExcluded(customer.FieldKpiScope)
+	return u
+}
+
+// ClearKpiScope clears the value of the "kpi_scope" field.
+func (u *CustomerUpsert) ClearKpiScope() *CustomerUpsert {
+	u.SetNull(customer.FieldKpiScope)
+	return u
+}
+
+// SetOverLimit sets the "over_limit" field.
+func (u *CustomerUpsert) SetOverLimit(v bool) *CustomerUpsert {
+	u.Set(customer.FieldOverLimit, v)
+	return u
+}
+
+// UpdateOverLimit sets the "over_limit" field to the value that was provided on create.
+func (u *CustomerUpsert) UpdateOverLimit() *CustomerUpsert {
+	u.SetExcluded(customer.FieldOverLimit)
+	return u
+}
+
+// ClearOverLimit clears the value of the "over_limit" field.
+func (u *CustomerUpsert) ClearOverLimit() *CustomerUpsert {
+	u.SetNull(customer.FieldOverLimit)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create.
 // Using this option is equivalent to using:
 //
@@ -931,6 +1003,48 @@ func (u *CustomerUpsertOne) UpdateLastAdminActivityAt() *CustomerUpsertOne {
 func (u *CustomerUpsertOne) ClearLastAdminActivityAt() *CustomerUpsertOne {
 	return u.Update(func(s *CustomerUpsert) {
 		s.ClearLastAdminActivityAt()
+	})
+}
+
+// SetKpiScope sets the "kpi_scope" field.
+func (u *CustomerUpsertOne) SetKpiScope(v bool) *CustomerUpsertOne {
+	return u.Update(func(s *CustomerUpsert) {
+		s.SetKpiScope(v)
+	})
+}
+
+// UpdateKpiScope sets the "kpi_scope" field to the value that was provided on create.
+func (u *CustomerUpsertOne) UpdateKpiScope() *CustomerUpsertOne {
+	return u.Update(func(s *CustomerUpsert) {
+		s.UpdateKpiScope()
+	})
+}
+
+// ClearKpiScope clears the value of the "kpi_scope" field.
+func (u *CustomerUpsertOne) ClearKpiScope() *CustomerUpsertOne {
+	return u.Update(func(s *CustomerUpsert) {
+		s.ClearKpiScope()
+	})
+}
+
+// SetOverLimit sets the "over_limit" field.
+func (u *CustomerUpsertOne) SetOverLimit(v bool) *CustomerUpsertOne {
+	return u.Update(func(s *CustomerUpsert) {
+		s.SetOverLimit(v)
+	})
+}
+
+// UpdateOverLimit sets the "over_limit" field to the value that was provided on create.
+func (u *CustomerUpsertOne) UpdateOverLimit() *CustomerUpsertOne {
+	return u.Update(func(s *CustomerUpsert) {
+		s.UpdateOverLimit()
+	})
+}
+
+// ClearOverLimit clears the value of the "over_limit" field.
+func (u *CustomerUpsertOne) ClearOverLimit() *CustomerUpsertOne {
+	return u.Update(func(s *CustomerUpsert) {
+		s.ClearOverLimit()
 	})
 }
 
@@ -1274,6 +1388,48 @@ func (u *CustomerUpsertBulk) UpdateLastAdminActivityAt() *CustomerUpsertBulk {
 func (u *CustomerUpsertBulk) ClearLastAdminActivityAt() *CustomerUpsertBulk {
 	return u.Update(func(s *CustomerUpsert) {
 		s.ClearLastAdminActivityAt()
+	})
+}
+
+// SetKpiScope sets the "kpi_scope" field.
+func (u *CustomerUpsertBulk) SetKpiScope(v bool) *CustomerUpsertBulk {
+	return u.Update(func(s *CustomerUpsert) {
+		s.SetKpiScope(v)
+	})
+}
+
+// UpdateKpiScope sets the "kpi_scope" field to the value that was provided on create.
+func (u *CustomerUpsertBulk) UpdateKpiScope() *CustomerUpsertBulk {
+	return u.Update(func(s *CustomerUpsert) {
+		s.UpdateKpiScope()
+	})
+}
+
+// ClearKpiScope clears the value of the "kpi_scope" field.
+func (u *CustomerUpsertBulk) ClearKpiScope() *CustomerUpsertBulk {
+	return u.Update(func(s *CustomerUpsert) {
+		s.ClearKpiScope()
+	})
+}
+
+// SetOverLimit sets the "over_limit" field.
+func (u *CustomerUpsertBulk) SetOverLimit(v bool) *CustomerUpsertBulk {
+	return u.Update(func(s *CustomerUpsert) {
+		s.SetOverLimit(v)
+	})
+}
+
+// UpdateOverLimit sets the "over_limit" field to the value that was provided on create.
+func (u *CustomerUpsertBulk) UpdateOverLimit() *CustomerUpsertBulk {
+	return u.Update(func(s *CustomerUpsert) {
+		s.UpdateOverLimit()
+	})
+}
+
+// ClearOverLimit clears the value of the "over_limit" field.
+func (u *CustomerUpsertBulk) ClearOverLimit() *CustomerUpsertBulk {
+	return u.Update(func(s *CustomerUpsert) {
+		s.ClearOverLimit()
 	})
 }
 

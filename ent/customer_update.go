@@ -161,6 +161,46 @@ func (_u *CustomerUpdate) ClearLastAdminActivityAt() *CustomerUpdate {
 	return _u
 }
 
+// SetKpiScope sets the "kpi_scope" field.
+func (_u *CustomerUpdate) SetKpiScope(v bool) *CustomerUpdate {
+	_u.mutation.SetKpiScope(v)
+	return _u
+}
+
+// SetNillableKpiScope sets the "kpi_scope" field if the given value is not nil.
+func (_u *CustomerUpdate) SetNillableKpiScope(v *bool) *CustomerUpdate {
+	if v != nil {
+		_u.SetKpiScope(*v)
+	}
+	return _u
+}
+
+// ClearKpiScope clears the value of the "kpi_scope" field.
+func (_u *CustomerUpdate) ClearKpiScope() *CustomerUpdate {
+	_u.mutation.ClearKpiScope()
+	return _u
+}
+
+// SetOverLimit sets the "over_limit" field.
+func (_u *CustomerUpdate) SetOverLimit(v bool) *CustomerUpdate {
+	_u.mutation.SetOverLimit(v)
+	return _u
+}
+
+// SetNillableOverLimit sets the "over_limit" field if the given value is not nil.
+func (_u *CustomerUpdate) SetNillableOverLimit(v *bool) *CustomerUpdate {
+	if v != nil {
+		_u.SetOverLimit(*v)
+	}
+	return _u
+}
+
+// ClearOverLimit clears the value of the "over_limit" field.
+func (_u *CustomerUpdate) ClearOverLimit() *CustomerUpdate {
+	_u.mutation.ClearOverLimit()
+	return _u
+}
+
 // AddAdminIDs adds the "admins" edge to the Admin entity by IDs.
 func (_u *CustomerUpdate) AddAdminIDs(ids ...int) *CustomerUpdate {
 	_u.mutation.AddAdminIDs(ids...)
@@ -600,6 +640,18 @@ func (_u *CustomerUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.LastAdminActivityAtCleared() {
 		_spec.ClearField(customer.FieldLastAdminActivityAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.KpiScope(); ok {
+		_spec.SetField(customer.FieldKpiScope, field.TypeBool, value)
+	}
+	if _u.mutation.KpiScopeCleared() {
+		_spec.ClearField(customer.FieldKpiScope, field.TypeBool)
+	}
+	if value, ok := _u.mutation.OverLimit(); ok {
+		_spec.SetField(customer.FieldOverLimit, field.TypeBool, value)
+	}
+	if _u.mutation.OverLimitCleared() {
+		_spec.ClearField(customer.FieldOverLimit, field.TypeBool)
 	}
 	if _u.mutation.AdminsCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -1150,6 +1202,46 @@ func (_u *CustomerUpdateOne) ClearLastAdminActivityAt() *CustomerUpdateOne {
 	return _u
 }
 
+// SetKpiScope sets the "kpi_scope" field.
+func (_u *CustomerUpdateOne) SetKpiScope(v bool) *CustomerUpdateOne {
+	_u.mutation.SetKpiScope(v)
+	return _u
+}
+
+// SetNillableKpiScope sets the "kpi_scope" field if the given value is not nil.
+func (_u *CustomerUpdateOne) SetNillableKpiScope(v *bool) *CustomerUpdateOne {
+	if v != nil {
+		_u.SetKpiScope(*v)
+	}
+	return _u
+}
+
+// ClearKpiScope clears the value of the "kpi_scope" field.
+func (_u *CustomerUpdateOne) ClearKpiScope() *CustomerUpdateOne {
+	_u.mutation.ClearKpiScope()
+	return _u
+}
+
+// SetOverLimit sets the "over_limit" field.
+func (_u *CustomerUpdateOne) SetOverLimit(v bool) *CustomerUpdateOne {
+	_u.mutation.SetOverLimit(v)
+	return _u
+}
+
+// SetNillableOverLimit sets the "over_limit" field if the given value is not nil.
+func (_u *CustomerUpdateOne) SetNillableOverLimit(v *bool) *CustomerUpdateOne {
+	if v != nil {
+		_u.SetOverLimit(*v)
+	}
+	return _u
+}
+
+// ClearOverLimit clears the value of the "over_limit" field.
+func (_u *CustomerUpdateOne) ClearOverLimit() *CustomerUpdateOne {
+	_u.mutation.ClearOverLimit()
+	return _u
+}
+
 // AddAdminIDs adds the "admins" edge to the Admin entity by IDs.
 func (_u *CustomerUpdateOne) AddAdminIDs(ids ...int) *CustomerUpdateOne {
 	_u.mutation.AddAdminIDs(ids...)
@@ -1619,6 +1711,18 @@ func (_u *CustomerUpdateOne) sqlSave(ctx context.Context) (_node *Customer, err 
 	}
 	if _u.mutation.LastAdminActivityAtCleared() {
 		_spec.ClearField(customer.FieldLastAdminActivityAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.KpiScope(); ok {
+		_spec.SetField(customer.FieldKpiScope, field.TypeBool, value)
+	}
+	if _u.mutation.KpiScopeCleared() {
+		_spec.ClearField(customer.FieldKpiScope, field.TypeBool)
+	}
+	if value, ok := _u.mutation.OverLimit(); ok {
+		_spec.SetField(customer.FieldOverLimit, field.TypeBool, value)
+	}
+	if _u.mutation.OverLimitCleared() {
+		_spec.ClearField(customer.FieldOverLimit, field.TypeBool)
 	}
 	if _u.mutation.AdminsCleared() {
 		edge := &sqlgraph.EdgeSpec{

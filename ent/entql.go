@@ -164,6 +164,8 @@ var schemaGraph = func() *sqlgraph.Schema {
 			customer.FieldCity:                {Type: field.TypeString, Column: customer.FieldCity},
 			customer.FieldAdminEmail:          {Type: field.TypeString, Column: customer.FieldAdminEmail},
 			customer.FieldLastAdminActivityAt: {Type: field.TypeTime, Column: customer.FieldLastAdminActivityAt},
+			customer.FieldKpiScope:            {Type: field.TypeBool, Column: customer.FieldKpiScope},
+			customer.FieldOverLimit:           {Type: field.TypeBool, Column: customer.FieldOverLimit},
 		},
 	}
 	graph.Nodes[6] = &sqlgraph.Node{
@@ -222,15 +224,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		Type: "License",
 		Fields: map[string]*sqlgraph.FieldSpec{
-			license.FieldPartnerID:      {Type: field.TypeInt, Column: license.FieldPartnerID},
-			license.FieldCustomerID:     {Type: field.TypeInt, Column: license.FieldCustomerID},
-			license.FieldSubscriptionID: {Type: field.TypeInt, Column: license.FieldSubscriptionID},
-			license.FieldProduct:        {Type: field.TypeEnum, Column: license.FieldProduct},
-			license.FieldTotal:          {Type: field.TypeInt, Column: license.FieldTotal},
-			license.FieldAssigned:       {Type: field.TypeInt, Column: license.FieldAssigned},
-			license.FieldUsed:           {Type: field.TypeInt, Column: license.FieldUsed},
-			license.FieldUsed90d:        {Type: field.TypeInt, Column: license.FieldUsed90d},
-			license.FieldUsageAsOf:      {Type: field.TypeTime, Column: license.FieldUsageAsOf},
+			license.FieldPartnerID:       {Type: field.TypeInt, Column: license.FieldPartnerID},
+			license.FieldCustomerID:      {Type: field.TypeInt, Column: license.FieldCustomerID},
+			license.FieldSubscriptionID:  {Type: field.TypeInt, Column: license.FieldSubscriptionID},
+			license.FieldProduct:         {Type: field.TypeEnum, Column: license.FieldProduct},
+			license.FieldTotal:           {Type: field.TypeInt, Column: license.FieldTotal},
+			license.FieldAssigned:        {Type: field.TypeInt, Column: license.FieldAssigned},
+			license.FieldUsed:            {Type: field.TypeInt, Column: license.FieldUsed},
+			license.FieldUsed90d:         {Type: field.TypeInt, Column: license.FieldUsed90d},
+			license.FieldUsageAsOf:       {Type: field.TypeTime, Column: license.FieldUsageAsOf},
+			license.FieldActive:          {Type: field.TypeBool, Column: license.FieldActive},
+			license.FieldStartedAt:       {Type: field.TypeTime, Column: license.FieldStartedAt},
+			license.FieldAssignmentRatio: {Type: field.TypeFloat64, Column: license.FieldAssignmentRatio},
 		},
 	}
 	graph.Nodes[9] = &sqlgraph.Node{
@@ -1751,6 +1756,16 @@ func (f *CustomerFilter) WhereLastAdminActivityAt(p entql.TimeP) {
 	f.Where(p.Field(customer.FieldLastAdminActivityAt))
 }
 
+// WhereKpiScope applies the entql bool predicate on the kpi_scope field.
+func (f *CustomerFilter) WhereKpiScope(p entql.BoolP) {
+	f.Where(p.Field(customer.FieldKpiScope))
+}
+
+// WhereOverLimit applies the entql bool predicate on the over_limit field.
+func (f *CustomerFilter) WhereOverLimit(p entql.BoolP) {
+	f.Where(p.Field(customer.FieldOverLimit))
+}
+
 // WhereHasPartner applies a predicate to check if query has an edge partner.
 func (f *CustomerFilter) WhereHasPartner() {
 	f.Where(entql.HasEdge("partner"))
@@ -2219,6 +2234,21 @@ func (f *LicenseFilter) WhereUsed90d(p entql.IntP) {
 // WhereUsageAsOf applies the entql time.Time predicate on the usage_as_of field.
 func (f *LicenseFilter) WhereUsageAsOf(p entql.TimeP) {
 	f.Where(p.Field(license.FieldUsageAsOf))
+}
+
+// WhereActive applies the entql bool predicate on the active field.
+func (f *LicenseFilter) WhereActive(p entql.BoolP) {
+	f.Where(p.Field(license.FieldActive))
+}
+
+// WhereStartedAt applies the entql time.Time predicate on the started_at field.
+func (f *LicenseFilter) WhereStartedAt(p entql.TimeP) {
+	f.Where(p.Field(license.FieldStartedAt))
+}
+
+// WhereAssignmentRatio applies the entql float64 predicate on the assignment_ratio field.
+func (f *LicenseFilter) WhereAssignmentRatio(p entql.Float64P) {
+	f.Where(p.Field(license.FieldAssignmentRatio))
 }
 
 // WhereHasPartner applies a predicate to check if query has an edge partner.

@@ -39,6 +39,12 @@ type License struct {
 	Used90d int `json:"used_90d,omitempty"`
 	// day of the latest recorded usage figures
 	UsageAsOf *time.Time `json:"usage_as_of,omitempty"`
+	// the subscription or trial is ACTIVE
+	Active *bool `json:"active,omitempty"`
+	// when the subscription or trial was added
+	StartedAt *time.Time `json:"started_at,omitempty"`
+	// assigned / total; null when total is 0
+	AssignmentRatio *float64 `json:"assignment_ratio,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the LicenseQuery when eager-loading is set.
 	Edges        LicenseEdges `json:"edges"`
@@ -107,11 +113,15 @@ func (*License) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
+		case license.FieldActive:
+			values[i] = new(sql.NullBool)
+		case license.FieldAssignmentRatio:
+			values[i] = new(sql.NullFloat64)
 		case license.FieldID, license.FieldPartnerID, license.FieldCustomerID, license.FieldSubscriptionID, license.FieldTotal, license.FieldAssigned, license.FieldUsed, license.FieldUsed90d:
 			values[i] = new(sql.NullInt64)
 		case license.FieldProduct:
 			values[i] = new(sql.NullString)
-		case license.FieldUsageAsOf:
+		case license.FieldUsageAsOf, license.FieldStartedAt:
 			values[i] = new(sql.NullTime)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -188,6 +198,27 @@ func (_m *License) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.UsageAsOf = new(time.Time)
 				*_m.UsageAsOf = value.Time
+			}
+		case license.FieldActive:
+			if value, ok := values[i].(*sql.NullBool); !ok {
+				return fmt.Errorf("unexpected type %T for field active", values[i])
+			} else if value.Valid {
+				_m.Active = new(bool)
+				*_m.Active = value.Bool
+			}
+		case license.FieldStartedAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field started_at", values[i])
+			} else if value.Valid {
+				_m.StartedAt = new(time.Time)
+				*_m.StartedAt = value.Time
+			}
+		case license.FieldAssignmentRatio:
+			if value, ok := values[i].(*sql.NullFloat64); !ok {
+				return fmt.Errorf("unexpected type %T for field assignment_ratio", values[i])
+			} else if value.Valid {
+				_m.AssignmentRatio = new(float64)
+				*_m.AssignmentRatio = value.Float64
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
@@ -272,6 +303,21 @@ func (_m *License) String() string {
 	if v := _m.UsageAsOf; v != nil {
 		builder.WriteString("usage_as_of=")
 		builder.WriteString(v.Format(time.ANSIC))
+	}
+	builder.WriteString(", ")
+	if v := _m.Active; v != nil {
+		builder.WriteString("active=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	if v := _m.StartedAt; v != nil {
+		builder.WriteString("started_at=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
+	builder.WriteString(", ")
+	if v := _m.AssignmentRatio; v != nil {
+		builder.WriteString("assignment_ratio=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
 	}
 	builder.WriteByte(')')
 	return builder.String()

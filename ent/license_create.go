@@ -89,6 +89,48 @@ func (_c *LicenseCreate) SetNillableUsageAsOf(v *time.Time) *LicenseCreate {
 	return _c
 }
 
+// SetActive sets the "active" field.
+func (_c *LicenseCreate) SetActive(v bool) *LicenseCreate {
+	_c.mutation.SetActive(v)
+	return _c
+}
+
+// SetNillableActive sets the "active" field if the given value is not nil.
+func (_c *LicenseCreate) SetNillableActive(v *bool) *LicenseCreate {
+	if v != nil {
+		_c.SetActive(*v)
+	}
+	return _c
+}
+
+// SetStartedAt sets the "started_at" field.
+func (_c *LicenseCreate) SetStartedAt(v time.Time) *LicenseCreate {
+	_c.mutation.SetStartedAt(v)
+	return _c
+}
+
+// SetNillableStartedAt sets the "started_at" field if the given value is not nil.
+func (_c *LicenseCreate) SetNillableStartedAt(v *time.Time) *LicenseCreate {
+	if v != nil {
+		_c.SetStartedAt(*v)
+	}
+	return _c
+}
+
+// SetAssignmentRatio sets the "assignment_ratio" field.
+func (_c *LicenseCreate) SetAssignmentRatio(v float64) *LicenseCreate {
+	_c.mutation.SetAssignmentRatio(v)
+	return _c
+}
+
+// SetNillableAssignmentRatio sets the "assignment_ratio" field if the given value is not nil.
+func (_c *LicenseCreate) SetNillableAssignmentRatio(v *float64) *LicenseCreate {
+	if v != nil {
+		_c.SetAssignmentRatio(*v)
+	}
+	return _c
+}
+
 // SetPartner sets the "partner" edge to the Partner entity.
 func (_c *LicenseCreate) SetPartner(v *Partner) *LicenseCreate {
 	return _c.SetPartnerID(v.ID)
@@ -261,6 +303,18 @@ func (_c *LicenseCreate) createSpec() (*License, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.UsageAsOf(); ok {
 		_spec.SetField(license.FieldUsageAsOf, field.TypeTime, value)
 		_node.UsageAsOf = &value
+	}
+	if value, ok := _c.mutation.Active(); ok {
+		_spec.SetField(license.FieldActive, field.TypeBool, value)
+		_node.Active = &value
+	}
+	if value, ok := _c.mutation.StartedAt(); ok {
+		_spec.SetField(license.FieldStartedAt, field.TypeTime, value)
+		_node.StartedAt = &value
+	}
+	if value, ok := _c.mutation.AssignmentRatio(); ok {
+		_spec.SetField(license.FieldAssignmentRatio, field.TypeFloat64, value)
+		_node.AssignmentRatio = &value
 	}
 	if nodes := _c.mutation.PartnerIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -471,6 +525,66 @@ func (u *LicenseUpsert) ClearUsageAsOf() *LicenseUpsert {
 	return u
 }
 
+// SetActive sets the "active" field.
+func (u *LicenseUpsert) SetActive(v bool) *LicenseUpsert {
+	u.Set(license.FieldActive, v)
+	return u
+}
+
+// UpdateActive sets the "active" field to the value that was provided on create.
+func (u *LicenseUpsert) UpdateActive() *LicenseUpsert {
+	u.SetExcluded(license.FieldActive)
+	return u
+}
+
+// ClearActive clears the value of the "active" field.
+func (u *LicenseUpsert) ClearActive() *LicenseUpsert {
+	u.SetNull(license.FieldActive)
+	return u
+}
+
+// SetStartedAt sets the "started_at" field.
+func (u *LicenseUpsert) SetStartedAt(v time.Time) *LicenseUpsert {
+	u.Set(license.FieldStartedAt, v)
+	return u
+}
+
+// UpdateStartedAt sets the "started_at" field to the value that was provided on create.
+func (u *LicenseUpsert) UpdateStartedAt() *LicenseUpsert {
+	u.SetExcluded(license.FieldStartedAt)
+	return u
+}
+
+// ClearStartedAt clears the value of the "started_at" field.
+func (u *LicenseUpsert) ClearStartedAt() *LicenseUpsert {
+	u.SetNull(license.FieldStartedAt)
+	return u
+}
+
+// SetAssignmentRatio sets the "assignment_ratio" field.
+func (u *LicenseUpsert) SetAssignmentRatio(v float64) *LicenseUpsert {
+	u.Set(license.FieldAssignmentRatio, v)
+	return u
+}
+
+// UpdateAssignmentRatio sets the "assignment_ratio" field to the value that was provided on create.
+func (u *LicenseUpsert) UpdateAssignmentRatio() *LicenseUpsert {
+	u.SetExcluded(license.FieldAssignmentRatio)
+	return u
+}
+
+// AddAssignmentRatio adds v to the "assignment_ratio" field.
+func (u *LicenseUpsert) AddAssignmentRatio(v float64) *LicenseUpsert {
+	u.Add(license.FieldAssignmentRatio, v)
+	return u
+}
+
+// ClearAssignmentRatio clears the value of the "assignment_ratio" field.
+func (u *LicenseUpsert) ClearAssignmentRatio() *LicenseUpsert {
+	u.SetNull(license.FieldAssignmentRatio)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create.
 // Using this option is equivalent to using:
 //
@@ -627,6 +741,76 @@ func (u *LicenseUpsertOne) UpdateUsageAsOf() *LicenseUpsertOne {
 func (u *LicenseUpsertOne) ClearUsageAsOf() *LicenseUpsertOne {
 	return u.Update(func(s *LicenseUpsert) {
 		s.ClearUsageAsOf()
+	})
+}
+
+// SetActive sets the "active" field.
+func (u *LicenseUpsertOne) SetActive(v bool) *LicenseUpsertOne {
+	return u.Update(func(s *LicenseUpsert) {
+		s.SetActive(v)
+	})
+}
+
+// UpdateActive sets the "active" field to the value that was provided on create.
+func (u *LicenseUpsertOne) UpdateActive() *LicenseUpsertOne {
+	return u.Update(func(s *LicenseUpsert) {
+		s.UpdateActive()
+	})
+}
+
+// ClearActive clears the value of the "active" field.
+func (u *LicenseUpsertOne) ClearActive() *LicenseUpsertOne {
+	return u.Update(func(s *LicenseUpsert) {
+		s.ClearActive()
+	})
+}
+
+// SetStartedAt sets the "started_at" field.
+func (u *LicenseUpsertOne) SetStartedAt(v time.Time) *LicenseUpsertOne {
+	return u.Update(func(s *LicenseUpsert) {
+		s.SetStartedAt(v)
+	})
+}
+
+// UpdateStartedAt sets the "started_at" field to the value that was provided on create.
+func (u *LicenseUpsertOne) UpdateStartedAt() *LicenseUpsertOne {
+	return u.Update(func(s *LicenseUpsert) {
+		s.UpdateStartedAt()
+	})
+}
+
+// ClearStartedAt clears the value of the "started_at" field.
+func (u *LicenseUpsertOne) ClearStartedAt() *LicenseUpsertOne {
+	return u.Update(func(s *LicenseUpsert) {
+		s.ClearStartedAt()
+	})
+}
+
+// SetAssignmentRatio sets the "assignment_ratio" field.
+func (u *LicenseUpsertOne) SetAssignmentRatio(v float64) *LicenseUpsertOne {
+	return u.Update(func(s *LicenseUpsert) {
+		s.SetAssignmentRatio(v)
+	})
+}
+
+// AddAssignmentRatio adds v to the "assignment_ratio" field.
+func (u *LicenseUpsertOne) AddAssignmentRatio(v float64) *LicenseUpsertOne {
+	return u.Update(func(s *LicenseUpsert) {
+		s.AddAssignmentRatio(v)
+	})
+}
+
+// UpdateAssignmentRatio sets the "assignment_ratio" field to the value that was provided on create.
+func (u *LicenseUpsertOne) UpdateAssignmentRatio() *LicenseUpsertOne {
+	return u.Update(func(s *LicenseUpsert) {
+		s.UpdateAssignmentRatio()
+	})
+}
+
+// ClearAssignmentRatio clears the value of the "assignment_ratio" field.
+func (u *LicenseUpsertOne) ClearAssignmentRatio() *LicenseUpsertOne {
+	return u.Update(func(s *LicenseUpsert) {
+		s.ClearAssignmentRatio()
 	})
 }
 
@@ -951,6 +1135,76 @@ func (u *LicenseUpsertBulk) UpdateUsageAsOf() *LicenseUpsertBulk {
 func (u *LicenseUpsertBulk) ClearUsageAsOf() *LicenseUpsertBulk {
 	return u.Update(func(s *LicenseUpsert) {
 		s.ClearUsageAsOf()
+	})
+}
+
+// SetActive sets the "active" field.
+func (u *LicenseUpsertBulk) SetActive(v bool) *LicenseUpsertBulk {
+	return u.Update(func(s *LicenseUpsert) {
+		s.SetActive(v)
+	})
+}
+
+// UpdateActive sets the "active" field to the value that was provided on create.
+func (u *LicenseUpsertBulk) UpdateActive() *LicenseUpsertBulk {
+	return u.Update(func(s *LicenseUpsert) {
+		s.UpdateActive()
+	})
+}
+
+// ClearActive clears the value of the "active" field.
+func (u *LicenseUpsertBulk) ClearActive() *LicenseUpsertBulk {
+	return u.Update(func(s *LicenseUpsert) {
+		s.ClearActive()
+	})
+}
+
+// SetStartedAt sets the "started_at" field.
+func (u *LicenseUpsertBulk) SetStartedAt(v time.Time) *LicenseUpsertBulk {
+	return u.Update(func(s *LicenseUpsert) {
+		s.SetStartedAt(v)
+	})
+}
+
+// UpdateStartedAt sets the "started_at" field to the value that was provided on create.
+func (u *LicenseUpsertBulk) UpdateStartedAt() *LicenseUpsertBulk {
+	return u.Update(func(s *LicenseUpsert) {
+		s.UpdateStartedAt()
+	})
+}
+
+// ClearStartedAt clears the value of the "started_at" field.
+func (u *LicenseUpsertBulk) ClearStartedAt() *LicenseUpsertBulk {
+	return u.Update(func(s *LicenseUpsert) {
+		s.ClearStartedAt()
+	})
+}
+
+// SetAssignmentRatio sets the "assignment_ratio" field.
+func (u *LicenseUpsertBulk) SetAssignmentRatio(v float64) *LicenseUpsertBulk {
+	return u.Update(func(s *LicenseUpsert) {
+		s.SetAssignmentRatio(v)
+	})
+}
+
+// AddAssignmentRatio adds v to the "assignment_ratio" field.
+func (u *LicenseUpsertBulk) AddAssignmentRatio(v float64) *LicenseUpsertBulk {
+	return u.Update(func(s *LicenseUpsert) {
+		s.AddAssignmentRatio(v)
+	})
+}
+
+// UpdateAssignmentRatio sets the "assignment_ratio" field to the value that was provided on create.
+func (u *LicenseUpsertBulk) UpdateAssignmentRatio() *LicenseUpsertBulk {
+	return u.Update(func(s *LicenseUpsert) {
+		s.UpdateAssignmentRatio()
+	})
+}
+
+// ClearAssignmentRatio clears the value of the "assignment_ratio" field.
+func (u *LicenseUpsertBulk) ClearAssignmentRatio() *LicenseUpsertBulk {
+	return u.Update(func(s *LicenseUpsert) {
+		s.ClearAssignmentRatio()
 	})
 }
 

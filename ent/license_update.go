@@ -134,6 +134,73 @@ func (_u *LicenseUpdate) ClearUsageAsOf() *LicenseUpdate {
 	return _u
 }
 
+// SetActive sets the "active" field.
+func (_u *LicenseUpdate) SetActive(v bool) *LicenseUpdate {
+	_u.mutation.SetActive(v)
+	return _u
+}
+
+// SetNillableActive sets the "active" field if the given value is not nil.
+func (_u *LicenseUpdate) SetNillableActive(v *bool) *LicenseUpdate {
+	if v != nil {
+		_u.SetActive(*v)
+	}
+	return _u
+}
+
+// ClearActive clears the value of the "active" field.
+func (_u *LicenseUpdate) ClearActive() *LicenseUpdate {
+	_u.mutation.ClearActive()
+	return _u
+}
+
+// SetStartedAt sets the "started_at" field.
+func (_u *LicenseUpdate) SetStartedAt(v time.Time) *LicenseUpdate {
+	_u.mutation.SetStartedAt(v)
+	return _u
+}
+
+// SetNillableStartedAt sets the "started_at" field if the given value is not nil.
+func (_u *LicenseUpdate) SetNillableStartedAt(v *time.Time) *LicenseUpdate {
+	if v != nil {
+		_u.SetStartedAt(*v)
+	}
+	return _u
+}
+
+// ClearStartedAt clears the value of the "started_at" field.
+func (_u *LicenseUpdate) ClearStartedAt() *LicenseUpdate {
+	_u.mutation.ClearStartedAt()
+	return _u
+}
+
+// SetAssignmentRatio sets the "assignment_ratio" field.
+func (_u *LicenseUpdate) SetAssignmentRatio(v float64) *LicenseUpdate {
+	_u.mutation.ResetAssignmentRatio()
+	_u.mutation.SetAssignmentRatio(v)
+	return _u
+}
+
+// SetNillableAssignmentRatio sets the "assignment_ratio" field if the given value is not nil.
+func (_u *LicenseUpdate) SetNillableAssignmentRatio(v *float64) *LicenseUpdate {
+	if v != nil {
+		_u.SetAssignmentRatio(*v)
+	}
+	return _u
+}
+
+// AddAssignmentRatio adds value to the "assignment_ratio" field.
+func (_u *LicenseUpdate) AddAssignmentRatio(v float64) *LicenseUpdate {
+	_u.mutation.AddAssignmentRatio(v)
+	return _u
+}
+
+// ClearAssignmentRatio clears the value of the "assignment_ratio" field.
+func (_u *LicenseUpdate) ClearAssignmentRatio() *LicenseUpdate {
+	_u.mutation.ClearAssignmentRatio()
+	return _u
+}
+
 // AddSnapshotIDs adds the "snapshots" edge to the LicenseSnapshot entity by IDs.
 func (_u *LicenseUpdate) AddSnapshotIDs(ids ...int) *LicenseUpdate {
 	_u.mutation.AddSnapshotIDs(ids...)
@@ -283,6 +350,27 @@ func (_u *LicenseUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.UsageAsOfCleared() {
 		_spec.ClearField(license.FieldUsageAsOf, field.TypeTime)
+	}
+	if value, ok := _u.mutation.Active(); ok {
+		_spec.SetField(license.FieldActive, field.TypeBool, value)
+	}
+	if _u.mutation.ActiveCleared() {
+		_spec.ClearField(license.FieldActive, field.TypeBool)
+	}
+	if value, ok := _u.mutation.StartedAt(); ok {
+		_spec.SetField(license.FieldStartedAt, field.TypeTime, value)
+	}
+	if _u.mutation.StartedAtCleared() {
+		_spec.ClearField(license.FieldStartedAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.AssignmentRatio(); ok {
+		_spec.SetField(license.FieldAssignmentRatio, field.TypeFloat64, value)
+	}
+	if value, ok := _u.mutation.AddedAssignmentRatio(); ok {
+		_spec.AddField(license.FieldAssignmentRatio, field.TypeFloat64, value)
+	}
+	if _u.mutation.AssignmentRatioCleared() {
+		_spec.ClearField(license.FieldAssignmentRatio, field.TypeFloat64)
 	}
 	if _u.mutation.SnapshotsCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -452,6 +540,73 @@ func (_u *LicenseUpdateOne) SetNillableUsageAsOf(v *time.Time) *LicenseUpdateOne
 // ClearUsageAsOf clears the value of the "usage_as_of" field.
 func (_u *LicenseUpdateOne) ClearUsageAsOf() *LicenseUpdateOne {
 	_u.mutation.ClearUsageAsOf()
+	return _u
+}
+
+// SetActive sets the "active" field.
+func (_u *LicenseUpdateOne) SetActive(v bool) *LicenseUpdateOne {
+	_u.mutation.SetActive(v)
+	return _u
+}
+
+// SetNillableActive sets the "active" field if the given value is not nil.
+func (_u *LicenseUpdateOne) SetNillableActive(v *bool) *LicenseUpdateOne {
+	if v != nil {
+		_u.SetActive(*v)
+	}
+	return _u
+}
+
+// ClearActive clears the value of the "active" field.
+func (_u *LicenseUpdateOne) ClearActive() *LicenseUpdateOne {
+	_u.mutation.ClearActive()
+	return _u
+}
+
+// SetStartedAt sets the "started_at" field.
+func (_u *LicenseUpdateOne) SetStartedAt(v time.Time) *LicenseUpdateOne {
+	_u.mutation.SetStartedAt(v)
+	return _u
+}
+
+// SetNillableStartedAt sets the "started_at" field if the given value is not nil.
+func (_u *LicenseUpdateOne) SetNillableStartedAt(v *time.Time) *LicenseUpdateOne {
+	if v != nil {
+		_u.SetStartedAt(*v)
+	}
+	return _u
+}
+
+// ClearStartedAt clears the value of the "started_at" field.
+func (_u *LicenseUpdateOne) ClearStartedAt() *LicenseUpdateOne {
+	_u.mutation.ClearStartedAt()
+	return _u
+}
+
+// SetAssignmentRatio sets the "assignment_ratio" field.
+func (_u *LicenseUpdateOne) SetAssignmentRatio(v float64) *LicenseUpdateOne {
+	_u.mutation.ResetAssignmentRatio()
+	_u.mutation.SetAssignmentRatio(v)
+	return _u
+}
+
+// SetNillableAssignmentRatio sets the "assignment_ratio" field if the given value is not nil.
+func (_u *LicenseUpdateOne) SetNillableAssignmentRatio(v *float64) *LicenseUpdateOne {
+	if v != nil {
+		_u.SetAssignmentRatio(*v)
+	}
+	return _u
+}
+
+// AddAssignmentRatio adds value to the "assignment_ratio" field.
+func (_u *LicenseUpdateOne) AddAssignmentRatio(v float64) *LicenseUpdateOne {
+	_u.mutation.AddAssignmentRatio(v)
+	return _u
+}
+
+// ClearAssignmentRatio clears the value of the "assignment_ratio" field.
+func (_u *LicenseUpdateOne) ClearAssignmentRatio() *LicenseUpdateOne {
+	_u.mutation.ClearAssignmentRatio()
 	return _u
 }
 
@@ -634,6 +789,27 @@ func (_u *LicenseUpdateOne) sqlSave(ctx context.Context) (_node *License, err er
 	}
 	if _u.mutation.UsageAsOfCleared() {
 		_spec.ClearField(license.FieldUsageAsOf, field.TypeTime)
+	}
+	if value, ok := _u.mutation.Active(); ok {
+		_spec.SetField(license.FieldActive, field.TypeBool, value)
+	}
+	if _u.mutation.ActiveCleared() {
+		_spec.ClearField(license.FieldActive, field.TypeBool)
+	}
+	if value, ok := _u.mutation.StartedAt(); ok {
+		_spec.SetField(license.FieldStartedAt, field.TypeTime, value)
+	}
+	if _u.mutation.StartedAtCleared() {
+		_spec.ClearField(license.FieldStartedAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.AssignmentRatio(); ok {
+		_spec.SetField(license.FieldAssignmentRatio, field.TypeFloat64, value)
+	}
+	if value, ok := _u.mutation.AddedAssignmentRatio(); ok {
+		_spec.AddField(license.FieldAssignmentRatio, field.TypeFloat64, value)
+	}
+	if _u.mutation.AssignmentRatioCleared() {
+		_spec.ClearField(license.FieldAssignmentRatio, field.TypeFloat64)
 	}
 	if _u.mutation.SnapshotsCleared() {
 		edge := &sqlgraph.EdgeSpec{

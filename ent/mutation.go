@@ -5128,6 +5128,8 @@ type CustomerMutation struct {
 	city                   *string
 	admin_email            *string
 	last_admin_activity_at *time.Time
+	kpi_scope              *bool
+	over_limit             *bool
 	clearedFields          map[string]struct{}
 	partner                *int
 	clearedpartner         bool
@@ -5671,6 +5673,104 @@ func (m *CustomerMutation) LastAdminActivityAtCleared() bool {
 func (m *CustomerMutation) ResetLastAdminActivityAt() {
 	m.last_admin_activity_at = nil
 	delete(m.clearedFields, customer.FieldLastAdminActivityAt)
+}
+
+// SetKpiScope sets the "kpi_scope" field.
+func (m *CustomerMutation) SetKpiScope(b bool) {
+	m.kpi_scope = &b
+}
+
+// KpiScope returns the value of the "kpi_scope" field in the mutation.
+func (m *CustomerMutation) KpiScope() (r bool, exists bool) {
+	v := m.kpi_scope
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldKpiScope returns the old "kpi_scope" field's value of the Customer entity.
+// If the Customer object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CustomerMutation) OldKpiScope(ctx context.Context) (v *bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldKpiScope is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldKpiScope requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldKpiScope: %w", err)
+	}
+	return oldValue.KpiScope, nil
+}
+
+// ClearKpiScope clears the value of the "kpi_scope" field.
+func (m *CustomerMutation) ClearKpiScope() {
+	m.kpi_scope = nil
+	m.clearedFields[customer.FieldKpiScope] = struct{}{}
+}
+
+// KpiScopeCleared returns if the "kpi_scope" field was cleared in this mutation.
+func (m *CustomerMutation) KpiScopeCleared() bool {
+	_, ok := m.clearedFields[customer.FieldKpiScope]
+	return ok
+}
+
+// ResetKpiScope resets all changes to the "kpi_scope" field.
+func (m *CustomerMutation) ResetKpiScope() {
+	m.kpi_scope = nil
+	delete(m.clearedFields, customer.FieldKpiScope)
+}
+
+// SetOverLimit sets the "over_limit" field.
+func (m *CustomerMutation) SetOverLimit(b bool) {
+	m.over_limit = &b
+}
+
+// OverLimit returns the value of the "over_limit" field in the mutation.
+func (m *CustomerMutation) OverLimit() (r bool, exists bool) {
+	v := m.over_limit
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOverLimit returns the old "over_limit" field's value of the Customer entity.
+// If the Customer object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CustomerMutation) OldOverLimit(ctx context.Context) (v *bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOverLimit is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOverLimit requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOverLimit: %w", err)
+	}
+	return oldValue.OverLimit, nil
+}
+
+// ClearOverLimit clears the value of the "over_limit" field.
+func (m *CustomerMutation) ClearOverLimit() {
+	m.over_limit = nil
+	m.clearedFields[customer.FieldOverLimit] = struct{}{}
+}
+
+// OverLimitCleared returns if the "over_limit" field was cleared in this mutation.
+func (m *CustomerMutation) OverLimitCleared() bool {
+	_, ok := m.clearedFields[customer.FieldOverLimit]
+	return ok
+}
+
+// ResetOverLimit resets all changes to the "over_limit" field.
+func (m *CustomerMutation) ResetOverLimit() {
+	m.over_limit = nil
+	delete(m.clearedFields, customer.FieldOverLimit)
 }
 
 // ClearPartner clears the "partner" edge to the Partner entity.
@@ -6220,7 +6320,7 @@ func (m *CustomerMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *CustomerMutation) Fields() []string {
-	fields := make([]string, 0, 10)
+	fields := make([]string, 0, 12)
 	if m.partner != nil {
 		fields = append(fields, customer.FieldPartnerID)
 	}
@@ -6251,6 +6351,12 @@ func (m *CustomerMutation) Fields() []string {
 	if m.last_admin_activity_at != nil {
 		fields = append(fields, customer.FieldLastAdminActivityAt)
 	}
+	if m.kpi_scope != nil {
+		fields = append(fields, customer.FieldKpiScope)
+	}
+	if m.over_limit != nil {
+		fields = append(fields, customer.FieldOverLimit)
+	}
 	return fields
 }
 
@@ -6279,6 +6385,10 @@ func (m *CustomerMutation) Field(name string) (ent.Value, bool) {
 		return m.AdminEmail()
 	case customer.FieldLastAdminActivityAt:
 		return m.LastAdminActivityAt()
+	case customer.FieldKpiScope:
+		return m.KpiScope()
+	case customer.FieldOverLimit:
+		return m.OverLimit()
 	}
 	return nil, false
 }
@@ -6308,6 +6418,10 @@ func (m *CustomerMutation) OldField(ctx context.Context, name string) (ent.Value
 		return m.OldAdminEmail(ctx)
 	case customer.FieldLastAdminActivityAt:
 		return m.OldLastAdminActivityAt(ctx)
+	case customer.FieldKpiScope:
+		return m.OldKpiScope(ctx)
+	case customer.FieldOverLimit:
+		return m.OldOverLimit(ctx)
 	}
 	return nil, fmt.Errorf("unknown Customer field %s", name)
 }
@@ -6387,6 +6501,20 @@ func (m *CustomerMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetLastAdminActivityAt(v)
 		return nil
+	case customer.FieldKpiScope:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetKpiScope(v)
+		return nil
+	case customer.FieldOverLimit:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOverLimit(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Customer field %s", name)
 }
@@ -6432,6 +6560,12 @@ func (m *CustomerMutation) ClearedFields() []string {
 	if m.FieldCleared(customer.FieldLastAdminActivityAt) {
 		fields = append(fields, customer.FieldLastAdminActivityAt)
 	}
+	if m.FieldCleared(customer.FieldKpiScope) {
+		fields = append(fields, customer.FieldKpiScope)
+	}
+	if m.FieldCleared(customer.FieldOverLimit) {
+		fields = append(fields, customer.FieldOverLimit)
+	}
 	return fields
 }
 
@@ -6457,6 +6591,12 @@ func (m *CustomerMutation) ClearField(name string) error {
 		return nil
 	case customer.FieldLastAdminActivityAt:
 		m.ClearLastAdminActivityAt()
+		return nil
+	case customer.FieldKpiScope:
+		m.ClearKpiScope()
+		return nil
+	case customer.FieldOverLimit:
+		m.ClearOverLimit()
 		return nil
 	}
 	return fmt.Errorf("unknown Customer nullable field %s", name)
@@ -6495,6 +6635,12 @@ func (m *CustomerMutation) ResetField(name string) error {
 		return nil
 	case customer.FieldLastAdminActivityAt:
 		m.ResetLastAdminActivityAt()
+		return nil
+	case customer.FieldKpiScope:
+		m.ResetKpiScope()
+		return nil
+	case customer.FieldOverLimit:
+		m.ResetOverLimit()
 		return nil
 	}
 	return fmt.Errorf("unknown Customer field %s", name)
@@ -8812,6 +8958,10 @@ type LicenseMutation struct {
 	used_90d            *int
 	addused_90d         *int
 	usage_as_of         *time.Time
+	active              *bool
+	started_at          *time.Time
+	assignment_ratio    *float64
+	addassignment_ratio *float64
 	clearedFields       map[string]struct{}
 	partner             *int
 	clearedpartner      bool
@@ -9342,6 +9492,174 @@ func (m *LicenseMutation) ResetUsageAsOf() {
 	delete(m.clearedFields, license.FieldUsageAsOf)
 }
 
+// SetActive sets the "active" field.
+func (m *LicenseMutation) SetActive(b bool) {
+	m.active = &b
+}
+
+// Active returns the value of the "active" field in the mutation.
+func (m *LicenseMutation) Active() (r bool, exists bool) {
+	v := m.active
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldActive returns the old "active" field's value of the License entity.
+// If the License object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LicenseMutation) OldActive(ctx context.Context) (v *bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldActive is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldActive requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldActive: %w", err)
+	}
+	return oldValue.Active, nil
+}
+
+// ClearActive clears the value of the "active" field.
+func (m *LicenseMutation) ClearActive() {
+	m.active = nil
+	m.clearedFields[license.FieldActive] = struct{}{}
+}
+
+// ActiveCleared returns if the "active" field was cleared in this mutation.
+func (m *LicenseMutation) ActiveCleared() bool {
+	_, ok := m.clearedFields[license.FieldActive]
+	return ok
+}
+
+// ResetActive resets all changes to the "active" field.
+func (m *LicenseMutation) ResetActive() {
+	m.active = nil
+	delete(m.clearedFields, license.FieldActive)
+}
+
+// SetStartedAt sets the "started_at" field.
+func (m *LicenseMutation) SetStartedAt(t time.Time) {
+	m.started_at = &t
+}
+
+// StartedAt returns the value of the "started_at" field in the mutation.
+func (m *LicenseMutation) StartedAt() (r time.Time, exists bool) {
+	v := m.started_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStartedAt returns the old "started_at" field's value of the License entity.
+// If the License object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LicenseMutation) OldStartedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStartedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStartedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStartedAt: %w", err)
+	}
+	return oldValue.StartedAt, nil
+}
+
+// ClearStartedAt clears the value of the "started_at" field.
+func (m *LicenseMutation) ClearStartedAt() {
+	m.started_at = nil
+	m.clearedFields[license.FieldStartedAt] = struct{}{}
+}
+
+// StartedAtCleared returns if the "started_at" field was cleared in this mutation.
+func (m *LicenseMutation) StartedAtCleared() bool {
+	_, ok := m.clearedFields[license.FieldStartedAt]
+	return ok
+}
+
+// ResetStartedAt resets all changes to the "started_at" field.
+func (m *LicenseMutation) ResetStartedAt() {
+	m.started_at = nil
+	delete(m.clearedFields, license.FieldStartedAt)
+}
+
+// SetAssignmentRatio sets the "assignment_ratio" field.
+func (m *LicenseMutation) SetAssignmentRatio(f float64) {
+	m.assignment_ratio = &f
+	m.addassignment_ratio = nil
+}
+
+// AssignmentRatio returns the value of the "assignment_ratio" field in the mutation.
+func (m *LicenseMutation) AssignmentRatio() (r float64, exists bool) {
+	v := m.assignment_ratio
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAssignmentRatio returns the old "assignment_ratio" field's value of the License entity.
+// If the License object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LicenseMutation) OldAssignmentRatio(ctx context.Context) (v *float64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAssignmentRatio is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAssignmentRatio requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAssignmentRatio: %w", err)
+	}
+	return oldValue.AssignmentRatio, nil
+}
+
+// AddAssignmentRatio adds f to the "assignment_ratio" field.
+func (m *LicenseMutation) AddAssignmentRatio(f float64) {
+	if m.addassignment_ratio != nil {
+		*m.addassignment_ratio += f
+	} else {
+		m.addassignment_ratio = &f
+	}
+}
+
+// AddedAssignmentRatio returns the value that was added to the "assignment_ratio" field in this mutation.
+func (m *LicenseMutation) AddedAssignmentRatio() (r float64, exists bool) {
+	v := m.addassignment_ratio
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearAssignmentRatio clears the value of the "assignment_ratio" field.
+func (m *LicenseMutation) ClearAssignmentRatio() {
+	m.assignment_ratio = nil
+	m.addassignment_ratio = nil
+	m.clearedFields[license.FieldAssignmentRatio] = struct{}{}
+}
+
+// AssignmentRatioCleared returns if the "assignment_ratio" field was cleared in this mutation.
+func (m *LicenseMutation) AssignmentRatioCleared() bool {
+	_, ok := m.clearedFields[license.FieldAssignmentRatio]
+	return ok
+}
+
+// ResetAssignmentRatio resets all changes to the "assignment_ratio" field.
+func (m *LicenseMutation) ResetAssignmentRatio() {
+	m.assignment_ratio = nil
+	m.addassignment_ratio = nil
+	delete(m.clearedFields, license.FieldAssignmentRatio)
+}
+
 // ClearPartner clears the "partner" edge to the Partner entity.
 func (m *LicenseMutation) ClearPartner() {
 	m.clearedpartner = true
@@ -9511,7 +9829,7 @@ func (m *LicenseMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *LicenseMutation) Fields() []string {
-	fields := make([]string, 0, 9)
+	fields := make([]string, 0, 12)
 	if m.partner != nil {
 		fields = append(fields, license.FieldPartnerID)
 	}
@@ -9539,6 +9857,15 @@ func (m *LicenseMutation) Fields() []string {
 	if m.usage_as_of != nil {
 		fields = append(fields, license.FieldUsageAsOf)
 	}
+	if m.active != nil {
+		fields = append(fields, license.FieldActive)
+	}
+	if m.started_at != nil {
+		fields = append(fields, license.FieldStartedAt)
+	}
+	if m.assignment_ratio != nil {
+		fields = append(fields, license.FieldAssignmentRatio)
+	}
 	return fields
 }
 
@@ -9565,6 +9892,12 @@ func (m *LicenseMutation) Field(name string) (ent.Value, bool) {
 		return m.Used90d()
 	case license.FieldUsageAsOf:
 		return m.UsageAsOf()
+	case license.FieldActive:
+		return m.Active()
+	case license.FieldStartedAt:
+		return m.StartedAt()
+	case license.FieldAssignmentRatio:
+		return m.AssignmentRatio()
 	}
 	return nil, false
 }
@@ -9592,6 +9925,12 @@ func (m *LicenseMutation) OldField(ctx context.Context, name string) (ent.Value,
 		return m.OldUsed90d(ctx)
 	case license.FieldUsageAsOf:
 		return m.OldUsageAsOf(ctx)
+	case license.FieldActive:
+		return m.OldActive(ctx)
+	case license.FieldStartedAt:
+		return m.OldStartedAt(ctx)
+	case license.FieldAssignmentRatio:
+		return m.OldAssignmentRatio(ctx)
 	}
 	return nil, fmt.Errorf("unknown License field %s", name)
 }
@@ -9664,6 +10003,27 @@ func (m *LicenseMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetUsageAsOf(v)
 		return nil
+	case license.FieldActive:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetActive(v)
+		return nil
+	case license.FieldStartedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStartedAt(v)
+		return nil
+	case license.FieldAssignmentRatio:
+		v, ok := value.(float64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAssignmentRatio(v)
+		return nil
 	}
 	return fmt.Errorf("unknown License field %s", name)
 }
@@ -9684,6 +10044,9 @@ func (m *LicenseMutation) AddedFields() []string {
 	if m.addused_90d != nil {
 		fields = append(fields, license.FieldUsed90d)
 	}
+	if m.addassignment_ratio != nil {
+		fields = append(fields, license.FieldAssignmentRatio)
+	}
 	return fields
 }
 
@@ -9700,6 +10063,8 @@ func (m *LicenseMutation) AddedField(name string) (ent.Value, bool) {
 		return m.AddedUsed()
 	case license.FieldUsed90d:
 		return m.AddedUsed90d()
+	case license.FieldAssignmentRatio:
+		return m.AddedAssignmentRatio()
 	}
 	return nil, false
 }
@@ -9737,6 +10102,13 @@ func (m *LicenseMutation) AddField(name string, value ent.Value) error {
 		}
 		m.AddUsed90d(v)
 		return nil
+	case license.FieldAssignmentRatio:
+		v, ok := value.(float64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddAssignmentRatio(v)
+		return nil
 	}
 	return fmt.Errorf("unknown License numeric field %s", name)
 }
@@ -9747,6 +10119,15 @@ func (m *LicenseMutation) ClearedFields() []string {
 	var fields []string
 	if m.FieldCleared(license.FieldUsageAsOf) {
 		fields = append(fields, license.FieldUsageAsOf)
+	}
+	if m.FieldCleared(license.FieldActive) {
+		fields = append(fields, license.FieldActive)
+	}
+	if m.FieldCleared(license.FieldStartedAt) {
+		fields = append(fields, license.FieldStartedAt)
+	}
+	if m.FieldCleared(license.FieldAssignmentRatio) {
+		fields = append(fields, license.FieldAssignmentRatio)
 	}
 	return fields
 }
@@ -9764,6 +10145,15 @@ func (m *LicenseMutation) ClearField(name string) error {
 	switch name {
 	case license.FieldUsageAsOf:
 		m.ClearUsageAsOf()
+		return nil
+	case license.FieldActive:
+		m.ClearActive()
+		return nil
+	case license.FieldStartedAt:
+		m.ClearStartedAt()
+		return nil
+	case license.FieldAssignmentRatio:
+		m.ClearAssignmentRatio()
 		return nil
 	}
 	return fmt.Errorf("unknown License nullable field %s", name)
@@ -9799,6 +10189,15 @@ func (m *LicenseMutation) ResetField(name string) error {
 		return nil
 	case license.FieldUsageAsOf:
 		m.ResetUsageAsOf()
+		return nil
+	case license.FieldActive:
+		m.ResetActive()
+		return nil
+	case license.FieldStartedAt:
+		m.ResetStartedAt()
+		return nil
+	case license.FieldAssignmentRatio:
+		m.ResetAssignmentRatio()
 		return nil
 	}
 	return fmt.Errorf("unknown License field %s", name)

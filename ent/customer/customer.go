@@ -37,6 +37,10 @@ const (
 	FieldAdminEmail = "admin_email"
 	// FieldLastAdminActivityAt holds the string denoting the last_admin_activity_at field in the database.
 	FieldLastAdminActivityAt = "last_admin_activity_at"
+	// FieldKpiScope holds the string denoting the kpi_scope field in the database.
+	FieldKpiScope = "kpi_scope"
+	// FieldOverLimit holds the string denoting the over_limit field in the database.
+	FieldOverLimit = "over_limit"
 	// EdgePartner holds the string denoting the partner edge name in mutations.
 	EdgePartner = "partner"
 	// EdgeAdmins holds the string denoting the admins edge name in mutations.
@@ -140,6 +144,8 @@ var Columns = []string{
 	FieldCity,
 	FieldAdminEmail,
 	FieldLastAdminActivityAt,
+	FieldKpiScope,
+	FieldOverLimit,
 }
 
 var (
@@ -249,6 +255,16 @@ func ByAdminEmail(opts ...sql.OrderTermOption) OrderOption {
 // ByLastAdminActivityAt orders the results by the last_admin_activity_at field.
 func ByLastAdminActivityAt(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldLastAdminActivityAt, opts...).ToFunc()
+}
+
+// ByKpiScope orders the results by the kpi_scope field.
+func ByKpiScope(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldKpiScope, opts...).ToFunc()
+}
+
+// ByOverLimit orders the results by the over_limit field.
+func ByOverLimit(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldOverLimit, opts...).ToFunc()
 }
 
 // ByPartnerField orders the results by partner field.

@@ -101,6 +101,16 @@ func LastAdminActivityAt(v time.Time) predicate.Customer {
 	return predicate.Customer(sql.FieldEQ(FieldLastAdminActivityAt, v))
 }
 
+// KpiScope applies equality check predicate on the "kpi_scope" field. It's identical to KpiScopeEQ.
+func KpiScope(v bool) predicate.Customer {
+	return predicate.Customer(sql.FieldEQ(FieldKpiScope, v))
+}
+
+// OverLimit applies equality check predicate on the "over_limit" field. It's identical to OverLimitEQ.
+func OverLimit(v bool) predicate.Customer {
+	return predicate.Customer(sql.FieldEQ(FieldOverLimit, v))
+}
+
 // PartnerIDEQ applies the EQ predicate on the "partner_id" field.
 func PartnerIDEQ(v int) predicate.Customer {
 	return predicate.Customer(sql.FieldEQ(FieldPartnerID, v))
@@ -659,6 +669,46 @@ func LastAdminActivityAtIsNil() predicate.Customer {
 // LastAdminActivityAtNotNil applies the NotNil predicate on the "last_admin_activity_at" field.
 func LastAdminActivityAtNotNil() predicate.Customer {
 	return predicate.Customer(sql.FieldNotNull(FieldLastAdminActivityAt))
+}
+
+// KpiScopeEQ applies the EQ predicate on the "kpi_scope" field.
+func KpiScopeEQ(v bool) predicate.Customer {
+	return predicate.Customer(sql.FieldEQ(FieldKpiScope, v))
+}
+
+// KpiScopeNEQ applies the NEQ predicate on the "kpi_scope" field.
+func KpiScopeNEQ(v bool) predicate.Customer {
+	return predicate.Customer(sql.FieldNEQ(FieldKpiScope, v))
+}
+
+// KpiScopeIsNil applies the IsNil predicate on the "kpi_scope" field.
+func KpiScopeIsNil() predicate.Customer {
+	return predicate.Customer(sql.FieldIsNull(FieldKpiScope))
+}
+
+// KpiScopeNotNil applies the NotNil predicate on the "kpi_scope" field.
+func KpiScopeNotNil() predicate.Customer {
+	return predicate.Customer(sql.FieldNotNull(FieldKpiScope))
+}
+
+// OverLimitEQ applies the EQ predicate on the "over_limit" field.
+func OverLimitEQ(v bool) predicate.Customer {
+	return predicate.Customer(sql.FieldEQ(FieldOverLimit, v))
+}
+
+// OverLimitNEQ applies the NEQ predicate on the "over_limit" field.
+func OverLimitNEQ(v bool) predicate.Customer {
+	return predicate.Customer(sql.FieldNEQ(FieldOverLimit, v))
+}
+
+// OverLimitIsNil applies the IsNil predicate on the "over_limit" field.
+func OverLimitIsNil() predicate.Customer {
+	return predicate.Customer(sql.FieldIsNull(FieldOverLimit))
+}
+
+// OverLimitNotNil applies the NotNil predicate on the "over_limit" field.
+func OverLimitNotNil() predicate.Customer {
+	return predicate.Customer(sql.FieldNotNull(FieldOverLimit))
 }
 
 // HasPartner applies the HasEdge predicate on the "partner" edge.

@@ -34,6 +34,12 @@ const (
 	FieldUsed90d = "used_90d"
 	// FieldUsageAsOf holds the string denoting the usage_as_of field in the database.
 	FieldUsageAsOf = "usage_as_of"
+	// FieldActive holds the string denoting the active field in the database.
+	FieldActive = "active"
+	// FieldStartedAt holds the string denoting the started_at field in the database.
+	FieldStartedAt = "started_at"
+	// FieldAssignmentRatio holds the string denoting the assignment_ratio field in the database.
+	FieldAssignmentRatio = "assignment_ratio"
 	// EdgePartner holds the string denoting the partner edge name in mutations.
 	EdgePartner = "partner"
 	// EdgeSubscription holds the string denoting the subscription edge name in mutations.
@@ -86,6 +92,9 @@ var Columns = []string{
 	FieldUsed,
 	FieldUsed90d,
 	FieldUsageAsOf,
+	FieldActive,
+	FieldStartedAt,
+	FieldAssignmentRatio,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -177,6 +186,21 @@ func ByUsed90d(opts ...sql.OrderTermOption) OrderOption {
 // ByUsageAsOf orders the results by the usage_as_of field.
 func ByUsageAsOf(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldUsageAsOf, opts...).ToFunc()
+}
+
+// ByActive orders the results by the active field.
+func ByActive(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldActive, opts...).ToFunc()
+}
+
+// ByStartedAt orders the results by the started_at field.
+func ByStartedAt(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldStartedAt, opts...).ToFunc()
+}
+
+// ByAssignmentRatio orders the results by the assignment_ratio field.
+func ByAssignmentRatio(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldAssignmentRatio, opts...).ToFunc()
 }
 
 // ByPartnerField orders the results by partner field.

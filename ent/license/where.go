@@ -96,6 +96,21 @@ func UsageAsOf(v time.Time) predicate.License {
 	return predicate.License(sql.FieldEQ(FieldUsageAsOf, v))
 }
 
+// Active applies equality check predicate on the "active" field. It's identical to ActiveEQ.
+func Active(v bool) predicate.License {
+	return predicate.License(sql.FieldEQ(FieldActive, v))
+}
+
+// StartedAt applies equality check predicate on the "started_at" field. It's identical to StartedAtEQ.
+func StartedAt(v time.Time) predicate.License {
+	return predicate.License(sql.FieldEQ(FieldStartedAt, v))
+}
+
+// AssignmentRatio applies equality check predicate on the "assignment_ratio" field. It's identical to AssignmentRatioEQ.
+func AssignmentRatio(v float64) predicate.License {
+	return predicate.License(sql.FieldEQ(FieldAssignmentRatio, v))
+}
+
 // PartnerIDEQ applies the EQ predicate on the "partner_id" field.
 func PartnerIDEQ(v int) predicate.License {
 	return predicate.License(sql.FieldEQ(FieldPartnerID, v))
@@ -394,6 +409,126 @@ func UsageAsOfIsNil() predicate.License {
 // UsageAsOfNotNil applies the NotNil predicate on the "usage_as_of" field.
 func UsageAsOfNotNil() predicate.License {
 	return predicate.License(sql.FieldNotNull(FieldUsageAsOf))
+}
+
+// ActiveEQ applies the EQ predicate on the "active" field.
+func ActiveEQ(v bool) predicate.License {
+	return predicate.License(sql.FieldEQ(FieldActive, v))
+}
+
+// ActiveNEQ applies the NEQ predicate on the "active" field.
+func ActiveNEQ(v bool) predicate.License {
+	return predicate.License(sql.FieldNEQ(FieldActive, v))
+}
+
+// ActiveIsNil applies the IsNil predicate on the "active" field.
+func ActiveIsNil() predicate.License {
+	return predicate.License(sql.FieldIsNull(FieldActive))
+}
+
+// ActiveNotNil applies the NotNil predicate on the "active" field.
+func ActiveNotNil() predicate.License {
+	return predicate.License(sql.FieldNotNull(FieldActive))
+}
+
+// StartedAtEQ applies the EQ predicate on the "started_at" field.
+func StartedAtEQ(v time.Time) predicate.License {
+	return predicate.License(sql.FieldEQ(FieldStartedAt, v))
+}
+
+// StartedAtNEQ applies the NEQ predicate on the "started_at" field.
+func StartedAtNEQ(v time.Time) predicate.License {
+	return predicate.License(sql.FieldNEQ(FieldStartedAt, v))
+}
+
+// StartedAtIn applies the In predicate on the "started_at" field.
+func StartedAtIn(vs ...time.Time) predicate.License {
+	return predicate.License(sql.FieldIn(FieldStartedAt, vs...))
+}
+
+// StartedAtNotIn applies the NotIn predicate on the "started_at" field.
+func StartedAtNotIn(vs ...time.Time) predicate.License {
+	return predicate.License(sql.FieldNotIn(FieldStartedAt, vs...))
+}
+
+// StartedAtGT applies the GT predicate on the "started_at" field.
+func StartedAtGT(v time.Time) predicate.License {
+	return predicate.License(sql.FieldGT(FieldStartedAt, v))
+}
+
+// StartedAtGTE applies the GTE predicate on the "started_at" field.
+func StartedAtGTE(v time.Time) predicate.License {
+	return predicate.License(sql.FieldGTE(FieldStartedAt, v))
+}
+
+// StartedAtLT applies the LT predicate on the "started_at" field.
+func StartedAtLT(v time.Time) predicate.License {
+	return predicate.License(sql.FieldLT(FieldStartedAt, v))
+}
+
+// StartedAtLTE applies the LTE predicate on the "started_at" field.
+func StartedAtLTE(v time.Time) predicate.License {
+	return predicate.License(sql.FieldLTE(FieldStartedAt, v))
+}
+
+// StartedAtIsNil applies the IsNil predicate on the "started_at" field.
+func StartedAtIsNil() predicate.License {
+	return predicate.License(sql.FieldIsNull(FieldStartedAt))
+}
+
+// StartedAtNotNil applies the NotNil predicate on the "started_at" field.
+func StartedAtNotNil() predicate.License {
+	return predicate.License(sql.FieldNotNull(FieldStartedAt))
+}
+
+// AssignmentRatioEQ applies the EQ predicate on the "assignment_ratio" field.
+func AssignmentRatioEQ(v float64) predicate.License {
+	return predicate.License(sql.FieldEQ(FieldAssignmentRatio, v))
+}
+
+// AssignmentRatioNEQ applies the NEQ predicate on the "assignment_ratio" field.
+func AssignmentRatioNEQ(v float64) predicate.License {
+	return predicate.License(sql.FieldNEQ(FieldAssignmentRatio, v))
+}
+
+// AssignmentRatioIn applies the In predicate on the "assignment_ratio" field.
+func AssignmentRatioIn(vs ...float64) predicate.License {
+	return predicate.License(sql.FieldIn(FieldAssignmentRatio, vs...))
+}
+
+// AssignmentRatioNotIn applies the NotIn predicate on the "assignment_ratio" field.
+func AssignmentRatioNotIn(vs ...float64) predicate.License {
+	return predicate.License(sql.FieldNotIn(FieldAssignmentRatio, vs...))
+}
+
+// AssignmentRatioGT applies the GT predicate on the "assignment_ratio" field.
+func AssignmentRatioGT(v float64) predicate.License {
+	return predicate.License(sql.FieldGT(FieldAssignmentRatio, v))
+}
+
+// AssignmentRatioGTE applies the GTE predicate on the "assignment_ratio" field.
+func AssignmentRatioGTE(v float64) predicate.License {
+	return predicate.License(sql.FieldGTE(FieldAssignmentRatio, v))
+}
+
+// AssignmentRatioLT applies the LT predicate on the "assignment_ratio" field.
+func AssignmentRatioLT(v float64) predicate.License {
+	return predicate.License(sql.FieldLT(FieldAssignmentRatio, v))
+}
+
+// AssignmentRatioLTE applies the LTE predicate on the "assignment_ratio" field.
+func AssignmentRatioLTE(v float64) predicate.License {
+	return predicate.License(sql.FieldLTE(FieldAssignmentRatio, v))
+}
+
+// AssignmentRatioIsNil applies the IsNil predicate on the "assignment_ratio" field.
+func AssignmentRatioIsNil() predicate.License {
+	return predicate.License(sql.FieldIsNull(FieldAssignmentRatio))
+}
+
+// AssignmentRatioNotNil applies the NotNil predicate on the "assignment_ratio" field.
+func AssignmentRatioNotNil() predicate.License {
+	return predicate.License(sql.FieldNotNull(FieldAssignmentRatio))
 }
 
 // HasPartner applies the HasEdge predicate on the "partner" edge.

@@ -258,6 +258,8 @@ var (
 		{Name: "city", Type: field.TypeString, Nullable: true, Size: 100},
 		{Name: "admin_email", Type: field.TypeString, Nullable: true, Size: 254},
 		{Name: "last_admin_activity_at", Type: field.TypeTime, Nullable: true},
+		{Name: "kpi_scope", Type: field.TypeBool, Nullable: true},
+		{Name: "over_limit", Type: field.TypeBool, Nullable: true},
 		{Name: "partner_id", Type: field.TypeInt},
 	}
 	// CustomersTable holds the schema information for the "customers" table.
@@ -268,7 +270,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "customers_partners_partner",
-				Columns:    []*schema.Column{CustomersColumns[10]},
+				Columns:    []*schema.Column{CustomersColumns[12]},
 				RefColumns: []*schema.Column{PartnersColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -277,32 +279,56 @@ var (
 			{
 				Name:    "customer_partner_id_org_id",
 				Unique:  true,
-				Columns: []*schema.Column{CustomersColumns[10], CustomersColumns[3]},
+				Columns: []*schema.Column{CustomersColumns[12], CustomersColumns[3]},
 			},
 			{
 				Name:    "customer_partner_id_external_id",
 				Unique:  true,
-				Columns: []*schema.Column{CustomersColumns[10], CustomersColumns[4]},
+				Columns: []*schema.Column{CustomersColumns[12], CustomersColumns[4]},
 			},
 			{
 				Name:    "customer_partner_id_name",
 				Unique:  false,
-				Columns: []*schema.Column{CustomersColumns[10], CustomersColumns[2]},
+				Columns: []*schema.Column{CustomersColumns[12], CustomersColumns[2]},
 			},
 			{
 				Name:    "customer_partner_id_created_at",
 				Unique:  false,
-				Columns: []*schema.Column{CustomersColumns[10], CustomersColumns[1]},
+				Columns: []*schema.Column{CustomersColumns[12], CustomersColumns[1]},
 			},
 			{
 				Name:    "customer_partner_id_last_admin_activity_at",
 				Unique:  false,
-				Columns: []*schema.Column{CustomersColumns[10], CustomersColumns[9]},
+				Columns: []*schema.Column{CustomersColumns[12], CustomersColumns[9]},
 			},
 			{
 				Name:    "customer_partner_id_region",
 				Unique:  false,
-				Columns: []*schema.Column{CustomersColumns[10], CustomersColumns[5]},
+				Columns: []*schema.Column{CustomersColumns[12], CustomersColumns[5]},
+			},
+			{
+				Name:    "customer_kpi_scope",
+				Unique:  false,
+				Columns: []*schema.Column{CustomersColumns[12], CustomersColumns[5]},
+				Annotation: &entsql.IndexAnnotation{
+					IncludeColumns: []string{
+						CustomersColumns[0].Name,
+					},
+					Where: "kpi_scope",
+				},
+			},
+			{
+				Name:    "customer_over_limit",
+				Unique:  false,
+				Columns: []*schema.Column{CustomersColumns[12], CustomersColumns[5]},
+				Annotation: &entsql.IndexAnnotation{
+					IncludeColumns: []string{
+						CustomersColumns[0].Name,
+
+						CustomersColumns[10].Name,
+					},
+					Where: "over_limit",
+				},
 			},
 		},
 	}
@@ -412,6 +438,9 @@ var (
 		{Name: "used", Type: field.TypeInt},
 		{Name: "used_90d", Type: field.TypeInt},
 		{Name: "usage_as_of", Type: field.TypeTime, Nullable: true},
+		{Name: "active", Type: field.TypeBool, Nullable: true},
+		{Name: "started_at", Type: field.TypeTime, Nullable: true},
+		{Name: "assignment_ratio", Type: field.TypeFloat64, Nullable: true},
 		{Name: "customer_id", Type: field.TypeInt},
 		{Name: "partner_id", Type: field.TypeInt},
 		{Name: "subscription_id", Type: field.TypeInt},
@@ -424,19 +453,19 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "licenses_customers_licenses",
-				Columns:    []*schema.Column{LicensesColumns[7]},
+				Columns:    []*schema.Column{LicensesColumns[10]},
 				RefColumns: []*schema.Column{CustomersColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "licenses_partners_partner",
-				Columns:    []*schema.Column{LicensesColumns[8]},
+				Columns:    []*schema.Column{LicensesColumns[11]},
 				RefColumns: []*schema.Column{PartnersColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "licenses_subscriptions_licenses",
-				Columns:    []*schema.Column{LicensesColumns[9]},
+				Columns:    []*schema.Column{LicensesColumns[12]},
 				RefColumns: []*schema.Column{SubscriptionsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -445,24 +474,37 @@ var (
 			{
 				Name:    "license_customer_id",
 				Unique:  false,
-				Columns: []*schema.Column{LicensesColumns[7]},
+				Columns: []*schema.Column{LicensesColumns[10]},
 			},
 			{
 				Name:    "license_subscription_id_product",
 				Unique:  true,
-				Columns: []*schema.Column{LicensesColumns[9], LicensesColumns[1]},
+				Columns: []*schema.Column{LicensesColumns[12], LicensesColumns[1]},
 			},
 			{
 				Name:    "license_partner_id_product",
 				Unique:  false,
-				Columns: []*schema.Column{LicensesColumns[8], LicensesColumns[1]},
+				Columns: []*schema.Column{LicensesColumns[11], LicensesColumns[1]},
 			},
 			{
 				Name:    "license_over_limit",
 				Unique:  false,
-				Columns: []*schema.Column{LicensesColumns[8]},
+				Columns: []*schema.Column{LicensesColumns[11]},
 				Annotation: &entsql.IndexAnnotation{
 					Where: "assigned > total",
+				},
+			},
+			{
+				Name:    "license_assignment",
+				Unique:  false,
+				Columns: []*schema.Column{LicensesColumns[11], LicensesColumns[1], LicensesColumns[9]},
+				Annotation: &entsql.IndexAnnotation{
+					IncludeColumns: []string{
+						LicensesColumns[10].Name,
+
+						LicensesColumns[8].Name,
+					},
+					Where: "active",
 				},
 			},
 		},
@@ -762,6 +804,11 @@ var (
 				Unique:  false,
 				Columns: []*schema.Column{SubscriptionsColumns[10], SubscriptionsColumns[6]},
 				Annotation: &entsql.IndexAnnotation{
+					IncludeColumns: []string{
+						SubscriptionsColumns[4].Name,
+
+						SubscriptionsColumns[9].Name,
+					},
 					Where: "NOT auto_renew",
 				},
 			},
@@ -770,6 +817,13 @@ var (
 				Unique:  false,
 				Columns: []*schema.Column{SubscriptionsColumns[10], SubscriptionsColumns[8]},
 				Annotation: &entsql.IndexAnnotation{
+					IncludeColumns: []string{
+						SubscriptionsColumns[4].Name,
+
+						SubscriptionsColumns[3].Name,
+
+						SubscriptionsColumns[9].Name,
+					},
 					Where: "auto_renew",
 				},
 			},

@@ -2,6 +2,7 @@ package schema
 
 import (
 	"entgo.io/ent"
+	"entgo.io/ent/dialect/entsql"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
@@ -33,6 +34,10 @@ func (Customer) Fields() []ent.Field {
 		field.String("city").Optional().MaxLen(100),
 		field.String("admin_email").Optional().MaxLen(254).Comment("contact of the customer's own first admin"),
 		field.Time("last_admin_activity_at").Optional().Nillable().Comment("last sign-in of one of the customer's own admins"),
+		// Facts kept from the customer's license lines by package facts, never set directly;
+		// null until first computed.
+		field.Bool("kpi_scope").Optional().Nillable().Comment("has a line of an ACTIVE subscription or trial of a KPI product (DESIGN §4.2)"),
+		field.Bool("over_limit").Optional().Nillable().Comment("has a line of an ACTIVE subscription or trial with assigned > total"),
 	}
 }
 
@@ -60,6 +65,12 @@ func (Customer) Indexes() []ent.Index {
 		index.Fields("partner_id", "created_at"),
 		index.Fields("partner_id", "last_admin_activity_at"),
 		index.Fields("partner_id", "region"),
+		// The headline KPIs (DESIGN §4.2) count only customers in their scope; with the ID
+		// included, the count and the match against each KPI's set read the index alone.
+		index.Fields("partner_id", "region").StorageKey("customer_kpi_scope").
+			Annotations(entsql.IndexWhere("kpi_scope"), entsql.IncludeColumns("id")),
+		index.Fields("partner_id", "region").StorageKey("customer_over_limit").
+			Annotations(entsql.IndexWhere("over_limit"), entsql.IncludeColumns("id", "kpi_scope")),
 	}
 }
 

@@ -35,6 +35,11 @@ func (License) Fields() []ent.Field {
 		field.Int("used").NonNegative().Comment("distinct users active in the last 7 days"),
 		field.Int("used_90d").NonNegative().Comment("distinct users active in the last 90 days"),
 		field.Time("usage_as_of").Optional().Nillable().Comment("day of the latest recorded usage figures"),
+		// Facts kept by package facts from the line and its subscription, never set
+		// directly; null until first computed.
+		field.Bool("active").Optional().Nillable().Comment("the subscription or trial is ACTIVE"),
+		field.Time("started_at").Optional().Nillable().Comment("when the subscription or trial was added"),
+		field.Float("assignment_ratio").Optional().Nillable().Comment("assigned / total; null when total is 0"),
 	}
 }
 
@@ -55,6 +60,10 @@ func (License) Indexes() []ent.Index {
 		// The over-limit KPI and analytics (DESIGN §4.2, §4.3) read only these lines.
 		index.Fields("partner_id").StorageKey("license_over_limit").
 			Annotations(entsql.IndexWhere("assigned > total")),
+		// The median assignment ratio and the low lines (DESIGN §4.3) read the ACTIVE lines
+		// of a product in ratio order from this index alone.
+		index.Fields("partner_id", "product", "assignment_ratio").StorageKey("license_assignment").
+			Annotations(entsql.IndexWhere("active"), entsql.IncludeColumns("customer_id", "started_at")),
 	}
 }
 

@@ -55,10 +55,12 @@ func (Subscription) Indexes() []ent.Index {
 		// The approaching-expiration and upcoming-renewal windows (DESIGN §4.2) read only
 		// these subscriptions; the predicates stay on one boolean column so that
 		// PostgreSQL stores them as written and migrations do not rebuild the indexes.
+		// The columns the windows also test are included, so that the KPIs read the
+		// customers in a window from the index alone.
 		index.Fields("partner_id", "ends_at").StorageKey("subscription_expiring").
-			Annotations(entsql.IndexWhere("NOT auto_renew")),
+			Annotations(entsql.IndexWhere("NOT auto_renew"), entsql.IncludeColumns("state", "customer_id")),
 		index.Fields("partner_id", "renewal_date").StorageKey("subscription_renewing").
-			Annotations(entsql.IndexWhere("auto_renew")),
+			Annotations(entsql.IndexWhere("auto_renew"), entsql.IncludeColumns("state", "kind", "customer_id")),
 	}
 }
 

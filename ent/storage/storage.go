@@ -17,6 +17,7 @@ import (
 	_ "github.com/lib/pq" // PostgreSQL driver
 
 	"github.com/partnerhub/partnerhub-api/ent"
+	"github.com/partnerhub/partnerhub-api/ent/facts"
 	"github.com/partnerhub/partnerhub-api/ent/migrate"
 	_ "github.com/partnerhub/partnerhub-api/ent/runtime" // privacy policies and hooks
 )
@@ -113,12 +114,19 @@ func checkWritable(dir string) error {
 
 func wrap(sqldb *sql.DB, name string, embedded bool) *DB {
 	drv := Counting(entsql.OpenDB(name, sqldb), name == dialect.SQLite)
-	return &DB{Client: ent.NewClient(ent.Driver(drv)), SQL: sqldb, Dialect: name, Embedded: embedded}
+	client := ent.NewClient(ent.Driver(drv))
+	client.License.Use(facts.Hook(name))
+	client.Subscription.Use(facts.Hook(name))
+	return &DB{Client: client, SQL: sqldb, Dialect: name, Embedded: embedded}
 }
 
-// Migrate creates or updates the schema.
+// Migrate creates or updates the schema, then computes the facts (package facts) of rows
+// that have none yet: those from before the facts' columns existed.
 func (db *DB) Migrate(ctx context.Context) error {
 	if err := db.Client.Schema.Create(ctx, migrate.WithDropIndex(true)); err != nil {
+		return fmt.Errorf("migrate schema: %w", err)
+	}
+	if err := facts.Backfill(ctx, db.SQL, db.Dialect); err != nil {
 		return fmt.Errorf("migrate schema: %w", err)
 	}
 	return nil

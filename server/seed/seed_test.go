@@ -233,6 +233,36 @@ func TestRunCoverage(t *testing.T) {
 		}
 	})
 
+	// The seed writes with plain SQL, so the facts the ent hooks keep are computed once at
+	// its end; they must be what the rows say.
+	t.Run("Facts", func(t *testing.T) {
+		for name, query := range map[string]string{
+			"lines with wrong facts": `SELECT COUNT(*) FROM licenses l JOIN subscriptions s ON s.id = l.subscription_id
+				WHERE l.partner_id = ? AND (l.active IS NULL OR l.active <> (s.state = 'ACTIVE') OR l.started_at IS NULL
+				OR l.started_at <> s.started_at OR (l.total = 0 AND l.assignment_ratio IS NOT NULL)
+				OR (l.total > 0 AND (l.assignment_ratio IS NULL OR ABS(l.assignment_ratio - CAST(l.assigned AS DOUBLE PRECISION) / l.total) > 1e-9)))`,
+			"customers with a wrong scope": `SELECT COUNT(*) FROM customers c WHERE c.partner_id = ? AND (c.kpi_scope IS NULL
+				OR c.kpi_scope <> EXISTS (SELECT 1 FROM licenses l JOIN subscriptions s ON s.id = l.subscription_id
+					WHERE l.customer_id = c.id AND s.state = 'ACTIVE' AND l.product IN ('MEETINGS', 'CALLING')))`,
+			"customers with a wrong over-limit flag": `SELECT COUNT(*) FROM customers c WHERE c.partner_id = ? AND (c.over_limit IS NULL
+				OR c.over_limit <> EXISTS (SELECT 1 FROM licenses l JOIN subscriptions s ON s.id = l.subscription_id
+					WHERE l.customer_id = c.id AND s.state = 'ACTIVE' AND l.assigned > l.total))`,
+		} {
+			if n := q.count(query); n != 0 {
+				t.Errorf("%d %s", n, name)
+			}
+		}
+		// Each fact takes both values, so the checks above compare something.
+		for _, cond := range []string{"kpi_scope", "NOT kpi_scope", "over_limit", "NOT over_limit"} {
+			if n := q.count(`SELECT COUNT(*) FROM customers WHERE partner_id = ? AND ` + cond); n == 0 {
+				t.Errorf("no customer with %s", cond)
+			}
+		}
+		if n := q.count(`SELECT COUNT(*) FROM licenses WHERE partner_id = ? AND NOT active`); n == 0 {
+			t.Error("no line of a subscription that is not ACTIVE")
+		}
+	})
+
 	t.Run("SecondPartner", func(t *testing.T) {
 		before := digests(t, db, res.PartnerID)
 		res2 := mustRun(t, db, seed.Options{Seed: 1, Customers: 40, CallLegs: 300, PartnerName: "Second Partner", Now: now})

@@ -1,0 +1,207 @@
+package facts_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/partnerhub/partnerhub-api/ent"
+	"github.com/partnerhub/partnerhub-api/ent/enum"
+	"github.com/partnerhub/partnerhub-api/ent/facts"
+	"github.com/partnerhub/partnerhub-api/ent/license"
+	"github.com/partnerhub/partnerhub-api/ent/storage"
+	"github.com/partnerhub/partnerhub-api/ent/storage/storagetest"
+	"github.com/partnerhub/partnerhub-api/ent/viewer"
+)
+
+func TestMain(m *testing.M) { storagetest.Main(m) }
+
+var (
+	jan = time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC)
+	mar = time.Date(2026, 3, 9, 0, 0, 0, 0, time.UTC)
+)
+
+// lineFacts are the facts of a license line as stored; nil means not computed.
+type lineFacts struct {
+	active  *bool
+	started *time.Time
+	ratio   *float64
+}
+
+func b(v bool) *bool            { return &v }
+func f(v float64) *float64      { return &v }
+func at(v time.Time) *time.Time { return &v }
+
+type fixture struct {
+	t   *testing.T
+	c   *ent.Client
+	ctx context.Context
+	pid int
+}
+
+// newFixture opens a fresh database with one partner, written to as the system.
+func newFixture(t *testing.T) (fixture, *storage.DB) {
+	db := storagetest.MustOpen(t)
+	ctx := viewer.SystemContext(context.Background())
+	p := db.Client.Partner.Create().SetName("Facts").SetOrgID("facts-org").SaveX(ctx)
+	return fixture{t: t, c: db.Client, ctx: ctx, pid: p.ID}, db
+}
+
+func (x fixture) customer(name string) *ent.Customer {
+	return x.c.Customer.Create().SetPartnerID(x.pid).SetName(name).SetOrgID(name + "-org").
+		SetRegion(enum.RegionEU).SetCountry("DE").SaveX(x.ctx)
+}
+
+func (x fixture) subscription(cust *ent.Customer, id string, state enum.SubscriptionState, started time.Time) *ent.Subscription {
+	return x.c.Subscription.Create().SetPartnerID(x.pid).SetCustomerID(cust.ID).SetSubscriptionID(id).
+		SetKind(enum.KindPaid).SetState(state).SetStartedAt(started).SetEndsAt(started.AddDate(1, 0, 0)).SaveX(x.ctx)
+}
+
+func (x fixture) line(s *ent.Subscription, p enum.Product, total, assigned int) *ent.License {
+	return x.c.License.Create().SetPartnerID(x.pid).SetCustomerID(s.CustomerID).SetSubscriptionID(s.ID).
+		SetProduct(p).SetTotal(total).SetAssigned(assigned).SetUsed(0).SetUsed90d(0).SaveX(x.ctx)
+}
+
+// wantLine checks the stored facts of line l.
+func (x fixture) wantLine(step string, l *ent.License, want lineFacts) {
+	x.t.Helper()
+	got := x.c.License.GetX(x.ctx, l.ID)
+	if !eqBool(got.Active, want.active) || !eqTime(got.StartedAt, want.started) || !eqFloat(got.AssignmentRatio, want.ratio) {
+		x.t.Errorf("%s: line %s facts active=%v started=%v ratio=%v, want active=%v started=%v ratio=%v", step, l.Product,
+			show(got.Active), show(got.StartedAt), show(got.AssignmentRatio), show(want.active), show(want.started), show(want.ratio))
+	}
+}
+
+// wantCustomer checks the stored flags of customer c.
+func (x fixture) wantCustomer(step string, c *ent.Customer, scope, over *bool) {
+	x.t.Helper()
+	got := x.c.Customer.GetX(x.ctx, c.ID)
+	if !eqBool(got.KpiScope, scope) || !eqBool(got.OverLimit, over) {
+		x.t.Errorf("%s: customer %s kpi_scope=%v over_limit=%v, want %v and %v", step, c.Name,
+			show(got.KpiScope), show(got.OverLimit), show(scope), show(over))
+	}
+}
+
+func show[T any](p *T) any {
+	if p == nil {
+		return "null"
+	}
+	return *p
+}
+
+func eqBool(a, b *bool) bool { return (a == nil) == (b == nil) && (a == nil || *a == *b) }
+func eqTime(a, b *time.Time) bool {
+	return (a == nil) == (b == nil) && (a == nil || a.Equal(*b))
+}
+func eqFloat(a, b *float64) bool {
+	const eps = 1e-12
+	return (a == nil) == (b == nil) && (a == nil || (*a-*b < eps && *b-*a < eps))
+}
+
+// TestFactsFollowEveryWrite makes every kind of write to license lines and subscriptions
+// through the ent client and checks, after each, the facts stored on the lines and their
+// customers against values written out by hand.
+func TestFactsFollowEveryWrite(t *testing.T) {
+	x, _ := newFixture(t)
+	c, ctx := x.c, x.ctx
+
+	alpha := x.customer("Alpha")
+	x.wantCustomer("new customer", alpha, nil, nil)
+	s1 := x.subscription(alpha, "S-1", enum.StateActive, jan)
+	x.wantCustomer("subscription without lines", alpha, nil, nil)
+
+	meet := x.line(s1, enum.ProductMeetings, 10, 4)
+	x.wantLine("create Meetings line", meet, lineFacts{b(true), at(jan), f(0.4)})
+	x.wantCustomer("create Meetings line", alpha, b(true), b(false))
+
+	msg := x.line(s1, enum.ProductMessaging, 5, 7)
+	x.wantLine("create Messaging line over its limit", msg, lineFacts{b(true), at(jan), f(1.4)})
+	x.wantCustomer("create Messaging line over its limit", alpha, b(true), b(true))
+
+	c.License.UpdateOne(msg).SetAssigned(5).ExecX(ctx)
+	x.wantLine("assigned down to total", msg, lineFacts{b(true), at(jan), f(1)})
+	x.wantCustomer("assigned down to total", alpha, b(true), b(false))
+
+	c.Subscription.UpdateOne(s1).SetState(enum.StateSuspended).SetStartedAt(mar).ExecX(ctx)
+	x.wantLine("subscription suspended and restarted", meet, lineFacts{b(false), at(mar), f(0.4)})
+	x.wantLine("subscription suspended and restarted", msg, lineFacts{b(false), at(mar), f(1)})
+	x.wantCustomer("subscription suspended", alpha, b(false), b(false))
+
+	c.Subscription.UpdateOne(s1).SetState(enum.StateActive).ExecX(ctx)
+	x.wantCustomer("subscription active again", alpha, b(true), b(false))
+
+	c.License.DeleteOne(meet).ExecX(ctx)
+	x.wantCustomer("Meetings line deleted, Messaging left", alpha, b(false), b(false))
+
+	beta := x.customer("Beta")
+	s2 := x.subscription(beta, "S-2", enum.StateActive, mar)
+	empty := x.line(s2, enum.ProductCalling, 0, 2)
+	x.wantLine("line with no licenses bought", empty, lineFacts{b(true), at(mar), nil})
+	x.wantCustomer("line with no licenses bought", beta, b(true), b(true))
+
+	c.License.Update().Where(license.CustomerID(beta.ID)).SetAssigned(0).ExecX(ctx)
+	x.wantCustomer("bulk update", beta, b(true), b(false))
+	x.wantCustomer("bulk update leaves other customers", alpha, b(false), b(false))
+
+	c.License.Delete().Where(license.CustomerID(beta.ID)).ExecX(ctx)
+	x.wantCustomer("bulk delete", beta, b(false), b(false))
+
+	tx, err := c.Tx(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := tx.License.Create().SetPartnerID(x.pid).SetCustomerID(beta.ID).SetSubscriptionID(s2.ID).
+		SetProduct(enum.ProductCalling).SetTotal(1).SetAssigned(3).SetUsed(0).SetUsed90d(0).SaveX(ctx)
+	if got := tx.Customer.GetX(ctx, beta.ID); !eqBool(got.OverLimit, b(true)) || !eqBool(got.KpiScope, b(true)) {
+		t.Errorf("inside the transaction: kpi_scope=%v over_limit=%v, want true and true", show(got.KpiScope), show(got.OverLimit))
+	}
+	if got := tx.License.GetX(ctx, in.ID); !eqFloat(got.AssignmentRatio, f(3)) {
+		t.Errorf("inside the transaction: ratio %v, want 3", show(got.AssignmentRatio))
+	}
+	if err := tx.Rollback(); err != nil {
+		t.Fatal(err)
+	}
+	x.wantCustomer("rolled back", beta, b(false), b(false))
+}
+
+// TestBackfill clears every fact, as rows from before the facts' columns existed or
+// written by the bulk seed have none, and checks that Backfill computes exactly them.
+func TestBackfill(t *testing.T) {
+	x, db := newFixture(t)
+	ctx := x.ctx
+
+	alpha, beta, gamma := x.customer("Alpha"), x.customer("Beta"), x.customer("Gamma")
+	a1 := x.line(x.subscription(alpha, "A-1", enum.StateActive, jan), enum.ProductCalling, 8, 9)
+	b1 := x.line(x.subscription(beta, "B-1", enum.StateExpired, mar), enum.ProductMeetings, 0, 0)
+	g1 := x.line(x.subscription(gamma, "G-1", enum.StateActive, mar), enum.ProductTranslation, 4, 1)
+
+	for _, stmt := range []string{
+		"UPDATE licenses SET active = NULL, started_at = NULL, assignment_ratio = NULL",
+		"UPDATE customers SET kpi_scope = NULL, over_limit = NULL",
+	} {
+		if _, err := db.SQL.ExecContext(ctx, stmt); err != nil {
+			t.Fatal(err)
+		}
+	}
+	x.wantLine("cleared", a1, lineFacts{})
+	x.wantCustomer("cleared", alpha, nil, nil)
+
+	if err := facts.Backfill(ctx, db.SQL, db.Dialect); err != nil {
+		t.Fatal(err)
+	}
+	x.wantLine("backfilled", a1, lineFacts{b(true), at(jan), f(9.0 / 8)})
+	x.wantLine("backfilled", b1, lineFacts{b(false), at(mar), nil})
+	x.wantLine("backfilled", g1, lineFacts{b(true), at(mar), f(0.25)})
+	x.wantCustomer("backfilled", alpha, b(true), b(true))
+	x.wantCustomer("backfilled", beta, b(false), b(false))
+	x.wantCustomer("backfilled", gamma, b(false), b(false))
+
+	// Facts already computed are left alone: a second backfill changes nothing.
+	if _, err := db.SQL.ExecContext(ctx, "UPDATE customers SET over_limit = FALSE"); err != nil {
+		t.Fatal(err)
+	}
+	if err := facts.Backfill(ctx, db.SQL, db.Dialect); err != nil {
+		t.Fatal(err)
+	}
+	x.wantCustomer("second backfill", alpha, b(true), b(false))
+}

@@ -1,0 +1,97 @@
+package facts
+
+import (
+	"context"
+	stdsql "database/sql"
+	"fmt"
+
+	entgo "entgo.io/ent"
+	"entgo.io/ent/dialect/sql"
+
+	"github.com/partnerhub/partnerhub-api/ent"
+	"github.com/partnerhub/partnerhub-api/ent/license"
+	"github.com/partnerhub/partnerhub-api/ent/subscription"
+)
+
+// customerRows is a mutation of rows that belong to a customer: license lines and
+// subscriptions, whose changes change the facts.
+type customerRows interface {
+	entgo.Mutation
+	Executor
+	QueryContext(ctx context.Context, query string, args ...any) (*stdsql.Rows, error)
+	CustomerID() (int, bool)
+	IDs(ctx context.Context) ([]int, error)
+}
+
+// Hook returns the hook, for license lines and subscriptions, that refreshes the facts of
+// the customers a mutation touches right after it, on the mutation's connection: inside its
+// transaction when it has one. A new subscription has no lines yet, so creating one changes
+// nothing.
+func Hook(dialect string) entgo.Hook {
+	return func(next entgo.Mutator) entgo.Mutator {
+		return entgo.MutateFunc(func(ctx context.Context, m entgo.Mutation) (entgo.Value, error) {
+			rows, ok := m.(customerRows)
+			if !ok || (m.Op().Is(entgo.OpCreate) && m.Type() == ent.TypeSubscription) {
+				return next.Mutate(ctx, m)
+			}
+			var ids []int
+			if !m.Op().Is(entgo.OpCreate | entgo.OpUpdateOne) {
+				// Rows deleted or updated in bulk: their customers, read before they go.
+				var err error
+				if ids, err = customersOf(ctx, rows, dialect); err != nil {
+					return nil, err
+				}
+			}
+			v, err := next.Mutate(ctx, m)
+			if err != nil {
+				return nil, err
+			}
+			if id, ok := rows.CustomerID(); ok {
+				ids = append(ids, id)
+			}
+			switch v := v.(type) {
+			case *ent.License:
+				ids = append(ids, v.CustomerID)
+			case *ent.Subscription:
+				ids = append(ids, v.CustomerID)
+			}
+			if err := Refresh(ctx, rows, dialect, ids...); err != nil {
+				return nil, err
+			}
+			return v, nil
+		})
+	}
+}
+
+// customersOf returns the customers of the rows a mutation is about to change.
+func customersOf(ctx context.Context, m customerRows, dialect string) ([]int, error) {
+	ids, err := m.IDs(ctx)
+	if err != nil || len(ids) == 0 {
+		return nil, err
+	}
+	table := license.Table
+	if m.Type() == ent.TypeSubscription {
+		table = subscription.Table
+	}
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	t := sql.Table(table)
+	query, qargs := sql.Dialect(dialect).Select(t.C(license.FieldCustomerID)).Distinct().From(t).
+		Where(sql.In(t.C(license.FieldID), args...)).Query()
+	res, err := m.QueryContext(ctx, query, qargs...)
+	if err != nil {
+		return nil, fmt.Errorf("read the customers of changed %s: %w", table, err)
+	}
+	defer res.Close()
+	var out []int
+	for res.Next() {
+		var id int
+		if err := res.Scan(&id); err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	return out, res.Err()
+}
