@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"entgo.io/ent/dialect/sql"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/partnerhub/partnerhub-api/ent"
 	"github.com/partnerhub/partnerhub-api/ent/customer"
@@ -31,42 +32,29 @@ func (k Kpis) Query(kpi status.Kpi) string {
 	return q
 }
 
-// ComputeKpis counts the visible customers of every KPI, optionally in one region, in one
-// statement once the low-assignment bars are known; each count uses the same rule as the
-// kpi: filter, evaluated for all customers at once.
+// ComputeKpis counts the visible customers of every KPI, optionally in one region. Each
+// count is the customers query of the kpi: filter, so the two always agree; the counts run
+// side by side on their own connections.
 func ComputeKpis(ctx context.Context, c *ent.Client, env filter.Env, region *enum.Region) (Kpis, error) {
-	var rows []struct {
-		K0 int64 `json:"k0"`
-		K1 int64 `json:"k1"`
-		K2 int64 `json:"k2"`
-		K3 int64 `json:"k3"`
-		K4 int64 `json:"k4"`
+	counts := make([]int, len(status.Kpis))
+	g, gctx := errgroup.WithContext(ctx)
+	for i, k := range status.Kpis {
+		g.Go(func() error {
+			q := c.Customer.Query().Where(func(s *sql.Selector) { s.Where(env.Rules.KpiPredicate(s, env.PartnerID, k)) })
+			if region != nil {
+				q.Where(customer.RegionEQ(*region))
+			}
+			n, err := q.Count(gctx)
+			counts[i] = n
+			return err
+		})
 	}
-	rules, err := env.Rules.WithBars(ctx, c, env.PartnerID)
-	if err != nil {
-		return Kpis{}, err
-	}
-	q := c.Customer.Query()
-	if region != nil {
-		q.Where(customer.RegionEQ(*region))
-	}
-	err = q.Modify(func(s *sql.Selector) {
-		s.Select()
-		for i, flag := range rules.KpiFlags(s, env.PartnerID) {
-			s.AppendSelectExprAs(sql.ExprFunc(func(b *sql.Builder) {
-				b.WriteString("COALESCE(SUM(").Join(flag).WriteString("), 0)")
-			}), fmt.Sprintf("k%d", i))
-		}
-	}).Scan(ctx, &rows)
-	if err != nil {
+	if err := g.Wait(); err != nil {
 		return Kpis{}, fmt.Errorf("compute KPIs: %w", err)
 	}
 	out := Kpis{Region: region, Counts: map[status.Kpi]int{}}
-	if len(rows) == 1 {
-		r := rows[0]
-		for i, n := range []int64{r.K0, r.K1, r.K2, r.K3, r.K4} {
-			out.Counts[status.Kpis[i]] = int(n)
-		}
+	for i, k := range status.Kpis {
+		out.Counts[k] = counts[i]
 	}
 	return out, nil
 }

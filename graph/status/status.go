@@ -30,9 +30,6 @@ var CurrentStates = []enum.SubscriptionState{enum.StateActive, enum.StatePending
 type Rules struct {
 	Now      time.Time
 	Settings settings.Partner
-	// Bars are the low-assignment bars by product when computed beforehand (WithBars);
-	// without them each statement computes the bars it needs.
-	Bars map[enum.Product]float64
 }
 
 // NewRules returns the rules at now with the partner's settings (defaults filled in).
