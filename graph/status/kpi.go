@@ -44,13 +44,13 @@ func (r Rules) KpiPredicate(s *sql.Selector, partnerID int, k Kpi) *sql.Predicat
 	scope := r.InKpiScope(s)
 	switch k {
 	case KpiApproachingExpiration:
-		return sql.And(scope, sql.In(id, subscriptionsOf(partnerID, r.Expiring())))
+		return sql.And(scope, sql.In(id, customersWith(subscriptions(), partnerID, r.Expiring())))
 	case KpiUpcomingRenewal:
-		return sql.And(scope, sql.In(id, subscriptionsOf(partnerID, r.Renewing())))
+		return sql.And(scope, sql.In(id, customersWith(subscriptions(), partnerID, r.Renewing())))
 	case KpiLowAssignment:
 		ps := make([]*sql.Predicate, len(KpiProducts))
 		for i, prod := range KpiProducts {
-			ps[i] = sql.In(id, linesOf(partnerID, r.LowLine(partnerID, prod)))
+			ps[i] = sql.In(id, customersWith(licenses(), partnerID, r.LowLine(partnerID, prod)))
 		}
 		return sql.And(scope, sql.Or(ps...))
 	case KpiOverLimit:
@@ -59,20 +59,11 @@ func (r Rules) KpiPredicate(s *sql.Selector, partnerID int, k Kpi) *sql.Predicat
 	return scope
 }
 
-// subscriptionsOf selects the customers of the partner's subscriptions (alias st_sub)
-// matching conds.
-func subscriptionsOf(partnerID int, conds []*sql.Predicate) *sql.Selector {
-	t := sql.Table(subscription.Table).As("st_sub")
+// customersWith selects the customers of the partner's rows of t, a customer-owned table
+// (subscriptions as st_sub, license lines as st_lic), matching conds.
+func customersWith(t *sql.SelectTable, partnerID int, conds []*sql.Predicate) *sql.Selector {
 	return sql.Select(t.C(subscription.FieldCustomerID)).From(t).
 		Where(sql.And(append([]*sql.Predicate{sql.EQ(t.C(subscription.FieldPartnerID), partnerID)}, conds...)...))
-}
-
-// linesOf selects the customers of the partner's license lines (alias st_lic) matching
-// conds.
-func linesOf(partnerID int, conds []*sql.Predicate) *sql.Selector {
-	t := sql.Table(license.Table).As("st_lic")
-	return sql.Select(t.C(license.FieldCustomerID)).From(t).
-		Where(sql.And(append([]*sql.Predicate{sql.EQ(t.C(license.FieldPartnerID), partnerID)}, conds...)...))
 }
 
 // OverLimitLine is the condition, over the st_lic alias, that a line of an ACTIVE
@@ -120,10 +111,9 @@ func (r Rules) LowLine(partnerID int, product enum.Product) []*sql.Predicate {
 }
 
 // barQuery is the scalar SQL expression of the low-assignment bar of a product, computed
-// once per statement. It counts
-// the ratios of the partner's ACTIVE lines of the product; the median is the average of the
-// middle one or two, reached by skipping the lower half in ratio order. Both read the
-// lines' assignment index alone.
+// once per statement. It counts the ratios of the partner's ACTIVE lines of the product; the
+// median is the average of the middle one or two, reached by skipping the lower half in
+// ratio order. Both read the lines' assignment index alone.
 func (r Rules) barQuery(partnerID int, product enum.Product) sql.Querier {
 	ml := sql.Table(license.Table).As("ml")
 	ratios := func() *sql.Selector {
@@ -143,10 +133,11 @@ func (r Rules) barQuery(partnerID int, product enum.Product) sql.Querier {
 }
 
 // sub and lic name columns of the st_sub and st_lic aliases.
-func sub(col string) string { return sql.Table(subscription.Table).As("st_sub").C(col) }
+func sub(col string) string { return subscriptions().C(col) }
 func lic(col string) string { return licenses().C(col) }
 
-func licenses() *sql.SelectTable { return sql.Table(license.Table).As("st_lic") }
+func licenses() *sql.SelectTable      { return sql.Table(license.Table).As("st_lic") }
+func subscriptions() *sql.SelectTable { return sql.Table(subscription.Table).As("st_sub") }
 
 // hasLine is the condition that the customer whose ID is the column id has a license line
 // (alias st_lic) matching every one of conds.
