@@ -13,6 +13,7 @@ import (
 	"github.com/partnerhub/partnerhub-api/ent"
 	"github.com/partnerhub/partnerhub-api/ent/customer"
 	"github.com/partnerhub/partnerhub-api/ent/enum"
+	"github.com/partnerhub/partnerhub-api/ent/facts"
 	"github.com/partnerhub/partnerhub-api/ent/settings"
 	"github.com/partnerhub/partnerhub-api/ent/subscription"
 )
@@ -42,31 +43,60 @@ func days(n int) time.Duration { return time.Duration(n) * 24 * time.Hour }
 // Predicate returns the condition that the customer row of s (a selector over customers)
 // has status st.
 func (r Rules) Predicate(s *sql.Selector, st enum.CustomerStatus) *sql.Predicate {
+	rule, ok := r.subscriptionRule(st)
+	if !ok {
+		return r.customerRule(s, st)
+	}
 	id := s.C(customer.FieldID)
+	p := HasSubscription(id, rule.has...)
+	if rule.none != nil {
+		p = sql.And(sql.Not(HasSubscription(id, rule.none...)), p)
+	}
+	return p
+}
+
+// subscriptionRule is a status read from a customer's subscriptions and trials: the
+// customer has one matching every condition of has and, when none is set, none matching
+// every condition of none (conditions on unqualified subscription columns).
+type subscriptionRule struct{ has, none []*sql.Predicate }
+
+// subscriptionRule returns the rule of st when st is read from subscriptions.
+func (r Rules) subscriptionRule(st enum.CustomerStatus) (subscriptionRule, bool) {
 	switch st {
 	case enum.StatusTrial:
-		return HasSubscription(id, sql.EQ(subscription.FieldKind, enum.KindTrial), sql.EQ(subscription.FieldState, enum.StateActive))
+		return subscriptionRule{has: []*sql.Predicate{sql.EQ(subscription.FieldKind, enum.KindTrial), sql.EQ(subscription.FieldState, enum.StateActive)}}, true
 	case enum.StatusActive:
-		return HasSubscription(id, sql.EQ(subscription.FieldKind, enum.KindPaid), sql.EQ(subscription.FieldState, enum.StateActive))
+		return subscriptionRule{has: []*sql.Predicate{sql.EQ(subscription.FieldKind, enum.KindPaid), sql.EQ(subscription.FieldState, enum.StateActive)}}, true
 	case enum.StatusExpiringSoon:
-		return HasSubscription(id,
+		return subscriptionRule{has: []*sql.Predicate{
 			sql.EQ(subscription.FieldState, enum.StateActive),
 			sql.EQ(subscription.FieldAutoRenew, false),
 			sql.GT(subscription.FieldEndsAt, r.Now),
-			sql.LTE(subscription.FieldEndsAt, r.Now.Add(days(r.Settings.ExpiringSoonDays))))
+			sql.LTE(subscription.FieldEndsAt, r.Now.Add(days(r.Settings.ExpiringSoonDays))),
+		}}, true
+	case enum.StatusOrderSetupPending:
+		return subscriptionRule{has: []*sql.Predicate{sql.EQ(subscription.FieldState, enum.StatePendingSetup)}}, true
+	case enum.StatusSuspended:
+		return subscriptionRule{has: []*sql.Predicate{sql.EQ(subscription.FieldState, enum.StateSuspended)}}, true
+	case enum.StatusExpired:
+		return subscriptionRule{
+			has:  []*sql.Predicate{sql.EQ(subscription.FieldState, enum.StateExpired)},
+			none: []*sql.Predicate{sql.In(subscription.FieldState, anys(CurrentStates)...)},
+		}, true
+	}
+	return subscriptionRule{}, false
+}
+
+// customerRule returns the condition of a status read from the customer row of s itself.
+func (r Rules) customerRule(s *sql.Selector, st enum.CustomerStatus) *sql.Predicate {
+	switch st {
 	case enum.StatusLicenseOverage:
-		return hasLine(id, OverLimitLine()...)
+		// The over-limit fact is a line of an ACTIVE subscription or trial with
+		// assigned > total (facts.OverLimitLine), kept on the customer at write time.
+		return facts.IsTrue(s.C(customer.FieldOverLimit))
 	case enum.StatusNoRecentActivity:
 		col := s.C(customer.FieldLastAdminActivityAt)
 		return sql.Or(sql.IsNull(col), sql.LTE(col, r.Now.Add(-days(r.Settings.InactivityDays))))
-	case enum.StatusOrderSetupPending:
-		return HasSubscription(id, sql.EQ(subscription.FieldState, enum.StatePendingSetup))
-	case enum.StatusSuspended:
-		return HasSubscription(id, sql.EQ(subscription.FieldState, enum.StateSuspended))
-	case enum.StatusExpired:
-		return sql.And(
-			sql.Not(HasSubscription(id, sql.In(subscription.FieldState, anys(CurrentStates)...))),
-			HasSubscription(id, sql.EQ(subscription.FieldState, enum.StateExpired)))
 	}
 	return sql.False()
 }
@@ -109,18 +139,47 @@ func (r Rules) Load(ctx context.Context, c *ent.Client, ids []int) (map[int][]en
 	return out, nil
 }
 
-// mask is an integer expression with bit i set when the customer has status All[i].
+// mask is an integer expression with bit i set when the customer has status All[i]. The
+// statuses read from subscriptions come from one pass over the customer's subscriptions,
+// each with the same conditions as its Predicate.
 func (r Rules) mask(s *sql.Selector) sql.Querier {
 	return sql.ExprFunc(func(b *sql.Builder) {
 		b.WriteString("(")
 		for i, st := range All {
-			if i > 0 {
+			if _, ok := r.subscriptionRule(st); !ok {
+				b.WriteString("CASE WHEN ").Join(r.customerRule(s, st)).WriteString(fmt.Sprintf(" THEN %d ELSE 0 END + ", 1<<i))
+			}
+		}
+		b.WriteString("(SELECT ")
+		first := true
+		for i, st := range All {
+			rule, ok := r.subscriptionRule(st)
+			if !ok {
+				continue
+			}
+			if !first {
 				b.WriteString(" + ")
 			}
-			b.WriteString("CASE WHEN ").Join(r.Predicate(s, st)).WriteString(fmt.Sprintf(" THEN %d ELSE 0 END", 1<<i))
+			first = false
+			b.WriteString("CASE WHEN ")
+			anyRow(b, rule.has).WriteString(" = 1")
+			if rule.none != nil {
+				b.WriteString(" AND ")
+				anyRow(b, rule.none).WriteString(" = 0")
+			}
+			b.WriteString(fmt.Sprintf(" THEN %d ELSE 0 END", 1<<i))
 		}
-		b.WriteString(")")
+		t := sql.Table(subscription.Table).As("st_sub")
+		b.WriteString(" FROM ").Ident(subscription.Table).WriteString(" AS ").Ident("st_sub").WriteString(" WHERE ").
+			Join(sql.ColumnsEQ(t.C(subscription.FieldCustomerID), s.C(customer.FieldID))).
+			WriteString("))")
 	})
+}
+
+// anyRow writes an aggregate over the rows of a group that is 1 when one of them matches
+// every one of conds, 0 when none does and null when there are no rows.
+func anyRow(b *sql.Builder, conds []*sql.Predicate) *sql.Builder {
+	return b.WriteString("MAX(CASE WHEN ").Join(sql.And(conds...)).WriteString(" THEN 1 ELSE 0 END)")
 }
 
 func anys[T any](vs []T) []any {
