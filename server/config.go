@@ -38,6 +38,7 @@ type Config struct {
 	LaunchURLTemplate string
 	AnalyticsCacheTTL time.Duration
 	MaxSubscriptions  int
+	MaxConcurrent     int
 }
 
 // setting binds one Config field to its environment variable and flag.
@@ -99,6 +100,7 @@ func (c *Config) settings() []setting {
 		{"PARTNERHUB_DEMO_CALL_LEGS", "demo-call-legs", "50000", "call legs of the demo partner", integer(&c.DemoCallLegs)},
 		{"PARTNERHUB_LAUNCH_URL_TEMPLATE", "launch-url-template", "https://admin.example.com/orgs/{orgId}", "link to a customer's control hub; {orgId} is replaced", str(&c.LaunchURLTemplate)},
 		{"PARTNERHUB_ANALYTICS_CACHE_TTL", "analytics-cache-ttl", "60s", "longest time KPIs and analytics are reused when no change arrives; 0 disables the cache", dur(&c.AnalyticsCacheTTL)},
+		{"PARTNERHUB_MAX_CONCURRENT_REQUESTS", "max-concurrent-requests", "0", "GraphQL queries and mutations executed at once, the rest queued in arrival order; 0 means twice the CPUs", integer(&c.MaxConcurrent)},
 		{"PARTNERHUB_MAX_SUBSCRIPTIONS", "max-subscriptions", "20000", "live subscriptions a process serves at once (20 per connection)", integer(&c.MaxSubscriptions)},
 	}
 }
@@ -122,6 +124,8 @@ func (c *Config) validate() error {
 		return fmt.Errorf("log format must be text or json, not %q", c.LogFormat)
 	case c.MaxBodyBytes <= 0 || c.MaxComplexity <= 0 || c.MaxDepth <= 0 || c.MaxParserTokens <= 0:
 		return fmt.Errorf("request limits must be positive")
+	case c.MaxConcurrent < 0:
+		return fmt.Errorf("max concurrent requests must be 0 (twice the CPUs) or positive, not %d", c.MaxConcurrent)
 	case c.DataDir == "" && c.DatabaseURL == "":
 		return fmt.Errorf("a data directory is needed for the embedded database")
 	}

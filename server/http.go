@@ -42,7 +42,8 @@ func (a *app) routes() http.Handler {
 	reg.MustRegister(requests)
 
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", instrument(requests, "/graphql", a.limitBody(a.authenticate(gql))))
+	admit := newAdmission(a.cfg.MaxConcurrent, reg)
+	mux.Handle("/graphql", instrument(requests, "/graphql", a.limitBody(a.authenticate(admit.wrap(gql)))))
 	mux.Handle("GET /{$}", playground.Handler("Partner Hub API", "/graphql"))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
