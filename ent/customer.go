@@ -43,6 +43,8 @@ type Customer struct {
 	KpiScope *bool `json:"kpi_scope,omitempty"`
 	// has a line of an ACTIVE subscription or trial with assigned > total
 	OverLimit *bool `json:"over_limit,omitempty"`
+	// when the first of its ACTIVE, not auto-renewing subscriptions and trials ends
+	ExpiresAt *time.Time `json:"expires_at,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the CustomerQuery when eager-loading is set.
 	Edges        CustomerEdges `json:"edges"`
@@ -179,7 +181,7 @@ func (*Customer) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullInt64)
 		case customer.FieldName, customer.FieldOrgID, customer.FieldExternalID, customer.FieldRegion, customer.FieldCountry, customer.FieldCity, customer.FieldAdminEmail:
 			values[i] = new(sql.NullString)
-		case customer.FieldCreatedAt, customer.FieldLastAdminActivityAt:
+		case customer.FieldCreatedAt, customer.FieldLastAdminActivityAt, customer.FieldExpiresAt:
 			values[i] = new(sql.NullTime)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -277,6 +279,13 @@ func (_m *Customer) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.OverLimit = new(bool)
 				*_m.OverLimit = value.Bool
+			}
+		case customer.FieldExpiresAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field expires_at", values[i])
+			} else if value.Valid {
+				_m.ExpiresAt = new(time.Time)
+				*_m.ExpiresAt = value.Time
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
@@ -406,6 +415,11 @@ func (_m *Customer) String() string {
 	if v := _m.OverLimit; v != nil {
 		builder.WriteString("over_limit=")
 		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	if v := _m.ExpiresAt; v != nil {
+		builder.WriteString("expires_at=")
+		builder.WriteString(v.Format(time.ANSIC))
 	}
 	builder.WriteByte(')')
 	return builder.String()

@@ -161,6 +161,20 @@ func (_c *CustomerCreate) SetNillableOverLimit(v *bool) *CustomerCreate {
 	return _c
 }
 
+// SetExpiresAt sets the "expires_at" field.
+func (_c *CustomerCreate) SetExpiresAt(v time.Time) *CustomerCreate {
+	_c.mutation.SetExpiresAt(v)
+	return _c
+}
+
+// SetNillableExpiresAt sets the "expires_at" field if the given value is not nil.
+func (_c *CustomerCreate) SetNillableExpiresAt(v *time.Time) *CustomerCreate {
+	if v != nil {
+		_c.SetExpiresAt(*v)
+	}
+	return _c
+}
+
 // SetPartner sets the "partner" edge to the Partner entity.
 func (_c *CustomerCreate) SetPartner(v *Partner) *CustomerCreate {
 	return _c.SetPartnerID(v.ID)
@@ -471,6 +485,10 @@ func (_c *CustomerCreate) createSpec() (*Customer, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.OverLimit(); ok {
 		_spec.SetField(customer.FieldOverLimit, field.TypeBool, value)
 		_node.OverLimit = &value
+	}
+	if value, ok := _c.mutation.ExpiresAt(); ok {
+		_spec.SetField(customer.FieldExpiresAt, field.TypeTime, value)
+		_node.ExpiresAt = &value
 	}
 	if nodes := _c.mutation.PartnerIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -829,6 +847,24 @@ func (u *CustomerUpsert) ClearOverLimit() *CustomerUpsert {
 	return u
 }
 
+// SetExpiresAt sets the "expires_at" field.
+func (u *CustomerUpsert) SetExpiresAt(v time.Time) *CustomerUpsert {
+	u.Set(customer.FieldExpiresAt, v)
+	return u
+}
+
+// UpdateExpiresAt sets the "expires_at" field to the value that was provided on create.
+func (u *CustomerUpsert) UpdateExpiresAt() *CustomerUpsert {
+	u.SetExcluded(customer.FieldExpiresAt)
+	return u
+}
+
+// ClearExpiresAt clears the value of the "expires_at" field.
+func (u *CustomerUpsert) ClearExpiresAt() *CustomerUpsert {
+	u.SetNull(customer.FieldExpiresAt)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create.
 // Using this option is equivalent to using:
 //
@@ -1045,6 +1081,27 @@ func (u *CustomerUpsertOne) UpdateOverLimit() *CustomerUpsertOne {
 func (u *CustomerUpsertOne) ClearOverLimit() *CustomerUpsertOne {
 	return u.Update(func(s *CustomerUpsert) {
 		s.ClearOverLimit()
+	})
+}
+
+// SetExpiresAt sets the "expires_at" field.
+func (u *CustomerUpsertOne) SetExpiresAt(v time.Time) *CustomerUpsertOne {
+	return u.Update(func(s *CustomerUpsert) {
+		s.SetExpiresAt(v)
+	})
+}
+
+// UpdateExpiresAt sets the "expires_at" field to the value that was provided on create.
+func (u *CustomerUpsertOne) UpdateExpiresAt() *CustomerUpsertOne {
+	return u.Update(func(s *CustomerUpsert) {
+		s.UpdateExpiresAt()
+	})
+}
+
+// ClearExpiresAt clears the value of the "expires_at" field.
+func (u *CustomerUpsertOne) ClearExpiresAt() *CustomerUpsertOne {
+	return u.Update(func(s *CustomerUpsert) {
+		s.ClearExpiresAt()
 	})
 }
 
@@ -1430,6 +1487,27 @@ func (u *CustomerUpsertBulk) UpdateOverLimit() *CustomerUpsertBulk {
 func (u *CustomerUpsertBulk) ClearOverLimit() *CustomerUpsertBulk {
 	return u.Update(func(s *CustomerUpsert) {
 		s.ClearOverLimit()
+	})
+}
+
+// SetExpiresAt sets the "expires_at" field.
+func (u *CustomerUpsertBulk) SetExpiresAt(v time.Time) *CustomerUpsertBulk {
+	return u.Update(func(s *CustomerUpsert) {
+		s.SetExpiresAt(v)
+	})
+}
+
+// UpdateExpiresAt sets the "expires_at" field to the value that was provided on create.
+func (u *CustomerUpsertBulk) UpdateExpiresAt() *CustomerUpsertBulk {
+	return u.Update(func(s *CustomerUpsert) {
+		s.UpdateExpiresAt()
+	})
+}
+
+// ClearExpiresAt clears the value of the "expires_at" field.
+func (u *CustomerUpsertBulk) ClearExpiresAt() *CustomerUpsertBulk {
+	return u.Update(func(s *CustomerUpsert) {
+		s.ClearExpiresAt()
 	})
 }
 

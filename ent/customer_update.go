@@ -201,6 +201,26 @@ func (_u *CustomerUpdate) ClearOverLimit() *CustomerUpdate {
 	return _u
 }
 
+// SetExpiresAt sets the "expires_at" field.
+func (_u *CustomerUpdate) SetExpiresAt(v time.Time) *CustomerUpdate {
+	_u.mutation.SetExpiresAt(v)
+	return _u
+}
+
+// SetNillableExpiresAt sets the "expires_at" field if the given value is not nil.
+func (_u *CustomerUpdate) SetNillableExpiresAt(v *time.Time) *CustomerUpdate {
+	if v != nil {
+		_u.SetExpiresAt(*v)
+	}
+	return _u
+}
+
+// ClearExpiresAt clears the value of the "expires_at" field.
+func (_u *CustomerUpdate) ClearExpiresAt() *CustomerUpdate {
+	_u.mutation.ClearExpiresAt()
+	return _u
+}
+
 // AddAdminIDs adds the "admins" edge to the Admin entity by IDs.
 func (_u *CustomerUpdate) AddAdminIDs(ids ...int) *CustomerUpdate {
 	_u.mutation.AddAdminIDs(ids...)
@@ -652,6 +672,12 @@ func (_u *CustomerUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.OverLimitCleared() {
 		_spec.ClearField(customer.FieldOverLimit, field.TypeBool)
+	}
+	if value, ok := _u.mutation.ExpiresAt(); ok {
+		_spec.SetField(customer.FieldExpiresAt, field.TypeTime, value)
+	}
+	if _u.mutation.ExpiresAtCleared() {
+		_spec.ClearField(customer.FieldExpiresAt, field.TypeTime)
 	}
 	if _u.mutation.AdminsCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -1242,6 +1268,26 @@ func (_u *CustomerUpdateOne) ClearOverLimit() *CustomerUpdateOne {
 	return _u
 }
 
+// SetExpiresAt sets the "expires_at" field.
+func (_u *CustomerUpdateOne) SetExpiresAt(v time.Time) *CustomerUpdateOne {
+	_u.mutation.SetExpiresAt(v)
+	return _u
+}
+
+// SetNillableExpiresAt sets the "expires_at" field if the given value is not nil.
+func (_u *CustomerUpdateOne) SetNillableExpiresAt(v *time.Time) *CustomerUpdateOne {
+	if v != nil {
+		_u.SetExpiresAt(*v)
+	}
+	return _u
+}
+
+// ClearExpiresAt clears the value of the "expires_at" field.
+func (_u *CustomerUpdateOne) ClearExpiresAt() *CustomerUpdateOne {
+	_u.mutation.ClearExpiresAt()
+	return _u
+}
+
 // AddAdminIDs adds the "admins" edge to the Admin entity by IDs.
 func (_u *CustomerUpdateOne) AddAdminIDs(ids ...int) *CustomerUpdateOne {
 	_u.mutation.AddAdminIDs(ids...)
@@ -1723,6 +1769,12 @@ func (_u *CustomerUpdateOne) sqlSave(ctx context.Context) (_node *Customer, err 
 	}
 	if _u.mutation.OverLimitCleared() {
 		_spec.ClearField(customer.FieldOverLimit, field.TypeBool)
+	}
+	if value, ok := _u.mutation.ExpiresAt(); ok {
+		_spec.SetField(customer.FieldExpiresAt, field.TypeTime, value)
+	}
+	if _u.mutation.ExpiresAtCleared() {
+		_spec.ClearField(customer.FieldExpiresAt, field.TypeTime)
 	}
 	if _u.mutation.AdminsCleared() {
 		edge := &sqlgraph.EdgeSpec{

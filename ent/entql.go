@@ -166,6 +166,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			customer.FieldLastAdminActivityAt: {Type: field.TypeTime, Column: customer.FieldLastAdminActivityAt},
 			customer.FieldKpiScope:            {Type: field.TypeBool, Column: customer.FieldKpiScope},
 			customer.FieldOverLimit:           {Type: field.TypeBool, Column: customer.FieldOverLimit},
+			customer.FieldExpiresAt:           {Type: field.TypeTime, Column: customer.FieldExpiresAt},
 		},
 	}
 	graph.Nodes[6] = &sqlgraph.Node{
@@ -1764,6 +1765,11 @@ func (f *CustomerFilter) WhereKpiScope(p entql.BoolP) {
 // WhereOverLimit applies the entql bool predicate on the over_limit field.
 func (f *CustomerFilter) WhereOverLimit(p entql.BoolP) {
 	f.Where(p.Field(customer.FieldOverLimit))
+}
+
+// WhereExpiresAt applies the entql time.Time predicate on the expires_at field.
+func (f *CustomerFilter) WhereExpiresAt(p entql.TimeP) {
+	f.Where(p.Field(customer.FieldExpiresAt))
 }
 
 // WhereHasPartner applies a predicate to check if query has an edge partner.

@@ -5130,6 +5130,7 @@ type CustomerMutation struct {
 	last_admin_activity_at *time.Time
 	kpi_scope              *bool
 	over_limit             *bool
+	expires_at             *time.Time
 	clearedFields          map[string]struct{}
 	partner                *int
 	clearedpartner         bool
@@ -5773,6 +5774,55 @@ func (m *CustomerMutation) ResetOverLimit() {
 	delete(m.clearedFields, customer.FieldOverLimit)
 }
 
+// SetExpiresAt sets the "expires_at" field.
+func (m *CustomerMutation) SetExpiresAt(t time.Time) {
+	m.expires_at = &t
+}
+
+// ExpiresAt returns the value of the "expires_at" field in the mutation.
+func (m *CustomerMutation) ExpiresAt() (r time.Time, exists bool) {
+	v := m.expires_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldExpiresAt returns the old "expires_at" field's value of the Customer entity.
+// If the Customer object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CustomerMutation) OldExpiresAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldExpiresAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldExpiresAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldExpiresAt: %w", err)
+	}
+	return oldValue.ExpiresAt, nil
+}
+
+// ClearExpiresAt clears the value of the "expires_at" field.
+func (m *CustomerMutation) ClearExpiresAt() {
+	m.expires_at = nil
+	m.clearedFields[customer.FieldExpiresAt] = struct{}{}
+}
+
+// ExpiresAtCleared returns if the "expires_at" field was cleared in this mutation.
+func (m *CustomerMutation) ExpiresAtCleared() bool {
+	_, ok := m.clearedFields[customer.FieldExpiresAt]
+	return ok
+}
+
+// ResetExpiresAt resets all changes to the "expires_at" field.
+func (m *CustomerMutation) ResetExpiresAt() {
+	m.expires_at = nil
+	delete(m.clearedFields, customer.FieldExpiresAt)
+}
+
 // ClearPartner clears the "partner" edge to the Partner entity.
 func (m *CustomerMutation) ClearPartner() {
 	m.clearedpartner = true
@@ -6320,7 +6370,7 @@ func (m *CustomerMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *CustomerMutation) Fields() []string {
-	fields := make([]string, 0, 12)
+	fields := make([]string, 0, 13)
 	if m.partner != nil {
 		fields = append(fields, customer.FieldPartnerID)
 	}
@@ -6357,6 +6407,9 @@ func (m *CustomerMutation) Fields() []string {
 	if m.over_limit != nil {
 		fields = append(fields, customer.FieldOverLimit)
 	}
+	if m.expires_at != nil {
+		fields = append(fields, customer.FieldExpiresAt)
+	}
 	return fields
 }
 
@@ -6389,6 +6442,8 @@ func (m *CustomerMutation) Field(name string) (ent.Value, bool) {
 		return m.KpiScope()
 	case customer.FieldOverLimit:
 		return m.OverLimit()
+	case customer.FieldExpiresAt:
+		return m.ExpiresAt()
 	}
 	return nil, false
 }
@@ -6422,6 +6477,8 @@ func (m *CustomerMutation) OldField(ctx context.Context, name string) (ent.Value
 		return m.OldKpiScope(ctx)
 	case customer.FieldOverLimit:
 		return m.OldOverLimit(ctx)
+	case customer.FieldExpiresAt:
+		return m.OldExpiresAt(ctx)
 	}
 	return nil, fmt.Errorf("unknown Customer field %s", name)
 }
@@ -6515,6 +6572,13 @@ func (m *CustomerMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetOverLimit(v)
 		return nil
+	case customer.FieldExpiresAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetExpiresAt(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Customer field %s", name)
 }
@@ -6566,6 +6630,9 @@ func (m *CustomerMutation) ClearedFields() []string {
 	if m.FieldCleared(customer.FieldOverLimit) {
 		fields = append(fields, customer.FieldOverLimit)
 	}
+	if m.FieldCleared(customer.FieldExpiresAt) {
+		fields = append(fields, customer.FieldExpiresAt)
+	}
 	return fields
 }
 
@@ -6597,6 +6664,9 @@ func (m *CustomerMutation) ClearField(name string) error {
 		return nil
 	case customer.FieldOverLimit:
 		m.ClearOverLimit()
+		return nil
+	case customer.FieldExpiresAt:
+		m.ClearExpiresAt()
 		return nil
 	}
 	return fmt.Errorf("unknown Customer nullable field %s", name)
@@ -6641,6 +6711,9 @@ func (m *CustomerMutation) ResetField(name string) error {
 		return nil
 	case customer.FieldOverLimit:
 		m.ResetOverLimit()
+		return nil
+	case customer.FieldExpiresAt:
+		m.ResetExpiresAt()
 		return nil
 	}
 	return fmt.Errorf("unknown Customer field %s", name)

@@ -41,6 +41,8 @@ const (
 	FieldKpiScope = "kpi_scope"
 	// FieldOverLimit holds the string denoting the over_limit field in the database.
 	FieldOverLimit = "over_limit"
+	// FieldExpiresAt holds the string denoting the expires_at field in the database.
+	FieldExpiresAt = "expires_at"
 	// EdgePartner holds the string denoting the partner edge name in mutations.
 	EdgePartner = "partner"
 	// EdgeAdmins holds the string denoting the admins edge name in mutations.
@@ -146,6 +148,7 @@ var Columns = []string{
 	FieldLastAdminActivityAt,
 	FieldKpiScope,
 	FieldOverLimit,
+	FieldExpiresAt,
 }
 
 var (
@@ -265,6 +268,11 @@ func ByKpiScope(opts ...sql.OrderTermOption) OrderOption {
 // ByOverLimit orders the results by the over_limit field.
 func ByOverLimit(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldOverLimit, opts...).ToFunc()
+}
+
+// ByExpiresAt orders the results by the expires_at field.
+func ByExpiresAt(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldExpiresAt, opts...).ToFunc()
 }
 
 // ByPartnerField orders the results by partner field.

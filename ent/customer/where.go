@@ -111,6 +111,11 @@ func OverLimit(v bool) predicate.Customer {
 	return predicate.Customer(sql.FieldEQ(FieldOverLimit, v))
 }
 
+// ExpiresAt applies equality check predicate on the "expires_at" field. It's identical to ExpiresAtEQ.
+func ExpiresAt(v time.Time) predicate.Customer {
+	return predicate.Customer(sql.FieldEQ(FieldExpiresAt, v))
+}
+
 // PartnerIDEQ applies the EQ predicate on the "partner_id" field.
 func PartnerIDEQ(v int) predicate.Customer {
 	return predicate.Customer(sql.FieldEQ(FieldPartnerID, v))
@@ -709,6 +714,56 @@ func OverLimitIsNil() predicate.Customer {
 // OverLimitNotNil applies the NotNil predicate on the "over_limit" field.
 func OverLimitNotNil() predicate.Customer {
 	return predicate.Customer(sql.FieldNotNull(FieldOverLimit))
+}
+
+// ExpiresAtEQ applies the EQ predicate on the "expires_at" field.
+func ExpiresAtEQ(v time.Time) predicate.Customer {
+	return predicate.Customer(sql.FieldEQ(FieldExpiresAt, v))
+}
+
+// ExpiresAtNEQ applies the NEQ predicate on the "expires_at" field.
+func ExpiresAtNEQ(v time.Time) predicate.Customer {
+	return predicate.Customer(sql.FieldNEQ(FieldExpiresAt, v))
+}
+
+// ExpiresAtIn applies the In predicate on the "expires_at" field.
+func ExpiresAtIn(vs ...time.Time) predicate.Customer {
+	return predicate.Customer(sql.FieldIn(FieldExpiresAt, vs...))
+}
+
+// ExpiresAtNotIn applies the NotIn predicate on the "expires_at" field.
+func ExpiresAtNotIn(vs ...time.Time) predicate.Customer {
+	return predicate.Customer(sql.FieldNotIn(FieldExpiresAt, vs...))
+}
+
+// ExpiresAtGT applies the GT predicate on the "expires_at" field.
+func ExpiresAtGT(v time.Time) predicate.Customer {
+	return predicate.Customer(sql.FieldGT(FieldExpiresAt, v))
+}
+
+// ExpiresAtGTE applies the GTE predicate on the "expires_at" field.
+func ExpiresAtGTE(v time.Time) predicate.Customer {
+	return predicate.Customer(sql.FieldGTE(FieldExpiresAt, v))
+}
+
+// ExpiresAtLT applies the LT predicate on the "expires_at" field.
+func ExpiresAtLT(v time.Time) predicate.Customer {
+	return predicate.Customer(sql.FieldLT(FieldExpiresAt, v))
+}
+
+// ExpiresAtLTE applies the LTE predicate on the "expires_at" field.
+func ExpiresAtLTE(v time.Time) predicate.Customer {
+	return predicate.Customer(sql.FieldLTE(FieldExpiresAt, v))
+}
+
+// ExpiresAtIsNil applies the IsNil predicate on the "expires_at" field.
+func ExpiresAtIsNil() predicate.Customer {
+	return predicate.Customer(sql.FieldIsNull(FieldExpiresAt))
+}
+
+// ExpiresAtNotNil applies the NotNil predicate on the "expires_at" field.
+func ExpiresAtNotNil() predicate.Customer {
+	return predicate.Customer(sql.FieldNotNull(FieldExpiresAt))
 }
 
 // HasPartner applies the HasEdge predicate on the "partner" edge.

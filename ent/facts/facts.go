@@ -4,8 +4,9 @@
 //   - on each license line, whether its subscription or trial is ACTIVE, when that was
 //     added, and its assignment ratio (assigned / total);
 //   - on each customer, whether it is in the KPIs' scope (a line of an ACTIVE subscription
-//     or trial of a KPI product) and whether it is over its license limit (a line of an
-//     ACTIVE subscription or trial with assigned > total).
+//     or trial of a KPI product), whether it is over its license limit (a line of an
+//     ACTIVE subscription or trial with assigned > total), and when the first of its
+//     ACTIVE, not auto-renewing subscriptions and trials ends (EndingSubscription).
 //
 // They are recomputed from the rows they come from, in SQL, in the same transaction as the
 // write: after every license and subscription mutation (Hook) and, for rows written
@@ -62,6 +63,16 @@ func OverLimitLine(t *sql.SelectTable) []*sql.Predicate {
 	return []*sql.Predicate{ActiveLine(t), sql.ColumnsGT(t.C(license.FieldAssigned), t.C(license.FieldTotal))}
 }
 
+// EndingSubscription is the condition that the subscription or trial of alias t ends
+// without renewing: it is ACTIVE and not auto-renewing. A customer's expires_at is the
+// earliest end among these.
+func EndingSubscription(t *sql.SelectTable) []*sql.Predicate {
+	return []*sql.Predicate{
+		sql.EQ(t.C(subscription.FieldState), enum.StateActive),
+		sql.EQ(t.C(subscription.FieldAutoRenew), false),
+	}
+}
+
 // Refresh recomputes the facts of the given customers and of their license lines.
 func Refresh(ctx context.Context, x Executor, dialect string, customerIDs ...int) error {
 	if len(customerIDs) == 0 {
@@ -80,7 +91,11 @@ func Refresh(ctx context.Context, x Executor, dialect string, customerIDs ...int
 // without the ent client, or before the columns existed.
 func Backfill(ctx context.Context, x Executor, dialect string) error {
 	lines := sql.IsNull(sql.Table(license.Table).C(license.FieldActive))
-	customers := sql.IsNull(sql.Table(customer.Table).C(customer.FieldKpiScope))
+	ct, fe := sql.Table(customer.Table), sql.Table(subscription.Table).As("fx")
+	ending := sql.Select(fe.C(subscription.FieldID)).From(fe).Where(sql.And(append(EndingSubscription(fe),
+		sql.ColumnsEQ(fe.C(subscription.FieldCustomerID), ct.C(customer.FieldID)))...))
+	customers := sql.Or(sql.IsNull(ct.C(customer.FieldKpiScope)),
+		sql.And(sql.IsNull(ct.C(customer.FieldExpiresAt)), sql.Exists(ending)))
 	return refresh(ctx, x, dialect, lines, customers, true)
 }
 
@@ -126,6 +141,26 @@ func refresh(ctx context.Context, x Executor, dialect string, lines, customers *
 		Set(customer.FieldKpiScope, flag(ScopeLine)).
 		Set(customer.FieldOverLimit, flag(OverLimitLine)).
 		Where(customers)
+	fe := sql.Table(subscription.Table).As("fe")
+	ends := sql.Select(sql.As(sql.Min(fe.C(subscription.FieldEndsAt)), subscription.FieldEndsAt)).
+		From(fe).Where(sql.And(EndingSubscription(fe)...))
+	if many {
+		// Every customer's first end at once, from one pass over the subscriptions, before
+		// the flags (the customers' condition may ask for the end).
+		ends.AppendSelect(fe.C(subscription.FieldCustomerID)).GroupBy(fe.C(subscription.FieldCustomerID))
+		b := &sql.Builder{}
+		b.SetDialect(dialect)
+		b.WriteString("UPDATE ").Ident(customer.Table).WriteString(" SET ").Ident(customer.FieldExpiresAt).
+			WriteString(" = ").Ident("e").WriteString(".").Ident(subscription.FieldEndsAt).WriteString(" FROM (").Join(ends).WriteString(") AS ").Ident("e").
+			WriteString(" WHERE ").Ident(ct.C(customer.FieldID)).WriteString(" = ").Ident("e").WriteString(".").Ident(subscription.FieldCustomerID).
+			WriteString(" AND (").Join(customers).WriteString(")")
+		if err := exec(ctx, x, b); err != nil {
+			return fmt.Errorf("refresh customer expiries: %w", err)
+		}
+	} else {
+		ends.Where(sql.ColumnsEQ(fe.C(subscription.FieldCustomerID), ct.C(customer.FieldID)))
+		uc.Set(customer.FieldExpiresAt, sql.ExprFunc(func(b *sql.Builder) { b.WriteString("(").Join(ends).WriteString(")") }))
+	}
 	if err := exec(ctx, x, uc); err != nil {
 		return fmt.Errorf("refresh customer facts: %w", err)
 	}

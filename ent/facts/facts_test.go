@@ -11,6 +11,7 @@ import (
 	"github.com/partnerhub/partnerhub-api/ent/license"
 	"github.com/partnerhub/partnerhub-api/ent/storage"
 	"github.com/partnerhub/partnerhub-api/ent/storage/storagetest"
+	"github.com/partnerhub/partnerhub-api/ent/subscription"
 	"github.com/partnerhub/partnerhub-api/ent/viewer"
 )
 
@@ -19,6 +20,8 @@ func TestMain(m *testing.M) { storagetest.Main(m) }
 var (
 	jan = time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC)
 	mar = time.Date(2026, 3, 9, 0, 0, 0, 0, time.UTC)
+	// The ends of the fixture's subscriptions, a year after they start.
+	janEnd, marEnd = jan.AddDate(1, 0, 0), mar.AddDate(1, 0, 0)
 )
 
 // lineFacts are the facts of a license line as stored; nil means not computed.
@@ -72,13 +75,13 @@ func (x fixture) wantLine(step string, l *ent.License, want lineFacts) {
 	}
 }
 
-// wantCustomer checks the stored flags of customer c.
-func (x fixture) wantCustomer(step string, c *ent.Customer, scope, over *bool) {
+// wantCustomer checks the stored facts of customer c.
+func (x fixture) wantCustomer(step string, c *ent.Customer, scope, over *bool, expires *time.Time) {
 	x.t.Helper()
 	got := x.c.Customer.GetX(x.ctx, c.ID)
-	if !eqBool(got.KpiScope, scope) || !eqBool(got.OverLimit, over) {
-		x.t.Errorf("%s: customer %s kpi_scope=%v over_limit=%v, want %v and %v", step, c.Name,
-			show(got.KpiScope), show(got.OverLimit), show(scope), show(over))
+	if !eqBool(got.KpiScope, scope) || !eqBool(got.OverLimit, over) || !eqTime(got.ExpiresAt, expires) {
+		x.t.Errorf("%s: customer %s kpi_scope=%v over_limit=%v expires_at=%v, want %v, %v and %v", step, c.Name,
+			show(got.KpiScope), show(got.OverLimit), show(got.ExpiresAt), show(scope), show(over), show(expires))
 	}
 }
 
@@ -106,45 +109,45 @@ func TestFactsFollowEveryWrite(t *testing.T) {
 	c, ctx := x.c, x.ctx
 
 	alpha := x.customer("Alpha")
-	x.wantCustomer("new customer", alpha, nil, nil)
+	x.wantCustomer("new customer", alpha, nil, nil, nil)
 	s1 := x.subscription(alpha, "S-1", enum.StateActive, jan)
-	x.wantCustomer("subscription without lines", alpha, nil, nil)
+	x.wantCustomer("subscription without lines", alpha, b(false), b(false), at(janEnd))
 
 	meet := x.line(s1, enum.ProductMeetings, 10, 4)
 	x.wantLine("create Meetings line", meet, lineFacts{b(true), at(jan), f(0.4)})
-	x.wantCustomer("create Meetings line", alpha, b(true), b(false))
+	x.wantCustomer("create Meetings line", alpha, b(true), b(false), at(janEnd))
 
 	msg := x.line(s1, enum.ProductMessaging, 5, 7)
 	x.wantLine("create Messaging line over its limit", msg, lineFacts{b(true), at(jan), f(1.4)})
-	x.wantCustomer("create Messaging line over its limit", alpha, b(true), b(true))
+	x.wantCustomer("create Messaging line over its limit", alpha, b(true), b(true), at(janEnd))
 
 	c.License.UpdateOne(msg).SetAssigned(5).ExecX(ctx)
 	x.wantLine("assigned down to total", msg, lineFacts{b(true), at(jan), f(1)})
-	x.wantCustomer("assigned down to total", alpha, b(true), b(false))
+	x.wantCustomer("assigned down to total", alpha, b(true), b(false), at(janEnd))
 
 	c.Subscription.UpdateOne(s1).SetState(enum.StateSuspended).SetStartedAt(mar).ExecX(ctx)
 	x.wantLine("subscription suspended and restarted", meet, lineFacts{b(false), at(mar), f(0.4)})
 	x.wantLine("subscription suspended and restarted", msg, lineFacts{b(false), at(mar), f(1)})
-	x.wantCustomer("subscription suspended", alpha, b(false), b(false))
+	x.wantCustomer("subscription suspended", alpha, b(false), b(false), nil)
 
 	c.Subscription.UpdateOne(s1).SetState(enum.StateActive).ExecX(ctx)
-	x.wantCustomer("subscription active again", alpha, b(true), b(false))
+	x.wantCustomer("subscription active again", alpha, b(true), b(false), at(janEnd))
 
 	c.License.DeleteOne(meet).ExecX(ctx)
-	x.wantCustomer("Meetings line deleted, Messaging left", alpha, b(false), b(false))
+	x.wantCustomer("Meetings line deleted, Messaging left", alpha, b(false), b(false), at(janEnd))
 
 	beta := x.customer("Beta")
 	s2 := x.subscription(beta, "S-2", enum.StateActive, mar)
 	empty := x.line(s2, enum.ProductCalling, 0, 2)
 	x.wantLine("line with no licenses bought", empty, lineFacts{b(true), at(mar), nil})
-	x.wantCustomer("line with no licenses bought", beta, b(true), b(true))
+	x.wantCustomer("line with no licenses bought", beta, b(true), b(true), at(marEnd))
 
 	c.License.Update().Where(license.CustomerID(beta.ID)).SetAssigned(0).ExecX(ctx)
-	x.wantCustomer("bulk update", beta, b(true), b(false))
-	x.wantCustomer("bulk update leaves other customers", alpha, b(false), b(false))
+	x.wantCustomer("bulk update", beta, b(true), b(false), at(marEnd))
+	x.wantCustomer("bulk update leaves other customers", alpha, b(false), b(false), at(janEnd))
 
 	c.License.Delete().Where(license.CustomerID(beta.ID)).ExecX(ctx)
-	x.wantCustomer("bulk delete", beta, b(false), b(false))
+	x.wantCustomer("bulk delete", beta, b(false), b(false), at(marEnd))
 
 	tx, err := c.Tx(ctx)
 	if err != nil {
@@ -161,7 +164,20 @@ func TestFactsFollowEveryWrite(t *testing.T) {
 	if err := tx.Rollback(); err != nil {
 		t.Fatal(err)
 	}
-	x.wantCustomer("rolled back", beta, b(false), b(false))
+	x.wantCustomer("rolled back", beta, b(false), b(false), at(marEnd))
+
+	// The first end among ACTIVE, not auto-renewing subscriptions and trials.
+	c.Subscription.UpdateOne(s1).SetAutoRenew(true).ExecX(ctx)
+	x.wantCustomer("only subscription set to renew", alpha, b(false), b(false), nil)
+	s3 := x.subscription(alpha, "S-3", enum.StateActive, mar)
+	x.wantCustomer("new subscription", alpha, b(false), b(false), at(marEnd))
+	c.Subscription.UpdateOne(s1).SetAutoRenew(false).ExecX(ctx)
+	x.wantCustomer("earlier subscription no longer renews", alpha, b(false), b(false), at(janEnd))
+	c.Subscription.Update().Where(subscription.ID(s1.ID)).SetState(enum.StateExpired).ExecX(ctx)
+	x.wantCustomer("earlier subscription expired (bulk update)", alpha, b(false), b(false), at(marEnd))
+	c.Subscription.DeleteOne(s3).ExecX(ctx)
+	x.wantCustomer("later subscription deleted", alpha, b(false), b(false), nil)
+	x.wantCustomer("other customers left alone", beta, b(false), b(false), at(marEnd))
 }
 
 // TestBackfill clears every fact, as rows from before the facts' columns existed or
@@ -177,14 +193,14 @@ func TestBackfill(t *testing.T) {
 
 	for _, stmt := range []string{
 		"UPDATE licenses SET active = NULL, started_at = NULL, assignment_ratio = NULL",
-		"UPDATE customers SET kpi_scope = NULL, over_limit = NULL",
+		"UPDATE customers SET kpi_scope = NULL, over_limit = NULL, expires_at = NULL",
 	} {
 		if _, err := db.SQL.ExecContext(ctx, stmt); err != nil {
 			t.Fatal(err)
 		}
 	}
 	x.wantLine("cleared", a1, lineFacts{})
-	x.wantCustomer("cleared", alpha, nil, nil)
+	x.wantCustomer("cleared", alpha, nil, nil, nil)
 
 	if err := facts.Backfill(ctx, db.SQL, db.Dialect); err != nil {
 		t.Fatal(err)
@@ -192,9 +208,9 @@ func TestBackfill(t *testing.T) {
 	x.wantLine("backfilled", a1, lineFacts{b(true), at(jan), f(9.0 / 8)})
 	x.wantLine("backfilled", b1, lineFacts{b(false), at(mar), nil})
 	x.wantLine("backfilled", g1, lineFacts{b(true), at(mar), f(0.25)})
-	x.wantCustomer("backfilled", alpha, b(true), b(true))
-	x.wantCustomer("backfilled", beta, b(false), b(false))
-	x.wantCustomer("backfilled", gamma, b(false), b(false))
+	x.wantCustomer("backfilled", alpha, b(true), b(true), at(janEnd))
+	x.wantCustomer("backfilled", beta, b(false), b(false), nil)
+	x.wantCustomer("backfilled", gamma, b(false), b(false), at(marEnd))
 
 	// Facts already computed are left alone: a second backfill changes nothing.
 	if _, err := db.SQL.ExecContext(ctx, "UPDATE customers SET over_limit = FALSE"); err != nil {
@@ -203,5 +219,17 @@ func TestBackfill(t *testing.T) {
 	if err := facts.Backfill(ctx, db.SQL, db.Dialect); err != nil {
 		t.Fatal(err)
 	}
-	x.wantCustomer("second backfill", alpha, b(true), b(false))
+	x.wantCustomer("second backfill", alpha, b(true), b(false), at(janEnd))
+
+	// A database whose flags were computed before customers kept their first end (an
+	// earlier version) gets the ends alone.
+	if _, err := db.SQL.ExecContext(ctx, "UPDATE customers SET expires_at = NULL"); err != nil {
+		t.Fatal(err)
+	}
+	if err := facts.Backfill(ctx, db.SQL, db.Dialect); err != nil {
+		t.Fatal(err)
+	}
+	x.wantCustomer("ends backfilled", alpha, b(true), b(false), at(janEnd))
+	x.wantCustomer("ends backfilled", beta, b(false), b(false), nil)
+	x.wantCustomer("ends backfilled", gamma, b(false), b(false), at(marEnd))
 }

@@ -25,13 +25,12 @@ type customerRows interface {
 
 // Hook returns the hook, for license lines and subscriptions, that refreshes the facts of
 // the customers a mutation touches right after it, on the mutation's connection: inside its
-// transaction when it has one. A new subscription has no lines yet, so creating one changes
-// nothing.
+// transaction when it has one.
 func Hook(dialect string) entgo.Hook {
 	return func(next entgo.Mutator) entgo.Mutator {
 		return entgo.MutateFunc(func(ctx context.Context, m entgo.Mutation) (entgo.Value, error) {
 			rows, ok := m.(customerRows)
-			if !ok || (m.Op().Is(entgo.OpCreate) && m.Type() == ent.TypeSubscription) {
+			if !ok {
 				return next.Mutate(ctx, m)
 			}
 			var ids []int

@@ -38,6 +38,8 @@ func (Customer) Fields() []ent.Field {
 		// null until first computed.
 		field.Bool("kpi_scope").Optional().Nillable().Comment("has a line of an ACTIVE subscription or trial of a KPI product (DESIGN §4.2)"),
 		field.Bool("over_limit").Optional().Nillable().Comment("has a line of an ACTIVE subscription or trial with assigned > total"),
+		// Kept from the customer's subscriptions; null when it has no such subscription.
+		field.Time("expires_at").Optional().Nillable().Comment("when the first of its ACTIVE, not auto-renewing subscriptions and trials ends"),
 	}
 }
 
