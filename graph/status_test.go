@@ -34,6 +34,8 @@ func TestStatuses(t *testing.T) {
 		{"EndsIn30Days", customerSpec{activityAgo: recent, subs: []subSpec{paid(enum.StateActive, 30, false)}}, []enum.CustomerStatus{"ACTIVE", "EXPIRING_SOON"}},
 		{"EndsIn31Days", customerSpec{activityAgo: recent, subs: []subSpec{paid(enum.StateActive, 31, false)}}, []enum.CustomerStatus{"ACTIVE"}},
 		{"EndsIn10DaysAutoRenew", customerSpec{activityAgo: recent, subs: []subSpec{paid(enum.StateActive, 10, true)}}, []enum.CustomerStatus{"ACTIVE"}},
+		{"EndedStillActiveAndEndsIn20Days", customerSpec{activityAgo: recent, subs: []subSpec{paid(enum.StateActive, -3, false), paid(enum.StateActive, 20, false)}}, []enum.CustomerStatus{"ACTIVE", "EXPIRING_SOON"}},
+		{"EndedStillActive", customerSpec{activityAgo: recent, subs: []subSpec{paid(enum.StateActive, -3, false), paid(enum.StateActive, 40, false)}}, []enum.CustomerStatus{"ACTIVE"}},
 		{"TrialEndsIn5Days", customerSpec{activityAgo: recent, subs: []subSpec{trialSub(enum.StateActive, 5)}}, []enum.CustomerStatus{"TRIAL", "EXPIRING_SOON"}},
 		{"AssignedEqualsTotal", customerSpec{activityAgo: recent, subs: []subSpec{paid(enum.StateActive, 200, true, lineSpec{enum.ProductCalling, 10, 10, 5, 6})}}, []enum.CustomerStatus{"ACTIVE"}},
 		{"AssignedTotalPlusOne", customerSpec{activityAgo: recent, subs: []subSpec{paid(enum.StateActive, 200, true, lineSpec{enum.ProductCalling, 10, 11, 5, 6})}}, []enum.CustomerStatus{"ACTIVE", "LICENSE_OVERAGE"}},

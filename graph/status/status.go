@@ -67,13 +67,6 @@ func (r Rules) subscriptionRule(st enum.CustomerStatus) (subscriptionRule, bool)
 		return subscriptionRule{has: []*sql.Predicate{sql.EQ(subscription.FieldKind, enum.KindTrial), sql.EQ(subscription.FieldState, enum.StateActive)}}, true
 	case enum.StatusActive:
 		return subscriptionRule{has: []*sql.Predicate{sql.EQ(subscription.FieldKind, enum.KindPaid), sql.EQ(subscription.FieldState, enum.StateActive)}}, true
-	case enum.StatusExpiringSoon:
-		return subscriptionRule{has: []*sql.Predicate{
-			sql.EQ(subscription.FieldState, enum.StateActive),
-			sql.EQ(subscription.FieldAutoRenew, false),
-			sql.GT(subscription.FieldEndsAt, r.Now),
-			sql.LTE(subscription.FieldEndsAt, r.Now.Add(days(r.Settings.ExpiringSoonDays))),
-		}}, true
 	case enum.StatusOrderSetupPending:
 		return subscriptionRule{has: []*sql.Predicate{sql.EQ(subscription.FieldState, enum.StatePendingSetup)}}, true
 	case enum.StatusSuspended:
@@ -94,6 +87,21 @@ func (r Rules) customerRule(s *sql.Selector, st enum.CustomerStatus) *sql.Predic
 		// The over-limit fact is a line of an ACTIVE subscription or trial with
 		// assigned > total (facts.OverLimitLine), kept on the customer at write time.
 		return facts.IsTrue(s.C(customer.FieldOverLimit))
+	case enum.StatusExpiringSoon:
+		// The first end among the customer's ACTIVE, not auto-renewing subscriptions and
+		// trials is kept on the customer. While it is ahead it is the one to compare; only
+		// when it has passed without its subscription leaving ACTIVE is the first end still
+		// ahead looked up (a scalar subquery: asked for those customers alone).
+		horizon := r.Now.Add(days(r.Settings.ExpiringSoonDays))
+		first := s.C(customer.FieldExpiresAt)
+		t := sql.Table(subscription.Table).As("st_sub")
+		next := sql.Select(sql.Min(t.C(subscription.FieldEndsAt))).From(t).Where(sql.And(append(facts.EndingSubscription(t),
+			sql.ColumnsEQ(t.C(subscription.FieldCustomerID), s.C(customer.FieldID)), sql.GT(t.C(subscription.FieldEndsAt), r.Now))...))
+		return sql.Or(
+			sql.And(sql.GT(first, r.Now), sql.LTE(first, horizon)),
+			sql.And(sql.NotNull(first), sql.LTE(first, r.Now), sql.P(func(b *sql.Builder) {
+				b.WriteString("(").Join(next).WriteString(") <= ").Arg(horizon)
+			})))
 	case enum.StatusNoRecentActivity:
 		col := s.C(customer.FieldLastAdminActivityAt)
 		return sql.Or(sql.IsNull(col), sql.LTE(col, r.Now.Add(-days(r.Settings.InactivityDays))))
