@@ -10,6 +10,8 @@ import (
 	"fmt"
 	"time"
 
+	"entgo.io/ent/dialect/sql"
+
 	"github.com/partnerhub/partnerhub-api/ent"
 	"github.com/partnerhub/partnerhub-api/ent/viewer"
 	"github.com/partnerhub/partnerhub-api/graph/audit"
@@ -94,11 +96,16 @@ func (r *Resolver) listCustomers(ctx context.Context, args page.Args, order *mod
 // customerPage lists the page of visible customers matching criteria and loads what the
 // selected fields of its customers need, one statement per kind of lookup.
 func (r *Resolver) customerPage(ctx context.Context, args page.Args, order *model.CustomerOrder, criteria filter.Criteria, counts directory.CountCache) (*page.Connection[*ent.Customer], error) {
-	conn, err := directory.List(ctx, r.Client, r.filterEnv(ctx), args, order, criteria, counts)
+	env, fields := r.filterEnv(ctx), nodeFields(ctx)
+	var selects func(*sql.Selector)
+	if fields["statuses"] {
+		selects = env.Rules.SelectMask
+	}
+	conn, err := directory.List(ctx, r.Client, env, args, order, criteria, selects, counts)
 	if err != nil {
 		return nil, err
 	}
-	return conn, primeCustomers(ctx, conn)
+	return conn, primeCustomers(ctx, conn, fields)
 }
 
 // customerCount reuses the viewer's count of customers matching the filter and query until

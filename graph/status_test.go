@@ -67,6 +67,34 @@ func TestStatuses(t *testing.T) {
 			}
 		})
 	}
+	// A page of customers reads the statuses in its own statement: the same ones.
+	t.Run("Page", func(t *testing.T) {
+		var got struct {
+			Customers struct {
+				Edges []struct {
+					Node struct {
+						Name     string
+						Statuses []enum.CustomerStatus
+					}
+				}
+			}
+		}
+		h.mustDo(t, who, `{ customers(first: 100) { edges { node { name statuses } } } }`, nil, &got)
+		seen := 0
+		for _, e := range got.Customers.Edges {
+			for _, tt := range tests {
+				if tt.name == e.Node.Name {
+					seen++
+					if !slices.Equal(e.Node.Statuses, tt.want) {
+						t.Errorf("%s: statuses on the page = %v, want %v", tt.name, e.Node.Statuses, tt.want)
+					}
+				}
+			}
+		}
+		if seen != len(tests) {
+			t.Errorf("the page holds %d of the %d customers", seen, len(tests))
+		}
+	})
 	// The filter must select exactly the customers whose field shows the status.
 	for _, st := range enum.CustomerStatus("").Values() {
 		t.Run("Filter"+st, func(t *testing.T) {

@@ -22,15 +22,20 @@ import (
 // CountCache returns a remembered count, or the one compute makes; nil always computes.
 type CountCache func(ctx context.Context, compute func(context.Context) (int, error)) (int, error)
 
-// List returns the page of visible customers matching criteria, in order. Counting every
-// match is the costly part of a page at scale, so totalCount goes through cache.
-func List(ctx context.Context, c *ent.Client, env filter.Env, args page.Args, order *model.CustomerOrder, criteria filter.Criteria, cache CountCache) (*page.Connection[*ent.Customer], error) {
+// List returns the page of visible customers matching criteria, in order, each with the
+// extra columns selects adds (nil for none). Counting every match is the costly part of a
+// page at scale, so totalCount goes through cache.
+func List(ctx context.Context, c *ent.Client, env filter.Env, args page.Args, order *model.CustomerOrder, criteria filter.Criteria, selects func(*sql.Selector), cache CountCache) (*page.Connection[*ent.Customer], error) {
 	where := criteria.Predicate(env)
 	count := func(ctx context.Context) (int, error) { return c.Customer.Query().Where(where).Count(ctx) }
 	return page.Paginate(ctx, page.Source[*ent.Customer]{
 		Key: orderKey(order),
 		Fetch: func(ctx context.Context, m func(*sql.Selector), limit int) ([]*ent.Customer, error) {
-			return c.Customer.Query().Where(where).Limit(limit).Modify(m).All(ctx)
+			q := c.Customer.Query().Where(where).Limit(limit).Modify(m)
+			if selects != nil {
+				q.Modify(selects)
+			}
+			return q.All(ctx)
 		},
 		Count: func(ctx context.Context) (int, error) {
 			if cache == nil {

@@ -125,26 +125,41 @@ func HasSubscription(id string, conds ...*sql.Predicate) *sql.Predicate {
 func (r Rules) Load(ctx context.Context, c *ent.Client, ids []int) (map[int][]enum.CustomerStatus, error) {
 	var rows []struct {
 		ID   int   `json:"id"`
-		Mask int64 `json:"mask"`
+		Mask int64 `json:"status_mask"`
 	}
 	err := c.Customer.Query().Where(customer.IDIn(ids...)).Modify(func(s *sql.Selector) {
 		s.Select(s.C(customer.FieldID))
-		s.AppendSelectExprAs(r.mask(s), "mask")
+		r.SelectMask(s)
 	}).Scan(ctx, &rows)
 	if err != nil {
 		return nil, fmt.Errorf("load statuses of %d customers: %w", len(ids), err)
 	}
 	out := make(map[int][]enum.CustomerStatus, len(rows))
 	for _, row := range rows {
-		list := []enum.CustomerStatus{}
-		for i, st := range All {
-			if row.Mask&(1<<i) != 0 {
-				list = append(list, st)
-			}
-		}
-		out[row.ID] = list
+		out[row.ID] = Decode(row.Mask)
 	}
 	return out, nil
+}
+
+// MaskColumn is the alias SelectMask selects a customer's statuses as.
+const MaskColumn = "status_mask"
+
+// SelectMask adds to s, a selector over customers, each customer's statuses as the
+// integer column MaskColumn, for Decode. A page of customers selects its statuses so, in
+// the page's own statement.
+func (r Rules) SelectMask(s *sql.Selector) {
+	s.AppendSelectExprAs(r.mask(s), MaskColumn)
+}
+
+// Decode returns the statuses of a MaskColumn value, in the order of All.
+func Decode(mask int64) []enum.CustomerStatus {
+	list := []enum.CustomerStatus{}
+	for i, st := range All {
+		if mask&(1<<i) != 0 {
+			list = append(list, st)
+		}
+	}
+	return list
 }
 
 // mask is an integer expression with bit i set when the customer has status All[i]. The
