@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -47,6 +48,7 @@ func openApp(ctx context.Context, e *env) (*app, error) {
 	if err != nil {
 		return nil, err
 	}
+	setGCPercent(e.cfg.GCPercent, os.Getenv("GOGC"))
 	db, err := openDB(ctx, e.cfg)
 	if err != nil {
 		return nil, err
@@ -111,4 +113,16 @@ func jwtSecret(cfg *Config, embedded bool) ([]byte, error) {
 		return nil, fmt.Errorf("write JWT secret: %w", err)
 	}
 	return []byte(secret), nil
+}
+
+// setGCPercent sets how far the heap grows before a garbage collection, unless GOGC sets it.
+// The Go default (100) collects every few requests on a small heap; each cycle's fixed work
+// and its idle-time mark workers then take CPU from the requests, and on a shared machine
+// from the database. Operations are bounded (PARTNERHUB_MAX_CONCURRENT_REQUESTS), so a
+// higher percentage keeps the heap small in absolute terms.
+// gogc is the GOGC environment variable, which the runtime has applied already.
+func setGCPercent(percent int, gogc string) {
+	if gogc == "" {
+		debug.SetGCPercent(percent)
+	}
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"net/http/httptest"
 	"regexp"
+	"runtime/debug"
 	"strings"
 	"testing"
 )
@@ -88,6 +89,7 @@ func TestBadConfiguration(t *testing.T) {
 		{"UnreachableDatabase", map[string]string{"DATABASE_URL": "postgres://postgres@127.0.0.1:1/none?sslmode=disable&connect_timeout=2"}, "connect to postgres"},
 		{"UnwritableDataDir", map[string]string{"DATABASE_URL": "", "PARTNERHUB_DATA_DIR": "/proc/partnerhub"}, "data directory"},
 		{"BadLogFormat", map[string]string{"PARTNERHUB_LOG_FORMAT": "xml"}, "log format"},
+		{"ZeroGCPercent", map[string]string{"PARTNERHUB_GC_PERCENT": "0"}, "gc percent"},
 		{"NegativeConcurrency", map[string]string{"PARTNERHUB_MAX_CONCURRENT_REQUESTS": "-1"}, "max concurrent requests"},
 		{"ShortSecret", map[string]string{"DATABASE_URL": "", "PARTNERHUB_JWT_SECRET": "short"}, "at least 32"},
 	}
@@ -109,5 +111,18 @@ func TestBadConfiguration(t *testing.T) {
 				t.Errorf("error is not one line: %q", err)
 			}
 		})
+	}
+}
+
+// TestGCPercent checks that the setting reaches the runtime unless GOGC is set.
+func TestGCPercent(t *testing.T) {
+	defer debug.SetGCPercent(debug.SetGCPercent(100))
+	setGCPercent(321, "")
+	if got := debug.SetGCPercent(100); got != 321 {
+		t.Errorf("GC percent = %d, want 321", got)
+	}
+	setGCPercent(321, "150")
+	if got := debug.SetGCPercent(100); got != 100 {
+		t.Errorf("GC percent with GOGC set = %d, want it left at 100", got)
 	}
 }

@@ -39,6 +39,7 @@ type Config struct {
 	AnalyticsCacheTTL time.Duration
 	MaxSubscriptions  int
 	MaxConcurrent     int
+	GCPercent         int
 }
 
 // setting binds one Config field to its environment variable and flag.
@@ -101,6 +102,7 @@ func (c *Config) settings() []setting {
 		{"PARTNERHUB_LAUNCH_URL_TEMPLATE", "launch-url-template", "https://admin.example.com/orgs/{orgId}", "link to a customer's control hub; {orgId} is replaced", str(&c.LaunchURLTemplate)},
 		{"PARTNERHUB_ANALYTICS_CACHE_TTL", "analytics-cache-ttl", "60s", "longest time KPIs and analytics are reused when no change arrives; 0 disables the cache", dur(&c.AnalyticsCacheTTL)},
 		{"PARTNERHUB_MAX_CONCURRENT_REQUESTS", "max-concurrent-requests", "0", "GraphQL queries and mutations executed at once, the rest queued in arrival order; 0 means twice the CPUs", integer(&c.MaxConcurrent)},
+		{"PARTNERHUB_GC_PERCENT", "gc-percent", "400", "heap growth, in percent of the live heap, that starts a garbage collection (Go's GOGC, which wins when set)", integer(&c.GCPercent)},
 		{"PARTNERHUB_MAX_SUBSCRIPTIONS", "max-subscriptions", "20000", "live subscriptions a process serves at once (20 per connection)", integer(&c.MaxSubscriptions)},
 	}
 }
@@ -124,6 +126,8 @@ func (c *Config) validate() error {
 		return fmt.Errorf("log format must be text or json, not %q", c.LogFormat)
 	case c.MaxBodyBytes <= 0 || c.MaxComplexity <= 0 || c.MaxDepth <= 0 || c.MaxParserTokens <= 0:
 		return fmt.Errorf("request limits must be positive")
+	case c.GCPercent <= 0:
+		return fmt.Errorf("gc percent must be positive, not %d", c.GCPercent)
 	case c.MaxConcurrent < 0:
 		return fmt.Errorf("max concurrent requests must be 0 (twice the CPUs) or positive, not %d", c.MaxConcurrent)
 	case c.DataDir == "" && c.DatabaseURL == "":
