@@ -71,7 +71,7 @@ func (d *countingDriver) Exec(ctx context.Context, query string, args, v any) er
 }
 
 func (d *countingDriver) Query(ctx context.Context, query string, args, v any) error {
-	return d.Driver.Query(ctx, query, prepare(ctx, d.utc, args), v)
+	return typed(d.Driver.Query(ctx, query, prepare(ctx, d.utc, args), v), v)
 }
 
 func (d *countingDriver) Tx(ctx context.Context) (dialect.Tx, error) {
@@ -92,7 +92,34 @@ func (t *countingTx) Exec(ctx context.Context, query string, args, v any) error 
 }
 
 func (t *countingTx) Query(ctx context.Context, query string, args, v any) error {
-	return t.Tx.Query(ctx, query, prepare(ctx, t.utc, args), v)
+	return typed(t.Tx.Query(ctx, query, prepare(ctx, t.utc, args), v), v)
+}
+
+// typed makes the rows of a query that succeeded remember their column types. ent asks
+// for them once per row for every column it has no field for (a sort key, a computed
+// mask, a joined parent's ID), and database/sql builds the whole list anew each time.
+// The schema migration, which needs *sql.Rows, runs on the unwrapped driver (Migrate).
+func typed(err error, v any) error {
+	if r, ok := v.(*entsql.Rows); ok && err == nil && r.ColumnScanner != nil {
+		r.ColumnScanner = &typedRows{ColumnScanner: r.ColumnScanner}
+	}
+	return err
+}
+
+// typedRows are rows whose column types are read once.
+type typedRows struct {
+	entsql.ColumnScanner
+	types []*sql.ColumnType
+	err   error
+	read  bool
+}
+
+func (r *typedRows) ColumnTypes() ([]*sql.ColumnType, error) {
+	if !r.read {
+		r.types, r.err = r.ColumnScanner.ColumnTypes()
+		r.read = true
+	}
+	return r.types, r.err
 }
 
 // BeginTx starts a transaction with options, as ent.Client.BeginTx needs.

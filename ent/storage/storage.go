@@ -123,7 +123,8 @@ func wrap(sqldb *sql.DB, name string, embedded bool) *DB {
 // Migrate creates or updates the schema, then computes the facts (package facts) of rows
 // that have none yet: those from before the facts' columns existed.
 func (db *DB) Migrate(ctx context.Context) error {
-	if err := db.Client.Schema.Create(ctx, migrate.WithDropIndex(true)); err != nil {
+	// On the plain driver: the migration reads rows as *sql.Rows (see typed).
+	if err := migrate.NewSchema(entsql.OpenDB(db.Dialect, db.SQL)).Create(ctx, migrate.WithDropIndex(true)); err != nil {
 		return fmt.Errorf("migrate schema: %w", err)
 	}
 	if err := facts.Backfill(ctx, db.SQL, db.Dialect); err != nil {
