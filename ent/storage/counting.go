@@ -33,11 +33,18 @@ func count(ctx context.Context) {
 // utc, every time argument is first converted to UTC: SQLite keeps times as text and
 // compares them as text, so a time written with another zone's offset (a server outside
 // UTC, or across a daylight-saving change) would compare wrongly with the others.
-func Counting(drv dialect.Driver, utc bool) dialect.Driver { return &countingDriver{drv, utc} }
+func Counting(drv dialect.Driver, utc bool) dialect.Driver {
+	d := &countingDriver{Driver: drv, utc: utc}
+	if sd, ok := drv.(*entsql.Driver); ok && drv.Dialect() == dialect.Postgres {
+		d.stmts = newStatements(sd.DB())
+	}
+	return d
+}
 
 type countingDriver struct {
 	dialect.Driver
-	utc bool
+	utc   bool
+	stmts *statements // PostgreSQL only
 }
 
 // inUTC returns args with every time.Time in UTC (which also drops the monotonic reading).
@@ -71,7 +78,16 @@ func (d *countingDriver) Exec(ctx context.Context, query string, args, v any) er
 }
 
 func (d *countingDriver) Query(ctx context.Context, query string, args, v any) error {
-	return typed(d.Driver.Query(ctx, query, prepare(ctx, d.utc, args), v), v)
+	args = prepare(ctx, d.utc, args)
+	if r, ok := v.(*entsql.Rows); ok && d.stmts != nil && ctx.Value(preparedKey{}) != nil {
+		rows, err := d.stmts.query(ctx, query, args.([]any))
+		if err != nil {
+			return err
+		}
+		r.ColumnScanner = rows
+		return typed(nil, v)
+	}
+	return typed(d.Driver.Query(ctx, query, args, v), v)
 }
 
 func (d *countingDriver) Tx(ctx context.Context) (dialect.Tx, error) {

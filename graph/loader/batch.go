@@ -15,6 +15,7 @@ import (
 	"github.com/partnerhub/partnerhub-api/ent/license"
 	"github.com/partnerhub/partnerhub-api/ent/licensesnapshot"
 	"github.com/partnerhub/partnerhub-api/ent/partner"
+	"github.com/partnerhub/partnerhub-api/ent/storage"
 	"github.com/partnerhub/partnerhub-api/ent/subscription"
 	"github.com/partnerhub/partnerhub-api/ent/subscriptionorder"
 	"github.com/partnerhub/partnerhub-api/ent/tag"
@@ -58,6 +59,12 @@ func grouped[V any](keys []int, rows []V, key func(V) int) [][]V {
 	return out
 }
 
+// where is the condition that the queried table's column col holds one of ids, in the
+// form a prepared statement can keep (storage.IDsIn).
+func where(col string, ids []int) func(*sql.Selector) {
+	return func(s *sql.Selector) { s.Where(storage.IDsIn(s.C(col), ids)) }
+}
+
 func wrap[V any](what string, keys []int, v V, err error) (V, error) {
 	if err != nil {
 		return v, fmt.Errorf("load %s of %d parents: %w", what, len(keys), err)
@@ -66,12 +73,12 @@ func wrap[V any](what string, keys []int, v V, err error) (V, error) {
 }
 
 func (b batches) customers(ctx context.Context, ids []int) ([]*ent.Customer, error) {
-	rows, err := b.client.Customer.Query().Where(customer.IDIn(ids...)).All(ctx)
+	rows, err := b.client.Customer.Query().Where(where(customer.FieldID, ids)).All(ctx)
 	return wrap("customers", ids, byID(ids, rows, func(c *ent.Customer) int { return c.ID }), err)
 }
 
 func (b batches) partners(ctx context.Context, ids []int) ([]*ent.Partner, error) {
-	rows, err := b.client.Partner.Query().Where(partner.IDIn(ids...)).All(ctx)
+	rows, err := b.client.Partner.Query().Where(where(partner.FieldID, ids)).All(ctx)
 	return wrap("partners", ids, byID(ids, rows, func(p *ent.Partner) int { return p.ID }), err)
 }
 
@@ -111,7 +118,7 @@ func joinOwner(table, childCol, parentCol string, ids []int) func(*sql.Selector)
 	return func(s *sql.Selector) {
 		j := sql.Table(table).As("owner")
 		s.Join(j).On(s.C("id"), j.C(childCol)).
-			Where(sql.InInts(j.C(parentCol), ids...)).
+			Where(storage.IDsIn(j.C(parentCol), ids)).
 			AppendSelectAs(j.C(parentCol), ownerColumn)
 	}
 }
@@ -131,7 +138,7 @@ func ownerOf(v interface {
 }
 
 func (b batches) subscriptions(ctx context.Context, ids []int) ([][]*ent.Subscription, error) {
-	rows, err := b.client.Subscription.Query().Where(subscription.CustomerIDIn(ids...)).
+	rows, err := b.client.Subscription.Query().Where(where(subscription.FieldCustomerID, ids)).
 		Order(ent.Desc(subscription.FieldStartedAt), ent.Desc(subscription.FieldID)).All(ctx)
 	return wrap("subscriptions", ids, grouped(ids, rows, func(s *ent.Subscription) int { return s.CustomerID }), err)
 }
@@ -139,19 +146,19 @@ func (b batches) subscriptions(ctx context.Context, ids []int) ([][]*ent.Subscri
 // licenses loads license lines by customer: both Subscription.licenses and the customer's
 // license summary read them from here.
 func (b batches) licenses(ctx context.Context, ids []int) ([][]*ent.License, error) {
-	rows, err := b.client.License.Query().Where(license.CustomerIDIn(ids...)).
+	rows, err := b.client.License.Query().Where(where(license.FieldCustomerID, ids)).
 		Order(ent.Asc(license.FieldProduct), ent.Asc(license.FieldID)).All(ctx)
 	return wrap("licenses", ids, grouped(ids, rows, func(l *ent.License) int { return l.CustomerID }), err)
 }
 
 func (b batches) invoices(ctx context.Context, ids []int) ([][]*ent.Invoice, error) {
-	rows, err := b.client.Invoice.Query().Where(invoice.SubscriptionIDIn(ids...)).
+	rows, err := b.client.Invoice.Query().Where(where(invoice.FieldSubscriptionID, ids)).
 		Order(ent.Desc(invoice.FieldIssuedOn), ent.Desc(invoice.FieldID)).All(ctx)
 	return wrap("invoices", ids, grouped(ids, rows, func(i *ent.Invoice) int { return i.SubscriptionID }), err)
 }
 
 func (b batches) orders(ctx context.Context, ids []int) ([][]*ent.SubscriptionOrder, error) {
-	rows, err := b.client.SubscriptionOrder.Query().Where(subscriptionorder.SubscriptionIDIn(ids...)).
+	rows, err := b.client.SubscriptionOrder.Query().Where(where(subscriptionorder.FieldSubscriptionID, ids)).
 		Order(ent.Desc(subscriptionorder.FieldOrderedAt), ent.Desc(subscriptionorder.FieldID)).All(ctx)
 	return wrap("orders", ids, grouped(ids, rows, func(o *ent.SubscriptionOrder) int { return o.SubscriptionID }), err)
 }
@@ -159,14 +166,14 @@ func (b batches) orders(ctx context.Context, ids []int) ([][]*ent.SubscriptionOr
 // lastWeekSnapshots loads each license line's snapshot at the start of the previous week.
 func (b batches) lastWeekSnapshots(ctx context.Context, ids []int) ([]*ent.LicenseSnapshot, error) {
 	rows, err := b.client.LicenseSnapshot.Query().Where(
-		licensesnapshot.LicenseIDIn(ids...),
+		where(licensesnapshot.FieldLicenseID, ids),
 		licensesnapshot.WeekStart(week.Start(b.now()).AddDate(0, 0, -7)),
 	).All(ctx)
 	return wrap("license history", ids, byID(ids, rows, func(s *ent.LicenseSnapshot) int { return s.LicenseID }), err)
 }
 
 func (b batches) adminsByID(ctx context.Context, ids []int) ([]*ent.Admin, error) {
-	rows, err := b.client.Admin.Query().Where(admin.IDIn(ids...)).All(ctx)
+	rows, err := b.client.Admin.Query().Where(where(admin.FieldID, ids)).All(ctx)
 	return wrap("admins", ids, byID(ids, rows, func(a *ent.Admin) int { return a.ID }), err)
 }
 
@@ -179,7 +186,7 @@ func (b batches) tagCustomerCounts(ctx context.Context, ids []int) ([]int, error
 	err := b.client.Customer.Query().Modify(func(s *sql.Selector) {
 		ct := sql.Table(customer.TagsTable).As("ct")
 		s.Join(ct).On(s.C(customer.FieldID), ct.C(customer.TagsPrimaryKey[0])).
-			Where(sql.InInts(ct.C(customer.TagsPrimaryKey[1]), ids...)).
+			Where(storage.IDsIn(ct.C(customer.TagsPrimaryKey[1]), ids)).
 			Select(sql.As(ct.C(customer.TagsPrimaryKey[1]), "tag_id"), sql.As(sql.Count("*"), "n")).
 			GroupBy(ct.C(customer.TagsPrimaryKey[1]))
 	}).Scan(ctx, &rows)
@@ -198,6 +205,6 @@ func (b batches) tagCustomerCounts(ctx context.Context, ids []int) ([]int, error
 }
 
 func (b batches) subscriptionsByID(ctx context.Context, ids []int) ([]*ent.Subscription, error) {
-	rows, err := b.client.Subscription.Query().Where(subscription.IDIn(ids...)).All(ctx)
+	rows, err := b.client.Subscription.Query().Where(where(subscription.FieldID, ids)).All(ctx)
 	return wrap("subscriptions", ids, byID(ids, rows, func(s *ent.Subscription) int { return s.ID }), err)
 }

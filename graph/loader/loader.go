@@ -11,6 +11,7 @@ import (
 
 	"github.com/partnerhub/partnerhub-api/ent"
 	"github.com/partnerhub/partnerhub-api/ent/enum"
+	"github.com/partnerhub/partnerhub-api/ent/storage"
 )
 
 // Batching parameters: a short wait collects the keys of one resolver wave.
@@ -63,6 +64,8 @@ type Loader[V any] struct {
 }
 
 func newLoader[V any](fetch func(context.Context, []int) ([]V, error)) *Loader[V] {
+	// Batches look rows up by their parents' IDs, the same statements over and over.
+	fetch = prepared(fetch)
 	batch := func(ctx context.Context, keys []int) []*dataloader.Result[V] {
 		values, err := fetch(ctx, keys)
 		out := make([]*dataloader.Result[V], len(keys))
@@ -81,6 +84,10 @@ func newLoader[V any](fetch func(context.Context, []int) ([]V, error)) *Loader[V
 			dataloader.WithBatchCapacity[int, V](capacity)),
 		fetch: fetch,
 	}
+}
+
+func prepared[V any](fetch func(context.Context, []int) ([]V, error)) func(context.Context, []int) ([]V, error) {
+	return func(ctx context.Context, keys []int) ([]V, error) { return fetch(storage.Prepared(ctx), keys) }
 }
 
 // Prefetch looks keys up in one batch now and primes the loader with the results, so
