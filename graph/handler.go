@@ -65,7 +65,7 @@ func NewHandler(r *Resolver, authority *auth.Authority, limits Limits, logger *s
 	})
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
-	srv.AddTransport(transport.POST{})
+	srv.AddTransport(post{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.SetParserTokenLimit(limits.ParserTokens)
 	srv.Use(extension.Introspection{})
