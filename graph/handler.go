@@ -14,6 +14,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/coder/websocket"
 	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/partnerhub/partnerhub-api/ent/viewer"
 	"github.com/partnerhub/partnerhub-api/graph/auth"
@@ -36,8 +37,8 @@ type Limits struct {
 var DefaultLimits = Limits{Complexity: 20000, Depth: 12, ParserTokens: 15000}
 
 // NewHandler returns the /graphql handler: POST, GET (queries only) and websocket
-// transports, limits, the error presenter, the recover func and the rule that every
-// field but introspection needs a viewer.
+// transports, limits, the error presenter, the recover func and the rule that only
+// introspection runs without a viewer.
 func NewHandler(r *Resolver, authority *auth.Authority, limits Limits, logger *slog.Logger) *handler.Server {
 	cfg := generated.Config{Resolvers: r}
 	setComplexity(&cfg.Complexity)
@@ -72,24 +73,29 @@ func NewHandler(r *Resolver, authority *auth.Authority, limits Limits, logger *s
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
 	srv.Use(depthLimit{max: limits.Depth})
 	srv.Use(extension.FixedComplexityLimit(limits.Complexity))
-	srv.SetErrorPresenter(gqlerr.Presenter(logger))
+	present := gqlerr.Presenter(logger)
+	srv.SetErrorPresenter(present)
 	srv.SetRecoverFunc(gqlerr.Recover(logger))
-	srv.AroundFields(requireViewer)
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+		if viewer.FromContext(ctx) == nil && !introspectionOnly(ctx) {
+			return graphql.OneShot(&graphql.Response{Errors: gqlerror.List{present(ctx, gqlerr.ErrUnauthenticated)}})
+		}
 		return next(loader.NewContext(ctx, loader.New(r.Client, r.Now)))
 	})
 	return srv
 }
 
-// requireViewer refuses every root field but introspection to anonymous requests.
-func requireViewer(ctx context.Context, next graphql.Resolver) (any, error) {
-	fc := graphql.GetFieldContext(ctx)
-	if fc != nil && fc.Object == "Query" || fc != nil && fc.Object == "Mutation" || fc != nil && fc.Object == "Subscription" {
-		if !strings.HasPrefix(fc.Field.Name, "__") && viewer.FromContext(ctx) == nil {
-			return nil, gqlerr.ErrUnauthenticated
+// introspectionOnly reports whether the operation in ctx selects introspection alone, the
+// one thing an anonymous request may run; any other operation is refused whole, before
+// it runs.
+func introspectionOnly(ctx context.Context) bool {
+	oc := graphql.GetOperationContext(ctx)
+	for _, f := range graphql.CollectFields(oc, oc.Operation.SelectionSet, nil) {
+		if !strings.HasPrefix(f.Name, "__") {
+			return false
 		}
 	}
-	return next(ctx)
+	return true
 }
 
 // tokenCheckInterval is how often a websocket's token is checked again.

@@ -119,6 +119,23 @@ func TestTokenRejections(t *testing.T) {
 		if len(resp.Errors) > 0 || resp.Data["__schema"] == nil {
 			t.Fatalf("anonymous introspection refused: %+v", resp.Errors)
 		}
+		resp = postGraphQL(t, srv, "", `query Q { ...F } fragment F on Query { __typename }`)
+		if len(resp.Errors) > 0 || resp.Data["__typename"] != "Query" {
+			t.Fatalf("anonymous __typename refused: %+v", resp.Errors)
+		}
+	})
+	t.Run("AnonymousRefused", func(t *testing.T) {
+		for _, q := range []string{
+			`{ me { email } }`,
+			`{ __typename customers(first: 1) { totalCount } }`,
+			`query Q { ...F } fragment F on Query { me { email } }`,
+			`mutation { createTag(input: {name: "x"}) { tag { name } } }`,
+		} {
+			resp := postGraphQL(t, srv, "", q)
+			if resp.code() != "UNAUTHENTICATED" || len(resp.Data) > 0 || len(resp.Errors) != 1 {
+				t.Errorf("%s: code %q, data %v, errors %+v; want one UNAUTHENTICATED and no data", q, resp.code(), resp.Data, resp.Errors)
+			}
+		}
 	})
 }
 
