@@ -12,6 +12,7 @@ import (
 	"github.com/partnerhub/partnerhub-api/ent"
 	"github.com/partnerhub/partnerhub-api/ent/customer"
 	"github.com/partnerhub/partnerhub-api/ent/enum"
+	"github.com/partnerhub/partnerhub-api/ent/storage"
 	"github.com/partnerhub/partnerhub-api/ent/subscription"
 	"github.com/partnerhub/partnerhub-api/graph/filter"
 	"github.com/partnerhub/partnerhub-api/graph/model"
@@ -34,6 +35,12 @@ func List(ctx context.Context, c *ent.Client, env filter.Env, args page.Args, or
 			q := c.Customer.Query().Where(where).Limit(limit).Modify(m)
 			if selects != nil {
 				q.Modify(selects)
+			}
+			if len(criteria) == 0 {
+				// The plain directory, the page asked most, has one statement text and one
+				// best plan (the name or date index of the partner's customers): keep it
+				// prepared. Filtered pages are planned for their values.
+				ctx = storage.Prepared(ctx)
 			}
 			return q.All(ctx)
 		},
