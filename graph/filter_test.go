@@ -150,6 +150,11 @@ func TestQueryString(t *testing.T) {
 		{"NegatedWord", `-acme`, full, []string{"Beta GmbH", "Delta Systems", "Epsilon Labs", "Gamma Telecom"}},
 		{"NegatedQuotedWords", `-"beta gmbh"`, full, []string{"Acme Corp", "Delta Systems", "Epsilon Labs", "Gamma Telecom"}},
 		{"TermsAnded", `region:eu type:paid`, full, []string{"Epsilon Labs"}},
+		// Statuses whose rule is a disjunction stay whole when ANDed with other terms.
+		{"InactiveAndedWithRegion", `status:no_recent_activity region:us`, full, []string{}},
+		{"ExpiringAndedWithOtherProduct", `status:expiring_soon product:meetings`, full, []string{}},
+		{"ExpiringAndedWithProduct", `status:expiring_soon product:calling`, full, []string{"Beta GmbH"}},
+		{"NegatedInactiveAndedWithRegion", `-status:no_recent_activity region:uae`, full, []string{}},
 		{"Everything", `status:active product:meetings tag:"Key account" region:us -status:suspended type:paid managed:partner created:<2026-01-01 acme`, full, []string{"Acme Corp"}},
 	}
 	for _, tt := range tests {

@@ -32,11 +32,14 @@ type Criterion func(env Env, s *sql.Selector) *sql.Predicate
 // Criteria are AND-ed conditions.
 type Criteria []Criterion
 
-// Predicate returns the ent predicate of all criteria, for customer queries.
+// Predicate returns the ent predicate of all criteria, for customer queries. Each
+// criterion is parenthesised: ent leaves a disjunction bare when it reaches the AND through
+// a one-term wrapper (a single status whose rule is an OR), and AND binds tighter.
 func (cs Criteria) Predicate(env Env) predicate.Customer {
 	return func(s *sql.Selector) {
 		for _, c := range cs {
-			s.Where(c(env, s))
+			p := c(env, s)
+			s.Where(sql.P(func(b *sql.Builder) { b.Wrap(func(b *sql.Builder) { b.Join(p) }) }))
 		}
 	}
 }
