@@ -43,7 +43,8 @@ const directoryQuery = `query($q: String) { customers(first: 50, orderBy: {field
 var benchCommand = command{
 	usage: "Benchmarks the server at scale: seeds --customers into the configured database (reusing a\n" +
 		"previous benchmark seed of that size), serves in-process and measures one --suite:\n" +
-		"  directory  the customer directory page from --clients clients for --duration, unfiltered and filtered\n" +
+		"  directory  the customer directory page from --clients clients for --duration, unfiltered and\n" +
+		"             filtered (--runs)\n" +
 		"  analytics  kpis uncached and cached, and each CALLING analytics section, one request at a time\n" +
 		"  live       latency from an upsertSubscriptions on instance A to --subscribers websocket\n" +
 		"             subscribers of kpisUpdated on instance B (PostgreSQL)",
@@ -53,6 +54,7 @@ var benchCommand = command{
 		fs.IntVar(&b.customers, "customers", 100000, "customers of the benchmark partner")
 		fs.IntVar(&b.callLegs, "call-legs", 200000, "call legs seeded with them")
 		fs.IntVar(&b.clients, "clients", 16, "concurrent clients (directory)")
+		fs.StringVar(&b.runs, "runs", "both", "directory runs: unfiltered, filtered or both")
 		fs.DurationVar(&b.duration, "duration", 30*time.Second, "how long each directory run lasts")
 		fs.IntVar(&b.requests, "requests", 50, "requests per measured query (analytics) or mutations (live)")
 		fs.IntVar(&b.subscribers, "subscribers", 1000, "websocket subscribers (live)")
@@ -63,7 +65,7 @@ var benchCommand = command{
 
 // bench is one benchmark run.
 type bench struct {
-	suite                                  string
+	suite, runs                            string
 	customers, callLegs, clients, requests int
 	subscribers                            int
 	duration                               time.Duration
@@ -132,11 +134,17 @@ func (b bench) run(ctx context.Context, e *env) error {
 }
 
 func (b bench) directory(ctx context.Context, e *env, url, token string) error {
+	if b.runs != "both" && b.runs != "unfiltered" && b.runs != "filtered" {
+		return fmt.Errorf("unknown --runs %q: use unfiltered, filtered or both", b.runs)
+	}
 	fmt.Fprintf(e.stdout, "%d clients, %s per run\n", b.clients, b.duration)
-	for _, run := range []struct{ name, query string }{
-		{"customers(first: 50, orderBy: NAME)", ""},
-		{`... query: "status:expiring_soon product:calling"`, "status:expiring_soon product:calling"},
+	for _, run := range []struct{ name, kind, query string }{
+		{"customers(first: 50, orderBy: NAME)", "unfiltered", ""},
+		{`... query: "status:expiring_soon product:calling"`, "filtered", "status:expiring_soon product:calling"},
 	} {
+		if b.runs != "both" && b.runs != run.kind {
+			continue
+		}
 		body, _ := json.Marshal(map[string]any{"query": directoryQuery, "variables": map[string]any{"q": run.query}})
 		res, err := load(ctx, url, token, body, b.clients, b.duration)
 		if err != nil {
