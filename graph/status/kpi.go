@@ -138,11 +138,3 @@ func lic(col string) string { return licenses().C(col) }
 
 func licenses() *sql.SelectTable      { return sql.Table(license.Table).As("st_lic") }
 func subscriptions() *sql.SelectTable { return sql.Table(subscription.Table).As("st_sub") }
-
-// hasLine is the condition that the customer whose ID is the column id has a license line
-// (alias st_lic) matching every one of conds.
-func hasLine(id string, conds ...*sql.Predicate) *sql.Predicate {
-	l := licenses()
-	return sql.Exists(sql.Select(l.C(license.FieldID)).From(l).
-		Where(sql.And(append([]*sql.Predicate{sql.ColumnsEQ(l.C(license.FieldCustomerID), id)}, conds...)...)))
-}
