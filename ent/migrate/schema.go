@@ -308,6 +308,11 @@ var (
 				Columns: []*schema.Column{CustomersColumns[13], CustomersColumns[5]},
 			},
 			{
+				Name:    "customer_partner_id_expires_at",
+				Unique:  false,
+				Columns: []*schema.Column{CustomersColumns[13], CustomersColumns[12]},
+			},
+			{
 				Name:    "customer_kpi_scope",
 				Unique:  false,
 				Columns: []*schema.Column{CustomersColumns[13], CustomersColumns[5]},

@@ -67,6 +67,9 @@ func (Customer) Indexes() []ent.Index {
 		index.Fields("partner_id", "created_at"),
 		index.Fields("partner_id", "last_admin_activity_at"),
 		index.Fields("partner_id", "region"),
+		// Counting a status:expiring_soon filter reads the customers whose first end is in
+		// the window from here.
+		index.Fields("partner_id", "expires_at"),
 		// The headline KPIs (DESIGN §4.2) count only customers in their scope; with the ID
 		// included, the count and the match against each KPI's set read the index alone.
 		index.Fields("partner_id", "region").StorageKey("customer_kpi_scope").
