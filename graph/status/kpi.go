@@ -74,11 +74,14 @@ func OverLimitLine() []*sql.Predicate { return facts.OverLimitLine(licenses()) }
 // Expiring is the condition, over the st_sub alias, that a subscription or trial is ACTIVE,
 // not auto-renewing and ends within the horizon: approaching expiration (DESIGN §4.2) and
 // the expiring analytics (§4.3).
-func (r Rules) Expiring() []*sql.Predicate {
-	return []*sql.Predicate{
-		sql.EQ(sub(subscription.FieldState), enum.StateActive), sql.EQ(sub(subscription.FieldAutoRenew), false),
-		sql.GT(sub(subscription.FieldEndsAt), r.Now), sql.LTE(sub(subscription.FieldEndsAt), r.horizon()),
-	}
+func (r Rules) Expiring() []*sql.Predicate { return r.endingBy(subscriptions(), r.horizon()) }
+
+// endingBy is the condition, over the subscriptions of alias t, that a subscription or
+// trial ends without renewing (facts.EndingSubscription) after now and by until: expiring
+// soon (DESIGN §4.1) and approaching expiration (§4.2).
+func (r Rules) endingBy(t *sql.SelectTable, until time.Time) []*sql.Predicate {
+	return append(facts.EndingSubscription(t),
+		sql.GT(t.C(subscription.FieldEndsAt), r.Now), sql.LTE(t.C(subscription.FieldEndsAt), until))
 }
 
 // Renewing is the condition, over the st_sub alias, that a paid subscription is ACTIVE and

@@ -91,17 +91,18 @@ func (r Rules) customerRule(s *sql.Selector, st enum.CustomerStatus) *sql.Predic
 	case enum.StatusExpiringSoon:
 		// The first end among the customer's ACTIVE, not auto-renewing subscriptions and
 		// trials is kept on the customer. While it is ahead it is the one to compare; only
-		// when it has passed without its subscription leaving ACTIVE is the first end still
-		// ahead looked up (a scalar subquery: asked for those customers alone).
+		// when it has passed without its subscription leaving ACTIVE are the others asked
+		// (a scalar subquery, asked for those customers alone, which the planner does not
+		// turn into a hash of every ending subscription).
 		horizon := r.Now.Add(days(r.Settings.ExpiringSoonDays))
 		first := s.C(customer.FieldExpiresAt)
-		t := sql.Table(subscription.Table).As("st_sub")
-		next := sql.Select(sql.Min(t.C(subscription.FieldEndsAt))).From(t).Where(sql.And(append(facts.EndingSubscription(t),
-			sql.ColumnsEQ(t.C(subscription.FieldCustomerID), s.C(customer.FieldID)), sql.GT(t.C(subscription.FieldEndsAt), r.Now))...))
+		t := subscriptions()
+		ending := sql.Select(sql.Min(t.C(subscription.FieldEndsAt))).From(t).Where(sql.And(append(r.endingBy(t, horizon),
+			sql.ColumnsEQ(t.C(subscription.FieldCustomerID), s.C(customer.FieldID)))...))
 		return sql.Or(
 			sql.And(sql.GT(first, r.Now), sql.LTE(first, horizon)),
 			sql.And(sql.NotNull(first), sql.LTE(first, r.Now), sql.P(func(b *sql.Builder) {
-				b.WriteString("(").Join(next).WriteString(") <= ").Arg(horizon)
+				b.WriteString("(").Join(ending).WriteString(") IS NOT NULL")
 			})))
 	case enum.StatusNoRecentActivity:
 		col := s.C(customer.FieldLastAdminActivityAt)
