@@ -78,12 +78,8 @@ func Refresh(ctx context.Context, x Executor, dialect string, customerIDs ...int
 	if len(customerIDs) == 0 {
 		return nil
 	}
-	ids := make([]any, len(customerIDs))
-	for i, id := range customerIDs {
-		ids[i] = id
-	}
-	lines := sql.In(sql.Table(license.Table).C(license.FieldCustomerID), ids...)
-	customers := sql.In(sql.Table(customer.Table).C(customer.FieldID), ids...)
+	lines := sql.InInts(sql.Table(license.Table).C(license.FieldCustomerID), customerIDs...)
+	customers := sql.InInts(sql.Table(customer.Table).C(customer.FieldID), customerIDs...)
 	return refresh(ctx, x, dialect, lines, customers, false)
 }
 

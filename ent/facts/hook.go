@@ -72,13 +72,9 @@ func customersOf(ctx context.Context, m customerRows, dialect string) ([]int, er
 	if m.Type() == ent.TypeSubscription {
 		table = subscription.Table
 	}
-	args := make([]any, len(ids))
-	for i, id := range ids {
-		args[i] = id
-	}
 	t := sql.Table(table)
 	query, qargs := sql.Dialect(dialect).Select(t.C(license.FieldCustomerID)).Distinct().From(t).
-		Where(sql.In(t.C(license.FieldID), args...)).Query()
+		Where(sql.InInts(t.C(license.FieldID), ids...)).Query()
 	res, err := m.QueryContext(ctx, query, qargs...)
 	if err != nil {
 		return nil, fmt.Errorf("read the customers of changed %s: %w", table, err)

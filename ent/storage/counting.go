@@ -84,8 +84,8 @@ func (d *countingDriver) Query(ctx context.Context, query string, args, v any) e
 		if err != nil {
 			return err
 		}
-		r.ColumnScanner = rows
-		return typed(nil, v)
+		r.ColumnScanner = &typedRows{ColumnScanner: rows}
+		return nil
 	}
 	return typed(d.Driver.Query(ctx, query, args, v), v)
 }
