@@ -64,8 +64,8 @@ func inUTC(args []any) []any {
 	return out
 }
 
-// prepare counts a statement and readies its arguments.
-func prepare(ctx context.Context, utc bool, args any) any {
+// readyArgs counts a statement and readies its arguments.
+func readyArgs(ctx context.Context, utc bool, args any) any {
 	count(ctx)
 	if list, ok := args.([]any); ok && utc {
 		return inUTC(list)
@@ -74,11 +74,11 @@ func prepare(ctx context.Context, utc bool, args any) any {
 }
 
 func (d *countingDriver) Exec(ctx context.Context, query string, args, v any) error {
-	return d.Driver.Exec(ctx, query, prepare(ctx, d.utc, args), v)
+	return d.Driver.Exec(ctx, query, readyArgs(ctx, d.utc, args), v)
 }
 
 func (d *countingDriver) Query(ctx context.Context, query string, args, v any) error {
-	args = prepare(ctx, d.utc, args)
+	args = readyArgs(ctx, d.utc, args)
 	if r, ok := v.(*entsql.Rows); ok && d.stmts != nil && ctx.Value(preparedKey{}) != nil {
 		rows, err := d.stmts.query(ctx, query, args.([]any))
 		if err != nil {
@@ -104,11 +104,11 @@ type countingTx struct {
 }
 
 func (t *countingTx) Exec(ctx context.Context, query string, args, v any) error {
-	return t.Tx.Exec(ctx, query, prepare(ctx, t.utc, args), v)
+	return t.Tx.Exec(ctx, query, readyArgs(ctx, t.utc, args), v)
 }
 
 func (t *countingTx) Query(ctx context.Context, query string, args, v any) error {
-	return typed(t.Tx.Query(ctx, query, prepare(ctx, t.utc, args), v), v)
+	return typed(t.Tx.Query(ctx, query, readyArgs(ctx, t.utc, args), v), v)
 }
 
 // typed makes the rows of a query that succeeded remember their column types. ent asks
@@ -155,17 +155,17 @@ func (d *countingDriver) BeginTx(ctx context.Context, opts *sql.TxOptions) (dial
 
 // ExecContext runs a raw statement through the underlying *sql.DB.
 func (d *countingDriver) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	return d.Driver.(*entsql.Driver).ExecContext(ctx, query, prepare(ctx, d.utc, args).([]any)...)
+	return d.Driver.(*entsql.Driver).ExecContext(ctx, query, readyArgs(ctx, d.utc, args).([]any)...)
 }
 
 // QueryContext runs a raw query through the underlying *sql.DB.
 func (d *countingDriver) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	return d.Driver.(*entsql.Driver).QueryContext(ctx, query, prepare(ctx, d.utc, args).([]any)...)
+	return d.Driver.(*entsql.Driver).QueryContext(ctx, query, readyArgs(ctx, d.utc, args).([]any)...)
 }
 
 // ExecContext runs a raw statement in the transaction (savepoints).
 func (t *countingTx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	args = prepare(ctx, t.utc, args).([]any)
+	args = readyArgs(ctx, t.utc, args).([]any)
 	ex, ok := t.Tx.(interface {
 		ExecContext(context.Context, string, ...any) (sql.Result, error)
 	})
