@@ -37,9 +37,16 @@ type Limits struct {
 var DefaultLimits = Limits{Complexity: 20000, Depth: 12, ParserTokens: 15000}
 
 // NewHandler returns the /graphql handler: POST, GET (queries only) and websocket
-// transports, limits, the error presenter, the recover func and the rule that only
-// introspection runs without a viewer.
+// transports, limits, the error presenter, the recover func, the rule that only
+// introspection runs without a viewer, and lists of plain objects written in one pass.
 func NewHandler(r *Resolver, authority *auth.Authority, limits Limits, logger *slog.Logger) *handler.Server {
+	srv := newServer(r, authority, limits, logger)
+	srv.AroundFields(plainLists(r))
+	return srv
+}
+
+// newServer is NewHandler with every list written by gqlgen's own executor.
+func newServer(r *Resolver, authority *auth.Authority, limits Limits, logger *slog.Logger) *handler.Server {
 	cfg := generated.Config{Resolvers: r}
 	setComplexity(&cfg.Complexity)
 	srv := handler.New(generated.NewExecutableSchema(cfg))

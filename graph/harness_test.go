@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"log/slog"
 	"maps"
 	"net/http"
@@ -15,6 +16,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/99designs/gqlgen/graphql/handler"
 
 	"github.com/partnerhub/partnerhub-api/ent"
 	"github.com/partnerhub/partnerhub-api/ent/enum"
@@ -40,6 +43,8 @@ type harness struct {
 	mu      sync.Mutex
 	viewers map[string]*viewer.Viewer
 	broker  *live.Local
+	// gql is the handler under test; ref is the same without plain lists (writer "gqlgen").
+	gql, ref *handler.Server
 	// statements counts the SQL statements of the last request.
 	statements int64
 }
@@ -55,7 +60,8 @@ func newHarness(t testing.TB) *harness {
 	}
 	h.broker = live.NewLocal()
 	r := NewResolver(db.Client, now, authority, h.broker, Options{LaunchURLTemplate: "https://hub.example/orgs/{orgId}", CacheTTL: time.Minute, MaxSubscriptions: 100})
-	gql := NewHandler(r, nil, DefaultLimits, slog.New(slog.NewTextHandler(testLog{t}, nil)))
+	logger := slog.New(slog.NewTextHandler(testLog{t}, nil))
+	h.gql, h.ref = NewHandler(r, nil, DefaultLimits, logger), newServer(r, nil, DefaultLimits, logger)
 	h.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		ctx, n := storage.WithCounter(req.Context())
 		h.mu.Lock()
@@ -67,6 +73,10 @@ func newHarness(t testing.TB) *harness {
 		// The answer is held back until the count is stored, so the client never reads
 		// the count of an earlier request.
 		rec := httptest.NewRecorder()
+		gql := h.gql
+		if req.Header.Get("X-Test-Writer") == "gqlgen" {
+			gql = h.ref
+		}
 		gql.ServeHTTP(rec, req.WithContext(ctx))
 		h.mu.Lock()
 		h.statements = n.Load()
@@ -143,20 +153,32 @@ func (l testLog) Write(p []byte) (int, error) {
 // do posts query with variables as who and returns the response.
 func (h *harness) do(who, query string, vars map[string]any) response {
 	h.t.Helper()
+	var out response
+	if raw := h.post(who, query, vars, ""); json.Unmarshal(raw, &out) != nil {
+		h.t.Fatalf("not a GraphQL response: %s", raw)
+	}
+	return out
+}
+
+// post posts query with variables as who to the handler under test, or to the one
+// without plain lists when writer is "gqlgen", and returns the body as it came.
+func (h *harness) post(who, query string, vars map[string]any, writer string) []byte {
+	h.t.Helper()
 	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
 	req, _ := http.NewRequest(http.MethodPost, h.srv.URL, bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("X-Test-Viewer", who)
+	req.Header.Set("X-Test-Writer", writer)
 	resp, err := h.srv.Client().Do(req)
 	if err != nil {
 		h.t.Fatal(err)
 	}
 	defer resp.Body.Close()
-	var out response
-	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
+	raw, err := io.ReadAll(resp.Body)
+	if err != nil {
 		h.t.Fatal(err)
 	}
-	return out
+	return raw
 }
 
 // mustDo is do that fails t on any error and decodes data into v.
