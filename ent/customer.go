@@ -45,6 +45,8 @@ type Customer struct {
 	OverLimit *bool `json:"over_limit,omitempty"`
 	// when the first of its ACTIVE, not auto-renewing subscriptions and trials ends
 	ExpiresAt *time.Time `json:"expires_at,omitempty"`
+	// the products it has a line of a current subscription or trial of, one bit each (facts.ProductBits)
+	CurrentProducts *int `json:"current_products,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the CustomerQuery when eager-loading is set.
 	Edges        CustomerEdges `json:"edges"`
@@ -177,7 +179,7 @@ func (*Customer) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case customer.FieldKpiScope, customer.FieldOverLimit:
 			values[i] = new(sql.NullBool)
-		case customer.FieldID, customer.FieldPartnerID:
+		case customer.FieldID, customer.FieldPartnerID, customer.FieldCurrentProducts:
 			values[i] = new(sql.NullInt64)
 		case customer.FieldName, customer.FieldOrgID, customer.FieldExternalID, customer.FieldRegion, customer.FieldCountry, customer.FieldCity, customer.FieldAdminEmail:
 			values[i] = new(sql.NullString)
@@ -286,6 +288,13 @@ func (_m *Customer) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.ExpiresAt = new(time.Time)
 				*_m.ExpiresAt = value.Time
+			}
+		case customer.FieldCurrentProducts:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field current_products", values[i])
+			} else if value.Valid {
+				_m.CurrentProducts = new(int)
+				*_m.CurrentProducts = int(value.Int64)
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
@@ -420,6 +429,11 @@ func (_m *Customer) String() string {
 	if v := _m.ExpiresAt; v != nil {
 		builder.WriteString("expires_at=")
 		builder.WriteString(v.Format(time.ANSIC))
+	}
+	builder.WriteString(", ")
+	if v := _m.CurrentProducts; v != nil {
+		builder.WriteString("current_products=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
 	}
 	builder.WriteByte(')')
 	return builder.String()

@@ -175,6 +175,20 @@ func (_c *CustomerCreate) SetNillableExpiresAt(v *time.Time) *CustomerCreate {
 	return _c
 }
 
+// SetCurrentProducts sets the "current_products" field.
+func (_c *CustomerCreate) SetCurrentProducts(v int) *CustomerCreate {
+	_c.mutation.SetCurrentProducts(v)
+	return _c
+}
+
+// SetNillableCurrentProducts sets the "current_products" field if the given value is not nil.
+func (_c *CustomerCreate) SetNillableCurrentProducts(v *int) *CustomerCreate {
+	if v != nil {
+		_c.SetCurrentProducts(*v)
+	}
+	return _c
+}
+
 // SetPartner sets the "partner" edge to the Partner entity.
 func (_c *CustomerCreate) SetPartner(v *Partner) *CustomerCreate {
 	return _c.SetPartnerID(v.ID)
@@ -489,6 +503,10 @@ func (_c *CustomerCreate) createSpec() (*Customer, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.ExpiresAt(); ok {
 		_spec.SetField(customer.FieldExpiresAt, field.TypeTime, value)
 		_node.ExpiresAt = &value
+	}
+	if value, ok := _c.mutation.CurrentProducts(); ok {
+		_spec.SetField(customer.FieldCurrentProducts, field.TypeInt, value)
+		_node.CurrentProducts = &value
 	}
 	if nodes := _c.mutation.PartnerIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -865,6 +883,30 @@ func (u *CustomerUpsert) ClearExpiresAt() *CustomerUpsert {
 	return u
 }
 
+// SetCurrentProducts sets the "current_products" field.
+func (u *CustomerUpsert) SetCurrentProducts(v int) *CustomerUpsert {
+	u.Set(customer.FieldCurrentProducts, v)
+	return u
+}
+
+// UpdateCurrentProducts sets the "current_products" field to the value that was provided on create.
+func (u *CustomerUpsert) UpdateCurrentProducts() *CustomerUpsert {
+	u.SetExcluded(customer.FieldCurrentProducts)
+	return u
+}
+
+// AddCurrentProducts adds v to the "current_products" field.
+func (u *CustomerUpsert) AddCurrentProducts(v int) *CustomerUpsert {
+	u.Add(customer.FieldCurrentProducts, v)
+	return u
+}
+
+// ClearCurrentProducts clears the value of the "current_products" field.
+func (u *CustomerUpsert) ClearCurrentProducts() *CustomerUpsert {
+	u.SetNull(customer.FieldCurrentProducts)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create.
 // Using this option is equivalent to using:
 //
@@ -1102,6 +1144,34 @@ func (u *CustomerUpsertOne) UpdateExpiresAt() *CustomerUpsertOne {
 func (u *CustomerUpsertOne) ClearExpiresAt() *CustomerUpsertOne {
 	return u.Update(func(s *CustomerUpsert) {
 		s.ClearExpiresAt()
+	})
+}
+
+// SetCurrentProducts sets the "current_products" field.
+func (u *CustomerUpsertOne) SetCurrentProducts(v int) *CustomerUpsertOne {
+	return u.Update(func(s *CustomerUpsert) {
+		s.SetCurrentProducts(v)
+	})
+}
+
+// AddCurrentProducts adds v to the "current_products" field.
+func (u *CustomerUpsertOne) AddCurrentProducts(v int) *CustomerUpsertOne {
+	return u.Update(func(s *CustomerUpsert) {
+		s.AddCurrentProducts(v)
+	})
+}
+
+// UpdateCurrentProducts sets the "current_products" field to the value that was provided on create.
+func (u *CustomerUpsertOne) UpdateCurrentProducts() *CustomerUpsertOne {
+	return u.Update(func(s *CustomerUpsert) {
+		s.UpdateCurrentProducts()
+	})
+}
+
+// ClearCurrentProducts clears the value of the "current_products" field.
+func (u *CustomerUpsertOne) ClearCurrentProducts() *CustomerUpsertOne {
+	return u.Update(func(s *CustomerUpsert) {
+		s.ClearCurrentProducts()
 	})
 }
 
@@ -1508,6 +1578,34 @@ func (u *CustomerUpsertBulk) UpdateExpiresAt() *CustomerUpsertBulk {
 func (u *CustomerUpsertBulk) ClearExpiresAt() *CustomerUpsertBulk {
 	return u.Update(func(s *CustomerUpsert) {
 		s.ClearExpiresAt()
+	})
+}
+
+// SetCurrentProducts sets the "current_products" field.
+func (u *CustomerUpsertBulk) SetCurrentProducts(v int) *CustomerUpsertBulk {
+	return u.Update(func(s *CustomerUpsert) {
+		s.SetCurrentProducts(v)
+	})
+}
+
+// AddCurrentProducts adds v to the "current_products" field.
+func (u *CustomerUpsertBulk) AddCurrentProducts(v int) *CustomerUpsertBulk {
+	return u.Update(func(s *CustomerUpsert) {
+		s.AddCurrentProducts(v)
+	})
+}
+
+// UpdateCurrentProducts sets the "current_products" field to the value that was provided on create.
+func (u *CustomerUpsertBulk) UpdateCurrentProducts() *CustomerUpsertBulk {
+	return u.Update(func(s *CustomerUpsert) {
+		s.UpdateCurrentProducts()
+	})
+}
+
+// ClearCurrentProducts clears the value of the "current_products" field.
+func (u *CustomerUpsertBulk) ClearCurrentProducts() *CustomerUpsertBulk {
+	return u.Update(func(s *CustomerUpsert) {
+		s.ClearCurrentProducts()
 	})
 }
 

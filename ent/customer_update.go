@@ -221,6 +221,33 @@ func (_u *CustomerUpdate) ClearExpiresAt() *CustomerUpdate {
 	return _u
 }
 
+// SetCurrentProducts sets the "current_products" field.
+func (_u *CustomerUpdate) SetCurrentProducts(v int) *CustomerUpdate {
+	_u.mutation.ResetCurrentProducts()
+	_u.mutation.SetCurrentProducts(v)
+	return _u
+}
+
+// SetNillableCurrentProducts sets the "current_products" field if the given value is not nil.
+func (_u *CustomerUpdate) SetNillableCurrentProducts(v *int) *CustomerUpdate {
+	if v != nil {
+		_u.SetCurrentProducts(*v)
+	}
+	return _u
+}
+
+// AddCurrentProducts adds value to the "current_products" field.
+func (_u *CustomerUpdate) AddCurrentProducts(v int) *CustomerUpdate {
+	_u.mutation.AddCurrentProducts(v)
+	return _u
+}
+
+// ClearCurrentProducts clears the value of the "current_products" field.
+func (_u *CustomerUpdate) ClearCurrentProducts() *CustomerUpdate {
+	_u.mutation.ClearCurrentProducts()
+	return _u
+}
+
 // AddAdminIDs adds the "admins" edge to the Admin entity by IDs.
 func (_u *CustomerUpdate) AddAdminIDs(ids ...int) *CustomerUpdate {
 	_u.mutation.AddAdminIDs(ids...)
@@ -678,6 +705,15 @@ func (_u *CustomerUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.ExpiresAtCleared() {
 		_spec.ClearField(customer.FieldExpiresAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.CurrentProducts(); ok {
+		_spec.SetField(customer.FieldCurrentProducts, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedCurrentProducts(); ok {
+		_spec.AddField(customer.FieldCurrentProducts, field.TypeInt, value)
+	}
+	if _u.mutation.CurrentProductsCleared() {
+		_spec.ClearField(customer.FieldCurrentProducts, field.TypeInt)
 	}
 	if _u.mutation.AdminsCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -1288,6 +1324,33 @@ func (_u *CustomerUpdateOne) ClearExpiresAt() *CustomerUpdateOne {
 	return _u
 }
 
+// SetCurrentProducts sets the "current_products" field.
+func (_u *CustomerUpdateOne) SetCurrentProducts(v int) *CustomerUpdateOne {
+	_u.mutation.ResetCurrentProducts()
+	_u.mutation.SetCurrentProducts(v)
+	return _u
+}
+
+// SetNillableCurrentProducts sets the "current_products" field if the given value is not nil.
+func (_u *CustomerUpdateOne) SetNillableCurrentProducts(v *int) *CustomerUpdateOne {
+	if v != nil {
+		_u.SetCurrentProducts(*v)
+	}
+	return _u
+}
+
+// AddCurrentProducts adds value to the "current_products" field.
+func (_u *CustomerUpdateOne) AddCurrentProducts(v int) *CustomerUpdateOne {
+	_u.mutation.AddCurrentProducts(v)
+	return _u
+}
+
+// ClearCurrentProducts clears the value of the "current_products" field.
+func (_u *CustomerUpdateOne) ClearCurrentProducts() *CustomerUpdateOne {
+	_u.mutation.ClearCurrentProducts()
+	return _u
+}
+
 // AddAdminIDs adds the "admins" edge to the Admin entity by IDs.
 func (_u *CustomerUpdateOne) AddAdminIDs(ids ...int) *CustomerUpdateOne {
 	_u.mutation.AddAdminIDs(ids...)
@@ -1775,6 +1838,15 @@ func (_u *CustomerUpdateOne) sqlSave(ctx context.Context) (_node *Customer, err 
 	}
 	if _u.mutation.ExpiresAtCleared() {
 		_spec.ClearField(customer.FieldExpiresAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.CurrentProducts(); ok {
+		_spec.SetField(customer.FieldCurrentProducts, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedCurrentProducts(); ok {
+		_spec.AddField(customer.FieldCurrentProducts, field.TypeInt, value)
+	}
+	if _u.mutation.CurrentProductsCleared() {
+		_spec.ClearField(customer.FieldCurrentProducts, field.TypeInt)
 	}
 	if _u.mutation.AdminsCleared() {
 		edge := &sqlgraph.EdgeSpec{

@@ -167,6 +167,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			customer.FieldKpiScope:            {Type: field.TypeBool, Column: customer.FieldKpiScope},
 			customer.FieldOverLimit:           {Type: field.TypeBool, Column: customer.FieldOverLimit},
 			customer.FieldExpiresAt:           {Type: field.TypeTime, Column: customer.FieldExpiresAt},
+			customer.FieldCurrentProducts:     {Type: field.TypeInt, Column: customer.FieldCurrentProducts},
 		},
 	}
 	graph.Nodes[6] = &sqlgraph.Node{
@@ -1770,6 +1771,11 @@ func (f *CustomerFilter) WhereOverLimit(p entql.BoolP) {
 // WhereExpiresAt applies the entql time.Time predicate on the expires_at field.
 func (f *CustomerFilter) WhereExpiresAt(p entql.TimeP) {
 	f.Where(p.Field(customer.FieldExpiresAt))
+}
+
+// WhereCurrentProducts applies the entql int predicate on the current_products field.
+func (f *CustomerFilter) WhereCurrentProducts(p entql.IntP) {
+	f.Where(p.Field(customer.FieldCurrentProducts))
 }
 
 // WhereHasPartner applies a predicate to check if query has an edge partner.

@@ -5131,6 +5131,8 @@ type CustomerMutation struct {
 	kpi_scope              *bool
 	over_limit             *bool
 	expires_at             *time.Time
+	current_products       *int
+	addcurrent_products    *int
 	clearedFields          map[string]struct{}
 	partner                *int
 	clearedpartner         bool
@@ -5823,6 +5825,76 @@ func (m *CustomerMutation) ResetExpiresAt() {
 	delete(m.clearedFields, customer.FieldExpiresAt)
 }
 
+// SetCurrentProducts sets the "current_products" field.
+func (m *CustomerMutation) SetCurrentProducts(i int) {
+	m.current_products = &i
+	m.addcurrent_products = nil
+}
+
+// CurrentProducts returns the value of the "current_products" field in the mutation.
+func (m *CustomerMutation) CurrentProducts() (r int, exists bool) {
+	v := m.current_products
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCurrentProducts returns the old "current_products" field's value of the Customer entity.
+// If the Customer object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CustomerMutation) OldCurrentProducts(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCurrentProducts is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCurrentProducts requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCurrentProducts: %w", err)
+	}
+	return oldValue.CurrentProducts, nil
+}
+
+// AddCurrentProducts adds i to the "current_products" field.
+func (m *CustomerMutation) AddCurrentProducts(i int) {
+	if m.addcurrent_products != nil {
+		*m.addcurrent_products += i
+	} else {
+		m.addcurrent_products = &i
+	}
+}
+
+// AddedCurrentProducts returns the value that was added to the "current_products" field in this mutation.
+func (m *CustomerMutation) AddedCurrentProducts() (r int, exists bool) {
+	v := m.addcurrent_products
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearCurrentProducts clears the value of the "current_products" field.
+func (m *CustomerMutation) ClearCurrentProducts() {
+	m.current_products = nil
+	m.addcurrent_products = nil
+	m.clearedFields[customer.FieldCurrentProducts] = struct{}{}
+}
+
+// CurrentProductsCleared returns if the "current_products" field was cleared in this mutation.
+func (m *CustomerMutation) CurrentProductsCleared() bool {
+	_, ok := m.clearedFields[customer.FieldCurrentProducts]
+	return ok
+}
+
+// ResetCurrentProducts resets all changes to the "current_products" field.
+func (m *CustomerMutation) ResetCurrentProducts() {
+	m.current_products = nil
+	m.addcurrent_products = nil
+	delete(m.clearedFields, customer.FieldCurrentProducts)
+}
+
 // ClearPartner clears the "partner" edge to the Partner entity.
 func (m *CustomerMutation) ClearPartner() {
 	m.clearedpartner = true
@@ -6370,7 +6442,7 @@ func (m *CustomerMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *CustomerMutation) Fields() []string {
-	fields := make([]string, 0, 13)
+	fields := make([]string, 0, 14)
 	if m.partner != nil {
 		fields = append(fields, customer.FieldPartnerID)
 	}
@@ -6410,6 +6482,9 @@ func (m *CustomerMutation) Fields() []string {
 	if m.expires_at != nil {
 		fields = append(fields, customer.FieldExpiresAt)
 	}
+	if m.current_products != nil {
+		fields = append(fields, customer.FieldCurrentProducts)
+	}
 	return fields
 }
 
@@ -6444,6 +6519,8 @@ func (m *CustomerMutation) Field(name string) (ent.Value, bool) {
 		return m.OverLimit()
 	case customer.FieldExpiresAt:
 		return m.ExpiresAt()
+	case customer.FieldCurrentProducts:
+		return m.CurrentProducts()
 	}
 	return nil, false
 }
@@ -6479,6 +6556,8 @@ func (m *CustomerMutation) OldField(ctx context.Context, name string) (ent.Value
 		return m.OldOverLimit(ctx)
 	case customer.FieldExpiresAt:
 		return m.OldExpiresAt(ctx)
+	case customer.FieldCurrentProducts:
+		return m.OldCurrentProducts(ctx)
 	}
 	return nil, fmt.Errorf("unknown Customer field %s", name)
 }
@@ -6579,6 +6658,13 @@ func (m *CustomerMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetExpiresAt(v)
 		return nil
+	case customer.FieldCurrentProducts:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCurrentProducts(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Customer field %s", name)
 }
@@ -6587,6 +6673,9 @@ func (m *CustomerMutation) SetField(name string, value ent.Value) error {
 // this mutation.
 func (m *CustomerMutation) AddedFields() []string {
 	var fields []string
+	if m.addcurrent_products != nil {
+		fields = append(fields, customer.FieldCurrentProducts)
+	}
 	return fields
 }
 
@@ -6595,6 +6684,8 @@ func (m *CustomerMutation) AddedFields() []string {
 // was not set, or was not defined in the schema.
 func (m *CustomerMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
+	case customer.FieldCurrentProducts:
+		return m.AddedCurrentProducts()
 	}
 	return nil, false
 }
@@ -6604,6 +6695,13 @@ func (m *CustomerMutation) AddedField(name string) (ent.Value, bool) {
 // type.
 func (m *CustomerMutation) AddField(name string, value ent.Value) error {
 	switch name {
+	case customer.FieldCurrentProducts:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddCurrentProducts(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Customer numeric field %s", name)
 }
@@ -6632,6 +6730,9 @@ func (m *CustomerMutation) ClearedFields() []string {
 	}
 	if m.FieldCleared(customer.FieldExpiresAt) {
 		fields = append(fields, customer.FieldExpiresAt)
+	}
+	if m.FieldCleared(customer.FieldCurrentProducts) {
+		fields = append(fields, customer.FieldCurrentProducts)
 	}
 	return fields
 }
@@ -6667,6 +6768,9 @@ func (m *CustomerMutation) ClearField(name string) error {
 		return nil
 	case customer.FieldExpiresAt:
 		m.ClearExpiresAt()
+		return nil
+	case customer.FieldCurrentProducts:
+		m.ClearCurrentProducts()
 		return nil
 	}
 	return fmt.Errorf("unknown Customer nullable field %s", name)
@@ -6714,6 +6818,9 @@ func (m *CustomerMutation) ResetField(name string) error {
 		return nil
 	case customer.FieldExpiresAt:
 		m.ResetExpiresAt()
+		return nil
+	case customer.FieldCurrentProducts:
+		m.ResetCurrentProducts()
 		return nil
 	}
 	return fmt.Errorf("unknown Customer field %s", name)

@@ -43,6 +43,8 @@ const (
 	FieldOverLimit = "over_limit"
 	// FieldExpiresAt holds the string denoting the expires_at field in the database.
 	FieldExpiresAt = "expires_at"
+	// FieldCurrentProducts holds the string denoting the current_products field in the database.
+	FieldCurrentProducts = "current_products"
 	// EdgePartner holds the string denoting the partner edge name in mutations.
 	EdgePartner = "partner"
 	// EdgeAdmins holds the string denoting the admins edge name in mutations.
@@ -149,6 +151,7 @@ var Columns = []string{
 	FieldKpiScope,
 	FieldOverLimit,
 	FieldExpiresAt,
+	FieldCurrentProducts,
 }
 
 var (
@@ -273,6 +276,11 @@ func ByOverLimit(opts ...sql.OrderTermOption) OrderOption {
 // ByExpiresAt orders the results by the expires_at field.
 func ByExpiresAt(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldExpiresAt, opts...).ToFunc()
+}
+
+// ByCurrentProducts orders the results by the current_products field.
+func ByCurrentProducts(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldCurrentProducts, opts...).ToFunc()
 }
 
 // ByPartnerField orders the results by partner field.

@@ -116,6 +116,11 @@ func ExpiresAt(v time.Time) predicate.Customer {
 	return predicate.Customer(sql.FieldEQ(FieldExpiresAt, v))
 }
 
+// CurrentProducts applies equality check predicate on the "current_products" field. It's identical to CurrentProductsEQ.
+func CurrentProducts(v int) predicate.Customer {
+	return predicate.Customer(sql.FieldEQ(FieldCurrentProducts, v))
+}
+
 // PartnerIDEQ applies the EQ predicate on the "partner_id" field.
 func PartnerIDEQ(v int) predicate.Customer {
 	return predicate.Customer(sql.FieldEQ(FieldPartnerID, v))
@@ -764,6 +769,56 @@ func ExpiresAtIsNil() predicate.Customer {
 // ExpiresAtNotNil applies the NotNil predicate on the "expires_at" field.
 func ExpiresAtNotNil() predicate.Customer {
 	return predicate.Customer(sql.FieldNotNull(FieldExpiresAt))
+}
+
+// CurrentProductsEQ applies the EQ predicate on the "current_products" field.
+func CurrentProductsEQ(v int) predicate.Customer {
+	return predicate.Customer(sql.FieldEQ(FieldCurrentProducts, v))
+}
+
+// CurrentProductsNEQ applies the NEQ predicate on the "current_products" field.
+func CurrentProductsNEQ(v int) predicate.Customer {
+	return predicate.Customer(sql.FieldNEQ(FieldCurrentProducts, v))
+}
+
+// CurrentProductsIn applies the In predicate on the "current_products" field.
+func CurrentProductsIn(vs ...int) predicate.Customer {
+	return predicate.Customer(sql.FieldIn(FieldCurrentProducts, vs...))
+}
+
+// CurrentProductsNotIn applies the NotIn predicate on the "current_products" field.
+func CurrentProductsNotIn(vs ...int) predicate.Customer {
+	return predicate.Customer(sql.FieldNotIn(FieldCurrentProducts, vs...))
+}
+
+// CurrentProductsGT applies the GT predicate on the "current_products" field.
+func CurrentProductsGT(v int) predicate.Customer {
+	return predicate.Customer(sql.FieldGT(FieldCurrentProducts, v))
+}
+
+// CurrentProductsGTE applies the GTE predicate on the "current_products" field.
+func CurrentProductsGTE(v int) predicate.Customer {
+	return predicate.Customer(sql.FieldGTE(FieldCurrentProducts, v))
+}
+
+// CurrentProductsLT applies the LT predicate on the "current_products" field.
+func CurrentProductsLT(v int) predicate.Customer {
+	return predicate.Customer(sql.FieldLT(FieldCurrentProducts, v))
+}
+
+// CurrentProductsLTE applies the LTE predicate on the "current_products" field.
+func CurrentProductsLTE(v int) predicate.Customer {
+	return predicate.Customer(sql.FieldLTE(FieldCurrentProducts, v))
+}
+
+// CurrentProductsIsNil applies the IsNil predicate on the "current_products" field.
+func CurrentProductsIsNil() predicate.Customer {
+	return predicate.Customer(sql.FieldIsNull(FieldCurrentProducts))
+}
+
+// CurrentProductsNotNil applies the NotNil predicate on the "current_products" field.
+func CurrentProductsNotNil() predicate.Customer {
+	return predicate.Customer(sql.FieldNotNull(FieldCurrentProducts))
 }
 
 // HasPartner applies the HasEdge predicate on the "partner" edge.

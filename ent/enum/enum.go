@@ -62,7 +62,8 @@ const (
 	ProductContactCenter Product = "CONTACT_CENTER"
 )
 
-// Values lists the products.
+// Values lists the products. The order is stored (facts.ProductBits): add new products at
+// the end.
 func (Product) Values() []string {
 	return []string{"MEETINGS", "CALLING", "MESSAGING", "TRANSLATION", "CONTACT_CENTER"}
 }

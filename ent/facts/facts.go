@@ -5,8 +5,9 @@
 //     added, and its assignment ratio (assigned / total);
 //   - on each customer, whether it is in the KPIs' scope (a line of an ACTIVE subscription
 //     or trial of a KPI product), whether it is over its license limit (a line of an
-//     ACTIVE subscription or trial with assigned > total), and when the first of its
-//     ACTIVE, not auto-renewing subscriptions and trials ends (EndingSubscription).
+//     ACTIVE subscription or trial with assigned > total), when the first of its
+//     ACTIVE, not auto-renewing subscriptions and trials ends (EndingSubscription), and
+//     which products it has a line of a current subscription or trial of (ProductBits).
 //
 // They are recomputed from the rows they come from, in SQL, in the same transaction as the
 // write: after every license and subscription mutation (Hook) and, for rows written
@@ -18,6 +19,8 @@ import (
 	"context"
 	stdsql "database/sql"
 	"fmt"
+	"slices"
+	"strconv"
 
 	"entgo.io/ent/dialect/sql"
 
@@ -29,6 +32,30 @@ import (
 
 // ScopeProducts are the products that put a customer in the KPIs' scope (DESIGN §4.2).
 var ScopeProducts = []enum.Product{enum.ProductMeetings, enum.ProductCalling}
+
+// CurrentStates are the subscription states that give a customer its products.
+var CurrentStates = []enum.SubscriptionState{enum.StateActive, enum.StatePendingSetup, enum.StateSuspended}
+
+// ProductBits is the set of products as a customer's current_products holds it: bit i
+// stands for the i-th of enum.Product's Values.
+func ProductBits(ps ...enum.Product) int {
+	bits := 0
+	for i, v := range enum.Product("").Values() {
+		if slices.Contains(ps, enum.Product(v)) {
+			bits |= 1 << i
+		}
+	}
+	return bits
+}
+
+// HasProduct is the condition that the customer of alias t has a line of a current
+// subscription or trial of any of the products.
+func HasProduct(t *sql.SelectTable, ps ...enum.Product) *sql.Predicate {
+	return sql.P(func(b *sql.Builder) {
+		b.WriteString("(COALESCE(").Ident(t.C(customer.FieldCurrentProducts)).WriteString(", 0) & ").
+			Arg(ProductBits(ps...)).WriteString(") <> 0")
+	})
+}
 
 // Executor runs a statement: a *sql.DB, a *sql.Tx, or an ent client or mutation.
 type Executor interface {
@@ -90,7 +117,7 @@ func Backfill(ctx context.Context, x Executor, dialect string) error {
 	ct, fe := sql.Table(customer.Table), sql.Table(subscription.Table).As("fx")
 	ending := sql.Select(fe.C(subscription.FieldID)).From(fe).Where(sql.And(append(EndingSubscription(fe),
 		sql.ColumnsEQ(fe.C(subscription.FieldCustomerID), ct.C(customer.FieldID)))...))
-	customers := sql.Or(sql.IsNull(ct.C(customer.FieldKpiScope)),
+	customers := sql.Or(sql.IsNull(ct.C(customer.FieldKpiScope)), sql.IsNull(ct.C(customer.FieldCurrentProducts)),
 		sql.And(sql.IsNull(ct.C(customer.FieldExpiresAt)), sql.Exists(ending)))
 	return refresh(ctx, x, dialect, lines, customers, true)
 }
@@ -137,30 +164,115 @@ func refresh(ctx context.Context, x Executor, dialect string, lines, customers *
 		Set(customer.FieldKpiScope, flag(ScopeLine)).
 		Set(customer.FieldOverLimit, flag(OverLimitLine)).
 		Where(customers)
-	fe := sql.Table(subscription.Table).As("fe")
-	ends := sql.Select(sql.As(sql.Min(fe.C(subscription.FieldEndsAt)), subscription.FieldEndsAt)).
-		From(fe).Where(sql.And(EndingSubscription(fe)...))
-	if many {
-		// Every customer's first end at once, from one pass over the subscriptions, before
-		// the flags (the customers' condition may ask for the end).
-		ends.AppendSelect(fe.C(subscription.FieldCustomerID)).GroupBy(fe.C(subscription.FieldCustomerID))
-		b := &sql.Builder{}
-		b.SetDialect(dialect)
-		b.WriteString("UPDATE ").Ident(customer.Table).WriteString(" SET ").Ident(customer.FieldExpiresAt).
-			WriteString(" = ").Ident("e").WriteString(".").Ident(subscription.FieldEndsAt).WriteString(" FROM (").Join(ends).WriteString(") AS ").Ident("e").
-			WriteString(" WHERE ").Ident(ct.C(customer.FieldID)).WriteString(" = ").Ident("e").WriteString(".").Ident(subscription.FieldCustomerID).
-			WriteString(" AND (").Join(customers).WriteString(")")
-		if err := exec(ctx, x, b); err != nil {
-			return fmt.Errorf("refresh customer expiries: %w", err)
+	// Each value is asked per customer, or with many worked out for every customer at once
+	// from one pass over its table and set before the flags (the customers' condition may
+	// ask for the values).
+	for _, v := range []struct {
+		col, of string
+		q       perCustomer
+	}{
+		{customer.FieldExpiresAt, "first ends", firstEnds()},
+		{customer.FieldCurrentProducts, "products", currentProducts()},
+	} {
+		if !many {
+			uc.Set(v.col, v.q.of(ct.C(customer.FieldID)))
+			continue
 		}
-	} else {
-		ends.Where(sql.ColumnsEQ(fe.C(subscription.FieldCustomerID), ct.C(customer.FieldID)))
-		uc.Set(customer.FieldExpiresAt, sql.ExprFunc(func(b *sql.Builder) { b.WriteString("(").Join(ends).WriteString(")") }))
+		if err := exec(ctx, x, updateFrom(dialect, v.col, v.q.all(), customers)); err != nil {
+			return fmt.Errorf("refresh customer %s: %w", v.of, err)
+		}
+		if v.q.none != "" {
+			uc.Set(v.col, sql.ExprFunc(func(b *sql.Builder) {
+				b.WriteString("COALESCE(").Ident(v.col).WriteString(", " + v.q.none + ")")
+			}))
+		}
 	}
 	if err := exec(ctx, x, uc); err != nil {
 		return fmt.Errorf("refresh customer facts: %w", err)
 	}
 	return nil
+}
+
+// perCustomer is a value worked out per customer from its rows.
+type perCustomer struct {
+	value    sql.Querier // an aggregate over the rows
+	none     string      // the value of a customer without rows, if not null
+	customer string      // the rows' customer column
+	rows     func(*sql.Selector) *sql.Selector
+}
+
+// of is the value of the customer whose ID is the column id.
+func (p perCustomer) of(id string) sql.Querier {
+	q := p.rows(sql.SelectExpr(p.value)).Where(sql.ColumnsEQ(p.customer, id))
+	return sql.ExprFunc(func(b *sql.Builder) {
+		if p.none == "" {
+			b.WriteString("(").Join(q).WriteString(")")
+			return
+		}
+		b.WriteString("COALESCE((").Join(q).WriteString("), " + p.none + ")")
+	})
+}
+
+// all selects the value, as v, of every customer with rows, by customer_id.
+func (p perCustomer) all() *sql.Selector {
+	return p.rows(sql.Select(sql.As(p.customer, license.FieldCustomerID)).AppendSelectExprAs(p.value, "v")).GroupBy(p.customer)
+}
+
+// firstEnds is the first end among a customer's ACTIVE, not auto-renewing subscriptions
+// and trials.
+func firstEnds() perCustomer {
+	fe := sql.Table(subscription.Table).As("fe")
+	return perCustomer{
+		value: sql.ExprFunc(func(b *sql.Builder) {
+			b.WriteString("MIN(").Ident(fe.C(subscription.FieldEndsAt)).WriteString(")")
+		}),
+		customer: fe.C(subscription.FieldCustomerID),
+		rows: func(q *sql.Selector) *sql.Selector {
+			return q.From(fe).Where(sql.And(EndingSubscription(fe)...))
+		},
+	}
+}
+
+// currentProducts is the ProductBits of the products of a customer's lines of current
+// subscriptions and trials (each product's bit added once: their OR).
+func currentProducts() perCustomer {
+	fp, fs := sql.Table(license.Table).As("fp"), sql.Table(subscription.Table).As("fps")
+	return perCustomer{
+		value: sql.ExprFunc(func(b *sql.Builder) {
+			b.WriteString("SUM(DISTINCT CASE ").Ident(fp.C(license.FieldProduct))
+			for _, p := range enum.Product("").Values() {
+				b.WriteString(" WHEN ").Arg(p).WriteString(" THEN " + strconv.Itoa(ProductBits(enum.Product(p))))
+			}
+			b.WriteString(" END)")
+		}),
+		none:     "0",
+		customer: fp.C(license.FieldCustomerID),
+		rows: func(q *sql.Selector) *sql.Selector {
+			return q.From(fp).Join(fs).On(fs.C(subscription.FieldID), fp.C(license.FieldSubscriptionID)).
+				Where(sql.In(fs.C(subscription.FieldState), anys(CurrentStates)...))
+		},
+	}
+}
+
+// updateFrom sets col of the customers matching where to the value v that q selects per
+// customer_id, for the customers q selects.
+func updateFrom(dialect, col string, q *sql.Selector, where *sql.Predicate) sql.Querier {
+	return sql.ExprFunc(func(b *sql.Builder) {
+		ct := sql.Table(customer.Table)
+		b.SetDialect(dialect)
+		b.WriteString("UPDATE ").Ident(customer.Table).WriteString(" SET ").Ident(col).WriteString(" = ").
+			Ident("e").WriteString(".").Ident("v").WriteString(" FROM (").Join(q).WriteString(") AS ").Ident("e").
+			WriteString(" WHERE ").Ident(ct.C(customer.FieldID)).WriteString(" = ").Ident("e").WriteString(".").Ident(license.FieldCustomerID).
+			WriteString(" AND (").Join(where).WriteString(")")
+	})
+}
+
+func anys[T any](vs []T) []any {
+	out := make([]any, len(vs))
+	for i, v := range vs {
+		out[i] = v
+	}
+	return out
 }
 
 func exec(ctx context.Context, x Executor, q sql.Querier) error {

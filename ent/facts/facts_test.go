@@ -76,14 +76,18 @@ func (x fixture) wantLine(step string, l *ent.License, want lineFacts) {
 }
 
 // wantCustomer checks the stored facts of customer c.
-func (x fixture) wantCustomer(step string, c *ent.Customer, scope, over *bool, expires *time.Time) {
+func (x fixture) wantCustomer(step string, c *ent.Customer, scope, over *bool, expires *time.Time, products *int) {
 	x.t.Helper()
 	got := x.c.Customer.GetX(x.ctx, c.ID)
-	if !eqBool(got.KpiScope, scope) || !eqBool(got.OverLimit, over) || !eqTime(got.ExpiresAt, expires) {
-		x.t.Errorf("%s: customer %s kpi_scope=%v over_limit=%v expires_at=%v, want %v, %v and %v", step, c.Name,
-			show(got.KpiScope), show(got.OverLimit), show(got.ExpiresAt), show(scope), show(over), show(expires))
+	if !eqBool(got.KpiScope, scope) || !eqBool(got.OverLimit, over) || !eqTime(got.ExpiresAt, expires) || !eqInt(got.CurrentProducts, products) {
+		x.t.Errorf("%s: customer %s kpi_scope=%v over_limit=%v expires_at=%v current_products=%v, want %v, %v, %v and %v", step, c.Name,
+			show(got.KpiScope), show(got.OverLimit), show(got.ExpiresAt), show(got.CurrentProducts), show(scope), show(over), show(expires), show(products))
 	}
 }
+
+// ps is the stored set of the products, written out by hand: Meetings 1, Calling 2,
+// Messaging 4, Translation 8, Contact Center 16 (enum.Product's order).
+func ps(bits int) *int { return &bits }
 
 func show[T any](p *T) any {
 	if p == nil {
@@ -93,6 +97,7 @@ func show[T any](p *T) any {
 }
 
 func eqBool(a, b *bool) bool { return (a == nil) == (b == nil) && (a == nil || *a == *b) }
+func eqInt(a, b *int) bool   { return (a == nil) == (b == nil) && (a == nil || *a == *b) }
 func eqTime(a, b *time.Time) bool {
 	return (a == nil) == (b == nil) && (a == nil || a.Equal(*b))
 }
@@ -109,45 +114,45 @@ func TestFactsFollowEveryWrite(t *testing.T) {
 	c, ctx := x.c, x.ctx
 
 	alpha := x.customer("Alpha")
-	x.wantCustomer("new customer", alpha, nil, nil, nil)
+	x.wantCustomer("new customer", alpha, nil, nil, nil, nil)
 	s1 := x.subscription(alpha, "S-1", enum.StateActive, jan)
-	x.wantCustomer("subscription without lines", alpha, b(false), b(false), at(janEnd))
+	x.wantCustomer("subscription without lines", alpha, b(false), b(false), at(janEnd), ps(0))
 
 	meet := x.line(s1, enum.ProductMeetings, 10, 4)
 	x.wantLine("create Meetings line", meet, lineFacts{b(true), at(jan), f(0.4)})
-	x.wantCustomer("create Meetings line", alpha, b(true), b(false), at(janEnd))
+	x.wantCustomer("create Meetings line", alpha, b(true), b(false), at(janEnd), ps(1))
 
 	msg := x.line(s1, enum.ProductMessaging, 5, 7)
 	x.wantLine("create Messaging line over its limit", msg, lineFacts{b(true), at(jan), f(1.4)})
-	x.wantCustomer("create Messaging line over its limit", alpha, b(true), b(true), at(janEnd))
+	x.wantCustomer("create Messaging line over its limit", alpha, b(true), b(true), at(janEnd), ps(1|4))
 
 	c.License.UpdateOne(msg).SetAssigned(5).ExecX(ctx)
 	x.wantLine("assigned down to total", msg, lineFacts{b(true), at(jan), f(1)})
-	x.wantCustomer("assigned down to total", alpha, b(true), b(false), at(janEnd))
+	x.wantCustomer("assigned down to total", alpha, b(true), b(false), at(janEnd), ps(1|4))
 
 	c.Subscription.UpdateOne(s1).SetState(enum.StateSuspended).SetStartedAt(mar).ExecX(ctx)
 	x.wantLine("subscription suspended and restarted", meet, lineFacts{b(false), at(mar), f(0.4)})
 	x.wantLine("subscription suspended and restarted", msg, lineFacts{b(false), at(mar), f(1)})
-	x.wantCustomer("subscription suspended", alpha, b(false), b(false), nil)
+	x.wantCustomer("subscription suspended", alpha, b(false), b(false), nil, ps(1|4))
 
 	c.Subscription.UpdateOne(s1).SetState(enum.StateActive).ExecX(ctx)
-	x.wantCustomer("subscription active again", alpha, b(true), b(false), at(janEnd))
+	x.wantCustomer("subscription active again", alpha, b(true), b(false), at(janEnd), ps(1|4))
 
 	c.License.DeleteOne(meet).ExecX(ctx)
-	x.wantCustomer("Meetings line deleted, Messaging left", alpha, b(false), b(false), at(janEnd))
+	x.wantCustomer("Meetings line deleted, Messaging left", alpha, b(false), b(false), at(janEnd), ps(4))
 
 	beta := x.customer("Beta")
 	s2 := x.subscription(beta, "S-2", enum.StateActive, mar)
 	empty := x.line(s2, enum.ProductCalling, 0, 2)
 	x.wantLine("line with no licenses bought", empty, lineFacts{b(true), at(mar), nil})
-	x.wantCustomer("line with no licenses bought", beta, b(true), b(true), at(marEnd))
+	x.wantCustomer("line with no licenses bought", beta, b(true), b(true), at(marEnd), ps(2))
 
 	c.License.Update().Where(license.CustomerID(beta.ID)).SetAssigned(0).ExecX(ctx)
-	x.wantCustomer("bulk update", beta, b(true), b(false), at(marEnd))
-	x.wantCustomer("bulk update leaves other customers", alpha, b(false), b(false), at(janEnd))
+	x.wantCustomer("bulk update", beta, b(true), b(false), at(marEnd), ps(2))
+	x.wantCustomer("bulk update leaves other customers", alpha, b(false), b(false), at(janEnd), ps(4))
 
 	c.License.Delete().Where(license.CustomerID(beta.ID)).ExecX(ctx)
-	x.wantCustomer("bulk delete", beta, b(false), b(false), at(marEnd))
+	x.wantCustomer("bulk delete", beta, b(false), b(false), at(marEnd), ps(0))
 
 	tx, err := c.Tx(ctx)
 	if err != nil {
@@ -164,20 +169,20 @@ func TestFactsFollowEveryWrite(t *testing.T) {
 	if err := tx.Rollback(); err != nil {
 		t.Fatal(err)
 	}
-	x.wantCustomer("rolled back", beta, b(false), b(false), at(marEnd))
+	x.wantCustomer("rolled back", beta, b(false), b(false), at(marEnd), ps(0))
 
 	// The first end among ACTIVE, not auto-renewing subscriptions and trials.
 	c.Subscription.UpdateOne(s1).SetAutoRenew(true).ExecX(ctx)
-	x.wantCustomer("only subscription set to renew", alpha, b(false), b(false), nil)
+	x.wantCustomer("only subscription set to renew", alpha, b(false), b(false), nil, ps(4))
 	s3 := x.subscription(alpha, "S-3", enum.StateActive, mar)
-	x.wantCustomer("new subscription", alpha, b(false), b(false), at(marEnd))
+	x.wantCustomer("new subscription", alpha, b(false), b(false), at(marEnd), ps(4))
 	c.Subscription.UpdateOne(s1).SetAutoRenew(false).ExecX(ctx)
-	x.wantCustomer("earlier subscription no longer renews", alpha, b(false), b(false), at(janEnd))
+	x.wantCustomer("earlier subscription no longer renews", alpha, b(false), b(false), at(janEnd), ps(4))
 	c.Subscription.Update().Where(subscription.ID(s1.ID)).SetState(enum.StateExpired).ExecX(ctx)
-	x.wantCustomer("earlier subscription expired (bulk update)", alpha, b(false), b(false), at(marEnd))
+	x.wantCustomer("earlier subscription expired (bulk update)", alpha, b(false), b(false), at(marEnd), ps(0))
 	c.Subscription.DeleteOne(s3).ExecX(ctx)
-	x.wantCustomer("later subscription deleted", alpha, b(false), b(false), nil)
-	x.wantCustomer("other customers left alone", beta, b(false), b(false), at(marEnd))
+	x.wantCustomer("later subscription deleted", alpha, b(false), b(false), nil, ps(0))
+	x.wantCustomer("other customers left alone", beta, b(false), b(false), at(marEnd), ps(0))
 }
 
 // TestBackfill clears every fact, as rows from before the facts' columns existed or
@@ -191,45 +196,37 @@ func TestBackfill(t *testing.T) {
 	b1 := x.line(x.subscription(beta, "B-1", enum.StateExpired, mar), enum.ProductMeetings, 0, 0)
 	g1 := x.line(x.subscription(gamma, "G-1", enum.StateActive, mar), enum.ProductTranslation, 4, 1)
 
-	for _, stmt := range []string{
-		"UPDATE licenses SET active = NULL, started_at = NULL, assignment_ratio = NULL",
-		"UPDATE customers SET kpi_scope = NULL, over_limit = NULL, expires_at = NULL",
-	} {
-		if _, err := db.SQL.ExecContext(ctx, stmt); err != nil {
+	// backfillAfter runs the statements, then Backfill.
+	backfillAfter := func(stmts ...string) {
+		t.Helper()
+		for _, stmt := range stmts {
+			if _, err := db.SQL.ExecContext(ctx, stmt); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := facts.Backfill(ctx, db.SQL, db.Dialect); err != nil {
 			t.Fatal(err)
 		}
 	}
-	x.wantLine("cleared", a1, lineFacts{})
-	x.wantCustomer("cleared", alpha, nil, nil, nil)
-
-	if err := facts.Backfill(ctx, db.SQL, db.Dialect); err != nil {
-		t.Fatal(err)
-	}
+	backfillAfter("UPDATE licenses SET active = NULL, started_at = NULL, assignment_ratio = NULL",
+		"UPDATE customers SET kpi_scope = NULL, over_limit = NULL, expires_at = NULL, current_products = NULL")
 	x.wantLine("backfilled", a1, lineFacts{b(true), at(jan), f(9.0 / 8)})
 	x.wantLine("backfilled", b1, lineFacts{b(false), at(mar), nil})
 	x.wantLine("backfilled", g1, lineFacts{b(true), at(mar), f(0.25)})
-	x.wantCustomer("backfilled", alpha, b(true), b(true), at(janEnd))
-	x.wantCustomer("backfilled", beta, b(false), b(false), nil)
-	x.wantCustomer("backfilled", gamma, b(false), b(false), at(marEnd))
+	x.wantCustomer("backfilled", alpha, b(true), b(true), at(janEnd), ps(2))
+	x.wantCustomer("backfilled", beta, b(false), b(false), nil, ps(0))
+	x.wantCustomer("backfilled", gamma, b(false), b(false), at(marEnd), ps(8))
 
 	// Facts already computed are left alone: a second backfill changes nothing.
-	if _, err := db.SQL.ExecContext(ctx, "UPDATE customers SET over_limit = FALSE"); err != nil {
-		t.Fatal(err)
-	}
-	if err := facts.Backfill(ctx, db.SQL, db.Dialect); err != nil {
-		t.Fatal(err)
-	}
-	x.wantCustomer("second backfill", alpha, b(true), b(false), at(janEnd))
+	backfillAfter("UPDATE customers SET over_limit = FALSE")
+	x.wantCustomer("second backfill", alpha, b(true), b(false), at(janEnd), ps(2))
 
 	// A database whose flags were computed before customers kept their first end (an
-	// earlier version) gets the ends alone.
-	if _, err := db.SQL.ExecContext(ctx, "UPDATE customers SET expires_at = NULL"); err != nil {
-		t.Fatal(err)
+	// earlier version) gets the ends alone; likewise the products.
+	for _, col := range []string{"expires_at", "current_products"} {
+		backfillAfter("UPDATE customers SET " + col + " = NULL")
+		x.wantCustomer(col+" backfilled", alpha, b(true), b(false), at(janEnd), ps(2))
+		x.wantCustomer(col+" backfilled", beta, b(false), b(false), nil, ps(0))
+		x.wantCustomer(col+" backfilled", gamma, b(false), b(false), at(marEnd), ps(8))
 	}
-	if err := facts.Backfill(ctx, db.SQL, db.Dialect); err != nil {
-		t.Fatal(err)
-	}
-	x.wantCustomer("ends backfilled", alpha, b(true), b(false), at(janEnd))
-	x.wantCustomer("ends backfilled", beta, b(false), b(false), nil)
-	x.wantCustomer("ends backfilled", gamma, b(false), b(false), at(marEnd))
 }

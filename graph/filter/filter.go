@@ -10,7 +10,7 @@ import (
 
 	"github.com/partnerhub/partnerhub-api/ent/customer"
 	"github.com/partnerhub/partnerhub-api/ent/enum"
-	"github.com/partnerhub/partnerhub-api/ent/license"
+	"github.com/partnerhub/partnerhub-api/ent/facts"
 	"github.com/partnerhub/partnerhub-api/ent/predicate"
 	"github.com/partnerhub/partnerhub-api/ent/rule"
 	"github.com/partnerhub/partnerhub-api/ent/subscription"
@@ -60,20 +60,10 @@ func Statuses(sts ...enum.CustomerStatus) Criterion {
 	}
 }
 
-// Products matches customers with a current subscription or trial of any of the products.
+// Products matches customers with a current subscription or trial of any of the products,
+// as kept on the customer (facts.HasProduct).
 func Products(ps ...enum.Product) Criterion {
-	return func(_ Env, s *sql.Selector) *sql.Predicate {
-		l := sql.Table(license.Table).As("f_lic")
-		sub := sql.Table(subscription.Table).As("f_sub")
-		q := sql.SelectExpr(sql.Expr("1")).From(l).
-			Join(sub).On(sub.C(subscription.FieldID), l.C(license.FieldSubscriptionID)).
-			Where(sql.And(
-				sql.ColumnsEQ(l.C(license.FieldCustomerID), s.C(customer.FieldID)),
-				sql.In(l.C(license.FieldProduct), anys(ps)...),
-				sql.In(sub.C(subscription.FieldState), anys(status.CurrentStates)...),
-			))
-		return sql.Exists(q)
-	}
+	return func(_ Env, s *sql.Selector) *sql.Predicate { return facts.HasProduct(s.Table(), ps...) }
 }
 
 // Kinds matches customers with a current subscription of any of the kinds.

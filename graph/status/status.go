@@ -26,7 +26,7 @@ var All = []enum.CustomerStatus{
 }
 
 // CurrentStates are the subscription states that give a customer its products.
-var CurrentStates = []enum.SubscriptionState{enum.StateActive, enum.StatePendingSetup, enum.StateSuspended}
+var CurrentStates = facts.CurrentStates
 
 // Rules evaluates statuses at one instant against a partner's thresholds.
 type Rules struct {

@@ -247,13 +247,19 @@ func TestRunCoverage(t *testing.T) {
 			"customers with a wrong over-limit flag": `SELECT COUNT(*) FROM customers c WHERE c.partner_id = ? AND (c.over_limit IS NULL
 				OR c.over_limit <> EXISTS (SELECT 1 FROM licenses l JOIN subscriptions s ON s.id = l.subscription_id
 					WHERE l.customer_id = c.id AND s.state = 'ACTIVE' AND l.assigned > l.total))`,
+			"customers with wrong products": `SELECT COUNT(*) FROM customers c WHERE c.partner_id = ? AND (c.current_products IS NULL
+				OR c.current_products <> COALESCE((SELECT SUM(DISTINCT CASE l.product WHEN 'MEETINGS' THEN 1 WHEN 'CALLING' THEN 2
+					WHEN 'MESSAGING' THEN 4 WHEN 'TRANSLATION' THEN 8 WHEN 'CONTACT_CENTER' THEN 16 END)
+					FROM licenses l JOIN subscriptions s ON s.id = l.subscription_id
+					WHERE l.customer_id = c.id AND s.state IN ('ACTIVE', 'PENDING_SETUP', 'SUSPENDED')), 0))`,
 		} {
 			if n := q.count(query); n != 0 {
 				t.Errorf("%d %s", n, name)
 			}
 		}
 		// Each fact takes both values, so the checks above compare something.
-		for _, cond := range []string{"kpi_scope", "NOT kpi_scope", "over_limit", "NOT over_limit"} {
+		for _, cond := range []string{"kpi_scope", "NOT kpi_scope", "over_limit", "NOT over_limit",
+			"current_products & 2 <> 0", "current_products & 2 = 0", "current_products = 0"} {
 			if n := q.count(`SELECT COUNT(*) FROM customers WHERE partner_id = ? AND ` + cond); n == 0 {
 				t.Errorf("no customer with %s", cond)
 			}
