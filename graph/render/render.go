@@ -28,16 +28,18 @@ type Object[T any] struct {
 
 // Field writes one field of a T.
 type Field[T any] struct {
-	write func(ctx context.Context, v T, f graphql.CollectedField, b *bytes.Buffer) error
-	// plain reports whether the field's own selection can be written here too (nil for a
-	// scalar, which has none).
-	plain func(oc *graphql.OperationContext, sel ast.SelectionSet) bool
+	// write writes the field of v; plan is what prepare made of the field's selection.
+	write func(ctx context.Context, v T, plan any, b *bytes.Buffer) error
+	// plain reports whether the field's own selection can be written here too, and prepare
+	// makes it ready to write (both nil for a scalar, which has none).
+	plain   func(oc *graphql.OperationContext, sel ast.SelectionSet) bool
+	prepare func(oc *graphql.OperationContext, sel ast.SelectionSet) any
 }
 
 // Value is a scalar field read by get and written by marshal, the very function gqlgen's
 // generated code uses for the field's type.
 func Value[T, V any](get func(T) V, marshal func(V) graphql.Marshaler) Field[T] {
-	return Field[T]{write: func(_ context.Context, v T, _ graphql.CollectedField, b *bytes.Buffer) error {
+	return Field[T]{write: func(_ context.Context, v T, _ any, b *bytes.Buffer) error {
 		marshal(get(v)).MarshalGQL(b)
 		return nil
 	}}
@@ -55,7 +57,7 @@ func Nullable[T, V any](get func(T) *V, marshal func(V) graphql.Marshaler) Field
 
 // Resolved is a scalar field (or list of scalars, see Each) computed by a resolver.
 func Resolved[T, V any](resolve func(context.Context, T) (V, error), marshal func(V) graphql.Marshaler) Field[T] {
-	return Field[T]{write: func(ctx context.Context, v T, _ graphql.CollectedField, b *bytes.Buffer) error {
+	return Field[T]{write: func(ctx context.Context, v T, _ any, b *bytes.Buffer) error {
 		res, err := resolve(ctx, v)
 		if err != nil {
 			return err
@@ -84,10 +86,11 @@ func Each[V any](marshal func(V) graphql.Marshaler) func([]V) graphql.Marshaler 
 // One is a field holding one object of elem, never null.
 func One[T, E any](get func(T) E, elem *Object[E]) Field[T] {
 	return Field[T]{
-		write: func(ctx context.Context, v T, f graphql.CollectedField, b *bytes.Buffer) error {
-			return elem.writeObject(ctx, get(v), elem.collect(graphql.GetOperationContext(ctx), f.Selections), b)
+		write: func(ctx context.Context, v T, plan any, b *bytes.Buffer) error {
+			return elem.writeObject(ctx, get(v), plan.([]selected[E]), b)
 		},
-		plain: elem.Plain,
+		plain:   elem.Plain,
+		prepare: func(oc *graphql.OperationContext, sel ast.SelectionSet) any { return elem.prepare(oc, sel) },
 	}
 }
 
@@ -96,14 +99,15 @@ func One[T, E any](get func(T) E, elem *Object[E]) Field[T] {
 // already hold (or batch with its siblings').
 func List[T, E any](resolve func(context.Context, T) ([]E, error), elem *Object[E]) Field[T] {
 	return Field[T]{
-		write: func(ctx context.Context, v T, f graphql.CollectedField, b *bytes.Buffer) error {
+		write: func(ctx context.Context, v T, plan any, b *bytes.Buffer) error {
 			list, err := resolve(ctx, v)
 			if err != nil {
 				return err
 			}
-			return elem.writeList(ctx, list, elem.collect(graphql.GetOperationContext(ctx), f.Selections), b)
+			return elem.writeList(ctx, list, plan.([]selected[E]), b)
 		},
-		plain: elem.Plain,
+		plain:   elem.Plain,
+		prepare: func(oc *graphql.OperationContext, sel ast.SelectionSet) any { return elem.prepare(oc, sel) },
 	}
 }
 
@@ -135,13 +139,43 @@ func (o *Object[T]) Render(ctx context.Context, list []T) (m graphql.Marshaler, 
 		return nil, false, nil
 	}
 	var b bytes.Buffer
-	if err := o.writeList(ctx, list, o.collect(oc, sel), &b); err != nil {
+	if err := o.writeList(ctx, list, o.prepare(oc, sel), &b); err != nil {
 		return nil, true, err
 	}
 	return graphql.WriterFunc(func(w io.Writer) { _, _ = w.Write(b.Bytes()) }), true, nil
 }
 
-func (o *Object[T]) writeList(ctx context.Context, list []T, fields []graphql.CollectedField, b *bytes.Buffer) error {
+// selected is a field a selection asks for, ready to write: its JSON key, its writer and
+// what its writer needs of its own selection.
+type selected[T any] struct {
+	key   []byte                                                          // "alias":
+	write func(ctx context.Context, v T, plan any, b *bytes.Buffer) error // nil for __typename
+	plan  any
+}
+
+// prepare collects the fields sel selects on o, and theirs, once for all the objects
+// written with them.
+func (o *Object[T]) prepare(oc *graphql.OperationContext, sel ast.SelectionSet) []selected[T] {
+	fields := o.collect(oc, sel)
+	out := make([]selected[T], len(fields))
+	for i, f := range fields {
+		var key bytes.Buffer
+		graphql.MarshalString(f.Alias).MarshalGQL(&key)
+		key.WriteByte(':')
+		out[i].key = key.Bytes()
+		if f.Name == "__typename" {
+			continue
+		}
+		field := o.Fields[f.Name]
+		out[i].write = field.write
+		if field.prepare != nil {
+			out[i].plan = field.prepare(oc, f.Selections)
+		}
+	}
+	return out
+}
+
+func (o *Object[T]) writeList(ctx context.Context, list []T, fields []selected[T], b *bytes.Buffer) error {
 	b.WriteByte('[')
 	for i, v := range list {
 		if i > 0 {
@@ -155,19 +189,18 @@ func (o *Object[T]) writeList(ctx context.Context, list []T, fields []graphql.Co
 	return nil
 }
 
-func (o *Object[T]) writeObject(ctx context.Context, v T, fields []graphql.CollectedField, b *bytes.Buffer) error {
+func (o *Object[T]) writeObject(ctx context.Context, v T, fields []selected[T], b *bytes.Buffer) error {
 	b.WriteByte('{')
 	for i, f := range fields {
 		if i > 0 {
 			b.WriteByte(',')
 		}
-		graphql.MarshalString(f.Alias).MarshalGQL(b)
-		b.WriteByte(':')
-		if f.Name == "__typename" {
+		b.Write(f.key)
+		if f.write == nil {
 			graphql.MarshalString(o.Type).MarshalGQL(b)
 			continue
 		}
-		if err := o.Fields[f.Name].write(ctx, v, f, b); err != nil {
+		if err := f.write(ctx, v, f.plan, b); err != nil {
 			return err
 		}
 	}
