@@ -75,11 +75,7 @@ func ActiveLine(t *sql.SelectTable) *sql.Predicate { return IsTrue(t.C(license.F
 // ScopeLine is the condition that the license line of alias t puts its customer in the
 // KPIs' scope: a line of an ACTIVE subscription or trial of a KPI product.
 func ScopeLine(t *sql.SelectTable) []*sql.Predicate {
-	ps := make([]any, len(ScopeProducts))
-	for i, p := range ScopeProducts {
-		ps[i] = p
-	}
-	return []*sql.Predicate{ActiveLine(t), sql.In(t.C(license.FieldProduct), ps...)}
+	return []*sql.Predicate{ActiveLine(t), sql.In(t.C(license.FieldProduct), anys(ScopeProducts)...)}
 }
 
 // OverLimitLine is the condition that the license line of alias t is over its limit: a

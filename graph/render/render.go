@@ -30,10 +30,9 @@ type Object[T any] struct {
 type Field[T any] struct {
 	// write writes the field of v; plan is what prepare made of the field's selection.
 	write func(ctx context.Context, v T, plan any, b *bytes.Buffer) error
-	// plain reports whether the field's own selection can be written here too, and prepare
-	// makes it ready to write (both nil for a scalar, which has none).
-	plain   func(oc *graphql.OperationContext, sel ast.SelectionSet) bool
-	prepare func(oc *graphql.OperationContext, sel ast.SelectionSet) any
+	// prepare makes the field's own selection ready to write, or reports that it cannot be
+	// written here (nil for a scalar, which has none).
+	prepare func(oc *graphql.OperationContext, sel ast.SelectionSet) (plan any, ok bool)
 }
 
 // Value is a scalar field read by get and written by marshal, the very function gqlgen's
@@ -89,8 +88,7 @@ func One[T, E any](get func(T) E, elem *Object[E]) Field[T] {
 		write: func(ctx context.Context, v T, plan any, b *bytes.Buffer) error {
 			return elem.writeObject(ctx, get(v), plan.([]selected[E]), b)
 		},
-		plain:   elem.Plain,
-		prepare: func(oc *graphql.OperationContext, sel ast.SelectionSet) any { return elem.prepare(oc, sel) },
+		prepare: elem.prepareAny,
 	}
 }
 
@@ -106,24 +104,8 @@ func List[T, E any](resolve func(context.Context, T) ([]E, error), elem *Object[
 			}
 			return elem.writeList(ctx, list, plan.([]selected[E]), b)
 		},
-		plain:   elem.Plain,
-		prepare: func(oc *graphql.OperationContext, sel ast.SelectionSet) any { return elem.prepare(oc, sel) },
+		prepare: elem.prepareAny,
 	}
-}
-
-// Plain reports whether every field that sel selects on o, through fragments and
-// directives, can be written here.
-func (o *Object[T]) Plain(oc *graphql.OperationContext, sel ast.SelectionSet) bool {
-	for _, f := range o.collect(oc, sel) {
-		if f.Name == "__typename" {
-			continue
-		}
-		field, ok := o.Fields[f.Name]
-		if !ok || len(f.Arguments) > 0 || field.plain != nil && !field.plain(oc, f.Selections) {
-			return false
-		}
-	}
-	return true
 }
 
 func (o *Object[T]) collect(oc *graphql.OperationContext, sel ast.SelectionSet) []graphql.CollectedField {
@@ -131,15 +113,15 @@ func (o *Object[T]) collect(oc *graphql.OperationContext, sel ast.SelectionSet) 
 }
 
 // Render returns list written as the JSON array the selection of the field in ctx asks for,
-// or ok false when that selection is not plain (see Plain) and gqlgen must write it.
+// or ok false when that selection asks for a field this package cannot write (see prepare)
+// and gqlgen must write it.
 func (o *Object[T]) Render(ctx context.Context, list []T) (m graphql.Marshaler, ok bool, err error) {
-	oc := graphql.GetOperationContext(ctx)
-	sel := graphql.GetFieldContext(ctx).Field.Selections
-	if !o.Plain(oc, sel) {
+	fields, ok := o.prepare(graphql.GetOperationContext(ctx), graphql.GetFieldContext(ctx).Field.Selections)
+	if !ok {
 		return nil, false, nil
 	}
 	var b bytes.Buffer
-	if err := o.writeList(ctx, list, o.prepare(oc, sel), &b); err != nil {
+	if err := o.writeList(ctx, list, fields, &b); err != nil {
 		return nil, true, err
 	}
 	return graphql.WriterFunc(func(w io.Writer) { _, _ = w.Write(b.Bytes()) }), true, nil
@@ -153,11 +135,12 @@ type selected[T any] struct {
 	plan  any
 }
 
-// prepare collects the fields sel selects on o, and theirs, once for all the objects
-// written with them.
-func (o *Object[T]) prepare(oc *graphql.OperationContext, sel ast.SelectionSet) []selected[T] {
+// prepare collects the fields sel selects on o, through fragments and directives, and
+// theirs, once for all the objects written with them; ok is false when one of them is not
+// among o's Fields or takes arguments.
+func (o *Object[T]) prepare(oc *graphql.OperationContext, sel ast.SelectionSet) (out []selected[T], ok bool) {
 	fields := o.collect(oc, sel)
-	out := make([]selected[T], len(fields))
+	out = make([]selected[T], len(fields))
 	for i, f := range fields {
 		var key bytes.Buffer
 		graphql.MarshalString(f.Alias).MarshalGQL(&key)
@@ -166,13 +149,23 @@ func (o *Object[T]) prepare(oc *graphql.OperationContext, sel ast.SelectionSet) 
 		if f.Name == "__typename" {
 			continue
 		}
-		field := o.Fields[f.Name]
+		field, known := o.Fields[f.Name]
+		if !known || len(f.Arguments) > 0 {
+			return nil, false
+		}
 		out[i].write = field.write
 		if field.prepare != nil {
-			out[i].plan = field.prepare(oc, f.Selections)
+			if out[i].plan, ok = field.prepare(oc, f.Selections); !ok {
+				return nil, false
+			}
 		}
 	}
-	return out
+	return out, true
+}
+
+// prepareAny is prepare for a field of an object holding o's.
+func (o *Object[T]) prepareAny(oc *graphql.OperationContext, sel ast.SelectionSet) (any, bool) {
+	return o.prepare(oc, sel)
 }
 
 func (o *Object[T]) writeList(ctx context.Context, list []T, fields []selected[T], b *bytes.Buffer) error {
