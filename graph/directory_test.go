@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -23,41 +24,56 @@ func TestPageStatements(t *testing.T) {
 		h.mustCustomer(w, customerSpec{name: fmt.Sprintf("Customer %03d", i), tags: tags[i%2 : i%2+1],
 			subs: []subSpec{paid(enum.StateActive, 100+i, true, meetings10), trialSub(enum.StateActive, 20, lineSpec{enum.ProductCalling, 5, 1, 1, 1})}})
 	}
-	const query = `query($n: Int) { customers(first: $n, orderBy: {field: NAME, direction: ASC}) { totalCount edges { node {
+	const query = `query($n: Int, $q: String) { customers(first: $n, orderBy: {field: NAME, direction: ASC}, query: $q) { totalCount edges { node {
 		name statuses tags { name } licenseSummary { product total assigned used }
 		subscriptions { subscriptionId state endsAt licenses { product total assigned used } } } } } }`
 	who := h.as(w.full)
-	for _, n := range []int{5, 25, 100} {
-		t.Run(fmt.Sprint(n), func(t *testing.T) {
-			var got struct {
-				Customers struct {
-					TotalCount int
-					Edges      []struct {
-						Node struct {
-							Name          string
-							Tags          []struct{ Name string }
-							Subscriptions []struct{ Licenses []json.RawMessage }
+	for _, run := range []struct {
+		query string
+		want  int64
+	}{
+		// list with statuses, count, tags, subscriptions, license lines
+		{"", 5},
+		// the same, but the list first finds the IDs of its page (every customer has a
+		// trial of CALLING ending in 20 days, so every one matches)
+		{"status:expiring_soon product:calling", 6},
+	} {
+		for _, n := range []int{5, 25, 100} {
+			t.Run(fmt.Sprintf("%q/%d", run.query, n), func(t *testing.T) {
+				var got struct {
+					Customers struct {
+						TotalCount int
+						Edges      []struct {
+							Node struct {
+								Name          string
+								Statuses      []string
+								Tags          []struct{ Name string }
+								Subscriptions []struct{ Licenses []json.RawMessage }
+							}
 						}
 					}
 				}
-			}
-			h.announce(w.partner.ID) // so that totalCount is counted anew, not reused
-			h.mustDo(t, who, query, map[string]any{"n": n}, &got)
-			if len(got.Customers.Edges) != n || got.Customers.TotalCount != 100 {
-				t.Fatalf("got %d edges of %d, want %d of 100", len(got.Customers.Edges), got.Customers.TotalCount, n)
-			}
-			first := got.Customers.Edges[0].Node
-			if first.Name != "Customer 000" || len(first.Tags) != 1 || first.Tags[0].Name != "Gold" || len(first.Subscriptions) != 2 || len(first.Subscriptions[0].Licenses) != 1 {
-				t.Errorf("first customer = %+v, want Customer 000 tagged Gold with two subscriptions of one line each", first)
-			}
-			// list with statuses, count, tags, subscriptions, license lines
-			if h.lastStatements() != 5 {
-				t.Errorf("page of %d ran %d SQL statements, want 5", n, h.lastStatements())
-			}
-		})
+				h.announce(w.partner.ID) // so that totalCount is counted anew, not reused
+				h.mustDo(t, who, query, map[string]any{"n": n, "q": run.query}, &got)
+				if len(got.Customers.Edges) != n || got.Customers.TotalCount != 100 {
+					t.Fatalf("got %d edges of %d, want %d of 100", len(got.Customers.Edges), got.Customers.TotalCount, n)
+				}
+				first, last := got.Customers.Edges[0].Node, got.Customers.Edges[n-1].Node
+				if first.Name != "Customer 000" || len(first.Tags) != 1 || first.Tags[0].Name != "Gold" || len(first.Subscriptions) != 2 || len(first.Subscriptions[0].Licenses) != 1 {
+					t.Errorf("first customer = %+v, want Customer 000 tagged Gold with two subscriptions of one line each", first)
+				}
+				if want := fmt.Sprintf("Customer %03d", n-1); last.Name != want || !slices.Contains(last.Statuses, "EXPIRING_SOON") {
+					t.Errorf("last customer = %s with %v, want %s, EXPIRING_SOON", last.Name, last.Statuses, want)
+				}
+				if h.lastStatements() != run.want {
+					t.Errorf("page of %d ran %d SQL statements, want %d", n, h.lastStatements(), run.want)
+				}
+			})
+		}
 	}
 	t.Run("CountReused", func(t *testing.T) {
 		var got struct{ Customers struct{ TotalCount int } }
+		h.mustDo(t, who, query, map[string]any{"n": 50}, &got)
 		h.mustDo(t, who, query, map[string]any{"n": 50}, &got)
 		if got.Customers.TotalCount != 100 || h.lastStatements() != 4 {
 			t.Errorf("repeated page: totalCount %d in %d SQL statements, want 100 in 4", got.Customers.TotalCount, h.lastStatements())
@@ -166,8 +182,9 @@ func TestAdminCustomersStatements(t *testing.T) {
 		}
 		counts[n] = h.lastStatements()
 	}
-	// me (admin), page with statuses, tags, subscriptions, license lines
-	if counts[5] != 5 || counts[25] != 5 {
-		t.Errorf("SQL statements for pages of 5 and 25: %d and %d, want 5 and 5", counts[5], counts[25])
+	// me (admin), the page's IDs (managed by them), its rows with statuses, tags,
+	// subscriptions, license lines
+	if counts[5] != 6 || counts[25] != 6 {
+		t.Errorf("SQL statements for pages of 5 and 25: %d and %d, want 6 and 6", counts[5], counts[25])
 	}
 }

@@ -289,9 +289,26 @@ var (
 				Columns: []*schema.Column{CustomersColumns[14], CustomersColumns[4]},
 			},
 			{
-				Name:    "customer_partner_id_name",
+				Name:    "customer_directory_name",
 				Unique:  false,
 				Columns: []*schema.Column{CustomersColumns[14], CustomersColumns[2]},
+				Annotation: &entsql.IndexAnnotation{
+					IncludeColumns: []string{
+						CustomersColumns[0].Name,
+
+						CustomersColumns[1].Name,
+
+						CustomersColumns[5].Name,
+
+						CustomersColumns[9].Name,
+
+						CustomersColumns[11].Name,
+
+						CustomersColumns[12].Name,
+
+						CustomersColumns[13].Name,
+					},
+				},
 			},
 			{
 				Name:    "customer_partner_id_created_at",

@@ -32,17 +32,32 @@ func List(ctx context.Context, c *ent.Client, env filter.Env, args page.Args, or
 	return page.Paginate(ctx, page.Source[*ent.Customer]{
 		Key: orderKey(order),
 		Fetch: func(ctx context.Context, m func(*sql.Selector), limit int) ([]*ent.Customer, error) {
-			q := c.Customer.Query().Where(where).Limit(limit).Modify(m)
-			if selects != nil {
-				q.Modify(selects)
+			rows := func(q *ent.CustomerQuery) *ent.CustomerSelect {
+				if selects == nil {
+					return q.Modify(m)
+				}
+				return q.Modify(m, selects)
 			}
 			if len(criteria) == 0 {
 				// The plain directory, the page asked most, has one statement text and one
 				// best plan (the name or date index of the partner's customers): keep it
-				// prepared. Filtered pages are planned for their values.
-				ctx = storage.Prepared(ctx)
+				// prepared.
+				return rows(c.Customer.Query().Where(where).Limit(limit)).All(storage.Prepared(ctx))
 			}
-			return q.All(ctx)
+			// A filtered page is planned for its values (a plan made without them could
+			// scan every customer for a rare tag or word), so that statement stays small:
+			// it finds the page's IDs, in name order from the index that carries what
+			// filters test. The rows and their statuses are then read by ID, prepared.
+			found, err := c.Customer.Query().Where(where).Limit(limit).Select(customer.FieldID).Modify(m).All(ctx)
+			if err != nil || len(found) == 0 {
+				return found, err
+			}
+			ids := make([]int, len(found))
+			for i, f := range found {
+				ids[i] = f.ID
+			}
+			byID := c.Customer.Query().Where(func(s *sql.Selector) { s.Where(storage.IDsIn(s.C(customer.FieldID), ids)) })
+			return rows(byID).All(storage.Prepared(ctx))
 		},
 		Count: func(ctx context.Context) (int, error) {
 			if cache == nil {
