@@ -102,7 +102,7 @@ func (c *Config) settings() []setting {
 		{"PARTNERHUB_LAUNCH_URL_TEMPLATE", "launch-url-template", "https://admin.example.com/orgs/{orgId}", "link to a customer's control hub; {orgId} is replaced", str(&c.LaunchURLTemplate)},
 		{"PARTNERHUB_ANALYTICS_CACHE_TTL", "analytics-cache-ttl", "60s", "longest time KPIs and analytics are reused when no change arrives; 0 disables the cache", dur(&c.AnalyticsCacheTTL)},
 		{"PARTNERHUB_MAX_CONCURRENT_REQUESTS", "max-concurrent-requests", "0", "GraphQL queries and mutations executed at once, the rest queued in arrival order; 0 means twice the CPUs", integer(&c.MaxConcurrent)},
-		{"PARTNERHUB_GC_PERCENT", "gc-percent", "400", "heap growth, in percent of the live heap, that starts a garbage collection (Go's GOGC, which wins when set)", integer(&c.GCPercent)},
+		{"PARTNERHUB_GC_PERCENT", "gc-percent", strconv.Itoa(gcPercent), "heap growth, in percent of the live heap, that starts a garbage collection (Go's GOGC, which wins when set)", integer(&c.GCPercent)},
 		{"PARTNERHUB_MAX_SUBSCRIPTIONS", "max-subscriptions", "20000", "live subscriptions a process serves at once (20 per connection)", integer(&c.MaxSubscriptions)},
 	}
 }
