@@ -150,14 +150,14 @@ func (b *bulkTx) finishLoad() error {
 	return nil
 }
 
-// vacuum marks, after commit, the pages of the tables the headline KPIs read from their
-// indexes alone as all-visible, as autovacuum would later: until then every index-only
-// scan of freshly loaded rows reads the table too.
+// vacuum marks, after commit, the pages of the tables that the headline KPIs and the
+// directory read from their indexes alone as all-visible, as autovacuum would later: until
+// then every index-only scan of freshly loaded rows reads the table too.
 func (b *bulkTx) vacuum() error {
 	if b.dialect != dialect.Postgres || len(b.restore) == 0 {
 		return nil
 	}
-	tables := []string{customer.Table, subscription.Table, license.Table}
+	tables := []string{customer.Table, customer.TagsTable, subscription.Table, license.Table}
 	for i, t := range tables {
 		tables[i] = pq.QuoteIdentifier(t)
 	}
