@@ -56,6 +56,7 @@ var benchCommand = command{
 		fs.IntVar(&b.clients, "clients", 16, "concurrent clients (directory)")
 		fs.StringVar(&b.runs, "runs", "both", "directory runs: unfiltered, filtered or both")
 		fs.DurationVar(&b.duration, "duration", 30*time.Second, "how long each directory run lasts")
+		fs.DurationVar(&b.warmup, "warmup", 3*time.Second, "how long the clients run before each directory run, unmeasured")
 		fs.IntVar(&b.requests, "requests", 50, "requests per measured query (analytics) or mutations (live)")
 		fs.IntVar(&b.subscribers, "subscribers", 1000, "websocket subscribers (live)")
 		fs.StringVar(&b.cpuProfile, "cpuprofile", "", "write a CPU profile of the measured runs to this file")
@@ -68,7 +69,7 @@ type bench struct {
 	suite, runs                            string
 	customers, callLegs, clients, requests int
 	subscribers                            int
-	duration                               time.Duration
+	duration, warmup                       time.Duration
 	cpuProfile                             string
 }
 
@@ -137,7 +138,7 @@ func (b bench) directory(ctx context.Context, e *env, url, token string) error {
 	if b.runs != "both" && b.runs != "unfiltered" && b.runs != "filtered" {
 		return fmt.Errorf("unknown --runs %q: use unfiltered, filtered or both", b.runs)
 	}
-	fmt.Fprintf(e.stdout, "%d clients, %s per run\n", b.clients, b.duration)
+	fmt.Fprintf(e.stdout, "%d clients, %s per run after %s unmeasured\n", b.clients, b.duration, b.warmup)
 	for _, run := range []struct{ name, kind, query string }{
 		{"customers(first: 50, orderBy: NAME)", "unfiltered", ""},
 		{`... query: "status:expiring_soon product:calling"`, "filtered", "status:expiring_soon product:calling"},
@@ -146,7 +147,7 @@ func (b bench) directory(ctx context.Context, e *env, url, token string) error {
 			continue
 		}
 		body, _ := json.Marshal(map[string]any{"query": directoryQuery, "variables": map[string]any{"q": run.query}})
-		res, err := load(ctx, url, token, body, b.clients, b.duration)
+		res, err := load(ctx, url, token, body, b.clients, b.warmup, b.duration)
 		if err != nil {
 			return err
 		}
@@ -225,19 +226,32 @@ func (p poster) post(ctx context.Context, body []byte) error {
 	return nil
 }
 
-// load posts body from clients goroutines for d and measures every response.
-func load(ctx context.Context, url, token string, body []byte, clients int, d time.Duration) (loadResult, error) {
+// load posts body from clients goroutines for d and measures every response, after the
+// same clients have run unmeasured for warmup.
+func load(ctx context.Context, url, token string, body []byte, clients int, warmup, d time.Duration) (loadResult, error) {
 	p := newPoster(url, token, clients)
-	if err := p.post(ctx, body); err != nil { // warm-up, and fail fast on a broken query
+	if err := p.post(ctx, body); err != nil { // fail fast on a broken query
 		return loadResult{}, err
 	}
+	// At full concurrency the pool opens more connections, and each new database session
+	// prepares its statements and fills its catalog caches on its first requests.
+	if _, err := p.drive(ctx, body, clients, warmup); err != nil {
+		return loadResult{}, err
+	}
+	before := storage.Statements.Load()
+	res, err := p.drive(ctx, body, clients, d)
+	res.statements = storage.Statements.Load() - before
+	return res, err
+}
+
+// drive posts body from clients goroutines, each one request after another, for d.
+func (p poster) drive(ctx context.Context, body []byte, clients int, d time.Duration) (loadResult, error) {
 	var (
 		mu  sync.Mutex
 		res loadResult
 		wg  sync.WaitGroup
 		bad error
 	)
-	before := storage.Statements.Load()
 	start := time.Now()
 	deadline := start.Add(d)
 	for range clients {
@@ -263,7 +277,6 @@ func load(ctx context.Context, url, token string, body []byte, clients int, d ti
 	}
 	wg.Wait()
 	res.elapsed = time.Since(start)
-	res.statements = storage.Statements.Load() - before
 	return res, bad
 }
 
