@@ -47,6 +47,8 @@ type Customer struct {
 	ExpiresAt *time.Time `json:"expires_at,omitempty"`
 	// the products it has a line of a current subscription or trial of, one bit each (facts.ProductBits)
 	CurrentProducts *int `json:"current_products,omitempty"`
+	// the statuses read from its subscriptions and trials, one bit each (facts.StatusBits)
+	SubscriptionStatuses *int `json:"subscription_statuses,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the CustomerQuery when eager-loading is set.
 	Edges        CustomerEdges `json:"edges"`
@@ -179,7 +181,7 @@ func (*Customer) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case customer.FieldKpiScope, customer.FieldOverLimit:
 			values[i] = new(sql.NullBool)
-		case customer.FieldID, customer.FieldPartnerID, customer.FieldCurrentProducts:
+		case customer.FieldID, customer.FieldPartnerID, customer.FieldCurrentProducts, customer.FieldSubscriptionStatuses:
 			values[i] = new(sql.NullInt64)
 		case customer.FieldName, customer.FieldOrgID, customer.FieldExternalID, customer.FieldRegion, customer.FieldCountry, customer.FieldCity, customer.FieldAdminEmail:
 			values[i] = new(sql.NullString)
@@ -295,6 +297,13 @@ func (_m *Customer) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.CurrentProducts = new(int)
 				*_m.CurrentProducts = int(value.Int64)
+			}
+		case customer.FieldSubscriptionStatuses:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field subscription_statuses", values[i])
+			} else if value.Valid {
+				_m.SubscriptionStatuses = new(int)
+				*_m.SubscriptionStatuses = int(value.Int64)
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
@@ -433,6 +442,11 @@ func (_m *Customer) String() string {
 	builder.WriteString(", ")
 	if v := _m.CurrentProducts; v != nil {
 		builder.WriteString("current_products=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	if v := _m.SubscriptionStatuses; v != nil {
+		builder.WriteString("subscription_statuses=")
 		builder.WriteString(fmt.Sprintf("%v", *v))
 	}
 	builder.WriteByte(')')

@@ -189,6 +189,20 @@ func (_c *CustomerCreate) SetNillableCurrentProducts(v *int) *CustomerCreate {
 	return _c
 }
 
+// SetSubscriptionStatuses sets the "subscription_statuses" field.
+func (_c *CustomerCreate) SetSubscriptionStatuses(v int) *CustomerCreate {
+	_c.mutation.SetSubscriptionStatuses(v)
+	return _c
+}
+
+// SetNillableSubscriptionStatuses sets the "subscription_statuses" field if the given value is not nil.
+func (_c *CustomerCreate) SetNillableSubscriptionStatuses(v *int) *CustomerCreate {
+	if v != nil {
+		_c.SetSubscriptionStatuses(*v)
+	}
+	return _c
+}
+
 // SetPartner sets the "partner" edge to the Partner entity.
 func (_c *CustomerCreate) SetPartner(v *Partner) *CustomerCreate {
 	return _c.SetPartnerID(v.ID)
@@ -507,6 +521,10 @@ func (_c *CustomerCreate) createSpec() (*Customer, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.CurrentProducts(); ok {
 		_spec.SetField(customer.FieldCurrentProducts, field.TypeInt, value)
 		_node.CurrentProducts = &value
+	}
+	if value, ok := _c.mutation.SubscriptionStatuses(); ok {
+		_spec.SetField(customer.FieldSubscriptionStatuses, field.TypeInt, value)
+		_node.SubscriptionStatuses = &value
 	}
 	if nodes := _c.mutation.PartnerIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -907,6 +925,30 @@ func (u *CustomerUpsert) ClearCurrentProducts() *CustomerUpsert {
 	return u
 }
 
+// SetSubscriptionStatuses sets the "subscription_statuses" field.
+func (u *CustomerUpsert) SetSubscriptionStatuses(v int) *CustomerUpsert {
+	u.Set(customer.FieldSubscriptionStatuses, v)
+	return u
+}
+
+// UpdateSubscriptionStatuses sets the "subscription_statuses" field to the value that was provided on create.
+func (u *CustomerUpsert) UpdateSubscriptionStatuses() *CustomerUpsert {
+	u.SetExcluded(customer.FieldSubscriptionStatuses)
+	return u
+}
+
+// AddSubscriptionStatuses adds v to the "subscription_statuses" field.
+func (u *CustomerUpsert) AddSubscriptionStatuses(v int) *CustomerUpsert {
+	u.Add(customer.FieldSubscriptionStatuses, v)
+	return u
+}
+
+// ClearSubscriptionStatuses clears the value of the "subscription_statuses" field.
+func (u *CustomerUpsert) ClearSubscriptionStatuses() *CustomerUpsert {
+	u.SetNull(customer.FieldSubscriptionStatuses)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create.
 // Using this option is equivalent to using:
 //
@@ -1172,6 +1214,34 @@ func (u *CustomerUpsertOne) UpdateCurrentProducts() *CustomerUpsertOne {
 func (u *CustomerUpsertOne) ClearCurrentProducts() *CustomerUpsertOne {
 	return u.Update(func(s *CustomerUpsert) {
 		s.ClearCurrentProducts()
+	})
+}
+
+// SetSubscriptionStatuses sets the "subscription_statuses" field.
+func (u *CustomerUpsertOne) SetSubscriptionStatuses(v int) *CustomerUpsertOne {
+	return u.Update(func(s *CustomerUpsert) {
+		s.SetSubscriptionStatuses(v)
+	})
+}
+
+// AddSubscriptionStatuses adds v to the "subscription_statuses" field.
+func (u *CustomerUpsertOne) AddSubscriptionStatuses(v int) *CustomerUpsertOne {
+	return u.Update(func(s *CustomerUpsert) {
+		s.AddSubscriptionStatuses(v)
+	})
+}
+
+// UpdateSubscriptionStatuses sets the "subscription_statuses" field to the value that was provided on create.
+func (u *CustomerUpsertOne) UpdateSubscriptionStatuses() *CustomerUpsertOne {
+	return u.Update(func(s *CustomerUpsert) {
+		s.UpdateSubscriptionStatuses()
+	})
+}
+
+// ClearSubscriptionStatuses clears the value of the "subscription_statuses" field.
+func (u *CustomerUpsertOne) ClearSubscriptionStatuses() *CustomerUpsertOne {
+	return u.Update(func(s *CustomerUpsert) {
+		s.ClearSubscriptionStatuses()
 	})
 }
 
@@ -1606,6 +1676,34 @@ func (u *CustomerUpsertBulk) UpdateCurrentProducts() *CustomerUpsertBulk {
 func (u *CustomerUpsertBulk) ClearCurrentProducts() *CustomerUpsertBulk {
 	return u.Update(func(s *CustomerUpsert) {
 		s.ClearCurrentProducts()
+	})
+}
+
+// SetSubscriptionStatuses sets the "subscription_statuses" field.
+func (u *CustomerUpsertBulk) SetSubscriptionStatuses(v int) *CustomerUpsertBulk {
+	return u.Update(func(s *CustomerUpsert) {
+		s.SetSubscriptionStatuses(v)
+	})
+}
+
+// AddSubscriptionStatuses adds v to the "subscription_statuses" field.
+func (u *CustomerUpsertBulk) AddSubscriptionStatuses(v int) *CustomerUpsertBulk {
+	return u.Update(func(s *CustomerUpsert) {
+		s.AddSubscriptionStatuses(v)
+	})
+}
+
+// UpdateSubscriptionStatuses sets the "subscription_statuses" field to the value that was provided on create.
+func (u *CustomerUpsertBulk) UpdateSubscriptionStatuses() *CustomerUpsertBulk {
+	return u.Update(func(s *CustomerUpsert) {
+		s.UpdateSubscriptionStatuses()
+	})
+}
+
+// ClearSubscriptionStatuses clears the value of the "subscription_statuses" field.
+func (u *CustomerUpsertBulk) ClearSubscriptionStatuses() *CustomerUpsertBulk {
+	return u.Update(func(s *CustomerUpsert) {
+		s.ClearSubscriptionStatuses()
 	})
 }
 

@@ -248,6 +248,33 @@ func (_u *CustomerUpdate) ClearCurrentProducts() *CustomerUpdate {
 	return _u
 }
 
+// SetSubscriptionStatuses sets the "subscription_statuses" field.
+func (_u *CustomerUpdate) SetSubscriptionStatuses(v int) *CustomerUpdate {
+	_u.mutation.ResetSubscriptionStatuses()
+	_u.mutation.SetSubscriptionStatuses(v)
+	return _u
+}
+
+// SetNillableSubscriptionStatuses sets the "subscription_statuses" field if the given value is not nil.
+func (_u *CustomerUpdate) SetNillableSubscriptionStatuses(v *int) *CustomerUpdate {
+	if v != nil {
+		_u.SetSubscriptionStatuses(*v)
+	}
+	return _u
+}
+
+// AddSubscriptionStatuses adds value to the "subscription_statuses" field.
+func (_u *CustomerUpdate) AddSubscriptionStatuses(v int) *CustomerUpdate {
+	_u.mutation.AddSubscriptionStatuses(v)
+	return _u
+}
+
+// ClearSubscriptionStatuses clears the value of the "subscription_statuses" field.
+func (_u *CustomerUpdate) ClearSubscriptionStatuses() *CustomerUpdate {
+	_u.mutation.ClearSubscriptionStatuses()
+	return _u
+}
+
 // AddAdminIDs adds the "admins" edge to the Admin entity by IDs.
 func (_u *CustomerUpdate) AddAdminIDs(ids ...int) *CustomerUpdate {
 	_u.mutation.AddAdminIDs(ids...)
@@ -714,6 +741,15 @@ func (_u *CustomerUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.CurrentProductsCleared() {
 		_spec.ClearField(customer.FieldCurrentProducts, field.TypeInt)
+	}
+	if value, ok := _u.mutation.SubscriptionStatuses(); ok {
+		_spec.SetField(customer.FieldSubscriptionStatuses, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedSubscriptionStatuses(); ok {
+		_spec.AddField(customer.FieldSubscriptionStatuses, field.TypeInt, value)
+	}
+	if _u.mutation.SubscriptionStatusesCleared() {
+		_spec.ClearField(customer.FieldSubscriptionStatuses, field.TypeInt)
 	}
 	if _u.mutation.AdminsCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -1351,6 +1387,33 @@ func (_u *CustomerUpdateOne) ClearCurrentProducts() *CustomerUpdateOne {
 	return _u
 }
 
+// SetSubscriptionStatuses sets the "subscription_statuses" field.
+func (_u *CustomerUpdateOne) SetSubscriptionStatuses(v int) *CustomerUpdateOne {
+	_u.mutation.ResetSubscriptionStatuses()
+	_u.mutation.SetSubscriptionStatuses(v)
+	return _u
+}
+
+// SetNillableSubscriptionStatuses sets the "subscription_statuses" field if the given value is not nil.
+func (_u *CustomerUpdateOne) SetNillableSubscriptionStatuses(v *int) *CustomerUpdateOne {
+	if v != nil {
+		_u.SetSubscriptionStatuses(*v)
+	}
+	return _u
+}
+
+// AddSubscriptionStatuses adds value to the "subscription_statuses" field.
+func (_u *CustomerUpdateOne) AddSubscriptionStatuses(v int) *CustomerUpdateOne {
+	_u.mutation.AddSubscriptionStatuses(v)
+	return _u
+}
+
+// ClearSubscriptionStatuses clears the value of the "subscription_statuses" field.
+func (_u *CustomerUpdateOne) ClearSubscriptionStatuses() *CustomerUpdateOne {
+	_u.mutation.ClearSubscriptionStatuses()
+	return _u
+}
+
 // AddAdminIDs adds the "admins" edge to the Admin entity by IDs.
 func (_u *CustomerUpdateOne) AddAdminIDs(ids ...int) *CustomerUpdateOne {
 	_u.mutation.AddAdminIDs(ids...)
@@ -1847,6 +1910,15 @@ func (_u *CustomerUpdateOne) sqlSave(ctx context.Context) (_node *Customer, err 
 	}
 	if _u.mutation.CurrentProductsCleared() {
 		_spec.ClearField(customer.FieldCurrentProducts, field.TypeInt)
+	}
+	if value, ok := _u.mutation.SubscriptionStatuses(); ok {
+		_spec.SetField(customer.FieldSubscriptionStatuses, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedSubscriptionStatuses(); ok {
+		_spec.AddField(customer.FieldSubscriptionStatuses, field.TypeInt, value)
+	}
+	if _u.mutation.SubscriptionStatusesCleared() {
+		_spec.ClearField(customer.FieldSubscriptionStatuses, field.TypeInt)
 	}
 	if _u.mutation.AdminsCleared() {
 		edge := &sqlgraph.EdgeSpec{

@@ -154,20 +154,21 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		Type: "Customer",
 		Fields: map[string]*sqlgraph.FieldSpec{
-			customer.FieldPartnerID:           {Type: field.TypeInt, Column: customer.FieldPartnerID},
-			customer.FieldCreatedAt:           {Type: field.TypeTime, Column: customer.FieldCreatedAt},
-			customer.FieldName:                {Type: field.TypeString, Column: customer.FieldName},
-			customer.FieldOrgID:               {Type: field.TypeString, Column: customer.FieldOrgID},
-			customer.FieldExternalID:          {Type: field.TypeString, Column: customer.FieldExternalID},
-			customer.FieldRegion:              {Type: field.TypeEnum, Column: customer.FieldRegion},
-			customer.FieldCountry:             {Type: field.TypeString, Column: customer.FieldCountry},
-			customer.FieldCity:                {Type: field.TypeString, Column: customer.FieldCity},
-			customer.FieldAdminEmail:          {Type: field.TypeString, Column: customer.FieldAdminEmail},
-			customer.FieldLastAdminActivityAt: {Type: field.TypeTime, Column: customer.FieldLastAdminActivityAt},
-			customer.FieldKpiScope:            {Type: field.TypeBool, Column: customer.FieldKpiScope},
-			customer.FieldOverLimit:           {Type: field.TypeBool, Column: customer.FieldOverLimit},
-			customer.FieldExpiresAt:           {Type: field.TypeTime, Column: customer.FieldExpiresAt},
-			customer.FieldCurrentProducts:     {Type: field.TypeInt, Column: customer.FieldCurrentProducts},
+			customer.FieldPartnerID:            {Type: field.TypeInt, Column: customer.FieldPartnerID},
+			customer.FieldCreatedAt:            {Type: field.TypeTime, Column: customer.FieldCreatedAt},
+			customer.FieldName:                 {Type: field.TypeString, Column: customer.FieldName},
+			customer.FieldOrgID:                {Type: field.TypeString, Column: customer.FieldOrgID},
+			customer.FieldExternalID:           {Type: field.TypeString, Column: customer.FieldExternalID},
+			customer.FieldRegion:               {Type: field.TypeEnum, Column: customer.FieldRegion},
+			customer.FieldCountry:              {Type: field.TypeString, Column: customer.FieldCountry},
+			customer.FieldCity:                 {Type: field.TypeString, Column: customer.FieldCity},
+			customer.FieldAdminEmail:           {Type: field.TypeString, Column: customer.FieldAdminEmail},
+			customer.FieldLastAdminActivityAt:  {Type: field.TypeTime, Column: customer.FieldLastAdminActivityAt},
+			customer.FieldKpiScope:             {Type: field.TypeBool, Column: customer.FieldKpiScope},
+			customer.FieldOverLimit:            {Type: field.TypeBool, Column: customer.FieldOverLimit},
+			customer.FieldExpiresAt:            {Type: field.TypeTime, Column: customer.FieldExpiresAt},
+			customer.FieldCurrentProducts:      {Type: field.TypeInt, Column: customer.FieldCurrentProducts},
+			customer.FieldSubscriptionStatuses: {Type: field.TypeInt, Column: customer.FieldSubscriptionStatuses},
 		},
 	}
 	graph.Nodes[6] = &sqlgraph.Node{
@@ -1776,6 +1777,11 @@ func (f *CustomerFilter) WhereExpiresAt(p entql.TimeP) {
 // WhereCurrentProducts applies the entql int predicate on the current_products field.
 func (f *CustomerFilter) WhereCurrentProducts(p entql.IntP) {
 	f.Where(p.Field(customer.FieldCurrentProducts))
+}
+
+// WhereSubscriptionStatuses applies the entql int predicate on the subscription_statuses field.
+func (f *CustomerFilter) WhereSubscriptionStatuses(p entql.IntP) {
+	f.Where(p.Field(customer.FieldSubscriptionStatuses))
 }
 
 // WhereHasPartner applies a predicate to check if query has an edge partner.

@@ -5116,56 +5116,58 @@ func (m *CallQueueMutation) ResetEdge(name string) error {
 // CustomerMutation represents an operation that mutates the Customer nodes in the graph.
 type CustomerMutation struct {
 	config
-	op                     Op
-	typ                    string
-	id                     *int
-	created_at             *time.Time
-	name                   *string
-	org_id                 *string
-	external_id            *string
-	region                 *enum.Region
-	country                *string
-	city                   *string
-	admin_email            *string
-	last_admin_activity_at *time.Time
-	kpi_scope              *bool
-	over_limit             *bool
-	expires_at             *time.Time
-	current_products       *int
-	addcurrent_products    *int
-	clearedFields          map[string]struct{}
-	partner                *int
-	clearedpartner         bool
-	admins                 map[int]struct{}
-	removedadmins          map[int]struct{}
-	clearedadmins          bool
-	tags                   map[int]struct{}
-	removedtags            map[int]struct{}
-	clearedtags            bool
-	subscriptions          map[int]struct{}
-	removedsubscriptions   map[int]struct{}
-	clearedsubscriptions   bool
-	licenses               map[int]struct{}
-	removedlicenses        map[int]struct{}
-	clearedlicenses        bool
-	call_queues            map[int]struct{}
-	removedcall_queues     map[int]struct{}
-	clearedcall_queues     bool
-	call_legs              map[int]struct{}
-	removedcall_legs       map[int]struct{}
-	clearedcall_legs       bool
-	locations              map[int]struct{}
-	removedlocations       map[int]struct{}
-	clearedlocations       bool
-	devices                map[int]struct{}
-	removeddevices         map[int]struct{}
-	cleareddevices         bool
-	phone_numbers          map[int]struct{}
-	removedphone_numbers   map[int]struct{}
-	clearedphone_numbers   bool
-	done                   bool
-	oldValue               func(context.Context) (*Customer, error)
-	predicates             []predicate.Customer
+	op                       Op
+	typ                      string
+	id                       *int
+	created_at               *time.Time
+	name                     *string
+	org_id                   *string
+	external_id              *string
+	region                   *enum.Region
+	country                  *string
+	city                     *string
+	admin_email              *string
+	last_admin_activity_at   *time.Time
+	kpi_scope                *bool
+	over_limit               *bool
+	expires_at               *time.Time
+	current_products         *int
+	addcurrent_products      *int
+	subscription_statuses    *int
+	addsubscription_statuses *int
+	clearedFields            map[string]struct{}
+	partner                  *int
+	clearedpartner           bool
+	admins                   map[int]struct{}
+	removedadmins            map[int]struct{}
+	clearedadmins            bool
+	tags                     map[int]struct{}
+	removedtags              map[int]struct{}
+	clearedtags              bool
+	subscriptions            map[int]struct{}
+	removedsubscriptions     map[int]struct{}
+	clearedsubscriptions     bool
+	licenses                 map[int]struct{}
+	removedlicenses          map[int]struct{}
+	clearedlicenses          bool
+	call_queues              map[int]struct{}
+	removedcall_queues       map[int]struct{}
+	clearedcall_queues       bool
+	call_legs                map[int]struct{}
+	removedcall_legs         map[int]struct{}
+	clearedcall_legs         bool
+	locations                map[int]struct{}
+	removedlocations         map[int]struct{}
+	clearedlocations         bool
+	devices                  map[int]struct{}
+	removeddevices           map[int]struct{}
+	cleareddevices           bool
+	phone_numbers            map[int]struct{}
+	removedphone_numbers     map[int]struct{}
+	clearedphone_numbers     bool
+	done                     bool
+	oldValue                 func(context.Context) (*Customer, error)
+	predicates               []predicate.Customer
 }
 
 var _ ent.Mutation = (*CustomerMutation)(nil)
@@ -5895,6 +5897,76 @@ func (m *CustomerMutation) ResetCurrentProducts() {
 	delete(m.clearedFields, customer.FieldCurrentProducts)
 }
 
+// SetSubscriptionStatuses sets the "subscription_statuses" field.
+func (m *CustomerMutation) SetSubscriptionStatuses(i int) {
+	m.subscription_statuses = &i
+	m.addsubscription_statuses = nil
+}
+
+// SubscriptionStatuses returns the value of the "subscription_statuses" field in the mutation.
+func (m *CustomerMutation) SubscriptionStatuses() (r int, exists bool) {
+	v := m.subscription_statuses
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSubscriptionStatuses returns the old "subscription_statuses" field's value of the Customer entity.
+// If the Customer object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CustomerMutation) OldSubscriptionStatuses(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSubscriptionStatuses is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSubscriptionStatuses requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSubscriptionStatuses: %w", err)
+	}
+	return oldValue.SubscriptionStatuses, nil
+}
+
+// AddSubscriptionStatuses adds i to the "subscription_statuses" field.
+func (m *CustomerMutation) AddSubscriptionStatuses(i int) {
+	if m.addsubscription_statuses != nil {
+		*m.addsubscription_statuses += i
+	} else {
+		m.addsubscription_statuses = &i
+	}
+}
+
+// AddedSubscriptionStatuses returns the value that was added to the "subscription_statuses" field in this mutation.
+func (m *CustomerMutation) AddedSubscriptionStatuses() (r int, exists bool) {
+	v := m.addsubscription_statuses
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearSubscriptionStatuses clears the value of the "subscription_statuses" field.
+func (m *CustomerMutation) ClearSubscriptionStatuses() {
+	m.subscription_statuses = nil
+	m.addsubscription_statuses = nil
+	m.clearedFields[customer.FieldSubscriptionStatuses] = struct{}{}
+}
+
+// SubscriptionStatusesCleared returns if the "subscription_statuses" field was cleared in this mutation.
+func (m *CustomerMutation) SubscriptionStatusesCleared() bool {
+	_, ok := m.clearedFields[customer.FieldSubscriptionStatuses]
+	return ok
+}
+
+// ResetSubscriptionStatuses resets all changes to the "subscription_statuses" field.
+func (m *CustomerMutation) ResetSubscriptionStatuses() {
+	m.subscription_statuses = nil
+	m.addsubscription_statuses = nil
+	delete(m.clearedFields, customer.FieldSubscriptionStatuses)
+}
+
 // ClearPartner clears the "partner" edge to the Partner entity.
 func (m *CustomerMutation) ClearPartner() {
 	m.clearedpartner = true
@@ -6442,7 +6514,7 @@ func (m *CustomerMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *CustomerMutation) Fields() []string {
-	fields := make([]string, 0, 14)
+	fields := make([]string, 0, 15)
 	if m.partner != nil {
 		fields = append(fields, customer.FieldPartnerID)
 	}
@@ -6485,6 +6557,9 @@ func (m *CustomerMutation) Fields() []string {
 	if m.current_products != nil {
 		fields = append(fields, customer.FieldCurrentProducts)
 	}
+	if m.subscription_statuses != nil {
+		fields = append(fields, customer.FieldSubscriptionStatuses)
+	}
 	return fields
 }
 
@@ -6521,6 +6596,8 @@ func (m *CustomerMutation) Field(name string) (ent.Value, bool) {
 		return m.ExpiresAt()
 	case customer.FieldCurrentProducts:
 		return m.CurrentProducts()
+	case customer.FieldSubscriptionStatuses:
+		return m.SubscriptionStatuses()
 	}
 	return nil, false
 }
@@ -6558,6 +6635,8 @@ func (m *CustomerMutation) OldField(ctx context.Context, name string) (ent.Value
 		return m.OldExpiresAt(ctx)
 	case customer.FieldCurrentProducts:
 		return m.OldCurrentProducts(ctx)
+	case customer.FieldSubscriptionStatuses:
+		return m.OldSubscriptionStatuses(ctx)
 	}
 	return nil, fmt.Errorf("unknown Customer field %s", name)
 }
@@ -6665,6 +6744,13 @@ func (m *CustomerMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetCurrentProducts(v)
 		return nil
+	case customer.FieldSubscriptionStatuses:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSubscriptionStatuses(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Customer field %s", name)
 }
@@ -6676,6 +6762,9 @@ func (m *CustomerMutation) AddedFields() []string {
 	if m.addcurrent_products != nil {
 		fields = append(fields, customer.FieldCurrentProducts)
 	}
+	if m.addsubscription_statuses != nil {
+		fields = append(fields, customer.FieldSubscriptionStatuses)
+	}
 	return fields
 }
 
@@ -6686,6 +6775,8 @@ func (m *CustomerMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
 	case customer.FieldCurrentProducts:
 		return m.AddedCurrentProducts()
+	case customer.FieldSubscriptionStatuses:
+		return m.AddedSubscriptionStatuses()
 	}
 	return nil, false
 }
@@ -6701,6 +6792,13 @@ func (m *CustomerMutation) AddField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.AddCurrentProducts(v)
+		return nil
+	case customer.FieldSubscriptionStatuses:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddSubscriptionStatuses(v)
 		return nil
 	}
 	return fmt.Errorf("unknown Customer numeric field %s", name)
@@ -6733,6 +6831,9 @@ func (m *CustomerMutation) ClearedFields() []string {
 	}
 	if m.FieldCleared(customer.FieldCurrentProducts) {
 		fields = append(fields, customer.FieldCurrentProducts)
+	}
+	if m.FieldCleared(customer.FieldSubscriptionStatuses) {
+		fields = append(fields, customer.FieldSubscriptionStatuses)
 	}
 	return fields
 }
@@ -6771,6 +6872,9 @@ func (m *CustomerMutation) ClearField(name string) error {
 		return nil
 	case customer.FieldCurrentProducts:
 		m.ClearCurrentProducts()
+		return nil
+	case customer.FieldSubscriptionStatuses:
+		m.ClearSubscriptionStatuses()
 		return nil
 	}
 	return fmt.Errorf("unknown Customer nullable field %s", name)
@@ -6821,6 +6925,9 @@ func (m *CustomerMutation) ResetField(name string) error {
 		return nil
 	case customer.FieldCurrentProducts:
 		m.ResetCurrentProducts()
+		return nil
+	case customer.FieldSubscriptionStatuses:
+		m.ResetSubscriptionStatuses()
 		return nil
 	}
 	return fmt.Errorf("unknown Customer field %s", name)

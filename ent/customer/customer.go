@@ -45,6 +45,8 @@ const (
 	FieldExpiresAt = "expires_at"
 	// FieldCurrentProducts holds the string denoting the current_products field in the database.
 	FieldCurrentProducts = "current_products"
+	// FieldSubscriptionStatuses holds the string denoting the subscription_statuses field in the database.
+	FieldSubscriptionStatuses = "subscription_statuses"
 	// EdgePartner holds the string denoting the partner edge name in mutations.
 	EdgePartner = "partner"
 	// EdgeAdmins holds the string denoting the admins edge name in mutations.
@@ -152,6 +154,7 @@ var Columns = []string{
 	FieldOverLimit,
 	FieldExpiresAt,
 	FieldCurrentProducts,
+	FieldSubscriptionStatuses,
 }
 
 var (
@@ -281,6 +284,11 @@ func ByExpiresAt(opts ...sql.OrderTermOption) OrderOption {
 // ByCurrentProducts orders the results by the current_products field.
 func ByCurrentProducts(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldCurrentProducts, opts...).ToFunc()
+}
+
+// BySubscriptionStatuses orders the results by the subscription_statuses field.
+func BySubscriptionStatuses(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldSubscriptionStatuses, opts...).ToFunc()
 }
 
 // ByPartnerField orders the results by partner field.

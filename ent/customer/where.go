@@ -121,6 +121,11 @@ func CurrentProducts(v int) predicate.Customer {
 	return predicate.Customer(sql.FieldEQ(FieldCurrentProducts, v))
 }
 
+// SubscriptionStatuses applies equality check predicate on the "subscription_statuses" field. It's identical to SubscriptionStatusesEQ.
+func SubscriptionStatuses(v int) predicate.Customer {
+	return predicate.Customer(sql.FieldEQ(FieldSubscriptionStatuses, v))
+}
+
 // PartnerIDEQ applies the EQ predicate on the "partner_id" field.
 func PartnerIDEQ(v int) predicate.Customer {
 	return predicate.Customer(sql.FieldEQ(FieldPartnerID, v))
@@ -819,6 +824,56 @@ func CurrentProductsIsNil() predicate.Customer {
 // CurrentProductsNotNil applies the NotNil predicate on the "current_products" field.
 func CurrentProductsNotNil() predicate.Customer {
 	return predicate.Customer(sql.FieldNotNull(FieldCurrentProducts))
+}
+
+// SubscriptionStatusesEQ applies the EQ predicate on the "subscription_statuses" field.
+func SubscriptionStatusesEQ(v int) predicate.Customer {
+	return predicate.Customer(sql.FieldEQ(FieldSubscriptionStatuses, v))
+}
+
+// SubscriptionStatusesNEQ applies the NEQ predicate on the "subscription_statuses" field.
+func SubscriptionStatusesNEQ(v int) predicate.Customer {
+	return predicate.Customer(sql.FieldNEQ(FieldSubscriptionStatuses, v))
+}
+
+// SubscriptionStatusesIn applies the In predicate on the "subscription_statuses" field.
+func SubscriptionStatusesIn(vs ...int) predicate.Customer {
+	return predicate.Customer(sql.FieldIn(FieldSubscriptionStatuses, vs...))
+}
+
+// SubscriptionStatusesNotIn applies the NotIn predicate on the "subscription_statuses" field.
+func SubscriptionStatusesNotIn(vs ...int) predicate.Customer {
+	return predicate.Customer(sql.FieldNotIn(FieldSubscriptionStatuses, vs...))
+}
+
+// SubscriptionStatusesGT applies the GT predicate on the "subscription_statuses" field.
+func SubscriptionStatusesGT(v int) predicate.Customer {
+	return predicate.Customer(sql.FieldGT(FieldSubscriptionStatuses, v))
+}
+
+// SubscriptionStatusesGTE applies the GTE predicate on the "subscription_statuses" field.
+func SubscriptionStatusesGTE(v int) predicate.Customer {
+	return predicate.Customer(sql.FieldGTE(FieldSubscriptionStatuses, v))
+}
+
+// SubscriptionStatusesLT applies the LT predicate on the "subscription_statuses" field.
+func SubscriptionStatusesLT(v int) predicate.Customer {
+	return predicate.Customer(sql.FieldLT(FieldSubscriptionStatuses, v))
+}
+
+// SubscriptionStatusesLTE applies the LTE predicate on the "subscription_statuses" field.
+func SubscriptionStatusesLTE(v int) predicate.Customer {
+	return predicate.Customer(sql.FieldLTE(FieldSubscriptionStatuses, v))
+}
+
+// SubscriptionStatusesIsNil applies the IsNil predicate on the "subscription_statuses" field.
+func SubscriptionStatusesIsNil() predicate.Customer {
+	return predicate.Customer(sql.FieldIsNull(FieldSubscriptionStatuses))
+}
+
+// SubscriptionStatusesNotNil applies the NotNil predicate on the "subscription_statuses" field.
+func SubscriptionStatusesNotNil() predicate.Customer {
+	return predicate.Customer(sql.FieldNotNull(FieldSubscriptionStatuses))
 }
 
 // HasPartner applies the HasEdge predicate on the "partner" edge.

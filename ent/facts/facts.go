@@ -6,8 +6,9 @@
 //   - on each customer, whether it is in the KPIs' scope (a line of an ACTIVE subscription
 //     or trial of a KPI product), whether it is over its license limit (a line of an
 //     ACTIVE subscription or trial with assigned > total), when the first of its
-//     ACTIVE, not auto-renewing subscriptions and trials ends (EndingSubscription), and
-//     which products it has a line of a current subscription or trial of (ProductBits).
+//     ACTIVE, not auto-renewing subscriptions and trials ends (EndingSubscription),
+//     which products it has a line of a current subscription or trial of (ProductBits),
+//     and which of its statuses its subscriptions and trials give it (StatusBits).
 //
 // They are recomputed from the rows they come from, in SQL, in the same transaction as the
 // write: after every license and subscription mutation (Hook) and, for rows written
@@ -38,22 +39,68 @@ var CurrentStates = []enum.SubscriptionState{enum.StateActive, enum.StatePending
 
 // ProductBits is the set of products as a customer's current_products holds it: bit i
 // stands for the i-th of enum.Product's Values.
-func ProductBits(ps ...enum.Product) int {
+func ProductBits(ps ...enum.Product) int { return bitsOf(enum.Product("").Values(), ps) }
+
+// HasProduct is the condition that the customer of alias t has a line of a current
+// subscription or trial of any of the products.
+func HasProduct(t *sql.SelectTable, ps ...enum.Product) *sql.Predicate {
+	return anyBit(t.C(customer.FieldCurrentProducts), ProductBits(ps...))
+}
+
+// StatusBits is the set of customer statuses as a status mask holds them: bit i stands
+// for the i-th of enum.CustomerStatus's Values.
+func StatusBits(sts ...enum.CustomerStatus) int {
+	return bitsOf(enum.CustomerStatus("").Values(), sts)
+}
+
+// bitsOf is the set of vs with bit i standing for the i-th of all.
+func bitsOf[T ~string](all []string, vs []T) int {
 	bits := 0
-	for i, v := range enum.Product("").Values() {
-		if slices.Contains(ps, enum.Product(v)) {
+	for i, v := range all {
+		if slices.Contains(vs, T(v)) {
 			bits |= 1 << i
 		}
 	}
 	return bits
 }
 
-// HasProduct is the condition that the customer of alias t has a line of a current
-// subscription or trial of any of the products.
-func HasProduct(t *sql.SelectTable, ps ...enum.Product) *sql.Predicate {
+// SubscriptionRule is a status read from a customer's subscriptions and trials: the
+// customer has one matching every condition of Has and, when None is set, none matching
+// every condition of None (conditions on unqualified subscription columns).
+type SubscriptionRule struct{ Has, None []*sql.Predicate }
+
+// SubscriptionRuleOf returns the rule of st when st is read from subscriptions (DESIGN
+// §4.1): TRIAL, ACTIVE, ORDER_SETUP_PENDING, SUSPENDED and EXPIRED.
+func SubscriptionRuleOf(st enum.CustomerStatus) (SubscriptionRule, bool) {
+	switch st {
+	case enum.StatusTrial:
+		return SubscriptionRule{Has: []*sql.Predicate{sql.EQ(subscription.FieldKind, enum.KindTrial), sql.EQ(subscription.FieldState, enum.StateActive)}}, true
+	case enum.StatusActive:
+		return SubscriptionRule{Has: []*sql.Predicate{sql.EQ(subscription.FieldKind, enum.KindPaid), sql.EQ(subscription.FieldState, enum.StateActive)}}, true
+	case enum.StatusOrderSetupPending:
+		return SubscriptionRule{Has: []*sql.Predicate{sql.EQ(subscription.FieldState, enum.StatePendingSetup)}}, true
+	case enum.StatusSuspended:
+		return SubscriptionRule{Has: []*sql.Predicate{sql.EQ(subscription.FieldState, enum.StateSuspended)}}, true
+	case enum.StatusExpired:
+		return SubscriptionRule{
+			Has:  []*sql.Predicate{sql.EQ(subscription.FieldState, enum.StateExpired)},
+			None: []*sql.Predicate{sql.In(subscription.FieldState, anys(CurrentStates)...)},
+		}, true
+	}
+	return SubscriptionRule{}, false
+}
+
+// HasSubscriptionStatus is the condition that the customer whose subscription_statuses
+// is the column col has any of the statuses, each one read from subscriptions.
+func HasSubscriptionStatus(col string, sts ...enum.CustomerStatus) *sql.Predicate {
+	return anyBit(col, StatusBits(sts...))
+}
+
+// anyBit is the condition that the integer column col has any of bits set (false when
+// it is null).
+func anyBit(col string, bits int) *sql.Predicate {
 	return sql.P(func(b *sql.Builder) {
-		b.WriteString("(COALESCE(").Ident(t.C(customer.FieldCurrentProducts)).WriteString(", 0) & ").
-			Arg(ProductBits(ps...)).WriteString(") <> 0")
+		b.WriteString("(COALESCE(").Ident(col).WriteString(", 0) & ").Arg(bits).WriteString(") <> 0")
 	})
 }
 
@@ -114,7 +161,7 @@ func Backfill(ctx context.Context, x Executor, dialect string) error {
 	ending := sql.Select(fe.C(subscription.FieldID)).From(fe).Where(sql.And(append(EndingSubscription(fe),
 		sql.ColumnsEQ(fe.C(subscription.FieldCustomerID), ct.C(customer.FieldID)))...))
 	customers := sql.Or(sql.IsNull(ct.C(customer.FieldKpiScope)), sql.IsNull(ct.C(customer.FieldCurrentProducts)),
-		sql.And(sql.IsNull(ct.C(customer.FieldExpiresAt)), sql.Exists(ending)))
+		sql.IsNull(ct.C(customer.FieldSubscriptionStatuses)), sql.And(sql.IsNull(ct.C(customer.FieldExpiresAt)), sql.Exists(ending)))
 	return refresh(ctx, x, dialect, lines, customers, true)
 }
 
@@ -169,6 +216,7 @@ func refresh(ctx context.Context, x Executor, dialect string, lines, customers *
 	}{
 		{customer.FieldExpiresAt, "first ends", firstEnds()},
 		{customer.FieldCurrentProducts, "products", currentProducts()},
+		{customer.FieldSubscriptionStatuses, "subscription statuses", subscriptionStatuses()},
 	} {
 		if !many {
 			uc.Set(v.col, v.q.of(ct.C(customer.FieldID)))
@@ -248,6 +296,40 @@ func currentProducts() perCustomer {
 				Where(sql.In(fs.C(subscription.FieldState), anys(CurrentStates)...))
 		},
 	}
+}
+
+// subscriptionStatuses is the StatusBits of the statuses that a customer's subscriptions
+// and trials give it, each by its SubscriptionRule over one pass of them.
+func subscriptionStatuses() perCustomer {
+	fss := sql.Table(subscription.Table).As("fss")
+	return perCustomer{
+		value: sql.ExprFunc(func(b *sql.Builder) {
+			b.WriteString("0")
+			for _, v := range enum.CustomerStatus("").Values() {
+				st := enum.CustomerStatus(v)
+				rule, ok := SubscriptionRuleOf(st)
+				if !ok {
+					continue
+				}
+				b.WriteString(" + CASE WHEN ")
+				anyRow(b, rule.Has).WriteString(" = 1")
+				if rule.None != nil {
+					b.WriteString(" AND ")
+					anyRow(b, rule.None).WriteString(" = 0")
+				}
+				b.WriteString(" THEN " + strconv.Itoa(StatusBits(st)) + " ELSE 0 END")
+			}
+		}),
+		none:     "0",
+		customer: fss.C(subscription.FieldCustomerID),
+		rows:     func(q *sql.Selector) *sql.Selector { return q.From(fss) },
+	}
+}
+
+// anyRow writes an aggregate over the rows of a group that is 1 when one of them matches
+// every one of conds, 0 when none does and null when there are no rows.
+func anyRow(b *sql.Builder, conds []*sql.Predicate) *sql.Builder {
+	return b.WriteString("MAX(CASE WHEN ").Join(sql.And(conds...)).WriteString(" THEN 1 ELSE 0 END)")
 }
 
 // updateFrom sets col of the customers matching where to the value v that q selects per

@@ -75,19 +75,33 @@ func (x fixture) wantLine(step string, l *ent.License, want lineFacts) {
 	}
 }
 
+// customerFacts are the facts kept on a customer (nil: not computed).
+type customerFacts struct {
+	scope, over        *bool
+	expires            *time.Time
+	products, statuses *int
+}
+
 // wantCustomer checks the stored facts of customer c.
-func (x fixture) wantCustomer(step string, c *ent.Customer, scope, over *bool, expires *time.Time, products *int) {
+func (x fixture) wantCustomer(step string, c *ent.Customer, want customerFacts) {
 	x.t.Helper()
 	got := x.c.Customer.GetX(x.ctx, c.ID)
-	if !eqBool(got.KpiScope, scope) || !eqBool(got.OverLimit, over) || !eqTime(got.ExpiresAt, expires) || !eqInt(got.CurrentProducts, products) {
-		x.t.Errorf("%s: customer %s kpi_scope=%v over_limit=%v expires_at=%v current_products=%v, want %v, %v, %v and %v", step, c.Name,
-			show(got.KpiScope), show(got.OverLimit), show(got.ExpiresAt), show(got.CurrentProducts), show(scope), show(over), show(expires), show(products))
+	if !eqBool(got.KpiScope, want.scope) || !eqBool(got.OverLimit, want.over) || !eqTime(got.ExpiresAt, want.expires) ||
+		!eqInt(got.CurrentProducts, want.products) || !eqInt(got.SubscriptionStatuses, want.statuses) {
+		x.t.Errorf("%s: customer %s kpi_scope=%v over_limit=%v expires_at=%v current_products=%v subscription_statuses=%v, want %v, %v, %v, %v and %v",
+			step, c.Name, show(got.KpiScope), show(got.OverLimit), show(got.ExpiresAt), show(got.CurrentProducts), show(got.SubscriptionStatuses),
+			show(want.scope), show(want.over), show(want.expires), show(want.products), show(want.statuses))
 	}
 }
 
 // ps is the stored set of the products, written out by hand: Meetings 1, Calling 2,
 // Messaging 4, Translation 8, Contact Center 16 (enum.Product's order).
 func ps(bits int) *int { return &bits }
+
+// ss is the stored set of the statuses read from subscriptions, written out by hand:
+// TRIAL 1, ACTIVE 2, ORDER_SETUP_PENDING 32, SUSPENDED 64, EXPIRED 128 (their places among
+// enum.CustomerStatus's values).
+func ss(bits int) *int { return &bits }
 
 func show[T any](p *T) any {
 	if p == nil {
@@ -114,45 +128,45 @@ func TestFactsFollowEveryWrite(t *testing.T) {
 	c, ctx := x.c, x.ctx
 
 	alpha := x.customer("Alpha")
-	x.wantCustomer("new customer", alpha, nil, nil, nil, nil)
+	x.wantCustomer("new customer", alpha, customerFacts{nil, nil, nil, nil, nil})
 	s1 := x.subscription(alpha, "S-1", enum.StateActive, jan)
-	x.wantCustomer("subscription without lines", alpha, b(false), b(false), at(janEnd), ps(0))
+	x.wantCustomer("subscription without lines", alpha, customerFacts{b(false), b(false), at(janEnd), ps(0), ss(2)})
 
 	meet := x.line(s1, enum.ProductMeetings, 10, 4)
 	x.wantLine("create Meetings line", meet, lineFacts{b(true), at(jan), f(0.4)})
-	x.wantCustomer("create Meetings line", alpha, b(true), b(false), at(janEnd), ps(1))
+	x.wantCustomer("create Meetings line", alpha, customerFacts{b(true), b(false), at(janEnd), ps(1), ss(2)})
 
 	msg := x.line(s1, enum.ProductMessaging, 5, 7)
 	x.wantLine("create Messaging line over its limit", msg, lineFacts{b(true), at(jan), f(1.4)})
-	x.wantCustomer("create Messaging line over its limit", alpha, b(true), b(true), at(janEnd), ps(1|4))
+	x.wantCustomer("create Messaging line over its limit", alpha, customerFacts{b(true), b(true), at(janEnd), ps(1 | 4), ss(2)})
 
 	c.License.UpdateOne(msg).SetAssigned(5).ExecX(ctx)
 	x.wantLine("assigned down to total", msg, lineFacts{b(true), at(jan), f(1)})
-	x.wantCustomer("assigned down to total", alpha, b(true), b(false), at(janEnd), ps(1|4))
+	x.wantCustomer("assigned down to total", alpha, customerFacts{b(true), b(false), at(janEnd), ps(1 | 4), ss(2)})
 
 	c.Subscription.UpdateOne(s1).SetState(enum.StateSuspended).SetStartedAt(mar).ExecX(ctx)
 	x.wantLine("subscription suspended and restarted", meet, lineFacts{b(false), at(mar), f(0.4)})
 	x.wantLine("subscription suspended and restarted", msg, lineFacts{b(false), at(mar), f(1)})
-	x.wantCustomer("subscription suspended", alpha, b(false), b(false), nil, ps(1|4))
+	x.wantCustomer("subscription suspended", alpha, customerFacts{b(false), b(false), nil, ps(1 | 4), ss(64)})
 
 	c.Subscription.UpdateOne(s1).SetState(enum.StateActive).ExecX(ctx)
-	x.wantCustomer("subscription active again", alpha, b(true), b(false), at(janEnd), ps(1|4))
+	x.wantCustomer("subscription active again", alpha, customerFacts{b(true), b(false), at(janEnd), ps(1 | 4), ss(2)})
 
 	c.License.DeleteOne(meet).ExecX(ctx)
-	x.wantCustomer("Meetings line deleted, Messaging left", alpha, b(false), b(false), at(janEnd), ps(4))
+	x.wantCustomer("Meetings line deleted, Messaging left", alpha, customerFacts{b(false), b(false), at(janEnd), ps(4), ss(2)})
 
 	beta := x.customer("Beta")
 	s2 := x.subscription(beta, "S-2", enum.StateActive, mar)
 	empty := x.line(s2, enum.ProductCalling, 0, 2)
 	x.wantLine("line with no licenses bought", empty, lineFacts{b(true), at(mar), nil})
-	x.wantCustomer("line with no licenses bought", beta, b(true), b(true), at(marEnd), ps(2))
+	x.wantCustomer("line with no licenses bought", beta, customerFacts{b(true), b(true), at(marEnd), ps(2), ss(2)})
 
 	c.License.Update().Where(license.CustomerID(beta.ID)).SetAssigned(0).ExecX(ctx)
-	x.wantCustomer("bulk update", beta, b(true), b(false), at(marEnd), ps(2))
-	x.wantCustomer("bulk update leaves other customers", alpha, b(false), b(false), at(janEnd), ps(4))
+	x.wantCustomer("bulk update", beta, customerFacts{b(true), b(false), at(marEnd), ps(2), ss(2)})
+	x.wantCustomer("bulk update leaves other customers", alpha, customerFacts{b(false), b(false), at(janEnd), ps(4), ss(2)})
 
 	c.License.Delete().Where(license.CustomerID(beta.ID)).ExecX(ctx)
-	x.wantCustomer("bulk delete", beta, b(false), b(false), at(marEnd), ps(0))
+	x.wantCustomer("bulk delete", beta, customerFacts{b(false), b(false), at(marEnd), ps(0), ss(2)})
 
 	tx, err := c.Tx(ctx)
 	if err != nil {
@@ -169,20 +183,28 @@ func TestFactsFollowEveryWrite(t *testing.T) {
 	if err := tx.Rollback(); err != nil {
 		t.Fatal(err)
 	}
-	x.wantCustomer("rolled back", beta, b(false), b(false), at(marEnd), ps(0))
+	x.wantCustomer("rolled back", beta, customerFacts{b(false), b(false), at(marEnd), ps(0), ss(2)})
 
 	// The first end among ACTIVE, not auto-renewing subscriptions and trials.
 	c.Subscription.UpdateOne(s1).SetAutoRenew(true).ExecX(ctx)
-	x.wantCustomer("only subscription set to renew", alpha, b(false), b(false), nil, ps(4))
+	x.wantCustomer("only subscription set to renew", alpha, customerFacts{b(false), b(false), nil, ps(4), ss(2)})
 	s3 := x.subscription(alpha, "S-3", enum.StateActive, mar)
-	x.wantCustomer("new subscription", alpha, b(false), b(false), at(marEnd), ps(4))
+	x.wantCustomer("new subscription", alpha, customerFacts{b(false), b(false), at(marEnd), ps(4), ss(2)})
 	c.Subscription.UpdateOne(s1).SetAutoRenew(false).ExecX(ctx)
-	x.wantCustomer("earlier subscription no longer renews", alpha, b(false), b(false), at(janEnd), ps(4))
+	x.wantCustomer("earlier subscription no longer renews", alpha, customerFacts{b(false), b(false), at(janEnd), ps(4), ss(2)})
 	c.Subscription.Update().Where(subscription.ID(s1.ID)).SetState(enum.StateExpired).ExecX(ctx)
-	x.wantCustomer("earlier subscription expired (bulk update)", alpha, b(false), b(false), at(marEnd), ps(0))
+	x.wantCustomer("earlier subscription expired (bulk update)", alpha, customerFacts{b(false), b(false), at(marEnd), ps(0), ss(2)})
 	c.Subscription.DeleteOne(s3).ExecX(ctx)
-	x.wantCustomer("later subscription deleted", alpha, b(false), b(false), nil, ps(0))
-	x.wantCustomer("other customers left alone", beta, b(false), b(false), at(marEnd), ps(0))
+	x.wantCustomer("later subscription deleted", alpha, customerFacts{b(false), b(false), nil, ps(0), ss(128)})
+	x.wantCustomer("other customers left alone", beta, customerFacts{b(false), b(false), at(marEnd), ps(0), ss(2)})
+
+	// The statuses read from subscriptions: a trial beside the paid subscription, which
+	// then waits for its order to be set up.
+	c.Subscription.Create().SetPartnerID(x.pid).SetCustomerID(beta.ID).SetSubscriptionID("T-1").SetKind(enum.KindTrial).
+		SetState(enum.StateActive).SetAutoRenew(true).SetStartedAt(mar).SetEndsAt(marEnd).ExecX(ctx)
+	x.wantCustomer("trial started", beta, customerFacts{b(false), b(false), at(marEnd), ps(0), ss(1 | 2)})
+	c.Subscription.UpdateOne(s2).SetState(enum.StatePendingSetup).ExecX(ctx)
+	x.wantCustomer("paid subscription pending setup", beta, customerFacts{b(false), b(false), nil, ps(0), ss(1 | 32)})
 }
 
 // TestBackfill clears every fact, as rows from before the facts' columns existed or
@@ -209,24 +231,24 @@ func TestBackfill(t *testing.T) {
 		}
 	}
 	backfillAfter("UPDATE licenses SET active = NULL, started_at = NULL, assignment_ratio = NULL",
-		"UPDATE customers SET kpi_scope = NULL, over_limit = NULL, expires_at = NULL, current_products = NULL")
+		"UPDATE customers SET kpi_scope = NULL, over_limit = NULL, expires_at = NULL, current_products = NULL, subscription_statuses = NULL")
 	x.wantLine("backfilled", a1, lineFacts{b(true), at(jan), f(9.0 / 8)})
 	x.wantLine("backfilled", b1, lineFacts{b(false), at(mar), nil})
 	x.wantLine("backfilled", g1, lineFacts{b(true), at(mar), f(0.25)})
-	x.wantCustomer("backfilled", alpha, b(true), b(true), at(janEnd), ps(2))
-	x.wantCustomer("backfilled", beta, b(false), b(false), nil, ps(0))
-	x.wantCustomer("backfilled", gamma, b(false), b(false), at(marEnd), ps(8))
+	x.wantCustomer("backfilled", alpha, customerFacts{b(true), b(true), at(janEnd), ps(2), ss(2)})
+	x.wantCustomer("backfilled", beta, customerFacts{b(false), b(false), nil, ps(0), ss(128)})
+	x.wantCustomer("backfilled", gamma, customerFacts{b(false), b(false), at(marEnd), ps(8), ss(2)})
 
 	// Facts already computed are left alone: a second backfill changes nothing.
 	backfillAfter("UPDATE customers SET over_limit = FALSE")
-	x.wantCustomer("second backfill", alpha, b(true), b(false), at(janEnd), ps(2))
+	x.wantCustomer("second backfill", alpha, customerFacts{b(true), b(false), at(janEnd), ps(2), ss(2)})
 
 	// A database whose flags were computed before customers kept their first end (an
-	// earlier version) gets the ends alone; likewise the products.
-	for _, col := range []string{"expires_at", "current_products"} {
+	// earlier version) gets the ends alone; likewise the products and the statuses.
+	for _, col := range []string{"expires_at", "current_products", "subscription_statuses"} {
 		backfillAfter("UPDATE customers SET " + col + " = NULL")
-		x.wantCustomer(col+" backfilled", alpha, b(true), b(false), at(janEnd), ps(2))
-		x.wantCustomer(col+" backfilled", beta, b(false), b(false), nil, ps(0))
-		x.wantCustomer(col+" backfilled", gamma, b(false), b(false), at(marEnd), ps(8))
+		x.wantCustomer(col+" backfilled", alpha, customerFacts{b(true), b(false), at(janEnd), ps(2), ss(2)})
+		x.wantCustomer(col+" backfilled", beta, customerFacts{b(false), b(false), nil, ps(0), ss(128)})
+		x.wantCustomer(col+" backfilled", gamma, customerFacts{b(false), b(false), at(marEnd), ps(8), ss(2)})
 	}
 }

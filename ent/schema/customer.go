@@ -41,6 +41,7 @@ func (Customer) Fields() []ent.Field {
 		// Kept from the customer's subscriptions; null when it has no such subscription.
 		field.Time("expires_at").Optional().Nillable().Comment("when the first of its ACTIVE, not auto-renewing subscriptions and trials ends"),
 		field.Int("current_products").Optional().Nillable().Comment("the products it has a line of a current subscription or trial of, one bit each (facts.ProductBits)"),
+		field.Int("subscription_statuses").Optional().Nillable().Comment("the statuses read from its subscriptions and trials, one bit each (facts.StatusBits)"),
 	}
 }
 
@@ -68,7 +69,7 @@ func (Customer) Indexes() []ent.Index {
 		// columns that filters and statuses test on the customer are carried in the index,
 		// so walking past the customers that do not match reads no table rows.
 		index.Fields("partner_id", "name").StorageKey("customer_directory_name").
-			Annotations(entsql.IncludeColumns("id", "created_at", "region", "last_admin_activity_at", "over_limit", "expires_at", "current_products")),
+			Annotations(entsql.IncludeColumns("id", "created_at", "region", "last_admin_activity_at", "over_limit", "expires_at", "current_products", "subscription_statuses")),
 		index.Fields("partner_id", "created_at"),
 		index.Fields("partner_id", "last_admin_activity_at"),
 		index.Fields("partner_id", "region"),

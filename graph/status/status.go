@@ -44,41 +44,11 @@ func days(n int) time.Duration { return time.Duration(n) * 24 * time.Hour }
 // Predicate returns the condition that the customer row of s (a selector over customers)
 // has status st.
 func (r Rules) Predicate(s *sql.Selector, st enum.CustomerStatus) *sql.Predicate {
-	rule, ok := r.subscriptionRule(st)
-	if !ok {
-		return r.customerRule(s, st)
+	if _, ok := facts.SubscriptionRuleOf(st); ok {
+		// Kept on the customer at write time, from its subscriptions and trials.
+		return facts.HasSubscriptionStatus(s.C(customer.FieldSubscriptionStatuses), st)
 	}
-	id := s.C(customer.FieldID)
-	p := HasSubscription(id, rule.has...)
-	if rule.none != nil {
-		p = sql.And(sql.Not(HasSubscription(id, rule.none...)), p)
-	}
-	return p
-}
-
-// subscriptionRule is a status read from a customer's subscriptions and trials: the
-// customer has one matching every condition of has and, when none is set, none matching
-// every condition of none (conditions on unqualified subscription columns).
-type subscriptionRule struct{ has, none []*sql.Predicate }
-
-// subscriptionRule returns the rule of st when st is read from subscriptions.
-func (r Rules) subscriptionRule(st enum.CustomerStatus) (subscriptionRule, bool) {
-	switch st {
-	case enum.StatusTrial:
-		return subscriptionRule{has: []*sql.Predicate{sql.EQ(subscription.FieldKind, enum.KindTrial), sql.EQ(subscription.FieldState, enum.StateActive)}}, true
-	case enum.StatusActive:
-		return subscriptionRule{has: []*sql.Predicate{sql.EQ(subscription.FieldKind, enum.KindPaid), sql.EQ(subscription.FieldState, enum.StateActive)}}, true
-	case enum.StatusOrderSetupPending:
-		return subscriptionRule{has: []*sql.Predicate{sql.EQ(subscription.FieldState, enum.StatePendingSetup)}}, true
-	case enum.StatusSuspended:
-		return subscriptionRule{has: []*sql.Predicate{sql.EQ(subscription.FieldState, enum.StateSuspended)}}, true
-	case enum.StatusExpired:
-		return subscriptionRule{
-			has:  []*sql.Predicate{sql.EQ(subscription.FieldState, enum.StateExpired)},
-			none: []*sql.Predicate{sql.In(subscription.FieldState, anys(CurrentStates)...)},
-		}, true
-	}
-	return subscriptionRule{}, false
+	return r.customerRule(s, st)
 }
 
 // customerRule returns the condition of a status read from the customer row of s itself.
@@ -156,61 +126,25 @@ func (r Rules) SelectMask(s *sql.Selector) {
 // Decode returns the statuses of a MaskColumn value, in the order of All.
 func Decode(mask int64) []enum.CustomerStatus {
 	list := []enum.CustomerStatus{}
-	for i, st := range All {
-		if mask&(1<<i) != 0 {
+	for _, st := range All {
+		if mask&int64(facts.StatusBits(st)) != 0 {
 			list = append(list, st)
 		}
 	}
 	return list
 }
 
-// mask is an integer expression with bit i set when the customer has status All[i]. The
-// statuses read from subscriptions come from one pass over the customer's subscriptions,
-// each with the same conditions as its Predicate.
+// mask is an integer expression with bit i set when the customer has status All[i]: the
+// bits its subscriptions and trials give it, kept on the customer (facts.StatusBits), and
+// each other status's condition on the customer row.
 func (r Rules) mask(s *sql.Selector) sql.Querier {
 	return sql.ExprFunc(func(b *sql.Builder) {
 		b.WriteString("(")
-		for i, st := range All {
-			if _, ok := r.subscriptionRule(st); !ok {
-				b.WriteString("CASE WHEN ").Join(r.customerRule(s, st)).WriteString(fmt.Sprintf(" THEN %d ELSE 0 END + ", 1<<i))
+		for _, st := range All {
+			if _, ok := facts.SubscriptionRuleOf(st); !ok {
+				b.WriteString("CASE WHEN ").Join(r.customerRule(s, st)).WriteString(fmt.Sprintf(" THEN %d ELSE 0 END + ", facts.StatusBits(st)))
 			}
 		}
-		b.WriteString("(SELECT ")
-		first := true
-		for i, st := range All {
-			rule, ok := r.subscriptionRule(st)
-			if !ok {
-				continue
-			}
-			if !first {
-				b.WriteString(" + ")
-			}
-			first = false
-			b.WriteString("CASE WHEN ")
-			anyRow(b, rule.has).WriteString(" = 1")
-			if rule.none != nil {
-				b.WriteString(" AND ")
-				anyRow(b, rule.none).WriteString(" = 0")
-			}
-			b.WriteString(fmt.Sprintf(" THEN %d ELSE 0 END", 1<<i))
-		}
-		t := sql.Table(subscription.Table).As("st_sub")
-		b.WriteString(" FROM ").Ident(subscription.Table).WriteString(" AS ").Ident("st_sub").WriteString(" WHERE ").
-			Join(sql.ColumnsEQ(t.C(subscription.FieldCustomerID), s.C(customer.FieldID))).
-			WriteString("))")
+		b.WriteString("COALESCE(").Ident(s.C(customer.FieldSubscriptionStatuses)).WriteString(", 0))")
 	})
-}
-
-// anyRow writes an aggregate over the rows of a group that is 1 when one of them matches
-// every one of conds, 0 when none does and null when there are no rows.
-func anyRow(b *sql.Builder, conds []*sql.Predicate) *sql.Builder {
-	return b.WriteString("MAX(CASE WHEN ").Join(sql.And(conds...)).WriteString(" THEN 1 ELSE 0 END)")
-}
-
-func anys[T any](vs []T) []any {
-	out := make([]any, len(vs))
-	for i, v := range vs {
-		out[i] = v
-	}
-	return out
 }

@@ -252,6 +252,14 @@ func TestRunCoverage(t *testing.T) {
 					WHEN 'MESSAGING' THEN 4 WHEN 'TRANSLATION' THEN 8 WHEN 'CONTACT_CENTER' THEN 16 END)
 					FROM licenses l JOIN subscriptions s ON s.id = l.subscription_id
 					WHERE l.customer_id = c.id AND s.state IN ('ACTIVE', 'PENDING_SETUP', 'SUSPENDED')), 0))`,
+			"customers with wrong subscription statuses": `SELECT COUNT(*) FROM customers c WHERE c.partner_id = ? AND (c.subscription_statuses IS NULL
+				OR c.subscription_statuses <> (SELECT
+					CASE WHEN EXISTS (SELECT 1 FROM subscriptions s WHERE s.customer_id = c.id AND s.kind = 'TRIAL' AND s.state = 'ACTIVE') THEN 1 ELSE 0 END +
+					CASE WHEN EXISTS (SELECT 1 FROM subscriptions s WHERE s.customer_id = c.id AND s.kind = 'PAID' AND s.state = 'ACTIVE') THEN 2 ELSE 0 END +
+					CASE WHEN EXISTS (SELECT 1 FROM subscriptions s WHERE s.customer_id = c.id AND s.state = 'PENDING_SETUP') THEN 32 ELSE 0 END +
+					CASE WHEN EXISTS (SELECT 1 FROM subscriptions s WHERE s.customer_id = c.id AND s.state = 'SUSPENDED') THEN 64 ELSE 0 END +
+					CASE WHEN EXISTS (SELECT 1 FROM subscriptions s WHERE s.customer_id = c.id AND s.state = 'EXPIRED')
+						AND NOT EXISTS (SELECT 1 FROM subscriptions s WHERE s.customer_id = c.id AND s.state IN ('ACTIVE', 'PENDING_SETUP', 'SUSPENDED')) THEN 128 ELSE 0 END))`,
 		} {
 			if n := q.count(query); n != 0 {
 				t.Errorf("%d %s", n, name)
@@ -259,7 +267,9 @@ func TestRunCoverage(t *testing.T) {
 		}
 		// Each fact takes both values, so the checks above compare something.
 		for _, cond := range []string{"kpi_scope", "NOT kpi_scope", "over_limit", "NOT over_limit",
-			"current_products & 2 <> 0", "current_products & 2 = 0", "current_products = 0"} {
+			"current_products & 2 <> 0", "current_products & 2 = 0", "current_products = 0",
+			"subscription_statuses & 1 <> 0", "subscription_statuses & 2 <> 0", "subscription_statuses & 32 <> 0",
+			"subscription_statuses & 64 <> 0", "subscription_statuses = 128", "subscription_statuses & 1 = 0"} {
 			if n := q.count(`SELECT COUNT(*) FROM customers WHERE partner_id = ? AND ` + cond); n == 0 {
 				t.Errorf("no customer with %s", cond)
 			}
