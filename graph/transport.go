@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"strconv"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
@@ -56,10 +57,17 @@ func (p post) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecu
 			http.Error(w, "could not encode the response", http.StatusInternalServerError)
 			return
 		}
+		w.Header().Set("Content-Length", strconv.Itoa(len(b)))
 		_, _ = w.Write(b)
 		return
 	}
-	_, _ = io.WriteString(w, `{"data":`)
+	// With its length given, the answer goes out as it is rather than in chunks, and the
+	// client can read it in one piece.
+	w.Header().Set("Content-Length", strconv.Itoa(len(dataOpen)+len(resp.Data)+len(dataClose)))
+	_, _ = io.WriteString(w, dataOpen)
 	_, _ = w.Write(resp.Data)
-	_, _ = io.WriteString(w, "}")
+	_, _ = io.WriteString(w, dataClose)
 }
+
+// dataOpen and dataClose wrap the data of a plain answer.
+const dataOpen, dataClose = `{"data":`, "}"

@@ -219,7 +219,16 @@ func (p poster) post(ctx context.Context, body []byte) error {
 		return err
 	}
 	defer resp.Body.Close()
-	raw, _ := io.ReadAll(resp.Body)
+	var raw []byte
+	if resp.ContentLength > 0 {
+		raw = make([]byte, resp.ContentLength)
+		_, err = io.ReadFull(resp.Body, raw)
+	} else {
+		raw, err = io.ReadAll(resp.Body)
+	}
+	if err != nil {
+		return err
+	}
 	if resp.StatusCode != http.StatusOK || bytes.Contains(raw, []byte(`"errors"`)) {
 		return fmt.Errorf("status %d: %.300s", resp.StatusCode, raw)
 	}
