@@ -21,11 +21,15 @@ type admission struct {
 	waiting atomic.Int64
 }
 
-// newAdmission admits up to limit operations at once; 0 means twice the CPUs the process
-// may use.
+// newAdmission admits up to limit operations at once; 0 means three times the CPUs the
+// process may use. An operation spends part of its time waiting for the database's
+// answers, and more so the more statements it runs one after another: with two per CPU,
+// a filtered directory page (its IDs, then its rows, then their lines) left the CPUs idle
+// for part of the time, and three per CPU served 10-20 % more of them per second, side by
+// side, with no change for the plain page.
 func newAdmission(limit int, reg prometheus.Registerer) *admission {
 	if limit <= 0 {
-		limit = 2 * runtime.GOMAXPROCS(0)
+		limit = 3 * runtime.GOMAXPROCS(0)
 	}
 	a := &admission{slots: make(chan struct{}, limit)}
 	reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{

@@ -98,7 +98,7 @@ func TestAdmission(t *testing.T) {
 
 func TestAdmissionDefaultLimit(t *testing.T) {
 	a := newAdmission(0, prometheus.NewRegistry())
-	if got, want := cap(a.slots), 2*runtime.GOMAXPROCS(0); got != want {
+	if got, want := cap(a.slots), 3*runtime.GOMAXPROCS(0); got != want {
 		t.Errorf("default limit = %d, want %d", got, want)
 	}
 }

@@ -101,7 +101,7 @@ func (c *Config) settings() []setting {
 		{"PARTNERHUB_DEMO_CALL_LEGS", "demo-call-legs", "50000", "call legs of the demo partner", integer(&c.DemoCallLegs)},
 		{"PARTNERHUB_LAUNCH_URL_TEMPLATE", "launch-url-template", "https://admin.example.com/orgs/{orgId}", "link to a customer's control hub; {orgId} is replaced", str(&c.LaunchURLTemplate)},
 		{"PARTNERHUB_ANALYTICS_CACHE_TTL", "analytics-cache-ttl", "60s", "longest time KPIs and analytics are reused when no change arrives; 0 disables the cache", dur(&c.AnalyticsCacheTTL)},
-		{"PARTNERHUB_MAX_CONCURRENT_REQUESTS", "max-concurrent-requests", "0", "GraphQL queries and mutations executed at once, the rest queued in arrival order; 0 means twice the CPUs", integer(&c.MaxConcurrent)},
+		{"PARTNERHUB_MAX_CONCURRENT_REQUESTS", "max-concurrent-requests", "0", "GraphQL queries and mutations executed at once, the rest queued in arrival order; 0 means three times the CPUs", integer(&c.MaxConcurrent)},
 		{"PARTNERHUB_GC_PERCENT", "gc-percent", strconv.Itoa(gcPercent), "heap growth, in percent of the live heap, that starts a garbage collection (Go's GOGC, which wins when set)", integer(&c.GCPercent)},
 		{"PARTNERHUB_MAX_SUBSCRIPTIONS", "max-subscriptions", "20000", "live subscriptions a process serves at once (20 per connection)", integer(&c.MaxSubscriptions)},
 	}
@@ -129,7 +129,7 @@ func (c *Config) validate() error {
 	case c.GCPercent <= 0:
 		return fmt.Errorf("gc percent must be positive, not %d", c.GCPercent)
 	case c.MaxConcurrent < 0:
-		return fmt.Errorf("max concurrent requests must be 0 (twice the CPUs) or positive, not %d", c.MaxConcurrent)
+		return fmt.Errorf("max concurrent requests must be 0 (three times the CPUs) or positive, not %d", c.MaxConcurrent)
 	case c.DataDir == "" && c.DatabaseURL == "":
 		return fmt.Errorf("a data directory is needed for the embedded database")
 	}
