@@ -24,22 +24,25 @@ func TestPageStatements(t *testing.T) {
 		h.mustCustomer(w, customerSpec{name: fmt.Sprintf("Customer %03d", i), tags: tags[i%2 : i%2+1],
 			subs: []subSpec{paid(enum.StateActive, 100+i, true, meetings10), trialSub(enum.StateActive, 20, lineSpec{enum.ProductCalling, 5, 1, 1, 1})}})
 	}
-	const query = `query($n: Int, $q: String) { customers(first: $n, orderBy: {field: NAME, direction: ASC}, query: $q) { totalCount edges { node {
+	const page = `query($n: Int, $q: String) { customers(first: $n, orderBy: {field: NAME, direction: ASC}, query: $q) { totalCount edges { node {
 		name statuses tags { name } licenseSummary { product total assigned used }
-		subscriptions { subscriptionId state endsAt licenses { product total assigned used } } } } } }`
+		subscriptions { subscriptionId state endsAt licenses { product total assigned used } } %s } } } }`
+	query := fmt.Sprintf(page, "")
 	who := h.as(w.full)
 	for _, run := range []struct {
-		query string
-		want  int64
+		query, extra string
+		want         int64
 	}{
 		// list with statuses, count, tags, subscriptions, license lines
-		{"", 5},
-		// the same, but the list first finds the IDs of its page (every customer has a
-		// trial of CALLING ending in 20 days, so every one matches)
-		{"status:expiring_soon product:calling", 6},
+		{"", "", 5},
+		// every customer has a trial of CALLING ending in 20 days, so every one matches
+		{"status:expiring_soon product:calling", "", 5},
+		// a column the name index does not carry: the list first finds the IDs of its page
+		{"status:expiring_soon product:calling", "orgId", 6},
 	} {
 		for _, n := range []int{5, 25, 100} {
-			t.Run(fmt.Sprintf("%q/%d", run.query, n), func(t *testing.T) {
+			t.Run(fmt.Sprintf("%q%s/%d", run.query, run.extra, n), func(t *testing.T) {
+				query := fmt.Sprintf(page, run.extra)
 				var got struct {
 					Customers struct {
 						TotalCount int
@@ -182,9 +185,44 @@ func TestAdminCustomersStatements(t *testing.T) {
 		}
 		counts[n] = h.lastStatements()
 	}
-	// me (admin), the page's IDs (managed by them), its rows with statuses, tags,
-	// subscriptions, license lines
-	if counts[5] != 6 || counts[25] != 6 {
-		t.Errorf("SQL statements for pages of 5 and 25: %d and %d, want 6 and 6", counts[5], counts[25])
+	// me (admin), page (managed by them) with statuses, tags, subscriptions, license lines
+	if counts[5] != 5 || counts[25] != 5 {
+		t.Errorf("SQL statements for pages of 5 and 25: %d and %d, want 5 and 5", counts[5], counts[25])
+	}
+}
+
+// TestDirectoryFieldsMatchDetail checks that each field of a customer reads the same on a
+// directory page, which selects only the columns its fields read (and, filtered, may read
+// the name index alone), as on customer(id:), which reads the whole row: for each field
+// alone, and for each role, unfiltered and filtered.
+func TestDirectoryFieldsMatchDetail(t *testing.T) {
+	h := newHarness(t)
+	w := h.newWorld("directory-fields")
+	active := day(3)
+	h.mustCustomer(w, customerSpec{name: "Fields Alpha", region: enum.RegionEU, externalID: "ext-alpha", activityAgo: &active,
+		assignedTo: []*ent.Admin{w.admin}, subs: []subSpec{paid(enum.StateActive, 20, false, meetings10)}})
+	h.mustCustomer(w, customerSpec{name: "Fields Beta", subs: []subSpec{trialSub(enum.StateActive, 40, lineSpec{enum.ProductCalling, 5, 6, 1, 1})}})
+	fields := []string{"name", "orgId", "externalId", "region", "country", "createdAt", "lastAdminActivityAt", "launchUrl", "products", "statuses"}
+	for _, who := range []string{h.as(w.full), h.as(w.admin), h.as(w.readOnly)} {
+		for _, q := range []string{"", "status:active,trial"} {
+			for _, f := range fields {
+				var page struct {
+					Customers struct {
+						Edges []struct{ Node map[string]json.RawMessage }
+					}
+				}
+				h.mustDo(t, who, fmt.Sprintf(`query($q: String) { customers(first: 10, query: $q) { edges { node { id %s } } } }`, f), map[string]any{"q": q}, &page)
+				if len(page.Customers.Edges) == 0 {
+					t.Fatalf("%s %q: no customers", who, q)
+				}
+				for _, e := range page.Customers.Edges {
+					var detail struct{ Customer map[string]json.RawMessage }
+					h.mustDo(t, who, fmt.Sprintf(`query($id: ID!) { customer(id: $id) { %s } }`, f), map[string]any{"id": json.RawMessage(e.Node["id"])}, &detail)
+					if got, want := string(e.Node[f]), string(detail.Customer[f]); got != want || got == "" {
+						t.Errorf("%s %q: %s on the page %s, in detail %s", who, q, f, got, want)
+					}
+				}
+			}
+		}
 	}
 }

@@ -8,11 +8,13 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"time"
 
 	"entgo.io/ent/dialect/sql"
 
 	"github.com/partnerhub/partnerhub-api/ent"
+	"github.com/partnerhub/partnerhub-api/ent/customer"
 	"github.com/partnerhub/partnerhub-api/ent/viewer"
 	"github.com/partnerhub/partnerhub-api/graph/audit"
 	"github.com/partnerhub/partnerhub-api/graph/auth"
@@ -101,11 +103,39 @@ func (r *Resolver) customerPage(ctx context.Context, args page.Args, order *mode
 	if fields["statuses"] {
 		selects = env.Rules.SelectMask
 	}
-	conn, err := directory.List(ctx, r.Client, env, args, order, criteria, selects, counts)
+	conn, err := directory.List(ctx, r.Client, env, args, order, criteria, customerColumns(fields), selects, counts)
 	if err != nil {
 		return nil, err
 	}
 	return conn, primeCustomers(ctx, conn, fields)
+}
+
+// customerFieldColumns are the customer columns each field of Customer reads from its
+// row; the others are read by the customer's ID (loaders, or the page's status mask).
+var customerFieldColumns = map[string][]string{
+	"__typename": nil, "id": nil, "name": {customer.FieldName}, "orgId": {customer.FieldOrgID},
+	"externalId": {customer.FieldExternalID}, "region": {customer.FieldRegion}, "country": {customer.FieldCountry},
+	"createdAt": {customer.FieldCreatedAt}, "lastAdminActivityAt": {customer.FieldLastAdminActivityAt},
+	"launchUrl": {customer.FieldOrgID}, "products": nil, "statuses": nil, "licenseSummary": nil,
+	"subscriptions": nil, "trials": nil, "tags": nil, "admins": nil,
+}
+
+// customerColumns returns the customer columns that the selected fields (from nodeFields)
+// read, or nil, for every column, when one of them is not in customerFieldColumns.
+func customerColumns(fields map[string]bool) []string {
+	cols := []string{customer.FieldID}
+	for f := range fields {
+		c, ok := customerFieldColumns[f]
+		if !ok {
+			return nil
+		}
+		for _, col := range c {
+			if !slices.Contains(cols, col) {
+				cols = append(cols, col)
+			}
+		}
+	}
+	return cols
 }
 
 // customerCount reuses the viewer's count of customers matching the filter and query until

@@ -12,6 +12,7 @@ import (
 	"github.com/partnerhub/partnerhub-api/ent"
 	"github.com/partnerhub/partnerhub-api/ent/customer"
 	"github.com/partnerhub/partnerhub-api/ent/enum"
+	"github.com/partnerhub/partnerhub-api/ent/schema"
 	"github.com/partnerhub/partnerhub-api/ent/storage"
 	"github.com/partnerhub/partnerhub-api/ent/subscription"
 	"github.com/partnerhub/partnerhub-api/graph/filter"
@@ -23,20 +24,25 @@ import (
 // CountCache returns a remembered count, or the one compute makes; nil always computes.
 type CountCache func(ctx context.Context, compute func(context.Context) (int, error)) (int, error)
 
-// List returns the page of visible customers matching criteria, in order, each with the
-// extra columns selects adds (nil for none). Counting every match is the costly part of a
-// page at scale, so totalCount goes through cache.
-func List(ctx context.Context, c *ent.Client, env filter.Env, args page.Args, order *model.CustomerOrder, criteria filter.Criteria, selects func(*sql.Selector), cache CountCache) (*page.Connection[*ent.Customer], error) {
+// List returns the page of visible customers matching criteria, in order, with the
+// columns given (nil: all of them) and the extra columns selects adds (nil for none).
+// Counting every match is the costly part of a page at scale, so totalCount goes through
+// cache.
+func List(ctx context.Context, c *ent.Client, env filter.Env, args page.Args, order *model.CustomerOrder, criteria filter.Criteria, columns []string, selects func(*sql.Selector), cache CountCache) (*page.Connection[*ent.Customer], error) {
 	where := criteria.Predicate(env)
 	count := func(ctx context.Context) (int, error) { return c.Customer.Query().Where(where).Count(ctx) }
 	return page.Paginate(ctx, page.Source[*ent.Customer]{
 		Key: orderKey(order),
 		Fetch: func(ctx context.Context, m func(*sql.Selector), limit int) ([]*ent.Customer, error) {
 			rows := func(q *ent.CustomerQuery) *ent.CustomerSelect {
-				if selects == nil {
-					return q.Modify(m)
+				mods := []func(*sql.Selector){m}
+				if selects != nil {
+					mods = append(mods, selects)
 				}
-				return q.Modify(m, selects)
+				if columns != nil {
+					return q.Select(columns...).Modify(mods...)
+				}
+				return q.Modify(mods...)
 			}
 			if len(criteria) == 0 {
 				// The plain directory, the page asked most, has one statement text and one
@@ -44,10 +50,15 @@ func List(ctx context.Context, c *ent.Client, env filter.Env, args page.Args, or
 				// prepared.
 				return rows(c.Customer.Query().Where(where).Limit(limit)).All(storage.Prepared(ctx))
 			}
-			// A filtered page is planned for its values (a plan made without them could
-			// scan every customer for a rare tag or word), so that statement stays small:
-			// it finds the page's IDs, in name order from the index that carries what
-			// filters test. The rows and their statuses are then read by ID, prepared.
+			// A filtered page is planned for its values: a plan made without them could
+			// scan every customer for a rare tag or word. When the page reads nothing of its
+			// customers beyond what the name index carries, that one statement reads the
+			// index alone.
+			if carried(columns) {
+				return rows(c.Customer.Query().Where(where).Limit(limit)).All(ctx)
+			}
+			// Otherwise that statement stays small: it finds the page's IDs from the index,
+			// and the rows are then read by ID, prepared.
 			found, err := c.Customer.Query().Where(where).Limit(limit).Select(customer.FieldID).Modify(m).All(ctx)
 			if err != nil || len(found) == 0 {
 				return found, err
@@ -68,6 +79,20 @@ func List(ctx context.Context, c *ent.Client, env filter.Env, args page.Args, or
 		ID:    func(c *ent.Customer) int { return c.ID },
 		Value: func(c *ent.Customer) (any, error) { return c.Value(page.KeyColumn) },
 	}, args)
+}
+
+// carried reports whether the directory's name index carries all of columns (nil is
+// every column: it does not).
+func carried(columns []string) bool {
+	if columns == nil {
+		return false
+	}
+	for _, col := range columns {
+		if col != customer.FieldName && !slices.Contains(schema.DirectoryColumns, col) {
+			return false
+		}
+	}
+	return true
 }
 
 // orderKey returns the sort key of a customer ordering (default: name ascending).
