@@ -14,20 +14,29 @@ import (
 	"github.com/partnerhub/partnerhub-api/ent/subscription"
 )
 
+// directoryPage is the benchmark's page of customers; %s adds fields of each customer.
+const directoryPage = `query($n: Int, $q: String) { customers(first: $n, orderBy: {field: NAME, direction: ASC}, query: $q) { totalCount edges { node {
+		name statuses tags { name } licenseSummary { product total assigned used }
+		subscriptions { subscriptionId state endsAt licenses { product total assigned used } } %s } } } }`
+
+// mustDirectory adds n customers "Customer 000" onwards, tagged Gold and Silver in turn,
+// each with an auto-renewing paid subscription of MEETINGS and a CALLING trial ending in
+// 20 days.
+func (h *harness) mustDirectory(w world, n int) {
+	tags := []*ent.Tag{h.mustTag(w, "Gold"), h.mustTag(w, "Silver")}
+	for i := range n {
+		h.mustCustomer(w, customerSpec{name: fmt.Sprintf("Customer %03d", i), tags: tags[i%2 : i%2+1],
+			subs: []subSpec{paid(enum.StateActive, 100+i, true, meetings10), trialSub(enum.StateActive, 20, lineSpec{enum.ProductCalling, 5, 1, 1, 1})}})
+	}
+}
+
 // TestPageStatements checks that the benchmark page query runs the same small number of
 // SQL statements whatever the page size: one per kind of lookup, batched by the loaders.
 func TestPageStatements(t *testing.T) {
 	h := newHarness(t)
 	w := h.newWorld("statements")
-	tags := []*ent.Tag{h.mustTag(w, "Gold"), h.mustTag(w, "Silver")}
-	for i := range 100 {
-		h.mustCustomer(w, customerSpec{name: fmt.Sprintf("Customer %03d", i), tags: tags[i%2 : i%2+1],
-			subs: []subSpec{paid(enum.StateActive, 100+i, true, meetings10), trialSub(enum.StateActive, 20, lineSpec{enum.ProductCalling, 5, 1, 1, 1})}})
-	}
-	const page = `query($n: Int, $q: String) { customers(first: $n, orderBy: {field: NAME, direction: ASC}, query: $q) { totalCount edges { node {
-		name statuses tags { name } licenseSummary { product total assigned used }
-		subscriptions { subscriptionId state endsAt licenses { product total assigned used } } %s } } } }`
-	query := fmt.Sprintf(page, "")
+	h.mustDirectory(w, 100)
+	query := fmt.Sprintf(directoryPage, "")
 	who := h.as(w.full)
 	for _, run := range []struct {
 		query, extra string
@@ -42,7 +51,7 @@ func TestPageStatements(t *testing.T) {
 	} {
 		for _, n := range []int{5, 25, 100} {
 			t.Run(fmt.Sprintf("%q%s/%d", run.query, run.extra, n), func(t *testing.T) {
-				query := fmt.Sprintf(page, run.extra)
+				query := fmt.Sprintf(directoryPage, run.extra)
 				var got struct {
 					Customers struct {
 						TotalCount int
@@ -90,21 +99,15 @@ func TestPageStatements(t *testing.T) {
 func BenchmarkDirectoryPage(b *testing.B) {
 	h := newHarness(b)
 	w := h.newWorld("bench")
-	tags := []*ent.Tag{h.mustTag(w, "Gold"), h.mustTag(w, "Silver")}
-	for i := range 60 {
-		h.mustCustomer(w, customerSpec{name: fmt.Sprintf("Customer %03d", i), tags: tags[i%2 : i%2+1],
-			subs: []subSpec{paid(enum.StateActive, 100+i, true, meetings10), trialSub(enum.StateActive, 20, lineSpec{enum.ProductCalling, 5, 1, 1, 1})}})
-	}
-	query := `{ customers(first: 50, orderBy: {field: NAME, direction: ASC}) { totalCount edges { node {
-		name statuses tags { name } licenseSummary { product total assigned used }
-		subscriptions { subscriptionId state endsAt licenses { product total assigned used } } } } } }`
+	h.mustDirectory(w, 60)
+	query, vars := fmt.Sprintf(directoryPage, ""), map[string]any{"n": 50}
 	who := h.as(w.full)
-	if raw := h.post(who, query, nil, ""); !bytes.Contains(raw, []byte("Customer 049")) {
+	if raw := h.post(who, query, vars, ""); !bytes.Contains(raw, []byte("Customer 049")) {
 		b.Fatalf("not the page: %s", raw)
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		h.post(who, query, nil, "")
+		h.post(who, query, vars, "")
 	}
 }
 

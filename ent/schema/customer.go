@@ -70,9 +70,10 @@ func (Customer) Indexes() []ent.Index {
 	return []ent.Index{
 		index.Fields("partner_id", "org_id").Unique(),
 		index.Fields("partner_id", "external_id").Unique(),
-		// The directory's name order. A filtered page first finds its IDs here alone: the
-		// columns that filters and statuses test on the customer are carried in the index,
-		// so walking past the customers that do not match reads no table rows.
+		// The directory's name order. The columns that filters and statuses test on the
+		// customer are carried in the index, so a filtered page walks past the customers
+		// that do not match without reading their rows (and, asking nothing else, reads
+		// no row at all).
 		index.Fields("partner_id", "name").StorageKey("customer_directory_name").
 			Annotations(entsql.IncludeColumns(DirectoryColumns...)),
 		index.Fields("partner_id", "created_at"),

@@ -44,17 +44,15 @@ func List(ctx context.Context, c *ent.Client, env filter.Env, args page.Args, or
 				}
 				return q.Modify(mods...)
 			}
-			if len(criteria) == 0 {
-				// The plain directory, the page asked most, has one statement text and one
-				// best plan (the name or date index of the partner's customers): keep it
-				// prepared.
-				return rows(c.Customer.Query().Where(where).Limit(limit)).All(storage.Prepared(ctx))
-			}
-			// A filtered page is planned for its values: a plan made without them could
-			// scan every customer for a rare tag or word. When the page reads nothing of its
-			// customers beyond what the name index carries, that one statement reads the
-			// index alone.
-			if carried(columns) {
+			// The plain directory, the page asked most, has one statement text and one best
+			// plan (the name or date index of the partner's customers): keep it prepared. A
+			// filtered page is planned for its values: a plan made without them could scan
+			// every customer for a rare tag or word. When it reads nothing of its customers
+			// beyond what the name index carries, that one statement reads the index alone.
+			if len(criteria) == 0 || carried(columns) {
+				if len(criteria) == 0 {
+					ctx = storage.Prepared(ctx)
+				}
 				return rows(c.Customer.Query().Where(where).Limit(limit)).All(ctx)
 			}
 			// Otherwise that statement stays small: it finds the page's IDs from the index,

@@ -123,26 +123,35 @@ func (r Rules) SelectMask(s *sql.Selector) {
 	s.AppendSelectExprAs(r.mask(s), MaskColumn)
 }
 
+// bits are the mask bits of All's statuses, in its order (facts.StatusBits).
+var bits = func() []int64 {
+	out := make([]int64, len(All))
+	for i, st := range All {
+		out[i] = int64(facts.StatusBits(st))
+	}
+	return out
+}()
+
 // Decode returns the statuses of a MaskColumn value, in the order of All.
 func Decode(mask int64) []enum.CustomerStatus {
 	list := []enum.CustomerStatus{}
-	for _, st := range All {
-		if mask&int64(facts.StatusBits(st)) != 0 {
+	for i, st := range All {
+		if mask&bits[i] != 0 {
 			list = append(list, st)
 		}
 	}
 	return list
 }
 
-// mask is an integer expression with bit i set when the customer has status All[i]: the
+// mask is an integer expression with the bits of the statuses the customer has: the
 // bits its subscriptions and trials give it, kept on the customer (facts.StatusBits), and
 // each other status's condition on the customer row.
 func (r Rules) mask(s *sql.Selector) sql.Querier {
 	return sql.ExprFunc(func(b *sql.Builder) {
 		b.WriteString("(")
-		for _, st := range All {
+		for i, st := range All {
 			if _, ok := facts.SubscriptionRuleOf(st); !ok {
-				b.WriteString("CASE WHEN ").Join(r.customerRule(s, st)).WriteString(fmt.Sprintf(" THEN %d ELSE 0 END + ", facts.StatusBits(st)))
+				b.WriteString("CASE WHEN ").Join(r.customerRule(s, st)).WriteString(fmt.Sprintf(" THEN %d ELSE 0 END + ", bits[i]))
 			}
 		}
 		b.WriteString("COALESCE(").Ident(s.C(customer.FieldSubscriptionStatuses)).WriteString(", 0))")
