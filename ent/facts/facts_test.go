@@ -2,10 +2,17 @@ package facts_test
 
 import (
 	"context"
+	"fmt"
+	"regexp"
+	"strconv"
 	"testing"
 	"time"
 
+	"entgo.io/ent/dialect"
+	entsql "entgo.io/ent/dialect/sql"
+
 	"github.com/partnerhub/partnerhub-api/ent"
+	"github.com/partnerhub/partnerhub-api/ent/customer"
 	"github.com/partnerhub/partnerhub-api/ent/enum"
 	"github.com/partnerhub/partnerhub-api/ent/facts"
 	"github.com/partnerhub/partnerhub-api/ent/license"
@@ -250,5 +257,48 @@ func TestBackfill(t *testing.T) {
 		x.wantCustomer(col+" backfilled", alpha, customerFacts{b(true), b(false), at(janEnd), ps(2), ss(2)})
 		x.wantCustomer(col+" backfilled", beta, customerFacts{b(false), b(false), nil, ps(0), ss(128)})
 		x.wantCustomer(col+" backfilled", gamma, customerFacts{b(false), b(false), at(marEnd), ps(8), ss(2)})
+	}
+}
+
+// TestExcludedBitsLeaveAShare checks how PostgreSQL's planner sizes a page that excludes
+// statuses or products. It keeps no statistics of a bit test and guesses: one row in two
+// hundred for an equality, one in three for an inequality. Were "bit not set" an equality,
+// excluding two statuses would look like one customer in 40 000 and the page would be
+// planned as a scan of all the partner's customers and a sort, not a walk down the name
+// index that stops at the page's end.
+func TestExcludedBitsLeaveAShare(t *testing.T) {
+	if !storagetest.Postgres() {
+		t.Skip("planner estimates are PostgreSQL's; SQLite does not estimate rows")
+	}
+	x, db := newFixture(t)
+	const n = 400
+	creates := make([]*ent.CustomerCreate, n)
+	for i := range creates {
+		name := fmt.Sprintf("Customer %03d", i)
+		creates[i] = x.c.Customer.Create().SetPartnerID(x.pid).SetName(name).SetOrgID(name + "-org").
+			SetRegion(enum.RegionEU).SetCountry("DE")
+	}
+	x.c.Customer.CreateBulk(creates...).SaveX(x.ctx)
+	if _, err := db.SQL.ExecContext(x.ctx, "ANALYZE "+customer.Table); err != nil {
+		t.Fatal(err)
+	}
+	s := entsql.Dialect(dialect.Postgres).Select(customer.FieldID).From(entsql.Table(customer.Table))
+	s.Where(entsql.And(
+		entsql.Not(facts.HasSubscriptionStatus(customer.FieldSubscriptionStatuses, enum.StatusActive)),
+		entsql.Not(facts.HasSubscriptionStatus(customer.FieldSubscriptionStatuses, enum.StatusExpired)),
+		entsql.Not(facts.HasProduct(s.Table(), enum.ProductCalling)),
+	))
+	query, args := s.Query()
+	var plan string
+	if err := db.SQL.QueryRowContext(x.ctx, "EXPLAIN "+query, args...).Scan(&plan); err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`rows=(\d+)`).FindStringSubmatch(plan)
+	if m == nil {
+		t.Fatalf("no row estimate in %q", plan)
+	}
+	// Three exclusions at one in three each: about n/27 rows.
+	if rows, _ := strconv.Atoi(m[1]); rows < n/40 {
+		t.Errorf("excluding two statuses and a product: planner expects %d of %d customers (%s), want at least %d", rows, n, plan, n/40)
 	}
 }
