@@ -44,20 +44,24 @@ func List(ctx context.Context, c *ent.Client, env filter.Env, args page.Args, or
 				}
 				return q.Modify(mods...)
 			}
-			// The plain directory, the page asked most, has one statement text and one best
-			// plan (the name or date index of the partner's customers): keep it prepared. A
-			// filtered page is planned for its values: a plan made without them could scan
-			// every customer for a rare tag or word. When it reads nothing of its customers
-			// beyond what the name index carries, that one statement reads the index alone.
+			// The plain directory, the page asked most, has one best plan (the name or date
+			// index of the partner's customers), and so has a page filtered only by statuses
+			// and products (criteria.Steady): planning such a statement costs more than
+			// running it, so it is kept prepared. A page filtered by a tag, a word, a region
+			// or a date is planned for its values: a plan made without them could scan every
+			// customer for a rare tag or word.
+			read := ctx
+			if criteria.Steady() {
+				read = storage.Prepared(ctx)
+			}
+			// A page that reads nothing of its customers beyond what the name index carries
+			// is one statement, which reads the index alone.
 			if len(criteria) == 0 || carried(columns) {
-				if len(criteria) == 0 {
-					ctx = storage.Prepared(ctx)
-				}
-				return rows(c.Customer.Query().Where(where).Limit(limit)).All(ctx)
+				return rows(c.Customer.Query().Where(where).Limit(limit)).All(read)
 			}
 			// Otherwise that statement stays small: it finds the page's IDs from the index,
 			// and the rows are then read by ID, prepared.
-			found, err := c.Customer.Query().Where(where).Limit(limit).Select(customer.FieldID).Modify(m).All(ctx)
+			found, err := c.Customer.Query().Where(where).Limit(limit).Select(customer.FieldID).Modify(m).All(read)
 			if err != nil || len(found) == 0 {
 				return found, err
 			}

@@ -27,7 +27,19 @@ type Env struct {
 }
 
 // Criterion is one condition on customers.
-type Criterion func(env Env, s *sql.Selector) *sql.Predicate
+type Criterion struct {
+	where func(env Env, s *sql.Selector) *sql.Predicate
+	// steady: the condition's best plan does not depend on its values. It tests the bits of
+	// the customer's facts, which no index serves, or times the status rules take from the
+	// clock, which are the same for every request of the moment. A tag, a word, a region, a
+	// date or an admin is not: one value may match most customers and another a handful.
+	steady bool
+}
+
+// cond is a criterion whose best plan depends on its values.
+func cond(where func(env Env, s *sql.Selector) *sql.Predicate) Criterion {
+	return Criterion{where: where}
+}
 
 // Criteria are AND-ed conditions.
 type Criteria []Criterion
@@ -38,53 +50,73 @@ type Criteria []Criterion
 func (cs Criteria) Predicate(env Env) predicate.Customer {
 	return func(s *sql.Selector) {
 		for _, c := range cs {
-			p := c(env, s)
+			p := c.where(env, s)
 			s.Where(sql.P(func(b *sql.Builder) { b.Wrap(func(b *sql.Builder) { b.Join(p) }) }))
 		}
 	}
 }
 
+// Steady reports whether every criterion's best plan is the same whatever its values, so
+// that a statement filtering by them can be kept prepared and planned once.
+func (cs Criteria) Steady() bool {
+	for _, c := range cs {
+		if !c.steady {
+			return false
+		}
+	}
+	return true
+}
+
 // Not negates c.
 func Not(c Criterion) Criterion {
-	return func(env Env, s *sql.Selector) *sql.Predicate { return sql.Not(c(env, s)) }
+	return Criterion{
+		where:  func(env Env, s *sql.Selector) *sql.Predicate { return sql.Not(c.where(env, s)) },
+		steady: c.steady,
+	}
 }
 
 // Statuses matches customers with any of the statuses.
 func Statuses(sts ...enum.CustomerStatus) Criterion {
-	return func(env Env, s *sql.Selector) *sql.Predicate {
-		ps := make([]*sql.Predicate, len(sts))
-		for i, st := range sts {
-			ps[i] = env.Rules.Predicate(s, st)
-		}
-		return sql.Or(ps...)
+	return Criterion{
+		where: func(env Env, s *sql.Selector) *sql.Predicate {
+			ps := make([]*sql.Predicate, len(sts))
+			for i, st := range sts {
+				ps[i] = env.Rules.Predicate(s, st)
+			}
+			return sql.Or(ps...)
+		},
+		steady: true,
 	}
 }
 
 // Products matches customers with a current subscription or trial of any of the products,
 // as kept on the customer (facts.HasProduct).
 func Products(ps ...enum.Product) Criterion {
-	return func(_ Env, s *sql.Selector) *sql.Predicate { return facts.HasProduct(s.Table(), ps...) }
+	return Criterion{
+		where:  func(_ Env, s *sql.Selector) *sql.Predicate { return facts.HasProduct(s.Table(), ps...) },
+		steady: true,
+	}
 }
 
 // Kinds matches customers with a current subscription of any of the kinds.
 func Kinds(ks ...enum.SubscriptionKind) Criterion {
-	return func(_ Env, s *sql.Selector) *sql.Predicate {
+	return cond(func(_ Env, s *sql.Selector) *sql.Predicate {
 		return status.HasSubscription(s.C(customer.FieldID),
 			sql.In(subscription.FieldKind, anys(ks)...),
 			sql.In(subscription.FieldState, anys(status.CurrentStates)...))
-	}
+	})
 }
 
 // Regions matches customers in any of the regions.
 func Regions(rs ...enum.Region) Criterion {
-	return func(_ Env, s *sql.Selector) *sql.Predicate {
+	return cond(func(_ Env, s *sql.Selector) *sql.Predicate {
 		return sql.In(s.C(customer.FieldRegion), anys(rs)...)
-	}
+	})
 }
 
 // TagIDs matches customers tagged with any of the tags (or all of them when all is set).
 func TagIDs(all bool, ids ...int) Criterion {
-	return func(_ Env, s *sql.Selector) *sql.Predicate {
+	return cond(func(_ Env, s *sql.Selector) *sql.Predicate {
 		if !all {
 			return hasTag(s, func(ct *sql.SelectTable) *sql.Predicate {
 				return sql.In(ct.C(customer.TagsPrimaryKey[1]), anys(ids)...)
@@ -95,7 +127,7 @@ func TagIDs(all bool, ids ...int) Criterion {
 			ps[i] = hasTag(s, func(ct *sql.SelectTable) *sql.Predicate { return sql.EQ(ct.C(customer.TagsPrimaryKey[1]), id) })
 		}
 		return sql.And(ps...)
-	}
+	})
 }
 
 // TagNames matches customers tagged with a tag of any of the names, regardless of case.
@@ -104,13 +136,13 @@ func TagNames(names ...string) Criterion {
 	for i, n := range names {
 		keys[i] = strings.ToLower(strings.TrimSpace(n))
 	}
-	return func(_ Env, s *sql.Selector) *sql.Predicate {
+	return cond(func(_ Env, s *sql.Selector) *sql.Predicate {
 		return hasTag(s, func(ct *sql.SelectTable) *sql.Predicate {
 			t := sql.Table(tag.Table).As("f_tag")
 			return sql.In(ct.C(customer.TagsPrimaryKey[1]),
 				sql.Select(t.C(tag.FieldID)).From(t).Where(sql.In(t.C(tag.FieldNameKey), keys...)))
 		})
-	}
+	})
 }
 
 func hasTag(s *sql.Selector, cond func(ct *sql.SelectTable) *sql.Predicate) *sql.Predicate {
@@ -123,30 +155,30 @@ func hasTag(s *sql.Selector, cond func(ct *sql.SelectTable) *sql.Predicate) *sql
 
 // ManagedByMe matches the customers the acting admin is assigned to.
 func ManagedByMe() Criterion {
-	return func(env Env, s *sql.Selector) *sql.Predicate { return AssignedTo(env.AdminID)(env, s) }
+	return cond(func(env Env, s *sql.Selector) *sql.Predicate { return AssignedTo(env.AdminID).where(env, s) })
 }
 
 // AssignedTo matches the customers assigned to the admin.
 func AssignedTo(adminID int) Criterion {
-	return func(_ Env, s *sql.Selector) *sql.Predicate {
+	return cond(func(_ Env, s *sql.Selector) *sql.Predicate {
 		return sql.In(s.C(customer.FieldID), rule.AssignedCustomerIDs(adminID))
-	}
+	})
 }
 
 // CreatedFrom matches customers added at or after t.
 func CreatedFrom(t time.Time) Criterion {
-	return func(_ Env, s *sql.Selector) *sql.Predicate { return sql.GTE(s.C(customer.FieldCreatedAt), t.UTC()) }
+	return cond(func(_ Env, s *sql.Selector) *sql.Predicate { return sql.GTE(s.C(customer.FieldCreatedAt), t.UTC()) })
 }
 
 // CreatedBefore matches customers added before t.
 func CreatedBefore(t time.Time) Criterion {
-	return func(_ Env, s *sql.Selector) *sql.Predicate { return sql.LT(s.C(customer.FieldCreatedAt), t.UTC()) }
+	return cond(func(_ Env, s *sql.Selector) *sql.Predicate { return sql.LT(s.C(customer.FieldCreatedAt), t.UTC()) })
 }
 
 // Text matches customers whose name, org ID or external ID contains text, regardless of case.
 func Text(text string) Criterion {
 	pattern := "%" + escapeLike(strings.ToLower(text)) + "%"
-	return func(_ Env, s *sql.Selector) *sql.Predicate {
+	return cond(func(_ Env, s *sql.Selector) *sql.Predicate {
 		// COALESCE keeps a missing external ID from making the match NULL, which NOT
 		// (a negated word) would turn into excluding the customer.
 		like := func(col string) *sql.Predicate {
@@ -155,7 +187,7 @@ func Text(text string) Criterion {
 			})
 		}
 		return sql.Or(like(s.C(customer.FieldName)), like(s.C(customer.FieldOrgID)), like(s.C(customer.FieldExternalID)))
-	}
+	})
 }
 
 func escapeLike(s string) string {
@@ -172,26 +204,35 @@ func anys[T any](vs []T) []any {
 
 // All matches every customer.
 func All() Criterion {
-	return func(Env, *sql.Selector) *sql.Predicate { return sql.P(func(b *sql.Builder) { b.WriteString("1 = 1") }) }
+	return Criterion{
+		where:  func(Env, *sql.Selector) *sql.Predicate { return sql.P(func(b *sql.Builder) { b.WriteString("1 = 1") }) },
+		steady: true,
+	}
 }
 
 // Both matches customers that a and b both match.
 func Both(a, b Criterion) Criterion {
-	return func(env Env, s *sql.Selector) *sql.Predicate { return sql.And(a(env, s), b(env, s)) }
+	return Criterion{
+		where:  func(env Env, s *sql.Selector) *sql.Predicate { return sql.And(a.where(env, s), b.where(env, s)) },
+		steady: a.steady && b.steady,
+	}
 }
 
 // Kpi matches the customers counted in a headline KPI.
 func Kpi(k status.Kpi) Criterion {
-	return func(env Env, s *sql.Selector) *sql.Predicate { return env.Rules.KpiPredicate(s, env.PartnerID, k) }
+	return cond(func(env Env, s *sql.Selector) *sql.Predicate { return env.Rules.KpiPredicate(s, env.PartnerID, k) })
 }
 
 // Any matches customers that any of cs matches.
 func Any(cs ...Criterion) Criterion {
-	return func(env Env, s *sql.Selector) *sql.Predicate {
-		ps := make([]*sql.Predicate, len(cs))
-		for i, c := range cs {
-			ps[i] = c(env, s)
-		}
-		return sql.Or(ps...)
+	return Criterion{
+		where: func(env Env, s *sql.Selector) *sql.Predicate {
+			ps := make([]*sql.Predicate, len(cs))
+			for i, c := range cs {
+				ps[i] = c.where(env, s)
+			}
+			return sql.Or(ps...)
+		},
+		steady: Criteria(cs).Steady(),
 	}
 }

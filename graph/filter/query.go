@@ -35,7 +35,7 @@ var qualifiers = map[string]func(values []token) (Criterion, error){
 	},
 	"managed": func(values []token) (Criterion, error) {
 		if len(values) != 1 || (!strings.EqualFold(values[0].text, "me") && !strings.EqualFold(values[0].text, "partner")) {
-			return nil, &SyntaxError{values[0].pos, "expected managed:me or managed:partner"}
+			return Criterion{}, &SyntaxError{values[0].pos, "expected managed:me or managed:partner"}
 		}
 		if strings.EqualFold(values[0].text, "me") {
 			return ManagedByMe(), nil
@@ -47,7 +47,7 @@ var qualifiers = map[string]func(values []token) (Criterion, error){
 		for i, v := range values {
 			k := status.Kpi(strings.ToUpper(strings.ReplaceAll(v.text, "-", "_")))
 			if !slices.Contains(status.Kpis, k) {
-				return nil, &SyntaxError{v.pos, fmt.Sprintf("unknown value %q; expected one of total, approaching_expiration, upcoming_renewal, low_assignment, over_limit", v.text)}
+				return Criterion{}, &SyntaxError{v.pos, fmt.Sprintf("unknown value %q; expected one of total, approaching_expiration, upcoming_renewal, low_assignment, over_limit", v.text)}
 			}
 			out[i] = Kpi(k)
 		}
@@ -55,7 +55,7 @@ var qualifiers = map[string]func(values []token) (Criterion, error){
 	},
 	"created": func(values []token) (Criterion, error) {
 		if len(values) != 1 {
-			return nil, &SyntaxError{values[1].pos, "created: takes one date or range, not a list"}
+			return Criterion{}, &SyntaxError{values[1].pos, "created: takes one date or range, not a list"}
 		}
 		return createdRange(values[0])
 	},
@@ -74,7 +74,7 @@ func enumValues[T interface {
 			parsed, err := enum.Parse[T](strings.ToUpper(strings.ReplaceAll(v.text, "-", "_")))
 			if err != nil {
 				var zero T
-				return nil, &SyntaxError{v.pos, fmt.Sprintf("unknown value %q; expected one of %s", v.text, strings.ToLower(strings.Join(zero.Values(), ", ")))}
+				return Criterion{}, &SyntaxError{v.pos, fmt.Sprintf("unknown value %q; expected one of %s", v.text, strings.ToLower(strings.Join(zero.Values(), ", ")))}
 			}
 			out[i] = parsed
 		}
@@ -97,7 +97,7 @@ func createdRange(v token) (Criterion, error) {
 		if rest, ok := strings.CutPrefix(s, op); ok {
 			t, err := day(rest, v.pos+len(op))
 			if err != nil {
-				return nil, err
+				return Criterion{}, err
 			}
 			switch op {
 			case ">=":
@@ -114,17 +114,17 @@ func createdRange(v token) (Criterion, error) {
 	if from, to, ok := strings.Cut(s, ".."); ok {
 		a, err := day(from, v.pos)
 		if err != nil {
-			return nil, err
+			return Criterion{}, err
 		}
 		b, err := day(to, v.pos+len(from)+2)
 		if err != nil {
-			return nil, err
+			return Criterion{}, err
 		}
 		return Both(CreatedFrom(a), CreatedBefore(next(b))), nil
 	}
 	t, err := day(s, v.pos)
 	if err != nil {
-		return nil, err
+		return Criterion{}, err
 	}
 	return Both(CreatedFrom(t), CreatedBefore(next(t))), nil
 }
@@ -172,31 +172,31 @@ func (p *parser) term() (Criterion, error) {
 		negate = true
 		p.i++
 		if p.done() || unicode.IsSpace(p.src[p.i]) {
-			return nil, &SyntaxError{p.i + 1, "expected a qualifier or word after '-'"}
+			return Criterion{}, &SyntaxError{p.i + 1, "expected a qualifier or word after '-'"}
 		}
 	}
 	start := p.i
 	first, err := p.value(true)
 	if err != nil {
-		return nil, err
+		return Criterion{}, err
 	}
 	var c Criterion
 	if !p.done() && p.src[p.i] == ':' && !first.quoted {
 		build, ok := qualifiers[strings.ToLower(first.text)]
 		if !ok {
-			return nil, &SyntaxError{start + 1, fmt.Sprintf("unknown qualifier %q; expected one of %s", first.text+":", qualifierList)}
+			return Criterion{}, &SyntaxError{start + 1, fmt.Sprintf("unknown qualifier %q; expected one of %s", first.text+":", qualifierList)}
 		}
 		p.i++
 		values, err := p.values()
 		if err != nil {
-			return nil, err
+			return Criterion{}, err
 		}
 		if c, err = build(values); err != nil {
-			return nil, err
+			return Criterion{}, err
 		}
 	} else {
 		if first.text == "" {
-			return nil, &SyntaxError{start + 1, "expected a word or qualifier"}
+			return Criterion{}, &SyntaxError{start + 1, "expected a word or qualifier"}
 		}
 		c = Text(first.text)
 	}
@@ -204,7 +204,7 @@ func (p *parser) term() (Criterion, error) {
 		c = Not(c)
 	}
 	if !p.done() && !unicode.IsSpace(p.src[p.i]) {
-		return nil, &SyntaxError{p.i + 1, fmt.Sprintf("unexpected %q; expected a space", p.src[p.i])}
+		return Criterion{}, &SyntaxError{p.i + 1, fmt.Sprintf("unexpected %q; expected a space", p.src[p.i])}
 	}
 	return c, nil
 }

@@ -4,6 +4,9 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/partnerhub/partnerhub-api/ent/enum"
+	"github.com/partnerhub/partnerhub-api/graph/model"
 )
 
 func TestParseErrors(t *testing.T) {
@@ -65,5 +68,45 @@ func TestParseAccepts(t *testing.T) {
 		if len(cs) != terms {
 			t.Errorf("Parse(%q) gave %d criteria, want %d", query, len(cs), terms)
 		}
+	}
+}
+
+// TestSteady checks which filters a page may keep prepared: only those whose best plan is
+// the same whatever their values. A tag, a word, a region, a date, a kind or an admin can
+// match most customers or a handful, and must be planned for its value.
+func TestSteady(t *testing.T) {
+	for query, want := range map[string]bool{
+		``:                                     true,
+		`status:expiring_soon product:calling`: true,
+		`-status:active -status:expired`:       true,
+		`status:trial,suspended -product:meetings managed:partner`: true,
+		`status:expired tag:gold`:                                  false,
+		`product:calling acme`:                                     false,
+		`status:trial region:eu`:                                   false,
+		`status:trial created:>2026-01-01`:                         false,
+		`status:trial type:paid`:                                   false,
+		`status:trial managed:me`:                                  false,
+		`-tag:gold`:                                                false,
+		`kpi:over_limit`:                                           false,
+		`created:2026-01-01..2026-02-01 -status:active`:            false,
+	} {
+		cs, err := Parse(query)
+		if err != nil {
+			t.Fatalf("Parse(%q): %v", query, err)
+		}
+		if got := cs.Steady(); got != want {
+			t.Errorf("Parse(%q).Steady() = %v, want %v", query, got, want)
+		}
+	}
+	typed, err := FromInput(&model.CustomerFilter{
+		Statuses: []enum.CustomerStatus{enum.StatusTrial}, ExcludeStatuses: []enum.CustomerStatus{enum.StatusExpired},
+		Products: []enum.Product{enum.ProductCalling},
+	})
+	if err != nil || !typed.Steady() {
+		t.Errorf("statuses, excluded statuses and products: Steady() = %v (%v), want true", typed.Steady(), err)
+	}
+	me := model.ManagedByMe
+	if typed, _ := FromInput(&model.CustomerFilter{Statuses: []enum.CustomerStatus{enum.StatusTrial}, ManagedBy: &me}); typed.Steady() {
+		t.Error("statuses managed by me: Steady() = true, want false")
 	}
 }
