@@ -41,6 +41,11 @@ func cond(where func(env Env, s *sql.Selector) *sql.Predicate) Criterion {
 	return Criterion{where: where}
 }
 
+// steadyCond is a criterion whose best plan does not.
+func steadyCond(where func(env Env, s *sql.Selector) *sql.Predicate) Criterion {
+	return Criterion{where: where, steady: true}
+}
+
 // Criteria are AND-ed conditions.
 type Criteria []Criterion
 
@@ -77,25 +82,19 @@ func Not(c Criterion) Criterion {
 
 // Statuses matches customers with any of the statuses.
 func Statuses(sts ...enum.CustomerStatus) Criterion {
-	return Criterion{
-		where: func(env Env, s *sql.Selector) *sql.Predicate {
-			ps := make([]*sql.Predicate, len(sts))
-			for i, st := range sts {
-				ps[i] = env.Rules.Predicate(s, st)
-			}
-			return sql.Or(ps...)
-		},
-		steady: true,
-	}
+	return steadyCond(func(env Env, s *sql.Selector) *sql.Predicate {
+		ps := make([]*sql.Predicate, len(sts))
+		for i, st := range sts {
+			ps[i] = env.Rules.Predicate(s, st)
+		}
+		return sql.Or(ps...)
+	})
 }
 
 // Products matches customers with a current subscription or trial of any of the products,
 // as kept on the customer (facts.HasProduct).
 func Products(ps ...enum.Product) Criterion {
-	return Criterion{
-		where:  func(_ Env, s *sql.Selector) *sql.Predicate { return facts.HasProduct(s.Table(), ps...) },
-		steady: true,
-	}
+	return steadyCond(func(_ Env, s *sql.Selector) *sql.Predicate { return facts.HasProduct(s.Table(), ps...) })
 }
 
 // Kinds matches customers with a current subscription of any of the kinds.
@@ -204,10 +203,7 @@ func anys[T any](vs []T) []any {
 
 // All matches every customer.
 func All() Criterion {
-	return Criterion{
-		where:  func(Env, *sql.Selector) *sql.Predicate { return sql.P(func(b *sql.Builder) { b.WriteString("1 = 1") }) },
-		steady: true,
-	}
+	return steadyCond(func(Env, *sql.Selector) *sql.Predicate { return sql.P(func(b *sql.Builder) { b.WriteString("1 = 1") }) })
 }
 
 // Both matches customers that a and b both match.
