@@ -72,10 +72,17 @@ func (cs Criteria) Steady() bool {
 	return true
 }
 
-// Not negates c.
+// Not matches exactly the customers c does not match. A condition on a nullable column
+// (a customer with no first end, a missing external ID) is NULL rather than false for
+// some customers, and SQL's NOT of NULL is NULL, which would drop them from both c and its
+// negation; "IS NOT TRUE" counts NULL as not matching, so c and Not(c) always partition
+// the customers.
 func Not(c Criterion) Criterion {
 	return Criterion{
-		where:  func(env Env, s *sql.Selector) *sql.Predicate { return sql.Not(c.where(env, s)) },
+		where: func(env Env, s *sql.Selector) *sql.Predicate {
+			p := c.where(env, s)
+			return sql.P(func(b *sql.Builder) { b.Wrap(func(b *sql.Builder) { b.Join(p) }).WriteString(" IS NOT TRUE") })
+		},
 		steady: c.steady,
 	}
 }
