@@ -171,13 +171,14 @@ func summary(regions []string, trend []trendPoint, recent [2]int, expiring, rene
 	return s
 }
 
-// withPoints returns trend with the points of the same weeks replaced.
-func withPoints(trend []trendPoint, points ...trendPoint) []trendPoint {
-	for _, p := range points {
-		i := slices.IndexFunc(trend, func(q trendPoint) bool { return q.WeekStart == p.WeekStart })
-		trend[i] = p
+// weekly is a trend of the given total, assigned and used per week, the last one the week
+// of testNow.
+func weekly(points ...[3]int) []trendPoint {
+	out := zeroTrend(len(points))
+	for i, p := range points {
+		out[i].Total, out[i].Assigned, out[i].Used = p[0], p[1], p[2]
 	}
-	return trend
+	return out
 }
 
 // TestSubscriptionAnalytics checks every KPI block of DESIGN §4.3 and the license trend for
@@ -188,7 +189,7 @@ func TestSubscriptionAnalytics(t *testing.T) {
 	other := h.newWorld("analytics-other")
 	none := summary([]string{}, zeroTrend(3), [2]int{}, [5]float64{}, [5]float64{}, [6]float64{}, [3]float64{})
 	fullMeetings := summary([]string{"US", "CA", "EU"},
-		withPoints(zeroTrend(3), trendPoint{"2026-03-01", 100, 40, 20}, trendPoint{"2026-03-08", 200, 75, 50}, trendPoint{"2026-03-15", 200, 78, 50}),
+		weekly([3]int{1100, 717, 526}, [3]int{1100, 722, 538}, [3]int{1000, 735, 548}),
 		[2]int{5, 500}, [5]float64{3, 138, 95, 300, 300}, [5]float64{1, 200, 150, 100, 100},
 		[6]float64{2, 38, 200, 25, 38, 162}, [3]float64{2, 150, 2})
 	tests := []struct {
@@ -202,14 +203,14 @@ func TestSubscriptionAnalytics(t *testing.T) {
 		{"FullAdminMeetings", h.as(w.full), "MEETINGS", "", 3, fullMeetings},
 		{"ReadOnlyAdminSeesAll", h.as(w.readOnly), "MEETINGS", "", 3, fullMeetings},
 		{"AdminSeesAssigned", h.as(w.admin), "MEETINGS", "", 3, summary([]string{"US"},
-			withPoints(zeroTrend(3), trendPoint{"2026-03-01", 100, 40, 20}, trendPoint{"2026-03-08", 100, 45, 32}, trendPoint{"2026-03-15", 100, 50, 30}),
+			weekly([3]int{400, 300, 215}, [3]int{400, 305, 227}, [3]int{400, 310, 225}),
 			[2]int{2, 200}, [5]float64{2, 110, 75, 200, 200}, [5]float64{0, 0, 0, 0, 0},
 			[6]float64{1, 10, 100, 5, 10, 90}, [3]float64{1, 50, 1})},
 		{"RegionEU12Weeks", h.as(w.full), "MEETINGS", enum.RegionEU, 12, summary([]string{"US", "CA", "EU"},
-			withPoints(zeroTrend(12), trendPoint{"2026-02-22", 100, 60, 50}),
+			weekly(append(slices.Repeat([][3]int{{100, 60, 50}}, 11), [3]int{100, 70, 60})...),
 			[2]int{1, 100}, [5]float64{}, [5]float64{}, [6]float64{}, [3]float64{})},
 		{"FullAdminCalling", h.as(w.full), "CALLING", "", 3, summary([]string{"US", "CA", "EU"},
-			withPoints(zeroTrend(3), trendPoint{"2026-03-15", 100, 150, 90}),
+			weekly(slices.Repeat([][3]int{{100, 150, 90}}, 3)...),
 			[2]int{}, [5]float64{1, 150, 90, 100, 100}, [5]float64{}, [6]float64{}, [3]float64{1, 50, 1})},
 		{"OtherPartnerSeesNone", h.as(other.full), "MEETINGS", "", 3, none},
 	}
@@ -225,8 +226,13 @@ func TestSubscriptionAnalytics(t *testing.T) {
 			SubscriptionAnalytics struct{ LicenseTrend []trendPoint }
 		}
 		h.mustDo(t, h.as(w.full), `{ subscriptionAnalytics(product: MEETINGS) { licenseTrend { weekStart total assigned used } } }`, nil, &got)
-		want := withPoints(zeroTrend(12), trendPoint{"2026-02-22", 100, 60, 50}, trendPoint{"2026-03-01", 100, 40, 20},
-			trendPoint{"2026-03-08", 200, 75, 50}, trendPoint{"2026-03-15", 200, 78, 50})
+		// Lines join the trend in the week their subscription started (TrialEnding on
+		// 2026-01-07, LowYoung and Expiring90 in the week of 2026-02-15, Recent on 2026-02-26);
+		// before its first snapshot a line counts with that snapshot, without any with its
+		// current figures; SUSPENDED Suspended counts in past weeks, not in the current one.
+		want := weekly([3]int{700, 632, 480}, [3]int{800, 642, 485}, [3]int{800, 642, 485}, [3]int{800, 642, 485},
+			[3]int{800, 642, 485}, [3]int{800, 642, 485}, [3]int{800, 642, 485}, [3]int{1000, 677, 506},
+			[3]int{1100, 717, 526}, [3]int{1100, 717, 526}, [3]int{1100, 722, 538}, [3]int{1000, 735, 548})
 		if want[0].WeekStart != "2025-12-28" || !slices.Equal(got.SubscriptionAnalytics.LicenseTrend, want) {
 			t.Errorf("trend = %+v, want %+v", got.SubscriptionAnalytics.LicenseTrend, want)
 		}

@@ -11,7 +11,7 @@ import (
 	"github.com/partnerhub/partnerhub-api/ent"
 	"github.com/partnerhub/partnerhub-api/ent/customer"
 	"github.com/partnerhub/partnerhub-api/ent/enum"
-	"github.com/partnerhub/partnerhub-api/ent/licensesnapshot"
+	"github.com/partnerhub/partnerhub-api/ent/license"
 	"github.com/partnerhub/partnerhub-api/graph/filter"
 	"github.com/partnerhub/partnerhub-api/graph/gqlerr"
 	"github.com/partnerhub/partnerhub-api/graph/model"
@@ -86,8 +86,8 @@ func Regions(ctx context.Context, c *ent.Client) ([]enum.Region, error) {
 	return out, nil
 }
 
-// LicenseTrend sums the product's weekly license snapshots over the last weeks weeks,
-// cached like the sections' figures.
+// LicenseTrend is the product's license distribution over the last weeks weeks, cached
+// like the sections' figures: one point per week, the current week last (trend).
 func (a *Subscriptions) LicenseTrend(ctx context.Context, weeks int) ([]*model.LicenseTrendPoint, error) {
 	if weeks < 1 || weeks > MaxTrendWeeks {
 		return nil, gqlerr.Errorf(gqlerr.BadUserInput, "weeks takes 1 to %d, got %d", MaxTrendWeeks, weeks)
@@ -101,35 +101,26 @@ func (a *Subscriptions) LicenseTrend(ctx context.Context, weeks int) ([]*model.L
 	return v.([]*model.LicenseTrendPoint), nil
 }
 
-// computeTrend sums the snapshots in one statement.
+// computeTrend sums every week's lines in one statement (trend).
 func (a *Subscriptions) computeTrend(ctx context.Context, weeks int) ([]*model.LicenseTrendPoint, error) {
-	last := week.Start(a.env.Rules.Now)
-	first := last.AddDate(0, 0, -7*(weeks-1))
-	q := a.client.LicenseSnapshot.Query().Where(
-		licensesnapshot.ProductEQ(a.product),
-		licensesnapshot.WeekStartGTE(first), licensesnapshot.WeekStartLTE(last))
-	if a.region != nil {
-		region := *a.region
-		q.Where(func(s *sql.Selector) {
-			c := sql.Table(customer.Table)
-			s.Where(sql.In(s.C(licensesnapshot.FieldCustomerID),
-				sql.Select(c.C(customer.FieldID)).From(c).Where(sql.EQ(c.C(customer.FieldRegion), region))))
-		})
-	}
+	current := week.Start(a.env.Rules.Now)
+	first := current.AddDate(0, 0, -7*(weeks-1))
 	var rows []struct {
 		Week     anyTime `json:"week_start"`
 		Total    int64   `json:"total"`
 		Assigned int64   `json:"assigned"`
 		Used     int64   `json:"used"`
 	}
-	err := q.Modify(func(s *sql.Selector) {
-		s.Select(
-			sql.As(s.C(licensesnapshot.FieldWeekStart), "week_start"),
-			sql.As(sql.Sum(s.C(licensesnapshot.FieldTotal)), "total"),
-			sql.As(sql.Sum(s.C(licensesnapshot.FieldAssigned)), "assigned"),
-			sql.As(sql.Sum(s.C(licensesnapshot.FieldUsed)), "used"),
-		).GroupBy(s.C(licensesnapshot.FieldWeekStart))
-	}).Scan(ctx, &rows)
+	q := a.client.License.Query().Where(license.ProductEQ(a.product))
+	if a.region != nil {
+		region := *a.region
+		q.Where(func(s *sql.Selector) {
+			c := sql.Table(customer.Table)
+			s.Where(sql.In(s.C(license.FieldCustomerID),
+				sql.Select(c.C(customer.FieldID)).From(c).Where(sql.EQ(c.C(customer.FieldRegion), region))))
+		})
+	}
+	err := q.Modify(func(s *sql.Selector) { trend(s, first, current) }).Scan(ctx, &rows)
 	if err != nil {
 		return nil, fmt.Errorf("license trend: %w", err)
 	}

@@ -3737,7 +3737,14 @@ type SubscriptionAnalytics {
   region: Region
   "The regions that hold customers you can see; show a region selector only when there are several."
   regions: [Region!]!
-  "One point per week, oldest first, for the last ` + "`" + `weeks` + "`" + ` weeks (1–52, the current week included)."
+  """
+  One point per week, oldest first, for the last ` + "`" + `weeks` + "`" + ` weeks (1–52, the current week
+  included). The current week sums the ACTIVE lines of the product as they are now. An
+  earlier week sums the lines live in it — the subscription or trial started before the
+  week's end, ends after its start, and is neither CANCELLED nor PENDING_SETUP — each at its
+  figures as of the week's end: its last weekly usage snapshot on or before then, else its
+  first snapshot, else its current figures.
+  """
   licenseTrend(weeks: Int = 12): [LicenseTrendPoint!]!
   "Subscriptions and trials added in the last 90 days."
   recentlyAdded: RecentlyAddedSection!
