@@ -53,8 +53,8 @@ func (s *Section) lineConditions() []*sql.Predicate {
 	sub := sql.Table(subscription.Table).As("st_sub").C
 	switch s.kind {
 	case recentlyAdded:
+		// Every subscription and trial added in the window, whatever its state now.
 		return []*sql.Predicate{product,
-			sql.In(sub(subscription.FieldState), anys(status.CurrentStates)...),
 			sql.GTE(sub(subscription.FieldStartedAt), now.Add(-days(r.Settings.RecentDays))),
 			sql.LTE(sub(subscription.FieldStartedAt), now)}
 	case expiring:

@@ -3746,7 +3746,7 @@ type SubscriptionAnalytics {
   first snapshot, else its current figures.
   """
   licenseTrend(weeks: Int = 12): [LicenseTrendPoint!]!
-  "Subscriptions and trials added in the last 90 days."
+  "Subscriptions and trials added in the last 90 days (the partner's ` + "`" + `recentDays` + "`" + `), whatever their state now."
   recentlyAdded: RecentlyAddedSection!
   "Active subscriptions and trials, not auto-renewing, ending in the next 90 days."
   expiring: ExpiringSection!
@@ -3792,7 +3792,7 @@ input AnalyticsRowOrder {
   direction: OrderDirection = ASC
 }
 
-"Subscriptions and trials added in the last 90 days."
+"Subscriptions and trials added in the last 90 days, whatever their state now (EXPIRED and CANCELLED ones too)."
 type RecentlyAddedSection {
   "Customers with such a line."
   newCustomers: Int!
