@@ -111,6 +111,19 @@ func (t *countingTx) Query(ctx context.Context, query string, args, v any) error
 	return typed(t.Tx.Query(ctx, query, readyArgs(ctx, t.utc, args), v), v)
 }
 
+// QueryContext runs a raw query in the transaction: the facts hook reads, inside the
+// writing transaction, the customers of the rows a mutation is about to delete.
+func (t *countingTx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	args = readyArgs(ctx, t.utc, args).([]any)
+	q, ok := t.Tx.(interface {
+		QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+	})
+	if !ok {
+		return nil, fmt.Errorf("transaction %T cannot run raw queries", t.Tx)
+	}
+	return q.QueryContext(ctx, query, args...)
+}
+
 // typed makes the rows of a query that succeeded remember their column types. ent asks
 // for them once per row for every column it has no field for (a sort key, a computed
 // mask, a joined parent's ID), and database/sql builds the whole list anew each time.
