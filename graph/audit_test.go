@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/partnerhub/partnerhub-api/ent/viewer"
@@ -39,6 +40,11 @@ func TestAuditEvents(t *testing.T) {
 		{"Actor", map[string]any{"actorId": w.full.GlobalID()}, 1},
 		{"Action", map[string]any{"action": "createTag"}, 1},
 		{"Target", map[string]any{"targetId": tagID}, 2},
+		// A target ID is matched whole and literally: no wildcard, no part of an ID.
+		{"TargetPercent", map[string]any{"targetId": "%"}, 0},
+		{"TargetUnderscores", map[string]any{"targetId": strings.Repeat("_", len(tagID))}, 0},
+		{"TargetPart", map[string]any{"targetId": tagID[:len(tagID)-1]}, 0},
+		{"TargetOtherCase", map[string]any{"targetId": strings.ToLower(tagID)}, 0},
 		{"FromNow", map[string]any{"from": "2026-03-18T12:00:00Z"}, 2},
 		{"ToNow", map[string]any{"to": "2026-03-18T12:00:00Z"}, 0},
 		{"Window", map[string]any{"from": "2026-03-18T11:00:00Z", "to": "2026-03-18T13:00:00Z", "action": "deleteTag"}, 1},

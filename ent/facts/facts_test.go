@@ -12,6 +12,7 @@ import (
 	entsql "entgo.io/ent/dialect/sql"
 
 	"github.com/partnerhub/partnerhub-api/ent"
+	"github.com/partnerhub/partnerhub-api/ent/cond"
 	"github.com/partnerhub/partnerhub-api/ent/customer"
 	"github.com/partnerhub/partnerhub-api/ent/enum"
 	"github.com/partnerhub/partnerhub-api/ent/facts"
@@ -284,9 +285,9 @@ func TestExcludedBitsLeaveAShare(t *testing.T) {
 	}
 	s := entsql.Dialect(dialect.Postgres).Select(customer.FieldID).From(entsql.Table(customer.Table))
 	s.Where(entsql.And(
-		entsql.Not(facts.HasSubscriptionStatus(customer.FieldSubscriptionStatuses, enum.StatusActive)),
-		entsql.Not(facts.HasSubscriptionStatus(customer.FieldSubscriptionStatuses, enum.StatusExpired)),
-		entsql.Not(facts.HasProduct(s.Table(), enum.ProductCalling)),
+		cond.Not(facts.HasSubscriptionStatus(customer.FieldSubscriptionStatuses, enum.StatusActive)),
+		cond.Not(facts.HasSubscriptionStatus(customer.FieldSubscriptionStatuses, enum.StatusExpired)),
+		cond.Not(facts.HasProduct(s.Table(), enum.ProductCalling)),
 	))
 	query, args := s.Query()
 	var plan string

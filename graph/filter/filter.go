@@ -8,6 +8,7 @@ import (
 
 	"entgo.io/ent/dialect/sql"
 
+	sqlcond "github.com/partnerhub/partnerhub-api/ent/cond"
 	"github.com/partnerhub/partnerhub-api/ent/customer"
 	"github.com/partnerhub/partnerhub-api/ent/enum"
 	"github.com/partnerhub/partnerhub-api/ent/facts"
@@ -72,17 +73,11 @@ func (cs Criteria) Steady() bool {
 	return true
 }
 
-// Not matches exactly the customers c does not match. A condition on a nullable column
-// (a customer with no first end, a missing external ID) is NULL rather than false for
-// some customers, and SQL's NOT of NULL is NULL, which would drop them from both c and its
-// negation; "IS NOT TRUE" counts NULL as not matching, so c and Not(c) always partition
-// the customers.
+// Not matches exactly the customers c does not match (sqlcond.Not), so that c and Not(c)
+// always split the customers in two.
 func Not(c Criterion) Criterion {
 	return Criterion{
-		where: func(env Env, s *sql.Selector) *sql.Predicate {
-			p := c.where(env, s)
-			return sql.P(func(b *sql.Builder) { b.Wrap(func(b *sql.Builder) { b.Join(p) }).WriteString(" IS NOT TRUE") })
-		},
+		where:  func(env Env, s *sql.Selector) *sql.Predicate { return sqlcond.Not(c.where(env, s)) },
 		steady: c.steady,
 	}
 }
@@ -183,21 +178,9 @@ func CreatedBefore(t time.Time) Criterion {
 
 // Text matches customers whose name, org ID or external ID contains text, regardless of case.
 func Text(text string) Criterion {
-	pattern := "%" + escapeLike(strings.ToLower(text)) + "%"
 	return cond(func(_ Env, s *sql.Selector) *sql.Predicate {
-		// COALESCE keeps a missing external ID from making the match NULL, which NOT
-		// (a negated word) would turn into excluding the customer.
-		like := func(col string) *sql.Predicate {
-			return sql.P(func(b *sql.Builder) {
-				b.WriteString("LOWER(COALESCE(").Ident(col).WriteString(", '')) LIKE ").Arg(pattern).WriteString(` ESCAPE '\'`)
-			})
-		}
-		return sql.Or(like(s.C(customer.FieldName)), like(s.C(customer.FieldOrgID)), like(s.C(customer.FieldExternalID)))
+		return sqlcond.ContainsFold(text, s.C(customer.FieldName), s.C(customer.FieldOrgID), s.C(customer.FieldExternalID))
 	})
-}
-
-func escapeLike(s string) string {
-	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
 func anys[T any](vs []T) []any {

@@ -3,13 +3,14 @@ package listing
 
 import (
 	"context"
-	"strings"
 
 	"entgo.io/ent/dialect/sql"
+	"entgo.io/ent/dialect/sql/sqljson"
 
 	"github.com/partnerhub/partnerhub-api/ent"
 	"github.com/partnerhub/partnerhub-api/ent/admin"
 	"github.com/partnerhub/partnerhub-api/ent/auditevent"
+	"github.com/partnerhub/partnerhub-api/ent/cond"
 	"github.com/partnerhub/partnerhub-api/ent/enum"
 	"github.com/partnerhub/partnerhub-api/ent/gid"
 	"github.com/partnerhub/partnerhub-api/ent/predicate"
@@ -32,18 +33,14 @@ func source[T entity](key page.Key, id func(T) int,
 		Value: func(t T) (any, error) { return t.Value(page.KeyColumn) }}
 }
 
-// contains matches rows whose columns contain text, regardless of case.
+// contains matches rows whose columns contain text, regardless of case (cond.ContainsFold).
 func contains(text string, columns ...string) func(*sql.Selector) {
-	pattern := "%" + strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(strings.ToLower(text)) + "%"
 	return func(s *sql.Selector) {
-		ps := make([]*sql.Predicate, len(columns))
+		cols := make([]string, len(columns))
 		for i, c := range columns {
-			col := s.C(c)
-			ps[i] = sql.P(func(b *sql.Builder) {
-				b.WriteString("LOWER(").Ident(col).WriteString(") LIKE ").Arg(pattern).WriteString(` ESCAPE '\'`)
-			})
+			cols[i] = s.C(c)
 		}
-		s.Where(sql.Or(ps...))
+		s.Where(cond.ContainsFold(text, cols...))
 	}
 }
 
@@ -114,12 +111,10 @@ func auditFilter(f *model.AuditEventFilter) ([]predicate.AuditEvent, error) {
 		where = append(where, auditevent.Action(*f.Action))
 	}
 	if f.TargetID != nil {
-		// target_ids is a JSON array of global IDs, which contain no quotes.
-		target := `"` + strings.ReplaceAll(*f.TargetID, `"`, ``) + `"`
+		// target_ids is a JSON array of global IDs: match an element exactly.
+		target := *f.TargetID
 		where = append(where, predicate.AuditEvent(func(s *sql.Selector) {
-			s.Where(sql.P(func(b *sql.Builder) {
-				b.WriteString("CAST(").Ident(s.C(auditevent.FieldTargetIds)).WriteString(" AS TEXT) LIKE ").Arg("%" + target + "%")
-			}))
+			s.Where(sqljson.ValueContains(s.C(auditevent.FieldTargetIds), target))
 		}))
 	}
 	if f.From != nil {
