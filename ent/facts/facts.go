@@ -11,9 +11,10 @@
 //     and which of its statuses its subscriptions and trials give it (StatusBits).
 //
 // They are recomputed from the rows they come from, in SQL, in the same transaction as the
-// write: after every license and subscription mutation (Hook) and, for rows written
-// without the ent client — the bulk seed, or rows from before the columns existed — by
-// Backfill. A fact that is null has not been computed yet and counts as false.
+// write: a new customer gets them at creation (CustomerHook), and they follow every license
+// and subscription mutation (Hook). Rows written without the ent client — the bulk seed, or
+// rows from before the columns existed — have null facts until Backfill computes them, at
+// the end of the seed or at the next migration; the conditions on facts read null as false.
 package facts
 
 import (
@@ -153,12 +154,16 @@ func Refresh(ctx context.Context, x Executor, dialect string, customerIDs ...int
 	}
 	lines := sql.InInts(sql.Table(license.Table).C(license.FieldCustomerID), customerIDs...)
 	customers := sql.InInts(sql.Table(customer.Table).C(customer.FieldID), customerIDs...)
-	return refresh(ctx, x, dialect, lines, customers, false)
+	_, err := refresh(ctx, x, dialect, lines, customers, false)
+	return err
 }
 
+// Backfilled counts the rows whose facts Backfill computed.
+type Backfilled struct{ Lines, Customers int64 }
+
 // Backfill computes every fact that has not been computed yet: those of rows written
-// without the ent client, or before the columns existed.
-func Backfill(ctx context.Context, x Executor, dialect string) error {
+// without the ent client (the bulk seed), or before the columns existed.
+func Backfill(ctx context.Context, x Executor, dialect string) (Backfilled, error) {
 	lines := sql.IsNull(sql.Table(license.Table).C(license.FieldActive))
 	ct, fe := sql.Table(customer.Table), sql.Table(subscription.Table).As("fx")
 	ending := sql.Select(fe.C(subscription.FieldID)).From(fe).Where(sql.And(append(EndingSubscription(fe),
@@ -172,7 +177,8 @@ func Backfill(ctx context.Context, x Executor, dialect string) error {
 // conditions. A customer's flags are asked per customer, from its lines' index; with many,
 // each flag is instead matched against the set of customers that have such a line, built
 // once (the bulk seed refreshes before the lines' indexes are rebuilt).
-func refresh(ctx context.Context, x Executor, dialect string, lines, customers *sql.Predicate, many bool) error {
+func refresh(ctx context.Context, x Executor, dialect string, lines, customers *sql.Predicate, many bool) (Backfilled, error) {
+	var done Backfilled
 	lt, st := sql.Table(license.Table), sql.Table(subscription.Table).As("fs")
 	// ofSub is a column of the line's subscription.
 	ofSub := func(col string) *sql.Selector {
@@ -191,8 +197,9 @@ func refresh(ctx context.Context, x Executor, dialect string, lines, customers *
 		Set(license.FieldStartedAt, started).
 		Set(license.FieldAssignmentRatio, ratio).
 		Where(lines)
-	if err := exec(ctx, x, up); err != nil {
-		return fmt.Errorf("refresh license facts: %w", err)
+	var err error
+	if done.Lines, err = exec(ctx, x, up); err != nil {
+		return done, fmt.Errorf("refresh license facts: %w", err)
 	}
 	ct := sql.Table(customer.Table)
 	flag := func(conds func(*sql.SelectTable) []*sql.Predicate) sql.Querier {
@@ -225,8 +232,8 @@ func refresh(ctx context.Context, x Executor, dialect string, lines, customers *
 			uc.Set(v.col, v.q.of(ct.C(customer.FieldID)))
 			continue
 		}
-		if err := exec(ctx, x, updateFrom(dialect, v.col, v.q.all(), customers)); err != nil {
-			return fmt.Errorf("refresh customer %s: %w", v.of, err)
+		if _, err := exec(ctx, x, updateFrom(dialect, v.col, v.q.all(), customers)); err != nil {
+			return done, fmt.Errorf("refresh customer %s: %w", v.of, err)
 		}
 		if v.q.none != "" {
 			uc.Set(v.col, sql.ExprFunc(func(b *sql.Builder) {
@@ -234,10 +241,10 @@ func refresh(ctx context.Context, x Executor, dialect string, lines, customers *
 			}))
 		}
 	}
-	if err := exec(ctx, x, uc); err != nil {
-		return fmt.Errorf("refresh customer facts: %w", err)
+	if done.Customers, err = exec(ctx, x, uc); err != nil {
+		return done, fmt.Errorf("refresh customer facts: %w", err)
 	}
-	return nil
+	return done, nil
 }
 
 // perCustomer is a value worked out per customer from its rows.
@@ -356,8 +363,12 @@ func anys[T any](vs []T) []any {
 	return out
 }
 
-func exec(ctx context.Context, x Executor, q sql.Querier) error {
+// exec runs q and returns the number of rows it changed.
+func exec(ctx context.Context, x Executor, q sql.Querier) (int64, error) {
 	query, args := q.Query()
-	_, err := x.ExecContext(ctx, query, args...)
-	return err
+	res, err := x.ExecContext(ctx, query, args...)
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
 }

@@ -136,7 +136,7 @@ func TestFactsFollowEveryWrite(t *testing.T) {
 	c, ctx := x.c, x.ctx
 
 	alpha := x.customer("Alpha")
-	x.wantCustomer("new customer", alpha, customerFacts{nil, nil, nil, nil, nil})
+	x.wantCustomer("new customer", alpha, customerFacts{b(false), b(false), nil, ps(0), ss(0)})
 	s1 := x.subscription(alpha, "S-1", enum.StateActive, jan)
 	x.wantCustomer("subscription without lines", alpha, customerFacts{b(false), b(false), at(janEnd), ps(0), ss(2)})
 
@@ -215,6 +215,32 @@ func TestFactsFollowEveryWrite(t *testing.T) {
 	x.wantCustomer("paid subscription pending setup", beta, customerFacts{b(false), b(false), nil, ps(0), ss(1 | 32)})
 }
 
+// TestNewCustomerHasFacts: a customer created without subscriptions or lines gets its
+// facts at creation — outside the scope, not over a limit, no products, no statuses, no
+// end — so the backfill finds nothing to compute, alone or created in bulk.
+func TestNewCustomerHasFacts(t *testing.T) {
+	x, db := newFixture(t)
+	none := customerFacts{b(false), b(false), nil, ps(0), ss(0)}
+	alone := x.customer("Alone")
+	bulk := x.c.Customer.CreateBulk(
+		x.c.Customer.Create().SetPartnerID(x.pid).SetName("Bulk 1").SetOrgID("bulk-1").SetRegion(enum.RegionUS).SetCountry("US"),
+		x.c.Customer.Create().SetPartnerID(x.pid).SetName("Bulk 2").SetOrgID("bulk-2").SetRegion(enum.RegionUS).SetCountry("US"),
+	).SaveX(x.ctx)
+	for _, c := range append(bulk, alone) {
+		x.wantCustomer("created", c, none)
+	}
+	done, err := facts.Backfill(x.ctx, db.SQL, db.Dialect)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if done != (facts.Backfilled{}) {
+		t.Errorf("backfill after creating customers computed %+v, want nothing", done)
+	}
+	// Lines written later still refresh them.
+	x.line(x.subscription(alone, "AL-1", enum.StateActive, jan), enum.ProductCalling, 8, 9)
+	x.wantCustomer("line added", alone, customerFacts{b(true), b(true), at(janEnd), ps(2), ss(2)})
+}
+
 // TestBackfill clears every fact, as rows from before the facts' columns existed or
 // written by the bulk seed have none, and checks that Backfill computes exactly them.
 func TestBackfill(t *testing.T) {
@@ -227,19 +253,24 @@ func TestBackfill(t *testing.T) {
 	g1 := x.line(x.subscription(gamma, "G-1", enum.StateActive, mar), enum.ProductTranslation, 4, 1)
 
 	// backfillAfter runs the statements, then Backfill.
-	backfillAfter := func(stmts ...string) {
+	backfillAfter := func(stmts ...string) facts.Backfilled {
 		t.Helper()
 		for _, stmt := range stmts {
 			if _, err := db.SQL.ExecContext(ctx, stmt); err != nil {
 				t.Fatal(err)
 			}
 		}
-		if err := facts.Backfill(ctx, db.SQL, db.Dialect); err != nil {
+		done, err := facts.Backfill(ctx, db.SQL, db.Dialect)
+		if err != nil {
 			t.Fatal(err)
 		}
+		return done
 	}
-	backfillAfter("UPDATE licenses SET active = NULL, started_at = NULL, assignment_ratio = NULL",
+	done := backfillAfter("UPDATE licenses SET active = NULL, started_at = NULL, assignment_ratio = NULL",
 		"UPDATE customers SET kpi_scope = NULL, over_limit = NULL, expires_at = NULL, current_products = NULL, subscription_statuses = NULL")
+	if done != (facts.Backfilled{Lines: 3, Customers: 3}) {
+		t.Errorf("backfill computed %+v, want 3 lines and 3 customers", done)
+	}
 	x.wantLine("backfilled", a1, lineFacts{b(true), at(jan), f(9.0 / 8)})
 	x.wantLine("backfilled", b1, lineFacts{b(false), at(mar), nil})
 	x.wantLine("backfilled", g1, lineFacts{b(true), at(mar), f(0.25)})
@@ -248,7 +279,9 @@ func TestBackfill(t *testing.T) {
 	x.wantCustomer("backfilled", gamma, customerFacts{b(false), b(false), at(marEnd), ps(8), ss(2)})
 
 	// Facts already computed are left alone: a second backfill changes nothing.
-	backfillAfter("UPDATE customers SET over_limit = FALSE")
+	if done := backfillAfter("UPDATE customers SET over_limit = FALSE"); done != (facts.Backfilled{}) {
+		t.Errorf("second backfill computed %+v, want nothing", done)
+	}
 	x.wantCustomer("second backfill", alpha, customerFacts{b(true), b(false), at(janEnd), ps(2), ss(2)})
 
 	// A database whose flags were computed before customers kept their first end (an

@@ -9,6 +9,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 
 	"github.com/partnerhub/partnerhub-api/ent"
+	"github.com/partnerhub/partnerhub-api/ent/hook"
 	"github.com/partnerhub/partnerhub-api/ent/license"
 	"github.com/partnerhub/partnerhub-api/ent/subscription"
 )
@@ -89,4 +90,28 @@ func customersOf(ctx context.Context, m customerRows, dialect string) ([]int, er
 		out = append(out, id)
 	}
 	return out, res.Err()
+}
+
+// CustomerHook returns the hook that gives a new customer its facts at creation, in the
+// creating statement: a customer without subscriptions or lines is outside the KPIs'
+// scope, not over any limit, and has no products and no status from subscriptions. Its
+// first end stays empty. Lines and subscriptions written later refresh them (Hook).
+func CustomerHook() entgo.Hook {
+	return hook.On(func(next entgo.Mutator) entgo.Mutator {
+		return hook.CustomerFunc(func(ctx context.Context, m *ent.CustomerMutation) (entgo.Value, error) {
+			if _, ok := m.KpiScope(); !ok {
+				m.SetKpiScope(false)
+			}
+			if _, ok := m.OverLimit(); !ok {
+				m.SetOverLimit(false)
+			}
+			if _, ok := m.CurrentProducts(); !ok {
+				m.SetCurrentProducts(0)
+			}
+			if _, ok := m.SubscriptionStatuses(); !ok {
+				m.SetSubscriptionStatuses(0)
+			}
+			return next.Mutate(ctx, m)
+		})
+	}, entgo.OpCreate)
 }

@@ -34,8 +34,9 @@ func (Customer) Fields() []ent.Field {
 		field.String("city").Optional().MaxLen(100),
 		field.String("admin_email").Optional().MaxLen(254).Comment("contact of the customer's own first admin"),
 		field.Time("last_admin_activity_at").Optional().Nillable().Comment("last sign-in of one of the customer's own admins"),
-		// Facts kept from the customer's license lines by package facts, never set directly;
-		// null until first computed.
+		// Facts kept from the customer's license lines by package facts, never set directly:
+		// given at creation (false, 0), null only on rows written without the ent client
+		// until the backfill computes them.
 		field.Bool("kpi_scope").Optional().Nillable().Comment("has a line of an ACTIVE subscription or trial of a KPI product (DESIGN §4.2)"),
 		field.Bool("over_limit").Optional().Nillable().Comment("has a line of an ACTIVE subscription or trial with assigned > total"),
 		// Kept from the customer's subscriptions; null when it has no such subscription.

@@ -117,6 +117,7 @@ func wrap(sqldb *sql.DB, name string, embedded bool) *DB {
 	client := ent.NewClient(ent.Driver(drv))
 	client.License.Use(facts.Hook(name))
 	client.Subscription.Use(facts.Hook(name))
+	client.Customer.Use(facts.CustomerHook())
 	return &DB{Client: client, SQL: sqldb, Dialect: name, Embedded: embedded}
 }
 
@@ -127,7 +128,7 @@ func (db *DB) Migrate(ctx context.Context) error {
 	if err := migrate.NewSchema(entsql.OpenDB(db.Dialect, db.SQL)).Create(ctx, migrate.WithDropIndex(true)); err != nil {
 		return fmt.Errorf("migrate schema: %w", err)
 	}
-	if err := facts.Backfill(ctx, db.SQL, db.Dialect); err != nil {
+	if _, err := facts.Backfill(ctx, db.SQL, db.Dialect); err != nil {
 		return fmt.Errorf("migrate schema: %w", err)
 	}
 	return nil

@@ -96,7 +96,7 @@ func Run(ctx context.Context, db *storage.DB, opts Options) (*Result, error) {
 		return nil, fmt.Errorf("seed partner %q: %w", opts.PartnerName, err)
 	}
 	// The seed writes rows with plain SQL, past the ent hooks that keep the facts.
-	if err := facts.Backfill(ctx, tx, db.Dialect); err != nil {
+	if _, err := facts.Backfill(ctx, tx, db.Dialect); err != nil {
 		return nil, fmt.Errorf("seed: %w", err)
 	}
 	if err := b.finishLoad(); err != nil {
