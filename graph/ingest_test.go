@@ -141,3 +141,26 @@ func TestIngestLimits(t *testing.T) {
 		t.Errorf("%d customers stored, want 0", n)
 	}
 }
+
+// TestIngestTrialNeverAutoRenews: a TRIAL item with autoRenew true is refused on its own
+// with BAD_USER_INPUT, the rest of the batch is stored, and the same trial sent without
+// auto-renewal counts as expiring.
+func TestIngestTrialNeverAutoRenews(t *testing.T) {
+	h := newHarness(t)
+	w := h.newWorld("Trials")
+	who := h.asToken(w.full, viewer.ScopeIngest)
+	h.ingest(t, who, "upsertCustomers", upsertCustQ, "customers", []any{customerItem("t1", "DE")})
+	trial := subscriptionItem("t1", "TRIAL-1", 10)
+	trial["kind"], trial["endsAt"] = "TRIAL", "2026-04-01T00:00:00Z"
+	out := h.ingest(t, who, "upsertSubscriptions", upsertSubsQ, "subscriptions", []any{trial, subscriptionItem("t1", "PAID-1", 5)})
+	if out.Stored != 1 || out.Failed != 1 || out.Results[0].Error == nil || out.Results[0].Error.Code != "BAD_USER_INPUT" || out.Results[1].Error != nil {
+		t.Fatalf("payload = %+v, want the trial refused with BAD_USER_INPUT and the paid subscription stored", out)
+	}
+	trial["autoRenew"] = false
+	if out := h.ingest(t, who, "upsertSubscriptions", upsertSubsQ, "subscriptions", []any{trial}); out.Stored != 1 {
+		t.Fatalf("trial without auto-renewal = %+v, want stored", out)
+	}
+	if got := h.summaryOf(t, h.as(w.full), "CALLING", "", 1).Expiring.ExpiringCustomers; got != 1 {
+		t.Errorf("expiring customers = %d, want 1 (the trial)", got)
+	}
+}

@@ -18,7 +18,6 @@ import (
 
 	"github.com/partnerhub/partnerhub-api/ent"
 	"github.com/partnerhub/partnerhub-api/ent/facts"
-	"github.com/partnerhub/partnerhub-api/ent/migrate"
 	_ "github.com/partnerhub/partnerhub-api/ent/runtime" // privacy policies and hooks
 )
 
@@ -119,19 +118,6 @@ func wrap(sqldb *sql.DB, name string, embedded bool) *DB {
 	client.Subscription.Use(facts.Hook(name))
 	client.Customer.Use(facts.CustomerHook())
 	return &DB{Client: client, SQL: sqldb, Dialect: name, Embedded: embedded}
-}
-
-// Migrate creates or updates the schema, then computes the facts (package facts) of rows
-// that have none yet: those from before the facts' columns existed.
-func (db *DB) Migrate(ctx context.Context) error {
-	// On the plain driver: the migration reads rows as *sql.Rows (see typed).
-	if err := migrate.NewSchema(entsql.OpenDB(db.Dialect, db.SQL)).Create(ctx, migrate.WithDropIndex(true)); err != nil {
-		return fmt.Errorf("migrate schema: %w", err)
-	}
-	if _, err := facts.Backfill(ctx, db.SQL, db.Dialect); err != nil {
-		return fmt.Errorf("migrate schema: %w", err)
-	}
-	return nil
 }
 
 // Ping checks that the database answers.

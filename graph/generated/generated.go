@@ -3038,7 +3038,7 @@ type Subscription implements Node {
   startedAt: DateTime!
   "When it ends."
   endsAt: DateTime!
-  "Whether it renews itself when it ends."
+  "Whether it renews itself when it ends; always false for a trial."
   autoRenew: Boolean!
   "When it renews; null unless auto-renewing."
   renewalDate: DateTime
@@ -3591,7 +3591,7 @@ input SubscriptionUpsertInput {
   startedAt: DateTime!
   "When it ends (after startedAt)."
   endsAt: DateTime!
-  "Whether it renews itself."
+  "Whether it renews itself. A trial never does: true on a TRIAL refuses the item with BAD_USER_INPUT."
   autoRenew: Boolean!
   "Its license lines, one per product; lines of other products are removed."
   licenses: [LicenseUpsertInput!]!

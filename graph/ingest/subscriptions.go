@@ -54,6 +54,9 @@ func validateSubscription(in *model.SubscriptionUpsertInput) error {
 	if !in.EndsAt.After(in.StartedAt) {
 		return invalid("endsAt must be after startedAt")
 	}
+	if in.Kind == enum.KindTrial && in.AutoRenew {
+		return invalid("a trial never auto-renews: send autoRenew false for TRIAL %q", in.SubscriptionID)
+	}
 	seen := map[enum.Product]bool{}
 	for _, l := range in.Licenses {
 		if seen[l.Product] {

@@ -339,7 +339,7 @@ type SubscriptionUpsertInput struct {
 	StartedAt time.Time `json:"startedAt"`
 	// When it ends (after startedAt).
 	EndsAt time.Time `json:"endsAt"`
-	// Whether it renews itself.
+	// Whether it renews itself. A trial never does: true on a TRIAL refuses the item with BAD_USER_INPUT.
 	AutoRenew bool `json:"autoRenew"`
 	// Its license lines, one per product; lines of other products are removed.
 	Licenses []*LicenseUpsertInput `json:"licenses"`

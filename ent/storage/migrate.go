@@ -1,0 +1,61 @@
+package storage
+
+import (
+	"context"
+	"fmt"
+
+	entsql "entgo.io/ent/dialect/sql"
+
+	"github.com/partnerhub/partnerhub-api/ent/enum"
+	"github.com/partnerhub/partnerhub-api/ent/facts"
+	"github.com/partnerhub/partnerhub-api/ent/migrate"
+	"github.com/partnerhub/partnerhub-api/ent/subscription"
+)
+
+// Migrate creates or updates the schema, brings rows written under older rules in line
+// with today's, then computes the facts (package facts) of rows that have none yet: those
+// from before the facts' columns existed.
+func (db *DB) Migrate(ctx context.Context) error {
+	// On the plain driver: the migration reads rows as *sql.Rows (see typed).
+	if err := migrate.NewSchema(entsql.OpenDB(db.Dialect, db.SQL)).Create(ctx, migrate.WithDropIndex(true)); err != nil {
+		return fmt.Errorf("migrate schema: %w", err)
+	}
+	if err := db.stopRenewingTrials(ctx); err != nil {
+		return fmt.Errorf("migrate schema: %w", err)
+	}
+	if _, err := facts.Backfill(ctx, db.SQL, db.Dialect); err != nil {
+		return fmt.Errorf("migrate schema: %w", err)
+	}
+	return nil
+}
+
+// stopRenewingTrials clears the auto-renewal of trials, which never renew (ingestion has
+// refused it since), and refreshes their customers' facts: such a trial is ending.
+func (db *DB) stopRenewingTrials(ctx context.Context) error {
+	t := entsql.Table(subscription.Table)
+	renewing := entsql.And(entsql.EQ(t.C(subscription.FieldKind), enum.KindTrial), entsql.EQ(t.C(subscription.FieldAutoRenew), true))
+	query, args := entsql.Dialect(db.Dialect).Select(t.C(subscription.FieldCustomerID)).Distinct().From(t).Where(renewing).Query()
+	rows, err := db.SQL.QueryContext(ctx, query, args...)
+	if err != nil {
+		return fmt.Errorf("find auto-renewing trials: %w", err)
+	}
+	var ids []int
+	for rows.Next() {
+		var id int
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return err
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil || len(ids) == 0 {
+		return err
+	}
+	query, args = entsql.Dialect(db.Dialect).Update(subscription.Table).
+		Set(subscription.FieldAutoRenew, false).SetNull(subscription.FieldRenewalDate).Where(renewing).Query()
+	if _, err := db.SQL.ExecContext(ctx, query, args...); err != nil {
+		return fmt.Errorf("stop trials renewing: %w", err)
+	}
+	return facts.Refresh(ctx, db.SQL, db.Dialect, ids...)
+}
