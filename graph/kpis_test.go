@@ -2,6 +2,7 @@ package graph
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/partnerhub/partnerhub-api/ent"
@@ -146,9 +147,21 @@ func TestKpis(t *testing.T) {
 			if got.counts() != tt.want {
 				t.Errorf("KPIs = %+v, want %+v", got.counts(), tt.want)
 			}
+			// The customers the KPIs' queries leave out are those of the viewer's region.
+			region := ""
+			if tt.region != "" {
+				region = "region:" + strings.ToLower(string(tt.region))
+			}
+			everyone := h.customerNames(t, tt.who, region)
 			for i, k := range got.all() {
 				if names := h.customerNames(t, tt.who, k.Query); !slices.Equal(names, tt.lists[i]) {
 					t.Errorf("KPI %d query %q lists %v, want %v", i, k.Query, names, tt.lists[i])
+				}
+				// Negated, the query lists exactly the others of the region.
+				neg := strings.Replace(k.Query, "kpi:", "-kpi:", 1)
+				want := slices.DeleteFunc(slices.Clone(everyone), func(n string) bool { return slices.Contains(tt.lists[i], n) })
+				if names := h.customerNames(t, tt.who, neg); !slices.Equal(names, want) {
+					t.Errorf("KPI %d negated query %q lists %v, want %v", i, neg, names, want)
 				}
 			}
 		})
