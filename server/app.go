@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/partnerhub/partnerhub-api/ent/gid"
 	"github.com/partnerhub/partnerhub-api/ent/storage"
 	"github.com/partnerhub/partnerhub-api/ent/viewer"
 	"github.com/partnerhub/partnerhub-api/graph/auth"
@@ -58,6 +59,9 @@ func openApp(ctx context.Context, e *env) (*app, error) {
 		db.Close()
 		return nil, err
 	}
+	// Every instance shares the JWT secret, and the embedded default keeps its own, so IDs
+	// encrypted with a key derived from it are the same everywhere and across restarts.
+	gid.SetKey(secret)
 	authority, err := auth.New(auth.Config{
 		Secret:   secret,
 		Issuer:   e.cfg.JWTIssuer,

@@ -2720,7 +2720,11 @@ scalar DateTime
 "A calendar date, as ` + "`" + `YYYY-MM-DD` + "`" + `."
 scalar Date
 
-"An object with an opaque, globally unique ID that ` + "`" + `node(id:)` + "`" + ` fetches again."
+"""
+An object with an opaque, globally unique ID that ` + "`" + `node(id:)` + "`" + ` fetches again. An ID is the
+same across restarts and instances and reveals nothing of other partners' rows; treat it as
+an opaque string. An altered or foreign ID answers like a missing one.
+"""
 interface Node {
   "The object's opaque global ID."
   id: ID!
