@@ -31,10 +31,15 @@ type Limits struct {
 	Depth int
 	// ParserTokens is the maximum number of tokens the parser reads.
 	ParserTokens int
+	// RootFields and Aliases are the most root fields and aliased fields an operation
+	// selects; IntrospectionDepth the deepest an introspection selection nests.
+	RootFields, Aliases, IntrospectionDepth int
+	// Admission queues and times the operations; nil gives each handler its own default.
+	Admission *Admission
 }
 
 // DefaultLimits are the limits when none are configured.
-var DefaultLimits = Limits{Complexity: 20000, Depth: 12, ParserTokens: 15000}
+var DefaultLimits = Limits{Complexity: 20000, Depth: 12, ParserTokens: 15000, RootFields: 50, Aliases: 50, IntrospectionDepth: 20}
 
 // NewHandler returns the /graphql handler: POST, GET (queries only) and websocket
 // transports, limits, the error presenter, the recover func, the rule that only
@@ -78,7 +83,7 @@ func newServer(r *Resolver, authority *auth.Authority, limits Limits, logger *sl
 	srv.SetParserTokenLimit(limits.ParserTokens)
 	srv.Use(extension.Introspection{})
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
-	srv.Use(depthLimit{max: limits.Depth})
+	srv.Use(operationLimits{depth: limits.Depth, introspection: limits.IntrospectionDepth, rootFields: limits.RootFields, aliases: limits.Aliases})
 	srv.Use(extension.FixedComplexityLimit(limits.Complexity))
 	present := gqlerr.Presenter(logger)
 	srv.SetErrorPresenter(present)
@@ -89,6 +94,11 @@ func newServer(r *Resolver, authority *auth.Authority, limits Limits, logger *sl
 		}
 		return next(loader.NewContext(ctx, loader.New(r.Client, r.Now)))
 	})
+	admission := limits.Admission
+	if admission == nil {
+		admission = NewAdmission(0, 0)
+	}
+	srv.AroundOperations(admission.around)
 	return srv
 }
 

@@ -45,6 +45,8 @@ type harness struct {
 	broker  *live.Local
 	// gql is the handler under test; ref is the same without plain lists (writer "gqlgen").
 	gql, ref *handler.Server
+	// resolver is the handlers' resolver, for tests that build a handler of their own.
+	resolver *Resolver
 	// statements counts the SQL statements of the last request.
 	statements int64
 }
@@ -61,6 +63,7 @@ func newHarness(t testing.TB) *harness {
 	h.broker = live.NewLocal()
 	r := NewResolver(db.Client, now, authority, h.broker, Options{LaunchURLTemplate: "https://hub.example/orgs/{orgId}", CacheTTL: time.Minute, MaxSubscriptions: 100})
 	logger := slog.New(slog.NewTextHandler(testLog{t}, nil))
+	h.resolver = r
 	h.gql, h.ref = NewHandler(r, nil, DefaultLimits, logger), newServer(r, nil, DefaultLimits, logger)
 	h.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		ctx, n := storage.WithCounter(req.Context())

@@ -15,62 +15,128 @@ import (
 	"github.com/partnerhub/partnerhub-api/graph/page"
 )
 
-// depthLimit refuses operations whose selections nest deeper than max, before execution.
-type depthLimit struct{ max int }
+// operationLimits refuses, before execution, operations that nest deeper than depth (or,
+// within introspection, than introspection: a client's schema query nests its type
+// references a dozen levels deep), that select more root fields or aliased fields than
+// allowed, or the schema more than once. Each alias of a field is executed again, and one
+// document of aliases could otherwise ask the same expensive thing a thousand times within
+// the complexity limit.
+type operationLimits struct{ depth, introspection, rootFields, aliases int }
 
 var _ interface {
 	graphql.HandlerExtension
 	graphql.OperationContextMutator
-} = depthLimit{}
+} = operationLimits{}
 
-func (depthLimit) ExtensionName() string { return "DepthLimit" }
+func (operationLimits) ExtensionName() string { return "OperationLimits" }
 
-func (depthLimit) Validate(graphql.ExecutableSchema) error { return nil }
+func (operationLimits) Validate(graphql.ExecutableSchema) error { return nil }
 
-func (d depthLimit) MutateOperationContext(_ context.Context, oc *graphql.OperationContext) *gqlerror.Error {
+func (l operationLimits) MutateOperationContext(_ context.Context, oc *graphql.OperationContext) *gqlerror.Error {
 	if oc.Operation == nil {
 		return nil
 	}
-	if depth := selectionDepth(oc.Operation.SelectionSet, 0); depth > d.max {
-		err := gqlerror.Errorf("operation is nested %d levels deep, more than the limit of %d", depth, d.max)
-		err.Extensions = map[string]any{"code": string(gqlerr.BadUserInput)}
-		return err
+	set := oc.Operation.SelectionSet
+	if depth, intro := selectionDepth(set, 0); depth > l.depth {
+		return limitError(gqlerr.BadUserInput, "operation is nested %d levels deep, more than the limit of %d", depth, l.depth)
+	} else if intro > l.introspection {
+		return limitError(gqlerr.BadUserInput, "introspection is nested %d levels deep, more than the limit of %d", intro, l.introspection)
+	}
+	if n := len(graphql.CollectFields(oc, set, nil)); n > l.rootFields {
+		return limitError(gqlerr.ComplexityExceeded, "operation selects %d root fields, more than the limit of %d", n, l.rootFields)
+	}
+	var c shapeCount
+	c.walk(set, l.aliases)
+	switch {
+	case c.aliases > l.aliases:
+		return limitError(gqlerr.ComplexityExceeded, "operation has more than %d aliased fields, the limit", l.aliases)
+	case c.schemas > 1:
+		return limitError(gqlerr.ComplexityExceeded, "operation selects __schema %d times; at most once", c.schemas)
 	}
 	return nil
 }
 
-// selectionDepth returns how deep set nests, fragments included and introspection not.
-func selectionDepth(set ast.SelectionSet, seen int) int {
+// limitError refuses an operation for a limit it exceeds.
+func limitError(code gqlerr.Code, format string, args ...any) *gqlerror.Error {
+	err := gqlerror.Errorf(format, args...)
+	err.Extensions = map[string]any{"code": string(code)}
+	return err
+}
+
+// selectionDepth returns how deep set nests outside introspection and within it,
+// fragments included.
+func selectionDepth(set ast.SelectionSet, seen int) (depth, introspection int) {
 	if seen > 100 { // fragment cycles are refused by validation; this is a backstop
-		return seen
+		return seen, seen
 	}
-	deepest := 0
 	for _, sel := range set {
-		var d int
+		var d, i int
 		switch s := sel.(type) {
 		case *ast.Field:
+			d, i = selectionDepth(s.SelectionSet, seen+1)
 			if strings.HasPrefix(s.Name, "__") {
-				continue
+				d, i = 0, 1+max(d, i)
+			} else {
+				d, i = 1+d, max(i, 0)
 			}
-			d = 1 + selectionDepth(s.SelectionSet, seen+1)
 		case *ast.InlineFragment:
-			d = selectionDepth(s.SelectionSet, seen)
+			d, i = selectionDepth(s.SelectionSet, seen)
 		case *ast.FragmentSpread:
 			if s.Definition != nil {
-				d = selectionDepth(s.Definition.SelectionSet, seen)
+				d, i = selectionDepth(s.Definition.SelectionSet, seen)
 			}
 		}
-		deepest = max(deepest, d)
+		depth, introspection = max(depth, d), max(introspection, i)
 	}
-	return deepest
+	return depth, introspection
+}
+
+// shapeCount counts, as they would execute, an operation's aliased fields and __schema
+// selections, stopping once over the limit.
+type shapeCount struct{ aliases, schemas int }
+
+func (c *shapeCount) walk(set ast.SelectionSet, limit int) {
+	for _, sel := range set {
+		if c.aliases > limit || c.schemas > 1 {
+			return
+		}
+		switch s := sel.(type) {
+		case *ast.Field:
+			if s.Alias != "" && s.Alias != s.Name {
+				c.aliases++
+			}
+			if s.Name == "__schema" {
+				c.schemas++
+			}
+			c.walk(s.SelectionSet, limit)
+		case *ast.InlineFragment:
+			c.walk(s.SelectionSet, limit)
+		case *ast.FragmentSpread:
+			if s.Definition != nil {
+				c.walk(s.Definition.SelectionSet, limit)
+			}
+		}
+	}
 }
 
 // setComplexity makes list fields cost their page size times what each item selects, so
 // the complexity limit bounds the rows a query can touch.
 func setComplexity(c *generated.ComplexityRoot) {
-	c.Query.Customers = func(child int, first *int, _ *page.Cursor, last *int, _ *page.Cursor, _ *model.CustomerOrder, _ *model.CustomerFilter, _ *string) int {
-		return pageCost(child, first, last)
+	c.Query.Customers = func(child int, first *int, _ *page.Cursor, last *int, _ *page.Cursor, _ *model.CustomerOrder, f *model.CustomerFilter, q *string) int {
+		cost := pageCost(child, first, last)
+		if f != nil || q != nil && *q != "" {
+			// A filtered or searched page (and its count) may scan the partner's customers.
+			cost += filteredCost
+		}
+		return cost
 	}
+	// A KPI, an analytics section and a trend week are each counts or sums over the
+	// partner's customers or lines when not cached.
+	c.Query.Kpis = func(child int, _ *enum.Region) int { return kpisCost + child }
+	section := func(child int) int { return sectionCost + child }
+	c.SubscriptionAnalytics.RecentlyAdded, c.SubscriptionAnalytics.Expiring, c.SubscriptionAnalytics.Renewing = section, section, section
+	c.SubscriptionAnalytics.LowAssignment, c.SubscriptionAnalytics.Overage = section, section
+	c.SubscriptionAnalytics.LicenseTrend = func(child int, weeks int) int { return trendWeekCost*max(1, weeks) + child }
 	c.Query.Nodes = func(child int, ids []string) int { return 1 + child*max(1, len(ids)) }
 	c.Query.Tags = func(child int, first *int, _ *page.Cursor, last *int, _ *page.Cursor, _ *string) int {
 		return pageCost(child, first, last)
@@ -101,6 +167,16 @@ func setComplexity(c *generated.ComplexityRoot) {
 	c.Subscription.Invoices = func(child int) int { return 1 + child*5 }
 	c.Subscription.Orders = func(child int) int { return 1 + child*5 }
 }
+
+// The costs of fields that aggregate over the partner's data, in the units of the
+// complexity limit (one per object written): at the default limit an operation may ask
+// for about ten KPI blocks or sections, or twenty filtered pages.
+const (
+	filteredCost  = 1000
+	kpisCost      = 2000
+	sectionCost   = 2000
+	trendWeekCost = 100
+)
 
 // pageCost is the cost of a connection field returning first or last items.
 func pageCost(child int, first, last *int) int {

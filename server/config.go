@@ -33,6 +33,9 @@ type Config struct {
 	MaxComplexity     int
 	MaxDepth          int
 	MaxParserTokens   int
+	MaxRootFields     int
+	MaxAliases        int
+	OperationTimeout  time.Duration
 	DemoCustomers     int
 	DemoCallLegs      int
 	LaunchURLTemplate string
@@ -97,6 +100,9 @@ func (c *Config) settings() []setting {
 		{"PARTNERHUB_MAX_COMPLEXITY", "max-complexity", strconv.Itoa(d.Complexity), "largest query complexity (lists multiply by first/last)", integer(&c.MaxComplexity)},
 		{"PARTNERHUB_MAX_DEPTH", "max-depth", strconv.Itoa(d.Depth), "deepest selection nesting", integer(&c.MaxDepth)},
 		{"PARTNERHUB_MAX_PARSER_TOKENS", "max-parser-tokens", strconv.Itoa(d.ParserTokens), "most tokens the query parser reads", integer(&c.MaxParserTokens)},
+		{"PARTNERHUB_MAX_ROOT_FIELDS", "max-root-fields", strconv.Itoa(d.RootFields), "most root fields an operation selects", integer(&c.MaxRootFields)},
+		{"PARTNERHUB_MAX_ALIASES", "max-aliases", strconv.Itoa(d.Aliases), "most aliased fields an operation selects", integer(&c.MaxAliases)},
+		{"PARTNERHUB_OPERATION_TIMEOUT", "operation-timeout", graph.DefaultOperationTimeout.String(), "deadline of a query or mutation, its SQL statements included; over it TIMEOUT", dur(&c.OperationTimeout)},
 		{"PARTNERHUB_DEMO_CUSTOMERS", "demo-customers", "500", "customers of the demo partner seeded on the first embedded start", integer(&c.DemoCustomers)},
 		{"PARTNERHUB_DEMO_CALL_LEGS", "demo-call-legs", "50000", "call legs of the demo partner", integer(&c.DemoCallLegs)},
 		{"PARTNERHUB_LAUNCH_URL_TEMPLATE", "launch-url-template", "https://admin.example.com/orgs/{orgId}", "link to a customer's control hub; {orgId} is replaced", str(&c.LaunchURLTemplate)},
@@ -124,7 +130,8 @@ func (c *Config) validate() error {
 	switch {
 	case c.LogFormat != "text" && c.LogFormat != "json":
 		return fmt.Errorf("log format must be text or json, not %q", c.LogFormat)
-	case c.MaxBodyBytes <= 0 || c.MaxComplexity <= 0 || c.MaxDepth <= 0 || c.MaxParserTokens <= 0:
+	case c.MaxBodyBytes <= 0 || c.MaxComplexity <= 0 || c.MaxDepth <= 0 || c.MaxParserTokens <= 0 ||
+		c.MaxRootFields <= 0 || c.MaxAliases < 0 || c.OperationTimeout <= 0:
 		return fmt.Errorf("request limits must be positive")
 	case c.GCPercent <= 0:
 		return fmt.Errorf("gc percent must be positive, not %d", c.GCPercent)
@@ -137,7 +144,8 @@ func (c *Config) validate() error {
 }
 
 func (c *Config) limits() graph.Limits {
-	return graph.Limits{Complexity: c.MaxComplexity, Depth: c.MaxDepth, ParserTokens: c.MaxParserTokens}
+	return graph.Limits{Complexity: c.MaxComplexity, Depth: c.MaxDepth, ParserTokens: c.MaxParserTokens,
+		RootFields: c.MaxRootFields, Aliases: c.MaxAliases, IntrospectionDepth: graph.DefaultLimits.IntrospectionDepth}
 }
 
 // newLogger builds the process logger from the config.

@@ -28,9 +28,12 @@ func (a *app) routes() http.Handler {
 	resolver := graph.NewResolver(a.db.Client, a.now, a.auth, a.broker, graph.Options{
 		LaunchURLTemplate: a.cfg.LaunchURLTemplate, CacheTTL: a.cfg.AnalyticsCacheTTL, MaxSubscriptions: a.cfg.MaxSubscriptions,
 	})
-	gql := graph.NewHandler(resolver, a.auth, a.cfg.limits(), a.logger)
+	limits := a.cfg.limits()
+	limits.Admission = graph.NewAdmission(a.cfg.MaxConcurrent, a.cfg.OperationTimeout)
+	gql := graph.NewHandler(resolver, a.auth, limits, a.logger)
 
 	reg := prometheus.NewRegistry()
+	reg.MustRegister(limits.Admission.Collectors()...)
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
 		Name: "partnerhub_sql_statements_total", Help: "SQL statements sent to the database.",
@@ -42,8 +45,7 @@ func (a *app) routes() http.Handler {
 	reg.MustRegister(requests)
 
 	mux := http.NewServeMux()
-	admit := newAdmission(a.cfg.MaxConcurrent, reg)
-	mux.Handle("/graphql", instrument(requests, "/graphql", a.limitBody(a.authenticate(admit.wrap(gql)))))
+	mux.Handle("/graphql", instrument(requests, "/graphql", a.limitBody(a.authenticate(gql))))
 	mux.Handle("GET /{$}", playground.Handler("Partner Hub API", "/graphql"))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})

@@ -30,6 +30,7 @@ const (
 	BadUserInput       Code = "BAD_USER_INPUT"
 	Conflict           Code = "CONFLICT"
 	ComplexityExceeded Code = "COMPLEXITY_LIMIT_EXCEEDED"
+	Timeout            Code = "TIMEOUT"
 	Internal           Code = "INTERNAL"
 )
 
@@ -66,8 +67,14 @@ func Classify(ctx context.Context, err error) (Code, string, bool) {
 			return ErrUnauthenticated.(*Error).Code, ErrUnauthenticated.Error(), false
 		}
 		return Forbidden, "your role or token does not allow this", false
-	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
-		return Internal, "the request was cancelled or took too long", false
+	case errors.Is(err, context.DeadlineExceeded):
+		// The operation's deadline names itself as the cause (graph.Admission).
+		if errors.As(context.Cause(ctx), &e) {
+			return e.Code, e.Message, false
+		}
+		return Timeout, "the operation took too long", false
+	case errors.Is(err, context.Canceled):
+		return Internal, "the request was cancelled", false
 	}
 	return Internal, "internal error", true
 }

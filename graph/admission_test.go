@@ -1,0 +1,112 @@
+package graph
+
+import (
+	"context"
+	"log/slog"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/partnerhub/partnerhub-api/ent/viewer"
+)
+
+// operation returns a context holding an operation of kind op, as who (nil: anonymous).
+func operation(ctx context.Context, op ast.Operation, who *viewer.Viewer) context.Context {
+	ctx = graphql.WithOperationContext(ctx, &graphql.OperationContext{Operation: &ast.OperationDefinition{Operation: op}})
+	if who != nil {
+		ctx = viewer.NewContext(ctx, who)
+	}
+	return ctx
+}
+
+// TestAdmission: operations beyond the limit wait in arrival order; one whose client gives
+// up while queued never runs; subscriptions are not held back; anonymous operations have a
+// slot of their own; every admitted operation runs under the deadline.
+func TestAdmission(t *testing.T) {
+	a := NewAdmission(1, time.Hour)
+	someone := &viewer.Viewer{PartnerID: 1, AdminID: 1}
+	var ran atomic.Int32
+	release := make(chan struct{})
+	// run admits an operation that waits for release once it runs, and answers its order.
+	run := func(ctx context.Context, block bool) <-chan int32 {
+		out := make(chan int32, 1)
+		go func() {
+			h := a.around(ctx, func(ctx context.Context) graphql.ResponseHandler {
+				if _, ok := ctx.Deadline(); !ok && graphql.GetOperationContext(ctx).Operation.Operation != ast.Subscription {
+					t.Errorf("an operation runs without a deadline")
+				}
+				return func(context.Context) *graphql.Response {
+					n := ran.Add(1)
+					if block {
+						<-release
+					}
+					out <- n
+					return &graphql.Response{}
+				}
+			})
+			if resp := h(ctx); len(resp.Errors) > 0 {
+				out <- -1
+			}
+		}()
+		return out
+	}
+	waitFor := func(want int64) {
+		t.Helper()
+		for deadline := time.Now().Add(5 * time.Second); a.waiting.Load() != want; time.Sleep(time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatalf("waiting = %d, want %d", a.waiting.Load(), want)
+			}
+		}
+	}
+	query := operation(context.Background(), ast.Query, someone)
+	first := run(query, true)
+	for ran.Load() != 1 {
+		time.Sleep(time.Millisecond)
+	}
+	second := run(operation(context.Background(), ast.Mutation, someone), false)
+	waitFor(1)
+	gone, cancel := context.WithCancel(query)
+	third := run(gone, false)
+	waitFor(2)
+	cancel()
+	if n := <-third; n != -1 {
+		t.Errorf("an operation whose client left while queued ran as %d", n)
+	}
+	// Neither a subscription nor an anonymous operation waits for the taken slot.
+	if n := <-run(operation(context.Background(), ast.Subscription, someone), false); n != 2 {
+		t.Errorf("subscription ran as %d, want 2 (not queued)", n)
+	}
+	if n := <-run(operation(context.Background(), ast.Query, nil), false); n != 3 {
+		t.Errorf("anonymous operation ran as %d, want 3 (its own slot)", n)
+	}
+	close(release)
+	if n := <-first; n != 1 {
+		t.Errorf("first ran as %d", n)
+	}
+	if n := <-second; n != 4 {
+		t.Errorf("queued operation ran as %d, want 4", n)
+	}
+	waitFor(0)
+	if len(a.slots) != 0 || len(a.anonymous) != 0 {
+		t.Errorf("%d and %d slots still held", len(a.slots), len(a.anonymous))
+	}
+}
+
+// TestOperationDeadline: an operation that outlives its deadline is answered TIMEOUT,
+// naming the deadline, and its SQL is cancelled with it.
+func TestOperationDeadline(t *testing.T) {
+	h := newHarness(t)
+	w := h.newWorld("deadline")
+	h.mustCustomer(w, customerSpec{name: "Slow Co"})
+	limits := DefaultLimits
+	limits.Admission = NewAdmission(0, time.Nanosecond)
+	h.gql = NewHandler(h.resolver, nil, limits, slog.New(slog.NewTextHandler(testLog{t}, nil)))
+	resp := h.do(h.as(w.full), `{ customers(first: 5) { totalCount edges { node { name } } } }`, nil)
+	if resp.code() != "TIMEOUT" || !strings.Contains(resp.Errors[0].Message, "deadline of 1ns") {
+		t.Errorf("errors = %+v, want TIMEOUT naming the 1ns deadline", resp.Errors)
+	}
+}
