@@ -21,6 +21,12 @@ type AdminActivityRecord struct {
 	SignedInAt time.Time `json:"signedInAt"`
 }
 
+// The added, changed or removed admin.
+type AdminPayload struct {
+	// The admin.
+	Admin *ent.Admin `json:"admin"`
+}
+
 // A sort order of analytics rows.
 type AnalyticsRowOrder struct {
 	// The field to sort by.
@@ -33,6 +39,16 @@ type AnalyticsRowOrder struct {
 type APITokenPayload struct {
 	// The token.
 	APIToken *ent.ApiToken `json:"apiToken"`
+}
+
+// An admin to add.
+type CreateAdminInput struct {
+	// Sign-in email (up to 254 characters), stored lower-case; unique among the partner's admins regardless of case.
+	Email string `json:"email"`
+	// Name to show, 1–200 characters after trimming.
+	DisplayName string `json:"displayName"`
+	// What the admin may do.
+	Role enum.Role `json:"role"`
 }
 
 // A token to mint.
@@ -291,6 +307,12 @@ type RecordLicenseUsageInput struct {
 	Usage []*LicenseUsageRecord `json:"usage"`
 }
 
+// The admin to remove.
+type RemoveAdminInput struct {
+	// The admin.
+	ID string `json:"id"`
+}
+
 // The token to revoke.
 type RevokeAPITokenInput struct {
 	// The token.
@@ -361,6 +383,16 @@ type TrialProductInput struct {
 	Product enum.Product `json:"product"`
 	// Licenses, 1–10 000.
 	Licenses int `json:"licenses"`
+}
+
+// Changes to an admin; omitted fields stay.
+type UpdateAdminInput struct {
+	// The admin.
+	ID string `json:"id"`
+	// New name, 1–200 characters.
+	DisplayName *string `json:"displayName,omitempty"`
+	// New role; not your own.
+	Role *enum.Role `json:"role,omitempty"`
 }
 
 // Changes to a tag; omitted fields stay.
