@@ -176,7 +176,7 @@ func CreatedBefore(t time.Time) Criterion {
 
 // Text matches customers whose name, org ID or external ID contains text, regardless of case.
 func Text(text string) Criterion {
-	pattern := "%" + escapeLike(strings.ToLower(text)) + "%"
+	pattern := ContainsPattern(text)
 	return cond(func(_ Env, s *sql.Selector) *sql.Predicate {
 		// COALESCE keeps a missing external ID from making the match NULL, which NOT
 		// (a negated word) would turn into excluding the customer.
@@ -189,8 +189,10 @@ func Text(text string) Criterion {
 	})
 }
 
-func escapeLike(s string) string {
-	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+// ContainsPattern is the LIKE pattern (with ESCAPE '\') matching lower-case text that
+// contains text lower-cased, its wildcards % and _ matching themselves.
+func ContainsPattern(text string) string {
+	return "%" + strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(strings.ToLower(text)) + "%"
 }
 
 func anys[T any](vs []T) []any {

@@ -14,6 +14,7 @@ import (
 	"github.com/partnerhub/partnerhub-api/ent/gid"
 	"github.com/partnerhub/partnerhub-api/ent/predicate"
 	"github.com/partnerhub/partnerhub-api/ent/tag"
+	"github.com/partnerhub/partnerhub-api/graph/filter"
 	"github.com/partnerhub/partnerhub-api/graph/gqlerr"
 	"github.com/partnerhub/partnerhub-api/graph/model"
 	"github.com/partnerhub/partnerhub-api/graph/page"
@@ -34,7 +35,7 @@ func source[T entity](key page.Key, id func(T) int,
 
 // contains matches rows whose columns contain text, regardless of case.
 func contains(text string, columns ...string) func(*sql.Selector) {
-	pattern := "%" + strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(strings.ToLower(text)) + "%"
+	pattern := filter.ContainsPattern(text)
 	return func(s *sql.Selector) {
 		ps := make([]*sql.Predicate, len(columns))
 		for i, c := range columns {
