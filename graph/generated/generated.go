@@ -3823,7 +3823,7 @@ input AdminActivityRecord {
   signedInAt: DateTime!
 }
 
-"Live updates over a websocket (` + "`" + `graphql-transport-ws` + "`" + ` or legacy ` + "`" + `graphql-ws` + "`" + `); authenticate in ` + "`" + `connection_init` + "`" + ` with ` + "`" + `{\"Authorization\": \"Bearer <token>\"}` + "`" + `. The socket closes when the token expires or is revoked."
+"Live updates over a websocket (` + "`" + `graphql-transport-ws` + "`" + ` or legacy ` + "`" + `graphql-ws` + "`" + `); authenticate in ` + "`" + `connection_init` + "`" + ` with ` + "`" + `{\"Authorization\": \"Bearer <token>\"}` + "`" + `. The socket closes with 4403 when the token expires or is revoked, its admin is removed or the role it acts with changes."
 type Updates {
   "The headline KPIs now, then again each time a committed change alters them for you."
   kpisUpdated("Only customers in this region." region: Region): PartnerKpis!

@@ -407,7 +407,7 @@ type UpdateTagInput struct {
 	Description *string `json:"description,omitempty"`
 }
 
-// Live updates over a websocket (`graphql-transport-ws` or legacy `graphql-ws`); authenticate in `connection_init` with `{"Authorization": "Bearer <token>"}`. The socket closes when the token expires or is revoked.
+// Live updates over a websocket (`graphql-transport-ws` or legacy `graphql-ws`); authenticate in `connection_init` with `{"Authorization": "Bearer <token>"}`. The socket closes with 4403 when the token expires or is revoked, its admin is removed or the role it acts with changes.
 type Updates struct {
 }
 
