@@ -31,6 +31,8 @@ type Admin struct {
 	Role enum.Role `json:"role,omitempty"`
 	// LastSignInAt holds the value of the "last_sign_in_at" field.
 	LastSignInAt *time.Time `json:"last_sign_in_at,omitempty"`
+	// when the admin was removed: the row stays so that audit events keep naming them
+	RemovedAt *time.Time `json:"removed_at,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the AdminQuery when eager-loading is set.
 	Edges        AdminEdges `json:"edges"`
@@ -88,7 +90,7 @@ func (*Admin) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullInt64)
 		case admin.FieldEmail, admin.FieldDisplayName, admin.FieldRole:
 			values[i] = new(sql.NullString)
-		case admin.FieldCreatedAt, admin.FieldLastSignInAt:
+		case admin.FieldCreatedAt, admin.FieldLastSignInAt, admin.FieldRemovedAt:
 			values[i] = new(sql.NullTime)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -147,6 +149,13 @@ func (_m *Admin) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.LastSignInAt = new(time.Time)
 				*_m.LastSignInAt = value.Time
+			}
+		case admin.FieldRemovedAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field removed_at", values[i])
+			} else if value.Valid {
+				_m.RemovedAt = new(time.Time)
+				*_m.RemovedAt = value.Time
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
@@ -216,6 +225,11 @@ func (_m *Admin) String() string {
 	builder.WriteString(", ")
 	if v := _m.LastSignInAt; v != nil {
 		builder.WriteString("last_sign_in_at=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
+	builder.WriteString(", ")
+	if v := _m.RemovedAt; v != nil {
+		builder.WriteString("removed_at=")
 		builder.WriteString(v.Format(time.ANSIC))
 	}
 	builder.WriteByte(')')

@@ -78,6 +78,20 @@ func (_c *AdminCreate) SetNillableLastSignInAt(v *time.Time) *AdminCreate {
 	return _c
 }
 
+// SetRemovedAt sets the "removed_at" field.
+func (_c *AdminCreate) SetRemovedAt(v time.Time) *AdminCreate {
+	_c.mutation.SetRemovedAt(v)
+	return _c
+}
+
+// SetNillableRemovedAt sets the "removed_at" field if the given value is not nil.
+func (_c *AdminCreate) SetNillableRemovedAt(v *time.Time) *AdminCreate {
+	if v != nil {
+		_c.SetRemovedAt(*v)
+	}
+	return _c
+}
+
 // SetPartner sets the "partner" edge to the Partner entity.
 func (_c *AdminCreate) SetPartner(v *Partner) *AdminCreate {
 	return _c.SetPartnerID(v.ID)
@@ -242,6 +256,10 @@ func (_c *AdminCreate) createSpec() (*Admin, *sqlgraph.CreateSpec) {
 		_spec.SetField(admin.FieldLastSignInAt, field.TypeTime, value)
 		_node.LastSignInAt = &value
 	}
+	if value, ok := _c.mutation.RemovedAt(); ok {
+		_spec.SetField(admin.FieldRemovedAt, field.TypeTime, value)
+		_node.RemovedAt = &value
+	}
 	if nodes := _c.mutation.PartnerIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -397,6 +415,24 @@ func (u *AdminUpsert) ClearLastSignInAt() *AdminUpsert {
 	return u
 }
 
+// SetRemovedAt sets the "removed_at" field.
+func (u *AdminUpsert) SetRemovedAt(v time.Time) *AdminUpsert {
+	u.Set(admin.FieldRemovedAt, v)
+	return u
+}
+
+// UpdateRemovedAt sets the "removed_at" field to the value that was provided on create.
+func (u *AdminUpsert) UpdateRemovedAt() *AdminUpsert {
+	u.SetExcluded(admin.FieldRemovedAt)
+	return u
+}
+
+// ClearRemovedAt clears the value of the "removed_at" field.
+func (u *AdminUpsert) ClearRemovedAt() *AdminUpsert {
+	u.SetNull(admin.FieldRemovedAt)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create.
 // Using this option is equivalent to using:
 //
@@ -505,6 +541,27 @@ func (u *AdminUpsertOne) UpdateLastSignInAt() *AdminUpsertOne {
 func (u *AdminUpsertOne) ClearLastSignInAt() *AdminUpsertOne {
 	return u.Update(func(s *AdminUpsert) {
 		s.ClearLastSignInAt()
+	})
+}
+
+// SetRemovedAt sets the "removed_at" field.
+func (u *AdminUpsertOne) SetRemovedAt(v time.Time) *AdminUpsertOne {
+	return u.Update(func(s *AdminUpsert) {
+		s.SetRemovedAt(v)
+	})
+}
+
+// UpdateRemovedAt sets the "removed_at" field to the value that was provided on create.
+func (u *AdminUpsertOne) UpdateRemovedAt() *AdminUpsertOne {
+	return u.Update(func(s *AdminUpsert) {
+		s.UpdateRemovedAt()
+	})
+}
+
+// ClearRemovedAt clears the value of the "removed_at" field.
+func (u *AdminUpsertOne) ClearRemovedAt() *AdminUpsertOne {
+	return u.Update(func(s *AdminUpsert) {
+		s.ClearRemovedAt()
 	})
 }
 
@@ -782,6 +839,27 @@ func (u *AdminUpsertBulk) UpdateLastSignInAt() *AdminUpsertBulk {
 func (u *AdminUpsertBulk) ClearLastSignInAt() *AdminUpsertBulk {
 	return u.Update(func(s *AdminUpsert) {
 		s.ClearLastSignInAt()
+	})
+}
+
+// SetRemovedAt sets the "removed_at" field.
+func (u *AdminUpsertBulk) SetRemovedAt(v time.Time) *AdminUpsertBulk {
+	return u.Update(func(s *AdminUpsert) {
+		s.SetRemovedAt(v)
+	})
+}
+
+// UpdateRemovedAt sets the "removed_at" field to the value that was provided on create.
+func (u *AdminUpsertBulk) UpdateRemovedAt() *AdminUpsertBulk {
+	return u.Update(func(s *AdminUpsert) {
+		s.UpdateRemovedAt()
+	})
+}
+
+// ClearRemovedAt clears the value of the "removed_at" field.
+func (u *AdminUpsertBulk) ClearRemovedAt() *AdminUpsertBulk {
+	return u.Update(func(s *AdminUpsert) {
+		s.ClearRemovedAt()
 	})
 }
 

@@ -94,6 +94,26 @@ func (_u *AdminUpdate) ClearLastSignInAt() *AdminUpdate {
 	return _u
 }
 
+// SetRemovedAt sets the "removed_at" field.
+func (_u *AdminUpdate) SetRemovedAt(v time.Time) *AdminUpdate {
+	_u.mutation.SetRemovedAt(v)
+	return _u
+}
+
+// SetNillableRemovedAt sets the "removed_at" field if the given value is not nil.
+func (_u *AdminUpdate) SetNillableRemovedAt(v *time.Time) *AdminUpdate {
+	if v != nil {
+		_u.SetRemovedAt(*v)
+	}
+	return _u
+}
+
+// ClearRemovedAt clears the value of the "removed_at" field.
+func (_u *AdminUpdate) ClearRemovedAt() *AdminUpdate {
+	_u.mutation.ClearRemovedAt()
+	return _u
+}
+
 // AddCustomerIDs adds the "customers" edge to the Customer entity by IDs.
 func (_u *AdminUpdate) AddCustomerIDs(ids ...int) *AdminUpdate {
 	_u.mutation.AddCustomerIDs(ids...)
@@ -253,6 +273,12 @@ func (_u *AdminUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.LastSignInAtCleared() {
 		_spec.ClearField(admin.FieldLastSignInAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.RemovedAt(); ok {
+		_spec.SetField(admin.FieldRemovedAt, field.TypeTime, value)
+	}
+	if _u.mutation.RemovedAtCleared() {
+		_spec.ClearField(admin.FieldRemovedAt, field.TypeTime)
 	}
 	if _u.mutation.CustomersCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -425,6 +451,26 @@ func (_u *AdminUpdateOne) SetNillableLastSignInAt(v *time.Time) *AdminUpdateOne 
 // ClearLastSignInAt clears the value of the "last_sign_in_at" field.
 func (_u *AdminUpdateOne) ClearLastSignInAt() *AdminUpdateOne {
 	_u.mutation.ClearLastSignInAt()
+	return _u
+}
+
+// SetRemovedAt sets the "removed_at" field.
+func (_u *AdminUpdateOne) SetRemovedAt(v time.Time) *AdminUpdateOne {
+	_u.mutation.SetRemovedAt(v)
+	return _u
+}
+
+// SetNillableRemovedAt sets the "removed_at" field if the given value is not nil.
+func (_u *AdminUpdateOne) SetNillableRemovedAt(v *time.Time) *AdminUpdateOne {
+	if v != nil {
+		_u.SetRemovedAt(*v)
+	}
+	return _u
+}
+
+// ClearRemovedAt clears the value of the "removed_at" field.
+func (_u *AdminUpdateOne) ClearRemovedAt() *AdminUpdateOne {
+	_u.mutation.ClearRemovedAt()
 	return _u
 }
 
@@ -617,6 +663,12 @@ func (_u *AdminUpdateOne) sqlSave(ctx context.Context) (_node *Admin, err error)
 	}
 	if _u.mutation.LastSignInAtCleared() {
 		_spec.ClearField(admin.FieldLastSignInAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.RemovedAt(); ok {
+		_spec.SetField(admin.FieldRemovedAt, field.TypeTime, value)
+	}
+	if _u.mutation.RemovedAtCleared() {
+		_spec.ClearField(admin.FieldRemovedAt, field.TypeTime)
 	}
 	if _u.mutation.CustomersCleared() {
 		edge := &sqlgraph.EdgeSpec{

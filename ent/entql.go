@@ -49,6 +49,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			admin.FieldDisplayName:  {Type: field.TypeString, Column: admin.FieldDisplayName},
 			admin.FieldRole:         {Type: field.TypeEnum, Column: admin.FieldRole},
 			admin.FieldLastSignInAt: {Type: field.TypeTime, Column: admin.FieldLastSignInAt},
+			admin.FieldRemovedAt:    {Type: field.TypeTime, Column: admin.FieldRemovedAt},
 		},
 	}
 	graph.Nodes[1] = &sqlgraph.Node{
@@ -1125,6 +1126,11 @@ func (f *AdminFilter) WhereRole(p entql.StringP) {
 // WhereLastSignInAt applies the entql time.Time predicate on the last_sign_in_at field.
 func (f *AdminFilter) WhereLastSignInAt(p entql.TimeP) {
 	f.Where(p.Field(admin.FieldLastSignInAt))
+}
+
+// WhereRemovedAt applies the entql time.Time predicate on the removed_at field.
+func (f *AdminFilter) WhereRemovedAt(p entql.TimeP) {
+	f.Where(p.Field(admin.FieldRemovedAt))
 }
 
 // WhereHasPartner applies a predicate to check if query has an edge partner.

@@ -74,6 +74,7 @@ type AdminMutation struct {
 	display_name      *string
 	role              *enum.Role
 	last_sign_in_at   *time.Time
+	removed_at        *time.Time
 	clearedFields     map[string]struct{}
 	partner           *int
 	clearedpartner    bool
@@ -415,6 +416,55 @@ func (m *AdminMutation) ResetLastSignInAt() {
 	delete(m.clearedFields, admin.FieldLastSignInAt)
 }
 
+// SetRemovedAt sets the "removed_at" field.
+func (m *AdminMutation) SetRemovedAt(t time.Time) {
+	m.removed_at = &t
+}
+
+// RemovedAt returns the value of the "removed_at" field in the mutation.
+func (m *AdminMutation) RemovedAt() (r time.Time, exists bool) {
+	v := m.removed_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRemovedAt returns the old "removed_at" field's value of the Admin entity.
+// If the Admin object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AdminMutation) OldRemovedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRemovedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRemovedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRemovedAt: %w", err)
+	}
+	return oldValue.RemovedAt, nil
+}
+
+// ClearRemovedAt clears the value of the "removed_at" field.
+func (m *AdminMutation) ClearRemovedAt() {
+	m.removed_at = nil
+	m.clearedFields[admin.FieldRemovedAt] = struct{}{}
+}
+
+// RemovedAtCleared returns if the "removed_at" field was cleared in this mutation.
+func (m *AdminMutation) RemovedAtCleared() bool {
+	_, ok := m.clearedFields[admin.FieldRemovedAt]
+	return ok
+}
+
+// ResetRemovedAt resets all changes to the "removed_at" field.
+func (m *AdminMutation) ResetRemovedAt() {
+	m.removed_at = nil
+	delete(m.clearedFields, admin.FieldRemovedAt)
+}
+
 // ClearPartner clears the "partner" edge to the Partner entity.
 func (m *AdminMutation) ClearPartner() {
 	m.clearedpartner = true
@@ -584,7 +634,7 @@ func (m *AdminMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *AdminMutation) Fields() []string {
-	fields := make([]string, 0, 6)
+	fields := make([]string, 0, 7)
 	if m.partner != nil {
 		fields = append(fields, admin.FieldPartnerID)
 	}
@@ -602,6 +652,9 @@ func (m *AdminMutation) Fields() []string {
 	}
 	if m.last_sign_in_at != nil {
 		fields = append(fields, admin.FieldLastSignInAt)
+	}
+	if m.removed_at != nil {
+		fields = append(fields, admin.FieldRemovedAt)
 	}
 	return fields
 }
@@ -623,6 +676,8 @@ func (m *AdminMutation) Field(name string) (ent.Value, bool) {
 		return m.Role()
 	case admin.FieldLastSignInAt:
 		return m.LastSignInAt()
+	case admin.FieldRemovedAt:
+		return m.RemovedAt()
 	}
 	return nil, false
 }
@@ -644,6 +699,8 @@ func (m *AdminMutation) OldField(ctx context.Context, name string) (ent.Value, e
 		return m.OldRole(ctx)
 	case admin.FieldLastSignInAt:
 		return m.OldLastSignInAt(ctx)
+	case admin.FieldRemovedAt:
+		return m.OldRemovedAt(ctx)
 	}
 	return nil, fmt.Errorf("unknown Admin field %s", name)
 }
@@ -695,6 +752,13 @@ func (m *AdminMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetLastSignInAt(v)
 		return nil
+	case admin.FieldRemovedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRemovedAt(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Admin field %s", name)
 }
@@ -731,6 +795,9 @@ func (m *AdminMutation) ClearedFields() []string {
 	if m.FieldCleared(admin.FieldLastSignInAt) {
 		fields = append(fields, admin.FieldLastSignInAt)
 	}
+	if m.FieldCleared(admin.FieldRemovedAt) {
+		fields = append(fields, admin.FieldRemovedAt)
+	}
 	return fields
 }
 
@@ -747,6 +814,9 @@ func (m *AdminMutation) ClearField(name string) error {
 	switch name {
 	case admin.FieldLastSignInAt:
 		m.ClearLastSignInAt()
+		return nil
+	case admin.FieldRemovedAt:
+		m.ClearRemovedAt()
 		return nil
 	}
 	return fmt.Errorf("unknown Admin nullable field %s", name)
@@ -773,6 +843,9 @@ func (m *AdminMutation) ResetField(name string) error {
 		return nil
 	case admin.FieldLastSignInAt:
 		m.ResetLastSignInAt()
+		return nil
+	case admin.FieldRemovedAt:
+		m.ResetRemovedAt()
 		return nil
 	}
 	return fmt.Errorf("unknown Admin field %s", name)

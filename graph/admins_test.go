@@ -83,6 +83,8 @@ func TestAdminsQuery(t *testing.T) {
 		{"All", `{ admins(first: 10) { totalCount } }`, 4},
 		{"Roles", `{ admins(first: 10, roles: [ADMIN, READ_ONLY_ADMIN]) { totalCount } }`, 3},
 		{"Query", `{ admins(first: 10, query: "EXTRA") { totalCount } }`, 1},
+		{"QueryPercentLiteral", `{ admins(first: 10, query: "%") { totalCount } }`, 0},
+		{"QueryUnderscoreLiteral", `{ admins(first: 10, query: "_") { totalCount } }`, 2}, // FULL_ADMIN@…, READ_ONLY_ADMIN@…
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

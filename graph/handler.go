@@ -55,14 +55,14 @@ func newServer(r *Resolver, authority *auth.Authority, limits Limits, logger *sl
 	cfg := generated.Config{Resolvers: r}
 	setComplexity(&cfg.Complexity)
 	srv := handler.New(generated.NewExecutableSchema(cfg))
-	srv.AddTransport(transport.Websocket{
+	srv.AddTransport(websocketTransport{transport.Websocket{
 		KeepAlivePingInterval: 10 * time.Second,
 		PingPongInterval:      10 * time.Second,
 		InitTimeout:           10 * time.Second,
 		// Tokens travel in connection_init, never in cookies, so any origin may connect.
-		Implementation: transport.CoderWebsocketImplementation{
+		Implementation: closingImplementation{transport.CoderWebsocketImplementation{
 			AcceptOptions: websocket.AcceptOptions{InsecureSkipVerify: true},
-		},
+		}},
 		InitFunc: func(ctx context.Context, p transport.InitPayload) (context.Context, *transport.InitPayload, error) {
 			raw := strings.TrimPrefix(p.Authorization(), "Bearer ")
 			v, err := authority.Authenticate(ctx, raw)
@@ -72,10 +72,10 @@ func newServer(r *Resolver, authority *auth.Authority, limits Limits, logger *sl
 			}
 			// Cancelling the connection's context makes gqlgen close the socket.
 			ctx, cancel := context.WithCancel(withConnectionCounter(viewer.NewContext(ctx, v)))
-			go watchToken(ctx, cancel, authority, raw, logger)
+			go watchToken(ctx, cancel, authority, raw, v, logger)
 			return ctx, nil, nil
 		},
-	})
+	}})
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(post{})
@@ -118,8 +118,11 @@ func introspectionOnly(ctx context.Context) bool {
 // tokenCheckInterval is how often a websocket's token is checked again.
 const tokenCheckInterval = time.Second
 
-// watchToken closes a websocket (cancels its context) once its token expires or is revoked.
-func watchToken(ctx context.Context, cancel context.CancelFunc, authority *auth.Authority, raw string, logger *slog.Logger) {
+// watchToken closes a websocket (cancels its context) with CloseForbidden once its token
+// expires or stops authenticating (revoked, its admin removed), or the role it acts with
+// changes from initial's: the connection's viewer is fixed at connection_init, so one
+// whose admin was demoted must authenticate again to see what the new role sees.
+func watchToken(ctx context.Context, cancel context.CancelFunc, authority *auth.Authority, raw string, initial *viewer.Viewer, logger *slog.Logger) {
 	t := time.NewTicker(tokenCheckInterval)
 	defer t.Stop()
 	for {
@@ -127,9 +130,10 @@ func watchToken(ctx context.Context, cancel context.CancelFunc, authority *auth.
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			if v, err := authority.Authenticate(ctx, raw); errors.Is(err, auth.ErrInvalidToken) || err == nil && authority.Expired(v) {
+			v, err := authority.Authenticate(ctx, raw)
+			if errors.Is(err, auth.ErrInvalidToken) || err == nil && (authority.Expired(v) || v.Role != initial.Role) {
 				logger.InfoContext(ctx, "closing websocket: token no longer valid", "err", err)
-				cancel()
+				closeWith(ctx, cancel, CloseForbidden, "forbidden: the token expired, was revoked or changed role")
 				return
 			}
 		}

@@ -28,6 +28,9 @@ const (
 	upsertSubsQ   = `mutation($in: UpsertSubscriptionsInput!) { upsertSubscriptions(input: $in) { stored failed results { index id created changed error { code message } } } }`
 	usageQ        = `mutation($in: RecordLicenseUsageInput!) { recordLicenseUsage(input: $in) { stored failed results { index id created changed error { code message } } } }`
 	activityQ     = `mutation($in: RecordAdminActivityInput!) { recordAdminActivity(input: $in) { stored failed results { index id created changed error { code message } } } }`
+	createAdminQ  = `mutation($in: CreateAdminInput!) { createAdmin(input: $in) { admin { id email displayName role } } }`
+	updateAdminQ  = `mutation($in: UpdateAdminInput!) { updateAdmin(input: $in) { admin { id email displayName role } } }`
+	removeAdminQ  = `mutation($in: RemoveAdminInput!) { removeAdmin(input: $in) { admin { id email removedAt } } }`
 	missingNumber = 987654321
 )
 
@@ -108,6 +111,15 @@ var mutationCases = []mutationCase{
 	{"revokeApiToken", revokeTokenQ, "", func(s scene, _ *ent.Customer) map[string]any {
 		return in(map[string]any{"id": s.token.GlobalID()})
 	}},
+	{"createAdmin", createAdminQ, viewer.ScopeAdminsWrite, func(s scene, _ *ent.Customer) map[string]any {
+		return in(map[string]any{"email": fmt.Sprintf("New.Admin-%d@Example.com", s.n), "displayName": "New admin", "role": "ADMIN"})
+	}},
+	{"updateAdmin", updateAdminQ, viewer.ScopeAdminsWrite, func(s scene, _ *ent.Customer) map[string]any {
+		return in(map[string]any{"id": s.admin2.GlobalID(), "role": "READ_ONLY_ADMIN"})
+	}},
+	{"removeAdmin", removeAdminQ, viewer.ScopeAdminsWrite, func(s scene, _ *ent.Customer) map[string]any {
+		return in(map[string]any{"id": s.admin2.GlobalID()})
+	}},
 	{"upsertCustomers", upsertCustQ, viewer.ScopeIngest, func(s scene, c *ent.Customer) map[string]any {
 		return in(map[string]any{"customers": []any{map[string]any{"externalId": *c.ExternalID, "name": fmt.Sprintf("Renamed %d", s.n), "orgId": c.OrgID, "region": "US", "country": "US"}}})
 	}},
@@ -170,6 +182,9 @@ func TestPermissionMatrix(t *testing.T) {
 		"unassignCustomerAdmins": {"OK", "FORBIDDEN", "FORBIDDEN", "FORBIDDEN", "FORBIDDEN", "OK", "NOT_FOUND"},
 		"createApiToken":         {"OK", "OK", "OK", "OK", "FORBIDDEN", "OK", "OK"},
 		"revokeApiToken":         {"OK", "OK", "OK", "NOT_FOUND", "OK", "OK", "NOT_FOUND"},
+		"createAdmin":            {"OK", "FORBIDDEN", "FORBIDDEN", "FORBIDDEN", "FORBIDDEN", "OK", "OK"},
+		"updateAdmin":            {"OK", "FORBIDDEN", "FORBIDDEN", "FORBIDDEN", "FORBIDDEN", "OK", "NOT_FOUND"},
+		"removeAdmin":            {"OK", "FORBIDDEN", "FORBIDDEN", "FORBIDDEN", "FORBIDDEN", "OK", "NOT_FOUND"},
 		"upsertCustomers":        {"OK", "OK", "CONFLICT", "FORBIDDEN", "FORBIDDEN", "OK", "OK"},
 		"upsertSubscriptions":    {"OK", "OK", "NOT_FOUND", "FORBIDDEN", "FORBIDDEN", "OK", "NOT_FOUND"},
 		"recordLicenseUsage":     {"OK", "OK", "NOT_FOUND", "FORBIDDEN", "FORBIDDEN", "OK", "NOT_FOUND"},
@@ -258,6 +273,8 @@ func TestTenantIsolation(t *testing.T) {
 		{"unassignCustomerAdmins.adminIds", "unassignCustomerAdmins", unassignQ, func(a string) map[string]any {
 			return in(map[string]any{"customerId": s.mine.GlobalID(), "adminIds": []string{a}})
 		}, other.admin.GlobalID(), missing("Admin")},
+		{"updateAdmin.id", "updateAdmin", updateAdminQ, func(a string) map[string]any { return in(map[string]any{"id": a, "displayName": "X"}) }, foreign.admin2.GlobalID(), missing("Admin")},
+		{"removeAdmin.id", "removeAdmin", removeAdminQ, func(a string) map[string]any { return in(map[string]any{"id": a}) }, foreign.admin2.GlobalID(), missing("Admin")},
 		{"revokeApiToken.id", "revokeApiToken", revokeTokenQ, func(a string) map[string]any { return in(map[string]any{"id": a}) }, foreign.token.GlobalID(), missing("ApiToken")},
 		{"upsertSubscriptions.customerExternalId", "upsertSubscriptions", upsertSubsQ, func(a string) map[string]any {
 			return in(map[string]any{"subscriptions": []any{subscriptionItem(a, "ISO-1", 10)}})

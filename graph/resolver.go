@@ -62,10 +62,23 @@ var DefaultOptions = Options{LaunchURLTemplate: "https://admin.example.com/orgs/
 func NewResolver(client *ent.Client, now func() time.Time, authority *auth.Authority, broker live.Broker, opts Options) *Resolver {
 	return &Resolver{
 		Client: client, Now: now, LaunchURLTemplate: opts.LaunchURLTemplate,
-		Audit: &audit.Recorder{Client: client, Now: now, Notify: broker.Publish},
+		Audit: NewRecorder(client, now, authority, broker),
 		Auth:  authority, Broker: broker, Cache: live.NewCache(broker, opts.CacheTTL, now),
 		Limits: &SubscriptionLimits{PerConnection: 20, PerProcess: int64(opts.MaxSubscriptions)},
 	}
+}
+
+// NewRecorder returns the recorder of mutations made in this process: once one commits,
+// this instance forgets its cached token lookups of the partner at once (a new role or a
+// revocation applies to the next request), and broker announces the change to every
+// instance, whose authorities forget them too (see server's openApp).
+func NewRecorder(client *ent.Client, now func() time.Time, authority *auth.Authority, broker live.Broker) *audit.Recorder {
+	return &audit.Recorder{Client: client, Now: now, Notify: func(ctx context.Context, partnerID int) error {
+		if authority != nil {
+			authority.Forget(partnerID)
+		}
+		return broker.Publish(ctx, partnerID)
+	}}
 }
 
 // filterEnv is what customer criteria are evaluated against for the request's viewer.

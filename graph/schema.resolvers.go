@@ -11,8 +11,10 @@ import (
 	"strings"
 
 	"github.com/partnerhub/partnerhub-api/ent"
+	"github.com/partnerhub/partnerhub-api/ent/apitoken"
 	"github.com/partnerhub/partnerhub-api/ent/enum"
 	"github.com/partnerhub/partnerhub-api/ent/viewer"
+	"github.com/partnerhub/partnerhub-api/graph/admins"
 	"github.com/partnerhub/partnerhub-api/graph/analytics"
 	"github.com/partnerhub/partnerhub-api/graph/assignment"
 	"github.com/partnerhub/partnerhub-api/graph/directory"
@@ -35,6 +37,14 @@ func (r *adminResolver) Partner(ctx context.Context, obj *ent.Admin) (*ent.Partn
 func (r *adminResolver) Customers(ctx context.Context, obj *ent.Admin, first *int, after *page.Cursor, last *int, before *page.Cursor) (*page.Connection[*ent.Customer], error) {
 	args := page.Args{First: first, After: after, Last: last, Before: before}
 	return r.customerPage(ctx, args, nil, filter.Criteria{filter.AssignedTo(obj.ID)}, nil)
+}
+
+func (r *adminResolver) AssignedCustomerCount(ctx context.Context, obj *ent.Admin) (int, error) {
+	return loader.Load(ctx, loader.For(ctx).AdminCustomers, obj.ID)
+}
+
+func (r *adminResolver) APITokens(ctx context.Context, obj *ent.Admin, first *int, after *page.Cursor, last *int, before *page.Cursor) (*page.Connection[*ent.ApiToken], error) {
+	return listing.ApiTokens(ctx, r.Client, page.Args{First: first, After: after, Last: last, Before: before}, apitoken.AdminID(obj.ID))
 }
 
 func (r *apiTokenResolver) Admin(ctx context.Context, obj *ent.ApiToken) (*ent.Admin, error) {
@@ -149,6 +159,21 @@ func (r *mutationResolver) CreateAPIToken(ctx context.Context, input model.Creat
 func (r *mutationResolver) RevokeAPIToken(ctx context.Context, input model.RevokeAPITokenInput) (*model.APITokenPayload, error) {
 	t, err := tokens.Revoke(ctx, r.Audit, input.ID)
 	return &model.APITokenPayload{APIToken: t}, err
+}
+
+func (r *mutationResolver) CreateAdmin(ctx context.Context, input model.CreateAdminInput) (*model.AdminPayload, error) {
+	a, err := admins.Create(ctx, r.Audit, input)
+	return &model.AdminPayload{Admin: a}, err
+}
+
+func (r *mutationResolver) UpdateAdmin(ctx context.Context, input model.UpdateAdminInput) (*model.AdminPayload, error) {
+	a, err := admins.Update(ctx, r.Audit, input)
+	return &model.AdminPayload{Admin: a}, err
+}
+
+func (r *mutationResolver) RemoveAdmin(ctx context.Context, input model.RemoveAdminInput) (*model.AdminPayload, error) {
+	a, err := admins.Remove(ctx, r.Audit, input)
+	return &model.AdminPayload{Admin: a}, err
 }
 
 func (r *mutationResolver) UpsertCustomers(ctx context.Context, input model.UpsertCustomersInput) (*model.IngestPayload, error) {

@@ -81,6 +81,8 @@ func openApp(ctx context.Context, e *env) (*app, error) {
 			return nil, err
 		}
 	}
+	// A change announced by any instance may revoke a token or narrow an admin's role.
+	broker.OnChange(authority.Forget)
 	return &app{cfg: e.cfg, logger: logger, db: db, auth: authority, broker: broker, now: e.now}, nil
 }
 

@@ -10,9 +10,7 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/partnerhub/partnerhub-api/ent/admin"
 	"github.com/partnerhub/partnerhub-api/ent/enum"
-	"github.com/partnerhub/partnerhub-api/ent/partner"
 	"github.com/partnerhub/partnerhub-api/ent/viewer"
 	"github.com/partnerhub/partnerhub-api/graph/auth"
 	"github.com/partnerhub/partnerhub-api/server/seed"
@@ -127,20 +125,10 @@ var tokenCommand = command{
 			}
 			defer a.Close()
 			sys := viewer.SystemContext(ctx)
-			q := a.db.Client.Admin.Query().Where(admin.Email(strings.ToLower(*email)))
-			if *orgID != "" {
-				q.Where(admin.HasPartnerWith(partner.OrgID(*orgID)))
-			}
-			admins, err := q.All(sys)
-			switch {
-			case err != nil:
+			adm, err := findAdmin(ctx, a.db.Client, *email, *orgID)
+			if err != nil {
 				return err
-			case len(admins) == 0:
-				return fmt.Errorf("no admin with email %s", *email)
-			case len(admins) > 1:
-				return fmt.Errorf("%s is an admin at %d partners: name one with --partner ORG_ID", *email, len(admins))
 			}
-			adm := admins[0]
 			grant := auth.Grant{Name: *name, Role: adm.Role, TTL: *ttl}
 			if *role != "" {
 				if grant.Role, err = enum.Parse[enum.Role](strings.ToUpper(*role)); err != nil {

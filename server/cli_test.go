@@ -126,3 +126,52 @@ func TestGCPercent(t *testing.T) {
 		t.Errorf("GC percent with GOGC set = %d, want it left at 100", got)
 	}
 }
+
+// TestAdminCommands: admin add, set-role and remove change a partner's admins under the
+// rules of the API — an email taken is refused, the last FULL_ADMIN is neither demoted nor
+// removed — and each change is audited without an actor.
+func TestAdminCommands(t *testing.T) {
+	e := testEnv(t, nil)
+	if _, err := runCLI(t, e, "bootstrap", "--partner", "Initech", "--admin", "owner@initech.example"); err != nil {
+		t.Fatal(err)
+	}
+	steps := []struct {
+		name  string
+		args  []string
+		want  string // in the output, or in the error when fails
+		fails bool
+	}{
+		{"Add", []string{"admin", "add", "--email", "Peter@Initech.example", "--name", "Peter", "--role", "full_admin"}, "added FULL_ADMIN peter@initech.example (Peter) to partner \"Initech\"", false},
+		{"ErrEmailTaken", []string{"admin", "add", "--email", "peter@initech.example"}, "already an admin", true},
+		{"ErrBadEmail", []string{"admin", "add", "--email", "peter"}, "is not an address", true},
+		{"SetRole", []string{"admin", "set-role", "--admin", "owner@initech.example", "--role", "admin"}, "owner@initech.example is now ADMIN", false},
+		{"ErrLastFullAdminDemoted", []string{"admin", "set-role", "--admin", "peter@initech.example", "--role", "ADMIN"}, "last FULL_ADMIN", true},
+		{"ErrLastFullAdminRemoved", []string{"admin", "remove", "--admin", "peter@initech.example"}, "last FULL_ADMIN", true},
+		{"Remove", []string{"admin", "remove", "--admin", "owner@initech.example"}, "removed owner@initech.example", false},
+		{"ErrRemovedAdmin", []string{"token", "--admin", "owner@initech.example"}, "no admin", true},
+	}
+	for _, s := range steps {
+		out, err := runCLI(t, e, s.args...)
+		got := out
+		if err != nil {
+			got = err.Error()
+		}
+		if (err != nil) != s.fails || !strings.Contains(got, s.want) {
+			t.Fatalf("%s: %v printed %q (err %v); want %q, failing %v", s.name, s.args, out, err, s.want, s.fails)
+		}
+	}
+	a, err := openApp(context.Background(), e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	events := a.db.Client.AuditEvent.Query().AllX(sysCtx())
+	if len(events) != 3 {
+		t.Fatalf("%d audit events, want 3 (add, set-role, remove)", len(events))
+	}
+	for _, ev := range events {
+		if ev.ActorID != nil {
+			t.Errorf("event %q names actor %d, want none (an internal job)", ev.Summary, *ev.ActorID)
+		}
+	}
+}

@@ -5,6 +5,7 @@
 //	server seed        build a realistic partner with demo or benchmark data
 //	server bootstrap   create a partner with its first FULL_ADMIN and print a token
 //	server token       mint a token for an existing admin
+//	server admin add|set-role|remove   add an admin, change a role, remove an admin
 //	server bench       seed a benchmark partner once and measure the server
 //
 // Every sub-command takes the configuration flags; `server <cmd> -h` lists them.
@@ -66,12 +67,15 @@ type env struct {
 }
 
 var commands = map[string]command{
-	"serve":     serveCommand,
-	"migrate":   migrateCommand,
-	"seed":      seedCommand,
-	"bootstrap": bootstrapCommand,
-	"token":     tokenCommand,
-	"bench":     benchCommand,
+	"serve":          serveCommand,
+	"migrate":        migrateCommand,
+	"seed":           seedCommand,
+	"bootstrap":      bootstrapCommand,
+	"token":          tokenCommand,
+	"admin add":      adminAddCommand,
+	"admin set-role": adminSetRoleCommand,
+	"admin remove":   adminRemoveCommand,
+	"bench":          benchCommand,
 }
 
 // run parses args and runs the chosen sub-command.
@@ -80,9 +84,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
 		name, args = args[0], args[1:]
 	}
+	if name == "admin" && len(args) > 0 {
+		name, args = name+" "+args[0], args[1:]
+	}
 	cmd, ok := commands[name]
 	if !ok {
-		return fmt.Errorf("unknown command %q: use serve, migrate, seed, bootstrap or token", name)
+		return fmt.Errorf("unknown command %q: use serve, migrate, seed, bootstrap, token, admin add|set-role|remove or bench", name)
 	}
 	fs := flag.NewFlagSet("server "+name, flag.ContinueOnError)
 	fs.SetOutput(stderr)

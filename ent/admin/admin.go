@@ -29,6 +29,8 @@ const (
 	FieldRole = "role"
 	// FieldLastSignInAt holds the string denoting the last_sign_in_at field in the database.
 	FieldLastSignInAt = "last_sign_in_at"
+	// FieldRemovedAt holds the string denoting the removed_at field in the database.
+	FieldRemovedAt = "removed_at"
 	// EdgePartner holds the string denoting the partner edge name in mutations.
 	EdgePartner = "partner"
 	// EdgeCustomers holds the string denoting the customers edge name in mutations.
@@ -67,6 +69,7 @@ var Columns = []string{
 	FieldDisplayName,
 	FieldRole,
 	FieldLastSignInAt,
+	FieldRemovedAt,
 }
 
 var (
@@ -147,6 +150,11 @@ func ByRole(opts ...sql.OrderTermOption) OrderOption {
 // ByLastSignInAt orders the results by the last_sign_in_at field.
 func ByLastSignInAt(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldLastSignInAt, opts...).ToFunc()
+}
+
+// ByRemovedAt orders the results by the removed_at field.
+func ByRemovedAt(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldRemovedAt, opts...).ToFunc()
 }
 
 // ByPartnerField orders the results by partner field.

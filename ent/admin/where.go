@@ -81,6 +81,11 @@ func LastSignInAt(v time.Time) predicate.Admin {
 	return predicate.Admin(sql.FieldEQ(FieldLastSignInAt, v))
 }
 
+// RemovedAt applies equality check predicate on the "removed_at" field. It's identical to RemovedAtEQ.
+func RemovedAt(v time.Time) predicate.Admin {
+	return predicate.Admin(sql.FieldEQ(FieldRemovedAt, v))
+}
+
 // PartnerIDEQ applies the EQ predicate on the "partner_id" field.
 func PartnerIDEQ(v int) predicate.Admin {
 	return predicate.Admin(sql.FieldEQ(FieldPartnerID, v))
@@ -349,6 +354,56 @@ func LastSignInAtIsNil() predicate.Admin {
 // LastSignInAtNotNil applies the NotNil predicate on the "last_sign_in_at" field.
 func LastSignInAtNotNil() predicate.Admin {
 	return predicate.Admin(sql.FieldNotNull(FieldLastSignInAt))
+}
+
+// RemovedAtEQ applies the EQ predicate on the "removed_at" field.
+func RemovedAtEQ(v time.Time) predicate.Admin {
+	return predicate.Admin(sql.FieldEQ(FieldRemovedAt, v))
+}
+
+// RemovedAtNEQ applies the NEQ predicate on the "removed_at" field.
+func RemovedAtNEQ(v time.Time) predicate.Admin {
+	return predicate.Admin(sql.FieldNEQ(FieldRemovedAt, v))
+}
+
+// RemovedAtIn applies the In predicate on the "removed_at" field.
+func RemovedAtIn(vs ...time.Time) predicate.Admin {
+	return predicate.Admin(sql.FieldIn(FieldRemovedAt, vs...))
+}
+
+// RemovedAtNotIn applies the NotIn predicate on the "removed_at" field.
+func RemovedAtNotIn(vs ...time.Time) predicate.Admin {
+	return predicate.Admin(sql.FieldNotIn(FieldRemovedAt, vs...))
+}
+
+// RemovedAtGT applies the GT predicate on the "removed_at" field.
+func RemovedAtGT(v time.Time) predicate.Admin {
+	return predicate.Admin(sql.FieldGT(FieldRemovedAt, v))
+}
+
+// RemovedAtGTE applies the GTE predicate on the "removed_at" field.
+func RemovedAtGTE(v time.Time) predicate.Admin {
+	return predicate.Admin(sql.FieldGTE(FieldRemovedAt, v))
+}
+
+// RemovedAtLT applies the LT predicate on the "removed_at" field.
+func RemovedAtLT(v time.Time) predicate.Admin {
+	return predicate.Admin(sql.FieldLT(FieldRemovedAt, v))
+}
+
+// RemovedAtLTE applies the LTE predicate on the "removed_at" field.
+func RemovedAtLTE(v time.Time) predicate.Admin {
+	return predicate.Admin(sql.FieldLTE(FieldRemovedAt, v))
+}
+
+// RemovedAtIsNil applies the IsNil predicate on the "removed_at" field.
+func RemovedAtIsNil() predicate.Admin {
+	return predicate.Admin(sql.FieldIsNull(FieldRemovedAt))
+}
+
+// RemovedAtNotNil applies the NotNil predicate on the "removed_at" field.
+func RemovedAtNotNil() predicate.Admin {
+	return predicate.Admin(sql.FieldNotNull(FieldRemovedAt))
 }
 
 // HasPartner applies the HasEdge predicate on the "partner" edge.

@@ -17,6 +17,7 @@ var (
 		{Name: "display_name", Type: field.TypeString, Size: 200},
 		{Name: "role", Type: field.TypeEnum, Enums: []string{"FULL_ADMIN", "ADMIN", "READ_ONLY_ADMIN"}},
 		{Name: "last_sign_in_at", Type: field.TypeTime, Nullable: true},
+		{Name: "removed_at", Type: field.TypeTime, Nullable: true},
 		{Name: "partner_id", Type: field.TypeInt},
 	}
 	// AdminsTable holds the schema information for the "admins" table.
@@ -27,21 +28,24 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "admins_partners_partner",
-				Columns:    []*schema.Column{AdminsColumns[6]},
+				Columns:    []*schema.Column{AdminsColumns[7]},
 				RefColumns: []*schema.Column{PartnersColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 		},
 		Indexes: []*schema.Index{
 			{
-				Name:    "admin_partner_id_email",
+				Name:    "admin_current_email",
 				Unique:  true,
-				Columns: []*schema.Column{AdminsColumns[6], AdminsColumns[2]},
+				Columns: []*schema.Column{AdminsColumns[7], AdminsColumns[2]},
+				Annotation: &entsql.IndexAnnotation{
+					Where: "removed_at IS NULL",
+				},
 			},
 			{
 				Name:    "admin_partner_id_role",
 				Unique:  false,
-				Columns: []*schema.Column{AdminsColumns[6], AdminsColumns[4]},
+				Columns: []*schema.Column{AdminsColumns[7], AdminsColumns[4]},
 			},
 		},
 	}

@@ -2,12 +2,15 @@ package schema
 
 import (
 	"entgo.io/ent"
+	"entgo.io/ent/dialect/entsql"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
 
 	"github.com/partnerhub/partnerhub-api/ent/enum"
 	"github.com/partnerhub/partnerhub-api/ent/privacy"
+	"github.com/partnerhub/partnerhub-api/ent/rule"
+	"github.com/partnerhub/partnerhub-api/ent/viewer"
 )
 
 // Admin is a partner admin who signs in to the partner hub.
@@ -27,6 +30,8 @@ func (Admin) Fields() []ent.Field {
 		field.String("display_name").MaxLen(200),
 		field.Enum("role").GoType(enum.Role("")),
 		field.Time("last_sign_in_at").Optional().Nillable(),
+		field.Time("removed_at").Optional().Nillable().
+			Comment("when the admin was removed: the row stays so that audit events keep naming them"),
 	}
 }
 
@@ -41,14 +46,20 @@ func (Admin) Edges() []ent.Edge {
 // Indexes of the Admin.
 func (Admin) Indexes() []ent.Index {
 	return []ent.Index{
-		index.Fields("partner_id", "email").Unique(),
+		// Unique among current admins only: a removed admin's email may be invited again.
+		index.Fields("partner_id", "email").Unique().StorageKey("admin_current_email").
+			Annotations(entsql.IndexWhere("removed_at IS NULL")),
 		index.Fields("partner_id", "role"),
 	}
 }
 
-// Policy of the Admin (on top of its mixins' tenant and visibility rules).
+// Policy of the Admin (on top of its mixins' tenant and visibility rules): only those who
+// manage admins change them, and admins are never deleted (removal keeps the row).
 func (Admin) Policy() ent.Policy {
 	return privacy.Policy{
-		Mutation: privacy.MutationPolicy{privacy.AlwaysDenyRule()},
+		Mutation: privacy.MutationPolicy{
+			privacy.OnMutationOperation(privacy.AlwaysDenyRule(), ent.OpDelete|ent.OpDeleteOne),
+			rule.Require("manage admins", (*viewer.Viewer).CanManageAdmins),
+		},
 	}
 }

@@ -59,8 +59,12 @@ func (v *Viewer) CanStartTrials() bool {
 	return v.IsSystem() || v.writer() && v.Allows(ScopeTrialsWrite)
 }
 
-// CanAssignAdmins reports whether the viewer may assign admins to customers.
-func (v *Viewer) CanAssignAdmins() bool {
+// CanAssignAdmins reports whether the viewer may assign admins to customers, which is
+// part of managing admins.
+func (v *Viewer) CanAssignAdmins() bool { return v.CanManageAdmins() }
+
+// CanManageAdmins reports whether the viewer may add admins, change their roles and remove them.
+func (v *Viewer) CanManageAdmins() bool {
 	return v.IsSystem() || v.Role == enum.RoleFullAdmin && v.Allows(ScopeAdminsWrite)
 }
 

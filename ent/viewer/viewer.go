@@ -29,6 +29,13 @@ type Viewer struct {
 // privacy rules. It never comes from a request.
 func System() *Viewer { return &Viewer{system: true, Settings: settings.Defaults} }
 
+// SystemOf returns the system viewer acting within one partner: an administrative command
+// that changes the partner's data through the same code as the API, recorded as an
+// internal job's change of that partner.
+func SystemOf(partnerID int) *Viewer {
+	return &Viewer{system: true, PartnerID: partnerID, Settings: settings.Defaults}
+}
+
 // IsSystem reports whether v is the internal system viewer.
 func (v *Viewer) IsSystem() bool { return v != nil && v.system }
 

@@ -42,7 +42,7 @@ func change(ctx context.Context, rec *audit.Recorder, action string, in model.Cu
 		if err != nil {
 			return nil, audit.Change{}, err
 		}
-		admins, err := tx.Admin.Query().Where(admin.IDIn(adminIDs...)).All(ctx)
+		admins, err := tx.Admin.Query().Where(admin.IDIn(adminIDs...), admin.RemovedAtIsNil()).All(ctx)
 		if err != nil {
 			return nil, audit.Change{}, err
 		}

@@ -67,6 +67,7 @@ func Run[T any](ctx context.Context, r *Recorder, action string, can Can, fn fun
 func (r *Recorder) record(ctx context.Context, c *ent.Client, action string, ch Change) error {
 	v := viewer.FromContext(ctx)
 	ev := c.AuditEvent.Create().
+		SetPartnerID(v.PartnerID).
 		SetAction(action).
 		SetTargetIds(ch.Targets).
 		SetSummary(ch.Summary).

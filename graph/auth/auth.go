@@ -60,14 +60,19 @@ type Authority struct {
 	now    func() time.Time
 	parser *jwt.Parser
 
-	mu     sync.Mutex
-	cache  map[string]cached
-	flight singleflight.Group
+	mu    sync.Mutex
+	cache map[string]cached
+	gen   map[int]uint64 // per partner, bumped by Forget
+	// forgets counts the calls of Forget: a lookup that saw one happen while it read the
+	// token is not cached, since what it read may predate the change.
+	forgets uint64
+	flight  singleflight.Group
 }
 
 type cached struct {
 	viewer  *viewer.Viewer
 	fetched time.Time
+	gen     uint64
 }
 
 // New returns an Authority over client's ApiToken rows, with now as its clock.
@@ -87,7 +92,7 @@ func New(cfg Config, client *ent.Client, now func() time.Time) (*Authority, erro
 		jwt.WithLeeway(cfg.Leeway),
 		jwt.WithTimeFunc(now),
 	)
-	return &Authority{cfg: cfg, client: client, now: now, parser: parser, cache: map[string]cached{}}, nil
+	return &Authority{cfg: cfg, client: client, now: now, parser: parser, cache: map[string]cached{}, gen: map[int]uint64{}}, nil
 }
 
 // Grant describes a token to mint.
@@ -180,8 +185,9 @@ func (a *Authority) lookup(ctx context.Context, jti string) (*viewer.Viewer, err
 	now := a.now()
 	a.mu.Lock()
 	c, ok := a.cache[jti]
+	fresh := ok && c.gen == a.gen[c.viewer.PartnerID] && now.Sub(c.fetched) < a.cfg.CacheTTL
 	a.mu.Unlock()
-	if ok && now.Sub(c.fetched) < a.cfg.CacheTTL {
+	if fresh {
 		return c.viewer, nil
 	}
 	v, err, _ := a.flight.Do(jti, func() (any, error) { return a.fetch(context.WithoutCancel(ctx), jti, now) })
@@ -191,8 +197,26 @@ func (a *Authority) lookup(ctx context.Context, jti string) (*viewer.Viewer, err
 	return v.(*viewer.Viewer), nil
 }
 
-// fetch reads the recorded token jti and its admin, and caches the viewer they make.
+// Forget drops the cached lookups of the partner's tokens (of every partner when partnerID
+// is 0), so a revocation or a change of an admin's role applies from the next request: it
+// is called for every change notification, from this instance and from the others.
+func (a *Authority) Forget(partnerID int) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.forgets++
+	if partnerID == 0 {
+		clear(a.cache)
+		return
+	}
+	a.gen[partnerID]++
+}
+
+// fetch reads the recorded token jti and its admin, and caches the viewer they make unless
+// Forget was called meanwhile.
 func (a *Authority) fetch(ctx context.Context, jti string, now time.Time) (*viewer.Viewer, error) {
+	a.mu.Lock()
+	forgets := a.forgets
+	a.mu.Unlock()
 	tok, err := a.client.ApiToken.Query().
 		Where(apitoken.Jti(jti)).
 		WithAdmin(func(q *ent.AdminQuery) { q.WithPartner() }).
@@ -204,6 +228,8 @@ func (a *Authority) fetch(ctx context.Context, jti string, now time.Time) (*view
 		return nil, fmt.Errorf("look up token: %w", err)
 	case tok.RevokedAt != nil:
 		return nil, fmt.Errorf("%w: revoked", ErrInvalidToken)
+	case tok.Edges.Admin.RemovedAt != nil:
+		return nil, fmt.Errorf("%w: admin removed", ErrInvalidToken)
 	case !now.Before(tok.ExpiresAt.Add(a.cfg.Leeway)):
 		return nil, fmt.Errorf("%w: expired", ErrInvalidToken)
 	}
@@ -227,7 +253,9 @@ func (a *Authority) fetch(ctx context.Context, jti string, now time.Time) (*view
 	if len(a.cache) > 10000 {
 		clear(a.cache)
 	}
-	a.cache[jti] = cached{viewer: v, fetched: now}
+	if a.forgets == forgets {
+		a.cache[jti] = cached{viewer: v, fetched: now, gen: a.gen[v.PartnerID]}
+	}
 	a.mu.Unlock()
 	return v, nil
 }

@@ -51,14 +51,17 @@ type DirectiveRoot struct {
 
 type ComplexityRoot struct {
 	Admin struct {
-		CreatedAt    func(childComplexity int) int
-		Customers    func(childComplexity int, first *int, after *page.Cursor, last *int, before *page.Cursor) int
-		DisplayName  func(childComplexity int) int
-		Email        func(childComplexity int) int
-		GlobalID     func(childComplexity int) int
-		LastSignInAt func(childComplexity int) int
-		Partner      func(childComplexity int) int
-		Role         func(childComplexity int) int
+		APITokens             func(childComplexity int, first *int, after *page.Cursor, last *int, before *page.Cursor) int
+		AssignedCustomerCount func(childComplexity int) int
+		CreatedAt             func(childComplexity int) int
+		Customers             func(childComplexity int, first *int, after *page.Cursor, last *int, before *page.Cursor) int
+		DisplayName           func(childComplexity int) int
+		Email                 func(childComplexity int) int
+		GlobalID              func(childComplexity int) int
+		LastSignInAt          func(childComplexity int) int
+		Partner               func(childComplexity int) int
+		RemovedAt             func(childComplexity int) int
+		Role                  func(childComplexity int) int
 	}
 
 	AdminConnection struct {
@@ -70,6 +73,10 @@ type ComplexityRoot struct {
 	AdminEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	AdminPayload struct {
+		Admin func(childComplexity int) int
 	}
 
 	ApiToken struct {
@@ -298,15 +305,18 @@ type ComplexityRoot struct {
 		AddCustomerTags        func(childComplexity int, input model.CustomerTagsInput) int
 		AssignCustomerAdmins   func(childComplexity int, input model.CustomerAdminsInput) int
 		CreateAPIToken         func(childComplexity int, input model.CreateAPITokenInput) int
+		CreateAdmin            func(childComplexity int, input model.CreateAdminInput) int
 		CreateTag              func(childComplexity int, input model.CreateTagInput) int
 		DeleteTag              func(childComplexity int, input model.DeleteTagInput) int
 		RecordAdminActivity    func(childComplexity int, input model.RecordAdminActivityInput) int
 		RecordLicenseUsage     func(childComplexity int, input model.RecordLicenseUsageInput) int
+		RemoveAdmin            func(childComplexity int, input model.RemoveAdminInput) int
 		RemoveCustomerTags     func(childComplexity int, input model.CustomerTagsInput) int
 		RevokeAPIToken         func(childComplexity int, input model.RevokeAPITokenInput) int
 		SetCustomerTags        func(childComplexity int, input model.SetCustomerTagsInput) int
 		StartTrial             func(childComplexity int, input model.StartTrialInput) int
 		UnassignCustomerAdmins func(childComplexity int, input model.CustomerAdminsInput) int
+		UpdateAdmin            func(childComplexity int, input model.UpdateAdminInput) int
 		UpdateTag              func(childComplexity int, input model.UpdateTagInput) int
 		UpsertCustomers        func(childComplexity int, input model.UpsertCustomersInput) int
 		UpsertSubscriptions    func(childComplexity int, input model.UpsertSubscriptionsInput) int
@@ -531,6 +541,8 @@ type ComplexityRoot struct {
 type AdminResolver interface {
 	Partner(ctx context.Context, obj *ent.Admin) (*ent.Partner, error)
 	Customers(ctx context.Context, obj *ent.Admin, first *int, after *page.Cursor, last *int, before *page.Cursor) (*page.Connection[*ent.Customer], error)
+	AssignedCustomerCount(ctx context.Context, obj *ent.Admin) (int, error)
+	APITokens(ctx context.Context, obj *ent.Admin, first *int, after *page.Cursor, last *int, before *page.Cursor) (*page.Connection[*ent.ApiToken], error)
 }
 type ApiTokenResolver interface {
 	Admin(ctx context.Context, obj *ent.ApiToken) (*ent.Admin, error)
@@ -564,6 +576,9 @@ type MutationResolver interface {
 	UnassignCustomerAdmins(ctx context.Context, input model.CustomerAdminsInput) (*model.CustomerPayload, error)
 	CreateAPIToken(ctx context.Context, input model.CreateAPITokenInput) (*model.CreateAPITokenPayload, error)
 	RevokeAPIToken(ctx context.Context, input model.RevokeAPITokenInput) (*model.APITokenPayload, error)
+	CreateAdmin(ctx context.Context, input model.CreateAdminInput) (*model.AdminPayload, error)
+	UpdateAdmin(ctx context.Context, input model.UpdateAdminInput) (*model.AdminPayload, error)
+	RemoveAdmin(ctx context.Context, input model.RemoveAdminInput) (*model.AdminPayload, error)
 	UpsertCustomers(ctx context.Context, input model.UpsertCustomersInput) (*model.IngestPayload, error)
 	UpsertSubscriptions(ctx context.Context, input model.UpsertSubscriptionsInput) (*model.IngestPayload, error)
 	RecordLicenseUsage(ctx context.Context, input model.RecordLicenseUsageInput) (*model.IngestPayload, error)
@@ -614,6 +629,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 	_ = ec
 	switch typeName + "." + field {
 
+	case "Admin.apiTokens":
+		if e.ComplexityRoot.Admin.APITokens == nil {
+			break
+		}
+
+		args, err := ec.field_Admin_apiTokens_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Admin.APITokens(childComplexity, args["first"].(*int), args["after"].(*page.Cursor), args["last"].(*int), args["before"].(*page.Cursor)), true
+	case "Admin.assignedCustomerCount":
+		if e.ComplexityRoot.Admin.AssignedCustomerCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Admin.AssignedCustomerCount(childComplexity), true
 	case "Admin.createdAt":
 		if e.ComplexityRoot.Admin.CreatedAt == nil {
 			break
@@ -661,6 +693,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Admin.Partner(childComplexity), true
+	case "Admin.removedAt":
+		if e.ComplexityRoot.Admin.RemovedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Admin.RemovedAt(childComplexity), true
 	case "Admin.role":
 		if e.ComplexityRoot.Admin.Role == nil {
 			break
@@ -699,6 +737,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AdminEdge.Node(childComplexity), true
+
+	case "AdminPayload.admin":
+		if e.ComplexityRoot.AdminPayload.Admin == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AdminPayload.Admin(childComplexity), true
 
 	case "ApiToken.admin":
 		if e.ComplexityRoot.ApiToken.Admin == nil {
@@ -1553,6 +1598,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateAPIToken(childComplexity, args["input"].(model.CreateAPITokenInput)), true
+	case "Mutation.createAdmin":
+		if e.ComplexityRoot.Mutation.CreateAdmin == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createAdmin_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateAdmin(childComplexity, args["input"].(model.CreateAdminInput)), true
 	case "Mutation.createTag":
 		if e.ComplexityRoot.Mutation.CreateTag == nil {
 			break
@@ -1597,6 +1653,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RecordLicenseUsage(childComplexity, args["input"].(model.RecordLicenseUsageInput)), true
+	case "Mutation.removeAdmin":
+		if e.ComplexityRoot.Mutation.RemoveAdmin == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_removeAdmin_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RemoveAdmin(childComplexity, args["input"].(model.RemoveAdminInput)), true
 	case "Mutation.removeCustomerTags":
 		if e.ComplexityRoot.Mutation.RemoveCustomerTags == nil {
 			break
@@ -1652,6 +1719,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UnassignCustomerAdmins(childComplexity, args["input"].(model.CustomerAdminsInput)), true
+	case "Mutation.updateAdmin":
+		if e.ComplexityRoot.Mutation.UpdateAdmin == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateAdmin_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateAdmin(childComplexity, args["input"].(model.UpdateAdminInput)), true
 	case "Mutation.updateTag":
 		if e.ComplexityRoot.Mutation.UpdateTag == nil {
 			break
@@ -2580,6 +2658,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputAdminActivityRecord,
 		ec.unmarshalInputAnalyticsRowOrder,
 		ec.unmarshalInputAuditEventFilter,
+		ec.unmarshalInputCreateAdminInput,
 		ec.unmarshalInputCreateApiTokenInput,
 		ec.unmarshalInputCreateTagInput,
 		ec.unmarshalInputCustomerAdminsInput,
@@ -2595,11 +2674,13 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputOrderUpsertInput,
 		ec.unmarshalInputRecordAdminActivityInput,
 		ec.unmarshalInputRecordLicenseUsageInput,
+		ec.unmarshalInputRemoveAdminInput,
 		ec.unmarshalInputRevokeApiTokenInput,
 		ec.unmarshalInputSetCustomerTagsInput,
 		ec.unmarshalInputStartTrialInput,
 		ec.unmarshalInputSubscriptionUpsertInput,
 		ec.unmarshalInputTrialProductInput,
+		ec.unmarshalInputUpdateAdminInput,
 		ec.unmarshalInputUpdateTagInput,
 		ec.unmarshalInputUpsertCustomersInput,
 		ec.unmarshalInputUpsertSubscriptionsInput,
@@ -2779,7 +2860,7 @@ type Query {
   subscriptionAnalytics(product: AnalyticsProduct!, region: Region): SubscriptionAnalytics!
   "The partner's tags by name, each with how many of your visible customers carry it. ` + "`" + `query` + "`" + ` matches names case-insensitively."
   tags(first: Int, after: Cursor, last: Int, before: Cursor, query: String): TagConnection!
-  "The partner's admins by email, optionally only of these roles; ` + "`" + `query` + "`" + ` matches email or name case-insensitively."
+  "The partner's current admins (not removed ones) by email, optionally only of these roles; ` + "`" + `query` + "`" + ` matches email or name case-insensitively (` + "`" + `%` + "`" + ` and ` + "`" + `_` + "`" + ` match themselves)."
   admins(first: Int, after: Cursor, last: Int, before: Cursor, roles: [Role!], query: String): AdminConnection!
   "API tokens, newest first: a ` + "`" + `FULL_ADMIN` + "`" + ` sees every token of the partner, anyone else their own. Never the secret."
   apiTokens(first: Int, after: Cursor, last: Int, before: Cursor): ApiTokenConnection!
@@ -3182,6 +3263,16 @@ type Admin implements Node {
   partner: Partner!
   "The customers the admin is assigned to manage, by name (only those you can see)."
   customers(first: Int, after: Cursor, last: Int, before: Cursor): CustomerConnection!
+  """
+  How many customers the admin is assigned to manage (only those you can see). A
+  ` + "`" + `FULL_ADMIN` + "`" + ` or ` + "`" + `READ_ONLY_ADMIN` + "`" + ` sees every customer whatever their assignments, which
+  stay on record for when their role becomes ` + "`" + `ADMIN` + "`" + ` again.
+  """
+  assignedCustomerCount: Int!
+  "The admin's API tokens, newest first: to a ` + "`" + `FULL_ADMIN` + "`" + ` or to the admin themself; empty to anyone else."
+  apiTokens(first: Int, after: Cursor, last: Int, before: Cursor): ApiTokenConnection!
+  "When the admin was removed; null while they are one of the partner's admins. Removed admins stay named on their audit events."
+  removedAt: DateTime
 }
 
 "The reseller or service provider whose customers this API manages."
@@ -3363,6 +3454,25 @@ type Mutation {
   createApiToken(input: CreateApiTokenInput!): CreateApiTokenPayload!
   "Revokes a token at once on every server. Your own tokens; a FULL_ADMIN any of the partner's."
   revokeApiToken(input: RevokeApiTokenInput!): ApiTokenPayload!
+  """
+  Adds an admin to the partner. FULL_ADMIN, scope ` + "`" + `admins:write` + "`" + `. An email already used by
+  a current admin, regardless of case, is CONFLICT.
+  """
+  createAdmin(input: CreateAdminInput!): AdminPayload!
+  """
+  Renames an admin or changes their role. FULL_ADMIN, scope ` + "`" + `admins:write` + "`" + `. You cannot
+  change your own role, and the partner always keeps at least one FULL_ADMIN (demoting the
+  last one is BAD_USER_INPUT). A new role applies to every token of the admin from its next
+  request: a token acts with at most its admin's current role, and websockets of a narrowed
+  admin close with 4403.
+  """
+  updateAdmin(input: UpdateAdminInput!): AdminPayload!
+  """
+  Removes an admin: revokes all their tokens (their websockets close with 4403) and
+  unassigns them from every customer; their audit events keep naming them. FULL_ADMIN,
+  scope ` + "`" + `admins:write` + "`" + `. You cannot remove yourself, nor the last FULL_ADMIN.
+  """
+  removeAdmin(input: RemoveAdminInput!): AdminPayload!
   "Creates or updates customers by external ID (up to 1 000). Scope ` + "`" + `ingest` + "`" + `, FULL_ADMIN or ADMIN."
   upsertCustomers(input: UpsertCustomersInput!): IngestPayload!
   "Creates or updates subscriptions by subscription ID, with license lines, invoices and orders (up to 1 000). Scope ` + "`" + `ingest` + "`" + `."
@@ -3517,6 +3627,38 @@ type CreateApiTokenPayload {
   token: String!
   "The token's record."
   apiToken: ApiToken!
+}
+
+"An admin to add."
+input CreateAdminInput {
+  "Sign-in email (up to 254 characters), stored lower-case; unique among the partner's admins regardless of case."
+  email: String!
+  "Name to show, 1–200 characters after trimming."
+  displayName: String!
+  "What the admin may do."
+  role: Role!
+}
+
+"Changes to an admin; omitted fields stay."
+input UpdateAdminInput {
+  "The admin."
+  id: ID!
+  "New name, 1–200 characters."
+  displayName: String
+  "New role; not your own."
+  role: Role
+}
+
+"The admin to remove."
+input RemoveAdminInput {
+  "The admin."
+  id: ID!
+}
+
+"The added, changed or removed admin."
+type AdminPayload {
+  "The admin."
+  admin: Admin!
 }
 
 "The token to revoke."
@@ -3685,7 +3827,7 @@ input AdminActivityRecord {
   signedInAt: DateTime!
 }
 
-"Live updates over a websocket (` + "`" + `graphql-transport-ws` + "`" + ` or legacy ` + "`" + `graphql-ws` + "`" + `); authenticate in ` + "`" + `connection_init` + "`" + ` with ` + "`" + `{\"Authorization\": \"Bearer <token>\"}` + "`" + `. The socket closes when the token expires or is revoked."
+"Live updates over a websocket (` + "`" + `graphql-transport-ws` + "`" + ` or legacy ` + "`" + `graphql-ws` + "`" + `); authenticate in ` + "`" + `connection_init` + "`" + ` with ` + "`" + `{\"Authorization\": \"Bearer <token>\"}` + "`" + `. The socket closes with 4403 when the token expires or is revoked, its admin is removed or the role it acts with changes."
 type Updates {
   "The headline KPIs now, then again each time a committed change alters them for you."
   kpisUpdated("Only customers in this region." region: Region): PartnerKpis!
@@ -4081,6 +4223,12 @@ func (ec *executionContext) childFields_Admin(ctx context.Context, field graphql
 		return ec.fieldContext_Admin_partner(ctx, field)
 	case "customers":
 		return ec.fieldContext_Admin_customers(ctx, field)
+	case "assignedCustomerCount":
+		return ec.fieldContext_Admin_assignedCustomerCount(ctx, field)
+	case "apiTokens":
+		return ec.fieldContext_Admin_apiTokens(ctx, field)
+	case "removedAt":
+		return ec.fieldContext_Admin_removedAt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Admin", field.Name)
 }
@@ -4105,6 +4253,14 @@ func (ec *executionContext) childFields_AdminEdge(ctx context.Context, field gra
 		return ec.fieldContext_AdminEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AdminEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_AdminPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "admin":
+		return ec.fieldContext_AdminPayload_admin(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AdminPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_ApiToken(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5051,6 +5207,44 @@ func (ec *executionContext) childFields___Type(ctx context.Context, field graphq
 
 // region    ***************************** args.gotpl *****************************
 
+func (ec *executionContext) field_Admin_apiTokens_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*page.Cursor, error) {
+			return ec.unmarshalOCursor2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋpageᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*page.Cursor, error) {
+			return ec.unmarshalOCursor2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋpageᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
+	return args, nil
+}
+
 func (ec *executionContext) field_Admin_customers_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5231,6 +5425,20 @@ func (ec *executionContext) field_Mutation_assignCustomerAdmins_args(ctx context
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_createAdmin_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CreateAdminInput, error) {
+			return ec.unmarshalNCreateAdminInput2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐCreateAdminInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_createApiToken_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5301,6 +5509,20 @@ func (ec *executionContext) field_Mutation_recordLicenseUsage_args(ctx context.C
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_removeAdmin_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.RemoveAdminInput, error) {
+			return ec.unmarshalNRemoveAdminInput2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐRemoveAdminInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_removeCustomerTags_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5363,6 +5585,20 @@ func (ec *executionContext) field_Mutation_unassignCustomerAdmins_args(ctx conte
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.CustomerAdminsInput, error) {
 			return ec.unmarshalNCustomerAdminsInput2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐCustomerAdminsInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateAdmin_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UpdateAdminInput, error) {
+			return ec.unmarshalNUpdateAdminInput2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐUpdateAdminInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6191,6 +6427,96 @@ func (ec *executionContext) fieldContext_Admin_customers(ctx context.Context, fi
 	return fc, nil
 }
 
+func (ec *executionContext) _Admin_assignedCustomerCount(ctx context.Context, field graphql.CollectedField, obj *ent.Admin) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Admin_assignedCustomerCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Admin().AssignedCustomerCount(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Admin_assignedCustomerCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Admin", field, true, true, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _Admin_apiTokens(ctx context.Context, field graphql.CollectedField, obj *ent.Admin) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Admin_apiTokens(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Admin().APITokens(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*page.Cursor), fc.Args["last"].(*int), fc.Args["before"].(*page.Cursor))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *page.Connection[*ent.ApiToken]) graphql.Marshaler {
+			return ec.marshalNApiTokenConnection2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋpageᚐConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Admin_apiTokens(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Admin",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ApiTokenConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Admin_apiTokens_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Admin_removedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Admin) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Admin_removedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RemovedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Admin_removedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Admin", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
 func (ec *executionContext) _AdminConnection_edges(ctx context.Context, field graphql.CollectedField, obj *page.Connection[*ent.Admin]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6331,6 +6657,38 @@ func (ec *executionContext) _AdminEdge_cursor(ctx context.Context, field graphql
 }
 func (ec *executionContext) fieldContext_AdminEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AdminEdge", field, false, false, errors.New("field of type Cursor does not have child fields"))
+}
+
+func (ec *executionContext) _AdminPayload_admin(ctx context.Context, field graphql.CollectedField, obj *model.AdminPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AdminPayload_admin(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Admin, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Admin) graphql.Marshaler {
+			return ec.marshalNAdmin2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋentᚐAdmin(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AdminPayload_admin(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AdminPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Admin(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _ApiToken_id(ctx context.Context, field graphql.CollectedField, obj *ent.ApiToken) (ret graphql.Marshaler) {
@@ -10165,6 +10523,138 @@ func (ec *executionContext) fieldContext_Mutation_revokeApiToken(ctx context.Con
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_revokeApiToken_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createAdmin(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createAdmin(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateAdmin(ctx, fc.Args["input"].(model.CreateAdminInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AdminPayload) graphql.Marshaler {
+			return ec.marshalNAdminPayload2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐAdminPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createAdmin(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AdminPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createAdmin_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateAdmin(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateAdmin(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateAdmin(ctx, fc.Args["input"].(model.UpdateAdminInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AdminPayload) graphql.Marshaler {
+			return ec.marshalNAdminPayload2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐAdminPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateAdmin(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AdminPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateAdmin_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_removeAdmin(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_removeAdmin(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RemoveAdmin(ctx, fc.Args["input"].(model.RemoveAdminInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AdminPayload) graphql.Marshaler {
+			return ec.marshalNAdminPayload2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐAdminPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_removeAdmin(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AdminPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_removeAdmin_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -15283,6 +15773,50 @@ func (ec *executionContext) unmarshalInputAuditEventFilter(ctx context.Context, 
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputCreateAdminInput(ctx context.Context, obj any) (model.CreateAdminInput, error) {
+	var it model.CreateAdminInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"email", "displayName", "role"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "email":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("email"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Email = data
+		case "displayName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("displayName"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DisplayName = data
+		case "role":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("role"))
+			data, err := ec.unmarshalNRole2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋentᚋenumᚐRole(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Role = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputCreateApiTokenInput(ctx context.Context, obj any) (model.CreateAPITokenInput, error) {
 	var it model.CreateAPITokenInput
 	if obj == nil {
@@ -16038,6 +16572,36 @@ func (ec *executionContext) unmarshalInputRecordLicenseUsageInput(ctx context.Co
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputRemoveAdminInput(ctx context.Context, obj any) (model.RemoveAdminInput, error) {
+	var it model.RemoveAdminInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputRevokeApiTokenInput(ctx context.Context, obj any) (model.RevokeAPITokenInput, error) {
 	var it model.RevokeAPITokenInput
 	if obj == nil {
@@ -16281,6 +16845,50 @@ func (ec *executionContext) unmarshalInputTrialProductInput(ctx context.Context,
 				return it, err
 			}
 			it.Licenses = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputUpdateAdminInput(ctx context.Context, obj any) (model.UpdateAdminInput, error) {
+	var it model.UpdateAdminInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "displayName", "role"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "displayName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("displayName"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DisplayName = data
+		case "role":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("role"))
+			data, err := ec.unmarshalORole2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋentᚋenumᚐRole(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Role = data
 		}
 	}
 	return it, nil
@@ -16576,6 +17184,87 @@ func (ec *executionContext) _Admin(ctx context.Context, sel ast.SelectionSet, ob
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "assignedCustomerCount":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Admin_assignedCustomerCount(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "apiTokens":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Admin_apiTokens(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "removedAt":
+			out.Values[i] = ec._Admin_removedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -16697,6 +17386,44 @@ func (ec *executionContext) _AdminEdge(ctx context.Context, sel ast.SelectionSet
 			}
 		case "cursor":
 			out.Values[i] = ec._AdminEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var adminPayloadImplementors = []string{"AdminPayload"}
+
+func (ec *executionContext) _AdminPayload(ctx context.Context, sel ast.SelectionSet, obj *model.AdminPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, adminPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AdminPayload")
+		case "admin":
+			out.Values[i] = ec._AdminPayload_admin(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -19571,6 +20298,27 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "revokeApiToken":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_revokeApiToken(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createAdmin":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createAdmin(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateAdmin":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateAdmin(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "removeAdmin":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_removeAdmin(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -22968,6 +23716,16 @@ func (ec *executionContext) marshalNAdminEdge2ᚖgithubᚗcomᚋpartnerhubᚋpar
 	return ec._AdminEdge(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNAdminPayload2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐAdminPayload(ctx context.Context, sel ast.SelectionSet, v *model.AdminPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._AdminPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNAnalyticsProduct2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐAnalyticsProduct(ctx context.Context, v any) (model.AnalyticsProduct, error) {
 	var res model.AnalyticsProduct
 	err := res.UnmarshalGQL(v)
@@ -23104,6 +23862,11 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 		}
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNCreateAdminInput2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐCreateAdminInput(ctx context.Context, v any) (model.CreateAdminInput, error) {
+	res, err := ec.unmarshalInputCreateAdminInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNCreateApiTokenInput2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐCreateAPITokenInput(ctx context.Context, v any) (model.CreateAPITokenInput, error) {
@@ -24033,6 +24796,11 @@ func (ec *executionContext) marshalNRegion2ᚕgithubᚗcomᚋpartnerhubᚋpartne
 	return ret
 }
 
+func (ec *executionContext) unmarshalNRemoveAdminInput2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐRemoveAdminInput(ctx context.Context, v any) (model.RemoveAdminInput, error) {
+	res, err := ec.unmarshalInputRemoveAdminInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNRenewingRow2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋanalyticsᚐRow(ctx context.Context, sel ast.SelectionSet, v *analytics.Row) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
@@ -24378,6 +25146,11 @@ func (ec *executionContext) unmarshalNTrialProductInput2ᚕᚖgithubᚗcomᚋpar
 func (ec *executionContext) unmarshalNTrialProductInput2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐTrialProductInput(ctx context.Context, v any) (*model.TrialProductInput, error) {
 	res, err := ec.unmarshalInputTrialProductInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUpdateAdminInput2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐUpdateAdminInput(ctx context.Context, v any) (model.UpdateAdminInput, error) {
+	res, err := ec.unmarshalInputUpdateAdminInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNUpdateTagInput2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐUpdateTagInput(ctx context.Context, v any) (model.UpdateTagInput, error) {

@@ -57,9 +57,9 @@ func Tags(ctx context.Context, c *ent.Client, args page.Args, query *string) (*p
 		func(ctx context.Context) (int, error) { return c.Tag.Query().Where(where...).Count(ctx) }), args)
 }
 
-// Admins lists the partner's admins by email, optionally of some roles.
+// Admins lists the partner's current admins by email, optionally of some roles.
 func Admins(ctx context.Context, c *ent.Client, args page.Args, roles []enum.Role, query *string) (*page.Connection[*ent.Admin], error) {
-	var where []predicate.Admin
+	where := []predicate.Admin{admin.RemovedAtIsNil()}
 	if len(roles) > 0 {
 		where = append(where, admin.RoleIn(roles...))
 	}
@@ -73,13 +73,13 @@ func Admins(ctx context.Context, c *ent.Client, args page.Args, roles []enum.Rol
 		func(ctx context.Context) (int, error) { return c.Admin.Query().Where(where...).Count(ctx) }), args)
 }
 
-// ApiTokens lists the tokens the viewer may see, newest first.
-func ApiTokens(ctx context.Context, c *ent.Client, args page.Args) (*page.Connection[*ent.ApiToken], error) {
+// ApiTokens lists the tokens the viewer may see that match where, newest first.
+func ApiTokens(ctx context.Context, c *ent.Client, args page.Args, where ...predicate.ApiToken) (*page.Connection[*ent.ApiToken], error) {
 	return page.Paginate(ctx, source(page.IDKey(true), func(t *ent.ApiToken) int { return t.ID },
 		func(ctx context.Context, m func(*sql.Selector), limit int) ([]*ent.ApiToken, error) {
-			return c.ApiToken.Query().Limit(limit).Modify(m).All(ctx)
+			return c.ApiToken.Query().Where(where...).Limit(limit).Modify(m).All(ctx)
 		},
-		func(ctx context.Context) (int, error) { return c.ApiToken.Query().Count(ctx) }), args)
+		func(ctx context.Context) (int, error) { return c.ApiToken.Query().Where(where...).Count(ctx) }), args)
 }
 
 // AuditEvents lists the audit trail, newest first.

@@ -187,23 +187,34 @@ func (b batches) adminsByID(ctx context.Context, ids []int) ([]*ent.Admin, error
 
 // tagCustomerCounts counts, per tag, the customers carrying it that the viewer can see.
 func (b batches) tagCustomerCounts(ctx context.Context, ids []int) ([]int, error) {
+	return b.linkedCustomerCounts(ctx, "tags", customer.TagsTable, customer.TagsPrimaryKey, ids)
+}
+
+// adminCustomerCounts counts, per admin, the customers assigned to them that the viewer can see.
+func (b batches) adminCustomerCounts(ctx context.Context, ids []int) ([]int, error) {
+	return b.linkedCustomerCounts(ctx, "admins", customer.AdminsTable, customer.AdminsPrimaryKey, ids)
+}
+
+// linkedCustomerCounts counts, per ID in the second column of the link table (whose first
+// column is the customer's), the linked customers the viewer can see.
+func (b batches) linkedCustomerCounts(ctx context.Context, what, table string, columns []string, ids []int) ([]int, error) {
 	var rows []struct {
-		TagID int `json:"tag_id"`
-		N     int `json:"n"`
+		Key int `json:"link_id"`
+		N   int `json:"n"`
 	}
 	err := b.client.Customer.Query().Modify(func(s *sql.Selector) {
-		ct := sql.Table(customer.TagsTable).As("ct")
-		s.Join(ct).On(s.C(customer.FieldID), ct.C(customer.TagsPrimaryKey[0])).
-			Where(storage.IDsIn(ct.C(customer.TagsPrimaryKey[1]), ids)).
-			Select(sql.As(ct.C(customer.TagsPrimaryKey[1]), "tag_id"), sql.As(sql.Count("*"), "n")).
-			GroupBy(ct.C(customer.TagsPrimaryKey[1]))
+		link := sql.Table(table).As("link")
+		s.Join(link).On(s.C(customer.FieldID), link.C(columns[0])).
+			Where(storage.IDsIn(link.C(columns[1]), ids)).
+			Select(sql.As(link.C(columns[1]), "link_id"), sql.As(sql.Count("*"), "n")).
+			GroupBy(link.C(columns[1]))
 	}).Scan(ctx, &rows)
 	if err != nil {
-		return nil, fmt.Errorf("count customers of %d tags: %w", len(ids), err)
+		return nil, fmt.Errorf("count customers of %d %s: %w", len(ids), what, err)
 	}
 	counts := map[int]int{}
 	for _, r := range rows {
-		counts[r.TagID] = r.N
+		counts[r.Key] = r.N
 	}
 	out := make([]int, len(ids))
 	for i, id := range ids {

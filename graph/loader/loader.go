@@ -35,6 +35,7 @@ type Loaders struct {
 	Admin          *Loader[*ent.Admin]
 	Subscription   *Loader[*ent.Subscription]
 	TagCustomers   *Loader[int]
+	AdminCustomers *Loader[int]
 }
 
 // New returns fresh loaders over client, with now as the clock of computed values.
@@ -54,6 +55,7 @@ func New(client *ent.Client, now func() time.Time) *Loaders {
 		Admin:          newLoader(b.adminsByID),
 		Subscription:   newLoader(b.subscriptionsByID),
 		TagCustomers:   newLoader(b.tagCustomerCounts),
+		AdminCustomers: newLoader(b.adminCustomerCounts),
 	}
 }
 

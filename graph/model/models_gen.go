@@ -21,6 +21,12 @@ type AdminActivityRecord struct {
 	SignedInAt time.Time `json:"signedInAt"`
 }
 
+// The added, changed or removed admin.
+type AdminPayload struct {
+	// The admin.
+	Admin *ent.Admin `json:"admin"`
+}
+
 // A sort order of analytics rows.
 type AnalyticsRowOrder struct {
 	// The field to sort by.
@@ -33,6 +39,16 @@ type AnalyticsRowOrder struct {
 type APITokenPayload struct {
 	// The token.
 	APIToken *ent.ApiToken `json:"apiToken"`
+}
+
+// An admin to add.
+type CreateAdminInput struct {
+	// Sign-in email (up to 254 characters), stored lower-case; unique among the partner's admins regardless of case.
+	Email string `json:"email"`
+	// Name to show, 1–200 characters after trimming.
+	DisplayName string `json:"displayName"`
+	// What the admin may do.
+	Role enum.Role `json:"role"`
 }
 
 // A token to mint.
@@ -291,6 +307,12 @@ type RecordLicenseUsageInput struct {
 	Usage []*LicenseUsageRecord `json:"usage"`
 }
 
+// The admin to remove.
+type RemoveAdminInput struct {
+	// The admin.
+	ID string `json:"id"`
+}
+
 // The token to revoke.
 type RevokeAPITokenInput struct {
 	// The token.
@@ -363,6 +385,16 @@ type TrialProductInput struct {
 	Licenses int `json:"licenses"`
 }
 
+// Changes to an admin; omitted fields stay.
+type UpdateAdminInput struct {
+	// The admin.
+	ID string `json:"id"`
+	// New name, 1–200 characters.
+	DisplayName *string `json:"displayName,omitempty"`
+	// New role; not your own.
+	Role *enum.Role `json:"role,omitempty"`
+}
+
 // Changes to a tag; omitted fields stay.
 type UpdateTagInput struct {
 	// The tag.
@@ -375,7 +407,7 @@ type UpdateTagInput struct {
 	Description *string `json:"description,omitempty"`
 }
 
-// Live updates over a websocket (`graphql-transport-ws` or legacy `graphql-ws`); authenticate in `connection_init` with `{"Authorization": "Bearer <token>"}`. The socket closes when the token expires or is revoked.
+// Live updates over a websocket (`graphql-transport-ws` or legacy `graphql-ws`); authenticate in `connection_init` with `{"Authorization": "Bearer <token>"}`. The socket closes with 4403 when the token expires or is revoked, its admin is removed or the role it acts with changes.
 type Updates struct {
 }
 
