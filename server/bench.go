@@ -47,10 +47,12 @@ var benchCommand = command{
 		"             filtered (--runs)\n" +
 		"  analytics  kpis uncached and cached, and each CALLING analytics section, one request at a time\n" +
 		"  live       latency from an upsertSubscriptions on instance A to --subscribers websocket\n" +
-		"             subscribers of kpisUpdated on instance B (PostgreSQL)",
+		"             subscribers of kpisUpdated on instance B (PostgreSQL)\n" +
+		"  hostile    the directory page from --clients clients for --duration, quiet and then beside 8\n" +
+		"             clients sending introspection aliases and searched totalCount aliases",
 	flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
 		b := bench{}
-		fs.StringVar(&b.suite, "suite", "directory", "directory, analytics or live")
+		fs.StringVar(&b.suite, "suite", "directory", "directory, analytics, live or hostile")
 		fs.IntVar(&b.customers, "customers", 100000, "customers of the benchmark partner")
 		fs.IntVar(&b.callLegs, "call-legs", 200000, "call legs seeded with them")
 		fs.IntVar(&b.clients, "clients", 16, "concurrent clients (directory)")
@@ -124,8 +126,10 @@ func (b bench) run(ctx context.Context, e *env) error {
 		err = b.analytics(ctx, e, a, url, token)
 	case "live":
 		err = b.live(ctx, e, a, url, token)
+	case "hostile":
+		err = b.hostile(ctx, e, url, token)
 	default:
-		err = fmt.Errorf("unknown suite %q: use directory, analytics or live", b.suite)
+		err = fmt.Errorf("unknown suite %q: use directory, analytics, live or hostile", b.suite)
 	}
 	if err != nil {
 		return err
@@ -192,9 +196,14 @@ type loadResult struct {
 	statements int64
 }
 
-func (r loadResult) String() string {
+// percentile is the latency below which the fraction p of the requests finished.
+func (r loadResult) percentile(p float64) time.Duration {
 	slices.Sort(r.latencies)
-	pct := func(p float64) time.Duration { return r.latencies[int(p*float64(len(r.latencies)-1))] }
+	return r.latencies[int(p*float64(len(r.latencies)-1))]
+}
+
+func (r loadResult) String() string {
+	pct := r.percentile
 	return fmt.Sprintf("requests %d, %.0f req/s, p50 %s, p99 %s, %.2f SQL statements/request",
 		r.requests, float64(r.requests)/r.elapsed.Seconds(), pct(0.50).Round(10*time.Microsecond),
 		pct(0.99).Round(10*time.Microsecond), float64(r.statements)/float64(r.requests))
