@@ -118,7 +118,11 @@ func postRaw(tb testing.TB, srv *httptest.Server, token string, body []byte) gql
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
-	resp, err := srv.Client().Do(req)
+	client := srv.Client()
+	if client == nil { // a server started by run, known by its URL alone
+		client = http.DefaultClient
+	}
+	resp, err := client.Do(req)
 	if err != nil {
 		tb.Fatal(err)
 	}

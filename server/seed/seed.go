@@ -187,14 +187,25 @@ func (g *generator) uuid(kind, n int) string {
 	return hashUUID(g.salt^uint64(kind)<<56, n)
 }
 
+// partnerSalt names the UUIDs of the partner with ID partnerID seeded from seed.
+func partnerSalt(seed int64, partnerID int) uint64 {
+	return mix64(uint64(seed)) ^ mix64(uint64(partnerID)+0x5eed)
+}
+
+// PartnerOrgID returns the org ID that Run gives the partner it creates with ID partnerID
+// from seed, so that a seeded partner can be recognised among others.
+func PartnerOrgID(seed int64, partnerID int) string {
+	return hashUUID(partnerSalt(seed, partnerID)^uint64(uuidPartner)<<56, 0)
+}
+
 func (g *generator) run(b *bulkTx) (*Result, error) {
 	g.partnerID = g.seq.partner.take()
-	g.salt = mix64(uint64(g.opts.Seed)) ^ mix64(uint64(g.partnerID)+0x5eed)
+	g.salt = partnerSalt(g.opts.Seed, g.partnerID)
 	res := &Result{PartnerID: g.partnerID, Admins: map[string][]string{}, Counts: b.counts}
 	created := g.now.AddDate(-3, -1, 0)
 	err := b.write(partner.Table, []string{partner.FieldID, partner.FieldCreatedAt, partner.FieldName, partner.FieldOrgID, partner.FieldSettings},
 		func(w tableWriter) error {
-			return w.Row(g.partnerID, created, g.opts.PartnerName, g.uuid(uuidPartner, 0), jsonText("{}"))
+			return w.Row(g.partnerID, created, g.opts.PartnerName, PartnerOrgID(g.opts.Seed, g.partnerID), jsonText("{}"))
 		})
 	if err != nil {
 		return nil, err
