@@ -86,7 +86,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	fs := flag.NewFlagSet("server "+name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	cfg := bindConfig(fs, getenv)
+	cfg, envErr := bindConfig(fs, getenv)
 	runCmd := cmd.flags(fs)
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: server %s [flags]\n\n%s\n\nflags:\n", name, cmd.usage)
@@ -97,6 +97,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected arguments: %v", fs.Args())
+	}
+	if envErr != nil {
+		return envErr
 	}
 	if err := cfg.validate(); err != nil {
 		return err

@@ -40,7 +40,10 @@ func testEnv(tb testing.TB, vars map[string]string) *env {
 		all[k] = v
 	}
 	fs := flag.NewFlagSet("test", flag.ContinueOnError)
-	cfg := bindConfig(fs, func(k string) string { return all[k] })
+	cfg, err := bindConfig(fs, func(k string) string { return all[k] })
+	if err != nil {
+		tb.Fatal(err)
+	}
 	if err := fs.Parse(nil); err != nil {
 		tb.Fatal(err)
 	}
