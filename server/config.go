@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/partnerhub/partnerhub-api/graph"
+	"github.com/partnerhub/partnerhub-api/graph/observe"
 )
 
 // Config is every setting of the process. Each is read from an environment variable and
@@ -190,8 +191,9 @@ func (c *Config) newLogger(w io.Writer) (*slog.Logger, error) {
 	if err := level.UnmarshalText([]byte(c.LogLevel)); err != nil {
 		return nil, fmt.Errorf("log level must be debug, info, warn or error, not %q", c.LogLevel)
 	}
-	opts := &slog.HandlerOptions{Level: level}
-	if strings.EqualFold(c.LogFormat, "json") {
+	json := c.LogFormat == "json"
+	opts := &slog.HandlerOptions{Level: level, ReplaceAttr: observe.ReadableDurations(json)}
+	if json {
 		return slog.New(slog.NewJSONHandler(w, opts)), nil
 	}
 	return slog.New(slog.NewTextHandler(w, opts)), nil

@@ -96,7 +96,7 @@ func (a *app) seedDemo(ctx context.Context) (*ent.Partner, error) {
 	if err != nil {
 		return nil, fmt.Errorf("seed demo partner: %w", err)
 	}
-	a.logger.Info("seeded demo partner", "customers", a.cfg.DemoCustomers, "took", time.Since(start).Round(time.Millisecond))
+	a.logger.Info("seeded demo partner", "customers", a.cfg.DemoCustomers, "took", time.Since(start))
 	return a.db.Client.Partner.Get(sys, res.PartnerID)
 }
 

@@ -30,7 +30,7 @@ var serveCommand = command{
 					return err
 				}
 			}
-			a.logger.Info("listening", "addr", ln.Addr().String(), "embedded", a.db.Embedded, "startup", time.Since(start).Round(time.Millisecond))
+			a.logger.Info("listening", "addr", ln.Addr().String(), "embedded", a.db.Embedded, "startup", time.Since(start))
 			return a.serve(ctx, ln, a.routes())
 		}
 	},
