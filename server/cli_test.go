@@ -25,6 +25,19 @@ func runCLI(t *testing.T, e *env, args ...string) (string, error) {
 	return out.String(), err
 }
 
+// mustServe opens the app of e and serves it until the test ends.
+func mustServe(t *testing.T, e *env) (*app, *httptest.Server) {
+	t.Helper()
+	a, err := openApp(context.Background(), e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { a.Close() })
+	srv := httptest.NewServer(a.routes())
+	t.Cleanup(srv.Close)
+	return a, srv
+}
+
 var jwtPattern = regexp.MustCompile(`eyJ[\w-]+\.[\w-]+\.[\w-]+`)
 
 func TestBootstrapAndToken(t *testing.T) {
@@ -38,13 +51,7 @@ func TestBootstrapAndToken(t *testing.T) {
 		t.Fatalf("bootstrap printed no token:\n%s", out)
 	}
 
-	a, err := openApp(context.Background(), e)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.Close()
-	srv := httptest.NewServer(a.routes())
-	defer srv.Close()
+	_, srv := mustServe(t, e)
 	resp := postGraphQL(t, srv, token, `{ me { email role partner { name } } }`)
 	me, _ := resp.Data["me"].(map[string]any)
 	if me["email"] != "owner@globex.example" || me["role"] != "FULL_ADMIN" || me["partner"].(map[string]any)["name"] != "Globex Reseller" {

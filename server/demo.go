@@ -60,7 +60,8 @@ func (a *app) prepareDemo(ctx context.Context, out io.Writer, addr string) error
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(out, "\n%s (%s), expires %s:\n%s\n", role, adm.Email, tok.ExpiresAt.UTC().Format(time.RFC3339), token)
+		fmt.Fprintln(out)
+		printToken(out, adm, tok, token)
 	}
 	fmt.Fprintln(out)
 	return nil
