@@ -56,6 +56,9 @@ func (o *Observer) HTTP(next http.Handler) http.Handler {
 		route := routeOf(r)
 		s := rec.snapshot()
 		o.m.observe(s, route, rw.status, took)
+		if !o.logger.Enabled(r.Context(), slog.LevelInfo) {
+			return
+		}
 		attrs := append([]slog.Attr{
 			slog.String("method", r.Method), slog.String("route", route), slog.Int("status", rw.status),
 		}, s.attrs(took, rw.bytes)...)

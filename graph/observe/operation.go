@@ -45,6 +45,9 @@ func (e extension) InterceptOperation(ctx context.Context, next graphql.Operatio
 		took := e.o.now().Sub(start)
 		s := rec.snapshot()
 		e.o.m.observe(s, "", 0, took)
+		if !e.o.logger.Enabled(ctx, slog.LevelInfo) {
+			return nil
+		}
 		attrs := append([]slog.Attr{slog.String("route", "websocket")}, s.attrs(took, bytes)...)
 		e.o.logger.LogAttrs(ctx, slog.LevelInfo, "websocket operation", append(attrs, slog.Int("responses", sent))...)
 		return nil
