@@ -7,6 +7,7 @@ package observe
 
 import (
 	"context"
+	"maps"
 	"slices"
 	"strings"
 	"sync"
@@ -88,7 +89,7 @@ type snapshot struct {
 func (r *Record) snapshot() snapshot {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return snapshot{r.requestID, r.operation, r.opType, slices.Clone(r.codes), r.viewer, r.ingested}
+	return snapshot{r.requestID, r.operation, r.opType, slices.Clone(r.codes), r.viewer, maps.Clone(r.ingested)}
 }
 
 // Codes joins the recorded error codes for a log line.
