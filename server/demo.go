@@ -28,8 +28,9 @@ const startupTokenName = "demo start-up token"
 var demoRoles = []enum.Role{enum.RoleFullAdmin, enum.RoleAdmin, enum.RoleReadOnlyAdmin}
 
 // prepareDemo seeds the demo partner into an empty embedded database and, on every start,
-// prints the GraphiQL URL (of the listen address addr) and a token for each of the demo's roles; a database holding
-// other partners only (bootstrapped ones) is served as it is, with how to mint a token.
+// prints the GraphiQL URL of the listen address addr and a token for each of the demo's
+// roles. A database holding other partners only (bootstrapped ones) is served as it is,
+// with how to mint a token.
 func (a *app) prepareDemo(ctx context.Context, out io.Writer, addr string) error {
 	sys := viewer.SystemContext(ctx)
 	p, err := a.findDemo(sys)
