@@ -17,11 +17,16 @@ import (
 	"github.com/partnerhub/partnerhub-api/graph/auth"
 )
 
-// logged opens an app whose log, in format, goes to the returned buffer, and serves it.
+// logged opens an app whose log, in format at level info, goes to the returned buffer,
+// and serves it.
 func logged(t *testing.T, format string) (*app, *httptest.Server, *lockedBuffer) {
+	return loggedAt(t, format, "info")
+}
+
+func loggedAt(t *testing.T, format, level string) (*app, *httptest.Server, *lockedBuffer) {
 	t.Helper()
 	a := MustOpenApp(t, nil)
-	a.cfg.LogFormat, a.cfg.LogLevel = format, "info"
+	a.cfg.LogFormat, a.cfg.LogLevel = format, level
 	buf := &lockedBuffer{}
 	var err error
 	if a.logger, err = a.cfg.newLogger(buf); err != nil {
@@ -213,5 +218,19 @@ func TestTextLogDurations(t *testing.T) {
 	}
 	if !regexp.MustCompile(`^\d{1,3}(\.\d{1,2})?(ns|µs|ms|s)$`).MatchString(m[1]) || len(strings.Trim(m[1], ".nsµm")) > 4 {
 		t.Errorf("duration=%s, want three significant digits and a unit", m[1])
+	}
+}
+
+// TestRequestIDOnEveryLine checks that the lines logged while serving a request, not only
+// its access line, carry its request ID.
+func TestRequestIDOnEveryLine(t *testing.T) {
+	_, srv, buf := loggedAt(t, "json", "debug")
+	request(t, srv, http.MethodPost, "/graphql", `{"query":"{ me { email } }"}`, map[string]string{"Authorization": "Bearer nonsense", "X-Request-ID": "trace-me"})
+	lines := logLines(t, buf, "authentication failed")
+	if len(lines) != 1 || lines[0]["request_id"] != "trace-me" {
+		t.Fatalf("authentication failure logged as %v, want one line with request_id trace-me:\n%s", lines, buf)
+	}
+	if line := lastRequest(t, buf, "trace-me"); strings.Count(buf.String(), `"request_id"`) != 2 {
+		t.Errorf("request_id written more than once per line: %v\n%s", line, buf)
 	}
 }

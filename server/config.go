@@ -194,7 +194,7 @@ func (c *Config) newLogger(w io.Writer) (*slog.Logger, error) {
 	json := c.LogFormat == "json"
 	opts := &slog.HandlerOptions{Level: level, ReplaceAttr: observe.ReadableDurations(json)}
 	if json {
-		return slog.New(slog.NewJSONHandler(w, opts)), nil
+		return slog.New(observe.WithRequestID(slog.NewJSONHandler(w, opts))), nil
 	}
-	return slog.New(slog.NewTextHandler(w, opts)), nil
+	return slog.New(observe.WithRequestID(slog.NewTextHandler(w, opts))), nil
 }

@@ -1,6 +1,7 @@
 package observe
 
 import (
+	"context"
 	"log/slog"
 	"math"
 	"time"
@@ -39,4 +40,27 @@ func RoundDuration(d time.Duration) time.Duration {
 		unit *= 10
 	}
 	return d.Round(unit)
+}
+
+// WithRequestID wraps h so that every line logged with the context of a request or a
+// websocket operation carries its request_id, the internal errors among them.
+func WithRequestID(h slog.Handler) slog.Handler { return requestIDHandler{h} }
+
+type requestIDHandler struct{ slog.Handler }
+
+func (h requestIDHandler) Handle(ctx context.Context, r slog.Record) error {
+	if rec, ok := ctx.Value(recordKey{}).(*Record); ok {
+		if id := rec.snapshot().requestID; id != "" {
+			r.AddAttrs(slog.String("request_id", id))
+		}
+	}
+	return h.Handler.Handle(ctx, r)
+}
+
+func (h requestIDHandler) WithAttrs(attrs []slog.Attr) slog.Handler {
+	return requestIDHandler{h.Handler.WithAttrs(attrs)}
+}
+
+func (h requestIDHandler) WithGroup(name string) slog.Handler {
+	return requestIDHandler{h.Handler.WithGroup(name)}
 }

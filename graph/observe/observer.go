@@ -19,7 +19,8 @@ type Observer struct {
 	now    func() time.Time
 }
 
-// New returns an Observer logging to logger and registering its metrics on reg.
+// New returns an Observer logging to logger, whose handler WithRequestID should wrap, and
+// registering its metrics on reg.
 func New(logger *slog.Logger, reg prometheus.Registerer) *Observer {
 	return &Observer{logger: logger, m: newMetrics(reg), now: time.Now}
 }
@@ -78,7 +79,8 @@ func routeOf(r *http.Request) string {
 	return path
 }
 
-// attrs are the fields a request and a websocket operation share in the log.
+// attrs are the fields a request and a websocket operation share in the log; the
+// request_id comes from the context, through WithRequestID.
 func (s snapshot) attrs(took time.Duration, bytes int) []slog.Attr {
 	attrs := []slog.Attr{}
 	if s.opType != "" {
@@ -94,7 +96,7 @@ func (s snapshot) attrs(took time.Duration, bytes int) []slog.Attr {
 	for action, n := range s.ingested {
 		attrs = append(attrs, slog.Int("ingested."+action, n))
 	}
-	return append(attrs, slog.String("request_id", s.requestID))
+	return attrs
 }
 
 // responseWriter remembers the status and size of a response.

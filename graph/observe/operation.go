@@ -49,7 +49,7 @@ func (e extension) InterceptOperation(ctx context.Context, next graphql.Operatio
 			return nil
 		}
 		attrs := append([]slog.Attr{slog.String("route", "websocket")}, s.attrs(took, bytes)...)
-		e.o.logger.LogAttrs(ctx, slog.LevelInfo, "websocket operation", append(attrs, slog.Int("responses", sent))...)
+		e.o.logger.LogAttrs(NewContext(ctx, rec), slog.LevelInfo, "websocket operation", append(attrs, slog.Int("responses", sent))...)
 		return nil
 	}
 }
