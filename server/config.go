@@ -136,7 +136,7 @@ func (c *Config) settings() []setting {
 		{"PARTNERHUB_MAX_COMPLEXITY", "max-complexity", strconv.Itoa(d.Complexity), "largest query complexity (lists multiply by first/last)", integer(&c.MaxComplexity, 1)},
 		{"PARTNERHUB_MAX_DEPTH", "max-depth", strconv.Itoa(d.Depth), "deepest selection nesting", integer(&c.MaxDepth, 1)},
 		{"PARTNERHUB_MAX_PARSER_TOKENS", "max-parser-tokens", strconv.Itoa(d.ParserTokens), "most tokens the query parser reads", integer(&c.MaxParserTokens, 1)},
-		{"PARTNERHUB_DEMO_CUSTOMERS", "demo-customers", "500", "customers of the demo partner seeded on the first embedded start", integer(&c.DemoCustomers, 0)},
+		{"PARTNERHUB_DEMO_CUSTOMERS", "demo-customers", "500", "customers of the demo partner, seeded when the embedded database is empty", integer(&c.DemoCustomers, 0)},
 		{"PARTNERHUB_DEMO_CALL_LEGS", "demo-call-legs", "50000", "call legs of the demo partner", integer(&c.DemoCallLegs, 0)},
 		{"PARTNERHUB_LAUNCH_URL_TEMPLATE", "launch-url-template", "https://admin.example.com/orgs/{orgId}", "link to a customer's control hub; {orgId} is replaced", text(&c.LaunchURLTemplate)},
 		{"PARTNERHUB_ANALYTICS_CACHE_TTL", "analytics-cache-ttl", "60s", "longest time KPIs and analytics are reused when no change arrives; 0 disables the cache", duration(&c.AnalyticsCacheTTL, true)},
