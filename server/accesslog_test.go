@@ -90,25 +90,33 @@ func TestAccessLog(t *testing.T) {
 	jti := a.db.Client.ApiToken.Query().Where(apitoken.AdminID(full.ID)).OnlyX(sysCtx()).Jti
 	bearer := map[string]string{"Authorization": "Bearer " + token}
 
-	t.Run("Query", func(t *testing.T) {
-		headers := map[string]string{"Authorization": "Bearer " + token, "X-Request-ID": "client-id-42"}
-		resp, body := request(t, srv, http.MethodPost, "/graphql", `{"query":"query Me { me { email } }"}`, headers)
-		if got := resp.Header.Get("X-Request-ID"); got != "client-id-42" {
-			t.Errorf("X-Request-ID = %q, want the client's", got)
-		}
-		line := lastRequest(t, buf, "client-id-42")
-		checkFields(t, line, map[string]any{
-			"level": "INFO", "method": "POST", "route": "/graphql", "operation": "Me", "type": "query",
-			"status": float64(200), "bytes": float64(len(body)),
-			"partner": float64(f.partner.ID), "admin": float64(full.ID), "token": jti,
+	for _, role := range demoRoles {
+		t.Run("Query"+string(role), func(t *testing.T) {
+			adm := f.admins[role]
+			tok, rec, err := a.auth.Issue(sysCtx(), a.db.Client, adm, auth.Grant{Name: "log test", Role: role})
+			if err != nil {
+				t.Fatal(err)
+			}
+			id := "client-id-" + string(role)
+			headers := map[string]string{"Authorization": "Bearer " + tok, "X-Request-ID": id}
+			resp, body := request(t, srv, http.MethodPost, "/graphql", `{"query":"query Me { me { email } }"}`, headers)
+			if got := resp.Header.Get("X-Request-ID"); got != id {
+				t.Errorf("X-Request-ID = %q, want the client's", got)
+			}
+			line := lastRequest(t, buf, id)
+			checkFields(t, line, map[string]any{
+				"level": "INFO", "method": "POST", "route": "/graphql", "operation": "Me", "type": "query",
+				"status": float64(200), "bytes": float64(len(body)),
+				"partner": float64(f.partner.ID), "admin": float64(adm.ID), "token": rec.Jti,
+			})
+			if ms, ok := line["duration_ms"].(float64); !ok || ms <= 0 || ms > 60000 {
+				t.Errorf("duration_ms = %v, want milliseconds", line["duration_ms"])
+			}
+			if _, ok := line["codes"]; ok {
+				t.Errorf("a clean answer logged codes %v", line["codes"])
+			}
 		})
-		if ms, ok := line["duration_ms"].(float64); !ok || ms <= 0 || ms > 60000 {
-			t.Errorf("duration_ms = %v, want milliseconds", line["duration_ms"])
-		}
-		if _, ok := line["codes"]; ok {
-			t.Errorf("a clean answer logged codes %v", line["codes"])
-		}
-	})
+	}
 	t.Run("GeneratedRequestID", func(t *testing.T) {
 		resp, _ := request(t, srv, http.MethodGet, "/healthz", "", map[string]string{"X-Request-ID": "bad id with spaces"})
 		id := resp.Header.Get("X-Request-ID")
@@ -176,7 +184,7 @@ func TestAccessLog(t *testing.T) {
 	t.Run("Metrics", func(t *testing.T) {
 		_, raw := request(t, srv, http.MethodGet, "/metrics", "", nil)
 		for _, want := range []string{
-			`partnerhub_graphql_operations_total{operation="Me",type="query"} 1`,
+			`partnerhub_graphql_operations_total{operation="Me",type="query"} 3`,
 			`partnerhub_graphql_operations_total{operation="Live",type="subscription"} 1`,
 			`partnerhub_graphql_operation_duration_seconds_count{operation="Push",type="mutation"} 1`,
 			`partnerhub_graphql_errors_total{code="UNAUTHENTICATED"} 1`,
