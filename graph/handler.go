@@ -21,6 +21,7 @@ import (
 	"github.com/partnerhub/partnerhub-api/graph/generated"
 	"github.com/partnerhub/partnerhub-api/graph/gqlerr"
 	"github.com/partnerhub/partnerhub-api/graph/loader"
+	"github.com/partnerhub/partnerhub-api/graph/observe"
 )
 
 // Limits bound what one request may ask for.
@@ -44,17 +45,22 @@ var DefaultLimits = Limits{Complexity: 20000, Depth: 12, ParserTokens: 15000, Ro
 // NewHandler returns the /graphql handler: POST, GET (queries only) and websocket
 // transports, limits, the error presenter, the recover func, the rule that only
 // introspection runs without a viewer, and lists of plain objects written in one pass.
-func NewHandler(r *Resolver, authority *auth.Authority, limits Limits, logger *slog.Logger) *handler.Server {
-	srv := newServer(r, authority, limits, logger)
+// obs, when not nil, learns each operation and logs each websocket operation.
+func NewHandler(r *Resolver, authority *auth.Authority, limits Limits, logger *slog.Logger, obs *observe.Observer) *handler.Server {
+	srv := newServer(r, authority, limits, logger, obs)
 	srv.AroundFields(plainLists(r))
 	return srv
 }
 
 // newServer is NewHandler with every list written by gqlgen's own executor.
-func newServer(r *Resolver, authority *auth.Authority, limits Limits, logger *slog.Logger) *handler.Server {
+func newServer(r *Resolver, authority *auth.Authority, limits Limits, logger *slog.Logger, obs *observe.Observer) *handler.Server {
 	cfg := generated.Config{Resolvers: r}
 	setComplexity(&cfg.Complexity)
 	srv := handler.New(generated.NewExecutableSchema(cfg))
+	if obs != nil {
+		// First, so that it sees the operations the interceptors below refuse.
+		srv.Use(obs.Extension())
+	}
 	srv.AddTransport(websocketTransport{transport.Websocket{
 		KeepAlivePingInterval: 10 * time.Second,
 		PingPongInterval:      10 * time.Second,
@@ -69,6 +75,10 @@ func newServer(r *Resolver, authority *auth.Authority, limits Limits, logger *sl
 			if err != nil {
 				logger.DebugContext(ctx, "websocket authentication failed", "err", err)
 				return ctx, nil, errors.New("unauthenticated")
+			}
+			observe.FromContext(ctx).SetViewer(v)
+			if obs != nil {
+				ctx = obs.OpenWebsocket(ctx)
 			}
 			// Cancelling the connection's context makes gqlgen close the socket.
 			ctx, cancel := context.WithCancel(withConnectionCounter(viewer.NewContext(ctx, v)))
@@ -85,7 +95,7 @@ func newServer(r *Resolver, authority *auth.Authority, limits Limits, logger *sl
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
 	srv.Use(operationLimits{depth: limits.Depth, introspection: limits.IntrospectionDepth, rootFields: limits.RootFields, aliases: limits.Aliases})
 	srv.Use(extension.FixedComplexityLimit(limits.Complexity))
-	present := gqlerr.Presenter(logger)
+	present := observe.RecordCodes(gqlerr.Presenter(logger))
 	srv.SetErrorPresenter(present)
 	srv.SetRecoverFunc(gqlerr.Recover(logger))
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {

@@ -64,7 +64,7 @@ func newHarness(t testing.TB) *harness {
 	r := NewResolver(db.Client, now, authority, h.broker, Options{LaunchURLTemplate: "https://hub.example/orgs/{orgId}", CacheTTL: time.Minute, MaxSubscriptions: 100})
 	logger := slog.New(slog.NewTextHandler(testLog{t}, nil))
 	h.resolver = r
-	h.gql, h.ref = NewHandler(r, nil, DefaultLimits, logger), newServer(r, nil, DefaultLimits, logger)
+	h.gql, h.ref = NewHandler(r, nil, DefaultLimits, logger, nil), newServer(r, nil, DefaultLimits, logger, nil)
 	h.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		ctx, n := storage.WithCounter(req.Context())
 		h.mu.Lock()

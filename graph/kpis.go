@@ -105,6 +105,9 @@ type SubscriptionLimits struct {
 	active        atomic.Int64
 }
 
+// Active returns how many live subscriptions the process serves now.
+func (l *SubscriptionLimits) Active() int64 { return l.active.Load() }
+
 type connCounterKey struct{}
 
 // withConnectionCounter gives a websocket connection its own subscription counter.

@@ -169,7 +169,7 @@ func benchAdmin(ctx context.Context, a *app, customers, callLegs int, out io.Wri
 	if ent.IsNotFound(err) {
 		fmt.Fprintf(out, "seeding %d customers and %d call legs...\n", customers, callLegs)
 		start := time.Now()
-		res, err := seed.Run(ctx, a.db, seed.Options{Seed: 42, Customers: customers, CallLegs: callLegs, PartnerName: name, Now: a.now()})
+		res, err := seed.Run(ctx, a.db, seed.Options{Seed: 42, Customers: customers, CallLegs: callLegs, PartnerName: name, Now: a.now(), Progress: seedProgress(out, time.Now)})
 		if err != nil {
 			return nil, err
 		}

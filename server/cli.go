@@ -5,14 +5,19 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"strings"
 	"time"
 
 	"github.com/google/uuid"
 
+	"github.com/partnerhub/partnerhub-api/ent"
+	"github.com/partnerhub/partnerhub-api/ent/admin"
+	"github.com/partnerhub/partnerhub-api/ent/customer"
 	"github.com/partnerhub/partnerhub-api/ent/enum"
 	"github.com/partnerhub/partnerhub-api/ent/viewer"
 	"github.com/partnerhub/partnerhub-api/graph/auth"
+	"github.com/partnerhub/partnerhub-api/graph/observe"
 	"github.com/partnerhub/partnerhub-api/server/seed"
 )
 
@@ -40,26 +45,56 @@ var seedCommand = command{
 		fs.IntVar(&opts.CallLegs, "call-legs", 50000, "call legs to create over the last 10 weeks")
 		fs.StringVar(&opts.PartnerName, "partner-name", "Demo Partner", "name of the new partner")
 		return func(ctx context.Context, e *env) error {
-			db, err := openDB(ctx, e.cfg)
+			a, err := openApp(ctx, e)
 			if err != nil {
 				return err
 			}
-			defer db.Close()
+			defer a.Close()
 			opts.Now = e.now()
+			opts.Progress = seedProgress(e.stderr, time.Now)
 			start := time.Now()
-			res, err := seed.Run(ctx, db, opts)
+			res, err := seed.Run(ctx, a.db, opts)
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(e.stdout, "seeded partner %d (%q) in %s\n", res.PartnerID, opts.PartnerName, time.Since(start).Round(time.Millisecond))
-			for _, role := range enum.Role("").Values() {
-				if emails := res.Admins[role]; len(emails) > 0 {
-					fmt.Fprintf(e.stdout, "  %-16s %s (and %d more)\n", role, emails[0], len(emails)-1)
-				}
-			}
-			return nil
+			return a.printSeeded(ctx, e.stdout, res, time.Since(start))
 		}
 	},
+}
+
+// printSeeded says what a seed created, and prints a token for its first FULL_ADMIN.
+func (a *app) printSeeded(ctx context.Context, out io.Writer, res *seed.Result, took time.Duration) error {
+	sys := viewer.SystemContext(ctx)
+	p, err := a.db.Client.Partner.Get(sys, res.PartnerID)
+	if err != nil {
+		return err
+	}
+	rows := 0
+	for _, n := range res.Counts {
+		rows += n
+	}
+	fmt.Fprintf(out, "seeded partner %q (ID %d, org ID %s) in %s: %d customers, %d rows, %.0f rows/s\n",
+		p.Name, p.ID, p.OrgID, observe.RoundDuration(took), res.Counts[customer.Table], rows, float64(rows)/max(took.Seconds(), 1e-9))
+	for _, role := range enum.Role("").Values() {
+		if emails := res.Admins[role]; len(emails) > 0 {
+			fmt.Fprintf(out, "  %-16s %s (and %d more)\n", role, emails[0], len(emails)-1)
+		}
+	}
+	adm, err := a.db.Client.Admin.Query().Where(admin.PartnerID(p.ID), admin.Email(res.Admins[string(enum.RoleFullAdmin)][0])).Only(sys)
+	if err != nil {
+		return fmt.Errorf("find the seeded FULL_ADMIN: %w", err)
+	}
+	token, tok, err := a.auth.Issue(sys, a.db.Client, adm, auth.Grant{Name: "seed", Role: adm.Role})
+	if err != nil {
+		return err
+	}
+	printToken(out, adm, tok, token)
+	return nil
+}
+
+// printToken prints a minted token with whom it acts as and when it expires.
+func printToken(out io.Writer, adm *ent.Admin, tok *ent.ApiToken, token string) {
+	fmt.Fprintf(out, "%s token for %s, expires %s:\n%s\n", tok.Role, adm.Email, tok.ExpiresAt.UTC().Format(time.RFC3339), token)
 }
 
 var bootstrapCommand = command{
@@ -94,14 +129,15 @@ var bootstrapCommand = command{
 			if err != nil {
 				return errors.Join(fmt.Errorf("create admin: %w", err), tx.Rollback())
 			}
-			token, _, err := a.auth.Issue(sys, tx.Client(), adm, auth.Grant{Name: "bootstrap", Role: enum.RoleFullAdmin})
+			token, tok, err := a.auth.Issue(sys, tx.Client(), adm, auth.Grant{Name: "bootstrap", Role: enum.RoleFullAdmin})
 			if err != nil {
 				return errors.Join(err, tx.Rollback())
 			}
 			if err := tx.Commit(); err != nil {
 				return err
 			}
-			fmt.Fprintf(e.stdout, "created partner %q (org ID %s) with FULL_ADMIN %s\ntoken (valid %s):\n%s\n", p.Name, p.OrgID, adm.Email, e.cfg.TokenTTL, token)
+			fmt.Fprintf(e.stdout, "created partner %q (org ID %s) with FULL_ADMIN %s\n", p.Name, p.OrgID, adm.Email)
+			printToken(e.stdout, adm, tok, token)
 			return nil
 		}
 	},
@@ -142,7 +178,7 @@ var tokenCommand = command{
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(e.stdout, "%s token for %s, expires %s:\n%s\n", tok.Role, adm.Email, tok.ExpiresAt.UTC().Format(time.RFC3339), token)
+			printToken(e.stdout, adm, tok, token)
 			return nil
 		}
 	},

@@ -17,10 +17,10 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
-	"github.com/partnerhub/partnerhub-api/ent/storage"
 	"github.com/partnerhub/partnerhub-api/ent/viewer"
 	"github.com/partnerhub/partnerhub-api/graph"
 	"github.com/partnerhub/partnerhub-api/graph/gqlerr"
+	"github.com/partnerhub/partnerhub-api/graph/observe"
 )
 
 // routes returns the process's HTTP handler.
@@ -30,22 +30,15 @@ func (a *app) routes() http.Handler {
 	})
 	limits := a.cfg.limits()
 	limits.Admission = graph.NewAdmission(a.cfg.MaxConcurrent, a.cfg.OperationTimeout)
-	gql := graph.NewHandler(resolver, a.auth, limits, a.logger)
-
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(limits.Admission.Collectors()...)
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
-		Name: "partnerhub_sql_statements_total", Help: "SQL statements sent to the database.",
-	}, func() float64 { return float64(storage.Statements.Load()) }))
-	requests := prometheus.NewHistogramVec(prometheus.HistogramOpts{
-		Name: "partnerhub_http_request_duration_seconds", Help: "HTTP request latency by route and status.",
-		Buckets: prometheus.ExponentialBuckets(0.001, 2, 14),
-	}, []string{"route", "code"})
-	reg.MustRegister(requests)
+	a.registerStateMetrics(reg, resolver)
+	obs := observe.New(a.logger, reg)
+	gql := graph.NewHandler(resolver, a.auth, limits, a.logger, obs)
 
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", instrument(requests, "/graphql", a.limitBody(a.authenticate(gql))))
+	mux.Handle("/graphql", a.limitBody(a.authenticate(gql)))
 	mux.Handle("GET /{$}", playground.Handler("Partner Hub API", "/graphql"))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
@@ -61,7 +54,7 @@ func (a *app) routes() http.Handler {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
-	return mux
+	return obs.HTTP(mux)
 }
 
 // authenticate puts the viewer of a valid bearer token in the request context. A request
@@ -85,6 +78,7 @@ func (a *app) authenticate(next http.Handler) http.Handler {
 			writeGraphQLError(w, http.StatusUnauthorized, gqlerr.Unauthenticated, gqlerr.ErrUnauthenticated.Error())
 			return
 		}
+		observe.FromContext(r.Context()).SetViewer(v)
 		next.ServeHTTP(w, r.WithContext(viewer.NewContext(r.Context(), v)))
 	})
 }
@@ -118,28 +112,6 @@ func (a *app) limitBody(next http.Handler) http.Handler {
 	})
 }
 
-func instrument(h *prometheus.HistogramVec, route string, next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		start := time.Now()
-		sw := &statusWriter{ResponseWriter: w, code: http.StatusOK}
-		next.ServeHTTP(sw, r)
-		h.WithLabelValues(route, fmt.Sprint(sw.code)).Observe(time.Since(start).Seconds())
-	})
-}
-
-type statusWriter struct {
-	http.ResponseWriter
-	code int
-}
-
-func (s *statusWriter) WriteHeader(code int) {
-	s.code = code
-	s.ResponseWriter.WriteHeader(code)
-}
-
-// Unwrap lets http.ResponseController reach the connection (websocket upgrades).
-func (s *statusWriter) Unwrap() http.ResponseWriter { return s.ResponseWriter }
-
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
@@ -148,6 +120,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 
 // writeGraphQLError answers with a GraphQL response holding one error with code.
 func writeGraphQLError(w http.ResponseWriter, status int, code gqlerr.Code, msg string) {
+	observe.AddCode(w, string(code))
 	writeJSON(w, status, map[string]any{
 		"errors": []map[string]any{{"message": msg, "extensions": map[string]string{"code": string(code)}}},
 	})

@@ -40,13 +40,7 @@ func instances(t *testing.T, n int, vars map[string]string, now func() time.Time
 	var apps []*app
 	var srvs []*httptest.Server
 	for range n {
-		a, err := openApp(context.Background(), e)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { a.Close() })
-		srv := httptest.NewServer(a.routes())
-		t.Cleanup(srv.Close)
+		a, srv := mustServe(t, e)
 		apps, srvs = append(apps, a), append(srvs, srv)
 	}
 	return apps, srvs

@@ -7,8 +7,9 @@
 //	server token       mint a token for an existing admin
 //	server admin add|set-role|remove   add an admin, change a role, remove an admin
 //	server bench       seed a benchmark partner once and measure the server
+//	server help        list the commands, or with a command name its flags
 //
-// Every sub-command takes the configuration flags; `server <cmd> -h` lists them.
+// Every sub-command takes the configuration flags; `server help <cmd>` lists them.
 package main
 
 import (
@@ -20,6 +21,8 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"slices"
+	"strings"
 	"syscall"
 	"time"
 )
@@ -45,9 +48,7 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr); err != nil {
-		if !errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(os.Stderr, "partnerhub:", err)
-		}
+		fmt.Fprintln(os.Stderr, "partnerhub:", err)
 		os.Exit(1)
 	}
 }
@@ -66,44 +67,104 @@ type env struct {
 	now    func() time.Time
 }
 
-var commands = map[string]command{
-	"serve":          serveCommand,
-	"migrate":        migrateCommand,
-	"seed":           seedCommand,
-	"bootstrap":      bootstrapCommand,
-	"token":          tokenCommand,
-	"admin add":      adminAddCommand,
-	"admin set-role": adminSetRoleCommand,
-	"admin remove":   adminRemoveCommand,
-	"bench":          benchCommand,
+// commands lists every sub-command with the one line `server help` shows for it, in the
+// order it shows them; run dispatches from the same table. A two-word name ("admin add")
+// is a command with sub-commands.
+var commands = []struct {
+	name, summary string
+	cmd           command
+}{
+	{"serve", "run the HTTP server (the default command)", serveCommand},
+	{"migrate", "create or update the database schema, then exit", migrateCommand},
+	{"seed", "build a new partner with realistic demo or benchmark data", seedCommand},
+	{"bootstrap", "create a partner with its first FULL_ADMIN and print a token", bootstrapCommand},
+	{"token", "mint a token for an existing admin", tokenCommand},
+	{"admin add", "add an admin to a partner (FULL_ADMIN, ADMIN or READ_ONLY_ADMIN)", adminAddCommand},
+	{"admin set-role", "change an admin's role, keeping the partner a FULL_ADMIN", adminSetRoleCommand},
+	{"admin remove", "remove an admin: revoke their tokens and assignments", adminRemoveCommand},
+	{"bench", "seed a benchmark partner once and measure the server", benchCommand},
 }
 
-// run parses args and runs the chosen sub-command.
+// helpSummary is the line of the help command, which the table cannot hold: it reads it.
+const helpSummary = "list the commands, or with a command name that command's flags"
+
+// lookup returns the sub-command called name.
+func lookup(name string) (command, bool) {
+	for _, c := range commands {
+		if c.name == name {
+			return c.cmd, true
+		}
+	}
+	return command{}, false
+}
+
+// commandNames lists the names of every sub-command, help included.
+func commandNames() string {
+	names := make([]string, 0, len(commands)+1)
+	for _, c := range commands {
+		names = append(names, c.name)
+	}
+	return strings.Join(append(names, "help"), ", ")
+}
+
+// printHelp lists every sub-command with its one line.
+func printHelp(w io.Writer) {
+	fmt.Fprintf(w, "usage: server [command] [flags]\n\ncommands:\n")
+	for _, c := range commands {
+		fmt.Fprintf(w, "  %-15s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintf(w, "  %-10s %s\n", "help", helpSummary)
+	fmt.Fprintf(w, "\nEvery command takes the configuration flags; `server help <command>` lists them.\n")
+}
+
+// isHelpFlag reports whether arg asks for help, as the flag package understands it.
+func isHelpFlag(arg string) bool {
+	return arg == "-h" || arg == "-help" || arg == "--help" || arg == "--h"
+}
+
+// run parses args and runs the chosen sub-command. Asking for help is not an error.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	name := "serve"
+	if len(args) > 0 && (args[0] == "help" || isHelpFlag(args[0])) {
+		if len(args) == 1 {
+			printHelp(stdout)
+			return nil
+		}
+		// `server help seed` is `server seed -h`.
+		args = append(slices.Clone(args[1:]), "-h")
+	}
 	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
 		name, args = args[0], args[1:]
 	}
 	if name == "admin" && len(args) > 0 {
 		name, args = name+" "+args[0], args[1:]
 	}
-	cmd, ok := commands[name]
+	cmd, ok := lookup(name)
 	if !ok {
-		return fmt.Errorf("unknown command %q: use serve, migrate, seed, bootstrap, token, admin add|set-role|remove or bench", name)
+		return fmt.Errorf("unknown command %q: the commands are %s", name, commandNames())
 	}
 	fs := flag.NewFlagSet("server "+name, flag.ContinueOnError)
+	// Asked-for help goes to stdout, a mistake's usage to stderr.
 	fs.SetOutput(stderr)
-	cfg := bindConfig(fs, getenv)
+	if slices.ContainsFunc(args, isHelpFlag) {
+		fs.SetOutput(stdout)
+	}
+	cfg, envErr := bindConfig(fs, getenv)
 	runCmd := cmd.flags(fs)
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: server %s [flags]\n\n%s\n\nflags:\n", name, cmd.usage)
+		fmt.Fprintf(fs.Output(), "usage: server %s [flags]\n\n%s\n\nflags:\n", name, cmd.usage)
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
+	if err := fs.Parse(args); errors.Is(err, flag.ErrHelp) {
+		return nil
+	} else if err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected arguments: %v", fs.Args())
+	}
+	if envErr != nil {
+		return envErr
 	}
 	if err := cfg.validate(); err != nil {
 		return err

@@ -18,16 +18,19 @@ var serveCommand = command{
 				return err
 			}
 			defer a.Close()
-			if a.db.Embedded {
-				if err := a.prepareDemo(ctx, e.stdout); err != nil {
-					return err
-				}
-			}
+			// Listening first finds a port in use before any token is printed; requests
+			// that arrive while the demo is seeded wait in the listen queue.
 			ln, err := net.Listen("tcp", e.cfg.Addr)
 			if err != nil {
 				return fmt.Errorf("listen on %s: %w", e.cfg.Addr, err)
 			}
-			a.logger.Info("listening", "addr", ln.Addr().String(), "embedded", a.db.Embedded, "startup", time.Since(start).Round(time.Millisecond))
+			defer ln.Close()
+			if a.db.Embedded {
+				if err := a.prepareDemo(ctx, e.stdout, ln.Addr().String()); err != nil {
+					return err
+				}
+			}
+			a.logger.Info("listening", "addr", ln.Addr().String(), "embedded", a.db.Embedded, "startup", time.Since(start))
 			return a.serve(ctx, ln, a.routes())
 		}
 	},

@@ -14,6 +14,7 @@ import (
 	"github.com/partnerhub/partnerhub-api/graph/audit"
 	"github.com/partnerhub/partnerhub-api/graph/gqlerr"
 	"github.com/partnerhub/partnerhub-api/graph/model"
+	"github.com/partnerhub/partnerhub-api/graph/observe"
 )
 
 // MaxItems bounds a batch.
@@ -31,7 +32,7 @@ func run[T any](ctx context.Context, rec *audit.Recorder, action string, items [
 	if len(items) > MaxItems {
 		return nil, gqlerr.Errorf(gqlerr.BadUserInput, "a batch has at most %d items, got %d", MaxItems, len(items))
 	}
-	return audit.Run(ctx, rec, action, (*viewer.Viewer).CanIngest, func(ctx context.Context, tx *ent.Tx) (*model.IngestPayload, audit.Change, error) {
+	payload, err := audit.Run(ctx, rec, action, (*viewer.Viewer).CanIngest, func(ctx context.Context, tx *ent.Tx) (*model.IngestPayload, audit.Change, error) {
 		out := &model.IngestPayload{Results: make([]*model.IngestResult, len(items))}
 		var change audit.Change
 		for i, item := range items {
@@ -58,6 +59,10 @@ func run[T any](ctx context.Context, rec *audit.Recorder, action string, items [
 		change.Summary = fmt.Sprintf("%s: %d of %d items stored, %d failed", action, out.Stored, len(items), out.Failed)
 		return out, change, nil
 	})
+	if err == nil {
+		observe.FromContext(ctx).AddIngested(action, payload.Stored)
+	}
+	return payload, err
 }
 
 // invalid is an item's validation error.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/sync/singleflight"
@@ -19,7 +20,13 @@ type Cache struct {
 	gen     map[int]uint64 // per partner, bumped by every change
 	entries map[string]entry
 	flight  singleflight.Group
+
+	hits, misses atomic.Uint64
 }
+
+// Stats returns how many lookups found a fresh value and how many computed one (or
+// waited for the same computation running at once).
+func (c *Cache) Stats() (hits, misses uint64) { return c.hits.Load(), c.misses.Load() }
 
 type entry struct {
 	gen   uint64
@@ -55,8 +62,10 @@ func Get[T any](ctx context.Context, c *Cache, partnerID int, key string, comput
 	e, ok := c.entries[full]
 	c.mu.Unlock()
 	if ok && e.gen == gen && c.now().Sub(e.at) < c.MaxAge {
+		c.hits.Add(1)
 		return e.value.(T), nil
 	}
+	c.misses.Add(1)
 	v, err, _ := c.flight.Do(fmt.Sprintf("%s|%d", full, gen), func() (any, error) {
 		at := c.now()
 		v, err := compute(context.WithoutCancel(ctx))

@@ -39,6 +39,29 @@ type Options struct {
 	CallLegs    int       // total call legs to generate over the last 10 weeks
 	PartnerName string    // default "Demo Partner"
 	Now         time.Time // the reference instant; all dates are relative to it
+	// Progress, when set, is called after each chunk of customers is written and once
+	// more when only the facts, indexes and statistics remain to be done.
+	Progress func(Progress)
+}
+
+// Progress says how far a run is.
+type Progress struct {
+	Customers int  // customers written
+	Total     int  // customers to write
+	Rows      int  // rows written so far, in every table
+	Finishing bool // every row is written; the facts, indexes and statistics remain
+}
+
+// report tells opts.Progress how far the run is.
+func (g *generator) report(b *bulkTx, finishing bool, customers int) {
+	if g.opts.Progress == nil {
+		return
+	}
+	rows := 0
+	for _, n := range b.counts {
+		rows += n
+	}
+	g.opts.Progress(Progress{Customers: customers, Total: g.opts.Customers, Rows: rows, Finishing: finishing})
 }
 
 // DefaultPartnerName names the partner when Options.PartnerName is empty.
@@ -187,14 +210,25 @@ func (g *generator) uuid(kind, n int) string {
 	return hashUUID(g.salt^uint64(kind)<<56, n)
 }
 
+// partnerSalt names the UUIDs of the partner with ID partnerID seeded from seed.
+func partnerSalt(seed int64, partnerID int) uint64 {
+	return mix64(uint64(seed)) ^ mix64(uint64(partnerID)+0x5eed)
+}
+
+// PartnerOrgID returns the org ID that Run gives the partner it creates with ID partnerID
+// from seed, so that a seeded partner can be recognised among others.
+func PartnerOrgID(seed int64, partnerID int) string {
+	return hashUUID(partnerSalt(seed, partnerID)^uint64(uuidPartner)<<56, 0)
+}
+
 func (g *generator) run(b *bulkTx) (*Result, error) {
 	g.partnerID = g.seq.partner.take()
-	g.salt = mix64(uint64(g.opts.Seed)) ^ mix64(uint64(g.partnerID)+0x5eed)
+	g.salt = partnerSalt(g.opts.Seed, g.partnerID)
 	res := &Result{PartnerID: g.partnerID, Admins: map[string][]string{}, Counts: b.counts}
 	created := g.now.AddDate(-3, -1, 0)
 	err := b.write(partner.Table, []string{partner.FieldID, partner.FieldCreatedAt, partner.FieldName, partner.FieldOrgID, partner.FieldSettings},
 		func(w tableWriter) error {
-			return w.Row(g.partnerID, created, g.opts.PartnerName, g.uuid(uuidPartner, 0), jsonText("{}"))
+			return w.Row(g.partnerID, created, g.opts.PartnerName, PartnerOrgID(g.opts.Seed, g.partnerID), jsonText("{}"))
 		})
 	if err != nil {
 		return nil, err
@@ -205,6 +239,7 @@ func (g *generator) run(b *bulkTx) (*Result, error) {
 	if err := g.writeTags(b, created); err != nil {
 		return nil, err
 	}
+	g.report(b, false, 0)
 	for start := 0; start < g.opts.Customers; start += chunkSize {
 		cs := make([]*cust, 0, chunkSize)
 		for i := start; i < min(start+chunkSize, g.opts.Customers); i++ {
@@ -213,7 +248,9 @@ func (g *generator) run(b *bulkTx) (*Result, error) {
 		if err := g.writeChunk(b, cs); err != nil {
 			return nil, err
 		}
+		g.report(b, false, start+len(cs))
 	}
+	g.report(b, true, g.opts.Customers)
 	return res, nil
 }
 
