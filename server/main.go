@@ -113,7 +113,7 @@ func printHelp(w io.Writer) {
 	for _, c := range commands {
 		fmt.Fprintf(w, "  %-15s %s\n", c.name, c.summary)
 	}
-	fmt.Fprintf(w, "  %-10s %s\n", "help", helpSummary)
+	fmt.Fprintf(w, "  %-15s %s\n", "help", helpSummary)
 	fmt.Fprintf(w, "\nEvery command takes the configuration flags; `server help <command>` lists them.\n")
 }
 
