@@ -29,13 +29,25 @@ type Admission struct {
 	slots, anonymous chan struct{}
 	waiting          atomic.Int64
 	timeout          time.Duration
+	// Each admin holds at most perAdmin slots at once, so that one caller sending costly
+	// operations in parallel leaves the others slots to run in.
+	perAdmin int
+	mu       sync.Mutex
+	admins   map[int]*adminSlots
+}
+
+// adminSlots are the slots one admin holds, and how many operations use the entry.
+type adminSlots struct {
+	slots chan struct{}
+	users int
 }
 
 // DefaultOperationTimeout is the deadline of an operation when none is configured.
 const DefaultOperationTimeout = 10 * time.Second
 
-// NewAdmission admits up to limit operations at once, each for at most timeout; limit 0
-// means three times the CPUs the process may use, timeout 0 DefaultOperationTimeout.
+// NewAdmission admits up to limit operations at once, a third of them (at least one) for any
+// one admin, each for at most timeout; limit 0 means three times the CPUs the process may
+// use, timeout 0 DefaultOperationTimeout.
 // An operation spends part of its time waiting for the database's answers, and more so the
 // more statements it runs one after another: with two per CPU, a filtered directory page
 // (its IDs, then its rows, then their lines) left the CPUs idle for part of the time, and
@@ -47,7 +59,8 @@ func NewAdmission(limit int, timeout time.Duration) *Admission {
 	if timeout <= 0 {
 		timeout = DefaultOperationTimeout
 	}
-	return &Admission{slots: make(chan struct{}, limit), anonymous: make(chan struct{}, 1), timeout: timeout}
+	return &Admission{slots: make(chan struct{}, limit), anonymous: make(chan struct{}, 1), timeout: timeout,
+		perAdmin: max(1, limit/3), admins: map[int]*adminSlots{}}
 }
 
 // Collectors are the admission's gauges, for /metrics.
@@ -69,11 +82,8 @@ func (a *Admission) around(ctx context.Context, next graphql.OperationHandler) g
 	if oc.Operation == nil || oc.Operation.Operation == ast.Subscription {
 		return next(ctx)
 	}
-	slots := a.slots
-	if viewer.FromContext(ctx) == nil {
-		slots = a.anonymous
-	}
-	if err := a.acquire(ctx, slots); err != nil {
+	free, err := a.admit(ctx, viewer.FromContext(ctx))
+	if err != nil {
 		return graphql.OneShot(&graphql.Response{Errors: gqlerror.List{{
 			Message: err.Error(), Extensions: map[string]any{"code": string(gqlerr.Internal)}}}})
 	}
@@ -82,7 +92,7 @@ func (a *Admission) around(ctx context.Context, next graphql.OperationHandler) g
 	// The slot is freed once the response is written, or at the deadline should the
 	// transport never ask for it (a websocket closed meanwhile).
 	var once sync.Once
-	release := func() { once.Do(func() { <-slots; cancel() }) }
+	release := func() { once.Do(func() { free(); cancel() }) }
 	stop := context.AfterFunc(ctx, release)
 	responses := next(ctx)
 	answered := false
@@ -100,6 +110,45 @@ func (a *Admission) around(ctx context.Context, next graphql.OperationHandler) g
 		answered = true
 		return resp
 	}
+}
+
+// admit waits for a slot for v (nil: anonymous) and returns the function that frees it.
+func (a *Admission) admit(ctx context.Context, v *viewer.Viewer) (func(), error) {
+	if v == nil {
+		if err := a.acquire(ctx, a.anonymous); err != nil {
+			return nil, err
+		}
+		return func() { <-a.anonymous }, nil
+	}
+	a.mu.Lock()
+	mine := a.admins[v.AdminID]
+	if mine == nil {
+		mine = &adminSlots{slots: make(chan struct{}, a.perAdmin)}
+		a.admins[v.AdminID] = mine
+	}
+	mine.users++
+	a.mu.Unlock()
+	leave := func() {
+		a.mu.Lock()
+		if mine.users--; mine.users == 0 {
+			delete(a.admins, v.AdminID)
+		}
+		a.mu.Unlock()
+	}
+	if err := a.acquire(ctx, mine.slots); err != nil {
+		leave()
+		return nil, err
+	}
+	if err := a.acquire(ctx, a.slots); err != nil {
+		<-mine.slots
+		leave()
+		return nil, err
+	}
+	return func() {
+		<-a.slots
+		<-mine.slots
+		leave()
+	}, nil
 }
 
 // acquire waits for a slot of slots, in arrival order, unless ctx ends first.

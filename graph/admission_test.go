@@ -110,3 +110,40 @@ func TestOperationDeadline(t *testing.T) {
 		t.Errorf("errors = %+v, want TIMEOUT naming the 1ns deadline", resp.Errors)
 	}
 }
+
+// TestAdmissionPerAdmin: one admin holds at most a third of the slots, so another admin's
+// operation runs while the first one's extra operations wait.
+func TestAdmissionPerAdmin(t *testing.T) {
+	a := NewAdmission(3, time.Hour)
+	release := make(chan struct{})
+	ran := make(chan int, 3)
+	run := func(adminID int, block bool) {
+		ctx := operation(context.Background(), ast.Query, &viewer.Viewer{PartnerID: 1, AdminID: adminID})
+		h := a.around(ctx, func(context.Context) graphql.ResponseHandler {
+			return func(context.Context) *graphql.Response {
+				ran <- adminID
+				if block {
+					<-release
+				}
+				return &graphql.Response{}
+			}
+		})
+		h(ctx)
+	}
+	go run(1, true)
+	if got := <-ran; got != 1 {
+		t.Fatalf("first ran for admin %d", got)
+	}
+	go run(1, false) // waits: admin 1 holds its one slot of three
+	for a.waiting.Load() != 1 {
+		time.Sleep(time.Millisecond)
+	}
+	go run(2, false)
+	if got := <-ran; got != 2 {
+		t.Errorf("admin %d ran while admin 2 waited for admin 1's slot", got)
+	}
+	close(release)
+	if got := <-ran; got != 1 {
+		t.Errorf("admin %d ran last, want admin 1's queued operation", got)
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/partnerhub/partnerhub-api/ent/enum"
+	"github.com/partnerhub/partnerhub-api/graph/filter"
 	"github.com/partnerhub/partnerhub-api/graph/generated"
 	"github.com/partnerhub/partnerhub-api/graph/gqlerr"
 	"github.com/partnerhub/partnerhub-api/graph/model"
@@ -125,8 +126,12 @@ func setComplexity(c *generated.ComplexityRoot) {
 	c.Query.Customers = func(child int, first *int, _ *page.Cursor, last *int, _ *page.Cursor, _ *model.CustomerOrder, f *model.CustomerFilter, q *string) int {
 		cost := pageCost(child, first, last)
 		if f != nil || q != nil && *q != "" {
-			// A filtered or searched page (and its count) may scan the partner's customers.
+			// A filtered page (and its count) may scan the partner's customers; a searched one
+			// reads every one of them, twice.
 			cost += filteredCost
+			if criteria, err := filter.Compile(f, q); err == nil && criteria.Searches() {
+				cost += searchedCost
+			}
 		}
 		return cost
 	}
@@ -170,9 +175,10 @@ func setComplexity(c *generated.ComplexityRoot) {
 
 // The costs of fields that aggregate over the partner's data, in the units of the
 // complexity limit (one per object written): at the default limit an operation may ask
-// for about ten KPI blocks or sections, or twenty filtered pages.
+// for about ten KPI blocks or sections, twenty filtered pages or three searched ones.
 const (
 	filteredCost  = 1000
+	searchedCost  = 5000
 	kpisCost      = 2000
 	sectionCost   = 2000
 	trendWeekCost = 100

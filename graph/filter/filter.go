@@ -35,6 +35,9 @@ type Criterion struct {
 	// clock, which are the same for every request of the moment. A tag, a word, a region, a
 	// date or an admin is not: one value may match most customers and another a handful.
 	steady bool
+	// searches: the condition matches text anywhere in a column, which no index serves,
+	// so it reads every customer of the partner.
+	searches bool
 }
 
 // cond is a criterion whose best plan depends on its values.
@@ -77,9 +80,20 @@ func (cs Criteria) Steady() bool {
 // always split the customers in two.
 func Not(c Criterion) Criterion {
 	return Criterion{
-		where:  func(env Env, s *sql.Selector) *sql.Predicate { return sqlcond.Not(c.where(env, s)) },
-		steady: c.steady,
+		where:    func(env Env, s *sql.Selector) *sql.Predicate { return sqlcond.Not(c.where(env, s)) },
+		steady:   c.steady,
+		searches: c.searches,
 	}
+}
+
+// Searches reports whether any criterion searches text, reading every customer.
+func (cs Criteria) Searches() bool {
+	for _, c := range cs {
+		if c.searches {
+			return true
+		}
+	}
+	return false
 }
 
 // Statuses matches customers with any of the statuses.
@@ -178,9 +192,11 @@ func CreatedBefore(t time.Time) Criterion {
 
 // Text matches customers whose name, org ID or external ID contains text, regardless of case.
 func Text(text string) Criterion {
-	return cond(func(_ Env, s *sql.Selector) *sql.Predicate {
+	c := cond(func(_ Env, s *sql.Selector) *sql.Predicate {
 		return sqlcond.ContainsFold(text, s.C(customer.FieldName), s.C(customer.FieldOrgID), s.C(customer.FieldExternalID))
 	})
+	c.searches = true
+	return c
 }
 
 func anys[T any](vs []T) []any {
@@ -199,8 +215,9 @@ func All() Criterion {
 // Both matches customers that a and b both match.
 func Both(a, b Criterion) Criterion {
 	return Criterion{
-		where:  func(env Env, s *sql.Selector) *sql.Predicate { return sql.And(a.where(env, s), b.where(env, s)) },
-		steady: a.steady && b.steady,
+		where:    func(env Env, s *sql.Selector) *sql.Predicate { return sql.And(a.where(env, s), b.where(env, s)) },
+		steady:   a.steady && b.steady,
+		searches: a.searches || b.searches,
 	}
 }
 
@@ -219,6 +236,7 @@ func Any(cs ...Criterion) Criterion {
 			}
 			return sql.Or(ps...)
 		},
-		steady: Criteria(cs).Steady(),
+		steady:   Criteria(cs).Steady(),
+		searches: Criteria(cs).Searches(),
 	}
 }

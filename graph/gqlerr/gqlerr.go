@@ -67,7 +67,9 @@ func Classify(ctx context.Context, err error) (Code, string, bool) {
 			return ErrUnauthenticated.(*Error).Code, ErrUnauthenticated.Error(), false
 		}
 		return Forbidden, "your role or token does not allow this", false
-	case errors.Is(err, context.DeadlineExceeded):
+	case errors.Is(err, context.DeadlineExceeded), errors.Is(ctx.Err(), context.DeadlineExceeded):
+		// The database driver may report the statement the deadline cancelled in its own
+		// words (PostgreSQL: "canceling statement due to user request").
 		// The operation's deadline names itself as the cause (graph.Admission).
 		if errors.As(context.Cause(ctx), &e) {
 			return e.Code, e.Message, false
