@@ -18,36 +18,42 @@ import (
 )
 
 // Admission runs at most a fixed number of GraphQL queries and mutations at once, over
-// HTTP and over websockets alike, and queues the others in arrival order; each admitted
-// operation runs under a deadline. Executing every request at once shares the CPUs between
-// all of them, so each takes as long as the slowest burst; admitting a few at a time lets
-// each finish in its own share of the CPUs, which keeps latency even under load, and bounds
-// the memory and database connections that operations hold. Anonymous operations (they can
-// only introspect) have one slot of their own, so they never hold one an authenticated
-// request needs. A subscription lives as long as its connection and is not admitted.
+// HTTP and over websockets alike, and queues the others; each admitted operation runs under
+// a deadline. Executing every request at once shares the CPUs between all of them, so each
+// takes as long as the slowest burst; admitting a few at a time lets each finish in its own
+// share of the CPUs, which keeps latency even under load, and bounds the memory and database
+// connections that operations hold.
+//
+// The queue is fair between admins and never leaves a slot idle: a freed slot goes to the
+// longest-waiting operation of the admin holding the fewest slots. Admins with operations
+// waiting thus converge on equal shares, so one caller sending costly operations in
+// parallel cannot take the slots another admin's requests need, while a lone caller still
+// uses them all. Anonymous operations (they can only
+// introspect) have one slot of their own. A subscription lives as long as its connection and
+// is not admitted.
 type Admission struct {
-	slots, anonymous chan struct{}
-	waiting          atomic.Int64
-	timeout          time.Duration
-	// Each admin holds at most perAdmin slots at once, so that one caller sending costly
-	// operations in parallel leaves the others slots to run in.
-	perAdmin int
-	mu       sync.Mutex
-	admins   map[int]*adminSlots
+	timeout   time.Duration
+	anonymous chan struct{}
+	waiting   atomic.Int64
+
+	mu      sync.Mutex
+	free    int
+	running map[int]int // slots held, by admin
+	queue   []*waiter   // in arrival order
 }
 
-// adminSlots are the slots one admin holds, and how many operations use the entry.
-type adminSlots struct {
-	slots chan struct{}
-	users int
+// waiter is a queued operation of an admin; ready is closed when it is given a slot.
+type waiter struct {
+	admin   int
+	ready   chan struct{}
+	granted bool
 }
 
 // DefaultOperationTimeout is the deadline of an operation when none is configured.
 const DefaultOperationTimeout = 10 * time.Second
 
-// NewAdmission admits up to limit operations at once, a third of them (at least one) for any
-// one admin, each for at most timeout; limit 0 means three times the CPUs the process may
-// use, timeout 0 DefaultOperationTimeout.
+// NewAdmission admits up to limit operations at once, each for at most timeout; limit 0
+// means three times the CPUs the process may use, timeout 0 DefaultOperationTimeout.
 // An operation spends part of its time waiting for the database's answers, and more so the
 // more statements it runs one after another: with two per CPU, a filtered directory page
 // (its IDs, then its rows, then their lines) left the CPUs idle for part of the time, and
@@ -59,8 +65,7 @@ func NewAdmission(limit int, timeout time.Duration) *Admission {
 	if timeout <= 0 {
 		timeout = DefaultOperationTimeout
 	}
-	return &Admission{slots: make(chan struct{}, limit), anonymous: make(chan struct{}, 1), timeout: timeout,
-		perAdmin: max(1, limit/3), admins: map[int]*adminSlots{}}
+	return &Admission{timeout: timeout, anonymous: make(chan struct{}, 1), free: limit, running: map[int]int{}}
 }
 
 // Collectors are the admission's gauges, for /metrics.
@@ -69,7 +74,18 @@ func (a *Admission) Collectors() []prometheus.Collector {
 		Name: "partnerhub_graphql_requests_waiting", Help: "GraphQL queries and mutations queued for an execution slot.",
 	}, func() float64 { return float64(a.waiting.Load()) }), prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 		Name: "partnerhub_graphql_requests_executing", Help: "GraphQL queries and mutations holding an execution slot.",
-	}, func() float64 { return float64(len(a.slots) + len(a.anonymous)) })}
+	}, func() float64 { return float64(a.executing()) })}
+}
+
+// executing counts the slots held.
+func (a *Admission) executing() int {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	n := len(a.anonymous)
+	for _, r := range a.running {
+		n += r
+	}
+	return n
 }
 
 // errWaitCancelled answers an operation whose client gave up while it was queued.
@@ -115,55 +131,80 @@ func (a *Admission) around(ctx context.Context, next graphql.OperationHandler) g
 // admit waits for a slot for v (nil: anonymous) and returns the function that frees it.
 func (a *Admission) admit(ctx context.Context, v *viewer.Viewer) (func(), error) {
 	if v == nil {
-		if err := a.acquire(ctx, a.anonymous); err != nil {
-			return nil, err
+		select {
+		case a.anonymous <- struct{}{}:
+			return func() { <-a.anonymous }, nil
+		default:
 		}
-		return func() { <-a.anonymous }, nil
+		a.waiting.Add(1)
+		defer a.waiting.Add(-1)
+		select {
+		case a.anonymous <- struct{}{}:
+			return func() { <-a.anonymous }, nil
+		case <-ctx.Done():
+			return nil, errWaitCancelled
+		}
+	}
+	admin := v.AdminID
+	a.mu.Lock()
+	if a.free > 0 {
+		a.take(admin)
+		a.mu.Unlock()
+		return func() { a.release(admin) }, nil
+	}
+	w := &waiter{admin: admin, ready: make(chan struct{})}
+	a.queue = append(a.queue, w)
+	a.waiting.Add(1)
+	a.mu.Unlock()
+	select {
+	case <-w.ready:
+		return func() { a.release(admin) }, nil
+	case <-ctx.Done():
 	}
 	a.mu.Lock()
-	mine := a.admins[v.AdminID]
-	if mine == nil {
-		mine = &adminSlots{slots: make(chan struct{}, a.perAdmin)}
-		a.admins[v.AdminID] = mine
-	}
-	mine.users++
-	a.mu.Unlock()
-	leave := func() {
-		a.mu.Lock()
-		if mine.users--; mine.users == 0 {
-			delete(a.admins, v.AdminID)
-		}
+	if w.granted { // given a slot just as its client left: hand it on
 		a.mu.Unlock()
+		a.release(admin)
+		return nil, errWaitCancelled
 	}
-	if err := a.acquire(ctx, mine.slots); err != nil {
-		leave()
-		return nil, err
+	for i, q := range a.queue {
+		if q == w {
+			a.queue = append(a.queue[:i], a.queue[i+1:]...)
+			break
+		}
 	}
-	if err := a.acquire(ctx, a.slots); err != nil {
-		<-mine.slots
-		leave()
-		return nil, err
-	}
-	return func() {
-		<-a.slots
-		<-mine.slots
-		leave()
-	}, nil
+	a.waiting.Add(-1)
+	a.mu.Unlock()
+	return nil, errWaitCancelled
 }
 
-// acquire waits for a slot of slots, in arrival order, unless ctx ends first.
-func (a *Admission) acquire(ctx context.Context, slots chan struct{}) error {
-	select {
-	case slots <- struct{}{}:
-		return nil
-	default:
+// take gives admin a free slot; a.mu is held.
+func (a *Admission) take(admin int) {
+	a.free--
+	a.running[admin]++
+}
+
+// release frees admin's slot and gives it to the next waiter (see Admission).
+func (a *Admission) release(admin int) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.free++
+	if a.running[admin]--; a.running[admin] == 0 {
+		delete(a.running, admin)
 	}
-	a.waiting.Add(1)
-	defer a.waiting.Add(-1)
-	select {
-	case slots <- struct{}{}:
-		return nil
-	case <-ctx.Done():
-		return errWaitCancelled
+	if len(a.queue) == 0 {
+		return
 	}
+	next := 0
+	for i, w := range a.queue {
+		if a.running[w.admin] < a.running[a.queue[next].admin] {
+			next = i
+		}
+	}
+	w := a.queue[next]
+	a.queue = append(a.queue[:next], a.queue[next+1:]...)
+	a.waiting.Add(-1)
+	a.take(w.admin)
+	w.granted = true
+	close(w.ready)
 }

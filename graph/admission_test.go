@@ -91,8 +91,8 @@ func TestAdmission(t *testing.T) {
 		t.Errorf("queued operation ran as %d, want 4", n)
 	}
 	waitFor(0)
-	if len(a.slots) != 0 || len(a.anonymous) != 0 {
-		t.Errorf("%d and %d slots still held", len(a.slots), len(a.anonymous))
+	if n := a.executing(); n != 0 {
+		t.Errorf("%d slots still held", n)
 	}
 }
 
@@ -111,12 +111,12 @@ func TestOperationDeadline(t *testing.T) {
 	}
 }
 
-// TestAdmissionPerAdmin: one admin holds at most a third of the slots, so another admin's
-// operation runs while the first one's extra operations wait.
-func TestAdmissionPerAdmin(t *testing.T) {
+// TestAdmissionIsFair: a freed slot goes to the waiting admin holding the fewest slots,
+// though another admin's operation waited longer; alone, an admin uses every slot.
+func TestAdmissionIsFair(t *testing.T) {
 	a := NewAdmission(3, time.Hour)
 	release := make(chan struct{})
-	ran := make(chan int, 3)
+	ran := make(chan int, 8)
 	run := func(adminID int, block bool) {
 		ctx := operation(context.Background(), ast.Query, &viewer.Viewer{PartnerID: 1, AdminID: adminID})
 		h := a.around(ctx, func(context.Context) graphql.ResponseHandler {
@@ -130,20 +130,33 @@ func TestAdmissionPerAdmin(t *testing.T) {
 		})
 		h(ctx)
 	}
-	go run(1, true)
-	if got := <-ran; got != 1 {
-		t.Fatalf("first ran for admin %d", got)
+	waitFor := func(n int64) {
+		t.Helper()
+		for deadline := time.Now().Add(5 * time.Second); a.waiting.Load() != n; time.Sleep(time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatalf("waiting = %d, want %d", a.waiting.Load(), n)
+			}
+		}
 	}
-	go run(1, false) // waits: admin 1 holds its one slot of three
-	for a.waiting.Load() != 1 {
-		time.Sleep(time.Millisecond)
+	// Alone, admin 1 takes all three slots.
+	for range 3 {
+		go run(1, true)
+		if got := <-ran; got != 1 {
+			t.Fatalf("ran admin %d", got)
+		}
 	}
+	go run(1, false)
+	waitFor(1)
 	go run(2, false)
+	waitFor(2)
+	// One slot frees: admin 2 holds none, admin 1 two, so admin 2 runs first.
+	release <- struct{}{}
 	if got := <-ran; got != 2 {
-		t.Errorf("admin %d ran while admin 2 waited for admin 1's slot", got)
+		t.Errorf("the freed slot went to admin %d, want admin 2", got)
 	}
 	close(release)
 	if got := <-ran; got != 1 {
-		t.Errorf("admin %d ran last, want admin 1's queued operation", got)
+		t.Errorf("then admin %d ran, want admin 1's queued operation", got)
 	}
+	waitFor(0)
 }

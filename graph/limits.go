@@ -175,10 +175,10 @@ func setComplexity(c *generated.ComplexityRoot) {
 
 // The costs of fields that aggregate over the partner's data, in the units of the
 // complexity limit (one per object written): at the default limit an operation may ask
-// for about ten KPI blocks or sections, twenty filtered pages or three searched ones.
+// for about ten KPI blocks or sections, twenty filtered pages or one searched page.
 const (
 	filteredCost  = 1000
-	searchedCost  = 5000
+	searchedCost  = 10000
 	kpisCost      = 2000
 	sectionCost   = 2000
 	trendWeekCost = 100

@@ -127,7 +127,7 @@ func (b bench) run(ctx context.Context, e *env) error {
 	case "live":
 		err = b.live(ctx, e, a, url, token)
 	case "hostile":
-		err = b.hostile(ctx, e, url, token)
+		err = b.hostile(ctx, e, a, adm, url, token)
 	default:
 		err = fmt.Errorf("unknown suite %q: use directory, analytics, live or hostile", b.suite)
 	}

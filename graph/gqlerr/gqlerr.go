@@ -75,7 +75,8 @@ func Classify(ctx context.Context, err error) (Code, string, bool) {
 			return e.Code, e.Message, false
 		}
 		return Timeout, "the operation took too long", false
-	case errors.Is(err, context.Canceled):
+	case errors.Is(err, context.Canceled), errors.Is(ctx.Err(), context.Canceled):
+		// The client went away; the driver may report the statement it cancelled so.
 		return Internal, "the request was cancelled", false
 	}
 	return Internal, "internal error", true
