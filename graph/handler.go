@@ -21,6 +21,7 @@ import (
 	"github.com/partnerhub/partnerhub-api/graph/generated"
 	"github.com/partnerhub/partnerhub-api/graph/gqlerr"
 	"github.com/partnerhub/partnerhub-api/graph/loader"
+	"github.com/partnerhub/partnerhub-api/graph/socket"
 )
 
 // Limits bound what one request may ask for.
@@ -50,27 +51,11 @@ func newServer(r *Resolver, authority *auth.Authority, limits Limits, logger *sl
 	cfg := generated.Config{Resolvers: r}
 	setComplexity(&cfg.Complexity)
 	srv := handler.New(generated.NewExecutableSchema(cfg))
-	srv.AddTransport(transport.Websocket{
+	srv.AddTransport(r.Sockets.Transport(transport.Websocket{
 		KeepAlivePingInterval: 10 * time.Second,
 		PingPongInterval:      10 * time.Second,
-		InitTimeout:           10 * time.Second,
-		// Tokens travel in connection_init, never in cookies, so any origin may connect.
-		Implementation: transport.CoderWebsocketImplementation{
-			AcceptOptions: websocket.AcceptOptions{InsecureSkipVerify: true},
-		},
-		InitFunc: func(ctx context.Context, p transport.InitPayload) (context.Context, *transport.InitPayload, error) {
-			raw := strings.TrimPrefix(p.Authorization(), "Bearer ")
-			v, err := authority.Authenticate(ctx, raw)
-			if err != nil {
-				logger.DebugContext(ctx, "websocket authentication failed", "err", err)
-				return ctx, nil, errors.New("unauthenticated")
-			}
-			// Cancelling the connection's context makes gqlgen close the socket.
-			ctx, cancel := context.WithCancel(withConnectionCounter(viewer.NewContext(ctx, v)))
-			go watchToken(ctx, cancel, authority, raw, logger)
-			return ctx, nil, nil
-		},
-	})
+		InitFunc:              initSocket(authority, logger),
+	}, websocket.AcceptOptions{InsecureSkipVerify: true})) // tokens travel in connection_init, never in cookies: any origin may connect
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(post{})
@@ -105,11 +90,36 @@ func introspectionOnly(ctx context.Context) bool {
 	return true
 }
 
+// initSocket authenticates a websocket's connection_init. A refused token closes the
+// socket with 4403; a token that cannot be checked for want of the database closes it with
+// 1013, which clients retry.
+func initSocket(authority *auth.Authority, logger *slog.Logger) transport.WebsocketInitFunc {
+	return func(ctx context.Context, p transport.InitPayload) (context.Context, *transport.InitPayload, error) {
+		raw := strings.TrimPrefix(p.Authorization(), "Bearer ")
+		v, err := authority.Authenticate(ctx, raw)
+		if err != nil {
+			code, reason := socket.Forbidden, "Forbidden: a valid API token is required"
+			if errors.Is(err, auth.ErrUnavailable) {
+				code, reason = socket.TryAgainLater, "The database is unavailable: retry later"
+				logger.WarnContext(ctx, "websocket authentication unavailable", "err", err)
+			} else {
+				logger.DebugContext(ctx, "websocket authentication failed", "err", err)
+			}
+			return transport.WithWebsocketCloseCode(ctx, code), nil, errors.New(reason)
+		}
+		socket.Authenticated(ctx, v)
+		ctx = withConnectionCounter(viewer.NewContext(ctx, v))
+		go watchToken(ctx, authority, raw, logger)
+		return ctx, nil, nil
+	}
+}
+
 // tokenCheckInterval is how often a websocket's token is checked again.
 const tokenCheckInterval = time.Second
 
-// watchToken closes a websocket (cancels its context) once its token expires or is revoked.
-func watchToken(ctx context.Context, cancel context.CancelFunc, authority *auth.Authority, raw string, logger *slog.Logger) {
+// watchToken closes a websocket with 4403 once its token expires or is revoked, until the
+// connection ends; a check the database cannot answer keeps the socket.
+func watchToken(ctx context.Context, authority *auth.Authority, raw string, logger *slog.Logger) {
 	t := time.NewTicker(tokenCheckInterval)
 	defer t.Stop()
 	for {
@@ -119,7 +129,7 @@ func watchToken(ctx context.Context, cancel context.CancelFunc, authority *auth.
 		case <-t.C:
 			if v, err := authority.Authenticate(ctx, raw); errors.Is(err, auth.ErrInvalidToken) || err == nil && authority.Expired(v) {
 				logger.InfoContext(ctx, "closing websocket: token no longer valid", "err", err)
-				cancel()
+				socket.Close(ctx, socket.Forbidden, "Forbidden: the token expired or was revoked")
 				return
 			}
 		}

@@ -27,6 +27,7 @@ import (
 func (a *app) routes() http.Handler {
 	resolver := graph.NewResolver(a.db.Client, a.now, a.auth, a.broker, graph.Options{
 		LaunchURLTemplate: a.cfg.LaunchURLTemplate, CacheTTL: a.cfg.AnalyticsCacheTTL, MaxSubscriptions: a.cfg.MaxSubscriptions,
+		Sockets: a.sockets,
 	})
 	gql := graph.NewHandler(resolver, a.auth, a.cfg.limits(), a.logger)
 
@@ -152,7 +153,8 @@ func writeGraphQLError(w http.ResponseWriter, status int, code gqlerr.Code, msg 
 }
 
 // serve runs h on ln until ctx ends, then lets in-flight requests finish up to the
-// shutdown timeout.
+// shutdown timeout and closes the websockets, which the HTTP server no longer tracks,
+// with 1001 (going away).
 func (a *app) serve(ctx context.Context, ln net.Listener, h http.Handler) error {
 	srv := &http.Server{
 		Handler:           h,
@@ -172,6 +174,9 @@ func (a *app) serve(ctx context.Context, ln net.Listener, h http.Handler) error 
 	a.logger.Info("shutting down", "timeout", a.cfg.ShutdownTimeout)
 	sctx, cancel := context.WithTimeout(context.Background(), a.cfg.ShutdownTimeout)
 	defer cancel()
+	closed := make(chan struct{})
+	go func() { a.sockets.Shutdown(sctx); close(closed) }()
+	defer func() { <-closed }()
 	if err := srv.Shutdown(sctx); err != nil {
 		srv.Close()
 		return fmt.Errorf("shutdown: %w", err)

@@ -12,10 +12,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/coder/websocket"
+
 	"github.com/partnerhub/partnerhub-api/ent/enum"
 	"github.com/partnerhub/partnerhub-api/ent/storage/storagetest"
 	"github.com/partnerhub/partnerhub-api/ent/viewer"
 	"github.com/partnerhub/partnerhub-api/graph/auth"
+	"github.com/partnerhub/partnerhub-api/graph/socket"
 )
 
 // liveKpis is what the kpisUpdated subscription sends.
@@ -176,8 +179,8 @@ func TestLiveKpis(t *testing.T) {
 		if resp := postRaw(t, srvA, readerAdmin, body); len(resp.Errors) > 0 {
 			t.Fatalf("revoke: %+v", resp.Errors)
 		}
-		if _, err := nextKpis(t, sub, 5*time.Second); !errors.Is(err, errSocketClosed) {
-			t.Fatalf("after revocation next = %v, want the socket closed", err)
+		if _, err := nextKpis(t, sub, 5*time.Second); !errors.Is(err, errSocketClosed) || sub.closeCode() != socket.Forbidden {
+			t.Fatalf("after revocation next = %v (close code %d), want the socket closed with 4403", err, sub.closeCode())
 		}
 	})
 }
@@ -266,6 +269,10 @@ func TestLiveConnectionInitRefused(t *testing.T) {
 					got, err := nextKpis(t, sub, 2*time.Second)
 					t.Fatalf("connection_init accepted; first result %+v, %v", got, err)
 				}
+				// The legacy protocol sends connection_error first, then the same close.
+				if p == transportWS && websocket.CloseStatus(err) != socket.Forbidden {
+					t.Fatalf("refused with %v (close code %d), want 4403", err, websocket.CloseStatus(err))
+				}
 			})
 		}
 	}
@@ -292,8 +299,8 @@ func TestLiveSocketClosesOnTokenExpiry(t *testing.T) {
 	// Five seconds past expiry: within the leeway verification allows for clock skew, yet
 	// a socket closes at its token's exact expiry.
 	w.skew.Store(int64(time.Hour + 5*time.Second))
-	if _, err := nextKpis(t, sub, 5*time.Second); !errors.Is(err, errSocketClosed) {
-		t.Fatalf("after expiry next = %v, want the socket closed", err)
+	if _, err := nextKpis(t, sub, 5*time.Second); !errors.Is(err, errSocketClosed) || sub.closeCode() != socket.Forbidden {
+		t.Fatalf("after expiry next = %v (close code %d), want the socket closed with 4403", err, sub.closeCode())
 	}
 }
 

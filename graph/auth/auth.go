@@ -31,6 +31,10 @@ const lastUsedResolution = time.Minute
 // wrapped for logs, never shown to the client.
 var ErrInvalidToken = errors.New("invalid token")
 
+// ErrUnavailable is returned when a token cannot be checked because its record cannot be
+// read: the database is down or unreachable. The token may well be valid.
+var ErrUnavailable = errors.New("the token store is unavailable")
+
 // Config configures an Authority.
 type Config struct {
 	Secret   []byte
@@ -201,7 +205,7 @@ func (a *Authority) fetch(ctx context.Context, jti string, now time.Time) (*view
 	case ent.IsNotFound(err):
 		return nil, fmt.Errorf("%w: unknown token", ErrInvalidToken)
 	case err != nil:
-		return nil, fmt.Errorf("look up token: %w", err)
+		return nil, fmt.Errorf("%w: look up token: %w", ErrUnavailable, err)
 	case tok.RevokedAt != nil:
 		return nil, fmt.Errorf("%w: revoked", ErrInvalidToken)
 	case !now.Before(tok.ExpiresAt.Add(a.cfg.Leeway)):
@@ -210,7 +214,7 @@ func (a *Authority) fetch(ctx context.Context, jti string, now time.Time) (*view
 	if tok.LastUsedAt == nil || now.Sub(*tok.LastUsedAt) > lastUsedResolution {
 		// At most one write a minute per token, and only on a cache miss.
 		if err := a.client.ApiToken.UpdateOneID(tok.ID).SetLastUsedAt(now.UTC()).Exec(viewer.SystemContext(ctx)); err != nil {
-			return nil, fmt.Errorf("record token use: %w", err)
+			return nil, fmt.Errorf("%w: record token use: %w", ErrUnavailable, err)
 		}
 	}
 	adm := tok.Edges.Admin
