@@ -105,7 +105,7 @@ func initSocket(authority *auth.Authority, logger *slog.Logger) transport.Websoc
 			} else {
 				logger.DebugContext(ctx, "websocket authentication failed", "err", err)
 			}
-			return transport.WithWebsocketCloseCode(ctx, code), nil, errors.New(reason)
+			return transport.AppendCloseReason(transport.WithWebsocketCloseCode(ctx, code), reason), nil, errors.New(reason)
 		}
 		socket.Authenticated(ctx, v)
 		ctx = withConnectionCounter(viewer.NewContext(ctx, v))

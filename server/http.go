@@ -20,6 +20,7 @@ import (
 	"github.com/partnerhub/partnerhub-api/ent/storage"
 	"github.com/partnerhub/partnerhub-api/ent/viewer"
 	"github.com/partnerhub/partnerhub-api/graph"
+	"github.com/partnerhub/partnerhub-api/graph/auth"
 	"github.com/partnerhub/partnerhub-api/graph/gqlerr"
 )
 
@@ -79,7 +80,14 @@ func (a *app) authenticate(next http.Handler) http.Handler {
 			return
 		}
 		v, err := a.auth.Authenticate(r.Context(), strings.TrimSpace(raw))
-		if err != nil {
+		switch {
+		case errors.Is(err, auth.ErrUnavailable):
+			// The token may be valid: a client should retry, not discard it.
+			a.logger.WarnContext(r.Context(), "cannot check a token: the database is unavailable", "err", err)
+			w.Header().Set("Retry-After", retryAfter)
+			writeGraphQLError(w, http.StatusServiceUnavailable, gqlerr.Unavailable, "the database is unavailable; retry later")
+			return
+		case err != nil:
 			a.logger.DebugContext(r.Context(), "authentication failed", "err", err)
 			writeGraphQLError(w, http.StatusUnauthorized, gqlerr.Unauthenticated, gqlerr.ErrUnauthenticated.Error())
 			return
@@ -87,6 +95,10 @@ func (a *app) authenticate(next http.Handler) http.Handler {
 		next.ServeHTTP(w, r.WithContext(viewer.NewContext(r.Context(), v)))
 	})
 }
+
+// retryAfter is the Retry-After, in seconds, of an answer refused while the database is
+// unavailable.
+const retryAfter = "5"
 
 // limitBody refuses bodies over the configured size and batched (JSON array) operations,
 // before anything is parsed.

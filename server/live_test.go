@@ -105,6 +105,13 @@ func newLiveWorld(t *testing.T, n int, vars map[string]string) liveWorld {
 	skew := new(atomic.Int64)
 	apps, srvs := instances(t, n, vars, func() time.Time { return time.Now().Add(time.Duration(skew.Load())) })
 	w := liveWorld{a: apps[0], srvA: srvs[0], srvB: srvs[n-1], skew: skew}
+	w.seed(t)
+	return w
+}
+
+// seed creates the world's partner, writer token and customer.
+func (w *liveWorld) seed(t *testing.T) {
+	t.Helper()
 	w.f = mustCreatePartner(t, w.a.db.Client, "Live")
 	var err error
 	w.writer, _, err = w.a.auth.Issue(sysCtx(), w.a.db.Client, w.f.admins[enum.RoleFullAdmin], auth.Grant{Name: "writer", Role: enum.RoleFullAdmin, Scopes: viewer.Scopes})
@@ -114,7 +121,6 @@ func newLiveWorld(t *testing.T, n int, vars map[string]string) liveWorld {
 	w.a.db.Client.Customer.Create().SetPartnerID(w.f.partner.ID).SetName("Live Co").SetOrgID("live-org").SetExternalID("live-1").
 		SetRegion(enum.RegionEU).SetCountry("DE").ExecX(sysCtx())
 	upsertSub(t, w.srvA, w.writer, inDays(365), 3)
-	return w
 }
 
 // inDays is the RFC 3339 instant n days from now.

@@ -88,6 +88,7 @@ func mustToken(tb testing.TB, a *app, adm *ent.Admin) string {
 // gqlResponse is a GraphQL response as a client sees it.
 type gqlResponse struct {
 	Status int
+	Header http.Header
 	Data   map[string]any `json:"data"`
 	Errors []struct {
 		Message    string         `json:"message"`
@@ -123,7 +124,7 @@ func postRaw(tb testing.TB, srv *httptest.Server, token string, body []byte) gql
 		tb.Fatal(err)
 	}
 	defer resp.Body.Close()
-	out := gqlResponse{Status: resp.StatusCode}
+	out := gqlResponse{Status: resp.StatusCode, Header: resp.Header}
 	raw, _ := io.ReadAll(resp.Body)
 	if err := json.Unmarshal(raw, &out); err != nil {
 		tb.Fatalf("response is not JSON (%d): %s", resp.StatusCode, raw)

@@ -30,7 +30,10 @@ const (
 	BadUserInput       Code = "BAD_USER_INPUT"
 	Conflict           Code = "CONFLICT"
 	ComplexityExceeded Code = "COMPLEXITY_LIMIT_EXCEEDED"
-	Internal           Code = "INTERNAL"
+	// Unavailable is a request that cannot be served because the database cannot be
+	// reached; it is answered with HTTP 503 and Retry-After.
+	Unavailable Code = "UNAVAILABLE"
+	Internal    Code = "INTERNAL"
 )
 
 // Error is an error meant for the client, with its code.
