@@ -43,16 +43,23 @@ func instances(t *testing.T, n int, vars map[string]string, now func() time.Time
 	var apps []*app
 	var srvs []*httptest.Server
 	for range n {
-		a, err := openApp(context.Background(), e)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { a.Close() })
-		srv := httptest.NewServer(a.routes())
-		t.Cleanup(srv.Close)
+		a, srv := serveApp(t, e)
 		apps, srvs = append(apps, a), append(srvs, srv)
 	}
 	return apps, srvs
+}
+
+// serveApp opens an app of e serving HTTP, both closed when t ends.
+func serveApp(t *testing.T, e *env) (*app, *httptest.Server) {
+	t.Helper()
+	a, err := openApp(context.Background(), e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { a.Close() })
+	srv := httptest.NewServer(a.routes())
+	t.Cleanup(srv.Close)
+	return a, srv
 }
 
 func wsURL(srv *httptest.Server) string {

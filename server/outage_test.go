@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -105,13 +104,7 @@ func TestDatabaseOutage(t *testing.T) {
 	logs := &syncBuffer{}
 	e := testEnv(t, map[string]string{"DATABASE_URL": pg.url("outage"), "PARTNERHUB_LOG_LEVEL": "warn"})
 	e.stderr = logs
-	a, err := openApp(context.Background(), e)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { a.Close() })
-	srv := httptest.NewServer(a.routes())
-	t.Cleanup(srv.Close)
+	a, srv := serveApp(t, e)
 	w := liveWorld{a: a, srvA: srv, srvB: srv}
 	w.seed(t)
 	token := mustToken(t, a, w.f.admins[enum.RoleReadOnlyAdmin])
