@@ -95,8 +95,11 @@ func introspectionOnly(ctx context.Context) bool {
 // 1013, which clients retry.
 func initSocket(authority *auth.Authority, logger *slog.Logger) transport.WebsocketInitFunc {
 	return func(ctx context.Context, p transport.InitPayload) (context.Context, *transport.InitPayload, error) {
-		raw := strings.TrimPrefix(p.Authorization(), "Bearer ")
-		v, err := authority.Authenticate(ctx, raw)
+		raw, err := auth.ParseBearer(p.Authorization())
+		var v *viewer.Viewer
+		if err == nil {
+			v, err = authority.Authenticate(ctx, raw)
+		}
 		if err != nil {
 			code, reason := socket.Forbidden, "Forbidden: a valid API token is required"
 			if errors.Is(err, auth.ErrUnavailable) {

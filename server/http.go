@@ -9,7 +9,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql/playground"
@@ -65,21 +64,27 @@ func (a *app) routes() http.Handler {
 }
 
 // authenticate puts the viewer of a valid bearer token in the request context. A request
-// without one goes on anonymous (introspection still works); one with an invalid token
-// is refused with UNAUTHENTICATED.
+// without one goes on anonymous (introspection still works); one with an invalid token or
+// a malformed Authorization header is refused with UNAUTHENTICATED, one with two
+// Authorization headers with BAD_USER_INPUT.
 func (a *app) authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		header := r.Header.Get("Authorization")
-		if header == "" {
+		headers := r.Header.Values("Authorization")
+		switch {
+		case len(headers) == 0:
 			next.ServeHTTP(w, r)
 			return
-		}
-		raw, ok := strings.CutPrefix(header, "Bearer ")
-		if !ok {
-			writeGraphQLError(w, http.StatusUnauthorized, gqlerr.Unauthenticated, "the Authorization header must be: Bearer <token>")
+		case len(headers) > 1:
+			writeGraphQLError(w, http.StatusBadRequest, gqlerr.BadUserInput, "send one Authorization header, not several")
 			return
 		}
-		v, err := a.auth.Authenticate(r.Context(), strings.TrimSpace(raw))
+		raw, err := auth.ParseBearer(headers[0])
+		if err != nil {
+			w.Header().Set("WWW-Authenticate", `Bearer error="invalid_request"`)
+			writeGraphQLError(w, http.StatusUnauthorized, gqlerr.Unauthenticated, err.Error())
+			return
+		}
+		v, err := a.auth.Authenticate(r.Context(), raw)
 		switch {
 		case errors.Is(err, auth.ErrUnavailable):
 			// The token may be valid: a client should retry, not discard it.
@@ -89,6 +94,7 @@ func (a *app) authenticate(next http.Handler) http.Handler {
 			return
 		case err != nil:
 			a.logger.DebugContext(r.Context(), "authentication failed", "err", err)
+			w.Header().Set("WWW-Authenticate", `Bearer error="invalid_token"`)
 			writeGraphQLError(w, http.StatusUnauthorized, gqlerr.Unauthenticated, gqlerr.ErrUnauthenticated.Error())
 			return
 		}

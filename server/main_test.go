@@ -119,6 +119,12 @@ func postRaw(tb testing.TB, srv *httptest.Server, token string, body []byte) gql
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
+	return doGraphQL(tb, srv, req)
+}
+
+// doGraphQL sends req to srv and reads its GraphQL answer, which must be JSON.
+func doGraphQL(tb testing.TB, srv *httptest.Server, req *http.Request) gqlResponse {
+	tb.Helper()
 	resp, err := srv.Client().Do(req)
 	if err != nil {
 		tb.Fatal(err)
