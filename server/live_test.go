@@ -188,10 +188,7 @@ func TestLiveKpis(t *testing.T) {
 			}
 		}
 		readerAdmin := mustToken(t, a, f.admins[enum.RoleFullAdmin])
-		body, _ := json.Marshal(map[string]any{"query": `mutation($id: ID!) { revokeApiToken(input: {id: $id}) { apiToken { revokedAt } } }`, "variables": map[string]any{"id": revoke}})
-		if resp := postRaw(t, srvA, readerAdmin, body); len(resp.Errors) > 0 {
-			t.Fatalf("revoke: %+v", resp.Errors)
-		}
+		revokeToken(t, srvA, readerAdmin, revoke)
 		if _, err := nextKpis(t, sub, 5*time.Second); !errors.Is(err, errSocketClosed) || sub.closeCode() != socket.Forbidden {
 			t.Fatalf("after revocation next = %v (close code %d), want the socket closed with 4403", err, sub.closeCode())
 		}

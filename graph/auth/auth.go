@@ -67,6 +67,8 @@ type Authority struct {
 	mu     sync.Mutex
 	cache  map[string]cached
 	flight singleflight.Group
+	// forgets counts the calls of Forget: a lookup begun before one is not cached.
+	forgets uint64
 }
 
 type cached struct {
@@ -101,6 +103,9 @@ type Grant struct {
 	Scopes []string
 	// TTL is the token's lifetime; zero takes the configured default.
 	TTL time.Duration
+	// Parent is the ID (jti) of the token the new one is minted with, if any: the new
+	// token expires no later than it and is revoked with it.
+	Parent string
 }
 
 // Issue records a new token for admin (who must already be loaded) through client, which
@@ -110,7 +115,7 @@ func (a *Authority) Issue(ctx context.Context, client *ent.Client, admin *ent.Ad
 		g.TTL = a.cfg.TTL
 	}
 	now := a.now().UTC().Truncate(time.Second)
-	tok, err := client.ApiToken.Create().
+	create := client.ApiToken.Create().
 		SetPartnerID(admin.PartnerID).
 		SetAdminID(admin.ID).
 		SetJti(newJTI()).
@@ -118,8 +123,18 @@ func (a *Authority) Issue(ctx context.Context, client *ent.Client, admin *ent.Ad
 		SetRole(g.Role).
 		SetScopes(g.Scopes).
 		SetCreatedAt(now).
-		SetExpiresAt(now.Add(g.TTL)).
-		Save(ctx)
+		SetExpiresAt(now.Add(g.TTL))
+	if g.Parent != "" {
+		parent, err := client.ApiToken.Query().Where(apitoken.Jti(g.Parent)).Only(ctx)
+		if err != nil {
+			return "", nil, fmt.Errorf("read the parent token: %w", err)
+		}
+		create.SetParentID(parent.ID)
+		if parent.ExpiresAt.Before(now.Add(g.TTL)) {
+			create.SetExpiresAt(parent.ExpiresAt)
+		}
+	}
+	tok, err := create.Save(ctx)
 	if err != nil {
 		return "", nil, fmt.Errorf("record token: %w", err)
 	}
@@ -184,19 +199,21 @@ func (a *Authority) lookup(ctx context.Context, jti string) (*viewer.Viewer, err
 	now := a.now()
 	a.mu.Lock()
 	c, ok := a.cache[jti]
+	forgets := a.forgets
 	a.mu.Unlock()
 	if ok && now.Sub(c.fetched) < a.cfg.CacheTTL {
 		return c.viewer, nil
 	}
-	v, err, _ := a.flight.Do(jti, func() (any, error) { return a.fetch(context.WithoutCancel(ctx), jti, now) })
+	v, err, _ := a.flight.Do(jti, func() (any, error) { return a.fetch(context.WithoutCancel(ctx), jti, now, forgets) })
 	if err != nil {
 		return nil, err
 	}
 	return v.(*viewer.Viewer), nil
 }
 
-// fetch reads the recorded token jti and its admin, and caches the viewer they make.
-func (a *Authority) fetch(ctx context.Context, jti string, now time.Time) (*viewer.Viewer, error) {
+// fetch reads the recorded token jti and its admin, and caches the viewer they make
+// unless a token was forgotten since the lookup began (forgets).
+func (a *Authority) fetch(ctx context.Context, jti string, now time.Time, forgets uint64) (*viewer.Viewer, error) {
 	tok, err := a.client.ApiToken.Query().
 		Where(apitoken.Jti(jti)).
 		WithAdmin(func(q *ent.AdminQuery) { q.WithPartner() }).
@@ -231,7 +248,9 @@ func (a *Authority) fetch(ctx context.Context, jti string, now time.Time) (*view
 	if len(a.cache) > 10000 {
 		clear(a.cache)
 	}
-	a.cache[jti] = cached{viewer: v, fetched: now}
+	if a.forgets == forgets {
+		a.cache[jti] = cached{viewer: v, fetched: now}
+	}
 	a.mu.Unlock()
 	return v, nil
 }

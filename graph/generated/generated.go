@@ -3355,9 +3355,9 @@ type Mutation {
   assignCustomerAdmins(input: CustomerAdminsInput!): CustomerPayload!
   "Unassigns partner admins from a customer. FULL_ADMIN, scope ` + "`" + `admins:write` + "`" + `."
   unassignCustomerAdmins(input: CustomerAdminsInput!): CustomerPayload!
-  "Mints an API token with a role at most yours (READ_ONLY_ADMIN: read-only only) and returns its secret, once. Any role."
+  "Mints an API token with a role at most yours (READ_ONLY_ADMIN: read-only only) and returns its secret, once. It never outlives the token you mint it with (its expiry is capped at that token's) and is revoked with it. Any role."
   createApiToken(input: CreateApiTokenInput!): CreateApiTokenPayload!
-  "Revokes a token at once on every server. Your own tokens; a FULL_ADMIN any of the partner's."
+  "Revokes a token, and every token minted with it, and with those in turn: refused from the next request on by the server that revoked it, within a second by the others. Your own tokens; a FULL_ADMIN any of the partner's."
   revokeApiToken(input: RevokeApiTokenInput!): ApiTokenPayload!
   "Creates or updates customers by external ID (up to 1 000). Scope ` + "`" + `ingest` + "`" + `, FULL_ADMIN or ADMIN."
   upsertCustomers(input: UpsertCustomersInput!): IngestPayload!
@@ -3503,7 +3503,7 @@ input CreateApiTokenInput {
   role: Role
   "Scopes narrowing it; empty for every scope of its role except ` + "`" + `ingest` + "`" + `."
   scopes: [Scope!]
-  "Lifetime in days, 1–365; default 30."
+  "Lifetime in days, 1–365; default 30. Never past the expiry of the token you mint it with."
   expiresInDays: Int
 }
 
