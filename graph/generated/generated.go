@@ -2777,9 +2777,9 @@ type Query {
   tags(first: Int, after: Cursor, last: Int, before: Cursor, query: String): TagConnection!
   "The partner's admins by email, optionally only of these roles; ` + "`" + `query` + "`" + ` matches email or name case-insensitively."
   admins(first: Int, after: Cursor, last: Int, before: Cursor, roles: [Role!], query: String): AdminConnection!
-  "API tokens, newest first: a ` + "`" + `FULL_ADMIN` + "`" + ` sees every token of the partner, anyone else their own. Never the secret."
+  "API tokens, newest first: a ` + "`" + `FULL_ADMIN` + "`" + ` sees every token of the partner, anyone else their own. Never the secret. Scope ` + "`" + `audit:read` + "`" + ` (a narrowed token without it gets FORBIDDEN)."
   apiTokens(first: Int, after: Cursor, last: Int, before: Cursor): ApiTokenConnection!
-  "The audit trail, newest first. ` + "`" + `FULL_ADMIN` + "`" + ` only (others get FORBIDDEN)."
+  "The audit trail, newest first. ` + "`" + `FULL_ADMIN` + "`" + ` only, scope ` + "`" + `audit:read` + "`" + ` (others, and narrowed tokens without it, get FORBIDDEN)."
   auditEvents(first: Int, after: Cursor, last: Int, before: Cursor, filter: AuditEventFilter): AuditEventConnection!
 }
 
@@ -3230,7 +3230,8 @@ type AdminEdge {
 
 """
 What a token may do, narrowing its role: ` + "`" + `customers:read` + "`" + `, ` + "`" + `analytics:read` + "`" + `, ` + "`" + `reports` + "`" + `,
-` + "`" + `tags:write` + "`" + `, ` + "`" + `trials:write` + "`" + `, ` + "`" + `admins:write` + "`" + `, ` + "`" + `ingest` + "`" + `.
+` + "`" + `tags:write` + "`" + `, ` + "`" + `trials:write` + "`" + `, ` + "`" + `admins:write` + "`" + `, ` + "`" + `ingest` + "`" + `, ` + "`" + `audit:read` + "`" + ` (the audit trail and
+the API token records).
 """
 scalar Scope
 
