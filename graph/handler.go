@@ -57,8 +57,9 @@ func newServer(r *Resolver, authority *auth.Authority, limits Limits, logger *sl
 		InitFunc:              initSocket(authority, logger),
 	}, websocket.AcceptOptions{InsecureSkipVerify: true})) // tokens travel in connection_init, never in cookies: any origin may connect
 	srv.AddTransport(transport.Options{})
-	srv.AddTransport(transport.GET{})
+	srv.AddTransport(get{})
 	srv.AddTransport(post{})
+	srv.AddTransport(unsupported{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.SetParserTokenLimit(limits.ParserTokens)
 	srv.Use(extension.Introspection{})

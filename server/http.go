@@ -165,9 +165,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 
 // writeGraphQLError answers with a GraphQL response holding one error with code.
 func writeGraphQLError(w http.ResponseWriter, status int, code gqlerr.Code, msg string) {
-	writeJSON(w, status, map[string]any{
-		"errors": []map[string]any{{"message": msg, "extensions": map[string]string{"code": string(code)}}},
-	})
+	gqlerr.WriteHTTP(w, status, code, msg)
 }
 
 // serve runs h on ln until ctx ends, then lets in-flight requests finish up to the

@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -113,6 +114,47 @@ func TestRequestLimits(t *testing.T) {
 			}
 			if tt.message != "" && !strings.Contains(resp.Errors[0].Message, tt.message) {
 				t.Errorf("message = %q, want it to mention %q", resp.Errors[0].Message, tt.message)
+			}
+		})
+	}
+}
+
+// TestRefusalsCarryCodes: every request refused before or instead of execution is answered
+// as application/json with a documented code, whatever the method and content type.
+func TestRefusalsCarryCodes(t *testing.T) {
+	a := MustOpenApp(t, nil)
+	srv := httptest.NewServer(a.routes())
+	defer srv.Close()
+	f := mustCreatePartner(t, a.db.Client, "Refusals")
+	token := mustToken(t, a, f.admins[enum.RoleFullAdmin])
+	const query = `{"query":"{ me { email } }"}`
+	cases := []struct {
+		name                string
+		method, path, ctype string
+		body                string
+		status              int
+		code                string
+	}{
+		{"TextPlain", http.MethodPost, "/graphql", "text/plain", query, http.StatusUnsupportedMediaType, "BAD_USER_INPUT"},
+		{"FormEncoded", http.MethodPost, "/graphql", "application/x-www-form-urlencoded", "query=%7B+me+%7B+email+%7D+%7D", http.StatusUnsupportedMediaType, "BAD_USER_INPUT"},
+		{"NoContentType", http.MethodPost, "/graphql", "", query, http.StatusUnsupportedMediaType, "BAD_USER_INPUT"},
+		{"Put", http.MethodPut, "/graphql", "application/json", query, http.StatusMethodNotAllowed, "BAD_USER_INPUT"},
+		{"GetMutation", http.MethodGet, "/graphql?query=" + url.QueryEscape(`mutation { createTag(input: {name: "x"}) { tag { id } } }`), "", "", http.StatusMethodNotAllowed, "BAD_USER_INPUT"},
+		{"GetVariablesNotJSON", http.MethodGet, "/graphql?query=%7Bme%7Bemail%7D%7D&variables=nope", "", "", http.StatusBadRequest, "BAD_USER_INPUT"},
+		{"GetUnparsable", http.MethodGet, "/graphql?query=%7Bme", "", "", http.StatusUnprocessableEntity, "BAD_USER_INPUT"},
+		{"GetUnknownPersistedQuery", http.MethodGet, "/graphql?extensions=" + url.QueryEscape(`{"persistedQuery":{"version":1,"sha256Hash":"abc"}}`), "", "", http.StatusOK, "PERSISTED_QUERY_NOT_FOUND"},
+		{"GetQuery", http.MethodGet, "/graphql?query=%7Bme%7Bemail%7D%7D", "", "", http.StatusOK, ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			req, _ := http.NewRequest(c.method, srv.URL+c.path, strings.NewReader(c.body))
+			if c.ctype != "" {
+				req.Header.Set("Content-Type", c.ctype)
+			}
+			req.Header.Set("Authorization", "Bearer "+token)
+			got := doGraphQL(t, srv, req)
+			if got.Status != c.status || got.code() != c.code || !strings.HasPrefix(got.Header.Get("Content-Type"), "application/json") {
+				t.Errorf("HTTP %d, code %q, %s; want %d, code %q, application/json (errors %+v)", got.Status, got.code(), got.Header.Get("Content-Type"), c.status, c.code, got.Errors)
 			}
 		})
 	}

@@ -2702,7 +2702,11 @@ Every request needs ` + "`" + `Authorization: Bearer <token>` + "`" + ` (an API 
 ` + "`" + `server bootstrap` + "`" + ` or ` + "`" + `createApiToken` + "`" + `); without a valid one every field answers with
 ` + "`" + `extensions.code = UNAUTHENTICATED` + "`" + `, except introspection. Errors carry
 ` + "`" + `extensions.code` + "`" + `, one of ` + "`" + `UNAUTHENTICATED` + "`" + `, ` + "`" + `FORBIDDEN` + "`" + `, ` + "`" + `NOT_FOUND` + "`" + `, ` + "`" + `BAD_USER_INPUT` + "`" + `,
-` + "`" + `CONFLICT` + "`" + `, ` + "`" + `COMPLEXITY_LIMIT_EXCEEDED` + "`" + `, ` + "`" + `INTERNAL` + "`" + `.
+` + "`" + `CONFLICT` + "`" + `, ` + "`" + `COMPLEXITY_LIMIT_EXCEEDED` + "`" + `, ` + "`" + `UNAVAILABLE` + "`" + ` (HTTP 503 with ` + "`" + `Retry-After` + "`" + `: the
+database cannot be reached to check the token), ` + "`" + `PERSISTED_QUERY_NOT_FOUND` + "`" + ` (a persisted
+query's hash the server does not know: send the query with it), ` + "`" + `INTERNAL` + "`" + `. A request that
+is not GraphQL is refused with ` + "`" + `BAD_USER_INPUT` + "`" + ` too: a POST whose body is not
+` + "`" + `application/json` + "`" + ` with HTTP 415, a GET of a mutation and any other method with 405.
 
 Everything you can read belongs to your partner: objects of another partner do not exist
 for you. An ` + "`" + `ADMIN` + "`" + ` sees only the customers assigned to them (and what belongs to those);

@@ -33,7 +33,10 @@ const (
 	// Unavailable is a request that cannot be served because the database cannot be
 	// reached; it is answered with HTTP 503 and Retry-After.
 	Unavailable Code = "UNAVAILABLE"
-	Internal    Code = "INTERNAL"
+	// PersistedQueryNotFound asks a client sending only a persisted query's hash to send
+	// the query with it (automatic persisted queries).
+	PersistedQueryNotFound Code = "PERSISTED_QUERY_NOT_FOUND"
+	Internal               Code = "INTERNAL"
 )
 
 // Error is an error meant for the client, with its code.
@@ -76,10 +79,12 @@ func Classify(ctx context.Context, err error) (Code, string, bool) {
 }
 
 // gqlgen's own codes for requests refused before execution, mapped onto ours.
+// Any other is BAD_USER_INPUT, so that every code answered is one of ours.
 var gqlgenCodes = map[string]Code{
 	errcode.ValidationFailed:    BadUserInput,
 	errcode.ParseFailed:         BadUserInput,
 	"COMPLEXITY_LIMIT_EXCEEDED": ComplexityExceeded,
+	"PERSISTED_QUERY_NOT_FOUND": PersistedQueryNotFound,
 }
 
 // Presenter maps err to a GraphQL error with extensions.code, logging internal ones.
@@ -90,7 +95,7 @@ func Presenter(logger *slog.Logger) graphql.ErrorPresenterFunc {
 			// Parse, validation and limit errors raised by gqlgen itself.
 			code, _ := gqlErr.Extensions["code"].(string)
 			mapped, ok := gqlgenCodes[code]
-			if !ok && code == "" {
+			if !ok && !ours(Code(code)) {
 				mapped = BadUserInput
 			} else if !ok {
 				mapped = Code(code)
@@ -105,6 +110,15 @@ func Presenter(logger *slog.Logger) graphql.ErrorPresenterFunc {
 		out.Message = msg
 		return withCode(out, code)
 	}
+}
+
+// ours reports whether code is one of the API's codes.
+func ours(code Code) bool {
+	switch code {
+	case Unauthenticated, Forbidden, NotFound, BadUserInput, Conflict, ComplexityExceeded, Unavailable, PersistedQueryNotFound, Internal:
+		return true
+	}
+	return false
 }
 
 func withCode(e *gqlerror.Error, code Code) *gqlerror.Error {
