@@ -16,6 +16,7 @@ import (
 // may be overridden by the flag of the same meaning.
 type Config struct {
 	Addr              string
+	MetricsAddr       string
 	DatabaseURL       string
 	DataDir           string
 	JWTSecret         string
@@ -80,6 +81,7 @@ func (c *Config) settings() []setting {
 	d := graph.DefaultLimits
 	return []setting{
 		{"PARTNERHUB_ADDR", "addr", ":8080", "address to listen on", str(&c.Addr)},
+		{"PARTNERHUB_METRICS_ADDR", "metrics-addr", "", "address to serve /metrics on, apart from the API; empty serves it with the API", str(&c.MetricsAddr)},
 		{"DATABASE_URL", "database-url", "", "postgres:// URL; empty uses the embedded SQLite file in the data directory", str(&c.DatabaseURL)},
 		{"PARTNERHUB_DATA_DIR", "data-dir", "./data", "directory of the embedded database and generated JWT secret", str(&c.DataDir)},
 		{"PARTNERHUB_JWT_SECRET", "jwt-secret", "", "HS256 secret (≥ 32 bytes); generated into the data directory when empty on the embedded default, required with DATABASE_URL", str(&c.JWTSecret)},

@@ -15,6 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/partnerhub/partnerhub-api/ent/storage"
 	"github.com/partnerhub/partnerhub-api/ent/viewer"
@@ -23,8 +24,22 @@ import (
 	"github.com/partnerhub/partnerhub-api/graph/gqlerr"
 )
 
-// routes returns the process's HTTP handler.
+// routes returns the API's HTTP handler.
 func (a *app) routes() http.Handler {
+	api, _ := a.handlers()
+	return api
+}
+
+// graphiqlCSP is the Content-Security-Policy of the GraphiQL page: its scripts and styles,
+// inline and from the CDN it loads them from, and requests to this server only.
+const graphiqlCSP = "default-src 'none'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; " +
+	"style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; font-src 'self' data: https://cdn.jsdelivr.net; " +
+	"img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+
+// handlers returns the API's HTTP handler and the metrics handler. /metrics is served by
+// the API's too unless PARTNERHUB_METRICS_ADDR gives it a listener of its own, so that it
+// need not be public. Every answer carries X-Content-Type-Options: nosniff.
+func (a *app) handlers() (api, metrics http.Handler) {
 	resolver := graph.NewResolver(a.db.Client, a.now, a.auth, a.broker, graph.Options{
 		LaunchURLTemplate: a.cfg.LaunchURLTemplate, CacheTTL: a.cfg.AnalyticsCacheTTL, MaxSubscriptions: a.cfg.MaxSubscriptions,
 		Sockets: a.sockets,
@@ -45,7 +60,7 @@ func (a *app) routes() http.Handler {
 	mux := http.NewServeMux()
 	admit := newAdmission(a.cfg.MaxConcurrent, reg)
 	mux.Handle("/graphql", instrument(requests, "/graphql", a.limitBody(a.authenticate(admit.wrap(gql)))))
-	mux.Handle("GET /{$}", playground.Handler("Partner Hub API", "/graphql"))
+	mux.Handle("GET /{$}", withHeader("Content-Security-Policy", graphiqlCSP, playground.Handler("Partner Hub API", "/graphql")))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
@@ -59,8 +74,37 @@ func (a *app) routes() http.Handler {
 		}
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
-	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
-	return mux
+	metrics = withHeader("X-Content-Type-Options", "nosniff", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	if a.cfg.MetricsAddr == "" {
+		mux.Handle("GET /metrics", metrics)
+	}
+	return withHeader("X-Content-Type-Options", "nosniff", mux), metrics
+}
+
+// withHeader sets the header name to value on every answer of next.
+func withHeader(name, value string, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set(name, value)
+		next.ServeHTTP(w, r)
+	})
+}
+
+// listenAndServe serves the API on ln and, when PARTNERHUB_METRICS_ADDR is set, /metrics
+// on a listener of its own, until ctx ends or either fails.
+func (a *app) listenAndServe(ctx context.Context, ln net.Listener) error {
+	api, metrics := a.handlers()
+	if a.cfg.MetricsAddr == "" {
+		return a.serve(ctx, ln, api)
+	}
+	mln, err := net.Listen("tcp", a.cfg.MetricsAddr)
+	if err != nil {
+		return fmt.Errorf("listen on %s for metrics: %w", a.cfg.MetricsAddr, err)
+	}
+	a.logger.Info("serving metrics", "addr", mln.Addr().String())
+	g, ctx := errgroup.WithContext(ctx)
+	g.Go(func() error { return a.serve(ctx, ln, api) })
+	g.Go(func() error { return a.serve(ctx, mln, metrics) })
+	return g.Wait()
 }
 
 // authenticate puts the viewer of a valid bearer token in the request context. A request

@@ -28,7 +28,7 @@ var serveCommand = command{
 				return fmt.Errorf("listen on %s: %w", e.cfg.Addr, err)
 			}
 			a.logger.Info("listening", "addr", ln.Addr().String(), "embedded", a.db.Embedded, "startup", time.Since(start).Round(time.Millisecond))
-			return a.serve(ctx, ln, a.routes())
+			return a.listenAndServe(ctx, ln)
 		}
 	},
 }
