@@ -65,6 +65,7 @@ func newServer(r *Resolver, authority *auth.Authority, limits Limits, logger *sl
 	srv.Use(extension.Introspection{})
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
 	srv.Use(depthLimit{max: limits.Depth})
+	srv.Use(inputLimit{})
 	srv.Use(extension.FixedComplexityLimit(limits.Complexity))
 	present := gqlerr.Presenter(logger)
 	srv.SetErrorPresenter(present)

@@ -2707,6 +2707,9 @@ database cannot be reached to check the token), ` + "`" + `PERSISTED_QUERY_NOT_F
 query's hash the server does not know: send the query with it), ` + "`" + `INTERNAL` + "`" + `. A request that
 is not GraphQL is refused with ` + "`" + `BAD_USER_INPUT` + "`" + ` too: a POST whose body is not
 ` + "`" + `application/json` + "`" + ` with HTTP 415, a GET of a mutation and any other method with 405.
+Malformed input is ` + "`" + `BAD_USER_INPUT` + "`" + `, never ` + "`" + `INTERNAL` + "`" + `: a value that does not read as its
+type, and any argument holding a list of more than 1 000 items or a string of more than
+10 000 characters, at any depth, are refused before anything runs.
 
 Everything you can read belongs to your partner: objects of another partner do not exist
 for you. An ` + "`" + `ADMIN` + "`" + ` sees only the customers assigned to them (and what belongs to those);
@@ -24099,13 +24102,13 @@ func (ec *executionContext) marshalNRole2githubᚗcomᚋpartnerhubᚋpartnerhub�
 }
 
 func (ec *executionContext) unmarshalNScope2string(ctx context.Context, v any) (string, error) {
-	res, err := graphql.UnmarshalString(v)
+	res, err := scalar.UnmarshalScope(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNScope2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
 	_ = sel
-	res := graphql.MarshalString(v)
+	res := scalar.MarshalScope(v)
 	if res == graphql.Null {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
 			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
