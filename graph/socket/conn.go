@@ -51,6 +51,8 @@ func (i implementation) Accept(w http.ResponseWriter, r *http.Request, o transpo
 		return c, nil
 	}
 	if d := i.registry.initTimeout; d > 0 {
+		c.mu.Lock()
+		defer c.mu.Unlock()
 		c.initTimer = time.AfterFunc(d, func() {
 			code := InitTimeout
 			if !c.checked {
@@ -67,15 +69,15 @@ type Conn struct {
 	ws       *websocket.Conn
 	registry *Registry
 	// checked is set for graphql-transport-ws, whose client messages are checked.
-	checked   bool
-	initTimer *time.Timer
+	checked bool
 	// closed is closed once the socket's close handshake has ended.
 	closed chan struct{}
 
-	mu     sync.Mutex
-	viewer *viewer.Viewer
-	inited bool
-	acked  bool
+	mu        sync.Mutex
+	initTimer *time.Timer
+	viewer    *viewer.Viewer
+	inited    bool
+	acked     bool
 	// running holds the ids of the operations started and not yet completed.
 	running      map[string]bool
 	closing      bool
