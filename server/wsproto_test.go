@@ -13,6 +13,7 @@ import (
 	"github.com/coder/websocket"
 
 	"github.com/partnerhub/partnerhub-api/ent/enum"
+	"github.com/partnerhub/partnerhub-api/ent/viewer"
 	"github.com/partnerhub/partnerhub-api/graph/socket"
 )
 
@@ -97,7 +98,7 @@ func TestWebsocketCloseCodes(t *testing.T) {
 	t.Cleanup(srv.Close)
 	f := mustCreatePartner(t, a.db.Client, "Codes")
 	token := mustToken(t, a, f.admins[enum.RoleFullAdmin])
-	url := "ws" + srv.URL[len("http"):] + "/graphql"
+	url := wsURL(srv)
 
 	cases := []struct {
 		name string
@@ -229,4 +230,26 @@ func TestWebsocketShutdown(t *testing.T) {
 	if err := <-served; err != nil {
 		t.Fatal(err)
 	}
+}
+
+// TestWebsocketCloseWhere: the sockets of one admin can be closed with a code from outside
+// their connections, leaving the others open.
+func TestWebsocketCloseWhere(t *testing.T) {
+	a := MustOpenApp(t, nil)
+	srv := httptest.NewServer(a.routes())
+	t.Cleanup(srv.Close)
+	f := mustCreatePartner(t, a.db.Client, "Removed")
+	removed, kept := f.admins[enum.RoleAdmin], f.admins[enum.RoleReadOnlyAdmin]
+	gone := dialRaw(t, wsURL(srv), "graphql-transport-ws")
+	gone.init(mustToken(t, a, removed))
+	stays := dialRaw(t, wsURL(srv), "graphql-transport-ws")
+	stays.init(mustToken(t, a, kept))
+	if n := a.sockets.CloseWhere(func(v *viewer.Viewer) bool { return v.AdminID == removed.ID }, socket.Forbidden, "Forbidden: the admin was removed"); n != 1 {
+		t.Fatalf("closed %d sockets, want 1", n)
+	}
+	if got := gone.closeCode(); got != socket.Forbidden {
+		t.Fatalf("the removed admin's socket closed with %d, want 4403", got)
+	}
+	stays.send(`{"type":"ping"}`)
+	stays.await("pong", "")
 }
