@@ -131,6 +131,13 @@ func TestWebsocketCloseCodes(t *testing.T) {
 			}
 		})
 	}
+	t.Run("PingBeforeInit", func(t *testing.T) {
+		s := dialRaw(t, url, "graphql-transport-ws")
+		s.send(`{"type":"ping"}`)
+		s.await("pong", "")
+		s.send(`{"type":"pong"}`)
+		s.init(token)
+	})
 	t.Run("IDReusableOnceCompleted", func(t *testing.T) {
 		s := dialRaw(t, url, "graphql-transport-ws")
 		s.init(token)

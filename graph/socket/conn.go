@@ -6,8 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net/http"
-	"slices"
 	"sync"
 	"time"
 
@@ -16,53 +14,6 @@ import (
 
 	"github.com/partnerhub/partnerhub-api/ent/viewer"
 )
-
-// transportWS is the graphql-transport-ws subprotocol, whose messages Conn checks.
-const transportWS = "graphql-transport-ws"
-
-// implementation accepts websockets for gqlgen's transport as Conns of its registry.
-type implementation struct {
-	registry *Registry
-	options  websocket.AcceptOptions
-}
-
-func (i implementation) Accept(w http.ResponseWriter, r *http.Request, o transport.WebsocketAcceptOptions) (transport.WebsocketConn, error) {
-	for k, vs := range o.ResponseHeader {
-		for _, v := range vs {
-			w.Header().Add(k, v)
-		}
-	}
-	opts := i.options
-	for _, p := range o.Subprotocols {
-		if !slices.Contains(opts.Subprotocols, p) {
-			opts.Subprotocols = append(opts.Subprotocols, p)
-		}
-	}
-	ws, err := websocket.Accept(w, r, &opts)
-	if err != nil {
-		return nil, err
-	}
-	c := &Conn{ws: ws, registry: i.registry, checked: ws.Subprotocol() == transportWS, running: map[string]bool{}, closed: make(chan struct{})}
-	if s, _ := r.Context().Value(slotKey{}).(*slot); s != nil {
-		s.conn = c
-	}
-	if !i.registry.add(c) {
-		c.close(GoingAway, "the server is shutting down")
-		return c, nil
-	}
-	if d := i.registry.initTimeout; d > 0 {
-		c.mu.Lock()
-		defer c.mu.Unlock()
-		c.initTimer = time.AfterFunc(d, func() {
-			code := InitTimeout
-			if !c.checked {
-				code = ProtocolError
-			}
-			c.close(code, "Connection initialisation timeout")
-		})
-	}
-	return c, nil
-}
 
 // Conn is one accepted websocket, as gqlgen's transport reads and writes it.
 type Conn struct {
@@ -91,31 +42,48 @@ var (
 )
 
 // NextReader returns the next client message, or closes the socket with the protocol's
-// code when the message breaks the protocol.
+// code when the message breaks the protocol. A ping before connection_init, which the
+// protocol allows and gqlgen refuses, is answered here.
 func (c *Conn) NextReader() (int, io.Reader, error) {
-	typ, data, err := c.ws.Read(context.Background())
-	if err != nil {
-		c.mu.Lock()
-		closing := c.closing
-		c.mu.Unlock()
-		switch s := websocket.CloseStatus(err); {
-		case closing, s == websocket.StatusNormalClosure, s == websocket.StatusNoStatusRcvd:
+	for {
+		typ, data, err := c.ws.Read(context.Background())
+		if err != nil {
+			c.mu.Lock()
+			closing := c.closing
+			c.mu.Unlock()
+			switch s := websocket.CloseStatus(err); {
+			case closing, s == websocket.StatusNormalClosure, s == websocket.StatusNoStatusRcvd:
+				return 0, nil, transport.ErrWebsocketClosed
+			}
+			return 0, nil, err
+		}
+		switch code, reason := c.admit(data); code {
+		case 0:
+			return int(typ), bytes.NewReader(data), nil
+		case pingBeforeInit:
+			if err := c.WriteJSON(clientMessage{Type: "pong"}); err != nil {
+				return 0, nil, err
+			}
+		case pongBeforeInit:
+		default:
+			c.close(code, reason)
 			return 0, nil, transport.ErrWebsocketClosed
 		}
-		return 0, nil, err
 	}
-	if code, reason := c.admit(data); code != 0 {
-		c.close(code, reason)
-		return 0, nil, transport.ErrWebsocketClosed
-	}
-	return int(typ), bytes.NewReader(data), nil
 }
 
-// clientMessage is what admit reads of a client message.
+// What admit answers for a ping or a pong before connection_init, which NextReader keeps
+// from gqlgen.
+const (
+	pingBeforeInit = -1
+	pongBeforeInit = -2
+)
+
+// clientMessage is what admit reads of a client message (and a pong NextReader sends).
 type clientMessage struct {
-	ID      string          `json:"id"`
+	ID      string          `json:"id,omitempty"`
 	Type    string          `json:"type"`
-	Payload json.RawMessage `json:"payload"`
+	Payload json.RawMessage `json:"payload,omitempty"`
 }
 
 // admit checks a client message against the connection's state and returns the close
@@ -155,7 +123,15 @@ func (c *Conn) admit(data []byte) (int, string) {
 			return SubscriberExists, truncate(fmt.Sprintf("Subscriber for %s already exists", m.ID))
 		}
 		c.running[m.ID] = true
-	case "complete", "ping", "pong":
+	case "ping":
+		if !c.inited {
+			return pingBeforeInit, ""
+		}
+	case "pong":
+		if !c.inited {
+			return pongBeforeInit, ""
+		}
+	case "complete":
 	default:
 		return BadRequest, truncate(fmt.Sprintf("Invalid message type %q", m.Type))
 	}

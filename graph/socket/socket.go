@@ -21,6 +21,7 @@ package socket
 import (
 	"context"
 	"net/http"
+	"slices"
 	"sync"
 	"time"
 
@@ -66,6 +67,53 @@ func (r *Registry) Transport(ws transport.Websocket, accept websocket.AcceptOpti
 	ws.InitTimeout = 0
 	ws.Implementation = implementation{registry: r, options: accept}
 	return wsTransport{ws}
+}
+
+// transportWS is the graphql-transport-ws subprotocol, whose messages Conn checks.
+const transportWS = "graphql-transport-ws"
+
+// implementation accepts websockets for gqlgen's transport as Conns of its registry.
+type implementation struct {
+	registry *Registry
+	options  websocket.AcceptOptions
+}
+
+func (i implementation) Accept(w http.ResponseWriter, r *http.Request, o transport.WebsocketAcceptOptions) (transport.WebsocketConn, error) {
+	for k, vs := range o.ResponseHeader {
+		for _, v := range vs {
+			w.Header().Add(k, v)
+		}
+	}
+	opts := i.options
+	for _, p := range o.Subprotocols {
+		if !slices.Contains(opts.Subprotocols, p) {
+			opts.Subprotocols = append(opts.Subprotocols, p)
+		}
+	}
+	ws, err := websocket.Accept(w, r, &opts)
+	if err != nil {
+		return nil, err
+	}
+	c := &Conn{ws: ws, registry: i.registry, checked: ws.Subprotocol() == transportWS, running: map[string]bool{}, closed: make(chan struct{})}
+	if s, _ := r.Context().Value(slotKey{}).(*slot); s != nil {
+		s.conn = c
+	}
+	if !i.registry.add(c) {
+		c.close(GoingAway, "the server is shutting down")
+		return c, nil
+	}
+	if d := i.registry.initTimeout; d > 0 {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		c.initTimer = time.AfterFunc(d, func() {
+			code := InitTimeout
+			if !c.checked {
+				code = ProtocolError
+			}
+			c.close(code, "Connection initialisation timeout")
+		})
+	}
+	return c, nil
 }
 
 // wsTransport is gqlgen's websocket transport with a place in each request's context
