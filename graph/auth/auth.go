@@ -67,7 +67,7 @@ type Authority struct {
 	mu     sync.Mutex
 	cache  map[string]cached
 	flight singleflight.Group
-	// forgets counts the calls of Forget: a lookup begun before one is not cached.
+	// forgets counts the calls of ForgetTokens: a lookup begun before one is not cached.
 	forgets uint64
 }
 

@@ -10,7 +10,7 @@ import (
 
 // Revoke revokes the token id and every token minted with it, and with those in turn,
 // through client (a transaction's), and returns the IDs (jti) of the tokens it revoked;
-// Forget them once the transaction commits.
+// pass them to ForgetTokens once the transaction commits.
 func (a *Authority) Revoke(ctx context.Context, client *ent.Client, id int) ([]string, error) {
 	ids := []int{id}
 	for level := ids; len(level) > 0; ids = append(ids, level...) {
@@ -30,10 +30,10 @@ func (a *Authority) Revoke(ctx context.Context, client *ent.Client, id int) ([]s
 	return jtis, nil
 }
 
-// Forget drops the cached lookups of the tokens jtis, so that this instance refuses them
+// ForgetTokens drops the cached lookups of the tokens jtis, so that this instance refuses them
 // from the next request on once their revocation is committed; other instances refuse
 // them within CacheTTL. A lookup under way meanwhile is not cached.
-func (a *Authority) Forget(jtis ...string) {
+func (a *Authority) ForgetTokens(jtis ...string) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	for _, jti := range jtis {

@@ -98,6 +98,6 @@ func Revoke(ctx context.Context, rec *audit.Recorder, authority *auth.Authority,
 		}
 		return tok, audit.Change{Targets: []string{tok.GlobalID()}, Summary: summary}, nil
 	})
-	authority.Forget(revoked...)
+	authority.ForgetTokens(revoked...)
 	return tok, err
 }
