@@ -41,6 +41,8 @@ type ApiToken struct {
 	RevokedAt *time.Time `json:"revoked_at,omitempty"`
 	// LastUsedAt holds the value of the "last_used_at" field.
 	LastUsedAt *time.Time `json:"last_used_at,omitempty"`
+	// the token that minted it through the API: the token expires no later and is revoked with it
+	ParentID *int `json:"parent_id,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the ApiTokenQuery when eager-loading is set.
 	Edges        ApiTokenEdges `json:"edges"`
@@ -53,9 +55,13 @@ type ApiTokenEdges struct {
 	Partner *Partner `json:"partner,omitempty"`
 	// Admin holds the value of the admin edge.
 	Admin *Admin `json:"admin,omitempty"`
+	// Parent holds the value of the parent edge.
+	Parent *ApiToken `json:"parent,omitempty"`
+	// Children holds the value of the children edge.
+	Children []*ApiToken `json:"children,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [2]bool
+	loadedTypes [4]bool
 }
 
 // PartnerOrErr returns the Partner value or an error if the edge
@@ -80,6 +86,26 @@ func (e ApiTokenEdges) AdminOrErr() (*Admin, error) {
 	return nil, &NotLoadedError{edge: "admin"}
 }
 
+// ParentOrErr returns the Parent value or an error if the edge
+// was not loaded in eager-loading, or loaded but was not found.
+func (e ApiTokenEdges) ParentOrErr() (*ApiToken, error) {
+	if e.Parent != nil {
+		return e.Parent, nil
+	} else if e.loadedTypes[2] {
+		return nil, &NotFoundError{label: apitoken.Label}
+	}
+	return nil, &NotLoadedError{edge: "parent"}
+}
+
+// ChildrenOrErr returns the Children value or an error if the edge
+// was not loaded in eager-loading.
+func (e ApiTokenEdges) ChildrenOrErr() ([]*ApiToken, error) {
+	if e.loadedTypes[3] {
+		return e.Children, nil
+	}
+	return nil, &NotLoadedError{edge: "children"}
+}
+
 // scanValues returns the types for scanning values from sql.Rows.
 func (*ApiToken) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
@@ -87,7 +113,7 @@ func (*ApiToken) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case apitoken.FieldScopes:
 			values[i] = new([]byte)
-		case apitoken.FieldID, apitoken.FieldPartnerID, apitoken.FieldAdminID:
+		case apitoken.FieldID, apitoken.FieldPartnerID, apitoken.FieldAdminID, apitoken.FieldParentID:
 			values[i] = new(sql.NullInt64)
 		case apitoken.FieldJti, apitoken.FieldName, apitoken.FieldRole:
 			values[i] = new(sql.NullString)
@@ -178,6 +204,13 @@ func (_m *ApiToken) assignValues(columns []string, values []any) error {
 				_m.LastUsedAt = new(time.Time)
 				*_m.LastUsedAt = value.Time
 			}
+		case apitoken.FieldParentID:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field parent_id", values[i])
+			} else if value.Valid {
+				_m.ParentID = new(int)
+				*_m.ParentID = int(value.Int64)
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -199,6 +232,16 @@ func (_m *ApiToken) QueryPartner() *PartnerQuery {
 // QueryAdmin queries the "admin" edge of the ApiToken entity.
 func (_m *ApiToken) QueryAdmin() *AdminQuery {
 	return NewApiTokenClient(_m.config).QueryAdmin(_m)
+}
+
+// QueryParent queries the "parent" edge of the ApiToken entity.
+func (_m *ApiToken) QueryParent() *ApiTokenQuery {
+	return NewApiTokenClient(_m.config).QueryParent(_m)
+}
+
+// QueryChildren queries the "children" edge of the ApiToken entity.
+func (_m *ApiToken) QueryChildren() *ApiTokenQuery {
+	return NewApiTokenClient(_m.config).QueryChildren(_m)
 }
 
 // Update returns a builder for updating this ApiToken.
@@ -256,6 +299,11 @@ func (_m *ApiToken) String() string {
 	if v := _m.LastUsedAt; v != nil {
 		builder.WriteString("last_used_at=")
 		builder.WriteString(v.Format(time.ANSIC))
+	}
+	builder.WriteString(", ")
+	if v := _m.ParentID; v != nil {
+		builder.WriteString("parent_id=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
 	}
 	builder.WriteByte(')')
 	return builder.String()

@@ -109,6 +109,20 @@ func (_c *ApiTokenCreate) SetNillableLastUsedAt(v *time.Time) *ApiTokenCreate {
 	return _c
 }
 
+// SetParentID sets the "parent_id" field.
+func (_c *ApiTokenCreate) SetParentID(v int) *ApiTokenCreate {
+	_c.mutation.SetParentID(v)
+	return _c
+}
+
+// SetNillableParentID sets the "parent_id" field if the given value is not nil.
+func (_c *ApiTokenCreate) SetNillableParentID(v *int) *ApiTokenCreate {
+	if v != nil {
+		_c.SetParentID(*v)
+	}
+	return _c
+}
+
 // SetPartner sets the "partner" edge to the Partner entity.
 func (_c *ApiTokenCreate) SetPartner(v *Partner) *ApiTokenCreate {
 	return _c.SetPartnerID(v.ID)
@@ -117,6 +131,26 @@ func (_c *ApiTokenCreate) SetPartner(v *Partner) *ApiTokenCreate {
 // SetAdmin sets the "admin" edge to the Admin entity.
 func (_c *ApiTokenCreate) SetAdmin(v *Admin) *ApiTokenCreate {
 	return _c.SetAdminID(v.ID)
+}
+
+// SetParent sets the "parent" edge to the ApiToken entity.
+func (_c *ApiTokenCreate) SetParent(v *ApiToken) *ApiTokenCreate {
+	return _c.SetParentID(v.ID)
+}
+
+// AddChildIDs adds the "children" edge to the ApiToken entity by IDs.
+func (_c *ApiTokenCreate) AddChildIDs(ids ...int) *ApiTokenCreate {
+	_c.mutation.AddChildIDs(ids...)
+	return _c
+}
+
+// AddChildren adds the "children" edges to the ApiToken entity.
+func (_c *ApiTokenCreate) AddChildren(v ...*ApiToken) *ApiTokenCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddChildIDs(ids...)
 }
 
 // Mutation returns the ApiTokenMutation object of the builder.
@@ -303,6 +337,39 @@ func (_c *ApiTokenCreate) createSpec() (*ApiToken, *sqlgraph.CreateSpec) {
 		_node.AdminID = nodes[0]
 		_spec.Edges = append(_spec.Edges, edge)
 	}
+	if nodes := _c.mutation.ParentIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   apitoken.ParentTable,
+			Columns: []string{apitoken.ParentColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(apitoken.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_node.ParentID = &nodes[0]
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.ChildrenIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   apitoken.ChildrenTable,
+			Columns: []string{apitoken.ChildrenColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(apitoken.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
 	return _node, _spec
 }
 
@@ -434,6 +501,9 @@ func (u *ApiTokenUpsertOne) UpdateNewValues() *ApiTokenUpsertOne {
 		}
 		if _, exists := u.create.mutation.ExpiresAt(); exists {
 			s.SetIgnore(apitoken.FieldExpiresAt)
+		}
+		if _, exists := u.create.mutation.ParentID(); exists {
+			s.SetIgnore(apitoken.FieldParentID)
 		}
 	}))
 	return u
@@ -718,6 +788,9 @@ func (u *ApiTokenUpsertBulk) UpdateNewValues() *ApiTokenUpsertBulk {
 			}
 			if _, exists := b.mutation.ExpiresAt(); exists {
 				s.SetIgnore(apitoken.FieldExpiresAt)
+			}
+			if _, exists := b.mutation.ParentID(); exists {
+				s.SetIgnore(apitoken.FieldParentID)
 			}
 		}
 	}))

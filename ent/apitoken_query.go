@@ -4,6 +4,7 @@ package ent
 
 import (
 	"context"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"math"
@@ -22,13 +23,15 @@ import (
 // ApiTokenQuery is the builder for querying ApiToken entities.
 type ApiTokenQuery struct {
 	config
-	ctx         *QueryContext
-	order       []apitoken.OrderOption
-	inters      []Interceptor
-	predicates  []predicate.ApiToken
-	withPartner *PartnerQuery
-	withAdmin   *AdminQuery
-	modifiers   []func(*sql.Selector)
+	ctx          *QueryContext
+	order        []apitoken.OrderOption
+	inters       []Interceptor
+	predicates   []predicate.ApiToken
+	withPartner  *PartnerQuery
+	withAdmin    *AdminQuery
+	withParent   *ApiTokenQuery
+	withChildren *ApiTokenQuery
+	modifiers    []func(*sql.Selector)
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -102,6 +105,50 @@ func (_q *ApiTokenQuery) QueryAdmin() *AdminQuery {
 			sqlgraph.From(apitoken.Table, apitoken.FieldID, selector),
 			sqlgraph.To(admin.Table, admin.FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, true, apitoken.AdminTable, apitoken.AdminColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryParent chains the current query on the "parent" edge.
+func (_q *ApiTokenQuery) QueryParent() *ApiTokenQuery {
+	query := (&ApiTokenClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(apitoken.Table, apitoken.FieldID, selector),
+			sqlgraph.To(apitoken.Table, apitoken.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, apitoken.ParentTable, apitoken.ParentColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryChildren chains the current query on the "children" edge.
+func (_q *ApiTokenQuery) QueryChildren() *ApiTokenQuery {
+	query := (&ApiTokenClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(apitoken.Table, apitoken.FieldID, selector),
+			sqlgraph.To(apitoken.Table, apitoken.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, apitoken.ChildrenTable, apitoken.ChildrenColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -296,13 +343,15 @@ func (_q *ApiTokenQuery) Clone() *ApiTokenQuery {
 		return nil
 	}
 	return &ApiTokenQuery{
-		config:      _q.config,
-		ctx:         _q.ctx.Clone(),
-		order:       append([]apitoken.OrderOption{}, _q.order...),
-		inters:      append([]Interceptor{}, _q.inters...),
-		predicates:  append([]predicate.ApiToken{}, _q.predicates...),
-		withPartner: _q.withPartner.Clone(),
-		withAdmin:   _q.withAdmin.Clone(),
+		config:       _q.config,
+		ctx:          _q.ctx.Clone(),
+		order:        append([]apitoken.OrderOption{}, _q.order...),
+		inters:       append([]Interceptor{}, _q.inters...),
+		predicates:   append([]predicate.ApiToken{}, _q.predicates...),
+		withPartner:  _q.withPartner.Clone(),
+		withAdmin:    _q.withAdmin.Clone(),
+		withParent:   _q.withParent.Clone(),
+		withChildren: _q.withChildren.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
@@ -329,6 +378,28 @@ func (_q *ApiTokenQuery) WithAdmin(opts ...func(*AdminQuery)) *ApiTokenQuery {
 		opt(query)
 	}
 	_q.withAdmin = query
+	return _q
+}
+
+// WithParent tells the query-builder to eager-load the nodes that are connected to
+// the "parent" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *ApiTokenQuery) WithParent(opts ...func(*ApiTokenQuery)) *ApiTokenQuery {
+	query := (&ApiTokenClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withParent = query
+	return _q
+}
+
+// WithChildren tells the query-builder to eager-load the nodes that are connected to
+// the "children" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *ApiTokenQuery) WithChildren(opts ...func(*ApiTokenQuery)) *ApiTokenQuery {
+	query := (&ApiTokenClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withChildren = query
 	return _q
 }
 
@@ -416,9 +487,11 @@ func (_q *ApiTokenQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Api
 	var (
 		nodes       = []*ApiToken{}
 		_spec       = _q.querySpec()
-		loadedTypes = [2]bool{
+		loadedTypes = [4]bool{
 			_q.withPartner != nil,
 			_q.withAdmin != nil,
+			_q.withParent != nil,
+			_q.withChildren != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -451,6 +524,19 @@ func (_q *ApiTokenQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Api
 	if query := _q.withAdmin; query != nil {
 		if err := _q.loadAdmin(ctx, query, nodes, nil,
 			func(n *ApiToken, e *Admin) { n.Edges.Admin = e }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withParent; query != nil {
+		if err := _q.loadParent(ctx, query, nodes, nil,
+			func(n *ApiToken, e *ApiToken) { n.Edges.Parent = e }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withChildren; query != nil {
+		if err := _q.loadChildren(ctx, query, nodes,
+			func(n *ApiToken) { n.Edges.Children = []*ApiToken{} },
+			func(n *ApiToken, e *ApiToken) { n.Edges.Children = append(n.Edges.Children, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -515,6 +601,71 @@ func (_q *ApiTokenQuery) loadAdmin(ctx context.Context, query *AdminQuery, nodes
 	}
 	return nil
 }
+func (_q *ApiTokenQuery) loadParent(ctx context.Context, query *ApiTokenQuery, nodes []*ApiToken, init func(*ApiToken), assign func(*ApiToken, *ApiToken)) error {
+	ids := make([]int, 0, len(nodes))
+	nodeids := make(map[int][]*ApiToken)
+	for i := range nodes {
+		if nodes[i].ParentID == nil {
+			continue
+		}
+		fk := *nodes[i].ParentID
+		if _, ok := nodeids[fk]; !ok {
+			ids = append(ids, fk)
+		}
+		nodeids[fk] = append(nodeids[fk], nodes[i])
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	query.Where(apitoken.IDIn(ids...))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nodeids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected foreign-key "parent_id" returned %v`, n.ID)
+		}
+		for i := range nodes {
+			assign(nodes[i], n)
+		}
+	}
+	return nil
+}
+func (_q *ApiTokenQuery) loadChildren(ctx context.Context, query *ApiTokenQuery, nodes []*ApiToken, init func(*ApiToken), assign func(*ApiToken, *ApiToken)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*ApiToken)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(apitoken.FieldParentID)
+	}
+	query.Where(predicate.ApiToken(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(apitoken.ChildrenColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.ParentID
+		if fk == nil {
+			return fmt.Errorf(`foreign-key "parent_id" is nil for node %v`, n.ID)
+		}
+		node, ok := nodeids[*fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "parent_id" returned %v for node %v`, *fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
 
 func (_q *ApiTokenQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
@@ -549,6 +700,9 @@ func (_q *ApiTokenQuery) querySpec() *sqlgraph.QuerySpec {
 		}
 		if _q.withAdmin != nil {
 			_spec.Node.AddColumnOnce(apitoken.FieldAdminID)
+		}
+		if _q.withParent != nil {
+			_spec.Node.AddColumnOnce(apitoken.FieldParentID)
 		}
 	}
 	if ps := _q.predicates; len(ps) > 0 {

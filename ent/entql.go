@@ -73,6 +73,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			apitoken.FieldExpiresAt:  {Type: field.TypeTime, Column: apitoken.FieldExpiresAt},
 			apitoken.FieldRevokedAt:  {Type: field.TypeTime, Column: apitoken.FieldRevokedAt},
 			apitoken.FieldLastUsedAt: {Type: field.TypeTime, Column: apitoken.FieldLastUsedAt},
+			apitoken.FieldParentID:   {Type: field.TypeInt, Column: apitoken.FieldParentID},
 		},
 	}
 	graph.Nodes[2] = &sqlgraph.Node{
@@ -496,6 +497,30 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"ApiToken",
 		"Admin",
+	)
+	graph.MustAddE(
+		"parent",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   apitoken.ParentTable,
+			Columns: []string{apitoken.ParentColumn},
+			Bidi:    false,
+		},
+		"ApiToken",
+		"ApiToken",
+	)
+	graph.MustAddE(
+		"children",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   apitoken.ChildrenTable,
+			Columns: []string{apitoken.ChildrenColumn},
+			Bidi:    false,
+		},
+		"ApiToken",
+		"ApiToken",
 	)
 	graph.MustAddE(
 		"partner",
@@ -1265,6 +1290,11 @@ func (f *ApiTokenFilter) WhereLastUsedAt(p entql.TimeP) {
 	f.Where(p.Field(apitoken.FieldLastUsedAt))
 }
 
+// WhereParentID applies the entql int predicate on the parent_id field.
+func (f *ApiTokenFilter) WhereParentID(p entql.IntP) {
+	f.Where(p.Field(apitoken.FieldParentID))
+}
+
 // WhereHasPartner applies a predicate to check if query has an edge partner.
 func (f *ApiTokenFilter) WhereHasPartner() {
 	f.Where(entql.HasEdge("partner"))
@@ -1287,6 +1317,34 @@ func (f *ApiTokenFilter) WhereHasAdmin() {
 // WhereHasAdminWith applies a predicate to check if query has an edge admin with a given conditions (other predicates).
 func (f *ApiTokenFilter) WhereHasAdminWith(preds ...predicate.Admin) {
 	f.Where(entql.HasEdgeWith("admin", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasParent applies a predicate to check if query has an edge parent.
+func (f *ApiTokenFilter) WhereHasParent() {
+	f.Where(entql.HasEdge("parent"))
+}
+
+// WhereHasParentWith applies a predicate to check if query has an edge parent with a given conditions (other predicates).
+func (f *ApiTokenFilter) WhereHasParentWith(preds ...predicate.ApiToken) {
+	f.Where(entql.HasEdgeWith("parent", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasChildren applies a predicate to check if query has an edge children.
+func (f *ApiTokenFilter) WhereHasChildren() {
+	f.Where(entql.HasEdge("children"))
+}
+
+// WhereHasChildrenWith applies a predicate to check if query has an edge children with a given conditions (other predicates).
+func (f *ApiTokenFilter) WhereHasChildrenWith(preds ...predicate.ApiToken) {
+	f.Where(entql.HasEdgeWith("children", sqlgraph.WrapFunc(func(s *sql.Selector) {
 		for _, p := range preds {
 			p(s)
 		}

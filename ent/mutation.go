@@ -982,26 +982,31 @@ func (m *AdminMutation) ResetEdge(name string) error {
 // ApiTokenMutation represents an operation that mutates the ApiToken nodes in the graph.
 type ApiTokenMutation struct {
 	config
-	op             Op
-	typ            string
-	id             *int
-	created_at     *time.Time
-	jti            *string
-	name           *string
-	role           *enum.Role
-	scopes         *[]string
-	appendscopes   []string
-	expires_at     *time.Time
-	revoked_at     *time.Time
-	last_used_at   *time.Time
-	clearedFields  map[string]struct{}
-	partner        *int
-	clearedpartner bool
-	admin          *int
-	clearedadmin   bool
-	done           bool
-	oldValue       func(context.Context) (*ApiToken, error)
-	predicates     []predicate.ApiToken
+	op              Op
+	typ             string
+	id              *int
+	created_at      *time.Time
+	jti             *string
+	name            *string
+	role            *enum.Role
+	scopes          *[]string
+	appendscopes    []string
+	expires_at      *time.Time
+	revoked_at      *time.Time
+	last_used_at    *time.Time
+	clearedFields   map[string]struct{}
+	partner         *int
+	clearedpartner  bool
+	admin           *int
+	clearedadmin    bool
+	parent          *int
+	clearedparent   bool
+	children        map[int]struct{}
+	removedchildren map[int]struct{}
+	clearedchildren bool
+	done            bool
+	oldValue        func(context.Context) (*ApiToken, error)
+	predicates      []predicate.ApiToken
 }
 
 var _ ent.Mutation = (*ApiTokenMutation)(nil)
@@ -1517,6 +1522,55 @@ func (m *ApiTokenMutation) ResetLastUsedAt() {
 	delete(m.clearedFields, apitoken.FieldLastUsedAt)
 }
 
+// SetParentID sets the "parent_id" field.
+func (m *ApiTokenMutation) SetParentID(i int) {
+	m.parent = &i
+}
+
+// ParentID returns the value of the "parent_id" field in the mutation.
+func (m *ApiTokenMutation) ParentID() (r int, exists bool) {
+	v := m.parent
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldParentID returns the old "parent_id" field's value of the ApiToken entity.
+// If the ApiToken object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ApiTokenMutation) OldParentID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldParentID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldParentID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldParentID: %w", err)
+	}
+	return oldValue.ParentID, nil
+}
+
+// ClearParentID clears the value of the "parent_id" field.
+func (m *ApiTokenMutation) ClearParentID() {
+	m.parent = nil
+	m.clearedFields[apitoken.FieldParentID] = struct{}{}
+}
+
+// ParentIDCleared returns if the "parent_id" field was cleared in this mutation.
+func (m *ApiTokenMutation) ParentIDCleared() bool {
+	_, ok := m.clearedFields[apitoken.FieldParentID]
+	return ok
+}
+
+// ResetParentID resets all changes to the "parent_id" field.
+func (m *ApiTokenMutation) ResetParentID() {
+	m.parent = nil
+	delete(m.clearedFields, apitoken.FieldParentID)
+}
+
 // ClearPartner clears the "partner" edge to the Partner entity.
 func (m *ApiTokenMutation) ClearPartner() {
 	m.clearedpartner = true
@@ -1571,6 +1625,87 @@ func (m *ApiTokenMutation) ResetAdmin() {
 	m.clearedadmin = false
 }
 
+// ClearParent clears the "parent" edge to the ApiToken entity.
+func (m *ApiTokenMutation) ClearParent() {
+	m.clearedparent = true
+	m.clearedFields[apitoken.FieldParentID] = struct{}{}
+}
+
+// ParentCleared reports if the "parent" edge to the ApiToken entity was cleared.
+func (m *ApiTokenMutation) ParentCleared() bool {
+	return m.ParentIDCleared() || m.clearedparent
+}
+
+// ParentIDs returns the "parent" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ParentID instead. It exists only for internal usage by the builders.
+func (m *ApiTokenMutation) ParentIDs() (ids []int) {
+	if id := m.parent; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetParent resets all changes to the "parent" edge.
+func (m *ApiTokenMutation) ResetParent() {
+	m.parent = nil
+	m.clearedparent = false
+}
+
+// AddChildIDs adds the "children" edge to the ApiToken entity by ids.
+func (m *ApiTokenMutation) AddChildIDs(ids ...int) {
+	if m.children == nil {
+		m.children = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.children[ids[i]] = struct{}{}
+	}
+}
+
+// ClearChildren clears the "children" edge to the ApiToken entity.
+func (m *ApiTokenMutation) ClearChildren() {
+	m.clearedchildren = true
+}
+
+// ChildrenCleared reports if the "children" edge to the ApiToken entity was cleared.
+func (m *ApiTokenMutation) ChildrenCleared() bool {
+	return m.clearedchildren
+}
+
+// RemoveChildIDs removes the "children" edge to the ApiToken entity by IDs.
+func (m *ApiTokenMutation) RemoveChildIDs(ids ...int) {
+	if m.removedchildren == nil {
+		m.removedchildren = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.children, ids[i])
+		m.removedchildren[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedChildren returns the removed IDs of the "children" edge to the ApiToken entity.
+func (m *ApiTokenMutation) RemovedChildrenIDs() (ids []int) {
+	for id := range m.removedchildren {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ChildrenIDs returns the "children" edge IDs in the mutation.
+func (m *ApiTokenMutation) ChildrenIDs() (ids []int) {
+	for id := range m.children {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetChildren resets all changes to the "children" edge.
+func (m *ApiTokenMutation) ResetChildren() {
+	m.children = nil
+	m.clearedchildren = false
+	m.removedchildren = nil
+}
+
 // Where appends a list predicates to the ApiTokenMutation builder.
 func (m *ApiTokenMutation) Where(ps ...predicate.ApiToken) {
 	m.predicates = append(m.predicates, ps...)
@@ -1605,7 +1740,7 @@ func (m *ApiTokenMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ApiTokenMutation) Fields() []string {
-	fields := make([]string, 0, 10)
+	fields := make([]string, 0, 11)
 	if m.partner != nil {
 		fields = append(fields, apitoken.FieldPartnerID)
 	}
@@ -1636,6 +1771,9 @@ func (m *ApiTokenMutation) Fields() []string {
 	if m.last_used_at != nil {
 		fields = append(fields, apitoken.FieldLastUsedAt)
 	}
+	if m.parent != nil {
+		fields = append(fields, apitoken.FieldParentID)
+	}
 	return fields
 }
 
@@ -1664,6 +1802,8 @@ func (m *ApiTokenMutation) Field(name string) (ent.Value, bool) {
 		return m.RevokedAt()
 	case apitoken.FieldLastUsedAt:
 		return m.LastUsedAt()
+	case apitoken.FieldParentID:
+		return m.ParentID()
 	}
 	return nil, false
 }
@@ -1693,6 +1833,8 @@ func (m *ApiTokenMutation) OldField(ctx context.Context, name string) (ent.Value
 		return m.OldRevokedAt(ctx)
 	case apitoken.FieldLastUsedAt:
 		return m.OldLastUsedAt(ctx)
+	case apitoken.FieldParentID:
+		return m.OldParentID(ctx)
 	}
 	return nil, fmt.Errorf("unknown ApiToken field %s", name)
 }
@@ -1772,6 +1914,13 @@ func (m *ApiTokenMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetLastUsedAt(v)
 		return nil
+	case apitoken.FieldParentID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetParentID(v)
+		return nil
 	}
 	return fmt.Errorf("unknown ApiToken field %s", name)
 }
@@ -1814,6 +1963,9 @@ func (m *ApiTokenMutation) ClearedFields() []string {
 	if m.FieldCleared(apitoken.FieldLastUsedAt) {
 		fields = append(fields, apitoken.FieldLastUsedAt)
 	}
+	if m.FieldCleared(apitoken.FieldParentID) {
+		fields = append(fields, apitoken.FieldParentID)
+	}
 	return fields
 }
 
@@ -1836,6 +1988,9 @@ func (m *ApiTokenMutation) ClearField(name string) error {
 		return nil
 	case apitoken.FieldLastUsedAt:
 		m.ClearLastUsedAt()
+		return nil
+	case apitoken.FieldParentID:
+		m.ClearParentID()
 		return nil
 	}
 	return fmt.Errorf("unknown ApiToken nullable field %s", name)
@@ -1875,18 +2030,27 @@ func (m *ApiTokenMutation) ResetField(name string) error {
 	case apitoken.FieldLastUsedAt:
 		m.ResetLastUsedAt()
 		return nil
+	case apitoken.FieldParentID:
+		m.ResetParentID()
+		return nil
 	}
 	return fmt.Errorf("unknown ApiToken field %s", name)
 }
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *ApiTokenMutation) AddedEdges() []string {
-	edges := make([]string, 0, 2)
+	edges := make([]string, 0, 4)
 	if m.partner != nil {
 		edges = append(edges, apitoken.EdgePartner)
 	}
 	if m.admin != nil {
 		edges = append(edges, apitoken.EdgeAdmin)
+	}
+	if m.parent != nil {
+		edges = append(edges, apitoken.EdgeParent)
+	}
+	if m.children != nil {
+		edges = append(edges, apitoken.EdgeChildren)
 	}
 	return edges
 }
@@ -1903,30 +2067,57 @@ func (m *ApiTokenMutation) AddedIDs(name string) []ent.Value {
 		if id := m.admin; id != nil {
 			return []ent.Value{*id}
 		}
+	case apitoken.EdgeParent:
+		if id := m.parent; id != nil {
+			return []ent.Value{*id}
+		}
+	case apitoken.EdgeChildren:
+		ids := make([]ent.Value, 0, len(m.children))
+		for id := range m.children {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *ApiTokenMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 2)
+	edges := make([]string, 0, 4)
+	if m.removedchildren != nil {
+		edges = append(edges, apitoken.EdgeChildren)
+	}
 	return edges
 }
 
 // RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
 // the given name in this mutation.
 func (m *ApiTokenMutation) RemovedIDs(name string) []ent.Value {
+	switch name {
+	case apitoken.EdgeChildren:
+		ids := make([]ent.Value, 0, len(m.removedchildren))
+		for id := range m.removedchildren {
+			ids = append(ids, id)
+		}
+		return ids
+	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *ApiTokenMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 2)
+	edges := make([]string, 0, 4)
 	if m.clearedpartner {
 		edges = append(edges, apitoken.EdgePartner)
 	}
 	if m.clearedadmin {
 		edges = append(edges, apitoken.EdgeAdmin)
+	}
+	if m.clearedparent {
+		edges = append(edges, apitoken.EdgeParent)
+	}
+	if m.clearedchildren {
+		edges = append(edges, apitoken.EdgeChildren)
 	}
 	return edges
 }
@@ -1939,6 +2130,10 @@ func (m *ApiTokenMutation) EdgeCleared(name string) bool {
 		return m.clearedpartner
 	case apitoken.EdgeAdmin:
 		return m.clearedadmin
+	case apitoken.EdgeParent:
+		return m.clearedparent
+	case apitoken.EdgeChildren:
+		return m.clearedchildren
 	}
 	return false
 }
@@ -1953,6 +2148,9 @@ func (m *ApiTokenMutation) ClearEdge(name string) error {
 	case apitoken.EdgeAdmin:
 		m.ClearAdmin()
 		return nil
+	case apitoken.EdgeParent:
+		m.ClearParent()
+		return nil
 	}
 	return fmt.Errorf("unknown ApiToken unique edge %s", name)
 }
@@ -1966,6 +2164,12 @@ func (m *ApiTokenMutation) ResetEdge(name string) error {
 		return nil
 	case apitoken.EdgeAdmin:
 		m.ResetAdmin()
+		return nil
+	case apitoken.EdgeParent:
+		m.ResetParent()
+		return nil
+	case apitoken.EdgeChildren:
+		m.ResetChildren()
 		return nil
 	}
 	return fmt.Errorf("unknown ApiToken edge %s", name)

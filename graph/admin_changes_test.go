@@ -301,7 +301,8 @@ func TestRemoveAdmin(t *testing.T) {
 	if e := out.Events.Edges; len(e) != 1 || e[0].Node.Actor.Email != gone.Email || e[0].Node.Actor.RemovedAt == nil {
 		t.Errorf("the removed admin's audit events = %+v, want their createTag naming them", e)
 	}
-	want := fmt.Sprintf("removed ADMIN %s (%s); revoked 1 tokens; unassigned from 1 customers", gone.Email, gone.DisplayName)
+	// Two tokens: the scene's and the one createTag was sent with.
+	want := fmt.Sprintf("removed ADMIN %s (%s); revoked 2 tokens; unassigned from 1 customers", gone.Email, gone.DisplayName)
 	if ev := h.auditEvents("removeAdmin"); len(ev) != 1 || ev[0].Summary != want {
 		raw, _ := json.Marshal(ev)
 		t.Errorf("audit events of removeAdmin = %s, want one: %s", raw, want)

@@ -64,3 +64,35 @@ func TestAuditEvents(t *testing.T) {
 		}
 	}
 }
+
+// TestAuditReadScope: a narrowed token reads the audit trail and the API token records only
+// with the scope audit:read; an unscoped token reads them as its role allows.
+func TestAuditReadScope(t *testing.T) {
+	h := newHarness(t)
+	w := h.newWorld("Audit scope")
+	cases := []struct {
+		name, who             string
+		wantAudit, wantTokens string
+	}{
+		{"FullAdminUnscoped", h.as(w.full), "OK", "OK"},
+		{"FullAdminAuditRead", h.asToken(w.full, viewer.ScopeAuditRead), "OK", "OK"},
+		{"FullAdminIngest", h.asToken(w.full, viewer.ScopeIngest), "FORBIDDEN", "FORBIDDEN"},
+		{"FullAdminReadScopes", h.asToken(w.full, viewer.ScopeCustomersRead, viewer.ScopeAnalyticsRead, viewer.ScopeReports), "FORBIDDEN", "FORBIDDEN"},
+		{"AdminAuditRead", h.asToken(w.admin, viewer.ScopeAuditRead), "FORBIDDEN", "OK"},
+		{"AdminTagsWrite", h.asToken(w.admin, viewer.ScopeTagsWrite), "FORBIDDEN", "FORBIDDEN"},
+		{"ReadOnlyUnscoped", h.as(w.readOnly), "FORBIDDEN", "OK"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			for field, want := range map[string]string{"auditEvents": c.wantAudit, "apiTokens": c.wantTokens} {
+				got := h.do(c.who, `{ `+field+`(first: 1) { totalCount } }`, nil).code()
+				if got == "" {
+					got = "OK"
+				}
+				if got != want {
+					t.Errorf("%s = %s, want %s", field, got, want)
+				}
+			}
+		})
+	}
+}

@@ -22,6 +22,7 @@ import (
 	"github.com/partnerhub/partnerhub-api/graph/gqlerr"
 	"github.com/partnerhub/partnerhub-api/graph/loader"
 	"github.com/partnerhub/partnerhub-api/graph/observe"
+	"github.com/partnerhub/partnerhub-api/graph/socket"
 )
 
 // Limits bound what one request may ask for.
@@ -61,39 +62,21 @@ func newServer(r *Resolver, authority *auth.Authority, limits Limits, logger *sl
 		// First, so that it sees the operations the interceptors below refuse.
 		srv.Use(obs.Extension())
 	}
-	srv.AddTransport(websocketTransport{transport.Websocket{
+	srv.AddTransport(r.Sockets.Transport(transport.Websocket{
 		KeepAlivePingInterval: 10 * time.Second,
 		PingPongInterval:      10 * time.Second,
-		InitTimeout:           10 * time.Second,
-		// Tokens travel in connection_init, never in cookies, so any origin may connect.
-		Implementation: closingImplementation{transport.CoderWebsocketImplementation{
-			AcceptOptions: websocket.AcceptOptions{InsecureSkipVerify: true},
-		}},
-		InitFunc: func(ctx context.Context, p transport.InitPayload) (context.Context, *transport.InitPayload, error) {
-			raw := strings.TrimPrefix(p.Authorization(), "Bearer ")
-			v, err := authority.Authenticate(ctx, raw)
-			if err != nil {
-				logger.DebugContext(ctx, "websocket authentication failed", "err", err)
-				return ctx, nil, errors.New("unauthenticated")
-			}
-			observe.FromContext(ctx).SetViewer(v)
-			if obs != nil {
-				ctx = obs.OpenWebsocket(ctx)
-			}
-			// Cancelling the connection's context makes gqlgen close the socket.
-			ctx, cancel := context.WithCancel(withConnectionCounter(viewer.NewContext(ctx, v)))
-			go watchToken(ctx, cancel, authority, raw, v, logger)
-			return ctx, nil, nil
-		},
-	}})
+		InitFunc:              initSocket(authority, obs, logger),
+	}, websocket.AcceptOptions{InsecureSkipVerify: true})) // tokens travel in connection_init, never in cookies: any origin may connect
 	srv.AddTransport(transport.Options{})
-	srv.AddTransport(transport.GET{})
+	srv.AddTransport(get{})
 	srv.AddTransport(post{})
+	srv.AddTransport(unsupported{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.SetParserTokenLimit(limits.ParserTokens)
 	srv.Use(extension.Introspection{})
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
 	srv.Use(operationLimits{depth: limits.Depth, introspection: limits.IntrospectionDepth, rootFields: limits.RootFields, aliases: limits.Aliases})
+	srv.Use(inputLimit{})
 	srv.Use(extension.FixedComplexityLimit(limits.Complexity))
 	present := observe.RecordCodes(gqlerr.Presenter(logger))
 	srv.SetErrorPresenter(present)
@@ -125,14 +108,46 @@ func introspectionOnly(ctx context.Context) bool {
 	return true
 }
 
+// initSocket authenticates a websocket's connection_init. A refused token closes the
+// socket with 4403; a token that cannot be checked for want of the database closes it with
+// 1013, which clients retry.
+func initSocket(authority *auth.Authority, obs *observe.Observer, logger *slog.Logger) transport.WebsocketInitFunc {
+	return func(ctx context.Context, p transport.InitPayload) (context.Context, *transport.InitPayload, error) {
+		raw, err := auth.ParseBearer(p.Authorization())
+		var v *viewer.Viewer
+		if err == nil {
+			v, err = authority.Authenticate(ctx, raw)
+		}
+		if err != nil {
+			code, reason := socket.Forbidden, "Forbidden: a valid API token is required"
+			if errors.Is(err, auth.ErrUnavailable) {
+				code, reason = socket.TryAgainLater, "The database is unavailable: retry later"
+				logger.WarnContext(ctx, "websocket authentication unavailable", "err", err)
+			} else {
+				logger.DebugContext(ctx, "websocket authentication failed", "err", err)
+			}
+			return transport.AppendCloseReason(transport.WithWebsocketCloseCode(ctx, code), reason), nil, errors.New(reason)
+		}
+		socket.Authenticated(ctx, v)
+		observe.FromContext(ctx).SetViewer(v)
+		if obs != nil {
+			ctx = obs.OpenWebsocket(ctx)
+		}
+		ctx = withConnectionCounter(viewer.NewContext(ctx, v))
+		go watchToken(ctx, authority, raw, v, logger)
+		return ctx, nil, nil
+	}
+}
+
 // tokenCheckInterval is how often a websocket's token is checked again.
 const tokenCheckInterval = time.Second
 
-// watchToken closes a websocket (cancels its context) with CloseForbidden once its token
-// expires or stops authenticating (revoked, its admin removed), or the role it acts with
-// changes from initial's: the connection's viewer is fixed at connection_init, so one
-// whose admin was demoted must authenticate again to see what the new role sees.
-func watchToken(ctx context.Context, cancel context.CancelFunc, authority *auth.Authority, raw string, initial *viewer.Viewer, logger *slog.Logger) {
+// watchToken closes a websocket with 4403 once its token expires or stops authenticating
+// (revoked, its admin removed), or the role it acts with changes from initial's: the
+// connection's viewer is fixed at connection_init, so one whose admin was demoted must
+// authenticate again to see what the new role sees. A check the database cannot answer
+// keeps the socket.
+func watchToken(ctx context.Context, authority *auth.Authority, raw string, initial *viewer.Viewer, logger *slog.Logger) {
 	t := time.NewTicker(tokenCheckInterval)
 	defer t.Stop()
 	for {
@@ -143,7 +158,7 @@ func watchToken(ctx context.Context, cancel context.CancelFunc, authority *auth.
 			v, err := authority.Authenticate(ctx, raw)
 			if errors.Is(err, auth.ErrInvalidToken) || err == nil && (authority.Expired(v) || v.Role != initial.Role) {
 				logger.InfoContext(ctx, "closing websocket: token no longer valid", "err", err)
-				closeWith(ctx, cancel, CloseForbidden, "forbidden: the token expired, was revoked or changed role")
+				socket.Close(ctx, socket.Forbidden, "Forbidden: the token expired, was revoked or changed role")
 				return
 			}
 		}

@@ -5,6 +5,7 @@ package graph
 //go:generate sh -c "cd .. && go run github.com/99designs/gqlgen generate --config gqlgen.yml"
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -24,6 +25,7 @@ import (
 	"github.com/partnerhub/partnerhub-api/graph/loader"
 	"github.com/partnerhub/partnerhub-api/graph/model"
 	"github.com/partnerhub/partnerhub-api/graph/page"
+	"github.com/partnerhub/partnerhub-api/graph/socket"
 	"github.com/partnerhub/partnerhub-api/graph/status"
 )
 
@@ -43,6 +45,8 @@ type Resolver struct {
 	Cache  *live.Cache
 	// Limits bound live subscriptions.
 	Limits *SubscriptionLimits
+	// Sockets are the open websockets, to close one with a code.
+	Sockets *socket.Registry
 }
 
 // Options tune a Resolver.
@@ -53,6 +57,8 @@ type Options struct {
 	CacheTTL time.Duration
 	// MaxSubscriptions bounds the live subscriptions of the process.
 	MaxSubscriptions int
+	// Sockets accepts the websockets; nil makes a registry of its own.
+	Sockets *socket.Registry
 }
 
 // DefaultOptions are the options when none are configured.
@@ -64,7 +70,8 @@ func NewResolver(client *ent.Client, now func() time.Time, authority *auth.Autho
 		Client: client, Now: now, LaunchURLTemplate: opts.LaunchURLTemplate,
 		Audit: NewRecorder(client, now, authority, broker),
 		Auth:  authority, Broker: broker, Cache: live.NewCache(broker, opts.CacheTTL, now),
-		Limits: &SubscriptionLimits{PerConnection: 20, PerProcess: int64(opts.MaxSubscriptions)},
+		Limits:  &SubscriptionLimits{PerConnection: 20, PerProcess: int64(opts.MaxSubscriptions)},
+		Sockets: cmp.Or(opts.Sockets, socket.NewRegistry(InitTimeout)),
 	}
 }
 
@@ -80,6 +87,9 @@ func NewRecorder(client *ent.Client, now func() time.Time, authority *auth.Autho
 		return broker.Publish(ctx, partnerID)
 	}}
 }
+
+// InitTimeout is how long a websocket may stay open without a connection_init.
+const InitTimeout = 10 * time.Second
 
 // filterEnv is what customer criteria are evaluated against for the request's viewer.
 func (r *Resolver) filterEnv(ctx context.Context) filter.Env {

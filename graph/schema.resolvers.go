@@ -157,7 +157,7 @@ func (r *mutationResolver) CreateAPIToken(ctx context.Context, input model.Creat
 }
 
 func (r *mutationResolver) RevokeAPIToken(ctx context.Context, input model.RevokeAPITokenInput) (*model.APITokenPayload, error) {
-	t, err := tokens.Revoke(ctx, r.Audit, input.ID)
+	t, err := tokens.Revoke(ctx, r.Audit, r.Auth, input.ID)
 	return &model.APITokenPayload{APIToken: t}, err
 }
 

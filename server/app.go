@@ -16,8 +16,10 @@ import (
 	"github.com/partnerhub/partnerhub-api/ent/gid"
 	"github.com/partnerhub/partnerhub-api/ent/storage"
 	"github.com/partnerhub/partnerhub-api/ent/viewer"
+	"github.com/partnerhub/partnerhub-api/graph"
 	"github.com/partnerhub/partnerhub-api/graph/auth"
 	"github.com/partnerhub/partnerhub-api/graph/live"
+	"github.com/partnerhub/partnerhub-api/graph/socket"
 )
 
 // app is the opened process: configuration, logger, database and token authority.
@@ -27,7 +29,9 @@ type app struct {
 	db     *storage.DB
 	auth   *auth.Authority
 	broker live.Broker
-	now    func() time.Time
+	// sockets are the open websockets, closed with 1001 on shutdown.
+	sockets *socket.Registry
+	now     func() time.Time
 }
 
 // openDB opens the configured database and brings its schema up to date.
@@ -83,7 +87,7 @@ func openApp(ctx context.Context, e *env) (*app, error) {
 	}
 	// A change announced by any instance may revoke a token or narrow an admin's role.
 	broker.OnChange(authority.Forget)
-	return &app{cfg: e.cfg, logger: logger, db: db, auth: authority, broker: broker, now: e.now}, nil
+	return &app{cfg: e.cfg, logger: logger, db: db, auth: authority, broker: broker, sockets: socket.NewRegistry(graph.InitTimeout), now: e.now}, nil
 }
 
 // Close stops listening for changes and releases the database.

@@ -1,7 +1,10 @@
 package main
 
 import (
+	"encoding/json"
+	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -11,6 +14,7 @@ import (
 	"github.com/partnerhub/partnerhub-api/ent/enum"
 	"github.com/partnerhub/partnerhub-api/ent/gid"
 	"github.com/partnerhub/partnerhub-api/graph/auth"
+	"github.com/partnerhub/partnerhub-api/graph/socket"
 )
 
 func TestMe(t *testing.T) {
@@ -146,4 +150,62 @@ func jtiOf(t *testing.T, token string) string {
 		t.Fatal(err)
 	}
 	return c.ID
+}
+
+// TestAuthorizationGrammar: HTTP and the websocket read an Authorization value by one
+// grammar, "Bearer" in any case, spaces, then the token; anything else is refused on both.
+func TestAuthorizationGrammar(t *testing.T) {
+	a := MustOpenApp(t, nil)
+	srv := httptest.NewServer(a.routes())
+	defer srv.Close()
+	f := mustCreatePartner(t, a.db.Client, "Grammar")
+	token := mustToken(t, a, f.admins[enum.RoleReadOnlyAdmin])
+	cases := []struct {
+		name, value string
+		ok          bool
+	}{
+		{"Bearer", "Bearer " + token, true},
+		{"LowerCase", "bearer " + token, true},
+		{"UpperCase", "BEARER " + token, true},
+		{"TwoSpaces", "Bearer  " + token, true},
+		{"SurroundingSpaces", "  Bearer " + token + " ", true},
+		{"BareToken", token, false},
+		{"SchemeOnly", "Bearer", false},
+		{"OtherScheme", "Basic " + token, false},
+		{"Tab", "Bearer\t" + token, false},
+		{"TokenWithSpace", "Bearer " + token[:10] + " " + token[10:], false},
+		{"SchemeGlued", "Bearer" + token, false},
+	}
+	for _, c := range cases {
+		t.Run("HTTP/"+c.name, func(t *testing.T) {
+			req, _ := http.NewRequest(http.MethodPost, srv.URL+"/graphql", strings.NewReader(`{"query":"{ me { email } }"}`))
+			req.Header.Set("Content-Type", "application/json")
+			req.Header["Authorization"] = []string{c.value}
+			got := doGraphQL(t, srv, req)
+			if c.ok && (got.Status != http.StatusOK || got.code() != "") {
+				t.Fatalf("refused: HTTP %d %+v", got.Status, got.Errors)
+			}
+			if !c.ok && (got.Status != http.StatusUnauthorized || got.code() != "UNAUTHENTICATED") {
+				t.Fatalf("HTTP %d, code %q; want 401 UNAUTHENTICATED", got.Status, got.code())
+			}
+		})
+		t.Run("Websocket/"+c.name, func(t *testing.T) {
+			s := dialRaw(t, wsURL(srv), "graphql-transport-ws")
+			init, _ := json.Marshal(map[string]any{"type": "connection_init", "payload": map[string]string{"Authorization": c.value}})
+			s.send(string(init))
+			if c.ok {
+				s.await("connection_ack", "")
+			} else if got := s.closeCode(); got != socket.Forbidden {
+				t.Fatalf("closed with %d, want 4403", got)
+			}
+		})
+	}
+	t.Run("HTTP/TwoHeaders", func(t *testing.T) {
+		req, _ := http.NewRequest(http.MethodPost, srv.URL+"/graphql", strings.NewReader(`{"query":"{ me { email } }"}`))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header["Authorization"] = []string{"Bearer " + token, "Bearer " + token}
+		if got := doGraphQL(t, srv, req); got.Status != http.StatusBadRequest || got.code() != "BAD_USER_INPUT" {
+			t.Fatalf("HTTP %d, code %q; want 400 BAD_USER_INPUT", got.Status, got.code())
+		}
+	})
 }

@@ -19,6 +19,7 @@ import (
 // may be overridden by the flag of the same meaning.
 type Config struct {
 	Addr              string
+	MetricsAddr       string
 	DatabaseURL       string
 	DataDir           string
 	JWTSecret         string
@@ -83,6 +84,17 @@ func address(p *string) func(string) error {
 	}
 }
 
+// optionalAddress accepts an address as address does, or nothing.
+func optionalAddress(p *string) func(string) error {
+	return func(s string) error {
+		if s == "" {
+			*p = ""
+			return nil
+		}
+		return address(p)(s)
+	}
+}
+
 // duration accepts a Go duration with its unit (90s, 15m, 24h), never negative, and zero
 // only where zero has a meaning.
 func duration(p *time.Duration, zeroAllowed bool) func(string) error {
@@ -122,6 +134,7 @@ func (c *Config) settings() []setting {
 	d := graph.DefaultLimits
 	return []setting{
 		{"PARTNERHUB_ADDR", "addr", ":8080", "address to listen on", address(&c.Addr)},
+		{"PARTNERHUB_METRICS_ADDR", "metrics-addr", "", "address to serve /metrics on, apart from the API; empty serves it with the API", optionalAddress(&c.MetricsAddr)},
 		{"DATABASE_URL", "database-url", "", "postgres:// URL; empty uses the embedded SQLite file in the data directory", text(&c.DatabaseURL)},
 		{"PARTNERHUB_DATA_DIR", "data-dir", "./data", "directory of the embedded database and generated JWT secret", text(&c.DataDir)},
 		{"PARTNERHUB_JWT_SECRET", "jwt-secret", "", "HS256 secret (≥ 32 bytes); generated into the data directory when empty on the embedded default, required with DATABASE_URL", text(&c.JWTSecret)},

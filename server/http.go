@@ -9,24 +9,40 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql/playground"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/partnerhub/partnerhub-api/ent/viewer"
 	"github.com/partnerhub/partnerhub-api/graph"
+	"github.com/partnerhub/partnerhub-api/graph/auth"
 	"github.com/partnerhub/partnerhub-api/graph/gqlerr"
 	"github.com/partnerhub/partnerhub-api/graph/observe"
 )
 
-// routes returns the process's HTTP handler.
+// routes returns the API's HTTP handler.
 func (a *app) routes() http.Handler {
+	api, _ := a.handlers()
+	return api
+}
+
+// graphiqlCSP is the Content-Security-Policy of the GraphiQL page: its scripts and styles,
+// inline and from the CDN it loads them from, and requests to this server only.
+const graphiqlCSP = "default-src 'none'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; " +
+	"style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; font-src 'self' data: https://cdn.jsdelivr.net; " +
+	"img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+
+// handlers returns the API's HTTP handler and the metrics handler. /metrics is served by
+// the API's too unless PARTNERHUB_METRICS_ADDR gives it a listener of its own, so that it
+// need not be public. Every answer carries X-Content-Type-Options: nosniff.
+func (a *app) handlers() (api, metrics http.Handler) {
 	resolver := graph.NewResolver(a.db.Client, a.now, a.auth, a.broker, graph.Options{
 		LaunchURLTemplate: a.cfg.LaunchURLTemplate, CacheTTL: a.cfg.AnalyticsCacheTTL, MaxSubscriptions: a.cfg.MaxSubscriptions,
+		Sockets: a.sockets,
 	})
 	limits := a.cfg.limits()
 	limits.Admission = graph.NewAdmission(a.cfg.MaxConcurrent, a.cfg.OperationTimeout)
@@ -39,7 +55,7 @@ func (a *app) routes() http.Handler {
 
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", a.limitBody(a.authenticate(gql)))
-	mux.Handle("GET /{$}", playground.Handler("Partner Hub API", "/graphql"))
+	mux.Handle("GET /{$}", withHeader("Content-Security-Policy", graphiqlCSP, playground.Handler("Partner Hub API", "/graphql")))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
@@ -53,28 +69,71 @@ func (a *app) routes() http.Handler {
 		}
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
-	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
-	return obs.HTTP(mux)
+	metrics = withHeader("X-Content-Type-Options", "nosniff", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	if a.cfg.MetricsAddr == "" {
+		mux.Handle("GET /metrics", metrics)
+	}
+	return obs.HTTP(withHeader("X-Content-Type-Options", "nosniff", mux)), metrics
+}
+
+// withHeader sets the header name to value on every answer of next.
+func withHeader(name, value string, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set(name, value)
+		next.ServeHTTP(w, r)
+	})
+}
+
+// listenAndServe serves the API on ln and, when PARTNERHUB_METRICS_ADDR is set, /metrics
+// on a listener of its own, until ctx ends or either fails.
+func (a *app) listenAndServe(ctx context.Context, ln net.Listener) error {
+	api, metrics := a.handlers()
+	if a.cfg.MetricsAddr == "" {
+		return a.serve(ctx, ln, api)
+	}
+	mln, err := net.Listen("tcp", a.cfg.MetricsAddr)
+	if err != nil {
+		return fmt.Errorf("listen on %s for metrics: %w", a.cfg.MetricsAddr, err)
+	}
+	a.logger.Info("serving metrics", "addr", mln.Addr().String())
+	g, ctx := errgroup.WithContext(ctx)
+	g.Go(func() error { return a.serve(ctx, ln, api) })
+	g.Go(func() error { return a.serve(ctx, mln, metrics) })
+	return g.Wait()
 }
 
 // authenticate puts the viewer of a valid bearer token in the request context. A request
-// without one goes on anonymous (introspection still works); one with an invalid token
-// is refused with UNAUTHENTICATED.
+// without one goes on anonymous (introspection still works); one with an invalid token or
+// a malformed Authorization header is refused with UNAUTHENTICATED, one with two
+// Authorization headers with BAD_USER_INPUT.
 func (a *app) authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		header := r.Header.Get("Authorization")
-		if header == "" {
+		headers := r.Header.Values("Authorization")
+		switch {
+		case len(headers) == 0:
 			next.ServeHTTP(w, r)
 			return
-		}
-		raw, ok := strings.CutPrefix(header, "Bearer ")
-		if !ok {
-			writeGraphQLError(w, http.StatusUnauthorized, gqlerr.Unauthenticated, "the Authorization header must be: Bearer <token>")
+		case len(headers) > 1:
+			writeGraphQLError(w, http.StatusBadRequest, gqlerr.BadUserInput, "send one Authorization header, not several")
 			return
 		}
-		v, err := a.auth.Authenticate(r.Context(), strings.TrimSpace(raw))
+		raw, err := auth.ParseBearer(headers[0])
 		if err != nil {
+			w.Header().Set("WWW-Authenticate", `Bearer error="invalid_request"`)
+			writeGraphQLError(w, http.StatusUnauthorized, gqlerr.Unauthenticated, err.Error())
+			return
+		}
+		v, err := a.auth.Authenticate(r.Context(), raw)
+		switch {
+		case errors.Is(err, auth.ErrUnavailable):
+			// The token may be valid: a client should retry, not discard it.
+			a.logger.WarnContext(r.Context(), "cannot check a token: the database is unavailable", "err", err)
+			w.Header().Set("Retry-After", retryAfter)
+			writeGraphQLError(w, http.StatusServiceUnavailable, gqlerr.Unavailable, "the database is unavailable; retry later")
+			return
+		case err != nil:
 			a.logger.DebugContext(r.Context(), "authentication failed", "err", err)
+			w.Header().Set("WWW-Authenticate", `Bearer error="invalid_token"`)
 			writeGraphQLError(w, http.StatusUnauthorized, gqlerr.Unauthenticated, gqlerr.ErrUnauthenticated.Error())
 			return
 		}
@@ -82,6 +141,10 @@ func (a *app) authenticate(next http.Handler) http.Handler {
 		next.ServeHTTP(w, r.WithContext(viewer.NewContext(r.Context(), v)))
 	})
 }
+
+// retryAfter is the Retry-After, in seconds, of an answer refused while the database is
+// unavailable.
+const retryAfter = "5"
 
 // limitBody refuses bodies over the configured size and batched (JSON array) operations,
 // before anything is parsed.
@@ -121,13 +184,12 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 // writeGraphQLError answers with a GraphQL response holding one error with code.
 func writeGraphQLError(w http.ResponseWriter, status int, code gqlerr.Code, msg string) {
 	observe.AddCode(w, string(code))
-	writeJSON(w, status, map[string]any{
-		"errors": []map[string]any{{"message": msg, "extensions": map[string]string{"code": string(code)}}},
-	})
+	gqlerr.WriteHTTP(w, status, code, msg)
 }
 
 // serve runs h on ln until ctx ends, then lets in-flight requests finish up to the
-// shutdown timeout.
+// shutdown timeout and closes the websockets, which the HTTP server no longer tracks,
+// with 1001 (going away).
 func (a *app) serve(ctx context.Context, ln net.Listener, h http.Handler) error {
 	srv := &http.Server{
 		Handler:           h,
@@ -147,6 +209,9 @@ func (a *app) serve(ctx context.Context, ln net.Listener, h http.Handler) error 
 	a.logger.Info("shutting down", "timeout", a.cfg.ShutdownTimeout)
 	sctx, cancel := context.WithTimeout(context.Background(), a.cfg.ShutdownTimeout)
 	defer cancel()
+	closed := make(chan struct{})
+	go func() { a.sockets.Shutdown(sctx); close(closed) }()
+	defer func() { <-closed }()
 	if err := srv.Shutdown(sctx); err != nil {
 		srv.Close()
 		return fmt.Errorf("shutdown: %w", err)

@@ -12,10 +12,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/coder/websocket"
+
 	"github.com/partnerhub/partnerhub-api/ent/enum"
 	"github.com/partnerhub/partnerhub-api/ent/storage/storagetest"
 	"github.com/partnerhub/partnerhub-api/ent/viewer"
 	"github.com/partnerhub/partnerhub-api/graph/auth"
+	"github.com/partnerhub/partnerhub-api/graph/socket"
 )
 
 // liveKpis is what the kpisUpdated subscription sends.
@@ -96,6 +99,13 @@ func newLiveWorld(t *testing.T, n int, vars map[string]string) liveWorld {
 	skew := new(atomic.Int64)
 	apps, srvs := instances(t, n, vars, func() time.Time { return time.Now().Add(time.Duration(skew.Load())) })
 	w := liveWorld{a: apps[0], srvA: srvs[0], srvB: srvs[n-1], skew: skew}
+	w.seed(t)
+	return w
+}
+
+// seed creates the world's partner, writer token and customer.
+func (w *liveWorld) seed(t *testing.T) {
+	t.Helper()
 	w.f = mustCreatePartner(t, w.a.db.Client, "Live")
 	var err error
 	w.writer, _, err = w.a.auth.Issue(sysCtx(), w.a.db.Client, w.f.admins[enum.RoleFullAdmin], auth.Grant{Name: "writer", Role: enum.RoleFullAdmin, Scopes: viewer.Scopes})
@@ -105,7 +115,6 @@ func newLiveWorld(t *testing.T, n int, vars map[string]string) liveWorld {
 	w.a.db.Client.Customer.Create().SetPartnerID(w.f.partner.ID).SetName("Live Co").SetOrgID("live-org").SetExternalID("live-1").
 		SetRegion(enum.RegionEU).SetCountry("DE").ExecX(sysCtx())
 	upsertSub(t, w.srvA, w.writer, inDays(365), 3)
-	return w
 }
 
 // inDays is the RFC 3339 instant n days from now.
@@ -166,12 +175,9 @@ func TestLiveKpis(t *testing.T) {
 			}
 		}
 		readerAdmin := mustToken(t, a, f.admins[enum.RoleFullAdmin])
-		body, _ := json.Marshal(map[string]any{"query": `mutation($id: ID!) { revokeApiToken(input: {id: $id}) { apiToken { revokedAt } } }`, "variables": map[string]any{"id": revoke}})
-		if resp := postRaw(t, srvA, readerAdmin, body); len(resp.Errors) > 0 {
-			t.Fatalf("revoke: %+v", resp.Errors)
-		}
-		if _, err := nextKpis(t, sub, 5*time.Second); !errors.Is(err, errSocketClosed) {
-			t.Fatalf("after revocation next = %v, want the socket closed", err)
+		revokeToken(t, srvA, readerAdmin, revoke)
+		if _, err := nextKpis(t, sub, 5*time.Second); !errors.Is(err, errSocketClosed) || sub.closeCode() != socket.Forbidden {
+			t.Fatalf("after revocation next = %v (close code %d), want the socket closed with 4403", err, sub.closeCode())
 		}
 	})
 }
@@ -260,6 +266,10 @@ func TestLiveConnectionInitRefused(t *testing.T) {
 					got, err := nextKpis(t, sub, 2*time.Second)
 					t.Fatalf("connection_init accepted; first result %+v, %v", got, err)
 				}
+				// The legacy protocol sends connection_error first, then the same close.
+				if p == transportWS && websocket.CloseStatus(err) != socket.Forbidden {
+					t.Fatalf("refused with %v (close code %d), want 4403", err, websocket.CloseStatus(err))
+				}
 			})
 		}
 	}
@@ -286,8 +296,8 @@ func TestLiveSocketClosesOnTokenExpiry(t *testing.T) {
 	// Five seconds past expiry: within the leeway verification allows for clock skew, yet
 	// a socket closes at its token's exact expiry.
 	w.skew.Store(int64(time.Hour + 5*time.Second))
-	if _, err := nextKpis(t, sub, 5*time.Second); !errors.Is(err, errSocketClosed) {
-		t.Fatalf("after expiry next = %v, want the socket closed", err)
+	if _, err := nextKpis(t, sub, 5*time.Second); !errors.Is(err, errSocketClosed) || sub.closeCode() != socket.Forbidden {
+		t.Fatalf("after expiry next = %v (close code %d), want the socket closed with 4403", err, sub.closeCode())
 	}
 }
 

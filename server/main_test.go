@@ -91,6 +91,7 @@ func mustToken(tb testing.TB, a *app, adm *ent.Admin) string {
 // gqlResponse is a GraphQL response as a client sees it.
 type gqlResponse struct {
 	Status int
+	Header http.Header
 	Data   map[string]any `json:"data"`
 	Errors []struct {
 		Message    string         `json:"message"`
@@ -121,6 +122,12 @@ func postRaw(tb testing.TB, srv *httptest.Server, token string, body []byte) gql
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
+	return doGraphQL(tb, srv, req)
+}
+
+// doGraphQL sends req to srv and reads its GraphQL answer, which must be JSON.
+func doGraphQL(tb testing.TB, srv *httptest.Server, req *http.Request) gqlResponse {
+	tb.Helper()
 	client := srv.Client()
 	if client == nil { // a server started by run, known by its URL alone
 		client = http.DefaultClient
@@ -130,7 +137,7 @@ func postRaw(tb testing.TB, srv *httptest.Server, token string, body []byte) gql
 		tb.Fatal(err)
 	}
 	defer resp.Body.Close()
-	out := gqlResponse{Status: resp.StatusCode}
+	out := gqlResponse{Status: resp.StatusCode, Header: resp.Header}
 	raw, _ := io.ReadAll(resp.Body)
 	if err := json.Unmarshal(raw, &out); err != nil {
 		tb.Fatalf("response is not JSON (%d): %s", resp.StatusCode, raw)

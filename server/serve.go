@@ -31,7 +31,7 @@ var serveCommand = command{
 				}
 			}
 			a.logger.Info("listening", "addr", ln.Addr().String(), "embedded", a.db.Embedded, "startup", time.Since(start))
-			return a.serve(ctx, ln, a.routes())
+			return a.listenAndServe(ctx, ln)
 		}
 	},
 }

@@ -20,6 +20,8 @@ type wsSubscription struct {
 	results chan wsResult
 	// running counts the operations started and not yet complete.
 	running atomic.Int32
+	// closedWith is the code of the server's close frame, once read.
+	closedWith atomic.Int32
 }
 
 // wsResult is one result read by the subscription's reader.
@@ -117,7 +119,8 @@ func (s *wsSubscription) readOne(ctx context.Context) (json.RawMessage, error) {
 	for {
 		var m wsMessage
 		if err := wsjson.Read(ctx, s.conn, &m); err != nil {
-			if websocket.CloseStatus(err) != -1 || errors.Is(err, io.EOF) {
+			if code := websocket.CloseStatus(err); code != -1 || errors.Is(err, io.EOF) {
+				s.closedWith.Store(int32(code))
 				return nil, errSocketClosed
 			}
 			return nil, err
@@ -156,6 +159,12 @@ func (s *wsSubscription) start(ctx context.Context, id, query string) error {
 	payload, _ := json.Marshal(map[string]string{"query": query})
 	s.running.Add(1)
 	return wsjson.Write(ctx, s.conn, wsMessage{ID: id, Type: s.proto.subscribe, Payload: payload})
+}
+
+// closeCode is the code the server closed the socket with, once next has returned
+// errSocketClosed; -1 for a connection dropped without a close frame.
+func (s *wsSubscription) closeCode() websocket.StatusCode {
+	return websocket.StatusCode(s.closedWith.Load())
 }
 
 // close ends the subscription and the socket.

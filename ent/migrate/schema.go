@@ -62,6 +62,7 @@ var (
 		{Name: "last_used_at", Type: field.TypeTime, Nullable: true},
 		{Name: "admin_id", Type: field.TypeInt},
 		{Name: "partner_id", Type: field.TypeInt},
+		{Name: "parent_id", Type: field.TypeInt, Nullable: true},
 	}
 	// APITokensTable holds the schema information for the "api_tokens" table.
 	APITokensTable = &schema.Table{
@@ -81,12 +82,23 @@ var (
 				RefColumns: []*schema.Column{PartnersColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
+			{
+				Symbol:     "api_tokens_api_tokens_children",
+				Columns:    []*schema.Column{APITokensColumns[11]},
+				RefColumns: []*schema.Column{APITokensColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
 		},
 		Indexes: []*schema.Index{
 			{
 				Name:    "apitoken_partner_id_created_at",
 				Unique:  false,
 				Columns: []*schema.Column{APITokensColumns[10], APITokensColumns[1]},
+			},
+			{
+				Name:    "apitoken_parent_id",
+				Unique:  false,
+				Columns: []*schema.Column{APITokensColumns[11]},
 			},
 		},
 	}
@@ -1022,6 +1034,7 @@ func init() {
 	AdminsTable.ForeignKeys[0].RefTable = PartnersTable
 	APITokensTable.ForeignKeys[0].RefTable = AdminsTable
 	APITokensTable.ForeignKeys[1].RefTable = PartnersTable
+	APITokensTable.ForeignKeys[2].RefTable = APITokensTable
 	AuditEventsTable.ForeignKeys[0].RefTable = PartnersTable
 	CallLegsTable.ForeignKeys[0].RefTable = PartnersTable
 	CallLegsTable.ForeignKeys[1].RefTable = LocationsTable

@@ -33,6 +33,8 @@ func (ApiToken) Fields() []ent.Field {
 		field.Time("expires_at").Immutable(),
 		field.Time("revoked_at").Optional().Nillable(),
 		field.Time("last_used_at").Optional().Nillable(),
+		field.Int("parent_id").Optional().Nillable().Immutable().
+			Comment("the token that minted it through the API: the token expires no later and is revoked with it"),
 	}
 }
 
@@ -40,6 +42,7 @@ func (ApiToken) Fields() []ent.Field {
 func (ApiToken) Edges() []ent.Edge {
 	return []ent.Edge{
 		edge.From("admin", Admin.Type).Ref("api_tokens").Field("admin_id").Unique().Required().Immutable(),
+		edge.To("children", ApiToken.Type).From("parent").Field("parent_id").Unique().Immutable(),
 	}
 }
 
@@ -47,6 +50,7 @@ func (ApiToken) Edges() []ent.Edge {
 func (ApiToken) Indexes() []ent.Index {
 	return []ent.Index{
 		index.Fields("partner_id", "created_at"),
+		index.Fields("parent_id"),
 	}
 }
 

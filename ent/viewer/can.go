@@ -15,13 +15,15 @@ const (
 	ScopeTrialsWrite   = "trials:write"
 	ScopeAdminsWrite   = "admins:write"
 	ScopeIngest        = "ingest"
+	// ScopeAuditRead reads the audit trail and the API token records.
+	ScopeAuditRead = "audit:read"
 )
 
 // Scopes lists every scope.
-var Scopes = []string{ScopeCustomersRead, ScopeAnalyticsRead, ScopeReports, ScopeTagsWrite, ScopeTrialsWrite, ScopeAdminsWrite, ScopeIngest}
+var Scopes = []string{ScopeCustomersRead, ScopeAnalyticsRead, ScopeReports, ScopeTagsWrite, ScopeTrialsWrite, ScopeAdminsWrite, ScopeIngest, ScopeAuditRead}
 
 // ReadScopes are the scopes a READ_ONLY_ADMIN's token may carry.
-var ReadScopes = []string{ScopeCustomersRead, ScopeAnalyticsRead, ScopeReports}
+var ReadScopes = []string{ScopeCustomersRead, ScopeAnalyticsRead, ScopeReports, ScopeAuditRead}
 
 // Allows reports whether the viewer's token carries scope. A token without scopes carries
 // every scope except ingest, which must always be granted explicitly.
@@ -72,7 +74,13 @@ func (v *Viewer) CanManageAdmins() bool {
 func (v *Viewer) CanIngest() bool { return v.IsSystem() || v.writer() && v.Allows(ScopeIngest) }
 
 // CanReadAudit reports whether the viewer may read the audit trail.
-func (v *Viewer) CanReadAudit() bool { return v.IsSystem() || v.Role == enum.RoleFullAdmin }
+func (v *Viewer) CanReadAudit() bool {
+	return v.IsSystem() || v.Role == enum.RoleFullAdmin && v.Allows(ScopeAuditRead)
+}
+
+// CanReadTokens reports whether the viewer may list API token records (its own, or a
+// FULL_ADMIN's partner's); minting and revoking need no scope.
+func (v *Viewer) CanReadTokens() bool { return v.IsSystem() || v.Allows(ScopeAuditRead) }
 
 // CanMint reports whether the viewer may mint a token of role with scopes: a role at most
 // its own, scopes within its token's, and read scopes only for a READ_ONLY_ADMIN.

@@ -31,6 +31,10 @@ const lastUsedResolution = time.Minute
 // wrapped for logs, never shown to the client.
 var ErrInvalidToken = errors.New("invalid token")
 
+// ErrUnavailable is returned when a token cannot be checked because its record cannot be
+// read: the database is down or unreachable. The token may well be valid.
+var ErrUnavailable = errors.New("the token store is unavailable")
+
 // Config configures an Authority.
 type Config struct {
 	Secret   []byte
@@ -102,6 +106,9 @@ type Grant struct {
 	Scopes []string
 	// TTL is the token's lifetime; zero takes the configured default.
 	TTL time.Duration
+	// Parent is the ID (jti) of the token the new one is minted with, if any: the new
+	// token expires no later than it and is revoked with it.
+	Parent string
 }
 
 // Issue records a new token for admin (who must already be loaded) through client, which
@@ -111,7 +118,7 @@ func (a *Authority) Issue(ctx context.Context, client *ent.Client, admin *ent.Ad
 		g.TTL = a.cfg.TTL
 	}
 	now := a.now().UTC().Truncate(time.Second)
-	tok, err := client.ApiToken.Create().
+	create := client.ApiToken.Create().
 		SetPartnerID(admin.PartnerID).
 		SetAdminID(admin.ID).
 		SetJti(newJTI()).
@@ -119,8 +126,18 @@ func (a *Authority) Issue(ctx context.Context, client *ent.Client, admin *ent.Ad
 		SetRole(g.Role).
 		SetScopes(g.Scopes).
 		SetCreatedAt(now).
-		SetExpiresAt(now.Add(g.TTL)).
-		Save(ctx)
+		SetExpiresAt(now.Add(g.TTL))
+	if g.Parent != "" {
+		parent, err := client.ApiToken.Query().Where(apitoken.Jti(g.Parent)).Only(ctx)
+		if err != nil {
+			return "", nil, fmt.Errorf("read the parent token: %w", err)
+		}
+		create.SetParentID(parent.ID)
+		if parent.ExpiresAt.Before(now.Add(g.TTL)) {
+			create.SetExpiresAt(parent.ExpiresAt)
+		}
+	}
+	tok, err := create.Save(ctx)
 	if err != nil {
 		return "", nil, fmt.Errorf("record token: %w", err)
 	}
@@ -225,7 +242,7 @@ func (a *Authority) fetch(ctx context.Context, jti string, now time.Time) (*view
 	case ent.IsNotFound(err):
 		return nil, fmt.Errorf("%w: unknown token", ErrInvalidToken)
 	case err != nil:
-		return nil, fmt.Errorf("look up token: %w", err)
+		return nil, fmt.Errorf("%w: look up token: %w", ErrUnavailable, err)
 	case tok.RevokedAt != nil:
 		return nil, fmt.Errorf("%w: revoked", ErrInvalidToken)
 	case tok.Edges.Admin.RemovedAt != nil:
@@ -236,7 +253,7 @@ func (a *Authority) fetch(ctx context.Context, jti string, now time.Time) (*view
 	if tok.LastUsedAt == nil || now.Sub(*tok.LastUsedAt) > lastUsedResolution {
 		// At most one write a minute per token, and only on a cache miss.
 		if err := a.client.ApiToken.UpdateOneID(tok.ID).SetLastUsedAt(now.UTC()).Exec(viewer.SystemContext(ctx)); err != nil {
-			return nil, fmt.Errorf("record token use: %w", err)
+			return nil, fmt.Errorf("%w: record token use: %w", ErrUnavailable, err)
 		}
 	}
 	adm := tok.Edges.Admin

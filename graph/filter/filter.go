@@ -3,6 +3,7 @@
 package filter
 
 import (
+	"slices"
 	"strings"
 	"time"
 
@@ -98,6 +99,7 @@ func (cs Criteria) Searches() bool {
 
 // Statuses matches customers with any of the statuses.
 func Statuses(sts ...enum.CustomerStatus) Criterion {
+	sts = slices.Compact(slices.Sorted(slices.Values(sts))) // a repeat would add a term
 	return steadyCond(func(env Env, s *sql.Selector) *sql.Predicate {
 		ps := make([]*sql.Predicate, len(sts))
 		for i, st := range sts {
@@ -131,17 +133,21 @@ func Regions(rs ...enum.Region) Criterion {
 
 // TagIDs matches customers tagged with any of the tags (or all of them when all is set).
 func TagIDs(all bool, ids ...int) Criterion {
+	ids = slices.Compact(slices.Sorted(slices.Values(ids))) // a repeat would add a term, or miscount
 	return cond(func(_ Env, s *sql.Selector) *sql.Predicate {
 		if !all {
 			return hasTag(s, func(ct *sql.SelectTable) *sql.Predicate {
 				return sql.In(ct.C(customer.TagsPrimaryKey[1]), anys(ids)...)
 			})
 		}
-		ps := make([]*sql.Predicate, len(ids))
-		for i, id := range ids {
-			ps[i] = hasTag(s, func(ct *sql.SelectTable) *sql.Predicate { return sql.EQ(ct.C(customer.TagsPrimaryKey[1]), id) })
-		}
-		return sql.And(ps...)
+		// As many of the customer's tags are among ids as there are ids: one term, where a
+		// condition per tag would make an expression deeper than SQLite takes.
+		ct := sql.Table(customer.TagsTable).As("f_ct")
+		among := sql.Select(sql.Count("*")).From(ct).Where(sql.And(
+			sql.ColumnsEQ(ct.C(customer.TagsPrimaryKey[0]), s.C(customer.FieldID)),
+			sql.In(ct.C(customer.TagsPrimaryKey[1]), anys(ids)...),
+		))
+		return sql.P(func(b *sql.Builder) { b.Wrap(func(b *sql.Builder) { b.Join(among) }).WriteOp(sql.OpEQ).Arg(len(ids)) })
 	})
 }
 

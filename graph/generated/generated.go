@@ -2783,7 +2783,14 @@ Every request needs ` + "`" + `Authorization: Bearer <token>` + "`" + ` (an API 
 ` + "`" + `server bootstrap` + "`" + ` or ` + "`" + `createApiToken` + "`" + `); without a valid one every field answers with
 ` + "`" + `extensions.code = UNAUTHENTICATED` + "`" + `, except introspection. Errors carry
 ` + "`" + `extensions.code` + "`" + `, one of ` + "`" + `UNAUTHENTICATED` + "`" + `, ` + "`" + `FORBIDDEN` + "`" + `, ` + "`" + `NOT_FOUND` + "`" + `, ` + "`" + `BAD_USER_INPUT` + "`" + `,
-` + "`" + `CONFLICT` + "`" + `, ` + "`" + `COMPLEXITY_LIMIT_EXCEEDED` + "`" + `, ` + "`" + `INTERNAL` + "`" + `.
+` + "`" + `CONFLICT` + "`" + `, ` + "`" + `COMPLEXITY_LIMIT_EXCEEDED` + "`" + `, ` + "`" + `UNAVAILABLE` + "`" + ` (HTTP 503 with ` + "`" + `Retry-After` + "`" + `: the
+database cannot be reached to check the token), ` + "`" + `PERSISTED_QUERY_NOT_FOUND` + "`" + ` (a persisted
+query's hash the server does not know: send the query with it), ` + "`" + `INTERNAL` + "`" + `. A request that
+is not GraphQL is refused with ` + "`" + `BAD_USER_INPUT` + "`" + ` too: a POST whose body is not
+` + "`" + `application/json` + "`" + ` with HTTP 415, a GET of a mutation and any other method with 405.
+Malformed input is ` + "`" + `BAD_USER_INPUT` + "`" + `, never ` + "`" + `INTERNAL` + "`" + `: a value that does not read as its
+type, and any argument holding a list of more than 1 000 items or a string of more than
+10 000 characters, at any depth, are refused before anything runs.
 
 Everything you can read belongs to your partner: objects of another partner do not exist
 for you. An ` + "`" + `ADMIN` + "`" + ` sees only the customers assigned to them (and what belongs to those);
@@ -2862,9 +2869,9 @@ type Query {
   tags(first: Int, after: Cursor, last: Int, before: Cursor, query: String): TagConnection!
   "The partner's current admins (not removed ones) by email, optionally only of these roles; ` + "`" + `query` + "`" + ` matches email or name case-insensitively (` + "`" + `%` + "`" + ` and ` + "`" + `_` + "`" + ` match themselves)."
   admins(first: Int, after: Cursor, last: Int, before: Cursor, roles: [Role!], query: String): AdminConnection!
-  "API tokens, newest first: a ` + "`" + `FULL_ADMIN` + "`" + ` sees every token of the partner, anyone else their own. Never the secret."
+  "API tokens, newest first: a ` + "`" + `FULL_ADMIN` + "`" + ` sees every token of the partner, anyone else their own. Never the secret. Scope ` + "`" + `audit:read` + "`" + ` (a narrowed token without it gets FORBIDDEN)."
   apiTokens(first: Int, after: Cursor, last: Int, before: Cursor): ApiTokenConnection!
-  "The audit trail, newest first. ` + "`" + `FULL_ADMIN` + "`" + ` only (others get FORBIDDEN)."
+  "The audit trail, newest first. ` + "`" + `FULL_ADMIN` + "`" + ` only, scope ` + "`" + `audit:read` + "`" + ` (others, and narrowed tokens without it, get FORBIDDEN)."
   auditEvents(first: Int, after: Cursor, last: Int, before: Cursor, filter: AuditEventFilter): AuditEventConnection!
 }
 
@@ -3325,7 +3332,8 @@ type AdminEdge {
 
 """
 What a token may do, narrowing its role: ` + "`" + `customers:read` + "`" + `, ` + "`" + `analytics:read` + "`" + `, ` + "`" + `reports` + "`" + `,
-` + "`" + `tags:write` + "`" + `, ` + "`" + `trials:write` + "`" + `, ` + "`" + `admins:write` + "`" + `, ` + "`" + `ingest` + "`" + `.
+` + "`" + `tags:write` + "`" + `, ` + "`" + `trials:write` + "`" + `, ` + "`" + `admins:write` + "`" + `, ` + "`" + `ingest` + "`" + `, ` + "`" + `audit:read` + "`" + ` (the audit trail and
+the API token records).
 """
 scalar Scope
 
@@ -3450,9 +3458,9 @@ type Mutation {
   assignCustomerAdmins(input: CustomerAdminsInput!): CustomerPayload!
   "Unassigns partner admins from a customer. FULL_ADMIN, scope ` + "`" + `admins:write` + "`" + `."
   unassignCustomerAdmins(input: CustomerAdminsInput!): CustomerPayload!
-  "Mints an API token with a role at most yours (READ_ONLY_ADMIN: read-only only) and returns its secret, once. Any role."
+  "Mints an API token with a role at most yours (READ_ONLY_ADMIN: read-only only) and returns its secret, once. It never outlives the token you mint it with (its expiry is capped at that token's) and is revoked with it. Any role."
   createApiToken(input: CreateApiTokenInput!): CreateApiTokenPayload!
-  "Revokes a token at once on every server. Your own tokens; a FULL_ADMIN any of the partner's."
+  "Revokes a token, and every token minted with it, and with those in turn: refused from the next request on by the server that revoked it, within a second by the others. Your own tokens; a FULL_ADMIN any of the partner's."
   revokeApiToken(input: RevokeApiTokenInput!): ApiTokenPayload!
   """
   Adds an admin to the partner. FULL_ADMIN, scope ` + "`" + `admins:write` + "`" + `. An email already used by
@@ -3617,7 +3625,7 @@ input CreateApiTokenInput {
   role: Role
   "Scopes narrowing it; empty for every scope of its role except ` + "`" + `ingest` + "`" + `."
   scopes: [Scope!]
-  "Lifetime in days, 1–365; default 30."
+  "Lifetime in days, 1–365; default 30. Never past the expiry of the token you mint it with."
   expiresInDays: Int
 }
 
@@ -24873,13 +24881,13 @@ func (ec *executionContext) marshalNRole2githubᚗcomᚋpartnerhubᚋpartnerhub�
 }
 
 func (ec *executionContext) unmarshalNScope2string(ctx context.Context, v any) (string, error) {
-	res, err := graphql.UnmarshalString(v)
+	res, err := scalar.UnmarshalScope(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNScope2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
 	_ = sel
-	res := graphql.MarshalString(v)
+	res := scalar.MarshalScope(v)
 	if res == graphql.Null {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
 			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")

@@ -30,8 +30,15 @@ const (
 	BadUserInput       Code = "BAD_USER_INPUT"
 	Conflict           Code = "CONFLICT"
 	ComplexityExceeded Code = "COMPLEXITY_LIMIT_EXCEEDED"
-	Timeout            Code = "TIMEOUT"
-	Internal           Code = "INTERNAL"
+	// Timeout is an operation that outlived its deadline; the message names it.
+	Timeout Code = "TIMEOUT"
+	// Unavailable is a request that cannot be served because the database cannot be
+	// reached; it is answered with HTTP 503 and Retry-After.
+	Unavailable Code = "UNAVAILABLE"
+	// PersistedQueryNotFound asks a client sending only a persisted query's hash to send
+	// the query with it (automatic persisted queries).
+	PersistedQueryNotFound Code = "PERSISTED_QUERY_NOT_FOUND"
+	Internal               Code = "INTERNAL"
 )
 
 // Error is an error meant for the client, with its code.
@@ -83,10 +90,12 @@ func Classify(ctx context.Context, err error) (Code, string, bool) {
 }
 
 // gqlgen's own codes for requests refused before execution, mapped onto ours.
+// Any other is BAD_USER_INPUT, so that every code answered is one of ours.
 var gqlgenCodes = map[string]Code{
 	errcode.ValidationFailed:    BadUserInput,
 	errcode.ParseFailed:         BadUserInput,
 	"COMPLEXITY_LIMIT_EXCEEDED": ComplexityExceeded,
+	"PERSISTED_QUERY_NOT_FOUND": PersistedQueryNotFound,
 }
 
 // Presenter maps err to a GraphQL error with extensions.code, logging internal ones.
@@ -97,7 +106,7 @@ func Presenter(logger *slog.Logger) graphql.ErrorPresenterFunc {
 			// Parse, validation and limit errors raised by gqlgen itself.
 			code, _ := gqlErr.Extensions["code"].(string)
 			mapped, ok := gqlgenCodes[code]
-			if !ok && code == "" {
+			if !ok && !ours(Code(code)) {
 				mapped = BadUserInput
 			} else if !ok {
 				mapped = Code(code)
@@ -112,6 +121,15 @@ func Presenter(logger *slog.Logger) graphql.ErrorPresenterFunc {
 		out.Message = msg
 		return withCode(out, code)
 	}
+}
+
+// ours reports whether code is one of the API's codes.
+func ours(code Code) bool {
+	switch code {
+	case Unauthenticated, Forbidden, NotFound, BadUserInput, Conflict, ComplexityExceeded, Unavailable, PersistedQueryNotFound, Internal:
+		return true
+	}
+	return false
 }
 
 func withCode(e *gqlerror.Error, code Code) *gqlerror.Error {

@@ -15,6 +15,7 @@ import (
 	"github.com/partnerhub/partnerhub-api/ent/gid"
 	"github.com/partnerhub/partnerhub-api/ent/predicate"
 	"github.com/partnerhub/partnerhub-api/ent/tag"
+	"github.com/partnerhub/partnerhub-api/ent/viewer"
 	"github.com/partnerhub/partnerhub-api/graph/gqlerr"
 	"github.com/partnerhub/partnerhub-api/graph/model"
 	"github.com/partnerhub/partnerhub-api/graph/page"
@@ -75,6 +76,9 @@ func Admins(ctx context.Context, c *ent.Client, args page.Args, roles []enum.Rol
 
 // ApiTokens lists the tokens the viewer may see that match where, newest first.
 func ApiTokens(ctx context.Context, c *ent.Client, args page.Args, where ...predicate.ApiToken) (*page.Connection[*ent.ApiToken], error) {
+	if !viewer.FromContext(ctx).CanReadTokens() {
+		return nil, gqlerr.Errorf(gqlerr.Forbidden, "listing API tokens needs a token with the scope %s", viewer.ScopeAuditRead)
+	}
 	return page.Paginate(ctx, source(page.IDKey(true), func(t *ent.ApiToken) int { return t.ID },
 		func(ctx context.Context, m func(*sql.Selector), limit int) ([]*ent.ApiToken, error) {
 			return c.ApiToken.Query().Where(where...).Limit(limit).Modify(m).All(ctx)

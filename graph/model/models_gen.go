@@ -59,7 +59,7 @@ type CreateAPITokenInput struct {
 	Role *enum.Role `json:"role,omitempty"`
 	// Scopes narrowing it; empty for every scope of its role except `ingest`.
 	Scopes []string `json:"scopes,omitempty"`
-	// Lifetime in days, 1–365; default 30.
+	// Lifetime in days, 1–365; default 30. Never past the expiry of the token you mint it with.
 	ExpiresInDays *int `json:"expiresInDays,omitempty"`
 }
 

@@ -40,7 +40,7 @@ func (c Cursor) MarshalGQL(w io.Writer) {
 func (c *Cursor) UnmarshalGQL(v any) error {
 	s, ok := v.(string)
 	if !ok {
-		return fmt.Errorf("a cursor is a string, not %T", v)
+		return gqlerr.Errorf(gqlerr.BadUserInput, "a cursor is a string: the cursor of an edge")
 	}
 	b, err := base64.RawURLEncoding.DecodeString(s)
 	if err != nil || json.Unmarshal(b, c) != nil || c.ID <= 0 {

@@ -48,17 +48,14 @@ func Create(ctx context.Context, rec *audit.Recorder, authority *auth.Authority,
 }
 
 func grantOf(v *viewer.Viewer, in model.CreateAPITokenInput) (auth.Grant, error) {
-	g := auth.Grant{Name: strings.TrimSpace(in.Name), Role: v.Role, TTL: DefaultDays * 24 * time.Hour}
+	g := auth.Grant{Name: strings.TrimSpace(in.Name), Role: v.Role, TTL: DefaultDays * 24 * time.Hour, Parent: v.TokenID}
 	if l := len(g.Name); l < 1 || l > 100 {
 		return g, gqlerr.Errorf(gqlerr.BadUserInput, "a token name has 1 to 100 characters")
 	}
 	if in.Role != nil {
 		g.Role = *in.Role
 	}
-	for _, s := range in.Scopes {
-		if !slices.Contains(viewer.Scopes, s) {
-			return g, gqlerr.Errorf(gqlerr.BadUserInput, "unknown scope %q; expected one of %s", s, strings.Join(viewer.Scopes, ", "))
-		}
+	for _, s := range in.Scopes { // each one of viewer.Scopes (the Scope scalar)
 		if !slices.Contains(g.Scopes, s) {
 			g.Scopes = append(g.Scopes, s)
 		}
@@ -75,21 +72,31 @@ func grantOf(v *viewer.Viewer, in model.CreateAPITokenInput) (auth.Grant, error)
 	return g, nil
 }
 
-// Revoke revokes a token the viewer may see; revoking it again changes nothing.
-func Revoke(ctx context.Context, rec *audit.Recorder, rawID string) (*ent.ApiToken, error) {
+// Revoke revokes a token the viewer may see, and the tokens minted with it; revoking it
+// again changes nothing. Once committed, this instance refuses them at once.
+func Revoke(ctx context.Context, rec *audit.Recorder, authority *auth.Authority, rawID string) (*ent.ApiToken, error) {
 	id, err := gid.DecodeAs("ApiToken", rawID)
 	if err != nil {
 		return nil, gqlerr.Errorf(gqlerr.NotFound, "token %s not found", rawID)
 	}
-	return audit.Run(ctx, rec, "revokeApiToken", anyone, func(ctx context.Context, tx *ent.Tx) (*ent.ApiToken, audit.Change, error) {
+	var revoked []string
+	tok, err := audit.Run(ctx, rec, "revokeApiToken", anyone, func(ctx context.Context, tx *ent.Tx) (*ent.ApiToken, audit.Change, error) {
 		tok, err := tx.ApiToken.Get(ctx, id)
 		if err != nil || tok.RevokedAt != nil {
 			return tok, audit.Change{}, err
 		}
-		tok, err = tx.ApiToken.UpdateOne(tok).SetRevokedAt(rec.Now().UTC()).Save(ctx)
+		if revoked, err = authority.Revoke(ctx, tx.Client(), tok.ID); err != nil {
+			return nil, audit.Change{}, err
+		}
+		tok, err = tx.ApiToken.Get(ctx, id)
 		if err != nil {
 			return nil, audit.Change{}, err
 		}
-		return tok, audit.Change{Targets: []string{tok.GlobalID()}, Summary: fmt.Sprintf("revoked token %q", tok.Name)}, nil
+		summary := fmt.Sprintf("revoked token %q", tok.Name)
+		if n := len(revoked) - 1; n > 0 {
+			summary += fmt.Sprintf(" and %d tokens minted with it", n)
+		}
+		return tok, audit.Change{Targets: []string{tok.GlobalID()}, Summary: summary}, nil
 	})
+	return tok, err
 }
