@@ -1,5 +1,15 @@
 // Package directory lists customers (the partner's customer directory) and derives the
 // per-customer figures shown beside them: products and license summaries.
+//
+// A page costs a constant number of statements whatever its size: the page itself, which
+// also selects each customer's statuses as one mask (status.SelectMask), then one batch per
+// kind of related row its selection needs, side by side (graph/prime.go). The
+// customer_directory_name index, in name order, carries the columns filters and statuses
+// test (schema.DirectoryColumns), so a page that asks nothing else of its customers reads
+// that index alone, and a filtered page that does finds its IDs there first and then reads
+// those rows by ID. Statements whose best plan does not depend on their values — no filter,
+// or statuses, excluded statuses and products only (filter.Criteria.Steady) — are kept
+// prepared, because planning them cost more than running them.
 package directory
 
 import (
