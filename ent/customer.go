@@ -39,7 +39,7 @@ type Customer struct {
 	AdminEmail string `json:"admin_email,omitempty"`
 	// last sign-in of one of the customer's own admins
 	LastAdminActivityAt *time.Time `json:"last_admin_activity_at,omitempty"`
-	// has a line of an ACTIVE subscription or trial of a KPI product (DESIGN §4.2)
+	// has a line of an ACTIVE subscription or trial of a KPI product
 	KpiScope *bool `json:"kpi_scope,omitempty"`
 	// has a line of an ACTIVE subscription or trial with assigned > total
 	OverLimit *bool `json:"over_limit,omitempty"`

@@ -25,7 +25,7 @@ type Partner struct {
 	Name string `json:"name,omitempty"`
 	// the partner's own organisation ID (UUID)
 	OrgID string `json:"org_id,omitempty"`
-	// thresholds of DESIGN §4; zero values take the defaults
+	// thresholds of the status, KPI and analytics rules; zero values take the defaults
 	Settings     settings.Partner `json:"settings,omitempty"`
 	selectValues sql.SelectValues
 }

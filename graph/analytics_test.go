@@ -181,7 +181,7 @@ func weekly(points ...[3]int) []trendPoint {
 	return out
 }
 
-// TestSubscriptionAnalytics checks every KPI block of DESIGN §4.3 and the license trend for
+// TestSubscriptionAnalytics checks every KPI block of the subscription analytics and the license trend for
 // each role, product and region.
 func TestSubscriptionAnalytics(t *testing.T) {
 	h := newHarness(t)

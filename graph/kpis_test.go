@@ -113,7 +113,7 @@ func kpiWorld(h *harness) world {
 	return w
 }
 
-// TestKpis checks every headline KPI (DESIGN §4.2) at its boundaries, for each role and
+// TestKpis checks every headline KPI at its boundaries, for each role and
 // region, and that each KPI's query lists exactly the customers it counts.
 func TestKpis(t *testing.T) {
 	h := newHarness(t)

@@ -163,7 +163,7 @@ func without(drop string) []string {
 	return out
 }
 
-// TestPermissionMatrix runs every mutation as each kind of viewer of DESIGN §5 and checks
+// TestPermissionMatrix runs every mutation as each kind of viewer and checks
 // the outcome code, and that exactly the successful ones append an audit event. The role
 // viewers carry every scope (ingest included), so only their role decides.
 func TestPermissionMatrix(t *testing.T) {

@@ -9,7 +9,7 @@ import (
 	"strconv"
 )
 
-// Role is a partner admin's (or token's) role (DESIGN §5).
+// Role is a partner admin's (or token's) role.
 type Role string
 
 // The roles, from most to least powerful.
@@ -161,7 +161,7 @@ type NumberType string
 // Values lists the number types.
 func (NumberType) Values() []string { return []string{"PRIMARY", "SECONDARY"} }
 
-// ReportTemplate is a kind of CSV report (DESIGN §4.5).
+// ReportTemplate is a kind of CSV report.
 type ReportTemplate string
 
 // Values lists the report templates.
@@ -213,7 +213,7 @@ func unmarshalGQL[T valuer](dst *T, v any) error {
 	return nil
 }
 
-// CustomerStatus is a computed status of a customer (DESIGN §4.1).
+// CustomerStatus is a computed status of a customer.
 type CustomerStatus string
 
 // The customer statuses, in the order they are listed.

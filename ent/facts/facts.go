@@ -1,5 +1,5 @@
 // Package facts keeps the write-time facts that the headline KPIs and the subscription
-// analytics (DESIGN §4.2, §4.3) read instead of joining and scanning at request time:
+// analytics read instead of joining and scanning at request time:
 //
 //   - on each license line, whether its subscription or trial is ACTIVE, when that was
 //     added, and its assignment ratio (assigned / total);
@@ -32,7 +32,7 @@ import (
 	"github.com/partnerhub/partnerhub-api/ent/subscription"
 )
 
-// ScopeProducts are the products that put a customer in the KPIs' scope (DESIGN §4.2).
+// ScopeProducts are the products that put a customer in the KPIs' scope.
 var ScopeProducts = []enum.Product{enum.ProductMeetings, enum.ProductCalling}
 
 // CurrentStates are the subscription states that give a customer its products.
@@ -70,8 +70,8 @@ func bitsOf[T ~string](all []string, vs []T) int {
 // every condition of None (conditions on unqualified subscription columns).
 type SubscriptionRule struct{ Has, None []*sql.Predicate }
 
-// SubscriptionRuleOf returns the rule of st when st is read from subscriptions (DESIGN
-// §4.1): TRIAL, ACTIVE, ORDER_SETUP_PENDING, SUSPENDED and EXPIRED.
+// SubscriptionRuleOf returns the rule of st when st is read from subscriptions: TRIAL,
+// ACTIVE, ORDER_SETUP_PENDING, SUSPENDED and EXPIRED.
 func SubscriptionRuleOf(st enum.CustomerStatus) (SubscriptionRule, bool) {
 	switch st {
 	case enum.StatusTrial:
@@ -131,8 +131,8 @@ func ScopeLine(t *sql.SelectTable) []*sql.Predicate {
 
 // OverLimitLine is the condition that the license line of alias t is over its limit: a
 // line of an ACTIVE subscription or trial with more licenses assigned than purchased. It is
-// the LICENSE_OVERAGE status (DESIGN §4.1), the over-limit KPI (§4.2) and the over-limit
-// analytics (§4.3).
+// the LICENSE_OVERAGE status, the over-limit KPI and the over-limit
+// analytics.
 func OverLimitLine(t *sql.SelectTable) []*sql.Predicate {
 	return []*sql.Predicate{ActiveLine(t), sql.ColumnsGT(t.C(license.FieldAssigned), t.C(license.FieldTotal))}
 }

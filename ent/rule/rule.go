@@ -1,4 +1,4 @@
-// Package rule holds the privacy rules that every entity's policy is built from (DESIGN §5).
+// Package rule holds the privacy rules that every entity's policy is built from.
 package rule
 
 import (

@@ -37,7 +37,7 @@ func (Customer) Fields() []ent.Field {
 		// Facts kept from the customer's license lines by package facts, never set directly:
 		// given at creation (false, 0), null only on rows written without the ent client
 		// until the backfill computes them.
-		field.Bool("kpi_scope").Optional().Nillable().Comment("has a line of an ACTIVE subscription or trial of a KPI product (DESIGN §4.2)"),
+		field.Bool("kpi_scope").Optional().Nillable().Comment("has a line of an ACTIVE subscription or trial of a KPI product"),
 		field.Bool("over_limit").Optional().Nillable().Comment("has a line of an ACTIVE subscription or trial with assigned > total"),
 		// Kept from the customer's subscriptions; null when it has no such subscription.
 		field.Time("expires_at").Optional().Nillable().Comment("when the first of its ACTIVE, not auto-renewing subscriptions and trials ends"),
@@ -83,7 +83,7 @@ func (Customer) Indexes() []ent.Index {
 		// Counting a status:expiring_soon filter reads the customers whose first end is in
 		// the window from here.
 		index.Fields("partner_id", "expires_at"),
-		// The headline KPIs (DESIGN §4.2) count only customers in their scope; with the ID
+		// The headline KPIs count only customers in their scope; with the ID
 		// included, the count and the match against each KPI's set read the index alone.
 		index.Fields("partner_id", "region").StorageKey("customer_kpi_scope").
 			Annotations(entsql.IndexWhere("kpi_scope"), entsql.IncludeColumns("id")),

@@ -57,10 +57,10 @@ func (License) Indexes() []ent.Index {
 	return []ent.Index{
 		index.Fields("subscription_id", "product").Unique(),
 		index.Fields("partner_id", "product"),
-		// The over-limit KPI and analytics (DESIGN §4.2, §4.3) read only these lines.
+		// The over-limit KPI and analytics read only these lines.
 		index.Fields("partner_id").StorageKey("license_over_limit").
 			Annotations(entsql.IndexWhere("assigned > total")),
-		// The median assignment ratio and the low lines (DESIGN §4.3) read the ACTIVE lines
+		// The median assignment ratio and the low lines read the ACTIVE lines
 		// of a product in ratio order from this index alone.
 		index.Fields("partner_id", "product", "assignment_ratio").StorageKey("license_assignment").
 			Annotations(entsql.IndexWhere("active"), entsql.IncludeColumns("customer_id", "started_at")),

@@ -24,7 +24,7 @@ func (Partner) Fields() []ent.Field {
 	return []ent.Field{
 		field.String("name").NotEmpty().MaxLen(200),
 		field.String("org_id").NotEmpty().Unique().Immutable().Comment("the partner's own organisation ID (UUID)"),
-		field.JSON("settings", settings.Partner{}).Default(settings.Partner{}).Comment("thresholds of DESIGN §4; zero values take the defaults"),
+		field.JSON("settings", settings.Partner{}).Default(settings.Partner{}).Comment("thresholds of the status, KPI and analytics rules; zero values take the defaults"),
 	}
 }
 

@@ -8,7 +8,7 @@ import (
 	"github.com/partnerhub/partnerhub-api/ent/enum"
 )
 
-// ReportTemplates are the CSV reports the server can generate (DESIGN §4.5).
+// ReportTemplates are the CSV reports the server can generate.
 var ReportTemplates = enum.ReportTemplate("").Values()
 
 // Report is one generated (or generating) CSV report.

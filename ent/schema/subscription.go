@@ -52,7 +52,7 @@ func (Subscription) Indexes() []ent.Index {
 		index.Fields("customer_id", "state", "kind"),
 		index.Fields("partner_id", "state", "ends_at"),
 		index.Fields("partner_id", "started_at"),
-		// The approaching-expiration and upcoming-renewal windows (DESIGN §4.2) read only
+		// The approaching-expiration and upcoming-renewal windows read only
 		// these subscriptions; the predicates stay on one boolean column so that
 		// PostgreSQL stores them as written and migrations do not rebuild the indexes.
 		// The columns the windows also test are included, so that the KPIs read the

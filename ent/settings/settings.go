@@ -1,4 +1,5 @@
-// Package settings defines a partner's tunable thresholds (DESIGN §4) and their defaults.
+// Package settings defines a partner's tunable thresholds of the status, KPI and analytics
+// rules, and their defaults.
 package settings
 
 // Partner holds the thresholds that the domain rules read; zero fields take the defaults.
@@ -27,7 +28,7 @@ type Partner struct {
 	ReportRegion string `json:"reportRegion,omitempty"`
 }
 
-// Defaults are the thresholds of DESIGN §4.
+// Defaults are the thresholds when a partner sets none.
 var Defaults = Partner{
 	ExpiringSoonDays:        30,
 	InactivityDays:          30,

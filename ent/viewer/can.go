@@ -6,7 +6,7 @@ import (
 	"github.com/partnerhub/partnerhub-api/ent/enum"
 )
 
-// The scopes that narrow a token (DESIGN §5).
+// The scopes that narrow a token.
 const (
 	ScopeCustomersRead = "customers:read"
 	ScopeAnalyticsRead = "analytics:read"
@@ -40,7 +40,7 @@ func (v *Viewer) Allows(scope string) bool {
 // writer reports whether the role may change anything at all.
 func (v *Viewer) writer() bool { return v.Role == enum.RoleFullAdmin || v.Role == enum.RoleAdmin }
 
-// The permission matrix of DESIGN §5, in one place.
+// The permission matrix, in one place.
 
 // CanReadCustomers reports whether the viewer may read customers and what belongs to them
 // (analytics, reports and ingestion read them too, and so does every write scope: a token

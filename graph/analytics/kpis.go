@@ -1,5 +1,5 @@
-// Package analytics computes the partner dashboard: headline KPIs (DESIGN §4.2) and the
-// subscription analytics of one product (DESIGN §4.3), in SQL, for the viewer's customers.
+// Package analytics computes the partner dashboard: headline KPIs and the
+// subscription analytics of one product, in SQL, for the viewer's customers.
 package analytics
 
 import (

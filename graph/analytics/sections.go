@@ -18,7 +18,7 @@ import (
 	"github.com/partnerhub/partnerhub-api/graph/status"
 )
 
-// sectionKind names a section of DESIGN §4.3.
+// sectionKind names a section of the subscription analytics.
 type sectionKind int
 
 const (

@@ -3841,7 +3841,7 @@ type Updates {
   kpisUpdated("Only customers in this region." region: Region): PartnerKpis!
 }
 
-"The headline KPIs (DESIGN §4.2)."
+"The headline KPIs."
 type PartnerKpis {
   "The region they are limited to, if any."
   region: Region
@@ -3883,7 +3883,7 @@ type Ratio {
   ratio: Float
 }
 
-"Subscription analytics of one product (DESIGN §4.3). Every figure counts only license lines of that product."
+"Subscription analytics of one product. Every figure counts only license lines of that product."
 type SubscriptionAnalytics {
   "The product."
   product: AnalyticsProduct!

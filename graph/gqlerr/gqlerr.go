@@ -1,4 +1,4 @@
-// Package gqlerr owns the API's error codes (DESIGN §6) and the one table that maps
+// Package gqlerr owns the API's error codes and the one table that maps
 // every error to a code at the GraphQL boundary; anything unexpected becomes INTERNAL,
 // is logged, and is never shown.
 package gqlerr
@@ -22,7 +22,7 @@ import (
 // Code is a value of extensions.code.
 type Code string
 
-// The codes of DESIGN §6.
+// The codes the API answers with.
 const (
 	Unauthenticated    Code = "UNAUTHENTICATED"
 	Forbidden          Code = "FORBIDDEN"

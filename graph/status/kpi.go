@@ -12,7 +12,7 @@ import (
 	"github.com/partnerhub/partnerhub-api/ent/subscription"
 )
 
-// Kpi is a headline KPI (DESIGN §4.2).
+// Kpi is a headline KPI.
 type Kpi string
 
 // The headline KPIs.
@@ -68,25 +68,25 @@ func customersWith(t *sql.SelectTable, partnerID int, conds []*sql.Predicate) *s
 
 // OverLimitLine is the condition, over the st_lic alias, that a line of an ACTIVE
 // subscription or trial has more licenses assigned than purchased: the LICENSE_OVERAGE
-// status (DESIGN §4.1), the over-limit KPI (§4.2) and the over-limit analytics (§4.3).
+// status, the over-limit KPI and the over-limit analytics.
 func OverLimitLine() []*sql.Predicate { return facts.OverLimitLine(licenses()) }
 
 // Expiring is the condition, over the st_sub alias, that a subscription or trial is ACTIVE,
-// not auto-renewing and ends within the horizon: approaching expiration (DESIGN §4.2) and
-// the expiring analytics (§4.3).
+// not auto-renewing and ends within the horizon: approaching expiration and
+// the expiring analytics.
 func (r Rules) Expiring() []*sql.Predicate { return r.endingBy(subscriptions(), r.horizon()) }
 
 // endingBy is the condition, over the subscriptions of alias t, that a subscription or
 // trial ends without renewing (facts.EndingSubscription) after now and by until: expiring
-// soon (DESIGN §4.1) and approaching expiration (§4.2).
+// soon and approaching expiration.
 func (r Rules) endingBy(t *sql.SelectTable, until time.Time) []*sql.Predicate {
 	return append(facts.EndingSubscription(t),
 		sql.GT(t.C(subscription.FieldEndsAt), r.Now), sql.LTE(t.C(subscription.FieldEndsAt), until))
 }
 
 // Renewing is the condition, over the st_sub alias, that a paid subscription is ACTIVE and
-// auto-renews within the horizon: upcoming renewal (DESIGN §4.2) and the renewing analytics
-// (§4.3). A trial renews nothing, whatever its flag.
+// auto-renews within the horizon: upcoming renewal and the renewing analytics. A trial
+// renews nothing, whatever its flag.
 func (r Rules) Renewing() []*sql.Predicate {
 	return []*sql.Predicate{
 		sql.EQ(sub(subscription.FieldState), enum.StateActive), sql.EQ(sub(subscription.FieldKind), enum.KindPaid),
@@ -97,11 +97,11 @@ func (r Rules) Renewing() []*sql.Predicate {
 
 func (r Rules) horizon() time.Time { return r.Now.Add(days(r.Settings.HorizonDays)) }
 
-// LowLine is the condition, over the st_lic alias, that a line of product is low (DESIGN
-// §4.3): its subscription is ACTIVE and was added at least the minimum age ago, and
-// assigned/total is below the bar — a factor of the median ratio of the partner's ACTIVE
-// lines of the product, or an absolute floor when there are too few of them. The median is
-// computed by the database.
+// LowLine is the condition, over the st_lic alias, that a line of product is low: its
+// subscription is ACTIVE and was added at least the minimum age ago, and assigned/total is
+// below the bar — a factor of the median ratio of the partner's ACTIVE lines of the
+// product, or an absolute floor when there are too few of them. The median is computed by
+// the database.
 func (r Rules) LowLine(partnerID int, product enum.Product) []*sql.Predicate {
 	return []*sql.Predicate{
 		facts.ActiveLine(licenses()),

@@ -1,4 +1,4 @@
-// Package status computes customer statuses (DESIGN §4.1) as SQL conditions, written once
+// Package status computes customer statuses as SQL conditions, written once
 // and used alike by the Customer.statuses field, the customer filter, the KPIs and the
 // reports, so that filtering by status runs in the database.
 package status

@@ -22,7 +22,7 @@ import (
 	"github.com/partnerhub/partnerhub-api/graph/model"
 )
 
-// Limits of DESIGN §3.
+// Limits of tags.
 const (
 	MaxTagsPerCustomer = 5
 	MaxNameLength      = 25

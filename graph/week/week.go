@@ -1,5 +1,5 @@
 // Package week owns the calendar week of the analytics: weeks run from Sunday 00:00 UTC to
-// the next Sunday 00:00 UTC (DESIGN §4.4).
+// the next Sunday 00:00 UTC.
 package week
 
 import "time"

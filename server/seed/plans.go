@@ -9,8 +9,8 @@ import (
 	"github.com/partnerhub/partnerhub-api/ent/enum"
 )
 
-// scenario is what a customer's subscriptions look like; every customer status of
-// DESIGN §4.1 and every KPI of §4.2 follows from some of them.
+// scenario is what a customer's subscriptions look like; every customer status and every
+// headline KPI follows from some of them.
 type scenario uint8
 
 const (
