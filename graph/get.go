@@ -7,6 +7,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -48,7 +49,7 @@ func (get) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor
 	graphQLResponse := acceptsGraphQLResponse(r.Header.Get("Accept"))
 	rc, errs := exec.CreateOperationContext(r.Context(), params)
 	if errs != nil {
-		writeResponse(w, statusOf(errs, graphQLResponse), graphQLResponse, exec.DispatchError(graphql.WithOperationContext(r.Context(), rc), errs))
+		writeRefusal(w, r, exec, rc, errs, graphQLResponse)
 		return
 	}
 	if op := rc.Operation.Operation; op != ast.Query {
@@ -57,7 +58,7 @@ func (get) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor
 		return
 	}
 	responses, ctx := exec.DispatchOperation(r.Context(), rc)
-	writeResponse(w, http.StatusOK, graphQLResponse, responses(ctx))
+	writeJSON(w, http.StatusOK, graphQLResponse, responses(ctx))
 }
 
 // acceptsGraphQLResponse reports whether the answer is application/graphql-response+json
@@ -78,21 +79,26 @@ func acceptsGraphQLResponse(accept string) bool {
 	return true
 }
 
-// statusOf is the HTTP status of a request refused before execution, as gqlgen gives it:
-// a document that does not parse or validate is 422 (400 for graphql-response+json).
-func statusOf(errs gqlerror.List, graphQLResponse bool) int {
-	switch {
-	case errcode.GetErrorKind(errs) != errcode.KindProtocol:
-		return http.StatusOK
-	case graphQLResponse:
-		return http.StatusBadRequest
+// writeRefusal answers a request refused before execution (a document that does not parse
+// or validate, variables that do not coerce), as GraphQL over HTTP asks: 200 to a client
+// accepting application/json, 400 to one accepting application/graphql-response+json
+// (200 still when the refusal is not the request's fault), with the errors and no data.
+func writeRefusal(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor, rc *graphql.OperationContext, errs gqlerror.List, graphQLResponse bool) {
+	status := http.StatusOK
+	if graphQLResponse && errcode.GetErrorKind(errs) == errcode.KindProtocol {
+		status = http.StatusBadRequest
 	}
-	return http.StatusUnprocessableEntity
+	resp := exec.DispatchError(graphql.WithOperationContext(r.Context(), rc), errs)
+	writeJSON(w, status, graphQLResponse, struct {
+		Errors     gqlerror.List  `json:"errors"`
+		Extensions map[string]any `json:"extensions,omitempty"`
+	}{resp.Errors, resp.Extensions})
 }
 
-func writeResponse(w http.ResponseWriter, status int, graphQLResponse bool, resp *graphql.Response) {
+// writeJSON writes v as the JSON answer, with its length, status and content type.
+func writeJSON(w http.ResponseWriter, status int, graphQLResponse bool, v any) {
 	var b bytes.Buffer
-	if err := json.NewEncoder(&b).Encode(resp); err != nil {
+	if err := json.NewEncoder(&b).Encode(v); err != nil {
 		gqlerr.WriteHTTP(w, http.StatusInternalServerError, gqlerr.Internal, "internal error")
 		return
 	}
@@ -100,6 +106,7 @@ func writeResponse(w http.ResponseWriter, status int, graphQLResponse bool, resp
 	if graphQLResponse {
 		w.Header().Set("Content-Type", "application/graphql-response+json")
 	}
+	w.Header().Set("Content-Length", strconv.Itoa(b.Len()))
 	w.WriteHeader(status)
 	_, _ = w.Write(b.Bytes())
 }

@@ -5,7 +5,10 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/url"
 	"reflect"
+	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -56,6 +59,57 @@ func TestPlainAnswers(t *testing.T) {
 		wantCode, wantType, want := post("application/json; charset=utf-8", query)
 		if code != wantCode || ctype != wantType || !reflect.DeepEqual(plain, want) {
 			t.Errorf("%s:\n%d %s %v\nwant\n%d %s %v", query, code, ctype, plain, wantCode, wantType, want)
+		}
+	}
+}
+
+// TestGraphQLOverHTTPStatuses: a document that does not parse or validate, or variables
+// that do not coerce, are answered 200 to a client accepting application/json and 400 to
+// one accepting application/graphql-response+json, with the errors and no data entry, over
+// POST and GET alike.
+func TestGraphQLOverHTTPStatuses(t *testing.T) {
+	h := newHarness(t)
+	w := h.newWorld("over-http")
+	who := h.as(w.full)
+	docs := map[string]struct{ query, vars string }{
+		"Unparsable": {`{ me { email }`, `{}`},
+		"Invalid":    {`{ nope }`, `{}`},
+		"Coercion":   {`query($n: Int!) { customers(first: $n) { totalCount } }`, `{"n": "many"}`},
+	}
+	for name, d := range docs {
+		for _, accept := range []string{"application/json", "application/graphql-response+json"} {
+			for _, method := range []string{http.MethodPost, http.MethodGet} {
+				t.Run(name+"/"+accept+"/"+method, func(t *testing.T) {
+					var req *http.Request
+					if method == http.MethodPost {
+						body := `{"query": ` + strconv.Quote(d.query) + `, "variables": ` + d.vars + `}`
+						req, _ = http.NewRequest(method, h.srv.URL, strings.NewReader(body))
+						req.Header.Set("Content-Type", "application/json")
+					} else {
+						req, _ = http.NewRequest(method, h.srv.URL+"?query="+url.QueryEscape(d.query)+"&variables="+url.QueryEscape(d.vars), nil)
+					}
+					req.Header.Set("Accept", accept)
+					req.Header.Set("X-Test-Viewer", who)
+					resp, err := h.srv.Client().Do(req)
+					if err != nil {
+						t.Fatal(err)
+					}
+					defer resp.Body.Close()
+					var body map[string]json.RawMessage
+					if err := json.NewDecoder(resp.Body).Decode(&body); err != nil {
+						t.Fatal(err)
+					}
+					want := http.StatusOK
+					if accept != "application/json" {
+						want = http.StatusBadRequest
+					}
+					if _, hasData := body["data"]; resp.StatusCode != want || hasData || body["errors"] == nil ||
+						!strings.HasPrefix(resp.Header.Get("Content-Type"), accept) {
+						t.Errorf("HTTP %d %s, data entry %v, errors %s; want %d %s, no data, errors",
+							resp.StatusCode, resp.Header.Get("Content-Type"), hasData, body["errors"], want, accept)
+					}
+				})
+			}
 		}
 	}
 }

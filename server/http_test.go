@@ -141,7 +141,7 @@ func TestRefusalsCarryCodes(t *testing.T) {
 		{"Put", http.MethodPut, "/graphql", "application/json", query, http.StatusMethodNotAllowed, "BAD_USER_INPUT"},
 		{"GetMutation", http.MethodGet, "/graphql?query=" + url.QueryEscape(`mutation { createTag(input: {name: "x"}) { tag { id } } }`), "", "", http.StatusMethodNotAllowed, "BAD_USER_INPUT"},
 		{"GetVariablesNotJSON", http.MethodGet, "/graphql?query=%7Bme%7Bemail%7D%7D&variables=nope", "", "", http.StatusBadRequest, "BAD_USER_INPUT"},
-		{"GetUnparsable", http.MethodGet, "/graphql?query=%7Bme", "", "", http.StatusUnprocessableEntity, "BAD_USER_INPUT"},
+		{"GetUnparsable", http.MethodGet, "/graphql?query=%7Bme", "", "", http.StatusOK, "BAD_USER_INPUT"},
 		{"GetUnknownPersistedQuery", http.MethodGet, "/graphql?extensions=" + url.QueryEscape(`{"persistedQuery":{"version":1,"sha256Hash":"abc"}}`), "", "", http.StatusOK, "PERSISTED_QUERY_NOT_FOUND"},
 		{"GetQuery", http.MethodGet, "/graphql?query=%7Bme%7Bemail%7D%7D", "", "", http.StatusOK, ""},
 	}
