@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"database/sql"
 	"errors"
@@ -14,13 +13,13 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/coder/websocket"
 
 	"github.com/partnerhub/partnerhub-api/ent/enum"
+	"github.com/partnerhub/partnerhub-api/ent/storage/storagetest"
 	"github.com/partnerhub/partnerhub-api/graph/socket"
 )
 
@@ -77,31 +76,13 @@ func (c *pgCluster) run(name string, args ...string) {
 	}
 }
 
-// syncBuffer is a log written by the server's goroutines and read by the test.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // TestDatabaseOutage stops the database under a running server: a valid token is answered
 // 503 UNAVAILABLE with Retry-After, logged at warn, never UNAUTHENTICATED; a new websocket
 // is closed with 1013 (retry) rather than 4403; an open one keeps its connection and
 // gets its updates again once the database is back.
 func TestDatabaseOutage(t *testing.T) {
 	pg := mustCreateCluster(t)
-	logs := &syncBuffer{}
+	logs := &storagetest.SyncBuffer{}
 	e := testEnv(t, map[string]string{"DATABASE_URL": pg.url("outage"), "PARTNERHUB_LOG_LEVEL": "warn"})
 	e.stderr = logs
 	a, srv := mustServe(t, e)
