@@ -12,7 +12,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/99designs/gqlgen/graphql/playground"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -21,6 +20,7 @@ import (
 	"github.com/partnerhub/partnerhub-api/graph"
 	"github.com/partnerhub/partnerhub-api/graph/gqlerr"
 	"github.com/partnerhub/partnerhub-api/graph/observe"
+	"github.com/partnerhub/partnerhub-api/server/graphiql"
 )
 
 // routes returns the process's HTTP handler.
@@ -39,7 +39,9 @@ func (a *app) routes() http.Handler {
 
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", a.limitBody(a.authenticate(gql)))
-	mux.Handle("GET /{$}", playground.Handler("Partner Hub API", "/graphql"))
+	page := graphiql.Handler("/graphql")
+	mux.Handle("GET /{$}", page)
+	mux.Handle("GET "+graphiql.AssetPath, page)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
