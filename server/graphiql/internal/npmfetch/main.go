@@ -19,10 +19,10 @@ import (
 	"fmt"
 	"io"
 	"log"
+	"maps"
 	"net/http"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"time"
 )
@@ -78,11 +78,10 @@ func main() {
 	}
 }
 
+// run vendors every pin into dir, writing nothing unless every tarball is fetched and
+// verified.
 func run(ctx context.Context, registry, dir string) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	var written []string
+	out := map[string][]byte{}
 	for _, p := range pins {
 		tgz, err := download(ctx, registry, p)
 		if err != nil {
@@ -95,14 +94,17 @@ func run(ctx context.Context, registry, dir string) error {
 		if err != nil {
 			return err
 		}
-		for name, data := range files {
-			if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
-				return err
-			}
-			written = append(written, name)
+		maps.Copy(out, files)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	for name, data := range out {
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
+			return err
 		}
 	}
-	return removeOthers(dir, written)
+	return removeOthers(dir, out)
 }
 
 // download fetches p's tarball, failing on anything but a 200 within a minute.
@@ -172,13 +174,13 @@ func extract(tgz []byte, p pkg) (map[string][]byte, error) {
 }
 
 // removeOthers deletes every file in dir that is not in keep.
-func removeOthers(dir string, keep []string) error {
+func removeOthers(dir string, keep map[string][]byte) error {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return err
 	}
 	for _, e := range entries {
-		if !slices.Contains(keep, e.Name()) {
+		if _, ok := keep[e.Name()]; !ok {
 			if err := os.RemoveAll(filepath.Join(dir, e.Name())); err != nil {
 				return err
 			}
