@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/99designs/gqlgen/graphql/playground"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -22,6 +21,7 @@ import (
 	"github.com/partnerhub/partnerhub-api/graph/auth"
 	"github.com/partnerhub/partnerhub-api/graph/gqlerr"
 	"github.com/partnerhub/partnerhub-api/graph/observe"
+	"github.com/partnerhub/partnerhub-api/server/graphiql"
 )
 
 // routes returns the API's HTTP handler.
@@ -29,12 +29,6 @@ func (a *app) routes() http.Handler {
 	api, _ := a.handlers()
 	return api
 }
-
-// graphiqlCSP is the Content-Security-Policy of the GraphiQL page: its scripts and styles,
-// inline and from the CDN it loads them from, and requests to this server only.
-const graphiqlCSP = "default-src 'none'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; " +
-	"style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; font-src 'self' data: https://cdn.jsdelivr.net; " +
-	"img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 
 // handlers returns the API's HTTP handler and the metrics handler. /metrics is served by
 // the API's too unless PARTNERHUB_METRICS_ADDR gives it a listener of its own, so that it
@@ -55,7 +49,9 @@ func (a *app) handlers() (api, metrics http.Handler) {
 
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", a.limitBody(a.authenticate(gql)))
-	mux.Handle("GET /{$}", withHeader("Content-Security-Policy", graphiqlCSP, playground.Handler("Partner Hub API", "/graphql")))
+	page := graphiql.Handler("/graphql")
+	mux.Handle("GET /{$}", page)
+	mux.Handle("GET "+graphiql.AssetPath, page)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
