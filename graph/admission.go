@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
@@ -28,13 +29,19 @@ import (
 // longest-waiting operation of the admin holding the fewest slots. Admins with operations
 // waiting thus converge on equal shares, so one caller sending costly operations in
 // parallel cannot take the slots another admin's requests need, while a lone caller still
-// uses them all. Anonymous operations (they can only
-// introspect) have one slot of their own. A subscription lives as long as its connection and
-// is not admitted.
+// uses them all. Operations costing HeavyComplexity or more also take one of a few heavy
+// slots first (a sixth of all, at least one), so that costly searches queue among
+// themselves rather than fill the CPUs. Anonymous operations (they can only introspect) have
+// one slot of their own. A subscription lives as long as its connection and is not
+// admitted.
 type Admission struct {
 	timeout   time.Duration
 	anonymous chan struct{}
-	waiting   atomic.Int64
+	// heavy are the slots of operations costing HeavyComplexity or more (searches, several
+	// analytics sections): a few at once, so that they leave the CPUs and the database to
+	// the cheap requests that queue behind them.
+	heavy   chan struct{}
+	waiting atomic.Int64
 
 	mu      sync.Mutex
 	free    int
@@ -48,6 +55,10 @@ type waiter struct {
 	ready   chan struct{}
 	granted bool
 }
+
+// HeavyComplexity is the complexity from which an operation is heavy: a searched page, or
+// five analytics sections.
+const HeavyComplexity = 10000
 
 // DefaultOperationTimeout is the deadline of an operation when none is configured.
 const DefaultOperationTimeout = 10 * time.Second
@@ -65,7 +76,8 @@ func NewAdmission(limit int, timeout time.Duration) *Admission {
 	if timeout <= 0 {
 		timeout = DefaultOperationTimeout
 	}
-	return &Admission{timeout: timeout, anonymous: make(chan struct{}, 1), free: limit, running: map[int]int{}}
+	return &Admission{timeout: timeout, anonymous: make(chan struct{}, 1), heavy: make(chan struct{}, max(1, limit/6)),
+		free: limit, running: map[int]int{}}
 }
 
 // Collectors are the admission's gauges, for /metrics.
@@ -98,10 +110,25 @@ func (a *Admission) around(ctx context.Context, next graphql.OperationHandler) g
 	if oc.Operation == nil || oc.Operation.Operation == ast.Subscription {
 		return next(ctx)
 	}
-	free, err := a.admit(ctx, viewer.FromContext(ctx))
-	if err != nil {
+	refuse := func(err error) graphql.ResponseHandler {
 		return graphql.OneShot(&graphql.Response{Errors: gqlerror.List{{
 			Message: err.Error(), Extensions: map[string]any{"code": string(gqlerr.Internal)}}}})
+	}
+	leaveHeavy := func() {}
+	if stats := extension.GetComplexityStats(ctx); stats != nil && stats.Complexity >= HeavyComplexity {
+		if err := a.acquire(ctx, a.heavy); err != nil {
+			return refuse(err)
+		}
+		leaveHeavy = func() { <-a.heavy }
+	}
+	admitted, err := a.admit(ctx, viewer.FromContext(ctx))
+	if err != nil {
+		leaveHeavy()
+		return refuse(err)
+	}
+	free := func() {
+		admitted()
+		leaveHeavy()
 	}
 	ctx, cancel := context.WithTimeoutCause(ctx, a.timeout, gqlerr.Errorf(gqlerr.Timeout,
 		"the operation did not finish within its deadline of %s", a.timeout))
@@ -131,19 +158,10 @@ func (a *Admission) around(ctx context.Context, next graphql.OperationHandler) g
 // admit waits for a slot for v (nil: anonymous) and returns the function that frees it.
 func (a *Admission) admit(ctx context.Context, v *viewer.Viewer) (func(), error) {
 	if v == nil {
-		select {
-		case a.anonymous <- struct{}{}:
-			return func() { <-a.anonymous }, nil
-		default:
+		if err := a.acquire(ctx, a.anonymous); err != nil {
+			return nil, err
 		}
-		a.waiting.Add(1)
-		defer a.waiting.Add(-1)
-		select {
-		case a.anonymous <- struct{}{}:
-			return func() { <-a.anonymous }, nil
-		case <-ctx.Done():
-			return nil, errWaitCancelled
-		}
+		return func() { <-a.anonymous }, nil
 	}
 	admin := v.AdminID
 	a.mu.Lock()
@@ -207,4 +225,21 @@ func (a *Admission) release(admin int) {
 	a.take(w.admin)
 	w.granted = true
 	close(w.ready)
+}
+
+// acquire waits for a slot of slots unless ctx ends first.
+func (a *Admission) acquire(ctx context.Context, slots chan struct{}) error {
+	select {
+	case slots <- struct{}{}:
+		return nil
+	default:
+	}
+	a.waiting.Add(1)
+	defer a.waiting.Add(-1)
+	select {
+	case slots <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return errWaitCancelled
+	}
 }

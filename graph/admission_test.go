@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/partnerhub/partnerhub-api/ent/viewer"
@@ -162,4 +163,43 @@ func TestAdmissionIsFair(t *testing.T) {
 		t.Errorf("then admin %d ran, want admin 1's queued operation", got)
 	}
 	waitFor(0)
+}
+
+// TestAdmissionHeavy: operations costing HeavyComplexity or more run a few at a time (one of
+// six slots here), while cheap ones keep running beside them.
+func TestAdmissionHeavy(t *testing.T) {
+	a := NewAdmission(6, time.Hour)
+	release := make(chan struct{})
+	ran := make(chan string, 4)
+	run := func(name string, complexity int) {
+		oc := &graphql.OperationContext{Operation: &ast.OperationDefinition{Operation: ast.Query}}
+		oc.Stats.SetExtension("ComplexityLimit", &extension.ComplexityStats{Complexity: complexity, ComplexityLimit: 20000})
+		ctx := viewer.NewContext(graphql.WithOperationContext(context.Background(), oc), &viewer.Viewer{PartnerID: 1, AdminID: 1})
+		h := a.around(ctx, func(context.Context) graphql.ResponseHandler {
+			return func(context.Context) *graphql.Response {
+				ran <- name
+				if name == "heavy 1" {
+					<-release
+				}
+				return &graphql.Response{}
+			}
+		})
+		h(ctx)
+	}
+	go run("heavy 1", HeavyComplexity)
+	if got := <-ran; got != "heavy 1" {
+		t.Fatalf("ran %s", got)
+	}
+	go run("heavy 2", 3*HeavyComplexity/2)
+	for a.waiting.Load() != 1 {
+		time.Sleep(time.Millisecond)
+	}
+	go run("cheap", HeavyComplexity-1)
+	if got := <-ran; got != "cheap" {
+		t.Errorf("%s ran while the heavy slot was taken, want the cheap operation", got)
+	}
+	close(release)
+	if got := <-ran; got != "heavy 2" {
+		t.Errorf("then %s ran, want heavy 2", got)
+	}
 }
