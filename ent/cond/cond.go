@@ -35,3 +35,12 @@ func ContainsFold(text string, columns ...string) *sql.Predicate {
 	}
 	return sql.Or(ps...)
 }
+
+// Values returns vs as the arguments of an IN list.
+func Values[T any](vs []T) []any {
+	out := make([]any, len(vs))
+	for i, v := range vs {
+		out[i] = v
+	}
+	return out
+}

@@ -26,6 +26,7 @@ import (
 
 	"entgo.io/ent/dialect/sql"
 
+	"github.com/partnerhub/partnerhub-api/ent/cond"
 	"github.com/partnerhub/partnerhub-api/ent/customer"
 	"github.com/partnerhub/partnerhub-api/ent/enum"
 	"github.com/partnerhub/partnerhub-api/ent/license"
@@ -85,7 +86,7 @@ func SubscriptionRuleOf(st enum.CustomerStatus) (SubscriptionRule, bool) {
 	case enum.StatusExpired:
 		return SubscriptionRule{
 			Has:  []*sql.Predicate{sql.EQ(subscription.FieldState, enum.StateExpired)},
-			None: []*sql.Predicate{sql.In(subscription.FieldState, anys(CurrentStates)...)},
+			None: []*sql.Predicate{sql.In(subscription.FieldState, cond.Values(CurrentStates)...)},
 		}, true
 	}
 	return SubscriptionRule{}, false
@@ -126,7 +127,7 @@ func ActiveLine(t *sql.SelectTable) *sql.Predicate { return IsTrue(t.C(license.F
 // ScopeLine is the condition that the license line of alias t puts its customer in the
 // KPIs' scope: a line of an ACTIVE subscription or trial of a KPI product.
 func ScopeLine(t *sql.SelectTable) []*sql.Predicate {
-	return []*sql.Predicate{ActiveLine(t), sql.In(t.C(license.FieldProduct), anys(ScopeProducts)...)}
+	return []*sql.Predicate{ActiveLine(t), sql.In(t.C(license.FieldProduct), cond.Values(ScopeProducts)...)}
 }
 
 // OverLimitLine is the condition that the license line of alias t is over its limit: a
@@ -303,7 +304,7 @@ func currentProducts() perCustomer {
 		customer: fp.C(license.FieldCustomerID),
 		rows: func(q *sql.Selector) *sql.Selector {
 			return q.From(fp).Join(fs).On(fs.C(subscription.FieldID), fp.C(license.FieldSubscriptionID)).
-				Where(sql.In(fs.C(subscription.FieldState), anys(CurrentStates)...))
+				Where(sql.In(fs.C(subscription.FieldState), cond.Values(CurrentStates)...))
 		},
 	}
 }
@@ -353,14 +354,6 @@ func updateFrom(dialect, col string, q *sql.Selector, where *sql.Predicate) sql.
 			WriteString(" WHERE ").Ident(ct.C(customer.FieldID)).WriteString(" = ").Ident("e").WriteString(".").Ident(license.FieldCustomerID).
 			WriteString(" AND (").Join(where).WriteString(")")
 	})
-}
-
-func anys[T any](vs []T) []any {
-	out := make([]any, len(vs))
-	for i, v := range vs {
-		out[i] = v
-	}
-	return out
 }
 
 // exec runs q and returns the number of rows it changed.

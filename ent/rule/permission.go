@@ -12,11 +12,8 @@ import (
 	"github.com/partnerhub/partnerhub-api/ent/viewer"
 )
 
-// Can is one capability of the permission matrix (viewer.Viewer's Can* methods).
-type Can func(*viewer.Viewer) bool
-
 // Require denies a mutation unless the viewer has the capability.
-func Require(what string, can Can) privacy.MutationRule {
+func Require(what string, can viewer.Can) privacy.MutationRule {
 	return privacy.MutationRuleFunc(func(ctx context.Context, _ ent.Mutation) error {
 		if !can(viewer.FromContext(ctx)) {
 			return privacy.Denyf("not allowed to %s", what)
@@ -26,7 +23,7 @@ func Require(what string, can Can) privacy.MutationRule {
 }
 
 // RequireRead denies a query unless the viewer has the capability.
-func RequireRead(what string, can Can) privacy.QueryRule {
+func RequireRead(what string, can viewer.Can) privacy.QueryRule {
 	return privacy.QueryRuleFunc(func(ctx context.Context, _ ent.Query) error {
 		if !can(viewer.FromContext(ctx)) {
 			return privacy.Denyf("not allowed to read %s", what)

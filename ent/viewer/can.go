@@ -6,6 +6,10 @@ import (
 	"github.com/partnerhub/partnerhub-api/ent/enum"
 )
 
+// Can is one capability of the permission matrix: one of Viewer's Can* methods, as a
+// function privacy rules and mutations take.
+type Can func(*Viewer) bool
+
 // The scopes that narrow a token.
 const (
 	ScopeCustomersRead = "customers:read"

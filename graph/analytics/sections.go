@@ -271,11 +271,3 @@ func intKey(column string, desc bool) page.Key {
 }
 
 func days(n int) time.Duration { return time.Duration(n) * 24 * time.Hour }
-
-func anys[T any](vs []T) []any {
-	out := make([]any, len(vs))
-	for i, v := range vs {
-		out[i] = v
-	}
-	return out
-}

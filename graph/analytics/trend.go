@@ -6,6 +6,7 @@ import (
 	"entgo.io/ent/dialect"
 	"entgo.io/ent/dialect/sql"
 
+	"github.com/partnerhub/partnerhub-api/ent/cond"
 	"github.com/partnerhub/partnerhub-api/ent/enum"
 	"github.com/partnerhub/partnerhub-api/ent/license"
 	"github.com/partnerhub/partnerhub-api/ent/licensesnapshot"
@@ -35,7 +36,7 @@ func trend(s *sql.Selector, first, current time.Time) {
 	live := sql.And(
 		sql.ColumnsLT(sub.C(subscription.FieldStartedAt), wk("week_end")),
 		sql.ColumnsGT(sub.C(subscription.FieldEndsAt), wk("week_start")),
-		sql.NotIn(sub.C(subscription.FieldState), anys(notLive)...))
+		sql.NotIn(sub.C(subscription.FieldState), cond.Values(notLive)...))
 	current0 := sql.EQ(wk("is_current"), 0)
 	s.Join(sub).On(sub.C(subscription.FieldID), line(license.FieldSubscriptionID)).
 		Join(weeks).OnP(sql.Or(

@@ -30,13 +30,10 @@ type Recorder struct {
 	Notify func(ctx context.Context, partnerID int) error
 }
 
-// Can is a capability of the permission matrix, one of viewer.Viewer's Can* methods.
-type Can func(*viewer.Viewer) bool
-
 // Run checks that the viewer may do action, runs fn in a transaction and, when fn changed
 // something, appends the audit event of action in the same transaction before committing.
 // The privacy rules check the same capability again on every row written.
-func Run[T any](ctx context.Context, r *Recorder, action string, can Can, fn func(ctx context.Context, tx *ent.Tx) (T, Change, error)) (T, error) {
+func Run[T any](ctx context.Context, r *Recorder, action string, can viewer.Can, fn func(ctx context.Context, tx *ent.Tx) (T, Change, error)) (T, error) {
 	var zero T
 	if !can(viewer.FromContext(ctx)) {
 		return zero, gqlerr.Errorf(gqlerr.Forbidden, "your role or token does not allow %s", action)

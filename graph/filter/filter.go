@@ -119,15 +119,15 @@ func Products(ps ...enum.Product) Criterion {
 func Kinds(ks ...enum.SubscriptionKind) Criterion {
 	return cond(func(_ Env, s *sql.Selector) *sql.Predicate {
 		return status.HasSubscription(s.C(customer.FieldID),
-			sql.In(subscription.FieldKind, anys(ks)...),
-			sql.In(subscription.FieldState, anys(status.CurrentStates)...))
+			sql.In(subscription.FieldKind, sqlcond.Values(ks)...),
+			sql.In(subscription.FieldState, sqlcond.Values(status.CurrentStates)...))
 	})
 }
 
 // Regions matches customers in any of the regions.
 func Regions(rs ...enum.Region) Criterion {
 	return cond(func(_ Env, s *sql.Selector) *sql.Predicate {
-		return sql.In(s.C(customer.FieldRegion), anys(rs)...)
+		return sql.In(s.C(customer.FieldRegion), sqlcond.Values(rs)...)
 	})
 }
 
@@ -137,7 +137,7 @@ func TagIDs(all bool, ids ...int) Criterion {
 	return cond(func(_ Env, s *sql.Selector) *sql.Predicate {
 		if !all {
 			return hasTag(s, func(ct *sql.SelectTable) *sql.Predicate {
-				return sql.In(ct.C(customer.TagsPrimaryKey[1]), anys(ids)...)
+				return sql.In(ct.C(customer.TagsPrimaryKey[1]), sqlcond.Values(ids)...)
 			})
 		}
 		// As many of the customer's tags are among ids as there are ids: one term, where a
@@ -145,7 +145,7 @@ func TagIDs(all bool, ids ...int) Criterion {
 		ct := sql.Table(customer.TagsTable).As("f_ct")
 		among := sql.Select(sql.Count("*")).From(ct).Where(sql.And(
 			sql.ColumnsEQ(ct.C(customer.TagsPrimaryKey[0]), s.C(customer.FieldID)),
-			sql.In(ct.C(customer.TagsPrimaryKey[1]), anys(ids)...),
+			sql.In(ct.C(customer.TagsPrimaryKey[1]), sqlcond.Values(ids)...),
 		))
 		return sql.P(func(b *sql.Builder) { b.Wrap(func(b *sql.Builder) { b.Join(among) }).WriteOp(sql.OpEQ).Arg(len(ids)) })
 	})
@@ -203,14 +203,6 @@ func Text(text string) Criterion {
 	})
 	c.searches = true
 	return c
-}
-
-func anys[T any](vs []T) []any {
-	out := make([]any, len(vs))
-	for i, v := range vs {
-		out[i] = v
-	}
-	return out
 }
 
 // All matches every customer.
