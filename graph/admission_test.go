@@ -109,7 +109,7 @@ func TestOperationDeadline(t *testing.T) {
 	limits := DefaultLimits
 	limits.Admission = NewAdmission(0, time.Nanosecond)
 	h.gql = NewHandler(h.resolver, nil, limits, slog.New(slog.NewTextHandler(testLog{t}, nil)), nil)
-	resp := h.do(h.as(w.full), `{ customers(first: 5) { totalCount edges { node { name } } } }`, nil)
+	resp := h.do(t, h.as(w.full), `{ customers(first: 5) { totalCount edges { node { name } } } }`, nil)
 	if resp.code() != "TIMEOUT" || !strings.Contains(resp.Errors[0].Message, "deadline of 1ns") {
 		t.Errorf("errors = %+v, want TIMEOUT naming the 1ns deadline", resp.Errors)
 	}

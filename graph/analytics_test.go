@@ -239,7 +239,7 @@ func TestSubscriptionAnalytics(t *testing.T) {
 	})
 	for _, weeks := range []int{0, 53} {
 		t.Run(fmt.Sprintf("Trend%dWeeksRefused", weeks), func(t *testing.T) {
-			resp := h.do(h.as(w.full), `query($n: Int) { subscriptionAnalytics(product: MEETINGS) { licenseTrend(weeks: $n) { total } } }`, map[string]any{"n": weeks})
+			resp := h.do(t, h.as(w.full), `query($n: Int) { subscriptionAnalytics(product: MEETINGS) { licenseTrend(weeks: $n) { total } } }`, map[string]any{"n": weeks})
 			if resp.code() != "BAD_USER_INPUT" {
 				t.Errorf("weeks %d: code %q, want BAD_USER_INPUT", weeks, resp.code())
 			}

@@ -59,7 +59,7 @@ func TestAuditEvents(t *testing.T) {
 		})
 	}
 	for _, who := range []string{h.as(w.admin), h.as(w.readOnly)} {
-		if resp := h.do(who, q, nil); resp.code() != "FORBIDDEN" {
+		if resp := h.do(t, who, q, nil); resp.code() != "FORBIDDEN" {
 			t.Errorf("auditEvents as a non-FULL_ADMIN = %q, want FORBIDDEN", resp.code())
 		}
 	}
@@ -85,7 +85,7 @@ func TestAuditReadScope(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			for field, want := range map[string]string{"auditEvents": c.wantAudit, "apiTokens": c.wantTokens} {
-				got := h.do(c.who, `{ `+field+`(first: 1) { totalCount } }`, nil).code()
+				got := h.do(t, c.who, `{ `+field+`(first: 1) { totalCount } }`, nil).code()
 				if got == "" {
 					got = "OK"
 				}

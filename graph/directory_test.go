@@ -102,12 +102,12 @@ func BenchmarkDirectoryPage(b *testing.B) {
 	h.mustDirectory(w, 60)
 	query, vars := fmt.Sprintf(directoryPage, ""), map[string]any{"n": 50}
 	who := h.as(w.full)
-	if raw := h.post(who, query, vars, ""); !bytes.Contains(raw, []byte("Customer 049")) {
+	if raw := h.post(b, who, query, vars, ""); !bytes.Contains(raw, []byte("Customer 049")) {
 		b.Fatalf("not the page: %s", raw)
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		h.post(who, query, vars, "")
+		h.post(b, who, query, vars, "")
 	}
 }
 
@@ -143,7 +143,7 @@ func TestCustomerDetail(t *testing.T) {
 			invoices { number date amount currency status } orders { number date action product previousQuantity newQuantity } }
 		expired: subscriptions(states: [EXPIRED]) { state } paidActive: subscriptions(kinds: [PAID], states: [ACTIVE]) { kind state }
 		trials { kind endsAt } tags { name } admins { email } } }`
-	resp := h.do(h.as(w.full), query, map[string]any{"id": c.GlobalID()})
+	resp := h.do(t, h.as(w.full), query, map[string]any{"id": c.GlobalID()})
 	if len(resp.Errors) > 0 {
 		t.Fatalf("errors: %+v", resp.Errors)
 	}

@@ -99,7 +99,7 @@ func TestCustomerFilter(t *testing.T) {
 		wantNames(t, "customers", got.names(), []string{"Acme Corp", "Delta Systems"})
 	})
 	t.Run("ErrMalformedTagID", func(t *testing.T) {
-		resp := h.do(who, customersQuery(`filter: {tagIds: $tags}`, map[string]any{"tags": 0}), map[string]any{"tags": []string{"not-an-id"}})
+		resp := h.do(t, who, customersQuery(`filter: {tagIds: $tags}`, map[string]any{"tags": 0}), map[string]any{"tags": []string{"not-an-id"}})
 		if resp.code() != "BAD_USER_INPUT" || !strings.Contains(resp.Errors[0].Message, "filter.tagIds[0]") {
 			t.Errorf("errors = %+v, want BAD_USER_INPUT naming filter.tagIds[0]", resp.Errors)
 		}
@@ -198,7 +198,7 @@ func TestQueryStringErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.query, func(t *testing.T) {
-			resp := h.do(who, customersQuery("query: $query", map[string]any{"query": 0}), map[string]any{"query": tt.query})
+			resp := h.do(t, who, customersQuery("query: $query", map[string]any{"query": 0}), map[string]any{"query": tt.query})
 			if resp.code() != "BAD_USER_INPUT" {
 				t.Fatalf("code = %q (errors %+v), want BAD_USER_INPUT", resp.code(), resp.Errors)
 			}

@@ -104,7 +104,7 @@ func (h *harness) lastStatements() int64 {
 // reuses (counts, KPIs) reflect it.
 func (h *harness) announce(partnerID int) {
 	if err := h.broker.Publish(context.Background(), partnerID); err != nil {
-		h.t.Fatal(err)
+		h.t.Error(err) // not Fatal: announce may run in a subtest, whose goroutine is not h.t's
 	}
 }
 
@@ -158,20 +158,23 @@ func (l testLog) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// do posts query with variables as who and returns the response.
-func (h *harness) do(who, query string, vars map[string]any) response {
-	h.t.Helper()
+// do posts query with variables as who and returns the response. Failing to reach the
+// server or to read its answer fails t without stopping it, so do may be called from any
+// goroutine of the test; the empty response then fails the caller's own checks.
+func (h *harness) do(t testing.TB, who, query string, vars map[string]any) response {
+	t.Helper()
 	var out response
-	if raw := h.post(who, query, vars, ""); json.Unmarshal(raw, &out) != nil {
-		h.t.Fatalf("not a GraphQL response: %s", raw)
+	if raw := h.post(t, who, query, vars, ""); raw != nil && json.Unmarshal(raw, &out) != nil {
+		t.Errorf("not a GraphQL response: %s", raw)
 	}
 	return out
 }
 
 // post posts query with variables as who to the handler under test, or to the one
-// without plain lists when writer is "gqlgen", and returns the body as it came.
-func (h *harness) post(who, query string, vars map[string]any, writer string) []byte {
-	h.t.Helper()
+// without plain lists when writer is "gqlgen", and returns the body as it came (nil,
+// failing t, when there is none).
+func (h *harness) post(t testing.TB, who, query string, vars map[string]any, writer string) []byte {
+	t.Helper()
 	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
 	req, _ := http.NewRequest(http.MethodPost, h.srv.URL, bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
@@ -179,12 +182,14 @@ func (h *harness) post(who, query string, vars map[string]any, writer string) []
 	req.Header.Set("X-Test-Writer", writer)
 	resp, err := h.srv.Client().Do(req)
 	if err != nil {
-		h.t.Fatal(err)
+		t.Error(err)
+		return nil
 	}
 	defer resp.Body.Close()
 	raw, err := io.ReadAll(resp.Body)
 	if err != nil {
-		h.t.Fatal(err)
+		t.Error(err)
+		return nil
 	}
 	return raw
 }
@@ -192,7 +197,7 @@ func (h *harness) post(who, query string, vars map[string]any, writer string) []
 // mustDo is do that fails t on any error and decodes data into v.
 func (h *harness) mustDo(t testing.TB, who, query string, vars map[string]any, v any) {
 	t.Helper()
-	resp := h.do(who, query, vars)
+	resp := h.do(t, who, query, vars)
 	if len(resp.Errors) > 0 {
 		t.Fatalf("unexpected errors: %+v", resp.Errors)
 	}

@@ -53,7 +53,7 @@ func TestHostileDocuments(t *testing.T) {
 	} {
 		for _, who := range []string{"", h.as(w.readOnly)} {
 			t.Run(fmt.Sprintf("%s/%v", tt.name, who != ""), func(t *testing.T) {
-				resp := h.do(who, tt.query, nil)
+				resp := h.do(t, who, tt.query, nil)
 				want := tt.code
 				if who == "" && want == "" && !strings.HasPrefix(strings.TrimSpace(tt.query), "{ __") {
 					want = "UNAUTHENTICATED"

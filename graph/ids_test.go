@@ -43,7 +43,7 @@ func TestGlobalIDsRevealNothing(t *testing.T) {
 		base64.RawURLEncoding.EncodeToString([]byte("Customer:" + strconv.Itoa(mine.ID))),
 		id[:len(id)-1] + map[bool]string{true: "A", false: "B"}[id[len(id)-1] != 'A'],
 	} {
-		resp := h.do(who, nodeQ, map[string]any{"id": guess})
+		resp := h.do(t, who, nodeQ, map[string]any{"id": guess})
 		if len(resp.Errors) != 0 || string(resp.Data) != `{"node":null}` {
 			t.Errorf("node(%s) = %s %+v, want null like a missing ID", guess, resp.Data, resp.Errors)
 		}

@@ -55,7 +55,7 @@ func TestBadInputIsBadUserInput(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			resp := h.do(h.as(w.full), tc.query, tc.vars)
+			resp := h.do(t, h.as(w.full), tc.query, tc.vars)
 			if got := resp.code(); got != tc.want {
 				t.Fatalf("code %q (errors %+v), want %q", got, resp.Errors, tc.want)
 			}

@@ -34,7 +34,7 @@ func TestQueryLimits(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			resp := h.do(who, tt.query, nil)
+			resp := h.do(t, who, tt.query, nil)
 			if resp.code() != tt.code {
 				t.Fatalf("code = %q (errors %+v), want %q", resp.code(), resp.Errors, tt.code)
 			}

@@ -128,7 +128,7 @@ func TestPageSize(t *testing.T) {
 		{"ErrCursorOfAnotherOrder", `orderBy: {field: CREATED_AT}, after: "` + nameCursor + `"`, "the cursor does not belong to this ordering"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			resp := h.do(who, customersQuery(tt.args, nil), nil)
+			resp := h.do(t, who, customersQuery(tt.args, nil), nil)
 			if resp.code() != "BAD_USER_INPUT" || !strings.Contains(resp.Errors[0].Message, tt.message) {
 				t.Errorf("errors = %+v, want BAD_USER_INPUT mentioning %q", resp.Errors, tt.message)
 			}

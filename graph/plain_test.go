@@ -83,9 +83,9 @@ func TestPlainListsMatchGqlgen(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			for _, who := range []*ent.Admin{w.full, w.admin, w.readOnly} {
 				clear(resolved)
-				got := h.post(h.as(who), c.query, c.vars, "")
+				got := h.post(t, h.as(who), c.query, c.vars, "")
 				gqlgen := slices.Sorted(maps.Keys(resolved))
-				want := h.post(h.as(who), c.query, c.vars, "gqlgen")
+				want := h.post(t, h.as(who), c.query, c.vars, "gqlgen")
 				if !bytes.Equal(got, want) {
 					t.Fatalf("%s: written in one pass:\n%s\ngqlgen writes:\n%s", who.Role, got, want)
 				}

@@ -28,7 +28,7 @@ func TestTagNames(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			resp := h.do(who, createTagQ, in(map[string]any{"name": c.input}))
+			resp := h.do(t, who, createTagQ, in(map[string]any{"name": c.input}))
 			if got := outcomeOf(t, resp, "createTag"); got.code != c.want {
 				t.Fatalf("createTag(%q) = %s (%s), want %s", c.input, got.code, got.message, c.want)
 			}
@@ -135,7 +135,7 @@ func TestTagLimitRace(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			vars := in(map[string]any{"customerIds": []string{c.GlobalID()}, "tagIds": []string{tg.GlobalID()}})
-			codes[i] = outcomeOf(t, h.do(whos[i%len(whos)], addTagsQ, vars), "addCustomerTags").code
+			codes[i] = outcomeOf(t, h.do(t, whos[i%len(whos)], addTagsQ, vars), "addCustomerTags").code
 		}()
 	}
 	wg.Wait()

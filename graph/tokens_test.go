@@ -63,7 +63,7 @@ func TestApiTokens(t *testing.T) {
 	}
 	h.mustDo(t, h.as(w.full), createTokenQ, in(map[string]any{"name": "full's"}), &struct{}{})
 	list := func(who string) string {
-		resp := h.do(who, `{ apiTokens(first: 10) { totalCount edges { node { id name role scopes createdAt expiresAt revokedAt lastUsedAt admin { email } } } } }`, nil)
+		resp := h.do(t, who, `{ apiTokens(first: 10) { totalCount edges { node { id name role scopes createdAt expiresAt revokedAt lastUsedAt admin { email } } } } }`, nil)
 		if len(resp.Errors) > 0 {
 			t.Fatalf("apiTokens: %+v", resp.Errors)
 		}
@@ -75,7 +75,7 @@ func TestApiTokens(t *testing.T) {
 	if got := list(h.as(w.full)); !strings.Contains(got, `"totalCount":2`) {
 		t.Errorf("the FULL_ADMIN's apiTokens = %s, want both", got)
 	}
-	if resp := h.do(h.as(w.full), `{ apiTokens { edges { node { token } } } }`, nil); resp.code() != "BAD_USER_INPUT" {
+	if resp := h.do(t, h.as(w.full), `{ apiTokens { edges { node { token } } } }`, nil); resp.code() != "BAD_USER_INPUT" {
 		t.Errorf("asking for a listed token's secret = %s, want BAD_USER_INPUT (no such field)", resp.code())
 	}
 	before := h.auditCount(t)

@@ -103,7 +103,7 @@ func TestCustomerVisibility(t *testing.T) {
 		})
 	}
 	t.Run("ForeignAdminIsNull", func(t *testing.T) {
-		resp := h.do(h.as(w.full), `query($id: ID!) { node(id: $id) { id } }`, map[string]any{"id": other.full.GlobalID()})
+		resp := h.do(t, h.as(w.full), `query($id: ID!) { node(id: $id) { id } }`, map[string]any{"id": other.full.GlobalID()})
 		if len(resp.Errors) > 0 || string(resp.Data) != `{"node":null}` {
 			t.Errorf("node(another partner's admin) = %s %+v, want null without errors", resp.Data, resp.Errors)
 		}

@@ -39,7 +39,7 @@ func outcomeOf(t testing.TB, resp response, field string) outcome {
 // mutate runs a mutation as who and returns its outcome.
 func (h *harness) mutate(t testing.TB, who, field, query string, vars map[string]any) outcome {
 	t.Helper()
-	return outcomeOf(t, h.do(who, query, vars), field)
+	return outcomeOf(t, h.do(t, who, query, vars), field)
 }
 
 // auditCount counts the audit events of every partner.
