@@ -53,7 +53,7 @@ func openApp(ctx context.Context, e *env) (*app, error) {
 	if err != nil {
 		return nil, err
 	}
-	setGCPercent(e.cfg.GCPercent, os.Getenv("GOGC"))
+	tuneGC(e.cfg.GCPercent, os.Getenv)
 	db, err := openDB(ctx, e.cfg)
 	if err != nil {
 		return nil, err
@@ -125,14 +125,17 @@ func jwtSecret(cfg *Config, embedded bool) ([]byte, error) {
 	return []byte(secret), nil
 }
 
-// setGCPercent sets how far the heap grows before a garbage collection, unless GOGC sets it.
+// tuneGC sets how far the heap grows before a garbage collection, unless GOGC sets it, and
+// the soft memory limit, unless GOMEMLIMIT does (the runtime has applied those already).
 // The Go default (100) collects every few requests on a small heap; each cycle's fixed work
 // and its idle-time mark workers then take CPU from the requests, and on a shared machine
 // from the database. Operations are bounded (PARTNERHUB_MAX_CONCURRENT_REQUESTS), so a
 // higher percentage keeps the heap small in absolute terms.
-// gogc is the GOGC environment variable, which the runtime has applied already.
-func setGCPercent(percent int, gogc string) {
-	if gogc == "" {
+func tuneGC(percent int, getenv func(string) string) {
+	if getenv("GOGC") == "" {
 		debug.SetGCPercent(percent)
+	}
+	if getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(memoryLimit)
 	}
 }

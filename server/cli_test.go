@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"math"
 	"net/http/httptest"
 	"regexp"
 	"runtime/debug"
@@ -118,16 +119,24 @@ func TestBadConfiguration(t *testing.T) {
 	}
 }
 
-// TestGCPercent checks that the setting reaches the runtime unless GOGC is set.
-func TestGCPercent(t *testing.T) {
+// TestTuneGC checks that the settings reach the runtime unless GOGC and GOMEMLIMIT are set.
+func TestTuneGC(t *testing.T) {
 	defer debug.SetGCPercent(debug.SetGCPercent(100))
-	setGCPercent(321, "")
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(math.MaxInt64))
+	tuneGC(321, func(string) string { return "" })
 	if got := debug.SetGCPercent(100); got != 321 {
 		t.Errorf("GC percent = %d, want 321", got)
 	}
-	setGCPercent(321, "150")
+	if got := debug.SetMemoryLimit(-1); got != memoryLimit {
+		t.Errorf("memory limit = %d, want %d", got, memoryLimit)
+	}
+	debug.SetMemoryLimit(math.MaxInt64)
+	tuneGC(321, func(k string) string { return map[string]string{"GOGC": "150", "GOMEMLIMIT": "1GiB"}[k] })
 	if got := debug.SetGCPercent(100); got != 100 {
 		t.Errorf("GC percent with GOGC set = %d, want it left at 100", got)
+	}
+	if got := debug.SetMemoryLimit(-1); got != math.MaxInt64 {
+		t.Errorf("memory limit with GOMEMLIMIT set = %d, want it left alone", got)
 	}
 }
 

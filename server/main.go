@@ -20,7 +20,6 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"runtime/debug"
 	"slices"
 	"strings"
 	"syscall"
@@ -32,19 +31,14 @@ import (
 // Go's 2× collects a few times a second instead of dozens (a page of 50 customers
 // allocates about 0.7 MB), which gave the directory benchmark about a fifth more requests
 // per second than 4× did, side by side; the soft limit keeps the process under its 256 MB
-// budget whatever the percentage. The standard GOGC and GOMEMLIMIT variables override them.
+// budget whatever the percentage. The standard GOGC and GOMEMLIMIT variables override them
+// (tuneGC, when a command opens the app).
 const (
 	gcPercent   = 1200
 	memoryLimit = 192 << 20
 )
 
 func main() {
-	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(gcPercent)
-	}
-	if os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(memoryLimit)
-	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr); err != nil {
