@@ -56,13 +56,6 @@ type waiter struct {
 	granted bool
 }
 
-// HeavyComplexity is the complexity from which an operation is heavy: a searched page, or
-// five analytics sections.
-const HeavyComplexity = 10000
-
-// DefaultOperationTimeout is the deadline of an operation when none is configured.
-const DefaultOperationTimeout = 10 * time.Second
-
 // NewAdmission admits up to limit operations at once, each for at most timeout; limit 0
 // means three times the CPUs the process may use, timeout 0 DefaultOperationTimeout.
 // An operation spends part of its time waiting for the database's answers, and more so the

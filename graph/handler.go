@@ -25,24 +25,6 @@ import (
 	"github.com/partnerhub/partnerhub-api/graph/socket"
 )
 
-// Limits bound what one request may ask for.
-type Limits struct {
-	// Complexity is the maximum query complexity; list fields multiply by first/last.
-	Complexity int
-	// Depth is the maximum selection depth, introspection excluded.
-	Depth int
-	// ParserTokens is the maximum number of tokens the parser reads.
-	ParserTokens int
-	// RootFields and Aliases are the most root fields and aliased fields an operation
-	// selects; IntrospectionDepth the deepest an introspection selection nests.
-	RootFields, Aliases, IntrospectionDepth int
-	// Admission queues and times the operations; nil gives each handler its own default.
-	Admission *Admission
-}
-
-// DefaultLimits are the limits when none are configured.
-var DefaultLimits = Limits{Complexity: 20000, Depth: 12, ParserTokens: 15000, RootFields: 50, Aliases: 50, IntrospectionDepth: 20}
-
 // NewHandler returns the /graphql handler: POST, GET (queries only) and websocket
 // transports, limits, the error presenter, the recover func, the rule that only
 // introspection runs without a viewer, and lists of plain objects written in one pass.

@@ -14,15 +14,6 @@ import (
 	"github.com/partnerhub/partnerhub-api/graph/gqlerr"
 )
 
-// The largest list and string any argument may carry, at any depth of its input objects.
-// Bigger ones are refused before anything runs: unbounded, they reach the database as
-// statements too large for it (SQLite refuses 40 000 bound values, a 900 KB LIKE pattern,
-// a 100 000-term expression; PostgreSQL works seconds on one before an error).
-const (
-	MaxListItems   = 1000
-	MaxStringChars = 10000
-)
-
 // inputLimit refuses an operation whose arguments hold a list or a string over the limits,
 // naming the argument and the limit.
 type inputLimit struct{}

@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"strings"
+	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -14,6 +15,43 @@ import (
 	"github.com/partnerhub/partnerhub-api/graph/gqlerr"
 	"github.com/partnerhub/partnerhub-api/graph/model"
 	"github.com/partnerhub/partnerhub-api/graph/page"
+)
+
+// Every limit a request meets is set here: Limits and their defaults, the deadline, the
+// costs of expensive fields, the heavy operations and the largest inputs.
+
+// Limits bound what one request may ask for.
+type Limits struct {
+	// Complexity is the maximum query complexity; list fields multiply by first/last.
+	Complexity int
+	// Depth is the maximum selection depth, introspection excluded.
+	Depth int
+	// ParserTokens is the maximum number of tokens the parser reads.
+	ParserTokens int
+	// RootFields and Aliases are the most root fields and aliased fields an operation
+	// selects; IntrospectionDepth the deepest an introspection selection nests.
+	RootFields, Aliases, IntrospectionDepth int
+	// Admission queues and times the operations; nil gives each handler its own default.
+	Admission *Admission
+}
+
+// DefaultLimits are the limits when none are configured.
+var DefaultLimits = Limits{Complexity: 20000, Depth: 12, ParserTokens: 15000, RootFields: 50, Aliases: 50, IntrospectionDepth: 20}
+
+// DefaultOperationTimeout is the deadline of an operation when none is configured.
+const DefaultOperationTimeout = 10 * time.Second
+
+// HeavyComplexity is the complexity from which an operation is heavy: a searched page, or
+// five analytics sections.
+const HeavyComplexity = 10000
+
+// The largest list and string any argument may carry, at any depth of its input objects.
+// Bigger ones are refused before anything runs: unbounded, they reach the database as
+// statements too large for it (SQLite refuses 40 000 bound values, a 900 KB LIKE pattern,
+// a 100 000-term expression; PostgreSQL works seconds on one before an error).
+const (
+	MaxListItems   = 1000
+	MaxStringChars = 10000
 )
 
 // operationLimits refuses, before execution, operations that nest deeper than depth (or,
