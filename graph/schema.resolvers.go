@@ -192,6 +192,14 @@ func (r *mutationResolver) RecordAdminActivity(ctx context.Context, input model.
 	return ingest.AdminActivity(ctx, r.Audit, input.Activity)
 }
 
+func (r *mutationResolver) IngestCallLegs(ctx context.Context, input model.IngestCallLegsInput) (*model.IngestPayload, error) {
+	return ingest.CallLegs(ctx, r.Audit, input.Legs)
+}
+
+func (r *mutationResolver) UpsertCallQueues(ctx context.Context, input model.UpsertCallQueuesInput) (*model.IngestPayload, error) {
+	return ingest.CallQueues(ctx, r.Audit, input.Queues)
+}
+
 func (r *queryResolver) Node(ctx context.Context, id string) (ent.Noder, error) {
 	nodes, err := loadNodes(ctx, r.Client, []string{id})
 	if err != nil {
@@ -303,3 +311,15 @@ type (
 	tagResolver          struct{ *Resolver }
 	updatesResolver      struct{ *Resolver }
 )
+
+// !!! WARNING !!!
+// The code below was going to be deleted when updating resolvers. It has been copied here so you have
+// one last chance to move it out of harms way if you want. There are two reasons this happens:
+//  - When renaming or deleting a resolver the old code will be put in here. You can safely delete
+//    it when you're done.
+//  - You have helper methods in this file. Move them out to keep these resolver files clean.
+/*
+	func (r *queryResolver) CallingAnalytics(ctx context.Context, region *enum.Region, week *time.Time) (*calling.Analytics, error) {
+	return r.callingAnalytics(ctx, region, week)
+}
+*/

@@ -308,6 +308,7 @@ type ComplexityRoot struct {
 		CreateAdmin            func(childComplexity int, input model.CreateAdminInput) int
 		CreateTag              func(childComplexity int, input model.CreateTagInput) int
 		DeleteTag              func(childComplexity int, input model.DeleteTagInput) int
+		IngestCallLegs         func(childComplexity int, input model.IngestCallLegsInput) int
 		RecordAdminActivity    func(childComplexity int, input model.RecordAdminActivityInput) int
 		RecordLicenseUsage     func(childComplexity int, input model.RecordLicenseUsageInput) int
 		RemoveAdmin            func(childComplexity int, input model.RemoveAdminInput) int
@@ -318,6 +319,7 @@ type ComplexityRoot struct {
 		UnassignCustomerAdmins func(childComplexity int, input model.CustomerAdminsInput) int
 		UpdateAdmin            func(childComplexity int, input model.UpdateAdminInput) int
 		UpdateTag              func(childComplexity int, input model.UpdateTagInput) int
+		UpsertCallQueues       func(childComplexity int, input model.UpsertCallQueuesInput) int
 		UpsertCustomers        func(childComplexity int, input model.UpsertCustomersInput) int
 		UpsertSubscriptions    func(childComplexity int, input model.UpsertSubscriptionsInput) int
 	}
@@ -583,6 +585,8 @@ type MutationResolver interface {
 	UpsertSubscriptions(ctx context.Context, input model.UpsertSubscriptionsInput) (*model.IngestPayload, error)
 	RecordLicenseUsage(ctx context.Context, input model.RecordLicenseUsageInput) (*model.IngestPayload, error)
 	RecordAdminActivity(ctx context.Context, input model.RecordAdminActivityInput) (*model.IngestPayload, error)
+	IngestCallLegs(ctx context.Context, input model.IngestCallLegsInput) (*model.IngestPayload, error)
+	UpsertCallQueues(ctx context.Context, input model.UpsertCallQueuesInput) (*model.IngestPayload, error)
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id string) (ent.Noder, error)
@@ -1631,6 +1635,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeleteTag(childComplexity, args["input"].(model.DeleteTagInput)), true
+	case "Mutation.ingestCallLegs":
+		if e.ComplexityRoot.Mutation.IngestCallLegs == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_ingestCallLegs_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.IngestCallLegs(childComplexity, args["input"].(model.IngestCallLegsInput)), true
 	case "Mutation.recordAdminActivity":
 		if e.ComplexityRoot.Mutation.RecordAdminActivity == nil {
 			break
@@ -1741,6 +1756,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateTag(childComplexity, args["input"].(model.UpdateTagInput)), true
+	case "Mutation.upsertCallQueues":
+		if e.ComplexityRoot.Mutation.UpsertCallQueues == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_upsertCallQueues_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpsertCallQueues(childComplexity, args["input"].(model.UpsertCallQueuesInput)), true
 	case "Mutation.upsertCustomers":
 		if e.ComplexityRoot.Mutation.UpsertCustomers == nil {
 			break
@@ -2658,6 +2684,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputAdminActivityRecord,
 		ec.unmarshalInputAnalyticsRowOrder,
 		ec.unmarshalInputAuditEventFilter,
+		ec.unmarshalInputCallLegInput,
+		ec.unmarshalInputCallQueueUpsertInput,
 		ec.unmarshalInputCreateAdminInput,
 		ec.unmarshalInputCreateApiTokenInput,
 		ec.unmarshalInputCreateTagInput,
@@ -2667,6 +2695,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputCustomerTagsInput,
 		ec.unmarshalInputCustomerUpsertInput,
 		ec.unmarshalInputDeleteTagInput,
+		ec.unmarshalInputIngestCallLegsInput,
 		ec.unmarshalInputInvoiceUpsertInput,
 		ec.unmarshalInputLicenseUpsertInput,
 		ec.unmarshalInputLicenseUsageRecord,
@@ -2682,6 +2711,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputTrialProductInput,
 		ec.unmarshalInputUpdateAdminInput,
 		ec.unmarshalInputUpdateTagInput,
+		ec.unmarshalInputUpsertCallQueuesInput,
 		ec.unmarshalInputUpsertCustomersInput,
 		ec.unmarshalInputUpsertSubscriptionsInput,
 	)
@@ -3481,6 +3511,16 @@ type Mutation {
   recordLicenseUsage(input: RecordLicenseUsageInput!): IngestPayload!
   "Records sign-ins of customers' own admins (up to 1 000). Scope ` + "`" + `ingest` + "`" + `."
   recordAdminActivity(input: RecordAdminActivityInput!): IngestPayload!
+  """
+  Stores call legs (up to 5 000) and updates the calling rollups in the same transaction.
+  Idempotent on ` + "`" + `legId` + "`" + `: a leg already stored is reported unchanged and changes no figure.
+  Each leg is checked on its own (BAD_USER_INPUT, or NOT_FOUND for an unknown customer,
+  location or queue) while the good ones are stored. Scope ` + "`" + `ingest` + "`" + `, FULL_ADMIN or ADMIN
+  (an ADMIN only for assigned customers).
+  """
+  ingestCallLegs(input: IngestCallLegsInput!): IngestPayload!
+  "Creates or updates call queues by external ID (up to 1 000). Scope ` + "`" + `ingest` + "`" + `, FULL_ADMIN or ADMIN."
+  upsertCallQueues(input: UpsertCallQueuesInput!): IngestPayload!
 }
 
 "A new tag."
@@ -3687,7 +3727,7 @@ type IngestPayload {
 type IngestResult {
   "The item's position in the input, from 0."
   index: Int!
-  "The object it created or updated; null when it failed."
+  "The object it created or updated; null when it failed, and for call legs and call queues, which have no ID in the API."
   id: ID
   "Whether the item created a new object."
   created: Boolean!
@@ -4196,6 +4236,129 @@ type OverageRowEdge {
   node: OverageRow!
   "Its cursor."
   cursor: Cursor!
+}
+
+"Call legs to store."
+input IngestCallLegsInput {
+  "Up to 5 000 legs."
+  legs: [CallLegInput!]!
+}
+
+"""
+One participant's leg of a call. The media metrics ` + "`" + `jitterMs` + "`" + `, ` + "`" + `latencyMs` + "`" + ` and
+` + "`" + `packetLossPercent` + "`" + ` come together or not at all: a leg without them counts in usage but is
+not judged for quality. A queued leg (` + "`" + `queueExternalId` + "`" + `) has feature CALL_QUEUE, a
+` + "`" + `queueOutcome` + "`" + ` and ` + "`" + `waitSeconds` + "`" + `; other legs have none of these.
+"""
+input CallLegInput {
+  "The integrator's ID of the leg, unique within the partner; re-sending it stores nothing."
+  legId: String!
+  "The call's ID, shared by the legs of one call of the customer."
+  callId: String!
+  "The customer's external ID."
+  customerExternalId: String!
+  "The external ID of the customer's location, if known."
+  locationExternalId: String
+  "The calling user's ID (up to 100 characters)."
+  userId: String!
+  "When the leg started; not more than 5 minutes ahead of the server's clock, nor before 2000."
+  startedAt: DateTime!
+  "How long it lasted, in seconds (0 or more)."
+  durationSeconds: Int!
+  "Which way it went."
+  direction: CallDirection!
+  "Audio or video."
+  media: Media!
+  "The kind of device it ran on."
+  endpointType: EndpointType!
+  "Jitter in milliseconds (0 or more)."
+  jitterMs: Float
+  "Latency in milliseconds (0 or more)."
+  latencyMs: Float
+  "Packet loss in percent (0 to 100)."
+  packetLossPercent: Float
+  "The advanced calling feature it went through; default NONE."
+  feature: CallFeature
+  "The external ID of the customer's call queue it waited in."
+  queueExternalId: String
+  "How its wait in the queue ended."
+  queueOutcome: QueueOutcome
+  "Seconds it waited in the queue (0 or more)."
+  waitSeconds: Int
+}
+
+"Which way a call leg went."
+enum CallDirection {
+  "Into the customer."
+  INBOUND
+  "Out of the customer."
+  OUTBOUND
+  "Between users of the customer."
+  INTERNAL
+}
+
+"Whether a call leg carried video."
+enum Media {
+  "Audio only."
+  AUDIO
+  "Video."
+  VIDEO
+}
+
+"The kind of device a call leg ran on."
+enum EndpointType {
+  "The Webex app."
+  WEBEX_APP
+  "A desk phone."
+  DESK_PHONE
+  "A room device."
+  ROOM_DEVICE
+  "Anything else."
+  OTHER
+}
+
+"The advanced calling feature a call leg went through."
+enum CallFeature {
+  "None."
+  NONE
+  "A hunt group."
+  HUNT_GROUP
+  "An auto attendant."
+  AUTO_ATTENDANT
+  "A call queue."
+  CALL_QUEUE
+}
+
+"How a queued call leg's wait ended."
+enum QueueOutcome {
+  "An agent answered."
+  ANSWERED
+  "The caller hung up."
+  ABANDONED
+  "The wait ran out."
+  TIMED_OUT
+  "The queue was full and passed the call on."
+  OVERFLOW
+  "It moved to another queue."
+  TRANSFERRED
+}
+
+"Call queues to create or update."
+input UpsertCallQueuesInput {
+  "Up to 1 000 queues."
+  queues: [CallQueueUpsertInput!]!
+}
+
+"A call queue, matched by its external ID."
+input CallQueueUpsertInput {
+  "The customer's external ID; fixed once the queue exists."
+  customerExternalId: String!
+  "The integrator's ID of the queue, unique within the partner."
+  externalId: String!
+  "Its name (1–200 characters)."
+  name: String!
+  "The external ID of the customer's location it belongs to, if any."
+  locationExternalId: String
 }
 `, BuiltIn: false},
 }
@@ -5481,6 +5644,20 @@ func (ec *executionContext) field_Mutation_deleteTag_args(ctx context.Context, r
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_ingestCallLegs_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.IngestCallLegsInput, error) {
+			return ec.unmarshalNIngestCallLegsInput2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐIngestCallLegsInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_recordAdminActivity_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5613,6 +5790,20 @@ func (ec *executionContext) field_Mutation_updateTag_args(ctx context.Context, r
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.UpdateTagInput, error) {
 			return ec.unmarshalNUpdateTagInput2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐUpdateTagInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_upsertCallQueues_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UpsertCallQueuesInput, error) {
+			return ec.unmarshalNUpsertCallQueuesInput2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐUpsertCallQueuesInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -10837,6 +11028,94 @@ func (ec *executionContext) fieldContext_Mutation_recordAdminActivity(ctx contex
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_ingestCallLegs(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_ingestCallLegs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().IngestCallLegs(ctx, fc.Args["input"].(model.IngestCallLegsInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.IngestPayload) graphql.Marshaler {
+			return ec.marshalNIngestPayload2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐIngestPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_ingestCallLegs(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IngestPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_ingestCallLegs_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_upsertCallQueues(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_upsertCallQueues(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpsertCallQueues(ctx, fc.Args["input"].(model.UpsertCallQueuesInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.IngestPayload) graphql.Marshaler {
+			return ec.marshalNIngestPayload2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐIngestPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_upsertCallQueues(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IngestPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_upsertCallQueues_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Order_number(ctx context.Context, field graphql.CollectedField, obj *ent.SubscriptionOrder) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15773,6 +16052,199 @@ func (ec *executionContext) unmarshalInputAuditEventFilter(ctx context.Context, 
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputCallLegInput(ctx context.Context, obj any) (model.CallLegInput, error) {
+	var it model.CallLegInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"legId", "callId", "customerExternalId", "locationExternalId", "userId", "startedAt", "durationSeconds", "direction", "media", "endpointType", "jitterMs", "latencyMs", "packetLossPercent", "feature", "queueExternalId", "queueOutcome", "waitSeconds"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "legId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("legId"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LegID = data
+		case "callId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("callId"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CallID = data
+		case "customerExternalId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("customerExternalId"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CustomerExternalID = data
+		case "locationExternalId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("locationExternalId"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LocationExternalID = data
+		case "userId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("userId"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UserID = data
+		case "startedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startedAt"))
+			data, err := ec.unmarshalNDateTime2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartedAt = data
+		case "durationSeconds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("durationSeconds"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DurationSeconds = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNCallDirection2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋentᚋenumᚐCallDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "media":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("media"))
+			data, err := ec.unmarshalNMedia2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋentᚋenumᚐMedia(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Media = data
+		case "endpointType":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endpointType"))
+			data, err := ec.unmarshalNEndpointType2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋentᚋenumᚐEndpointType(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndpointType = data
+		case "jitterMs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("jitterMs"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.JitterMs = data
+		case "latencyMs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("latencyMs"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LatencyMs = data
+		case "packetLossPercent":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("packetLossPercent"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PacketLossPercent = data
+		case "feature":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("feature"))
+			data, err := ec.unmarshalOCallFeature2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋentᚋenumᚐCallFeature(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Feature = data
+		case "queueExternalId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("queueExternalId"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.QueueExternalID = data
+		case "queueOutcome":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("queueOutcome"))
+			data, err := ec.unmarshalOQueueOutcome2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋentᚋenumᚐQueueOutcome(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.QueueOutcome = data
+		case "waitSeconds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("waitSeconds"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WaitSeconds = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputCallQueueUpsertInput(ctx context.Context, obj any) (model.CallQueueUpsertInput, error) {
+	var it model.CallQueueUpsertInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"customerExternalId", "externalId", "name", "locationExternalId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "customerExternalId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("customerExternalId"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CustomerExternalID = data
+		case "externalId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("externalId"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExternalID = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "locationExternalId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("locationExternalId"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LocationExternalID = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputCreateAdminInput(ctx context.Context, obj any) (model.CreateAdminInput, error) {
 	var it model.CreateAdminInput
 	if obj == nil {
@@ -16210,6 +16682,36 @@ func (ec *executionContext) unmarshalInputDeleteTagInput(ctx context.Context, ob
 				return it, err
 			}
 			it.ID = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputIngestCallLegsInput(ctx context.Context, obj any) (model.IngestCallLegsInput, error) {
+	var it model.IngestCallLegsInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"legs"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "legs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("legs"))
+			data, err := ec.unmarshalNCallLegInput2ᚕᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐCallLegInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Legs = data
 		}
 	}
 	return it, nil
@@ -16940,6 +17442,36 @@ func (ec *executionContext) unmarshalInputUpdateTagInput(ctx context.Context, ob
 				return it, err
 			}
 			it.Description = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputUpsertCallQueuesInput(ctx context.Context, obj any) (model.UpsertCallQueuesInput, error) {
+	var it model.UpsertCallQueuesInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"queues"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "queues":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("queues"))
+			data, err := ec.unmarshalNCallQueueUpsertInput2ᚕᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐCallQueueUpsertInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Queues = data
 		}
 	}
 	return it, nil
@@ -20347,6 +20879,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "recordAdminActivity":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_recordAdminActivity(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "ingestCallLegs":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_ingestCallLegs(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "upsertCallQueues":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_upsertCallQueues(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -23864,6 +24410,54 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 	return res
 }
 
+func (ec *executionContext) unmarshalNCallDirection2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋentᚋenumᚐCallDirection(ctx context.Context, v any) (enum.CallDirection, error) {
+	var res enum.CallDirection
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCallDirection2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋentᚋenumᚐCallDirection(ctx context.Context, sel ast.SelectionSet, v enum.CallDirection) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNCallLegInput2ᚕᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐCallLegInputᚄ(ctx context.Context, v any) ([]*model.CallLegInput, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.CallLegInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNCallLegInput2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐCallLegInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNCallLegInput2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐCallLegInput(ctx context.Context, v any) (*model.CallLegInput, error) {
+	res, err := ec.unmarshalInputCallLegInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCallQueueUpsertInput2ᚕᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐCallQueueUpsertInputᚄ(ctx context.Context, v any) ([]*model.CallQueueUpsertInput, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.CallQueueUpsertInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNCallQueueUpsertInput2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐCallQueueUpsertInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNCallQueueUpsertInput2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐCallQueueUpsertInput(ctx context.Context, v any) (*model.CallQueueUpsertInput, error) {
+	res, err := ec.unmarshalInputCallQueueUpsertInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNCreateAdminInput2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐCreateAdminInput(ctx context.Context, v any) (model.CreateAdminInput, error) {
 	res, err := ec.unmarshalInputCreateAdminInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -24117,6 +24711,16 @@ func (ec *executionContext) marshalNDeleteTagPayload2ᚖgithubᚗcomᚋpartnerhu
 	return ec._DeleteTagPayload(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNEndpointType2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋentᚋenumᚐEndpointType(ctx context.Context, v any) (enum.EndpointType, error) {
+	var res enum.EndpointType
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNEndpointType2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋentᚋenumᚐEndpointType(ctx context.Context, sel ast.SelectionSet, v enum.EndpointType) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) marshalNExpiringRow2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋanalyticsᚐRow(ctx context.Context, sel ast.SelectionSet, v *analytics.Row) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
@@ -24232,6 +24836,11 @@ func (ec *executionContext) marshalNID2ᚕstringᚄ(ctx context.Context, sel ast
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalNIngestCallLegsInput2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐIngestCallLegsInput(ctx context.Context, v any) (model.IngestCallLegsInput, error) {
+	res, err := ec.unmarshalInputIngestCallLegsInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNIngestPayload2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐIngestPayload(ctx context.Context, sel ast.SelectionSet, v *model.IngestPayload) graphql.Marshaler {
@@ -24507,6 +25116,16 @@ func (ec *executionContext) marshalNLowAssignmentSection2ᚖgithubᚗcomᚋpartn
 		return graphql.Null
 	}
 	return ec._LowAssignmentSection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNMedia2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋentᚋenumᚐMedia(ctx context.Context, v any) (enum.Media, error) {
+	var res enum.Media
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMedia2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋentᚋenumᚐMedia(ctx context.Context, sel ast.SelectionSet, v enum.Media) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) marshalNNode2ᚕgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋentᚐNoder(ctx context.Context, sel ast.SelectionSet, v []ent.Noder) graphql.Marshaler {
@@ -25158,6 +25777,11 @@ func (ec *executionContext) unmarshalNUpdateTagInput2githubᚗcomᚋpartnerhub�
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNUpsertCallQueuesInput2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐUpsertCallQueuesInput(ctx context.Context, v any) (model.UpsertCallQueuesInput, error) {
+	res, err := ec.unmarshalInputUpsertCallQueuesInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNUpsertCustomersInput2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐUpsertCustomersInput(ctx context.Context, v any) (model.UpsertCustomersInput, error) {
 	res, err := ec.unmarshalInputUpsertCustomersInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -25369,6 +25993,22 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	_ = ctx
 	res := graphql.MarshalBoolean(*v)
 	return res
+}
+
+func (ec *executionContext) unmarshalOCallFeature2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋentᚋenumᚐCallFeature(ctx context.Context, v any) (*enum.CallFeature, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(enum.CallFeature)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOCallFeature2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋentᚋenumᚐCallFeature(ctx context.Context, sel ast.SelectionSet, v *enum.CallFeature) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) unmarshalOCursor2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋpageᚐCursor(ctx context.Context, v any) (*page.Cursor, error) {
@@ -25686,6 +26326,22 @@ func (ec *executionContext) marshalOProduct2ᚕgithubᚗcomᚋpartnerhubᚋpartn
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalOQueueOutcome2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋentᚋenumᚐQueueOutcome(ctx context.Context, v any) (*enum.QueueOutcome, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(enum.QueueOutcome)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOQueueOutcome2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋentᚋenumᚐQueueOutcome(ctx context.Context, sel ast.SelectionSet, v *enum.QueueOutcome) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) unmarshalORegion2ᚕgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋentᚋenumᚐRegionᚄ(ctx context.Context, v any) ([]enum.Region, error) {

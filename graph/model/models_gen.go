@@ -41,6 +41,59 @@ type APITokenPayload struct {
 	APIToken *ent.ApiToken `json:"apiToken"`
 }
 
+// One participant's leg of a call. The media metrics `jitterMs`, `latencyMs` and
+// `packetLossPercent` come together or not at all: a leg without them counts in usage but is
+// not judged for quality. A queued leg (`queueExternalId`) has feature CALL_QUEUE, a
+// `queueOutcome` and `waitSeconds`; other legs have none of these.
+type CallLegInput struct {
+	// The integrator's ID of the leg, unique within the partner; re-sending it stores nothing.
+	LegID string `json:"legId"`
+	// The call's ID, shared by the legs of one call of the customer.
+	CallID string `json:"callId"`
+	// The customer's external ID.
+	CustomerExternalID string `json:"customerExternalId"`
+	// The external ID of the customer's location, if known.
+	LocationExternalID *string `json:"locationExternalId,omitempty"`
+	// The calling user's ID (up to 100 characters).
+	UserID string `json:"userId"`
+	// When the leg started; not more than 5 minutes ahead of the server's clock, nor before 2000.
+	StartedAt time.Time `json:"startedAt"`
+	// How long it lasted, in seconds (0 or more).
+	DurationSeconds int `json:"durationSeconds"`
+	// Which way it went.
+	Direction enum.CallDirection `json:"direction"`
+	// Audio or video.
+	Media enum.Media `json:"media"`
+	// The kind of device it ran on.
+	EndpointType enum.EndpointType `json:"endpointType"`
+	// Jitter in milliseconds (0 or more).
+	JitterMs *float64 `json:"jitterMs,omitempty"`
+	// Latency in milliseconds (0 or more).
+	LatencyMs *float64 `json:"latencyMs,omitempty"`
+	// Packet loss in percent (0 to 100).
+	PacketLossPercent *float64 `json:"packetLossPercent,omitempty"`
+	// The advanced calling feature it went through; default NONE.
+	Feature *enum.CallFeature `json:"feature,omitempty"`
+	// The external ID of the customer's call queue it waited in.
+	QueueExternalID *string `json:"queueExternalId,omitempty"`
+	// How its wait in the queue ended.
+	QueueOutcome *enum.QueueOutcome `json:"queueOutcome,omitempty"`
+	// Seconds it waited in the queue (0 or more).
+	WaitSeconds *int `json:"waitSeconds,omitempty"`
+}
+
+// A call queue, matched by its external ID.
+type CallQueueUpsertInput struct {
+	// The customer's external ID; fixed once the queue exists.
+	CustomerExternalID string `json:"customerExternalId"`
+	// The integrator's ID of the queue, unique within the partner.
+	ExternalID string `json:"externalId"`
+	// Its name (1–200 characters).
+	Name string `json:"name"`
+	// The external ID of the customer's location it belongs to, if any.
+	LocationExternalID *string `json:"locationExternalId,omitempty"`
+}
+
 // An admin to add.
 type CreateAdminInput struct {
 	// Sign-in email (up to 254 characters), stored lower-case; unique among the partner's admins regardless of case.
@@ -153,6 +206,12 @@ type DeleteTagPayload struct {
 	DeletedTagID string `json:"deletedTagId"`
 }
 
+// Call legs to store.
+type IngestCallLegsInput struct {
+	// Up to 5 000 legs.
+	Legs []*CallLegInput `json:"legs"`
+}
+
 // The outcome for each item of a batch, in input order.
 type IngestPayload struct {
 	// One result per item.
@@ -167,7 +226,7 @@ type IngestPayload struct {
 type IngestResult struct {
 	// The item's position in the input, from 0.
 	Index int `json:"index"`
-	// The object it created or updated; null when it failed.
+	// The object it created or updated; null when it failed, and for call legs and call queues, which have no ID in the API.
 	ID *string `json:"id,omitempty"`
 	// Whether the item created a new object.
 	Created bool `json:"created"`
@@ -409,6 +468,12 @@ type UpdateTagInput struct {
 
 // Live updates over a websocket (`graphql-transport-ws` or legacy `graphql-ws`); authenticate in `connection_init` with `{"Authorization": "Bearer <token>"}`. The socket closes with 4403 when the token expires or is revoked, its admin is removed or the role it acts with changes.
 type Updates struct {
+}
+
+// Call queues to create or update.
+type UpsertCallQueuesInput struct {
+	// Up to 1 000 queues.
+	Queues []*CallQueueUpsertInput `json:"queues"`
 }
 
 // Customers to create or update.
