@@ -9,6 +9,7 @@ import (
 	"context"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/partnerhub/partnerhub-api/ent"
 	"github.com/partnerhub/partnerhub-api/ent/apitoken"
@@ -17,6 +18,7 @@ import (
 	"github.com/partnerhub/partnerhub-api/graph/admins"
 	"github.com/partnerhub/partnerhub-api/graph/analytics"
 	"github.com/partnerhub/partnerhub-api/graph/assignment"
+	"github.com/partnerhub/partnerhub-api/graph/calling"
 	"github.com/partnerhub/partnerhub-api/graph/directory"
 	"github.com/partnerhub/partnerhub-api/graph/filter"
 	"github.com/partnerhub/partnerhub-api/graph/generated"
@@ -238,6 +240,10 @@ func (r *queryResolver) SubscriptionAnalytics(ctx context.Context, product model
 	return r.subscriptionAnalytics(ctx, product, region)
 }
 
+func (r *queryResolver) CallingAnalytics(ctx context.Context, region *enum.Region, week *time.Time) (*calling.Analytics, error) {
+	return r.callingAnalytics(ctx, region, week)
+}
+
 func (r *queryResolver) Tags(ctx context.Context, first *int, after *page.Cursor, last *int, before *page.Cursor, query *string) (*page.Connection[*ent.Tag], error) {
 	return listing.Tags(ctx, r.Client, page.Args{First: first, After: after, Last: last, Before: before}, query)
 }
@@ -311,15 +317,3 @@ type (
 	tagResolver          struct{ *Resolver }
 	updatesResolver      struct{ *Resolver }
 )
-
-// !!! WARNING !!!
-// The code below was going to be deleted when updating resolvers. It has been copied here so you have
-// one last chance to move it out of harms way if you want. There are two reasons this happens:
-//  - When renaming or deleting a resolver the old code will be put in here. You can safely delete
-//    it when you're done.
-//  - You have helper methods in this file. Move them out to keep these resolver files clean.
-/*
-	func (r *queryResolver) CallingAnalytics(ctx context.Context, region *enum.Region, week *time.Time) (*calling.Analytics, error) {
-	return r.callingAnalytics(ctx, region, week)
-}
-*/

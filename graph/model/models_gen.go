@@ -82,6 +82,28 @@ type CallLegInput struct {
 	WaitSeconds *int `json:"waitSeconds,omitempty"`
 }
 
+// A sort order of customer quality rows.
+type CallQualityOrder struct {
+	// The field to sort by.
+	Field CallQualityOrderField `json:"field"`
+	// The direction; default ASC.
+	Direction *OrderDirection `json:"direction,omitempty"`
+}
+
+// Call quality in one week.
+type CallQualityPoint struct {
+	// The Sunday starting the week.
+	WeekStart time.Time `json:"weekStart"`
+	// Legs started in the week.
+	Legs int `json:"legs"`
+	// Of them, legs with media metrics.
+	MeasuredLegs int `json:"measuredLegs"`
+	// Of them, poor legs.
+	PoorLegs int `json:"poorLegs"`
+	// poorLegs / measuredLegs.
+	PoorRatio *Ratio `json:"poorRatio"`
+}
+
 // A call queue, matched by its external ID.
 type CallQueueUpsertInput struct {
 	// The customer's external ID; fixed once the queue exists.
@@ -92,6 +114,32 @@ type CallQueueUpsertInput struct {
 	Name string `json:"name"`
 	// The external ID of the customer's location it belongs to, if any.
 	LocationExternalID *string `json:"locationExternalId,omitempty"`
+}
+
+// A sort order of customer usage rows.
+type CallingUsageOrder struct {
+	// The field to sort by.
+	Field CallingUsageOrderField `json:"field"`
+	// The direction; default ASC.
+	Direction *OrderDirection `json:"direction,omitempty"`
+}
+
+// Calling usage in one week.
+type CallingUsagePoint struct {
+	// The Sunday starting the week.
+	WeekStart time.Time `json:"weekStart"`
+	// Distinct users with a leg in the week.
+	ActiveUsers int `json:"activeUsers"`
+	// Active users with 1 to 5 calls in the week.
+	Users1To5Calls int `json:"users1To5Calls"`
+	// Active users with 6 to 20 calls in the week.
+	Users6To20Calls int `json:"users6To20Calls"`
+	// Active users with more than 20 calls in the week.
+	UsersOver20Calls int `json:"usersOver20Calls"`
+	// Calls whose earliest leg started in the week.
+	Calls int `json:"calls"`
+	// Legs started in the week.
+	Legs int `json:"legs"`
 }
 
 // An admin to add.
@@ -204,6 +252,20 @@ type DeleteTagInput struct {
 type DeleteTagPayload struct {
 	// The ID the tag had.
 	DeletedTagID string `json:"deletedTagId"`
+}
+
+// Call quality of one endpoint type.
+type EndpointQuality struct {
+	// The endpoint type.
+	EndpointType enum.EndpointType `json:"endpointType"`
+	// Legs on it.
+	Legs int `json:"legs"`
+	// Of them, legs with media metrics.
+	MeasuredLegs int `json:"measuredLegs"`
+	// Of them, poor legs.
+	PoorLegs int `json:"poorLegs"`
+	// poorLegs / measuredLegs.
+	PoorRatio *Ratio `json:"poorRatio"`
 }
 
 // Call legs to store.
@@ -342,6 +404,14 @@ type OrderUpsertInput struct {
 	PreviousQuantity int `json:"previousQuantity"`
 	// Licenses after.
 	NewQuantity int `json:"newQuantity"`
+}
+
+// A sort order of customer queue rows.
+type QueueInsightsOrder struct {
+	// The field to sort by.
+	Field QueueInsightsOrderField `json:"field"`
+	// The direction; default ASC.
+	Direction *OrderDirection `json:"direction,omitempty"`
 }
 
 // A fraction, given as its parts; `ratio` is null when the denominator is 0.
@@ -631,6 +701,140 @@ func (e AnalyticsRowOrderField) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// What the customer quality rows can be sorted by.
+type CallQualityOrderField string
+
+const (
+	// Customer name.
+	CallQualityOrderFieldCustomerName CallQualityOrderField = "CUSTOMER_NAME"
+	// Legs.
+	CallQualityOrderFieldLegs CallQualityOrderField = "LEGS"
+	// Measured legs.
+	CallQualityOrderFieldMeasuredLegs CallQualityOrderField = "MEASURED_LEGS"
+	// Poor legs.
+	CallQualityOrderFieldPoorLegs CallQualityOrderField = "POOR_LEGS"
+)
+
+var AllCallQualityOrderField = []CallQualityOrderField{
+	CallQualityOrderFieldCustomerName,
+	CallQualityOrderFieldLegs,
+	CallQualityOrderFieldMeasuredLegs,
+	CallQualityOrderFieldPoorLegs,
+}
+
+func (e CallQualityOrderField) IsValid() bool {
+	switch e {
+	case CallQualityOrderFieldCustomerName, CallQualityOrderFieldLegs, CallQualityOrderFieldMeasuredLegs, CallQualityOrderFieldPoorLegs:
+		return true
+	}
+	return false
+}
+
+func (e CallQualityOrderField) String() string {
+	return string(e)
+}
+
+func (e *CallQualityOrderField) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = CallQualityOrderField(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid CallQualityOrderField", str)
+	}
+	return nil
+}
+
+func (e CallQualityOrderField) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *CallQualityOrderField) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e CallQualityOrderField) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What the customer usage rows can be sorted by.
+type CallingUsageOrderField string
+
+const (
+	// Customer name.
+	CallingUsageOrderFieldCustomerName CallingUsageOrderField = "CUSTOMER_NAME"
+	// Calls.
+	CallingUsageOrderFieldCalls CallingUsageOrderField = "CALLS"
+	// Legs.
+	CallingUsageOrderFieldLegs CallingUsageOrderField = "LEGS"
+	// Minutes.
+	CallingUsageOrderFieldMinutes CallingUsageOrderField = "MINUTES"
+	// Video minutes.
+	CallingUsageOrderFieldVideoMinutes CallingUsageOrderField = "VIDEO_MINUTES"
+	// Active users.
+	CallingUsageOrderFieldActiveUsers CallingUsageOrderField = "ACTIVE_USERS"
+)
+
+var AllCallingUsageOrderField = []CallingUsageOrderField{
+	CallingUsageOrderFieldCustomerName,
+	CallingUsageOrderFieldCalls,
+	CallingUsageOrderFieldLegs,
+	CallingUsageOrderFieldMinutes,
+	CallingUsageOrderFieldVideoMinutes,
+	CallingUsageOrderFieldActiveUsers,
+}
+
+func (e CallingUsageOrderField) IsValid() bool {
+	switch e {
+	case CallingUsageOrderFieldCustomerName, CallingUsageOrderFieldCalls, CallingUsageOrderFieldLegs, CallingUsageOrderFieldMinutes, CallingUsageOrderFieldVideoMinutes, CallingUsageOrderFieldActiveUsers:
+		return true
+	}
+	return false
+}
+
+func (e CallingUsageOrderField) String() string {
+	return string(e)
+}
+
+func (e *CallingUsageOrderField) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = CallingUsageOrderField(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid CallingUsageOrderField", str)
+	}
+	return nil
+}
+
+func (e CallingUsageOrderField) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *CallingUsageOrderField) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e CallingUsageOrderField) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 // What customers can be sorted by.
 type CustomerOrderField string
 
@@ -806,6 +1010,67 @@ func (e *OrderDirection) UnmarshalJSON(b []byte) error {
 }
 
 func (e OrderDirection) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What the customer queue rows can be sorted by.
+type QueueInsightsOrderField string
+
+const (
+	// Customer name.
+	QueueInsightsOrderFieldCustomerName QueueInsightsOrderField = "CUSTOMER_NAME"
+	// Queue calls.
+	QueueInsightsOrderFieldQueueCalls QueueInsightsOrderField = "QUEUE_CALLS"
+	// Abandoned legs.
+	QueueInsightsOrderFieldAbandoned QueueInsightsOrderField = "ABANDONED"
+)
+
+var AllQueueInsightsOrderField = []QueueInsightsOrderField{
+	QueueInsightsOrderFieldCustomerName,
+	QueueInsightsOrderFieldQueueCalls,
+	QueueInsightsOrderFieldAbandoned,
+}
+
+func (e QueueInsightsOrderField) IsValid() bool {
+	switch e {
+	case QueueInsightsOrderFieldCustomerName, QueueInsightsOrderFieldQueueCalls, QueueInsightsOrderFieldAbandoned:
+		return true
+	}
+	return false
+}
+
+func (e QueueInsightsOrderField) String() string {
+	return string(e)
+}
+
+func (e *QueueInsightsOrderField) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = QueueInsightsOrderField(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid QueueInsightsOrderField", str)
+	}
+	return nil
+}
+
+func (e QueueInsightsOrderField) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *QueueInsightsOrderField) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e QueueInsightsOrderField) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
