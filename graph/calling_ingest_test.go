@@ -152,3 +152,31 @@ func TestCallLegValidation(t *testing.T) {
 		}
 	})
 }
+
+// TestCallLegBatchSize: a batch of 5 000 legs is stored whole (in chunks below the
+// databases' limits), one leg more is refused.
+func TestCallLegBatchSize(t *testing.T) {
+	s := newCallingScene(t)
+	legs := make([]any, 5000)
+	for i := range legs {
+		at := time.Date(2026, 3, 10, 0, 0, 0, 0, time.UTC).Add(time.Duration(i) * time.Second).Format(time.RFC3339)
+		legs[i] = callLeg(fmt.Sprintf("bulk-%d", i), fmt.Sprintf("bulk-call-%d", i/2), "bravo", fmt.Sprintf("bulk-user-%d", i%700), at, 30)
+	}
+	if out := s.h.ingest(t, s.ingester, "ingestCallLegs", callLegsQ, "legs", legs); out.Stored != 5000 || out.Failed != 0 {
+		t.Fatalf("stored %d, failed %d of 5000", out.Stored, out.Failed)
+	}
+	var got struct {
+		CallingAnalytics struct {
+			UsageTrend []struct{ Calls, Legs, ActiveUsers int }
+		}
+	}
+	s.h.mustDo(t, s.h.as(s.w.full), `{ callingAnalytics { usageTrend(weeks: 1) { calls legs activeUsers } } }`, nil, &got)
+	// 68 calls, 69 legs and 8 users before; 2 500 calls of two legs by 700 new users now.
+	if p := got.CallingAnalytics.UsageTrend[0]; p.Calls != 68+2500 || p.Legs != 69+5000 || p.ActiveUsers != 8+700 {
+		t.Errorf("week = %+v, want 2568 calls, 5069 legs, 708 active users", p)
+	}
+	resp := s.h.do(s.ingester, callLegsQ, in(map[string]any{"legs": append(legs, callLeg("one-more", "c", "bravo", "u", "2026-03-10T00:00:00Z", 1))}))
+	if code := resp.code(); code != "BAD_USER_INPUT" {
+		t.Errorf("5 001 legs: code %q, want BAD_USER_INPUT", code)
+	}
+}
