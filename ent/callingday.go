@@ -23,6 +23,8 @@ type CallingDay struct {
 	CustomerID int `json:"customer_id,omitempty"`
 	// the location of the legs; 0 for legs without one
 	LocationID int `json:"location_id,omitempty"`
+	// the call queue of the legs; 0 for legs without one
+	QueueID int `json:"queue_id,omitempty"`
 	// the UTC day, as days since 1970-01-01
 	Day int `json:"day,omitempty"`
 	// the Sunday starting the day's week, as days since 1970-01-01
@@ -126,7 +128,7 @@ func (*CallingDay) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case callingday.FieldID, callingday.FieldPartnerID, callingday.FieldCustomerID, callingday.FieldLocationID, callingday.FieldDay, callingday.FieldWeek, callingday.FieldLegs, callingday.FieldPoorLegs, callingday.FieldMeasuredLegs, callingday.FieldSeconds, callingday.FieldVideoSeconds, callingday.FieldAudioLegs, callingday.FieldVideoLegs, callingday.FieldWebexAppLegs, callingday.FieldDeskPhoneLegs, callingday.FieldRoomDeviceLegs, callingday.FieldOtherLegs, callingday.FieldWebexAppPoor, callingday.FieldDeskPhonePoor, callingday.FieldRoomDevicePoor, callingday.FieldOtherPoor, callingday.FieldWebexAppMeasured, callingday.FieldDeskPhoneMeasured, callingday.FieldRoomDeviceMeasured, callingday.FieldOtherMeasured, callingday.FieldCalls, callingday.FieldHuntGroupCalls, callingday.FieldAutoAttendantCalls, callingday.FieldCallQueueCalls, callingday.FieldQueueLegs, callingday.FieldAnswered, callingday.FieldAbandoned, callingday.FieldTimedOut, callingday.FieldOverflow, callingday.FieldTransferred, callingday.FieldAnsweredWait, callingday.FieldAbandonedWait, callingday.FieldTimedOutWait, callingday.FieldOverflowWait, callingday.FieldTransferredWait:
+		case callingday.FieldID, callingday.FieldPartnerID, callingday.FieldCustomerID, callingday.FieldLocationID, callingday.FieldQueueID, callingday.FieldDay, callingday.FieldWeek, callingday.FieldLegs, callingday.FieldPoorLegs, callingday.FieldMeasuredLegs, callingday.FieldSeconds, callingday.FieldVideoSeconds, callingday.FieldAudioLegs, callingday.FieldVideoLegs, callingday.FieldWebexAppLegs, callingday.FieldDeskPhoneLegs, callingday.FieldRoomDeviceLegs, callingday.FieldOtherLegs, callingday.FieldWebexAppPoor, callingday.FieldDeskPhonePoor, callingday.FieldRoomDevicePoor, callingday.FieldOtherPoor, callingday.FieldWebexAppMeasured, callingday.FieldDeskPhoneMeasured, callingday.FieldRoomDeviceMeasured, callingday.FieldOtherMeasured, callingday.FieldCalls, callingday.FieldHuntGroupCalls, callingday.FieldAutoAttendantCalls, callingday.FieldCallQueueCalls, callingday.FieldQueueLegs, callingday.FieldAnswered, callingday.FieldAbandoned, callingday.FieldTimedOut, callingday.FieldOverflow, callingday.FieldTransferred, callingday.FieldAnsweredWait, callingday.FieldAbandonedWait, callingday.FieldTimedOutWait, callingday.FieldOverflowWait, callingday.FieldTransferredWait:
 			values[i] = new(sql.NullInt64)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -166,6 +168,12 @@ func (_m *CallingDay) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field location_id", values[i])
 			} else if value.Valid {
 				_m.LocationID = int(value.Int64)
+			}
+		case callingday.FieldQueueID:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field queue_id", values[i])
+			} else if value.Valid {
+				_m.QueueID = int(value.Int64)
 			}
 		case callingday.FieldDay:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
@@ -432,6 +440,9 @@ func (_m *CallingDay) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("location_id=")
 	builder.WriteString(fmt.Sprintf("%v", _m.LocationID))
+	builder.WriteString(", ")
+	builder.WriteString("queue_id=")
+	builder.WriteString(fmt.Sprintf("%v", _m.QueueID))
 	builder.WriteString(", ")
 	builder.WriteString("day=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Day))

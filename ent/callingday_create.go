@@ -48,6 +48,20 @@ func (_c *CallingDayCreate) SetNillableLocationID(v *int) *CallingDayCreate {
 	return _c
 }
 
+// SetQueueID sets the "queue_id" field.
+func (_c *CallingDayCreate) SetQueueID(v int) *CallingDayCreate {
+	_c.mutation.SetQueueID(v)
+	return _c
+}
+
+// SetNillableQueueID sets the "queue_id" field if the given value is not nil.
+func (_c *CallingDayCreate) SetNillableQueueID(v *int) *CallingDayCreate {
+	if v != nil {
+		_c.SetQueueID(*v)
+	}
+	return _c
+}
+
 // SetDay sets the "day" field.
 func (_c *CallingDayCreate) SetDay(v int) *CallingDayCreate {
 	_c.mutation.SetDay(v)
@@ -582,6 +596,10 @@ func (_c *CallingDayCreate) defaults() error {
 		v := callingday.DefaultLocationID
 		_c.mutation.SetLocationID(v)
 	}
+	if _, ok := _c.mutation.QueueID(); !ok {
+		v := callingday.DefaultQueueID
+		_c.mutation.SetQueueID(v)
+	}
 	if _, ok := _c.mutation.Legs(); !ok {
 		v := callingday.DefaultLegs
 		_c.mutation.SetLegs(v)
@@ -732,6 +750,9 @@ func (_c *CallingDayCreate) check() error {
 	if _, ok := _c.mutation.LocationID(); !ok {
 		return &ValidationError{Name: "location_id", err: errors.New(`ent: missing required field "CallingDay.location_id"`)}
 	}
+	if _, ok := _c.mutation.QueueID(); !ok {
+		return &ValidationError{Name: "queue_id", err: errors.New(`ent: missing required field "CallingDay.queue_id"`)}
+	}
 	if _, ok := _c.mutation.Day(); !ok {
 		return &ValidationError{Name: "day", err: errors.New(`ent: missing required field "CallingDay.day"`)}
 	}
@@ -877,6 +898,10 @@ func (_c *CallingDayCreate) createSpec() (*CallingDay, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.LocationID(); ok {
 		_spec.SetField(callingday.FieldLocationID, field.TypeInt, value)
 		_node.LocationID = value
+	}
+	if value, ok := _c.mutation.QueueID(); ok {
+		_spec.SetField(callingday.FieldQueueID, field.TypeInt, value)
+		_node.QueueID = value
 	}
 	if value, ok := _c.mutation.Day(); ok {
 		_spec.SetField(callingday.FieldDay, field.TypeInt, value)
@@ -1106,6 +1131,24 @@ func (u *CallingDayUpsert) UpdateLocationID() *CallingDayUpsert {
 // AddLocationID adds v to the "location_id" field.
 func (u *CallingDayUpsert) AddLocationID(v int) *CallingDayUpsert {
 	u.Add(callingday.FieldLocationID, v)
+	return u
+}
+
+// SetQueueID sets the "queue_id" field.
+func (u *CallingDayUpsert) SetQueueID(v int) *CallingDayUpsert {
+	u.Set(callingday.FieldQueueID, v)
+	return u
+}
+
+// UpdateQueueID sets the "queue_id" field to the value that was provided on create.
+func (u *CallingDayUpsert) UpdateQueueID() *CallingDayUpsert {
+	u.SetExcluded(callingday.FieldQueueID)
+	return u
+}
+
+// AddQueueID adds v to the "queue_id" field.
+func (u *CallingDayUpsert) AddQueueID(v int) *CallingDayUpsert {
+	u.Add(callingday.FieldQueueID, v)
 	return u
 }
 
@@ -1823,6 +1866,27 @@ func (u *CallingDayUpsertOne) AddLocationID(v int) *CallingDayUpsertOne {
 func (u *CallingDayUpsertOne) UpdateLocationID() *CallingDayUpsertOne {
 	return u.Update(func(s *CallingDayUpsert) {
 		s.UpdateLocationID()
+	})
+}
+
+// SetQueueID sets the "queue_id" field.
+func (u *CallingDayUpsertOne) SetQueueID(v int) *CallingDayUpsertOne {
+	return u.Update(func(s *CallingDayUpsert) {
+		s.SetQueueID(v)
+	})
+}
+
+// AddQueueID adds v to the "queue_id" field.
+func (u *CallingDayUpsertOne) AddQueueID(v int) *CallingDayUpsertOne {
+	return u.Update(func(s *CallingDayUpsert) {
+		s.AddQueueID(v)
+	})
+}
+
+// UpdateQueueID sets the "queue_id" field to the value that was provided on create.
+func (u *CallingDayUpsertOne) UpdateQueueID() *CallingDayUpsertOne {
+	return u.Update(func(s *CallingDayUpsert) {
+		s.UpdateQueueID()
 	})
 }
 
@@ -2814,6 +2878,27 @@ func (u *CallingDayUpsertBulk) AddLocationID(v int) *CallingDayUpsertBulk {
 func (u *CallingDayUpsertBulk) UpdateLocationID() *CallingDayUpsertBulk {
 	return u.Update(func(s *CallingDayUpsert) {
 		s.UpdateLocationID()
+	})
+}
+
+// SetQueueID sets the "queue_id" field.
+func (u *CallingDayUpsertBulk) SetQueueID(v int) *CallingDayUpsertBulk {
+	return u.Update(func(s *CallingDayUpsert) {
+		s.SetQueueID(v)
+	})
+}
+
+// AddQueueID adds v to the "queue_id" field.
+func (u *CallingDayUpsertBulk) AddQueueID(v int) *CallingDayUpsertBulk {
+	return u.Update(func(s *CallingDayUpsert) {
+		s.AddQueueID(v)
+	})
+}
+
+// UpdateQueueID sets the "queue_id" field to the value that was provided on create.
+func (u *CallingDayUpsertBulk) UpdateQueueID() *CallingDayUpsertBulk {
+	return u.Update(func(s *CallingDayUpsert) {
+		s.UpdateQueueID()
 	})
 }
 

@@ -49,6 +49,27 @@ func (_u *CallingDayUpdate) AddLocationID(v int) *CallingDayUpdate {
 	return _u
 }
 
+// SetQueueID sets the "queue_id" field.
+func (_u *CallingDayUpdate) SetQueueID(v int) *CallingDayUpdate {
+	_u.mutation.ResetQueueID()
+	_u.mutation.SetQueueID(v)
+	return _u
+}
+
+// SetNillableQueueID sets the "queue_id" field if the given value is not nil.
+func (_u *CallingDayUpdate) SetNillableQueueID(v *int) *CallingDayUpdate {
+	if v != nil {
+		_u.SetQueueID(*v)
+	}
+	return _u
+}
+
+// AddQueueID adds value to the "queue_id" field.
+func (_u *CallingDayUpdate) AddQueueID(v int) *CallingDayUpdate {
+	_u.mutation.AddQueueID(v)
+	return _u
+}
+
 // SetDay sets the "day" field.
 func (_u *CallingDayUpdate) SetDay(v int) *CallingDayUpdate {
 	_u.mutation.ResetDay()
@@ -869,6 +890,12 @@ func (_u *CallingDayUpdate) sqlSave(ctx context.Context) (_node int, err error) 
 	if value, ok := _u.mutation.AddedLocationID(); ok {
 		_spec.AddField(callingday.FieldLocationID, field.TypeInt, value)
 	}
+	if value, ok := _u.mutation.QueueID(); ok {
+		_spec.SetField(callingday.FieldQueueID, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedQueueID(); ok {
+		_spec.AddField(callingday.FieldQueueID, field.TypeInt, value)
+	}
 	if value, ok := _u.mutation.Day(); ok {
 		_spec.SetField(callingday.FieldDay, field.TypeInt, value)
 	}
@@ -1125,6 +1152,27 @@ func (_u *CallingDayUpdateOne) SetNillableLocationID(v *int) *CallingDayUpdateOn
 // AddLocationID adds value to the "location_id" field.
 func (_u *CallingDayUpdateOne) AddLocationID(v int) *CallingDayUpdateOne {
 	_u.mutation.AddLocationID(v)
+	return _u
+}
+
+// SetQueueID sets the "queue_id" field.
+func (_u *CallingDayUpdateOne) SetQueueID(v int) *CallingDayUpdateOne {
+	_u.mutation.ResetQueueID()
+	_u.mutation.SetQueueID(v)
+	return _u
+}
+
+// SetNillableQueueID sets the "queue_id" field if the given value is not nil.
+func (_u *CallingDayUpdateOne) SetNillableQueueID(v *int) *CallingDayUpdateOne {
+	if v != nil {
+		_u.SetQueueID(*v)
+	}
+	return _u
+}
+
+// AddQueueID adds value to the "queue_id" field.
+func (_u *CallingDayUpdateOne) AddQueueID(v int) *CallingDayUpdateOne {
+	_u.mutation.AddQueueID(v)
 	return _u
 }
 
@@ -1977,6 +2025,12 @@ func (_u *CallingDayUpdateOne) sqlSave(ctx context.Context) (_node *CallingDay, 
 	}
 	if value, ok := _u.mutation.AddedLocationID(); ok {
 		_spec.AddField(callingday.FieldLocationID, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.QueueID(); ok {
+		_spec.SetField(callingday.FieldQueueID, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedQueueID(); ok {
+		_spec.AddField(callingday.FieldQueueID, field.TypeInt, value)
 	}
 	if value, ok := _u.mutation.Day(); ok {
 		_spec.SetField(callingday.FieldDay, field.TypeInt, value)

@@ -160,6 +160,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			callingday.FieldPartnerID:          {Type: field.TypeInt, Column: callingday.FieldPartnerID},
 			callingday.FieldCustomerID:         {Type: field.TypeInt, Column: callingday.FieldCustomerID},
 			callingday.FieldLocationID:         {Type: field.TypeInt, Column: callingday.FieldLocationID},
+			callingday.FieldQueueID:            {Type: field.TypeInt, Column: callingday.FieldQueueID},
 			callingday.FieldDay:                {Type: field.TypeInt, Column: callingday.FieldDay},
 			callingday.FieldWeek:               {Type: field.TypeInt, Column: callingday.FieldWeek},
 			callingday.FieldLegs:               {Type: field.TypeInt64, Column: callingday.FieldLegs},
@@ -1824,6 +1825,11 @@ func (f *CallingDayFilter) WhereCustomerID(p entql.IntP) {
 // WhereLocationID applies the entql int predicate on the location_id field.
 func (f *CallingDayFilter) WhereLocationID(p entql.IntP) {
 	f.Where(p.Field(callingday.FieldLocationID))
+}
+
+// WhereQueueID applies the entql int predicate on the queue_id field.
+func (f *CallingDayFilter) WhereQueueID(p entql.IntP) {
+	f.Where(p.Field(callingday.FieldQueueID))
 }
 
 // WhereDay applies the entql int predicate on the day field.

@@ -5260,6 +5260,8 @@ type CallingDayMutation struct {
 	addcustomer_id          *int
 	location_id             *int
 	addlocation_id          *int
+	queue_id                *int
+	addqueue_id             *int
 	day                     *int
 	addday                  *int
 	week                    *int
@@ -5584,6 +5586,62 @@ func (m *CallingDayMutation) AddedLocationID() (r int, exists bool) {
 func (m *CallingDayMutation) ResetLocationID() {
 	m.location_id = nil
 	m.addlocation_id = nil
+}
+
+// SetQueueID sets the "queue_id" field.
+func (m *CallingDayMutation) SetQueueID(i int) {
+	m.queue_id = &i
+	m.addqueue_id = nil
+}
+
+// QueueID returns the value of the "queue_id" field in the mutation.
+func (m *CallingDayMutation) QueueID() (r int, exists bool) {
+	v := m.queue_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldQueueID returns the old "queue_id" field's value of the CallingDay entity.
+// If the CallingDay object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallingDayMutation) OldQueueID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldQueueID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldQueueID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldQueueID: %w", err)
+	}
+	return oldValue.QueueID, nil
+}
+
+// AddQueueID adds i to the "queue_id" field.
+func (m *CallingDayMutation) AddQueueID(i int) {
+	if m.addqueue_id != nil {
+		*m.addqueue_id += i
+	} else {
+		m.addqueue_id = &i
+	}
+}
+
+// AddedQueueID returns the value that was added to the "queue_id" field in this mutation.
+func (m *CallingDayMutation) AddedQueueID() (r int, exists bool) {
+	v := m.addqueue_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetQueueID resets all changes to the "queue_id" field.
+func (m *CallingDayMutation) ResetQueueID() {
+	m.queue_id = nil
+	m.addqueue_id = nil
 }
 
 // SetDay sets the "day" field.
@@ -7663,7 +7721,7 @@ func (m *CallingDayMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *CallingDayMutation) Fields() []string {
-	fields := make([]string, 0, 39)
+	fields := make([]string, 0, 40)
 	if m.partner != nil {
 		fields = append(fields, callingday.FieldPartnerID)
 	}
@@ -7672,6 +7730,9 @@ func (m *CallingDayMutation) Fields() []string {
 	}
 	if m.location_id != nil {
 		fields = append(fields, callingday.FieldLocationID)
+	}
+	if m.queue_id != nil {
+		fields = append(fields, callingday.FieldQueueID)
 	}
 	if m.day != nil {
 		fields = append(fields, callingday.FieldDay)
@@ -7795,6 +7856,8 @@ func (m *CallingDayMutation) Field(name string) (ent.Value, bool) {
 		return m.CustomerID()
 	case callingday.FieldLocationID:
 		return m.LocationID()
+	case callingday.FieldQueueID:
+		return m.QueueID()
 	case callingday.FieldDay:
 		return m.Day()
 	case callingday.FieldWeek:
@@ -7882,6 +7945,8 @@ func (m *CallingDayMutation) OldField(ctx context.Context, name string) (ent.Val
 		return m.OldCustomerID(ctx)
 	case callingday.FieldLocationID:
 		return m.OldLocationID(ctx)
+	case callingday.FieldQueueID:
+		return m.OldQueueID(ctx)
 	case callingday.FieldDay:
 		return m.OldDay(ctx)
 	case callingday.FieldWeek:
@@ -7983,6 +8048,13 @@ func (m *CallingDayMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetLocationID(v)
+		return nil
+	case callingday.FieldQueueID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetQueueID(v)
 		return nil
 	case callingday.FieldDay:
 		v, ok := value.(int)
@@ -8250,6 +8322,9 @@ func (m *CallingDayMutation) AddedFields() []string {
 	if m.addlocation_id != nil {
 		fields = append(fields, callingday.FieldLocationID)
 	}
+	if m.addqueue_id != nil {
+		fields = append(fields, callingday.FieldQueueID)
+	}
 	if m.addday != nil {
 		fields = append(fields, callingday.FieldDay)
 	}
@@ -8370,6 +8445,8 @@ func (m *CallingDayMutation) AddedField(name string) (ent.Value, bool) {
 		return m.AddedCustomerID()
 	case callingday.FieldLocationID:
 		return m.AddedLocationID()
+	case callingday.FieldQueueID:
+		return m.AddedQueueID()
 	case callingday.FieldDay:
 		return m.AddedDay()
 	case callingday.FieldWeek:
@@ -8464,6 +8541,13 @@ func (m *CallingDayMutation) AddField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.AddLocationID(v)
+		return nil
+	case callingday.FieldQueueID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddQueueID(v)
 		return nil
 	case callingday.FieldDay:
 		v, ok := value.(int)
@@ -8752,6 +8836,9 @@ func (m *CallingDayMutation) ResetField(name string) error {
 		return nil
 	case callingday.FieldLocationID:
 		m.ResetLocationID()
+		return nil
+	case callingday.FieldQueueID:
+		m.ResetQueueID()
 		return nil
 	case callingday.FieldDay:
 		m.ResetDay()

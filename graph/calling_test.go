@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/partnerhub/partnerhub-api/ent/callingday"
+	"github.com/partnerhub/partnerhub-api/ent/callqueue"
 	"github.com/partnerhub/partnerhub-api/ent/location"
 	"github.com/partnerhub/partnerhub-api/ent/viewer"
 )
@@ -85,6 +86,16 @@ func TestCallingAnalytics(t *testing.T) {
 	wantJSON(t, "customerQueues", got["customerQueues"], `{"totalCount": 1, "edges": [
 		{"node": {"customer": {"name": "Acme"}, `+queue+`, "abandonedRate": {"ratio": 0.2857142857142857}}}]}`)
 
+	t.Run("Per queue", func(t *testing.T) {
+		q := s.h.client.CallQueue.Query().Where(callqueue.ExternalID("q-sales")).OnlyX(s.h.sys)
+		var legs, abandoned, waits int64
+		for _, d := range s.h.client.CallingDay.Query().Where(callingday.QueueID(q.ID)).AllX(s.h.sys) {
+			legs, abandoned, waits = legs+d.QueueLegs, abandoned+d.Abandoned, waits+d.AbandonedWait
+		}
+		if legs != 7 || abandoned != 2 || waits != 100 {
+			t.Errorf("queue q-sales: %d legs, %d abandoned waiting %d s; want 7, 2, 100", legs, abandoned, waits)
+		}
+	})
 	t.Run("Region", func(t *testing.T) {
 		eu := s.analytics(t, s.h.as(s.w.full), map[string]any{"region": "EU"})
 		wantJSON(t, "customerUsage totalCount", json.RawMessage(mustField(t, eu["customerUsage"], "totalCount")), `1`)

@@ -19,6 +19,8 @@ const (
 	FieldCustomerID = "customer_id"
 	// FieldLocationID holds the string denoting the location_id field in the database.
 	FieldLocationID = "location_id"
+	// FieldQueueID holds the string denoting the queue_id field in the database.
+	FieldQueueID = "queue_id"
 	// FieldDay holds the string denoting the day field in the database.
 	FieldDay = "day"
 	// FieldWeek holds the string denoting the week field in the database.
@@ -110,6 +112,7 @@ var Columns = []string{
 	FieldPartnerID,
 	FieldCustomerID,
 	FieldLocationID,
+	FieldQueueID,
 	FieldDay,
 	FieldWeek,
 	FieldLegs,
@@ -168,6 +171,8 @@ var (
 	Policy ent.Policy
 	// DefaultLocationID holds the default value on creation for the "location_id" field.
 	DefaultLocationID int
+	// DefaultQueueID holds the default value on creation for the "queue_id" field.
+	DefaultQueueID int
 	// DefaultLegs holds the default value on creation for the "legs" field.
 	DefaultLegs int64
 	// DefaultPoorLegs holds the default value on creation for the "poor_legs" field.
@@ -259,6 +264,11 @@ func ByCustomerID(opts ...sql.OrderTermOption) OrderOption {
 // ByLocationID orders the results by the location_id field.
 func ByLocationID(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldLocationID, opts...).ToFunc()
+}
+
+// ByQueueID orders the results by the queue_id field.
+func ByQueueID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldQueueID, opts...).ToFunc()
 }
 
 // ByDay orders the results by the day field.

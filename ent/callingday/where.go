@@ -68,6 +68,11 @@ func LocationID(v int) predicate.CallingDay {
 	return predicate.CallingDay(sql.FieldEQ(FieldLocationID, v))
 }
 
+// QueueID applies equality check predicate on the "queue_id" field. It's identical to QueueIDEQ.
+func QueueID(v int) predicate.CallingDay {
+	return predicate.CallingDay(sql.FieldEQ(FieldQueueID, v))
+}
+
 // Day applies equality check predicate on the "day" field. It's identical to DayEQ.
 func Day(v int) predicate.CallingDay {
 	return predicate.CallingDay(sql.FieldEQ(FieldDay, v))
@@ -346,6 +351,46 @@ func LocationIDLT(v int) predicate.CallingDay {
 // LocationIDLTE applies the LTE predicate on the "location_id" field.
 func LocationIDLTE(v int) predicate.CallingDay {
 	return predicate.CallingDay(sql.FieldLTE(FieldLocationID, v))
+}
+
+// QueueIDEQ applies the EQ predicate on the "queue_id" field.
+func QueueIDEQ(v int) predicate.CallingDay {
+	return predicate.CallingDay(sql.FieldEQ(FieldQueueID, v))
+}
+
+// QueueIDNEQ applies the NEQ predicate on the "queue_id" field.
+func QueueIDNEQ(v int) predicate.CallingDay {
+	return predicate.CallingDay(sql.FieldNEQ(FieldQueueID, v))
+}
+
+// QueueIDIn applies the In predicate on the "queue_id" field.
+func QueueIDIn(vs ...int) predicate.CallingDay {
+	return predicate.CallingDay(sql.FieldIn(FieldQueueID, vs...))
+}
+
+// QueueIDNotIn applies the NotIn predicate on the "queue_id" field.
+func QueueIDNotIn(vs ...int) predicate.CallingDay {
+	return predicate.CallingDay(sql.FieldNotIn(FieldQueueID, vs...))
+}
+
+// QueueIDGT applies the GT predicate on the "queue_id" field.
+func QueueIDGT(v int) predicate.CallingDay {
+	return predicate.CallingDay(sql.FieldGT(FieldQueueID, v))
+}
+
+// QueueIDGTE applies the GTE predicate on the "queue_id" field.
+func QueueIDGTE(v int) predicate.CallingDay {
+	return predicate.CallingDay(sql.FieldGTE(FieldQueueID, v))
+}
+
+// QueueIDLT applies the LT predicate on the "queue_id" field.
+func QueueIDLT(v int) predicate.CallingDay {
+	return predicate.CallingDay(sql.FieldLT(FieldQueueID, v))
+}
+
+// QueueIDLTE applies the LTE predicate on the "queue_id" field.
+func QueueIDLTE(v int) predicate.CallingDay {
+	return predicate.CallingDay(sql.FieldLTE(FieldQueueID, v))
 }
 
 // DayEQ applies the EQ predicate on the "day" field.

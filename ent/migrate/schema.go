@@ -260,6 +260,7 @@ var (
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "customer_id", Type: field.TypeInt},
 		{Name: "location_id", Type: field.TypeInt, Default: 0},
+		{Name: "queue_id", Type: field.TypeInt, Default: 0},
 		{Name: "day", Type: field.TypeInt},
 		{Name: "week", Type: field.TypeInt},
 		{Name: "legs", Type: field.TypeInt64, Default: 0},
@@ -306,7 +307,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "calling_days_partners_partner",
-				Columns:    []*schema.Column{CallingDaysColumns[39]},
+				Columns:    []*schema.Column{CallingDaysColumns[40]},
 				RefColumns: []*schema.Column{PartnersColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -318,19 +319,19 @@ var (
 				Columns: []*schema.Column{CallingDaysColumns[1]},
 			},
 			{
-				Name:    "callingday_customer_id_location_id_day",
+				Name:    "callingday_customer_id_location_id_queue_id_day",
 				Unique:  true,
-				Columns: []*schema.Column{CallingDaysColumns[1], CallingDaysColumns[2], CallingDaysColumns[3]},
+				Columns: []*schema.Column{CallingDaysColumns[1], CallingDaysColumns[2], CallingDaysColumns[3], CallingDaysColumns[4]},
 			},
 			{
 				Name:    "callingday_partner_id_week",
 				Unique:  false,
-				Columns: []*schema.Column{CallingDaysColumns[39], CallingDaysColumns[4]},
+				Columns: []*schema.Column{CallingDaysColumns[40], CallingDaysColumns[5]},
 			},
 			{
 				Name:    "callingday_customer_id_week",
 				Unique:  false,
-				Columns: []*schema.Column{CallingDaysColumns[1], CallingDaysColumns[4]},
+				Columns: []*schema.Column{CallingDaysColumns[1], CallingDaysColumns[5]},
 			},
 		},
 	}

@@ -10,9 +10,9 @@ import (
 	"github.com/partnerhub/partnerhub-api/ent/viewer"
 )
 
-// CallingDay is the rollup of a customer's call legs at one location on one UTC day,
-// maintained at ingest in the same transaction as the legs; calling analytics read it
-// instead of the raw legs.
+// CallingDay is the rollup of a customer's call legs at one location, through one call
+// queue (or none), on one UTC day, maintained at ingest in the same transaction as the
+// legs; calling analytics read it instead of the raw legs.
 type CallingDay struct {
 	ent.Schema
 }
@@ -37,6 +37,7 @@ var callingDayCounters = []string{
 func (CallingDay) Fields() []ent.Field {
 	fields := []ent.Field{
 		field.Int("location_id").Default(0).Comment("the location of the legs; 0 for legs without one"),
+		field.Int("queue_id").Default(0).Comment("the call queue of the legs; 0 for legs without one"),
 		field.Int("day").Comment("the UTC day, as days since 1970-01-01"),
 		field.Int("week").Comment("the Sunday starting the day's week, as days since 1970-01-01"),
 	}
@@ -49,7 +50,7 @@ func (CallingDay) Fields() []ent.Field {
 // Indexes of the CallingDay.
 func (CallingDay) Indexes() []ent.Index {
 	return []ent.Index{
-		index.Fields("customer_id", "location_id", "day").Unique(),
+		index.Fields("customer_id", "location_id", "queue_id", "day").Unique(),
 		index.Fields("partner_id", "week"),
 		index.Fields("customer_id", "week"),
 	}

@@ -17,6 +17,9 @@ func LegOf(l *ent.CallLeg) Leg {
 	if l.LocationID != nil {
 		out.LocationID = *l.LocationID
 	}
+	if l.QueueID != nil {
+		out.QueueID = *l.QueueID
+	}
 	if l.JitterMs != nil && l.LatencyMs != nil && l.PacketLossPct != nil {
 		out.Metrics = &Metrics{JitterMs: *l.JitterMs, LatencyMs: *l.LatencyMs, PacketLossPercent: *l.PacketLossPct}
 	}

@@ -16,6 +16,7 @@ type Leg struct {
 	LegID      string
 	CustomerID int
 	LocationID int // 0 for none
+	QueueID    int // 0 for none
 	UserID     string
 	StartedAt  time.Time
 	Seconds    int
@@ -67,8 +68,8 @@ type Counts [nCounters]int64
 
 // DayKey names a day rollup row.
 type DayKey struct {
-	CustomerID, LocationID int
-	Day                    Day
+	CustomerID, LocationID, QueueID int
+	Day                             Day
 }
 
 // UserWeekKey names a user-week rollup row.
@@ -97,8 +98,8 @@ func (d *Delta) day(k DayKey) *Counts {
 }
 
 // AddCall adds sign times the contribution of one call, given all its legs (of one
-// customer), to d: each leg's figures on its own day and location, the call and its
-// features on the day and location of its earliest leg, and one call to each user-week
+// customer), to d: each leg's figures on its own day, location and queue, the call and its
+// features on those of its earliest leg, and one call to each user-week
 // among its legs.
 func (d *Delta) AddCall(legs []Leg, sign int64, t Thresholds) {
 	if len(legs) == 0 {
@@ -116,9 +117,9 @@ func (d *Delta) AddCall(legs []Leg, sign int64, t Thresholds) {
 		}
 		day := DayOf(l.StartedAt)
 		users[UserWeekKey{l.CustomerID, l.UserID, day.Week()}] = true
-		d.day(DayKey{l.CustomerID, l.LocationID, day}).addLeg(l, sign, t)
+		d.day(DayKey{l.CustomerID, l.LocationID, l.QueueID, day}).addLeg(l, sign, t)
 	}
-	c := d.day(DayKey{first.CustomerID, first.LocationID, DayOf(first.StartedAt)})
+	c := d.day(DayKey{first.CustomerID, first.LocationID, first.QueueID, DayOf(first.StartedAt)})
 	c[cCalls] += sign
 	for i, has := range features {
 		if has {
@@ -165,7 +166,8 @@ func (c *Counts) addLeg(l Leg, sign int64, t Thresholds) {
 // rows in the same order, and the seed's rows come out the same every time.
 func (d *Delta) SortedDays() []DayKey {
 	return slices.SortedFunc(maps.Keys(d.Days), func(a, b DayKey) int {
-		return cmp.Or(cmp.Compare(a.CustomerID, b.CustomerID), cmp.Compare(a.LocationID, b.LocationID), cmp.Compare(a.Day, b.Day))
+		return cmp.Or(cmp.Compare(a.CustomerID, b.CustomerID), cmp.Compare(a.LocationID, b.LocationID),
+			cmp.Compare(a.QueueID, b.QueueID), cmp.Compare(a.Day, b.Day))
 	})
 }
 

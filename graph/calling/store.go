@@ -24,7 +24,7 @@ func Apply(ctx context.Context, tx *ent.Tx, d *Delta) error {
 	for part := range slices.Chunk(days, upsertChunk) {
 		rows := make([]*ent.CallingDayCreate, len(part))
 		for i, k := range part {
-			rows[i] = tx.CallingDay.Create().SetCustomerID(k.CustomerID).SetLocationID(k.LocationID).
+			rows[i] = tx.CallingDay.Create().SetCustomerID(k.CustomerID).SetLocationID(k.LocationID).SetQueueID(k.QueueID).
 				SetDay(int(k.Day)).SetWeek(int(k.Day.Week()))
 			for j, col := range Counters {
 				if err := rows[i].Mutation().SetField(col, d.Days[k][j]); err != nil {
@@ -33,7 +33,7 @@ func Apply(ctx context.Context, tx *ent.Tx, d *Delta) error {
 			}
 		}
 		err := tx.CallingDay.CreateBulk(rows...).
-			OnConflict(sql.ConflictColumns(callingday.FieldCustomerID, callingday.FieldLocationID, callingday.FieldDay),
+			OnConflict(sql.ConflictColumns(callingday.FieldCustomerID, callingday.FieldLocationID, callingday.FieldQueueID, callingday.FieldDay),
 				sql.ResolveWith(addExcluded(Counters))).Exec(ctx)
 		if err != nil {
 			return fmt.Errorf("add to %d day rollups: %w", len(rows), err)

@@ -130,7 +130,7 @@ func (g *generator) customerLegs(w tableWriter, cc *callingCustomer, n int) erro
 				Media: enum.Media(media), Endpoint: enum.EndpointType(endpointTypes[ep]), Feature: enum.CallFeature(feature),
 				Metrics: &calling.Metrics{JitterMs: jitter, LatencyMs: latency, PacketLossPercent: loss}}
 			if o, ok := outcome.(string); ok {
-				leg.Outcome, leg.Wait = (*enum.QueueOutcome)(&o), wait
+				leg.Outcome, leg.Wait, leg.QueueID = (*enum.QueueOutcome)(&o), wait, queue.(int)
 			}
 			call = append(call, leg)
 		}

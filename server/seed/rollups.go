@@ -8,7 +8,7 @@ import (
 
 var (
 	callingDayColumns = append([]string{callingday.FieldID, callingday.FieldPartnerID, callingday.FieldCustomerID,
-		callingday.FieldLocationID, callingday.FieldDay, callingday.FieldWeek}, calling.Counters...)
+		callingday.FieldLocationID, callingday.FieldQueueID, callingday.FieldDay, callingday.FieldWeek}, calling.Counters...)
 	callingUserWeekColumns = []string{callinguserweek.FieldID, callinguserweek.FieldPartnerID, callinguserweek.FieldCustomerID,
 		callinguserweek.FieldUserID, callinguserweek.FieldWeek, callinguserweek.FieldCalls}
 )
@@ -22,9 +22,9 @@ func (g *generator) writeRollups(b *bulkTx, d *calling.Delta) error {
 	err := b.write(callingday.Table, callingDayColumns, func(w tableWriter) error {
 		row := make([]any, len(callingDayColumns))
 		for _, k := range days {
-			row[0], row[1], row[2], row[3], row[4], row[5] = g.seq.callingDay.take(), g.partnerID, k.CustomerID, k.LocationID, int(k.Day), int(k.Day.Week())
+			copy(row, []any{g.seq.callingDay.take(), g.partnerID, k.CustomerID, k.LocationID, k.QueueID, int(k.Day), int(k.Day.Week())})
 			for i, n := range d.Days[k] {
-				row[6+i] = n
+				row[7+i] = n
 			}
 			if err := w.Row(row...); err != nil {
 				return err

@@ -37,7 +37,7 @@ func TestRunRollups(t *testing.T) {
 	got := calling.NewDelta()
 	for _, d := range db.Client.CallingDay.Query().Where(callingday.PartnerID(res.PartnerID)).AllX(ctx) {
 		c := countsOf(t, d)
-		got.Days[calling.DayKey{CustomerID: d.CustomerID, LocationID: d.LocationID, Day: calling.Day(d.Day)}] = &c
+		got.Days[calling.DayKey{CustomerID: d.CustomerID, LocationID: d.LocationID, QueueID: d.QueueID, Day: calling.Day(d.Day)}] = &c
 	}
 	for _, u := range db.Client.CallingUserWeek.Query().Where(callinguserweek.PartnerID(res.PartnerID)).AllX(ctx) {
 		got.Users[calling.UserWeekKey{CustomerID: u.CustomerID, UserID: u.UserID, Week: calling.Day(u.Week)}] = u.Calls
