@@ -107,7 +107,7 @@ func (d *Delta) AddCall(legs []Leg, sign int64, t Thresholds) {
 	}
 	first := legs[0]
 	var features [3]bool
-	users := map[UserWeekKey]bool{}
+	users := make([]UserWeekKey, 0, len(legs)) // a call has few legs: a slice beats a set
 	for _, l := range legs {
 		if l.StartedAt.Before(first.StartedAt) || l.StartedAt.Equal(first.StartedAt) && l.LegID < first.LegID {
 			first = l
@@ -116,7 +116,9 @@ func (d *Delta) AddCall(legs []Leg, sign int64, t Thresholds) {
 			features[i] = true
 		}
 		day := DayOf(l.StartedAt)
-		users[UserWeekKey{l.CustomerID, l.UserID, day.Week()}] = true
+		if u := (UserWeekKey{l.CustomerID, l.UserID, day.Week()}); !slices.Contains(users, u) {
+			users = append(users, u)
+		}
 		d.day(DayKey{l.CustomerID, l.LocationID, l.QueueID, day}).addLeg(l, sign, t)
 	}
 	c := d.day(DayKey{first.CustomerID, first.LocationID, first.QueueID, DayOf(first.StartedAt)})
@@ -126,17 +128,22 @@ func (d *Delta) AddCall(legs []Leg, sign int64, t Thresholds) {
 			c[cFeatureCalls+i] += sign
 		}
 	}
-	for k := range users {
+	for _, k := range users {
 		d.Users[k] += sign
 	}
 }
 
-// featureOrder are the features counted per call, in the order of their counters.
-var featureOrder = []enum.CallFeature{"HUNT_GROUP", "AUTO_ATTENDANT", "CALL_QUEUE"}
+var (
+	// featureOrder are the features counted per call, in the order of their counters.
+	featureOrder = []enum.CallFeature{"HUNT_GROUP", "AUTO_ATTENDANT", "CALL_QUEUE"}
+	// endpointOrder and outcomeOrder are the orders of their counters.
+	endpointOrder = enum.EndpointType("").Values()
+	outcomeOrder  = enum.QueueOutcome("").Values()
+)
 
 // addLeg adds sign times one leg's own figures.
 func (c *Counts) addLeg(l Leg, sign int64, t Thresholds) {
-	ep := max(0, slices.Index(enum.EndpointType("").Values(), string(l.Endpoint)))
+	ep := max(0, slices.Index(endpointOrder, string(l.Endpoint)))
 	c[cLegs] += sign
 	c[cEndpointLegs+ep] += sign
 	c[cSeconds] += sign * int64(l.Seconds)
@@ -155,7 +162,7 @@ func (c *Counts) addLeg(l Leg, sign int64, t Thresholds) {
 		}
 	}
 	if l.Outcome != nil {
-		o := max(0, slices.Index(enum.QueueOutcome("").Values(), string(*l.Outcome)))
+		o := max(0, slices.Index(outcomeOrder, string(*l.Outcome)))
 		c[cQueueLegs] += sign
 		c[cOutcomes+o] += sign
 		c[cOutcomeWaits+o] += sign * int64(l.Wait)
