@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"encoding/json"
 	"fmt"
 	"testing"
 	"time"
@@ -178,5 +179,43 @@ func TestCallLegBatchSize(t *testing.T) {
 	resp := s.h.do(s.ingester, callLegsQ, in(map[string]any{"legs": append(legs, callLeg("one-more", "c", "bravo", "u", "2026-03-10T00:00:00Z", 1))}))
 	if code := resp.code(); code != "BAD_USER_INPUT" {
 		t.Errorf("5 001 legs: code %q, want BAD_USER_INPUT", code)
+	}
+}
+
+// TestCallLegsConcurrent: legs of the same calls ingested at the same moment by two
+// requests still count each call once (ingests of a customer run one after the other).
+func TestCallLegsConcurrent(t *testing.T) {
+	s := newCallingScene(t)
+	const calls = 20
+	batch := func(part int) []any {
+		legs := make([]any, calls)
+		for i := range legs {
+			at := time.Date(2026, 3, 12, 9, i, part, 0, time.UTC).Format(time.RFC3339)
+			legs[i] = callLeg(fmt.Sprintf("conc-%d-%d", i, part), fmt.Sprintf("conc-call-%d", i), "bravo", fmt.Sprintf("conc-user-%d", part), at, 60)
+		}
+		return legs
+	}
+	done := make(chan ingestOut, 2)
+	for part := range 2 {
+		go func() {
+			var out map[string]ingestOut
+			resp := s.h.do(s.ingester, callLegsQ, in(map[string]any{"legs": batch(part)}))
+			if len(resp.Errors) == 0 {
+				_ = json.Unmarshal(resp.Data, &out)
+			}
+			done <- out["ingestCallLegs"]
+		}()
+	}
+	for range 2 {
+		if out := <-done; out.Stored != calls {
+			t.Fatalf("a batch stored %d of %d legs", out.Stored, calls)
+		}
+	}
+	var got struct {
+		CallingAnalytics struct{ UsageTrend []struct{ Calls, Legs int } }
+	}
+	s.h.mustDo(t, s.h.as(s.w.full), `{ callingAnalytics { usageTrend(weeks: 1) { calls legs } } }`, nil, &got)
+	if p := got.CallingAnalytics.UsageTrend[0]; p.Calls != 68+calls || p.Legs != 69+2*calls {
+		t.Errorf("week = %+v, want %d calls and %d legs", p, 68+calls, 69+2*calls)
 	}
 }
