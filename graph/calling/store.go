@@ -12,9 +12,9 @@ import (
 	"github.com/partnerhub/partnerhub-api/ent/callinguserweek"
 )
 
-// upsertChunk bounds the rows of one upsert statement, well under either database's limit
-// of bound parameters.
-const upsertChunk = 400
+// upsertChunk bounds the rows of one upsert statement: about 1 000 parameters, far under
+// either database's limit and faster to bind and plan than larger statements.
+const upsertChunk = 25
 
 // Apply adds the change to the stored rollups in tx: rows missing are created, rows present
 // get the change added to their counters.

@@ -157,8 +157,9 @@ func lockCustomers(ctx context.Context, tx *ent.Tx, ids []int) error {
 	return nil
 }
 
-// legChunk bounds the legs of one insert statement.
-const legChunk = 1000
+// legChunk bounds the legs of one insert statement: about 2 000 parameters, a size both
+// databases bind and plan faster than statements ten times larger.
+const legChunk = 100
 
 // insertLegs stores the legs in chunks and returns them with their IDs.
 func insertLegs(ctx context.Context, tx *ent.Tx, rows []*ent.CallLegCreate) ([]*ent.CallLeg, error) {
