@@ -45,11 +45,11 @@ type CallLeg struct {
 	// EndpointType holds the value of the "endpoint_type" field.
 	EndpointType enum.EndpointType `json:"endpoint_type,omitempty"`
 	// JitterMs holds the value of the "jitter_ms" field.
-	JitterMs float64 `json:"jitter_ms,omitempty"`
+	JitterMs *float64 `json:"jitter_ms,omitempty"`
 	// LatencyMs holds the value of the "latency_ms" field.
-	LatencyMs float64 `json:"latency_ms,omitempty"`
+	LatencyMs *float64 `json:"latency_ms,omitempty"`
 	// PacketLossPct holds the value of the "packet_loss_pct" field.
-	PacketLossPct float64 `json:"packet_loss_pct,omitempty"`
+	PacketLossPct *float64 `json:"packet_loss_pct,omitempty"`
 	// Feature holds the value of the "feature" field.
 	Feature enum.CallFeature `json:"feature,omitempty"`
 	// QueueID holds the value of the "queue_id" field.
@@ -228,19 +228,22 @@ func (_m *CallLeg) assignValues(columns []string, values []any) error {
 			if value, ok := values[i].(*sql.NullFloat64); !ok {
 				return fmt.Errorf("unexpected type %T for field jitter_ms", values[i])
 			} else if value.Valid {
-				_m.JitterMs = value.Float64
+				_m.JitterMs = new(float64)
+				*_m.JitterMs = value.Float64
 			}
 		case callleg.FieldLatencyMs:
 			if value, ok := values[i].(*sql.NullFloat64); !ok {
 				return fmt.Errorf("unexpected type %T for field latency_ms", values[i])
 			} else if value.Valid {
-				_m.LatencyMs = value.Float64
+				_m.LatencyMs = new(float64)
+				*_m.LatencyMs = value.Float64
 			}
 		case callleg.FieldPacketLossPct:
 			if value, ok := values[i].(*sql.NullFloat64); !ok {
 				return fmt.Errorf("unexpected type %T for field packet_loss_pct", values[i])
 			} else if value.Valid {
-				_m.PacketLossPct = value.Float64
+				_m.PacketLossPct = new(float64)
+				*_m.PacketLossPct = value.Float64
 			}
 		case callleg.FieldFeature:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -360,14 +363,20 @@ func (_m *CallLeg) String() string {
 	builder.WriteString("endpoint_type=")
 	builder.WriteString(fmt.Sprintf("%v", _m.EndpointType))
 	builder.WriteString(", ")
-	builder.WriteString("jitter_ms=")
-	builder.WriteString(fmt.Sprintf("%v", _m.JitterMs))
+	if v := _m.JitterMs; v != nil {
+		builder.WriteString("jitter_ms=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
 	builder.WriteString(", ")
-	builder.WriteString("latency_ms=")
-	builder.WriteString(fmt.Sprintf("%v", _m.LatencyMs))
+	if v := _m.LatencyMs; v != nil {
+		builder.WriteString("latency_ms=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
 	builder.WriteString(", ")
-	builder.WriteString("packet_loss_pct=")
-	builder.WriteString(fmt.Sprintf("%v", _m.PacketLossPct))
+	if v := _m.PacketLossPct; v != nil {
+		builder.WriteString("packet_loss_pct=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
 	builder.WriteString(", ")
 	builder.WriteString("feature=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Feature))

@@ -107,15 +107,39 @@ func (_c *CallLegCreate) SetJitterMs(v float64) *CallLegCreate {
 	return _c
 }
 
+// SetNillableJitterMs sets the "jitter_ms" field if the given value is not nil.
+func (_c *CallLegCreate) SetNillableJitterMs(v *float64) *CallLegCreate {
+	if v != nil {
+		_c.SetJitterMs(*v)
+	}
+	return _c
+}
+
 // SetLatencyMs sets the "latency_ms" field.
 func (_c *CallLegCreate) SetLatencyMs(v float64) *CallLegCreate {
 	_c.mutation.SetLatencyMs(v)
 	return _c
 }
 
+// SetNillableLatencyMs sets the "latency_ms" field if the given value is not nil.
+func (_c *CallLegCreate) SetNillableLatencyMs(v *float64) *CallLegCreate {
+	if v != nil {
+		_c.SetLatencyMs(*v)
+	}
+	return _c
+}
+
 // SetPacketLossPct sets the "packet_loss_pct" field.
 func (_c *CallLegCreate) SetPacketLossPct(v float64) *CallLegCreate {
 	_c.mutation.SetPacketLossPct(v)
+	return _c
+}
+
+// SetNillablePacketLossPct sets the "packet_loss_pct" field if the given value is not nil.
+func (_c *CallLegCreate) SetNillablePacketLossPct(v *float64) *CallLegCreate {
+	if v != nil {
+		_c.SetPacketLossPct(*v)
+	}
 	return _c
 }
 
@@ -306,24 +330,15 @@ func (_c *CallLegCreate) check() error {
 			return &ValidationError{Name: "endpoint_type", err: fmt.Errorf(`ent: validator failed for field "CallLeg.endpoint_type": %w`, err)}
 		}
 	}
-	if _, ok := _c.mutation.JitterMs(); !ok {
-		return &ValidationError{Name: "jitter_ms", err: errors.New(`ent: missing required field "CallLeg.jitter_ms"`)}
-	}
 	if v, ok := _c.mutation.JitterMs(); ok {
 		if err := callleg.JitterMsValidator(v); err != nil {
 			return &ValidationError{Name: "jitter_ms", err: fmt.Errorf(`ent: validator failed for field "CallLeg.jitter_ms": %w`, err)}
 		}
 	}
-	if _, ok := _c.mutation.LatencyMs(); !ok {
-		return &ValidationError{Name: "latency_ms", err: errors.New(`ent: missing required field "CallLeg.latency_ms"`)}
-	}
 	if v, ok := _c.mutation.LatencyMs(); ok {
 		if err := callleg.LatencyMsValidator(v); err != nil {
 			return &ValidationError{Name: "latency_ms", err: fmt.Errorf(`ent: validator failed for field "CallLeg.latency_ms": %w`, err)}
 		}
-	}
-	if _, ok := _c.mutation.PacketLossPct(); !ok {
-		return &ValidationError{Name: "packet_loss_pct", err: errors.New(`ent: missing required field "CallLeg.packet_loss_pct"`)}
 	}
 	if v, ok := _c.mutation.PacketLossPct(); ok {
 		if err := callleg.PacketLossPctValidator(v); err != nil {
@@ -415,15 +430,15 @@ func (_c *CallLegCreate) createSpec() (*CallLeg, *sqlgraph.CreateSpec) {
 	}
 	if value, ok := _c.mutation.JitterMs(); ok {
 		_spec.SetField(callleg.FieldJitterMs, field.TypeFloat64, value)
-		_node.JitterMs = value
+		_node.JitterMs = &value
 	}
 	if value, ok := _c.mutation.LatencyMs(); ok {
 		_spec.SetField(callleg.FieldLatencyMs, field.TypeFloat64, value)
-		_node.LatencyMs = value
+		_node.LatencyMs = &value
 	}
 	if value, ok := _c.mutation.PacketLossPct(); ok {
 		_spec.SetField(callleg.FieldPacketLossPct, field.TypeFloat64, value)
-		_node.PacketLossPct = value
+		_node.PacketLossPct = &value
 	}
 	if value, ok := _c.mutation.Feature(); ok {
 		_spec.SetField(callleg.FieldFeature, field.TypeEnum, value)
@@ -683,6 +698,12 @@ func (u *CallLegUpsert) AddJitterMs(v float64) *CallLegUpsert {
 	return u
 }
 
+// ClearJitterMs clears the value of the "jitter_ms" field.
+func (u *CallLegUpsert) ClearJitterMs() *CallLegUpsert {
+	u.SetNull(callleg.FieldJitterMs)
+	return u
+}
+
 // SetLatencyMs sets the "latency_ms" field.
 func (u *CallLegUpsert) SetLatencyMs(v float64) *CallLegUpsert {
 	u.Set(callleg.FieldLatencyMs, v)
@@ -701,6 +722,12 @@ func (u *CallLegUpsert) AddLatencyMs(v float64) *CallLegUpsert {
 	return u
 }
 
+// ClearLatencyMs clears the value of the "latency_ms" field.
+func (u *CallLegUpsert) ClearLatencyMs() *CallLegUpsert {
+	u.SetNull(callleg.FieldLatencyMs)
+	return u
+}
+
 // SetPacketLossPct sets the "packet_loss_pct" field.
 func (u *CallLegUpsert) SetPacketLossPct(v float64) *CallLegUpsert {
 	u.Set(callleg.FieldPacketLossPct, v)
@@ -716,6 +743,12 @@ func (u *CallLegUpsert) UpdatePacketLossPct() *CallLegUpsert {
 // AddPacketLossPct adds v to the "packet_loss_pct" field.
 func (u *CallLegUpsert) AddPacketLossPct(v float64) *CallLegUpsert {
 	u.Add(callleg.FieldPacketLossPct, v)
+	return u
+}
+
+// ClearPacketLossPct clears the value of the "packet_loss_pct" field.
+func (u *CallLegUpsert) ClearPacketLossPct() *CallLegUpsert {
+	u.SetNull(callleg.FieldPacketLossPct)
 	return u
 }
 
@@ -989,6 +1022,13 @@ func (u *CallLegUpsertOne) UpdateJitterMs() *CallLegUpsertOne {
 	})
 }
 
+// ClearJitterMs clears the value of the "jitter_ms" field.
+func (u *CallLegUpsertOne) ClearJitterMs() *CallLegUpsertOne {
+	return u.Update(func(s *CallLegUpsert) {
+		s.ClearJitterMs()
+	})
+}
+
 // SetLatencyMs sets the "latency_ms" field.
 func (u *CallLegUpsertOne) SetLatencyMs(v float64) *CallLegUpsertOne {
 	return u.Update(func(s *CallLegUpsert) {
@@ -1010,6 +1050,13 @@ func (u *CallLegUpsertOne) UpdateLatencyMs() *CallLegUpsertOne {
 	})
 }
 
+// ClearLatencyMs clears the value of the "latency_ms" field.
+func (u *CallLegUpsertOne) ClearLatencyMs() *CallLegUpsertOne {
+	return u.Update(func(s *CallLegUpsert) {
+		s.ClearLatencyMs()
+	})
+}
+
 // SetPacketLossPct sets the "packet_loss_pct" field.
 func (u *CallLegUpsertOne) SetPacketLossPct(v float64) *CallLegUpsertOne {
 	return u.Update(func(s *CallLegUpsert) {
@@ -1028,6 +1075,13 @@ func (u *CallLegUpsertOne) AddPacketLossPct(v float64) *CallLegUpsertOne {
 func (u *CallLegUpsertOne) UpdatePacketLossPct() *CallLegUpsertOne {
 	return u.Update(func(s *CallLegUpsert) {
 		s.UpdatePacketLossPct()
+	})
+}
+
+// ClearPacketLossPct clears the value of the "packet_loss_pct" field.
+func (u *CallLegUpsertOne) ClearPacketLossPct() *CallLegUpsertOne {
+	return u.Update(func(s *CallLegUpsert) {
+		s.ClearPacketLossPct()
 	})
 }
 
@@ -1479,6 +1533,13 @@ func (u *CallLegUpsertBulk) UpdateJitterMs() *CallLegUpsertBulk {
 	})
 }
 
+// ClearJitterMs clears the value of the "jitter_ms" field.
+func (u *CallLegUpsertBulk) ClearJitterMs() *CallLegUpsertBulk {
+	return u.Update(func(s *CallLegUpsert) {
+		s.ClearJitterMs()
+	})
+}
+
 // SetLatencyMs sets the "latency_ms" field.
 func (u *CallLegUpsertBulk) SetLatencyMs(v float64) *CallLegUpsertBulk {
 	return u.Update(func(s *CallLegUpsert) {
@@ -1500,6 +1561,13 @@ func (u *CallLegUpsertBulk) UpdateLatencyMs() *CallLegUpsertBulk {
 	})
 }
 
+// ClearLatencyMs clears the value of the "latency_ms" field.
+func (u *CallLegUpsertBulk) ClearLatencyMs() *CallLegUpsertBulk {
+	return u.Update(func(s *CallLegUpsert) {
+		s.ClearLatencyMs()
+	})
+}
+
 // SetPacketLossPct sets the "packet_loss_pct" field.
 func (u *CallLegUpsertBulk) SetPacketLossPct(v float64) *CallLegUpsertBulk {
 	return u.Update(func(s *CallLegUpsert) {
@@ -1518,6 +1586,13 @@ func (u *CallLegUpsertBulk) AddPacketLossPct(v float64) *CallLegUpsertBulk {
 func (u *CallLegUpsertBulk) UpdatePacketLossPct() *CallLegUpsertBulk {
 	return u.Update(func(s *CallLegUpsert) {
 		s.UpdatePacketLossPct()
+	})
+}
+
+// ClearPacketLossPct clears the value of the "packet_loss_pct" field.
+func (u *CallLegUpsertBulk) ClearPacketLossPct() *CallLegUpsertBulk {
+	return u.Update(func(s *CallLegUpsert) {
+		s.ClearPacketLossPct()
 	})
 }
 

@@ -178,6 +178,12 @@ func (_u *CallLegUpdate) AddJitterMs(v float64) *CallLegUpdate {
 	return _u
 }
 
+// ClearJitterMs clears the value of the "jitter_ms" field.
+func (_u *CallLegUpdate) ClearJitterMs() *CallLegUpdate {
+	_u.mutation.ClearJitterMs()
+	return _u
+}
+
 // SetLatencyMs sets the "latency_ms" field.
 func (_u *CallLegUpdate) SetLatencyMs(v float64) *CallLegUpdate {
 	_u.mutation.ResetLatencyMs()
@@ -199,6 +205,12 @@ func (_u *CallLegUpdate) AddLatencyMs(v float64) *CallLegUpdate {
 	return _u
 }
 
+// ClearLatencyMs clears the value of the "latency_ms" field.
+func (_u *CallLegUpdate) ClearLatencyMs() *CallLegUpdate {
+	_u.mutation.ClearLatencyMs()
+	return _u
+}
+
 // SetPacketLossPct sets the "packet_loss_pct" field.
 func (_u *CallLegUpdate) SetPacketLossPct(v float64) *CallLegUpdate {
 	_u.mutation.ResetPacketLossPct()
@@ -217,6 +229,12 @@ func (_u *CallLegUpdate) SetNillablePacketLossPct(v *float64) *CallLegUpdate {
 // AddPacketLossPct adds value to the "packet_loss_pct" field.
 func (_u *CallLegUpdate) AddPacketLossPct(v float64) *CallLegUpdate {
 	_u.mutation.AddPacketLossPct(v)
+	return _u
+}
+
+// ClearPacketLossPct clears the value of the "packet_loss_pct" field.
+func (_u *CallLegUpdate) ClearPacketLossPct() *CallLegUpdate {
+	_u.mutation.ClearPacketLossPct()
 	return _u
 }
 
@@ -474,17 +492,26 @@ func (_u *CallLegUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if value, ok := _u.mutation.AddedJitterMs(); ok {
 		_spec.AddField(callleg.FieldJitterMs, field.TypeFloat64, value)
 	}
+	if _u.mutation.JitterMsCleared() {
+		_spec.ClearField(callleg.FieldJitterMs, field.TypeFloat64)
+	}
 	if value, ok := _u.mutation.LatencyMs(); ok {
 		_spec.SetField(callleg.FieldLatencyMs, field.TypeFloat64, value)
 	}
 	if value, ok := _u.mutation.AddedLatencyMs(); ok {
 		_spec.AddField(callleg.FieldLatencyMs, field.TypeFloat64, value)
 	}
+	if _u.mutation.LatencyMsCleared() {
+		_spec.ClearField(callleg.FieldLatencyMs, field.TypeFloat64)
+	}
 	if value, ok := _u.mutation.PacketLossPct(); ok {
 		_spec.SetField(callleg.FieldPacketLossPct, field.TypeFloat64, value)
 	}
 	if value, ok := _u.mutation.AddedPacketLossPct(); ok {
 		_spec.AddField(callleg.FieldPacketLossPct, field.TypeFloat64, value)
+	}
+	if _u.mutation.PacketLossPctCleared() {
+		_spec.ClearField(callleg.FieldPacketLossPct, field.TypeFloat64)
 	}
 	if value, ok := _u.mutation.Feature(); ok {
 		_spec.SetField(callleg.FieldFeature, field.TypeEnum, value)
@@ -730,6 +757,12 @@ func (_u *CallLegUpdateOne) AddJitterMs(v float64) *CallLegUpdateOne {
 	return _u
 }
 
+// ClearJitterMs clears the value of the "jitter_ms" field.
+func (_u *CallLegUpdateOne) ClearJitterMs() *CallLegUpdateOne {
+	_u.mutation.ClearJitterMs()
+	return _u
+}
+
 // SetLatencyMs sets the "latency_ms" field.
 func (_u *CallLegUpdateOne) SetLatencyMs(v float64) *CallLegUpdateOne {
 	_u.mutation.ResetLatencyMs()
@@ -751,6 +784,12 @@ func (_u *CallLegUpdateOne) AddLatencyMs(v float64) *CallLegUpdateOne {
 	return _u
 }
 
+// ClearLatencyMs clears the value of the "latency_ms" field.
+func (_u *CallLegUpdateOne) ClearLatencyMs() *CallLegUpdateOne {
+	_u.mutation.ClearLatencyMs()
+	return _u
+}
+
 // SetPacketLossPct sets the "packet_loss_pct" field.
 func (_u *CallLegUpdateOne) SetPacketLossPct(v float64) *CallLegUpdateOne {
 	_u.mutation.ResetPacketLossPct()
@@ -769,6 +808,12 @@ func (_u *CallLegUpdateOne) SetNillablePacketLossPct(v *float64) *CallLegUpdateO
 // AddPacketLossPct adds value to the "packet_loss_pct" field.
 func (_u *CallLegUpdateOne) AddPacketLossPct(v float64) *CallLegUpdateOne {
 	_u.mutation.AddPacketLossPct(v)
+	return _u
+}
+
+// ClearPacketLossPct clears the value of the "packet_loss_pct" field.
+func (_u *CallLegUpdateOne) ClearPacketLossPct() *CallLegUpdateOne {
+	_u.mutation.ClearPacketLossPct()
 	return _u
 }
 
@@ -1056,17 +1101,26 @@ func (_u *CallLegUpdateOne) sqlSave(ctx context.Context) (_node *CallLeg, err er
 	if value, ok := _u.mutation.AddedJitterMs(); ok {
 		_spec.AddField(callleg.FieldJitterMs, field.TypeFloat64, value)
 	}
+	if _u.mutation.JitterMsCleared() {
+		_spec.ClearField(callleg.FieldJitterMs, field.TypeFloat64)
+	}
 	if value, ok := _u.mutation.LatencyMs(); ok {
 		_spec.SetField(callleg.FieldLatencyMs, field.TypeFloat64, value)
 	}
 	if value, ok := _u.mutation.AddedLatencyMs(); ok {
 		_spec.AddField(callleg.FieldLatencyMs, field.TypeFloat64, value)
 	}
+	if _u.mutation.LatencyMsCleared() {
+		_spec.ClearField(callleg.FieldLatencyMs, field.TypeFloat64)
+	}
 	if value, ok := _u.mutation.PacketLossPct(); ok {
 		_spec.SetField(callleg.FieldPacketLossPct, field.TypeFloat64, value)
 	}
 	if value, ok := _u.mutation.AddedPacketLossPct(); ok {
 		_spec.AddField(callleg.FieldPacketLossPct, field.TypeFloat64, value)
+	}
+	if _u.mutation.PacketLossPctCleared() {
+		_spec.ClearField(callleg.FieldPacketLossPct, field.TypeFloat64)
 	}
 	if value, ok := _u.mutation.Feature(); ok {
 		_spec.SetField(callleg.FieldFeature, field.TypeEnum, value)

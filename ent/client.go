@@ -18,6 +18,8 @@ import (
 	"github.com/partnerhub/partnerhub-api/ent/admin"
 	"github.com/partnerhub/partnerhub-api/ent/apitoken"
 	"github.com/partnerhub/partnerhub-api/ent/auditevent"
+	"github.com/partnerhub/partnerhub-api/ent/callingday"
+	"github.com/partnerhub/partnerhub-api/ent/callinguserweek"
 	"github.com/partnerhub/partnerhub-api/ent/callleg"
 	"github.com/partnerhub/partnerhub-api/ent/callqueue"
 	"github.com/partnerhub/partnerhub-api/ent/customer"
@@ -52,6 +54,10 @@ type Client struct {
 	CallLeg *CallLegClient
 	// CallQueue is the client for interacting with the CallQueue builders.
 	CallQueue *CallQueueClient
+	// CallingDay is the client for interacting with the CallingDay builders.
+	CallingDay *CallingDayClient
+	// CallingUserWeek is the client for interacting with the CallingUserWeek builders.
+	CallingUserWeek *CallingUserWeekClient
 	// Customer is the client for interacting with the Customer builders.
 	Customer *CustomerClient
 	// Device is the client for interacting with the Device builders.
@@ -94,6 +100,8 @@ func (c *Client) init() {
 	c.AuditEvent = NewAuditEventClient(c.config)
 	c.CallLeg = NewCallLegClient(c.config)
 	c.CallQueue = NewCallQueueClient(c.config)
+	c.CallingDay = NewCallingDayClient(c.config)
+	c.CallingUserWeek = NewCallingUserWeekClient(c.config)
 	c.Customer = NewCustomerClient(c.config)
 	c.Device = NewDeviceClient(c.config)
 	c.Invoice = NewInvoiceClient(c.config)
@@ -204,6 +212,8 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		AuditEvent:        NewAuditEventClient(cfg),
 		CallLeg:           NewCallLegClient(cfg),
 		CallQueue:         NewCallQueueClient(cfg),
+		CallingDay:        NewCallingDayClient(cfg),
+		CallingUserWeek:   NewCallingUserWeekClient(cfg),
 		Customer:          NewCustomerClient(cfg),
 		Device:            NewDeviceClient(cfg),
 		Invoice:           NewInvoiceClient(cfg),
@@ -241,6 +251,8 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		AuditEvent:        NewAuditEventClient(cfg),
 		CallLeg:           NewCallLegClient(cfg),
 		CallQueue:         NewCallQueueClient(cfg),
+		CallingDay:        NewCallingDayClient(cfg),
+		CallingUserWeek:   NewCallingUserWeekClient(cfg),
 		Customer:          NewCustomerClient(cfg),
 		Device:            NewDeviceClient(cfg),
 		Invoice:           NewInvoiceClient(cfg),
@@ -283,9 +295,10 @@ func (c *Client) Close() error {
 // In order to add hooks to a specific client, call: `client.Node.Use(...)`.
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
-		c.Admin, c.ApiToken, c.AuditEvent, c.CallLeg, c.CallQueue, c.Customer, c.Device,
-		c.Invoice, c.License, c.LicenseSnapshot, c.Location, c.Partner, c.PhoneNumber,
-		c.Report, c.ReportSchedule, c.Subscription, c.SubscriptionOrder, c.Tag,
+		c.Admin, c.ApiToken, c.AuditEvent, c.CallLeg, c.CallQueue, c.CallingDay,
+		c.CallingUserWeek, c.Customer, c.Device, c.Invoice, c.License,
+		c.LicenseSnapshot, c.Location, c.Partner, c.PhoneNumber, c.Report,
+		c.ReportSchedule, c.Subscription, c.SubscriptionOrder, c.Tag,
 	} {
 		n.Use(hooks...)
 	}
@@ -295,9 +308,10 @@ func (c *Client) Use(hooks ...Hook) {
 // In order to add interceptors to a specific client, call: `client.Node.Intercept(...)`.
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
-		c.Admin, c.ApiToken, c.AuditEvent, c.CallLeg, c.CallQueue, c.Customer, c.Device,
-		c.Invoice, c.License, c.LicenseSnapshot, c.Location, c.Partner, c.PhoneNumber,
-		c.Report, c.ReportSchedule, c.Subscription, c.SubscriptionOrder, c.Tag,
+		c.Admin, c.ApiToken, c.AuditEvent, c.CallLeg, c.CallQueue, c.CallingDay,
+		c.CallingUserWeek, c.Customer, c.Device, c.Invoice, c.License,
+		c.LicenseSnapshot, c.Location, c.Partner, c.PhoneNumber, c.Report,
+		c.ReportSchedule, c.Subscription, c.SubscriptionOrder, c.Tag,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -316,6 +330,10 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.CallLeg.mutate(ctx, m)
 	case *CallQueueMutation:
 		return c.CallQueue.mutate(ctx, m)
+	case *CallingDayMutation:
+		return c.CallingDay.mutate(ctx, m)
+	case *CallingUserWeekMutation:
+		return c.CallingUserWeek.mutate(ctx, m)
 	case *CustomerMutation:
 		return c.Customer.mutate(ctx, m)
 	case *DeviceMutation:
@@ -1254,6 +1272,306 @@ func (c *CallQueueClient) mutate(ctx context.Context, m *CallQueueMutation) (Val
 		return (&CallQueueDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown CallQueue mutation op: %q", m.Op())
+	}
+}
+
+// CallingDayClient is a client for the CallingDay schema.
+type CallingDayClient struct {
+	config
+}
+
+// NewCallingDayClient returns a client for the CallingDay from the given config.
+func NewCallingDayClient(c config) *CallingDayClient {
+	return &CallingDayClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `callingday.Hooks(f(g(h())))`.
+func (c *CallingDayClient) Use(hooks ...Hook) {
+	c.hooks.CallingDay = append(c.hooks.CallingDay, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `callingday.Intercept(f(g(h())))`.
+func (c *CallingDayClient) Intercept(interceptors ...Interceptor) {
+	c.inters.CallingDay = append(c.inters.CallingDay, interceptors...)
+}
+
+// Create returns a builder for creating a CallingDay entity.
+func (c *CallingDayClient) Create() *CallingDayCreate {
+	mutation := newCallingDayMutation(c.config, OpCreate)
+	return &CallingDayCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of CallingDay entities.
+func (c *CallingDayClient) CreateBulk(builders ...*CallingDayCreate) *CallingDayCreateBulk {
+	return &CallingDayCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *CallingDayClient) MapCreateBulk(slice any, setFunc func(*CallingDayCreate, int)) *CallingDayCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &CallingDayCreateBulk{err: fmt.Errorf("calling to CallingDayClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*CallingDayCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &CallingDayCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for CallingDay.
+func (c *CallingDayClient) Update() *CallingDayUpdate {
+	mutation := newCallingDayMutation(c.config, OpUpdate)
+	return &CallingDayUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *CallingDayClient) UpdateOne(_m *CallingDay) *CallingDayUpdateOne {
+	mutation := newCallingDayMutation(c.config, OpUpdateOne, withCallingDay(_m))
+	return &CallingDayUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *CallingDayClient) UpdateOneID(id int) *CallingDayUpdateOne {
+	mutation := newCallingDayMutation(c.config, OpUpdateOne, withCallingDayID(id))
+	return &CallingDayUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for CallingDay.
+func (c *CallingDayClient) Delete() *CallingDayDelete {
+	mutation := newCallingDayMutation(c.config, OpDelete)
+	return &CallingDayDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *CallingDayClient) DeleteOne(_m *CallingDay) *CallingDayDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *CallingDayClient) DeleteOneID(id int) *CallingDayDeleteOne {
+	builder := c.Delete().Where(callingday.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &CallingDayDeleteOne{builder}
+}
+
+// Query returns a query builder for CallingDay.
+func (c *CallingDayClient) Query() *CallingDayQuery {
+	return &CallingDayQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeCallingDay},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a CallingDay entity by its id.
+func (c *CallingDayClient) Get(ctx context.Context, id int) (*CallingDay, error) {
+	return c.Query().Where(callingday.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *CallingDayClient) GetX(ctx context.Context, id int) *CallingDay {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryPartner queries the partner edge of a CallingDay.
+func (c *CallingDayClient) QueryPartner(_m *CallingDay) *PartnerQuery {
+	query := (&PartnerClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(callingday.Table, callingday.FieldID, id),
+			sqlgraph.To(partner.Table, partner.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, callingday.PartnerTable, callingday.PartnerColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *CallingDayClient) Hooks() []Hook {
+	hooks := c.hooks.CallingDay
+	return append(hooks[:len(hooks):len(hooks)], callingday.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *CallingDayClient) Interceptors() []Interceptor {
+	return c.inters.CallingDay
+}
+
+func (c *CallingDayClient) mutate(ctx context.Context, m *CallingDayMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&CallingDayCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&CallingDayUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&CallingDayUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&CallingDayDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown CallingDay mutation op: %q", m.Op())
+	}
+}
+
+// CallingUserWeekClient is a client for the CallingUserWeek schema.
+type CallingUserWeekClient struct {
+	config
+}
+
+// NewCallingUserWeekClient returns a client for the CallingUserWeek from the given config.
+func NewCallingUserWeekClient(c config) *CallingUserWeekClient {
+	return &CallingUserWeekClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `callinguserweek.Hooks(f(g(h())))`.
+func (c *CallingUserWeekClient) Use(hooks ...Hook) {
+	c.hooks.CallingUserWeek = append(c.hooks.CallingUserWeek, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `callinguserweek.Intercept(f(g(h())))`.
+func (c *CallingUserWeekClient) Intercept(interceptors ...Interceptor) {
+	c.inters.CallingUserWeek = append(c.inters.CallingUserWeek, interceptors...)
+}
+
+// Create returns a builder for creating a CallingUserWeek entity.
+func (c *CallingUserWeekClient) Create() *CallingUserWeekCreate {
+	mutation := newCallingUserWeekMutation(c.config, OpCreate)
+	return &CallingUserWeekCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of CallingUserWeek entities.
+func (c *CallingUserWeekClient) CreateBulk(builders ...*CallingUserWeekCreate) *CallingUserWeekCreateBulk {
+	return &CallingUserWeekCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *CallingUserWeekClient) MapCreateBulk(slice any, setFunc func(*CallingUserWeekCreate, int)) *CallingUserWeekCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &CallingUserWeekCreateBulk{err: fmt.Errorf("calling to CallingUserWeekClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*CallingUserWeekCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &CallingUserWeekCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for CallingUserWeek.
+func (c *CallingUserWeekClient) Update() *CallingUserWeekUpdate {
+	mutation := newCallingUserWeekMutation(c.config, OpUpdate)
+	return &CallingUserWeekUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *CallingUserWeekClient) UpdateOne(_m *CallingUserWeek) *CallingUserWeekUpdateOne {
+	mutation := newCallingUserWeekMutation(c.config, OpUpdateOne, withCallingUserWeek(_m))
+	return &CallingUserWeekUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *CallingUserWeekClient) UpdateOneID(id int) *CallingUserWeekUpdateOne {
+	mutation := newCallingUserWeekMutation(c.config, OpUpdateOne, withCallingUserWeekID(id))
+	return &CallingUserWeekUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for CallingUserWeek.
+func (c *CallingUserWeekClient) Delete() *CallingUserWeekDelete {
+	mutation := newCallingUserWeekMutation(c.config, OpDelete)
+	return &CallingUserWeekDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *CallingUserWeekClient) DeleteOne(_m *CallingUserWeek) *CallingUserWeekDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *CallingUserWeekClient) DeleteOneID(id int) *CallingUserWeekDeleteOne {
+	builder := c.Delete().Where(callinguserweek.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &CallingUserWeekDeleteOne{builder}
+}
+
+// Query returns a query builder for CallingUserWeek.
+func (c *CallingUserWeekClient) Query() *CallingUserWeekQuery {
+	return &CallingUserWeekQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeCallingUserWeek},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a CallingUserWeek entity by its id.
+func (c *CallingUserWeekClient) Get(ctx context.Context, id int) (*CallingUserWeek, error) {
+	return c.Query().Where(callinguserweek.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *CallingUserWeekClient) GetX(ctx context.Context, id int) *CallingUserWeek {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryPartner queries the partner edge of a CallingUserWeek.
+func (c *CallingUserWeekClient) QueryPartner(_m *CallingUserWeek) *PartnerQuery {
+	query := (&PartnerClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(callinguserweek.Table, callinguserweek.FieldID, id),
+			sqlgraph.To(partner.Table, partner.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, callinguserweek.PartnerTable, callinguserweek.PartnerColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *CallingUserWeekClient) Hooks() []Hook {
+	hooks := c.hooks.CallingUserWeek
+	return append(hooks[:len(hooks):len(hooks)], callinguserweek.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *CallingUserWeekClient) Interceptors() []Interceptor {
+	return c.inters.CallingUserWeek
+}
+
+func (c *CallingUserWeekClient) mutate(ctx context.Context, m *CallingUserWeekMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&CallingUserWeekCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&CallingUserWeekUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&CallingUserWeekUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&CallingUserWeekDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown CallingUserWeek mutation op: %q", m.Op())
 	}
 }
 
@@ -3610,14 +3928,16 @@ func (c *TagClient) mutate(ctx context.Context, m *TagMutation) (Value, error) {
 // hooks and interceptors per client, for fast access.
 type (
 	hooks struct {
-		Admin, ApiToken, AuditEvent, CallLeg, CallQueue, Customer, Device, Invoice,
-		License, LicenseSnapshot, Location, Partner, PhoneNumber, Report,
-		ReportSchedule, Subscription, SubscriptionOrder, Tag []ent.Hook
+		Admin, ApiToken, AuditEvent, CallLeg, CallQueue, CallingDay, CallingUserWeek,
+		Customer, Device, Invoice, License, LicenseSnapshot, Location, Partner,
+		PhoneNumber, Report, ReportSchedule, Subscription, SubscriptionOrder,
+		Tag []ent.Hook
 	}
 	inters struct {
-		Admin, ApiToken, AuditEvent, CallLeg, CallQueue, Customer, Device, Invoice,
-		License, LicenseSnapshot, Location, Partner, PhoneNumber, Report,
-		ReportSchedule, Subscription, SubscriptionOrder, Tag []ent.Interceptor
+		Admin, ApiToken, AuditEvent, CallLeg, CallQueue, CallingDay, CallingUserWeek,
+		Customer, Device, Invoice, License, LicenseSnapshot, Location, Partner,
+		PhoneNumber, Report, ReportSchedule, Subscription, SubscriptionOrder,
+		Tag []ent.Interceptor
 	}
 )
 

@@ -15,6 +15,8 @@ import (
 	"github.com/partnerhub/partnerhub-api/ent/admin"
 	"github.com/partnerhub/partnerhub-api/ent/apitoken"
 	"github.com/partnerhub/partnerhub-api/ent/auditevent"
+	"github.com/partnerhub/partnerhub-api/ent/callingday"
+	"github.com/partnerhub/partnerhub-api/ent/callinguserweek"
 	"github.com/partnerhub/partnerhub-api/ent/callleg"
 	"github.com/partnerhub/partnerhub-api/ent/callqueue"
 	"github.com/partnerhub/partnerhub-api/ent/customer"
@@ -95,6 +97,8 @@ func checkColumn(t, c string) error {
 			auditevent.Table:        auditevent.ValidColumn,
 			callleg.Table:           callleg.ValidColumn,
 			callqueue.Table:         callqueue.ValidColumn,
+			callingday.Table:        callingday.ValidColumn,
+			callinguserweek.Table:   callinguserweek.ValidColumn,
 			customer.Table:          customer.ValidColumn,
 			device.Table:            device.ValidColumn,
 			invoice.Table:           invoice.ValidColumn,

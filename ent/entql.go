@@ -6,6 +6,8 @@ import (
 	"github.com/partnerhub/partnerhub-api/ent/admin"
 	"github.com/partnerhub/partnerhub-api/ent/apitoken"
 	"github.com/partnerhub/partnerhub-api/ent/auditevent"
+	"github.com/partnerhub/partnerhub-api/ent/callingday"
+	"github.com/partnerhub/partnerhub-api/ent/callinguserweek"
 	"github.com/partnerhub/partnerhub-api/ent/callleg"
 	"github.com/partnerhub/partnerhub-api/ent/callqueue"
 	"github.com/partnerhub/partnerhub-api/ent/customer"
@@ -31,7 +33,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 18)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 20)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   admin.Table,
@@ -147,6 +149,77 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[5] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   callingday.Table,
+			Columns: callingday.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: callingday.FieldID,
+			},
+		},
+		Type: "CallingDay",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			callingday.FieldPartnerID:          {Type: field.TypeInt, Column: callingday.FieldPartnerID},
+			callingday.FieldCustomerID:         {Type: field.TypeInt, Column: callingday.FieldCustomerID},
+			callingday.FieldLocationID:         {Type: field.TypeInt, Column: callingday.FieldLocationID},
+			callingday.FieldQueueID:            {Type: field.TypeInt, Column: callingday.FieldQueueID},
+			callingday.FieldDay:                {Type: field.TypeInt, Column: callingday.FieldDay},
+			callingday.FieldWeek:               {Type: field.TypeInt, Column: callingday.FieldWeek},
+			callingday.FieldLegs:               {Type: field.TypeInt64, Column: callingday.FieldLegs},
+			callingday.FieldPoorLegs:           {Type: field.TypeInt64, Column: callingday.FieldPoorLegs},
+			callingday.FieldMeasuredLegs:       {Type: field.TypeInt64, Column: callingday.FieldMeasuredLegs},
+			callingday.FieldSeconds:            {Type: field.TypeInt64, Column: callingday.FieldSeconds},
+			callingday.FieldVideoSeconds:       {Type: field.TypeInt64, Column: callingday.FieldVideoSeconds},
+			callingday.FieldAudioLegs:          {Type: field.TypeInt64, Column: callingday.FieldAudioLegs},
+			callingday.FieldVideoLegs:          {Type: field.TypeInt64, Column: callingday.FieldVideoLegs},
+			callingday.FieldWebexAppLegs:       {Type: field.TypeInt64, Column: callingday.FieldWebexAppLegs},
+			callingday.FieldDeskPhoneLegs:      {Type: field.TypeInt64, Column: callingday.FieldDeskPhoneLegs},
+			callingday.FieldRoomDeviceLegs:     {Type: field.TypeInt64, Column: callingday.FieldRoomDeviceLegs},
+			callingday.FieldOtherLegs:          {Type: field.TypeInt64, Column: callingday.FieldOtherLegs},
+			callingday.FieldWebexAppPoor:       {Type: field.TypeInt64, Column: callingday.FieldWebexAppPoor},
+			callingday.FieldDeskPhonePoor:      {Type: field.TypeInt64, Column: callingday.FieldDeskPhonePoor},
+			callingday.FieldRoomDevicePoor:     {Type: field.TypeInt64, Column: callingday.FieldRoomDevicePoor},
+			callingday.FieldOtherPoor:          {Type: field.TypeInt64, Column: callingday.FieldOtherPoor},
+			callingday.FieldWebexAppMeasured:   {Type: field.TypeInt64, Column: callingday.FieldWebexAppMeasured},
+			callingday.FieldDeskPhoneMeasured:  {Type: field.TypeInt64, Column: callingday.FieldDeskPhoneMeasured},
+			callingday.FieldRoomDeviceMeasured: {Type: field.TypeInt64, Column: callingday.FieldRoomDeviceMeasured},
+			callingday.FieldOtherMeasured:      {Type: field.TypeInt64, Column: callingday.FieldOtherMeasured},
+			callingday.FieldCalls:              {Type: field.TypeInt64, Column: callingday.FieldCalls},
+			callingday.FieldHuntGroupCalls:     {Type: field.TypeInt64, Column: callingday.FieldHuntGroupCalls},
+			callingday.FieldAutoAttendantCalls: {Type: field.TypeInt64, Column: callingday.FieldAutoAttendantCalls},
+			callingday.FieldCallQueueCalls:     {Type: field.TypeInt64, Column: callingday.FieldCallQueueCalls},
+			callingday.FieldQueueLegs:          {Type: field.TypeInt64, Column: callingday.FieldQueueLegs},
+			callingday.FieldAnswered:           {Type: field.TypeInt64, Column: callingday.FieldAnswered},
+			callingday.FieldAbandoned:          {Type: field.TypeInt64, Column: callingday.FieldAbandoned},
+			callingday.FieldTimedOut:           {Type: field.TypeInt64, Column: callingday.FieldTimedOut},
+			callingday.FieldOverflow:           {Type: field.TypeInt64, Column: callingday.FieldOverflow},
+			callingday.FieldTransferred:        {Type: field.TypeInt64, Column: callingday.FieldTransferred},
+			callingday.FieldAnsweredWait:       {Type: field.TypeInt64, Column: callingday.FieldAnsweredWait},
+			callingday.FieldAbandonedWait:      {Type: field.TypeInt64, Column: callingday.FieldAbandonedWait},
+			callingday.FieldTimedOutWait:       {Type: field.TypeInt64, Column: callingday.FieldTimedOutWait},
+			callingday.FieldOverflowWait:       {Type: field.TypeInt64, Column: callingday.FieldOverflowWait},
+			callingday.FieldTransferredWait:    {Type: field.TypeInt64, Column: callingday.FieldTransferredWait},
+		},
+	}
+	graph.Nodes[6] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   callinguserweek.Table,
+			Columns: callinguserweek.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: callinguserweek.FieldID,
+			},
+		},
+		Type: "CallingUserWeek",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			callinguserweek.FieldPartnerID:  {Type: field.TypeInt, Column: callinguserweek.FieldPartnerID},
+			callinguserweek.FieldCustomerID: {Type: field.TypeInt, Column: callinguserweek.FieldCustomerID},
+			callinguserweek.FieldUserID:     {Type: field.TypeString, Column: callinguserweek.FieldUserID},
+			callinguserweek.FieldWeek:       {Type: field.TypeInt, Column: callinguserweek.FieldWeek},
+			callinguserweek.FieldCalls:      {Type: field.TypeInt64, Column: callinguserweek.FieldCalls},
+		},
+	}
+	graph.Nodes[7] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   customer.Table,
 			Columns: customer.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -173,7 +246,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			customer.FieldSubscriptionStatuses: {Type: field.TypeInt, Column: customer.FieldSubscriptionStatuses},
 		},
 	}
-	graph.Nodes[6] = &sqlgraph.Node{
+	graph.Nodes[8] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   device.Table,
 			Columns: device.Columns,
@@ -197,7 +270,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			device.FieldUserUUID:    {Type: field.TypeString, Column: device.FieldUserUUID},
 		},
 	}
-	graph.Nodes[7] = &sqlgraph.Node{
+	graph.Nodes[9] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   invoice.Table,
 			Columns: invoice.Columns,
@@ -218,7 +291,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			invoice.FieldStatus:         {Type: field.TypeEnum, Column: invoice.FieldStatus},
 		},
 	}
-	graph.Nodes[8] = &sqlgraph.Node{
+	graph.Nodes[10] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   license.Table,
 			Columns: license.Columns,
@@ -243,7 +316,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			license.FieldAssignmentRatio: {Type: field.TypeFloat64, Column: license.FieldAssignmentRatio},
 		},
 	}
-	graph.Nodes[9] = &sqlgraph.Node{
+	graph.Nodes[11] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   licensesnapshot.Table,
 			Columns: licensesnapshot.Columns,
@@ -265,7 +338,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			licensesnapshot.FieldUsed:       {Type: field.TypeInt, Column: licensesnapshot.FieldUsed},
 		},
 	}
-	graph.Nodes[10] = &sqlgraph.Node{
+	graph.Nodes[12] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   location.Table,
 			Columns: location.Columns,
@@ -283,7 +356,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			location.FieldCountry:    {Type: field.TypeString, Column: location.FieldCountry},
 		},
 	}
-	graph.Nodes[11] = &sqlgraph.Node{
+	graph.Nodes[13] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   partner.Table,
 			Columns: partner.Columns,
@@ -300,7 +373,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			partner.FieldSettings:  {Type: field.TypeJSON, Column: partner.FieldSettings},
 		},
 	}
-	graph.Nodes[12] = &sqlgraph.Node{
+	graph.Nodes[14] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   phonenumber.Table,
 			Columns: phonenumber.Columns,
@@ -326,7 +399,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			phonenumber.FieldUserUUID:       {Type: field.TypeString, Column: phonenumber.FieldUserUUID},
 		},
 	}
-	graph.Nodes[13] = &sqlgraph.Node{
+	graph.Nodes[15] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   report.Table,
 			Columns: report.Columns,
@@ -351,7 +424,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			report.FieldCompletedAt: {Type: field.TypeTime, Column: report.FieldCompletedAt},
 		},
 	}
-	graph.Nodes[14] = &sqlgraph.Node{
+	graph.Nodes[16] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   reportschedule.Table,
 			Columns: reportschedule.Columns,
@@ -373,7 +446,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			reportschedule.FieldCreatedByID: {Type: field.TypeInt, Column: reportschedule.FieldCreatedByID},
 		},
 	}
-	graph.Nodes[15] = &sqlgraph.Node{
+	graph.Nodes[17] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   subscription.Table,
 			Columns: subscription.Columns,
@@ -396,7 +469,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			subscription.FieldRenewalDate:    {Type: field.TypeTime, Column: subscription.FieldRenewalDate},
 		},
 	}
-	graph.Nodes[16] = &sqlgraph.Node{
+	graph.Nodes[18] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   subscriptionorder.Table,
 			Columns: subscriptionorder.Columns,
@@ -418,7 +491,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			subscriptionorder.FieldNewQuantity:      {Type: field.TypeInt, Column: subscriptionorder.FieldNewQuantity},
 		},
 	}
-	graph.Nodes[17] = &sqlgraph.Node{
+	graph.Nodes[19] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   tag.Table,
 			Columns: tag.Columns,
@@ -617,6 +690,30 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"CallQueue",
 		"Location",
+	)
+	graph.MustAddE(
+		"partner",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   callingday.PartnerTable,
+			Columns: []string{callingday.PartnerColumn},
+			Bidi:    false,
+		},
+		"CallingDay",
+		"Partner",
+	)
+	graph.MustAddE(
+		"partner",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   callinguserweek.PartnerTable,
+			Columns: []string{callinguserweek.PartnerColumn},
+			Bidi:    false,
+		},
+		"CallingUserWeek",
+		"Partner",
 	)
 	graph.MustAddE(
 		"partner",
@@ -1734,6 +1831,339 @@ func (f *CallQueueFilter) WhereHasLocationWith(preds ...predicate.Location) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *CallingDayQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the CallingDayQuery builder.
+func (_q *CallingDayQuery) Filter() *CallingDayFilter {
+	return &CallingDayFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *CallingDayMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the CallingDayMutation builder.
+func (m *CallingDayMutation) Filter() *CallingDayFilter {
+	return &CallingDayFilter{config: m.config, predicateAdder: m}
+}
+
+// CallingDayFilter provides a generic filtering capability at runtime for CallingDayQuery.
+type CallingDayFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *CallingDayFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *CallingDayFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(callingday.FieldID))
+}
+
+// WherePartnerID applies the entql int predicate on the partner_id field.
+func (f *CallingDayFilter) WherePartnerID(p entql.IntP) {
+	f.Where(p.Field(callingday.FieldPartnerID))
+}
+
+// WhereCustomerID applies the entql int predicate on the customer_id field.
+func (f *CallingDayFilter) WhereCustomerID(p entql.IntP) {
+	f.Where(p.Field(callingday.FieldCustomerID))
+}
+
+// WhereLocationID applies the entql int predicate on the location_id field.
+func (f *CallingDayFilter) WhereLocationID(p entql.IntP) {
+	f.Where(p.Field(callingday.FieldLocationID))
+}
+
+// WhereQueueID applies the entql int predicate on the queue_id field.
+func (f *CallingDayFilter) WhereQueueID(p entql.IntP) {
+	f.Where(p.Field(callingday.FieldQueueID))
+}
+
+// WhereDay applies the entql int predicate on the day field.
+func (f *CallingDayFilter) WhereDay(p entql.IntP) {
+	f.Where(p.Field(callingday.FieldDay))
+}
+
+// WhereWeek applies the entql int predicate on the week field.
+func (f *CallingDayFilter) WhereWeek(p entql.IntP) {
+	f.Where(p.Field(callingday.FieldWeek))
+}
+
+// WhereLegs applies the entql int64 predicate on the legs field.
+func (f *CallingDayFilter) WhereLegs(p entql.Int64P) {
+	f.Where(p.Field(callingday.FieldLegs))
+}
+
+// WherePoorLegs applies the entql int64 predicate on the poor_legs field.
+func (f *CallingDayFilter) WherePoorLegs(p entql.Int64P) {
+	f.Where(p.Field(callingday.FieldPoorLegs))
+}
+
+// WhereMeasuredLegs applies the entql int64 predicate on the measured_legs field.
+func (f *CallingDayFilter) WhereMeasuredLegs(p entql.Int64P) {
+	f.Where(p.Field(callingday.FieldMeasuredLegs))
+}
+
+// WhereSeconds applies the entql int64 predicate on the seconds field.
+func (f *CallingDayFilter) WhereSeconds(p entql.Int64P) {
+	f.Where(p.Field(callingday.FieldSeconds))
+}
+
+// WhereVideoSeconds applies the entql int64 predicate on the video_seconds field.
+func (f *CallingDayFilter) WhereVideoSeconds(p entql.Int64P) {
+	f.Where(p.Field(callingday.FieldVideoSeconds))
+}
+
+// WhereAudioLegs applies the entql int64 predicate on the audio_legs field.
+func (f *CallingDayFilter) WhereAudioLegs(p entql.Int64P) {
+	f.Where(p.Field(callingday.FieldAudioLegs))
+}
+
+// WhereVideoLegs applies the entql int64 predicate on the video_legs field.
+func (f *CallingDayFilter) WhereVideoLegs(p entql.Int64P) {
+	f.Where(p.Field(callingday.FieldVideoLegs))
+}
+
+// WhereWebexAppLegs applies the entql int64 predicate on the webex_app_legs field.
+func (f *CallingDayFilter) WhereWebexAppLegs(p entql.Int64P) {
+	f.Where(p.Field(callingday.FieldWebexAppLegs))
+}
+
+// WhereDeskPhoneLegs applies the entql int64 predicate on the desk_phone_legs field.
+func (f *CallingDayFilter) WhereDeskPhoneLegs(p entql.Int64P) {
+	f.Where(p.Field(callingday.FieldDeskPhoneLegs))
+}
+
+// WhereRoomDeviceLegs applies the entql int64 predicate on the room_device_legs field.
+func (f *CallingDayFilter) WhereRoomDeviceLegs(p entql.Int64P) {
+	f.Where(p.Field(callingday.FieldRoomDeviceLegs))
+}
+
+// WhereOtherLegs applies the entql int64 predicate on the other_legs field.
+func (f *CallingDayFilter) WhereOtherLegs(p entql.Int64P) {
+	f.Where(p.Field(callingday.FieldOtherLegs))
+}
+
+// WhereWebexAppPoor applies the entql int64 predicate on the webex_app_poor field.
+func (f *CallingDayFilter) WhereWebexAppPoor(p entql.Int64P) {
+	f.Where(p.Field(callingday.FieldWebexAppPoor))
+}
+
+// WhereDeskPhonePoor applies the entql int64 predicate on the desk_phone_poor field.
+func (f *CallingDayFilter) WhereDeskPhonePoor(p entql.Int64P) {
+	f.Where(p.Field(callingday.FieldDeskPhonePoor))
+}
+
+// WhereRoomDevicePoor applies the entql int64 predicate on the room_device_poor field.
+func (f *CallingDayFilter) WhereRoomDevicePoor(p entql.Int64P) {
+	f.Where(p.Field(callingday.FieldRoomDevicePoor))
+}
+
+// WhereOtherPoor applies the entql int64 predicate on the other_poor field.
+func (f *CallingDayFilter) WhereOtherPoor(p entql.Int64P) {
+	f.Where(p.Field(callingday.FieldOtherPoor))
+}
+
+// WhereWebexAppMeasured applies the entql int64 predicate on the webex_app_measured field.
+func (f *CallingDayFilter) WhereWebexAppMeasured(p entql.Int64P) {
+	f.Where(p.Field(callingday.FieldWebexAppMeasured))
+}
+
+// WhereDeskPhoneMeasured applies the entql int64 predicate on the desk_phone_measured field.
+func (f *CallingDayFilter) WhereDeskPhoneMeasured(p entql.Int64P) {
+	f.Where(p.Field(callingday.FieldDeskPhoneMeasured))
+}
+
+// WhereRoomDeviceMeasured applies the entql int64 predicate on the room_device_measured field.
+func (f *CallingDayFilter) WhereRoomDeviceMeasured(p entql.Int64P) {
+	f.Where(p.Field(callingday.FieldRoomDeviceMeasured))
+}
+
+// WhereOtherMeasured applies the entql int64 predicate on the other_measured field.
+func (f *CallingDayFilter) WhereOtherMeasured(p entql.Int64P) {
+	f.Where(p.Field(callingday.FieldOtherMeasured))
+}
+
+// WhereCalls applies the entql int64 predicate on the calls field.
+func (f *CallingDayFilter) WhereCalls(p entql.Int64P) {
+	f.Where(p.Field(callingday.FieldCalls))
+}
+
+// WhereHuntGroupCalls applies the entql int64 predicate on the hunt_group_calls field.
+func (f *CallingDayFilter) WhereHuntGroupCalls(p entql.Int64P) {
+	f.Where(p.Field(callingday.FieldHuntGroupCalls))
+}
+
+// WhereAutoAttendantCalls applies the entql int64 predicate on the auto_attendant_calls field.
+func (f *CallingDayFilter) WhereAutoAttendantCalls(p entql.Int64P) {
+	f.Where(p.Field(callingday.FieldAutoAttendantCalls))
+}
+
+// WhereCallQueueCalls applies the entql int64 predicate on the call_queue_calls field.
+func (f *CallingDayFilter) WhereCallQueueCalls(p entql.Int64P) {
+	f.Where(p.Field(callingday.FieldCallQueueCalls))
+}
+
+// WhereQueueLegs applies the entql int64 predicate on the queue_legs field.
+func (f *CallingDayFilter) WhereQueueLegs(p entql.Int64P) {
+	f.Where(p.Field(callingday.FieldQueueLegs))
+}
+
+// WhereAnswered applies the entql int64 predicate on the answered field.
+func (f *CallingDayFilter) WhereAnswered(p entql.Int64P) {
+	f.Where(p.Field(callingday.FieldAnswered))
+}
+
+// WhereAbandoned applies the entql int64 predicate on the abandoned field.
+func (f *CallingDayFilter) WhereAbandoned(p entql.Int64P) {
+	f.Where(p.Field(callingday.FieldAbandoned))
+}
+
+// WhereTimedOut applies the entql int64 predicate on the timed_out field.
+func (f *CallingDayFilter) WhereTimedOut(p entql.Int64P) {
+	f.Where(p.Field(callingday.FieldTimedOut))
+}
+
+// WhereOverflow applies the entql int64 predicate on the overflow field.
+func (f *CallingDayFilter) WhereOverflow(p entql.Int64P) {
+	f.Where(p.Field(callingday.FieldOverflow))
+}
+
+// WhereTransferred applies the entql int64 predicate on the transferred field.
+func (f *CallingDayFilter) WhereTransferred(p entql.Int64P) {
+	f.Where(p.Field(callingday.FieldTransferred))
+}
+
+// WhereAnsweredWait applies the entql int64 predicate on the answered_wait field.
+func (f *CallingDayFilter) WhereAnsweredWait(p entql.Int64P) {
+	f.Where(p.Field(callingday.FieldAnsweredWait))
+}
+
+// WhereAbandonedWait applies the entql int64 predicate on the abandoned_wait field.
+func (f *CallingDayFilter) WhereAbandonedWait(p entql.Int64P) {
+	f.Where(p.Field(callingday.FieldAbandonedWait))
+}
+
+// WhereTimedOutWait applies the entql int64 predicate on the timed_out_wait field.
+func (f *CallingDayFilter) WhereTimedOutWait(p entql.Int64P) {
+	f.Where(p.Field(callingday.FieldTimedOutWait))
+}
+
+// WhereOverflowWait applies the entql int64 predicate on the overflow_wait field.
+func (f *CallingDayFilter) WhereOverflowWait(p entql.Int64P) {
+	f.Where(p.Field(callingday.FieldOverflowWait))
+}
+
+// WhereTransferredWait applies the entql int64 predicate on the transferred_wait field.
+func (f *CallingDayFilter) WhereTransferredWait(p entql.Int64P) {
+	f.Where(p.Field(callingday.FieldTransferredWait))
+}
+
+// WhereHasPartner applies a predicate to check if query has an edge partner.
+func (f *CallingDayFilter) WhereHasPartner() {
+	f.Where(entql.HasEdge("partner"))
+}
+
+// WhereHasPartnerWith applies a predicate to check if query has an edge partner with a given conditions (other predicates).
+func (f *CallingDayFilter) WhereHasPartnerWith(preds ...predicate.Partner) {
+	f.Where(entql.HasEdgeWith("partner", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *CallingUserWeekQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the CallingUserWeekQuery builder.
+func (_q *CallingUserWeekQuery) Filter() *CallingUserWeekFilter {
+	return &CallingUserWeekFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *CallingUserWeekMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the CallingUserWeekMutation builder.
+func (m *CallingUserWeekMutation) Filter() *CallingUserWeekFilter {
+	return &CallingUserWeekFilter{config: m.config, predicateAdder: m}
+}
+
+// CallingUserWeekFilter provides a generic filtering capability at runtime for CallingUserWeekQuery.
+type CallingUserWeekFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *CallingUserWeekFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *CallingUserWeekFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(callinguserweek.FieldID))
+}
+
+// WherePartnerID applies the entql int predicate on the partner_id field.
+func (f *CallingUserWeekFilter) WherePartnerID(p entql.IntP) {
+	f.Where(p.Field(callinguserweek.FieldPartnerID))
+}
+
+// WhereCustomerID applies the entql int predicate on the customer_id field.
+func (f *CallingUserWeekFilter) WhereCustomerID(p entql.IntP) {
+	f.Where(p.Field(callinguserweek.FieldCustomerID))
+}
+
+// WhereUserID applies the entql string predicate on the user_id field.
+func (f *CallingUserWeekFilter) WhereUserID(p entql.StringP) {
+	f.Where(p.Field(callinguserweek.FieldUserID))
+}
+
+// WhereWeek applies the entql int predicate on the week field.
+func (f *CallingUserWeekFilter) WhereWeek(p entql.IntP) {
+	f.Where(p.Field(callinguserweek.FieldWeek))
+}
+
+// WhereCalls applies the entql int64 predicate on the calls field.
+func (f *CallingUserWeekFilter) WhereCalls(p entql.Int64P) {
+	f.Where(p.Field(callinguserweek.FieldCalls))
+}
+
+// WhereHasPartner applies a predicate to check if query has an edge partner.
+func (f *CallingUserWeekFilter) WhereHasPartner() {
+	f.Where(entql.HasEdge("partner"))
+}
+
+// WhereHasPartnerWith applies a predicate to check if query has an edge partner with a given conditions (other predicates).
+func (f *CallingUserWeekFilter) WhereHasPartnerWith(preds ...predicate.Partner) {
+	f.Where(entql.HasEdgeWith("partner", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *CustomerQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -1762,7 +2192,7 @@ type CustomerFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *CustomerFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2017,7 +2447,7 @@ type DeviceFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *DeviceFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2154,7 +2584,7 @@ type InvoiceFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *InvoiceFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2262,7 +2692,7 @@ type LicenseFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *LicenseFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2418,7 +2848,7 @@ type LicenseSnapshotFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *LicenseSnapshotFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2531,7 +2961,7 @@ type LocationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *LocationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2624,7 +3054,7 @@ type PartnerFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PartnerFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2684,7 +3114,7 @@ type PhoneNumberFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PhoneNumberFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2831,7 +3261,7 @@ type ReportFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ReportFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2945,7 +3375,7 @@ type ReportScheduleFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ReportScheduleFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3044,7 +3474,7 @@ type SubscriptionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SubscriptionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3204,7 +3634,7 @@ type SubscriptionOrderFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SubscriptionOrderFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3317,7 +3747,7 @@ type TagFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TagFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

@@ -14,6 +14,8 @@ import (
 	"github.com/partnerhub/partnerhub-api/ent/admin"
 	"github.com/partnerhub/partnerhub-api/ent/apitoken"
 	"github.com/partnerhub/partnerhub-api/ent/auditevent"
+	"github.com/partnerhub/partnerhub-api/ent/callingday"
+	"github.com/partnerhub/partnerhub-api/ent/callinguserweek"
 	"github.com/partnerhub/partnerhub-api/ent/callleg"
 	"github.com/partnerhub/partnerhub-api/ent/callqueue"
 	"github.com/partnerhub/partnerhub-api/ent/customer"
@@ -48,6 +50,8 @@ const (
 	TypeAuditEvent        = "AuditEvent"
 	TypeCallLeg           = "CallLeg"
 	TypeCallQueue         = "CallQueue"
+	TypeCallingDay        = "CallingDay"
+	TypeCallingUserWeek   = "CallingUserWeek"
 	TypeCustomer          = "Customer"
 	TypeDevice            = "Device"
 	TypeInvoice           = "Invoice"
@@ -3577,7 +3581,7 @@ func (m *CallLegMutation) JitterMs() (r float64, exists bool) {
 // OldJitterMs returns the old "jitter_ms" field's value of the CallLeg entity.
 // If the CallLeg object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *CallLegMutation) OldJitterMs(ctx context.Context) (v float64, err error) {
+func (m *CallLegMutation) OldJitterMs(ctx context.Context) (v *float64, err error) {
 	if !m.op.Is(OpUpdateOne) {
 		return v, errors.New("OldJitterMs is only allowed on UpdateOne operations")
 	}
@@ -3609,10 +3613,24 @@ func (m *CallLegMutation) AddedJitterMs() (r float64, exists bool) {
 	return *v, true
 }
 
+// ClearJitterMs clears the value of the "jitter_ms" field.
+func (m *CallLegMutation) ClearJitterMs() {
+	m.jitter_ms = nil
+	m.addjitter_ms = nil
+	m.clearedFields[callleg.FieldJitterMs] = struct{}{}
+}
+
+// JitterMsCleared returns if the "jitter_ms" field was cleared in this mutation.
+func (m *CallLegMutation) JitterMsCleared() bool {
+	_, ok := m.clearedFields[callleg.FieldJitterMs]
+	return ok
+}
+
 // ResetJitterMs resets all changes to the "jitter_ms" field.
 func (m *CallLegMutation) ResetJitterMs() {
 	m.jitter_ms = nil
 	m.addjitter_ms = nil
+	delete(m.clearedFields, callleg.FieldJitterMs)
 }
 
 // SetLatencyMs sets the "latency_ms" field.
@@ -3633,7 +3651,7 @@ func (m *CallLegMutation) LatencyMs() (r float64, exists bool) {
 // OldLatencyMs returns the old "latency_ms" field's value of the CallLeg entity.
 // If the CallLeg object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *CallLegMutation) OldLatencyMs(ctx context.Context) (v float64, err error) {
+func (m *CallLegMutation) OldLatencyMs(ctx context.Context) (v *float64, err error) {
 	if !m.op.Is(OpUpdateOne) {
 		return v, errors.New("OldLatencyMs is only allowed on UpdateOne operations")
 	}
@@ -3665,10 +3683,24 @@ func (m *CallLegMutation) AddedLatencyMs() (r float64, exists bool) {
 	return *v, true
 }
 
+// ClearLatencyMs clears the value of the "latency_ms" field.
+func (m *CallLegMutation) ClearLatencyMs() {
+	m.latency_ms = nil
+	m.addlatency_ms = nil
+	m.clearedFields[callleg.FieldLatencyMs] = struct{}{}
+}
+
+// LatencyMsCleared returns if the "latency_ms" field was cleared in this mutation.
+func (m *CallLegMutation) LatencyMsCleared() bool {
+	_, ok := m.clearedFields[callleg.FieldLatencyMs]
+	return ok
+}
+
 // ResetLatencyMs resets all changes to the "latency_ms" field.
 func (m *CallLegMutation) ResetLatencyMs() {
 	m.latency_ms = nil
 	m.addlatency_ms = nil
+	delete(m.clearedFields, callleg.FieldLatencyMs)
 }
 
 // SetPacketLossPct sets the "packet_loss_pct" field.
@@ -3689,7 +3721,7 @@ func (m *CallLegMutation) PacketLossPct() (r float64, exists bool) {
 // OldPacketLossPct returns the old "packet_loss_pct" field's value of the CallLeg entity.
 // If the CallLeg object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *CallLegMutation) OldPacketLossPct(ctx context.Context) (v float64, err error) {
+func (m *CallLegMutation) OldPacketLossPct(ctx context.Context) (v *float64, err error) {
 	if !m.op.Is(OpUpdateOne) {
 		return v, errors.New("OldPacketLossPct is only allowed on UpdateOne operations")
 	}
@@ -3721,10 +3753,24 @@ func (m *CallLegMutation) AddedPacketLossPct() (r float64, exists bool) {
 	return *v, true
 }
 
+// ClearPacketLossPct clears the value of the "packet_loss_pct" field.
+func (m *CallLegMutation) ClearPacketLossPct() {
+	m.packet_loss_pct = nil
+	m.addpacket_loss_pct = nil
+	m.clearedFields[callleg.FieldPacketLossPct] = struct{}{}
+}
+
+// PacketLossPctCleared returns if the "packet_loss_pct" field was cleared in this mutation.
+func (m *CallLegMutation) PacketLossPctCleared() bool {
+	_, ok := m.clearedFields[callleg.FieldPacketLossPct]
+	return ok
+}
+
 // ResetPacketLossPct resets all changes to the "packet_loss_pct" field.
 func (m *CallLegMutation) ResetPacketLossPct() {
 	m.packet_loss_pct = nil
 	m.addpacket_loss_pct = nil
+	delete(m.clearedFields, callleg.FieldPacketLossPct)
 }
 
 // SetFeature sets the "feature" field.
@@ -4448,6 +4494,15 @@ func (m *CallLegMutation) ClearedFields() []string {
 	if m.FieldCleared(callleg.FieldLocationID) {
 		fields = append(fields, callleg.FieldLocationID)
 	}
+	if m.FieldCleared(callleg.FieldJitterMs) {
+		fields = append(fields, callleg.FieldJitterMs)
+	}
+	if m.FieldCleared(callleg.FieldLatencyMs) {
+		fields = append(fields, callleg.FieldLatencyMs)
+	}
+	if m.FieldCleared(callleg.FieldPacketLossPct) {
+		fields = append(fields, callleg.FieldPacketLossPct)
+	}
 	if m.FieldCleared(callleg.FieldQueueID) {
 		fields = append(fields, callleg.FieldQueueID)
 	}
@@ -4473,6 +4528,15 @@ func (m *CallLegMutation) ClearField(name string) error {
 	switch name {
 	case callleg.FieldLocationID:
 		m.ClearLocationID()
+		return nil
+	case callleg.FieldJitterMs:
+		m.ClearJitterMs()
+		return nil
+	case callleg.FieldLatencyMs:
+		m.ClearLatencyMs()
+		return nil
+	case callleg.FieldPacketLossPct:
+		m.ClearPacketLossPct()
 		return nil
 	case callleg.FieldQueueID:
 		m.ClearQueueID()
@@ -5388,6 +5452,4480 @@ func (m *CallQueueMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown CallQueue edge %s", name)
+}
+
+// CallingDayMutation represents an operation that mutates the CallingDay nodes in the graph.
+type CallingDayMutation struct {
+	config
+	op                      Op
+	typ                     string
+	id                      *int
+	customer_id             *int
+	addcustomer_id          *int
+	location_id             *int
+	addlocation_id          *int
+	queue_id                *int
+	addqueue_id             *int
+	day                     *int
+	addday                  *int
+	week                    *int
+	addweek                 *int
+	legs                    *int64
+	addlegs                 *int64
+	poor_legs               *int64
+	addpoor_legs            *int64
+	measured_legs           *int64
+	addmeasured_legs        *int64
+	seconds                 *int64
+	addseconds              *int64
+	video_seconds           *int64
+	addvideo_seconds        *int64
+	audio_legs              *int64
+	addaudio_legs           *int64
+	video_legs              *int64
+	addvideo_legs           *int64
+	webex_app_legs          *int64
+	addwebex_app_legs       *int64
+	desk_phone_legs         *int64
+	adddesk_phone_legs      *int64
+	room_device_legs        *int64
+	addroom_device_legs     *int64
+	other_legs              *int64
+	addother_legs           *int64
+	webex_app_poor          *int64
+	addwebex_app_poor       *int64
+	desk_phone_poor         *int64
+	adddesk_phone_poor      *int64
+	room_device_poor        *int64
+	addroom_device_poor     *int64
+	other_poor              *int64
+	addother_poor           *int64
+	webex_app_measured      *int64
+	addwebex_app_measured   *int64
+	desk_phone_measured     *int64
+	adddesk_phone_measured  *int64
+	room_device_measured    *int64
+	addroom_device_measured *int64
+	other_measured          *int64
+	addother_measured       *int64
+	calls                   *int64
+	addcalls                *int64
+	hunt_group_calls        *int64
+	addhunt_group_calls     *int64
+	auto_attendant_calls    *int64
+	addauto_attendant_calls *int64
+	call_queue_calls        *int64
+	addcall_queue_calls     *int64
+	queue_legs              *int64
+	addqueue_legs           *int64
+	answered                *int64
+	addanswered             *int64
+	abandoned               *int64
+	addabandoned            *int64
+	timed_out               *int64
+	addtimed_out            *int64
+	overflow                *int64
+	addoverflow             *int64
+	transferred             *int64
+	addtransferred          *int64
+	answered_wait           *int64
+	addanswered_wait        *int64
+	abandoned_wait          *int64
+	addabandoned_wait       *int64
+	timed_out_wait          *int64
+	addtimed_out_wait       *int64
+	overflow_wait           *int64
+	addoverflow_wait        *int64
+	transferred_wait        *int64
+	addtransferred_wait     *int64
+	clearedFields           map[string]struct{}
+	partner                 *int
+	clearedpartner          bool
+	done                    bool
+	oldValue                func(context.Context) (*CallingDay, error)
+	predicates              []predicate.CallingDay
+}
+
+var _ ent.Mutation = (*CallingDayMutation)(nil)
+
+// callingdayOption allows management of the mutation configuration using functional options.
+type callingdayOption func(*CallingDayMutation)
+
+// newCallingDayMutation creates new mutation for the CallingDay entity.
+func newCallingDayMutation(c config, op Op, opts ...callingdayOption) *CallingDayMutation {
+	m := &CallingDayMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeCallingDay,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withCallingDayID sets the ID field of the mutation.
+func withCallingDayID(id int) callingdayOption {
+	return func(m *CallingDayMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *CallingDay
+		)
+		m.oldValue = func(ctx context.Context) (*CallingDay, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().CallingDay.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withCallingDay sets the old CallingDay of the mutation.
+func withCallingDay(node *CallingDay) callingdayOption {
+	return func(m *CallingDayMutation) {
+		m.oldValue = func(context.Context) (*CallingDay, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m CallingDayMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m CallingDayMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *CallingDayMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *CallingDayMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().CallingDay.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetPartnerID sets the "partner_id" field.
+func (m *CallingDayMutation) SetPartnerID(i int) {
+	m.partner = &i
+}
+
+// PartnerID returns the value of the "partner_id" field in the mutation.
+func (m *CallingDayMutation) PartnerID() (r int, exists bool) {
+	v := m.partner
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPartnerID returns the old "partner_id" field's value of the CallingDay entity.
+// If the CallingDay object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallingDayMutation) OldPartnerID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPartnerID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPartnerID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPartnerID: %w", err)
+	}
+	return oldValue.PartnerID, nil
+}
+
+// ResetPartnerID resets all changes to the "partner_id" field.
+func (m *CallingDayMutation) ResetPartnerID() {
+	m.partner = nil
+}
+
+// SetCustomerID sets the "customer_id" field.
+func (m *CallingDayMutation) SetCustomerID(i int) {
+	m.customer_id = &i
+	m.addcustomer_id = nil
+}
+
+// CustomerID returns the value of the "customer_id" field in the mutation.
+func (m *CallingDayMutation) CustomerID() (r int, exists bool) {
+	v := m.customer_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCustomerID returns the old "customer_id" field's value of the CallingDay entity.
+// If the CallingDay object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallingDayMutation) OldCustomerID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCustomerID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCustomerID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCustomerID: %w", err)
+	}
+	return oldValue.CustomerID, nil
+}
+
+// AddCustomerID adds i to the "customer_id" field.
+func (m *CallingDayMutation) AddCustomerID(i int) {
+	if m.addcustomer_id != nil {
+		*m.addcustomer_id += i
+	} else {
+		m.addcustomer_id = &i
+	}
+}
+
+// AddedCustomerID returns the value that was added to the "customer_id" field in this mutation.
+func (m *CallingDayMutation) AddedCustomerID() (r int, exists bool) {
+	v := m.addcustomer_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetCustomerID resets all changes to the "customer_id" field.
+func (m *CallingDayMutation) ResetCustomerID() {
+	m.customer_id = nil
+	m.addcustomer_id = nil
+}
+
+// SetLocationID sets the "location_id" field.
+func (m *CallingDayMutation) SetLocationID(i int) {
+	m.location_id = &i
+	m.addlocation_id = nil
+}
+
+// LocationID returns the value of the "location_id" field in the mutation.
+func (m *CallingDayMutation) LocationID() (r int, exists bool) {
+	v := m.location_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLocationID returns the old "location_id" field's value of the CallingDay entity.
+// If the CallingDay object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallingDayMutation) OldLocationID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLocationID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLocationID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLocationID: %w", err)
+	}
+	return oldValue.LocationID, nil
+}
+
+// AddLocationID adds i to the "location_id" field.
+func (m *CallingDayMutation) AddLocationID(i int) {
+	if m.addlocation_id != nil {
+		*m.addlocation_id += i
+	} else {
+		m.addlocation_id = &i
+	}
+}
+
+// AddedLocationID returns the value that was added to the "location_id" field in this mutation.
+func (m *CallingDayMutation) AddedLocationID() (r int, exists bool) {
+	v := m.addlocation_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetLocationID resets all changes to the "location_id" field.
+func (m *CallingDayMutation) ResetLocationID() {
+	m.location_id = nil
+	m.addlocation_id = nil
+}
+
+// SetQueueID sets the "queue_id" field.
+func (m *CallingDayMutation) SetQueueID(i int) {
+	m.queue_id = &i
+	m.addqueue_id = nil
+}
+
+// QueueID returns the value of the "queue_id" field in the mutation.
+func (m *CallingDayMutation) QueueID() (r int, exists bool) {
+	v := m.queue_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldQueueID returns the old "queue_id" field's value of the CallingDay entity.
+// If the CallingDay object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallingDayMutation) OldQueueID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldQueueID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldQueueID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldQueueID: %w", err)
+	}
+	return oldValue.QueueID, nil
+}
+
+// AddQueueID adds i to the "queue_id" field.
+func (m *CallingDayMutation) AddQueueID(i int) {
+	if m.addqueue_id != nil {
+		*m.addqueue_id += i
+	} else {
+		m.addqueue_id = &i
+	}
+}
+
+// AddedQueueID returns the value that was added to the "queue_id" field in this mutation.
+func (m *CallingDayMutation) AddedQueueID() (r int, exists bool) {
+	v := m.addqueue_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetQueueID resets all changes to the "queue_id" field.
+func (m *CallingDayMutation) ResetQueueID() {
+	m.queue_id = nil
+	m.addqueue_id = nil
+}
+
+// SetDay sets the "day" field.
+func (m *CallingDayMutation) SetDay(i int) {
+	m.day = &i
+	m.addday = nil
+}
+
+// Day returns the value of the "day" field in the mutation.
+func (m *CallingDayMutation) Day() (r int, exists bool) {
+	v := m.day
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDay returns the old "day" field's value of the CallingDay entity.
+// If the CallingDay object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallingDayMutation) OldDay(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDay is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDay requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDay: %w", err)
+	}
+	return oldValue.Day, nil
+}
+
+// AddDay adds i to the "day" field.
+func (m *CallingDayMutation) AddDay(i int) {
+	if m.addday != nil {
+		*m.addday += i
+	} else {
+		m.addday = &i
+	}
+}
+
+// AddedDay returns the value that was added to the "day" field in this mutation.
+func (m *CallingDayMutation) AddedDay() (r int, exists bool) {
+	v := m.addday
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetDay resets all changes to the "day" field.
+func (m *CallingDayMutation) ResetDay() {
+	m.day = nil
+	m.addday = nil
+}
+
+// SetWeek sets the "week" field.
+func (m *CallingDayMutation) SetWeek(i int) {
+	m.week = &i
+	m.addweek = nil
+}
+
+// Week returns the value of the "week" field in the mutation.
+func (m *CallingDayMutation) Week() (r int, exists bool) {
+	v := m.week
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldWeek returns the old "week" field's value of the CallingDay entity.
+// If the CallingDay object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallingDayMutation) OldWeek(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldWeek is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldWeek requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldWeek: %w", err)
+	}
+	return oldValue.Week, nil
+}
+
+// AddWeek adds i to the "week" field.
+func (m *CallingDayMutation) AddWeek(i int) {
+	if m.addweek != nil {
+		*m.addweek += i
+	} else {
+		m.addweek = &i
+	}
+}
+
+// AddedWeek returns the value that was added to the "week" field in this mutation.
+func (m *CallingDayMutation) AddedWeek() (r int, exists bool) {
+	v := m.addweek
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetWeek resets all changes to the "week" field.
+func (m *CallingDayMutation) ResetWeek() {
+	m.week = nil
+	m.addweek = nil
+}
+
+// SetLegs sets the "legs" field.
+func (m *CallingDayMutation) SetLegs(i int64) {
+	m.legs = &i
+	m.addlegs = nil
+}
+
+// Legs returns the value of the "legs" field in the mutation.
+func (m *CallingDayMutation) Legs() (r int64, exists bool) {
+	v := m.legs
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLegs returns the old "legs" field's value of the CallingDay entity.
+// If the CallingDay object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallingDayMutation) OldLegs(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLegs is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLegs requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLegs: %w", err)
+	}
+	return oldValue.Legs, nil
+}
+
+// AddLegs adds i to the "legs" field.
+func (m *CallingDayMutation) AddLegs(i int64) {
+	if m.addlegs != nil {
+		*m.addlegs += i
+	} else {
+		m.addlegs = &i
+	}
+}
+
+// AddedLegs returns the value that was added to the "legs" field in this mutation.
+func (m *CallingDayMutation) AddedLegs() (r int64, exists bool) {
+	v := m.addlegs
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetLegs resets all changes to the "legs" field.
+func (m *CallingDayMutation) ResetLegs() {
+	m.legs = nil
+	m.addlegs = nil
+}
+
+// SetPoorLegs sets the "poor_legs" field.
+func (m *CallingDayMutation) SetPoorLegs(i int64) {
+	m.poor_legs = &i
+	m.addpoor_legs = nil
+}
+
+// PoorLegs returns the value of the "poor_legs" field in the mutation.
+func (m *CallingDayMutation) PoorLegs() (r int64, exists bool) {
+	v := m.poor_legs
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPoorLegs returns the old "poor_legs" field's value of the CallingDay entity.
+// If the CallingDay object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallingDayMutation) OldPoorLegs(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPoorLegs is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPoorLegs requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPoorLegs: %w", err)
+	}
+	return oldValue.PoorLegs, nil
+}
+
+// AddPoorLegs adds i to the "poor_legs" field.
+func (m *CallingDayMutation) AddPoorLegs(i int64) {
+	if m.addpoor_legs != nil {
+		*m.addpoor_legs += i
+	} else {
+		m.addpoor_legs = &i
+	}
+}
+
+// AddedPoorLegs returns the value that was added to the "poor_legs" field in this mutation.
+func (m *CallingDayMutation) AddedPoorLegs() (r int64, exists bool) {
+	v := m.addpoor_legs
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetPoorLegs resets all changes to the "poor_legs" field.
+func (m *CallingDayMutation) ResetPoorLegs() {
+	m.poor_legs = nil
+	m.addpoor_legs = nil
+}
+
+// SetMeasuredLegs sets the "measured_legs" field.
+func (m *CallingDayMutation) SetMeasuredLegs(i int64) {
+	m.measured_legs = &i
+	m.addmeasured_legs = nil
+}
+
+// MeasuredLegs returns the value of the "measured_legs" field in the mutation.
+func (m *CallingDayMutation) MeasuredLegs() (r int64, exists bool) {
+	v := m.measured_legs
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMeasuredLegs returns the old "measured_legs" field's value of the CallingDay entity.
+// If the CallingDay object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallingDayMutation) OldMeasuredLegs(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMeasuredLegs is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMeasuredLegs requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMeasuredLegs: %w", err)
+	}
+	return oldValue.MeasuredLegs, nil
+}
+
+// AddMeasuredLegs adds i to the "measured_legs" field.
+func (m *CallingDayMutation) AddMeasuredLegs(i int64) {
+	if m.addmeasured_legs != nil {
+		*m.addmeasured_legs += i
+	} else {
+		m.addmeasured_legs = &i
+	}
+}
+
+// AddedMeasuredLegs returns the value that was added to the "measured_legs" field in this mutation.
+func (m *CallingDayMutation) AddedMeasuredLegs() (r int64, exists bool) {
+	v := m.addmeasured_legs
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetMeasuredLegs resets all changes to the "measured_legs" field.
+func (m *CallingDayMutation) ResetMeasuredLegs() {
+	m.measured_legs = nil
+	m.addmeasured_legs = nil
+}
+
+// SetSeconds sets the "seconds" field.
+func (m *CallingDayMutation) SetSeconds(i int64) {
+	m.seconds = &i
+	m.addseconds = nil
+}
+
+// Seconds returns the value of the "seconds" field in the mutation.
+func (m *CallingDayMutation) Seconds() (r int64, exists bool) {
+	v := m.seconds
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSeconds returns the old "seconds" field's value of the CallingDay entity.
+// If the CallingDay object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallingDayMutation) OldSeconds(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSeconds is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSeconds requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSeconds: %w", err)
+	}
+	return oldValue.Seconds, nil
+}
+
+// AddSeconds adds i to the "seconds" field.
+func (m *CallingDayMutation) AddSeconds(i int64) {
+	if m.addseconds != nil {
+		*m.addseconds += i
+	} else {
+		m.addseconds = &i
+	}
+}
+
+// AddedSeconds returns the value that was added to the "seconds" field in this mutation.
+func (m *CallingDayMutation) AddedSeconds() (r int64, exists bool) {
+	v := m.addseconds
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetSeconds resets all changes to the "seconds" field.
+func (m *CallingDayMutation) ResetSeconds() {
+	m.seconds = nil
+	m.addseconds = nil
+}
+
+// SetVideoSeconds sets the "video_seconds" field.
+func (m *CallingDayMutation) SetVideoSeconds(i int64) {
+	m.video_seconds = &i
+	m.addvideo_seconds = nil
+}
+
+// VideoSeconds returns the value of the "video_seconds" field in the mutation.
+func (m *CallingDayMutation) VideoSeconds() (r int64, exists bool) {
+	v := m.video_seconds
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVideoSeconds returns the old "video_seconds" field's value of the CallingDay entity.
+// If the CallingDay object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallingDayMutation) OldVideoSeconds(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVideoSeconds is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVideoSeconds requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVideoSeconds: %w", err)
+	}
+	return oldValue.VideoSeconds, nil
+}
+
+// AddVideoSeconds adds i to the "video_seconds" field.
+func (m *CallingDayMutation) AddVideoSeconds(i int64) {
+	if m.addvideo_seconds != nil {
+		*m.addvideo_seconds += i
+	} else {
+		m.addvideo_seconds = &i
+	}
+}
+
+// AddedVideoSeconds returns the value that was added to the "video_seconds" field in this mutation.
+func (m *CallingDayMutation) AddedVideoSeconds() (r int64, exists bool) {
+	v := m.addvideo_seconds
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVideoSeconds resets all changes to the "video_seconds" field.
+func (m *CallingDayMutation) ResetVideoSeconds() {
+	m.video_seconds = nil
+	m.addvideo_seconds = nil
+}
+
+// SetAudioLegs sets the "audio_legs" field.
+func (m *CallingDayMutation) SetAudioLegs(i int64) {
+	m.audio_legs = &i
+	m.addaudio_legs = nil
+}
+
+// AudioLegs returns the value of the "audio_legs" field in the mutation.
+func (m *CallingDayMutation) AudioLegs() (r int64, exists bool) {
+	v := m.audio_legs
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAudioLegs returns the old "audio_legs" field's value of the CallingDay entity.
+// If the CallingDay object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallingDayMutation) OldAudioLegs(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAudioLegs is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAudioLegs requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAudioLegs: %w", err)
+	}
+	return oldValue.AudioLegs, nil
+}
+
+// AddAudioLegs adds i to the "audio_legs" field.
+func (m *CallingDayMutation) AddAudioLegs(i int64) {
+	if m.addaudio_legs != nil {
+		*m.addaudio_legs += i
+	} else {
+		m.addaudio_legs = &i
+	}
+}
+
+// AddedAudioLegs returns the value that was added to the "audio_legs" field in this mutation.
+func (m *CallingDayMutation) AddedAudioLegs() (r int64, exists bool) {
+	v := m.addaudio_legs
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetAudioLegs resets all changes to the "audio_legs" field.
+func (m *CallingDayMutation) ResetAudioLegs() {
+	m.audio_legs = nil
+	m.addaudio_legs = nil
+}
+
+// SetVideoLegs sets the "video_legs" field.
+func (m *CallingDayMutation) SetVideoLegs(i int64) {
+	m.video_legs = &i
+	m.addvideo_legs = nil
+}
+
+// VideoLegs returns the value of the "video_legs" field in the mutation.
+func (m *CallingDayMutation) VideoLegs() (r int64, exists bool) {
+	v := m.video_legs
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVideoLegs returns the old "video_legs" field's value of the CallingDay entity.
+// If the CallingDay object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallingDayMutation) OldVideoLegs(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVideoLegs is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVideoLegs requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVideoLegs: %w", err)
+	}
+	return oldValue.VideoLegs, nil
+}
+
+// AddVideoLegs adds i to the "video_legs" field.
+func (m *CallingDayMutation) AddVideoLegs(i int64) {
+	if m.addvideo_legs != nil {
+		*m.addvideo_legs += i
+	} else {
+		m.addvideo_legs = &i
+	}
+}
+
+// AddedVideoLegs returns the value that was added to the "video_legs" field in this mutation.
+func (m *CallingDayMutation) AddedVideoLegs() (r int64, exists bool) {
+	v := m.addvideo_legs
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVideoLegs resets all changes to the "video_legs" field.
+func (m *CallingDayMutation) ResetVideoLegs() {
+	m.video_legs = nil
+	m.addvideo_legs = nil
+}
+
+// SetWebexAppLegs sets the "webex_app_legs" field.
+func (m *CallingDayMutation) SetWebexAppLegs(i int64) {
+	m.webex_app_legs = &i
+	m.addwebex_app_legs = nil
+}
+
+// WebexAppLegs returns the value of the "webex_app_legs" field in the mutation.
+func (m *CallingDayMutation) WebexAppLegs() (r int64, exists bool) {
+	v := m.webex_app_legs
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldWebexAppLegs returns the old "webex_app_legs" field's value of the CallingDay entity.
+// If the CallingDay object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallingDayMutation) OldWebexAppLegs(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldWebexAppLegs is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldWebexAppLegs requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldWebexAppLegs: %w", err)
+	}
+	return oldValue.WebexAppLegs, nil
+}
+
+// AddWebexAppLegs adds i to the "webex_app_legs" field.
+func (m *CallingDayMutation) AddWebexAppLegs(i int64) {
+	if m.addwebex_app_legs != nil {
+		*m.addwebex_app_legs += i
+	} else {
+		m.addwebex_app_legs = &i
+	}
+}
+
+// AddedWebexAppLegs returns the value that was added to the "webex_app_legs" field in this mutation.
+func (m *CallingDayMutation) AddedWebexAppLegs() (r int64, exists bool) {
+	v := m.addwebex_app_legs
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetWebexAppLegs resets all changes to the "webex_app_legs" field.
+func (m *CallingDayMutation) ResetWebexAppLegs() {
+	m.webex_app_legs = nil
+	m.addwebex_app_legs = nil
+}
+
+// SetDeskPhoneLegs sets the "desk_phone_legs" field.
+func (m *CallingDayMutation) SetDeskPhoneLegs(i int64) {
+	m.desk_phone_legs = &i
+	m.adddesk_phone_legs = nil
+}
+
+// DeskPhoneLegs returns the value of the "desk_phone_legs" field in the mutation.
+func (m *CallingDayMutation) DeskPhoneLegs() (r int64, exists bool) {
+	v := m.desk_phone_legs
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDeskPhoneLegs returns the old "desk_phone_legs" field's value of the CallingDay entity.
+// If the CallingDay object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallingDayMutation) OldDeskPhoneLegs(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDeskPhoneLegs is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDeskPhoneLegs requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDeskPhoneLegs: %w", err)
+	}
+	return oldValue.DeskPhoneLegs, nil
+}
+
+// AddDeskPhoneLegs adds i to the "desk_phone_legs" field.
+func (m *CallingDayMutation) AddDeskPhoneLegs(i int64) {
+	if m.adddesk_phone_legs != nil {
+		*m.adddesk_phone_legs += i
+	} else {
+		m.adddesk_phone_legs = &i
+	}
+}
+
+// AddedDeskPhoneLegs returns the value that was added to the "desk_phone_legs" field in this mutation.
+func (m *CallingDayMutation) AddedDeskPhoneLegs() (r int64, exists bool) {
+	v := m.adddesk_phone_legs
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetDeskPhoneLegs resets all changes to the "desk_phone_legs" field.
+func (m *CallingDayMutation) ResetDeskPhoneLegs() {
+	m.desk_phone_legs = nil
+	m.adddesk_phone_legs = nil
+}
+
+// SetRoomDeviceLegs sets the "room_device_legs" field.
+func (m *CallingDayMutation) SetRoomDeviceLegs(i int64) {
+	m.room_device_legs = &i
+	m.addroom_device_legs = nil
+}
+
+// RoomDeviceLegs returns the value of the "room_device_legs" field in the mutation.
+func (m *CallingDayMutation) RoomDeviceLegs() (r int64, exists bool) {
+	v := m.room_device_legs
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRoomDeviceLegs returns the old "room_device_legs" field's value of the CallingDay entity.
+// If the CallingDay object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallingDayMutation) OldRoomDeviceLegs(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRoomDeviceLegs is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRoomDeviceLegs requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRoomDeviceLegs: %w", err)
+	}
+	return oldValue.RoomDeviceLegs, nil
+}
+
+// AddRoomDeviceLegs adds i to the "room_device_legs" field.
+func (m *CallingDayMutation) AddRoomDeviceLegs(i int64) {
+	if m.addroom_device_legs != nil {
+		*m.addroom_device_legs += i
+	} else {
+		m.addroom_device_legs = &i
+	}
+}
+
+// AddedRoomDeviceLegs returns the value that was added to the "room_device_legs" field in this mutation.
+func (m *CallingDayMutation) AddedRoomDeviceLegs() (r int64, exists bool) {
+	v := m.addroom_device_legs
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetRoomDeviceLegs resets all changes to the "room_device_legs" field.
+func (m *CallingDayMutation) ResetRoomDeviceLegs() {
+	m.room_device_legs = nil
+	m.addroom_device_legs = nil
+}
+
+// SetOtherLegs sets the "other_legs" field.
+func (m *CallingDayMutation) SetOtherLegs(i int64) {
+	m.other_legs = &i
+	m.addother_legs = nil
+}
+
+// OtherLegs returns the value of the "other_legs" field in the mutation.
+func (m *CallingDayMutation) OtherLegs() (r int64, exists bool) {
+	v := m.other_legs
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOtherLegs returns the old "other_legs" field's value of the CallingDay entity.
+// If the CallingDay object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallingDayMutation) OldOtherLegs(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOtherLegs is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOtherLegs requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOtherLegs: %w", err)
+	}
+	return oldValue.OtherLegs, nil
+}
+
+// AddOtherLegs adds i to the "other_legs" field.
+func (m *CallingDayMutation) AddOtherLegs(i int64) {
+	if m.addother_legs != nil {
+		*m.addother_legs += i
+	} else {
+		m.addother_legs = &i
+	}
+}
+
+// AddedOtherLegs returns the value that was added to the "other_legs" field in this mutation.
+func (m *CallingDayMutation) AddedOtherLegs() (r int64, exists bool) {
+	v := m.addother_legs
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetOtherLegs resets all changes to the "other_legs" field.
+func (m *CallingDayMutation) ResetOtherLegs() {
+	m.other_legs = nil
+	m.addother_legs = nil
+}
+
+// SetWebexAppPoor sets the "webex_app_poor" field.
+func (m *CallingDayMutation) SetWebexAppPoor(i int64) {
+	m.webex_app_poor = &i
+	m.addwebex_app_poor = nil
+}
+
+// WebexAppPoor returns the value of the "webex_app_poor" field in the mutation.
+func (m *CallingDayMutation) WebexAppPoor() (r int64, exists bool) {
+	v := m.webex_app_poor
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldWebexAppPoor returns the old "webex_app_poor" field's value of the CallingDay entity.
+// If the CallingDay object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallingDayMutation) OldWebexAppPoor(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldWebexAppPoor is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldWebexAppPoor requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldWebexAppPoor: %w", err)
+	}
+	return oldValue.WebexAppPoor, nil
+}
+
+// AddWebexAppPoor adds i to the "webex_app_poor" field.
+func (m *CallingDayMutation) AddWebexAppPoor(i int64) {
+	if m.addwebex_app_poor != nil {
+		*m.addwebex_app_poor += i
+	} else {
+		m.addwebex_app_poor = &i
+	}
+}
+
+// AddedWebexAppPoor returns the value that was added to the "webex_app_poor" field in this mutation.
+func (m *CallingDayMutation) AddedWebexAppPoor() (r int64, exists bool) {
+	v := m.addwebex_app_poor
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetWebexAppPoor resets all changes to the "webex_app_poor" field.
+func (m *CallingDayMutation) ResetWebexAppPoor() {
+	m.webex_app_poor = nil
+	m.addwebex_app_poor = nil
+}
+
+// SetDeskPhonePoor sets the "desk_phone_poor" field.
+func (m *CallingDayMutation) SetDeskPhonePoor(i int64) {
+	m.desk_phone_poor = &i
+	m.adddesk_phone_poor = nil
+}
+
+// DeskPhonePoor returns the value of the "desk_phone_poor" field in the mutation.
+func (m *CallingDayMutation) DeskPhonePoor() (r int64, exists bool) {
+	v := m.desk_phone_poor
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDeskPhonePoor returns the old "desk_phone_poor" field's value of the CallingDay entity.
+// If the CallingDay object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallingDayMutation) OldDeskPhonePoor(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDeskPhonePoor is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDeskPhonePoor requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDeskPhonePoor: %w", err)
+	}
+	return oldValue.DeskPhonePoor, nil
+}
+
+// AddDeskPhonePoor adds i to the "desk_phone_poor" field.
+func (m *CallingDayMutation) AddDeskPhonePoor(i int64) {
+	if m.adddesk_phone_poor != nil {
+		*m.adddesk_phone_poor += i
+	} else {
+		m.adddesk_phone_poor = &i
+	}
+}
+
+// AddedDeskPhonePoor returns the value that was added to the "desk_phone_poor" field in this mutation.
+func (m *CallingDayMutation) AddedDeskPhonePoor() (r int64, exists bool) {
+	v := m.adddesk_phone_poor
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetDeskPhonePoor resets all changes to the "desk_phone_poor" field.
+func (m *CallingDayMutation) ResetDeskPhonePoor() {
+	m.desk_phone_poor = nil
+	m.adddesk_phone_poor = nil
+}
+
+// SetRoomDevicePoor sets the "room_device_poor" field.
+func (m *CallingDayMutation) SetRoomDevicePoor(i int64) {
+	m.room_device_poor = &i
+	m.addroom_device_poor = nil
+}
+
+// RoomDevicePoor returns the value of the "room_device_poor" field in the mutation.
+func (m *CallingDayMutation) RoomDevicePoor() (r int64, exists bool) {
+	v := m.room_device_poor
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRoomDevicePoor returns the old "room_device_poor" field's value of the CallingDay entity.
+// If the CallingDay object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallingDayMutation) OldRoomDevicePoor(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRoomDevicePoor is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRoomDevicePoor requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRoomDevicePoor: %w", err)
+	}
+	return oldValue.RoomDevicePoor, nil
+}
+
+// AddRoomDevicePoor adds i to the "room_device_poor" field.
+func (m *CallingDayMutation) AddRoomDevicePoor(i int64) {
+	if m.addroom_device_poor != nil {
+		*m.addroom_device_poor += i
+	} else {
+		m.addroom_device_poor = &i
+	}
+}
+
+// AddedRoomDevicePoor returns the value that was added to the "room_device_poor" field in this mutation.
+func (m *CallingDayMutation) AddedRoomDevicePoor() (r int64, exists bool) {
+	v := m.addroom_device_poor
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetRoomDevicePoor resets all changes to the "room_device_poor" field.
+func (m *CallingDayMutation) ResetRoomDevicePoor() {
+	m.room_device_poor = nil
+	m.addroom_device_poor = nil
+}
+
+// SetOtherPoor sets the "other_poor" field.
+func (m *CallingDayMutation) SetOtherPoor(i int64) {
+	m.other_poor = &i
+	m.addother_poor = nil
+}
+
+// OtherPoor returns the value of the "other_poor" field in the mutation.
+func (m *CallingDayMutation) OtherPoor() (r int64, exists bool) {
+	v := m.other_poor
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOtherPoor returns the old "other_poor" field's value of the CallingDay entity.
+// If the CallingDay object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallingDayMutation) OldOtherPoor(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOtherPoor is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOtherPoor requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOtherPoor: %w", err)
+	}
+	return oldValue.OtherPoor, nil
+}
+
+// AddOtherPoor adds i to the "other_poor" field.
+func (m *CallingDayMutation) AddOtherPoor(i int64) {
+	if m.addother_poor != nil {
+		*m.addother_poor += i
+	} else {
+		m.addother_poor = &i
+	}
+}
+
+// AddedOtherPoor returns the value that was added to the "other_poor" field in this mutation.
+func (m *CallingDayMutation) AddedOtherPoor() (r int64, exists bool) {
+	v := m.addother_poor
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetOtherPoor resets all changes to the "other_poor" field.
+func (m *CallingDayMutation) ResetOtherPoor() {
+	m.other_poor = nil
+	m.addother_poor = nil
+}
+
+// SetWebexAppMeasured sets the "webex_app_measured" field.
+func (m *CallingDayMutation) SetWebexAppMeasured(i int64) {
+	m.webex_app_measured = &i
+	m.addwebex_app_measured = nil
+}
+
+// WebexAppMeasured returns the value of the "webex_app_measured" field in the mutation.
+func (m *CallingDayMutation) WebexAppMeasured() (r int64, exists bool) {
+	v := m.webex_app_measured
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldWebexAppMeasured returns the old "webex_app_measured" field's value of the CallingDay entity.
+// If the CallingDay object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallingDayMutation) OldWebexAppMeasured(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldWebexAppMeasured is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldWebexAppMeasured requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldWebexAppMeasured: %w", err)
+	}
+	return oldValue.WebexAppMeasured, nil
+}
+
+// AddWebexAppMeasured adds i to the "webex_app_measured" field.
+func (m *CallingDayMutation) AddWebexAppMeasured(i int64) {
+	if m.addwebex_app_measured != nil {
+		*m.addwebex_app_measured += i
+	} else {
+		m.addwebex_app_measured = &i
+	}
+}
+
+// AddedWebexAppMeasured returns the value that was added to the "webex_app_measured" field in this mutation.
+func (m *CallingDayMutation) AddedWebexAppMeasured() (r int64, exists bool) {
+	v := m.addwebex_app_measured
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetWebexAppMeasured resets all changes to the "webex_app_measured" field.
+func (m *CallingDayMutation) ResetWebexAppMeasured() {
+	m.webex_app_measured = nil
+	m.addwebex_app_measured = nil
+}
+
+// SetDeskPhoneMeasured sets the "desk_phone_measured" field.
+func (m *CallingDayMutation) SetDeskPhoneMeasured(i int64) {
+	m.desk_phone_measured = &i
+	m.adddesk_phone_measured = nil
+}
+
+// DeskPhoneMeasured returns the value of the "desk_phone_measured" field in the mutation.
+func (m *CallingDayMutation) DeskPhoneMeasured() (r int64, exists bool) {
+	v := m.desk_phone_measured
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDeskPhoneMeasured returns the old "desk_phone_measured" field's value of the CallingDay entity.
+// If the CallingDay object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallingDayMutation) OldDeskPhoneMeasured(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDeskPhoneMeasured is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDeskPhoneMeasured requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDeskPhoneMeasured: %w", err)
+	}
+	return oldValue.DeskPhoneMeasured, nil
+}
+
+// AddDeskPhoneMeasured adds i to the "desk_phone_measured" field.
+func (m *CallingDayMutation) AddDeskPhoneMeasured(i int64) {
+	if m.adddesk_phone_measured != nil {
+		*m.adddesk_phone_measured += i
+	} else {
+		m.adddesk_phone_measured = &i
+	}
+}
+
+// AddedDeskPhoneMeasured returns the value that was added to the "desk_phone_measured" field in this mutation.
+func (m *CallingDayMutation) AddedDeskPhoneMeasured() (r int64, exists bool) {
+	v := m.adddesk_phone_measured
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetDeskPhoneMeasured resets all changes to the "desk_phone_measured" field.
+func (m *CallingDayMutation) ResetDeskPhoneMeasured() {
+	m.desk_phone_measured = nil
+	m.adddesk_phone_measured = nil
+}
+
+// SetRoomDeviceMeasured sets the "room_device_measured" field.
+func (m *CallingDayMutation) SetRoomDeviceMeasured(i int64) {
+	m.room_device_measured = &i
+	m.addroom_device_measured = nil
+}
+
+// RoomDeviceMeasured returns the value of the "room_device_measured" field in the mutation.
+func (m *CallingDayMutation) RoomDeviceMeasured() (r int64, exists bool) {
+	v := m.room_device_measured
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRoomDeviceMeasured returns the old "room_device_measured" field's value of the CallingDay entity.
+// If the CallingDay object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallingDayMutation) OldRoomDeviceMeasured(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRoomDeviceMeasured is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRoomDeviceMeasured requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRoomDeviceMeasured: %w", err)
+	}
+	return oldValue.RoomDeviceMeasured, nil
+}
+
+// AddRoomDeviceMeasured adds i to the "room_device_measured" field.
+func (m *CallingDayMutation) AddRoomDeviceMeasured(i int64) {
+	if m.addroom_device_measured != nil {
+		*m.addroom_device_measured += i
+	} else {
+		m.addroom_device_measured = &i
+	}
+}
+
+// AddedRoomDeviceMeasured returns the value that was added to the "room_device_measured" field in this mutation.
+func (m *CallingDayMutation) AddedRoomDeviceMeasured() (r int64, exists bool) {
+	v := m.addroom_device_measured
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetRoomDeviceMeasured resets all changes to the "room_device_measured" field.
+func (m *CallingDayMutation) ResetRoomDeviceMeasured() {
+	m.room_device_measured = nil
+	m.addroom_device_measured = nil
+}
+
+// SetOtherMeasured sets the "other_measured" field.
+func (m *CallingDayMutation) SetOtherMeasured(i int64) {
+	m.other_measured = &i
+	m.addother_measured = nil
+}
+
+// OtherMeasured returns the value of the "other_measured" field in the mutation.
+func (m *CallingDayMutation) OtherMeasured() (r int64, exists bool) {
+	v := m.other_measured
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOtherMeasured returns the old "other_measured" field's value of the CallingDay entity.
+// If the CallingDay object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallingDayMutation) OldOtherMeasured(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOtherMeasured is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOtherMeasured requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOtherMeasured: %w", err)
+	}
+	return oldValue.OtherMeasured, nil
+}
+
+// AddOtherMeasured adds i to the "other_measured" field.
+func (m *CallingDayMutation) AddOtherMeasured(i int64) {
+	if m.addother_measured != nil {
+		*m.addother_measured += i
+	} else {
+		m.addother_measured = &i
+	}
+}
+
+// AddedOtherMeasured returns the value that was added to the "other_measured" field in this mutation.
+func (m *CallingDayMutation) AddedOtherMeasured() (r int64, exists bool) {
+	v := m.addother_measured
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetOtherMeasured resets all changes to the "other_measured" field.
+func (m *CallingDayMutation) ResetOtherMeasured() {
+	m.other_measured = nil
+	m.addother_measured = nil
+}
+
+// SetCalls sets the "calls" field.
+func (m *CallingDayMutation) SetCalls(i int64) {
+	m.calls = &i
+	m.addcalls = nil
+}
+
+// Calls returns the value of the "calls" field in the mutation.
+func (m *CallingDayMutation) Calls() (r int64, exists bool) {
+	v := m.calls
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCalls returns the old "calls" field's value of the CallingDay entity.
+// If the CallingDay object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallingDayMutation) OldCalls(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCalls is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCalls requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCalls: %w", err)
+	}
+	return oldValue.Calls, nil
+}
+
+// AddCalls adds i to the "calls" field.
+func (m *CallingDayMutation) AddCalls(i int64) {
+	if m.addcalls != nil {
+		*m.addcalls += i
+	} else {
+		m.addcalls = &i
+	}
+}
+
+// AddedCalls returns the value that was added to the "calls" field in this mutation.
+func (m *CallingDayMutation) AddedCalls() (r int64, exists bool) {
+	v := m.addcalls
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetCalls resets all changes to the "calls" field.
+func (m *CallingDayMutation) ResetCalls() {
+	m.calls = nil
+	m.addcalls = nil
+}
+
+// SetHuntGroupCalls sets the "hunt_group_calls" field.
+func (m *CallingDayMutation) SetHuntGroupCalls(i int64) {
+	m.hunt_group_calls = &i
+	m.addhunt_group_calls = nil
+}
+
+// HuntGroupCalls returns the value of the "hunt_group_calls" field in the mutation.
+func (m *CallingDayMutation) HuntGroupCalls() (r int64, exists bool) {
+	v := m.hunt_group_calls
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldHuntGroupCalls returns the old "hunt_group_calls" field's value of the CallingDay entity.
+// If the CallingDay object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallingDayMutation) OldHuntGroupCalls(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldHuntGroupCalls is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldHuntGroupCalls requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldHuntGroupCalls: %w", err)
+	}
+	return oldValue.HuntGroupCalls, nil
+}
+
+// AddHuntGroupCalls adds i to the "hunt_group_calls" field.
+func (m *CallingDayMutation) AddHuntGroupCalls(i int64) {
+	if m.addhunt_group_calls != nil {
+		*m.addhunt_group_calls += i
+	} else {
+		m.addhunt_group_calls = &i
+	}
+}
+
+// AddedHuntGroupCalls returns the value that was added to the "hunt_group_calls" field in this mutation.
+func (m *CallingDayMutation) AddedHuntGroupCalls() (r int64, exists bool) {
+	v := m.addhunt_group_calls
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetHuntGroupCalls resets all changes to the "hunt_group_calls" field.
+func (m *CallingDayMutation) ResetHuntGroupCalls() {
+	m.hunt_group_calls = nil
+	m.addhunt_group_calls = nil
+}
+
+// SetAutoAttendantCalls sets the "auto_attendant_calls" field.
+func (m *CallingDayMutation) SetAutoAttendantCalls(i int64) {
+	m.auto_attendant_calls = &i
+	m.addauto_attendant_calls = nil
+}
+
+// AutoAttendantCalls returns the value of the "auto_attendant_calls" field in the mutation.
+func (m *CallingDayMutation) AutoAttendantCalls() (r int64, exists bool) {
+	v := m.auto_attendant_calls
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAutoAttendantCalls returns the old "auto_attendant_calls" field's value of the CallingDay entity.
+// If the CallingDay object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallingDayMutation) OldAutoAttendantCalls(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAutoAttendantCalls is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAutoAttendantCalls requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAutoAttendantCalls: %w", err)
+	}
+	return oldValue.AutoAttendantCalls, nil
+}
+
+// AddAutoAttendantCalls adds i to the "auto_attendant_calls" field.
+func (m *CallingDayMutation) AddAutoAttendantCalls(i int64) {
+	if m.addauto_attendant_calls != nil {
+		*m.addauto_attendant_calls += i
+	} else {
+		m.addauto_attendant_calls = &i
+	}
+}
+
+// AddedAutoAttendantCalls returns the value that was added to the "auto_attendant_calls" field in this mutation.
+func (m *CallingDayMutation) AddedAutoAttendantCalls() (r int64, exists bool) {
+	v := m.addauto_attendant_calls
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetAutoAttendantCalls resets all changes to the "auto_attendant_calls" field.
+func (m *CallingDayMutation) ResetAutoAttendantCalls() {
+	m.auto_attendant_calls = nil
+	m.addauto_attendant_calls = nil
+}
+
+// SetCallQueueCalls sets the "call_queue_calls" field.
+func (m *CallingDayMutation) SetCallQueueCalls(i int64) {
+	m.call_queue_calls = &i
+	m.addcall_queue_calls = nil
+}
+
+// CallQueueCalls returns the value of the "call_queue_calls" field in the mutation.
+func (m *CallingDayMutation) CallQueueCalls() (r int64, exists bool) {
+	v := m.call_queue_calls
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCallQueueCalls returns the old "call_queue_calls" field's value of the CallingDay entity.
+// If the CallingDay object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallingDayMutation) OldCallQueueCalls(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCallQueueCalls is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCallQueueCalls requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCallQueueCalls: %w", err)
+	}
+	return oldValue.CallQueueCalls, nil
+}
+
+// AddCallQueueCalls adds i to the "call_queue_calls" field.
+func (m *CallingDayMutation) AddCallQueueCalls(i int64) {
+	if m.addcall_queue_calls != nil {
+		*m.addcall_queue_calls += i
+	} else {
+		m.addcall_queue_calls = &i
+	}
+}
+
+// AddedCallQueueCalls returns the value that was added to the "call_queue_calls" field in this mutation.
+func (m *CallingDayMutation) AddedCallQueueCalls() (r int64, exists bool) {
+	v := m.addcall_queue_calls
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetCallQueueCalls resets all changes to the "call_queue_calls" field.
+func (m *CallingDayMutation) ResetCallQueueCalls() {
+	m.call_queue_calls = nil
+	m.addcall_queue_calls = nil
+}
+
+// SetQueueLegs sets the "queue_legs" field.
+func (m *CallingDayMutation) SetQueueLegs(i int64) {
+	m.queue_legs = &i
+	m.addqueue_legs = nil
+}
+
+// QueueLegs returns the value of the "queue_legs" field in the mutation.
+func (m *CallingDayMutation) QueueLegs() (r int64, exists bool) {
+	v := m.queue_legs
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldQueueLegs returns the old "queue_legs" field's value of the CallingDay entity.
+// If the CallingDay object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallingDayMutation) OldQueueLegs(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldQueueLegs is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldQueueLegs requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldQueueLegs: %w", err)
+	}
+	return oldValue.QueueLegs, nil
+}
+
+// AddQueueLegs adds i to the "queue_legs" field.
+func (m *CallingDayMutation) AddQueueLegs(i int64) {
+	if m.addqueue_legs != nil {
+		*m.addqueue_legs += i
+	} else {
+		m.addqueue_legs = &i
+	}
+}
+
+// AddedQueueLegs returns the value that was added to the "queue_legs" field in this mutation.
+func (m *CallingDayMutation) AddedQueueLegs() (r int64, exists bool) {
+	v := m.addqueue_legs
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetQueueLegs resets all changes to the "queue_legs" field.
+func (m *CallingDayMutation) ResetQueueLegs() {
+	m.queue_legs = nil
+	m.addqueue_legs = nil
+}
+
+// SetAnswered sets the "answered" field.
+func (m *CallingDayMutation) SetAnswered(i int64) {
+	m.answered = &i
+	m.addanswered = nil
+}
+
+// Answered returns the value of the "answered" field in the mutation.
+func (m *CallingDayMutation) Answered() (r int64, exists bool) {
+	v := m.answered
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAnswered returns the old "answered" field's value of the CallingDay entity.
+// If the CallingDay object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallingDayMutation) OldAnswered(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAnswered is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAnswered requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAnswered: %w", err)
+	}
+	return oldValue.Answered, nil
+}
+
+// AddAnswered adds i to the "answered" field.
+func (m *CallingDayMutation) AddAnswered(i int64) {
+	if m.addanswered != nil {
+		*m.addanswered += i
+	} else {
+		m.addanswered = &i
+	}
+}
+
+// AddedAnswered returns the value that was added to the "answered" field in this mutation.
+func (m *CallingDayMutation) AddedAnswered() (r int64, exists bool) {
+	v := m.addanswered
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetAnswered resets all changes to the "answered" field.
+func (m *CallingDayMutation) ResetAnswered() {
+	m.answered = nil
+	m.addanswered = nil
+}
+
+// SetAbandoned sets the "abandoned" field.
+func (m *CallingDayMutation) SetAbandoned(i int64) {
+	m.abandoned = &i
+	m.addabandoned = nil
+}
+
+// Abandoned returns the value of the "abandoned" field in the mutation.
+func (m *CallingDayMutation) Abandoned() (r int64, exists bool) {
+	v := m.abandoned
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAbandoned returns the old "abandoned" field's value of the CallingDay entity.
+// If the CallingDay object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallingDayMutation) OldAbandoned(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAbandoned is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAbandoned requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAbandoned: %w", err)
+	}
+	return oldValue.Abandoned, nil
+}
+
+// AddAbandoned adds i to the "abandoned" field.
+func (m *CallingDayMutation) AddAbandoned(i int64) {
+	if m.addabandoned != nil {
+		*m.addabandoned += i
+	} else {
+		m.addabandoned = &i
+	}
+}
+
+// AddedAbandoned returns the value that was added to the "abandoned" field in this mutation.
+func (m *CallingDayMutation) AddedAbandoned() (r int64, exists bool) {
+	v := m.addabandoned
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetAbandoned resets all changes to the "abandoned" field.
+func (m *CallingDayMutation) ResetAbandoned() {
+	m.abandoned = nil
+	m.addabandoned = nil
+}
+
+// SetTimedOut sets the "timed_out" field.
+func (m *CallingDayMutation) SetTimedOut(i int64) {
+	m.timed_out = &i
+	m.addtimed_out = nil
+}
+
+// TimedOut returns the value of the "timed_out" field in the mutation.
+func (m *CallingDayMutation) TimedOut() (r int64, exists bool) {
+	v := m.timed_out
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTimedOut returns the old "timed_out" field's value of the CallingDay entity.
+// If the CallingDay object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallingDayMutation) OldTimedOut(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTimedOut is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTimedOut requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTimedOut: %w", err)
+	}
+	return oldValue.TimedOut, nil
+}
+
+// AddTimedOut adds i to the "timed_out" field.
+func (m *CallingDayMutation) AddTimedOut(i int64) {
+	if m.addtimed_out != nil {
+		*m.addtimed_out += i
+	} else {
+		m.addtimed_out = &i
+	}
+}
+
+// AddedTimedOut returns the value that was added to the "timed_out" field in this mutation.
+func (m *CallingDayMutation) AddedTimedOut() (r int64, exists bool) {
+	v := m.addtimed_out
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetTimedOut resets all changes to the "timed_out" field.
+func (m *CallingDayMutation) ResetTimedOut() {
+	m.timed_out = nil
+	m.addtimed_out = nil
+}
+
+// SetOverflow sets the "overflow" field.
+func (m *CallingDayMutation) SetOverflow(i int64) {
+	m.overflow = &i
+	m.addoverflow = nil
+}
+
+// Overflow returns the value of the "overflow" field in the mutation.
+func (m *CallingDayMutation) Overflow() (r int64, exists bool) {
+	v := m.overflow
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOverflow returns the old "overflow" field's value of the CallingDay entity.
+// If the CallingDay object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallingDayMutation) OldOverflow(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOverflow is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOverflow requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOverflow: %w", err)
+	}
+	return oldValue.Overflow, nil
+}
+
+// AddOverflow adds i to the "overflow" field.
+func (m *CallingDayMutation) AddOverflow(i int64) {
+	if m.addoverflow != nil {
+		*m.addoverflow += i
+	} else {
+		m.addoverflow = &i
+	}
+}
+
+// AddedOverflow returns the value that was added to the "overflow" field in this mutation.
+func (m *CallingDayMutation) AddedOverflow() (r int64, exists bool) {
+	v := m.addoverflow
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetOverflow resets all changes to the "overflow" field.
+func (m *CallingDayMutation) ResetOverflow() {
+	m.overflow = nil
+	m.addoverflow = nil
+}
+
+// SetTransferred sets the "transferred" field.
+func (m *CallingDayMutation) SetTransferred(i int64) {
+	m.transferred = &i
+	m.addtransferred = nil
+}
+
+// Transferred returns the value of the "transferred" field in the mutation.
+func (m *CallingDayMutation) Transferred() (r int64, exists bool) {
+	v := m.transferred
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTransferred returns the old "transferred" field's value of the CallingDay entity.
+// If the CallingDay object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallingDayMutation) OldTransferred(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTransferred is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTransferred requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTransferred: %w", err)
+	}
+	return oldValue.Transferred, nil
+}
+
+// AddTransferred adds i to the "transferred" field.
+func (m *CallingDayMutation) AddTransferred(i int64) {
+	if m.addtransferred != nil {
+		*m.addtransferred += i
+	} else {
+		m.addtransferred = &i
+	}
+}
+
+// AddedTransferred returns the value that was added to the "transferred" field in this mutation.
+func (m *CallingDayMutation) AddedTransferred() (r int64, exists bool) {
+	v := m.addtransferred
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetTransferred resets all changes to the "transferred" field.
+func (m *CallingDayMutation) ResetTransferred() {
+	m.transferred = nil
+	m.addtransferred = nil
+}
+
+// SetAnsweredWait sets the "answered_wait" field.
+func (m *CallingDayMutation) SetAnsweredWait(i int64) {
+	m.answered_wait = &i
+	m.addanswered_wait = nil
+}
+
+// AnsweredWait returns the value of the "answered_wait" field in the mutation.
+func (m *CallingDayMutation) AnsweredWait() (r int64, exists bool) {
+	v := m.answered_wait
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAnsweredWait returns the old "answered_wait" field's value of the CallingDay entity.
+// If the CallingDay object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallingDayMutation) OldAnsweredWait(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAnsweredWait is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAnsweredWait requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAnsweredWait: %w", err)
+	}
+	return oldValue.AnsweredWait, nil
+}
+
+// AddAnsweredWait adds i to the "answered_wait" field.
+func (m *CallingDayMutation) AddAnsweredWait(i int64) {
+	if m.addanswered_wait != nil {
+		*m.addanswered_wait += i
+	} else {
+		m.addanswered_wait = &i
+	}
+}
+
+// AddedAnsweredWait returns the value that was added to the "answered_wait" field in this mutation.
+func (m *CallingDayMutation) AddedAnsweredWait() (r int64, exists bool) {
+	v := m.addanswered_wait
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetAnsweredWait resets all changes to the "answered_wait" field.
+func (m *CallingDayMutation) ResetAnsweredWait() {
+	m.answered_wait = nil
+	m.addanswered_wait = nil
+}
+
+// SetAbandonedWait sets the "abandoned_wait" field.
+func (m *CallingDayMutation) SetAbandonedWait(i int64) {
+	m.abandoned_wait = &i
+	m.addabandoned_wait = nil
+}
+
+// AbandonedWait returns the value of the "abandoned_wait" field in the mutation.
+func (m *CallingDayMutation) AbandonedWait() (r int64, exists bool) {
+	v := m.abandoned_wait
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAbandonedWait returns the old "abandoned_wait" field's value of the CallingDay entity.
+// If the CallingDay object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallingDayMutation) OldAbandonedWait(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAbandonedWait is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAbandonedWait requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAbandonedWait: %w", err)
+	}
+	return oldValue.AbandonedWait, nil
+}
+
+// AddAbandonedWait adds i to the "abandoned_wait" field.
+func (m *CallingDayMutation) AddAbandonedWait(i int64) {
+	if m.addabandoned_wait != nil {
+		*m.addabandoned_wait += i
+	} else {
+		m.addabandoned_wait = &i
+	}
+}
+
+// AddedAbandonedWait returns the value that was added to the "abandoned_wait" field in this mutation.
+func (m *CallingDayMutation) AddedAbandonedWait() (r int64, exists bool) {
+	v := m.addabandoned_wait
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetAbandonedWait resets all changes to the "abandoned_wait" field.
+func (m *CallingDayMutation) ResetAbandonedWait() {
+	m.abandoned_wait = nil
+	m.addabandoned_wait = nil
+}
+
+// SetTimedOutWait sets the "timed_out_wait" field.
+func (m *CallingDayMutation) SetTimedOutWait(i int64) {
+	m.timed_out_wait = &i
+	m.addtimed_out_wait = nil
+}
+
+// TimedOutWait returns the value of the "timed_out_wait" field in the mutation.
+func (m *CallingDayMutation) TimedOutWait() (r int64, exists bool) {
+	v := m.timed_out_wait
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTimedOutWait returns the old "timed_out_wait" field's value of the CallingDay entity.
+// If the CallingDay object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallingDayMutation) OldTimedOutWait(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTimedOutWait is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTimedOutWait requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTimedOutWait: %w", err)
+	}
+	return oldValue.TimedOutWait, nil
+}
+
+// AddTimedOutWait adds i to the "timed_out_wait" field.
+func (m *CallingDayMutation) AddTimedOutWait(i int64) {
+	if m.addtimed_out_wait != nil {
+		*m.addtimed_out_wait += i
+	} else {
+		m.addtimed_out_wait = &i
+	}
+}
+
+// AddedTimedOutWait returns the value that was added to the "timed_out_wait" field in this mutation.
+func (m *CallingDayMutation) AddedTimedOutWait() (r int64, exists bool) {
+	v := m.addtimed_out_wait
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetTimedOutWait resets all changes to the "timed_out_wait" field.
+func (m *CallingDayMutation) ResetTimedOutWait() {
+	m.timed_out_wait = nil
+	m.addtimed_out_wait = nil
+}
+
+// SetOverflowWait sets the "overflow_wait" field.
+func (m *CallingDayMutation) SetOverflowWait(i int64) {
+	m.overflow_wait = &i
+	m.addoverflow_wait = nil
+}
+
+// OverflowWait returns the value of the "overflow_wait" field in the mutation.
+func (m *CallingDayMutation) OverflowWait() (r int64, exists bool) {
+	v := m.overflow_wait
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOverflowWait returns the old "overflow_wait" field's value of the CallingDay entity.
+// If the CallingDay object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallingDayMutation) OldOverflowWait(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOverflowWait is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOverflowWait requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOverflowWait: %w", err)
+	}
+	return oldValue.OverflowWait, nil
+}
+
+// AddOverflowWait adds i to the "overflow_wait" field.
+func (m *CallingDayMutation) AddOverflowWait(i int64) {
+	if m.addoverflow_wait != nil {
+		*m.addoverflow_wait += i
+	} else {
+		m.addoverflow_wait = &i
+	}
+}
+
+// AddedOverflowWait returns the value that was added to the "overflow_wait" field in this mutation.
+func (m *CallingDayMutation) AddedOverflowWait() (r int64, exists bool) {
+	v := m.addoverflow_wait
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetOverflowWait resets all changes to the "overflow_wait" field.
+func (m *CallingDayMutation) ResetOverflowWait() {
+	m.overflow_wait = nil
+	m.addoverflow_wait = nil
+}
+
+// SetTransferredWait sets the "transferred_wait" field.
+func (m *CallingDayMutation) SetTransferredWait(i int64) {
+	m.transferred_wait = &i
+	m.addtransferred_wait = nil
+}
+
+// TransferredWait returns the value of the "transferred_wait" field in the mutation.
+func (m *CallingDayMutation) TransferredWait() (r int64, exists bool) {
+	v := m.transferred_wait
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTransferredWait returns the old "transferred_wait" field's value of the CallingDay entity.
+// If the CallingDay object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallingDayMutation) OldTransferredWait(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTransferredWait is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTransferredWait requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTransferredWait: %w", err)
+	}
+	return oldValue.TransferredWait, nil
+}
+
+// AddTransferredWait adds i to the "transferred_wait" field.
+func (m *CallingDayMutation) AddTransferredWait(i int64) {
+	if m.addtransferred_wait != nil {
+		*m.addtransferred_wait += i
+	} else {
+		m.addtransferred_wait = &i
+	}
+}
+
+// AddedTransferredWait returns the value that was added to the "transferred_wait" field in this mutation.
+func (m *CallingDayMutation) AddedTransferredWait() (r int64, exists bool) {
+	v := m.addtransferred_wait
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetTransferredWait resets all changes to the "transferred_wait" field.
+func (m *CallingDayMutation) ResetTransferredWait() {
+	m.transferred_wait = nil
+	m.addtransferred_wait = nil
+}
+
+// ClearPartner clears the "partner" edge to the Partner entity.
+func (m *CallingDayMutation) ClearPartner() {
+	m.clearedpartner = true
+	m.clearedFields[callingday.FieldPartnerID] = struct{}{}
+}
+
+// PartnerCleared reports if the "partner" edge to the Partner entity was cleared.
+func (m *CallingDayMutation) PartnerCleared() bool {
+	return m.clearedpartner
+}
+
+// PartnerIDs returns the "partner" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// PartnerID instead. It exists only for internal usage by the builders.
+func (m *CallingDayMutation) PartnerIDs() (ids []int) {
+	if id := m.partner; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetPartner resets all changes to the "partner" edge.
+func (m *CallingDayMutation) ResetPartner() {
+	m.partner = nil
+	m.clearedpartner = false
+}
+
+// Where appends a list predicates to the CallingDayMutation builder.
+func (m *CallingDayMutation) Where(ps ...predicate.CallingDay) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the CallingDayMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *CallingDayMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.CallingDay, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *CallingDayMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *CallingDayMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (CallingDay).
+func (m *CallingDayMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *CallingDayMutation) Fields() []string {
+	fields := make([]string, 0, 40)
+	if m.partner != nil {
+		fields = append(fields, callingday.FieldPartnerID)
+	}
+	if m.customer_id != nil {
+		fields = append(fields, callingday.FieldCustomerID)
+	}
+	if m.location_id != nil {
+		fields = append(fields, callingday.FieldLocationID)
+	}
+	if m.queue_id != nil {
+		fields = append(fields, callingday.FieldQueueID)
+	}
+	if m.day != nil {
+		fields = append(fields, callingday.FieldDay)
+	}
+	if m.week != nil {
+		fields = append(fields, callingday.FieldWeek)
+	}
+	if m.legs != nil {
+		fields = append(fields, callingday.FieldLegs)
+	}
+	if m.poor_legs != nil {
+		fields = append(fields, callingday.FieldPoorLegs)
+	}
+	if m.measured_legs != nil {
+		fields = append(fields, callingday.FieldMeasuredLegs)
+	}
+	if m.seconds != nil {
+		fields = append(fields, callingday.FieldSeconds)
+	}
+	if m.video_seconds != nil {
+		fields = append(fields, callingday.FieldVideoSeconds)
+	}
+	if m.audio_legs != nil {
+		fields = append(fields, callingday.FieldAudioLegs)
+	}
+	if m.video_legs != nil {
+		fields = append(fields, callingday.FieldVideoLegs)
+	}
+	if m.webex_app_legs != nil {
+		fields = append(fields, callingday.FieldWebexAppLegs)
+	}
+	if m.desk_phone_legs != nil {
+		fields = append(fields, callingday.FieldDeskPhoneLegs)
+	}
+	if m.room_device_legs != nil {
+		fields = append(fields, callingday.FieldRoomDeviceLegs)
+	}
+	if m.other_legs != nil {
+		fields = append(fields, callingday.FieldOtherLegs)
+	}
+	if m.webex_app_poor != nil {
+		fields = append(fields, callingday.FieldWebexAppPoor)
+	}
+	if m.desk_phone_poor != nil {
+		fields = append(fields, callingday.FieldDeskPhonePoor)
+	}
+	if m.room_device_poor != nil {
+		fields = append(fields, callingday.FieldRoomDevicePoor)
+	}
+	if m.other_poor != nil {
+		fields = append(fields, callingday.FieldOtherPoor)
+	}
+	if m.webex_app_measured != nil {
+		fields = append(fields, callingday.FieldWebexAppMeasured)
+	}
+	if m.desk_phone_measured != nil {
+		fields = append(fields, callingday.FieldDeskPhoneMeasured)
+	}
+	if m.room_device_measured != nil {
+		fields = append(fields, callingday.FieldRoomDeviceMeasured)
+	}
+	if m.other_measured != nil {
+		fields = append(fields, callingday.FieldOtherMeasured)
+	}
+	if m.calls != nil {
+		fields = append(fields, callingday.FieldCalls)
+	}
+	if m.hunt_group_calls != nil {
+		fields = append(fields, callingday.FieldHuntGroupCalls)
+	}
+	if m.auto_attendant_calls != nil {
+		fields = append(fields, callingday.FieldAutoAttendantCalls)
+	}
+	if m.call_queue_calls != nil {
+		fields = append(fields, callingday.FieldCallQueueCalls)
+	}
+	if m.queue_legs != nil {
+		fields = append(fields, callingday.FieldQueueLegs)
+	}
+	if m.answered != nil {
+		fields = append(fields, callingday.FieldAnswered)
+	}
+	if m.abandoned != nil {
+		fields = append(fields, callingday.FieldAbandoned)
+	}
+	if m.timed_out != nil {
+		fields = append(fields, callingday.FieldTimedOut)
+	}
+	if m.overflow != nil {
+		fields = append(fields, callingday.FieldOverflow)
+	}
+	if m.transferred != nil {
+		fields = append(fields, callingday.FieldTransferred)
+	}
+	if m.answered_wait != nil {
+		fields = append(fields, callingday.FieldAnsweredWait)
+	}
+	if m.abandoned_wait != nil {
+		fields = append(fields, callingday.FieldAbandonedWait)
+	}
+	if m.timed_out_wait != nil {
+		fields = append(fields, callingday.FieldTimedOutWait)
+	}
+	if m.overflow_wait != nil {
+		fields = append(fields, callingday.FieldOverflowWait)
+	}
+	if m.transferred_wait != nil {
+		fields = append(fields, callingday.FieldTransferredWait)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *CallingDayMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case callingday.FieldPartnerID:
+		return m.PartnerID()
+	case callingday.FieldCustomerID:
+		return m.CustomerID()
+	case callingday.FieldLocationID:
+		return m.LocationID()
+	case callingday.FieldQueueID:
+		return m.QueueID()
+	case callingday.FieldDay:
+		return m.Day()
+	case callingday.FieldWeek:
+		return m.Week()
+	case callingday.FieldLegs:
+		return m.Legs()
+	case callingday.FieldPoorLegs:
+		return m.PoorLegs()
+	case callingday.FieldMeasuredLegs:
+		return m.MeasuredLegs()
+	case callingday.FieldSeconds:
+		return m.Seconds()
+	case callingday.FieldVideoSeconds:
+		return m.VideoSeconds()
+	case callingday.FieldAudioLegs:
+		return m.AudioLegs()
+	case callingday.FieldVideoLegs:
+		return m.VideoLegs()
+	case callingday.FieldWebexAppLegs:
+		return m.WebexAppLegs()
+	case callingday.FieldDeskPhoneLegs:
+		return m.DeskPhoneLegs()
+	case callingday.FieldRoomDeviceLegs:
+		return m.RoomDeviceLegs()
+	case callingday.FieldOtherLegs:
+		return m.OtherLegs()
+	case callingday.FieldWebexAppPoor:
+		return m.WebexAppPoor()
+	case callingday.FieldDeskPhonePoor:
+		return m.DeskPhonePoor()
+	case callingday.FieldRoomDevicePoor:
+		return m.RoomDevicePoor()
+	case callingday.FieldOtherPoor:
+		return m.OtherPoor()
+	case callingday.FieldWebexAppMeasured:
+		return m.WebexAppMeasured()
+	case callingday.FieldDeskPhoneMeasured:
+		return m.DeskPhoneMeasured()
+	case callingday.FieldRoomDeviceMeasured:
+		return m.RoomDeviceMeasured()
+	case callingday.FieldOtherMeasured:
+		return m.OtherMeasured()
+	case callingday.FieldCalls:
+		return m.Calls()
+	case callingday.FieldHuntGroupCalls:
+		return m.HuntGroupCalls()
+	case callingday.FieldAutoAttendantCalls:
+		return m.AutoAttendantCalls()
+	case callingday.FieldCallQueueCalls:
+		return m.CallQueueCalls()
+	case callingday.FieldQueueLegs:
+		return m.QueueLegs()
+	case callingday.FieldAnswered:
+		return m.Answered()
+	case callingday.FieldAbandoned:
+		return m.Abandoned()
+	case callingday.FieldTimedOut:
+		return m.TimedOut()
+	case callingday.FieldOverflow:
+		return m.Overflow()
+	case callingday.FieldTransferred:
+		return m.Transferred()
+	case callingday.FieldAnsweredWait:
+		return m.AnsweredWait()
+	case callingday.FieldAbandonedWait:
+		return m.AbandonedWait()
+	case callingday.FieldTimedOutWait:
+		return m.TimedOutWait()
+	case callingday.FieldOverflowWait:
+		return m.OverflowWait()
+	case callingday.FieldTransferredWait:
+		return m.TransferredWait()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *CallingDayMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case callingday.FieldPartnerID:
+		return m.OldPartnerID(ctx)
+	case callingday.FieldCustomerID:
+		return m.OldCustomerID(ctx)
+	case callingday.FieldLocationID:
+		return m.OldLocationID(ctx)
+	case callingday.FieldQueueID:
+		return m.OldQueueID(ctx)
+	case callingday.FieldDay:
+		return m.OldDay(ctx)
+	case callingday.FieldWeek:
+		return m.OldWeek(ctx)
+	case callingday.FieldLegs:
+		return m.OldLegs(ctx)
+	case callingday.FieldPoorLegs:
+		return m.OldPoorLegs(ctx)
+	case callingday.FieldMeasuredLegs:
+		return m.OldMeasuredLegs(ctx)
+	case callingday.FieldSeconds:
+		return m.OldSeconds(ctx)
+	case callingday.FieldVideoSeconds:
+		return m.OldVideoSeconds(ctx)
+	case callingday.FieldAudioLegs:
+		return m.OldAudioLegs(ctx)
+	case callingday.FieldVideoLegs:
+		return m.OldVideoLegs(ctx)
+	case callingday.FieldWebexAppLegs:
+		return m.OldWebexAppLegs(ctx)
+	case callingday.FieldDeskPhoneLegs:
+		return m.OldDeskPhoneLegs(ctx)
+	case callingday.FieldRoomDeviceLegs:
+		return m.OldRoomDeviceLegs(ctx)
+	case callingday.FieldOtherLegs:
+		return m.OldOtherLegs(ctx)
+	case callingday.FieldWebexAppPoor:
+		return m.OldWebexAppPoor(ctx)
+	case callingday.FieldDeskPhonePoor:
+		return m.OldDeskPhonePoor(ctx)
+	case callingday.FieldRoomDevicePoor:
+		return m.OldRoomDevicePoor(ctx)
+	case callingday.FieldOtherPoor:
+		return m.OldOtherPoor(ctx)
+	case callingday.FieldWebexAppMeasured:
+		return m.OldWebexAppMeasured(ctx)
+	case callingday.FieldDeskPhoneMeasured:
+		return m.OldDeskPhoneMeasured(ctx)
+	case callingday.FieldRoomDeviceMeasured:
+		return m.OldRoomDeviceMeasured(ctx)
+	case callingday.FieldOtherMeasured:
+		return m.OldOtherMeasured(ctx)
+	case callingday.FieldCalls:
+		return m.OldCalls(ctx)
+	case callingday.FieldHuntGroupCalls:
+		return m.OldHuntGroupCalls(ctx)
+	case callingday.FieldAutoAttendantCalls:
+		return m.OldAutoAttendantCalls(ctx)
+	case callingday.FieldCallQueueCalls:
+		return m.OldCallQueueCalls(ctx)
+	case callingday.FieldQueueLegs:
+		return m.OldQueueLegs(ctx)
+	case callingday.FieldAnswered:
+		return m.OldAnswered(ctx)
+	case callingday.FieldAbandoned:
+		return m.OldAbandoned(ctx)
+	case callingday.FieldTimedOut:
+		return m.OldTimedOut(ctx)
+	case callingday.FieldOverflow:
+		return m.OldOverflow(ctx)
+	case callingday.FieldTransferred:
+		return m.OldTransferred(ctx)
+	case callingday.FieldAnsweredWait:
+		return m.OldAnsweredWait(ctx)
+	case callingday.FieldAbandonedWait:
+		return m.OldAbandonedWait(ctx)
+	case callingday.FieldTimedOutWait:
+		return m.OldTimedOutWait(ctx)
+	case callingday.FieldOverflowWait:
+		return m.OldOverflowWait(ctx)
+	case callingday.FieldTransferredWait:
+		return m.OldTransferredWait(ctx)
+	}
+	return nil, fmt.Errorf("unknown CallingDay field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *CallingDayMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case callingday.FieldPartnerID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPartnerID(v)
+		return nil
+	case callingday.FieldCustomerID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCustomerID(v)
+		return nil
+	case callingday.FieldLocationID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLocationID(v)
+		return nil
+	case callingday.FieldQueueID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetQueueID(v)
+		return nil
+	case callingday.FieldDay:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDay(v)
+		return nil
+	case callingday.FieldWeek:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetWeek(v)
+		return nil
+	case callingday.FieldLegs:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLegs(v)
+		return nil
+	case callingday.FieldPoorLegs:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPoorLegs(v)
+		return nil
+	case callingday.FieldMeasuredLegs:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMeasuredLegs(v)
+		return nil
+	case callingday.FieldSeconds:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSeconds(v)
+		return nil
+	case callingday.FieldVideoSeconds:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVideoSeconds(v)
+		return nil
+	case callingday.FieldAudioLegs:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAudioLegs(v)
+		return nil
+	case callingday.FieldVideoLegs:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVideoLegs(v)
+		return nil
+	case callingday.FieldWebexAppLegs:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetWebexAppLegs(v)
+		return nil
+	case callingday.FieldDeskPhoneLegs:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDeskPhoneLegs(v)
+		return nil
+	case callingday.FieldRoomDeviceLegs:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRoomDeviceLegs(v)
+		return nil
+	case callingday.FieldOtherLegs:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOtherLegs(v)
+		return nil
+	case callingday.FieldWebexAppPoor:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetWebexAppPoor(v)
+		return nil
+	case callingday.FieldDeskPhonePoor:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDeskPhonePoor(v)
+		return nil
+	case callingday.FieldRoomDevicePoor:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRoomDevicePoor(v)
+		return nil
+	case callingday.FieldOtherPoor:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOtherPoor(v)
+		return nil
+	case callingday.FieldWebexAppMeasured:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetWebexAppMeasured(v)
+		return nil
+	case callingday.FieldDeskPhoneMeasured:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDeskPhoneMeasured(v)
+		return nil
+	case callingday.FieldRoomDeviceMeasured:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRoomDeviceMeasured(v)
+		return nil
+	case callingday.FieldOtherMeasured:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOtherMeasured(v)
+		return nil
+	case callingday.FieldCalls:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCalls(v)
+		return nil
+	case callingday.FieldHuntGroupCalls:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetHuntGroupCalls(v)
+		return nil
+	case callingday.FieldAutoAttendantCalls:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAutoAttendantCalls(v)
+		return nil
+	case callingday.FieldCallQueueCalls:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCallQueueCalls(v)
+		return nil
+	case callingday.FieldQueueLegs:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetQueueLegs(v)
+		return nil
+	case callingday.FieldAnswered:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAnswered(v)
+		return nil
+	case callingday.FieldAbandoned:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAbandoned(v)
+		return nil
+	case callingday.FieldTimedOut:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTimedOut(v)
+		return nil
+	case callingday.FieldOverflow:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOverflow(v)
+		return nil
+	case callingday.FieldTransferred:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTransferred(v)
+		return nil
+	case callingday.FieldAnsweredWait:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAnsweredWait(v)
+		return nil
+	case callingday.FieldAbandonedWait:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAbandonedWait(v)
+		return nil
+	case callingday.FieldTimedOutWait:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTimedOutWait(v)
+		return nil
+	case callingday.FieldOverflowWait:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOverflowWait(v)
+		return nil
+	case callingday.FieldTransferredWait:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTransferredWait(v)
+		return nil
+	}
+	return fmt.Errorf("unknown CallingDay field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *CallingDayMutation) AddedFields() []string {
+	var fields []string
+	if m.addcustomer_id != nil {
+		fields = append(fields, callingday.FieldCustomerID)
+	}
+	if m.addlocation_id != nil {
+		fields = append(fields, callingday.FieldLocationID)
+	}
+	if m.addqueue_id != nil {
+		fields = append(fields, callingday.FieldQueueID)
+	}
+	if m.addday != nil {
+		fields = append(fields, callingday.FieldDay)
+	}
+	if m.addweek != nil {
+		fields = append(fields, callingday.FieldWeek)
+	}
+	if m.addlegs != nil {
+		fields = append(fields, callingday.FieldLegs)
+	}
+	if m.addpoor_legs != nil {
+		fields = append(fields, callingday.FieldPoorLegs)
+	}
+	if m.addmeasured_legs != nil {
+		fields = append(fields, callingday.FieldMeasuredLegs)
+	}
+	if m.addseconds != nil {
+		fields = append(fields, callingday.FieldSeconds)
+	}
+	if m.addvideo_seconds != nil {
+		fields = append(fields, callingday.FieldVideoSeconds)
+	}
+	if m.addaudio_legs != nil {
+		fields = append(fields, callingday.FieldAudioLegs)
+	}
+	if m.addvideo_legs != nil {
+		fields = append(fields, callingday.FieldVideoLegs)
+	}
+	if m.addwebex_app_legs != nil {
+		fields = append(fields, callingday.FieldWebexAppLegs)
+	}
+	if m.adddesk_phone_legs != nil {
+		fields = append(fields, callingday.FieldDeskPhoneLegs)
+	}
+	if m.addroom_device_legs != nil {
+		fields = append(fields, callingday.FieldRoomDeviceLegs)
+	}
+	if m.addother_legs != nil {
+		fields = append(fields, callingday.FieldOtherLegs)
+	}
+	if m.addwebex_app_poor != nil {
+		fields = append(fields, callingday.FieldWebexAppPoor)
+	}
+	if m.adddesk_phone_poor != nil {
+		fields = append(fields, callingday.FieldDeskPhonePoor)
+	}
+	if m.addroom_device_poor != nil {
+		fields = append(fields, callingday.FieldRoomDevicePoor)
+	}
+	if m.addother_poor != nil {
+		fields = append(fields, callingday.FieldOtherPoor)
+	}
+	if m.addwebex_app_measured != nil {
+		fields = append(fields, callingday.FieldWebexAppMeasured)
+	}
+	if m.adddesk_phone_measured != nil {
+		fields = append(fields, callingday.FieldDeskPhoneMeasured)
+	}
+	if m.addroom_device_measured != nil {
+		fields = append(fields, callingday.FieldRoomDeviceMeasured)
+	}
+	if m.addother_measured != nil {
+		fields = append(fields, callingday.FieldOtherMeasured)
+	}
+	if m.addcalls != nil {
+		fields = append(fields, callingday.FieldCalls)
+	}
+	if m.addhunt_group_calls != nil {
+		fields = append(fields, callingday.FieldHuntGroupCalls)
+	}
+	if m.addauto_attendant_calls != nil {
+		fields = append(fields, callingday.FieldAutoAttendantCalls)
+	}
+	if m.addcall_queue_calls != nil {
+		fields = append(fields, callingday.FieldCallQueueCalls)
+	}
+	if m.addqueue_legs != nil {
+		fields = append(fields, callingday.FieldQueueLegs)
+	}
+	if m.addanswered != nil {
+		fields = append(fields, callingday.FieldAnswered)
+	}
+	if m.addabandoned != nil {
+		fields = append(fields, callingday.FieldAbandoned)
+	}
+	if m.addtimed_out != nil {
+		fields = append(fields, callingday.FieldTimedOut)
+	}
+	if m.addoverflow != nil {
+		fields = append(fields, callingday.FieldOverflow)
+	}
+	if m.addtransferred != nil {
+		fields = append(fields, callingday.FieldTransferred)
+	}
+	if m.addanswered_wait != nil {
+		fields = append(fields, callingday.FieldAnsweredWait)
+	}
+	if m.addabandoned_wait != nil {
+		fields = append(fields, callingday.FieldAbandonedWait)
+	}
+	if m.addtimed_out_wait != nil {
+		fields = append(fields, callingday.FieldTimedOutWait)
+	}
+	if m.addoverflow_wait != nil {
+		fields = append(fields, callingday.FieldOverflowWait)
+	}
+	if m.addtransferred_wait != nil {
+		fields = append(fields, callingday.FieldTransferredWait)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *CallingDayMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case callingday.FieldCustomerID:
+		return m.AddedCustomerID()
+	case callingday.FieldLocationID:
+		return m.AddedLocationID()
+	case callingday.FieldQueueID:
+		return m.AddedQueueID()
+	case callingday.FieldDay:
+		return m.AddedDay()
+	case callingday.FieldWeek:
+		return m.AddedWeek()
+	case callingday.FieldLegs:
+		return m.AddedLegs()
+	case callingday.FieldPoorLegs:
+		return m.AddedPoorLegs()
+	case callingday.FieldMeasuredLegs:
+		return m.AddedMeasuredLegs()
+	case callingday.FieldSeconds:
+		return m.AddedSeconds()
+	case callingday.FieldVideoSeconds:
+		return m.AddedVideoSeconds()
+	case callingday.FieldAudioLegs:
+		return m.AddedAudioLegs()
+	case callingday.FieldVideoLegs:
+		return m.AddedVideoLegs()
+	case callingday.FieldWebexAppLegs:
+		return m.AddedWebexAppLegs()
+	case callingday.FieldDeskPhoneLegs:
+		return m.AddedDeskPhoneLegs()
+	case callingday.FieldRoomDeviceLegs:
+		return m.AddedRoomDeviceLegs()
+	case callingday.FieldOtherLegs:
+		return m.AddedOtherLegs()
+	case callingday.FieldWebexAppPoor:
+		return m.AddedWebexAppPoor()
+	case callingday.FieldDeskPhonePoor:
+		return m.AddedDeskPhonePoor()
+	case callingday.FieldRoomDevicePoor:
+		return m.AddedRoomDevicePoor()
+	case callingday.FieldOtherPoor:
+		return m.AddedOtherPoor()
+	case callingday.FieldWebexAppMeasured:
+		return m.AddedWebexAppMeasured()
+	case callingday.FieldDeskPhoneMeasured:
+		return m.AddedDeskPhoneMeasured()
+	case callingday.FieldRoomDeviceMeasured:
+		return m.AddedRoomDeviceMeasured()
+	case callingday.FieldOtherMeasured:
+		return m.AddedOtherMeasured()
+	case callingday.FieldCalls:
+		return m.AddedCalls()
+	case callingday.FieldHuntGroupCalls:
+		return m.AddedHuntGroupCalls()
+	case callingday.FieldAutoAttendantCalls:
+		return m.AddedAutoAttendantCalls()
+	case callingday.FieldCallQueueCalls:
+		return m.AddedCallQueueCalls()
+	case callingday.FieldQueueLegs:
+		return m.AddedQueueLegs()
+	case callingday.FieldAnswered:
+		return m.AddedAnswered()
+	case callingday.FieldAbandoned:
+		return m.AddedAbandoned()
+	case callingday.FieldTimedOut:
+		return m.AddedTimedOut()
+	case callingday.FieldOverflow:
+		return m.AddedOverflow()
+	case callingday.FieldTransferred:
+		return m.AddedTransferred()
+	case callingday.FieldAnsweredWait:
+		return m.AddedAnsweredWait()
+	case callingday.FieldAbandonedWait:
+		return m.AddedAbandonedWait()
+	case callingday.FieldTimedOutWait:
+		return m.AddedTimedOutWait()
+	case callingday.FieldOverflowWait:
+		return m.AddedOverflowWait()
+	case callingday.FieldTransferredWait:
+		return m.AddedTransferredWait()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *CallingDayMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case callingday.FieldCustomerID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddCustomerID(v)
+		return nil
+	case callingday.FieldLocationID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddLocationID(v)
+		return nil
+	case callingday.FieldQueueID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddQueueID(v)
+		return nil
+	case callingday.FieldDay:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddDay(v)
+		return nil
+	case callingday.FieldWeek:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddWeek(v)
+		return nil
+	case callingday.FieldLegs:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddLegs(v)
+		return nil
+	case callingday.FieldPoorLegs:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddPoorLegs(v)
+		return nil
+	case callingday.FieldMeasuredLegs:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddMeasuredLegs(v)
+		return nil
+	case callingday.FieldSeconds:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddSeconds(v)
+		return nil
+	case callingday.FieldVideoSeconds:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVideoSeconds(v)
+		return nil
+	case callingday.FieldAudioLegs:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddAudioLegs(v)
+		return nil
+	case callingday.FieldVideoLegs:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVideoLegs(v)
+		return nil
+	case callingday.FieldWebexAppLegs:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddWebexAppLegs(v)
+		return nil
+	case callingday.FieldDeskPhoneLegs:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddDeskPhoneLegs(v)
+		return nil
+	case callingday.FieldRoomDeviceLegs:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddRoomDeviceLegs(v)
+		return nil
+	case callingday.FieldOtherLegs:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddOtherLegs(v)
+		return nil
+	case callingday.FieldWebexAppPoor:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddWebexAppPoor(v)
+		return nil
+	case callingday.FieldDeskPhonePoor:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddDeskPhonePoor(v)
+		return nil
+	case callingday.FieldRoomDevicePoor:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddRoomDevicePoor(v)
+		return nil
+	case callingday.FieldOtherPoor:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddOtherPoor(v)
+		return nil
+	case callingday.FieldWebexAppMeasured:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddWebexAppMeasured(v)
+		return nil
+	case callingday.FieldDeskPhoneMeasured:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddDeskPhoneMeasured(v)
+		return nil
+	case callingday.FieldRoomDeviceMeasured:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddRoomDeviceMeasured(v)
+		return nil
+	case callingday.FieldOtherMeasured:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddOtherMeasured(v)
+		return nil
+	case callingday.FieldCalls:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddCalls(v)
+		return nil
+	case callingday.FieldHuntGroupCalls:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddHuntGroupCalls(v)
+		return nil
+	case callingday.FieldAutoAttendantCalls:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddAutoAttendantCalls(v)
+		return nil
+	case callingday.FieldCallQueueCalls:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddCallQueueCalls(v)
+		return nil
+	case callingday.FieldQueueLegs:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddQueueLegs(v)
+		return nil
+	case callingday.FieldAnswered:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddAnswered(v)
+		return nil
+	case callingday.FieldAbandoned:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddAbandoned(v)
+		return nil
+	case callingday.FieldTimedOut:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddTimedOut(v)
+		return nil
+	case callingday.FieldOverflow:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddOverflow(v)
+		return nil
+	case callingday.FieldTransferred:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddTransferred(v)
+		return nil
+	case callingday.FieldAnsweredWait:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddAnsweredWait(v)
+		return nil
+	case callingday.FieldAbandonedWait:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddAbandonedWait(v)
+		return nil
+	case callingday.FieldTimedOutWait:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddTimedOutWait(v)
+		return nil
+	case callingday.FieldOverflowWait:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddOverflowWait(v)
+		return nil
+	case callingday.FieldTransferredWait:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddTransferredWait(v)
+		return nil
+	}
+	return fmt.Errorf("unknown CallingDay numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *CallingDayMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *CallingDayMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *CallingDayMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown CallingDay nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *CallingDayMutation) ResetField(name string) error {
+	switch name {
+	case callingday.FieldPartnerID:
+		m.ResetPartnerID()
+		return nil
+	case callingday.FieldCustomerID:
+		m.ResetCustomerID()
+		return nil
+	case callingday.FieldLocationID:
+		m.ResetLocationID()
+		return nil
+	case callingday.FieldQueueID:
+		m.ResetQueueID()
+		return nil
+	case callingday.FieldDay:
+		m.ResetDay()
+		return nil
+	case callingday.FieldWeek:
+		m.ResetWeek()
+		return nil
+	case callingday.FieldLegs:
+		m.ResetLegs()
+		return nil
+	case callingday.FieldPoorLegs:
+		m.ResetPoorLegs()
+		return nil
+	case callingday.FieldMeasuredLegs:
+		m.ResetMeasuredLegs()
+		return nil
+	case callingday.FieldSeconds:
+		m.ResetSeconds()
+		return nil
+	case callingday.FieldVideoSeconds:
+		m.ResetVideoSeconds()
+		return nil
+	case callingday.FieldAudioLegs:
+		m.ResetAudioLegs()
+		return nil
+	case callingday.FieldVideoLegs:
+		m.ResetVideoLegs()
+		return nil
+	case callingday.FieldWebexAppLegs:
+		m.ResetWebexAppLegs()
+		return nil
+	case callingday.FieldDeskPhoneLegs:
+		m.ResetDeskPhoneLegs()
+		return nil
+	case callingday.FieldRoomDeviceLegs:
+		m.ResetRoomDeviceLegs()
+		return nil
+	case callingday.FieldOtherLegs:
+		m.ResetOtherLegs()
+		return nil
+	case callingday.FieldWebexAppPoor:
+		m.ResetWebexAppPoor()
+		return nil
+	case callingday.FieldDeskPhonePoor:
+		m.ResetDeskPhonePoor()
+		return nil
+	case callingday.FieldRoomDevicePoor:
+		m.ResetRoomDevicePoor()
+		return nil
+	case callingday.FieldOtherPoor:
+		m.ResetOtherPoor()
+		return nil
+	case callingday.FieldWebexAppMeasured:
+		m.ResetWebexAppMeasured()
+		return nil
+	case callingday.FieldDeskPhoneMeasured:
+		m.ResetDeskPhoneMeasured()
+		return nil
+	case callingday.FieldRoomDeviceMeasured:
+		m.ResetRoomDeviceMeasured()
+		return nil
+	case callingday.FieldOtherMeasured:
+		m.ResetOtherMeasured()
+		return nil
+	case callingday.FieldCalls:
+		m.ResetCalls()
+		return nil
+	case callingday.FieldHuntGroupCalls:
+		m.ResetHuntGroupCalls()
+		return nil
+	case callingday.FieldAutoAttendantCalls:
+		m.ResetAutoAttendantCalls()
+		return nil
+	case callingday.FieldCallQueueCalls:
+		m.ResetCallQueueCalls()
+		return nil
+	case callingday.FieldQueueLegs:
+		m.ResetQueueLegs()
+		return nil
+	case callingday.FieldAnswered:
+		m.ResetAnswered()
+		return nil
+	case callingday.FieldAbandoned:
+		m.ResetAbandoned()
+		return nil
+	case callingday.FieldTimedOut:
+		m.ResetTimedOut()
+		return nil
+	case callingday.FieldOverflow:
+		m.ResetOverflow()
+		return nil
+	case callingday.FieldTransferred:
+		m.ResetTransferred()
+		return nil
+	case callingday.FieldAnsweredWait:
+		m.ResetAnsweredWait()
+		return nil
+	case callingday.FieldAbandonedWait:
+		m.ResetAbandonedWait()
+		return nil
+	case callingday.FieldTimedOutWait:
+		m.ResetTimedOutWait()
+		return nil
+	case callingday.FieldOverflowWait:
+		m.ResetOverflowWait()
+		return nil
+	case callingday.FieldTransferredWait:
+		m.ResetTransferredWait()
+		return nil
+	}
+	return fmt.Errorf("unknown CallingDay field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *CallingDayMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.partner != nil {
+		edges = append(edges, callingday.EdgePartner)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *CallingDayMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case callingday.EdgePartner:
+		if id := m.partner; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *CallingDayMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *CallingDayMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *CallingDayMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedpartner {
+		edges = append(edges, callingday.EdgePartner)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *CallingDayMutation) EdgeCleared(name string) bool {
+	switch name {
+	case callingday.EdgePartner:
+		return m.clearedpartner
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *CallingDayMutation) ClearEdge(name string) error {
+	switch name {
+	case callingday.EdgePartner:
+		m.ClearPartner()
+		return nil
+	}
+	return fmt.Errorf("unknown CallingDay unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *CallingDayMutation) ResetEdge(name string) error {
+	switch name {
+	case callingday.EdgePartner:
+		m.ResetPartner()
+		return nil
+	}
+	return fmt.Errorf("unknown CallingDay edge %s", name)
+}
+
+// CallingUserWeekMutation represents an operation that mutates the CallingUserWeek nodes in the graph.
+type CallingUserWeekMutation struct {
+	config
+	op             Op
+	typ            string
+	id             *int
+	customer_id    *int
+	addcustomer_id *int
+	user_id        *string
+	week           *int
+	addweek        *int
+	calls          *int64
+	addcalls       *int64
+	clearedFields  map[string]struct{}
+	partner        *int
+	clearedpartner bool
+	done           bool
+	oldValue       func(context.Context) (*CallingUserWeek, error)
+	predicates     []predicate.CallingUserWeek
+}
+
+var _ ent.Mutation = (*CallingUserWeekMutation)(nil)
+
+// callinguserweekOption allows management of the mutation configuration using functional options.
+type callinguserweekOption func(*CallingUserWeekMutation)
+
+// newCallingUserWeekMutation creates new mutation for the CallingUserWeek entity.
+func newCallingUserWeekMutation(c config, op Op, opts ...callinguserweekOption) *CallingUserWeekMutation {
+	m := &CallingUserWeekMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeCallingUserWeek,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withCallingUserWeekID sets the ID field of the mutation.
+func withCallingUserWeekID(id int) callinguserweekOption {
+	return func(m *CallingUserWeekMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *CallingUserWeek
+		)
+		m.oldValue = func(ctx context.Context) (*CallingUserWeek, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().CallingUserWeek.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withCallingUserWeek sets the old CallingUserWeek of the mutation.
+func withCallingUserWeek(node *CallingUserWeek) callinguserweekOption {
+	return func(m *CallingUserWeekMutation) {
+		m.oldValue = func(context.Context) (*CallingUserWeek, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m CallingUserWeekMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m CallingUserWeekMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *CallingUserWeekMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *CallingUserWeekMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().CallingUserWeek.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetPartnerID sets the "partner_id" field.
+func (m *CallingUserWeekMutation) SetPartnerID(i int) {
+	m.partner = &i
+}
+
+// PartnerID returns the value of the "partner_id" field in the mutation.
+func (m *CallingUserWeekMutation) PartnerID() (r int, exists bool) {
+	v := m.partner
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPartnerID returns the old "partner_id" field's value of the CallingUserWeek entity.
+// If the CallingUserWeek object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallingUserWeekMutation) OldPartnerID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPartnerID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPartnerID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPartnerID: %w", err)
+	}
+	return oldValue.PartnerID, nil
+}
+
+// ResetPartnerID resets all changes to the "partner_id" field.
+func (m *CallingUserWeekMutation) ResetPartnerID() {
+	m.partner = nil
+}
+
+// SetCustomerID sets the "customer_id" field.
+func (m *CallingUserWeekMutation) SetCustomerID(i int) {
+	m.customer_id = &i
+	m.addcustomer_id = nil
+}
+
+// CustomerID returns the value of the "customer_id" field in the mutation.
+func (m *CallingUserWeekMutation) CustomerID() (r int, exists bool) {
+	v := m.customer_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCustomerID returns the old "customer_id" field's value of the CallingUserWeek entity.
+// If the CallingUserWeek object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallingUserWeekMutation) OldCustomerID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCustomerID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCustomerID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCustomerID: %w", err)
+	}
+	return oldValue.CustomerID, nil
+}
+
+// AddCustomerID adds i to the "customer_id" field.
+func (m *CallingUserWeekMutation) AddCustomerID(i int) {
+	if m.addcustomer_id != nil {
+		*m.addcustomer_id += i
+	} else {
+		m.addcustomer_id = &i
+	}
+}
+
+// AddedCustomerID returns the value that was added to the "customer_id" field in this mutation.
+func (m *CallingUserWeekMutation) AddedCustomerID() (r int, exists bool) {
+	v := m.addcustomer_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetCustomerID resets all changes to the "customer_id" field.
+func (m *CallingUserWeekMutation) ResetCustomerID() {
+	m.customer_id = nil
+	m.addcustomer_id = nil
+}
+
+// SetUserID sets the "user_id" field.
+func (m *CallingUserWeekMutation) SetUserID(s string) {
+	m.user_id = &s
+}
+
+// UserID returns the value of the "user_id" field in the mutation.
+func (m *CallingUserWeekMutation) UserID() (r string, exists bool) {
+	v := m.user_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUserID returns the old "user_id" field's value of the CallingUserWeek entity.
+// If the CallingUserWeek object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallingUserWeekMutation) OldUserID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUserID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUserID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUserID: %w", err)
+	}
+	return oldValue.UserID, nil
+}
+
+// ResetUserID resets all changes to the "user_id" field.
+func (m *CallingUserWeekMutation) ResetUserID() {
+	m.user_id = nil
+}
+
+// SetWeek sets the "week" field.
+func (m *CallingUserWeekMutation) SetWeek(i int) {
+	m.week = &i
+	m.addweek = nil
+}
+
+// Week returns the value of the "week" field in the mutation.
+func (m *CallingUserWeekMutation) Week() (r int, exists bool) {
+	v := m.week
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldWeek returns the old "week" field's value of the CallingUserWeek entity.
+// If the CallingUserWeek object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallingUserWeekMutation) OldWeek(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldWeek is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldWeek requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldWeek: %w", err)
+	}
+	return oldValue.Week, nil
+}
+
+// AddWeek adds i to the "week" field.
+func (m *CallingUserWeekMutation) AddWeek(i int) {
+	if m.addweek != nil {
+		*m.addweek += i
+	} else {
+		m.addweek = &i
+	}
+}
+
+// AddedWeek returns the value that was added to the "week" field in this mutation.
+func (m *CallingUserWeekMutation) AddedWeek() (r int, exists bool) {
+	v := m.addweek
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetWeek resets all changes to the "week" field.
+func (m *CallingUserWeekMutation) ResetWeek() {
+	m.week = nil
+	m.addweek = nil
+}
+
+// SetCalls sets the "calls" field.
+func (m *CallingUserWeekMutation) SetCalls(i int64) {
+	m.calls = &i
+	m.addcalls = nil
+}
+
+// Calls returns the value of the "calls" field in the mutation.
+func (m *CallingUserWeekMutation) Calls() (r int64, exists bool) {
+	v := m.calls
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCalls returns the old "calls" field's value of the CallingUserWeek entity.
+// If the CallingUserWeek object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallingUserWeekMutation) OldCalls(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCalls is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCalls requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCalls: %w", err)
+	}
+	return oldValue.Calls, nil
+}
+
+// AddCalls adds i to the "calls" field.
+func (m *CallingUserWeekMutation) AddCalls(i int64) {
+	if m.addcalls != nil {
+		*m.addcalls += i
+	} else {
+		m.addcalls = &i
+	}
+}
+
+// AddedCalls returns the value that was added to the "calls" field in this mutation.
+func (m *CallingUserWeekMutation) AddedCalls() (r int64, exists bool) {
+	v := m.addcalls
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetCalls resets all changes to the "calls" field.
+func (m *CallingUserWeekMutation) ResetCalls() {
+	m.calls = nil
+	m.addcalls = nil
+}
+
+// ClearPartner clears the "partner" edge to the Partner entity.
+func (m *CallingUserWeekMutation) ClearPartner() {
+	m.clearedpartner = true
+	m.clearedFields[callinguserweek.FieldPartnerID] = struct{}{}
+}
+
+// PartnerCleared reports if the "partner" edge to the Partner entity was cleared.
+func (m *CallingUserWeekMutation) PartnerCleared() bool {
+	return m.clearedpartner
+}
+
+// PartnerIDs returns the "partner" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// PartnerID instead. It exists only for internal usage by the builders.
+func (m *CallingUserWeekMutation) PartnerIDs() (ids []int) {
+	if id := m.partner; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetPartner resets all changes to the "partner" edge.
+func (m *CallingUserWeekMutation) ResetPartner() {
+	m.partner = nil
+	m.clearedpartner = false
+}
+
+// Where appends a list predicates to the CallingUserWeekMutation builder.
+func (m *CallingUserWeekMutation) Where(ps ...predicate.CallingUserWeek) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the CallingUserWeekMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *CallingUserWeekMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.CallingUserWeek, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *CallingUserWeekMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *CallingUserWeekMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (CallingUserWeek).
+func (m *CallingUserWeekMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *CallingUserWeekMutation) Fields() []string {
+	fields := make([]string, 0, 5)
+	if m.partner != nil {
+		fields = append(fields, callinguserweek.FieldPartnerID)
+	}
+	if m.customer_id != nil {
+		fields = append(fields, callinguserweek.FieldCustomerID)
+	}
+	if m.user_id != nil {
+		fields = append(fields, callinguserweek.FieldUserID)
+	}
+	if m.week != nil {
+		fields = append(fields, callinguserweek.FieldWeek)
+	}
+	if m.calls != nil {
+		fields = append(fields, callinguserweek.FieldCalls)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *CallingUserWeekMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case callinguserweek.FieldPartnerID:
+		return m.PartnerID()
+	case callinguserweek.FieldCustomerID:
+		return m.CustomerID()
+	case callinguserweek.FieldUserID:
+		return m.UserID()
+	case callinguserweek.FieldWeek:
+		return m.Week()
+	case callinguserweek.FieldCalls:
+		return m.Calls()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *CallingUserWeekMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case callinguserweek.FieldPartnerID:
+		return m.OldPartnerID(ctx)
+	case callinguserweek.FieldCustomerID:
+		return m.OldCustomerID(ctx)
+	case callinguserweek.FieldUserID:
+		return m.OldUserID(ctx)
+	case callinguserweek.FieldWeek:
+		return m.OldWeek(ctx)
+	case callinguserweek.FieldCalls:
+		return m.OldCalls(ctx)
+	}
+	return nil, fmt.Errorf("unknown CallingUserWeek field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *CallingUserWeekMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case callinguserweek.FieldPartnerID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPartnerID(v)
+		return nil
+	case callinguserweek.FieldCustomerID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCustomerID(v)
+		return nil
+	case callinguserweek.FieldUserID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUserID(v)
+		return nil
+	case callinguserweek.FieldWeek:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetWeek(v)
+		return nil
+	case callinguserweek.FieldCalls:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCalls(v)
+		return nil
+	}
+	return fmt.Errorf("unknown CallingUserWeek field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *CallingUserWeekMutation) AddedFields() []string {
+	var fields []string
+	if m.addcustomer_id != nil {
+		fields = append(fields, callinguserweek.FieldCustomerID)
+	}
+	if m.addweek != nil {
+		fields = append(fields, callinguserweek.FieldWeek)
+	}
+	if m.addcalls != nil {
+		fields = append(fields, callinguserweek.FieldCalls)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *CallingUserWeekMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case callinguserweek.FieldCustomerID:
+		return m.AddedCustomerID()
+	case callinguserweek.FieldWeek:
+		return m.AddedWeek()
+	case callinguserweek.FieldCalls:
+		return m.AddedCalls()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *CallingUserWeekMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case callinguserweek.FieldCustomerID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddCustomerID(v)
+		return nil
+	case callinguserweek.FieldWeek:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddWeek(v)
+		return nil
+	case callinguserweek.FieldCalls:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddCalls(v)
+		return nil
+	}
+	return fmt.Errorf("unknown CallingUserWeek numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *CallingUserWeekMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *CallingUserWeekMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *CallingUserWeekMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown CallingUserWeek nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *CallingUserWeekMutation) ResetField(name string) error {
+	switch name {
+	case callinguserweek.FieldPartnerID:
+		m.ResetPartnerID()
+		return nil
+	case callinguserweek.FieldCustomerID:
+		m.ResetCustomerID()
+		return nil
+	case callinguserweek.FieldUserID:
+		m.ResetUserID()
+		return nil
+	case callinguserweek.FieldWeek:
+		m.ResetWeek()
+		return nil
+	case callinguserweek.FieldCalls:
+		m.ResetCalls()
+		return nil
+	}
+	return fmt.Errorf("unknown CallingUserWeek field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *CallingUserWeekMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.partner != nil {
+		edges = append(edges, callinguserweek.EdgePartner)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *CallingUserWeekMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case callinguserweek.EdgePartner:
+		if id := m.partner; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *CallingUserWeekMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *CallingUserWeekMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *CallingUserWeekMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedpartner {
+		edges = append(edges, callinguserweek.EdgePartner)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *CallingUserWeekMutation) EdgeCleared(name string) bool {
+	switch name {
+	case callinguserweek.EdgePartner:
+		return m.clearedpartner
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *CallingUserWeekMutation) ClearEdge(name string) error {
+	switch name {
+	case callinguserweek.EdgePartner:
+		m.ClearPartner()
+		return nil
+	}
+	return fmt.Errorf("unknown CallingUserWeek unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *CallingUserWeekMutation) ResetEdge(name string) error {
+	switch name {
+	case callinguserweek.EdgePartner:
+		m.ResetPartner()
+		return nil
+	}
+	return fmt.Errorf("unknown CallingUserWeek edge %s", name)
 }
 
 // CustomerMutation represents an operation that mutates the Customer nodes in the graph.

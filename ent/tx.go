@@ -24,6 +24,10 @@ type Tx struct {
 	CallLeg *CallLegClient
 	// CallQueue is the client for interacting with the CallQueue builders.
 	CallQueue *CallQueueClient
+	// CallingDay is the client for interacting with the CallingDay builders.
+	CallingDay *CallingDayClient
+	// CallingUserWeek is the client for interacting with the CallingUserWeek builders.
+	CallingUserWeek *CallingUserWeekClient
 	// Customer is the client for interacting with the Customer builders.
 	Customer *CustomerClient
 	// Device is the client for interacting with the Device builders.
@@ -186,6 +190,8 @@ func (tx *Tx) init() {
 	tx.AuditEvent = NewAuditEventClient(tx.config)
 	tx.CallLeg = NewCallLegClient(tx.config)
 	tx.CallQueue = NewCallQueueClient(tx.config)
+	tx.CallingDay = NewCallingDayClient(tx.config)
+	tx.CallingUserWeek = NewCallingUserWeekClient(tx.config)
 	tx.Customer = NewCustomerClient(tx.config)
 	tx.Device = NewDeviceClient(tx.config)
 	tx.Invoice = NewInvoiceClient(tx.config)

@@ -64,7 +64,11 @@ func newHarness(t testing.TB) *harness {
 	r := NewResolver(db.Client, now, authority, h.broker, Options{LaunchURLTemplate: "https://hub.example/orgs/{orgId}", CacheTTL: time.Minute, MaxSubscriptions: 100})
 	logger := slog.New(slog.NewTextHandler(testLog{t}, nil))
 	h.resolver = r
-	h.gql, h.ref = NewHandler(r, nil, DefaultLimits, logger, nil), newServer(r, nil, DefaultLimits, logger, nil)
+	// The race detector slows the embedded database down tenfold: tests get a minute per
+	// operation (TestOperationDeadline checks the deadline itself).
+	limits := DefaultLimits
+	limits.Admission = NewAdmission(0, time.Minute)
+	h.gql, h.ref = NewHandler(r, nil, limits, logger, nil), newServer(r, nil, limits, logger, nil)
 	h.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		ctx, n := storage.WithCounter(req.Context())
 		h.mu.Lock()

@@ -53,10 +53,15 @@ func (r *Resolver) subscriptionAnalytics(ctx context.Context, product model.Anal
 	if !v.CanReadAnalytics() {
 		return nil, errNoAnalytics
 	}
-	cache := func(ctx context.Context, key string, compute func(context.Context) (any, error)) (any, error) {
-		return live.Get(ctx, r.Cache, v.PartnerID, scopeKey(v)+"|"+regionKey(region)+"|"+string(product)+"|"+key, compute)
+	return analytics.NewSubscriptions(r.Client, r.filterEnv(ctx), product, region, r.analyticsCache(v, region, string(product))), nil
+}
+
+// analyticsCache keeps the viewer's analytics figures of a region until a change of the
+// partner, under keys prefixed with what the viewer sees, the region and prefix.
+func (r *Resolver) analyticsCache(v *viewer.Viewer, region *enum.Region, prefix string) analytics.CacheFunc {
+	return func(ctx context.Context, key string, compute func(context.Context) (any, error)) (any, error) {
+		return live.Get(ctx, r.Cache, v.PartnerID, scopeKey(v)+"|"+regionKey(region)+"|"+prefix+"|"+key, compute)
 	}
-	return analytics.NewSubscriptions(r.Client, r.filterEnv(ctx), product, region, cache), nil
 }
 
 // kpiStream sends the viewer's KPIs now, then again whenever a committed change alters them.

@@ -50,7 +50,7 @@ const HeavyComplexity = 10000
 // statements too large for it (SQLite refuses 40 000 bound values, a 900 KB LIKE pattern,
 // a 100 000-term expression; PostgreSQL works seconds on one before an error).
 const (
-	MaxListItems   = 1000
+	MaxListItems   = 5000 // the largest batch a mutation takes: ingestCallLegs
 	MaxStringChars = 10000
 )
 

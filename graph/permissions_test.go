@@ -28,6 +28,8 @@ const (
 	upsertSubsQ   = `mutation($in: UpsertSubscriptionsInput!) { upsertSubscriptions(input: $in) { stored failed results { index id created changed error { code message } } } }`
 	usageQ        = `mutation($in: RecordLicenseUsageInput!) { recordLicenseUsage(input: $in) { stored failed results { index id created changed error { code message } } } }`
 	activityQ     = `mutation($in: RecordAdminActivityInput!) { recordAdminActivity(input: $in) { stored failed results { index id created changed error { code message } } } }`
+	callLegsQ     = `mutation($in: IngestCallLegsInput!) { ingestCallLegs(input: $in) { stored failed results { index id created changed error { code message } } } }`
+	callQueuesQ   = `mutation($in: UpsertCallQueuesInput!) { upsertCallQueues(input: $in) { stored failed results { index id created changed error { code message } } } }`
 	createAdminQ  = `mutation($in: CreateAdminInput!) { createAdmin(input: $in) { admin { id email displayName role } } }`
 	updateAdminQ  = `mutation($in: UpdateAdminInput!) { updateAdmin(input: $in) { admin { id email displayName role } } }`
 	removeAdminQ  = `mutation($in: RemoveAdminInput!) { removeAdmin(input: $in) { admin { id email removedAt } } }`
@@ -132,6 +134,12 @@ var mutationCases = []mutationCase{
 	{"recordAdminActivity", activityQ, viewer.ScopeIngest, func(s scene, c *ent.Customer) map[string]any {
 		return in(map[string]any{"activity": []any{map[string]any{"customerExternalId": *c.ExternalID, "signedInAt": "2026-03-18T10:00:00Z"}}})
 	}},
+	{"ingestCallLegs", callLegsQ, viewer.ScopeIngest, func(s scene, c *ent.Customer) map[string]any {
+		return in(map[string]any{"legs": []any{callLeg(fmt.Sprintf("leg-%d", s.n), "call", *c.ExternalID, "user", "2026-03-17T10:00:00Z", 60)}})
+	}},
+	{"upsertCallQueues", callQueuesQ, viewer.ScopeIngest, func(s scene, c *ent.Customer) map[string]any {
+		return in(map[string]any{"queues": []any{map[string]any{"customerExternalId": *c.ExternalID, "externalId": fmt.Sprintf("queue-%d", s.n), "name": "Sales"}}})
+	}},
 }
 
 // subscriptionItem is a valid upsertSubscriptions item with a Calling line of total licenses.
@@ -189,6 +197,8 @@ func TestPermissionMatrix(t *testing.T) {
 		"upsertSubscriptions":    {"OK", "OK", "NOT_FOUND", "FORBIDDEN", "FORBIDDEN", "OK", "NOT_FOUND"},
 		"recordLicenseUsage":     {"OK", "OK", "NOT_FOUND", "FORBIDDEN", "FORBIDDEN", "OK", "NOT_FOUND"},
 		"recordAdminActivity":    {"OK", "OK", "NOT_FOUND", "FORBIDDEN", "FORBIDDEN", "OK", "NOT_FOUND"},
+		"ingestCallLegs":         {"OK", "OK", "NOT_FOUND", "FORBIDDEN", "FORBIDDEN", "OK", "NOT_FOUND"},
+		"upsertCallQueues":       {"OK", "OK", "NOT_FOUND", "FORBIDDEN", "FORBIDDEN", "OK", "NOT_FOUND"},
 	}
 	if len(want) != len(mutationCases) {
 		t.Fatalf("the matrix has %d mutations, the cases %d", len(want), len(mutationCases))

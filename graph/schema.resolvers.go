@@ -9,6 +9,7 @@ import (
 	"context"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/partnerhub/partnerhub-api/ent"
 	"github.com/partnerhub/partnerhub-api/ent/apitoken"
@@ -17,6 +18,7 @@ import (
 	"github.com/partnerhub/partnerhub-api/graph/admins"
 	"github.com/partnerhub/partnerhub-api/graph/analytics"
 	"github.com/partnerhub/partnerhub-api/graph/assignment"
+	"github.com/partnerhub/partnerhub-api/graph/calling"
 	"github.com/partnerhub/partnerhub-api/graph/directory"
 	"github.com/partnerhub/partnerhub-api/graph/filter"
 	"github.com/partnerhub/partnerhub-api/graph/generated"
@@ -192,6 +194,14 @@ func (r *mutationResolver) RecordAdminActivity(ctx context.Context, input model.
 	return ingest.AdminActivity(ctx, r.Audit, input.Activity)
 }
 
+func (r *mutationResolver) IngestCallLegs(ctx context.Context, input model.IngestCallLegsInput) (*model.IngestPayload, error) {
+	return ingest.CallLegs(ctx, r.Audit, input.Legs)
+}
+
+func (r *mutationResolver) UpsertCallQueues(ctx context.Context, input model.UpsertCallQueuesInput) (*model.IngestPayload, error) {
+	return ingest.CallQueues(ctx, r.Audit, input.Queues)
+}
+
 func (r *queryResolver) Node(ctx context.Context, id string) (ent.Noder, error) {
 	nodes, err := loadNodes(ctx, r.Client, []string{id})
 	if err != nil {
@@ -228,6 +238,10 @@ func (r *queryResolver) Kpis(ctx context.Context, region *enum.Region) (*analyti
 
 func (r *queryResolver) SubscriptionAnalytics(ctx context.Context, product model.AnalyticsProduct, region *enum.Region) (*analytics.Subscriptions, error) {
 	return r.subscriptionAnalytics(ctx, product, region)
+}
+
+func (r *queryResolver) CallingAnalytics(ctx context.Context, region *enum.Region, week *time.Time) (*calling.Analytics, error) {
+	return r.callingAnalytics(ctx, region, week)
 }
 
 func (r *queryResolver) Tags(ctx context.Context, first *int, after *page.Cursor, last *int, before *page.Cursor, query *string) (*page.Connection[*ent.Tag], error) {

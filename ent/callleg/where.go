@@ -596,6 +596,16 @@ func JitterMsLTE(v float64) predicate.CallLeg {
 	return predicate.CallLeg(sql.FieldLTE(FieldJitterMs, v))
 }
 
+// JitterMsIsNil applies the IsNil predicate on the "jitter_ms" field.
+func JitterMsIsNil() predicate.CallLeg {
+	return predicate.CallLeg(sql.FieldIsNull(FieldJitterMs))
+}
+
+// JitterMsNotNil applies the NotNil predicate on the "jitter_ms" field.
+func JitterMsNotNil() predicate.CallLeg {
+	return predicate.CallLeg(sql.FieldNotNull(FieldJitterMs))
+}
+
 // LatencyMsEQ applies the EQ predicate on the "latency_ms" field.
 func LatencyMsEQ(v float64) predicate.CallLeg {
 	return predicate.CallLeg(sql.FieldEQ(FieldLatencyMs, v))
@@ -636,6 +646,16 @@ func LatencyMsLTE(v float64) predicate.CallLeg {
 	return predicate.CallLeg(sql.FieldLTE(FieldLatencyMs, v))
 }
 
+// LatencyMsIsNil applies the IsNil predicate on the "latency_ms" field.
+func LatencyMsIsNil() predicate.CallLeg {
+	return predicate.CallLeg(sql.FieldIsNull(FieldLatencyMs))
+}
+
+// LatencyMsNotNil applies the NotNil predicate on the "latency_ms" field.
+func LatencyMsNotNil() predicate.CallLeg {
+	return predicate.CallLeg(sql.FieldNotNull(FieldLatencyMs))
+}
+
 // PacketLossPctEQ applies the EQ predicate on the "packet_loss_pct" field.
 func PacketLossPctEQ(v float64) predicate.CallLeg {
 	return predicate.CallLeg(sql.FieldEQ(FieldPacketLossPct, v))
@@ -674,6 +694,16 @@ func PacketLossPctLT(v float64) predicate.CallLeg {
 // PacketLossPctLTE applies the LTE predicate on the "packet_loss_pct" field.
 func PacketLossPctLTE(v float64) predicate.CallLeg {
 	return predicate.CallLeg(sql.FieldLTE(FieldPacketLossPct, v))
+}
+
+// PacketLossPctIsNil applies the IsNil predicate on the "packet_loss_pct" field.
+func PacketLossPctIsNil() predicate.CallLeg {
+	return predicate.CallLeg(sql.FieldIsNull(FieldPacketLossPct))
+}
+
+// PacketLossPctNotNil applies the NotNil predicate on the "packet_loss_pct" field.
+func PacketLossPctNotNil() predicate.CallLeg {
+	return predicate.CallLeg(sql.FieldNotNull(FieldPacketLossPct))
 }
 
 // FeatureEQ applies the EQ predicate on the "feature" field.

@@ -69,6 +69,30 @@ func (f CallQueueFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, e
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.CallQueueMutation", m)
 }
 
+// The CallingDayFunc type is an adapter to allow the use of ordinary
+// function as CallingDay mutator.
+type CallingDayFunc func(context.Context, *ent.CallingDayMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f CallingDayFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.CallingDayMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.CallingDayMutation", m)
+}
+
+// The CallingUserWeekFunc type is an adapter to allow the use of ordinary
+// function as CallingUserWeek mutator.
+type CallingUserWeekFunc func(context.Context, *ent.CallingUserWeekMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f CallingUserWeekFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.CallingUserWeekMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.CallingUserWeekMutation", m)
+}
+
 // The CustomerFunc type is an adapter to allow the use of ordinary
 // function as Customer mutator.
 type CustomerFunc func(context.Context, *ent.CustomerMutation) (ent.Value, error)

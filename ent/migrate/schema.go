@@ -150,9 +150,9 @@ var (
 		{Name: "direction", Type: field.TypeEnum, Enums: []string{"INBOUND", "OUTBOUND", "INTERNAL"}},
 		{Name: "media", Type: field.TypeEnum, Enums: []string{"AUDIO", "VIDEO"}},
 		{Name: "endpoint_type", Type: field.TypeEnum, Enums: []string{"WEBEX_APP", "DESK_PHONE", "ROOM_DEVICE", "OTHER"}},
-		{Name: "jitter_ms", Type: field.TypeFloat64},
-		{Name: "latency_ms", Type: field.TypeFloat64},
-		{Name: "packet_loss_pct", Type: field.TypeFloat64},
+		{Name: "jitter_ms", Type: field.TypeFloat64, Nullable: true},
+		{Name: "latency_ms", Type: field.TypeFloat64, Nullable: true},
+		{Name: "packet_loss_pct", Type: field.TypeFloat64, Nullable: true},
 		{Name: "feature", Type: field.TypeEnum, Enums: []string{"NONE", "HUNT_GROUP", "AUTO_ATTENDANT", "CALL_QUEUE"}, Default: "NONE"},
 		{Name: "queue_outcome", Type: field.TypeEnum, Nullable: true, Enums: []string{"ANSWERED", "ABANDONED", "TIMED_OUT", "OVERFLOW", "TRANSFERRED"}},
 		{Name: "wait_seconds", Type: field.TypeInt, Nullable: true},
@@ -213,6 +213,11 @@ var (
 				Unique:  false,
 				Columns: []*schema.Column{CallLegsColumns[18], CallLegsColumns[4]},
 			},
+			{
+				Name:    "callleg_customer_id_call_id",
+				Unique:  false,
+				Columns: []*schema.Column{CallLegsColumns[18], CallLegsColumns[2]},
+			},
 		},
 	}
 	// CallQueuesColumns holds the columns for the "call_queues" table.
@@ -259,6 +264,131 @@ var (
 				Name:    "callqueue_partner_id_external_id",
 				Unique:  true,
 				Columns: []*schema.Column{CallQueuesColumns[3], CallQueuesColumns[1]},
+			},
+		},
+	}
+	// CallingDaysColumns holds the columns for the "calling_days" table.
+	CallingDaysColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "customer_id", Type: field.TypeInt},
+		{Name: "location_id", Type: field.TypeInt, Default: 0},
+		{Name: "queue_id", Type: field.TypeInt, Default: 0},
+		{Name: "day", Type: field.TypeInt},
+		{Name: "week", Type: field.TypeInt},
+		{Name: "legs", Type: field.TypeInt64, Default: 0},
+		{Name: "poor_legs", Type: field.TypeInt64, Default: 0},
+		{Name: "measured_legs", Type: field.TypeInt64, Default: 0},
+		{Name: "seconds", Type: field.TypeInt64, Default: 0},
+		{Name: "video_seconds", Type: field.TypeInt64, Default: 0},
+		{Name: "audio_legs", Type: field.TypeInt64, Default: 0},
+		{Name: "video_legs", Type: field.TypeInt64, Default: 0},
+		{Name: "webex_app_legs", Type: field.TypeInt64, Default: 0},
+		{Name: "desk_phone_legs", Type: field.TypeInt64, Default: 0},
+		{Name: "room_device_legs", Type: field.TypeInt64, Default: 0},
+		{Name: "other_legs", Type: field.TypeInt64, Default: 0},
+		{Name: "webex_app_poor", Type: field.TypeInt64, Default: 0},
+		{Name: "desk_phone_poor", Type: field.TypeInt64, Default: 0},
+		{Name: "room_device_poor", Type: field.TypeInt64, Default: 0},
+		{Name: "other_poor", Type: field.TypeInt64, Default: 0},
+		{Name: "webex_app_measured", Type: field.TypeInt64, Default: 0},
+		{Name: "desk_phone_measured", Type: field.TypeInt64, Default: 0},
+		{Name: "room_device_measured", Type: field.TypeInt64, Default: 0},
+		{Name: "other_measured", Type: field.TypeInt64, Default: 0},
+		{Name: "calls", Type: field.TypeInt64, Default: 0},
+		{Name: "hunt_group_calls", Type: field.TypeInt64, Default: 0},
+		{Name: "auto_attendant_calls", Type: field.TypeInt64, Default: 0},
+		{Name: "call_queue_calls", Type: field.TypeInt64, Default: 0},
+		{Name: "queue_legs", Type: field.TypeInt64, Default: 0},
+		{Name: "answered", Type: field.TypeInt64, Default: 0},
+		{Name: "abandoned", Type: field.TypeInt64, Default: 0},
+		{Name: "timed_out", Type: field.TypeInt64, Default: 0},
+		{Name: "overflow", Type: field.TypeInt64, Default: 0},
+		{Name: "transferred", Type: field.TypeInt64, Default: 0},
+		{Name: "answered_wait", Type: field.TypeInt64, Default: 0},
+		{Name: "abandoned_wait", Type: field.TypeInt64, Default: 0},
+		{Name: "timed_out_wait", Type: field.TypeInt64, Default: 0},
+		{Name: "overflow_wait", Type: field.TypeInt64, Default: 0},
+		{Name: "transferred_wait", Type: field.TypeInt64, Default: 0},
+		{Name: "partner_id", Type: field.TypeInt},
+	}
+	// CallingDaysTable holds the schema information for the "calling_days" table.
+	CallingDaysTable = &schema.Table{
+		Name:       "calling_days",
+		Columns:    CallingDaysColumns,
+		PrimaryKey: []*schema.Column{CallingDaysColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "calling_days_partners_partner",
+				Columns:    []*schema.Column{CallingDaysColumns[40]},
+				RefColumns: []*schema.Column{PartnersColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "callingday_customer_id",
+				Unique:  false,
+				Columns: []*schema.Column{CallingDaysColumns[1]},
+			},
+			{
+				Name:    "callingday_customer_id_location_id_queue_id_day",
+				Unique:  true,
+				Columns: []*schema.Column{CallingDaysColumns[1], CallingDaysColumns[2], CallingDaysColumns[3], CallingDaysColumns[4]},
+			},
+			{
+				Name:    "callingday_partner_id_week",
+				Unique:  false,
+				Columns: []*schema.Column{CallingDaysColumns[40], CallingDaysColumns[5]},
+			},
+			{
+				Name:    "callingday_customer_id_week",
+				Unique:  false,
+				Columns: []*schema.Column{CallingDaysColumns[1], CallingDaysColumns[5]},
+			},
+		},
+	}
+	// CallingUserWeeksColumns holds the columns for the "calling_user_weeks" table.
+	CallingUserWeeksColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "customer_id", Type: field.TypeInt},
+		{Name: "user_id", Type: field.TypeString, Size: 100},
+		{Name: "week", Type: field.TypeInt},
+		{Name: "calls", Type: field.TypeInt64, Default: 0},
+		{Name: "partner_id", Type: field.TypeInt},
+	}
+	// CallingUserWeeksTable holds the schema information for the "calling_user_weeks" table.
+	CallingUserWeeksTable = &schema.Table{
+		Name:       "calling_user_weeks",
+		Columns:    CallingUserWeeksColumns,
+		PrimaryKey: []*schema.Column{CallingUserWeeksColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "calling_user_weeks_partners_partner",
+				Columns:    []*schema.Column{CallingUserWeeksColumns[5]},
+				RefColumns: []*schema.Column{PartnersColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "callinguserweek_customer_id",
+				Unique:  false,
+				Columns: []*schema.Column{CallingUserWeeksColumns[1]},
+			},
+			{
+				Name:    "callinguserweek_customer_id_user_id_week",
+				Unique:  true,
+				Columns: []*schema.Column{CallingUserWeeksColumns[1], CallingUserWeeksColumns[2], CallingUserWeeksColumns[3]},
+			},
+			{
+				Name:    "callinguserweek_partner_id_week",
+				Unique:  false,
+				Columns: []*schema.Column{CallingUserWeeksColumns[5], CallingUserWeeksColumns[3]},
+			},
+			{
+				Name:    "callinguserweek_customer_id_week",
+				Unique:  false,
+				Columns: []*schema.Column{CallingUserWeeksColumns[1], CallingUserWeeksColumns[3]},
 			},
 		},
 	}
@@ -1012,6 +1142,8 @@ var (
 		AuditEventsTable,
 		CallLegsTable,
 		CallQueuesTable,
+		CallingDaysTable,
+		CallingUserWeeksTable,
 		CustomersTable,
 		DevicesTable,
 		InvoicesTable,
@@ -1043,6 +1175,8 @@ func init() {
 	CallQueuesTable.ForeignKeys[0].RefTable = PartnersTable
 	CallQueuesTable.ForeignKeys[1].RefTable = LocationsTable
 	CallQueuesTable.ForeignKeys[2].RefTable = CustomersTable
+	CallingDaysTable.ForeignKeys[0].RefTable = PartnersTable
+	CallingUserWeeksTable.ForeignKeys[0].RefTable = PartnersTable
 	CustomersTable.ForeignKeys[0].RefTable = PartnersTable
 	DevicesTable.ForeignKeys[0].RefTable = CustomersTable
 	DevicesTable.ForeignKeys[1].RefTable = PartnersTable

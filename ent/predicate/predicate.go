@@ -21,6 +21,12 @@ type CallLeg func(*sql.Selector)
 // CallQueue is the predicate function for callqueue builders.
 type CallQueue func(*sql.Selector)
 
+// CallingDay is the predicate function for callingday builders.
+type CallingDay func(*sql.Selector)
+
+// CallingUserWeek is the predicate function for callinguserweek builders.
+type CallingUserWeek func(*sql.Selector)
+
 // Customer is the predicate function for customer builders.
 type Customer func(*sql.Selector)
 

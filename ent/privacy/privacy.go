@@ -231,6 +231,54 @@ func (f CallQueueMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutat
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.CallQueueMutation", m)
 }
 
+// The CallingDayQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type CallingDayQueryRuleFunc func(context.Context, *ent.CallingDayQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f CallingDayQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.CallingDayQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.CallingDayQuery", q)
+}
+
+// The CallingDayMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type CallingDayMutationRuleFunc func(context.Context, *ent.CallingDayMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f CallingDayMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.CallingDayMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.CallingDayMutation", m)
+}
+
+// The CallingUserWeekQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type CallingUserWeekQueryRuleFunc func(context.Context, *ent.CallingUserWeekQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f CallingUserWeekQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.CallingUserWeekQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.CallingUserWeekQuery", q)
+}
+
+// The CallingUserWeekMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type CallingUserWeekMutationRuleFunc func(context.Context, *ent.CallingUserWeekMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f CallingUserWeekMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.CallingUserWeekMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.CallingUserWeekMutation", m)
+}
+
 // The CustomerQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type CustomerQueryRuleFunc func(context.Context, *ent.CustomerQuery) error
@@ -588,6 +636,10 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.CallQueueQuery:
 		return q.Filter(), nil
+	case *ent.CallingDayQuery:
+		return q.Filter(), nil
+	case *ent.CallingUserWeekQuery:
+		return q.Filter(), nil
 	case *ent.CustomerQuery:
 		return q.Filter(), nil
 	case *ent.DeviceQuery:
@@ -630,6 +682,10 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.CallLegMutation:
 		return m.Filter(), nil
 	case *ent.CallQueueMutation:
+		return m.Filter(), nil
+	case *ent.CallingDayMutation:
+		return m.Filter(), nil
+	case *ent.CallingUserWeekMutation:
 		return m.Filter(), nil
 	case *ent.CustomerMutation:
 		return m.Filter(), nil

@@ -9,6 +9,8 @@ import (
 	"github.com/partnerhub/partnerhub-api/ent/admin"
 	"github.com/partnerhub/partnerhub-api/ent/apitoken"
 	"github.com/partnerhub/partnerhub-api/ent/auditevent"
+	"github.com/partnerhub/partnerhub-api/ent/callingday"
+	"github.com/partnerhub/partnerhub-api/ent/callinguserweek"
 	"github.com/partnerhub/partnerhub-api/ent/callleg"
 	"github.com/partnerhub/partnerhub-api/ent/callqueue"
 	"github.com/partnerhub/partnerhub-api/ent/customer"
@@ -286,6 +288,188 @@ func init() {
 			return nil
 		}
 	}()
+	callingdayMixin := schema.CallingDay{}.Mixin()
+	callingday.Policy = privacy.NewPolicies(callingdayMixin[0], callingdayMixin[1], schema.CallingDay{})
+	callingday.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := callingday.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	callingdayMixinHooks0 := callingdayMixin[0].Hooks()
+
+	callingday.Hooks[1] = callingdayMixinHooks0[0]
+	callingdayFields := schema.CallingDay{}.Fields()
+	_ = callingdayFields
+	// callingdayDescLocationID is the schema descriptor for location_id field.
+	callingdayDescLocationID := callingdayFields[0].Descriptor()
+	// callingday.DefaultLocationID holds the default value on creation for the location_id field.
+	callingday.DefaultLocationID = callingdayDescLocationID.Default.(int)
+	// callingdayDescQueueID is the schema descriptor for queue_id field.
+	callingdayDescQueueID := callingdayFields[1].Descriptor()
+	// callingday.DefaultQueueID holds the default value on creation for the queue_id field.
+	callingday.DefaultQueueID = callingdayDescQueueID.Default.(int)
+	// callingdayDescLegs is the schema descriptor for legs field.
+	callingdayDescLegs := callingdayFields[4].Descriptor()
+	// callingday.DefaultLegs holds the default value on creation for the legs field.
+	callingday.DefaultLegs = callingdayDescLegs.Default.(int64)
+	// callingdayDescPoorLegs is the schema descriptor for poor_legs field.
+	callingdayDescPoorLegs := callingdayFields[5].Descriptor()
+	// callingday.DefaultPoorLegs holds the default value on creation for the poor_legs field.
+	callingday.DefaultPoorLegs = callingdayDescPoorLegs.Default.(int64)
+	// callingdayDescMeasuredLegs is the schema descriptor for measured_legs field.
+	callingdayDescMeasuredLegs := callingdayFields[6].Descriptor()
+	// callingday.DefaultMeasuredLegs holds the default value on creation for the measured_legs field.
+	callingday.DefaultMeasuredLegs = callingdayDescMeasuredLegs.Default.(int64)
+	// callingdayDescSeconds is the schema descriptor for seconds field.
+	callingdayDescSeconds := callingdayFields[7].Descriptor()
+	// callingday.DefaultSeconds holds the default value on creation for the seconds field.
+	callingday.DefaultSeconds = callingdayDescSeconds.Default.(int64)
+	// callingdayDescVideoSeconds is the schema descriptor for video_seconds field.
+	callingdayDescVideoSeconds := callingdayFields[8].Descriptor()
+	// callingday.DefaultVideoSeconds holds the default value on creation for the video_seconds field.
+	callingday.DefaultVideoSeconds = callingdayDescVideoSeconds.Default.(int64)
+	// callingdayDescAudioLegs is the schema descriptor for audio_legs field.
+	callingdayDescAudioLegs := callingdayFields[9].Descriptor()
+	// callingday.DefaultAudioLegs holds the default value on creation for the audio_legs field.
+	callingday.DefaultAudioLegs = callingdayDescAudioLegs.Default.(int64)
+	// callingdayDescVideoLegs is the schema descriptor for video_legs field.
+	callingdayDescVideoLegs := callingdayFields[10].Descriptor()
+	// callingday.DefaultVideoLegs holds the default value on creation for the video_legs field.
+	callingday.DefaultVideoLegs = callingdayDescVideoLegs.Default.(int64)
+	// callingdayDescWebexAppLegs is the schema descriptor for webex_app_legs field.
+	callingdayDescWebexAppLegs := callingdayFields[11].Descriptor()
+	// callingday.DefaultWebexAppLegs holds the default value on creation for the webex_app_legs field.
+	callingday.DefaultWebexAppLegs = callingdayDescWebexAppLegs.Default.(int64)
+	// callingdayDescDeskPhoneLegs is the schema descriptor for desk_phone_legs field.
+	callingdayDescDeskPhoneLegs := callingdayFields[12].Descriptor()
+	// callingday.DefaultDeskPhoneLegs holds the default value on creation for the desk_phone_legs field.
+	callingday.DefaultDeskPhoneLegs = callingdayDescDeskPhoneLegs.Default.(int64)
+	// callingdayDescRoomDeviceLegs is the schema descriptor for room_device_legs field.
+	callingdayDescRoomDeviceLegs := callingdayFields[13].Descriptor()
+	// callingday.DefaultRoomDeviceLegs holds the default value on creation for the room_device_legs field.
+	callingday.DefaultRoomDeviceLegs = callingdayDescRoomDeviceLegs.Default.(int64)
+	// callingdayDescOtherLegs is the schema descriptor for other_legs field.
+	callingdayDescOtherLegs := callingdayFields[14].Descriptor()
+	// callingday.DefaultOtherLegs holds the default value on creation for the other_legs field.
+	callingday.DefaultOtherLegs = callingdayDescOtherLegs.Default.(int64)
+	// callingdayDescWebexAppPoor is the schema descriptor for webex_app_poor field.
+	callingdayDescWebexAppPoor := callingdayFields[15].Descriptor()
+	// callingday.DefaultWebexAppPoor holds the default value on creation for the webex_app_poor field.
+	callingday.DefaultWebexAppPoor = callingdayDescWebexAppPoor.Default.(int64)
+	// callingdayDescDeskPhonePoor is the schema descriptor for desk_phone_poor field.
+	callingdayDescDeskPhonePoor := callingdayFields[16].Descriptor()
+	// callingday.DefaultDeskPhonePoor holds the default value on creation for the desk_phone_poor field.
+	callingday.DefaultDeskPhonePoor = callingdayDescDeskPhonePoor.Default.(int64)
+	// callingdayDescRoomDevicePoor is the schema descriptor for room_device_poor field.
+	callingdayDescRoomDevicePoor := callingdayFields[17].Descriptor()
+	// callingday.DefaultRoomDevicePoor holds the default value on creation for the room_device_poor field.
+	callingday.DefaultRoomDevicePoor = callingdayDescRoomDevicePoor.Default.(int64)
+	// callingdayDescOtherPoor is the schema descriptor for other_poor field.
+	callingdayDescOtherPoor := callingdayFields[18].Descriptor()
+	// callingday.DefaultOtherPoor holds the default value on creation for the other_poor field.
+	callingday.DefaultOtherPoor = callingdayDescOtherPoor.Default.(int64)
+	// callingdayDescWebexAppMeasured is the schema descriptor for webex_app_measured field.
+	callingdayDescWebexAppMeasured := callingdayFields[19].Descriptor()
+	// callingday.DefaultWebexAppMeasured holds the default value on creation for the webex_app_measured field.
+	callingday.DefaultWebexAppMeasured = callingdayDescWebexAppMeasured.Default.(int64)
+	// callingdayDescDeskPhoneMeasured is the schema descriptor for desk_phone_measured field.
+	callingdayDescDeskPhoneMeasured := callingdayFields[20].Descriptor()
+	// callingday.DefaultDeskPhoneMeasured holds the default value on creation for the desk_phone_measured field.
+	callingday.DefaultDeskPhoneMeasured = callingdayDescDeskPhoneMeasured.Default.(int64)
+	// callingdayDescRoomDeviceMeasured is the schema descriptor for room_device_measured field.
+	callingdayDescRoomDeviceMeasured := callingdayFields[21].Descriptor()
+	// callingday.DefaultRoomDeviceMeasured holds the default value on creation for the room_device_measured field.
+	callingday.DefaultRoomDeviceMeasured = callingdayDescRoomDeviceMeasured.Default.(int64)
+	// callingdayDescOtherMeasured is the schema descriptor for other_measured field.
+	callingdayDescOtherMeasured := callingdayFields[22].Descriptor()
+	// callingday.DefaultOtherMeasured holds the default value on creation for the other_measured field.
+	callingday.DefaultOtherMeasured = callingdayDescOtherMeasured.Default.(int64)
+	// callingdayDescCalls is the schema descriptor for calls field.
+	callingdayDescCalls := callingdayFields[23].Descriptor()
+	// callingday.DefaultCalls holds the default value on creation for the calls field.
+	callingday.DefaultCalls = callingdayDescCalls.Default.(int64)
+	// callingdayDescHuntGroupCalls is the schema descriptor for hunt_group_calls field.
+	callingdayDescHuntGroupCalls := callingdayFields[24].Descriptor()
+	// callingday.DefaultHuntGroupCalls holds the default value on creation for the hunt_group_calls field.
+	callingday.DefaultHuntGroupCalls = callingdayDescHuntGroupCalls.Default.(int64)
+	// callingdayDescAutoAttendantCalls is the schema descriptor for auto_attendant_calls field.
+	callingdayDescAutoAttendantCalls := callingdayFields[25].Descriptor()
+	// callingday.DefaultAutoAttendantCalls holds the default value on creation for the auto_attendant_calls field.
+	callingday.DefaultAutoAttendantCalls = callingdayDescAutoAttendantCalls.Default.(int64)
+	// callingdayDescCallQueueCalls is the schema descriptor for call_queue_calls field.
+	callingdayDescCallQueueCalls := callingdayFields[26].Descriptor()
+	// callingday.DefaultCallQueueCalls holds the default value on creation for the call_queue_calls field.
+	callingday.DefaultCallQueueCalls = callingdayDescCallQueueCalls.Default.(int64)
+	// callingdayDescQueueLegs is the schema descriptor for queue_legs field.
+	callingdayDescQueueLegs := callingdayFields[27].Descriptor()
+	// callingday.DefaultQueueLegs holds the default value on creation for the queue_legs field.
+	callingday.DefaultQueueLegs = callingdayDescQueueLegs.Default.(int64)
+	// callingdayDescAnswered is the schema descriptor for answered field.
+	callingdayDescAnswered := callingdayFields[28].Descriptor()
+	// callingday.DefaultAnswered holds the default value on creation for the answered field.
+	callingday.DefaultAnswered = callingdayDescAnswered.Default.(int64)
+	// callingdayDescAbandoned is the schema descriptor for abandoned field.
+	callingdayDescAbandoned := callingdayFields[29].Descriptor()
+	// callingday.DefaultAbandoned holds the default value on creation for the abandoned field.
+	callingday.DefaultAbandoned = callingdayDescAbandoned.Default.(int64)
+	// callingdayDescTimedOut is the schema descriptor for timed_out field.
+	callingdayDescTimedOut := callingdayFields[30].Descriptor()
+	// callingday.DefaultTimedOut holds the default value on creation for the timed_out field.
+	callingday.DefaultTimedOut = callingdayDescTimedOut.Default.(int64)
+	// callingdayDescOverflow is the schema descriptor for overflow field.
+	callingdayDescOverflow := callingdayFields[31].Descriptor()
+	// callingday.DefaultOverflow holds the default value on creation for the overflow field.
+	callingday.DefaultOverflow = callingdayDescOverflow.Default.(int64)
+	// callingdayDescTransferred is the schema descriptor for transferred field.
+	callingdayDescTransferred := callingdayFields[32].Descriptor()
+	// callingday.DefaultTransferred holds the default value on creation for the transferred field.
+	callingday.DefaultTransferred = callingdayDescTransferred.Default.(int64)
+	// callingdayDescAnsweredWait is the schema descriptor for answered_wait field.
+	callingdayDescAnsweredWait := callingdayFields[33].Descriptor()
+	// callingday.DefaultAnsweredWait holds the default value on creation for the answered_wait field.
+	callingday.DefaultAnsweredWait = callingdayDescAnsweredWait.Default.(int64)
+	// callingdayDescAbandonedWait is the schema descriptor for abandoned_wait field.
+	callingdayDescAbandonedWait := callingdayFields[34].Descriptor()
+	// callingday.DefaultAbandonedWait holds the default value on creation for the abandoned_wait field.
+	callingday.DefaultAbandonedWait = callingdayDescAbandonedWait.Default.(int64)
+	// callingdayDescTimedOutWait is the schema descriptor for timed_out_wait field.
+	callingdayDescTimedOutWait := callingdayFields[35].Descriptor()
+	// callingday.DefaultTimedOutWait holds the default value on creation for the timed_out_wait field.
+	callingday.DefaultTimedOutWait = callingdayDescTimedOutWait.Default.(int64)
+	// callingdayDescOverflowWait is the schema descriptor for overflow_wait field.
+	callingdayDescOverflowWait := callingdayFields[36].Descriptor()
+	// callingday.DefaultOverflowWait holds the default value on creation for the overflow_wait field.
+	callingday.DefaultOverflowWait = callingdayDescOverflowWait.Default.(int64)
+	// callingdayDescTransferredWait is the schema descriptor for transferred_wait field.
+	callingdayDescTransferredWait := callingdayFields[37].Descriptor()
+	// callingday.DefaultTransferredWait holds the default value on creation for the transferred_wait field.
+	callingday.DefaultTransferredWait = callingdayDescTransferredWait.Default.(int64)
+	callinguserweekMixin := schema.CallingUserWeek{}.Mixin()
+	callinguserweek.Policy = privacy.NewPolicies(callinguserweekMixin[0], callinguserweekMixin[1], schema.CallingUserWeek{})
+	callinguserweek.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := callinguserweek.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	callinguserweekMixinHooks0 := callinguserweekMixin[0].Hooks()
+
+	callinguserweek.Hooks[1] = callinguserweekMixinHooks0[0]
+	callinguserweekFields := schema.CallingUserWeek{}.Fields()
+	_ = callinguserweekFields
+	// callinguserweekDescUserID is the schema descriptor for user_id field.
+	callinguserweekDescUserID := callinguserweekFields[0].Descriptor()
+	// callinguserweek.UserIDValidator is a validator for the "user_id" field. It is called by the builders before save.
+	callinguserweek.UserIDValidator = callinguserweekDescUserID.Validators[0].(func(string) error)
+	// callinguserweekDescCalls is the schema descriptor for calls field.
+	callinguserweekDescCalls := callinguserweekFields[2].Descriptor()
+	// callinguserweek.DefaultCalls holds the default value on creation for the calls field.
+	callinguserweek.DefaultCalls = callinguserweekDescCalls.Default.(int64)
 	customerMixin := schema.Customer{}.Mixin()
 	customer.Policy = privacy.NewPolicies(customerMixin[0], schema.Customer{})
 	customer.Hooks[0] = func(next ent.Mutator) ent.Mutator {

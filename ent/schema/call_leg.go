@@ -34,9 +34,10 @@ func (CallLeg) Fields() []ent.Field {
 		field.Enum("direction").GoType(enum.CallDirection("")),
 		field.Enum("media").GoType(enum.Media("")),
 		field.Enum("endpoint_type").GoType(enum.EndpointType("")),
-		field.Float("jitter_ms").Min(0),
-		field.Float("latency_ms").Min(0),
-		field.Float("packet_loss_pct").Min(0).Max(100),
+		// The media metrics are set together or not at all: legs without them are unmeasured.
+		field.Float("jitter_ms").Min(0).Optional().Nillable(),
+		field.Float("latency_ms").Min(0).Optional().Nillable(),
+		field.Float("packet_loss_pct").Min(0).Max(100).Optional().Nillable(),
 		field.Enum("feature").GoType(enum.CallFeature("")).Default("NONE"),
 		field.Int("queue_id").Optional().Nillable(),
 		field.Enum("queue_outcome").GoType(enum.QueueOutcome("")).Optional().Nillable(),
@@ -59,6 +60,8 @@ func (CallLeg) Indexes() []ent.Index {
 		index.Fields("partner_id", "leg_id").Unique(),
 		index.Fields("partner_id", "started_at"),
 		index.Fields("customer_id", "started_at"),
+		// Ingest reads the known legs of a call to keep its rollups exact.
+		index.Fields("customer_id", "call_id"),
 	}
 }
 

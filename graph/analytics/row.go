@@ -118,10 +118,10 @@ func (r *Row) Available() int { return r.Line.Available() }
 func (r *Row) UsedLast3Months() int { return r.Line.Used90d }
 
 // AssignedRatio is assigned / total.
-func (r *Row) AssignedRatio() *model.Ratio { return ratio(int64(r.Line.Assigned), int64(r.Line.Total)) }
+func (r *Row) AssignedRatio() *model.Ratio { return Ratio(int64(r.Line.Assigned), int64(r.Line.Total)) }
 
 // UsedRatio is used / total.
-func (r *Row) UsedRatio() *model.Ratio { return ratio(int64(r.Line.Used), int64(r.Line.Total)) }
+func (r *Row) UsedRatio() *model.Ratio { return Ratio(int64(r.Line.Used), int64(r.Line.Total)) }
 
 // WeeklyAssignmentChange is assigned now minus at the start of the previous week.
 func (r *Row) WeeklyAssignmentChange(ctx context.Context) (int, error) {

@@ -136,19 +136,19 @@ func (s *Section) TotalLicenses(ctx context.Context) (int, error) {
 // LicenseAssignment is Σassigned / Σtotal.
 func (s *Section) LicenseAssignment(ctx context.Context) (*model.Ratio, error) {
 	t, err := s.sums(ctx)
-	return ratio(t.Assigned, t.Total), err
+	return Ratio(t.Assigned, t.Total), err
 }
 
 // LicenseUsage is Σused / Σtotal.
 func (s *Section) LicenseUsage(ctx context.Context) (*model.Ratio, error) {
 	t, err := s.sums(ctx)
-	return ratio(t.Used, t.Total), err
+	return Ratio(t.Used, t.Total), err
 }
 
 // UsageWhenAssigned is Σused / Σassigned.
 func (s *Section) UsageWhenAssigned(ctx context.Context) (*model.Ratio, error) {
 	t, err := s.sums(ctx)
-	return ratio(t.Used, t.Assigned), err
+	return Ratio(t.Used, t.Assigned), err
 }
 
 // TotalUnassigned is Σ(total − assigned).
@@ -166,10 +166,11 @@ func (s *Section) TotalOverage(ctx context.Context) (int, error) {
 // AverageOverage is total overage / customers with overage.
 func (s *Section) AverageOverage(ctx context.Context) (*model.Ratio, error) {
 	t, err := s.sums(ctx)
-	return ratio(t.Overage, t.Customers), err
+	return Ratio(t.Overage, t.Customers), err
 }
 
-func ratio(n, d int64) *model.Ratio {
+// Ratio is n / d as the API gives fractions: its parts, and no value when d is 0.
+func Ratio(n, d int64) *model.Ratio {
 	r := &model.Ratio{Numerator: float64(n), Denominator: float64(d)}
 	if d != 0 {
 		v := float64(n) / float64(d)
@@ -241,11 +242,11 @@ func (s *Section) orderKey(o *model.AnalyticsRowOrder) page.Key {
 	case model.AnalyticsRowOrderFieldCustomerName:
 		return page.StringKey(related(customer.Table, customer.FieldName, license.FieldCustomerID), desc)
 	case model.AnalyticsRowOrderFieldTotal:
-		return intKey(license.FieldTotal, desc)
+		return page.IntKey(page.Column(license.FieldTotal), desc)
 	case model.AnalyticsRowOrderFieldAssigned:
-		return intKey(license.FieldAssigned, desc)
+		return page.IntKey(page.Column(license.FieldAssigned), desc)
 	case model.AnalyticsRowOrderFieldUsed:
-		return intKey(license.FieldUsed, desc)
+		return page.IntKey(page.Column(license.FieldUsed), desc)
 	}
 	col := map[sectionKind]string{recentlyAdded: subscription.FieldStartedAt, expiring: subscription.FieldEndsAt,
 		renewing: subscription.FieldRenewalDate, lowAssignment: subscription.FieldStartedAt, overage: subscription.FieldEndsAt}[s.kind]
@@ -256,17 +257,6 @@ func (s *Section) orderKey(o *model.AnalyticsRowOrder) page.Key {
 func related(table, column, fk string) func(*sql.Selector) string {
 	return func(s *sql.Selector) string {
 		return fmt.Sprintf("(SELECT r.%s FROM %s r WHERE r.id = %s)", column, table, s.C(fk))
-	}
-}
-
-func intKey(column string, desc bool) page.Key {
-	return page.Key{Expr: page.Column(column), Desc: desc,
-		Arg: func(s string) (any, error) {
-			var n int64
-			_, err := fmt.Sscan(s, &n)
-			return n, err
-		},
-		Format: func(v any) (string, error) { return fmt.Sprint(v), nil },
 	}
 }
 

@@ -17,6 +17,7 @@ import (
 	"github.com/partnerhub/partnerhub-api/ent"
 	"github.com/partnerhub/partnerhub-api/ent/enum"
 	"github.com/partnerhub/partnerhub-api/graph/analytics"
+	"github.com/partnerhub/partnerhub-api/graph/calling"
 	"github.com/partnerhub/partnerhub-api/graph/model"
 	"github.com/partnerhub/partnerhub-api/graph/page"
 	"github.com/partnerhub/partnerhub-api/graph/scalar"
@@ -127,6 +128,51 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	CallFeatureUsage struct {
+		AutoAttendantCalls func(childComplexity int) int
+		CallQueueCalls     func(childComplexity int) int
+		HuntGroupCalls     func(childComplexity int) int
+	}
+
+	CallQualityPoint struct {
+		Legs         func(childComplexity int) int
+		MeasuredLegs func(childComplexity int) int
+		PoorLegs     func(childComplexity int) int
+		PoorRatio    func(childComplexity int) int
+		WeekStart    func(childComplexity int) int
+	}
+
+	CallQualityThresholds struct {
+		JitterMs          func(childComplexity int) int
+		LatencyMs         func(childComplexity int) int
+		PacketLossPercent func(childComplexity int) int
+	}
+
+	CallingAnalytics struct {
+		CallQualityThresholds func(childComplexity int) int
+		CustomerQuality       func(childComplexity int, first *int, after *page.Cursor, last *int, before *page.Cursor, orderBy *model.CallQualityOrder) int
+		CustomerQueues        func(childComplexity int, first *int, after *page.Cursor, last *int, before *page.Cursor, orderBy *model.QueueInsightsOrder) int
+		CustomerUsage         func(childComplexity int, first *int, after *page.Cursor, last *int, before *page.Cursor, orderBy *model.CallingUsageOrder) int
+		FeatureUsage          func(childComplexity int) int
+		QualityByEndpoint     func(childComplexity int) int
+		QualityTrend          func(childComplexity int, weeks int) int
+		QueueInsights         func(childComplexity int) int
+		Region                func(childComplexity int) int
+		Regions               func(childComplexity int) int
+		UsageTrend            func(childComplexity int, weeks int) int
+		Week                  func(childComplexity int) int
+	}
+
+	CallingUsagePoint struct {
+		ActiveUsers      func(childComplexity int) int
+		Calls            func(childComplexity int) int
+		Legs             func(childComplexity int) int
+		Users1To5Calls   func(childComplexity int) int
+		Users6To20Calls  func(childComplexity int) int
+		UsersOver20Calls func(childComplexity int) int
+		WeekStart        func(childComplexity int) int
+	}
+
 	CreateApiTokenPayload struct {
 		APIToken func(childComplexity int) int
 		Token    func(childComplexity int) int
@@ -151,6 +197,50 @@ type ComplexityRoot struct {
 		Trials              func(childComplexity int) int
 	}
 
+	CustomerCallQuality struct {
+		Customer       func(childComplexity int) int
+		Legs           func(childComplexity int) int
+		MeasuredLegs   func(childComplexity int) int
+		PoorLegs       func(childComplexity int) int
+		PoorLegsChange func(childComplexity int) int
+		PoorRatio      func(childComplexity int) int
+	}
+
+	CustomerCallQualityConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	CustomerCallQualityEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	CustomerCallingUsage struct {
+		ActiveUsers       func(childComplexity int) int
+		ActiveUsersChange func(childComplexity int) int
+		Calls             func(childComplexity int) int
+		CallsChange       func(childComplexity int) int
+		Customer          func(childComplexity int) int
+		Legs              func(childComplexity int) int
+		LegsChange        func(childComplexity int) int
+		Minutes           func(childComplexity int) int
+		MinutesChange     func(childComplexity int) int
+		VideoMinutes      func(childComplexity int) int
+	}
+
+	CustomerCallingUsageConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	CustomerCallingUsageEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	CustomerConnection struct {
 		Edges      func(childComplexity int) int
 		PageInfo   func(childComplexity int) int
@@ -166,6 +256,30 @@ type ComplexityRoot struct {
 		Customer func(childComplexity int) int
 	}
 
+	CustomerQueueInsights struct {
+		Abandoned                       func(childComplexity int) int
+		AbandonedRate                   func(childComplexity int) int
+		Answered                        func(childComplexity int) int
+		AverageTimeToAnswerSeconds      func(childComplexity int) int
+		AverageWaitBeforeAbandonSeconds func(childComplexity int) int
+		Customer                        func(childComplexity int) int
+		Overflow                        func(childComplexity int) int
+		QueueCalls                      func(childComplexity int) int
+		TimedOut                        func(childComplexity int) int
+		Transferred                     func(childComplexity int) int
+	}
+
+	CustomerQueueInsightsConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	CustomerQueueInsightsEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	CustomerTagsPayload struct {
 		Results func(childComplexity int) int
 	}
@@ -178,6 +292,14 @@ type ComplexityRoot struct {
 
 	DeleteTagPayload struct {
 		DeletedTagID func(childComplexity int) int
+	}
+
+	EndpointQuality struct {
+		EndpointType func(childComplexity int) int
+		Legs         func(childComplexity int) int
+		MeasuredLegs func(childComplexity int) int
+		PoorLegs     func(childComplexity int) int
+		PoorRatio    func(childComplexity int) int
 	}
 
 	ExpiringRow struct {
@@ -308,6 +430,7 @@ type ComplexityRoot struct {
 		CreateAdmin            func(childComplexity int, input model.CreateAdminInput) int
 		CreateTag              func(childComplexity int, input model.CreateTagInput) int
 		DeleteTag              func(childComplexity int, input model.DeleteTagInput) int
+		IngestCallLegs         func(childComplexity int, input model.IngestCallLegsInput) int
 		RecordAdminActivity    func(childComplexity int, input model.RecordAdminActivityInput) int
 		RecordLicenseUsage     func(childComplexity int, input model.RecordLicenseUsageInput) int
 		RemoveAdmin            func(childComplexity int, input model.RemoveAdminInput) int
@@ -318,6 +441,7 @@ type ComplexityRoot struct {
 		UnassignCustomerAdmins func(childComplexity int, input model.CustomerAdminsInput) int
 		UpdateAdmin            func(childComplexity int, input model.UpdateAdminInput) int
 		UpdateTag              func(childComplexity int, input model.UpdateTagInput) int
+		UpsertCallQueues       func(childComplexity int, input model.UpsertCallQueuesInput) int
 		UpsertCustomers        func(childComplexity int, input model.UpsertCustomersInput) int
 		UpsertSubscriptions    func(childComplexity int, input model.UpsertSubscriptionsInput) int
 	}
@@ -388,6 +512,7 @@ type ComplexityRoot struct {
 		APITokens             func(childComplexity int, first *int, after *page.Cursor, last *int, before *page.Cursor) int
 		Admins                func(childComplexity int, first *int, after *page.Cursor, last *int, before *page.Cursor, roles []enum.Role, query *string) int
 		AuditEvents           func(childComplexity int, first *int, after *page.Cursor, last *int, before *page.Cursor, filter *model.AuditEventFilter) int
+		CallingAnalytics      func(childComplexity int, region *enum.Region, week *time.Time) int
 		Customer              func(childComplexity int, id string) int
 		Customers             func(childComplexity int, first *int, after *page.Cursor, last *int, before *page.Cursor, orderBy *model.CustomerOrder, filter *model.CustomerFilter, query *string) int
 		Kpis                  func(childComplexity int, region *enum.Region) int
@@ -397,6 +522,18 @@ type ComplexityRoot struct {
 		SubscriptionAnalytics func(childComplexity int, product model.AnalyticsProduct, region *enum.Region) int
 		Tags                  func(childComplexity int, first *int, after *page.Cursor, last *int, before *page.Cursor, query *string) int
 		Viewer                func(childComplexity int) int
+	}
+
+	QueueInsights struct {
+		Abandoned                       func(childComplexity int) int
+		AbandonedRate                   func(childComplexity int) int
+		Answered                        func(childComplexity int) int
+		AverageTimeToAnswerSeconds      func(childComplexity int) int
+		AverageWaitBeforeAbandonSeconds func(childComplexity int) int
+		Overflow                        func(childComplexity int) int
+		QueueCalls                      func(childComplexity int) int
+		TimedOut                        func(childComplexity int) int
+		Transferred                     func(childComplexity int) int
 	}
 
 	Ratio struct {
@@ -583,6 +720,8 @@ type MutationResolver interface {
 	UpsertSubscriptions(ctx context.Context, input model.UpsertSubscriptionsInput) (*model.IngestPayload, error)
 	RecordLicenseUsage(ctx context.Context, input model.RecordLicenseUsageInput) (*model.IngestPayload, error)
 	RecordAdminActivity(ctx context.Context, input model.RecordAdminActivityInput) (*model.IngestPayload, error)
+	IngestCallLegs(ctx context.Context, input model.IngestCallLegsInput) (*model.IngestPayload, error)
+	UpsertCallQueues(ctx context.Context, input model.UpsertCallQueuesInput) (*model.IngestPayload, error)
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id string) (ent.Noder, error)
@@ -593,6 +732,7 @@ type QueryResolver interface {
 	Viewer(ctx context.Context) (*model.Viewer, error)
 	Kpis(ctx context.Context, region *enum.Region) (*analytics.Kpis, error)
 	SubscriptionAnalytics(ctx context.Context, product model.AnalyticsProduct, region *enum.Region) (*analytics.Subscriptions, error)
+	CallingAnalytics(ctx context.Context, region *enum.Region, week *time.Time) (*calling.Analytics, error)
 	Tags(ctx context.Context, first *int, after *page.Cursor, last *int, before *page.Cursor, query *string) (*page.Connection[*ent.Tag], error)
 	Admins(ctx context.Context, first *int, after *page.Cursor, last *int, before *page.Cursor, roles []enum.Role, query *string) (*page.Connection[*ent.Admin], error)
 	APITokens(ctx context.Context, first *int, after *page.Cursor, last *int, before *page.Cursor) (*page.Connection[*ent.ApiToken], error)
@@ -914,6 +1054,216 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.AuditEventEdge.Node(childComplexity), true
 
+	case "CallFeatureUsage.autoAttendantCalls":
+		if e.ComplexityRoot.CallFeatureUsage.AutoAttendantCalls == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CallFeatureUsage.AutoAttendantCalls(childComplexity), true
+	case "CallFeatureUsage.callQueueCalls":
+		if e.ComplexityRoot.CallFeatureUsage.CallQueueCalls == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CallFeatureUsage.CallQueueCalls(childComplexity), true
+	case "CallFeatureUsage.huntGroupCalls":
+		if e.ComplexityRoot.CallFeatureUsage.HuntGroupCalls == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CallFeatureUsage.HuntGroupCalls(childComplexity), true
+
+	case "CallQualityPoint.legs":
+		if e.ComplexityRoot.CallQualityPoint.Legs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CallQualityPoint.Legs(childComplexity), true
+	case "CallQualityPoint.measuredLegs":
+		if e.ComplexityRoot.CallQualityPoint.MeasuredLegs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CallQualityPoint.MeasuredLegs(childComplexity), true
+	case "CallQualityPoint.poorLegs":
+		if e.ComplexityRoot.CallQualityPoint.PoorLegs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CallQualityPoint.PoorLegs(childComplexity), true
+	case "CallQualityPoint.poorRatio":
+		if e.ComplexityRoot.CallQualityPoint.PoorRatio == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CallQualityPoint.PoorRatio(childComplexity), true
+	case "CallQualityPoint.weekStart":
+		if e.ComplexityRoot.CallQualityPoint.WeekStart == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CallQualityPoint.WeekStart(childComplexity), true
+
+	case "CallQualityThresholds.jitterMs":
+		if e.ComplexityRoot.CallQualityThresholds.JitterMs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CallQualityThresholds.JitterMs(childComplexity), true
+	case "CallQualityThresholds.latencyMs":
+		if e.ComplexityRoot.CallQualityThresholds.LatencyMs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CallQualityThresholds.LatencyMs(childComplexity), true
+	case "CallQualityThresholds.packetLossPercent":
+		if e.ComplexityRoot.CallQualityThresholds.PacketLossPercent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CallQualityThresholds.PacketLossPercent(childComplexity), true
+
+	case "CallingAnalytics.callQualityThresholds":
+		if e.ComplexityRoot.CallingAnalytics.CallQualityThresholds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CallingAnalytics.CallQualityThresholds(childComplexity), true
+	case "CallingAnalytics.customerQuality":
+		if e.ComplexityRoot.CallingAnalytics.CustomerQuality == nil {
+			break
+		}
+
+		args, err := ec.field_CallingAnalytics_customerQuality_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.CallingAnalytics.CustomerQuality(childComplexity, args["first"].(*int), args["after"].(*page.Cursor), args["last"].(*int), args["before"].(*page.Cursor), args["orderBy"].(*model.CallQualityOrder)), true
+	case "CallingAnalytics.customerQueues":
+		if e.ComplexityRoot.CallingAnalytics.CustomerQueues == nil {
+			break
+		}
+
+		args, err := ec.field_CallingAnalytics_customerQueues_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.CallingAnalytics.CustomerQueues(childComplexity, args["first"].(*int), args["after"].(*page.Cursor), args["last"].(*int), args["before"].(*page.Cursor), args["orderBy"].(*model.QueueInsightsOrder)), true
+	case "CallingAnalytics.customerUsage":
+		if e.ComplexityRoot.CallingAnalytics.CustomerUsage == nil {
+			break
+		}
+
+		args, err := ec.field_CallingAnalytics_customerUsage_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.CallingAnalytics.CustomerUsage(childComplexity, args["first"].(*int), args["after"].(*page.Cursor), args["last"].(*int), args["before"].(*page.Cursor), args["orderBy"].(*model.CallingUsageOrder)), true
+	case "CallingAnalytics.featureUsage":
+		if e.ComplexityRoot.CallingAnalytics.FeatureUsage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CallingAnalytics.FeatureUsage(childComplexity), true
+	case "CallingAnalytics.qualityByEndpoint":
+		if e.ComplexityRoot.CallingAnalytics.QualityByEndpoint == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CallingAnalytics.QualityByEndpoint(childComplexity), true
+	case "CallingAnalytics.qualityTrend":
+		if e.ComplexityRoot.CallingAnalytics.QualityTrend == nil {
+			break
+		}
+
+		args, err := ec.field_CallingAnalytics_qualityTrend_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.CallingAnalytics.QualityTrend(childComplexity, args["weeks"].(int)), true
+	case "CallingAnalytics.queueInsights":
+		if e.ComplexityRoot.CallingAnalytics.QueueInsights == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CallingAnalytics.QueueInsights(childComplexity), true
+	case "CallingAnalytics.region":
+		if e.ComplexityRoot.CallingAnalytics.Region == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CallingAnalytics.Region(childComplexity), true
+	case "CallingAnalytics.regions":
+		if e.ComplexityRoot.CallingAnalytics.Regions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CallingAnalytics.Regions(childComplexity), true
+	case "CallingAnalytics.usageTrend":
+		if e.ComplexityRoot.CallingAnalytics.UsageTrend == nil {
+			break
+		}
+
+		args, err := ec.field_CallingAnalytics_usageTrend_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.CallingAnalytics.UsageTrend(childComplexity, args["weeks"].(int)), true
+	case "CallingAnalytics.week":
+		if e.ComplexityRoot.CallingAnalytics.Week == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CallingAnalytics.Week(childComplexity), true
+
+	case "CallingUsagePoint.activeUsers":
+		if e.ComplexityRoot.CallingUsagePoint.ActiveUsers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CallingUsagePoint.ActiveUsers(childComplexity), true
+	case "CallingUsagePoint.calls":
+		if e.ComplexityRoot.CallingUsagePoint.Calls == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CallingUsagePoint.Calls(childComplexity), true
+	case "CallingUsagePoint.legs":
+		if e.ComplexityRoot.CallingUsagePoint.Legs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CallingUsagePoint.Legs(childComplexity), true
+	case "CallingUsagePoint.users1To5Calls":
+		if e.ComplexityRoot.CallingUsagePoint.Users1To5Calls == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CallingUsagePoint.Users1To5Calls(childComplexity), true
+	case "CallingUsagePoint.users6To20Calls":
+		if e.ComplexityRoot.CallingUsagePoint.Users6To20Calls == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CallingUsagePoint.Users6To20Calls(childComplexity), true
+	case "CallingUsagePoint.usersOver20Calls":
+		if e.ComplexityRoot.CallingUsagePoint.UsersOver20Calls == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CallingUsagePoint.UsersOver20Calls(childComplexity), true
+	case "CallingUsagePoint.weekStart":
+		if e.ComplexityRoot.CallingUsagePoint.WeekStart == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CallingUsagePoint.WeekStart(childComplexity), true
+
 	case "CreateApiTokenPayload.apiToken":
 		if e.ComplexityRoot.CreateApiTokenPayload.APIToken == nil {
 			break
@@ -1029,6 +1379,168 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Customer.Trials(childComplexity), true
 
+	case "CustomerCallQuality.customer":
+		if e.ComplexityRoot.CustomerCallQuality.Customer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerCallQuality.Customer(childComplexity), true
+	case "CustomerCallQuality.legs":
+		if e.ComplexityRoot.CustomerCallQuality.Legs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerCallQuality.Legs(childComplexity), true
+	case "CustomerCallQuality.measuredLegs":
+		if e.ComplexityRoot.CustomerCallQuality.MeasuredLegs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerCallQuality.MeasuredLegs(childComplexity), true
+	case "CustomerCallQuality.poorLegs":
+		if e.ComplexityRoot.CustomerCallQuality.PoorLegs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerCallQuality.PoorLegs(childComplexity), true
+	case "CustomerCallQuality.poorLegsChange":
+		if e.ComplexityRoot.CustomerCallQuality.PoorLegsChange == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerCallQuality.PoorLegsChange(childComplexity), true
+	case "CustomerCallQuality.poorRatio":
+		if e.ComplexityRoot.CustomerCallQuality.PoorRatio == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerCallQuality.PoorRatio(childComplexity), true
+
+	case "CustomerCallQualityConnection.edges":
+		if e.ComplexityRoot.CustomerCallQualityConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerCallQualityConnection.Edges(childComplexity), true
+	case "CustomerCallQualityConnection.pageInfo":
+		if e.ComplexityRoot.CustomerCallQualityConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerCallQualityConnection.PageInfo(childComplexity), true
+	case "CustomerCallQualityConnection.totalCount":
+		if e.ComplexityRoot.CustomerCallQualityConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerCallQualityConnection.TotalCount(childComplexity), true
+
+	case "CustomerCallQualityEdge.cursor":
+		if e.ComplexityRoot.CustomerCallQualityEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerCallQualityEdge.Cursor(childComplexity), true
+	case "CustomerCallQualityEdge.node":
+		if e.ComplexityRoot.CustomerCallQualityEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerCallQualityEdge.Node(childComplexity), true
+
+	case "CustomerCallingUsage.activeUsers":
+		if e.ComplexityRoot.CustomerCallingUsage.ActiveUsers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerCallingUsage.ActiveUsers(childComplexity), true
+	case "CustomerCallingUsage.activeUsersChange":
+		if e.ComplexityRoot.CustomerCallingUsage.ActiveUsersChange == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerCallingUsage.ActiveUsersChange(childComplexity), true
+	case "CustomerCallingUsage.calls":
+		if e.ComplexityRoot.CustomerCallingUsage.Calls == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerCallingUsage.Calls(childComplexity), true
+	case "CustomerCallingUsage.callsChange":
+		if e.ComplexityRoot.CustomerCallingUsage.CallsChange == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerCallingUsage.CallsChange(childComplexity), true
+	case "CustomerCallingUsage.customer":
+		if e.ComplexityRoot.CustomerCallingUsage.Customer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerCallingUsage.Customer(childComplexity), true
+	case "CustomerCallingUsage.legs":
+		if e.ComplexityRoot.CustomerCallingUsage.Legs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerCallingUsage.Legs(childComplexity), true
+	case "CustomerCallingUsage.legsChange":
+		if e.ComplexityRoot.CustomerCallingUsage.LegsChange == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerCallingUsage.LegsChange(childComplexity), true
+	case "CustomerCallingUsage.minutes":
+		if e.ComplexityRoot.CustomerCallingUsage.Minutes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerCallingUsage.Minutes(childComplexity), true
+	case "CustomerCallingUsage.minutesChange":
+		if e.ComplexityRoot.CustomerCallingUsage.MinutesChange == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerCallingUsage.MinutesChange(childComplexity), true
+	case "CustomerCallingUsage.videoMinutes":
+		if e.ComplexityRoot.CustomerCallingUsage.VideoMinutes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerCallingUsage.VideoMinutes(childComplexity), true
+
+	case "CustomerCallingUsageConnection.edges":
+		if e.ComplexityRoot.CustomerCallingUsageConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerCallingUsageConnection.Edges(childComplexity), true
+	case "CustomerCallingUsageConnection.pageInfo":
+		if e.ComplexityRoot.CustomerCallingUsageConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerCallingUsageConnection.PageInfo(childComplexity), true
+	case "CustomerCallingUsageConnection.totalCount":
+		if e.ComplexityRoot.CustomerCallingUsageConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerCallingUsageConnection.TotalCount(childComplexity), true
+
+	case "CustomerCallingUsageEdge.cursor":
+		if e.ComplexityRoot.CustomerCallingUsageEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerCallingUsageEdge.Cursor(childComplexity), true
+	case "CustomerCallingUsageEdge.node":
+		if e.ComplexityRoot.CustomerCallingUsageEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerCallingUsageEdge.Node(childComplexity), true
+
 	case "CustomerConnection.edges":
 		if e.ComplexityRoot.CustomerConnection.Edges == nil {
 			break
@@ -1068,6 +1580,99 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CustomerPayload.Customer(childComplexity), true
 
+	case "CustomerQueueInsights.abandoned":
+		if e.ComplexityRoot.CustomerQueueInsights.Abandoned == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerQueueInsights.Abandoned(childComplexity), true
+	case "CustomerQueueInsights.abandonedRate":
+		if e.ComplexityRoot.CustomerQueueInsights.AbandonedRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerQueueInsights.AbandonedRate(childComplexity), true
+	case "CustomerQueueInsights.answered":
+		if e.ComplexityRoot.CustomerQueueInsights.Answered == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerQueueInsights.Answered(childComplexity), true
+	case "CustomerQueueInsights.averageTimeToAnswerSeconds":
+		if e.ComplexityRoot.CustomerQueueInsights.AverageTimeToAnswerSeconds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerQueueInsights.AverageTimeToAnswerSeconds(childComplexity), true
+	case "CustomerQueueInsights.averageWaitBeforeAbandonSeconds":
+		if e.ComplexityRoot.CustomerQueueInsights.AverageWaitBeforeAbandonSeconds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerQueueInsights.AverageWaitBeforeAbandonSeconds(childComplexity), true
+	case "CustomerQueueInsights.customer":
+		if e.ComplexityRoot.CustomerQueueInsights.Customer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerQueueInsights.Customer(childComplexity), true
+	case "CustomerQueueInsights.overflow":
+		if e.ComplexityRoot.CustomerQueueInsights.Overflow == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerQueueInsights.Overflow(childComplexity), true
+	case "CustomerQueueInsights.queueCalls":
+		if e.ComplexityRoot.CustomerQueueInsights.QueueCalls == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerQueueInsights.QueueCalls(childComplexity), true
+	case "CustomerQueueInsights.timedOut":
+		if e.ComplexityRoot.CustomerQueueInsights.TimedOut == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerQueueInsights.TimedOut(childComplexity), true
+	case "CustomerQueueInsights.transferred":
+		if e.ComplexityRoot.CustomerQueueInsights.Transferred == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerQueueInsights.Transferred(childComplexity), true
+
+	case "CustomerQueueInsightsConnection.edges":
+		if e.ComplexityRoot.CustomerQueueInsightsConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerQueueInsightsConnection.Edges(childComplexity), true
+	case "CustomerQueueInsightsConnection.pageInfo":
+		if e.ComplexityRoot.CustomerQueueInsightsConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerQueueInsightsConnection.PageInfo(childComplexity), true
+	case "CustomerQueueInsightsConnection.totalCount":
+		if e.ComplexityRoot.CustomerQueueInsightsConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerQueueInsightsConnection.TotalCount(childComplexity), true
+
+	case "CustomerQueueInsightsEdge.cursor":
+		if e.ComplexityRoot.CustomerQueueInsightsEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerQueueInsightsEdge.Cursor(childComplexity), true
+	case "CustomerQueueInsightsEdge.node":
+		if e.ComplexityRoot.CustomerQueueInsightsEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerQueueInsightsEdge.Node(childComplexity), true
+
 	case "CustomerTagsPayload.results":
 		if e.ComplexityRoot.CustomerTagsPayload.Results == nil {
 			break
@@ -1100,6 +1705,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DeleteTagPayload.DeletedTagID(childComplexity), true
+
+	case "EndpointQuality.endpointType":
+		if e.ComplexityRoot.EndpointQuality.EndpointType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EndpointQuality.EndpointType(childComplexity), true
+	case "EndpointQuality.legs":
+		if e.ComplexityRoot.EndpointQuality.Legs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EndpointQuality.Legs(childComplexity), true
+	case "EndpointQuality.measuredLegs":
+		if e.ComplexityRoot.EndpointQuality.MeasuredLegs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EndpointQuality.MeasuredLegs(childComplexity), true
+	case "EndpointQuality.poorLegs":
+		if e.ComplexityRoot.EndpointQuality.PoorLegs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EndpointQuality.PoorLegs(childComplexity), true
+	case "EndpointQuality.poorRatio":
+		if e.ComplexityRoot.EndpointQuality.PoorRatio == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EndpointQuality.PoorRatio(childComplexity), true
 
 	case "ExpiringRow.assigned":
 		if e.ComplexityRoot.ExpiringRow.Assigned == nil {
@@ -1631,6 +2267,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeleteTag(childComplexity, args["input"].(model.DeleteTagInput)), true
+	case "Mutation.ingestCallLegs":
+		if e.ComplexityRoot.Mutation.IngestCallLegs == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_ingestCallLegs_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.IngestCallLegs(childComplexity, args["input"].(model.IngestCallLegsInput)), true
 	case "Mutation.recordAdminActivity":
 		if e.ComplexityRoot.Mutation.RecordAdminActivity == nil {
 			break
@@ -1741,6 +2388,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateTag(childComplexity, args["input"].(model.UpdateTagInput)), true
+	case "Mutation.upsertCallQueues":
+		if e.ComplexityRoot.Mutation.UpsertCallQueues == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_upsertCallQueues_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpsertCallQueues(childComplexity, args["input"].(model.UpsertCallQueuesInput)), true
 	case "Mutation.upsertCustomers":
 		if e.ComplexityRoot.Mutation.UpsertCustomers == nil {
 			break
@@ -2038,6 +2696,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.AuditEvents(childComplexity, args["first"].(*int), args["after"].(*page.Cursor), args["last"].(*int), args["before"].(*page.Cursor), args["filter"].(*model.AuditEventFilter)), true
+	case "Query.callingAnalytics":
+		if e.ComplexityRoot.Query.CallingAnalytics == nil {
+			break
+		}
+
+		args, err := ec.field_Query_callingAnalytics_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.CallingAnalytics(childComplexity, args["region"].(*enum.Region), args["week"].(*time.Time)), true
 	case "Query.customer":
 		if e.ComplexityRoot.Query.Customer == nil {
 			break
@@ -2128,6 +2797,61 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Viewer(childComplexity), true
+
+	case "QueueInsights.abandoned":
+		if e.ComplexityRoot.QueueInsights.Abandoned == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueueInsights.Abandoned(childComplexity), true
+	case "QueueInsights.abandonedRate":
+		if e.ComplexityRoot.QueueInsights.AbandonedRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueueInsights.AbandonedRate(childComplexity), true
+	case "QueueInsights.answered":
+		if e.ComplexityRoot.QueueInsights.Answered == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueueInsights.Answered(childComplexity), true
+	case "QueueInsights.averageTimeToAnswerSeconds":
+		if e.ComplexityRoot.QueueInsights.AverageTimeToAnswerSeconds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueueInsights.AverageTimeToAnswerSeconds(childComplexity), true
+	case "QueueInsights.averageWaitBeforeAbandonSeconds":
+		if e.ComplexityRoot.QueueInsights.AverageWaitBeforeAbandonSeconds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueueInsights.AverageWaitBeforeAbandonSeconds(childComplexity), true
+	case "QueueInsights.overflow":
+		if e.ComplexityRoot.QueueInsights.Overflow == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueueInsights.Overflow(childComplexity), true
+	case "QueueInsights.queueCalls":
+		if e.ComplexityRoot.QueueInsights.QueueCalls == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueueInsights.QueueCalls(childComplexity), true
+	case "QueueInsights.timedOut":
+		if e.ComplexityRoot.QueueInsights.TimedOut == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueueInsights.TimedOut(childComplexity), true
+	case "QueueInsights.transferred":
+		if e.ComplexityRoot.QueueInsights.Transferred == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueueInsights.Transferred(childComplexity), true
 
 	case "Ratio.denominator":
 		if e.ComplexityRoot.Ratio.Denominator == nil {
@@ -2658,6 +3382,10 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputAdminActivityRecord,
 		ec.unmarshalInputAnalyticsRowOrder,
 		ec.unmarshalInputAuditEventFilter,
+		ec.unmarshalInputCallLegInput,
+		ec.unmarshalInputCallQualityOrder,
+		ec.unmarshalInputCallQueueUpsertInput,
+		ec.unmarshalInputCallingUsageOrder,
 		ec.unmarshalInputCreateAdminInput,
 		ec.unmarshalInputCreateApiTokenInput,
 		ec.unmarshalInputCreateTagInput,
@@ -2667,11 +3395,13 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputCustomerTagsInput,
 		ec.unmarshalInputCustomerUpsertInput,
 		ec.unmarshalInputDeleteTagInput,
+		ec.unmarshalInputIngestCallLegsInput,
 		ec.unmarshalInputInvoiceUpsertInput,
 		ec.unmarshalInputLicenseUpsertInput,
 		ec.unmarshalInputLicenseUsageRecord,
 		ec.unmarshalInputNewTrialCustomerInput,
 		ec.unmarshalInputOrderUpsertInput,
+		ec.unmarshalInputQueueInsightsOrder,
 		ec.unmarshalInputRecordAdminActivityInput,
 		ec.unmarshalInputRecordLicenseUsageInput,
 		ec.unmarshalInputRemoveAdminInput,
@@ -2682,6 +3412,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputTrialProductInput,
 		ec.unmarshalInputUpdateAdminInput,
 		ec.unmarshalInputUpdateTagInput,
+		ec.unmarshalInputUpsertCallQueuesInput,
 		ec.unmarshalInputUpsertCustomersInput,
 		ec.unmarshalInputUpsertSubscriptionsInput,
 	)
@@ -2783,13 +3514,15 @@ Every request needs ` + "`" + `Authorization: Bearer <token>` + "`" + ` (an API 
 ` + "`" + `server bootstrap` + "`" + ` or ` + "`" + `createApiToken` + "`" + `); without a valid one every field answers with
 ` + "`" + `extensions.code = UNAUTHENTICATED` + "`" + `, except introspection. Errors carry
 ` + "`" + `extensions.code` + "`" + `, one of ` + "`" + `UNAUTHENTICATED` + "`" + `, ` + "`" + `FORBIDDEN` + "`" + `, ` + "`" + `NOT_FOUND` + "`" + `, ` + "`" + `BAD_USER_INPUT` + "`" + `,
-` + "`" + `CONFLICT` + "`" + `, ` + "`" + `COMPLEXITY_LIMIT_EXCEEDED` + "`" + `, ` + "`" + `UNAVAILABLE` + "`" + ` (HTTP 503 with ` + "`" + `Retry-After` + "`" + `: the
+` + "`" + `CONFLICT` + "`" + `, ` + "`" + `COMPLEXITY_LIMIT_EXCEEDED` + "`" + ` (over a limit of cost, root fields, aliases or
+` + "`" + `__schema` + "`" + `, named in the message), ` + "`" + `TIMEOUT` + "`" + ` (the operation outlived its deadline, named in
+the message), ` + "`" + `UNAVAILABLE` + "`" + ` (HTTP 503 with ` + "`" + `Retry-After` + "`" + `: the
 database cannot be reached to check the token), ` + "`" + `PERSISTED_QUERY_NOT_FOUND` + "`" + ` (a persisted
 query's hash the server does not know: send the query with it), ` + "`" + `INTERNAL` + "`" + `. A request that
 is not GraphQL is refused with ` + "`" + `BAD_USER_INPUT` + "`" + ` too: a POST whose body is not
 ` + "`" + `application/json` + "`" + ` with HTTP 415, a GET of a mutation and any other method with 405.
 Malformed input is ` + "`" + `BAD_USER_INPUT` + "`" + `, never ` + "`" + `INTERNAL` + "`" + `: a value that does not read as its
-type, and any argument holding a list of more than 1 000 items or a string of more than
+type, and any argument holding a list of more than 5 000 items or a string of more than
 10 000 characters, at any depth, are refused before anything runs.
 
 Everything you can read belongs to your partner: objects of another partner do not exist
@@ -2865,6 +3598,18 @@ type Query {
   kpis("Only customers in this region." region: Region): PartnerKpis!
   "Subscription analytics of one product over your visible customers, optionally in one region. Scope ` + "`" + `analytics:read` + "`" + `."
   subscriptionAnalytics(product: AnalyticsProduct!, region: Region): SubscriptionAnalytics!
+  """
+  Calling analytics of one completed week over your visible customers that have a current
+  Calling line (an ACTIVE, PENDING_SETUP or SUSPENDED subscription or trial with a Calling
+  line), optionally in one region; the queue figures count only those with at least one
+  call queue. Read from rollups kept at ingest. Scope ` + "`" + `analytics:read` + "`" + `.
+  """
+  callingAnalytics(
+    "Only customers in this region."
+    region: Region
+    "The Sunday starting the week, which must have ended; default the last completed week. Anything else is BAD_USER_INPUT."
+    week: Date
+  ): CallingAnalytics!
   "The partner's tags by name, each with how many of your visible customers carry it. ` + "`" + `query` + "`" + ` matches names case-insensitively."
   tags(first: Int, after: Cursor, last: Int, before: Cursor, query: String): TagConnection!
   "The partner's current admins (not removed ones) by email, optionally only of these roles; ` + "`" + `query` + "`" + ` matches email or name case-insensitively (` + "`" + `%` + "`" + ` and ` + "`" + `_` + "`" + ` match themselves)."
@@ -3489,6 +4234,16 @@ type Mutation {
   recordLicenseUsage(input: RecordLicenseUsageInput!): IngestPayload!
   "Records sign-ins of customers' own admins (up to 1 000). Scope ` + "`" + `ingest` + "`" + `."
   recordAdminActivity(input: RecordAdminActivityInput!): IngestPayload!
+  """
+  Stores call legs (up to 5 000) and updates the calling rollups in the same transaction.
+  Idempotent on ` + "`" + `legId` + "`" + `: a leg already stored is reported unchanged and changes no figure.
+  Each leg is checked on its own (BAD_USER_INPUT, or NOT_FOUND for an unknown customer,
+  location or queue) while the good ones are stored. Scope ` + "`" + `ingest` + "`" + `, FULL_ADMIN or ADMIN
+  (an ADMIN only for assigned customers).
+  """
+  ingestCallLegs(input: IngestCallLegsInput!): IngestPayload!
+  "Creates or updates call queues by external ID (up to 1 000). Scope ` + "`" + `ingest` + "`" + `, FULL_ADMIN or ADMIN."
+  upsertCallQueues(input: UpsertCallQueuesInput!): IngestPayload!
 }
 
 "A new tag."
@@ -3695,7 +4450,7 @@ type IngestPayload {
 type IngestResult {
   "The item's position in the input, from 0."
   index: Int!
-  "The object it created or updated; null when it failed."
+  "The object it created or updated; null when it failed, and for call legs and call queues, which have no ID in the API."
   id: ID
   "Whether the item created a new object."
   created: Boolean!
@@ -4205,6 +4960,430 @@ type OverageRowEdge {
   "Its cursor."
   cursor: Cursor!
 }
+
+"Call legs to store."
+input IngestCallLegsInput {
+  "Up to 5 000 legs."
+  legs: [CallLegInput!]!
+}
+
+"""
+One participant's leg of a call. The media metrics ` + "`" + `jitterMs` + "`" + `, ` + "`" + `latencyMs` + "`" + ` and
+` + "`" + `packetLossPercent` + "`" + ` come together or not at all: a leg without them counts in usage but is
+not judged for quality. A queued leg (` + "`" + `queueExternalId` + "`" + `) has feature CALL_QUEUE, a
+` + "`" + `queueOutcome` + "`" + ` and ` + "`" + `waitSeconds` + "`" + `; other legs have none of these.
+"""
+input CallLegInput {
+  "The integrator's ID of the leg, unique within the partner; re-sending it stores nothing."
+  legId: String!
+  "The call's ID, shared by the legs of one call of the customer."
+  callId: String!
+  "The customer's external ID."
+  customerExternalId: String!
+  "The external ID of the customer's location, if known."
+  locationExternalId: String
+  "The calling user's ID (up to 100 characters)."
+  userId: String!
+  "When the leg started; not more than 5 minutes ahead of the server's clock, nor before 2000."
+  startedAt: DateTime!
+  "How long it lasted, in seconds (0 or more)."
+  durationSeconds: Int!
+  "Which way it went."
+  direction: CallDirection!
+  "Audio or video."
+  media: Media!
+  "The kind of device it ran on."
+  endpointType: EndpointType!
+  "Jitter in milliseconds (0 or more)."
+  jitterMs: Float
+  "Latency in milliseconds (0 or more)."
+  latencyMs: Float
+  "Packet loss in percent (0 to 100)."
+  packetLossPercent: Float
+  "The advanced calling feature it went through; default NONE."
+  feature: CallFeature
+  "The external ID of the customer's call queue it waited in."
+  queueExternalId: String
+  "How its wait in the queue ended."
+  queueOutcome: QueueOutcome
+  "Seconds it waited in the queue (0 or more)."
+  waitSeconds: Int
+}
+
+"Which way a call leg went."
+enum CallDirection {
+  "Into the customer."
+  INBOUND
+  "Out of the customer."
+  OUTBOUND
+  "Between users of the customer."
+  INTERNAL
+}
+
+"Whether a call leg carried video."
+enum Media {
+  "Audio only."
+  AUDIO
+  "Video."
+  VIDEO
+}
+
+"The kind of device a call leg ran on."
+enum EndpointType {
+  "The Webex app."
+  WEBEX_APP
+  "A desk phone."
+  DESK_PHONE
+  "A room device."
+  ROOM_DEVICE
+  "Anything else."
+  OTHER
+}
+
+"The advanced calling feature a call leg went through."
+enum CallFeature {
+  "None."
+  NONE
+  "A hunt group."
+  HUNT_GROUP
+  "An auto attendant."
+  AUTO_ATTENDANT
+  "A call queue."
+  CALL_QUEUE
+}
+
+"How a queued call leg's wait ended."
+enum QueueOutcome {
+  "An agent answered."
+  ANSWERED
+  "The caller hung up."
+  ABANDONED
+  "The wait ran out."
+  TIMED_OUT
+  "The queue was full and passed the call on."
+  OVERFLOW
+  "It moved to another queue."
+  TRANSFERRED
+}
+
+"Call queues to create or update."
+input UpsertCallQueuesInput {
+  "Up to 1 000 queues."
+  queues: [CallQueueUpsertInput!]!
+}
+
+"A call queue, matched by its external ID."
+input CallQueueUpsertInput {
+  "The customer's external ID; fixed once the queue exists."
+  customerExternalId: String!
+  "The integrator's ID of the queue, unique within the partner."
+  externalId: String!
+  "Its name (1–200 characters)."
+  name: String!
+  "The external ID of the customer's location it belongs to, if any."
+  locationExternalId: String
+}
+
+"""
+Calling analytics of one week (Sunday 00:00 UTC to the next Sunday). A leg belongs to the
+day and week of its start; a call (the legs sharing a call ID) counts once, in the week of
+its earliest leg. A leg is measured when it carries jitter, latency and packet loss, and
+poor when a measured leg exceeds any one of the partner's ` + "`" + `callQualityThresholds` + "`" + `.
+"""
+type CallingAnalytics {
+  "The Sunday starting the week analysed."
+  week: Date!
+  "The region they are limited to, if any."
+  region: Region
+  "The regions that hold customers you can see; show a region selector only when there are several."
+  regions: [Region!]!
+  "The thresholds legs were judged with."
+  callQualityThresholds: CallQualityThresholds!
+  "One point per week, oldest first, for the ` + "`" + `weeks` + "`" + ` weeks (1–52) ending with the week analysed."
+  usageTrend(weeks: Int = 8): [CallingUsagePoint!]!
+  "One point per week, oldest first, for the ` + "`" + `weeks` + "`" + ` weeks (1–52) ending with the week analysed."
+  qualityTrend(weeks: Int = 8): [CallQualityPoint!]!
+  "The week's quality per endpoint type, in the order of EndpointType."
+  qualityByEndpoint: [EndpointQuality!]!
+  "The week's calls through each advanced feature."
+  featureUsage: CallFeatureUsage!
+  "The week's call-queue figures, over customers with at least one call queue."
+  queueInsights: QueueInsights!
+  "The week's usage per customer; default order by calls, highest first."
+  customerUsage(first: Int, after: Cursor, last: Int, before: Cursor, orderBy: CallingUsageOrder): CustomerCallingUsageConnection!
+  "The week's quality per customer; default order by poor legs, highest first."
+  customerQuality(first: Int, after: Cursor, last: Int, before: Cursor, orderBy: CallQualityOrder): CustomerCallQualityConnection!
+  "The week's queue figures per customer with at least one call queue; default order by queue calls, highest first."
+  customerQueues(first: Int, after: Cursor, last: Int, before: Cursor, orderBy: QueueInsightsOrder): CustomerQueueInsightsConnection!
+}
+
+"A call leg is poor when any one of these is exceeded."
+type CallQualityThresholds {
+  "Jitter in milliseconds; default 150."
+  jitterMs: Float!
+  "Latency in milliseconds; default 400."
+  latencyMs: Float!
+  "Packet loss in percent; default 5."
+  packetLossPercent: Float!
+}
+
+"Calling usage in one week."
+type CallingUsagePoint {
+  "The Sunday starting the week."
+  weekStart: Date!
+  "Distinct users with a leg in the week."
+  activeUsers: Int!
+  "Active users with 1 to 5 calls in the week."
+  users1To5Calls: Int!
+  "Active users with 6 to 20 calls in the week."
+  users6To20Calls: Int!
+  "Active users with more than 20 calls in the week."
+  usersOver20Calls: Int!
+  "Calls whose earliest leg started in the week."
+  calls: Int!
+  "Legs started in the week."
+  legs: Int!
+}
+
+"Call quality in one week."
+type CallQualityPoint {
+  "The Sunday starting the week."
+  weekStart: Date!
+  "Legs started in the week."
+  legs: Int!
+  "Of them, legs with media metrics."
+  measuredLegs: Int!
+  "Of them, poor legs."
+  poorLegs: Int!
+  "poorLegs / measuredLegs."
+  poorRatio: Ratio!
+}
+
+"Call quality of one endpoint type."
+type EndpointQuality {
+  "The endpoint type."
+  endpointType: EndpointType!
+  "Legs on it."
+  legs: Int!
+  "Of them, legs with media metrics."
+  measuredLegs: Int!
+  "Of them, poor legs."
+  poorLegs: Int!
+  "poorLegs / measuredLegs."
+  poorRatio: Ratio!
+}
+
+"Calls through the advanced features: distinct calls with a leg of the feature."
+type CallFeatureUsage {
+  "Calls through a hunt group."
+  huntGroupCalls: Int!
+  "Calls through an auto attendant."
+  autoAttendantCalls: Int!
+  "Calls through a call queue."
+  callQueueCalls: Int!
+}
+
+"Call-queue figures: a queue call is a leg that waited in a queue."
+type QueueInsights {
+  "Legs that waited in a queue."
+  queueCalls: Int!
+  "Average wait of the ANSWERED and TRANSFERRED legs, in seconds; null when there are none."
+  averageTimeToAnswerSeconds: Float
+  "Average wait of the ABANDONED legs, in seconds; null when there are none."
+  averageWaitBeforeAbandonSeconds: Float
+  "abandoned / queueCalls."
+  abandonedRate: Ratio!
+  "Legs answered."
+  answered: Int!
+  "Legs abandoned."
+  abandoned: Int!
+  "Legs timed out."
+  timedOut: Int!
+  "Legs passed on by overflow."
+  overflow: Int!
+  "Legs moved to another queue."
+  transferred: Int!
+}
+
+"What the customer usage rows can be sorted by."
+enum CallingUsageOrderField {
+  "Customer name."
+  CUSTOMER_NAME
+  "Calls."
+  CALLS
+  "Legs."
+  LEGS
+  "Minutes."
+  MINUTES
+  "Video minutes."
+  VIDEO_MINUTES
+  "Active users."
+  ACTIVE_USERS
+}
+
+"A sort order of customer usage rows."
+input CallingUsageOrder {
+  "The field to sort by."
+  field: CallingUsageOrderField!
+  "The direction; default ASC."
+  direction: OrderDirection = ASC
+}
+
+"A customer's calling usage in the week, and the change since the week before."
+type CustomerCallingUsage {
+  "The customer."
+  customer: Customer!
+  "Calls whose earliest leg started in the week."
+  calls: Int!
+  "Legs started in the week."
+  legs: Int!
+  "Σ leg duration / 60."
+  minutes: Float!
+  "Σ duration of VIDEO legs / 60."
+  videoMinutes: Float!
+  "Distinct users with a leg in the week."
+  activeUsers: Int!
+  "calls − the week before's."
+  callsChange: Int!
+  "legs − the week before's."
+  legsChange: Int!
+  "minutes − the week before's."
+  minutesChange: Float!
+  "activeUsers − the week before's."
+  activeUsersChange: Int!
+}
+
+"A page of customer usage rows."
+type CustomerCallingUsageConnection {
+  "The rows with their cursors."
+  edges: [CustomerCallingUsageEdge!]!
+  "Paging information."
+  pageInfo: PageInfo!
+  "How many rows in all."
+  totalCount: Int!
+}
+
+"A row with its cursor."
+type CustomerCallingUsageEdge {
+  "The row."
+  node: CustomerCallingUsage!
+  "Its cursor."
+  cursor: Cursor!
+}
+
+"What the customer quality rows can be sorted by."
+enum CallQualityOrderField {
+  "Customer name."
+  CUSTOMER_NAME
+  "Legs."
+  LEGS
+  "Measured legs."
+  MEASURED_LEGS
+  "Poor legs."
+  POOR_LEGS
+}
+
+"A sort order of customer quality rows."
+input CallQualityOrder {
+  "The field to sort by."
+  field: CallQualityOrderField!
+  "The direction; default ASC."
+  direction: OrderDirection = ASC
+}
+
+"A customer's call quality in the week."
+type CustomerCallQuality {
+  "The customer."
+  customer: Customer!
+  "Legs started in the week."
+  legs: Int!
+  "Of them, legs with media metrics."
+  measuredLegs: Int!
+  "Of them, poor legs."
+  poorLegs: Int!
+  "poorLegs / measuredLegs."
+  poorRatio: Ratio!
+  "poorLegs − the week before's."
+  poorLegsChange: Int!
+}
+
+"A page of customer quality rows."
+type CustomerCallQualityConnection {
+  "The rows with their cursors."
+  edges: [CustomerCallQualityEdge!]!
+  "Paging information."
+  pageInfo: PageInfo!
+  "How many rows in all."
+  totalCount: Int!
+}
+
+"A row with its cursor."
+type CustomerCallQualityEdge {
+  "The row."
+  node: CustomerCallQuality!
+  "Its cursor."
+  cursor: Cursor!
+}
+
+"What the customer queue rows can be sorted by."
+enum QueueInsightsOrderField {
+  "Customer name."
+  CUSTOMER_NAME
+  "Queue calls."
+  QUEUE_CALLS
+  "Abandoned legs."
+  ABANDONED
+}
+
+"A sort order of customer queue rows."
+input QueueInsightsOrder {
+  "The field to sort by."
+  field: QueueInsightsOrderField!
+  "The direction; default ASC."
+  direction: OrderDirection = ASC
+}
+
+"A customer's call-queue figures in the week."
+type CustomerQueueInsights {
+  "The customer."
+  customer: Customer!
+  "Legs that waited in a queue."
+  queueCalls: Int!
+  "Average wait of the ANSWERED and TRANSFERRED legs, in seconds; null when there are none."
+  averageTimeToAnswerSeconds: Float
+  "Average wait of the ABANDONED legs, in seconds; null when there are none."
+  averageWaitBeforeAbandonSeconds: Float
+  "abandoned / queueCalls."
+  abandonedRate: Ratio!
+  "Legs answered."
+  answered: Int!
+  "Legs abandoned."
+  abandoned: Int!
+  "Legs timed out."
+  timedOut: Int!
+  "Legs passed on by overflow."
+  overflow: Int!
+  "Legs moved to another queue."
+  transferred: Int!
+}
+
+"A page of customer queue rows."
+type CustomerQueueInsightsConnection {
+  "The rows with their cursors."
+  edges: [CustomerQueueInsightsEdge!]!
+  "Paging information."
+  pageInfo: PageInfo!
+  "How many rows in all."
+  totalCount: Int!
+}
+
+"A row with its cursor."
+type CustomerQueueInsightsEdge {
+  "The row."
+  node: CustomerQueueInsights!
+  "Its cursor."
+  cursor: Cursor!
+}
 `, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
@@ -4367,6 +5546,96 @@ func (ec *executionContext) childFields_AuditEventEdge(ctx context.Context, fiel
 	return nil, fmt.Errorf("no field named %q was found under type AuditEventEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_CallFeatureUsage(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "huntGroupCalls":
+		return ec.fieldContext_CallFeatureUsage_huntGroupCalls(ctx, field)
+	case "autoAttendantCalls":
+		return ec.fieldContext_CallFeatureUsage_autoAttendantCalls(ctx, field)
+	case "callQueueCalls":
+		return ec.fieldContext_CallFeatureUsage_callQueueCalls(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CallFeatureUsage", field.Name)
+}
+
+func (ec *executionContext) childFields_CallQualityPoint(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "weekStart":
+		return ec.fieldContext_CallQualityPoint_weekStart(ctx, field)
+	case "legs":
+		return ec.fieldContext_CallQualityPoint_legs(ctx, field)
+	case "measuredLegs":
+		return ec.fieldContext_CallQualityPoint_measuredLegs(ctx, field)
+	case "poorLegs":
+		return ec.fieldContext_CallQualityPoint_poorLegs(ctx, field)
+	case "poorRatio":
+		return ec.fieldContext_CallQualityPoint_poorRatio(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CallQualityPoint", field.Name)
+}
+
+func (ec *executionContext) childFields_CallQualityThresholds(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "jitterMs":
+		return ec.fieldContext_CallQualityThresholds_jitterMs(ctx, field)
+	case "latencyMs":
+		return ec.fieldContext_CallQualityThresholds_latencyMs(ctx, field)
+	case "packetLossPercent":
+		return ec.fieldContext_CallQualityThresholds_packetLossPercent(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CallQualityThresholds", field.Name)
+}
+
+func (ec *executionContext) childFields_CallingAnalytics(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "week":
+		return ec.fieldContext_CallingAnalytics_week(ctx, field)
+	case "region":
+		return ec.fieldContext_CallingAnalytics_region(ctx, field)
+	case "regions":
+		return ec.fieldContext_CallingAnalytics_regions(ctx, field)
+	case "callQualityThresholds":
+		return ec.fieldContext_CallingAnalytics_callQualityThresholds(ctx, field)
+	case "usageTrend":
+		return ec.fieldContext_CallingAnalytics_usageTrend(ctx, field)
+	case "qualityTrend":
+		return ec.fieldContext_CallingAnalytics_qualityTrend(ctx, field)
+	case "qualityByEndpoint":
+		return ec.fieldContext_CallingAnalytics_qualityByEndpoint(ctx, field)
+	case "featureUsage":
+		return ec.fieldContext_CallingAnalytics_featureUsage(ctx, field)
+	case "queueInsights":
+		return ec.fieldContext_CallingAnalytics_queueInsights(ctx, field)
+	case "customerUsage":
+		return ec.fieldContext_CallingAnalytics_customerUsage(ctx, field)
+	case "customerQuality":
+		return ec.fieldContext_CallingAnalytics_customerQuality(ctx, field)
+	case "customerQueues":
+		return ec.fieldContext_CallingAnalytics_customerQueues(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CallingAnalytics", field.Name)
+}
+
+func (ec *executionContext) childFields_CallingUsagePoint(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "weekStart":
+		return ec.fieldContext_CallingUsagePoint_weekStart(ctx, field)
+	case "activeUsers":
+		return ec.fieldContext_CallingUsagePoint_activeUsers(ctx, field)
+	case "users1To5Calls":
+		return ec.fieldContext_CallingUsagePoint_users1To5Calls(ctx, field)
+	case "users6To20Calls":
+		return ec.fieldContext_CallingUsagePoint_users6To20Calls(ctx, field)
+	case "usersOver20Calls":
+		return ec.fieldContext_CallingUsagePoint_usersOver20Calls(ctx, field)
+	case "calls":
+		return ec.fieldContext_CallingUsagePoint_calls(ctx, field)
+	case "legs":
+		return ec.fieldContext_CallingUsagePoint_legs(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CallingUsagePoint", field.Name)
+}
+
 func (ec *executionContext) childFields_CreateApiTokenPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "token":
@@ -4415,6 +5684,94 @@ func (ec *executionContext) childFields_Customer(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type Customer", field.Name)
 }
 
+func (ec *executionContext) childFields_CustomerCallQuality(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "customer":
+		return ec.fieldContext_CustomerCallQuality_customer(ctx, field)
+	case "legs":
+		return ec.fieldContext_CustomerCallQuality_legs(ctx, field)
+	case "measuredLegs":
+		return ec.fieldContext_CustomerCallQuality_measuredLegs(ctx, field)
+	case "poorLegs":
+		return ec.fieldContext_CustomerCallQuality_poorLegs(ctx, field)
+	case "poorRatio":
+		return ec.fieldContext_CustomerCallQuality_poorRatio(ctx, field)
+	case "poorLegsChange":
+		return ec.fieldContext_CustomerCallQuality_poorLegsChange(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CustomerCallQuality", field.Name)
+}
+
+func (ec *executionContext) childFields_CustomerCallQualityConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_CustomerCallQualityConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_CustomerCallQualityConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_CustomerCallQualityConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CustomerCallQualityConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_CustomerCallQualityEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_CustomerCallQualityEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_CustomerCallQualityEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CustomerCallQualityEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_CustomerCallingUsage(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "customer":
+		return ec.fieldContext_CustomerCallingUsage_customer(ctx, field)
+	case "calls":
+		return ec.fieldContext_CustomerCallingUsage_calls(ctx, field)
+	case "legs":
+		return ec.fieldContext_CustomerCallingUsage_legs(ctx, field)
+	case "minutes":
+		return ec.fieldContext_CustomerCallingUsage_minutes(ctx, field)
+	case "videoMinutes":
+		return ec.fieldContext_CustomerCallingUsage_videoMinutes(ctx, field)
+	case "activeUsers":
+		return ec.fieldContext_CustomerCallingUsage_activeUsers(ctx, field)
+	case "callsChange":
+		return ec.fieldContext_CustomerCallingUsage_callsChange(ctx, field)
+	case "legsChange":
+		return ec.fieldContext_CustomerCallingUsage_legsChange(ctx, field)
+	case "minutesChange":
+		return ec.fieldContext_CustomerCallingUsage_minutesChange(ctx, field)
+	case "activeUsersChange":
+		return ec.fieldContext_CustomerCallingUsage_activeUsersChange(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CustomerCallingUsage", field.Name)
+}
+
+func (ec *executionContext) childFields_CustomerCallingUsageConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_CustomerCallingUsageConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_CustomerCallingUsageConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_CustomerCallingUsageConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CustomerCallingUsageConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_CustomerCallingUsageEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_CustomerCallingUsageEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_CustomerCallingUsageEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CustomerCallingUsageEdge", field.Name)
+}
+
 func (ec *executionContext) childFields_CustomerConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "edges":
@@ -4445,6 +5802,54 @@ func (ec *executionContext) childFields_CustomerPayload(ctx context.Context, fie
 	return nil, fmt.Errorf("no field named %q was found under type CustomerPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_CustomerQueueInsights(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "customer":
+		return ec.fieldContext_CustomerQueueInsights_customer(ctx, field)
+	case "queueCalls":
+		return ec.fieldContext_CustomerQueueInsights_queueCalls(ctx, field)
+	case "averageTimeToAnswerSeconds":
+		return ec.fieldContext_CustomerQueueInsights_averageTimeToAnswerSeconds(ctx, field)
+	case "averageWaitBeforeAbandonSeconds":
+		return ec.fieldContext_CustomerQueueInsights_averageWaitBeforeAbandonSeconds(ctx, field)
+	case "abandonedRate":
+		return ec.fieldContext_CustomerQueueInsights_abandonedRate(ctx, field)
+	case "answered":
+		return ec.fieldContext_CustomerQueueInsights_answered(ctx, field)
+	case "abandoned":
+		return ec.fieldContext_CustomerQueueInsights_abandoned(ctx, field)
+	case "timedOut":
+		return ec.fieldContext_CustomerQueueInsights_timedOut(ctx, field)
+	case "overflow":
+		return ec.fieldContext_CustomerQueueInsights_overflow(ctx, field)
+	case "transferred":
+		return ec.fieldContext_CustomerQueueInsights_transferred(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CustomerQueueInsights", field.Name)
+}
+
+func (ec *executionContext) childFields_CustomerQueueInsightsConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_CustomerQueueInsightsConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_CustomerQueueInsightsConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_CustomerQueueInsightsConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CustomerQueueInsightsConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_CustomerQueueInsightsEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_CustomerQueueInsightsEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_CustomerQueueInsightsEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CustomerQueueInsightsEdge", field.Name)
+}
+
 func (ec *executionContext) childFields_CustomerTagsPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "results":
@@ -4471,6 +5876,22 @@ func (ec *executionContext) childFields_DeleteTagPayload(ctx context.Context, fi
 		return ec.fieldContext_DeleteTagPayload_deletedTagId(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type DeleteTagPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_EndpointQuality(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "endpointType":
+		return ec.fieldContext_EndpointQuality_endpointType(ctx, field)
+	case "legs":
+		return ec.fieldContext_EndpointQuality_legs(ctx, field)
+	case "measuredLegs":
+		return ec.fieldContext_EndpointQuality_measuredLegs(ctx, field)
+	case "poorLegs":
+		return ec.fieldContext_EndpointQuality_poorLegs(ctx, field)
+	case "poorRatio":
+		return ec.fieldContext_EndpointQuality_poorRatio(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EndpointQuality", field.Name)
 }
 
 func (ec *executionContext) childFields_ExpiringRow(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4837,6 +6258,30 @@ func (ec *executionContext) childFields_PartnerKpis(ctx context.Context, field g
 		return ec.fieldContext_PartnerKpis_overLicenseLimit(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PartnerKpis", field.Name)
+}
+
+func (ec *executionContext) childFields_QueueInsights(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "queueCalls":
+		return ec.fieldContext_QueueInsights_queueCalls(ctx, field)
+	case "averageTimeToAnswerSeconds":
+		return ec.fieldContext_QueueInsights_averageTimeToAnswerSeconds(ctx, field)
+	case "averageWaitBeforeAbandonSeconds":
+		return ec.fieldContext_QueueInsights_averageWaitBeforeAbandonSeconds(ctx, field)
+	case "abandonedRate":
+		return ec.fieldContext_QueueInsights_abandonedRate(ctx, field)
+	case "answered":
+		return ec.fieldContext_QueueInsights_answered(ctx, field)
+	case "abandoned":
+		return ec.fieldContext_QueueInsights_abandoned(ctx, field)
+	case "timedOut":
+		return ec.fieldContext_QueueInsights_timedOut(ctx, field)
+	case "overflow":
+		return ec.fieldContext_QueueInsights_overflow(ctx, field)
+	case "transferred":
+		return ec.fieldContext_QueueInsights_transferred(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type QueueInsights", field.Name)
 }
 
 func (ec *executionContext) childFields_Ratio(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5291,6 +6736,172 @@ func (ec *executionContext) field_Admin_customers_args(ctx context.Context, rawA
 	return args, nil
 }
 
+func (ec *executionContext) field_CallingAnalytics_customerQuality_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*page.Cursor, error) {
+			return ec.unmarshalOCursor2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋpageᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*page.Cursor, error) {
+			return ec.unmarshalOCursor2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋpageᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*model.CallQualityOrder, error) {
+			return ec.unmarshalOCallQualityOrder2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐCallQualityOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_CallingAnalytics_customerQueues_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*page.Cursor, error) {
+			return ec.unmarshalOCursor2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋpageᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*page.Cursor, error) {
+			return ec.unmarshalOCursor2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋpageᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*model.QueueInsightsOrder, error) {
+			return ec.unmarshalOQueueInsightsOrder2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐQueueInsightsOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_CallingAnalytics_customerUsage_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*page.Cursor, error) {
+			return ec.unmarshalOCursor2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋpageᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*page.Cursor, error) {
+			return ec.unmarshalOCursor2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋpageᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*model.CallingUsageOrder, error) {
+			return ec.unmarshalOCallingUsageOrder2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐCallingUsageOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_CallingAnalytics_qualityTrend_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "weeks",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalOInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["weeks"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_CallingAnalytics_usageTrend_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "weeks",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalOInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["weeks"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Customer_subscriptions_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5489,6 +7100,20 @@ func (ec *executionContext) field_Mutation_deleteTag_args(ctx context.Context, r
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_ingestCallLegs_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.IngestCallLegsInput, error) {
+			return ec.unmarshalNIngestCallLegsInput2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐIngestCallLegsInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_recordAdminActivity_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5621,6 +7246,20 @@ func (ec *executionContext) field_Mutation_updateTag_args(ctx context.Context, r
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.UpdateTagInput, error) {
 			return ec.unmarshalNUpdateTagInput2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐUpdateTagInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_upsertCallQueues_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UpsertCallQueuesInput, error) {
+			return ec.unmarshalNUpsertCallQueuesInput2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐUpsertCallQueuesInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5852,6 +7491,28 @@ func (ec *executionContext) field_Query_auditEvents_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["filter"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_callingAnalytics_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "region",
+		func(ctx context.Context, v any) (*enum.Region, error) {
+			return ec.unmarshalORegion2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋentᚋenumᚐRegion(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["region"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "week",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["week"] = arg1
 	return args, nil
 }
 
@@ -7401,6 +9062,846 @@ func (ec *executionContext) fieldContext_AuditEventEdge_cursor(_ context.Context
 	return graphql.NewScalarFieldContext("AuditEventEdge", field, false, false, errors.New("field of type Cursor does not have child fields"))
 }
 
+func (ec *executionContext) _CallFeatureUsage_huntGroupCalls(ctx context.Context, field graphql.CollectedField, obj *calling.Figures) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CallFeatureUsage_huntGroupCalls(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HuntGroupCalls(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CallFeatureUsage_huntGroupCalls(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CallFeatureUsage", field, true, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _CallFeatureUsage_autoAttendantCalls(ctx context.Context, field graphql.CollectedField, obj *calling.Figures) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CallFeatureUsage_autoAttendantCalls(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AutoAttendantCalls(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CallFeatureUsage_autoAttendantCalls(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CallFeatureUsage", field, true, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _CallFeatureUsage_callQueueCalls(ctx context.Context, field graphql.CollectedField, obj *calling.Figures) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CallFeatureUsage_callQueueCalls(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CallQueueCalls(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CallFeatureUsage_callQueueCalls(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CallFeatureUsage", field, true, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _CallQualityPoint_weekStart(ctx context.Context, field graphql.CollectedField, obj *model.CallQualityPoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CallQualityPoint_weekStart(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WeekStart, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CallQualityPoint_weekStart(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CallQualityPoint", field, false, false, errors.New("field of type Date does not have child fields"))
+}
+
+func (ec *executionContext) _CallQualityPoint_legs(ctx context.Context, field graphql.CollectedField, obj *model.CallQualityPoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CallQualityPoint_legs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Legs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CallQualityPoint_legs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CallQualityPoint", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _CallQualityPoint_measuredLegs(ctx context.Context, field graphql.CollectedField, obj *model.CallQualityPoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CallQualityPoint_measuredLegs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MeasuredLegs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CallQualityPoint_measuredLegs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CallQualityPoint", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _CallQualityPoint_poorLegs(ctx context.Context, field graphql.CollectedField, obj *model.CallQualityPoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CallQualityPoint_poorLegs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PoorLegs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CallQualityPoint_poorLegs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CallQualityPoint", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _CallQualityPoint_poorRatio(ctx context.Context, field graphql.CollectedField, obj *model.CallQualityPoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CallQualityPoint_poorRatio(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PoorRatio, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Ratio) graphql.Marshaler {
+			return ec.marshalNRatio2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐRatio(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CallQualityPoint_poorRatio(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CallQualityPoint",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Ratio(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CallQualityThresholds_jitterMs(ctx context.Context, field graphql.CollectedField, obj *calling.Thresholds) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CallQualityThresholds_jitterMs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.JitterMs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CallQualityThresholds_jitterMs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CallQualityThresholds", field, false, false, errors.New("field of type Float does not have child fields"))
+}
+
+func (ec *executionContext) _CallQualityThresholds_latencyMs(ctx context.Context, field graphql.CollectedField, obj *calling.Thresholds) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CallQualityThresholds_latencyMs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LatencyMs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CallQualityThresholds_latencyMs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CallQualityThresholds", field, false, false, errors.New("field of type Float does not have child fields"))
+}
+
+func (ec *executionContext) _CallQualityThresholds_packetLossPercent(ctx context.Context, field graphql.CollectedField, obj *calling.Thresholds) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CallQualityThresholds_packetLossPercent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PacketLossPercent, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CallQualityThresholds_packetLossPercent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CallQualityThresholds", field, false, false, errors.New("field of type Float does not have child fields"))
+}
+
+func (ec *executionContext) _CallingAnalytics_week(ctx context.Context, field graphql.CollectedField, obj *calling.Analytics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CallingAnalytics_week(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Week(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CallingAnalytics_week(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CallingAnalytics", field, true, false, errors.New("field of type Date does not have child fields"))
+}
+
+func (ec *executionContext) _CallingAnalytics_region(ctx context.Context, field graphql.CollectedField, obj *calling.Analytics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CallingAnalytics_region(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Region(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *enum.Region) graphql.Marshaler {
+			return ec.marshalORegion2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋentᚋenumᚐRegion(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CallingAnalytics_region(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CallingAnalytics", field, true, false, errors.New("field of type Region does not have child fields"))
+}
+
+func (ec *executionContext) _CallingAnalytics_regions(ctx context.Context, field graphql.CollectedField, obj *calling.Analytics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CallingAnalytics_regions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Regions(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []enum.Region) graphql.Marshaler {
+			return ec.marshalNRegion2ᚕgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋentᚋenumᚐRegionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CallingAnalytics_regions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CallingAnalytics", field, true, false, errors.New("field of type Region does not have child fields"))
+}
+
+func (ec *executionContext) _CallingAnalytics_callQualityThresholds(ctx context.Context, field graphql.CollectedField, obj *calling.Analytics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CallingAnalytics_callQualityThresholds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CallQualityThresholds(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *calling.Thresholds) graphql.Marshaler {
+			return ec.marshalNCallQualityThresholds2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋcallingᚐThresholds(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CallingAnalytics_callQualityThresholds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CallingAnalytics",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CallQualityThresholds(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CallingAnalytics_usageTrend(ctx context.Context, field graphql.CollectedField, obj *calling.Analytics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CallingAnalytics_usageTrend(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.UsageTrend(ctx, fc.Args["weeks"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.CallingUsagePoint) graphql.Marshaler {
+			return ec.marshalNCallingUsagePoint2ᚕᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐCallingUsagePointᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CallingAnalytics_usageTrend(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CallingAnalytics",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CallingUsagePoint(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_CallingAnalytics_usageTrend_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CallingAnalytics_qualityTrend(ctx context.Context, field graphql.CollectedField, obj *calling.Analytics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CallingAnalytics_qualityTrend(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.QualityTrend(ctx, fc.Args["weeks"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.CallQualityPoint) graphql.Marshaler {
+			return ec.marshalNCallQualityPoint2ᚕᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐCallQualityPointᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CallingAnalytics_qualityTrend(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CallingAnalytics",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CallQualityPoint(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_CallingAnalytics_qualityTrend_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CallingAnalytics_qualityByEndpoint(ctx context.Context, field graphql.CollectedField, obj *calling.Analytics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CallingAnalytics_qualityByEndpoint(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.QualityByEndpoint(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.EndpointQuality) graphql.Marshaler {
+			return ec.marshalNEndpointQuality2ᚕᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐEndpointQualityᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CallingAnalytics_qualityByEndpoint(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CallingAnalytics",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EndpointQuality(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CallingAnalytics_featureUsage(ctx context.Context, field graphql.CollectedField, obj *calling.Analytics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CallingAnalytics_featureUsage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FeatureUsage(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *calling.Figures) graphql.Marshaler {
+			return ec.marshalNCallFeatureUsage2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋcallingᚐFigures(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CallingAnalytics_featureUsage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CallingAnalytics",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CallFeatureUsage(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CallingAnalytics_queueInsights(ctx context.Context, field graphql.CollectedField, obj *calling.Analytics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CallingAnalytics_queueInsights(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.QueueInsights(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *calling.Figures) graphql.Marshaler {
+			return ec.marshalNQueueInsights2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋcallingᚐFigures(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CallingAnalytics_queueInsights(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CallingAnalytics",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_QueueInsights(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CallingAnalytics_customerUsage(ctx context.Context, field graphql.CollectedField, obj *calling.Analytics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CallingAnalytics_customerUsage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.CustomerUsage(ctx, fc.Args["first"].(*int), fc.Args["after"].(*page.Cursor), fc.Args["last"].(*int), fc.Args["before"].(*page.Cursor), fc.Args["orderBy"].(*model.CallingUsageOrder))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *page.Connection[*calling.CustomerRow]) graphql.Marshaler {
+			return ec.marshalNCustomerCallingUsageConnection2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋpageᚐConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CallingAnalytics_customerUsage(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CallingAnalytics",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CustomerCallingUsageConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_CallingAnalytics_customerUsage_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CallingAnalytics_customerQuality(ctx context.Context, field graphql.CollectedField, obj *calling.Analytics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CallingAnalytics_customerQuality(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.CustomerQuality(ctx, fc.Args["first"].(*int), fc.Args["after"].(*page.Cursor), fc.Args["last"].(*int), fc.Args["before"].(*page.Cursor), fc.Args["orderBy"].(*model.CallQualityOrder))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *page.Connection[*calling.CustomerRow]) graphql.Marshaler {
+			return ec.marshalNCustomerCallQualityConnection2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋpageᚐConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CallingAnalytics_customerQuality(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CallingAnalytics",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CustomerCallQualityConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_CallingAnalytics_customerQuality_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CallingAnalytics_customerQueues(ctx context.Context, field graphql.CollectedField, obj *calling.Analytics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CallingAnalytics_customerQueues(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.CustomerQueues(ctx, fc.Args["first"].(*int), fc.Args["after"].(*page.Cursor), fc.Args["last"].(*int), fc.Args["before"].(*page.Cursor), fc.Args["orderBy"].(*model.QueueInsightsOrder))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *page.Connection[*calling.CustomerRow]) graphql.Marshaler {
+			return ec.marshalNCustomerQueueInsightsConnection2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋpageᚐConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CallingAnalytics_customerQueues(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CallingAnalytics",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CustomerQueueInsightsConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_CallingAnalytics_customerQueues_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CallingUsagePoint_weekStart(ctx context.Context, field graphql.CollectedField, obj *model.CallingUsagePoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CallingUsagePoint_weekStart(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WeekStart, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CallingUsagePoint_weekStart(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CallingUsagePoint", field, false, false, errors.New("field of type Date does not have child fields"))
+}
+
+func (ec *executionContext) _CallingUsagePoint_activeUsers(ctx context.Context, field graphql.CollectedField, obj *model.CallingUsagePoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CallingUsagePoint_activeUsers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ActiveUsers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CallingUsagePoint_activeUsers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CallingUsagePoint", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _CallingUsagePoint_users1To5Calls(ctx context.Context, field graphql.CollectedField, obj *model.CallingUsagePoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CallingUsagePoint_users1To5Calls(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Users1To5Calls, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CallingUsagePoint_users1To5Calls(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CallingUsagePoint", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _CallingUsagePoint_users6To20Calls(ctx context.Context, field graphql.CollectedField, obj *model.CallingUsagePoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CallingUsagePoint_users6To20Calls(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Users6To20Calls, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CallingUsagePoint_users6To20Calls(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CallingUsagePoint", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _CallingUsagePoint_usersOver20Calls(ctx context.Context, field graphql.CollectedField, obj *model.CallingUsagePoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CallingUsagePoint_usersOver20Calls(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UsersOver20Calls, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CallingUsagePoint_usersOver20Calls(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CallingUsagePoint", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _CallingUsagePoint_calls(ctx context.Context, field graphql.CollectedField, obj *model.CallingUsagePoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CallingUsagePoint_calls(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Calls, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CallingUsagePoint_calls(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CallingUsagePoint", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _CallingUsagePoint_legs(ctx context.Context, field graphql.CollectedField, obj *model.CallingUsagePoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CallingUsagePoint_legs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Legs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CallingUsagePoint_legs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CallingUsagePoint", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
 func (ec *executionContext) _CreateApiTokenPayload_token(ctx context.Context, field graphql.CollectedField, obj *model.CreateAPITokenPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7881,6 +10382,685 @@ func (ec *executionContext) fieldContext_Customer_admins(_ context.Context, fiel
 	return fc, nil
 }
 
+func (ec *executionContext) _CustomerCallQuality_customer(ctx context.Context, field graphql.CollectedField, obj *calling.CustomerRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerCallQuality_customer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Customer, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Customer) graphql.Marshaler {
+			return ec.marshalNCustomer2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋentᚐCustomer(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerCallQuality_customer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CustomerCallQuality",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Customer(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CustomerCallQuality_legs(ctx context.Context, field graphql.CollectedField, obj *calling.CustomerRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerCallQuality_legs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Legs(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerCallQuality_legs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerCallQuality", field, true, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _CustomerCallQuality_measuredLegs(ctx context.Context, field graphql.CollectedField, obj *calling.CustomerRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerCallQuality_measuredLegs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MeasuredLegs(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerCallQuality_measuredLegs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerCallQuality", field, true, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _CustomerCallQuality_poorLegs(ctx context.Context, field graphql.CollectedField, obj *calling.CustomerRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerCallQuality_poorLegs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PoorLegs(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerCallQuality_poorLegs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerCallQuality", field, true, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _CustomerCallQuality_poorRatio(ctx context.Context, field graphql.CollectedField, obj *calling.CustomerRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerCallQuality_poorRatio(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PoorRatio(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Ratio) graphql.Marshaler {
+			return ec.marshalNRatio2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐRatio(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerCallQuality_poorRatio(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CustomerCallQuality",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Ratio(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CustomerCallQuality_poorLegsChange(ctx context.Context, field graphql.CollectedField, obj *calling.CustomerRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerCallQuality_poorLegsChange(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PoorLegsChange(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerCallQuality_poorLegsChange(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerCallQuality", field, true, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _CustomerCallQualityConnection_edges(ctx context.Context, field graphql.CollectedField, obj *page.Connection[*calling.CustomerRow]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerCallQualityConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*page.Edge[*calling.CustomerRow]) graphql.Marshaler {
+			return ec.marshalNCustomerCallQualityEdge2ᚕᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋpageᚐEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerCallQualityConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CustomerCallQualityConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CustomerCallQualityEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CustomerCallQualityConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *page.Connection[*calling.CustomerRow]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerCallQualityConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v page.Info) graphql.Marshaler {
+			return ec.marshalNPageInfo2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋpageᚐInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerCallQualityConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CustomerCallQualityConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CustomerCallQualityConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *page.Connection[*calling.CustomerRow]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerCallQualityConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerCallQualityConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerCallQualityConnection", field, true, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _CustomerCallQualityEdge_node(ctx context.Context, field graphql.CollectedField, obj *page.Edge[*calling.CustomerRow]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerCallQualityEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *calling.CustomerRow) graphql.Marshaler {
+			return ec.marshalNCustomerCallQuality2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋcallingᚐCustomerRow(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerCallQualityEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CustomerCallQualityEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CustomerCallQuality(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CustomerCallQualityEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *page.Edge[*calling.CustomerRow]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerCallQualityEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v page.Cursor) graphql.Marshaler {
+			return ec.marshalNCursor2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋpageᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerCallQualityEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerCallQualityEdge", field, false, false, errors.New("field of type Cursor does not have child fields"))
+}
+
+func (ec *executionContext) _CustomerCallingUsage_customer(ctx context.Context, field graphql.CollectedField, obj *calling.CustomerRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerCallingUsage_customer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Customer, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Customer) graphql.Marshaler {
+			return ec.marshalNCustomer2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋentᚐCustomer(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerCallingUsage_customer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CustomerCallingUsage",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Customer(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CustomerCallingUsage_calls(ctx context.Context, field graphql.CollectedField, obj *calling.CustomerRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerCallingUsage_calls(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Calls(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerCallingUsage_calls(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerCallingUsage", field, true, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _CustomerCallingUsage_legs(ctx context.Context, field graphql.CollectedField, obj *calling.CustomerRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerCallingUsage_legs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Legs(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerCallingUsage_legs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerCallingUsage", field, true, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _CustomerCallingUsage_minutes(ctx context.Context, field graphql.CollectedField, obj *calling.CustomerRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerCallingUsage_minutes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Minutes(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerCallingUsage_minutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerCallingUsage", field, true, false, errors.New("field of type Float does not have child fields"))
+}
+
+func (ec *executionContext) _CustomerCallingUsage_videoMinutes(ctx context.Context, field graphql.CollectedField, obj *calling.CustomerRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerCallingUsage_videoMinutes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.VideoMinutes(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerCallingUsage_videoMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerCallingUsage", field, true, false, errors.New("field of type Float does not have child fields"))
+}
+
+func (ec *executionContext) _CustomerCallingUsage_activeUsers(ctx context.Context, field graphql.CollectedField, obj *calling.CustomerRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerCallingUsage_activeUsers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ActiveUsers(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerCallingUsage_activeUsers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerCallingUsage", field, true, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _CustomerCallingUsage_callsChange(ctx context.Context, field graphql.CollectedField, obj *calling.CustomerRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerCallingUsage_callsChange(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CallsChange(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerCallingUsage_callsChange(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerCallingUsage", field, true, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _CustomerCallingUsage_legsChange(ctx context.Context, field graphql.CollectedField, obj *calling.CustomerRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerCallingUsage_legsChange(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LegsChange(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerCallingUsage_legsChange(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerCallingUsage", field, true, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _CustomerCallingUsage_minutesChange(ctx context.Context, field graphql.CollectedField, obj *calling.CustomerRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerCallingUsage_minutesChange(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MinutesChange(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerCallingUsage_minutesChange(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerCallingUsage", field, true, false, errors.New("field of type Float does not have child fields"))
+}
+
+func (ec *executionContext) _CustomerCallingUsage_activeUsersChange(ctx context.Context, field graphql.CollectedField, obj *calling.CustomerRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerCallingUsage_activeUsersChange(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ActiveUsersChange(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerCallingUsage_activeUsersChange(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerCallingUsage", field, true, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _CustomerCallingUsageConnection_edges(ctx context.Context, field graphql.CollectedField, obj *page.Connection[*calling.CustomerRow]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerCallingUsageConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*page.Edge[*calling.CustomerRow]) graphql.Marshaler {
+			return ec.marshalNCustomerCallingUsageEdge2ᚕᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋpageᚐEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerCallingUsageConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CustomerCallingUsageConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CustomerCallingUsageEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CustomerCallingUsageConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *page.Connection[*calling.CustomerRow]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerCallingUsageConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v page.Info) graphql.Marshaler {
+			return ec.marshalNPageInfo2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋpageᚐInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerCallingUsageConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CustomerCallingUsageConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CustomerCallingUsageConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *page.Connection[*calling.CustomerRow]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerCallingUsageConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerCallingUsageConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerCallingUsageConnection", field, true, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _CustomerCallingUsageEdge_node(ctx context.Context, field graphql.CollectedField, obj *page.Edge[*calling.CustomerRow]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerCallingUsageEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *calling.CustomerRow) graphql.Marshaler {
+			return ec.marshalNCustomerCallingUsage2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋcallingᚐCustomerRow(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerCallingUsageEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CustomerCallingUsageEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CustomerCallingUsage(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CustomerCallingUsageEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *page.Edge[*calling.CustomerRow]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerCallingUsageEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v page.Cursor) graphql.Marshaler {
+			return ec.marshalNCursor2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋpageᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerCallingUsageEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerCallingUsageEdge", field, false, false, errors.New("field of type Cursor does not have child fields"))
+}
+
 func (ec *executionContext) _CustomerConnection_edges(ctx context.Context, field graphql.CollectedField, obj *page.Connection[*ent.Customer]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8055,6 +11235,396 @@ func (ec *executionContext) fieldContext_CustomerPayload_customer(_ context.Cont
 	return fc, nil
 }
 
+func (ec *executionContext) _CustomerQueueInsights_customer(ctx context.Context, field graphql.CollectedField, obj *calling.CustomerRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerQueueInsights_customer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Customer, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Customer) graphql.Marshaler {
+			return ec.marshalNCustomer2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋentᚐCustomer(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerQueueInsights_customer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CustomerQueueInsights",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Customer(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CustomerQueueInsights_queueCalls(ctx context.Context, field graphql.CollectedField, obj *calling.CustomerRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerQueueInsights_queueCalls(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.QueueCalls(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerQueueInsights_queueCalls(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerQueueInsights", field, true, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _CustomerQueueInsights_averageTimeToAnswerSeconds(ctx context.Context, field graphql.CollectedField, obj *calling.CustomerRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerQueueInsights_averageTimeToAnswerSeconds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AverageTimeToAnswerSeconds(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerQueueInsights_averageTimeToAnswerSeconds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerQueueInsights", field, true, false, errors.New("field of type Float does not have child fields"))
+}
+
+func (ec *executionContext) _CustomerQueueInsights_averageWaitBeforeAbandonSeconds(ctx context.Context, field graphql.CollectedField, obj *calling.CustomerRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerQueueInsights_averageWaitBeforeAbandonSeconds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AverageWaitBeforeAbandonSeconds(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerQueueInsights_averageWaitBeforeAbandonSeconds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerQueueInsights", field, true, false, errors.New("field of type Float does not have child fields"))
+}
+
+func (ec *executionContext) _CustomerQueueInsights_abandonedRate(ctx context.Context, field graphql.CollectedField, obj *calling.CustomerRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerQueueInsights_abandonedRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AbandonedRate(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Ratio) graphql.Marshaler {
+			return ec.marshalNRatio2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐRatio(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerQueueInsights_abandonedRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CustomerQueueInsights",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Ratio(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CustomerQueueInsights_answered(ctx context.Context, field graphql.CollectedField, obj *calling.CustomerRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerQueueInsights_answered(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Answered(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerQueueInsights_answered(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerQueueInsights", field, true, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _CustomerQueueInsights_abandoned(ctx context.Context, field graphql.CollectedField, obj *calling.CustomerRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerQueueInsights_abandoned(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Abandoned(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerQueueInsights_abandoned(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerQueueInsights", field, true, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _CustomerQueueInsights_timedOut(ctx context.Context, field graphql.CollectedField, obj *calling.CustomerRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerQueueInsights_timedOut(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TimedOut(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerQueueInsights_timedOut(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerQueueInsights", field, true, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _CustomerQueueInsights_overflow(ctx context.Context, field graphql.CollectedField, obj *calling.CustomerRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerQueueInsights_overflow(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Overflow(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerQueueInsights_overflow(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerQueueInsights", field, true, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _CustomerQueueInsights_transferred(ctx context.Context, field graphql.CollectedField, obj *calling.CustomerRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerQueueInsights_transferred(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Transferred(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerQueueInsights_transferred(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerQueueInsights", field, true, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _CustomerQueueInsightsConnection_edges(ctx context.Context, field graphql.CollectedField, obj *page.Connection[*calling.CustomerRow]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerQueueInsightsConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*page.Edge[*calling.CustomerRow]) graphql.Marshaler {
+			return ec.marshalNCustomerQueueInsightsEdge2ᚕᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋpageᚐEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerQueueInsightsConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CustomerQueueInsightsConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CustomerQueueInsightsEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CustomerQueueInsightsConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *page.Connection[*calling.CustomerRow]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerQueueInsightsConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v page.Info) graphql.Marshaler {
+			return ec.marshalNPageInfo2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋpageᚐInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerQueueInsightsConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CustomerQueueInsightsConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CustomerQueueInsightsConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *page.Connection[*calling.CustomerRow]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerQueueInsightsConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerQueueInsightsConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerQueueInsightsConnection", field, true, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _CustomerQueueInsightsEdge_node(ctx context.Context, field graphql.CollectedField, obj *page.Edge[*calling.CustomerRow]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerQueueInsightsEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *calling.CustomerRow) graphql.Marshaler {
+			return ec.marshalNCustomerQueueInsights2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋcallingᚐCustomerRow(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerQueueInsightsEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CustomerQueueInsightsEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CustomerQueueInsights(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CustomerQueueInsightsEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *page.Edge[*calling.CustomerRow]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerQueueInsightsEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v page.Cursor) graphql.Marshaler {
+			return ec.marshalNCursor2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋpageᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerQueueInsightsEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerQueueInsightsEdge", field, false, false, errors.New("field of type Cursor does not have child fields"))
+}
+
 func (ec *executionContext) _CustomerTagsPayload_results(ctx context.Context, field graphql.CollectedField, obj *model.CustomerTagsPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8195,6 +11765,130 @@ func (ec *executionContext) _DeleteTagPayload_deletedTagId(ctx context.Context, 
 }
 func (ec *executionContext) fieldContext_DeleteTagPayload_deletedTagId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeleteTagPayload", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _EndpointQuality_endpointType(ctx context.Context, field graphql.CollectedField, obj *model.EndpointQuality) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EndpointQuality_endpointType(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EndpointType, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v enum.EndpointType) graphql.Marshaler {
+			return ec.marshalNEndpointType2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋentᚋenumᚐEndpointType(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EndpointQuality_endpointType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EndpointQuality", field, false, false, errors.New("field of type EndpointType does not have child fields"))
+}
+
+func (ec *executionContext) _EndpointQuality_legs(ctx context.Context, field graphql.CollectedField, obj *model.EndpointQuality) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EndpointQuality_legs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Legs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EndpointQuality_legs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EndpointQuality", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _EndpointQuality_measuredLegs(ctx context.Context, field graphql.CollectedField, obj *model.EndpointQuality) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EndpointQuality_measuredLegs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MeasuredLegs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EndpointQuality_measuredLegs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EndpointQuality", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _EndpointQuality_poorLegs(ctx context.Context, field graphql.CollectedField, obj *model.EndpointQuality) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EndpointQuality_poorLegs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PoorLegs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EndpointQuality_poorLegs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EndpointQuality", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _EndpointQuality_poorRatio(ctx context.Context, field graphql.CollectedField, obj *model.EndpointQuality) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EndpointQuality_poorRatio(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PoorRatio, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Ratio) graphql.Marshaler {
+			return ec.marshalNRatio2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐRatio(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EndpointQuality_poorRatio(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EndpointQuality",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Ratio(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _ExpiringRow_customer(ctx context.Context, field graphql.CollectedField, obj *analytics.Row) (ret graphql.Marshaler) {
@@ -10845,6 +14539,94 @@ func (ec *executionContext) fieldContext_Mutation_recordAdminActivity(ctx contex
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_ingestCallLegs(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_ingestCallLegs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().IngestCallLegs(ctx, fc.Args["input"].(model.IngestCallLegsInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.IngestPayload) graphql.Marshaler {
+			return ec.marshalNIngestPayload2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐIngestPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_ingestCallLegs(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IngestPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_ingestCallLegs_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_upsertCallQueues(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_upsertCallQueues(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpsertCallQueues(ctx, fc.Args["input"].(model.UpsertCallQueuesInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.IngestPayload) graphql.Marshaler {
+			return ec.marshalNIngestPayload2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐIngestPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_upsertCallQueues(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IngestPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_upsertCallQueues_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Order_number(ctx context.Context, field graphql.CollectedField, obj *ent.SubscriptionOrder) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12176,6 +15958,50 @@ func (ec *executionContext) fieldContext_Query_subscriptionAnalytics(ctx context
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_callingAnalytics(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_callingAnalytics(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().CallingAnalytics(ctx, fc.Args["region"].(*enum.Region), fc.Args["week"].(*time.Time))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *calling.Analytics) graphql.Marshaler {
+			return ec.marshalNCallingAnalytics2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋcallingᚐAnalytics(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_callingAnalytics(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CallingAnalytics(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_callingAnalytics_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_tags(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12426,6 +16252,222 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _QueueInsights_queueCalls(ctx context.Context, field graphql.CollectedField, obj *calling.Figures) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueueInsights_queueCalls(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.QueueCalls(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QueueInsights_queueCalls(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QueueInsights", field, true, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _QueueInsights_averageTimeToAnswerSeconds(ctx context.Context, field graphql.CollectedField, obj *calling.Figures) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueueInsights_averageTimeToAnswerSeconds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AverageTimeToAnswerSeconds(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_QueueInsights_averageTimeToAnswerSeconds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QueueInsights", field, true, false, errors.New("field of type Float does not have child fields"))
+}
+
+func (ec *executionContext) _QueueInsights_averageWaitBeforeAbandonSeconds(ctx context.Context, field graphql.CollectedField, obj *calling.Figures) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueueInsights_averageWaitBeforeAbandonSeconds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AverageWaitBeforeAbandonSeconds(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_QueueInsights_averageWaitBeforeAbandonSeconds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QueueInsights", field, true, false, errors.New("field of type Float does not have child fields"))
+}
+
+func (ec *executionContext) _QueueInsights_abandonedRate(ctx context.Context, field graphql.CollectedField, obj *calling.Figures) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueueInsights_abandonedRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AbandonedRate(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Ratio) graphql.Marshaler {
+			return ec.marshalNRatio2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐRatio(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QueueInsights_abandonedRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "QueueInsights",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Ratio(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _QueueInsights_answered(ctx context.Context, field graphql.CollectedField, obj *calling.Figures) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueueInsights_answered(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Answered(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QueueInsights_answered(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QueueInsights", field, true, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _QueueInsights_abandoned(ctx context.Context, field graphql.CollectedField, obj *calling.Figures) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueueInsights_abandoned(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Abandoned(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QueueInsights_abandoned(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QueueInsights", field, true, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _QueueInsights_timedOut(ctx context.Context, field graphql.CollectedField, obj *calling.Figures) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueueInsights_timedOut(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TimedOut(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QueueInsights_timedOut(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QueueInsights", field, true, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _QueueInsights_overflow(ctx context.Context, field graphql.CollectedField, obj *calling.Figures) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueueInsights_overflow(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Overflow(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QueueInsights_overflow(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QueueInsights", field, true, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _QueueInsights_transferred(ctx context.Context, field graphql.CollectedField, obj *calling.Figures) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueueInsights_transferred(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Transferred(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QueueInsights_transferred(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QueueInsights", field, true, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _Ratio_numerator(ctx context.Context, field graphql.CollectedField, obj *model.Ratio) (ret graphql.Marshaler) {
@@ -15781,6 +19823,281 @@ func (ec *executionContext) unmarshalInputAuditEventFilter(ctx context.Context, 
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputCallLegInput(ctx context.Context, obj any) (model.CallLegInput, error) {
+	var it model.CallLegInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"legId", "callId", "customerExternalId", "locationExternalId", "userId", "startedAt", "durationSeconds", "direction", "media", "endpointType", "jitterMs", "latencyMs", "packetLossPercent", "feature", "queueExternalId", "queueOutcome", "waitSeconds"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "legId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("legId"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LegID = data
+		case "callId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("callId"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CallID = data
+		case "customerExternalId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("customerExternalId"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CustomerExternalID = data
+		case "locationExternalId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("locationExternalId"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LocationExternalID = data
+		case "userId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("userId"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UserID = data
+		case "startedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startedAt"))
+			data, err := ec.unmarshalNDateTime2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartedAt = data
+		case "durationSeconds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("durationSeconds"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DurationSeconds = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNCallDirection2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋentᚋenumᚐCallDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "media":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("media"))
+			data, err := ec.unmarshalNMedia2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋentᚋenumᚐMedia(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Media = data
+		case "endpointType":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endpointType"))
+			data, err := ec.unmarshalNEndpointType2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋentᚋenumᚐEndpointType(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndpointType = data
+		case "jitterMs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("jitterMs"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.JitterMs = data
+		case "latencyMs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("latencyMs"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LatencyMs = data
+		case "packetLossPercent":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("packetLossPercent"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PacketLossPercent = data
+		case "feature":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("feature"))
+			data, err := ec.unmarshalOCallFeature2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋentᚋenumᚐCallFeature(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Feature = data
+		case "queueExternalId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("queueExternalId"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.QueueExternalID = data
+		case "queueOutcome":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("queueOutcome"))
+			data, err := ec.unmarshalOQueueOutcome2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋentᚋenumᚐQueueOutcome(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.QueueOutcome = data
+		case "waitSeconds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("waitSeconds"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WaitSeconds = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputCallQualityOrder(ctx context.Context, obj any) (model.CallQualityOrder, error) {
+	var it model.CallQualityOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"field", "direction"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNCallQualityOrderField2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐCallQualityOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalOOrderDirection2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputCallQueueUpsertInput(ctx context.Context, obj any) (model.CallQueueUpsertInput, error) {
+	var it model.CallQueueUpsertInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"customerExternalId", "externalId", "name", "locationExternalId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "customerExternalId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("customerExternalId"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CustomerExternalID = data
+		case "externalId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("externalId"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExternalID = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "locationExternalId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("locationExternalId"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LocationExternalID = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputCallingUsageOrder(ctx context.Context, obj any) (model.CallingUsageOrder, error) {
+	var it model.CallingUsageOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"field", "direction"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNCallingUsageOrderField2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐCallingUsageOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalOOrderDirection2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputCreateAdminInput(ctx context.Context, obj any) (model.CreateAdminInput, error) {
 	var it model.CreateAdminInput
 	if obj == nil {
@@ -16223,6 +20540,36 @@ func (ec *executionContext) unmarshalInputDeleteTagInput(ctx context.Context, ob
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputIngestCallLegsInput(ctx context.Context, obj any) (model.IngestCallLegsInput, error) {
+	var it model.IngestCallLegsInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"legs"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "legs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("legs"))
+			data, err := ec.unmarshalNCallLegInput2ᚕᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐCallLegInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Legs = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputInvoiceUpsertInput(ctx context.Context, obj any) (model.InvoiceUpsertInput, error) {
 	var it model.InvoiceUpsertInput
 	if obj == nil {
@@ -16515,6 +20862,47 @@ func (ec *executionContext) unmarshalInputOrderUpsertInput(ctx context.Context, 
 				return it, err
 			}
 			it.NewQuantity = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputQueueInsightsOrder(ctx context.Context, obj any) (model.QueueInsightsOrder, error) {
+	var it model.QueueInsightsOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"field", "direction"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNQueueInsightsOrderField2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐQueueInsightsOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalOOrderDirection2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
 		}
 	}
 	return it, nil
@@ -16948,6 +21336,36 @@ func (ec *executionContext) unmarshalInputUpdateTagInput(ctx context.Context, ob
 				return it, err
 			}
 			it.Description = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputUpsertCallQueuesInput(ctx context.Context, obj any) (model.UpsertCallQueuesInput, error) {
+	var it model.UpsertCallQueuesInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"queues"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "queues":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("queues"))
+			data, err := ec.unmarshalNCallQueueUpsertInput2ᚕᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐCallQueueUpsertInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Queues = data
 		}
 	}
 	return it, nil
@@ -17954,6 +22372,618 @@ func (ec *executionContext) _AuditEventEdge(ctx context.Context, sel ast.Selecti
 	return out
 }
 
+var callFeatureUsageImplementors = []string{"CallFeatureUsage"}
+
+func (ec *executionContext) _CallFeatureUsage(ctx context.Context, sel ast.SelectionSet, obj *calling.Figures) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, callFeatureUsageImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CallFeatureUsage")
+		case "huntGroupCalls":
+			out.Values[i] = ec._CallFeatureUsage_huntGroupCalls(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "autoAttendantCalls":
+			out.Values[i] = ec._CallFeatureUsage_autoAttendantCalls(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "callQueueCalls":
+			out.Values[i] = ec._CallFeatureUsage_callQueueCalls(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var callQualityPointImplementors = []string{"CallQualityPoint"}
+
+func (ec *executionContext) _CallQualityPoint(ctx context.Context, sel ast.SelectionSet, obj *model.CallQualityPoint) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, callQualityPointImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CallQualityPoint")
+		case "weekStart":
+			out.Values[i] = ec._CallQualityPoint_weekStart(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "legs":
+			out.Values[i] = ec._CallQualityPoint_legs(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "measuredLegs":
+			out.Values[i] = ec._CallQualityPoint_measuredLegs(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "poorLegs":
+			out.Values[i] = ec._CallQualityPoint_poorLegs(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "poorRatio":
+			out.Values[i] = ec._CallQualityPoint_poorRatio(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var callQualityThresholdsImplementors = []string{"CallQualityThresholds"}
+
+func (ec *executionContext) _CallQualityThresholds(ctx context.Context, sel ast.SelectionSet, obj *calling.Thresholds) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, callQualityThresholdsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CallQualityThresholds")
+		case "jitterMs":
+			out.Values[i] = ec._CallQualityThresholds_jitterMs(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "latencyMs":
+			out.Values[i] = ec._CallQualityThresholds_latencyMs(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "packetLossPercent":
+			out.Values[i] = ec._CallQualityThresholds_packetLossPercent(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var callingAnalyticsImplementors = []string{"CallingAnalytics"}
+
+func (ec *executionContext) _CallingAnalytics(ctx context.Context, sel ast.SelectionSet, obj *calling.Analytics) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, callingAnalyticsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CallingAnalytics")
+		case "week":
+			out.Values[i] = ec._CallingAnalytics_week(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "region":
+			out.Values[i] = ec._CallingAnalytics_region(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "regions":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._CallingAnalytics_regions(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "callQualityThresholds":
+			out.Values[i] = ec._CallingAnalytics_callQualityThresholds(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "usageTrend":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._CallingAnalytics_usageTrend(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "qualityTrend":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._CallingAnalytics_qualityTrend(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "qualityByEndpoint":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._CallingAnalytics_qualityByEndpoint(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "featureUsage":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._CallingAnalytics_featureUsage(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "queueInsights":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._CallingAnalytics_queueInsights(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "customerUsage":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._CallingAnalytics_customerUsage(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "customerQuality":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._CallingAnalytics_customerQuality(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "customerQueues":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._CallingAnalytics_customerQueues(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var callingUsagePointImplementors = []string{"CallingUsagePoint"}
+
+func (ec *executionContext) _CallingUsagePoint(ctx context.Context, sel ast.SelectionSet, obj *model.CallingUsagePoint) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, callingUsagePointImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CallingUsagePoint")
+		case "weekStart":
+			out.Values[i] = ec._CallingUsagePoint_weekStart(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "activeUsers":
+			out.Values[i] = ec._CallingUsagePoint_activeUsers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "users1To5Calls":
+			out.Values[i] = ec._CallingUsagePoint_users1To5Calls(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "users6To20Calls":
+			out.Values[i] = ec._CallingUsagePoint_users6To20Calls(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "usersOver20Calls":
+			out.Values[i] = ec._CallingUsagePoint_usersOver20Calls(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "calls":
+			out.Values[i] = ec._CallingUsagePoint_calls(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "legs":
+			out.Values[i] = ec._CallingUsagePoint_legs(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var createApiTokenPayloadImplementors = []string{"CreateApiTokenPayload"}
 
 func (ec *executionContext) _CreateApiTokenPayload(ctx context.Context, sel ast.SelectionSet, obj *model.CreateAPITokenPayload) graphql.Marshaler {
@@ -18374,6 +23404,400 @@ func (ec *executionContext) _Customer(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
+var customerCallQualityImplementors = []string{"CustomerCallQuality"}
+
+func (ec *executionContext) _CustomerCallQuality(ctx context.Context, sel ast.SelectionSet, obj *calling.CustomerRow) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, customerCallQualityImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CustomerCallQuality")
+		case "customer":
+			out.Values[i] = ec._CustomerCallQuality_customer(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "legs":
+			out.Values[i] = ec._CustomerCallQuality_legs(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "measuredLegs":
+			out.Values[i] = ec._CustomerCallQuality_measuredLegs(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "poorLegs":
+			out.Values[i] = ec._CustomerCallQuality_poorLegs(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "poorRatio":
+			out.Values[i] = ec._CustomerCallQuality_poorRatio(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "poorLegsChange":
+			out.Values[i] = ec._CustomerCallQuality_poorLegsChange(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var customerCallQualityConnectionImplementors = []string{"CustomerCallQualityConnection"}
+
+func (ec *executionContext) _CustomerCallQualityConnection(ctx context.Context, sel ast.SelectionSet, obj *page.Connection[*calling.CustomerRow]) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, customerCallQualityConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CustomerCallQualityConnection")
+		case "edges":
+			out.Values[i] = ec._CustomerCallQualityConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pageInfo":
+			out.Values[i] = ec._CustomerCallQualityConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "totalCount":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._CustomerCallQualityConnection_totalCount(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var customerCallQualityEdgeImplementors = []string{"CustomerCallQualityEdge"}
+
+func (ec *executionContext) _CustomerCallQualityEdge(ctx context.Context, sel ast.SelectionSet, obj *page.Edge[*calling.CustomerRow]) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, customerCallQualityEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CustomerCallQualityEdge")
+		case "node":
+			out.Values[i] = ec._CustomerCallQualityEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._CustomerCallQualityEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var customerCallingUsageImplementors = []string{"CustomerCallingUsage"}
+
+func (ec *executionContext) _CustomerCallingUsage(ctx context.Context, sel ast.SelectionSet, obj *calling.CustomerRow) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, customerCallingUsageImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CustomerCallingUsage")
+		case "customer":
+			out.Values[i] = ec._CustomerCallingUsage_customer(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "calls":
+			out.Values[i] = ec._CustomerCallingUsage_calls(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "legs":
+			out.Values[i] = ec._CustomerCallingUsage_legs(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "minutes":
+			out.Values[i] = ec._CustomerCallingUsage_minutes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "videoMinutes":
+			out.Values[i] = ec._CustomerCallingUsage_videoMinutes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "activeUsers":
+			out.Values[i] = ec._CustomerCallingUsage_activeUsers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "callsChange":
+			out.Values[i] = ec._CustomerCallingUsage_callsChange(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "legsChange":
+			out.Values[i] = ec._CustomerCallingUsage_legsChange(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "minutesChange":
+			out.Values[i] = ec._CustomerCallingUsage_minutesChange(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "activeUsersChange":
+			out.Values[i] = ec._CustomerCallingUsage_activeUsersChange(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var customerCallingUsageConnectionImplementors = []string{"CustomerCallingUsageConnection"}
+
+func (ec *executionContext) _CustomerCallingUsageConnection(ctx context.Context, sel ast.SelectionSet, obj *page.Connection[*calling.CustomerRow]) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, customerCallingUsageConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CustomerCallingUsageConnection")
+		case "edges":
+			out.Values[i] = ec._CustomerCallingUsageConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pageInfo":
+			out.Values[i] = ec._CustomerCallingUsageConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "totalCount":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._CustomerCallingUsageConnection_totalCount(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var customerCallingUsageEdgeImplementors = []string{"CustomerCallingUsageEdge"}
+
+func (ec *executionContext) _CustomerCallingUsageEdge(ctx context.Context, sel ast.SelectionSet, obj *page.Edge[*calling.CustomerRow]) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, customerCallingUsageEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CustomerCallingUsageEdge")
+		case "node":
+			out.Values[i] = ec._CustomerCallingUsageEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._CustomerCallingUsageEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var customerConnectionImplementors = []string{"CustomerConnection"}
 
 func (ec *executionContext) _CustomerConnection(ctx context.Context, sel ast.SelectionSet, obj *page.Connection[*ent.Customer]) graphql.Marshaler {
@@ -18536,6 +23960,213 @@ func (ec *executionContext) _CustomerPayload(ctx context.Context, sel ast.Select
 	return out
 }
 
+var customerQueueInsightsImplementors = []string{"CustomerQueueInsights"}
+
+func (ec *executionContext) _CustomerQueueInsights(ctx context.Context, sel ast.SelectionSet, obj *calling.CustomerRow) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, customerQueueInsightsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CustomerQueueInsights")
+		case "customer":
+			out.Values[i] = ec._CustomerQueueInsights_customer(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "queueCalls":
+			out.Values[i] = ec._CustomerQueueInsights_queueCalls(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "averageTimeToAnswerSeconds":
+			out.Values[i] = ec._CustomerQueueInsights_averageTimeToAnswerSeconds(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "averageWaitBeforeAbandonSeconds":
+			out.Values[i] = ec._CustomerQueueInsights_averageWaitBeforeAbandonSeconds(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "abandonedRate":
+			out.Values[i] = ec._CustomerQueueInsights_abandonedRate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "answered":
+			out.Values[i] = ec._CustomerQueueInsights_answered(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "abandoned":
+			out.Values[i] = ec._CustomerQueueInsights_abandoned(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "timedOut":
+			out.Values[i] = ec._CustomerQueueInsights_timedOut(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "overflow":
+			out.Values[i] = ec._CustomerQueueInsights_overflow(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "transferred":
+			out.Values[i] = ec._CustomerQueueInsights_transferred(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var customerQueueInsightsConnectionImplementors = []string{"CustomerQueueInsightsConnection"}
+
+func (ec *executionContext) _CustomerQueueInsightsConnection(ctx context.Context, sel ast.SelectionSet, obj *page.Connection[*calling.CustomerRow]) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, customerQueueInsightsConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CustomerQueueInsightsConnection")
+		case "edges":
+			out.Values[i] = ec._CustomerQueueInsightsConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pageInfo":
+			out.Values[i] = ec._CustomerQueueInsightsConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "totalCount":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._CustomerQueueInsightsConnection_totalCount(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var customerQueueInsightsEdgeImplementors = []string{"CustomerQueueInsightsEdge"}
+
+func (ec *executionContext) _CustomerQueueInsightsEdge(ctx context.Context, sel ast.SelectionSet, obj *page.Edge[*calling.CustomerRow]) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, customerQueueInsightsEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CustomerQueueInsightsEdge")
+		case "node":
+			out.Values[i] = ec._CustomerQueueInsightsEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._CustomerQueueInsightsEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var customerTagsPayloadImplementors = []string{"CustomerTagsPayload"}
 
 func (ec *executionContext) _CustomerTagsPayload(ctx context.Context, sel ast.SelectionSet, obj *model.CustomerTagsPayload) graphql.Marshaler {
@@ -18636,6 +24267,64 @@ func (ec *executionContext) _DeleteTagPayload(ctx context.Context, sel ast.Selec
 			out.Values[i] = graphql.MarshalString("DeleteTagPayload")
 		case "deletedTagId":
 			out.Values[i] = ec._DeleteTagPayload_deletedTagId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var endpointQualityImplementors = []string{"EndpointQuality"}
+
+func (ec *executionContext) _EndpointQuality(ctx context.Context, sel ast.SelectionSet, obj *model.EndpointQuality) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, endpointQualityImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("EndpointQuality")
+		case "endpointType":
+			out.Values[i] = ec._EndpointQuality_endpointType(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "legs":
+			out.Values[i] = ec._EndpointQuality_legs(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "measuredLegs":
+			out.Values[i] = ec._EndpointQuality_measuredLegs(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "poorLegs":
+			out.Values[i] = ec._EndpointQuality_poorLegs(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "poorRatio":
+			out.Values[i] = ec._EndpointQuality_poorRatio(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -20359,6 +26048,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "ingestCallLegs":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_ingestCallLegs(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "upsertCallQueues":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_upsertCallQueues(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -21327,6 +27030,28 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "callingAnalytics":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_callingAnalytics(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
 		case "tags":
 			field := field
 
@@ -21428,6 +27153,84 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			})
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var queueInsightsImplementors = []string{"QueueInsights"}
+
+func (ec *executionContext) _QueueInsights(ctx context.Context, sel ast.SelectionSet, obj *calling.Figures) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, queueInsightsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("QueueInsights")
+		case "queueCalls":
+			out.Values[i] = ec._QueueInsights_queueCalls(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "averageTimeToAnswerSeconds":
+			out.Values[i] = ec._QueueInsights_averageTimeToAnswerSeconds(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "averageWaitBeforeAbandonSeconds":
+			out.Values[i] = ec._QueueInsights_averageWaitBeforeAbandonSeconds(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "abandonedRate":
+			out.Values[i] = ec._QueueInsights_abandonedRate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "answered":
+			out.Values[i] = ec._QueueInsights_answered(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "abandoned":
+			out.Values[i] = ec._QueueInsights_abandoned(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "timedOut":
+			out.Values[i] = ec._QueueInsights_timedOut(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "overflow":
+			out.Values[i] = ec._QueueInsights_overflow(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "transferred":
+			out.Values[i] = ec._QueueInsights_transferred(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -23872,6 +29675,156 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 	return res
 }
 
+func (ec *executionContext) unmarshalNCallDirection2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋentᚋenumᚐCallDirection(ctx context.Context, v any) (enum.CallDirection, error) {
+	var res enum.CallDirection
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCallDirection2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋentᚋenumᚐCallDirection(ctx context.Context, sel ast.SelectionSet, v enum.CallDirection) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNCallFeatureUsage2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋcallingᚐFigures(ctx context.Context, sel ast.SelectionSet, v *calling.Figures) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._CallFeatureUsage(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCallLegInput2ᚕᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐCallLegInputᚄ(ctx context.Context, v any) ([]*model.CallLegInput, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.CallLegInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNCallLegInput2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐCallLegInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNCallLegInput2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐCallLegInput(ctx context.Context, v any) (*model.CallLegInput, error) {
+	res, err := ec.unmarshalInputCallLegInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCallQualityOrderField2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐCallQualityOrderField(ctx context.Context, v any) (model.CallQualityOrderField, error) {
+	var res model.CallQualityOrderField
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCallQualityOrderField2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐCallQualityOrderField(ctx context.Context, sel ast.SelectionSet, v model.CallQualityOrderField) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNCallQualityPoint2ᚕᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐCallQualityPointᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.CallQualityPoint) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCallQualityPoint2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐCallQualityPoint(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCallQualityPoint2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐCallQualityPoint(ctx context.Context, sel ast.SelectionSet, v *model.CallQualityPoint) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._CallQualityPoint(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCallQualityThresholds2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋcallingᚐThresholds(ctx context.Context, sel ast.SelectionSet, v *calling.Thresholds) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._CallQualityThresholds(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCallQueueUpsertInput2ᚕᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐCallQueueUpsertInputᚄ(ctx context.Context, v any) ([]*model.CallQueueUpsertInput, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.CallQueueUpsertInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNCallQueueUpsertInput2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐCallQueueUpsertInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNCallQueueUpsertInput2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐCallQueueUpsertInput(ctx context.Context, v any) (*model.CallQueueUpsertInput, error) {
+	res, err := ec.unmarshalInputCallQueueUpsertInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCallingAnalytics2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋcallingᚐAnalytics(ctx context.Context, sel ast.SelectionSet, v *calling.Analytics) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._CallingAnalytics(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCallingUsageOrderField2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐCallingUsageOrderField(ctx context.Context, v any) (model.CallingUsageOrderField, error) {
+	var res model.CallingUsageOrderField
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCallingUsageOrderField2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐCallingUsageOrderField(ctx context.Context, sel ast.SelectionSet, v model.CallingUsageOrderField) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNCallingUsagePoint2ᚕᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐCallingUsagePointᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.CallingUsagePoint) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCallingUsagePoint2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐCallingUsagePoint(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCallingUsagePoint2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐCallingUsagePoint(ctx context.Context, sel ast.SelectionSet, v *model.CallingUsagePoint) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._CallingUsagePoint(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNCreateAdminInput2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐCreateAdminInput(ctx context.Context, v any) (model.CreateAdminInput, error) {
 	res, err := ec.unmarshalInputCreateAdminInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -23920,6 +29873,98 @@ func (ec *executionContext) marshalNCustomer2ᚖgithubᚗcomᚋpartnerhubᚋpart
 func (ec *executionContext) unmarshalNCustomerAdminsInput2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐCustomerAdminsInput(ctx context.Context, v any) (model.CustomerAdminsInput, error) {
 	res, err := ec.unmarshalInputCustomerAdminsInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCustomerCallQuality2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋcallingᚐCustomerRow(ctx context.Context, sel ast.SelectionSet, v *calling.CustomerRow) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._CustomerCallQuality(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCustomerCallQualityConnection2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋpageᚐConnection(ctx context.Context, sel ast.SelectionSet, v *page.Connection[*calling.CustomerRow]) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._CustomerCallQualityConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCustomerCallQualityEdge2ᚕᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋpageᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*page.Edge[*calling.CustomerRow]) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCustomerCallQualityEdge2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋpageᚐEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCustomerCallQualityEdge2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋpageᚐEdge(ctx context.Context, sel ast.SelectionSet, v *page.Edge[*calling.CustomerRow]) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._CustomerCallQualityEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCustomerCallingUsage2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋcallingᚐCustomerRow(ctx context.Context, sel ast.SelectionSet, v *calling.CustomerRow) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._CustomerCallingUsage(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCustomerCallingUsageConnection2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋpageᚐConnection(ctx context.Context, sel ast.SelectionSet, v *page.Connection[*calling.CustomerRow]) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._CustomerCallingUsageConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCustomerCallingUsageEdge2ᚕᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋpageᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*page.Edge[*calling.CustomerRow]) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCustomerCallingUsageEdge2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋpageᚐEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCustomerCallingUsageEdge2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋpageᚐEdge(ctx context.Context, sel ast.SelectionSet, v *page.Edge[*calling.CustomerRow]) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._CustomerCallingUsageEdge(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNCustomerConnection2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋpageᚐConnection(ctx context.Context, sel ast.SelectionSet, v *page.Connection[*ent.Customer]) graphql.Marshaler {
@@ -23976,6 +30021,52 @@ func (ec *executionContext) marshalNCustomerPayload2ᚖgithubᚗcomᚋpartnerhub
 		return graphql.Null
 	}
 	return ec._CustomerPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCustomerQueueInsights2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋcallingᚐCustomerRow(ctx context.Context, sel ast.SelectionSet, v *calling.CustomerRow) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._CustomerQueueInsights(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCustomerQueueInsightsConnection2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋpageᚐConnection(ctx context.Context, sel ast.SelectionSet, v *page.Connection[*calling.CustomerRow]) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._CustomerQueueInsightsConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCustomerQueueInsightsEdge2ᚕᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋpageᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*page.Edge[*calling.CustomerRow]) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCustomerQueueInsightsEdge2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋpageᚐEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCustomerQueueInsightsEdge2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋpageᚐEdge(ctx context.Context, sel ast.SelectionSet, v *page.Edge[*calling.CustomerRow]) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._CustomerQueueInsightsEdge(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNCustomerStatus2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋentᚋenumᚐCustomerStatus(ctx context.Context, v any) (enum.CustomerStatus, error) {
@@ -24125,6 +30216,42 @@ func (ec *executionContext) marshalNDeleteTagPayload2ᚖgithubᚗcomᚋpartnerhu
 	return ec._DeleteTagPayload(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNEndpointQuality2ᚕᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐEndpointQualityᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.EndpointQuality) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNEndpointQuality2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐEndpointQuality(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNEndpointQuality2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐEndpointQuality(ctx context.Context, sel ast.SelectionSet, v *model.EndpointQuality) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._EndpointQuality(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNEndpointType2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋentᚋenumᚐEndpointType(ctx context.Context, v any) (enum.EndpointType, error) {
+	var res enum.EndpointType
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNEndpointType2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋentᚋenumᚐEndpointType(ctx context.Context, sel ast.SelectionSet, v enum.EndpointType) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) marshalNExpiringRow2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋanalyticsᚐRow(ctx context.Context, sel ast.SelectionSet, v *analytics.Row) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
@@ -24240,6 +30367,11 @@ func (ec *executionContext) marshalNID2ᚕstringᚄ(ctx context.Context, sel ast
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalNIngestCallLegsInput2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐIngestCallLegsInput(ctx context.Context, v any) (model.IngestCallLegsInput, error) {
+	res, err := ec.unmarshalInputIngestCallLegsInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNIngestPayload2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐIngestPayload(ctx context.Context, sel ast.SelectionSet, v *model.IngestPayload) graphql.Marshaler {
@@ -24517,6 +30649,16 @@ func (ec *executionContext) marshalNLowAssignmentSection2ᚖgithubᚗcomᚋpartn
 	return ec._LowAssignmentSection(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNMedia2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋentᚋenumᚐMedia(ctx context.Context, v any) (enum.Media, error) {
+	var res enum.Media
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMedia2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋentᚋenumᚐMedia(ctx context.Context, sel ast.SelectionSet, v enum.Media) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) marshalNNode2ᚕgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋentᚐNoder(ctx context.Context, sel ast.SelectionSet, v []ent.Noder) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -24686,6 +30828,26 @@ func (ec *executionContext) marshalNProduct2ᚕgithubᚗcomᚋpartnerhubᚋpartn
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalNQueueInsights2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋcallingᚐFigures(ctx context.Context, sel ast.SelectionSet, v *calling.Figures) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._QueueInsights(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNQueueInsightsOrderField2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐQueueInsightsOrderField(ctx context.Context, v any) (model.QueueInsightsOrderField, error) {
+	var res model.QueueInsightsOrderField
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNQueueInsightsOrderField2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐQueueInsightsOrderField(ctx context.Context, sel ast.SelectionSet, v model.QueueInsightsOrderField) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) marshalNRatio2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐRatio(ctx context.Context, sel ast.SelectionSet, v *model.Ratio) graphql.Marshaler {
@@ -25166,6 +31328,11 @@ func (ec *executionContext) unmarshalNUpdateTagInput2githubᚗcomᚋpartnerhub�
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNUpsertCallQueuesInput2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐUpsertCallQueuesInput(ctx context.Context, v any) (model.UpsertCallQueuesInput, error) {
+	res, err := ec.unmarshalInputUpsertCallQueuesInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNUpsertCustomersInput2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐUpsertCustomersInput(ctx context.Context, v any) (model.UpsertCustomersInput, error) {
 	res, err := ec.unmarshalInputUpsertCustomersInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -25379,6 +31546,38 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	return res
 }
 
+func (ec *executionContext) unmarshalOCallFeature2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋentᚋenumᚐCallFeature(ctx context.Context, v any) (*enum.CallFeature, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(enum.CallFeature)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOCallFeature2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋentᚋenumᚐCallFeature(ctx context.Context, sel ast.SelectionSet, v *enum.CallFeature) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOCallQualityOrder2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐCallQualityOrder(ctx context.Context, v any) (*model.CallQualityOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputCallQualityOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOCallingUsageOrder2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐCallingUsageOrder(ctx context.Context, v any) (*model.CallingUsageOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputCallingUsageOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalOCursor2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋpageᚐCursor(ctx context.Context, v any) (*page.Cursor, error) {
 	if v == nil {
 		return nil, nil
@@ -25452,6 +31651,24 @@ func (ec *executionContext) marshalOCustomerStatus2ᚕgithubᚗcomᚋpartnerhub�
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalODate2ᚖtimeᚐTime(ctx context.Context, v any) (*time.Time, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := scalar.UnmarshalDate(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalODate2ᚖtimeᚐTime(ctx context.Context, sel ast.SelectionSet, v *time.Time) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := scalar.MarshalDate(*v)
+	return res
 }
 
 func (ec *executionContext) unmarshalODateTime2ᚖtimeᚐTime(ctx context.Context, v any) (*time.Time, error) {
@@ -25694,6 +31911,30 @@ func (ec *executionContext) marshalOProduct2ᚕgithubᚗcomᚋpartnerhubᚋpartn
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalOQueueInsightsOrder2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐQueueInsightsOrder(ctx context.Context, v any) (*model.QueueInsightsOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputQueueInsightsOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOQueueOutcome2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋentᚋenumᚐQueueOutcome(ctx context.Context, v any) (*enum.QueueOutcome, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(enum.QueueOutcome)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOQueueOutcome2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋentᚋenumᚐQueueOutcome(ctx context.Context, sel ast.SelectionSet, v *enum.QueueOutcome) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) unmarshalORegion2ᚕgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋentᚋenumᚐRegionᚄ(ctx context.Context, v any) ([]enum.Region, error) {

@@ -20,9 +20,11 @@ import (
 // MaxItems bounds a batch.
 const MaxItems = 1000
 
-// outcome is what one item did.
+// outcome is what one item did: id is the global ID of the object, when it has one in the
+// API; target is what the audit event names when it changed, id by default.
 type outcome struct {
 	id      string
+	target  string
 	created bool
 	changed bool
 }
@@ -48,10 +50,16 @@ func run[T any](ctx context.Context, rec *audit.Recorder, action string, items [
 				}
 				out.Failed++
 			} else {
-				res.ID, res.Created, res.Changed = &o.id, o.created, o.changed
+				res.Created, res.Changed = o.created, o.changed
+				if o.id != "" {
+					res.ID = &o.id
+				}
+				if o.target == "" {
+					o.target = o.id
+				}
 				if o.changed {
 					out.Stored++
-					change.Targets = append(change.Targets, o.id)
+					change.Targets = append(change.Targets, o.target)
 				}
 			}
 			out.Results[i] = res

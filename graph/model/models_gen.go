@@ -41,6 +41,107 @@ type APITokenPayload struct {
 	APIToken *ent.ApiToken `json:"apiToken"`
 }
 
+// One participant's leg of a call. The media metrics `jitterMs`, `latencyMs` and
+// `packetLossPercent` come together or not at all: a leg without them counts in usage but is
+// not judged for quality. A queued leg (`queueExternalId`) has feature CALL_QUEUE, a
+// `queueOutcome` and `waitSeconds`; other legs have none of these.
+type CallLegInput struct {
+	// The integrator's ID of the leg, unique within the partner; re-sending it stores nothing.
+	LegID string `json:"legId"`
+	// The call's ID, shared by the legs of one call of the customer.
+	CallID string `json:"callId"`
+	// The customer's external ID.
+	CustomerExternalID string `json:"customerExternalId"`
+	// The external ID of the customer's location, if known.
+	LocationExternalID *string `json:"locationExternalId,omitempty"`
+	// The calling user's ID (up to 100 characters).
+	UserID string `json:"userId"`
+	// When the leg started; not more than 5 minutes ahead of the server's clock, nor before 2000.
+	StartedAt time.Time `json:"startedAt"`
+	// How long it lasted, in seconds (0 or more).
+	DurationSeconds int `json:"durationSeconds"`
+	// Which way it went.
+	Direction enum.CallDirection `json:"direction"`
+	// Audio or video.
+	Media enum.Media `json:"media"`
+	// The kind of device it ran on.
+	EndpointType enum.EndpointType `json:"endpointType"`
+	// Jitter in milliseconds (0 or more).
+	JitterMs *float64 `json:"jitterMs,omitempty"`
+	// Latency in milliseconds (0 or more).
+	LatencyMs *float64 `json:"latencyMs,omitempty"`
+	// Packet loss in percent (0 to 100).
+	PacketLossPercent *float64 `json:"packetLossPercent,omitempty"`
+	// The advanced calling feature it went through; default NONE.
+	Feature *enum.CallFeature `json:"feature,omitempty"`
+	// The external ID of the customer's call queue it waited in.
+	QueueExternalID *string `json:"queueExternalId,omitempty"`
+	// How its wait in the queue ended.
+	QueueOutcome *enum.QueueOutcome `json:"queueOutcome,omitempty"`
+	// Seconds it waited in the queue (0 or more).
+	WaitSeconds *int `json:"waitSeconds,omitempty"`
+}
+
+// A sort order of customer quality rows.
+type CallQualityOrder struct {
+	// The field to sort by.
+	Field CallQualityOrderField `json:"field"`
+	// The direction; default ASC.
+	Direction *OrderDirection `json:"direction,omitempty"`
+}
+
+// Call quality in one week.
+type CallQualityPoint struct {
+	// The Sunday starting the week.
+	WeekStart time.Time `json:"weekStart"`
+	// Legs started in the week.
+	Legs int `json:"legs"`
+	// Of them, legs with media metrics.
+	MeasuredLegs int `json:"measuredLegs"`
+	// Of them, poor legs.
+	PoorLegs int `json:"poorLegs"`
+	// poorLegs / measuredLegs.
+	PoorRatio *Ratio `json:"poorRatio"`
+}
+
+// A call queue, matched by its external ID.
+type CallQueueUpsertInput struct {
+	// The customer's external ID; fixed once the queue exists.
+	CustomerExternalID string `json:"customerExternalId"`
+	// The integrator's ID of the queue, unique within the partner.
+	ExternalID string `json:"externalId"`
+	// Its name (1–200 characters).
+	Name string `json:"name"`
+	// The external ID of the customer's location it belongs to, if any.
+	LocationExternalID *string `json:"locationExternalId,omitempty"`
+}
+
+// A sort order of customer usage rows.
+type CallingUsageOrder struct {
+	// The field to sort by.
+	Field CallingUsageOrderField `json:"field"`
+	// The direction; default ASC.
+	Direction *OrderDirection `json:"direction,omitempty"`
+}
+
+// Calling usage in one week.
+type CallingUsagePoint struct {
+	// The Sunday starting the week.
+	WeekStart time.Time `json:"weekStart"`
+	// Distinct users with a leg in the week.
+	ActiveUsers int `json:"activeUsers"`
+	// Active users with 1 to 5 calls in the week.
+	Users1To5Calls int `json:"users1To5Calls"`
+	// Active users with 6 to 20 calls in the week.
+	Users6To20Calls int `json:"users6To20Calls"`
+	// Active users with more than 20 calls in the week.
+	UsersOver20Calls int `json:"usersOver20Calls"`
+	// Calls whose earliest leg started in the week.
+	Calls int `json:"calls"`
+	// Legs started in the week.
+	Legs int `json:"legs"`
+}
+
 // An admin to add.
 type CreateAdminInput struct {
 	// Sign-in email (up to 254 characters), stored lower-case; unique among the partner's admins regardless of case.
@@ -153,6 +254,26 @@ type DeleteTagPayload struct {
 	DeletedTagID string `json:"deletedTagId"`
 }
 
+// Call quality of one endpoint type.
+type EndpointQuality struct {
+	// The endpoint type.
+	EndpointType enum.EndpointType `json:"endpointType"`
+	// Legs on it.
+	Legs int `json:"legs"`
+	// Of them, legs with media metrics.
+	MeasuredLegs int `json:"measuredLegs"`
+	// Of them, poor legs.
+	PoorLegs int `json:"poorLegs"`
+	// poorLegs / measuredLegs.
+	PoorRatio *Ratio `json:"poorRatio"`
+}
+
+// Call legs to store.
+type IngestCallLegsInput struct {
+	// Up to 5 000 legs.
+	Legs []*CallLegInput `json:"legs"`
+}
+
 // The outcome for each item of a batch, in input order.
 type IngestPayload struct {
 	// One result per item.
@@ -167,7 +288,7 @@ type IngestPayload struct {
 type IngestResult struct {
 	// The item's position in the input, from 0.
 	Index int `json:"index"`
-	// The object it created or updated; null when it failed.
+	// The object it created or updated; null when it failed, and for call legs and call queues, which have no ID in the API.
 	ID *string `json:"id,omitempty"`
 	// Whether the item created a new object.
 	Created bool `json:"created"`
@@ -283,6 +404,14 @@ type OrderUpsertInput struct {
 	PreviousQuantity int `json:"previousQuantity"`
 	// Licenses after.
 	NewQuantity int `json:"newQuantity"`
+}
+
+// A sort order of customer queue rows.
+type QueueInsightsOrder struct {
+	// The field to sort by.
+	Field QueueInsightsOrderField `json:"field"`
+	// The direction; default ASC.
+	Direction *OrderDirection `json:"direction,omitempty"`
 }
 
 // A fraction, given as its parts; `ratio` is null when the denominator is 0.
@@ -409,6 +538,12 @@ type UpdateTagInput struct {
 
 // Live updates over a websocket (`graphql-transport-ws` or legacy `graphql-ws`); authenticate in `connection_init` with `{"Authorization": "Bearer <token>"}`. The socket closes with 4403 when the token expires or is revoked, its admin is removed or the role it acts with changes.
 type Updates struct {
+}
+
+// Call queues to create or update.
+type UpsertCallQueuesInput struct {
+	// Up to 1 000 queues.
+	Queues []*CallQueueUpsertInput `json:"queues"`
 }
 
 // Customers to create or update.
@@ -561,6 +696,140 @@ func (e *AnalyticsRowOrderField) UnmarshalJSON(b []byte) error {
 }
 
 func (e AnalyticsRowOrderField) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What the customer quality rows can be sorted by.
+type CallQualityOrderField string
+
+const (
+	// Customer name.
+	CallQualityOrderFieldCustomerName CallQualityOrderField = "CUSTOMER_NAME"
+	// Legs.
+	CallQualityOrderFieldLegs CallQualityOrderField = "LEGS"
+	// Measured legs.
+	CallQualityOrderFieldMeasuredLegs CallQualityOrderField = "MEASURED_LEGS"
+	// Poor legs.
+	CallQualityOrderFieldPoorLegs CallQualityOrderField = "POOR_LEGS"
+)
+
+var AllCallQualityOrderField = []CallQualityOrderField{
+	CallQualityOrderFieldCustomerName,
+	CallQualityOrderFieldLegs,
+	CallQualityOrderFieldMeasuredLegs,
+	CallQualityOrderFieldPoorLegs,
+}
+
+func (e CallQualityOrderField) IsValid() bool {
+	switch e {
+	case CallQualityOrderFieldCustomerName, CallQualityOrderFieldLegs, CallQualityOrderFieldMeasuredLegs, CallQualityOrderFieldPoorLegs:
+		return true
+	}
+	return false
+}
+
+func (e CallQualityOrderField) String() string {
+	return string(e)
+}
+
+func (e *CallQualityOrderField) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = CallQualityOrderField(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid CallQualityOrderField", str)
+	}
+	return nil
+}
+
+func (e CallQualityOrderField) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *CallQualityOrderField) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e CallQualityOrderField) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What the customer usage rows can be sorted by.
+type CallingUsageOrderField string
+
+const (
+	// Customer name.
+	CallingUsageOrderFieldCustomerName CallingUsageOrderField = "CUSTOMER_NAME"
+	// Calls.
+	CallingUsageOrderFieldCalls CallingUsageOrderField = "CALLS"
+	// Legs.
+	CallingUsageOrderFieldLegs CallingUsageOrderField = "LEGS"
+	// Minutes.
+	CallingUsageOrderFieldMinutes CallingUsageOrderField = "MINUTES"
+	// Video minutes.
+	CallingUsageOrderFieldVideoMinutes CallingUsageOrderField = "VIDEO_MINUTES"
+	// Active users.
+	CallingUsageOrderFieldActiveUsers CallingUsageOrderField = "ACTIVE_USERS"
+)
+
+var AllCallingUsageOrderField = []CallingUsageOrderField{
+	CallingUsageOrderFieldCustomerName,
+	CallingUsageOrderFieldCalls,
+	CallingUsageOrderFieldLegs,
+	CallingUsageOrderFieldMinutes,
+	CallingUsageOrderFieldVideoMinutes,
+	CallingUsageOrderFieldActiveUsers,
+}
+
+func (e CallingUsageOrderField) IsValid() bool {
+	switch e {
+	case CallingUsageOrderFieldCustomerName, CallingUsageOrderFieldCalls, CallingUsageOrderFieldLegs, CallingUsageOrderFieldMinutes, CallingUsageOrderFieldVideoMinutes, CallingUsageOrderFieldActiveUsers:
+		return true
+	}
+	return false
+}
+
+func (e CallingUsageOrderField) String() string {
+	return string(e)
+}
+
+func (e *CallingUsageOrderField) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = CallingUsageOrderField(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid CallingUsageOrderField", str)
+	}
+	return nil
+}
+
+func (e CallingUsageOrderField) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *CallingUsageOrderField) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e CallingUsageOrderField) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
@@ -741,6 +1010,67 @@ func (e *OrderDirection) UnmarshalJSON(b []byte) error {
 }
 
 func (e OrderDirection) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What the customer queue rows can be sorted by.
+type QueueInsightsOrderField string
+
+const (
+	// Customer name.
+	QueueInsightsOrderFieldCustomerName QueueInsightsOrderField = "CUSTOMER_NAME"
+	// Queue calls.
+	QueueInsightsOrderFieldQueueCalls QueueInsightsOrderField = "QUEUE_CALLS"
+	// Abandoned legs.
+	QueueInsightsOrderFieldAbandoned QueueInsightsOrderField = "ABANDONED"
+)
+
+var AllQueueInsightsOrderField = []QueueInsightsOrderField{
+	QueueInsightsOrderFieldCustomerName,
+	QueueInsightsOrderFieldQueueCalls,
+	QueueInsightsOrderFieldAbandoned,
+}
+
+func (e QueueInsightsOrderField) IsValid() bool {
+	switch e {
+	case QueueInsightsOrderFieldCustomerName, QueueInsightsOrderFieldQueueCalls, QueueInsightsOrderFieldAbandoned:
+		return true
+	}
+	return false
+}
+
+func (e QueueInsightsOrderField) String() string {
+	return string(e)
+}
+
+func (e *QueueInsightsOrderField) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = QueueInsightsOrderField(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid QueueInsightsOrderField", str)
+	}
+	return nil
+}
+
+func (e QueueInsightsOrderField) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *QueueInsightsOrderField) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e QueueInsightsOrderField) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -33,6 +33,18 @@ func TimeKey(expr func(*sql.Selector) string, nullable, desc bool) Key {
 	}
 }
 
+// IntKey orders by an integer expression.
+func IntKey(expr func(*sql.Selector) string, desc bool) Key {
+	return Key{Expr: expr, Desc: desc,
+		Arg: func(s string) (any, error) {
+			var n int64
+			_, err := fmt.Sscan(s, &n)
+			return n, err
+		},
+		Format: func(v any) (string, error) { return fmt.Sprint(v), nil },
+	}
+}
+
 // IDKey orders by ID alone.
 func IDKey(desc bool) Key { return Key{Desc: desc} }
 

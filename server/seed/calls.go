@@ -6,6 +6,9 @@ import (
 	"time"
 
 	"github.com/partnerhub/partnerhub-api/ent/callleg"
+	"github.com/partnerhub/partnerhub-api/ent/enum"
+	"github.com/partnerhub/partnerhub-api/ent/settings"
+	"github.com/partnerhub/partnerhub-api/graph/calling"
 )
 
 var legColumns = []string{
@@ -44,6 +47,7 @@ func (g *generator) writeCallLegs(b *bulkTx, ccs []*callingCustomer) error {
 	for _, cc := range ccs {
 		total += cc.weight
 	}
+	g.rollups = calling.NewDelta()
 	err := b.write(callleg.Table, legColumns, func(w tableWriter) error {
 		cum, done := 0.0, 0
 		for i, cc := range ccs {
@@ -63,7 +67,7 @@ func (g *generator) writeCallLegs(b *bulkTx, ccs []*callingCustomer) error {
 		return err
 	}
 	g.legsWritten += budget
-	return nil
+	return g.writeRollups(b, g.rollups)
 }
 
 // customerLegs writes n legs of the customer, grouped into calls of one to three legs.
@@ -88,6 +92,7 @@ func (g *generator) customerLegs(w tableWriter, cc *callingCustomer, n int) erro
 			waitAny = wait
 		}
 		legs = min(legs, n)
+		call := make([]calling.Leg, 0, legs)
 		g.callNo++
 		callID := g.uuid(uuidCall, g.callNo)
 		start := g.callTime(r, cc.c.region)
@@ -114,13 +119,23 @@ func (g *generator) customerLegs(w tableWriter, cc *callingCustomer, n int) erro
 			jitter, latency, loss := quality(r)
 			uuid, _ := cc.user(u)
 			g.legNo++
-			err := w.Row(g.seq.leg.take(), g.partnerID, cc.c.id, g.uuid(uuidLeg, g.legNo), callID,
-				cc.sites[u%len(cc.sites)].id, uuid, at, dur, dir, media, endpointTypes[ep],
+			legID, site := g.uuid(uuidLeg, g.legNo), cc.sites[u%len(cc.sites)].id
+			err := w.Row(g.seq.leg.take(), g.partnerID, cc.c.id, legID, callID,
+				site, uuid, at, dur, dir, media, endpointTypes[ep],
 				jitter, latency, loss, feature, queue, outcome, waitAny)
 			if err != nil {
 				return err
 			}
+			leg := calling.Leg{LegID: legID, CustomerID: cc.c.id, LocationID: site, UserID: uuid, StartedAt: at, Seconds: dur,
+				Media: enum.Media(media), Endpoint: enum.EndpointType(endpointTypes[ep]), Feature: enum.CallFeature(feature),
+				Metrics: &calling.Metrics{JitterMs: jitter, LatencyMs: latency, PacketLossPercent: loss}}
+			if o, ok := outcome.(string); ok {
+				leg.Outcome, leg.Wait, leg.QueueID = (*enum.QueueOutcome)(&o), wait, queue.(int)
+			}
+			call = append(call, leg)
 		}
+		// The seed's partners keep the default thresholds.
+		g.rollups.AddCall(call, 1, calling.ThresholdsOf(settings.Defaults))
 		n -= legs
 	}
 	return nil

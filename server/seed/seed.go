@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/partnerhub/partnerhub-api/ent/admin"
+	"github.com/partnerhub/partnerhub-api/ent/callingday"
+	"github.com/partnerhub/partnerhub-api/ent/callinguserweek"
 	"github.com/partnerhub/partnerhub-api/ent/callleg"
 	"github.com/partnerhub/partnerhub-api/ent/callqueue"
 	"github.com/partnerhub/partnerhub-api/ent/customer"
@@ -28,6 +30,7 @@ import (
 	"github.com/partnerhub/partnerhub-api/ent/subscription"
 	"github.com/partnerhub/partnerhub-api/ent/subscriptionorder"
 	"github.com/partnerhub/partnerhub-api/ent/tag"
+	"github.com/partnerhub/partnerhub-api/graph/calling"
 	"github.com/partnerhub/partnerhub-api/graph/week"
 )
 
@@ -157,17 +160,18 @@ type generator struct {
 	subNo, trialNo, orderNo, invoiceNo uint32
 	callNo, legNo                      int
 	legsWritten, legQuota              int
+	rollups                            *calling.Delta // of the chunk's call legs
 }
 
 // sequences are the primary keys handed out per table.
 type sequences struct {
 	partner, admin, customer, tag, sub, license, snapshot, invoice, order,
-	location, queue, device, number, leg idSeq
+	location, queue, device, number, leg, callingDay, callingUserWeek idSeq
 }
 
 func (s *sequences) all() []*idSeq {
 	return []*idSeq{&s.partner, &s.admin, &s.customer, &s.tag, &s.sub, &s.license, &s.snapshot,
-		&s.invoice, &s.order, &s.location, &s.queue, &s.device, &s.number, &s.leg}
+		&s.invoice, &s.order, &s.location, &s.queue, &s.device, &s.number, &s.leg, &s.callingDay, &s.callingUserWeek}
 }
 
 func newGenerator(opts Options) *generator {
@@ -187,6 +191,7 @@ func newGenerator(opts Options) *generator {
 		order: idSeq{table: subscriptionorder.Table}, location: idSeq{table: location.Table},
 		queue: idSeq{table: callqueue.Table}, device: idSeq{table: device.Table},
 		number: idSeq{table: phonenumber.Table}, leg: idSeq{table: callleg.Table},
+		callingDay: idSeq{table: callingday.Table}, callingUserWeek: idSeq{table: callinguserweek.Table},
 	}
 	return g
 }
@@ -263,6 +268,6 @@ func expectedRows(opts Options) map[string]int {
 		customer.AdminsTable: n, customer.TagsTable: n, subscription.Table: n, license.Table: 2 * n,
 		licensesnapshot.Table: 40 * n, subscriptionorder.Table: 3 * n, invoice.Table: 2 * n,
 		location.Table: n / 2, callqueue.Table: n / 2, device.Table: 3 * n, phonenumber.Table: 4 * n,
-		callleg.Table: opts.CallLegs,
+		callleg.Table: opts.CallLegs, callingday.Table: opts.CallLegs / 4, callinguserweek.Table: opts.CallLegs / 8,
 	}
 }

@@ -365,7 +365,7 @@ var partnerRows = map[string]string{
 var seededTables = []string{
 	"partners", "admins", "tags", "customers", "customer_admins", "customer_tags", "subscriptions",
 	"licenses", "license_snapshots", "subscription_orders", "invoices", "locations", "call_queues",
-	"devices", "phone_numbers", "call_legs",
+	"devices", "phone_numbers", "call_legs", "calling_days", "calling_user_weeks",
 }
 
 // digests returns a digest of every seeded table's rows of the partner, every column

@@ -1,0 +1,167 @@
+package calling
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"entgo.io/ent/dialect/sql"
+
+	"github.com/partnerhub/partnerhub-api/ent"
+	"github.com/partnerhub/partnerhub-api/ent/callingday"
+	"github.com/partnerhub/partnerhub-api/ent/callinguserweek"
+	"github.com/partnerhub/partnerhub-api/ent/customer"
+	"github.com/partnerhub/partnerhub-api/graph/model"
+	"github.com/partnerhub/partnerhub-api/graph/page"
+)
+
+// CustomerRow is one customer's figures in the week analysed and the week before.
+type CustomerRow struct {
+	*Figures
+	Customer *ent.Customer
+	prev     *Figures
+}
+
+// CallsChange is calls minus the week before's.
+func (r *CustomerRow) CallsChange() int { return r.Calls() - r.prev.Calls() }
+
+// LegsChange is legs minus the week before's.
+func (r *CustomerRow) LegsChange() int { return r.Legs() - r.prev.Legs() }
+
+// MinutesChange is minutes minus the week before's.
+func (r *CustomerRow) MinutesChange() float64 { return r.Minutes() - r.prev.Minutes() }
+
+// ActiveUsersChange is active users minus the week before's.
+func (r *CustomerRow) ActiveUsersChange() int { return r.ActiveUsers() - r.prev.ActiveUsers() }
+
+// PoorLegsChange is poor legs minus the week before's.
+func (r *CustomerRow) PoorLegsChange() int { return r.PoorLegs() - r.prev.PoorLegs() }
+
+// RowConnection is a page of customer rows.
+type RowConnection = page.Connection[*CustomerRow]
+
+// RowEdge is a customer row with its cursor.
+type RowEdge = page.Edge[*CustomerRow]
+
+// CustomerUsage pages through the usage of the customers in scope; by default the most
+// calls first.
+func (a *Analytics) CustomerUsage(ctx context.Context, first *int, after *page.Cursor, last *int, before *page.Cursor, orderBy *model.CallingUsageOrder) (*RowConnection, error) {
+	key := a.dayKey(callingday.FieldCalls, true)
+	if orderBy != nil {
+		desc := isDesc(orderBy.Direction)
+		key = map[model.CallingUsageOrderField]page.Key{
+			model.CallingUsageOrderFieldCustomerName: page.StringKey(page.Column(customer.FieldName), desc),
+			model.CallingUsageOrderFieldCalls:        a.dayKey(callingday.FieldCalls, desc),
+			model.CallingUsageOrderFieldLegs:         a.dayKey(callingday.FieldLegs, desc),
+			model.CallingUsageOrderFieldMinutes:      a.dayKey(callingday.FieldSeconds, desc),
+			model.CallingUsageOrderFieldVideoMinutes: a.dayKey(callingday.FieldVideoSeconds, desc),
+			model.CallingUsageOrderFieldActiveUsers:  a.usersKey(desc),
+		}[orderBy.Field]
+	}
+	return a.customers(ctx, "usage", page.Args{First: first, After: after, Last: last, Before: before}, orderBy, key, false)
+}
+
+// CustomerQuality pages through the quality of the customers in scope; by default the
+// most poor legs first.
+func (a *Analytics) CustomerQuality(ctx context.Context, first *int, after *page.Cursor, last *int, before *page.Cursor, orderBy *model.CallQualityOrder) (*RowConnection, error) {
+	key := a.dayKey(callingday.FieldPoorLegs, true)
+	if orderBy != nil {
+		desc := isDesc(orderBy.Direction)
+		key = map[model.CallQualityOrderField]page.Key{
+			model.CallQualityOrderFieldCustomerName: page.StringKey(page.Column(customer.FieldName), desc),
+			model.CallQualityOrderFieldLegs:         a.dayKey(callingday.FieldLegs, desc),
+			model.CallQualityOrderFieldMeasuredLegs: a.dayKey(callingday.FieldMeasuredLegs, desc),
+			model.CallQualityOrderFieldPoorLegs:     a.dayKey(callingday.FieldPoorLegs, desc),
+		}[orderBy.Field]
+	}
+	return a.customers(ctx, "quality", page.Args{First: first, After: after, Last: last, Before: before}, orderBy, key, false)
+}
+
+// CustomerQueues pages through the queue figures of the customers in scope that have a
+// call queue; by default the most queue calls first.
+func (a *Analytics) CustomerQueues(ctx context.Context, first *int, after *page.Cursor, last *int, before *page.Cursor, orderBy *model.QueueInsightsOrder) (*RowConnection, error) {
+	key := a.dayKey(callingday.FieldQueueLegs, true)
+	if orderBy != nil {
+		desc := isDesc(orderBy.Direction)
+		key = map[model.QueueInsightsOrderField]page.Key{
+			model.QueueInsightsOrderFieldCustomerName: page.StringKey(page.Column(customer.FieldName), desc),
+			model.QueueInsightsOrderFieldQueueCalls:   a.dayKey(callingday.FieldQueueLegs, desc),
+			model.QueueInsightsOrderFieldAbandoned:    a.dayKey(callingday.FieldAbandoned, desc),
+		}[orderBy.Field]
+	}
+	return a.customers(ctx, "queues", page.Args{First: first, After: after, Last: last, Before: before}, orderBy, key, true)
+}
+
+func isDesc(d *model.OrderDirection) bool { return d != nil && *d == model.OrderDirectionDesc }
+
+// dayKey orders customers by the sum of a day-rollup counter over the week analysed.
+func (a *Analytics) dayKey(col string, desc bool) page.Key {
+	return page.IntKey(func(s *sql.Selector) string {
+		return fmt.Sprintf("(SELECT CAST(COALESCE(SUM(k.%s), 0) AS BIGINT) FROM %s k WHERE k.%s = %s AND k.%s = %d)",
+			col, callingday.Table, callingday.FieldCustomerID, s.C(customer.FieldID), callingday.FieldWeek, a.week)
+	}, desc)
+}
+
+// usersKey orders customers by their active users in the week analysed.
+func (a *Analytics) usersKey(desc bool) page.Key {
+	return page.IntKey(func(s *sql.Selector) string {
+		return fmt.Sprintf("(SELECT COUNT(*) FROM %s k WHERE k.%s = %s AND k.%s = %d AND k.%s > 0)",
+			callinguserweek.Table, callinguserweek.FieldCustomerID, s.C(customer.FieldID), callinguserweek.FieldWeek, a.week, callinguserweek.FieldCalls)
+	}, desc)
+}
+
+// customers returns a page of the customers in scope ordered by key, with their figures,
+// cached under the table's name, paging arguments and order.
+func (a *Analytics) customers(ctx context.Context, table string, args page.Args, order any, key page.Key, queues bool) (*RowConnection, error) {
+	raw, err := json.Marshal(struct {
+		Args  page.Args
+		Order any
+	}{args, order})
+	if err != nil {
+		return nil, fmt.Errorf("key of %s rows: %w", table, err)
+	}
+	v, err := a.cache(ctx, fmt.Sprintf("calling|%d|%s|%s", a.week, table, raw), func(ctx context.Context) (any, error) {
+		return a.paginate(ctx, table, args, key, queues)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v.(*RowConnection), nil
+}
+
+func (a *Analytics) paginate(ctx context.Context, table string, args page.Args, key page.Key, queues bool) (*RowConnection, error) {
+	where := func(s *sql.Selector) { s.Where(a.inScope(s, customer.FieldID, queues)) }
+	conn, err := page.Paginate(ctx, page.Source[*ent.Customer]{
+		Key: key,
+		Fetch: func(ctx context.Context, m func(*sql.Selector), limit int) ([]*ent.Customer, error) {
+			return a.client.Customer.Query().Where(where).Limit(limit).Modify(m).All(ctx)
+		},
+		Count: func(ctx context.Context) (int, error) {
+			v, err := a.cache(ctx, fmt.Sprintf("calling|%s|count", table), func(ctx context.Context) (any, error) {
+				return a.client.Customer.Query().Where(where).Count(ctx)
+			})
+			if err != nil {
+				return 0, err
+			}
+			return v.(int), nil
+		},
+		ID:    func(c *ent.Customer) int { return c.ID },
+		Value: func(c *ent.Customer) (any, error) { return c.Value(page.KeyColumn) },
+	}, args)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]int, len(conn.Edges))
+	for i, e := range conn.Edges {
+		ids[i] = e.Node.ID
+	}
+	sums := map[sumKey]*Figures{}
+	if len(ids) > 0 {
+		if sums, err = a.sums(ctx, a.week-7, ids); err != nil {
+			return nil, err
+		}
+	}
+	return page.Map(conn, func(c *ent.Customer) *CustomerRow {
+		return &CustomerRow{Figures: sums[sumKey{c.ID, a.week}], Customer: c, prev: sums[sumKey{c.ID, a.week - 7}]}
+	}), nil
+}

@@ -1,0 +1,197 @@
+package ingest
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/partnerhub/partnerhub-api/ent"
+	"github.com/partnerhub/partnerhub-api/ent/callqueue"
+	"github.com/partnerhub/partnerhub-api/ent/customer"
+	"github.com/partnerhub/partnerhub-api/ent/location"
+	"github.com/partnerhub/partnerhub-api/graph/audit"
+	"github.com/partnerhub/partnerhub-api/graph/gqlerr"
+	"github.com/partnerhub/partnerhub-api/graph/model"
+)
+
+// legBatch is one batch of call legs on its way in.
+type legBatch struct {
+	tx    *ent.Tx
+	items []*model.CallLegInput
+	now   time.Time
+	out   *model.IngestPayload
+	ok    []bool // still good
+}
+
+// fail records item i's error.
+func (b *legBatch) fail(ctx context.Context, i int, err error) {
+	b.out.Results[i].Error = audit.ItemError(ctx, err)
+	b.out.Failed++
+	b.ok[i] = false
+}
+
+// resolved is what a good leg refers to.
+type resolved struct {
+	customer *ent.Customer
+	location *int
+	queue    *int
+}
+
+// store checks, resolves and inserts the good legs not stored yet, and returns them.
+func (b *legBatch) store(ctx context.Context) ([]*ent.CallLeg, error) {
+	b.ok = make([]bool, len(b.items))
+	for i, in := range b.items {
+		b.out.Results[i] = &model.IngestResult{Index: i}
+		b.ok[i] = true
+		if err := CheckCallLeg(in, b.now); err != nil {
+			b.fail(ctx, i, err)
+		}
+	}
+	refs, err := b.resolve(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var ids []int
+	var legIDs []string
+	for i, in := range b.items {
+		if b.ok[i] {
+			ids = append(ids, refs[i].customer.ID)
+			legIDs = append(legIDs, in.LegID)
+		}
+	}
+	if err := lockCustomers(ctx, b.tx, slices.Compact(slices.Sorted(slices.Values(ids)))); err != nil {
+		return nil, err
+	}
+	known, err := alreadyStored(ctx, b.tx, legIDs)
+	if err != nil {
+		return nil, err
+	}
+	var rows []*ent.CallLegCreate
+	var rowItems []int
+	for i, in := range b.items {
+		if !b.ok[i] {
+			continue
+		}
+		r := refs[i]
+		if owner, ok := known[in.LegID]; ok {
+			if owner != r.customer.ID {
+				b.fail(ctx, i, gqlerr.Errorf(gqlerr.Conflict, "leg ID %q belongs to a leg of another customer", in.LegID))
+			}
+			continue
+		}
+		known[in.LegID] = r.customer.ID
+		rows = append(rows, b.tx.CallLeg.Create().SetCustomerID(r.customer.ID).SetLegID(in.LegID).SetCallID(in.CallID).
+			SetNillableLocationID(r.location).SetUserID(in.UserID).SetStartedAt(in.StartedAt.UTC()).
+			SetDurationSeconds(in.DurationSeconds).SetDirection(in.Direction).SetMedia(in.Media).
+			SetEndpointType(in.EndpointType).SetNillableJitterMs(in.JitterMs).SetNillableLatencyMs(in.LatencyMs).
+			SetNillablePacketLossPct(in.PacketLossPercent).SetFeature(featureOf(in)).SetNillableQueueID(r.queue).
+			SetNillableQueueOutcome(in.QueueOutcome).SetNillableWaitSeconds(in.WaitSeconds))
+		rowItems = append(rowItems, i)
+	}
+	stored, err := insertLegs(ctx, b.tx, rows)
+	if err != nil {
+		return nil, err
+	}
+	for _, i := range rowItems {
+		res := b.out.Results[i]
+		res.Created, res.Changed = true, true
+		b.out.Stored++
+	}
+	return stored, nil
+}
+
+// resolve finds each good leg's customer, location and queue by external ID, failing
+// the legs whose references are unknown, not visible or of another customer.
+func (b *legBatch) resolve(ctx context.Context) ([]resolved, error) {
+	var custExt, locExt, queueExt []string
+	for i, in := range b.items {
+		if b.ok[i] {
+			custExt = append(custExt, in.CustomerExternalID)
+			if in.LocationExternalID != nil {
+				locExt = append(locExt, *in.LocationExternalID)
+			}
+			if in.QueueExternalID != nil {
+				queueExt = append(queueExt, *in.QueueExternalID)
+			}
+		}
+	}
+	customers, err := byExternalID(ctx, custExt, func(ctx context.Context, ext []string) ([]*ent.Customer, error) {
+		return b.tx.Customer.Query().Where(customer.ExternalIDIn(ext...)).All(ctx)
+	}, func(c *ent.Customer) string { return deref(c.ExternalID, "") })
+	if err != nil {
+		return nil, fmt.Errorf("look up customers: %w", err)
+	}
+	locations, err := byExternalID(ctx, locExt, func(ctx context.Context, ext []string) ([]*ent.Location, error) {
+		return b.tx.Location.Query().Where(location.ExternalIDIn(ext...)).All(ctx)
+	}, func(l *ent.Location) string { return l.ExternalID })
+	if err != nil {
+		return nil, fmt.Errorf("look up locations: %w", err)
+	}
+	queues, err := byExternalID(ctx, queueExt, func(ctx context.Context, ext []string) ([]*ent.CallQueue, error) {
+		return b.tx.CallQueue.Query().Where(callqueue.ExternalIDIn(ext...)).All(ctx)
+	}, func(q *ent.CallQueue) string { return q.ExternalID })
+	if err != nil {
+		return nil, fmt.Errorf("look up call queues: %w", err)
+	}
+	out := make([]resolved, len(b.items))
+	for i, in := range b.items {
+		if !b.ok[i] {
+			continue
+		}
+		c := customers[in.CustomerExternalID]
+		if c == nil {
+			b.fail(ctx, i, notFound("customer", in.CustomerExternalID))
+			continue
+		}
+		out[i].customer = c
+		if in.LocationExternalID != nil {
+			l := locations[*in.LocationExternalID]
+			if l == nil || l.CustomerID != c.ID {
+				b.fail(ctx, i, notFound("location", *in.LocationExternalID))
+				continue
+			}
+			out[i].location = &l.ID
+		}
+		if in.QueueExternalID != nil {
+			q := queues[*in.QueueExternalID]
+			if q == nil || q.CustomerID != c.ID {
+				b.fail(ctx, i, notFound("call queue", *in.QueueExternalID))
+				continue
+			}
+			out[i].queue = &q.ID
+		}
+	}
+	return out, nil
+}
+
+// lookupChunk bounds the external IDs of one lookup.
+const lookupChunk = 1000
+
+// byExternalID looks rows up by their distinct external IDs in chunks and maps them by key.
+func byExternalID[T any](ctx context.Context, ext []string, query func(context.Context, []string) ([]T, error), key func(T) string) (map[string]T, error) {
+	out := map[string]T{}
+	for part := range slices.Chunk(slices.Compact(slices.Sorted(slices.Values(ext))), lookupChunk) {
+		rows, err := query(ctx, part)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range rows {
+			out[key(r)] = r
+		}
+	}
+	return out, nil
+}
+
+// change names the customers that got legs.
+func (b *legBatch) change(stored []*ent.CallLeg) audit.Change {
+	var ids []string
+	seen := map[int]bool{}
+	for _, l := range stored {
+		if !seen[l.CustomerID] {
+			seen[l.CustomerID] = true
+			ids = append(ids, (&ent.Customer{ID: l.CustomerID}).GlobalID())
+		}
+	}
+	return audit.Change{Targets: ids, Summary: fmt.Sprintf("ingestCallLegs: %d of %d legs stored, %d failed", b.out.Stored, len(b.items), b.out.Failed)}
+}
