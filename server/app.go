@@ -18,6 +18,7 @@ import (
 	"github.com/partnerhub/partnerhub-api/ent/viewer"
 	"github.com/partnerhub/partnerhub-api/graph"
 	"github.com/partnerhub/partnerhub-api/graph/auth"
+	"github.com/partnerhub/partnerhub-api/graph/calling"
 	"github.com/partnerhub/partnerhub-api/graph/live"
 	"github.com/partnerhub/partnerhub-api/graph/socket"
 )
@@ -57,6 +58,13 @@ func openApp(ctx context.Context, e *env) (*app, error) {
 	db, err := openDB(ctx, e.cfg)
 	if err != nil {
 		return nil, err
+	}
+	// Call legs stored before the calling rollups existed are rolled up once.
+	if n, err := calling.Backfill(ctx, db.Client); err != nil {
+		db.Close()
+		return nil, err
+	} else if n > 0 {
+		logger.Info("rolled up the call legs stored before the calling rollups", "customers", n)
 	}
 	secret, err := jwtSecret(e.cfg, db.Embedded)
 	if err != nil {

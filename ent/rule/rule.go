@@ -82,12 +82,13 @@ func FilterOwnPartner() privacy.QueryRule {
 	})
 }
 
-// SetTenantOnCreate fills in the viewer's partner on rows created without one.
+// SetTenantOnCreate fills in the viewer's partner on rows created without one: an admin's,
+// or the partner the system acts for (viewer.SystemOf).
 func SetTenantOnCreate() entgo.Hook {
 	return hook.On(func(next entgo.Mutator) entgo.Mutator {
 		return entgo.MutateFunc(func(ctx context.Context, m entgo.Mutation) (entgo.Value, error) {
 			v := viewer.FromContext(ctx)
-			if tm, ok := m.(tenantMutation); ok && v != nil && !v.IsSystem() {
+			if tm, ok := m.(tenantMutation); ok && v != nil && (!v.IsSystem() || v.PartnerID != 0) {
 				if _, set := tm.PartnerID(); !set {
 					tm.SetPartnerID(v.PartnerID)
 				}
