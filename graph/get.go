@@ -46,10 +46,8 @@ func (get) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor
 		}
 	}
 	params.ReadTime.End = graphql.Now()
-	graphQLResponse := acceptsGraphQLResponse(r.Header.Get("Accept"))
-	rc, errs := exec.CreateOperationContext(r.Context(), params)
-	if errs != nil {
-		writeRefusal(w, r, exec, rc, errs, graphQLResponse)
+	rc, graphQLResponse, ok := operationOf(w, r, exec, params)
+	if !ok {
 		return
 	}
 	if op := rc.Operation.Operation; op != ast.Query {
@@ -77,6 +75,18 @@ func acceptsGraphQLResponse(accept string) bool {
 		}
 	}
 	return true
+}
+
+// operationOf creates the operation params ask for, or answers the request's refusal (ok
+// false); graphQLResponse tells which of the two JSON media types the answer takes.
+func operationOf(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor, params *graphql.RawParams) (rc *graphql.OperationContext, graphQLResponse, ok bool) {
+	graphQLResponse = acceptsGraphQLResponse(r.Header.Get("Accept"))
+	rc, errs := exec.CreateOperationContext(r.Context(), params)
+	if errs != nil {
+		writeRefusal(w, r, exec, rc, errs, graphQLResponse)
+		return nil, graphQLResponse, false
+	}
+	return rc, graphQLResponse, true
 }
 
 // writeRefusal answers a request refused before execution (a document that does not parse

@@ -37,10 +37,8 @@ func (p post) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecu
 		return
 	}
 	params.ReadTime.End = graphql.Now()
-	graphQLResponse := acceptsGraphQLResponse(r.Header.Get("Accept"))
-	rc, errs := exec.CreateOperationContext(r.Context(), params)
-	if errs != nil {
-		writeRefusal(w, r, exec, rc, errs, graphQLResponse)
+	rc, graphQLResponse, ok := operationOf(w, r, exec, params)
+	if !ok {
 		return
 	}
 	responses, ctx := exec.DispatchOperation(r.Context(), rc)
