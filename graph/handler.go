@@ -30,14 +30,13 @@ import (
 // introspection runs without a viewer, and lists of plain objects written in one pass.
 // obs, when not nil, learns each operation and logs each websocket operation.
 func NewHandler(r *Resolver, authority *auth.Authority, limits Limits, logger *slog.Logger, obs *observe.Observer) *handler.Server {
-	srv := newServer(r, authority, limits, logger, obs)
-	srv.AroundFields(plainLists(r))
-	return srv
+	return newServer(r, r, true, authority, limits, logger, obs)
 }
 
-// newServer is NewHandler with every list written by gqlgen's own executor.
-func newServer(r *Resolver, authority *auth.Authority, limits Limits, logger *slog.Logger, obs *observe.Observer) *handler.Server {
-	cfg := generated.Config{Resolvers: r}
+// newServer is NewHandler over the resolvers of root (r's own, or tests' wrapping them),
+// its lists written by gqlgen's own executor unless plain.
+func newServer(r *Resolver, root generated.ResolverRoot, plain bool, authority *auth.Authority, limits Limits, logger *slog.Logger, obs *observe.Observer) *handler.Server {
+	cfg := generated.Config{Resolvers: root}
 	setComplexity(&cfg.Complexity)
 	srv := handler.New(generated.NewExecutableSchema(cfg))
 	if obs != nil {
@@ -74,6 +73,9 @@ func newServer(r *Resolver, authority *auth.Authority, limits Limits, logger *sl
 		admission = NewAdmission(0, 0)
 	}
 	srv.AroundOperations(admission.around)
+	if plain {
+		srv.AroundFields(plainLists(root))
+	}
 	return srv
 }
 

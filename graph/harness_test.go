@@ -47,6 +47,9 @@ type harness struct {
 	gql, ref *handler.Server
 	// resolver is the handlers' resolver, for tests that build a handler of their own.
 	resolver *Resolver
+	// limits and logger are the handlers', for tests that build a handler of their own.
+	limits Limits
+	logger *slog.Logger
 	// statements counts the SQL statements of the last request.
 	statements int64
 }
@@ -68,7 +71,8 @@ func newHarness(t testing.TB) *harness {
 	// operation (TestOperationDeadline checks the deadline itself).
 	limits := DefaultLimits
 	limits.Admission = NewAdmission(0, time.Minute)
-	h.gql, h.ref = NewHandler(r, nil, limits, logger, nil), newServer(r, nil, limits, logger, nil)
+	h.limits, h.logger = limits, logger
+	h.gql, h.ref = NewHandler(r, nil, limits, logger, nil), newServer(r, r, false, nil, limits, logger, nil)
 	h.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		ctx, n := storage.WithCounter(req.Context())
 		h.mu.Lock()

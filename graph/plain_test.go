@@ -12,7 +12,6 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 
 	"github.com/partnerhub/partnerhub-api/ent"
-	"github.com/partnerhub/partnerhub-api/ent/enum"
 )
 
 // TestPlainListsMatchGqlgen holds the lists written in one pass (plainLists) to what
@@ -30,22 +29,7 @@ func TestPlainListsMatchGqlgen(t *testing.T) {
 		return next(ctx)
 	})
 
-	w := h.newWorld("plain")
-	key, vip := h.mustTag(w, "Key account"), h.mustTag(w, "VIP")
-	vip = vip.Update().SetColor("#ff0000").SetDescription(`Says "hi"`).SaveX(h.sys)
-	lines := []lineSpec{{enum.ProductMeetings, 10, 10, 8, 9}, {enum.ProductCalling, 5, 7, 2, 3}}
-	h.mustCustomer(w, customerSpec{
-		name: "Acme", externalID: "ext-1", activityAgo: ago(day(3)), assignedTo: []*ent.Admin{w.admin}, tags: []*ent.Tag{key, vip},
-		subs: []subSpec{
-			{kind: enum.KindPaid, state: enum.StateActive, endsIn: day(20), autoRenew: true, lines: lines},
-			{kind: enum.KindTrial, state: enum.StateActive, endsIn: day(10), lines: lines[1:]},
-		},
-	})
-	h.mustCustomer(w, customerSpec{name: "Beta", subs: []subSpec{{kind: enum.KindPaid, state: enum.StateExpired, endsIn: -day(5), lines: lines[:1]}}})
-	h.mustCustomer(w, customerSpec{
-		name: "Gamma", assignedTo: []*ent.Admin{w.full, w.admin}, tags: []*ent.Tag{vip},
-		subs: []subSpec{{kind: enum.KindPaid, state: enum.StateSuspended, endsIn: day(90), lines: lines}},
-	})
+	w := plainWorld(h)
 
 	everyField := `edges { cursor node { __typename id name orgId externalId region country createdAt
 		lastAdminActivityAt launchUrl products statuses

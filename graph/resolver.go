@@ -2,20 +2,18 @@
 // lines delegating to a sub-package), the request limits and the error presenter.
 package graph
 
-//go:generate sh -c "cd .. && go run github.com/99designs/gqlgen generate --config gqlgen.yml"
+//go:generate sh -c "cd .. && go run ./graph/render/gen"
 
 import (
 	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
-	"slices"
 	"time"
 
 	"entgo.io/ent/dialect/sql"
 
 	"github.com/partnerhub/partnerhub-api/ent"
-	"github.com/partnerhub/partnerhub-api/ent/customer"
 	"github.com/partnerhub/partnerhub-api/ent/viewer"
 	"github.com/partnerhub/partnerhub-api/graph/audit"
 	"github.com/partnerhub/partnerhub-api/graph/auth"
@@ -121,44 +119,16 @@ func (r *Resolver) listCustomers(ctx context.Context, args page.Args, order *mod
 // customerPage lists the page of visible customers matching criteria and loads what the
 // selected fields of its customers need, one statement per kind of lookup.
 func (r *Resolver) customerPage(ctx context.Context, args page.Args, order *model.CustomerOrder, criteria filter.Criteria, counts directory.CountCache) (*page.Connection[*ent.Customer], error) {
-	env, fields := r.filterEnv(ctx), nodeFields(ctx)
+	env, needs := r.filterEnv(ctx), customerNeeds(ctx)
 	var selects func(*sql.Selector)
-	if fields["statuses"] {
+	if needs.loaders[statusesLoader] {
 		selects = env.Rules.SelectMask
 	}
-	conn, err := directory.List(ctx, r.Client, env, args, order, criteria, customerColumns(fields), selects, counts)
+	conn, err := directory.List(ctx, r.Client, env, args, order, criteria, needs.columns, selects, counts)
 	if err != nil {
 		return nil, err
 	}
-	return conn, primeCustomers(ctx, conn, fields)
-}
-
-// customerFieldColumns are the customer columns each field of Customer reads from its
-// row; the others are read by the customer's ID (loaders, or the page's status mask).
-var customerFieldColumns = map[string][]string{
-	"__typename": nil, "id": nil, "name": {customer.FieldName}, "orgId": {customer.FieldOrgID},
-	"externalId": {customer.FieldExternalID}, "region": {customer.FieldRegion}, "country": {customer.FieldCountry},
-	"createdAt": {customer.FieldCreatedAt}, "lastAdminActivityAt": {customer.FieldLastAdminActivityAt},
-	"launchUrl": {customer.FieldOrgID}, "products": nil, "statuses": nil, "licenseSummary": nil,
-	"subscriptions": nil, "trials": nil, "tags": nil, "admins": nil,
-}
-
-// customerColumns returns the customer columns that the selected fields (from nodeFields)
-// read, or nil, for every column, when one of them is not in customerFieldColumns.
-func customerColumns(fields map[string]bool) []string {
-	cols := []string{customer.FieldID}
-	for f := range fields {
-		c, ok := customerFieldColumns[f]
-		if !ok {
-			return nil
-		}
-		for _, col := range c {
-			if !slices.Contains(cols, col) {
-				cols = append(cols, col)
-			}
-		}
-	}
-	return cols
+	return conn, primeCustomers(ctx, conn, needs)
 }
 
 // customerCount reuses the viewer's count of customers matching the filter and query until

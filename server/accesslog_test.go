@@ -181,6 +181,13 @@ func TestAccessLog(t *testing.T) {
 			t.Errorf("duration_ms = %v", line["duration_ms"])
 		}
 	})
+	t.Run("LeftToGqlgen", func(t *testing.T) {
+		// A tag's customerCount is resolved one by one: the page's edges go to gqlgen.
+		_, raw := request(t, srv, http.MethodPost, "/graphql", `{"query":"{ customers { edges { node { tags { name customerCount } } } } }"}`, bearer)
+		if !bytes.Contains(raw, []byte(`"edges":[{`)) {
+			t.Fatalf("customers answered %s", raw)
+		}
+	})
 	t.Run("Metrics", func(t *testing.T) {
 		_, raw := request(t, srv, http.MethodGet, "/metrics", "", nil)
 		for _, want := range []string{
@@ -195,6 +202,7 @@ func TestAccessLog(t *testing.T) {
 			`partnerhub_live_subscriptions `,
 			`partnerhub_analytics_cache_lookups_total{result="miss"} `,
 			`go_sql_open_connections{db_name="` + a.db.Dialect + `"} `,
+			`partnerhub_render_fallbacks_total{reason="resolver",type="Tag"} `,
 		} {
 			if !bytes.Contains(raw, []byte(want)) {
 				t.Errorf("/metrics lacks %s", want)

@@ -6,11 +6,13 @@ import (
 
 	"github.com/partnerhub/partnerhub-api/ent/storage"
 	"github.com/partnerhub/partnerhub-api/graph"
+	"github.com/partnerhub/partnerhub-api/graph/render"
 )
 
 // registerStateMetrics registers the metrics read from the process's state when scraped:
 // SQL statements sent, the database pool (go_sql_* of database/sql's DBStats), the
-// analytics cache's hits and misses and the live subscriptions served.
+// analytics cache's hits and misses, the live subscriptions served and the lists the
+// one-pass writer left to gqlgen.
 func (a *app) registerStateMetrics(reg prometheus.Registerer, r *graph.Resolver) {
 	reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
 		Name: "partnerhub_sql_statements_total", Help: "SQL statements sent to the database.",
@@ -31,4 +33,21 @@ func (a *app) registerStateMetrics(reg prometheus.Registerer, r *graph.Resolver)
 	reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 		Name: "partnerhub_live_subscriptions", Help: "Live GraphQL subscriptions served now.",
 	}, func() float64 { return float64(r.Limits.Active()) }))
+	reg.MustRegister(fallbacks{})
+}
+
+// fallbacks collects partnerhub_render_fallbacks_total: the lists the one-pass writer left
+// to gqlgen's executor, by the type and reason of the field it could not write.
+type fallbacks struct{}
+
+var fallbacksDesc = prometheus.NewDesc("partnerhub_render_fallbacks_total",
+	"Lists the one-pass writer left to gqlgen's executor, by the type and reason of the field it could not write.",
+	[]string{"type", "reason"}, nil)
+
+func (fallbacks) Describe(ch chan<- *prometheus.Desc) { ch <- fallbacksDesc }
+
+func (fallbacks) Collect(ch chan<- prometheus.Metric) {
+	render.Fallbacks.Each(func(f render.Fallback, n int64) {
+		ch <- prometheus.MustNewConstMetric(fallbacksDesc, prometheus.CounterValue, float64(n), f.Type, f.Reason)
+	})
 }

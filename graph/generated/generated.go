@@ -3508,6 +3508,14 @@ func newExecutionContext(
 
 var sources = []*ast.Source{
 	{Name: "../../schema.graphqls", Input: `"""
+How the server writes a field (it changes no answer): a list marked so is written in one
+pass with every object in it, and a computed field marked so reads only what a page loads
+for all its objects at once, by the loaders named in ` + "`" + `by` + "`" + `. Fields not marked are resolved
+one by one.
+"""
+directive @prefetched(by: [String!]) on FIELD_DEFINITION
+
+"""
 Partner Hub API.
 
 Every request needs ` + "`" + `Authorization: Bearer <token>` + "`" + ` (an API token minted by ` + "`" + `server token` + "`" + `,
@@ -3726,7 +3734,7 @@ input CustomerFilter {
 "A page of customers."
 type CustomerConnection {
   "The customers of this page with their cursors."
-  edges: [CustomerEdge!]!
+  edges: [CustomerEdge!]! @prefetched
   "Paging information."
   pageInfo: PageInfo!
   "How many customers match, across all pages."
@@ -3828,21 +3836,21 @@ type Customer implements Node {
   "When one of the customer's own admins last signed in to its control hub; null if never."
   lastAdminActivityAt: DateTime
   "Link to the customer's control hub."
-  launchUrl: String!
+  launchUrl: String! @prefetched
   "Products of the customer's current (active, pending set-up or suspended) subscriptions and trials, in a fixed order."
-  products: [Product!]!
+  products: [Product!]! @prefetched(by: ["Subscriptions", "Licenses"])
   "The customer's computed statuses (see ` + "`" + `CustomerStatus` + "`" + `), in a fixed order."
-  statuses: [CustomerStatus!]!
+  statuses: [CustomerStatus!]! @prefetched(by: ["Statuses"])
   "Per product, the licenses of active subscriptions and trials added up."
-  licenseSummary: [LicenseSummary!]!
+  licenseSummary: [LicenseSummary!]! @prefetched(by: ["Subscriptions", "Licenses"])
   "The customer's subscriptions and trials, newest first, optionally only of these kinds and states."
-  subscriptions(kinds: [SubscriptionKind!], states: [SubscriptionState!]): [Subscription!]!
+  subscriptions(kinds: [SubscriptionKind!], states: [SubscriptionState!]): [Subscription!]! @prefetched(by: ["Subscriptions"])
   "The customer's trials, newest first (same as ` + "`" + `subscriptions(kinds: [TRIAL])` + "`" + `)."
-  trials: [Subscription!]!
+  trials: [Subscription!]! @prefetched(by: ["Subscriptions"])
   "The customer's tags, by name."
-  tags: [Tag!]!
+  tags: [Tag!]! @prefetched(by: ["Tags"])
   "The partner admins assigned to manage the customer, by email."
-  admins: [Admin!]!
+  admins: [Admin!]! @prefetched(by: ["Admins"])
 }
 
 "One product's licenses of a customer, added up over its active subscriptions and trials."
@@ -3880,7 +3888,7 @@ type Subscription implements Node {
   "When it renews; null unless auto-renewing."
   renewalDate: DateTime
   "Its license lines, by product."
-  licenses: [License!]!
+  licenses: [License!]! @prefetched(by: ["Licenses"])
   "Its invoices, newest first."
   invoices: [Invoice!]!
   "Its order history, newest first."
@@ -32086,6 +32094,41 @@ func (ec *executionContext) marshalOString2string(ctx context.Context, sel ast.S
 	_ = ctx
 	res := graphql.MarshalString(v)
 	return res
+}
+
+func (ec *executionContext) unmarshalOString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNString2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOString2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNString2string(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalOString2ᚖstring(ctx context.Context, v any) (*string, error) {

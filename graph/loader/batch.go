@@ -100,7 +100,6 @@ func (b batches) statuses(ctx context.Context, ids []int) ([][]enum.CustomerStat
 
 func (b batches) tags(ctx context.Context, ids []int) ([][]*ent.Tag, error) {
 	rows, err := b.client.Tag.Query().Unique(false).
-		Select(tag.FieldName, tag.FieldColor, tag.FieldDescription, tag.FieldCreatedAt).
 		Modify(joinOwner(customer.TagsTable, customer.TagsPrimaryKey[1], customer.TagsPrimaryKey[0], ids)).
 		Order(ent.Asc(tag.FieldName)).All(ctx)
 	return wrap("tags", ids, grouped(ids, rows, func(t *ent.Tag) int { return ownerOf(t) }), err)
@@ -143,8 +142,6 @@ func ownerOf(v interface {
 
 func (b batches) subscriptions(ctx context.Context, ids []int) ([][]*ent.Subscription, error) {
 	rows, err := b.client.Subscription.Query().Where(where(subscription.FieldCustomerID, ids)).
-		Select(subscription.FieldCustomerID, subscription.FieldSubscriptionID, subscription.FieldKind, subscription.FieldState,
-			subscription.FieldStartedAt, subscription.FieldEndsAt, subscription.FieldAutoRenew, subscription.FieldRenewalDate).
 		Order(ent.Desc(subscription.FieldStartedAt), ent.Desc(subscription.FieldID)).All(ctx)
 	return wrap("subscriptions", ids, grouped(ids, rows, func(s *ent.Subscription) int { return s.CustomerID }), err)
 }
@@ -153,8 +150,6 @@ func (b batches) subscriptions(ctx context.Context, ids []int) ([][]*ent.Subscri
 // license summary read them from here.
 func (b batches) licenses(ctx context.Context, ids []int) ([][]*ent.License, error) {
 	rows, err := b.client.License.Query().Where(where(license.FieldCustomerID, ids)).
-		Select(license.FieldCustomerID, license.FieldSubscriptionID, license.FieldProduct,
-			license.FieldTotal, license.FieldAssigned, license.FieldUsed, license.FieldUsed90d).
 		Order(ent.Asc(license.FieldProduct), ent.Asc(license.FieldID)).All(ctx)
 	return wrap("licenses", ids, grouped(ids, rows, func(l *ent.License) int { return l.CustomerID }), err)
 }

@@ -1,6 +1,8 @@
 // Package loader batches the per-parent lookups of one GraphQL operation into one SQL
 // statement per kind of lookup, whatever the page size (dataloader v7). Every batch query
-// runs through ent, so privacy rules apply to it like to any other query.
+// runs through ent, so privacy rules apply to it like to any other query, and reads every
+// column of its entity (the ent schema's own field list): a field added to a type is read
+// wherever the type is loaded.
 package loader
 
 import (

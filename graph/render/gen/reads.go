@@ -1,0 +1,252 @@
+package main
+
+import (
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"go/types"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/99designs/gqlgen/codegen"
+	"github.com/99designs/gqlgen/codegen/config"
+)
+
+// loaderPackage holds the per-operation loaders a page prefetches.
+const loaderPackage = "github.com/partnerhub/partnerhub-api/graph/loader"
+
+// reads finds, in the source, the columns of its row a field of an entity reads: a
+// struct field is its column; a method or a resolver reads the columns of the fields it
+// selects off its object, and every column when it hands the object on whole.
+type reads struct {
+	cfg   *config.Config
+	funcs map[string][]*ast.FuncDecl // by directory
+}
+
+func newReads(cfg *config.Config) *reads {
+	return &reads{cfg: cfg, funcs: map[string][]*ast.FuncDecl{}}
+}
+
+// decls returns the function declarations of the Go files of dir (tests excepted).
+func (r *reads) decls(dir string) []*ast.FuncDecl {
+	if d, ok := r.funcs[dir]; ok {
+		return d
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "*.go"))
+	var out []*ast.FuncDecl
+	for _, name := range files {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(token.NewFileSet(), name, nil, parser.SkipObjectResolution)
+		if err != nil {
+			continue
+		}
+		for _, d := range f.Decls {
+			if fd, ok := d.(*ast.FuncDecl); ok && fd.Recv != nil && fd.Body != nil {
+				out = append(out, fd)
+			}
+		}
+	}
+	r.funcs[dir] = out
+	return out
+}
+
+// find returns the method name of the receiver type recv declared in dir, or nil.
+func (r *reads) find(dir, recv, name string) *ast.FuncDecl {
+	for _, fd := range r.decls(dir) {
+		t := fd.Recv.List[0].Type
+		if star, ok := t.(*ast.StarExpr); ok {
+			t = star.X
+		}
+		if id, ok := t.(*ast.Ident); ok && id.Name == recv && fd.Name.Name == name {
+			return fd
+		}
+	}
+	return nil
+}
+
+// entity is the struct an object is bound to when it is an ent entity: its named type and
+// the package of its columns; ok false otherwise.
+func (r *reads) entity(o *codegen.Object) (named *types.Named, columns string, ok bool) {
+	ptr, isPtr := o.Reference().(*types.Pointer)
+	if !isPtr {
+		return nil, "", false
+	}
+	named, ok = ptr.Elem().(*types.Named)
+	if !ok || named.Obj().Pkg() == nil {
+		return nil, "", false
+	}
+	columns = named.Obj().Pkg().Path() + "/" + strings.ToLower(named.Obj().Name())
+	if p := r.cfg.Packages.Load(columns); p == nil || p.Types == nil || p.Types.Scope().Lookup("Columns") == nil {
+		return nil, "", false
+	}
+	return named, columns, true
+}
+
+// column is the column constant of the struct field named field, or "".
+func (r *reads) column(columns, field string) string {
+	p := r.cfg.Packages.Load(columns)
+	if c, ok := p.Types.Scope().Lookup("Field" + field).(*types.Const); ok {
+		return c.Name()
+	}
+	return ""
+}
+
+// ofField returns the column constants (of package columns) field f of entity named
+// reads, or ok false when they cannot be told.
+func (r *reads) ofField(f *codegen.Field, named *types.Named, columns string) (cols []string, ok bool) {
+	switch {
+	case f.IsResolver:
+		fd := r.find(r.cfg.Resolver.Dir(), lcFirst(f.Object.Name)+"Resolver", f.GoFieldName)
+		if fd == nil || len(fd.Type.Params.List) < 2 || len(fd.Type.Params.List[1].Names) == 0 {
+			return nil, false
+		}
+		return r.ofBody(fd, fd.Type.Params.List[1].Names[0].Name, named, columns, 0)
+	case f.IsMethod():
+		return r.ofMethod(f.GoFieldName, named, columns, 0)
+	}
+	if c := r.column(columns, f.GoFieldName); c != "" {
+		return []string{c}, true
+	}
+	return nil, false
+}
+
+func (r *reads) ofMethod(name string, named *types.Named, columns string, depth int) ([]string, bool) {
+	p := r.cfg.Packages.Load(named.Obj().Pkg().Path())
+	if p == nil || len(p.GoFiles) == 0 || depth > 3 {
+		return nil, false
+	}
+	fd := r.find(filepath.Dir(p.GoFiles[0]), named.Obj().Name(), name)
+	if fd == nil || len(fd.Recv.List[0].Names) == 0 {
+		return nil, false
+	}
+	return r.ofBody(fd, fd.Recv.List[0].Names[0].Name, named, columns, depth)
+}
+
+// ofBody returns the columns fd reads off its parameter obj: each use of obj must select
+// a struct field with a column, or a method whose own reads can be told.
+func (r *reads) ofBody(fd *ast.FuncDecl, obj string, named *types.Named, columns string, depth int) (cols []string, ok bool) {
+	uses, selects := 0, 0
+	ok = true
+	ast.Inspect(fd.Body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.Ident:
+			if n.Name == obj {
+				uses++
+			}
+		case *ast.SelectorExpr:
+			id, isIdent := n.X.(*ast.Ident)
+			if !isIdent || id.Name != obj {
+				return true
+			}
+			selects++
+			var got []string
+			if c := r.column(columns, n.Sel.Name); c != "" {
+				got = []string{c}
+			} else if sel, _, _ := types.LookupFieldOrMethod(types.NewPointer(named), true, named.Obj().Pkg(), n.Sel.Name); sel != nil {
+				if _, isFunc := sel.(*types.Func); isFunc {
+					var methodOK bool
+					got, methodOK = r.ofMethod(n.Sel.Name, named, columns, depth+1)
+					ok = ok && methodOK
+				} else {
+					ok = false
+				}
+			} else {
+				ok = false
+			}
+			for _, c := range got {
+				if !slices.Contains(cols, c) {
+					cols = append(cols, c)
+				}
+			}
+		}
+		return true
+	})
+	return cols, ok && uses == selects
+}
+
+func lcFirst(s string) string { return strings.ToLower(s[:1]) + s[1:] }
+
+// writeColumns writes, for each field of each entity written in one pass, the columns of
+// its row it reads; a field whose reads cannot be told is absent (read every column).
+func (t *tables) writeColumns(w func(string, ...any)) error {
+	w("// plainColumns holds, for each field of an entity written in one pass, the columns of its row\n")
+	w("// the field reads; a field absent from it may read any.\n")
+	w("var plainColumns = map[render.Key][]string{\n")
+	for _, o := range t.objects {
+		named, columns, ok := t.reads.entity(o)
+		if !ok {
+			continue
+		}
+		pkg := t.qualify(t.data.Config.Packages.Load(columns).Types)
+		for _, f := range o.Fields {
+			if strings.HasPrefix(f.Name, "__") {
+				continue
+			}
+			cols, ok := t.reads.ofField(f, named, columns)
+			if !ok {
+				continue
+			}
+			qualified := make([]string, len(cols))
+			for i, c := range cols {
+				qualified[i] = pkg + "." + c
+			}
+			w("{Object: %q, Field: %q}: {%s},\n", o.Name, f.Name, strings.Join(qualified, ", "))
+		}
+	}
+	w("}\n\n")
+	return nil
+}
+
+// writePrefetches writes, for each field marked @prefetched(by: [...]), the loaders a page
+// prefetches for it, and the function finding a loader by its name.
+func (t *tables) writePrefetches(w func(string, ...any)) error {
+	p := t.data.Config.Packages.Load(loaderPackage)
+	if p == nil || p.Types == nil {
+		return fmt.Errorf("load %s", loaderPackage)
+	}
+	loaders, ok := p.Types.Scope().Lookup("Loaders").Type().Underlying().(*types.Struct)
+	if !ok {
+		return fmt.Errorf("%s.Loaders is not a struct", loaderPackage)
+	}
+	var names []string
+	w("// plainPrefetches holds, for each field written in one pass, the loaders a page prefetches for it.\n")
+	w("var plainPrefetches = map[render.Key][]string{\n")
+	for _, o := range t.objects {
+		for _, f := range o.Fields {
+			d := f.FieldDefinition.Directives.ForName(directive)
+			if d == nil || d.Arguments.ForName("by") == nil {
+				continue
+			}
+			var by []string
+			for _, c := range d.Arguments.ForName("by").Value.Children {
+				name := c.Value.Raw
+				found := false
+				for i := range loaders.NumFields() {
+					found = found || loaders.Field(i).Name() == name
+				}
+				if !found {
+					return fmt.Errorf("%s.%s: @%s(by: %q): no such loader in %s.Loaders", o.Name, f.Name, directive, name, loaderPackage)
+				}
+				by = append(by, fmt.Sprintf("%q", name))
+				if !slices.Contains(names, name) {
+					names = append(names, name)
+				}
+			}
+			w("{Object: %q, Field: %q}: {%s},\n", o.Name, f.Name, strings.Join(by, ", "))
+		}
+	}
+	w("}\n\n")
+	slices.Sort(names)
+	l := t.qualify(p.Types)
+	w("// plainLoader returns the loader of l named name in plainPrefetches.\n")
+	w("func plainLoader(l *%s.Loaders, name string) interface{ Prefetch(context.Context, []int) error } {\nswitch name {\n", l)
+	for _, n := range names {
+		w("case %q:\nreturn l.%s\n", n, n)
+	}
+	w("}\nreturn nil\n}\n")
+	return nil
+}
