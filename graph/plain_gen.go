@@ -224,7 +224,6 @@ var plainSatisfies = map[string][]string{
 // plainPrefetches holds, for each field written in one pass, the loaders a page prefetches for it.
 var plainPrefetches = map[render.Key][]string{
 	{Object: "Subscription", Field: "licenses"}:   {"Licenses"},
-	{Object: "Customer", Field: "products"}:       {"Subscriptions", "Licenses"},
 	{Object: "Customer", Field: "statuses"}:       {"Statuses"},
 	{Object: "Customer", Field: "licenseSummary"}: {"Subscriptions", "Licenses"},
 	{Object: "Customer", Field: "subscriptions"}:  {"Subscriptions"},
@@ -303,7 +302,7 @@ var plainColumns = map[render.Key][]string{
 	{Object: "Customer", Field: "createdAt"}:             {customer.FieldCreatedAt},
 	{Object: "Customer", Field: "lastAdminActivityAt"}:   {customer.FieldLastAdminActivityAt},
 	{Object: "Customer", Field: "launchUrl"}:             {customer.FieldOrgID},
-	{Object: "Customer", Field: "products"}:              {customer.FieldID},
+	{Object: "Customer", Field: "products"}:              {customer.FieldCurrentProducts},
 	{Object: "Customer", Field: "statuses"}:              {customer.FieldID},
 	{Object: "Customer", Field: "licenseSummary"}:        {customer.FieldID},
 	{Object: "Customer", Field: "subscriptions"}:         {customer.FieldID},

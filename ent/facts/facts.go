@@ -43,6 +43,18 @@ var CurrentStates = []enum.SubscriptionState{enum.StateActive, enum.StatePending
 // stands for the i-th of enum.Product's Values.
 func ProductBits(ps ...enum.Product) int { return bitsOf(enum.Product("").Values(), ps) }
 
+// Products are the products a customer's current_products (bits, nil for none) holds, in
+// enum.Product's order: the products of its lines of current subscriptions and trials.
+func Products(bits *int) []enum.Product {
+	out := []enum.Product{}
+	for i, p := range enum.Product("").Values() {
+		if bits != nil && *bits&(1<<i) != 0 {
+			out = append(out, enum.Product(p))
+		}
+	}
+	return out
+}
+
 // HasProduct is the condition that the customer of alias t has a line of a current
 // subscription or trial of any of the products.
 func HasProduct(t *sql.SelectTable, ps ...enum.Product) *sql.Predicate {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"testing"
 	"time"
@@ -334,5 +335,22 @@ func TestExcludedBitsLeaveAShare(t *testing.T) {
 	// Three exclusions at one in three each: about n/27 rows.
 	if rows, _ := strconv.Atoi(m[1]); rows < n/40 {
 		t.Errorf("excluding two statuses and a product: planner expects %d of %d customers (%s), want at least %d", rows, n, plan, n/40)
+	}
+}
+
+// TestProductsDecode: current_products decodes to its products in the enum's order, nil to none.
+func TestProductsDecode(t *testing.T) {
+	if got := facts.Products(nil); len(got) != 0 || got == nil {
+		t.Errorf("Products(nil) = %#v, want an empty list", got)
+	}
+	bits := facts.ProductBits(enum.ProductCalling, enum.ProductMeetings)
+	want := []enum.Product{}
+	for _, p := range enum.Product("").Values() {
+		if p == string(enum.ProductMeetings) || p == string(enum.ProductCalling) {
+			want = append(want, enum.Product(p))
+		}
+	}
+	if got := facts.Products(&bits); !slices.Equal(got, want) {
+		t.Errorf("Products(%b) = %v, want %v", bits, got, want)
 	}
 }

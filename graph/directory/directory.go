@@ -28,7 +28,6 @@ import (
 	"github.com/partnerhub/partnerhub-api/graph/filter"
 	"github.com/partnerhub/partnerhub-api/graph/model"
 	"github.com/partnerhub/partnerhub-api/graph/page"
-	"github.com/partnerhub/partnerhub-api/graph/status"
 )
 
 // CountCache returns a remembered count, or the one compute makes; nil always computes.
@@ -130,27 +129,6 @@ func nextExpiry(s *sql.Selector) string {
 	return fmt.Sprintf("(SELECT MIN(ne.%s) FROM %s ne WHERE ne.%s = %s AND ne.%s = '%s')",
 		subscription.FieldEndsAt, subscription.Table, subscription.FieldCustomerID, s.C(customer.FieldID),
 		subscription.FieldState, enum.StateActive)
-}
-
-// Products returns the products of the current subscriptions, in the enum's order.
-func Products(subs []*ent.Subscription, lines []*ent.License) []enum.Product {
-	current := map[int]bool{}
-	for _, s := range subs {
-		current[s.ID] = slices.Contains(status.CurrentStates, s.State)
-	}
-	has := map[enum.Product]bool{}
-	for _, l := range lines {
-		if current[l.SubscriptionID] {
-			has[l.Product] = true
-		}
-	}
-	out := []enum.Product{}
-	for _, p := range enum.Product("").Values() {
-		if has[enum.Product(p)] {
-			out = append(out, enum.Product(p))
-		}
-	}
-	return out
 }
 
 // LicenseSummary adds up, per product, the lines of active subscriptions and trials.

@@ -3838,7 +3838,7 @@ type Customer implements Node {
   "Link to the customer's control hub."
   launchUrl: String! @prefetched
   "Products of the customer's current (active, pending set-up or suspended) subscriptions and trials, in a fixed order."
-  products: [Product!]! @prefetched(by: ["Subscriptions", "Licenses"])
+  products: [Product!]! @prefetched
   "The customer's computed statuses (see ` + "`" + `CustomerStatus` + "`" + `), in a fixed order."
   statuses: [CustomerStatus!]! @prefetched(by: ["Statuses"])
   "Per product, the licenses of active subscriptions and trials added up."
