@@ -66,7 +66,7 @@ func newServer(r *Resolver, root generated.ResolverRoot, plain bool, authority *
 		if viewer.FromContext(ctx) == nil && !introspectionOnly(ctx) {
 			return graphql.OneShot(&graphql.Response{Errors: gqlerror.List{present(ctx, gqlerr.ErrUnauthenticated)}})
 		}
-		return next(loader.NewContext(ctx, loader.New(r.Client, r.Now)))
+		return next(loader.NewContext(ctx, loader.New(r.Client, r.Now, plainReads)))
 	})
 	admission := limits.Admission
 	if admission == nil {

@@ -32,6 +32,8 @@ func plainTables(r generated.ResolverRoot) (map[render.Key]render.RootFunc, []re
 	objAdmin := &render.Object[*ent.Admin]{Type: "Admin", Implements: []string{"Node"}}
 	objCustomerEdge := &render.Object[*page.Edge[*ent.Customer]]{Type: "CustomerEdge", Implements: []string{}}
 	objCustomer := &render.Object[*ent.Customer]{Type: "Customer", Implements: []string{"Node"}}
+	resolveSubscription := r.Subscription()
+	resolveCustomer := r.Customer()
 	objLicenseSummary.Fields = map[string]render.Field[*model.LicenseSummary]{
 		"product":   render.Value(func(v *model.LicenseSummary) enum.Product { return v.Product }, func(v enum.Product) graphql.Marshaler { return v }).Required(),
 		"total":     render.Value(func(v *model.LicenseSummary) int { return v.Total }, graphql.MarshalInt).Required(),
@@ -50,7 +52,7 @@ func plainTables(r generated.ResolverRoot) (map[render.Key]render.RootFunc, []re
 		"autoRenew":      render.Value(func(v *ent.Subscription) bool { return v.AutoRenew }, graphql.MarshalBoolean).Required(),
 		"renewalDate":    render.Nullable(func(v *ent.Subscription) *time.Time { return v.RenewalDate }, scalar.MarshalDateTime),
 		"licenses": render.List(func(ctx context.Context, v *ent.Subscription) ([]*ent.License, error) {
-			return r.Subscription().Licenses(ctx, v)
+			return resolveSubscription.Licenses(ctx, v)
 		}, objLicense, true).Required(),
 		"invoices": render.Unwritten[*ent.Subscription]("resolver"),
 		"orders":   render.Unwritten[*ent.Subscription]("resolver"),
@@ -102,24 +104,26 @@ func plainTables(r generated.ResolverRoot) (map[render.Key]render.RootFunc, []re
 		"country":             render.Value(func(v *ent.Customer) string { return v.Country }, graphql.MarshalString).Required(),
 		"createdAt":           render.Value(func(v *ent.Customer) time.Time { return v.CreatedAt }, scalar.MarshalDateTime).Required(),
 		"lastAdminActivityAt": render.Nullable(func(v *ent.Customer) *time.Time { return v.LastAdminActivityAt }, scalar.MarshalDateTime),
-		"launchUrl":           render.Resolved(func(ctx context.Context, v *ent.Customer) (string, error) { return r.Customer().LaunchURL(ctx, v) }, graphql.MarshalString).Required(),
+		"launchUrl":           render.Resolved(func(ctx context.Context, v *ent.Customer) (string, error) { return resolveCustomer.LaunchURL(ctx, v) }, graphql.MarshalString).Required(),
 		"products": render.Resolved(func(ctx context.Context, v *ent.Customer) ([]enum.Product, error) {
-			return r.Customer().Products(ctx, v)
+			return resolveCustomer.Products(ctx, v)
 		}, render.Each(func(v enum.Product) graphql.Marshaler { return v })).Required(),
 		"statuses": render.Resolved(func(ctx context.Context, v *ent.Customer) ([]enum.CustomerStatus, error) {
-			return r.Customer().Statuses(ctx, v)
+			return resolveCustomer.Statuses(ctx, v)
 		}, render.Each(func(v enum.CustomerStatus) graphql.Marshaler { return v })).Required(),
 		"licenseSummary": render.List(func(ctx context.Context, v *ent.Customer) ([]*model.LicenseSummary, error) {
-			return r.Customer().LicenseSummary(ctx, v)
+			return resolveCustomer.LicenseSummary(ctx, v)
 		}, objLicenseSummary, true).Required(),
 		"subscriptions": render.List(func(ctx context.Context, v *ent.Customer) ([]*ent.Subscription, error) {
-			return r.Customer().Subscriptions(ctx, v, nil, nil)
+			return resolveCustomer.Subscriptions(ctx, v, nil, nil)
 		}, objSubscription, true).Required(),
 		"trials": render.List(func(ctx context.Context, v *ent.Customer) ([]*ent.Subscription, error) {
-			return r.Customer().Trials(ctx, v)
+			return resolveCustomer.Trials(ctx, v)
 		}, objSubscription, true).Required(),
-		"tags":   render.List(func(ctx context.Context, v *ent.Customer) ([]*ent.Tag, error) { return r.Customer().Tags(ctx, v) }, objTag, true).Required(),
-		"admins": render.List(func(ctx context.Context, v *ent.Customer) ([]*ent.Admin, error) { return r.Customer().Admins(ctx, v) }, objAdmin, true).Required(),
+		"tags": render.List(func(ctx context.Context, v *ent.Customer) ([]*ent.Tag, error) { return resolveCustomer.Tags(ctx, v) }, objTag, true).Required(),
+		"admins": render.List(func(ctx context.Context, v *ent.Customer) ([]*ent.Admin, error) {
+			return resolveCustomer.Admins(ctx, v)
+		}, objAdmin, true).Required(),
 	}
 	return map[render.Key]render.RootFunc{
 		{Object: "Customer", Field: "licenseSummary"}:  render.Root(objLicenseSummary, true),
@@ -274,8 +278,8 @@ var plainColumns = map[render.Key][]string{
 	{Object: "License", Field: "available"}:              {license.FieldTotal, license.FieldAssigned},
 	{Object: "License", Field: "overage"}:                {license.FieldAssigned, license.FieldTotal},
 	{Object: "License", Field: "usedLast90Days"}:         {license.FieldUsed90d},
-	{Object: "License", Field: "weeklyAssignmentChange"}: {license.FieldID, license.FieldAssigned},
-	{Object: "License", Field: "weeklyUsageChange"}:      {license.FieldID, license.FieldUsed},
+	{Object: "License", Field: "weeklyAssignmentChange"}: {license.FieldID, license.FieldAssigned, license.FieldUsed},
+	{Object: "License", Field: "weeklyUsageChange"}:      {license.FieldID, license.FieldAssigned, license.FieldUsed},
 	{Object: "Tag", Field: "id"}:                         {tag.FieldID},
 	{Object: "Tag", Field: "name"}:                       {tag.FieldName},
 	{Object: "Tag", Field: "color"}:                      {tag.FieldColor},
@@ -309,4 +313,14 @@ var plainColumns = map[render.Key][]string{
 	{Object: "Customer", Field: "trials"}:                {customer.FieldID},
 	{Object: "Customer", Field: "tags"}:                  {customer.FieldID},
 	{Object: "Customer", Field: "admins"}:                {customer.FieldID},
+}
+
+// plainReads holds, for each entity written in one pass, the columns its fields read: what
+// the page's loaders read of it. An entity with a field whose reads cannot be told is absent.
+var plainReads = loader.Columns{
+	"Subscription": {subscription.FieldID, subscription.FieldSubscriptionID, subscription.FieldKind, subscription.FieldState, subscription.FieldStartedAt, subscription.FieldEndsAt, subscription.FieldAutoRenew, subscription.FieldRenewalDate, subscription.FieldCustomerID},
+	"License":      {license.FieldID, license.FieldProduct, license.FieldTotal, license.FieldAssigned, license.FieldUsed, license.FieldUsed90d},
+	"Tag":          {tag.FieldID, tag.FieldName, tag.FieldColor, tag.FieldDescription, tag.FieldCreatedAt},
+	"Admin":        {admin.FieldID, admin.FieldEmail, admin.FieldDisplayName, admin.FieldRole, admin.FieldLastSignInAt, admin.FieldCreatedAt, admin.FieldPartnerID, admin.FieldRemovedAt},
+	"Customer":     {customer.FieldID, customer.FieldName, customer.FieldOrgID, customer.FieldExternalID, customer.FieldRegion, customer.FieldCountry, customer.FieldCreatedAt, customer.FieldLastAdminActivityAt, customer.FieldCurrentProducts},
 }

@@ -97,19 +97,13 @@ func (r *customerResolver) Admins(ctx context.Context, obj *ent.Customer) ([]*en
 }
 
 func (r *licenseResolver) WeeklyAssignmentChange(ctx context.Context, obj *ent.License) (int, error) {
-	prev, err := loader.Load(ctx, loader.For(ctx).LastWeekCounts, obj.ID)
-	if prev == nil {
-		return 0, err
-	}
-	return obj.Assigned - prev.Assigned, err
+	assigned, _, err := analytics.WeeklyChange(ctx, obj)
+	return assigned, err
 }
 
 func (r *licenseResolver) WeeklyUsageChange(ctx context.Context, obj *ent.License) (int, error) {
-	prev, err := loader.Load(ctx, loader.For(ctx).LastWeekCounts, obj.ID)
-	if prev == nil {
-		return 0, err
-	}
-	return obj.Used - prev.Used, err
+	_, used, err := analytics.WeeklyChange(ctx, obj)
+	return used, err
 }
 
 func (r *mutationResolver) CreateTag(ctx context.Context, input model.CreateTagInput) (*model.TagPayload, error) {

@@ -125,20 +125,14 @@ func (r *Row) UsedRatio() *model.Ratio { return Ratio(int64(r.Line.Used), int64(
 
 // WeeklyAssignmentChange is assigned now minus at the start of the previous week.
 func (r *Row) WeeklyAssignmentChange(ctx context.Context) (int, error) {
-	prev, err := loader.Load(ctx, loader.For(ctx).LastWeekCounts, r.Line.ID)
-	if prev == nil {
-		return 0, err
-	}
-	return r.Line.Assigned - prev.Assigned, err
+	assigned, _, err := WeeklyChange(ctx, r.Line)
+	return assigned, err
 }
 
 // WeeklyUsageChange is used now minus at the start of the previous week.
 func (r *Row) WeeklyUsageChange(ctx context.Context) (int, error) {
-	prev, err := loader.Load(ctx, loader.For(ctx).LastWeekCounts, r.Line.ID)
-	if prev == nil {
-		return 0, err
-	}
-	return r.Line.Used - prev.Used, err
+	_, used, err := WeeklyChange(ctx, r.Line)
+	return used, err
 }
 
 // RowConnection is a page of analytics rows.

@@ -29,8 +29,9 @@ import (
 // the columns their GraphQL types and the rules computed from them use: the others are
 // left zero.
 type batches struct {
-	client *ent.Client
-	now    func() time.Time
+	client  *ent.Client
+	now     func() time.Time
+	columns Columns
 }
 
 // byID puts each row under its own ID, in key order (nil for missing keys).
@@ -99,15 +100,21 @@ func (b batches) statuses(ctx context.Context, ids []int) ([][]enum.CustomerStat
 }
 
 func (b batches) tags(ctx context.Context, ids []int) ([][]*ent.Tag, error) {
-	rows, err := b.client.Tag.Query().Unique(false).
-		Modify(joinOwner(customer.TagsTable, customer.TagsPrimaryKey[1], customer.TagsPrimaryKey[0], ids)).
+	q := b.client.Tag.Query().Unique(false)
+	if cols := b.columns.of("Tag"); cols != nil {
+		q.Select(cols...) // sets the query's columns
+	}
+	rows, err := q.Modify(joinOwner(customer.TagsTable, customer.TagsPrimaryKey[1], customer.TagsPrimaryKey[0], ids)).
 		Order(ent.Asc(tag.FieldName)).All(ctx)
 	return wrap("tags", ids, grouped(ids, rows, func(t *ent.Tag) int { return ownerOf(t) }), err)
 }
 
 func (b batches) admins(ctx context.Context, ids []int) ([][]*ent.Admin, error) {
-	rows, err := b.client.Admin.Query().Unique(false).
-		Modify(joinOwner(customer.AdminsTable, customer.AdminsPrimaryKey[1], customer.AdminsPrimaryKey[0], ids)).
+	q := b.client.Admin.Query().Unique(false)
+	if cols := b.columns.of("Admin"); cols != nil {
+		q.Select(cols...)
+	}
+	rows, err := q.Modify(joinOwner(customer.AdminsTable, customer.AdminsPrimaryKey[1], customer.AdminsPrimaryKey[0], ids)).
 		Order(ent.Asc(admin.FieldEmail)).All(ctx)
 	return wrap("admins", ids, grouped(ids, rows, func(a *ent.Admin) int { return ownerOf(a) }), err)
 }
@@ -141,7 +148,12 @@ func ownerOf(v interface {
 }
 
 func (b batches) subscriptions(ctx context.Context, ids []int) ([][]*ent.Subscription, error) {
-	rows, err := b.client.Subscription.Query().Where(where(subscription.FieldCustomerID, ids)).
+	q := b.client.Subscription.Query()
+	// Grouped by customer, picked by kind and state (directory.Select).
+	if cols := b.columns.of("Subscription", subscription.FieldCustomerID, subscription.FieldKind, subscription.FieldState); cols != nil {
+		q.Select(cols...)
+	}
+	rows, err := q.Where(where(subscription.FieldCustomerID, ids)).
 		Order(ent.Desc(subscription.FieldStartedAt), ent.Desc(subscription.FieldID)).All(ctx)
 	return wrap("subscriptions", ids, grouped(ids, rows, func(s *ent.Subscription) int { return s.CustomerID }), err)
 }
@@ -149,7 +161,13 @@ func (b batches) subscriptions(ctx context.Context, ids []int) ([][]*ent.Subscri
 // licenses loads license lines by customer: both Subscription.licenses and the customer's
 // license summary read them from here.
 func (b batches) licenses(ctx context.Context, ids []int) ([][]*ent.License, error) {
-	rows, err := b.client.License.Query().Where(where(license.FieldCustomerID, ids)).
+	q := b.client.License.Query()
+	// Grouped by customer and subscription, added up per product (directory.LicenseSummary).
+	if cols := b.columns.of("License", license.FieldCustomerID, license.FieldSubscriptionID, license.FieldProduct,
+		license.FieldTotal, license.FieldAssigned, license.FieldUsed); cols != nil {
+		q.Select(cols...)
+	}
+	rows, err := q.Where(where(license.FieldCustomerID, ids)).
 		Order(ent.Asc(license.FieldProduct), ent.Asc(license.FieldID)).All(ctx)
 	return wrap("licenses", ids, grouped(ids, rows, func(l *ent.License) int { return l.CustomerID }), err)
 }

@@ -1,12 +1,14 @@
 // Package loader batches the per-parent lookups of one GraphQL operation into one SQL
 // statement per kind of lookup, whatever the page size (dataloader v7). Every batch query
-// runs through ent, so privacy rules apply to it like to any other query, and reads every
-// column of its entity (the ent schema's own field list): a field added to a type is read
-// wherever the type is loaded.
+// runs through ent, so privacy rules apply to it like to any other query. A batch reads of
+// its entity the columns its GraphQL fields read (Columns, generated from the schema with
+// the fields) and those it groups and picks rows by; every column when Columns does not
+// know its entity.
 package loader
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"github.com/graph-gophers/dataloader/v7"
@@ -40,9 +42,29 @@ type Loaders struct {
 	AdminCustomers *Loader[int]
 }
 
-// New returns fresh loaders over client, with now as the clock of computed values.
-func New(client *ent.Client, now func() time.Time) *Loaders {
-	b := batches{client: client, now: now}
+// Columns holds, by entity (ent type name), the columns its GraphQL fields read; an entity
+// absent from it is read whole.
+type Columns map[string][]string
+
+// of returns the columns to read of entity: its fields' and keys, or nil for every column.
+func (c Columns) of(entity string, keys ...string) []string {
+	cols, ok := c[entity]
+	if !ok {
+		return nil
+	}
+	out := slices.Clone(cols)
+	for _, k := range keys {
+		if !slices.Contains(out, k) {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// New returns fresh loaders over client, with now as the clock of computed values, reading
+// the columns of columns.
+func New(client *ent.Client, now func() time.Time, columns Columns) *Loaders {
+	b := batches{client: client, now: now, columns: columns}
 	return &Loaders{
 		Customer:       newLoader(b.customers),
 		Statuses:       newLoader(b.statuses),

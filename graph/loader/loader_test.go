@@ -57,7 +57,7 @@ func tagNames(tags []*ent.Tag) []string {
 func TestLoadsBatchPerKind(t *testing.T) {
 	f := newFixture(t)
 	ctx, n := storage.WithCounter(viewer.NewContext(context.Background(), &viewer.Viewer{PartnerID: f.partner, Role: enum.RoleFullAdmin}))
-	l := New(f.client, func() time.Time { return now })
+	l := New(f.client, func() time.Time { return now }, nil)
 	want := map[int][]string{f.acme.ID: {"Key", "VIP"}, f.beta.ID: {}, f.gamma.ID: {"VIP"}}
 	var wg sync.WaitGroup
 	var mu sync.Mutex
@@ -89,7 +89,7 @@ func TestLoadsBatchPerKind(t *testing.T) {
 func TestPrefetchPrimes(t *testing.T) {
 	f := newFixture(t)
 	ctx, n := storage.WithCounter(viewer.NewContext(context.Background(), &viewer.Viewer{PartnerID: f.partner, Role: enum.RoleFullAdmin}))
-	l := New(f.client, func() time.Time { return now })
+	l := New(f.client, func() time.Time { return now }, nil)
 	if err := l.Tags.Prefetch(ctx, []int{f.acme.ID, f.gamma.ID}); err != nil {
 		t.Fatal(err)
 	}
@@ -110,13 +110,13 @@ func TestPrefetchPrimes(t *testing.T) {
 func TestLoadsKeepPrivacy(t *testing.T) {
 	f := newFixture(t)
 	ctx := viewer.NewContext(context.Background(), &viewer.Viewer{PartnerID: f.partner, Role: enum.RoleFullAdmin})
-	l := New(f.client, func() time.Time { return now })
+	l := New(f.client, func() time.Time { return now }, nil)
 	tags, err := Load(ctx, l.Tags, f.other.ID)
 	if err != nil || len(tags) != 0 {
 		t.Fatalf("another partner's customer's tags: %v (%v), want none", tagNames(tags), err)
 	}
 	theirs := viewer.NewContext(context.Background(), &viewer.Viewer{PartnerID: f.foreigner, Role: enum.RoleFullAdmin})
-	if tags, err := Load(theirs, New(f.client, func() time.Time { return now }).Tags, f.other.ID); err != nil || !slices.Equal(tagNames(tags), []string{"Theirs"}) {
+	if tags, err := Load(theirs, New(f.client, func() time.Time { return now }, nil).Tags, f.other.ID); err != nil || !slices.Equal(tagNames(tags), []string{"Theirs"}) {
 		t.Fatalf("own customer's tags: %v (%v)", tagNames(tags), err)
 	}
 }

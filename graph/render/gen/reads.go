@@ -23,10 +23,11 @@ const loaderPackage = "github.com/partnerhub/partnerhub-api/graph/loader"
 type reads struct {
 	cfg   *config.Config
 	funcs map[string][]*ast.FuncDecl // by directory
+	files map[*ast.FuncDecl]*ast.File
 }
 
 func newReads(cfg *config.Config) *reads {
-	return &reads{cfg: cfg, funcs: map[string][]*ast.FuncDecl{}}
+	return &reads{cfg: cfg, funcs: map[string][]*ast.FuncDecl{}, files: map[*ast.FuncDecl]*ast.File{}}
 }
 
 // decls returns the function declarations of the Go files of dir (tests excepted).
@@ -45,8 +46,9 @@ func (r *reads) decls(dir string) []*ast.FuncDecl {
 			continue
 		}
 		for _, d := range f.Decls {
-			if fd, ok := d.(*ast.FuncDecl); ok && fd.Recv != nil && fd.Body != nil {
+			if fd, ok := d.(*ast.FuncDecl); ok && fd.Body != nil {
 				out = append(out, fd)
+				r.files[fd] = f
 			}
 		}
 	}
@@ -57,6 +59,9 @@ func (r *reads) decls(dir string) []*ast.FuncDecl {
 // find returns the method name of the receiver type recv declared in dir, or nil.
 func (r *reads) find(dir, recv, name string) *ast.FuncDecl {
 	for _, fd := range r.decls(dir) {
+		if fd.Recv == nil {
+			continue
+		}
 		t := fd.Recv.List[0].Type
 		if star, ok := t.(*ast.StarExpr); ok {
 			t = star.X
@@ -126,13 +131,87 @@ func (r *reads) ofMethod(name string, named *types.Named, columns string, depth 
 	return r.ofBody(fd, fd.Recv.List[0].Names[0].Name, named, columns, depth)
 }
 
+// callee finds the function a call in fd calls, when it is a function of this module's
+// source (of fd's package, or of a package fd imports): its declaration, or nil.
+func (r *reads) callee(fd *ast.FuncDecl, call *ast.CallExpr, dir string) *ast.FuncDecl {
+	var name string
+	switch fun := call.Fun.(type) {
+	case *ast.Ident:
+		name = fun.Name
+	case *ast.SelectorExpr:
+		pkg, ok := fun.X.(*ast.Ident)
+		if !ok {
+			return nil
+		}
+		name, dir = fun.Sel.Name, ""
+		for _, imp := range r.files[fd].Imports {
+			path := strings.Trim(imp.Path.Value, `"`)
+			if (imp.Name != nil && imp.Name.Name == pkg.Name) || (imp.Name == nil && filepath.Base(path) == pkg.Name) {
+				if p := r.cfg.Packages.Load(path); p != nil && len(p.GoFiles) > 0 {
+					dir = filepath.Dir(p.GoFiles[0])
+				}
+			}
+		}
+	default:
+		return nil
+	}
+	for _, d := range r.decls(dir) {
+		if d.Recv == nil && d.Name.Name == name {
+			return d
+		}
+	}
+	return nil
+}
+
+// param is the name of the i-th parameter of fd, or "".
+func param(fd *ast.FuncDecl, i int) string {
+	for _, field := range fd.Type.Params.List {
+		for _, n := range field.Names {
+			if i == 0 {
+				return n.Name
+			}
+			i--
+		}
+	}
+	return ""
+}
+
 // ofBody returns the columns fd reads off its parameter obj: each use of obj must select
-// a struct field with a column, or a method whose own reads can be told.
+// a struct field with a column, call a method whose own reads can be told, or pass obj to
+// a function of the module whose reads of it can be told.
 func (r *reads) ofBody(fd *ast.FuncDecl, obj string, named *types.Named, columns string, depth int) (cols []string, ok bool) {
 	uses, selects := 0, 0
 	ok = true
+	dir := ""
+	for d, decls := range r.funcs {
+		if slices.Contains(decls, fd) {
+			dir = d
+		}
+	}
+	add := func(got []string) {
+		for _, c := range got {
+			if !slices.Contains(cols, c) {
+				cols = append(cols, c)
+			}
+		}
+	}
 	ast.Inspect(fd.Body, func(n ast.Node) bool {
 		switch n := n.(type) {
+		case *ast.CallExpr:
+			for i, arg := range n.Args {
+				id, isIdent := arg.(*ast.Ident)
+				if !isIdent || id.Name != obj {
+					continue
+				}
+				callee := r.callee(fd, n, dir)
+				if callee == nil || depth > 3 || param(callee, i) == "" {
+					return true
+				}
+				got, calleeOK := r.ofBody(callee, param(callee, i), named, columns, depth+1)
+				ok = ok && calleeOK
+				selects++
+				add(got)
+			}
 		case *ast.Ident:
 			if n.Name == obj {
 				uses++
@@ -157,11 +236,7 @@ func (r *reads) ofBody(fd *ast.FuncDecl, obj string, named *types.Named, columns
 			} else {
 				ok = false
 			}
-			for _, c := range got {
-				if !slices.Contains(cols, c) {
-					cols = append(cols, c)
-				}
-			}
+			add(got)
 		}
 		return true
 	})
@@ -173,6 +248,8 @@ func lcFirst(s string) string { return strings.ToLower(s[:1]) + s[1:] }
 // writeColumns writes, for each field of each entity written in one pass, the columns of
 // its row it reads; a field whose reads cannot be told is absent (read every column).
 func (t *tables) writeColumns(w func(string, ...any)) error {
+	reads := map[string][]string{}
+	var entities []string
 	w("// plainColumns holds, for each field of an entity written in one pass, the columns of its row\n")
 	w("// the field reads; a field absent from it may read any.\n")
 	w("var plainColumns = map[render.Key][]string{\n")
@@ -182,20 +259,37 @@ func (t *tables) writeColumns(w func(string, ...any)) error {
 			continue
 		}
 		pkg := t.qualify(t.data.Config.Packages.Load(columns).Types)
+		whole := false
 		for _, f := range o.Fields {
 			if strings.HasPrefix(f.Name, "__") {
 				continue
 			}
 			cols, ok := t.reads.ofField(f, named, columns)
 			if !ok {
+				whole = true
 				continue
 			}
 			qualified := make([]string, len(cols))
 			for i, c := range cols {
 				qualified[i] = pkg + "." + c
+				if !slices.Contains(reads[named.Obj().Name()], qualified[i]) {
+					reads[named.Obj().Name()] = append(reads[named.Obj().Name()], qualified[i])
+				}
 			}
 			w("{Object: %q, Field: %q}: {%s},\n", o.Name, f.Name, strings.Join(qualified, ", "))
 		}
+		if whole {
+			delete(reads, named.Obj().Name())
+		} else {
+			entities = append(entities, named.Obj().Name())
+		}
+	}
+	w("}\n\n")
+	w("// plainReads holds, for each entity written in one pass, the columns its fields read: what\n")
+	w("// the page's loaders read of it. An entity with a field whose reads cannot be told is absent.\n")
+	w("var plainReads = %s.Columns{\n", t.qualify(t.data.Config.Packages.Load(loaderPackage).Types))
+	for _, e := range entities {
+		w("%q: {%s},\n", e, strings.Join(reads[e], ", "))
 	}
 	w("}\n\n")
 	return nil

@@ -162,6 +162,9 @@ func (t *tables) marshal(ref *config.TypeReference) string {
 	return fmt.Sprintf("func(v %s) graphql.Marshaler { return v }", t.typ(ref.GO))
 }
 
+// resolverVar is the generated variable holding o's resolvers, made once.
+func resolverVar(o *codegen.Object) string { return "resolve" + o.Name }
+
 // varName is the generated variable holding o's writer.
 func varName(o *codegen.Object) string { return "obj" + o.Name }
 
@@ -174,7 +177,7 @@ func (t *tables) accessor(f *codegen.Field) (expr string, resolved bool) {
 		for range f.Args {
 			args = append(args, "nil")
 		}
-		return fmt.Sprintf("r.%s().%s(%s)", f.Object.Name, f.GoFieldName, strings.Join(args, ", ")), true
+		return fmt.Sprintf("%s.%s(%s)", resolverVar(f.Object), f.GoFieldName, strings.Join(args, ", ")), true
 	case f.IsMethod() && f.MethodHasContext:
 		return "v." + f.GoFieldName + "(ctx)", true
 	case f.IsMethod() && !f.NoErr:
@@ -228,6 +231,14 @@ func (t *tables) source() ([]byte, error) {
 			implements = append(implements, strconv.Quote(i.Name))
 		}
 		w("%s := &render.Object[%s]{Type: %q, Implements: []string{%s}}\n", varName(o), t.typ(o.Reference()), o.Name, strings.Join(implements, ", "))
+	}
+	for _, o := range t.objects {
+		for _, f := range o.Fields {
+			if f.IsResolver && t.unwritten(f) == "" {
+				w("%s := r.%s()\n", resolverVar(o), o.Name)
+				break
+			}
+		}
 	}
 	for _, o := range t.objects {
 		w("%s.Fields = map[string]render.Field[%s]{\n", varName(o), t.typ(o.Reference()))
