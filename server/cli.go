@@ -6,6 +6,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -48,7 +51,16 @@ var migrateCommand = command{
 // printPendingMigrations prints the statements of the migration files the database
 // lacks, file by file, then what migrating would do.
 func printPendingMigrations(ctx context.Context, e *env) error {
-	db, err := storage.Open(ctx, e.cfg.DatabaseURL, e.cfg.DataDir)
+	dataDir := e.cfg.DataDir
+	if _, err := os.Stat(filepath.Join(dataDir, storage.SQLiteFile)); e.cfg.DatabaseURL == "" && errors.Is(err, fs.ErrNotExist) {
+		// Plan on an empty database elsewhere: opening creates the file, and a dry run
+		// leaves the data directory as it was.
+		if dataDir, err = os.MkdirTemp("", "partnerhub-dry-run-*"); err != nil {
+			return err
+		}
+		defer os.RemoveAll(dataDir)
+	}
+	db, err := storage.Open(ctx, e.cfg.DatabaseURL, dataDir)
 	if err != nil {
 		return err
 	}
