@@ -41,7 +41,7 @@ type locked struct {
 
 // withMigrationLock runs f while no other process migrates this database. PostgreSQL:
 // a session advisory lock on one connection, each step a transaction. SQLite: one
-// immediate (writing) transaction, which other writers wait for, committed at the end.
+// immediate (writing) transaction, which other writers wait for (see withSQLiteLock).
 func (db *DB) withMigrationLock(ctx context.Context, f func(*locked) error) (err error) {
 	conn, err := db.SQL.Conn(ctx)
 	if err != nil {
@@ -49,15 +49,7 @@ func (db *DB) withMigrationLock(ctx context.Context, f func(*locked) error) (err
 	}
 	defer conn.Close()
 	if db.Dialect == dialect.SQLite {
-		tx, err := conn.BeginTx(ctx, nil) // BEGIN IMMEDIATE: see OpenSQLite's _txlock
-		if err != nil {
-			return fmt.Errorf("migration lock: %w", err)
-		}
-		l := &locked{querier: tx, step: func(_ context.Context, f func(querier) error) error { return f(tx) }}
-		if err := f(l); err != nil {
-			return errors.Join(err, tx.Rollback())
-		}
-		return tx.Commit()
+		return withSQLiteLock(ctx, conn, f)
 	}
 	if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock($1)", migrationLockKey); err != nil {
 		return fmt.Errorf("migration lock: %w", err)
@@ -78,6 +70,53 @@ func (db *DB) withMigrationLock(ctx context.Context, f func(*locked) error) (err
 		}
 		return tx.Commit()
 	}})
+}
+
+// withSQLiteLock runs f in one immediate transaction on conn, with foreign keys off as
+// SQLite's procedure for rebuilding a table requires (a file that changes a column
+// rebuilds its table); the pragma is ignored inside a transaction, so it is set before,
+// and the keys are checked before committing instead.
+func withSQLiteLock(ctx context.Context, conn *sql.Conn, f func(*locked) error) (err error) {
+	if _, err := conn.ExecContext(ctx, "PRAGMA foreign_keys = OFF"); err != nil {
+		return fmt.Errorf("migration lock: %w", err)
+	}
+	defer func() {
+		// The connection goes back to the pool: its foreign keys must be on again.
+		if _, ferr := conn.ExecContext(context.Background(), "PRAGMA foreign_keys = ON"); ferr != nil {
+			err = errors.Join(err, fmt.Errorf("turn foreign keys back on: %w", ferr))
+		}
+	}()
+	tx, err := conn.BeginTx(ctx, nil) // BEGIN IMMEDIATE: see OpenSQLite's _txlock
+	if err != nil {
+		return fmt.Errorf("migration lock: %w", err)
+	}
+	l := &locked{querier: tx, step: func(_ context.Context, f func(querier) error) error { return f(tx) }}
+	if err := f(l); err != nil {
+		return errors.Join(err, tx.Rollback())
+	}
+	if err := checkForeignKeys(ctx, tx); err != nil {
+		return errors.Join(err, tx.Rollback())
+	}
+	return tx.Commit()
+}
+
+// checkForeignKeys fails when a row of SQLite's database refers to a missing row.
+func checkForeignKeys(ctx context.Context, tx *sql.Tx) error {
+	rows, err := tx.QueryContext(ctx, "PRAGMA foreign_key_check")
+	if err != nil {
+		return fmt.Errorf("check foreign keys: %w", err)
+	}
+	defer rows.Close()
+	if rows.Next() {
+		var table, parent string
+		var rowid sql.NullInt64
+		var fkid int
+		if err := rows.Scan(&table, &rowid, &parent, &fkid); err != nil {
+			return fmt.Errorf("check foreign keys: %w", err)
+		}
+		return fmt.Errorf("the migration leaves rows of %s referring to missing rows of %s (row %d first)", table, parent, rowid.Int64)
+	}
+	return rows.Err()
 }
 
 // createRevisions creates the revisions table if it does not exist.

@@ -114,6 +114,24 @@ var addNotes = atlas.NewLocalFile("29991231000000_add_notes.sql", []byte(`-- Mod
 ALTER TABLE "customers" ADD COLUMN "notes" character varying NULL;
 `))
 
+// rebuildPartners is a later file that changes a column of a table other tables refer
+// to, as the diff command writes it: on SQLite it rebuilds the table.
+func rebuildPartners() atlas.File {
+	sql := `-- Modify "partners" table
+ALTER TABLE "partners" ALTER COLUMN "name" DROP NOT NULL;
+`
+	if !storagetest.Postgres() {
+		sql = "-- Disable the enforcement of foreign-keys constraints\nPRAGMA foreign_keys = off;\n" +
+			"CREATE TABLE `new_partners` (`id` integer NOT NULL PRIMARY KEY AUTOINCREMENT, `created_at` datetime NOT NULL, `name` text NULL, `org_id` text NOT NULL, `settings` json NOT NULL);\n" +
+			"INSERT INTO `new_partners` (`id`, `created_at`, `name`, `org_id`, `settings`) SELECT `id`, `created_at`, `name`, `org_id`, `settings` FROM `partners`;\n" +
+			"DROP TABLE `partners`;\n" +
+			"ALTER TABLE `new_partners` RENAME TO `partners`;\n" +
+			"CREATE UNIQUE INDEX `partners_org_id_key` ON `partners` (`org_id`);\n" +
+			"-- Enable back the enforcement of foreign-keys constraints\nPRAGMA foreign_keys = on;\n"
+	}
+	return atlas.NewLocalFile("29991231000001_partner_name_optional.sql", []byte(sql))
+}
+
 // seedCustomer stores a partner and a customer, as a user of the earlier release would.
 func seedCustomer(t *testing.T, db *storage.DB) int {
 	t.Helper()
@@ -124,7 +142,7 @@ func seedCustomer(t *testing.T, db *storage.DB) int {
 }
 
 // TestMigrateEarlierDatabase migrates a database at the baseline, with rows, using every
-// later file and one more: a database the files created, and one the earlier releases'
+// later file and two more (a column added, a column changed in a table others refer to): a database the files created, and one the earlier releases'
 // automatic migration created, with the baseline's tables and no revisions recorded,
 // which is recognised and baselined. The rows survive and each file is recorded once.
 func TestMigrateEarlierDatabase(t *testing.T) {
@@ -145,8 +163,9 @@ func TestMigrateEarlierDatabase(t *testing.T) {
 				}
 			}
 			id := seedCustomer(t, db)
-			later := append(files[1:len(files):len(files)], addNotes)
-			rep, err := db.MigrateSchemaFrom(ctx, append(files, addNotes))
+			extra := []atlas.File{addNotes, rebuildPartners()}
+			later := slices.Concat(files[1:], extra)
+			rep, err := db.MigrateSchemaFrom(ctx, slices.Concat(files, extra))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -154,7 +173,7 @@ func TestMigrateEarlierDatabase(t *testing.T) {
 			for _, f := range later {
 				names = append(names, strings.TrimSuffix(f.Name(), ".sql"))
 			}
-			want := storage.Report{Applied: names, Version: addNotes.Version()}
+			want := storage.Report{Applied: names, Version: extra[1].Version()}
 			if tt.automatic {
 				want.Baselined = strings.TrimSuffix(files[0].Name(), ".sql")
 			}
@@ -166,7 +185,7 @@ func TestMigrateEarlierDatabase(t *testing.T) {
 			if err := db.SQL.QueryRow("SELECT name, notes FROM customers WHERE id = "+strconv.Itoa(id)).Scan(&name, &notes); err != nil || name != "Kept" || notes != nil {
 				t.Errorf("customer after migrating: %q, notes %v, %v; want it kept with no notes", name, notes, err)
 			}
-			if got := revisions(t, db); !slices.Equal(got, append(versions(files), addNotes.Version())) {
+			if got := revisions(t, db); !slices.Equal(got, versions(slices.Concat(files, extra))) {
 				t.Errorf("revisions recorded %v, want each file once", got)
 			}
 		})
@@ -229,11 +248,11 @@ func TestMigrateRefusesEditedFile(t *testing.T) {
 	db := storagetest.MustOpenEmpty(t)
 	ctx := context.Background()
 	files := embeddedFiles(t, db)
-	if _, err := db.MigrateSchemaFrom(ctx, append(files, addNotes)); err != nil {
+	if _, err := db.MigrateSchemaFrom(ctx, slices.Concat(files, []atlas.File{addNotes})); err != nil {
 		t.Fatal(err)
 	}
 	edited := atlas.NewLocalFile(addNotes.Name(), append(addNotes.Bytes(), "CREATE INDEX customer_notes ON customers (notes);\n"...))
-	_, err := db.MigrateSchemaFrom(ctx, append(files, edited))
+	_, err := db.MigrateSchemaFrom(ctx, slices.Concat(files, []atlas.File{edited}))
 	if err == nil || !strings.Contains(err.Error(), "29991231000000_add_notes was edited") {
 		t.Errorf("err = %v, want the edited file named", err)
 	}
