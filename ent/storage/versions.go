@@ -133,6 +133,9 @@ func (db *DB) plan(ctx context.Context, q querier, files []atlas.File) (Report, 
 			return Report{}, err
 		}
 		if legacy {
+			if err := db.checkBaseline(ctx, q, files[0]); err != nil {
+				return Report{}, err
+			}
 			rep.Baselined = fileName(files[0])
 			rep.Version = files[0].Version()
 		}

@@ -25,7 +25,6 @@ import (
 	"entgo.io/ent/dialect"
 	entsql "entgo.io/ent/dialect/sql"
 	_ "github.com/lib/pq"
-	_ "modernc.org/sqlite"
 
 	"github.com/partnerhub/partnerhub-api/ent/migrations"
 )
@@ -87,13 +86,12 @@ func run(ctx context.Context, name string) error {
 }
 
 // withSQLite calls f with an empty in-memory SQLite database.
-func withSQLite(ctx context.Context, f func(*sql.DB) error) error {
-	db, err := sql.Open("sqlite", "file:dev?mode=memory&_pragma=foreign_keys(1)")
+func withSQLite(_ context.Context, f func(*sql.DB) error) error {
+	db, err := migrations.OpenScratchSQLite()
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	db.SetMaxOpenConns(1) // one connection: one in-memory database
 	return f(db)
 }
 
