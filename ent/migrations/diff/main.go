@@ -6,6 +6,11 @@
 // It replays the existing files on an in-memory SQLite database and on a throw-away
 // database on the PostgreSQL server at PARTNERHUB_DEV_DATABASE_URL (default: the local
 // one), dropped afterwards, and writes what ent's schema adds to them, with atlas.sum.
+//
+//	go run ./ent/migrations/diff -baseline
+//
+// replaces every file with one baseline of today's ent schema: only for files that no
+// release has applied yet.
 package main
 
 import (
@@ -14,7 +19,9 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"errors"
+	"flag"
 	"fmt"
+	"io/fs"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -34,17 +41,27 @@ const defaultServer = "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disab
 var validName = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
 
 func main() {
-	if len(os.Args) != 2 || !validName.MatchString(os.Args[1]) {
-		fmt.Fprintln(os.Stderr, "usage: go run ./ent/migrations/diff <name>   (name: lower-case letters, digits and _, e.g. add_customer_notes)")
+	baseline := flag.Bool("baseline", false, "replace every file with one baseline of the ent schema (files no release has applied only)")
+	flag.Usage = func() {
+		fmt.Fprintln(os.Stderr, "usage: go run ./ent/migrations/diff <name>   (name: lower-case letters, digits and _, e.g. add_customer_notes)\n       go run ./ent/migrations/diff -baseline")
+		flag.PrintDefaults()
+	}
+	flag.Parse()
+	name := "baseline"
+	if !*baseline {
+		name = flag.Arg(0)
+	}
+	if (*baseline && flag.NArg() != 0) || (!*baseline && (flag.NArg() != 1 || !validName.MatchString(name))) {
+		flag.Usage()
 		os.Exit(2)
 	}
-	if err := run(context.Background(), os.Args[1]); err != nil {
+	if err := run(context.Background(), name, *baseline); err != nil {
 		fmt.Fprintln(os.Stderr, "diff:", err)
 		os.Exit(1)
 	}
 }
 
-func run(ctx context.Context, name string) error {
+func run(ctx context.Context, name string, baseline bool) error {
 	_, self, _, ok := runtime.Caller(0)
 	if !ok {
 		return errors.New("cannot locate the migrations directory")
@@ -62,6 +79,11 @@ func run(ctx context.Context, name string) error {
 		{dialect.SQLite, "sqlite", withSQLite},
 		{dialect.Postgres, "postgres", func(ctx context.Context, f func(*sql.DB) error) error { return withPostgres(ctx, server, f) }},
 	} {
+		if baseline {
+			if err := removeFiles(filepath.Join(root, d.dir)); err != nil {
+				return err
+			}
+		}
 		dir, err := atlas.NewLocalDir(filepath.Join(root, d.dir))
 		if err != nil {
 			return err
@@ -80,6 +102,20 @@ func run(ctx context.Context, name string) error {
 		})
 		if err != nil {
 			return fmt.Errorf("%s: %w", d.dialect, err)
+		}
+	}
+	return nil
+}
+
+// removeFiles removes a directory's migration files and atlas.sum.
+func removeFiles(dir string) error {
+	files, err := filepath.Glob(filepath.Join(dir, "*.sql"))
+	if err != nil {
+		return err
+	}
+	for _, f := range append(files, filepath.Join(dir, atlas.HashFileName)) {
+		if err := os.Remove(f); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return err
 		}
 	}
 	return nil
