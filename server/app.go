@@ -35,17 +35,26 @@ type app struct {
 	now     func() time.Time
 }
 
-// openDB opens the configured database and brings its schema up to date.
-func openDB(ctx context.Context, cfg *Config) (*storage.DB, error) {
+// openDB opens the configured database, applies the migration files it lacks and runs
+// the data migrations that follow them, including rolling up, once, the call legs stored
+// before the calling rollups existed.
+func openDB(ctx context.Context, cfg *Config, logger *slog.Logger) (*storage.DB, storage.Report, error) {
 	db, err := storage.Open(ctx, cfg.DatabaseURL, cfg.DataDir)
 	if err != nil {
-		return nil, err
+		return nil, storage.Report{}, err
 	}
-	if err := db.Migrate(viewer.SystemContext(ctx)); err != nil {
+	rep, err := db.Migrate(viewer.SystemContext(ctx))
+	if err != nil {
 		db.Close()
-		return nil, err
+		return nil, rep, err
 	}
-	return db, nil
+	if n, err := calling.Backfill(ctx, db.Client); err != nil {
+		db.Close()
+		return nil, rep, err
+	} else if n > 0 {
+		logger.Info("rolled up the call legs stored before the calling rollups", "customers", n)
+	}
+	return db, rep, nil
 }
 
 // openApp opens and migrates the database and builds the token authority.
@@ -55,17 +64,11 @@ func openApp(ctx context.Context, e *env) (*app, error) {
 		return nil, err
 	}
 	tuneGC(e.cfg.GCPercent, os.Getenv)
-	db, err := openDB(ctx, e.cfg)
+	db, rep, err := openDB(ctx, e.cfg, logger)
 	if err != nil {
 		return nil, err
 	}
-	// Call legs stored before the calling rollups existed are rolled up once.
-	if n, err := calling.Backfill(ctx, db.Client); err != nil {
-		db.Close()
-		return nil, err
-	} else if n > 0 {
-		logger.Info("rolled up the call legs stored before the calling rollups", "customers", n)
-	}
+	logger.Info("database schema: "+rep.String(), "version", rep.Version)
 	secret, err := jwtSecret(e.cfg, db.Embedded)
 	if err != nil {
 		db.Close()

@@ -6,6 +6,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -15,6 +18,7 @@ import (
 	"github.com/partnerhub/partnerhub-api/ent/admin"
 	"github.com/partnerhub/partnerhub-api/ent/customer"
 	"github.com/partnerhub/partnerhub-api/ent/enum"
+	"github.com/partnerhub/partnerhub-api/ent/storage"
 	"github.com/partnerhub/partnerhub-api/ent/viewer"
 	"github.com/partnerhub/partnerhub-api/graph/auth"
 	"github.com/partnerhub/partnerhub-api/graph/observe"
@@ -22,18 +26,60 @@ import (
 )
 
 var migrateCommand = command{
-	usage: "Creates or updates the database schema, then exits.",
-	flags: func(*flag.FlagSet) func(context.Context, *env) error {
+	usage: "Applies the migration files the database lacks, under a lock that other instances wait\nfor, runs the data migrations that follow them, says what it did, then exits.",
+	flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
+		dryRun := fs.Bool("dry-run", false, "print the SQL of the files the database lacks and change nothing")
 		return func(ctx context.Context, e *env) error {
-			db, err := openDB(ctx, e.cfg)
+			if *dryRun {
+				return printPendingMigrations(ctx, e)
+			}
+			logger, err := e.cfg.newLogger(e.stderr)
+			if err != nil {
+				return err
+			}
+			db, rep, err := openDB(ctx, e.cfg, logger)
 			if err != nil {
 				return err
 			}
 			defer db.Close()
-			fmt.Fprintln(e.stdout, "schema is up to date")
+			fmt.Fprintln(e.stdout, rep)
 			return nil
 		}
 	},
+}
+
+// printPendingMigrations prints the statements of the migration files the database
+// lacks, file by file, then what migrating would do.
+func printPendingMigrations(ctx context.Context, e *env) error {
+	dataDir := e.cfg.DataDir
+	if _, err := os.Stat(filepath.Join(dataDir, storage.SQLiteFile)); e.cfg.DatabaseURL == "" && errors.Is(err, fs.ErrNotExist) {
+		// Plan on an empty database elsewhere: opening creates the file, and a dry run
+		// leaves the data directory as it was.
+		if dataDir, err = os.MkdirTemp("", "partnerhub-dry-run-*"); err != nil {
+			return err
+		}
+		defer os.RemoveAll(dataDir)
+	}
+	db, err := storage.Open(ctx, e.cfg.DatabaseURL, dataDir)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	rep, err := db.PlanSchema(ctx)
+	if err != nil {
+		return err
+	}
+	if rep.Baselined != "" {
+		fmt.Fprintf(e.stdout, "-- %s.sql: not run, the existing tables are recorded as this version\n", rep.Baselined)
+	}
+	for _, name := range rep.Applied {
+		fmt.Fprintf(e.stdout, "-- %s.sql\n", name)
+		for _, stmt := range rep.Pending[name] {
+			fmt.Fprintln(e.stdout, stmt)
+		}
+	}
+	fmt.Fprintln(e.stdout, "-- dry run: "+rep.String())
+	return nil
 }
 
 var seedCommand = command{

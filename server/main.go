@@ -1,7 +1,7 @@
 // Command server runs the Partner Hub API and its administrative sub-commands:
 //
 //	server [serve]     run the HTTP server (the default)
-//	server migrate     create or update the database schema
+//	server migrate     apply the migration files the database lacks (--dry-run: print their SQL)
 //	server seed        build a realistic partner with demo or benchmark data
 //	server bootstrap   create a partner with its first FULL_ADMIN and print a token
 //	server token       mint a token for an existing admin
@@ -69,7 +69,7 @@ var commands = []struct {
 	cmd           command
 }{
 	{"serve", "run the HTTP server (the default command)", serveCommand},
-	{"migrate", "create or update the database schema, then exit", migrateCommand},
+	{"migrate", "apply the migration files the database lacks, then exit (--dry-run prints their SQL)", migrateCommand},
 	{"seed", "build a new partner with realistic demo or benchmark data", seedCommand},
 	{"bootstrap", "create a partner with its first FULL_ADMIN and print a token", bootstrapCommand},
 	{"token", "mint a token for an existing admin", tokenCommand},

@@ -8,25 +8,24 @@ import (
 
 	"github.com/partnerhub/partnerhub-api/ent/enum"
 	"github.com/partnerhub/partnerhub-api/ent/facts"
-	"github.com/partnerhub/partnerhub-api/ent/migrate"
 	"github.com/partnerhub/partnerhub-api/ent/subscription"
 )
 
-// Migrate creates or updates the schema, brings rows written under older rules in line
-// with today's, then computes the facts (package facts) of rows that have none yet: those
-// from before the facts' columns existed.
-func (db *DB) Migrate(ctx context.Context) error {
-	// On the plain driver: the migration reads rows as *sql.Rows (see typed).
-	if err := migrate.NewSchema(entsql.OpenDB(db.Dialect, db.SQL)).Create(ctx, migrate.WithDropIndex(true)); err != nil {
-		return fmt.Errorf("migrate schema: %w", err)
+// Migrate applies the migration files the database lacks (see MigrateSchema), brings rows
+// written under older rules in line with today's, then computes the facts (package facts)
+// of rows that have none yet: those from before the facts' columns existed.
+func (db *DB) Migrate(ctx context.Context) (Report, error) {
+	rep, err := db.MigrateSchema(ctx)
+	if err != nil {
+		return rep, fmt.Errorf("migrate schema: %w", err)
 	}
 	if err := db.stopRenewingTrials(ctx); err != nil {
-		return fmt.Errorf("migrate schema: %w", err)
+		return rep, fmt.Errorf("migrate data: %w", err)
 	}
 	if _, err := facts.Backfill(ctx, db.SQL, db.Dialect); err != nil {
-		return fmt.Errorf("migrate schema: %w", err)
+		return rep, fmt.Errorf("migrate data: %w", err)
 	}
-	return nil
+	return rep, nil
 }
 
 // stopRenewingTrials clears the auto-renewal of trials, which never renew (ingestion has

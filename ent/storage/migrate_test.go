@@ -26,7 +26,7 @@ func TestMigrateStopsTrialsRenewing(t *testing.T) {
 	if got := c.Customer.GetX(ctx, cust.ID).ExpiresAt; got != nil {
 		t.Fatalf("before migrating: first end %v, want none (every subscription renews)", got)
 	}
-	if err := db.Migrate(ctx); err != nil {
+	if _, err := db.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
 	if got := c.Subscription.GetX(ctx, trial.ID); got.AutoRenew || got.RenewalDate != nil {

@@ -1,5 +1,7 @@
 // Package storage opens the database behind the ent client: an embedded SQLite file by
-// default, PostgreSQL through lib/pq when a URL is given. It also counts SQL statements.
+// default, PostgreSQL through lib/pq when a URL is given. It brings the schema to the
+// version of the migration files (package migrations) under a lock, then runs the data
+// migrations; and it counts SQL statements.
 package storage
 
 import (

@@ -53,7 +53,7 @@ func MustOpen(tb testing.TB) *storage.DB {
 	}
 	tb.Cleanup(func() { db.Close() })
 	if !Postgres() {
-		if err := db.Migrate(viewer.SystemContext(context.Background())); err != nil {
+		if _, err := db.Migrate(viewer.SystemContext(context.Background())); err != nil {
 			tb.Fatal(err)
 		}
 	}
@@ -63,6 +63,30 @@ func MustOpen(tb testing.TB) *storage.DB {
 // MustURL returns a fresh database as the server would be configured for it: a
 // PostgreSQL URL of a new migrated database, or "" and a new data directory for SQLite.
 func MustURL(tb testing.TB) (databaseURL, dataDir string) {
+	tb.Helper()
+	return mustURL(tb, true)
+}
+
+// MustEmptyURL is MustURL for a database with no tables.
+func MustEmptyURL(tb testing.TB) (databaseURL, dataDir string) {
+	tb.Helper()
+	return mustURL(tb, false)
+}
+
+// MustOpenEmpty returns a fresh database with no tables, closed (and dropped) when tb ends.
+func MustOpenEmpty(tb testing.TB) *storage.DB {
+	tb.Helper()
+	url, dir := mustURL(tb, false)
+	db, err := storage.Open(context.Background(), url, dir)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { db.Close() })
+	return db
+}
+
+// mustURL returns a new database, a copy of the migrated template or empty.
+func mustURL(tb testing.TB, migrated bool) (databaseURL, dataDir string) {
 	tb.Helper()
 	dataDir = tb.TempDir()
 	if !Postgres() {
@@ -74,13 +98,17 @@ func MustURL(tb testing.TB) (databaseURL, dataDir string) {
 		tb.Fatal(err)
 	}
 	defer admin.Close()
-	tmpl, err := ensureTemplate(admin, base)
-	if err != nil {
-		tb.Fatal(err)
+	create := "CREATE DATABASE %s"
+	if migrated {
+		tmpl, err := ensureTemplate(admin, base)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		create += " TEMPLATE " + tmpl
 	}
 	name := "partnerhub_test_" + randomSuffix()
 	mu.Lock()
-	_, err = admin.Exec(fmt.Sprintf("CREATE DATABASE %s TEMPLATE %s", name, tmpl))
+	_, err = admin.Exec(fmt.Sprintf(create, name))
 	mu.Unlock()
 	if err != nil {
 		tb.Fatalf("create test database: %v", err)
@@ -112,7 +140,7 @@ func ensureTemplate(admin *sql.DB, base string) (string, error) {
 		return "", err
 	}
 	defer db.Close()
-	if err := db.Migrate(viewer.SystemContext(context.Background())); err != nil {
+	if _, err := db.Migrate(viewer.SystemContext(context.Background())); err != nil {
 		return "", err
 	}
 	template = name
