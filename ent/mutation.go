@@ -12464,7 +12464,7 @@ func (m *DeviceMutation) PhoneNumber() (r string, exists bool) {
 // OldPhoneNumber returns the old "phone_number" field's value of the Device entity.
 // If the Device object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *DeviceMutation) OldPhoneNumber(ctx context.Context) (v string, err error) {
+func (m *DeviceMutation) OldPhoneNumber(ctx context.Context) (v *string, err error) {
 	if !m.op.Is(OpUpdateOne) {
 		return v, errors.New("OldPhoneNumber is only allowed on UpdateOne operations")
 	}
@@ -12513,7 +12513,7 @@ func (m *DeviceMutation) Extension() (r string, exists bool) {
 // OldExtension returns the old "extension" field's value of the Device entity.
 // If the Device object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *DeviceMutation) OldExtension(ctx context.Context) (v string, err error) {
+func (m *DeviceMutation) OldExtension(ctx context.Context) (v *string, err error) {
 	if !m.op.Is(OpUpdateOne) {
 		return v, errors.New("OldExtension is only allowed on UpdateOne operations")
 	}
@@ -12562,7 +12562,7 @@ func (m *DeviceMutation) UserID() (r string, exists bool) {
 // OldUserID returns the old "user_id" field's value of the Device entity.
 // If the Device object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *DeviceMutation) OldUserID(ctx context.Context) (v string, err error) {
+func (m *DeviceMutation) OldUserID(ctx context.Context) (v *string, err error) {
 	if !m.op.Is(OpUpdateOne) {
 		return v, errors.New("OldUserID is only allowed on UpdateOne operations")
 	}
@@ -12611,7 +12611,7 @@ func (m *DeviceMutation) UserUUID() (r string, exists bool) {
 // OldUserUUID returns the old "user_uuid" field's value of the Device entity.
 // If the Device object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *DeviceMutation) OldUserUUID(ctx context.Context) (v string, err error) {
+func (m *DeviceMutation) OldUserUUID(ctx context.Context) (v *string, err error) {
 	if !m.op.Is(OpUpdateOne) {
 		return v, errors.New("OldUserUUID is only allowed on UpdateOne operations")
 	}
@@ -17963,7 +17963,7 @@ func (m *PhoneNumberMutation) Extension() (r string, exists bool) {
 // OldExtension returns the old "extension" field's value of the PhoneNumber entity.
 // If the PhoneNumber object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *PhoneNumberMutation) OldExtension(ctx context.Context) (v string, err error) {
+func (m *PhoneNumberMutation) OldExtension(ctx context.Context) (v *string, err error) {
 	if !m.op.Is(OpUpdateOne) {
 		return v, errors.New("OldExtension is only allowed on UpdateOne operations")
 	}
@@ -18156,7 +18156,7 @@ func (m *PhoneNumberMutation) UserID() (r string, exists bool) {
 // OldUserID returns the old "user_id" field's value of the PhoneNumber entity.
 // If the PhoneNumber object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *PhoneNumberMutation) OldUserID(ctx context.Context) (v string, err error) {
+func (m *PhoneNumberMutation) OldUserID(ctx context.Context) (v *string, err error) {
 	if !m.op.Is(OpUpdateOne) {
 		return v, errors.New("OldUserID is only allowed on UpdateOne operations")
 	}
@@ -18205,7 +18205,7 @@ func (m *PhoneNumberMutation) UserUUID() (r string, exists bool) {
 // OldUserUUID returns the old "user_uuid" field's value of the PhoneNumber entity.
 // If the PhoneNumber object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *PhoneNumberMutation) OldUserUUID(ctx context.Context) (v string, err error) {
+func (m *PhoneNumberMutation) OldUserUUID(ctx context.Context) (v *string, err error) {
 	if !m.op.Is(OpUpdateOne) {
 		return v, errors.New("OldUserUUID is only allowed on UpdateOne operations")
 	}

@@ -96,6 +96,22 @@ func (r *customerResolver) Admins(ctx context.Context, obj *ent.Customer) ([]*en
 	return loader.Load(ctx, loader.For(ctx).Admins, obj.ID)
 }
 
+func (r *customerResolver) Locations(ctx context.Context, obj *ent.Customer) ([]*ent.Location, error) {
+	return loader.Load(ctx, loader.For(ctx).Locations, obj.ID)
+}
+
+func (r *customerResolver) Devices(ctx context.Context, obj *ent.Customer, first *int, after *page.Cursor, last *int, before *page.Cursor) (*page.Connection[*ent.Device], error) {
+	return listing.Devices(ctx, r.Client, obj.ID, page.Args{First: first, After: after, Last: last, Before: before})
+}
+
+func (r *customerResolver) PhoneNumbers(ctx context.Context, obj *ent.Customer, first *int, after *page.Cursor, last *int, before *page.Cursor) (*page.Connection[*ent.PhoneNumber], error) {
+	return listing.PhoneNumbers(ctx, r.Client, obj.ID, page.Args{First: first, After: after, Last: last, Before: before})
+}
+
+func (r *deviceResolver) Location(ctx context.Context, obj *ent.Device) (*ent.Location, error) {
+	return optionalLocation(ctx, obj.LocationID)
+}
+
 func (r *licenseResolver) WeeklyAssignmentChange(ctx context.Context, obj *ent.License) (int, error) {
 	prev, err := loader.Load(ctx, loader.For(ctx).LastWeekCounts, obj.ID)
 	if prev == nil {
@@ -202,6 +218,22 @@ func (r *mutationResolver) UpsertCallQueues(ctx context.Context, input model.Ups
 	return ingest.CallQueues(ctx, r.Audit, input.Queues)
 }
 
+func (r *mutationResolver) UpsertLocations(ctx context.Context, input model.UpsertLocationsInput) (*model.IngestPayload, error) {
+	return ingest.Locations(ctx, r.Audit, input.Locations)
+}
+
+func (r *mutationResolver) UpsertDevices(ctx context.Context, input model.UpsertDevicesInput) (*model.IngestPayload, error) {
+	return ingest.Devices(ctx, r.Audit, input.Devices)
+}
+
+func (r *mutationResolver) UpsertPhoneNumbers(ctx context.Context, input model.UpsertPhoneNumbersInput) (*model.IngestPayload, error) {
+	return ingest.PhoneNumbers(ctx, r.Audit, input.PhoneNumbers)
+}
+
+func (r *phoneNumberResolver) Location(ctx context.Context, obj *ent.PhoneNumber) (*ent.Location, error) {
+	return optionalLocation(ctx, obj.LocationID)
+}
+
 func (r *queryResolver) Node(ctx context.Context, id string) (ent.Noder, error) {
 	nodes, err := loadNodes(ctx, r.Client, []string{id})
 	if err != nil {
@@ -293,9 +325,13 @@ func (r *Resolver) AuditEvent() generated.AuditEventResolver { return &auditEven
 
 func (r *Resolver) Customer() generated.CustomerResolver { return &customerResolver{r} }
 
+func (r *Resolver) Device() generated.DeviceResolver { return &deviceResolver{r} }
+
 func (r *Resolver) License() generated.LicenseResolver { return &licenseResolver{r} }
 
 func (r *Resolver) Mutation() generated.MutationResolver { return &mutationResolver{r} }
+
+func (r *Resolver) PhoneNumber() generated.PhoneNumberResolver { return &phoneNumberResolver{r} }
 
 func (r *Resolver) Query() generated.QueryResolver { return &queryResolver{r} }
 
@@ -310,8 +346,10 @@ type (
 	apiTokenResolver     struct{ *Resolver }
 	auditEventResolver   struct{ *Resolver }
 	customerResolver     struct{ *Resolver }
+	deviceResolver       struct{ *Resolver }
 	licenseResolver      struct{ *Resolver }
 	mutationResolver     struct{ *Resolver }
+	phoneNumberResolver  struct{ *Resolver }
 	queryResolver        struct{ *Resolver }
 	subscriptionResolver struct{ *Resolver }
 	tagResolver          struct{ *Resolver }

@@ -39,8 +39,10 @@ type ResolverRoot interface {
 	ApiToken() ApiTokenResolver
 	AuditEvent() AuditEventResolver
 	Customer() CustomerResolver
+	Device() DeviceResolver
 	License() LicenseResolver
 	Mutation() MutationResolver
+	PhoneNumber() PhoneNumberResolver
 	Query() QueryResolver
 	Subscription() SubscriptionResolver
 	Tag() TagResolver
@@ -182,13 +184,16 @@ type ComplexityRoot struct {
 		Admins              func(childComplexity int) int
 		Country             func(childComplexity int) int
 		CreatedAt           func(childComplexity int) int
+		Devices             func(childComplexity int, first *int, after *page.Cursor, last *int, before *page.Cursor) int
 		ExternalID          func(childComplexity int) int
 		GlobalID            func(childComplexity int) int
 		LastAdminActivityAt func(childComplexity int) int
 		LaunchURL           func(childComplexity int) int
 		LicenseSummary      func(childComplexity int) int
+		Locations           func(childComplexity int) int
 		Name                func(childComplexity int) int
 		OrgID               func(childComplexity int) int
+		PhoneNumbers        func(childComplexity int, first *int, after *page.Cursor, last *int, before *page.Cursor) int
 		Products            func(childComplexity int) int
 		Region              func(childComplexity int) int
 		Statuses            func(childComplexity int) int
@@ -294,6 +299,30 @@ type ComplexityRoot struct {
 		DeletedTagID func(childComplexity int) int
 	}
 
+	Device struct {
+		Extension   func(childComplexity int) int
+		ExternalID  func(childComplexity int) int
+		Firmware    func(childComplexity int) int
+		GlobalID    func(childComplexity int) int
+		Location    func(childComplexity int) int
+		MAC         func(childComplexity int) int
+		PhoneNumber func(childComplexity int) int
+		Product     func(childComplexity int) int
+		UserID      func(childComplexity int) int
+		UserUUID    func(childComplexity int) int
+	}
+
+	DeviceConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	DeviceEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	EndpointQuality struct {
 		EndpointType func(childComplexity int) int
 		Legs         func(childComplexity int) int
@@ -392,6 +421,13 @@ type ComplexityRoot struct {
 		WeekStart func(childComplexity int) int
 	}
 
+	Location struct {
+		Country    func(childComplexity int) int
+		ExternalID func(childComplexity int) int
+		GlobalID   func(childComplexity int) int
+		Name       func(childComplexity int) int
+	}
+
 	LowAssignmentRow struct {
 		Assigned               func(childComplexity int) int
 		AssignedRatio          func(childComplexity int) int
@@ -443,6 +479,9 @@ type ComplexityRoot struct {
 		UpdateTag              func(childComplexity int, input model.UpdateTagInput) int
 		UpsertCallQueues       func(childComplexity int, input model.UpsertCallQueuesInput) int
 		UpsertCustomers        func(childComplexity int, input model.UpsertCustomersInput) int
+		UpsertDevices          func(childComplexity int, input model.UpsertDevicesInput) int
+		UpsertLocations        func(childComplexity int, input model.UpsertLocationsInput) int
+		UpsertPhoneNumbers     func(childComplexity int, input model.UpsertPhoneNumbersInput) int
 		UpsertSubscriptions    func(childComplexity int, input model.UpsertSubscriptionsInput) int
 	}
 
@@ -506,6 +545,32 @@ type ComplexityRoot struct {
 		Region                func(childComplexity int) int
 		TotalCustomers        func(childComplexity int) int
 		UpcomingRenewal       func(childComplexity int) int
+	}
+
+	PhoneNumber struct {
+		Active         func(childComplexity int) int
+		Country        func(childComplexity int) int
+		Extension      func(childComplexity int) int
+		ExternalID     func(childComplexity int) int
+		GlobalID       func(childComplexity int) int
+		Location       func(childComplexity int) int
+		Number         func(childComplexity int) int
+		NumberType     func(childComplexity int) int
+		PstnConnection func(childComplexity int) int
+		UserID         func(childComplexity int) int
+		UserType       func(childComplexity int) int
+		UserUUID       func(childComplexity int) int
+	}
+
+	PhoneNumberConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	PhoneNumberEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	Query struct {
@@ -696,6 +761,12 @@ type CustomerResolver interface {
 	Trials(ctx context.Context, obj *ent.Customer) ([]*ent.Subscription, error)
 	Tags(ctx context.Context, obj *ent.Customer) ([]*ent.Tag, error)
 	Admins(ctx context.Context, obj *ent.Customer) ([]*ent.Admin, error)
+	Locations(ctx context.Context, obj *ent.Customer) ([]*ent.Location, error)
+	Devices(ctx context.Context, obj *ent.Customer, first *int, after *page.Cursor, last *int, before *page.Cursor) (*page.Connection[*ent.Device], error)
+	PhoneNumbers(ctx context.Context, obj *ent.Customer, first *int, after *page.Cursor, last *int, before *page.Cursor) (*page.Connection[*ent.PhoneNumber], error)
+}
+type DeviceResolver interface {
+	Location(ctx context.Context, obj *ent.Device) (*ent.Location, error)
 }
 type LicenseResolver interface {
 	WeeklyAssignmentChange(ctx context.Context, obj *ent.License) (int, error)
@@ -722,6 +793,12 @@ type MutationResolver interface {
 	RecordAdminActivity(ctx context.Context, input model.RecordAdminActivityInput) (*model.IngestPayload, error)
 	IngestCallLegs(ctx context.Context, input model.IngestCallLegsInput) (*model.IngestPayload, error)
 	UpsertCallQueues(ctx context.Context, input model.UpsertCallQueuesInput) (*model.IngestPayload, error)
+	UpsertLocations(ctx context.Context, input model.UpsertLocationsInput) (*model.IngestPayload, error)
+	UpsertDevices(ctx context.Context, input model.UpsertDevicesInput) (*model.IngestPayload, error)
+	UpsertPhoneNumbers(ctx context.Context, input model.UpsertPhoneNumbersInput) (*model.IngestPayload, error)
+}
+type PhoneNumberResolver interface {
+	Location(ctx context.Context, obj *ent.PhoneNumber) (*ent.Location, error)
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id string) (ent.Noder, error)
@@ -1295,6 +1372,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Customer.CreatedAt(childComplexity), true
+	case "Customer.devices":
+		if e.ComplexityRoot.Customer.Devices == nil {
+			break
+		}
+
+		args, err := ec.field_Customer_devices_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Customer.Devices(childComplexity, args["first"].(*int), args["after"].(*page.Cursor), args["last"].(*int), args["before"].(*page.Cursor)), true
 	case "Customer.externalId":
 		if e.ComplexityRoot.Customer.ExternalID == nil {
 			break
@@ -1325,6 +1413,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Customer.LicenseSummary(childComplexity), true
+	case "Customer.locations":
+		if e.ComplexityRoot.Customer.Locations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Customer.Locations(childComplexity), true
 	case "Customer.name":
 		if e.ComplexityRoot.Customer.Name == nil {
 			break
@@ -1337,6 +1431,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Customer.OrgID(childComplexity), true
+	case "Customer.phoneNumbers":
+		if e.ComplexityRoot.Customer.PhoneNumbers == nil {
+			break
+		}
+
+		args, err := ec.field_Customer_phoneNumbers_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Customer.PhoneNumbers(childComplexity, args["first"].(*int), args["after"].(*page.Cursor), args["last"].(*int), args["before"].(*page.Cursor)), true
 	case "Customer.products":
 		if e.ComplexityRoot.Customer.Products == nil {
 			break
@@ -1705,6 +1810,99 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DeleteTagPayload.DeletedTagID(childComplexity), true
+
+	case "Device.extension":
+		if e.ComplexityRoot.Device.Extension == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Device.Extension(childComplexity), true
+	case "Device.externalId":
+		if e.ComplexityRoot.Device.ExternalID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Device.ExternalID(childComplexity), true
+	case "Device.firmware":
+		if e.ComplexityRoot.Device.Firmware == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Device.Firmware(childComplexity), true
+	case "Device.id":
+		if e.ComplexityRoot.Device.GlobalID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Device.GlobalID(childComplexity), true
+	case "Device.location":
+		if e.ComplexityRoot.Device.Location == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Device.Location(childComplexity), true
+	case "Device.mac":
+		if e.ComplexityRoot.Device.MAC == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Device.MAC(childComplexity), true
+	case "Device.phoneNumber":
+		if e.ComplexityRoot.Device.PhoneNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Device.PhoneNumber(childComplexity), true
+	case "Device.product":
+		if e.ComplexityRoot.Device.Product == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Device.Product(childComplexity), true
+	case "Device.userId":
+		if e.ComplexityRoot.Device.UserID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Device.UserID(childComplexity), true
+	case "Device.userUuid":
+		if e.ComplexityRoot.Device.UserUUID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Device.UserUUID(childComplexity), true
+
+	case "DeviceConnection.edges":
+		if e.ComplexityRoot.DeviceConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeviceConnection.Edges(childComplexity), true
+	case "DeviceConnection.pageInfo":
+		if e.ComplexityRoot.DeviceConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeviceConnection.PageInfo(childComplexity), true
+	case "DeviceConnection.totalCount":
+		if e.ComplexityRoot.DeviceConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeviceConnection.TotalCount(childComplexity), true
+
+	case "DeviceEdge.cursor":
+		if e.ComplexityRoot.DeviceEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeviceEdge.Cursor(childComplexity), true
+	case "DeviceEdge.node":
+		if e.ComplexityRoot.DeviceEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeviceEdge.Node(childComplexity), true
 
 	case "EndpointQuality.endpointType":
 		if e.ComplexityRoot.EndpointQuality.EndpointType == nil {
@@ -2078,6 +2276,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.LicenseTrendPoint.WeekStart(childComplexity), true
 
+	case "Location.country":
+		if e.ComplexityRoot.Location.Country == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Location.Country(childComplexity), true
+	case "Location.externalId":
+		if e.ComplexityRoot.Location.ExternalID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Location.ExternalID(childComplexity), true
+	case "Location.id":
+		if e.ComplexityRoot.Location.GlobalID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Location.GlobalID(childComplexity), true
+	case "Location.name":
+		if e.ComplexityRoot.Location.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Location.Name(childComplexity), true
+
 	case "LowAssignmentRow.assigned":
 		if e.ComplexityRoot.LowAssignmentRow.Assigned == nil {
 			break
@@ -2410,6 +2633,39 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpsertCustomers(childComplexity, args["input"].(model.UpsertCustomersInput)), true
+	case "Mutation.upsertDevices":
+		if e.ComplexityRoot.Mutation.UpsertDevices == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_upsertDevices_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpsertDevices(childComplexity, args["input"].(model.UpsertDevicesInput)), true
+	case "Mutation.upsertLocations":
+		if e.ComplexityRoot.Mutation.UpsertLocations == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_upsertLocations_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpsertLocations(childComplexity, args["input"].(model.UpsertLocationsInput)), true
+	case "Mutation.upsertPhoneNumbers":
+		if e.ComplexityRoot.Mutation.UpsertPhoneNumbers == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_upsertPhoneNumbers_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpsertPhoneNumbers(childComplexity, args["input"].(model.UpsertPhoneNumbersInput)), true
 	case "Mutation.upsertSubscriptions":
 		if e.ComplexityRoot.Mutation.UpsertSubscriptions == nil {
 			break
@@ -2662,6 +2918,111 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PartnerKpis.UpcomingRenewal(childComplexity), true
+
+	case "PhoneNumber.active":
+		if e.ComplexityRoot.PhoneNumber.Active == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PhoneNumber.Active(childComplexity), true
+	case "PhoneNumber.country":
+		if e.ComplexityRoot.PhoneNumber.Country == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PhoneNumber.Country(childComplexity), true
+	case "PhoneNumber.extension":
+		if e.ComplexityRoot.PhoneNumber.Extension == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PhoneNumber.Extension(childComplexity), true
+	case "PhoneNumber.externalId":
+		if e.ComplexityRoot.PhoneNumber.ExternalID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PhoneNumber.ExternalID(childComplexity), true
+	case "PhoneNumber.id":
+		if e.ComplexityRoot.PhoneNumber.GlobalID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PhoneNumber.GlobalID(childComplexity), true
+	case "PhoneNumber.location":
+		if e.ComplexityRoot.PhoneNumber.Location == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PhoneNumber.Location(childComplexity), true
+	case "PhoneNumber.number":
+		if e.ComplexityRoot.PhoneNumber.Number == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PhoneNumber.Number(childComplexity), true
+	case "PhoneNumber.numberType":
+		if e.ComplexityRoot.PhoneNumber.NumberType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PhoneNumber.NumberType(childComplexity), true
+	case "PhoneNumber.pstnConnection":
+		if e.ComplexityRoot.PhoneNumber.PstnConnection == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PhoneNumber.PstnConnection(childComplexity), true
+	case "PhoneNumber.userId":
+		if e.ComplexityRoot.PhoneNumber.UserID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PhoneNumber.UserID(childComplexity), true
+	case "PhoneNumber.userType":
+		if e.ComplexityRoot.PhoneNumber.UserType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PhoneNumber.UserType(childComplexity), true
+	case "PhoneNumber.userUuid":
+		if e.ComplexityRoot.PhoneNumber.UserUUID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PhoneNumber.UserUUID(childComplexity), true
+
+	case "PhoneNumberConnection.edges":
+		if e.ComplexityRoot.PhoneNumberConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PhoneNumberConnection.Edges(childComplexity), true
+	case "PhoneNumberConnection.pageInfo":
+		if e.ComplexityRoot.PhoneNumberConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PhoneNumberConnection.PageInfo(childComplexity), true
+	case "PhoneNumberConnection.totalCount":
+		if e.ComplexityRoot.PhoneNumberConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PhoneNumberConnection.TotalCount(childComplexity), true
+
+	case "PhoneNumberEdge.cursor":
+		if e.ComplexityRoot.PhoneNumberEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PhoneNumberEdge.Cursor(childComplexity), true
+	case "PhoneNumberEdge.node":
+		if e.ComplexityRoot.PhoneNumberEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PhoneNumberEdge.Node(childComplexity), true
 
 	case "Query.apiTokens":
 		if e.ComplexityRoot.Query.APITokens == nil {
@@ -3395,12 +3756,15 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputCustomerTagsInput,
 		ec.unmarshalInputCustomerUpsertInput,
 		ec.unmarshalInputDeleteTagInput,
+		ec.unmarshalInputDeviceUpsertInput,
 		ec.unmarshalInputIngestCallLegsInput,
 		ec.unmarshalInputInvoiceUpsertInput,
 		ec.unmarshalInputLicenseUpsertInput,
 		ec.unmarshalInputLicenseUsageRecord,
+		ec.unmarshalInputLocationUpsertInput,
 		ec.unmarshalInputNewTrialCustomerInput,
 		ec.unmarshalInputOrderUpsertInput,
+		ec.unmarshalInputPhoneNumberUpsertInput,
 		ec.unmarshalInputQueueInsightsOrder,
 		ec.unmarshalInputRecordAdminActivityInput,
 		ec.unmarshalInputRecordLicenseUsageInput,
@@ -3414,6 +3778,9 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputUpdateTagInput,
 		ec.unmarshalInputUpsertCallQueuesInput,
 		ec.unmarshalInputUpsertCustomersInput,
+		ec.unmarshalInputUpsertDevicesInput,
+		ec.unmarshalInputUpsertLocationsInput,
+		ec.unmarshalInputUpsertPhoneNumbersInput,
 		ec.unmarshalInputUpsertSubscriptionsInput,
 	)
 	first := true
@@ -5384,6 +5751,224 @@ type CustomerQueueInsightsEdge {
   "Its cursor."
   cursor: Cursor!
 }
+
+# Calling inventory: the locations, devices and phone numbers of customers.
+
+extend type Customer {
+  "The customer's calling locations, by name."
+  locations: [Location!]!
+  "The customer's calling devices, in the order they were added."
+  devices(first: Int, after: Cursor, last: Int, before: Cursor): DeviceConnection!
+  "The customer's phone numbers, in the order they were added."
+  phoneNumbers(first: Int, after: Cursor, last: Int, before: Cursor): PhoneNumberConnection!
+}
+
+extend type Mutation {
+  "Creates or updates customers' calling locations by external ID (up to 1 000). Scope ` + "`" + `ingest` + "`" + `, FULL_ADMIN or ADMIN (an ADMIN only for assigned customers)."
+  upsertLocations(input: UpsertLocationsInput!): IngestPayload!
+  "Creates or updates customers' calling devices by external ID (up to 1 000). Scope ` + "`" + `ingest` + "`" + `, FULL_ADMIN or ADMIN (an ADMIN only for assigned customers)."
+  upsertDevices(input: UpsertDevicesInput!): IngestPayload!
+  "Creates or updates customers' phone numbers by external ID (up to 1 000). Scope ` + "`" + `ingest` + "`" + `, FULL_ADMIN or ADMIN (an ADMIN only for assigned customers)."
+  upsertPhoneNumbers(input: UpsertPhoneNumbersInput!): IngestPayload!
+}
+
+"A site of a customer where calling users, devices and numbers live."
+type Location implements Node {
+  "The location's opaque global ID."
+  id: ID!
+  "The integrator's ID of the location, unique within the partner."
+  externalId: String!
+  "Its name."
+  name: String!
+  "ISO 3166-1 alpha-2 country code."
+  country: String!
+}
+
+"A calling device (desk phone, room device) of a customer."
+type Device implements Node {
+  "The device's opaque global ID."
+  id: ID!
+  "The integrator's ID of the device, unique within the partner."
+  externalId: String!
+  "Where the device is; null when unknown."
+  location: Location
+  "The device model, e.g. ` + "`" + `Desk Phone 9861` + "`" + `."
+  product: String!
+  "Its MAC address, e.g. ` + "`" + `00:1B:D4:0A:1B:2C` + "`" + `."
+  mac: String!
+  "Its firmware version."
+  firmware: String!
+  "The number it is registered with; null for a device without a line."
+  phoneNumber: String
+  "Its extension; null when none."
+  extension: String
+  "The ID (e.g. email) of the user it belongs to; null for a shared device."
+  userId: String
+  "The UUID of that user; null for a shared device."
+  userUuid: String
+}
+
+"Whether a number is its user's primary one."
+enum NumberType {
+  PRIMARY
+  SECONDARY
+}
+
+"Who a phone number is assigned to."
+enum PhoneUserType {
+  "A person."
+  USER
+  "A workspace (a room or shared space)."
+  WORKSPACE
+  "A virtual line, such as a location's main number."
+  VIRTUAL_LINE
+  "Nobody yet."
+  UNASSIGNED
+}
+
+"A number of a customer's calling inventory."
+type PhoneNumber implements Node {
+  "The number's opaque global ID."
+  id: ID!
+  "The integrator's ID of the number, unique within the partner."
+  externalId: String!
+  "Where the number is; null when unknown."
+  location: Location
+  "ISO 3166-1 alpha-2 country code of the number."
+  country: String!
+  "The number in E.164 form, e.g. ` + "`" + `+4930123451000` + "`" + `."
+  number: String!
+  "Its extension; null when none."
+  extension: String
+  "The PSTN connection that carries it, e.g. a carrier's name."
+  pstnConnection: String!
+  "Whether the number is in service."
+  active: Boolean!
+  "Who it is assigned to."
+  userType: PhoneUserType!
+  "Whether it is its user's primary number."
+  numberType: NumberType!
+  "The ID (e.g. email) of the user it belongs to; null when not a person's."
+  userId: String
+  "The UUID of that user; null when not a person's."
+  userUuid: String
+}
+
+"A page of devices."
+type DeviceConnection {
+  "The devices with their cursors."
+  edges: [DeviceEdge!]!
+  "Paging information."
+  pageInfo: PageInfo!
+  "How many devices in all."
+  totalCount: Int!
+}
+
+"A device with its cursor."
+type DeviceEdge {
+  "The device."
+  node: Device!
+  "Its cursor."
+  cursor: Cursor!
+}
+
+"A page of phone numbers."
+type PhoneNumberConnection {
+  "The numbers with their cursors."
+  edges: [PhoneNumberEdge!]!
+  "Paging information."
+  pageInfo: PageInfo!
+  "How many numbers in all."
+  totalCount: Int!
+}
+
+"A phone number with its cursor."
+type PhoneNumberEdge {
+  "The number."
+  node: PhoneNumber!
+  "Its cursor."
+  cursor: Cursor!
+}
+
+"Locations to create or update."
+input UpsertLocationsInput {
+  "Up to 1 000 locations."
+  locations: [LocationUpsertInput!]!
+}
+
+"A location, matched by its external ID."
+input LocationUpsertInput {
+  "The customer's external ID; fixed once the location exists."
+  customerExternalId: String!
+  "The integrator's ID of the location, unique within the partner (1–100 characters)."
+  externalId: String!
+  "Its name (1–200 characters)."
+  name: String!
+  "ISO 3166-1 alpha-2 country code."
+  country: String!
+}
+
+"Devices to create or update."
+input UpsertDevicesInput {
+  "Up to 1 000 devices."
+  devices: [DeviceUpsertInput!]!
+}
+
+"A device, matched by its external ID; omitted optional fields are cleared."
+input DeviceUpsertInput {
+  "The customer's external ID; fixed once the device exists."
+  customerExternalId: String!
+  "The integrator's ID of the device, unique within the partner (1–100 characters)."
+  externalId: String!
+  "The external ID of the customer's location it is at."
+  locationExternalId: String
+  "The device model (1–100 characters)."
+  product: String!
+  "Its MAC address: six pairs of hex digits separated by colons."
+  mac: String!
+  "Its firmware version (up to 100 characters)."
+  firmware: String!
+  "The number it is registered with (up to 32 characters)."
+  phoneNumber: String
+  "Its extension (up to 16 characters)."
+  extension: String
+  "The ID of the user it belongs to (up to 100 characters)."
+  userId: String
+  "The UUID of that user."
+  userUuid: String
+}
+
+"Phone numbers to create or update."
+input UpsertPhoneNumbersInput {
+  "Up to 1 000 numbers."
+  phoneNumbers: [PhoneNumberUpsertInput!]!
+}
+
+"A phone number, matched by its external ID; omitted optional fields are cleared."
+input PhoneNumberUpsertInput {
+  "The customer's external ID; fixed once the number exists."
+  customerExternalId: String!
+  "The integrator's ID of the number, unique within the partner (1–100 characters)."
+  externalId: String!
+  "The external ID of the customer's location it belongs to; the number takes the location's country (the customer's without one)."
+  locationExternalId: String
+  "The number in E.164 form: ` + "`" + `+` + "`" + ` and 3 to 15 digits."
+  number: String!
+  "Its extension (up to 16 characters)."
+  extension: String
+  "The PSTN connection that carries it (up to 100 characters)."
+  pstnConnection: String!
+  "Whether the number is in service."
+  active: Boolean!
+  "Who it is assigned to."
+  userType: PhoneUserType!
+  "Whether it is its user's primary number."
+  numberType: NumberType!
+  "The ID of the user it belongs to (up to 100 characters)."
+  userId: String
+  "The UUID of that user."
+  userUuid: String
+}
 `, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
@@ -5680,6 +6265,12 @@ func (ec *executionContext) childFields_Customer(ctx context.Context, field grap
 		return ec.fieldContext_Customer_tags(ctx, field)
 	case "admins":
 		return ec.fieldContext_Customer_admins(ctx, field)
+	case "locations":
+		return ec.fieldContext_Customer_locations(ctx, field)
+	case "devices":
+		return ec.fieldContext_Customer_devices(ctx, field)
+	case "phoneNumbers":
+		return ec.fieldContext_Customer_phoneNumbers(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Customer", field.Name)
 }
@@ -5878,6 +6469,54 @@ func (ec *executionContext) childFields_DeleteTagPayload(ctx context.Context, fi
 	return nil, fmt.Errorf("no field named %q was found under type DeleteTagPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_Device(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Device_id(ctx, field)
+	case "externalId":
+		return ec.fieldContext_Device_externalId(ctx, field)
+	case "location":
+		return ec.fieldContext_Device_location(ctx, field)
+	case "product":
+		return ec.fieldContext_Device_product(ctx, field)
+	case "mac":
+		return ec.fieldContext_Device_mac(ctx, field)
+	case "firmware":
+		return ec.fieldContext_Device_firmware(ctx, field)
+	case "phoneNumber":
+		return ec.fieldContext_Device_phoneNumber(ctx, field)
+	case "extension":
+		return ec.fieldContext_Device_extension(ctx, field)
+	case "userId":
+		return ec.fieldContext_Device_userId(ctx, field)
+	case "userUuid":
+		return ec.fieldContext_Device_userUuid(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Device", field.Name)
+}
+
+func (ec *executionContext) childFields_DeviceConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_DeviceConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_DeviceConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_DeviceConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DeviceConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_DeviceEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_DeviceEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_DeviceEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DeviceEdge", field.Name)
+}
+
 func (ec *executionContext) childFields_EndpointQuality(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "endpointType":
@@ -6074,6 +6713,20 @@ func (ec *executionContext) childFields_LicenseTrendPoint(ctx context.Context, f
 	return nil, fmt.Errorf("no field named %q was found under type LicenseTrendPoint", field.Name)
 }
 
+func (ec *executionContext) childFields_Location(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Location_id(ctx, field)
+	case "externalId":
+		return ec.fieldContext_Location_externalId(ctx, field)
+	case "name":
+		return ec.fieldContext_Location_name(ctx, field)
+	case "country":
+		return ec.fieldContext_Location_country(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Location", field.Name)
+}
+
 func (ec *executionContext) childFields_LowAssignmentRow(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "customer":
@@ -6258,6 +6911,58 @@ func (ec *executionContext) childFields_PartnerKpis(ctx context.Context, field g
 		return ec.fieldContext_PartnerKpis_overLicenseLimit(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PartnerKpis", field.Name)
+}
+
+func (ec *executionContext) childFields_PhoneNumber(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_PhoneNumber_id(ctx, field)
+	case "externalId":
+		return ec.fieldContext_PhoneNumber_externalId(ctx, field)
+	case "location":
+		return ec.fieldContext_PhoneNumber_location(ctx, field)
+	case "country":
+		return ec.fieldContext_PhoneNumber_country(ctx, field)
+	case "number":
+		return ec.fieldContext_PhoneNumber_number(ctx, field)
+	case "extension":
+		return ec.fieldContext_PhoneNumber_extension(ctx, field)
+	case "pstnConnection":
+		return ec.fieldContext_PhoneNumber_pstnConnection(ctx, field)
+	case "active":
+		return ec.fieldContext_PhoneNumber_active(ctx, field)
+	case "userType":
+		return ec.fieldContext_PhoneNumber_userType(ctx, field)
+	case "numberType":
+		return ec.fieldContext_PhoneNumber_numberType(ctx, field)
+	case "userId":
+		return ec.fieldContext_PhoneNumber_userId(ctx, field)
+	case "userUuid":
+		return ec.fieldContext_PhoneNumber_userUuid(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PhoneNumber", field.Name)
+}
+
+func (ec *executionContext) childFields_PhoneNumberConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_PhoneNumberConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_PhoneNumberConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_PhoneNumberConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PhoneNumberConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_PhoneNumberEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_PhoneNumberEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_PhoneNumberEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PhoneNumberEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_QueueInsights(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -6902,6 +7607,82 @@ func (ec *executionContext) field_CallingAnalytics_usageTrend_args(ctx context.C
 	return args, nil
 }
 
+func (ec *executionContext) field_Customer_devices_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*page.Cursor, error) {
+			return ec.unmarshalOCursor2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋpageᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*page.Cursor, error) {
+			return ec.unmarshalOCursor2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋpageᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Customer_phoneNumbers_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*page.Cursor, error) {
+			return ec.unmarshalOCursor2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋpageᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*page.Cursor, error) {
+			return ec.unmarshalOCursor2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋpageᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
+	return args, nil
+}
+
 func (ec *executionContext) field_Customer_subscriptions_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -7274,6 +8055,48 @@ func (ec *executionContext) field_Mutation_upsertCustomers_args(ctx context.Cont
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.UpsertCustomersInput, error) {
 			return ec.unmarshalNUpsertCustomersInput2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐUpsertCustomersInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_upsertDevices_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UpsertDevicesInput, error) {
+			return ec.unmarshalNUpsertDevicesInput2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐUpsertDevicesInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_upsertLocations_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UpsertLocationsInput, error) {
+			return ec.unmarshalNUpsertLocationsInput2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐUpsertLocationsInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_upsertPhoneNumbers_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UpsertPhoneNumbersInput, error) {
+			return ec.unmarshalNUpsertPhoneNumbersInput2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐUpsertPhoneNumbersInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -10382,6 +11205,126 @@ func (ec *executionContext) fieldContext_Customer_admins(_ context.Context, fiel
 	return fc, nil
 }
 
+func (ec *executionContext) _Customer_locations(ctx context.Context, field graphql.CollectedField, obj *ent.Customer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Customer_locations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Customer().Locations(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Location) graphql.Marshaler {
+			return ec.marshalNLocation2ᚕᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋentᚐLocationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Customer_locations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Customer",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Location(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Customer_devices(ctx context.Context, field graphql.CollectedField, obj *ent.Customer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Customer_devices(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Customer().Devices(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*page.Cursor), fc.Args["last"].(*int), fc.Args["before"].(*page.Cursor))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *page.Connection[*ent.Device]) graphql.Marshaler {
+			return ec.marshalNDeviceConnection2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋpageᚐConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Customer_devices(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Customer",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DeviceConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Customer_devices_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Customer_phoneNumbers(ctx context.Context, field graphql.CollectedField, obj *ent.Customer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Customer_phoneNumbers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Customer().PhoneNumbers(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*page.Cursor), fc.Args["last"].(*int), fc.Args["before"].(*page.Cursor))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *page.Connection[*ent.PhoneNumber]) graphql.Marshaler {
+			return ec.marshalNPhoneNumberConnection2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋpageᚐConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Customer_phoneNumbers(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Customer",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PhoneNumberConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Customer_phoneNumbers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _CustomerCallQuality_customer(ctx context.Context, field graphql.CollectedField, obj *calling.CustomerRow) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11765,6 +12708,387 @@ func (ec *executionContext) _DeleteTagPayload_deletedTagId(ctx context.Context, 
 }
 func (ec *executionContext) fieldContext_DeleteTagPayload_deletedTagId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeleteTagPayload", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _Device_id(ctx context.Context, field graphql.CollectedField, obj *ent.Device) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Device_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.GlobalID(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Device_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Device", field, true, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _Device_externalId(ctx context.Context, field graphql.CollectedField, obj *ent.Device) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Device_externalId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExternalID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Device_externalId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Device", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Device_location(ctx context.Context, field graphql.CollectedField, obj *ent.Device) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Device_location(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Device().Location(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Location) graphql.Marshaler {
+			return ec.marshalOLocation2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋentᚐLocation(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Device_location(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Device",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Location(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Device_product(ctx context.Context, field graphql.CollectedField, obj *ent.Device) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Device_product(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Product, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Device_product(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Device", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Device_mac(ctx context.Context, field graphql.CollectedField, obj *ent.Device) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Device_mac(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MAC, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Device_mac(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Device", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Device_firmware(ctx context.Context, field graphql.CollectedField, obj *ent.Device) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Device_firmware(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Firmware, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Device_firmware(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Device", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Device_phoneNumber(ctx context.Context, field graphql.CollectedField, obj *ent.Device) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Device_phoneNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PhoneNumber, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Device_phoneNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Device", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Device_extension(ctx context.Context, field graphql.CollectedField, obj *ent.Device) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Device_extension(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Extension, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Device_extension(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Device", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Device_userId(ctx context.Context, field graphql.CollectedField, obj *ent.Device) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Device_userId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Device_userId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Device", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Device_userUuid(ctx context.Context, field graphql.CollectedField, obj *ent.Device) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Device_userUuid(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserUUID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Device_userUuid(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Device", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _DeviceConnection_edges(ctx context.Context, field graphql.CollectedField, obj *page.Connection[*ent.Device]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeviceConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*page.Edge[*ent.Device]) graphql.Marshaler {
+			return ec.marshalNDeviceEdge2ᚕᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋpageᚐEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeviceConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DeviceConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DeviceEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DeviceConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *page.Connection[*ent.Device]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeviceConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v page.Info) graphql.Marshaler {
+			return ec.marshalNPageInfo2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋpageᚐInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeviceConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DeviceConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DeviceConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *page.Connection[*ent.Device]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeviceConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeviceConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeviceConnection", field, true, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _DeviceEdge_node(ctx context.Context, field graphql.CollectedField, obj *page.Edge[*ent.Device]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeviceEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Device) graphql.Marshaler {
+			return ec.marshalNDevice2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋentᚐDevice(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeviceEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DeviceEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Device(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DeviceEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *page.Edge[*ent.Device]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeviceEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v page.Cursor) graphql.Marshaler {
+			return ec.marshalNCursor2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋpageᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeviceEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeviceEdge", field, false, false, errors.New("field of type Cursor does not have child fields"))
 }
 
 func (ec *executionContext) _EndpointQuality_endpointType(ctx context.Context, field graphql.CollectedField, obj *model.EndpointQuality) (ret graphql.Marshaler) {
@@ -13226,6 +14550,98 @@ func (ec *executionContext) fieldContext_LicenseTrendPoint_used(_ context.Contex
 	return graphql.NewScalarFieldContext("LicenseTrendPoint", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
+func (ec *executionContext) _Location_id(ctx context.Context, field graphql.CollectedField, obj *ent.Location) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Location_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.GlobalID(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Location_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Location", field, true, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _Location_externalId(ctx context.Context, field graphql.CollectedField, obj *ent.Location) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Location_externalId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExternalID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Location_externalId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Location", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Location_name(ctx context.Context, field graphql.CollectedField, obj *ent.Location) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Location_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Location_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Location", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Location_country(ctx context.Context, field graphql.CollectedField, obj *ent.Location) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Location_country(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Country, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Location_country(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Location", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
 func (ec *executionContext) _LowAssignmentRow_customer(ctx context.Context, field graphql.CollectedField, obj *analytics.Row) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -14627,6 +16043,138 @@ func (ec *executionContext) fieldContext_Mutation_upsertCallQueues(ctx context.C
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_upsertLocations(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_upsertLocations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpsertLocations(ctx, fc.Args["input"].(model.UpsertLocationsInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.IngestPayload) graphql.Marshaler {
+			return ec.marshalNIngestPayload2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐIngestPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_upsertLocations(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IngestPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_upsertLocations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_upsertDevices(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_upsertDevices(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpsertDevices(ctx, fc.Args["input"].(model.UpsertDevicesInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.IngestPayload) graphql.Marshaler {
+			return ec.marshalNIngestPayload2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐIngestPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_upsertDevices(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IngestPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_upsertDevices_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_upsertPhoneNumbers(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_upsertPhoneNumbers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpsertPhoneNumbers(ctx, fc.Args["input"].(model.UpsertPhoneNumbersInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.IngestPayload) graphql.Marshaler {
+			return ec.marshalNIngestPayload2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐIngestPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_upsertPhoneNumbers(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IngestPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_upsertPhoneNumbers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Order_number(ctx context.Context, field graphql.CollectedField, obj *ent.SubscriptionOrder) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15628,6 +17176,433 @@ func (ec *executionContext) fieldContext_PartnerKpis_overLicenseLimit(_ context.
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _PhoneNumber_id(ctx context.Context, field graphql.CollectedField, obj *ent.PhoneNumber) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PhoneNumber_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.GlobalID(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PhoneNumber_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PhoneNumber", field, true, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _PhoneNumber_externalId(ctx context.Context, field graphql.CollectedField, obj *ent.PhoneNumber) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PhoneNumber_externalId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExternalID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PhoneNumber_externalId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PhoneNumber", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _PhoneNumber_location(ctx context.Context, field graphql.CollectedField, obj *ent.PhoneNumber) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PhoneNumber_location(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PhoneNumber().Location(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Location) graphql.Marshaler {
+			return ec.marshalOLocation2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋentᚐLocation(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PhoneNumber_location(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PhoneNumber",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Location(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PhoneNumber_country(ctx context.Context, field graphql.CollectedField, obj *ent.PhoneNumber) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PhoneNumber_country(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Country, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PhoneNumber_country(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PhoneNumber", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _PhoneNumber_number(ctx context.Context, field graphql.CollectedField, obj *ent.PhoneNumber) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PhoneNumber_number(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Number, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PhoneNumber_number(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PhoneNumber", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _PhoneNumber_extension(ctx context.Context, field graphql.CollectedField, obj *ent.PhoneNumber) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PhoneNumber_extension(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Extension, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PhoneNumber_extension(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PhoneNumber", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _PhoneNumber_pstnConnection(ctx context.Context, field graphql.CollectedField, obj *ent.PhoneNumber) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PhoneNumber_pstnConnection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PstnConnection, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PhoneNumber_pstnConnection(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PhoneNumber", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _PhoneNumber_active(ctx context.Context, field graphql.CollectedField, obj *ent.PhoneNumber) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PhoneNumber_active(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Active, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PhoneNumber_active(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PhoneNumber", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _PhoneNumber_userType(ctx context.Context, field graphql.CollectedField, obj *ent.PhoneNumber) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PhoneNumber_userType(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserType, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v enum.PhoneUserType) graphql.Marshaler {
+			return ec.marshalNPhoneUserType2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋentᚋenumᚐPhoneUserType(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PhoneNumber_userType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PhoneNumber", field, false, false, errors.New("field of type PhoneUserType does not have child fields"))
+}
+
+func (ec *executionContext) _PhoneNumber_numberType(ctx context.Context, field graphql.CollectedField, obj *ent.PhoneNumber) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PhoneNumber_numberType(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NumberType, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v enum.NumberType) graphql.Marshaler {
+			return ec.marshalNNumberType2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋentᚋenumᚐNumberType(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PhoneNumber_numberType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PhoneNumber", field, false, false, errors.New("field of type NumberType does not have child fields"))
+}
+
+func (ec *executionContext) _PhoneNumber_userId(ctx context.Context, field graphql.CollectedField, obj *ent.PhoneNumber) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PhoneNumber_userId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PhoneNumber_userId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PhoneNumber", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _PhoneNumber_userUuid(ctx context.Context, field graphql.CollectedField, obj *ent.PhoneNumber) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PhoneNumber_userUuid(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserUUID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PhoneNumber_userUuid(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PhoneNumber", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _PhoneNumberConnection_edges(ctx context.Context, field graphql.CollectedField, obj *page.Connection[*ent.PhoneNumber]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PhoneNumberConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*page.Edge[*ent.PhoneNumber]) graphql.Marshaler {
+			return ec.marshalNPhoneNumberEdge2ᚕᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋpageᚐEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PhoneNumberConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PhoneNumberConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PhoneNumberEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PhoneNumberConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *page.Connection[*ent.PhoneNumber]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PhoneNumberConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v page.Info) graphql.Marshaler {
+			return ec.marshalNPageInfo2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋpageᚐInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PhoneNumberConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PhoneNumberConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PhoneNumberConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *page.Connection[*ent.PhoneNumber]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PhoneNumberConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PhoneNumberConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PhoneNumberConnection", field, true, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _PhoneNumberEdge_node(ctx context.Context, field graphql.CollectedField, obj *page.Edge[*ent.PhoneNumber]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PhoneNumberEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.PhoneNumber) graphql.Marshaler {
+			return ec.marshalNPhoneNumber2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋentᚐPhoneNumber(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PhoneNumberEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PhoneNumberEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PhoneNumber(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PhoneNumberEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *page.Edge[*ent.PhoneNumber]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PhoneNumberEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v page.Cursor) graphql.Marshaler {
+			return ec.marshalNCursor2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋpageᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PhoneNumberEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PhoneNumberEdge", field, false, false, errors.New("field of type Cursor does not have child fields"))
 }
 
 func (ec *executionContext) _Query_node(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -20540,6 +22515,99 @@ func (ec *executionContext) unmarshalInputDeleteTagInput(ctx context.Context, ob
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputDeviceUpsertInput(ctx context.Context, obj any) (model.DeviceUpsertInput, error) {
+	var it model.DeviceUpsertInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"customerExternalId", "externalId", "locationExternalId", "product", "mac", "firmware", "phoneNumber", "extension", "userId", "userUuid"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "customerExternalId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("customerExternalId"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CustomerExternalID = data
+		case "externalId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("externalId"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExternalID = data
+		case "locationExternalId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("locationExternalId"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LocationExternalID = data
+		case "product":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("product"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Product = data
+		case "mac":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("mac"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Mac = data
+		case "firmware":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("firmware"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Firmware = data
+		case "phoneNumber":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phoneNumber"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PhoneNumber = data
+		case "extension":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("extension"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Extension = data
+		case "userId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("userId"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UserID = data
+		case "userUuid":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("userUuid"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UserUUID = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputIngestCallLegsInput(ctx context.Context, obj any) (model.IngestCallLegsInput, error) {
 	var it model.IngestCallLegsInput
 	if obj == nil {
@@ -20751,6 +22819,57 @@ func (ec *executionContext) unmarshalInputLicenseUsageRecord(ctx context.Context
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputLocationUpsertInput(ctx context.Context, obj any) (model.LocationUpsertInput, error) {
+	var it model.LocationUpsertInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"customerExternalId", "externalId", "name", "country"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "customerExternalId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("customerExternalId"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CustomerExternalID = data
+		case "externalId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("externalId"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExternalID = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "country":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("country"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Country = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputNewTrialCustomerInput(ctx context.Context, obj any) (model.NewTrialCustomerInput, error) {
 	var it model.NewTrialCustomerInput
 	if obj == nil {
@@ -20862,6 +22981,106 @@ func (ec *executionContext) unmarshalInputOrderUpsertInput(ctx context.Context, 
 				return it, err
 			}
 			it.NewQuantity = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputPhoneNumberUpsertInput(ctx context.Context, obj any) (model.PhoneNumberUpsertInput, error) {
+	var it model.PhoneNumberUpsertInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"customerExternalId", "externalId", "locationExternalId", "number", "extension", "pstnConnection", "active", "userType", "numberType", "userId", "userUuid"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "customerExternalId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("customerExternalId"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CustomerExternalID = data
+		case "externalId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("externalId"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExternalID = data
+		case "locationExternalId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("locationExternalId"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LocationExternalID = data
+		case "number":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("number"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Number = data
+		case "extension":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("extension"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Extension = data
+		case "pstnConnection":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pstnConnection"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PstnConnection = data
+		case "active":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("active"))
+			data, err := ec.unmarshalNBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Active = data
+		case "userType":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("userType"))
+			data, err := ec.unmarshalNPhoneUserType2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋentᚋenumᚐPhoneUserType(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UserType = data
+		case "numberType":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("numberType"))
+			data, err := ec.unmarshalNNumberType2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋentᚋenumᚐNumberType(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NumberType = data
+		case "userId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("userId"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UserID = data
+		case "userUuid":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("userUuid"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UserUUID = data
 		}
 	}
 	return it, nil
@@ -21401,6 +23620,96 @@ func (ec *executionContext) unmarshalInputUpsertCustomersInput(ctx context.Conte
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputUpsertDevicesInput(ctx context.Context, obj any) (model.UpsertDevicesInput, error) {
+	var it model.UpsertDevicesInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"devices"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "devices":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("devices"))
+			data, err := ec.unmarshalNDeviceUpsertInput2ᚕᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐDeviceUpsertInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Devices = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputUpsertLocationsInput(ctx context.Context, obj any) (model.UpsertLocationsInput, error) {
+	var it model.UpsertLocationsInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"locations"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "locations":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("locations"))
+			data, err := ec.unmarshalNLocationUpsertInput2ᚕᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐLocationUpsertInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Locations = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputUpsertPhoneNumbersInput(ctx context.Context, obj any) (model.UpsertPhoneNumbersInput, error) {
+	var it model.UpsertPhoneNumbersInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"phoneNumbers"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "phoneNumbers":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phoneNumbers"))
+			data, err := ec.unmarshalNPhoneNumberUpsertInput2ᚕᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐPhoneNumberUpsertInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PhoneNumbers = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputUpsertSubscriptionsInput(ctx context.Context, obj any) (model.UpsertSubscriptionsInput, error) {
 	var it model.UpsertSubscriptionsInput
 	if obj == nil {
@@ -21449,16 +23758,31 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Subscription(ctx, sel, obj)
+	case *ent.PhoneNumber:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._PhoneNumber(ctx, sel, obj)
 	case *ent.Partner:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._Partner(ctx, sel, obj)
+	case *ent.Location:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Location(ctx, sel, obj)
 	case *ent.License:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._License(ctx, sel, obj)
+	case *ent.Device:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Device(ctx, sel, obj)
 	case *ent.Customer:
 		if obj == nil {
 			return graphql.Null
@@ -23383,6 +25707,120 @@ func (ec *executionContext) _Customer(ctx context.Context, sel ast.SelectionSet,
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "locations":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Customer_locations(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "devices":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Customer_devices(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "phoneNumbers":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Customer_phoneNumbers(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -24267,6 +26705,246 @@ func (ec *executionContext) _DeleteTagPayload(ctx context.Context, sel ast.Selec
 			out.Values[i] = graphql.MarshalString("DeleteTagPayload")
 		case "deletedTagId":
 			out.Values[i] = ec._DeleteTagPayload_deletedTagId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var deviceImplementors = []string{"Device", "Node"}
+
+func (ec *executionContext) _Device(ctx context.Context, sel ast.SelectionSet, obj *ent.Device) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, deviceImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Device")
+		case "id":
+			out.Values[i] = ec._Device_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "externalId":
+			out.Values[i] = ec._Device_externalId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "location":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Device_location(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "product":
+			out.Values[i] = ec._Device_product(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "mac":
+			out.Values[i] = ec._Device_mac(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "firmware":
+			out.Values[i] = ec._Device_firmware(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "phoneNumber":
+			out.Values[i] = ec._Device_phoneNumber(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "extension":
+			out.Values[i] = ec._Device_extension(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "userId":
+			out.Values[i] = ec._Device_userId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "userUuid":
+			out.Values[i] = ec._Device_userUuid(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var deviceConnectionImplementors = []string{"DeviceConnection"}
+
+func (ec *executionContext) _DeviceConnection(ctx context.Context, sel ast.SelectionSet, obj *page.Connection[*ent.Device]) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, deviceConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DeviceConnection")
+		case "edges":
+			out.Values[i] = ec._DeviceConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pageInfo":
+			out.Values[i] = ec._DeviceConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "totalCount":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._DeviceConnection_totalCount(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var deviceEdgeImplementors = []string{"DeviceEdge"}
+
+func (ec *executionContext) _DeviceEdge(ctx context.Context, sel ast.SelectionSet, obj *page.Edge[*ent.Device]) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, deviceEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DeviceEdge")
+		case "node":
+			out.Values[i] = ec._DeviceEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._DeviceEdge_cursor(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -25345,6 +28023,59 @@ func (ec *executionContext) _LicenseTrendPoint(ctx context.Context, sel ast.Sele
 	return out
 }
 
+var locationImplementors = []string{"Location", "Node"}
+
+func (ec *executionContext) _Location(ctx context.Context, sel ast.SelectionSet, obj *ent.Location) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, locationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Location")
+		case "id":
+			out.Values[i] = ec._Location_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "externalId":
+			out.Values[i] = ec._Location_externalId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._Location_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "country":
+			out.Values[i] = ec._Location_country(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var lowAssignmentRowImplementors = []string{"LowAssignmentRow"}
 
 func (ec *executionContext) _LowAssignmentRow(ctx context.Context, sel ast.SelectionSet, obj *analytics.Row) graphql.Marshaler {
@@ -26058,6 +28789,27 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "upsertCallQueues":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_upsertCallQueues(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "upsertLocations":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_upsertLocations(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "upsertDevices":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_upsertDevices(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "upsertPhoneNumbers":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_upsertPhoneNumbers(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -26810,6 +29562,256 @@ func (ec *executionContext) _PartnerKpis(ctx context.Context, sel ast.SelectionS
 			}
 		case "overLicenseLimit":
 			out.Values[i] = ec._PartnerKpis_overLicenseLimit(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var phoneNumberImplementors = []string{"PhoneNumber", "Node"}
+
+func (ec *executionContext) _PhoneNumber(ctx context.Context, sel ast.SelectionSet, obj *ent.PhoneNumber) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, phoneNumberImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PhoneNumber")
+		case "id":
+			out.Values[i] = ec._PhoneNumber_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "externalId":
+			out.Values[i] = ec._PhoneNumber_externalId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "location":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._PhoneNumber_location(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "country":
+			out.Values[i] = ec._PhoneNumber_country(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "number":
+			out.Values[i] = ec._PhoneNumber_number(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "extension":
+			out.Values[i] = ec._PhoneNumber_extension(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pstnConnection":
+			out.Values[i] = ec._PhoneNumber_pstnConnection(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "active":
+			out.Values[i] = ec._PhoneNumber_active(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "userType":
+			out.Values[i] = ec._PhoneNumber_userType(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "numberType":
+			out.Values[i] = ec._PhoneNumber_numberType(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "userId":
+			out.Values[i] = ec._PhoneNumber_userId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "userUuid":
+			out.Values[i] = ec._PhoneNumber_userUuid(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var phoneNumberConnectionImplementors = []string{"PhoneNumberConnection"}
+
+func (ec *executionContext) _PhoneNumberConnection(ctx context.Context, sel ast.SelectionSet, obj *page.Connection[*ent.PhoneNumber]) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, phoneNumberConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PhoneNumberConnection")
+		case "edges":
+			out.Values[i] = ec._PhoneNumberConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pageInfo":
+			out.Values[i] = ec._PhoneNumberConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "totalCount":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._PhoneNumberConnection_totalCount(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var phoneNumberEdgeImplementors = []string{"PhoneNumberEdge"}
+
+func (ec *executionContext) _PhoneNumberEdge(ctx context.Context, sel ast.SelectionSet, obj *page.Edge[*ent.PhoneNumber]) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, phoneNumberEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PhoneNumberEdge")
+		case "node":
+			out.Values[i] = ec._PhoneNumberEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._PhoneNumberEdge_cursor(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -30216,6 +33218,71 @@ func (ec *executionContext) marshalNDeleteTagPayload2ᚖgithubᚗcomᚋpartnerhu
 	return ec._DeleteTagPayload(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNDevice2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋentᚐDevice(ctx context.Context, sel ast.SelectionSet, v *ent.Device) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._Device(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNDeviceConnection2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋpageᚐConnection(ctx context.Context, sel ast.SelectionSet, v *page.Connection[*ent.Device]) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._DeviceConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNDeviceEdge2ᚕᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋpageᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*page.Edge[*ent.Device]) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDeviceEdge2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋpageᚐEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNDeviceEdge2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋpageᚐEdge(ctx context.Context, sel ast.SelectionSet, v *page.Edge[*ent.Device]) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._DeviceEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNDeviceUpsertInput2ᚕᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐDeviceUpsertInputᚄ(ctx context.Context, v any) ([]*model.DeviceUpsertInput, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.DeviceUpsertInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNDeviceUpsertInput2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐDeviceUpsertInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNDeviceUpsertInput2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐDeviceUpsertInput(ctx context.Context, v any) (*model.DeviceUpsertInput, error) {
+	res, err := ec.unmarshalInputDeviceUpsertInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNEndpointQuality2ᚕᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐEndpointQualityᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.EndpointQuality) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -30593,6 +33660,51 @@ func (ec *executionContext) unmarshalNLicenseUsageRecord2ᚖgithubᚗcomᚋpartn
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNLocation2ᚕᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋentᚐLocationᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Location) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNLocation2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋentᚐLocation(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNLocation2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋentᚐLocation(ctx context.Context, sel ast.SelectionSet, v *ent.Location) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._Location(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNLocationUpsertInput2ᚕᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐLocationUpsertInputᚄ(ctx context.Context, v any) ([]*model.LocationUpsertInput, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.LocationUpsertInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNLocationUpsertInput2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐLocationUpsertInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNLocationUpsertInput2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐLocationUpsertInput(ctx context.Context, v any) (*model.LocationUpsertInput, error) {
+	res, err := ec.unmarshalInputLocationUpsertInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNLowAssignmentRow2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋanalyticsᚐRow(ctx context.Context, sel ast.SelectionSet, v *analytics.Row) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
@@ -30667,6 +33779,16 @@ func (ec *executionContext) marshalNNode2ᚕgithubᚗcomᚋpartnerhubᚋpartnerh
 	})
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalNNumberType2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋentᚋenumᚐNumberType(ctx context.Context, v any) (enum.NumberType, error) {
+	var res enum.NumberType
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNNumberType2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋentᚋenumᚐNumberType(ctx context.Context, sel ast.SelectionSet, v enum.NumberType) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) marshalNOrder2ᚕᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋentᚐSubscriptionOrderᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.SubscriptionOrder) graphql.Marshaler {
@@ -30788,6 +33910,81 @@ func (ec *executionContext) marshalNPartnerKpis2ᚖgithubᚗcomᚋpartnerhubᚋp
 		return graphql.Null
 	}
 	return ec._PartnerKpis(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPhoneNumber2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋentᚐPhoneNumber(ctx context.Context, sel ast.SelectionSet, v *ent.PhoneNumber) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._PhoneNumber(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPhoneNumberConnection2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋpageᚐConnection(ctx context.Context, sel ast.SelectionSet, v *page.Connection[*ent.PhoneNumber]) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._PhoneNumberConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPhoneNumberEdge2ᚕᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋpageᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*page.Edge[*ent.PhoneNumber]) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPhoneNumberEdge2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋpageᚐEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNPhoneNumberEdge2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋpageᚐEdge(ctx context.Context, sel ast.SelectionSet, v *page.Edge[*ent.PhoneNumber]) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._PhoneNumberEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNPhoneNumberUpsertInput2ᚕᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐPhoneNumberUpsertInputᚄ(ctx context.Context, v any) ([]*model.PhoneNumberUpsertInput, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.PhoneNumberUpsertInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNPhoneNumberUpsertInput2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐPhoneNumberUpsertInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNPhoneNumberUpsertInput2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐPhoneNumberUpsertInput(ctx context.Context, v any) (*model.PhoneNumberUpsertInput, error) {
+	res, err := ec.unmarshalInputPhoneNumberUpsertInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNPhoneUserType2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋentᚋenumᚐPhoneUserType(ctx context.Context, v any) (enum.PhoneUserType, error) {
+	var res enum.PhoneUserType
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPhoneUserType2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋentᚋenumᚐPhoneUserType(ctx context.Context, sel ast.SelectionSet, v enum.PhoneUserType) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) unmarshalNProduct2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋentᚋenumᚐProduct(ctx context.Context, v any) (enum.Product, error) {
@@ -31338,6 +34535,21 @@ func (ec *executionContext) unmarshalNUpsertCustomersInput2githubᚗcomᚋpartne
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNUpsertDevicesInput2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐUpsertDevicesInput(ctx context.Context, v any) (model.UpsertDevicesInput, error) {
+	res, err := ec.unmarshalInputUpsertDevicesInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUpsertLocationsInput2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐUpsertLocationsInput(ctx context.Context, v any) (model.UpsertLocationsInput, error) {
+	res, err := ec.unmarshalInputUpsertLocationsInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUpsertPhoneNumbersInput2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐUpsertPhoneNumbersInput(ctx context.Context, v any) (model.UpsertPhoneNumbersInput, error) {
+	res, err := ec.unmarshalInputUpsertPhoneNumbersInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNUpsertSubscriptionsInput2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐUpsertSubscriptionsInput(ctx context.Context, v any) (model.UpsertSubscriptionsInput, error) {
 	res, err := ec.unmarshalInputUpsertSubscriptionsInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -31811,6 +35023,13 @@ func (ec *executionContext) marshalOItemError2ᚖgithubᚗcomᚋpartnerhubᚋpar
 		return graphql.Null
 	}
 	return ec._ItemError(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOLocation2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋentᚐLocation(ctx context.Context, sel ast.SelectionSet, v *ent.Location) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Location(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOManagedBy2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐManagedBy(ctx context.Context, v any) (*model.ManagedBy, error) {

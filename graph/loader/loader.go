@@ -36,6 +36,8 @@ type Loaders struct {
 	Subscription   *Loader[*ent.Subscription]
 	TagCustomers   *Loader[int]
 	AdminCustomers *Loader[int]
+	Location       *Loader[*ent.Location]
+	Locations      *Loader[[]*ent.Location]
 }
 
 // New returns fresh loaders over client, with now as the clock of computed values.
@@ -56,6 +58,8 @@ func New(client *ent.Client, now func() time.Time) *Loaders {
 		Subscription:   newLoader(b.subscriptionsByID),
 		TagCustomers:   newLoader(b.tagCustomerCounts),
 		AdminCustomers: newLoader(b.adminCustomerCounts),
+		Location:       newLoader(b.locationsByID),
+		Locations:      newLoader(b.locations),
 	}
 }
 

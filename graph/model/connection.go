@@ -34,3 +34,15 @@ type AuditEventConnection = page.Connection[*ent.AuditEvent]
 
 // AuditEventEdge is an audit event with its cursor.
 type AuditEventEdge = page.Edge[*ent.AuditEvent]
+
+// DeviceConnection is a page of a customer's devices.
+type DeviceConnection = page.Connection[*ent.Device]
+
+// DeviceEdge is a device with its cursor.
+type DeviceEdge = page.Edge[*ent.Device]
+
+// PhoneNumberConnection is a page of a customer's phone numbers.
+type PhoneNumberConnection = page.Connection[*ent.PhoneNumber]
+
+// PhoneNumberEdge is a phone number with its cursor.
+type PhoneNumberEdge = page.Edge[*ent.PhoneNumber]

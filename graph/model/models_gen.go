@@ -254,6 +254,30 @@ type DeleteTagPayload struct {
 	DeletedTagID string `json:"deletedTagId"`
 }
 
+// A device, matched by its external ID; omitted optional fields are cleared.
+type DeviceUpsertInput struct {
+	// The customer's external ID; fixed once the device exists.
+	CustomerExternalID string `json:"customerExternalId"`
+	// The integrator's ID of the device, unique within the partner (1–100 characters).
+	ExternalID string `json:"externalId"`
+	// The external ID of the customer's location it is at.
+	LocationExternalID *string `json:"locationExternalId,omitempty"`
+	// The device model (1–100 characters).
+	Product string `json:"product"`
+	// Its MAC address: six pairs of hex digits separated by colons.
+	Mac string `json:"mac"`
+	// Its firmware version (up to 100 characters).
+	Firmware string `json:"firmware"`
+	// The number it is registered with (up to 32 characters).
+	PhoneNumber *string `json:"phoneNumber,omitempty"`
+	// Its extension (up to 16 characters).
+	Extension *string `json:"extension,omitempty"`
+	// The ID of the user it belongs to (up to 100 characters).
+	UserID *string `json:"userId,omitempty"`
+	// The UUID of that user.
+	UserUUID *string `json:"userUuid,omitempty"`
+}
+
 // Call quality of one endpoint type.
 type EndpointQuality struct {
 	// The endpoint type.
@@ -378,6 +402,18 @@ type LicenseUsageRecord struct {
 	UsedLast90Days int `json:"usedLast90Days"`
 }
 
+// A location, matched by its external ID.
+type LocationUpsertInput struct {
+	// The customer's external ID; fixed once the location exists.
+	CustomerExternalID string `json:"customerExternalId"`
+	// The integrator's ID of the location, unique within the partner (1–100 characters).
+	ExternalID string `json:"externalId"`
+	// Its name (1–200 characters).
+	Name string `json:"name"`
+	// ISO 3166-1 alpha-2 country code.
+	Country string `json:"country"`
+}
+
 // A customer created with its trial.
 type NewTrialCustomerInput struct {
 	// The organisation's name.
@@ -404,6 +440,32 @@ type OrderUpsertInput struct {
 	PreviousQuantity int `json:"previousQuantity"`
 	// Licenses after.
 	NewQuantity int `json:"newQuantity"`
+}
+
+// A phone number, matched by its external ID; omitted optional fields are cleared.
+type PhoneNumberUpsertInput struct {
+	// The customer's external ID; fixed once the number exists.
+	CustomerExternalID string `json:"customerExternalId"`
+	// The integrator's ID of the number, unique within the partner (1–100 characters).
+	ExternalID string `json:"externalId"`
+	// The external ID of the customer's location it belongs to; the number takes the location's country (the customer's without one).
+	LocationExternalID *string `json:"locationExternalId,omitempty"`
+	// The number in E.164 form: `+` and 3 to 15 digits.
+	Number string `json:"number"`
+	// Its extension (up to 16 characters).
+	Extension *string `json:"extension,omitempty"`
+	// The PSTN connection that carries it (up to 100 characters).
+	PstnConnection string `json:"pstnConnection"`
+	// Whether the number is in service.
+	Active bool `json:"active"`
+	// Who it is assigned to.
+	UserType enum.PhoneUserType `json:"userType"`
+	// Whether it is its user's primary number.
+	NumberType enum.NumberType `json:"numberType"`
+	// The ID of the user it belongs to (up to 100 characters).
+	UserID *string `json:"userId,omitempty"`
+	// The UUID of that user.
+	UserUUID *string `json:"userUuid,omitempty"`
 }
 
 // A sort order of customer queue rows.
@@ -550,6 +612,24 @@ type UpsertCallQueuesInput struct {
 type UpsertCustomersInput struct {
 	// Up to 1 000 customers.
 	Customers []*CustomerUpsertInput `json:"customers"`
+}
+
+// Devices to create or update.
+type UpsertDevicesInput struct {
+	// Up to 1 000 devices.
+	Devices []*DeviceUpsertInput `json:"devices"`
+}
+
+// Locations to create or update.
+type UpsertLocationsInput struct {
+	// Up to 1 000 locations.
+	Locations []*LocationUpsertInput `json:"locations"`
+}
+
+// Phone numbers to create or update.
+type UpsertPhoneNumbersInput struct {
+	// Up to 1 000 numbers.
+	PhoneNumbers []*PhoneNumberUpsertInput `json:"phoneNumbers"`
 }
 
 // Subscriptions to create or update.
