@@ -85,3 +85,15 @@ func (*PhoneNumber) IsNode() {}
 
 // GlobalID returns the phone number's opaque global ID.
 func (n *PhoneNumber) GlobalID() string { return gid.Encode("PhoneNumber", n.ID) }
+
+// IsNode marks Report as a Node.
+func (*Report) IsNode() {}
+
+// GlobalID returns the report's opaque global ID.
+func (r *Report) GlobalID() string { return gid.Encode("Report", r.ID) }
+
+// IsNode marks ReportSchedule as a Node.
+func (*ReportSchedule) IsNode() {}
+
+// GlobalID returns the schedule's opaque global ID.
+func (s *ReportSchedule) GlobalID() string { return gid.Encode("ReportSchedule", s.ID) }

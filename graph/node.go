@@ -12,8 +12,11 @@ import (
 	"github.com/partnerhub/partnerhub-api/ent/location"
 	"github.com/partnerhub/partnerhub-api/ent/partner"
 	"github.com/partnerhub/partnerhub-api/ent/phonenumber"
+	"github.com/partnerhub/partnerhub-api/ent/report"
+	"github.com/partnerhub/partnerhub-api/ent/reportschedule"
 	"github.com/partnerhub/partnerhub-api/ent/subscription"
 	"github.com/partnerhub/partnerhub-api/ent/tag"
+	"github.com/partnerhub/partnerhub-api/ent/viewer"
 	"github.com/partnerhub/partnerhub-api/graph/gqlerr"
 	"github.com/partnerhub/partnerhub-api/graph/loader"
 )
@@ -53,6 +56,19 @@ var nodeLoaders = map[string]nodeLoader{
 	},
 	"PhoneNumber": func(ctx context.Context, c *ent.Client, ids []int) ([]ent.Noder, error) {
 		return asNoders(c.PhoneNumber.Query().Where(phonenumber.IDIn(ids...)).All(ctx))
+	},
+	// Reports need the reports scope: without it they are missing, like invisible rows.
+	"Report": func(ctx context.Context, c *ent.Client, ids []int) ([]ent.Noder, error) {
+		if !viewer.FromContext(ctx).CanReport() {
+			return nil, nil
+		}
+		return asNoders(c.Report.Query().Where(report.IDIn(ids...)).All(ctx))
+	},
+	"ReportSchedule": func(ctx context.Context, c *ent.Client, ids []int) ([]ent.Noder, error) {
+		if !viewer.FromContext(ctx).CanReport() {
+			return nil, nil
+		}
+		return asNoders(c.ReportSchedule.Query().Where(reportschedule.IDIn(ids...)).All(ctx))
 	},
 }
 

@@ -46,3 +46,15 @@ type PhoneNumberConnection = page.Connection[*ent.PhoneNumber]
 
 // PhoneNumberEdge is a phone number with its cursor.
 type PhoneNumberEdge = page.Edge[*ent.PhoneNumber]
+
+// ReportConnection is a page of reports.
+type ReportConnection = page.Connection[*ent.Report]
+
+// ReportEdge is a report with its cursor.
+type ReportEdge = page.Edge[*ent.Report]
+
+// ReportScheduleConnection is a page of report schedules.
+type ReportScheduleConnection = page.Connection[*ent.ReportSchedule]
+
+// ReportScheduleEdge is a report schedule with its cursor.
+type ReportScheduleEdge = page.Edge[*ent.ReportSchedule]

@@ -172,6 +172,16 @@ type CreateAPITokenPayload struct {
 	APIToken *ent.ApiToken `json:"apiToken"`
 }
 
+// A new report template.
+type CreateReportTemplateInput struct {
+	// Its name (1–100 characters).
+	Name string `json:"name"`
+	// The default template whose columns it picks from.
+	BaseTemplateID string `json:"baseTemplateId"`
+	// Keys of the base template's columns, in CSV order; each at most once (unknown or repeated keys are BAD_USER_INPUT).
+	Columns []string `json:"columns"`
+}
+
 // A new tag.
 type CreateTagInput struct {
 	// 1–25 characters after trimming; unique within the partner regardless of case.
@@ -242,6 +252,30 @@ type CustomerUpsertInput struct {
 	Country string `json:"country"`
 }
 
+// The schedule to delete.
+type DeleteReportScheduleInput struct {
+	// The schedule.
+	ID string `json:"id"`
+}
+
+// The deleted schedule's ID.
+type DeleteReportSchedulePayload struct {
+	// Its ID.
+	DeletedID string `json:"deletedId"`
+}
+
+// The template to delete.
+type DeleteReportTemplateInput struct {
+	// A custom template's ID.
+	ID string `json:"id"`
+}
+
+// The deleted template's ID.
+type DeleteReportTemplatePayload struct {
+	// Its ID.
+	DeletedID string `json:"deletedId"`
+}
+
 // The tag to delete.
 type DeleteTagInput struct {
 	// The tag.
@@ -290,6 +324,18 @@ type EndpointQuality struct {
 	PoorLegs int `json:"poorLegs"`
 	// poorLegs / measuredLegs.
 	PoorRatio *Ratio `json:"poorRatio"`
+}
+
+// A report to generate.
+type GenerateReportInput struct {
+	// The template.
+	TemplateID string `json:"templateId"`
+	// The region; required when the viewer's customers lie in more than one.
+	Region *enum.Region `json:"region,omitempty"`
+	// First day covered, for templates with a date range (default: the day 7 days before `to`).
+	From *time.Time `json:"from,omitempty"`
+	// Last day covered, for templates with a date range (default: yesterday, UTC).
+	To *time.Time `json:"to,omitempty"`
 }
 
 // Call legs to store.
@@ -504,10 +550,38 @@ type RemoveAdminInput struct {
 	ID string `json:"id"`
 }
 
+// The report asked for.
+type ReportPayload struct {
+	// The report, QUEUED.
+	Report *ent.Report `json:"report"`
+}
+
+// The schedule.
+type ReportSchedulePayload struct {
+	// The schedule.
+	ReportSchedule *ent.ReportSchedule `json:"reportSchedule"`
+}
+
 // The token to revoke.
 type RevokeAPITokenInput struct {
 	// The token.
 	ID string `json:"id"`
+}
+
+// A report schedule.
+type ScheduleReportInput struct {
+	// The template.
+	TemplateID string `json:"templateId"`
+	// The region; required when the viewer's customers lie in more than one.
+	Region *enum.Region `json:"region,omitempty"`
+	// How often.
+	Frequency enum.Frequency `json:"frequency"`
+	// Weekly: 0 = Sunday to 6 = Saturday (default 1, Monday).
+	DayOfWeek *int `json:"dayOfWeek,omitempty"`
+	// Monthly: 1–31 (default 1); on a day a month lacks, its last day.
+	DayOfMonth *int `json:"dayOfMonth,omitempty"`
+	// The hour, 0–23 UTC (default 6).
+	HourUtc *int `json:"hourUtc,omitempty"`
 }
 
 // A customer's new set of tags.
@@ -584,6 +658,20 @@ type UpdateAdminInput struct {
 	DisplayName *string `json:"displayName,omitempty"`
 	// New role; not your own.
 	Role *enum.Role `json:"role,omitempty"`
+}
+
+// Changes to a schedule.
+type UpdateReportScheduleInput struct {
+	// The schedule.
+	ID string `json:"id"`
+	// How often.
+	Frequency *enum.Frequency `json:"frequency,omitempty"`
+	// Weekly: 0 = Sunday to 6 = Saturday.
+	DayOfWeek *int `json:"dayOfWeek,omitempty"`
+	// Monthly: 1–31.
+	DayOfMonth *int `json:"dayOfMonth,omitempty"`
+	// The hour, 0–23 UTC.
+	HourUtc *int `json:"hourUtc,omitempty"`
 }
 
 // Changes to a tag; omitted fields stay.
