@@ -6534,7 +6534,7 @@ input PhoneNumberUpsertInput {
 extend type Query {
   "The three default report templates, then the partner's own, by name. Scope ` + "`" + `reports` + "`" + `."
   reportTemplates: [ReportTemplate!]!
-  "A report by ID; null when missing, of another partner, or (for an ADMIN) asked for by someone else. Scope ` + "`" + `reports` + "`" + `."
+  "A report by ID; NOT_FOUND when missing, of another partner, or (for an ADMIN) asked for by someone else. Scope ` + "`" + `reports` + "`" + `."
   report(id: ID!): Report
   "The reports the viewer can see (an ADMIN: those they asked for), newest first. Scope ` + "`" + `reports` + "`" + `."
   reports(first: Int, after: Cursor, last: Int, before: Cursor, filter: ReportFilter): ReportConnection!
@@ -6653,7 +6653,7 @@ type Report implements Node {
   createdBy: Admin
   "When its file is deleted."
   expiresAt: DateTime
-  "A link that downloads the file without a token for 15 minutes; null unless READY. ` + "`" + `GET /reports/{id}/download` + "`" + ` with the bearer token works too."
+  "A path on this server (` + "`" + `/reports/{id}/download?expires=…&signature=…` + "`" + `) that downloads the file without a token for 15 minutes; null unless READY. ` + "`" + `GET /reports/{id}/download` + "`" + ` with the bearer token works too."
   downloadUrl: String
   "The schedule that made it; null when asked for directly or when the schedule is deleted."
   schedule: ReportSchedule

@@ -71,8 +71,6 @@ func (s *Service) Close() {
 	s.wg.Wait()
 }
 
-func (s *Service) dialect() string { return s.Dialect }
-
 // Wait waits for the background generations started so far (tests).
 func (s *Service) Wait() { s.wg.Wait() }
 

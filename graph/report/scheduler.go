@@ -60,7 +60,7 @@ func (s *Service) runDue(sys context.Context) (int, error) {
 		return 0, err
 	}
 	q := tx.ReportSchedule.Query().Where(reportschedule.NextRunAtLTE(now)).Order(ent.Asc(reportschedule.FieldNextRunAt)).Limit(dueBatch)
-	if s.dialect() == dialect.Postgres {
+	if s.Dialect == dialect.Postgres {
 		q.ForUpdate(sql.WithLockAction(sql.SkipLocked))
 	}
 	due, err := q.All(sys)
