@@ -64,7 +64,13 @@ func (q query) usage(ctx context.Context, emit func(*row) error) error {
 	for {
 		where := []predicate.Customer{customer.RegionEQ(q.region), func(s *sql.Selector) { a.InScope(s, customer.FieldID) }}
 		if last != nil {
-			where = append(where, customer.Or(customer.NameGT(last.Name), customer.And(customer.Name(last.Name), customer.IDGT(last.ID))))
+			// A row-value comparison lets the name index start at the last row read.
+			name, id := last.Name, last.ID
+			where = append(where, func(s *sql.Selector) {
+				s.Where(sql.P(func(b *sql.Builder) {
+					b.WriteString("(" + s.C(customer.FieldName) + ", " + s.C(customer.FieldID) + ") > (").Arg(name).Comma().Arg(id).WriteString(")")
+				}))
+			})
 		}
 		cs, err := q.c.Customer.Query().Where(where...).Order(ent.Asc(customer.FieldName), ent.Asc(customer.FieldID)).Limit(customerBatch).All(ctx)
 		if err != nil || len(cs) == 0 {
