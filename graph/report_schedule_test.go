@@ -202,6 +202,23 @@ func TestReportSchedules(t *testing.T) {
 		}
 	})
 
+	t.Run("LostInstance", func(t *testing.T) {
+		now := c.now()
+		sc := h.client.ReportSchedule.Query().FirstX(h.sys)
+		direct, scheduled := s.lostReport(now.Add(-6*time.Minute), nil), s.lostReport(now.Add(-6*time.Minute), &sc.ID)
+		beating := s.lostReport(now.Add(-4*time.Minute), nil)
+		tick(t, a, b)
+		if r := h.client.Report.GetX(h.sys, direct.ID); r.State != enum.ReportFailed || r.RetryAt != nil {
+			t.Errorf("lost report = %s, retry %v; want FAILED, no retry", r.State, r.RetryAt)
+		}
+		if r := h.client.Report.GetX(h.sys, scheduled.ID); r.State != enum.ReportReady || r.Attempts != 2 {
+			t.Errorf("lost scheduled report = %s after %d attempts, want READY after 2", r.State, r.Attempts)
+		}
+		if r := h.client.Report.GetX(h.sys, beating.ID); r.State != enum.ReportRunning {
+			t.Errorf("report with a recent heartbeat = %s, want RUNNING", r.State)
+		}
+	})
+
 	t.Run("SignedLinkExpires", func(t *testing.T) {
 		r := h.client.Report.Query().Where(report.StateEQ(enum.ReportReady)).FirstX(h.sys)
 		url := *a.DownloadURL(r)
@@ -226,6 +243,13 @@ func TestReportSchedules(t *testing.T) {
 			t.Errorf("link after 15 minutes = %d, want 403", got)
 		}
 	})
+}
+
+// lostReport is a report an instance took at started and stopped generating.
+func (s *reportScene) lostReport(started time.Time, schedule *int) *ent.Report {
+	return s.h.client.Report.Create().SetPartnerID(s.w.partner.ID).SetTemplateName("Devices").SetKind(enum.ReportDevices).
+		SetColumns([]string{"mac"}).SetRegion(enum.RegionUS).SetFileName("Devices_lost_2026-04-03.csv").SetState(enum.ReportRunning).
+		SetAttempts(1).SetCreatedByID(s.w.full.ID).SetNillableScheduleID(schedule).SetCreatedAt(started).SetUpdatedAt(started).SaveX(s.h.sys)
 }
 
 func ptr[T any](v T) *T { return &v }

@@ -33,7 +33,9 @@ func (s *Service) generate(partnerID, id int) {
 		return
 	}
 	s.announce(partnerID)
+	stop := s.heartbeat(sys, id)
 	rows, size, path, err := s.write(sys, r)
+	stop()
 	now := s.Now().UTC()
 	update := s.Client.Report.UpdateOneID(id).SetUpdatedAt(now).SetCompletedAt(now)
 	if err != nil {
@@ -58,6 +60,27 @@ func (s *Service) generate(partnerID, id int) {
 		s.Logger.Error("complete report", "report", id, "err", err)
 	}
 	s.announce(partnerID)
+}
+
+// heartbeat shows the report is still being generated, every staleAfter/4, until stop:
+// the scheduler fails reports whose instance stopped beating (see recover).
+func (s *Service) heartbeat(sys context.Context, id int) (stop func()) {
+	done := make(chan struct{})
+	go func() {
+		t := time.NewTicker(staleAfter / 4)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+				if err := s.Client.Report.UpdateOneID(id).SetUpdatedAt(s.Now().UTC()).Exec(sys); err != nil {
+					s.Logger.Warn("report heartbeat", "report", id, "err", err)
+				}
+			}
+		}
+	}()
+	return func() { close(done) }
 }
 
 func (s *Service) announce(partnerID int) {

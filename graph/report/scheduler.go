@@ -44,7 +44,7 @@ func (s *Service) Tick(ctx context.Context) error {
 	for {
 		n, err := s.runDue(sys)
 		if err != nil || n < dueBatch {
-			return errors.Join(err, s.retry(sys), s.expire(sys))
+			return errors.Join(err, s.recover(sys), s.retry(sys), s.expire(sys))
 		}
 	}
 }
@@ -116,6 +116,39 @@ func (s *Service) runSchedule(sys context.Context, tx *ent.Tx, sc *ent.ReportSch
 	err = audit.Record(ctx, s.Audit, tx, "generateReport", audit.Change{Targets: []string{r.GlobalID(), sc.GlobalID()},
 		Summary: fmt.Sprintf("the schedule asked for the report %s (%s)", r.FileName, r.Region)})
 	return r, err
+}
+
+// staleAfter is how long a QUEUED or RUNNING report may go without a heartbeat before it
+// is taken for lost with the instance that was generating it.
+const staleAfter = 5 * time.Minute
+
+// recover fails the reports whose instance stopped while generating them; a scheduled one
+// is then retried like any failed run.
+func (s *Service) recover(sys context.Context) error {
+	now := s.Now().UTC()
+	lost, err := s.Client.Report.Query().Where(report.StateIn(enum.ReportQueued, enum.ReportRunning), report.UpdatedAtLT(now.Add(-staleAfter))).
+		Limit(dueBatch).All(sys)
+	if err != nil {
+		return err
+	}
+	for _, r := range lost {
+		update := s.Client.Report.Update().Where(report.ID(r.ID), report.StateEQ(r.State), report.UpdatedAt(r.UpdatedAt)).
+			SetState(enum.ReportFailed).SetError("INTERNAL: the server generating the report stopped").SetUpdatedAt(now).SetCompletedAt(now)
+		if r.ScheduleID != nil && r.Attempts < MaxAttempts {
+			update.SetRetryAt(now)
+		}
+		n, err := update.Save(sys)
+		if err != nil {
+			return err
+		}
+		if n == 1 {
+			if err := s.Store.remove(sys, r); err != nil {
+				return err
+			}
+			s.announce(r.PartnerID)
+		}
+	}
+	return nil
 }
 
 // retry starts again the failed scheduled reports whose retry time has come; the state
