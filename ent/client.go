@@ -31,7 +31,9 @@ import (
 	"github.com/partnerhub/partnerhub-api/ent/partner"
 	"github.com/partnerhub/partnerhub-api/ent/phonenumber"
 	"github.com/partnerhub/partnerhub-api/ent/report"
+	"github.com/partnerhub/partnerhub-api/ent/reportchunk"
 	"github.com/partnerhub/partnerhub-api/ent/reportschedule"
+	"github.com/partnerhub/partnerhub-api/ent/reporttemplate"
 	"github.com/partnerhub/partnerhub-api/ent/subscription"
 	"github.com/partnerhub/partnerhub-api/ent/subscriptionorder"
 	"github.com/partnerhub/partnerhub-api/ent/tag"
@@ -76,8 +78,12 @@ type Client struct {
 	PhoneNumber *PhoneNumberClient
 	// Report is the client for interacting with the Report builders.
 	Report *ReportClient
+	// ReportChunk is the client for interacting with the ReportChunk builders.
+	ReportChunk *ReportChunkClient
 	// ReportSchedule is the client for interacting with the ReportSchedule builders.
 	ReportSchedule *ReportScheduleClient
+	// ReportTemplate is the client for interacting with the ReportTemplate builders.
+	ReportTemplate *ReportTemplateClient
 	// Subscription is the client for interacting with the Subscription builders.
 	Subscription *SubscriptionClient
 	// SubscriptionOrder is the client for interacting with the SubscriptionOrder builders.
@@ -111,7 +117,9 @@ func (c *Client) init() {
 	c.Partner = NewPartnerClient(c.config)
 	c.PhoneNumber = NewPhoneNumberClient(c.config)
 	c.Report = NewReportClient(c.config)
+	c.ReportChunk = NewReportChunkClient(c.config)
 	c.ReportSchedule = NewReportScheduleClient(c.config)
+	c.ReportTemplate = NewReportTemplateClient(c.config)
 	c.Subscription = NewSubscriptionClient(c.config)
 	c.SubscriptionOrder = NewSubscriptionOrderClient(c.config)
 	c.Tag = NewTagClient(c.config)
@@ -223,7 +231,9 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		Partner:           NewPartnerClient(cfg),
 		PhoneNumber:       NewPhoneNumberClient(cfg),
 		Report:            NewReportClient(cfg),
+		ReportChunk:       NewReportChunkClient(cfg),
 		ReportSchedule:    NewReportScheduleClient(cfg),
+		ReportTemplate:    NewReportTemplateClient(cfg),
 		Subscription:      NewSubscriptionClient(cfg),
 		SubscriptionOrder: NewSubscriptionOrderClient(cfg),
 		Tag:               NewTagClient(cfg),
@@ -262,7 +272,9 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		Partner:           NewPartnerClient(cfg),
 		PhoneNumber:       NewPhoneNumberClient(cfg),
 		Report:            NewReportClient(cfg),
+		ReportChunk:       NewReportChunkClient(cfg),
 		ReportSchedule:    NewReportScheduleClient(cfg),
+		ReportTemplate:    NewReportTemplateClient(cfg),
 		Subscription:      NewSubscriptionClient(cfg),
 		SubscriptionOrder: NewSubscriptionOrderClient(cfg),
 		Tag:               NewTagClient(cfg),
@@ -298,7 +310,8 @@ func (c *Client) Use(hooks ...Hook) {
 		c.Admin, c.ApiToken, c.AuditEvent, c.CallLeg, c.CallQueue, c.CallingDay,
 		c.CallingUserWeek, c.Customer, c.Device, c.Invoice, c.License,
 		c.LicenseSnapshot, c.Location, c.Partner, c.PhoneNumber, c.Report,
-		c.ReportSchedule, c.Subscription, c.SubscriptionOrder, c.Tag,
+		c.ReportChunk, c.ReportSchedule, c.ReportTemplate, c.Subscription,
+		c.SubscriptionOrder, c.Tag,
 	} {
 		n.Use(hooks...)
 	}
@@ -311,7 +324,8 @@ func (c *Client) Intercept(interceptors ...Interceptor) {
 		c.Admin, c.ApiToken, c.AuditEvent, c.CallLeg, c.CallQueue, c.CallingDay,
 		c.CallingUserWeek, c.Customer, c.Device, c.Invoice, c.License,
 		c.LicenseSnapshot, c.Location, c.Partner, c.PhoneNumber, c.Report,
-		c.ReportSchedule, c.Subscription, c.SubscriptionOrder, c.Tag,
+		c.ReportChunk, c.ReportSchedule, c.ReportTemplate, c.Subscription,
+		c.SubscriptionOrder, c.Tag,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -352,8 +366,12 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.PhoneNumber.mutate(ctx, m)
 	case *ReportMutation:
 		return c.Report.mutate(ctx, m)
+	case *ReportChunkMutation:
+		return c.ReportChunk.mutate(ctx, m)
 	case *ReportScheduleMutation:
 		return c.ReportSchedule.mutate(ctx, m)
+	case *ReportTemplateMutation:
+		return c.ReportTemplate.mutate(ctx, m)
 	case *SubscriptionMutation:
 		return c.Subscription.mutate(ctx, m)
 	case *SubscriptionOrderMutation:
@@ -3213,6 +3231,156 @@ func (c *ReportClient) mutate(ctx context.Context, m *ReportMutation) (Value, er
 	}
 }
 
+// ReportChunkClient is a client for the ReportChunk schema.
+type ReportChunkClient struct {
+	config
+}
+
+// NewReportChunkClient returns a client for the ReportChunk from the given config.
+func NewReportChunkClient(c config) *ReportChunkClient {
+	return &ReportChunkClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `reportchunk.Hooks(f(g(h())))`.
+func (c *ReportChunkClient) Use(hooks ...Hook) {
+	c.hooks.ReportChunk = append(c.hooks.ReportChunk, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `reportchunk.Intercept(f(g(h())))`.
+func (c *ReportChunkClient) Intercept(interceptors ...Interceptor) {
+	c.inters.ReportChunk = append(c.inters.ReportChunk, interceptors...)
+}
+
+// Create returns a builder for creating a ReportChunk entity.
+func (c *ReportChunkClient) Create() *ReportChunkCreate {
+	mutation := newReportChunkMutation(c.config, OpCreate)
+	return &ReportChunkCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of ReportChunk entities.
+func (c *ReportChunkClient) CreateBulk(builders ...*ReportChunkCreate) *ReportChunkCreateBulk {
+	return &ReportChunkCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *ReportChunkClient) MapCreateBulk(slice any, setFunc func(*ReportChunkCreate, int)) *ReportChunkCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &ReportChunkCreateBulk{err: fmt.Errorf("calling to ReportChunkClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*ReportChunkCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &ReportChunkCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for ReportChunk.
+func (c *ReportChunkClient) Update() *ReportChunkUpdate {
+	mutation := newReportChunkMutation(c.config, OpUpdate)
+	return &ReportChunkUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *ReportChunkClient) UpdateOne(_m *ReportChunk) *ReportChunkUpdateOne {
+	mutation := newReportChunkMutation(c.config, OpUpdateOne, withReportChunk(_m))
+	return &ReportChunkUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *ReportChunkClient) UpdateOneID(id int) *ReportChunkUpdateOne {
+	mutation := newReportChunkMutation(c.config, OpUpdateOne, withReportChunkID(id))
+	return &ReportChunkUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for ReportChunk.
+func (c *ReportChunkClient) Delete() *ReportChunkDelete {
+	mutation := newReportChunkMutation(c.config, OpDelete)
+	return &ReportChunkDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *ReportChunkClient) DeleteOne(_m *ReportChunk) *ReportChunkDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *ReportChunkClient) DeleteOneID(id int) *ReportChunkDeleteOne {
+	builder := c.Delete().Where(reportchunk.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &ReportChunkDeleteOne{builder}
+}
+
+// Query returns a query builder for ReportChunk.
+func (c *ReportChunkClient) Query() *ReportChunkQuery {
+	return &ReportChunkQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeReportChunk},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a ReportChunk entity by its id.
+func (c *ReportChunkClient) Get(ctx context.Context, id int) (*ReportChunk, error) {
+	return c.Query().Where(reportchunk.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *ReportChunkClient) GetX(ctx context.Context, id int) *ReportChunk {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryPartner queries the partner edge of a ReportChunk.
+func (c *ReportChunkClient) QueryPartner(_m *ReportChunk) *PartnerQuery {
+	query := (&PartnerClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(reportchunk.Table, reportchunk.FieldID, id),
+			sqlgraph.To(partner.Table, partner.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, reportchunk.PartnerTable, reportchunk.PartnerColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *ReportChunkClient) Hooks() []Hook {
+	hooks := c.hooks.ReportChunk
+	return append(hooks[:len(hooks):len(hooks)], reportchunk.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *ReportChunkClient) Interceptors() []Interceptor {
+	return c.inters.ReportChunk
+}
+
+func (c *ReportChunkClient) mutate(ctx context.Context, m *ReportChunkMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&ReportChunkCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&ReportChunkUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&ReportChunkUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&ReportChunkDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown ReportChunk mutation op: %q", m.Op())
+	}
+}
+
 // ReportScheduleClient is a client for the ReportSchedule schema.
 type ReportScheduleClient struct {
 	config
@@ -3360,6 +3528,156 @@ func (c *ReportScheduleClient) mutate(ctx context.Context, m *ReportScheduleMuta
 		return (&ReportScheduleDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown ReportSchedule mutation op: %q", m.Op())
+	}
+}
+
+// ReportTemplateClient is a client for the ReportTemplate schema.
+type ReportTemplateClient struct {
+	config
+}
+
+// NewReportTemplateClient returns a client for the ReportTemplate from the given config.
+func NewReportTemplateClient(c config) *ReportTemplateClient {
+	return &ReportTemplateClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `reporttemplate.Hooks(f(g(h())))`.
+func (c *ReportTemplateClient) Use(hooks ...Hook) {
+	c.hooks.ReportTemplate = append(c.hooks.ReportTemplate, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `reporttemplate.Intercept(f(g(h())))`.
+func (c *ReportTemplateClient) Intercept(interceptors ...Interceptor) {
+	c.inters.ReportTemplate = append(c.inters.ReportTemplate, interceptors...)
+}
+
+// Create returns a builder for creating a ReportTemplate entity.
+func (c *ReportTemplateClient) Create() *ReportTemplateCreate {
+	mutation := newReportTemplateMutation(c.config, OpCreate)
+	return &ReportTemplateCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of ReportTemplate entities.
+func (c *ReportTemplateClient) CreateBulk(builders ...*ReportTemplateCreate) *ReportTemplateCreateBulk {
+	return &ReportTemplateCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *ReportTemplateClient) MapCreateBulk(slice any, setFunc func(*ReportTemplateCreate, int)) *ReportTemplateCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &ReportTemplateCreateBulk{err: fmt.Errorf("calling to ReportTemplateClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*ReportTemplateCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &ReportTemplateCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for ReportTemplate.
+func (c *ReportTemplateClient) Update() *ReportTemplateUpdate {
+	mutation := newReportTemplateMutation(c.config, OpUpdate)
+	return &ReportTemplateUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *ReportTemplateClient) UpdateOne(_m *ReportTemplate) *ReportTemplateUpdateOne {
+	mutation := newReportTemplateMutation(c.config, OpUpdateOne, withReportTemplate(_m))
+	return &ReportTemplateUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *ReportTemplateClient) UpdateOneID(id int) *ReportTemplateUpdateOne {
+	mutation := newReportTemplateMutation(c.config, OpUpdateOne, withReportTemplateID(id))
+	return &ReportTemplateUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for ReportTemplate.
+func (c *ReportTemplateClient) Delete() *ReportTemplateDelete {
+	mutation := newReportTemplateMutation(c.config, OpDelete)
+	return &ReportTemplateDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *ReportTemplateClient) DeleteOne(_m *ReportTemplate) *ReportTemplateDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *ReportTemplateClient) DeleteOneID(id int) *ReportTemplateDeleteOne {
+	builder := c.Delete().Where(reporttemplate.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &ReportTemplateDeleteOne{builder}
+}
+
+// Query returns a query builder for ReportTemplate.
+func (c *ReportTemplateClient) Query() *ReportTemplateQuery {
+	return &ReportTemplateQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeReportTemplate},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a ReportTemplate entity by its id.
+func (c *ReportTemplateClient) Get(ctx context.Context, id int) (*ReportTemplate, error) {
+	return c.Query().Where(reporttemplate.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *ReportTemplateClient) GetX(ctx context.Context, id int) *ReportTemplate {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryPartner queries the partner edge of a ReportTemplate.
+func (c *ReportTemplateClient) QueryPartner(_m *ReportTemplate) *PartnerQuery {
+	query := (&PartnerClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(reporttemplate.Table, reporttemplate.FieldID, id),
+			sqlgraph.To(partner.Table, partner.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, reporttemplate.PartnerTable, reporttemplate.PartnerColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *ReportTemplateClient) Hooks() []Hook {
+	hooks := c.hooks.ReportTemplate
+	return append(hooks[:len(hooks):len(hooks)], reporttemplate.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *ReportTemplateClient) Interceptors() []Interceptor {
+	return c.inters.ReportTemplate
+}
+
+func (c *ReportTemplateClient) mutate(ctx context.Context, m *ReportTemplateMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&ReportTemplateCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&ReportTemplateUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&ReportTemplateUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&ReportTemplateDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown ReportTemplate mutation op: %q", m.Op())
 	}
 }
 
@@ -3930,14 +4248,14 @@ type (
 	hooks struct {
 		Admin, ApiToken, AuditEvent, CallLeg, CallQueue, CallingDay, CallingUserWeek,
 		Customer, Device, Invoice, License, LicenseSnapshot, Location, Partner,
-		PhoneNumber, Report, ReportSchedule, Subscription, SubscriptionOrder,
-		Tag []ent.Hook
+		PhoneNumber, Report, ReportChunk, ReportSchedule, ReportTemplate, Subscription,
+		SubscriptionOrder, Tag []ent.Hook
 	}
 	inters struct {
 		Admin, ApiToken, AuditEvent, CallLeg, CallQueue, CallingDay, CallingUserWeek,
 		Customer, Device, Invoice, License, LicenseSnapshot, Location, Partner,
-		PhoneNumber, Report, ReportSchedule, Subscription, SubscriptionOrder,
-		Tag []ent.Interceptor
+		PhoneNumber, Report, ReportChunk, ReportSchedule, ReportTemplate, Subscription,
+		SubscriptionOrder, Tag []ent.Interceptor
 	}
 )
 

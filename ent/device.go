@@ -34,13 +34,13 @@ type Device struct {
 	// Firmware holds the value of the "firmware" field.
 	Firmware string `json:"firmware,omitempty"`
 	// PhoneNumber holds the value of the "phone_number" field.
-	PhoneNumber string `json:"phone_number,omitempty"`
+	PhoneNumber *string `json:"phone_number,omitempty"`
 	// Extension holds the value of the "extension" field.
-	Extension string `json:"extension,omitempty"`
+	Extension *string `json:"extension,omitempty"`
 	// UserID holds the value of the "user_id" field.
-	UserID string `json:"user_id,omitempty"`
+	UserID *string `json:"user_id,omitempty"`
 	// UserUUID holds the value of the "user_uuid" field.
-	UserUUID string `json:"user_uuid,omitempty"`
+	UserUUID *string `json:"user_uuid,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the DeviceQuery when eager-loading is set.
 	Edges        DeviceEdges `json:"edges"`
@@ -170,25 +170,29 @@ func (_m *Device) assignValues(columns []string, values []any) error {
 			if value, ok := values[i].(*sql.NullString); !ok {
 				return fmt.Errorf("unexpected type %T for field phone_number", values[i])
 			} else if value.Valid {
-				_m.PhoneNumber = value.String
+				_m.PhoneNumber = new(string)
+				*_m.PhoneNumber = value.String
 			}
 		case device.FieldExtension:
 			if value, ok := values[i].(*sql.NullString); !ok {
 				return fmt.Errorf("unexpected type %T for field extension", values[i])
 			} else if value.Valid {
-				_m.Extension = value.String
+				_m.Extension = new(string)
+				*_m.Extension = value.String
 			}
 		case device.FieldUserID:
 			if value, ok := values[i].(*sql.NullString); !ok {
 				return fmt.Errorf("unexpected type %T for field user_id", values[i])
 			} else if value.Valid {
-				_m.UserID = value.String
+				_m.UserID = new(string)
+				*_m.UserID = value.String
 			}
 		case device.FieldUserUUID:
 			if value, ok := values[i].(*sql.NullString); !ok {
 				return fmt.Errorf("unexpected type %T for field user_uuid", values[i])
 			} else if value.Valid {
-				_m.UserUUID = value.String
+				_m.UserUUID = new(string)
+				*_m.UserUUID = value.String
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
@@ -264,17 +268,25 @@ func (_m *Device) String() string {
 	builder.WriteString("firmware=")
 	builder.WriteString(_m.Firmware)
 	builder.WriteString(", ")
-	builder.WriteString("phone_number=")
-	builder.WriteString(_m.PhoneNumber)
+	if v := _m.PhoneNumber; v != nil {
+		builder.WriteString("phone_number=")
+		builder.WriteString(*v)
+	}
 	builder.WriteString(", ")
-	builder.WriteString("extension=")
-	builder.WriteString(_m.Extension)
+	if v := _m.Extension; v != nil {
+		builder.WriteString("extension=")
+		builder.WriteString(*v)
+	}
 	builder.WriteString(", ")
-	builder.WriteString("user_id=")
-	builder.WriteString(_m.UserID)
+	if v := _m.UserID; v != nil {
+		builder.WriteString("user_id=")
+		builder.WriteString(*v)
+	}
 	builder.WriteString(", ")
-	builder.WriteString("user_uuid=")
-	builder.WriteString(_m.UserUUID)
+	if v := _m.UserUUID; v != nil {
+		builder.WriteString("user_uuid=")
+		builder.WriteString(*v)
+	}
 	builder.WriteByte(')')
 	return builder.String()
 }

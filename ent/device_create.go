@@ -288,19 +288,19 @@ func (_c *DeviceCreate) createSpec() (*Device, *sqlgraph.CreateSpec) {
 	}
 	if value, ok := _c.mutation.PhoneNumber(); ok {
 		_spec.SetField(device.FieldPhoneNumber, field.TypeString, value)
-		_node.PhoneNumber = value
+		_node.PhoneNumber = &value
 	}
 	if value, ok := _c.mutation.Extension(); ok {
 		_spec.SetField(device.FieldExtension, field.TypeString, value)
-		_node.Extension = value
+		_node.Extension = &value
 	}
 	if value, ok := _c.mutation.UserID(); ok {
 		_spec.SetField(device.FieldUserID, field.TypeString, value)
-		_node.UserID = value
+		_node.UserID = &value
 	}
 	if value, ok := _c.mutation.UserUUID(); ok {
 		_spec.SetField(device.FieldUserUUID, field.TypeString, value)
-		_node.UserUUID = value
+		_node.UserUUID = &value
 	}
 	if nodes := _c.mutation.PartnerIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{

@@ -28,7 +28,9 @@ import (
 	"github.com/partnerhub/partnerhub-api/ent/partner"
 	"github.com/partnerhub/partnerhub-api/ent/phonenumber"
 	"github.com/partnerhub/partnerhub-api/ent/report"
+	"github.com/partnerhub/partnerhub-api/ent/reportchunk"
 	"github.com/partnerhub/partnerhub-api/ent/reportschedule"
+	"github.com/partnerhub/partnerhub-api/ent/reporttemplate"
 	"github.com/partnerhub/partnerhub-api/ent/subscription"
 	"github.com/partnerhub/partnerhub-api/ent/subscriptionorder"
 	"github.com/partnerhub/partnerhub-api/ent/tag"
@@ -108,7 +110,9 @@ func checkColumn(t, c string) error {
 			partner.Table:           partner.ValidColumn,
 			phonenumber.Table:       phonenumber.ValidColumn,
 			report.Table:            report.ValidColumn,
+			reportchunk.Table:       reportchunk.ValidColumn,
 			reportschedule.Table:    reportschedule.ValidColumn,
+			reporttemplate.Table:    reporttemplate.ValidColumn,
 			subscription.Table:      subscription.ValidColumn,
 			subscriptionorder.Table: subscriptionorder.ValidColumn,
 			tag.Table:               tag.ValidColumn,

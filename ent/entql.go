@@ -20,7 +20,9 @@ import (
 	"github.com/partnerhub/partnerhub-api/ent/phonenumber"
 	"github.com/partnerhub/partnerhub-api/ent/predicate"
 	"github.com/partnerhub/partnerhub-api/ent/report"
+	"github.com/partnerhub/partnerhub-api/ent/reportchunk"
 	"github.com/partnerhub/partnerhub-api/ent/reportschedule"
+	"github.com/partnerhub/partnerhub-api/ent/reporttemplate"
 	"github.com/partnerhub/partnerhub-api/ent/subscription"
 	"github.com/partnerhub/partnerhub-api/ent/subscriptionorder"
 	"github.com/partnerhub/partnerhub-api/ent/tag"
@@ -33,7 +35,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 20)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 22)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   admin.Table,
@@ -410,21 +412,48 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		Type: "Report",
 		Fields: map[string]*sqlgraph.FieldSpec{
-			report.FieldPartnerID:   {Type: field.TypeInt, Column: report.FieldPartnerID},
-			report.FieldCreatedAt:   {Type: field.TypeTime, Column: report.FieldCreatedAt},
-			report.FieldTemplate:    {Type: field.TypeEnum, Column: report.FieldTemplate},
-			report.FieldParameters:  {Type: field.TypeJSON, Column: report.FieldParameters},
-			report.FieldRegion:      {Type: field.TypeEnum, Column: report.FieldRegion},
-			report.FieldState:       {Type: field.TypeEnum, Column: report.FieldState},
-			report.FieldFileName:    {Type: field.TypeString, Column: report.FieldFileName},
-			report.FieldSizeBytes:   {Type: field.TypeInt64, Column: report.FieldSizeBytes},
-			report.FieldError:       {Type: field.TypeString, Column: report.FieldError},
-			report.FieldCreatedByID: {Type: field.TypeInt, Column: report.FieldCreatedByID},
-			report.FieldScheduleID:  {Type: field.TypeInt, Column: report.FieldScheduleID},
-			report.FieldCompletedAt: {Type: field.TypeTime, Column: report.FieldCompletedAt},
+			report.FieldPartnerID:    {Type: field.TypeInt, Column: report.FieldPartnerID},
+			report.FieldCreatedAt:    {Type: field.TypeTime, Column: report.FieldCreatedAt},
+			report.FieldTemplateID:   {Type: field.TypeInt, Column: report.FieldTemplateID},
+			report.FieldTemplateName: {Type: field.TypeString, Column: report.FieldTemplateName},
+			report.FieldKind:         {Type: field.TypeEnum, Column: report.FieldKind},
+			report.FieldColumns:      {Type: field.TypeJSON, Column: report.FieldColumns},
+			report.FieldRegion:       {Type: field.TypeEnum, Column: report.FieldRegion},
+			report.FieldFrom:         {Type: field.TypeTime, Column: report.FieldFrom},
+			report.FieldTo:           {Type: field.TypeTime, Column: report.FieldTo},
+			report.FieldState:        {Type: field.TypeEnum, Column: report.FieldState},
+			report.FieldFileName:     {Type: field.TypeString, Column: report.FieldFileName},
+			report.FieldRowCount:     {Type: field.TypeInt, Column: report.FieldRowCount},
+			report.FieldByteSize:     {Type: field.TypeInt64, Column: report.FieldByteSize},
+			report.FieldError:        {Type: field.TypeString, Column: report.FieldError},
+			report.FieldAttempts:     {Type: field.TypeInt, Column: report.FieldAttempts},
+			report.FieldRetryAt:      {Type: field.TypeTime, Column: report.FieldRetryAt},
+			report.FieldFilePath:     {Type: field.TypeString, Column: report.FieldFilePath},
+			report.FieldCreatedByID:  {Type: field.TypeInt, Column: report.FieldCreatedByID},
+			report.FieldScheduleID:   {Type: field.TypeInt, Column: report.FieldScheduleID},
+			report.FieldUpdatedAt:    {Type: field.TypeTime, Column: report.FieldUpdatedAt},
+			report.FieldCompletedAt:  {Type: field.TypeTime, Column: report.FieldCompletedAt},
+			report.FieldExpiresAt:    {Type: field.TypeTime, Column: report.FieldExpiresAt},
 		},
 	}
 	graph.Nodes[16] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   reportchunk.Table,
+			Columns: reportchunk.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: reportchunk.FieldID,
+			},
+		},
+		Type: "ReportChunk",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			reportchunk.FieldPartnerID: {Type: field.TypeInt, Column: reportchunk.FieldPartnerID},
+			reportchunk.FieldReportID:  {Type: field.TypeInt, Column: reportchunk.FieldReportID},
+			reportchunk.FieldSeq:       {Type: field.TypeInt, Column: reportchunk.FieldSeq},
+			reportchunk.FieldData:      {Type: field.TypeBytes, Column: reportchunk.FieldData},
+		},
+	}
+	graph.Nodes[17] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   reportschedule.Table,
 			Columns: reportschedule.Columns,
@@ -437,16 +466,37 @@ var schemaGraph = func() *sqlgraph.Schema {
 		Fields: map[string]*sqlgraph.FieldSpec{
 			reportschedule.FieldPartnerID:   {Type: field.TypeInt, Column: reportschedule.FieldPartnerID},
 			reportschedule.FieldCreatedAt:   {Type: field.TypeTime, Column: reportschedule.FieldCreatedAt},
-			reportschedule.FieldTemplate:    {Type: field.TypeEnum, Column: reportschedule.FieldTemplate},
-			reportschedule.FieldParameters:  {Type: field.TypeJSON, Column: reportschedule.FieldParameters},
+			reportschedule.FieldTemplateID:  {Type: field.TypeInt, Column: reportschedule.FieldTemplateID},
+			reportschedule.FieldKind:        {Type: field.TypeEnum, Column: reportschedule.FieldKind},
 			reportschedule.FieldRegion:      {Type: field.TypeEnum, Column: reportschedule.FieldRegion},
 			reportschedule.FieldFrequency:   {Type: field.TypeEnum, Column: reportschedule.FieldFrequency},
+			reportschedule.FieldDayOfWeek:   {Type: field.TypeInt, Column: reportschedule.FieldDayOfWeek},
+			reportschedule.FieldDayOfMonth:  {Type: field.TypeInt, Column: reportschedule.FieldDayOfMonth},
+			reportschedule.FieldHourUtc:     {Type: field.TypeInt, Column: reportschedule.FieldHourUtc},
 			reportschedule.FieldNextRunAt:   {Type: field.TypeTime, Column: reportschedule.FieldNextRunAt},
-			reportschedule.FieldEnabled:     {Type: field.TypeBool, Column: reportschedule.FieldEnabled},
 			reportschedule.FieldCreatedByID: {Type: field.TypeInt, Column: reportschedule.FieldCreatedByID},
 		},
 	}
-	graph.Nodes[17] = &sqlgraph.Node{
+	graph.Nodes[18] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   reporttemplate.Table,
+			Columns: reporttemplate.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: reporttemplate.FieldID,
+			},
+		},
+		Type: "ReportTemplate",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			reporttemplate.FieldPartnerID:   {Type: field.TypeInt, Column: reporttemplate.FieldPartnerID},
+			reporttemplate.FieldCreatedAt:   {Type: field.TypeTime, Column: reporttemplate.FieldCreatedAt},
+			reporttemplate.FieldName:        {Type: field.TypeString, Column: reporttemplate.FieldName},
+			reporttemplate.FieldKind:        {Type: field.TypeEnum, Column: reporttemplate.FieldKind},
+			reporttemplate.FieldColumns:     {Type: field.TypeJSON, Column: reporttemplate.FieldColumns},
+			reporttemplate.FieldCreatedByID: {Type: field.TypeInt, Column: reporttemplate.FieldCreatedByID},
+		},
+	}
+	graph.Nodes[19] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   subscription.Table,
 			Columns: subscription.Columns,
@@ -469,7 +519,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			subscription.FieldRenewalDate:    {Type: field.TypeTime, Column: subscription.FieldRenewalDate},
 		},
 	}
-	graph.Nodes[18] = &sqlgraph.Node{
+	graph.Nodes[20] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   subscriptionorder.Table,
 			Columns: subscriptionorder.Columns,
@@ -491,7 +541,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			subscriptionorder.FieldNewQuantity:      {Type: field.TypeInt, Column: subscriptionorder.FieldNewQuantity},
 		},
 	}
-	graph.Nodes[19] = &sqlgraph.Node{
+	graph.Nodes[21] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   tag.Table,
 			Columns: tag.Columns,
@@ -1044,11 +1094,35 @@ var schemaGraph = func() *sqlgraph.Schema {
 		&sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
 			Inverse: false,
+			Table:   reportchunk.PartnerTable,
+			Columns: []string{reportchunk.PartnerColumn},
+			Bidi:    false,
+		},
+		"ReportChunk",
+		"Partner",
+	)
+	graph.MustAddE(
+		"partner",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
 			Table:   reportschedule.PartnerTable,
 			Columns: []string{reportschedule.PartnerColumn},
 			Bidi:    false,
 		},
 		"ReportSchedule",
+		"Partner",
+	)
+	graph.MustAddE(
+		"partner",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   reporttemplate.PartnerTable,
+			Columns: []string{reporttemplate.PartnerColumn},
+			Bidi:    false,
+		},
+		"ReportTemplate",
 		"Partner",
 	)
 	graph.MustAddE(
@@ -3282,19 +3356,39 @@ func (f *ReportFilter) WhereCreatedAt(p entql.TimeP) {
 	f.Where(p.Field(report.FieldCreatedAt))
 }
 
-// WhereTemplate applies the entql string predicate on the template field.
-func (f *ReportFilter) WhereTemplate(p entql.StringP) {
-	f.Where(p.Field(report.FieldTemplate))
+// WhereTemplateID applies the entql int predicate on the template_id field.
+func (f *ReportFilter) WhereTemplateID(p entql.IntP) {
+	f.Where(p.Field(report.FieldTemplateID))
 }
 
-// WhereParameters applies the entql json.RawMessage predicate on the parameters field.
-func (f *ReportFilter) WhereParameters(p entql.BytesP) {
-	f.Where(p.Field(report.FieldParameters))
+// WhereTemplateName applies the entql string predicate on the template_name field.
+func (f *ReportFilter) WhereTemplateName(p entql.StringP) {
+	f.Where(p.Field(report.FieldTemplateName))
+}
+
+// WhereKind applies the entql string predicate on the kind field.
+func (f *ReportFilter) WhereKind(p entql.StringP) {
+	f.Where(p.Field(report.FieldKind))
+}
+
+// WhereColumns applies the entql json.RawMessage predicate on the columns field.
+func (f *ReportFilter) WhereColumns(p entql.BytesP) {
+	f.Where(p.Field(report.FieldColumns))
 }
 
 // WhereRegion applies the entql string predicate on the region field.
 func (f *ReportFilter) WhereRegion(p entql.StringP) {
 	f.Where(p.Field(report.FieldRegion))
+}
+
+// WhereFrom applies the entql time.Time predicate on the from field.
+func (f *ReportFilter) WhereFrom(p entql.TimeP) {
+	f.Where(p.Field(report.FieldFrom))
+}
+
+// WhereTo applies the entql time.Time predicate on the to field.
+func (f *ReportFilter) WhereTo(p entql.TimeP) {
+	f.Where(p.Field(report.FieldTo))
 }
 
 // WhereState applies the entql string predicate on the state field.
@@ -3307,14 +3401,34 @@ func (f *ReportFilter) WhereFileName(p entql.StringP) {
 	f.Where(p.Field(report.FieldFileName))
 }
 
-// WhereSizeBytes applies the entql int64 predicate on the size_bytes field.
-func (f *ReportFilter) WhereSizeBytes(p entql.Int64P) {
-	f.Where(p.Field(report.FieldSizeBytes))
+// WhereRowCount applies the entql int predicate on the row_count field.
+func (f *ReportFilter) WhereRowCount(p entql.IntP) {
+	f.Where(p.Field(report.FieldRowCount))
+}
+
+// WhereByteSize applies the entql int64 predicate on the byte_size field.
+func (f *ReportFilter) WhereByteSize(p entql.Int64P) {
+	f.Where(p.Field(report.FieldByteSize))
 }
 
 // WhereError applies the entql string predicate on the error field.
 func (f *ReportFilter) WhereError(p entql.StringP) {
 	f.Where(p.Field(report.FieldError))
+}
+
+// WhereAttempts applies the entql int predicate on the attempts field.
+func (f *ReportFilter) WhereAttempts(p entql.IntP) {
+	f.Where(p.Field(report.FieldAttempts))
+}
+
+// WhereRetryAt applies the entql time.Time predicate on the retry_at field.
+func (f *ReportFilter) WhereRetryAt(p entql.TimeP) {
+	f.Where(p.Field(report.FieldRetryAt))
+}
+
+// WhereFilePath applies the entql string predicate on the file_path field.
+func (f *ReportFilter) WhereFilePath(p entql.StringP) {
+	f.Where(p.Field(report.FieldFilePath))
 }
 
 // WhereCreatedByID applies the entql int predicate on the created_by_id field.
@@ -3327,9 +3441,19 @@ func (f *ReportFilter) WhereScheduleID(p entql.IntP) {
 	f.Where(p.Field(report.FieldScheduleID))
 }
 
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *ReportFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(report.FieldUpdatedAt))
+}
+
 // WhereCompletedAt applies the entql time.Time predicate on the completed_at field.
 func (f *ReportFilter) WhereCompletedAt(p entql.TimeP) {
 	f.Where(p.Field(report.FieldCompletedAt))
+}
+
+// WhereExpiresAt applies the entql time.Time predicate on the expires_at field.
+func (f *ReportFilter) WhereExpiresAt(p entql.TimeP) {
+	f.Where(p.Field(report.FieldExpiresAt))
 }
 
 // WhereHasPartner applies a predicate to check if query has an edge partner.
@@ -3339,6 +3463,80 @@ func (f *ReportFilter) WhereHasPartner() {
 
 // WhereHasPartnerWith applies a predicate to check if query has an edge partner with a given conditions (other predicates).
 func (f *ReportFilter) WhereHasPartnerWith(preds ...predicate.Partner) {
+	f.Where(entql.HasEdgeWith("partner", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *ReportChunkQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the ReportChunkQuery builder.
+func (_q *ReportChunkQuery) Filter() *ReportChunkFilter {
+	return &ReportChunkFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *ReportChunkMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the ReportChunkMutation builder.
+func (m *ReportChunkMutation) Filter() *ReportChunkFilter {
+	return &ReportChunkFilter{config: m.config, predicateAdder: m}
+}
+
+// ReportChunkFilter provides a generic filtering capability at runtime for ReportChunkQuery.
+type ReportChunkFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *ReportChunkFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *ReportChunkFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(reportchunk.FieldID))
+}
+
+// WherePartnerID applies the entql int predicate on the partner_id field.
+func (f *ReportChunkFilter) WherePartnerID(p entql.IntP) {
+	f.Where(p.Field(reportchunk.FieldPartnerID))
+}
+
+// WhereReportID applies the entql int predicate on the report_id field.
+func (f *ReportChunkFilter) WhereReportID(p entql.IntP) {
+	f.Where(p.Field(reportchunk.FieldReportID))
+}
+
+// WhereSeq applies the entql int predicate on the seq field.
+func (f *ReportChunkFilter) WhereSeq(p entql.IntP) {
+	f.Where(p.Field(reportchunk.FieldSeq))
+}
+
+// WhereData applies the entql []byte predicate on the data field.
+func (f *ReportChunkFilter) WhereData(p entql.BytesP) {
+	f.Where(p.Field(reportchunk.FieldData))
+}
+
+// WhereHasPartner applies a predicate to check if query has an edge partner.
+func (f *ReportChunkFilter) WhereHasPartner() {
+	f.Where(entql.HasEdge("partner"))
+}
+
+// WhereHasPartnerWith applies a predicate to check if query has an edge partner with a given conditions (other predicates).
+func (f *ReportChunkFilter) WhereHasPartnerWith(preds ...predicate.Partner) {
 	f.Where(entql.HasEdgeWith("partner", sqlgraph.WrapFunc(func(s *sql.Selector) {
 		for _, p := range preds {
 			p(s)
@@ -3375,7 +3573,7 @@ type ReportScheduleFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ReportScheduleFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3396,14 +3594,14 @@ func (f *ReportScheduleFilter) WhereCreatedAt(p entql.TimeP) {
 	f.Where(p.Field(reportschedule.FieldCreatedAt))
 }
 
-// WhereTemplate applies the entql string predicate on the template field.
-func (f *ReportScheduleFilter) WhereTemplate(p entql.StringP) {
-	f.Where(p.Field(reportschedule.FieldTemplate))
+// WhereTemplateID applies the entql int predicate on the template_id field.
+func (f *ReportScheduleFilter) WhereTemplateID(p entql.IntP) {
+	f.Where(p.Field(reportschedule.FieldTemplateID))
 }
 
-// WhereParameters applies the entql json.RawMessage predicate on the parameters field.
-func (f *ReportScheduleFilter) WhereParameters(p entql.BytesP) {
-	f.Where(p.Field(reportschedule.FieldParameters))
+// WhereKind applies the entql string predicate on the kind field.
+func (f *ReportScheduleFilter) WhereKind(p entql.StringP) {
+	f.Where(p.Field(reportschedule.FieldKind))
 }
 
 // WhereRegion applies the entql string predicate on the region field.
@@ -3416,14 +3614,24 @@ func (f *ReportScheduleFilter) WhereFrequency(p entql.StringP) {
 	f.Where(p.Field(reportschedule.FieldFrequency))
 }
 
+// WhereDayOfWeek applies the entql int predicate on the day_of_week field.
+func (f *ReportScheduleFilter) WhereDayOfWeek(p entql.IntP) {
+	f.Where(p.Field(reportschedule.FieldDayOfWeek))
+}
+
+// WhereDayOfMonth applies the entql int predicate on the day_of_month field.
+func (f *ReportScheduleFilter) WhereDayOfMonth(p entql.IntP) {
+	f.Where(p.Field(reportschedule.FieldDayOfMonth))
+}
+
+// WhereHourUtc applies the entql int predicate on the hour_utc field.
+func (f *ReportScheduleFilter) WhereHourUtc(p entql.IntP) {
+	f.Where(p.Field(reportschedule.FieldHourUtc))
+}
+
 // WhereNextRunAt applies the entql time.Time predicate on the next_run_at field.
 func (f *ReportScheduleFilter) WhereNextRunAt(p entql.TimeP) {
 	f.Where(p.Field(reportschedule.FieldNextRunAt))
-}
-
-// WhereEnabled applies the entql bool predicate on the enabled field.
-func (f *ReportScheduleFilter) WhereEnabled(p entql.BoolP) {
-	f.Where(p.Field(reportschedule.FieldEnabled))
 }
 
 // WhereCreatedByID applies the entql int predicate on the created_by_id field.
@@ -3438,6 +3646,90 @@ func (f *ReportScheduleFilter) WhereHasPartner() {
 
 // WhereHasPartnerWith applies a predicate to check if query has an edge partner with a given conditions (other predicates).
 func (f *ReportScheduleFilter) WhereHasPartnerWith(preds ...predicate.Partner) {
+	f.Where(entql.HasEdgeWith("partner", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *ReportTemplateQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the ReportTemplateQuery builder.
+func (_q *ReportTemplateQuery) Filter() *ReportTemplateFilter {
+	return &ReportTemplateFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *ReportTemplateMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the ReportTemplateMutation builder.
+func (m *ReportTemplateMutation) Filter() *ReportTemplateFilter {
+	return &ReportTemplateFilter{config: m.config, predicateAdder: m}
+}
+
+// ReportTemplateFilter provides a generic filtering capability at runtime for ReportTemplateQuery.
+type ReportTemplateFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *ReportTemplateFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *ReportTemplateFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(reporttemplate.FieldID))
+}
+
+// WherePartnerID applies the entql int predicate on the partner_id field.
+func (f *ReportTemplateFilter) WherePartnerID(p entql.IntP) {
+	f.Where(p.Field(reporttemplate.FieldPartnerID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *ReportTemplateFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(reporttemplate.FieldCreatedAt))
+}
+
+// WhereName applies the entql string predicate on the name field.
+func (f *ReportTemplateFilter) WhereName(p entql.StringP) {
+	f.Where(p.Field(reporttemplate.FieldName))
+}
+
+// WhereKind applies the entql string predicate on the kind field.
+func (f *ReportTemplateFilter) WhereKind(p entql.StringP) {
+	f.Where(p.Field(reporttemplate.FieldKind))
+}
+
+// WhereColumns applies the entql json.RawMessage predicate on the columns field.
+func (f *ReportTemplateFilter) WhereColumns(p entql.BytesP) {
+	f.Where(p.Field(reporttemplate.FieldColumns))
+}
+
+// WhereCreatedByID applies the entql int predicate on the created_by_id field.
+func (f *ReportTemplateFilter) WhereCreatedByID(p entql.IntP) {
+	f.Where(p.Field(reporttemplate.FieldCreatedByID))
+}
+
+// WhereHasPartner applies a predicate to check if query has an edge partner.
+func (f *ReportTemplateFilter) WhereHasPartner() {
+	f.Where(entql.HasEdge("partner"))
+}
+
+// WhereHasPartnerWith applies a predicate to check if query has an edge partner with a given conditions (other predicates).
+func (f *ReportTemplateFilter) WhereHasPartnerWith(preds ...predicate.Partner) {
 	f.Where(entql.HasEdgeWith("partner", sqlgraph.WrapFunc(func(s *sql.Selector) {
 		for _, p := range preds {
 			p(s)
@@ -3474,7 +3766,7 @@ type SubscriptionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SubscriptionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3634,7 +3926,7 @@ type SubscriptionOrderFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SubscriptionOrderFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3747,7 +4039,7 @@ type TagFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TagFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

@@ -29,7 +29,9 @@ import (
 	"github.com/partnerhub/partnerhub-api/ent/phonenumber"
 	"github.com/partnerhub/partnerhub-api/ent/predicate"
 	"github.com/partnerhub/partnerhub-api/ent/report"
+	"github.com/partnerhub/partnerhub-api/ent/reportchunk"
 	"github.com/partnerhub/partnerhub-api/ent/reportschedule"
+	"github.com/partnerhub/partnerhub-api/ent/reporttemplate"
 	"github.com/partnerhub/partnerhub-api/ent/settings"
 	"github.com/partnerhub/partnerhub-api/ent/subscription"
 	"github.com/partnerhub/partnerhub-api/ent/subscriptionorder"
@@ -61,7 +63,9 @@ const (
 	TypePartner           = "Partner"
 	TypePhoneNumber       = "PhoneNumber"
 	TypeReport            = "Report"
+	TypeReportChunk       = "ReportChunk"
 	TypeReportSchedule    = "ReportSchedule"
+	TypeReportTemplate    = "ReportTemplate"
 	TypeSubscription      = "Subscription"
 	TypeSubscriptionOrder = "SubscriptionOrder"
 	TypeTag               = "Tag"
@@ -12464,7 +12468,7 @@ func (m *DeviceMutation) PhoneNumber() (r string, exists bool) {
 // OldPhoneNumber returns the old "phone_number" field's value of the Device entity.
 // If the Device object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *DeviceMutation) OldPhoneNumber(ctx context.Context) (v string, err error) {
+func (m *DeviceMutation) OldPhoneNumber(ctx context.Context) (v *string, err error) {
 	if !m.op.Is(OpUpdateOne) {
 		return v, errors.New("OldPhoneNumber is only allowed on UpdateOne operations")
 	}
@@ -12513,7 +12517,7 @@ func (m *DeviceMutation) Extension() (r string, exists bool) {
 // OldExtension returns the old "extension" field's value of the Device entity.
 // If the Device object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *DeviceMutation) OldExtension(ctx context.Context) (v string, err error) {
+func (m *DeviceMutation) OldExtension(ctx context.Context) (v *string, err error) {
 	if !m.op.Is(OpUpdateOne) {
 		return v, errors.New("OldExtension is only allowed on UpdateOne operations")
 	}
@@ -12562,7 +12566,7 @@ func (m *DeviceMutation) UserID() (r string, exists bool) {
 // OldUserID returns the old "user_id" field's value of the Device entity.
 // If the Device object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *DeviceMutation) OldUserID(ctx context.Context) (v string, err error) {
+func (m *DeviceMutation) OldUserID(ctx context.Context) (v *string, err error) {
 	if !m.op.Is(OpUpdateOne) {
 		return v, errors.New("OldUserID is only allowed on UpdateOne operations")
 	}
@@ -12611,7 +12615,7 @@ func (m *DeviceMutation) UserUUID() (r string, exists bool) {
 // OldUserUUID returns the old "user_uuid" field's value of the Device entity.
 // If the Device object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *DeviceMutation) OldUserUUID(ctx context.Context) (v string, err error) {
+func (m *DeviceMutation) OldUserUUID(ctx context.Context) (v *string, err error) {
 	if !m.op.Is(OpUpdateOne) {
 		return v, errors.New("OldUserUUID is only allowed on UpdateOne operations")
 	}
@@ -17963,7 +17967,7 @@ func (m *PhoneNumberMutation) Extension() (r string, exists bool) {
 // OldExtension returns the old "extension" field's value of the PhoneNumber entity.
 // If the PhoneNumber object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *PhoneNumberMutation) OldExtension(ctx context.Context) (v string, err error) {
+func (m *PhoneNumberMutation) OldExtension(ctx context.Context) (v *string, err error) {
 	if !m.op.Is(OpUpdateOne) {
 		return v, errors.New("OldExtension is only allowed on UpdateOne operations")
 	}
@@ -18156,7 +18160,7 @@ func (m *PhoneNumberMutation) UserID() (r string, exists bool) {
 // OldUserID returns the old "user_id" field's value of the PhoneNumber entity.
 // If the PhoneNumber object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *PhoneNumberMutation) OldUserID(ctx context.Context) (v string, err error) {
+func (m *PhoneNumberMutation) OldUserID(ctx context.Context) (v *string, err error) {
 	if !m.op.Is(OpUpdateOne) {
 		return v, errors.New("OldUserID is only allowed on UpdateOne operations")
 	}
@@ -18205,7 +18209,7 @@ func (m *PhoneNumberMutation) UserUUID() (r string, exists bool) {
 // OldUserUUID returns the old "user_uuid" field's value of the PhoneNumber entity.
 // If the PhoneNumber object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *PhoneNumberMutation) OldUserUUID(ctx context.Context) (v string, err error) {
+func (m *PhoneNumberMutation) OldUserUUID(ctx context.Context) (v *string, err error) {
 	if !m.op.Is(OpUpdateOne) {
 		return v, errors.New("OldUserUUID is only allowed on UpdateOne operations")
 	}
@@ -18800,19 +18804,33 @@ type ReportMutation struct {
 	typ              string
 	id               *int
 	created_at       *time.Time
-	template         *enum.ReportTemplate
-	parameters       *map[string]string
+	template_id      *int
+	addtemplate_id   *int
+	template_name    *string
+	kind             *enum.ReportKind
+	columns          *[]string
+	appendcolumns    []string
 	region           *enum.Region
+	from             *time.Time
+	to               *time.Time
 	state            *enum.ReportState
 	file_name        *string
-	size_bytes       *int64
-	addsize_bytes    *int64
+	row_count        *int
+	addrow_count     *int
+	byte_size        *int64
+	addbyte_size     *int64
 	error            *string
+	attempts         *int
+	addattempts      *int
+	retry_at         *time.Time
+	file_path        *string
 	created_by_id    *int
 	addcreated_by_id *int
 	schedule_id      *int
 	addschedule_id   *int
+	updated_at       *time.Time
 	completed_at     *time.Time
+	expires_at       *time.Time
 	clearedFields    map[string]struct{}
 	partner          *int
 	clearedpartner   bool
@@ -18991,89 +19009,197 @@ func (m *ReportMutation) ResetCreatedAt() {
 	m.created_at = nil
 }
 
-// SetTemplate sets the "template" field.
-func (m *ReportMutation) SetTemplate(et enum.ReportTemplate) {
-	m.template = &et
+// SetTemplateID sets the "template_id" field.
+func (m *ReportMutation) SetTemplateID(i int) {
+	m.template_id = &i
+	m.addtemplate_id = nil
 }
 
-// Template returns the value of the "template" field in the mutation.
-func (m *ReportMutation) Template() (r enum.ReportTemplate, exists bool) {
-	v := m.template
+// TemplateID returns the value of the "template_id" field in the mutation.
+func (m *ReportMutation) TemplateID() (r int, exists bool) {
+	v := m.template_id
 	if v == nil {
 		return
 	}
 	return *v, true
 }
 
-// OldTemplate returns the old "template" field's value of the Report entity.
+// OldTemplateID returns the old "template_id" field's value of the Report entity.
 // If the Report object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *ReportMutation) OldTemplate(ctx context.Context) (v enum.ReportTemplate, err error) {
+func (m *ReportMutation) OldTemplateID(ctx context.Context) (v *int, err error) {
 	if !m.op.Is(OpUpdateOne) {
-		return v, errors.New("OldTemplate is only allowed on UpdateOne operations")
+		return v, errors.New("OldTemplateID is only allowed on UpdateOne operations")
 	}
 	if m.id == nil || m.oldValue == nil {
-		return v, errors.New("OldTemplate requires an ID field in the mutation")
+		return v, errors.New("OldTemplateID requires an ID field in the mutation")
 	}
 	oldValue, err := m.oldValue(ctx)
 	if err != nil {
-		return v, fmt.Errorf("querying old value for OldTemplate: %w", err)
+		return v, fmt.Errorf("querying old value for OldTemplateID: %w", err)
 	}
-	return oldValue.Template, nil
+	return oldValue.TemplateID, nil
 }
 
-// ResetTemplate resets all changes to the "template" field.
-func (m *ReportMutation) ResetTemplate() {
-	m.template = nil
+// AddTemplateID adds i to the "template_id" field.
+func (m *ReportMutation) AddTemplateID(i int) {
+	if m.addtemplate_id != nil {
+		*m.addtemplate_id += i
+	} else {
+		m.addtemplate_id = &i
+	}
 }
 
-// SetParameters sets the "parameters" field.
-func (m *ReportMutation) SetParameters(value map[string]string) {
-	m.parameters = &value
-}
-
-// Parameters returns the value of the "parameters" field in the mutation.
-func (m *ReportMutation) Parameters() (r map[string]string, exists bool) {
-	v := m.parameters
+// AddedTemplateID returns the value that was added to the "template_id" field in this mutation.
+func (m *ReportMutation) AddedTemplateID() (r int, exists bool) {
+	v := m.addtemplate_id
 	if v == nil {
 		return
 	}
 	return *v, true
 }
 
-// OldParameters returns the old "parameters" field's value of the Report entity.
-// If the Report object wasn't provided to the builder, the object is fetched from the database.
-// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *ReportMutation) OldParameters(ctx context.Context) (v map[string]string, err error) {
-	if !m.op.Is(OpUpdateOne) {
-		return v, errors.New("OldParameters is only allowed on UpdateOne operations")
-	}
-	if m.id == nil || m.oldValue == nil {
-		return v, errors.New("OldParameters requires an ID field in the mutation")
-	}
-	oldValue, err := m.oldValue(ctx)
-	if err != nil {
-		return v, fmt.Errorf("querying old value for OldParameters: %w", err)
-	}
-	return oldValue.Parameters, nil
+// ClearTemplateID clears the value of the "template_id" field.
+func (m *ReportMutation) ClearTemplateID() {
+	m.template_id = nil
+	m.addtemplate_id = nil
+	m.clearedFields[report.FieldTemplateID] = struct{}{}
 }
 
-// ClearParameters clears the value of the "parameters" field.
-func (m *ReportMutation) ClearParameters() {
-	m.parameters = nil
-	m.clearedFields[report.FieldParameters] = struct{}{}
-}
-
-// ParametersCleared returns if the "parameters" field was cleared in this mutation.
-func (m *ReportMutation) ParametersCleared() bool {
-	_, ok := m.clearedFields[report.FieldParameters]
+// TemplateIDCleared returns if the "template_id" field was cleared in this mutation.
+func (m *ReportMutation) TemplateIDCleared() bool {
+	_, ok := m.clearedFields[report.FieldTemplateID]
 	return ok
 }
 
-// ResetParameters resets all changes to the "parameters" field.
-func (m *ReportMutation) ResetParameters() {
-	m.parameters = nil
-	delete(m.clearedFields, report.FieldParameters)
+// ResetTemplateID resets all changes to the "template_id" field.
+func (m *ReportMutation) ResetTemplateID() {
+	m.template_id = nil
+	m.addtemplate_id = nil
+	delete(m.clearedFields, report.FieldTemplateID)
+}
+
+// SetTemplateName sets the "template_name" field.
+func (m *ReportMutation) SetTemplateName(s string) {
+	m.template_name = &s
+}
+
+// TemplateName returns the value of the "template_name" field in the mutation.
+func (m *ReportMutation) TemplateName() (r string, exists bool) {
+	v := m.template_name
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTemplateName returns the old "template_name" field's value of the Report entity.
+// If the Report object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ReportMutation) OldTemplateName(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTemplateName is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTemplateName requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTemplateName: %w", err)
+	}
+	return oldValue.TemplateName, nil
+}
+
+// ResetTemplateName resets all changes to the "template_name" field.
+func (m *ReportMutation) ResetTemplateName() {
+	m.template_name = nil
+}
+
+// SetKind sets the "kind" field.
+func (m *ReportMutation) SetKind(ek enum.ReportKind) {
+	m.kind = &ek
+}
+
+// Kind returns the value of the "kind" field in the mutation.
+func (m *ReportMutation) Kind() (r enum.ReportKind, exists bool) {
+	v := m.kind
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldKind returns the old "kind" field's value of the Report entity.
+// If the Report object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ReportMutation) OldKind(ctx context.Context) (v enum.ReportKind, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldKind is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldKind requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldKind: %w", err)
+	}
+	return oldValue.Kind, nil
+}
+
+// ResetKind resets all changes to the "kind" field.
+func (m *ReportMutation) ResetKind() {
+	m.kind = nil
+}
+
+// SetColumns sets the "columns" field.
+func (m *ReportMutation) SetColumns(s []string) {
+	m.columns = &s
+	m.appendcolumns = nil
+}
+
+// Columns returns the value of the "columns" field in the mutation.
+func (m *ReportMutation) Columns() (r []string, exists bool) {
+	v := m.columns
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldColumns returns the old "columns" field's value of the Report entity.
+// If the Report object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ReportMutation) OldColumns(ctx context.Context) (v []string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldColumns is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldColumns requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldColumns: %w", err)
+	}
+	return oldValue.Columns, nil
+}
+
+// AppendColumns adds s to the "columns" field.
+func (m *ReportMutation) AppendColumns(s []string) {
+	m.appendcolumns = append(m.appendcolumns, s...)
+}
+
+// AppendedColumns returns the list of values that were appended to the "columns" field in this mutation.
+func (m *ReportMutation) AppendedColumns() ([]string, bool) {
+	if len(m.appendcolumns) == 0 {
+		return nil, false
+	}
+	return m.appendcolumns, true
+}
+
+// ResetColumns resets all changes to the "columns" field.
+func (m *ReportMutation) ResetColumns() {
+	m.columns = nil
+	m.appendcolumns = nil
 }
 
 // SetRegion sets the "region" field.
@@ -19110,6 +19236,104 @@ func (m *ReportMutation) OldRegion(ctx context.Context) (v enum.Region, err erro
 // ResetRegion resets all changes to the "region" field.
 func (m *ReportMutation) ResetRegion() {
 	m.region = nil
+}
+
+// SetFrom sets the "from" field.
+func (m *ReportMutation) SetFrom(t time.Time) {
+	m.from = &t
+}
+
+// From returns the value of the "from" field in the mutation.
+func (m *ReportMutation) From() (r time.Time, exists bool) {
+	v := m.from
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldFrom returns the old "from" field's value of the Report entity.
+// If the Report object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ReportMutation) OldFrom(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldFrom is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldFrom requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldFrom: %w", err)
+	}
+	return oldValue.From, nil
+}
+
+// ClearFrom clears the value of the "from" field.
+func (m *ReportMutation) ClearFrom() {
+	m.from = nil
+	m.clearedFields[report.FieldFrom] = struct{}{}
+}
+
+// FromCleared returns if the "from" field was cleared in this mutation.
+func (m *ReportMutation) FromCleared() bool {
+	_, ok := m.clearedFields[report.FieldFrom]
+	return ok
+}
+
+// ResetFrom resets all changes to the "from" field.
+func (m *ReportMutation) ResetFrom() {
+	m.from = nil
+	delete(m.clearedFields, report.FieldFrom)
+}
+
+// SetTo sets the "to" field.
+func (m *ReportMutation) SetTo(t time.Time) {
+	m.to = &t
+}
+
+// To returns the value of the "to" field in the mutation.
+func (m *ReportMutation) To() (r time.Time, exists bool) {
+	v := m.to
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTo returns the old "to" field's value of the Report entity.
+// If the Report object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ReportMutation) OldTo(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTo is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTo requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTo: %w", err)
+	}
+	return oldValue.To, nil
+}
+
+// ClearTo clears the value of the "to" field.
+func (m *ReportMutation) ClearTo() {
+	m.to = nil
+	m.clearedFields[report.FieldTo] = struct{}{}
+}
+
+// ToCleared returns if the "to" field was cleared in this mutation.
+func (m *ReportMutation) ToCleared() bool {
+	_, ok := m.clearedFields[report.FieldTo]
+	return ok
+}
+
+// ResetTo resets all changes to the "to" field.
+func (m *ReportMutation) ResetTo() {
+	m.to = nil
+	delete(m.clearedFields, report.FieldTo)
 }
 
 // SetState sets the "state" field.
@@ -19179,92 +19403,121 @@ func (m *ReportMutation) OldFileName(ctx context.Context) (v string, err error) 
 	return oldValue.FileName, nil
 }
 
-// ClearFileName clears the value of the "file_name" field.
-func (m *ReportMutation) ClearFileName() {
-	m.file_name = nil
-	m.clearedFields[report.FieldFileName] = struct{}{}
-}
-
-// FileNameCleared returns if the "file_name" field was cleared in this mutation.
-func (m *ReportMutation) FileNameCleared() bool {
-	_, ok := m.clearedFields[report.FieldFileName]
-	return ok
-}
-
 // ResetFileName resets all changes to the "file_name" field.
 func (m *ReportMutation) ResetFileName() {
 	m.file_name = nil
-	delete(m.clearedFields, report.FieldFileName)
 }
 
-// SetSizeBytes sets the "size_bytes" field.
-func (m *ReportMutation) SetSizeBytes(i int64) {
-	m.size_bytes = &i
-	m.addsize_bytes = nil
+// SetRowCount sets the "row_count" field.
+func (m *ReportMutation) SetRowCount(i int) {
+	m.row_count = &i
+	m.addrow_count = nil
 }
 
-// SizeBytes returns the value of the "size_bytes" field in the mutation.
-func (m *ReportMutation) SizeBytes() (r int64, exists bool) {
-	v := m.size_bytes
+// RowCount returns the value of the "row_count" field in the mutation.
+func (m *ReportMutation) RowCount() (r int, exists bool) {
+	v := m.row_count
 	if v == nil {
 		return
 	}
 	return *v, true
 }
 
-// OldSizeBytes returns the old "size_bytes" field's value of the Report entity.
+// OldRowCount returns the old "row_count" field's value of the Report entity.
 // If the Report object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *ReportMutation) OldSizeBytes(ctx context.Context) (v int64, err error) {
+func (m *ReportMutation) OldRowCount(ctx context.Context) (v int, err error) {
 	if !m.op.Is(OpUpdateOne) {
-		return v, errors.New("OldSizeBytes is only allowed on UpdateOne operations")
+		return v, errors.New("OldRowCount is only allowed on UpdateOne operations")
 	}
 	if m.id == nil || m.oldValue == nil {
-		return v, errors.New("OldSizeBytes requires an ID field in the mutation")
+		return v, errors.New("OldRowCount requires an ID field in the mutation")
 	}
 	oldValue, err := m.oldValue(ctx)
 	if err != nil {
-		return v, fmt.Errorf("querying old value for OldSizeBytes: %w", err)
+		return v, fmt.Errorf("querying old value for OldRowCount: %w", err)
 	}
-	return oldValue.SizeBytes, nil
+	return oldValue.RowCount, nil
 }
 
-// AddSizeBytes adds i to the "size_bytes" field.
-func (m *ReportMutation) AddSizeBytes(i int64) {
-	if m.addsize_bytes != nil {
-		*m.addsize_bytes += i
+// AddRowCount adds i to the "row_count" field.
+func (m *ReportMutation) AddRowCount(i int) {
+	if m.addrow_count != nil {
+		*m.addrow_count += i
 	} else {
-		m.addsize_bytes = &i
+		m.addrow_count = &i
 	}
 }
 
-// AddedSizeBytes returns the value that was added to the "size_bytes" field in this mutation.
-func (m *ReportMutation) AddedSizeBytes() (r int64, exists bool) {
-	v := m.addsize_bytes
+// AddedRowCount returns the value that was added to the "row_count" field in this mutation.
+func (m *ReportMutation) AddedRowCount() (r int, exists bool) {
+	v := m.addrow_count
 	if v == nil {
 		return
 	}
 	return *v, true
 }
 
-// ClearSizeBytes clears the value of the "size_bytes" field.
-func (m *ReportMutation) ClearSizeBytes() {
-	m.size_bytes = nil
-	m.addsize_bytes = nil
-	m.clearedFields[report.FieldSizeBytes] = struct{}{}
+// ResetRowCount resets all changes to the "row_count" field.
+func (m *ReportMutation) ResetRowCount() {
+	m.row_count = nil
+	m.addrow_count = nil
 }
 
-// SizeBytesCleared returns if the "size_bytes" field was cleared in this mutation.
-func (m *ReportMutation) SizeBytesCleared() bool {
-	_, ok := m.clearedFields[report.FieldSizeBytes]
-	return ok
+// SetByteSize sets the "byte_size" field.
+func (m *ReportMutation) SetByteSize(i int64) {
+	m.byte_size = &i
+	m.addbyte_size = nil
 }
 
-// ResetSizeBytes resets all changes to the "size_bytes" field.
-func (m *ReportMutation) ResetSizeBytes() {
-	m.size_bytes = nil
-	m.addsize_bytes = nil
-	delete(m.clearedFields, report.FieldSizeBytes)
+// ByteSize returns the value of the "byte_size" field in the mutation.
+func (m *ReportMutation) ByteSize() (r int64, exists bool) {
+	v := m.byte_size
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldByteSize returns the old "byte_size" field's value of the Report entity.
+// If the Report object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ReportMutation) OldByteSize(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldByteSize is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldByteSize requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldByteSize: %w", err)
+	}
+	return oldValue.ByteSize, nil
+}
+
+// AddByteSize adds i to the "byte_size" field.
+func (m *ReportMutation) AddByteSize(i int64) {
+	if m.addbyte_size != nil {
+		*m.addbyte_size += i
+	} else {
+		m.addbyte_size = &i
+	}
+}
+
+// AddedByteSize returns the value that was added to the "byte_size" field in this mutation.
+func (m *ReportMutation) AddedByteSize() (r int64, exists bool) {
+	v := m.addbyte_size
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetByteSize resets all changes to the "byte_size" field.
+func (m *ReportMutation) ResetByteSize() {
+	m.byte_size = nil
+	m.addbyte_size = nil
 }
 
 // SetError sets the "error" field.
@@ -19284,7 +19537,7 @@ func (m *ReportMutation) Error() (r string, exists bool) {
 // OldError returns the old "error" field's value of the Report entity.
 // If the Report object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *ReportMutation) OldError(ctx context.Context) (v string, err error) {
+func (m *ReportMutation) OldError(ctx context.Context) (v *string, err error) {
 	if !m.op.Is(OpUpdateOne) {
 		return v, errors.New("OldError is only allowed on UpdateOne operations")
 	}
@@ -19316,6 +19569,160 @@ func (m *ReportMutation) ResetError() {
 	delete(m.clearedFields, report.FieldError)
 }
 
+// SetAttempts sets the "attempts" field.
+func (m *ReportMutation) SetAttempts(i int) {
+	m.attempts = &i
+	m.addattempts = nil
+}
+
+// Attempts returns the value of the "attempts" field in the mutation.
+func (m *ReportMutation) Attempts() (r int, exists bool) {
+	v := m.attempts
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAttempts returns the old "attempts" field's value of the Report entity.
+// If the Report object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ReportMutation) OldAttempts(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAttempts is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAttempts requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAttempts: %w", err)
+	}
+	return oldValue.Attempts, nil
+}
+
+// AddAttempts adds i to the "attempts" field.
+func (m *ReportMutation) AddAttempts(i int) {
+	if m.addattempts != nil {
+		*m.addattempts += i
+	} else {
+		m.addattempts = &i
+	}
+}
+
+// AddedAttempts returns the value that was added to the "attempts" field in this mutation.
+func (m *ReportMutation) AddedAttempts() (r int, exists bool) {
+	v := m.addattempts
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetAttempts resets all changes to the "attempts" field.
+func (m *ReportMutation) ResetAttempts() {
+	m.attempts = nil
+	m.addattempts = nil
+}
+
+// SetRetryAt sets the "retry_at" field.
+func (m *ReportMutation) SetRetryAt(t time.Time) {
+	m.retry_at = &t
+}
+
+// RetryAt returns the value of the "retry_at" field in the mutation.
+func (m *ReportMutation) RetryAt() (r time.Time, exists bool) {
+	v := m.retry_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRetryAt returns the old "retry_at" field's value of the Report entity.
+// If the Report object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ReportMutation) OldRetryAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRetryAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRetryAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRetryAt: %w", err)
+	}
+	return oldValue.RetryAt, nil
+}
+
+// ClearRetryAt clears the value of the "retry_at" field.
+func (m *ReportMutation) ClearRetryAt() {
+	m.retry_at = nil
+	m.clearedFields[report.FieldRetryAt] = struct{}{}
+}
+
+// RetryAtCleared returns if the "retry_at" field was cleared in this mutation.
+func (m *ReportMutation) RetryAtCleared() bool {
+	_, ok := m.clearedFields[report.FieldRetryAt]
+	return ok
+}
+
+// ResetRetryAt resets all changes to the "retry_at" field.
+func (m *ReportMutation) ResetRetryAt() {
+	m.retry_at = nil
+	delete(m.clearedFields, report.FieldRetryAt)
+}
+
+// SetFilePath sets the "file_path" field.
+func (m *ReportMutation) SetFilePath(s string) {
+	m.file_path = &s
+}
+
+// FilePath returns the value of the "file_path" field in the mutation.
+func (m *ReportMutation) FilePath() (r string, exists bool) {
+	v := m.file_path
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldFilePath returns the old "file_path" field's value of the Report entity.
+// If the Report object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ReportMutation) OldFilePath(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldFilePath is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldFilePath requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldFilePath: %w", err)
+	}
+	return oldValue.FilePath, nil
+}
+
+// ClearFilePath clears the value of the "file_path" field.
+func (m *ReportMutation) ClearFilePath() {
+	m.file_path = nil
+	m.clearedFields[report.FieldFilePath] = struct{}{}
+}
+
+// FilePathCleared returns if the "file_path" field was cleared in this mutation.
+func (m *ReportMutation) FilePathCleared() bool {
+	_, ok := m.clearedFields[report.FieldFilePath]
+	return ok
+}
+
+// ResetFilePath resets all changes to the "file_path" field.
+func (m *ReportMutation) ResetFilePath() {
+	m.file_path = nil
+	delete(m.clearedFields, report.FieldFilePath)
+}
+
 // SetCreatedByID sets the "created_by_id" field.
 func (m *ReportMutation) SetCreatedByID(i int) {
 	m.created_by_id = &i
@@ -19334,7 +19741,7 @@ func (m *ReportMutation) CreatedByID() (r int, exists bool) {
 // OldCreatedByID returns the old "created_by_id" field's value of the Report entity.
 // If the Report object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *ReportMutation) OldCreatedByID(ctx context.Context) (v *int, err error) {
+func (m *ReportMutation) OldCreatedByID(ctx context.Context) (v int, err error) {
 	if !m.op.Is(OpUpdateOne) {
 		return v, errors.New("OldCreatedByID is only allowed on UpdateOne operations")
 	}
@@ -19366,24 +19773,10 @@ func (m *ReportMutation) AddedCreatedByID() (r int, exists bool) {
 	return *v, true
 }
 
-// ClearCreatedByID clears the value of the "created_by_id" field.
-func (m *ReportMutation) ClearCreatedByID() {
-	m.created_by_id = nil
-	m.addcreated_by_id = nil
-	m.clearedFields[report.FieldCreatedByID] = struct{}{}
-}
-
-// CreatedByIDCleared returns if the "created_by_id" field was cleared in this mutation.
-func (m *ReportMutation) CreatedByIDCleared() bool {
-	_, ok := m.clearedFields[report.FieldCreatedByID]
-	return ok
-}
-
 // ResetCreatedByID resets all changes to the "created_by_id" field.
 func (m *ReportMutation) ResetCreatedByID() {
 	m.created_by_id = nil
 	m.addcreated_by_id = nil
-	delete(m.clearedFields, report.FieldCreatedByID)
 }
 
 // SetScheduleID sets the "schedule_id" field.
@@ -19456,6 +19849,42 @@ func (m *ReportMutation) ResetScheduleID() {
 	delete(m.clearedFields, report.FieldScheduleID)
 }
 
+// SetUpdatedAt sets the "updated_at" field.
+func (m *ReportMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *ReportMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the Report entity.
+// If the Report object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ReportMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *ReportMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
 // SetCompletedAt sets the "completed_at" field.
 func (m *ReportMutation) SetCompletedAt(t time.Time) {
 	m.completed_at = &t
@@ -19503,6 +19932,55 @@ func (m *ReportMutation) CompletedAtCleared() bool {
 func (m *ReportMutation) ResetCompletedAt() {
 	m.completed_at = nil
 	delete(m.clearedFields, report.FieldCompletedAt)
+}
+
+// SetExpiresAt sets the "expires_at" field.
+func (m *ReportMutation) SetExpiresAt(t time.Time) {
+	m.expires_at = &t
+}
+
+// ExpiresAt returns the value of the "expires_at" field in the mutation.
+func (m *ReportMutation) ExpiresAt() (r time.Time, exists bool) {
+	v := m.expires_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldExpiresAt returns the old "expires_at" field's value of the Report entity.
+// If the Report object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ReportMutation) OldExpiresAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldExpiresAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldExpiresAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldExpiresAt: %w", err)
+	}
+	return oldValue.ExpiresAt, nil
+}
+
+// ClearExpiresAt clears the value of the "expires_at" field.
+func (m *ReportMutation) ClearExpiresAt() {
+	m.expires_at = nil
+	m.clearedFields[report.FieldExpiresAt] = struct{}{}
+}
+
+// ExpiresAtCleared returns if the "expires_at" field was cleared in this mutation.
+func (m *ReportMutation) ExpiresAtCleared() bool {
+	_, ok := m.clearedFields[report.FieldExpiresAt]
+	return ok
+}
+
+// ResetExpiresAt resets all changes to the "expires_at" field.
+func (m *ReportMutation) ResetExpiresAt() {
+	m.expires_at = nil
+	delete(m.clearedFields, report.FieldExpiresAt)
 }
 
 // ClearPartner clears the "partner" edge to the Partner entity.
@@ -19566,21 +20044,33 @@ func (m *ReportMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ReportMutation) Fields() []string {
-	fields := make([]string, 0, 12)
+	fields := make([]string, 0, 22)
 	if m.partner != nil {
 		fields = append(fields, report.FieldPartnerID)
 	}
 	if m.created_at != nil {
 		fields = append(fields, report.FieldCreatedAt)
 	}
-	if m.template != nil {
-		fields = append(fields, report.FieldTemplate)
+	if m.template_id != nil {
+		fields = append(fields, report.FieldTemplateID)
 	}
-	if m.parameters != nil {
-		fields = append(fields, report.FieldParameters)
+	if m.template_name != nil {
+		fields = append(fields, report.FieldTemplateName)
+	}
+	if m.kind != nil {
+		fields = append(fields, report.FieldKind)
+	}
+	if m.columns != nil {
+		fields = append(fields, report.FieldColumns)
 	}
 	if m.region != nil {
 		fields = append(fields, report.FieldRegion)
+	}
+	if m.from != nil {
+		fields = append(fields, report.FieldFrom)
+	}
+	if m.to != nil {
+		fields = append(fields, report.FieldTo)
 	}
 	if m.state != nil {
 		fields = append(fields, report.FieldState)
@@ -19588,11 +20078,23 @@ func (m *ReportMutation) Fields() []string {
 	if m.file_name != nil {
 		fields = append(fields, report.FieldFileName)
 	}
-	if m.size_bytes != nil {
-		fields = append(fields, report.FieldSizeBytes)
+	if m.row_count != nil {
+		fields = append(fields, report.FieldRowCount)
+	}
+	if m.byte_size != nil {
+		fields = append(fields, report.FieldByteSize)
 	}
 	if m.error != nil {
 		fields = append(fields, report.FieldError)
+	}
+	if m.attempts != nil {
+		fields = append(fields, report.FieldAttempts)
+	}
+	if m.retry_at != nil {
+		fields = append(fields, report.FieldRetryAt)
+	}
+	if m.file_path != nil {
+		fields = append(fields, report.FieldFilePath)
 	}
 	if m.created_by_id != nil {
 		fields = append(fields, report.FieldCreatedByID)
@@ -19600,8 +20102,14 @@ func (m *ReportMutation) Fields() []string {
 	if m.schedule_id != nil {
 		fields = append(fields, report.FieldScheduleID)
 	}
+	if m.updated_at != nil {
+		fields = append(fields, report.FieldUpdatedAt)
+	}
 	if m.completed_at != nil {
 		fields = append(fields, report.FieldCompletedAt)
+	}
+	if m.expires_at != nil {
+		fields = append(fields, report.FieldExpiresAt)
 	}
 	return fields
 }
@@ -19615,26 +20123,46 @@ func (m *ReportMutation) Field(name string) (ent.Value, bool) {
 		return m.PartnerID()
 	case report.FieldCreatedAt:
 		return m.CreatedAt()
-	case report.FieldTemplate:
-		return m.Template()
-	case report.FieldParameters:
-		return m.Parameters()
+	case report.FieldTemplateID:
+		return m.TemplateID()
+	case report.FieldTemplateName:
+		return m.TemplateName()
+	case report.FieldKind:
+		return m.Kind()
+	case report.FieldColumns:
+		return m.Columns()
 	case report.FieldRegion:
 		return m.Region()
+	case report.FieldFrom:
+		return m.From()
+	case report.FieldTo:
+		return m.To()
 	case report.FieldState:
 		return m.State()
 	case report.FieldFileName:
 		return m.FileName()
-	case report.FieldSizeBytes:
-		return m.SizeBytes()
+	case report.FieldRowCount:
+		return m.RowCount()
+	case report.FieldByteSize:
+		return m.ByteSize()
 	case report.FieldError:
 		return m.Error()
+	case report.FieldAttempts:
+		return m.Attempts()
+	case report.FieldRetryAt:
+		return m.RetryAt()
+	case report.FieldFilePath:
+		return m.FilePath()
 	case report.FieldCreatedByID:
 		return m.CreatedByID()
 	case report.FieldScheduleID:
 		return m.ScheduleID()
+	case report.FieldUpdatedAt:
+		return m.UpdatedAt()
 	case report.FieldCompletedAt:
 		return m.CompletedAt()
+	case report.FieldExpiresAt:
+		return m.ExpiresAt()
 	}
 	return nil, false
 }
@@ -19648,26 +20176,46 @@ func (m *ReportMutation) OldField(ctx context.Context, name string) (ent.Value, 
 		return m.OldPartnerID(ctx)
 	case report.FieldCreatedAt:
 		return m.OldCreatedAt(ctx)
-	case report.FieldTemplate:
-		return m.OldTemplate(ctx)
-	case report.FieldParameters:
-		return m.OldParameters(ctx)
+	case report.FieldTemplateID:
+		return m.OldTemplateID(ctx)
+	case report.FieldTemplateName:
+		return m.OldTemplateName(ctx)
+	case report.FieldKind:
+		return m.OldKind(ctx)
+	case report.FieldColumns:
+		return m.OldColumns(ctx)
 	case report.FieldRegion:
 		return m.OldRegion(ctx)
+	case report.FieldFrom:
+		return m.OldFrom(ctx)
+	case report.FieldTo:
+		return m.OldTo(ctx)
 	case report.FieldState:
 		return m.OldState(ctx)
 	case report.FieldFileName:
 		return m.OldFileName(ctx)
-	case report.FieldSizeBytes:
-		return m.OldSizeBytes(ctx)
+	case report.FieldRowCount:
+		return m.OldRowCount(ctx)
+	case report.FieldByteSize:
+		return m.OldByteSize(ctx)
 	case report.FieldError:
 		return m.OldError(ctx)
+	case report.FieldAttempts:
+		return m.OldAttempts(ctx)
+	case report.FieldRetryAt:
+		return m.OldRetryAt(ctx)
+	case report.FieldFilePath:
+		return m.OldFilePath(ctx)
 	case report.FieldCreatedByID:
 		return m.OldCreatedByID(ctx)
 	case report.FieldScheduleID:
 		return m.OldScheduleID(ctx)
+	case report.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
 	case report.FieldCompletedAt:
 		return m.OldCompletedAt(ctx)
+	case report.FieldExpiresAt:
+		return m.OldExpiresAt(ctx)
 	}
 	return nil, fmt.Errorf("unknown Report field %s", name)
 }
@@ -19691,19 +20239,33 @@ func (m *ReportMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetCreatedAt(v)
 		return nil
-	case report.FieldTemplate:
-		v, ok := value.(enum.ReportTemplate)
+	case report.FieldTemplateID:
+		v, ok := value.(int)
 		if !ok {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
-		m.SetTemplate(v)
+		m.SetTemplateID(v)
 		return nil
-	case report.FieldParameters:
-		v, ok := value.(map[string]string)
+	case report.FieldTemplateName:
+		v, ok := value.(string)
 		if !ok {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
-		m.SetParameters(v)
+		m.SetTemplateName(v)
+		return nil
+	case report.FieldKind:
+		v, ok := value.(enum.ReportKind)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetKind(v)
+		return nil
+	case report.FieldColumns:
+		v, ok := value.([]string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetColumns(v)
 		return nil
 	case report.FieldRegion:
 		v, ok := value.(enum.Region)
@@ -19711,6 +20273,20 @@ func (m *ReportMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetRegion(v)
+		return nil
+	case report.FieldFrom:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFrom(v)
+		return nil
+	case report.FieldTo:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTo(v)
 		return nil
 	case report.FieldState:
 		v, ok := value.(enum.ReportState)
@@ -19726,12 +20302,19 @@ func (m *ReportMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetFileName(v)
 		return nil
-	case report.FieldSizeBytes:
+	case report.FieldRowCount:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRowCount(v)
+		return nil
+	case report.FieldByteSize:
 		v, ok := value.(int64)
 		if !ok {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
-		m.SetSizeBytes(v)
+		m.SetByteSize(v)
 		return nil
 	case report.FieldError:
 		v, ok := value.(string)
@@ -19739,6 +20322,27 @@ func (m *ReportMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetError(v)
+		return nil
+	case report.FieldAttempts:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAttempts(v)
+		return nil
+	case report.FieldRetryAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRetryAt(v)
+		return nil
+	case report.FieldFilePath:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFilePath(v)
 		return nil
 	case report.FieldCreatedByID:
 		v, ok := value.(int)
@@ -19754,12 +20358,26 @@ func (m *ReportMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetScheduleID(v)
 		return nil
+	case report.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
 	case report.FieldCompletedAt:
 		v, ok := value.(time.Time)
 		if !ok {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetCompletedAt(v)
+		return nil
+	case report.FieldExpiresAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetExpiresAt(v)
 		return nil
 	}
 	return fmt.Errorf("unknown Report field %s", name)
@@ -19769,8 +20387,17 @@ func (m *ReportMutation) SetField(name string, value ent.Value) error {
 // this mutation.
 func (m *ReportMutation) AddedFields() []string {
 	var fields []string
-	if m.addsize_bytes != nil {
-		fields = append(fields, report.FieldSizeBytes)
+	if m.addtemplate_id != nil {
+		fields = append(fields, report.FieldTemplateID)
+	}
+	if m.addrow_count != nil {
+		fields = append(fields, report.FieldRowCount)
+	}
+	if m.addbyte_size != nil {
+		fields = append(fields, report.FieldByteSize)
+	}
+	if m.addattempts != nil {
+		fields = append(fields, report.FieldAttempts)
 	}
 	if m.addcreated_by_id != nil {
 		fields = append(fields, report.FieldCreatedByID)
@@ -19786,8 +20413,14 @@ func (m *ReportMutation) AddedFields() []string {
 // was not set, or was not defined in the schema.
 func (m *ReportMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
-	case report.FieldSizeBytes:
-		return m.AddedSizeBytes()
+	case report.FieldTemplateID:
+		return m.AddedTemplateID()
+	case report.FieldRowCount:
+		return m.AddedRowCount()
+	case report.FieldByteSize:
+		return m.AddedByteSize()
+	case report.FieldAttempts:
+		return m.AddedAttempts()
 	case report.FieldCreatedByID:
 		return m.AddedCreatedByID()
 	case report.FieldScheduleID:
@@ -19801,12 +20434,33 @@ func (m *ReportMutation) AddedField(name string) (ent.Value, bool) {
 // type.
 func (m *ReportMutation) AddField(name string, value ent.Value) error {
 	switch name {
-	case report.FieldSizeBytes:
+	case report.FieldTemplateID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddTemplateID(v)
+		return nil
+	case report.FieldRowCount:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddRowCount(v)
+		return nil
+	case report.FieldByteSize:
 		v, ok := value.(int64)
 		if !ok {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
-		m.AddSizeBytes(v)
+		m.AddByteSize(v)
+		return nil
+	case report.FieldAttempts:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddAttempts(v)
 		return nil
 	case report.FieldCreatedByID:
 		v, ok := value.(int)
@@ -19830,26 +20484,32 @@ func (m *ReportMutation) AddField(name string, value ent.Value) error {
 // mutation.
 func (m *ReportMutation) ClearedFields() []string {
 	var fields []string
-	if m.FieldCleared(report.FieldParameters) {
-		fields = append(fields, report.FieldParameters)
+	if m.FieldCleared(report.FieldTemplateID) {
+		fields = append(fields, report.FieldTemplateID)
 	}
-	if m.FieldCleared(report.FieldFileName) {
-		fields = append(fields, report.FieldFileName)
+	if m.FieldCleared(report.FieldFrom) {
+		fields = append(fields, report.FieldFrom)
 	}
-	if m.FieldCleared(report.FieldSizeBytes) {
-		fields = append(fields, report.FieldSizeBytes)
+	if m.FieldCleared(report.FieldTo) {
+		fields = append(fields, report.FieldTo)
 	}
 	if m.FieldCleared(report.FieldError) {
 		fields = append(fields, report.FieldError)
 	}
-	if m.FieldCleared(report.FieldCreatedByID) {
-		fields = append(fields, report.FieldCreatedByID)
+	if m.FieldCleared(report.FieldRetryAt) {
+		fields = append(fields, report.FieldRetryAt)
+	}
+	if m.FieldCleared(report.FieldFilePath) {
+		fields = append(fields, report.FieldFilePath)
 	}
 	if m.FieldCleared(report.FieldScheduleID) {
 		fields = append(fields, report.FieldScheduleID)
 	}
 	if m.FieldCleared(report.FieldCompletedAt) {
 		fields = append(fields, report.FieldCompletedAt)
+	}
+	if m.FieldCleared(report.FieldExpiresAt) {
+		fields = append(fields, report.FieldExpiresAt)
 	}
 	return fields
 }
@@ -19865,26 +20525,32 @@ func (m *ReportMutation) FieldCleared(name string) bool {
 // error if the field is not defined in the schema.
 func (m *ReportMutation) ClearField(name string) error {
 	switch name {
-	case report.FieldParameters:
-		m.ClearParameters()
+	case report.FieldTemplateID:
+		m.ClearTemplateID()
 		return nil
-	case report.FieldFileName:
-		m.ClearFileName()
+	case report.FieldFrom:
+		m.ClearFrom()
 		return nil
-	case report.FieldSizeBytes:
-		m.ClearSizeBytes()
+	case report.FieldTo:
+		m.ClearTo()
 		return nil
 	case report.FieldError:
 		m.ClearError()
 		return nil
-	case report.FieldCreatedByID:
-		m.ClearCreatedByID()
+	case report.FieldRetryAt:
+		m.ClearRetryAt()
+		return nil
+	case report.FieldFilePath:
+		m.ClearFilePath()
 		return nil
 	case report.FieldScheduleID:
 		m.ClearScheduleID()
 		return nil
 	case report.FieldCompletedAt:
 		m.ClearCompletedAt()
+		return nil
+	case report.FieldExpiresAt:
+		m.ClearExpiresAt()
 		return nil
 	}
 	return fmt.Errorf("unknown Report nullable field %s", name)
@@ -19900,14 +20566,26 @@ func (m *ReportMutation) ResetField(name string) error {
 	case report.FieldCreatedAt:
 		m.ResetCreatedAt()
 		return nil
-	case report.FieldTemplate:
-		m.ResetTemplate()
+	case report.FieldTemplateID:
+		m.ResetTemplateID()
 		return nil
-	case report.FieldParameters:
-		m.ResetParameters()
+	case report.FieldTemplateName:
+		m.ResetTemplateName()
+		return nil
+	case report.FieldKind:
+		m.ResetKind()
+		return nil
+	case report.FieldColumns:
+		m.ResetColumns()
 		return nil
 	case report.FieldRegion:
 		m.ResetRegion()
+		return nil
+	case report.FieldFrom:
+		m.ResetFrom()
+		return nil
+	case report.FieldTo:
+		m.ResetTo()
 		return nil
 	case report.FieldState:
 		m.ResetState()
@@ -19915,11 +20593,23 @@ func (m *ReportMutation) ResetField(name string) error {
 	case report.FieldFileName:
 		m.ResetFileName()
 		return nil
-	case report.FieldSizeBytes:
-		m.ResetSizeBytes()
+	case report.FieldRowCount:
+		m.ResetRowCount()
+		return nil
+	case report.FieldByteSize:
+		m.ResetByteSize()
 		return nil
 	case report.FieldError:
 		m.ResetError()
+		return nil
+	case report.FieldAttempts:
+		m.ResetAttempts()
+		return nil
+	case report.FieldRetryAt:
+		m.ResetRetryAt()
+		return nil
+	case report.FieldFilePath:
+		m.ResetFilePath()
 		return nil
 	case report.FieldCreatedByID:
 		m.ResetCreatedByID()
@@ -19927,8 +20617,14 @@ func (m *ReportMutation) ResetField(name string) error {
 	case report.FieldScheduleID:
 		m.ResetScheduleID()
 		return nil
+	case report.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
 	case report.FieldCompletedAt:
 		m.ResetCompletedAt()
+		return nil
+	case report.FieldExpiresAt:
+		m.ResetExpiresAt()
 		return nil
 	}
 	return fmt.Errorf("unknown Report field %s", name)
@@ -20008,6 +20704,617 @@ func (m *ReportMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown Report edge %s", name)
 }
 
+// ReportChunkMutation represents an operation that mutates the ReportChunk nodes in the graph.
+type ReportChunkMutation struct {
+	config
+	op             Op
+	typ            string
+	id             *int
+	report_id      *int
+	addreport_id   *int
+	seq            *int
+	addseq         *int
+	data           *[]byte
+	clearedFields  map[string]struct{}
+	partner        *int
+	clearedpartner bool
+	done           bool
+	oldValue       func(context.Context) (*ReportChunk, error)
+	predicates     []predicate.ReportChunk
+}
+
+var _ ent.Mutation = (*ReportChunkMutation)(nil)
+
+// reportchunkOption allows management of the mutation configuration using functional options.
+type reportchunkOption func(*ReportChunkMutation)
+
+// newReportChunkMutation creates new mutation for the ReportChunk entity.
+func newReportChunkMutation(c config, op Op, opts ...reportchunkOption) *ReportChunkMutation {
+	m := &ReportChunkMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeReportChunk,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withReportChunkID sets the ID field of the mutation.
+func withReportChunkID(id int) reportchunkOption {
+	return func(m *ReportChunkMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *ReportChunk
+		)
+		m.oldValue = func(ctx context.Context) (*ReportChunk, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().ReportChunk.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withReportChunk sets the old ReportChunk of the mutation.
+func withReportChunk(node *ReportChunk) reportchunkOption {
+	return func(m *ReportChunkMutation) {
+		m.oldValue = func(context.Context) (*ReportChunk, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m ReportChunkMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m ReportChunkMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *ReportChunkMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *ReportChunkMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().ReportChunk.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetPartnerID sets the "partner_id" field.
+func (m *ReportChunkMutation) SetPartnerID(i int) {
+	m.partner = &i
+}
+
+// PartnerID returns the value of the "partner_id" field in the mutation.
+func (m *ReportChunkMutation) PartnerID() (r int, exists bool) {
+	v := m.partner
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPartnerID returns the old "partner_id" field's value of the ReportChunk entity.
+// If the ReportChunk object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ReportChunkMutation) OldPartnerID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPartnerID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPartnerID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPartnerID: %w", err)
+	}
+	return oldValue.PartnerID, nil
+}
+
+// ResetPartnerID resets all changes to the "partner_id" field.
+func (m *ReportChunkMutation) ResetPartnerID() {
+	m.partner = nil
+}
+
+// SetReportID sets the "report_id" field.
+func (m *ReportChunkMutation) SetReportID(i int) {
+	m.report_id = &i
+	m.addreport_id = nil
+}
+
+// ReportID returns the value of the "report_id" field in the mutation.
+func (m *ReportChunkMutation) ReportID() (r int, exists bool) {
+	v := m.report_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldReportID returns the old "report_id" field's value of the ReportChunk entity.
+// If the ReportChunk object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ReportChunkMutation) OldReportID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldReportID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldReportID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldReportID: %w", err)
+	}
+	return oldValue.ReportID, nil
+}
+
+// AddReportID adds i to the "report_id" field.
+func (m *ReportChunkMutation) AddReportID(i int) {
+	if m.addreport_id != nil {
+		*m.addreport_id += i
+	} else {
+		m.addreport_id = &i
+	}
+}
+
+// AddedReportID returns the value that was added to the "report_id" field in this mutation.
+func (m *ReportChunkMutation) AddedReportID() (r int, exists bool) {
+	v := m.addreport_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetReportID resets all changes to the "report_id" field.
+func (m *ReportChunkMutation) ResetReportID() {
+	m.report_id = nil
+	m.addreport_id = nil
+}
+
+// SetSeq sets the "seq" field.
+func (m *ReportChunkMutation) SetSeq(i int) {
+	m.seq = &i
+	m.addseq = nil
+}
+
+// Seq returns the value of the "seq" field in the mutation.
+func (m *ReportChunkMutation) Seq() (r int, exists bool) {
+	v := m.seq
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSeq returns the old "seq" field's value of the ReportChunk entity.
+// If the ReportChunk object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ReportChunkMutation) OldSeq(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSeq is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSeq requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSeq: %w", err)
+	}
+	return oldValue.Seq, nil
+}
+
+// AddSeq adds i to the "seq" field.
+func (m *ReportChunkMutation) AddSeq(i int) {
+	if m.addseq != nil {
+		*m.addseq += i
+	} else {
+		m.addseq = &i
+	}
+}
+
+// AddedSeq returns the value that was added to the "seq" field in this mutation.
+func (m *ReportChunkMutation) AddedSeq() (r int, exists bool) {
+	v := m.addseq
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetSeq resets all changes to the "seq" field.
+func (m *ReportChunkMutation) ResetSeq() {
+	m.seq = nil
+	m.addseq = nil
+}
+
+// SetData sets the "data" field.
+func (m *ReportChunkMutation) SetData(b []byte) {
+	m.data = &b
+}
+
+// Data returns the value of the "data" field in the mutation.
+func (m *ReportChunkMutation) Data() (r []byte, exists bool) {
+	v := m.data
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldData returns the old "data" field's value of the ReportChunk entity.
+// If the ReportChunk object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ReportChunkMutation) OldData(ctx context.Context) (v []byte, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldData is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldData requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldData: %w", err)
+	}
+	return oldValue.Data, nil
+}
+
+// ResetData resets all changes to the "data" field.
+func (m *ReportChunkMutation) ResetData() {
+	m.data = nil
+}
+
+// ClearPartner clears the "partner" edge to the Partner entity.
+func (m *ReportChunkMutation) ClearPartner() {
+	m.clearedpartner = true
+	m.clearedFields[reportchunk.FieldPartnerID] = struct{}{}
+}
+
+// PartnerCleared reports if the "partner" edge to the Partner entity was cleared.
+func (m *ReportChunkMutation) PartnerCleared() bool {
+	return m.clearedpartner
+}
+
+// PartnerIDs returns the "partner" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// PartnerID instead. It exists only for internal usage by the builders.
+func (m *ReportChunkMutation) PartnerIDs() (ids []int) {
+	if id := m.partner; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetPartner resets all changes to the "partner" edge.
+func (m *ReportChunkMutation) ResetPartner() {
+	m.partner = nil
+	m.clearedpartner = false
+}
+
+// Where appends a list predicates to the ReportChunkMutation builder.
+func (m *ReportChunkMutation) Where(ps ...predicate.ReportChunk) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the ReportChunkMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *ReportChunkMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.ReportChunk, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *ReportChunkMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *ReportChunkMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (ReportChunk).
+func (m *ReportChunkMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *ReportChunkMutation) Fields() []string {
+	fields := make([]string, 0, 4)
+	if m.partner != nil {
+		fields = append(fields, reportchunk.FieldPartnerID)
+	}
+	if m.report_id != nil {
+		fields = append(fields, reportchunk.FieldReportID)
+	}
+	if m.seq != nil {
+		fields = append(fields, reportchunk.FieldSeq)
+	}
+	if m.data != nil {
+		fields = append(fields, reportchunk.FieldData)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *ReportChunkMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case reportchunk.FieldPartnerID:
+		return m.PartnerID()
+	case reportchunk.FieldReportID:
+		return m.ReportID()
+	case reportchunk.FieldSeq:
+		return m.Seq()
+	case reportchunk.FieldData:
+		return m.Data()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *ReportChunkMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case reportchunk.FieldPartnerID:
+		return m.OldPartnerID(ctx)
+	case reportchunk.FieldReportID:
+		return m.OldReportID(ctx)
+	case reportchunk.FieldSeq:
+		return m.OldSeq(ctx)
+	case reportchunk.FieldData:
+		return m.OldData(ctx)
+	}
+	return nil, fmt.Errorf("unknown ReportChunk field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ReportChunkMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case reportchunk.FieldPartnerID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPartnerID(v)
+		return nil
+	case reportchunk.FieldReportID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetReportID(v)
+		return nil
+	case reportchunk.FieldSeq:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSeq(v)
+		return nil
+	case reportchunk.FieldData:
+		v, ok := value.([]byte)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetData(v)
+		return nil
+	}
+	return fmt.Errorf("unknown ReportChunk field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *ReportChunkMutation) AddedFields() []string {
+	var fields []string
+	if m.addreport_id != nil {
+		fields = append(fields, reportchunk.FieldReportID)
+	}
+	if m.addseq != nil {
+		fields = append(fields, reportchunk.FieldSeq)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *ReportChunkMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case reportchunk.FieldReportID:
+		return m.AddedReportID()
+	case reportchunk.FieldSeq:
+		return m.AddedSeq()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ReportChunkMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case reportchunk.FieldReportID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddReportID(v)
+		return nil
+	case reportchunk.FieldSeq:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddSeq(v)
+		return nil
+	}
+	return fmt.Errorf("unknown ReportChunk numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *ReportChunkMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *ReportChunkMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *ReportChunkMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown ReportChunk nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *ReportChunkMutation) ResetField(name string) error {
+	switch name {
+	case reportchunk.FieldPartnerID:
+		m.ResetPartnerID()
+		return nil
+	case reportchunk.FieldReportID:
+		m.ResetReportID()
+		return nil
+	case reportchunk.FieldSeq:
+		m.ResetSeq()
+		return nil
+	case reportchunk.FieldData:
+		m.ResetData()
+		return nil
+	}
+	return fmt.Errorf("unknown ReportChunk field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *ReportChunkMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.partner != nil {
+		edges = append(edges, reportchunk.EdgePartner)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *ReportChunkMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case reportchunk.EdgePartner:
+		if id := m.partner; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *ReportChunkMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *ReportChunkMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *ReportChunkMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedpartner {
+		edges = append(edges, reportchunk.EdgePartner)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *ReportChunkMutation) EdgeCleared(name string) bool {
+	switch name {
+	case reportchunk.EdgePartner:
+		return m.clearedpartner
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *ReportChunkMutation) ClearEdge(name string) error {
+	switch name {
+	case reportchunk.EdgePartner:
+		m.ClearPartner()
+		return nil
+	}
+	return fmt.Errorf("unknown ReportChunk unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *ReportChunkMutation) ResetEdge(name string) error {
+	switch name {
+	case reportchunk.EdgePartner:
+		m.ResetPartner()
+		return nil
+	}
+	return fmt.Errorf("unknown ReportChunk edge %s", name)
+}
+
 // ReportScheduleMutation represents an operation that mutates the ReportSchedule nodes in the graph.
 type ReportScheduleMutation struct {
 	config
@@ -20015,12 +21322,18 @@ type ReportScheduleMutation struct {
 	typ              string
 	id               *int
 	created_at       *time.Time
-	template         *enum.ReportTemplate
-	parameters       *map[string]string
+	template_id      *int
+	addtemplate_id   *int
+	kind             *enum.ReportKind
 	region           *enum.Region
 	frequency        *enum.Frequency
+	day_of_week      *int
+	addday_of_week   *int
+	day_of_month     *int
+	addday_of_month  *int
+	hour_utc         *int
+	addhour_utc      *int
 	next_run_at      *time.Time
-	enabled          *bool
 	created_by_id    *int
 	addcreated_by_id *int
 	clearedFields    map[string]struct{}
@@ -20201,89 +21514,110 @@ func (m *ReportScheduleMutation) ResetCreatedAt() {
 	m.created_at = nil
 }
 
-// SetTemplate sets the "template" field.
-func (m *ReportScheduleMutation) SetTemplate(et enum.ReportTemplate) {
-	m.template = &et
+// SetTemplateID sets the "template_id" field.
+func (m *ReportScheduleMutation) SetTemplateID(i int) {
+	m.template_id = &i
+	m.addtemplate_id = nil
 }
 
-// Template returns the value of the "template" field in the mutation.
-func (m *ReportScheduleMutation) Template() (r enum.ReportTemplate, exists bool) {
-	v := m.template
+// TemplateID returns the value of the "template_id" field in the mutation.
+func (m *ReportScheduleMutation) TemplateID() (r int, exists bool) {
+	v := m.template_id
 	if v == nil {
 		return
 	}
 	return *v, true
 }
 
-// OldTemplate returns the old "template" field's value of the ReportSchedule entity.
+// OldTemplateID returns the old "template_id" field's value of the ReportSchedule entity.
 // If the ReportSchedule object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *ReportScheduleMutation) OldTemplate(ctx context.Context) (v enum.ReportTemplate, err error) {
+func (m *ReportScheduleMutation) OldTemplateID(ctx context.Context) (v *int, err error) {
 	if !m.op.Is(OpUpdateOne) {
-		return v, errors.New("OldTemplate is only allowed on UpdateOne operations")
+		return v, errors.New("OldTemplateID is only allowed on UpdateOne operations")
 	}
 	if m.id == nil || m.oldValue == nil {
-		return v, errors.New("OldTemplate requires an ID field in the mutation")
+		return v, errors.New("OldTemplateID requires an ID field in the mutation")
 	}
 	oldValue, err := m.oldValue(ctx)
 	if err != nil {
-		return v, fmt.Errorf("querying old value for OldTemplate: %w", err)
+		return v, fmt.Errorf("querying old value for OldTemplateID: %w", err)
 	}
-	return oldValue.Template, nil
+	return oldValue.TemplateID, nil
 }
 
-// ResetTemplate resets all changes to the "template" field.
-func (m *ReportScheduleMutation) ResetTemplate() {
-	m.template = nil
+// AddTemplateID adds i to the "template_id" field.
+func (m *ReportScheduleMutation) AddTemplateID(i int) {
+	if m.addtemplate_id != nil {
+		*m.addtemplate_id += i
+	} else {
+		m.addtemplate_id = &i
+	}
 }
 
-// SetParameters sets the "parameters" field.
-func (m *ReportScheduleMutation) SetParameters(value map[string]string) {
-	m.parameters = &value
-}
-
-// Parameters returns the value of the "parameters" field in the mutation.
-func (m *ReportScheduleMutation) Parameters() (r map[string]string, exists bool) {
-	v := m.parameters
+// AddedTemplateID returns the value that was added to the "template_id" field in this mutation.
+func (m *ReportScheduleMutation) AddedTemplateID() (r int, exists bool) {
+	v := m.addtemplate_id
 	if v == nil {
 		return
 	}
 	return *v, true
 }
 
-// OldParameters returns the old "parameters" field's value of the ReportSchedule entity.
-// If the ReportSchedule object wasn't provided to the builder, the object is fetched from the database.
-// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *ReportScheduleMutation) OldParameters(ctx context.Context) (v map[string]string, err error) {
-	if !m.op.Is(OpUpdateOne) {
-		return v, errors.New("OldParameters is only allowed on UpdateOne operations")
-	}
-	if m.id == nil || m.oldValue == nil {
-		return v, errors.New("OldParameters requires an ID field in the mutation")
-	}
-	oldValue, err := m.oldValue(ctx)
-	if err != nil {
-		return v, fmt.Errorf("querying old value for OldParameters: %w", err)
-	}
-	return oldValue.Parameters, nil
+// ClearTemplateID clears the value of the "template_id" field.
+func (m *ReportScheduleMutation) ClearTemplateID() {
+	m.template_id = nil
+	m.addtemplate_id = nil
+	m.clearedFields[reportschedule.FieldTemplateID] = struct{}{}
 }
 
-// ClearParameters clears the value of the "parameters" field.
-func (m *ReportScheduleMutation) ClearParameters() {
-	m.parameters = nil
-	m.clearedFields[reportschedule.FieldParameters] = struct{}{}
-}
-
-// ParametersCleared returns if the "parameters" field was cleared in this mutation.
-func (m *ReportScheduleMutation) ParametersCleared() bool {
-	_, ok := m.clearedFields[reportschedule.FieldParameters]
+// TemplateIDCleared returns if the "template_id" field was cleared in this mutation.
+func (m *ReportScheduleMutation) TemplateIDCleared() bool {
+	_, ok := m.clearedFields[reportschedule.FieldTemplateID]
 	return ok
 }
 
-// ResetParameters resets all changes to the "parameters" field.
-func (m *ReportScheduleMutation) ResetParameters() {
-	m.parameters = nil
-	delete(m.clearedFields, reportschedule.FieldParameters)
+// ResetTemplateID resets all changes to the "template_id" field.
+func (m *ReportScheduleMutation) ResetTemplateID() {
+	m.template_id = nil
+	m.addtemplate_id = nil
+	delete(m.clearedFields, reportschedule.FieldTemplateID)
+}
+
+// SetKind sets the "kind" field.
+func (m *ReportScheduleMutation) SetKind(ek enum.ReportKind) {
+	m.kind = &ek
+}
+
+// Kind returns the value of the "kind" field in the mutation.
+func (m *ReportScheduleMutation) Kind() (r enum.ReportKind, exists bool) {
+	v := m.kind
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldKind returns the old "kind" field's value of the ReportSchedule entity.
+// If the ReportSchedule object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ReportScheduleMutation) OldKind(ctx context.Context) (v enum.ReportKind, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldKind is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldKind requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldKind: %w", err)
+	}
+	return oldValue.Kind, nil
+}
+
+// ResetKind resets all changes to the "kind" field.
+func (m *ReportScheduleMutation) ResetKind() {
+	m.kind = nil
 }
 
 // SetRegion sets the "region" field.
@@ -20358,6 +21692,174 @@ func (m *ReportScheduleMutation) ResetFrequency() {
 	m.frequency = nil
 }
 
+// SetDayOfWeek sets the "day_of_week" field.
+func (m *ReportScheduleMutation) SetDayOfWeek(i int) {
+	m.day_of_week = &i
+	m.addday_of_week = nil
+}
+
+// DayOfWeek returns the value of the "day_of_week" field in the mutation.
+func (m *ReportScheduleMutation) DayOfWeek() (r int, exists bool) {
+	v := m.day_of_week
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDayOfWeek returns the old "day_of_week" field's value of the ReportSchedule entity.
+// If the ReportSchedule object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ReportScheduleMutation) OldDayOfWeek(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDayOfWeek is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDayOfWeek requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDayOfWeek: %w", err)
+	}
+	return oldValue.DayOfWeek, nil
+}
+
+// AddDayOfWeek adds i to the "day_of_week" field.
+func (m *ReportScheduleMutation) AddDayOfWeek(i int) {
+	if m.addday_of_week != nil {
+		*m.addday_of_week += i
+	} else {
+		m.addday_of_week = &i
+	}
+}
+
+// AddedDayOfWeek returns the value that was added to the "day_of_week" field in this mutation.
+func (m *ReportScheduleMutation) AddedDayOfWeek() (r int, exists bool) {
+	v := m.addday_of_week
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetDayOfWeek resets all changes to the "day_of_week" field.
+func (m *ReportScheduleMutation) ResetDayOfWeek() {
+	m.day_of_week = nil
+	m.addday_of_week = nil
+}
+
+// SetDayOfMonth sets the "day_of_month" field.
+func (m *ReportScheduleMutation) SetDayOfMonth(i int) {
+	m.day_of_month = &i
+	m.addday_of_month = nil
+}
+
+// DayOfMonth returns the value of the "day_of_month" field in the mutation.
+func (m *ReportScheduleMutation) DayOfMonth() (r int, exists bool) {
+	v := m.day_of_month
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDayOfMonth returns the old "day_of_month" field's value of the ReportSchedule entity.
+// If the ReportSchedule object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ReportScheduleMutation) OldDayOfMonth(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDayOfMonth is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDayOfMonth requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDayOfMonth: %w", err)
+	}
+	return oldValue.DayOfMonth, nil
+}
+
+// AddDayOfMonth adds i to the "day_of_month" field.
+func (m *ReportScheduleMutation) AddDayOfMonth(i int) {
+	if m.addday_of_month != nil {
+		*m.addday_of_month += i
+	} else {
+		m.addday_of_month = &i
+	}
+}
+
+// AddedDayOfMonth returns the value that was added to the "day_of_month" field in this mutation.
+func (m *ReportScheduleMutation) AddedDayOfMonth() (r int, exists bool) {
+	v := m.addday_of_month
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetDayOfMonth resets all changes to the "day_of_month" field.
+func (m *ReportScheduleMutation) ResetDayOfMonth() {
+	m.day_of_month = nil
+	m.addday_of_month = nil
+}
+
+// SetHourUtc sets the "hour_utc" field.
+func (m *ReportScheduleMutation) SetHourUtc(i int) {
+	m.hour_utc = &i
+	m.addhour_utc = nil
+}
+
+// HourUtc returns the value of the "hour_utc" field in the mutation.
+func (m *ReportScheduleMutation) HourUtc() (r int, exists bool) {
+	v := m.hour_utc
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldHourUtc returns the old "hour_utc" field's value of the ReportSchedule entity.
+// If the ReportSchedule object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ReportScheduleMutation) OldHourUtc(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldHourUtc is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldHourUtc requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldHourUtc: %w", err)
+	}
+	return oldValue.HourUtc, nil
+}
+
+// AddHourUtc adds i to the "hour_utc" field.
+func (m *ReportScheduleMutation) AddHourUtc(i int) {
+	if m.addhour_utc != nil {
+		*m.addhour_utc += i
+	} else {
+		m.addhour_utc = &i
+	}
+}
+
+// AddedHourUtc returns the value that was added to the "hour_utc" field in this mutation.
+func (m *ReportScheduleMutation) AddedHourUtc() (r int, exists bool) {
+	v := m.addhour_utc
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetHourUtc resets all changes to the "hour_utc" field.
+func (m *ReportScheduleMutation) ResetHourUtc() {
+	m.hour_utc = nil
+	m.addhour_utc = nil
+}
+
 // SetNextRunAt sets the "next_run_at" field.
 func (m *ReportScheduleMutation) SetNextRunAt(t time.Time) {
 	m.next_run_at = &t
@@ -20394,42 +21896,6 @@ func (m *ReportScheduleMutation) ResetNextRunAt() {
 	m.next_run_at = nil
 }
 
-// SetEnabled sets the "enabled" field.
-func (m *ReportScheduleMutation) SetEnabled(b bool) {
-	m.enabled = &b
-}
-
-// Enabled returns the value of the "enabled" field in the mutation.
-func (m *ReportScheduleMutation) Enabled() (r bool, exists bool) {
-	v := m.enabled
-	if v == nil {
-		return
-	}
-	return *v, true
-}
-
-// OldEnabled returns the old "enabled" field's value of the ReportSchedule entity.
-// If the ReportSchedule object wasn't provided to the builder, the object is fetched from the database.
-// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *ReportScheduleMutation) OldEnabled(ctx context.Context) (v bool, err error) {
-	if !m.op.Is(OpUpdateOne) {
-		return v, errors.New("OldEnabled is only allowed on UpdateOne operations")
-	}
-	if m.id == nil || m.oldValue == nil {
-		return v, errors.New("OldEnabled requires an ID field in the mutation")
-	}
-	oldValue, err := m.oldValue(ctx)
-	if err != nil {
-		return v, fmt.Errorf("querying old value for OldEnabled: %w", err)
-	}
-	return oldValue.Enabled, nil
-}
-
-// ResetEnabled resets all changes to the "enabled" field.
-func (m *ReportScheduleMutation) ResetEnabled() {
-	m.enabled = nil
-}
-
 // SetCreatedByID sets the "created_by_id" field.
 func (m *ReportScheduleMutation) SetCreatedByID(i int) {
 	m.created_by_id = &i
@@ -20448,7 +21914,7 @@ func (m *ReportScheduleMutation) CreatedByID() (r int, exists bool) {
 // OldCreatedByID returns the old "created_by_id" field's value of the ReportSchedule entity.
 // If the ReportSchedule object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *ReportScheduleMutation) OldCreatedByID(ctx context.Context) (v *int, err error) {
+func (m *ReportScheduleMutation) OldCreatedByID(ctx context.Context) (v int, err error) {
 	if !m.op.Is(OpUpdateOne) {
 		return v, errors.New("OldCreatedByID is only allowed on UpdateOne operations")
 	}
@@ -20480,24 +21946,10 @@ func (m *ReportScheduleMutation) AddedCreatedByID() (r int, exists bool) {
 	return *v, true
 }
 
-// ClearCreatedByID clears the value of the "created_by_id" field.
-func (m *ReportScheduleMutation) ClearCreatedByID() {
-	m.created_by_id = nil
-	m.addcreated_by_id = nil
-	m.clearedFields[reportschedule.FieldCreatedByID] = struct{}{}
-}
-
-// CreatedByIDCleared returns if the "created_by_id" field was cleared in this mutation.
-func (m *ReportScheduleMutation) CreatedByIDCleared() bool {
-	_, ok := m.clearedFields[reportschedule.FieldCreatedByID]
-	return ok
-}
-
 // ResetCreatedByID resets all changes to the "created_by_id" field.
 func (m *ReportScheduleMutation) ResetCreatedByID() {
 	m.created_by_id = nil
 	m.addcreated_by_id = nil
-	delete(m.clearedFields, reportschedule.FieldCreatedByID)
 }
 
 // ClearPartner clears the "partner" edge to the Partner entity.
@@ -20561,18 +22013,18 @@ func (m *ReportScheduleMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ReportScheduleMutation) Fields() []string {
-	fields := make([]string, 0, 9)
+	fields := make([]string, 0, 11)
 	if m.partner != nil {
 		fields = append(fields, reportschedule.FieldPartnerID)
 	}
 	if m.created_at != nil {
 		fields = append(fields, reportschedule.FieldCreatedAt)
 	}
-	if m.template != nil {
-		fields = append(fields, reportschedule.FieldTemplate)
+	if m.template_id != nil {
+		fields = append(fields, reportschedule.FieldTemplateID)
 	}
-	if m.parameters != nil {
-		fields = append(fields, reportschedule.FieldParameters)
+	if m.kind != nil {
+		fields = append(fields, reportschedule.FieldKind)
 	}
 	if m.region != nil {
 		fields = append(fields, reportschedule.FieldRegion)
@@ -20580,11 +22032,17 @@ func (m *ReportScheduleMutation) Fields() []string {
 	if m.frequency != nil {
 		fields = append(fields, reportschedule.FieldFrequency)
 	}
+	if m.day_of_week != nil {
+		fields = append(fields, reportschedule.FieldDayOfWeek)
+	}
+	if m.day_of_month != nil {
+		fields = append(fields, reportschedule.FieldDayOfMonth)
+	}
+	if m.hour_utc != nil {
+		fields = append(fields, reportschedule.FieldHourUtc)
+	}
 	if m.next_run_at != nil {
 		fields = append(fields, reportschedule.FieldNextRunAt)
-	}
-	if m.enabled != nil {
-		fields = append(fields, reportschedule.FieldEnabled)
 	}
 	if m.created_by_id != nil {
 		fields = append(fields, reportschedule.FieldCreatedByID)
@@ -20601,18 +22059,22 @@ func (m *ReportScheduleMutation) Field(name string) (ent.Value, bool) {
 		return m.PartnerID()
 	case reportschedule.FieldCreatedAt:
 		return m.CreatedAt()
-	case reportschedule.FieldTemplate:
-		return m.Template()
-	case reportschedule.FieldParameters:
-		return m.Parameters()
+	case reportschedule.FieldTemplateID:
+		return m.TemplateID()
+	case reportschedule.FieldKind:
+		return m.Kind()
 	case reportschedule.FieldRegion:
 		return m.Region()
 	case reportschedule.FieldFrequency:
 		return m.Frequency()
+	case reportschedule.FieldDayOfWeek:
+		return m.DayOfWeek()
+	case reportschedule.FieldDayOfMonth:
+		return m.DayOfMonth()
+	case reportschedule.FieldHourUtc:
+		return m.HourUtc()
 	case reportschedule.FieldNextRunAt:
 		return m.NextRunAt()
-	case reportschedule.FieldEnabled:
-		return m.Enabled()
 	case reportschedule.FieldCreatedByID:
 		return m.CreatedByID()
 	}
@@ -20628,18 +22090,22 @@ func (m *ReportScheduleMutation) OldField(ctx context.Context, name string) (ent
 		return m.OldPartnerID(ctx)
 	case reportschedule.FieldCreatedAt:
 		return m.OldCreatedAt(ctx)
-	case reportschedule.FieldTemplate:
-		return m.OldTemplate(ctx)
-	case reportschedule.FieldParameters:
-		return m.OldParameters(ctx)
+	case reportschedule.FieldTemplateID:
+		return m.OldTemplateID(ctx)
+	case reportschedule.FieldKind:
+		return m.OldKind(ctx)
 	case reportschedule.FieldRegion:
 		return m.OldRegion(ctx)
 	case reportschedule.FieldFrequency:
 		return m.OldFrequency(ctx)
+	case reportschedule.FieldDayOfWeek:
+		return m.OldDayOfWeek(ctx)
+	case reportschedule.FieldDayOfMonth:
+		return m.OldDayOfMonth(ctx)
+	case reportschedule.FieldHourUtc:
+		return m.OldHourUtc(ctx)
 	case reportschedule.FieldNextRunAt:
 		return m.OldNextRunAt(ctx)
-	case reportschedule.FieldEnabled:
-		return m.OldEnabled(ctx)
 	case reportschedule.FieldCreatedByID:
 		return m.OldCreatedByID(ctx)
 	}
@@ -20665,19 +22131,19 @@ func (m *ReportScheduleMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetCreatedAt(v)
 		return nil
-	case reportschedule.FieldTemplate:
-		v, ok := value.(enum.ReportTemplate)
+	case reportschedule.FieldTemplateID:
+		v, ok := value.(int)
 		if !ok {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
-		m.SetTemplate(v)
+		m.SetTemplateID(v)
 		return nil
-	case reportschedule.FieldParameters:
-		v, ok := value.(map[string]string)
+	case reportschedule.FieldKind:
+		v, ok := value.(enum.ReportKind)
 		if !ok {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
-		m.SetParameters(v)
+		m.SetKind(v)
 		return nil
 	case reportschedule.FieldRegion:
 		v, ok := value.(enum.Region)
@@ -20693,19 +22159,33 @@ func (m *ReportScheduleMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetFrequency(v)
 		return nil
+	case reportschedule.FieldDayOfWeek:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDayOfWeek(v)
+		return nil
+	case reportschedule.FieldDayOfMonth:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDayOfMonth(v)
+		return nil
+	case reportschedule.FieldHourUtc:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetHourUtc(v)
+		return nil
 	case reportschedule.FieldNextRunAt:
 		v, ok := value.(time.Time)
 		if !ok {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetNextRunAt(v)
-		return nil
-	case reportschedule.FieldEnabled:
-		v, ok := value.(bool)
-		if !ok {
-			return fmt.Errorf("unexpected type %T for field %s", value, name)
-		}
-		m.SetEnabled(v)
 		return nil
 	case reportschedule.FieldCreatedByID:
 		v, ok := value.(int)
@@ -20722,6 +22202,18 @@ func (m *ReportScheduleMutation) SetField(name string, value ent.Value) error {
 // this mutation.
 func (m *ReportScheduleMutation) AddedFields() []string {
 	var fields []string
+	if m.addtemplate_id != nil {
+		fields = append(fields, reportschedule.FieldTemplateID)
+	}
+	if m.addday_of_week != nil {
+		fields = append(fields, reportschedule.FieldDayOfWeek)
+	}
+	if m.addday_of_month != nil {
+		fields = append(fields, reportschedule.FieldDayOfMonth)
+	}
+	if m.addhour_utc != nil {
+		fields = append(fields, reportschedule.FieldHourUtc)
+	}
 	if m.addcreated_by_id != nil {
 		fields = append(fields, reportschedule.FieldCreatedByID)
 	}
@@ -20733,6 +22225,14 @@ func (m *ReportScheduleMutation) AddedFields() []string {
 // was not set, or was not defined in the schema.
 func (m *ReportScheduleMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
+	case reportschedule.FieldTemplateID:
+		return m.AddedTemplateID()
+	case reportschedule.FieldDayOfWeek:
+		return m.AddedDayOfWeek()
+	case reportschedule.FieldDayOfMonth:
+		return m.AddedDayOfMonth()
+	case reportschedule.FieldHourUtc:
+		return m.AddedHourUtc()
 	case reportschedule.FieldCreatedByID:
 		return m.AddedCreatedByID()
 	}
@@ -20744,6 +22244,34 @@ func (m *ReportScheduleMutation) AddedField(name string) (ent.Value, bool) {
 // type.
 func (m *ReportScheduleMutation) AddField(name string, value ent.Value) error {
 	switch name {
+	case reportschedule.FieldTemplateID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddTemplateID(v)
+		return nil
+	case reportschedule.FieldDayOfWeek:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddDayOfWeek(v)
+		return nil
+	case reportschedule.FieldDayOfMonth:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddDayOfMonth(v)
+		return nil
+	case reportschedule.FieldHourUtc:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddHourUtc(v)
+		return nil
 	case reportschedule.FieldCreatedByID:
 		v, ok := value.(int)
 		if !ok {
@@ -20759,11 +22287,8 @@ func (m *ReportScheduleMutation) AddField(name string, value ent.Value) error {
 // mutation.
 func (m *ReportScheduleMutation) ClearedFields() []string {
 	var fields []string
-	if m.FieldCleared(reportschedule.FieldParameters) {
-		fields = append(fields, reportschedule.FieldParameters)
-	}
-	if m.FieldCleared(reportschedule.FieldCreatedByID) {
-		fields = append(fields, reportschedule.FieldCreatedByID)
+	if m.FieldCleared(reportschedule.FieldTemplateID) {
+		fields = append(fields, reportschedule.FieldTemplateID)
 	}
 	return fields
 }
@@ -20779,11 +22304,8 @@ func (m *ReportScheduleMutation) FieldCleared(name string) bool {
 // error if the field is not defined in the schema.
 func (m *ReportScheduleMutation) ClearField(name string) error {
 	switch name {
-	case reportschedule.FieldParameters:
-		m.ClearParameters()
-		return nil
-	case reportschedule.FieldCreatedByID:
-		m.ClearCreatedByID()
+	case reportschedule.FieldTemplateID:
+		m.ClearTemplateID()
 		return nil
 	}
 	return fmt.Errorf("unknown ReportSchedule nullable field %s", name)
@@ -20799,11 +22321,11 @@ func (m *ReportScheduleMutation) ResetField(name string) error {
 	case reportschedule.FieldCreatedAt:
 		m.ResetCreatedAt()
 		return nil
-	case reportschedule.FieldTemplate:
-		m.ResetTemplate()
+	case reportschedule.FieldTemplateID:
+		m.ResetTemplateID()
 		return nil
-	case reportschedule.FieldParameters:
-		m.ResetParameters()
+	case reportschedule.FieldKind:
+		m.ResetKind()
 		return nil
 	case reportschedule.FieldRegion:
 		m.ResetRegion()
@@ -20811,11 +22333,17 @@ func (m *ReportScheduleMutation) ResetField(name string) error {
 	case reportschedule.FieldFrequency:
 		m.ResetFrequency()
 		return nil
+	case reportschedule.FieldDayOfWeek:
+		m.ResetDayOfWeek()
+		return nil
+	case reportschedule.FieldDayOfMonth:
+		m.ResetDayOfMonth()
+		return nil
+	case reportschedule.FieldHourUtc:
+		m.ResetHourUtc()
+		return nil
 	case reportschedule.FieldNextRunAt:
 		m.ResetNextRunAt()
-		return nil
-	case reportschedule.FieldEnabled:
-		m.ResetEnabled()
 		return nil
 	case reportschedule.FieldCreatedByID:
 		m.ResetCreatedByID()
@@ -20896,6 +22424,731 @@ func (m *ReportScheduleMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown ReportSchedule edge %s", name)
+}
+
+// ReportTemplateMutation represents an operation that mutates the ReportTemplate nodes in the graph.
+type ReportTemplateMutation struct {
+	config
+	op               Op
+	typ              string
+	id               *int
+	created_at       *time.Time
+	name             *string
+	kind             *enum.ReportKind
+	columns          *[]string
+	appendcolumns    []string
+	created_by_id    *int
+	addcreated_by_id *int
+	clearedFields    map[string]struct{}
+	partner          *int
+	clearedpartner   bool
+	done             bool
+	oldValue         func(context.Context) (*ReportTemplate, error)
+	predicates       []predicate.ReportTemplate
+}
+
+var _ ent.Mutation = (*ReportTemplateMutation)(nil)
+
+// reporttemplateOption allows management of the mutation configuration using functional options.
+type reporttemplateOption func(*ReportTemplateMutation)
+
+// newReportTemplateMutation creates new mutation for the ReportTemplate entity.
+func newReportTemplateMutation(c config, op Op, opts ...reporttemplateOption) *ReportTemplateMutation {
+	m := &ReportTemplateMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeReportTemplate,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withReportTemplateID sets the ID field of the mutation.
+func withReportTemplateID(id int) reporttemplateOption {
+	return func(m *ReportTemplateMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *ReportTemplate
+		)
+		m.oldValue = func(ctx context.Context) (*ReportTemplate, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().ReportTemplate.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withReportTemplate sets the old ReportTemplate of the mutation.
+func withReportTemplate(node *ReportTemplate) reporttemplateOption {
+	return func(m *ReportTemplateMutation) {
+		m.oldValue = func(context.Context) (*ReportTemplate, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m ReportTemplateMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m ReportTemplateMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *ReportTemplateMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *ReportTemplateMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().ReportTemplate.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetPartnerID sets the "partner_id" field.
+func (m *ReportTemplateMutation) SetPartnerID(i int) {
+	m.partner = &i
+}
+
+// PartnerID returns the value of the "partner_id" field in the mutation.
+func (m *ReportTemplateMutation) PartnerID() (r int, exists bool) {
+	v := m.partner
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPartnerID returns the old "partner_id" field's value of the ReportTemplate entity.
+// If the ReportTemplate object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ReportTemplateMutation) OldPartnerID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPartnerID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPartnerID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPartnerID: %w", err)
+	}
+	return oldValue.PartnerID, nil
+}
+
+// ResetPartnerID resets all changes to the "partner_id" field.
+func (m *ReportTemplateMutation) ResetPartnerID() {
+	m.partner = nil
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *ReportTemplateMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *ReportTemplateMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the ReportTemplate entity.
+// If the ReportTemplate object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ReportTemplateMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *ReportTemplateMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetName sets the "name" field.
+func (m *ReportTemplateMutation) SetName(s string) {
+	m.name = &s
+}
+
+// Name returns the value of the "name" field in the mutation.
+func (m *ReportTemplateMutation) Name() (r string, exists bool) {
+	v := m.name
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldName returns the old "name" field's value of the ReportTemplate entity.
+// If the ReportTemplate object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ReportTemplateMutation) OldName(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldName is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldName requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldName: %w", err)
+	}
+	return oldValue.Name, nil
+}
+
+// ResetName resets all changes to the "name" field.
+func (m *ReportTemplateMutation) ResetName() {
+	m.name = nil
+}
+
+// SetKind sets the "kind" field.
+func (m *ReportTemplateMutation) SetKind(ek enum.ReportKind) {
+	m.kind = &ek
+}
+
+// Kind returns the value of the "kind" field in the mutation.
+func (m *ReportTemplateMutation) Kind() (r enum.ReportKind, exists bool) {
+	v := m.kind
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldKind returns the old "kind" field's value of the ReportTemplate entity.
+// If the ReportTemplate object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ReportTemplateMutation) OldKind(ctx context.Context) (v enum.ReportKind, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldKind is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldKind requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldKind: %w", err)
+	}
+	return oldValue.Kind, nil
+}
+
+// ResetKind resets all changes to the "kind" field.
+func (m *ReportTemplateMutation) ResetKind() {
+	m.kind = nil
+}
+
+// SetColumns sets the "columns" field.
+func (m *ReportTemplateMutation) SetColumns(s []string) {
+	m.columns = &s
+	m.appendcolumns = nil
+}
+
+// Columns returns the value of the "columns" field in the mutation.
+func (m *ReportTemplateMutation) Columns() (r []string, exists bool) {
+	v := m.columns
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldColumns returns the old "columns" field's value of the ReportTemplate entity.
+// If the ReportTemplate object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ReportTemplateMutation) OldColumns(ctx context.Context) (v []string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldColumns is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldColumns requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldColumns: %w", err)
+	}
+	return oldValue.Columns, nil
+}
+
+// AppendColumns adds s to the "columns" field.
+func (m *ReportTemplateMutation) AppendColumns(s []string) {
+	m.appendcolumns = append(m.appendcolumns, s...)
+}
+
+// AppendedColumns returns the list of values that were appended to the "columns" field in this mutation.
+func (m *ReportTemplateMutation) AppendedColumns() ([]string, bool) {
+	if len(m.appendcolumns) == 0 {
+		return nil, false
+	}
+	return m.appendcolumns, true
+}
+
+// ResetColumns resets all changes to the "columns" field.
+func (m *ReportTemplateMutation) ResetColumns() {
+	m.columns = nil
+	m.appendcolumns = nil
+}
+
+// SetCreatedByID sets the "created_by_id" field.
+func (m *ReportTemplateMutation) SetCreatedByID(i int) {
+	m.created_by_id = &i
+	m.addcreated_by_id = nil
+}
+
+// CreatedByID returns the value of the "created_by_id" field in the mutation.
+func (m *ReportTemplateMutation) CreatedByID() (r int, exists bool) {
+	v := m.created_by_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedByID returns the old "created_by_id" field's value of the ReportTemplate entity.
+// If the ReportTemplate object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ReportTemplateMutation) OldCreatedByID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedByID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedByID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedByID: %w", err)
+	}
+	return oldValue.CreatedByID, nil
+}
+
+// AddCreatedByID adds i to the "created_by_id" field.
+func (m *ReportTemplateMutation) AddCreatedByID(i int) {
+	if m.addcreated_by_id != nil {
+		*m.addcreated_by_id += i
+	} else {
+		m.addcreated_by_id = &i
+	}
+}
+
+// AddedCreatedByID returns the value that was added to the "created_by_id" field in this mutation.
+func (m *ReportTemplateMutation) AddedCreatedByID() (r int, exists bool) {
+	v := m.addcreated_by_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearCreatedByID clears the value of the "created_by_id" field.
+func (m *ReportTemplateMutation) ClearCreatedByID() {
+	m.created_by_id = nil
+	m.addcreated_by_id = nil
+	m.clearedFields[reporttemplate.FieldCreatedByID] = struct{}{}
+}
+
+// CreatedByIDCleared returns if the "created_by_id" field was cleared in this mutation.
+func (m *ReportTemplateMutation) CreatedByIDCleared() bool {
+	_, ok := m.clearedFields[reporttemplate.FieldCreatedByID]
+	return ok
+}
+
+// ResetCreatedByID resets all changes to the "created_by_id" field.
+func (m *ReportTemplateMutation) ResetCreatedByID() {
+	m.created_by_id = nil
+	m.addcreated_by_id = nil
+	delete(m.clearedFields, reporttemplate.FieldCreatedByID)
+}
+
+// ClearPartner clears the "partner" edge to the Partner entity.
+func (m *ReportTemplateMutation) ClearPartner() {
+	m.clearedpartner = true
+	m.clearedFields[reporttemplate.FieldPartnerID] = struct{}{}
+}
+
+// PartnerCleared reports if the "partner" edge to the Partner entity was cleared.
+func (m *ReportTemplateMutation) PartnerCleared() bool {
+	return m.clearedpartner
+}
+
+// PartnerIDs returns the "partner" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// PartnerID instead. It exists only for internal usage by the builders.
+func (m *ReportTemplateMutation) PartnerIDs() (ids []int) {
+	if id := m.partner; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetPartner resets all changes to the "partner" edge.
+func (m *ReportTemplateMutation) ResetPartner() {
+	m.partner = nil
+	m.clearedpartner = false
+}
+
+// Where appends a list predicates to the ReportTemplateMutation builder.
+func (m *ReportTemplateMutation) Where(ps ...predicate.ReportTemplate) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the ReportTemplateMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *ReportTemplateMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.ReportTemplate, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *ReportTemplateMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *ReportTemplateMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (ReportTemplate).
+func (m *ReportTemplateMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *ReportTemplateMutation) Fields() []string {
+	fields := make([]string, 0, 6)
+	if m.partner != nil {
+		fields = append(fields, reporttemplate.FieldPartnerID)
+	}
+	if m.created_at != nil {
+		fields = append(fields, reporttemplate.FieldCreatedAt)
+	}
+	if m.name != nil {
+		fields = append(fields, reporttemplate.FieldName)
+	}
+	if m.kind != nil {
+		fields = append(fields, reporttemplate.FieldKind)
+	}
+	if m.columns != nil {
+		fields = append(fields, reporttemplate.FieldColumns)
+	}
+	if m.created_by_id != nil {
+		fields = append(fields, reporttemplate.FieldCreatedByID)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *ReportTemplateMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case reporttemplate.FieldPartnerID:
+		return m.PartnerID()
+	case reporttemplate.FieldCreatedAt:
+		return m.CreatedAt()
+	case reporttemplate.FieldName:
+		return m.Name()
+	case reporttemplate.FieldKind:
+		return m.Kind()
+	case reporttemplate.FieldColumns:
+		return m.Columns()
+	case reporttemplate.FieldCreatedByID:
+		return m.CreatedByID()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *ReportTemplateMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case reporttemplate.FieldPartnerID:
+		return m.OldPartnerID(ctx)
+	case reporttemplate.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case reporttemplate.FieldName:
+		return m.OldName(ctx)
+	case reporttemplate.FieldKind:
+		return m.OldKind(ctx)
+	case reporttemplate.FieldColumns:
+		return m.OldColumns(ctx)
+	case reporttemplate.FieldCreatedByID:
+		return m.OldCreatedByID(ctx)
+	}
+	return nil, fmt.Errorf("unknown ReportTemplate field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ReportTemplateMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case reporttemplate.FieldPartnerID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPartnerID(v)
+		return nil
+	case reporttemplate.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case reporttemplate.FieldName:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetName(v)
+		return nil
+	case reporttemplate.FieldKind:
+		v, ok := value.(enum.ReportKind)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetKind(v)
+		return nil
+	case reporttemplate.FieldColumns:
+		v, ok := value.([]string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetColumns(v)
+		return nil
+	case reporttemplate.FieldCreatedByID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedByID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown ReportTemplate field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *ReportTemplateMutation) AddedFields() []string {
+	var fields []string
+	if m.addcreated_by_id != nil {
+		fields = append(fields, reporttemplate.FieldCreatedByID)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *ReportTemplateMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case reporttemplate.FieldCreatedByID:
+		return m.AddedCreatedByID()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ReportTemplateMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case reporttemplate.FieldCreatedByID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddCreatedByID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown ReportTemplate numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *ReportTemplateMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(reporttemplate.FieldCreatedByID) {
+		fields = append(fields, reporttemplate.FieldCreatedByID)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *ReportTemplateMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *ReportTemplateMutation) ClearField(name string) error {
+	switch name {
+	case reporttemplate.FieldCreatedByID:
+		m.ClearCreatedByID()
+		return nil
+	}
+	return fmt.Errorf("unknown ReportTemplate nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *ReportTemplateMutation) ResetField(name string) error {
+	switch name {
+	case reporttemplate.FieldPartnerID:
+		m.ResetPartnerID()
+		return nil
+	case reporttemplate.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case reporttemplate.FieldName:
+		m.ResetName()
+		return nil
+	case reporttemplate.FieldKind:
+		m.ResetKind()
+		return nil
+	case reporttemplate.FieldColumns:
+		m.ResetColumns()
+		return nil
+	case reporttemplate.FieldCreatedByID:
+		m.ResetCreatedByID()
+		return nil
+	}
+	return fmt.Errorf("unknown ReportTemplate field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *ReportTemplateMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.partner != nil {
+		edges = append(edges, reporttemplate.EdgePartner)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *ReportTemplateMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case reporttemplate.EdgePartner:
+		if id := m.partner; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *ReportTemplateMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *ReportTemplateMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *ReportTemplateMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedpartner {
+		edges = append(edges, reporttemplate.EdgePartner)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *ReportTemplateMutation) EdgeCleared(name string) bool {
+	switch name {
+	case reporttemplate.EdgePartner:
+		return m.clearedpartner
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *ReportTemplateMutation) ClearEdge(name string) error {
+	switch name {
+	case reporttemplate.EdgePartner:
+		m.ClearPartner()
+		return nil
+	}
+	return fmt.Errorf("unknown ReportTemplate unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *ReportTemplateMutation) ResetEdge(name string) error {
+	switch name {
+	case reporttemplate.EdgePartner:
+		m.ResetPartner()
+		return nil
+	}
+	return fmt.Errorf("unknown ReportTemplate edge %s", name)
 }
 
 // SubscriptionMutation represents an operation that mutates the Subscription nodes in the graph.

@@ -67,3 +67,33 @@ func (*AuditEvent) IsNode() {}
 
 // GlobalID returns the event's opaque global ID.
 func (e *AuditEvent) GlobalID() string { return gid.Encode("AuditEvent", e.ID) }
+
+// IsNode marks Location as a Node.
+func (*Location) IsNode() {}
+
+// GlobalID returns the location's opaque global ID.
+func (l *Location) GlobalID() string { return gid.Encode("Location", l.ID) }
+
+// IsNode marks Device as a Node.
+func (*Device) IsNode() {}
+
+// GlobalID returns the device's opaque global ID.
+func (d *Device) GlobalID() string { return gid.Encode("Device", d.ID) }
+
+// IsNode marks PhoneNumber as a Node.
+func (*PhoneNumber) IsNode() {}
+
+// GlobalID returns the phone number's opaque global ID.
+func (n *PhoneNumber) GlobalID() string { return gid.Encode("PhoneNumber", n.ID) }
+
+// IsNode marks Report as a Node.
+func (*Report) IsNode() {}
+
+// GlobalID returns the report's opaque global ID.
+func (r *Report) GlobalID() string { return gid.Encode("Report", r.ID) }
+
+// IsNode marks ReportSchedule as a Node.
+func (*ReportSchedule) IsNode() {}
+
+// GlobalID returns the schedule's opaque global ID.
+func (s *ReportSchedule) GlobalID() string { return gid.Encode("ReportSchedule", s.ID) }

@@ -33,7 +33,7 @@ type PhoneNumber struct {
 	// Number holds the value of the "number" field.
 	Number string `json:"number,omitempty"`
 	// Extension holds the value of the "extension" field.
-	Extension string `json:"extension,omitempty"`
+	Extension *string `json:"extension,omitempty"`
 	// PstnConnection holds the value of the "pstn_connection" field.
 	PstnConnection string `json:"pstn_connection,omitempty"`
 	// Active holds the value of the "active" field.
@@ -43,9 +43,9 @@ type PhoneNumber struct {
 	// NumberType holds the value of the "number_type" field.
 	NumberType enum.NumberType `json:"number_type,omitempty"`
 	// UserID holds the value of the "user_id" field.
-	UserID string `json:"user_id,omitempty"`
+	UserID *string `json:"user_id,omitempty"`
 	// UserUUID holds the value of the "user_uuid" field.
-	UserUUID string `json:"user_uuid,omitempty"`
+	UserUUID *string `json:"user_uuid,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the PhoneNumberQuery when eager-loading is set.
 	Edges        PhoneNumberEdges `json:"edges"`
@@ -171,7 +171,8 @@ func (_m *PhoneNumber) assignValues(columns []string, values []any) error {
 			if value, ok := values[i].(*sql.NullString); !ok {
 				return fmt.Errorf("unexpected type %T for field extension", values[i])
 			} else if value.Valid {
-				_m.Extension = value.String
+				_m.Extension = new(string)
+				*_m.Extension = value.String
 			}
 		case phonenumber.FieldPstnConnection:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -201,13 +202,15 @@ func (_m *PhoneNumber) assignValues(columns []string, values []any) error {
 			if value, ok := values[i].(*sql.NullString); !ok {
 				return fmt.Errorf("unexpected type %T for field user_id", values[i])
 			} else if value.Valid {
-				_m.UserID = value.String
+				_m.UserID = new(string)
+				*_m.UserID = value.String
 			}
 		case phonenumber.FieldUserUUID:
 			if value, ok := values[i].(*sql.NullString); !ok {
 				return fmt.Errorf("unexpected type %T for field user_uuid", values[i])
 			} else if value.Valid {
-				_m.UserUUID = value.String
+				_m.UserUUID = new(string)
+				*_m.UserUUID = value.String
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
@@ -280,8 +283,10 @@ func (_m *PhoneNumber) String() string {
 	builder.WriteString("number=")
 	builder.WriteString(_m.Number)
 	builder.WriteString(", ")
-	builder.WriteString("extension=")
-	builder.WriteString(_m.Extension)
+	if v := _m.Extension; v != nil {
+		builder.WriteString("extension=")
+		builder.WriteString(*v)
+	}
 	builder.WriteString(", ")
 	builder.WriteString("pstn_connection=")
 	builder.WriteString(_m.PstnConnection)
@@ -295,11 +300,15 @@ func (_m *PhoneNumber) String() string {
 	builder.WriteString("number_type=")
 	builder.WriteString(fmt.Sprintf("%v", _m.NumberType))
 	builder.WriteString(", ")
-	builder.WriteString("user_id=")
-	builder.WriteString(_m.UserID)
+	if v := _m.UserID; v != nil {
+		builder.WriteString("user_id=")
+		builder.WriteString(*v)
+	}
 	builder.WriteString(", ")
-	builder.WriteString("user_uuid=")
-	builder.WriteString(_m.UserUUID)
+	if v := _m.UserUUID; v != nil {
+		builder.WriteString("user_uuid=")
+		builder.WriteString(*v)
+	}
 	builder.WriteByte(')')
 	return builder.String()
 }

@@ -323,7 +323,7 @@ func (_c *PhoneNumberCreate) createSpec() (*PhoneNumber, *sqlgraph.CreateSpec) {
 	}
 	if value, ok := _c.mutation.Extension(); ok {
 		_spec.SetField(phonenumber.FieldExtension, field.TypeString, value)
-		_node.Extension = value
+		_node.Extension = &value
 	}
 	if value, ok := _c.mutation.PstnConnection(); ok {
 		_spec.SetField(phonenumber.FieldPstnConnection, field.TypeString, value)
@@ -343,11 +343,11 @@ func (_c *PhoneNumberCreate) createSpec() (*PhoneNumber, *sqlgraph.CreateSpec) {
 	}
 	if value, ok := _c.mutation.UserID(); ok {
 		_spec.SetField(phonenumber.FieldUserID, field.TypeString, value)
-		_node.UserID = value
+		_node.UserID = &value
 	}
 	if value, ok := _c.mutation.UserUUID(); ok {
 		_spec.SetField(phonenumber.FieldUserUUID, field.TypeString, value)
-		_node.UserUUID = value
+		_node.UserUUID = &value
 	}
 	if nodes := _c.mutation.PartnerIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{

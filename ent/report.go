@@ -24,26 +24,46 @@ type Report struct {
 	PartnerID int `json:"partner_id,omitempty"`
 	// CreatedAt holds the value of the "created_at" field.
 	CreatedAt time.Time `json:"created_at,omitempty"`
-	// Template holds the value of the "template" field.
-	Template enum.ReportTemplate `json:"template,omitempty"`
-	// Parameters holds the value of the "parameters" field.
-	Parameters map[string]string `json:"parameters,omitempty"`
+	// the custom template; nil for a default one
+	TemplateID *int `json:"template_id,omitempty"`
+	// TemplateName holds the value of the "template_name" field.
+	TemplateName string `json:"template_name,omitempty"`
+	// Kind holds the value of the "kind" field.
+	Kind enum.ReportKind `json:"kind,omitempty"`
+	// Columns holds the value of the "columns" field.
+	Columns []string `json:"columns,omitempty"`
 	// Region holds the value of the "region" field.
 	Region enum.Region `json:"region,omitempty"`
+	// first day covered (calling usage)
+	From *time.Time `json:"from,omitempty"`
+	// last day covered (calling usage)
+	To *time.Time `json:"to,omitempty"`
 	// State holds the value of the "state" field.
 	State enum.ReportState `json:"state,omitempty"`
 	// FileName holds the value of the "file_name" field.
 	FileName string `json:"file_name,omitempty"`
-	// SizeBytes holds the value of the "size_bytes" field.
-	SizeBytes int64 `json:"size_bytes,omitempty"`
+	// RowCount holds the value of the "row_count" field.
+	RowCount int `json:"row_count,omitempty"`
+	// ByteSize holds the value of the "byte_size" field.
+	ByteSize int64 `json:"byte_size,omitempty"`
 	// Error holds the value of the "error" field.
-	Error string `json:"error,omitempty"`
+	Error *string `json:"error,omitempty"`
+	// generations tried
+	Attempts int `json:"attempts,omitempty"`
+	// when a failed scheduled run is tried again
+	RetryAt *time.Time `json:"retry_at,omitempty"`
+	// the file in the report directory; nil when stored in the database
+	FilePath *string `json:"file_path,omitempty"`
 	// CreatedByID holds the value of the "created_by_id" field.
-	CreatedByID *int `json:"created_by_id,omitempty"`
+	CreatedByID int `json:"created_by_id,omitempty"`
 	// ScheduleID holds the value of the "schedule_id" field.
 	ScheduleID *int `json:"schedule_id,omitempty"`
+	// UpdatedAt holds the value of the "updated_at" field.
+	UpdatedAt time.Time `json:"updated_at,omitempty"`
 	// CompletedAt holds the value of the "completed_at" field.
 	CompletedAt *time.Time `json:"completed_at,omitempty"`
+	// ExpiresAt holds the value of the "expires_at" field.
+	ExpiresAt *time.Time `json:"expires_at,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the ReportQuery when eager-loading is set.
 	Edges        ReportEdges `json:"edges"`
@@ -75,13 +95,13 @@ func (*Report) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case report.FieldParameters:
+		case report.FieldColumns:
 			values[i] = new([]byte)
-		case report.FieldID, report.FieldPartnerID, report.FieldSizeBytes, report.FieldCreatedByID, report.FieldScheduleID:
+		case report.FieldID, report.FieldPartnerID, report.FieldTemplateID, report.FieldRowCount, report.FieldByteSize, report.FieldAttempts, report.FieldCreatedByID, report.FieldScheduleID:
 			values[i] = new(sql.NullInt64)
-		case report.FieldTemplate, report.FieldRegion, report.FieldState, report.FieldFileName, report.FieldError:
+		case report.FieldTemplateName, report.FieldKind, report.FieldRegion, report.FieldState, report.FieldFileName, report.FieldError, report.FieldFilePath:
 			values[i] = new(sql.NullString)
-		case report.FieldCreatedAt, report.FieldCompletedAt:
+		case report.FieldCreatedAt, report.FieldFrom, report.FieldTo, report.FieldRetryAt, report.FieldUpdatedAt, report.FieldCompletedAt, report.FieldExpiresAt:
 			values[i] = new(sql.NullTime)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -116,18 +136,31 @@ func (_m *Report) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.CreatedAt = value.Time
 			}
-		case report.FieldTemplate:
-			if value, ok := values[i].(*sql.NullString); !ok {
-				return fmt.Errorf("unexpected type %T for field template", values[i])
+		case report.FieldTemplateID:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field template_id", values[i])
 			} else if value.Valid {
-				_m.Template = enum.ReportTemplate(value.String)
+				_m.TemplateID = new(int)
+				*_m.TemplateID = int(value.Int64)
 			}
-		case report.FieldParameters:
+		case report.FieldTemplateName:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field template_name", values[i])
+			} else if value.Valid {
+				_m.TemplateName = value.String
+			}
+		case report.FieldKind:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field kind", values[i])
+			} else if value.Valid {
+				_m.Kind = enum.ReportKind(value.String)
+			}
+		case report.FieldColumns:
 			if value, ok := values[i].(*[]byte); !ok {
-				return fmt.Errorf("unexpected type %T for field parameters", values[i])
+				return fmt.Errorf("unexpected type %T for field columns", values[i])
 			} else if value != nil && len(*value) > 0 {
-				if err := json.Unmarshal(*value, &_m.Parameters); err != nil {
-					return fmt.Errorf("unmarshal field parameters: %w", err)
+				if err := json.Unmarshal(*value, &_m.Columns); err != nil {
+					return fmt.Errorf("unmarshal field columns: %w", err)
 				}
 			}
 		case report.FieldRegion:
@@ -135,6 +168,20 @@ func (_m *Report) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field region", values[i])
 			} else if value.Valid {
 				_m.Region = enum.Region(value.String)
+			}
+		case report.FieldFrom:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field from", values[i])
+			} else if value.Valid {
+				_m.From = new(time.Time)
+				*_m.From = value.Time
+			}
+		case report.FieldTo:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field to", values[i])
+			} else if value.Valid {
+				_m.To = new(time.Time)
+				*_m.To = value.Time
 			}
 		case report.FieldState:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -148,24 +195,50 @@ func (_m *Report) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.FileName = value.String
 			}
-		case report.FieldSizeBytes:
+		case report.FieldRowCount:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
-				return fmt.Errorf("unexpected type %T for field size_bytes", values[i])
+				return fmt.Errorf("unexpected type %T for field row_count", values[i])
 			} else if value.Valid {
-				_m.SizeBytes = value.Int64
+				_m.RowCount = int(value.Int64)
+			}
+		case report.FieldByteSize:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field byte_size", values[i])
+			} else if value.Valid {
+				_m.ByteSize = value.Int64
 			}
 		case report.FieldError:
 			if value, ok := values[i].(*sql.NullString); !ok {
 				return fmt.Errorf("unexpected type %T for field error", values[i])
 			} else if value.Valid {
-				_m.Error = value.String
+				_m.Error = new(string)
+				*_m.Error = value.String
+			}
+		case report.FieldAttempts:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field attempts", values[i])
+			} else if value.Valid {
+				_m.Attempts = int(value.Int64)
+			}
+		case report.FieldRetryAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field retry_at", values[i])
+			} else if value.Valid {
+				_m.RetryAt = new(time.Time)
+				*_m.RetryAt = value.Time
+			}
+		case report.FieldFilePath:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field file_path", values[i])
+			} else if value.Valid {
+				_m.FilePath = new(string)
+				*_m.FilePath = value.String
 			}
 		case report.FieldCreatedByID:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
 				return fmt.Errorf("unexpected type %T for field created_by_id", values[i])
 			} else if value.Valid {
-				_m.CreatedByID = new(int)
-				*_m.CreatedByID = int(value.Int64)
+				_m.CreatedByID = int(value.Int64)
 			}
 		case report.FieldScheduleID:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
@@ -174,12 +247,25 @@ func (_m *Report) assignValues(columns []string, values []any) error {
 				_m.ScheduleID = new(int)
 				*_m.ScheduleID = int(value.Int64)
 			}
+		case report.FieldUpdatedAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field updated_at", values[i])
+			} else if value.Valid {
+				_m.UpdatedAt = value.Time
+			}
 		case report.FieldCompletedAt:
 			if value, ok := values[i].(*sql.NullTime); !ok {
 				return fmt.Errorf("unexpected type %T for field completed_at", values[i])
 			} else if value.Valid {
 				_m.CompletedAt = new(time.Time)
 				*_m.CompletedAt = value.Time
+			}
+		case report.FieldExpiresAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field expires_at", values[i])
+			} else if value.Valid {
+				_m.ExpiresAt = new(time.Time)
+				*_m.ExpiresAt = value.Time
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
@@ -228,14 +314,32 @@ func (_m *Report) String() string {
 	builder.WriteString("created_at=")
 	builder.WriteString(_m.CreatedAt.Format(time.ANSIC))
 	builder.WriteString(", ")
-	builder.WriteString("template=")
-	builder.WriteString(fmt.Sprintf("%v", _m.Template))
+	if v := _m.TemplateID; v != nil {
+		builder.WriteString("template_id=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
 	builder.WriteString(", ")
-	builder.WriteString("parameters=")
-	builder.WriteString(fmt.Sprintf("%v", _m.Parameters))
+	builder.WriteString("template_name=")
+	builder.WriteString(_m.TemplateName)
+	builder.WriteString(", ")
+	builder.WriteString("kind=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Kind))
+	builder.WriteString(", ")
+	builder.WriteString("columns=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Columns))
 	builder.WriteString(", ")
 	builder.WriteString("region=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Region))
+	builder.WriteString(", ")
+	if v := _m.From; v != nil {
+		builder.WriteString("from=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
+	builder.WriteString(", ")
+	if v := _m.To; v != nil {
+		builder.WriteString("to=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
 	builder.WriteString(", ")
 	builder.WriteString("state=")
 	builder.WriteString(fmt.Sprintf("%v", _m.State))
@@ -243,24 +347,48 @@ func (_m *Report) String() string {
 	builder.WriteString("file_name=")
 	builder.WriteString(_m.FileName)
 	builder.WriteString(", ")
-	builder.WriteString("size_bytes=")
-	builder.WriteString(fmt.Sprintf("%v", _m.SizeBytes))
+	builder.WriteString("row_count=")
+	builder.WriteString(fmt.Sprintf("%v", _m.RowCount))
 	builder.WriteString(", ")
-	builder.WriteString("error=")
-	builder.WriteString(_m.Error)
+	builder.WriteString("byte_size=")
+	builder.WriteString(fmt.Sprintf("%v", _m.ByteSize))
 	builder.WriteString(", ")
-	if v := _m.CreatedByID; v != nil {
-		builder.WriteString("created_by_id=")
-		builder.WriteString(fmt.Sprintf("%v", *v))
+	if v := _m.Error; v != nil {
+		builder.WriteString("error=")
+		builder.WriteString(*v)
 	}
+	builder.WriteString(", ")
+	builder.WriteString("attempts=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Attempts))
+	builder.WriteString(", ")
+	if v := _m.RetryAt; v != nil {
+		builder.WriteString("retry_at=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
+	builder.WriteString(", ")
+	if v := _m.FilePath; v != nil {
+		builder.WriteString("file_path=")
+		builder.WriteString(*v)
+	}
+	builder.WriteString(", ")
+	builder.WriteString("created_by_id=")
+	builder.WriteString(fmt.Sprintf("%v", _m.CreatedByID))
 	builder.WriteString(", ")
 	if v := _m.ScheduleID; v != nil {
 		builder.WriteString("schedule_id=")
 		builder.WriteString(fmt.Sprintf("%v", *v))
 	}
 	builder.WriteString(", ")
+	builder.WriteString("updated_at=")
+	builder.WriteString(_m.UpdatedAt.Format(time.ANSIC))
+	builder.WriteString(", ")
 	if v := _m.CompletedAt; v != nil {
 		builder.WriteString("completed_at=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
+	builder.WriteString(", ")
+	if v := _m.ExpiresAt; v != nil {
+		builder.WriteString("expires_at=")
 		builder.WriteString(v.Format(time.ANSIC))
 	}
 	builder.WriteByte(')')

@@ -44,21 +44,69 @@ func (_c *ReportCreate) SetNillableCreatedAt(v *time.Time) *ReportCreate {
 	return _c
 }
 
-// SetTemplate sets the "template" field.
-func (_c *ReportCreate) SetTemplate(v enum.ReportTemplate) *ReportCreate {
-	_c.mutation.SetTemplate(v)
+// SetTemplateID sets the "template_id" field.
+func (_c *ReportCreate) SetTemplateID(v int) *ReportCreate {
+	_c.mutation.SetTemplateID(v)
 	return _c
 }
 
-// SetParameters sets the "parameters" field.
-func (_c *ReportCreate) SetParameters(v map[string]string) *ReportCreate {
-	_c.mutation.SetParameters(v)
+// SetNillableTemplateID sets the "template_id" field if the given value is not nil.
+func (_c *ReportCreate) SetNillableTemplateID(v *int) *ReportCreate {
+	if v != nil {
+		_c.SetTemplateID(*v)
+	}
+	return _c
+}
+
+// SetTemplateName sets the "template_name" field.
+func (_c *ReportCreate) SetTemplateName(v string) *ReportCreate {
+	_c.mutation.SetTemplateName(v)
+	return _c
+}
+
+// SetKind sets the "kind" field.
+func (_c *ReportCreate) SetKind(v enum.ReportKind) *ReportCreate {
+	_c.mutation.SetKind(v)
+	return _c
+}
+
+// SetColumns sets the "columns" field.
+func (_c *ReportCreate) SetColumns(v []string) *ReportCreate {
+	_c.mutation.SetColumns(v)
 	return _c
 }
 
 // SetRegion sets the "region" field.
 func (_c *ReportCreate) SetRegion(v enum.Region) *ReportCreate {
 	_c.mutation.SetRegion(v)
+	return _c
+}
+
+// SetFrom sets the "from" field.
+func (_c *ReportCreate) SetFrom(v time.Time) *ReportCreate {
+	_c.mutation.SetFrom(v)
+	return _c
+}
+
+// SetNillableFrom sets the "from" field if the given value is not nil.
+func (_c *ReportCreate) SetNillableFrom(v *time.Time) *ReportCreate {
+	if v != nil {
+		_c.SetFrom(*v)
+	}
+	return _c
+}
+
+// SetTo sets the "to" field.
+func (_c *ReportCreate) SetTo(v time.Time) *ReportCreate {
+	_c.mutation.SetTo(v)
+	return _c
+}
+
+// SetNillableTo sets the "to" field if the given value is not nil.
+func (_c *ReportCreate) SetNillableTo(v *time.Time) *ReportCreate {
+	if v != nil {
+		_c.SetTo(*v)
+	}
 	return _c
 }
 
@@ -82,24 +130,30 @@ func (_c *ReportCreate) SetFileName(v string) *ReportCreate {
 	return _c
 }
 
-// SetNillableFileName sets the "file_name" field if the given value is not nil.
-func (_c *ReportCreate) SetNillableFileName(v *string) *ReportCreate {
+// SetRowCount sets the "row_count" field.
+func (_c *ReportCreate) SetRowCount(v int) *ReportCreate {
+	_c.mutation.SetRowCount(v)
+	return _c
+}
+
+// SetNillableRowCount sets the "row_count" field if the given value is not nil.
+func (_c *ReportCreate) SetNillableRowCount(v *int) *ReportCreate {
 	if v != nil {
-		_c.SetFileName(*v)
+		_c.SetRowCount(*v)
 	}
 	return _c
 }
 
-// SetSizeBytes sets the "size_bytes" field.
-func (_c *ReportCreate) SetSizeBytes(v int64) *ReportCreate {
-	_c.mutation.SetSizeBytes(v)
+// SetByteSize sets the "byte_size" field.
+func (_c *ReportCreate) SetByteSize(v int64) *ReportCreate {
+	_c.mutation.SetByteSize(v)
 	return _c
 }
 
-// SetNillableSizeBytes sets the "size_bytes" field if the given value is not nil.
-func (_c *ReportCreate) SetNillableSizeBytes(v *int64) *ReportCreate {
+// SetNillableByteSize sets the "byte_size" field if the given value is not nil.
+func (_c *ReportCreate) SetNillableByteSize(v *int64) *ReportCreate {
 	if v != nil {
-		_c.SetSizeBytes(*v)
+		_c.SetByteSize(*v)
 	}
 	return _c
 }
@@ -118,17 +172,51 @@ func (_c *ReportCreate) SetNillableError(v *string) *ReportCreate {
 	return _c
 }
 
-// SetCreatedByID sets the "created_by_id" field.
-func (_c *ReportCreate) SetCreatedByID(v int) *ReportCreate {
-	_c.mutation.SetCreatedByID(v)
+// SetAttempts sets the "attempts" field.
+func (_c *ReportCreate) SetAttempts(v int) *ReportCreate {
+	_c.mutation.SetAttempts(v)
 	return _c
 }
 
-// SetNillableCreatedByID sets the "created_by_id" field if the given value is not nil.
-func (_c *ReportCreate) SetNillableCreatedByID(v *int) *ReportCreate {
+// SetNillableAttempts sets the "attempts" field if the given value is not nil.
+func (_c *ReportCreate) SetNillableAttempts(v *int) *ReportCreate {
 	if v != nil {
-		_c.SetCreatedByID(*v)
+		_c.SetAttempts(*v)
 	}
+	return _c
+}
+
+// SetRetryAt sets the "retry_at" field.
+func (_c *ReportCreate) SetRetryAt(v time.Time) *ReportCreate {
+	_c.mutation.SetRetryAt(v)
+	return _c
+}
+
+// SetNillableRetryAt sets the "retry_at" field if the given value is not nil.
+func (_c *ReportCreate) SetNillableRetryAt(v *time.Time) *ReportCreate {
+	if v != nil {
+		_c.SetRetryAt(*v)
+	}
+	return _c
+}
+
+// SetFilePath sets the "file_path" field.
+func (_c *ReportCreate) SetFilePath(v string) *ReportCreate {
+	_c.mutation.SetFilePath(v)
+	return _c
+}
+
+// SetNillableFilePath sets the "file_path" field if the given value is not nil.
+func (_c *ReportCreate) SetNillableFilePath(v *string) *ReportCreate {
+	if v != nil {
+		_c.SetFilePath(*v)
+	}
+	return _c
+}
+
+// SetCreatedByID sets the "created_by_id" field.
+func (_c *ReportCreate) SetCreatedByID(v int) *ReportCreate {
+	_c.mutation.SetCreatedByID(v)
 	return _c
 }
 
@@ -146,6 +234,12 @@ func (_c *ReportCreate) SetNillableScheduleID(v *int) *ReportCreate {
 	return _c
 }
 
+// SetUpdatedAt sets the "updated_at" field.
+func (_c *ReportCreate) SetUpdatedAt(v time.Time) *ReportCreate {
+	_c.mutation.SetUpdatedAt(v)
+	return _c
+}
+
 // SetCompletedAt sets the "completed_at" field.
 func (_c *ReportCreate) SetCompletedAt(v time.Time) *ReportCreate {
 	_c.mutation.SetCompletedAt(v)
@@ -156,6 +250,20 @@ func (_c *ReportCreate) SetCompletedAt(v time.Time) *ReportCreate {
 func (_c *ReportCreate) SetNillableCompletedAt(v *time.Time) *ReportCreate {
 	if v != nil {
 		_c.SetCompletedAt(*v)
+	}
+	return _c
+}
+
+// SetExpiresAt sets the "expires_at" field.
+func (_c *ReportCreate) SetExpiresAt(v time.Time) *ReportCreate {
+	_c.mutation.SetExpiresAt(v)
+	return _c
+}
+
+// SetNillableExpiresAt sets the "expires_at" field if the given value is not nil.
+func (_c *ReportCreate) SetNillableExpiresAt(v *time.Time) *ReportCreate {
+	if v != nil {
+		_c.SetExpiresAt(*v)
 	}
 	return _c
 }
@@ -213,6 +321,18 @@ func (_c *ReportCreate) defaults() error {
 		v := report.DefaultState
 		_c.mutation.SetState(v)
 	}
+	if _, ok := _c.mutation.RowCount(); !ok {
+		v := report.DefaultRowCount
+		_c.mutation.SetRowCount(v)
+	}
+	if _, ok := _c.mutation.ByteSize(); !ok {
+		v := report.DefaultByteSize
+		_c.mutation.SetByteSize(v)
+	}
+	if _, ok := _c.mutation.Attempts(); !ok {
+		v := report.DefaultAttempts
+		_c.mutation.SetAttempts(v)
+	}
 	return nil
 }
 
@@ -224,13 +344,19 @@ func (_c *ReportCreate) check() error {
 	if _, ok := _c.mutation.CreatedAt(); !ok {
 		return &ValidationError{Name: "created_at", err: errors.New(`ent: missing required field "Report.created_at"`)}
 	}
-	if _, ok := _c.mutation.Template(); !ok {
-		return &ValidationError{Name: "template", err: errors.New(`ent: missing required field "Report.template"`)}
+	if _, ok := _c.mutation.TemplateName(); !ok {
+		return &ValidationError{Name: "template_name", err: errors.New(`ent: missing required field "Report.template_name"`)}
 	}
-	if v, ok := _c.mutation.Template(); ok {
-		if err := report.TemplateValidator(v); err != nil {
-			return &ValidationError{Name: "template", err: fmt.Errorf(`ent: validator failed for field "Report.template": %w`, err)}
+	if _, ok := _c.mutation.Kind(); !ok {
+		return &ValidationError{Name: "kind", err: errors.New(`ent: missing required field "Report.kind"`)}
+	}
+	if v, ok := _c.mutation.Kind(); ok {
+		if err := report.KindValidator(v); err != nil {
+			return &ValidationError{Name: "kind", err: fmt.Errorf(`ent: validator failed for field "Report.kind": %w`, err)}
 		}
+	}
+	if _, ok := _c.mutation.Columns(); !ok {
+		return &ValidationError{Name: "columns", err: errors.New(`ent: missing required field "Report.columns"`)}
 	}
 	if _, ok := _c.mutation.Region(); !ok {
 		return &ValidationError{Name: "region", err: errors.New(`ent: missing required field "Report.region"`)}
@@ -247,6 +373,24 @@ func (_c *ReportCreate) check() error {
 		if err := report.StateValidator(v); err != nil {
 			return &ValidationError{Name: "state", err: fmt.Errorf(`ent: validator failed for field "Report.state": %w`, err)}
 		}
+	}
+	if _, ok := _c.mutation.FileName(); !ok {
+		return &ValidationError{Name: "file_name", err: errors.New(`ent: missing required field "Report.file_name"`)}
+	}
+	if _, ok := _c.mutation.RowCount(); !ok {
+		return &ValidationError{Name: "row_count", err: errors.New(`ent: missing required field "Report.row_count"`)}
+	}
+	if _, ok := _c.mutation.ByteSize(); !ok {
+		return &ValidationError{Name: "byte_size", err: errors.New(`ent: missing required field "Report.byte_size"`)}
+	}
+	if _, ok := _c.mutation.Attempts(); !ok {
+		return &ValidationError{Name: "attempts", err: errors.New(`ent: missing required field "Report.attempts"`)}
+	}
+	if _, ok := _c.mutation.CreatedByID(); !ok {
+		return &ValidationError{Name: "created_by_id", err: errors.New(`ent: missing required field "Report.created_by_id"`)}
+	}
+	if _, ok := _c.mutation.UpdatedAt(); !ok {
+		return &ValidationError{Name: "updated_at", err: errors.New(`ent: missing required field "Report.updated_at"`)}
 	}
 	if len(_c.mutation.PartnerIDs()) == 0 {
 		return &ValidationError{Name: "partner", err: errors.New(`ent: missing required edge "Report.partner"`)}
@@ -282,17 +426,33 @@ func (_c *ReportCreate) createSpec() (*Report, *sqlgraph.CreateSpec) {
 		_spec.SetField(report.FieldCreatedAt, field.TypeTime, value)
 		_node.CreatedAt = value
 	}
-	if value, ok := _c.mutation.Template(); ok {
-		_spec.SetField(report.FieldTemplate, field.TypeEnum, value)
-		_node.Template = value
+	if value, ok := _c.mutation.TemplateID(); ok {
+		_spec.SetField(report.FieldTemplateID, field.TypeInt, value)
+		_node.TemplateID = &value
 	}
-	if value, ok := _c.mutation.Parameters(); ok {
-		_spec.SetField(report.FieldParameters, field.TypeJSON, value)
-		_node.Parameters = value
+	if value, ok := _c.mutation.TemplateName(); ok {
+		_spec.SetField(report.FieldTemplateName, field.TypeString, value)
+		_node.TemplateName = value
+	}
+	if value, ok := _c.mutation.Kind(); ok {
+		_spec.SetField(report.FieldKind, field.TypeEnum, value)
+		_node.Kind = value
+	}
+	if value, ok := _c.mutation.Columns(); ok {
+		_spec.SetField(report.FieldColumns, field.TypeJSON, value)
+		_node.Columns = value
 	}
 	if value, ok := _c.mutation.Region(); ok {
 		_spec.SetField(report.FieldRegion, field.TypeEnum, value)
 		_node.Region = value
+	}
+	if value, ok := _c.mutation.From(); ok {
+		_spec.SetField(report.FieldFrom, field.TypeTime, value)
+		_node.From = &value
+	}
+	if value, ok := _c.mutation.To(); ok {
+		_spec.SetField(report.FieldTo, field.TypeTime, value)
+		_node.To = &value
 	}
 	if value, ok := _c.mutation.State(); ok {
 		_spec.SetField(report.FieldState, field.TypeEnum, value)
@@ -302,25 +462,49 @@ func (_c *ReportCreate) createSpec() (*Report, *sqlgraph.CreateSpec) {
 		_spec.SetField(report.FieldFileName, field.TypeString, value)
 		_node.FileName = value
 	}
-	if value, ok := _c.mutation.SizeBytes(); ok {
-		_spec.SetField(report.FieldSizeBytes, field.TypeInt64, value)
-		_node.SizeBytes = value
+	if value, ok := _c.mutation.RowCount(); ok {
+		_spec.SetField(report.FieldRowCount, field.TypeInt, value)
+		_node.RowCount = value
+	}
+	if value, ok := _c.mutation.ByteSize(); ok {
+		_spec.SetField(report.FieldByteSize, field.TypeInt64, value)
+		_node.ByteSize = value
 	}
 	if value, ok := _c.mutation.Error(); ok {
 		_spec.SetField(report.FieldError, field.TypeString, value)
-		_node.Error = value
+		_node.Error = &value
+	}
+	if value, ok := _c.mutation.Attempts(); ok {
+		_spec.SetField(report.FieldAttempts, field.TypeInt, value)
+		_node.Attempts = value
+	}
+	if value, ok := _c.mutation.RetryAt(); ok {
+		_spec.SetField(report.FieldRetryAt, field.TypeTime, value)
+		_node.RetryAt = &value
+	}
+	if value, ok := _c.mutation.FilePath(); ok {
+		_spec.SetField(report.FieldFilePath, field.TypeString, value)
+		_node.FilePath = &value
 	}
 	if value, ok := _c.mutation.CreatedByID(); ok {
 		_spec.SetField(report.FieldCreatedByID, field.TypeInt, value)
-		_node.CreatedByID = &value
+		_node.CreatedByID = value
 	}
 	if value, ok := _c.mutation.ScheduleID(); ok {
 		_spec.SetField(report.FieldScheduleID, field.TypeInt, value)
 		_node.ScheduleID = &value
 	}
+	if value, ok := _c.mutation.UpdatedAt(); ok {
+		_spec.SetField(report.FieldUpdatedAt, field.TypeTime, value)
+		_node.UpdatedAt = value
+	}
 	if value, ok := _c.mutation.CompletedAt(); ok {
 		_spec.SetField(report.FieldCompletedAt, field.TypeTime, value)
 		_node.CompletedAt = &value
+	}
+	if value, ok := _c.mutation.ExpiresAt(); ok {
+		_spec.SetField(report.FieldExpiresAt, field.TypeTime, value)
+		_node.ExpiresAt = &value
 	}
 	if nodes := _c.mutation.PartnerIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -391,33 +575,63 @@ type (
 	}
 )
 
-// SetTemplate sets the "template" field.
-func (u *ReportUpsert) SetTemplate(v enum.ReportTemplate) *ReportUpsert {
-	u.Set(report.FieldTemplate, v)
+// SetTemplateID sets the "template_id" field.
+func (u *ReportUpsert) SetTemplateID(v int) *ReportUpsert {
+	u.Set(report.FieldTemplateID, v)
 	return u
 }
 
-// UpdateTemplate sets the "template" field to the value that was provided on create.
-func (u *ReportUpsert) UpdateTemplate() *ReportUpsert {
-	u.SetExcluded(report.FieldTemplate)
+// UpdateTemplateID sets the "template_id" field to the value that was provided on create.
+func (u *ReportUpsert) UpdateTemplateID() *ReportUpsert {
+	u.SetExcluded(report.FieldTemplateID)
 	return u
 }
 
-// SetParameters sets the "parameters" field.
-func (u *ReportUpsert) SetParameters(v map[string]string) *ReportUpsert {
-	u.Set(report.FieldParameters, v)
+// AddTemplateID adds v to the "template_id" field.
+func (u *ReportUpsert) AddTemplateID(v int) *ReportUpsert {
+	u.Add(report.FieldTemplateID, v)
 	return u
 }
 
-// UpdateParameters sets the "parameters" field to the value that was provided on create.
-func (u *ReportUpsert) UpdateParameters() *ReportUpsert {
-	u.SetExcluded(report.FieldParameters)
+// ClearTemplateID clears the value of the "template_id" field.
+func (u *ReportUpsert) ClearTemplateID() *ReportUpsert {
+	u.SetNull(report.FieldTemplateID)
 	return u
 }
 
-// ClearParameters clears the value of the "parameters" field.
-func (u *ReportUpsert) ClearParameters() *ReportUpsert {
-	u.SetNull(report.FieldParameters)
+// SetTemplateName sets the "template_name" field.
+func (u *ReportUpsert) SetTemplateName(v string) *ReportUpsert {
+	u.Set(report.FieldTemplateName, v)
+	return u
+}
+
+// UpdateTemplateName sets the "template_name" field to the value that was provided on create.
+func (u *ReportUpsert) UpdateTemplateName() *ReportUpsert {
+	u.SetExcluded(report.FieldTemplateName)
+	return u
+}
+
+// SetKind sets the "kind" field.
+func (u *ReportUpsert) SetKind(v enum.ReportKind) *ReportUpsert {
+	u.Set(report.FieldKind, v)
+	return u
+}
+
+// UpdateKind sets the "kind" field to the value that was provided on create.
+func (u *ReportUpsert) UpdateKind() *ReportUpsert {
+	u.SetExcluded(report.FieldKind)
+	return u
+}
+
+// SetColumns sets the "columns" field.
+func (u *ReportUpsert) SetColumns(v []string) *ReportUpsert {
+	u.Set(report.FieldColumns, v)
+	return u
+}
+
+// UpdateColumns sets the "columns" field to the value that was provided on create.
+func (u *ReportUpsert) UpdateColumns() *ReportUpsert {
+	u.SetExcluded(report.FieldColumns)
 	return u
 }
 
@@ -430,6 +644,42 @@ func (u *ReportUpsert) SetRegion(v enum.Region) *ReportUpsert {
 // UpdateRegion sets the "region" field to the value that was provided on create.
 func (u *ReportUpsert) UpdateRegion() *ReportUpsert {
 	u.SetExcluded(report.FieldRegion)
+	return u
+}
+
+// SetFrom sets the "from" field.
+func (u *ReportUpsert) SetFrom(v time.Time) *ReportUpsert {
+	u.Set(report.FieldFrom, v)
+	return u
+}
+
+// UpdateFrom sets the "from" field to the value that was provided on create.
+func (u *ReportUpsert) UpdateFrom() *ReportUpsert {
+	u.SetExcluded(report.FieldFrom)
+	return u
+}
+
+// ClearFrom clears the value of the "from" field.
+func (u *ReportUpsert) ClearFrom() *ReportUpsert {
+	u.SetNull(report.FieldFrom)
+	return u
+}
+
+// SetTo sets the "to" field.
+func (u *ReportUpsert) SetTo(v time.Time) *ReportUpsert {
+	u.Set(report.FieldTo, v)
+	return u
+}
+
+// UpdateTo sets the "to" field to the value that was provided on create.
+func (u *ReportUpsert) UpdateTo() *ReportUpsert {
+	u.SetExcluded(report.FieldTo)
+	return u
+}
+
+// ClearTo clears the value of the "to" field.
+func (u *ReportUpsert) ClearTo() *ReportUpsert {
+	u.SetNull(report.FieldTo)
 	return u
 }
 
@@ -457,33 +707,39 @@ func (u *ReportUpsert) UpdateFileName() *ReportUpsert {
 	return u
 }
 
-// ClearFileName clears the value of the "file_name" field.
-func (u *ReportUpsert) ClearFileName() *ReportUpsert {
-	u.SetNull(report.FieldFileName)
+// SetRowCount sets the "row_count" field.
+func (u *ReportUpsert) SetRowCount(v int) *ReportUpsert {
+	u.Set(report.FieldRowCount, v)
 	return u
 }
 
-// SetSizeBytes sets the "size_bytes" field.
-func (u *ReportUpsert) SetSizeBytes(v int64) *ReportUpsert {
-	u.Set(report.FieldSizeBytes, v)
+// UpdateRowCount sets the "row_count" field to the value that was provided on create.
+func (u *ReportUpsert) UpdateRowCount() *ReportUpsert {
+	u.SetExcluded(report.FieldRowCount)
 	return u
 }
 
-// UpdateSizeBytes sets the "size_bytes" field to the value that was provided on create.
-func (u *ReportUpsert) UpdateSizeBytes() *ReportUpsert {
-	u.SetExcluded(report.FieldSizeBytes)
+// AddRowCount adds v to the "row_count" field.
+func (u *ReportUpsert) AddRowCount(v int) *ReportUpsert {
+	u.Add(report.FieldRowCount, v)
 	return u
 }
 
-// AddSizeBytes adds v to the "size_bytes" field.
-func (u *ReportUpsert) AddSizeBytes(v int64) *ReportUpsert {
-	u.Add(report.FieldSizeBytes, v)
+// SetByteSize sets the "byte_size" field.
+func (u *ReportUpsert) SetByteSize(v int64) *ReportUpsert {
+	u.Set(report.FieldByteSize, v)
 	return u
 }
 
-// ClearSizeBytes clears the value of the "size_bytes" field.
-func (u *ReportUpsert) ClearSizeBytes() *ReportUpsert {
-	u.SetNull(report.FieldSizeBytes)
+// UpdateByteSize sets the "byte_size" field to the value that was provided on create.
+func (u *ReportUpsert) UpdateByteSize() *ReportUpsert {
+	u.SetExcluded(report.FieldByteSize)
+	return u
+}
+
+// AddByteSize adds v to the "byte_size" field.
+func (u *ReportUpsert) AddByteSize(v int64) *ReportUpsert {
+	u.Add(report.FieldByteSize, v)
 	return u
 }
 
@@ -505,6 +761,60 @@ func (u *ReportUpsert) ClearError() *ReportUpsert {
 	return u
 }
 
+// SetAttempts sets the "attempts" field.
+func (u *ReportUpsert) SetAttempts(v int) *ReportUpsert {
+	u.Set(report.FieldAttempts, v)
+	return u
+}
+
+// UpdateAttempts sets the "attempts" field to the value that was provided on create.
+func (u *ReportUpsert) UpdateAttempts() *ReportUpsert {
+	u.SetExcluded(report.FieldAttempts)
+	return u
+}
+
+// AddAttempts adds v to the "attempts" field.
+func (u *ReportUpsert) AddAttempts(v int) *ReportUpsert {
+	u.Add(report.FieldAttempts, v)
+	return u
+}
+
+// SetRetryAt sets the "retry_at" field.
+func (u *ReportUpsert) SetRetryAt(v time.Time) *ReportUpsert {
+	u.Set(report.FieldRetryAt, v)
+	return u
+}
+
+// UpdateRetryAt sets the "retry_at" field to the value that was provided on create.
+func (u *ReportUpsert) UpdateRetryAt() *ReportUpsert {
+	u.SetExcluded(report.FieldRetryAt)
+	return u
+}
+
+// ClearRetryAt clears the value of the "retry_at" field.
+func (u *ReportUpsert) ClearRetryAt() *ReportUpsert {
+	u.SetNull(report.FieldRetryAt)
+	return u
+}
+
+// SetFilePath sets the "file_path" field.
+func (u *ReportUpsert) SetFilePath(v string) *ReportUpsert {
+	u.Set(report.FieldFilePath, v)
+	return u
+}
+
+// UpdateFilePath sets the "file_path" field to the value that was provided on create.
+func (u *ReportUpsert) UpdateFilePath() *ReportUpsert {
+	u.SetExcluded(report.FieldFilePath)
+	return u
+}
+
+// ClearFilePath clears the value of the "file_path" field.
+func (u *ReportUpsert) ClearFilePath() *ReportUpsert {
+	u.SetNull(report.FieldFilePath)
+	return u
+}
+
 // SetCreatedByID sets the "created_by_id" field.
 func (u *ReportUpsert) SetCreatedByID(v int) *ReportUpsert {
 	u.Set(report.FieldCreatedByID, v)
@@ -520,12 +830,6 @@ func (u *ReportUpsert) UpdateCreatedByID() *ReportUpsert {
 // AddCreatedByID adds v to the "created_by_id" field.
 func (u *ReportUpsert) AddCreatedByID(v int) *ReportUpsert {
 	u.Add(report.FieldCreatedByID, v)
-	return u
-}
-
-// ClearCreatedByID clears the value of the "created_by_id" field.
-func (u *ReportUpsert) ClearCreatedByID() *ReportUpsert {
-	u.SetNull(report.FieldCreatedByID)
 	return u
 }
 
@@ -553,6 +857,18 @@ func (u *ReportUpsert) ClearScheduleID() *ReportUpsert {
 	return u
 }
 
+// SetUpdatedAt sets the "updated_at" field.
+func (u *ReportUpsert) SetUpdatedAt(v time.Time) *ReportUpsert {
+	u.Set(report.FieldUpdatedAt, v)
+	return u
+}
+
+// UpdateUpdatedAt sets the "updated_at" field to the value that was provided on create.
+func (u *ReportUpsert) UpdateUpdatedAt() *ReportUpsert {
+	u.SetExcluded(report.FieldUpdatedAt)
+	return u
+}
+
 // SetCompletedAt sets the "completed_at" field.
 func (u *ReportUpsert) SetCompletedAt(v time.Time) *ReportUpsert {
 	u.Set(report.FieldCompletedAt, v)
@@ -568,6 +884,24 @@ func (u *ReportUpsert) UpdateCompletedAt() *ReportUpsert {
 // ClearCompletedAt clears the value of the "completed_at" field.
 func (u *ReportUpsert) ClearCompletedAt() *ReportUpsert {
 	u.SetNull(report.FieldCompletedAt)
+	return u
+}
+
+// SetExpiresAt sets the "expires_at" field.
+func (u *ReportUpsert) SetExpiresAt(v time.Time) *ReportUpsert {
+	u.Set(report.FieldExpiresAt, v)
+	return u
+}
+
+// UpdateExpiresAt sets the "expires_at" field to the value that was provided on create.
+func (u *ReportUpsert) UpdateExpiresAt() *ReportUpsert {
+	u.SetExcluded(report.FieldExpiresAt)
+	return u
+}
+
+// ClearExpiresAt clears the value of the "expires_at" field.
+func (u *ReportUpsert) ClearExpiresAt() *ReportUpsert {
+	u.SetNull(report.FieldExpiresAt)
 	return u
 }
 
@@ -619,38 +953,73 @@ func (u *ReportUpsertOne) Update(set func(*ReportUpsert)) *ReportUpsertOne {
 	return u
 }
 
-// SetTemplate sets the "template" field.
-func (u *ReportUpsertOne) SetTemplate(v enum.ReportTemplate) *ReportUpsertOne {
+// SetTemplateID sets the "template_id" field.
+func (u *ReportUpsertOne) SetTemplateID(v int) *ReportUpsertOne {
 	return u.Update(func(s *ReportUpsert) {
-		s.SetTemplate(v)
+		s.SetTemplateID(v)
 	})
 }
 
-// UpdateTemplate sets the "template" field to the value that was provided on create.
-func (u *ReportUpsertOne) UpdateTemplate() *ReportUpsertOne {
+// AddTemplateID adds v to the "template_id" field.
+func (u *ReportUpsertOne) AddTemplateID(v int) *ReportUpsertOne {
 	return u.Update(func(s *ReportUpsert) {
-		s.UpdateTemplate()
+		s.AddTemplateID(v)
 	})
 }
 
-// SetParameters sets the "parameters" field.
-func (u *ReportUpsertOne) SetParameters(v map[string]string) *ReportUpsertOne {
+// UpdateTemplateID sets the "template_id" field to the value that was provided on create.
+func (u *ReportUpsertOne) UpdateTemplateID() *ReportUpsertOne {
 	return u.Update(func(s *ReportUpsert) {
-		s.SetParameters(v)
+		s.UpdateTemplateID()
 	})
 }
 
-// UpdateParameters sets the "parameters" field to the value that was provided on create.
-func (u *ReportUpsertOne) UpdateParameters() *ReportUpsertOne {
+// ClearTemplateID clears the value of the "template_id" field.
+func (u *ReportUpsertOne) ClearTemplateID() *ReportUpsertOne {
 	return u.Update(func(s *ReportUpsert) {
-		s.UpdateParameters()
+		s.ClearTemplateID()
 	})
 }
 
-// ClearParameters clears the value of the "parameters" field.
-func (u *ReportUpsertOne) ClearParameters() *ReportUpsertOne {
+// SetTemplateName sets the "template_name" field.
+func (u *ReportUpsertOne) SetTemplateName(v string) *ReportUpsertOne {
 	return u.Update(func(s *ReportUpsert) {
-		s.ClearParameters()
+		s.SetTemplateName(v)
+	})
+}
+
+// UpdateTemplateName sets the "template_name" field to the value that was provided on create.
+func (u *ReportUpsertOne) UpdateTemplateName() *ReportUpsertOne {
+	return u.Update(func(s *ReportUpsert) {
+		s.UpdateTemplateName()
+	})
+}
+
+// SetKind sets the "kind" field.
+func (u *ReportUpsertOne) SetKind(v enum.ReportKind) *ReportUpsertOne {
+	return u.Update(func(s *ReportUpsert) {
+		s.SetKind(v)
+	})
+}
+
+// UpdateKind sets the "kind" field to the value that was provided on create.
+func (u *ReportUpsertOne) UpdateKind() *ReportUpsertOne {
+	return u.Update(func(s *ReportUpsert) {
+		s.UpdateKind()
+	})
+}
+
+// SetColumns sets the "columns" field.
+func (u *ReportUpsertOne) SetColumns(v []string) *ReportUpsertOne {
+	return u.Update(func(s *ReportUpsert) {
+		s.SetColumns(v)
+	})
+}
+
+// UpdateColumns sets the "columns" field to the value that was provided on create.
+func (u *ReportUpsertOne) UpdateColumns() *ReportUpsertOne {
+	return u.Update(func(s *ReportUpsert) {
+		s.UpdateColumns()
 	})
 }
 
@@ -665,6 +1034,48 @@ func (u *ReportUpsertOne) SetRegion(v enum.Region) *ReportUpsertOne {
 func (u *ReportUpsertOne) UpdateRegion() *ReportUpsertOne {
 	return u.Update(func(s *ReportUpsert) {
 		s.UpdateRegion()
+	})
+}
+
+// SetFrom sets the "from" field.
+func (u *ReportUpsertOne) SetFrom(v time.Time) *ReportUpsertOne {
+	return u.Update(func(s *ReportUpsert) {
+		s.SetFrom(v)
+	})
+}
+
+// UpdateFrom sets the "from" field to the value that was provided on create.
+func (u *ReportUpsertOne) UpdateFrom() *ReportUpsertOne {
+	return u.Update(func(s *ReportUpsert) {
+		s.UpdateFrom()
+	})
+}
+
+// ClearFrom clears the value of the "from" field.
+func (u *ReportUpsertOne) ClearFrom() *ReportUpsertOne {
+	return u.Update(func(s *ReportUpsert) {
+		s.ClearFrom()
+	})
+}
+
+// SetTo sets the "to" field.
+func (u *ReportUpsertOne) SetTo(v time.Time) *ReportUpsertOne {
+	return u.Update(func(s *ReportUpsert) {
+		s.SetTo(v)
+	})
+}
+
+// UpdateTo sets the "to" field to the value that was provided on create.
+func (u *ReportUpsertOne) UpdateTo() *ReportUpsertOne {
+	return u.Update(func(s *ReportUpsert) {
+		s.UpdateTo()
+	})
+}
+
+// ClearTo clears the value of the "to" field.
+func (u *ReportUpsertOne) ClearTo() *ReportUpsertOne {
+	return u.Update(func(s *ReportUpsert) {
+		s.ClearTo()
 	})
 }
 
@@ -696,38 +1107,45 @@ func (u *ReportUpsertOne) UpdateFileName() *ReportUpsertOne {
 	})
 }
 
-// ClearFileName clears the value of the "file_name" field.
-func (u *ReportUpsertOne) ClearFileName() *ReportUpsertOne {
+// SetRowCount sets the "row_count" field.
+func (u *ReportUpsertOne) SetRowCount(v int) *ReportUpsertOne {
 	return u.Update(func(s *ReportUpsert) {
-		s.ClearFileName()
+		s.SetRowCount(v)
 	})
 }
 
-// SetSizeBytes sets the "size_bytes" field.
-func (u *ReportUpsertOne) SetSizeBytes(v int64) *ReportUpsertOne {
+// AddRowCount adds v to the "row_count" field.
+func (u *ReportUpsertOne) AddRowCount(v int) *ReportUpsertOne {
 	return u.Update(func(s *ReportUpsert) {
-		s.SetSizeBytes(v)
+		s.AddRowCount(v)
 	})
 }
 
-// AddSizeBytes adds v to the "size_bytes" field.
-func (u *ReportUpsertOne) AddSizeBytes(v int64) *ReportUpsertOne {
+// UpdateRowCount sets the "row_count" field to the value that was provided on create.
+func (u *ReportUpsertOne) UpdateRowCount() *ReportUpsertOne {
 	return u.Update(func(s *ReportUpsert) {
-		s.AddSizeBytes(v)
+		s.UpdateRowCount()
 	})
 }
 
-// UpdateSizeBytes sets the "size_bytes" field to the value that was provided on create.
-func (u *ReportUpsertOne) UpdateSizeBytes() *ReportUpsertOne {
+// SetByteSize sets the "byte_size" field.
+func (u *ReportUpsertOne) SetByteSize(v int64) *ReportUpsertOne {
 	return u.Update(func(s *ReportUpsert) {
-		s.UpdateSizeBytes()
+		s.SetByteSize(v)
 	})
 }
 
-// ClearSizeBytes clears the value of the "size_bytes" field.
-func (u *ReportUpsertOne) ClearSizeBytes() *ReportUpsertOne {
+// AddByteSize adds v to the "byte_size" field.
+func (u *ReportUpsertOne) AddByteSize(v int64) *ReportUpsertOne {
 	return u.Update(func(s *ReportUpsert) {
-		s.ClearSizeBytes()
+		s.AddByteSize(v)
+	})
+}
+
+// UpdateByteSize sets the "byte_size" field to the value that was provided on create.
+func (u *ReportUpsertOne) UpdateByteSize() *ReportUpsertOne {
+	return u.Update(func(s *ReportUpsert) {
+		s.UpdateByteSize()
 	})
 }
 
@@ -752,6 +1170,69 @@ func (u *ReportUpsertOne) ClearError() *ReportUpsertOne {
 	})
 }
 
+// SetAttempts sets the "attempts" field.
+func (u *ReportUpsertOne) SetAttempts(v int) *ReportUpsertOne {
+	return u.Update(func(s *ReportUpsert) {
+		s.SetAttempts(v)
+	})
+}
+
+// AddAttempts adds v to the "attempts" field.
+func (u *ReportUpsertOne) AddAttempts(v int) *ReportUpsertOne {
+	return u.Update(func(s *ReportUpsert) {
+		s.AddAttempts(v)
+	})
+}
+
+// UpdateAttempts sets the "attempts" field to the value that was provided on create.
+func (u *ReportUpsertOne) UpdateAttempts() *ReportUpsertOne {
+	return u.Update(func(s *ReportUpsert) {
+		s.UpdateAttempts()
+	})
+}
+
+// SetRetryAt sets the "retry_at" field.
+func (u *ReportUpsertOne) SetRetryAt(v time.Time) *ReportUpsertOne {
+	return u.Update(func(s *ReportUpsert) {
+		s.SetRetryAt(v)
+	})
+}
+
+// UpdateRetryAt sets the "retry_at" field to the value that was provided on create.
+func (u *ReportUpsertOne) UpdateRetryAt() *ReportUpsertOne {
+	return u.Update(func(s *ReportUpsert) {
+		s.UpdateRetryAt()
+	})
+}
+
+// ClearRetryAt clears the value of the "retry_at" field.
+func (u *ReportUpsertOne) ClearRetryAt() *ReportUpsertOne {
+	return u.Update(func(s *ReportUpsert) {
+		s.ClearRetryAt()
+	})
+}
+
+// SetFilePath sets the "file_path" field.
+func (u *ReportUpsertOne) SetFilePath(v string) *ReportUpsertOne {
+	return u.Update(func(s *ReportUpsert) {
+		s.SetFilePath(v)
+	})
+}
+
+// UpdateFilePath sets the "file_path" field to the value that was provided on create.
+func (u *ReportUpsertOne) UpdateFilePath() *ReportUpsertOne {
+	return u.Update(func(s *ReportUpsert) {
+		s.UpdateFilePath()
+	})
+}
+
+// ClearFilePath clears the value of the "file_path" field.
+func (u *ReportUpsertOne) ClearFilePath() *ReportUpsertOne {
+	return u.Update(func(s *ReportUpsert) {
+		s.ClearFilePath()
+	})
+}
+
 // SetCreatedByID sets the "created_by_id" field.
 func (u *ReportUpsertOne) SetCreatedByID(v int) *ReportUpsertOne {
 	return u.Update(func(s *ReportUpsert) {
@@ -770,13 +1251,6 @@ func (u *ReportUpsertOne) AddCreatedByID(v int) *ReportUpsertOne {
 func (u *ReportUpsertOne) UpdateCreatedByID() *ReportUpsertOne {
 	return u.Update(func(s *ReportUpsert) {
 		s.UpdateCreatedByID()
-	})
-}
-
-// ClearCreatedByID clears the value of the "created_by_id" field.
-func (u *ReportUpsertOne) ClearCreatedByID() *ReportUpsertOne {
-	return u.Update(func(s *ReportUpsert) {
-		s.ClearCreatedByID()
 	})
 }
 
@@ -808,6 +1282,20 @@ func (u *ReportUpsertOne) ClearScheduleID() *ReportUpsertOne {
 	})
 }
 
+// SetUpdatedAt sets the "updated_at" field.
+func (u *ReportUpsertOne) SetUpdatedAt(v time.Time) *ReportUpsertOne {
+	return u.Update(func(s *ReportUpsert) {
+		s.SetUpdatedAt(v)
+	})
+}
+
+// UpdateUpdatedAt sets the "updated_at" field to the value that was provided on create.
+func (u *ReportUpsertOne) UpdateUpdatedAt() *ReportUpsertOne {
+	return u.Update(func(s *ReportUpsert) {
+		s.UpdateUpdatedAt()
+	})
+}
+
 // SetCompletedAt sets the "completed_at" field.
 func (u *ReportUpsertOne) SetCompletedAt(v time.Time) *ReportUpsertOne {
 	return u.Update(func(s *ReportUpsert) {
@@ -826,6 +1314,27 @@ func (u *ReportUpsertOne) UpdateCompletedAt() *ReportUpsertOne {
 func (u *ReportUpsertOne) ClearCompletedAt() *ReportUpsertOne {
 	return u.Update(func(s *ReportUpsert) {
 		s.ClearCompletedAt()
+	})
+}
+
+// SetExpiresAt sets the "expires_at" field.
+func (u *ReportUpsertOne) SetExpiresAt(v time.Time) *ReportUpsertOne {
+	return u.Update(func(s *ReportUpsert) {
+		s.SetExpiresAt(v)
+	})
+}
+
+// UpdateExpiresAt sets the "expires_at" field to the value that was provided on create.
+func (u *ReportUpsertOne) UpdateExpiresAt() *ReportUpsertOne {
+	return u.Update(func(s *ReportUpsert) {
+		s.UpdateExpiresAt()
+	})
+}
+
+// ClearExpiresAt clears the value of the "expires_at" field.
+func (u *ReportUpsertOne) ClearExpiresAt() *ReportUpsertOne {
+	return u.Update(func(s *ReportUpsert) {
+		s.ClearExpiresAt()
 	})
 }
 
@@ -1043,38 +1552,73 @@ func (u *ReportUpsertBulk) Update(set func(*ReportUpsert)) *ReportUpsertBulk {
 	return u
 }
 
-// SetTemplate sets the "template" field.
-func (u *ReportUpsertBulk) SetTemplate(v enum.ReportTemplate) *ReportUpsertBulk {
+// SetTemplateID sets the "template_id" field.
+func (u *ReportUpsertBulk) SetTemplateID(v int) *ReportUpsertBulk {
 	return u.Update(func(s *ReportUpsert) {
-		s.SetTemplate(v)
+		s.SetTemplateID(v)
 	})
 }
 
-// UpdateTemplate sets the "template" field to the value that was provided on create.
-func (u *ReportUpsertBulk) UpdateTemplate() *ReportUpsertBulk {
+// AddTemplateID adds v to the "template_id" field.
+func (u *ReportUpsertBulk) AddTemplateID(v int) *ReportUpsertBulk {
 	return u.Update(func(s *ReportUpsert) {
-		s.UpdateTemplate()
+		s.AddTemplateID(v)
 	})
 }
 
-// SetParameters sets the "parameters" field.
-func (u *ReportUpsertBulk) SetParameters(v map[string]string) *ReportUpsertBulk {
+// UpdateTemplateID sets the "template_id" field to the value that was provided on create.
+func (u *ReportUpsertBulk) UpdateTemplateID() *ReportUpsertBulk {
 	return u.Update(func(s *ReportUpsert) {
-		s.SetParameters(v)
+		s.UpdateTemplateID()
 	})
 }
 
-// UpdateParameters sets the "parameters" field to the value that was provided on create.
-func (u *ReportUpsertBulk) UpdateParameters() *ReportUpsertBulk {
+// ClearTemplateID clears the value of the "template_id" field.
+func (u *ReportUpsertBulk) ClearTemplateID() *ReportUpsertBulk {
 	return u.Update(func(s *ReportUpsert) {
-		s.UpdateParameters()
+		s.ClearTemplateID()
 	})
 }
 
-// ClearParameters clears the value of the "parameters" field.
-func (u *ReportUpsertBulk) ClearParameters() *ReportUpsertBulk {
+// SetTemplateName sets the "template_name" field.
+func (u *ReportUpsertBulk) SetTemplateName(v string) *ReportUpsertBulk {
 	return u.Update(func(s *ReportUpsert) {
-		s.ClearParameters()
+		s.SetTemplateName(v)
+	})
+}
+
+// UpdateTemplateName sets the "template_name" field to the value that was provided on create.
+func (u *ReportUpsertBulk) UpdateTemplateName() *ReportUpsertBulk {
+	return u.Update(func(s *ReportUpsert) {
+		s.UpdateTemplateName()
+	})
+}
+
+// SetKind sets the "kind" field.
+func (u *ReportUpsertBulk) SetKind(v enum.ReportKind) *ReportUpsertBulk {
+	return u.Update(func(s *ReportUpsert) {
+		s.SetKind(v)
+	})
+}
+
+// UpdateKind sets the "kind" field to the value that was provided on create.
+func (u *ReportUpsertBulk) UpdateKind() *ReportUpsertBulk {
+	return u.Update(func(s *ReportUpsert) {
+		s.UpdateKind()
+	})
+}
+
+// SetColumns sets the "columns" field.
+func (u *ReportUpsertBulk) SetColumns(v []string) *ReportUpsertBulk {
+	return u.Update(func(s *ReportUpsert) {
+		s.SetColumns(v)
+	})
+}
+
+// UpdateColumns sets the "columns" field to the value that was provided on create.
+func (u *ReportUpsertBulk) UpdateColumns() *ReportUpsertBulk {
+	return u.Update(func(s *ReportUpsert) {
+		s.UpdateColumns()
 	})
 }
 
@@ -1089,6 +1633,48 @@ func (u *ReportUpsertBulk) SetRegion(v enum.Region) *ReportUpsertBulk {
 func (u *ReportUpsertBulk) UpdateRegion() *ReportUpsertBulk {
 	return u.Update(func(s *ReportUpsert) {
 		s.UpdateRegion()
+	})
+}
+
+// SetFrom sets the "from" field.
+func (u *ReportUpsertBulk) SetFrom(v time.Time) *ReportUpsertBulk {
+	return u.Update(func(s *ReportUpsert) {
+		s.SetFrom(v)
+	})
+}
+
+// UpdateFrom sets the "from" field to the value that was provided on create.
+func (u *ReportUpsertBulk) UpdateFrom() *ReportUpsertBulk {
+	return u.Update(func(s *ReportUpsert) {
+		s.UpdateFrom()
+	})
+}
+
+// ClearFrom clears the value of the "from" field.
+func (u *ReportUpsertBulk) ClearFrom() *ReportUpsertBulk {
+	return u.Update(func(s *ReportUpsert) {
+		s.ClearFrom()
+	})
+}
+
+// SetTo sets the "to" field.
+func (u *ReportUpsertBulk) SetTo(v time.Time) *ReportUpsertBulk {
+	return u.Update(func(s *ReportUpsert) {
+		s.SetTo(v)
+	})
+}
+
+// UpdateTo sets the "to" field to the value that was provided on create.
+func (u *ReportUpsertBulk) UpdateTo() *ReportUpsertBulk {
+	return u.Update(func(s *ReportUpsert) {
+		s.UpdateTo()
+	})
+}
+
+// ClearTo clears the value of the "to" field.
+func (u *ReportUpsertBulk) ClearTo() *ReportUpsertBulk {
+	return u.Update(func(s *ReportUpsert) {
+		s.ClearTo()
 	})
 }
 
@@ -1120,38 +1706,45 @@ func (u *ReportUpsertBulk) UpdateFileName() *ReportUpsertBulk {
 	})
 }
 
-// ClearFileName clears the value of the "file_name" field.
-func (u *ReportUpsertBulk) ClearFileName() *ReportUpsertBulk {
+// SetRowCount sets the "row_count" field.
+func (u *ReportUpsertBulk) SetRowCount(v int) *ReportUpsertBulk {
 	return u.Update(func(s *ReportUpsert) {
-		s.ClearFileName()
+		s.SetRowCount(v)
 	})
 }
 
-// SetSizeBytes sets the "size_bytes" field.
-func (u *ReportUpsertBulk) SetSizeBytes(v int64) *ReportUpsertBulk {
+// AddRowCount adds v to the "row_count" field.
+func (u *ReportUpsertBulk) AddRowCount(v int) *ReportUpsertBulk {
 	return u.Update(func(s *ReportUpsert) {
-		s.SetSizeBytes(v)
+		s.AddRowCount(v)
 	})
 }
 
-// AddSizeBytes adds v to the "size_bytes" field.
-func (u *ReportUpsertBulk) AddSizeBytes(v int64) *ReportUpsertBulk {
+// UpdateRowCount sets the "row_count" field to the value that was provided on create.
+func (u *ReportUpsertBulk) UpdateRowCount() *ReportUpsertBulk {
 	return u.Update(func(s *ReportUpsert) {
-		s.AddSizeBytes(v)
+		s.UpdateRowCount()
 	})
 }
 
-// UpdateSizeBytes sets the "size_bytes" field to the value that was provided on create.
-func (u *ReportUpsertBulk) UpdateSizeBytes() *ReportUpsertBulk {
+// SetByteSize sets the "byte_size" field.
+func (u *ReportUpsertBulk) SetByteSize(v int64) *ReportUpsertBulk {
 	return u.Update(func(s *ReportUpsert) {
-		s.UpdateSizeBytes()
+		s.SetByteSize(v)
 	})
 }
 
-// ClearSizeBytes clears the value of the "size_bytes" field.
-func (u *ReportUpsertBulk) ClearSizeBytes() *ReportUpsertBulk {
+// AddByteSize adds v to the "byte_size" field.
+func (u *ReportUpsertBulk) AddByteSize(v int64) *ReportUpsertBulk {
 	return u.Update(func(s *ReportUpsert) {
-		s.ClearSizeBytes()
+		s.AddByteSize(v)
+	})
+}
+
+// UpdateByteSize sets the "byte_size" field to the value that was provided on create.
+func (u *ReportUpsertBulk) UpdateByteSize() *ReportUpsertBulk {
+	return u.Update(func(s *ReportUpsert) {
+		s.UpdateByteSize()
 	})
 }
 
@@ -1176,6 +1769,69 @@ func (u *ReportUpsertBulk) ClearError() *ReportUpsertBulk {
 	})
 }
 
+// SetAttempts sets the "attempts" field.
+func (u *ReportUpsertBulk) SetAttempts(v int) *ReportUpsertBulk {
+	return u.Update(func(s *ReportUpsert) {
+		s.SetAttempts(v)
+	})
+}
+
+// AddAttempts adds v to the "attempts" field.
+func (u *ReportUpsertBulk) AddAttempts(v int) *ReportUpsertBulk {
+	return u.Update(func(s *ReportUpsert) {
+		s.AddAttempts(v)
+	})
+}
+
+// UpdateAttempts sets the "attempts" field to the value that was provided on create.
+func (u *ReportUpsertBulk) UpdateAttempts() *ReportUpsertBulk {
+	return u.Update(func(s *ReportUpsert) {
+		s.UpdateAttempts()
+	})
+}
+
+// SetRetryAt sets the "retry_at" field.
+func (u *ReportUpsertBulk) SetRetryAt(v time.Time) *ReportUpsertBulk {
+	return u.Update(func(s *ReportUpsert) {
+		s.SetRetryAt(v)
+	})
+}
+
+// UpdateRetryAt sets the "retry_at" field to the value that was provided on create.
+func (u *ReportUpsertBulk) UpdateRetryAt() *ReportUpsertBulk {
+	return u.Update(func(s *ReportUpsert) {
+		s.UpdateRetryAt()
+	})
+}
+
+// ClearRetryAt clears the value of the "retry_at" field.
+func (u *ReportUpsertBulk) ClearRetryAt() *ReportUpsertBulk {
+	return u.Update(func(s *ReportUpsert) {
+		s.ClearRetryAt()
+	})
+}
+
+// SetFilePath sets the "file_path" field.
+func (u *ReportUpsertBulk) SetFilePath(v string) *ReportUpsertBulk {
+	return u.Update(func(s *ReportUpsert) {
+		s.SetFilePath(v)
+	})
+}
+
+// UpdateFilePath sets the "file_path" field to the value that was provided on create.
+func (u *ReportUpsertBulk) UpdateFilePath() *ReportUpsertBulk {
+	return u.Update(func(s *ReportUpsert) {
+		s.UpdateFilePath()
+	})
+}
+
+// ClearFilePath clears the value of the "file_path" field.
+func (u *ReportUpsertBulk) ClearFilePath() *ReportUpsertBulk {
+	return u.Update(func(s *ReportUpsert) {
+		s.ClearFilePath()
+	})
+}
+
 // SetCreatedByID sets the "created_by_id" field.
 func (u *ReportUpsertBulk) SetCreatedByID(v int) *ReportUpsertBulk {
 	return u.Update(func(s *ReportUpsert) {
@@ -1194,13 +1850,6 @@ func (u *ReportUpsertBulk) AddCreatedByID(v int) *ReportUpsertBulk {
 func (u *ReportUpsertBulk) UpdateCreatedByID() *ReportUpsertBulk {
 	return u.Update(func(s *ReportUpsert) {
 		s.UpdateCreatedByID()
-	})
-}
-
-// ClearCreatedByID clears the value of the "created_by_id" field.
-func (u *ReportUpsertBulk) ClearCreatedByID() *ReportUpsertBulk {
-	return u.Update(func(s *ReportUpsert) {
-		s.ClearCreatedByID()
 	})
 }
 
@@ -1232,6 +1881,20 @@ func (u *ReportUpsertBulk) ClearScheduleID() *ReportUpsertBulk {
 	})
 }
 
+// SetUpdatedAt sets the "updated_at" field.
+func (u *ReportUpsertBulk) SetUpdatedAt(v time.Time) *ReportUpsertBulk {
+	return u.Update(func(s *ReportUpsert) {
+		s.SetUpdatedAt(v)
+	})
+}
+
+// UpdateUpdatedAt sets the "updated_at" field to the value that was provided on create.
+func (u *ReportUpsertBulk) UpdateUpdatedAt() *ReportUpsertBulk {
+	return u.Update(func(s *ReportUpsert) {
+		s.UpdateUpdatedAt()
+	})
+}
+
 // SetCompletedAt sets the "completed_at" field.
 func (u *ReportUpsertBulk) SetCompletedAt(v time.Time) *ReportUpsertBulk {
 	return u.Update(func(s *ReportUpsert) {
@@ -1250,6 +1913,27 @@ func (u *ReportUpsertBulk) UpdateCompletedAt() *ReportUpsertBulk {
 func (u *ReportUpsertBulk) ClearCompletedAt() *ReportUpsertBulk {
 	return u.Update(func(s *ReportUpsert) {
 		s.ClearCompletedAt()
+	})
+}
+
+// SetExpiresAt sets the "expires_at" field.
+func (u *ReportUpsertBulk) SetExpiresAt(v time.Time) *ReportUpsertBulk {
+	return u.Update(func(s *ReportUpsert) {
+		s.SetExpiresAt(v)
+	})
+}
+
+// UpdateExpiresAt sets the "expires_at" field to the value that was provided on create.
+func (u *ReportUpsertBulk) UpdateExpiresAt() *ReportUpsertBulk {
+	return u.Update(func(s *ReportUpsert) {
+		s.UpdateExpiresAt()
+	})
+}
+
+// ClearExpiresAt clears the value of the "expires_at" field.
+func (u *ReportUpsertBulk) ClearExpiresAt() *ReportUpsertBulk {
+	return u.Update(func(s *ReportUpsert) {
+		s.ClearExpiresAt()
 	})
 }
 

@@ -10,6 +10,7 @@ import (
 
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
+	"entgo.io/ent/dialect/sql/sqljson"
 	"entgo.io/ent/schema/field"
 	"github.com/partnerhub/partnerhub-api/ent/enum"
 	"github.com/partnerhub/partnerhub-api/ent/predicate"
@@ -30,29 +31,70 @@ func (_u *ReportUpdate) Where(ps ...predicate.Report) *ReportUpdate {
 	return _u
 }
 
-// SetTemplate sets the "template" field.
-func (_u *ReportUpdate) SetTemplate(v enum.ReportTemplate) *ReportUpdate {
-	_u.mutation.SetTemplate(v)
+// SetTemplateID sets the "template_id" field.
+func (_u *ReportUpdate) SetTemplateID(v int) *ReportUpdate {
+	_u.mutation.ResetTemplateID()
+	_u.mutation.SetTemplateID(v)
 	return _u
 }
 
-// SetNillableTemplate sets the "template" field if the given value is not nil.
-func (_u *ReportUpdate) SetNillableTemplate(v *enum.ReportTemplate) *ReportUpdate {
+// SetNillableTemplateID sets the "template_id" field if the given value is not nil.
+func (_u *ReportUpdate) SetNillableTemplateID(v *int) *ReportUpdate {
 	if v != nil {
-		_u.SetTemplate(*v)
+		_u.SetTemplateID(*v)
 	}
 	return _u
 }
 
-// SetParameters sets the "parameters" field.
-func (_u *ReportUpdate) SetParameters(v map[string]string) *ReportUpdate {
-	_u.mutation.SetParameters(v)
+// AddTemplateID adds value to the "template_id" field.
+func (_u *ReportUpdate) AddTemplateID(v int) *ReportUpdate {
+	_u.mutation.AddTemplateID(v)
 	return _u
 }
 
-// ClearParameters clears the value of the "parameters" field.
-func (_u *ReportUpdate) ClearParameters() *ReportUpdate {
-	_u.mutation.ClearParameters()
+// ClearTemplateID clears the value of the "template_id" field.
+func (_u *ReportUpdate) ClearTemplateID() *ReportUpdate {
+	_u.mutation.ClearTemplateID()
+	return _u
+}
+
+// SetTemplateName sets the "template_name" field.
+func (_u *ReportUpdate) SetTemplateName(v string) *ReportUpdate {
+	_u.mutation.SetTemplateName(v)
+	return _u
+}
+
+// SetNillableTemplateName sets the "template_name" field if the given value is not nil.
+func (_u *ReportUpdate) SetNillableTemplateName(v *string) *ReportUpdate {
+	if v != nil {
+		_u.SetTemplateName(*v)
+	}
+	return _u
+}
+
+// SetKind sets the "kind" field.
+func (_u *ReportUpdate) SetKind(v enum.ReportKind) *ReportUpdate {
+	_u.mutation.SetKind(v)
+	return _u
+}
+
+// SetNillableKind sets the "kind" field if the given value is not nil.
+func (_u *ReportUpdate) SetNillableKind(v *enum.ReportKind) *ReportUpdate {
+	if v != nil {
+		_u.SetKind(*v)
+	}
+	return _u
+}
+
+// SetColumns sets the "columns" field.
+func (_u *ReportUpdate) SetColumns(v []string) *ReportUpdate {
+	_u.mutation.SetColumns(v)
+	return _u
+}
+
+// AppendColumns appends value to the "columns" field.
+func (_u *ReportUpdate) AppendColumns(v []string) *ReportUpdate {
+	_u.mutation.AppendColumns(v)
 	return _u
 }
 
@@ -67,6 +109,46 @@ func (_u *ReportUpdate) SetNillableRegion(v *enum.Region) *ReportUpdate {
 	if v != nil {
 		_u.SetRegion(*v)
 	}
+	return _u
+}
+
+// SetFrom sets the "from" field.
+func (_u *ReportUpdate) SetFrom(v time.Time) *ReportUpdate {
+	_u.mutation.SetFrom(v)
+	return _u
+}
+
+// SetNillableFrom sets the "from" field if the given value is not nil.
+func (_u *ReportUpdate) SetNillableFrom(v *time.Time) *ReportUpdate {
+	if v != nil {
+		_u.SetFrom(*v)
+	}
+	return _u
+}
+
+// ClearFrom clears the value of the "from" field.
+func (_u *ReportUpdate) ClearFrom() *ReportUpdate {
+	_u.mutation.ClearFrom()
+	return _u
+}
+
+// SetTo sets the "to" field.
+func (_u *ReportUpdate) SetTo(v time.Time) *ReportUpdate {
+	_u.mutation.SetTo(v)
+	return _u
+}
+
+// SetNillableTo sets the "to" field if the given value is not nil.
+func (_u *ReportUpdate) SetNillableTo(v *time.Time) *ReportUpdate {
+	if v != nil {
+		_u.SetTo(*v)
+	}
+	return _u
+}
+
+// ClearTo clears the value of the "to" field.
+func (_u *ReportUpdate) ClearTo() *ReportUpdate {
+	_u.mutation.ClearTo()
 	return _u
 }
 
@@ -98,36 +180,45 @@ func (_u *ReportUpdate) SetNillableFileName(v *string) *ReportUpdate {
 	return _u
 }
 
-// ClearFileName clears the value of the "file_name" field.
-func (_u *ReportUpdate) ClearFileName() *ReportUpdate {
-	_u.mutation.ClearFileName()
+// SetRowCount sets the "row_count" field.
+func (_u *ReportUpdate) SetRowCount(v int) *ReportUpdate {
+	_u.mutation.ResetRowCount()
+	_u.mutation.SetRowCount(v)
 	return _u
 }
 
-// SetSizeBytes sets the "size_bytes" field.
-func (_u *ReportUpdate) SetSizeBytes(v int64) *ReportUpdate {
-	_u.mutation.ResetSizeBytes()
-	_u.mutation.SetSizeBytes(v)
-	return _u
-}
-
-// SetNillableSizeBytes sets the "size_bytes" field if the given value is not nil.
-func (_u *ReportUpdate) SetNillableSizeBytes(v *int64) *ReportUpdate {
+// SetNillableRowCount sets the "row_count" field if the given value is not nil.
+func (_u *ReportUpdate) SetNillableRowCount(v *int) *ReportUpdate {
 	if v != nil {
-		_u.SetSizeBytes(*v)
+		_u.SetRowCount(*v)
 	}
 	return _u
 }
 
-// AddSizeBytes adds value to the "size_bytes" field.
-func (_u *ReportUpdate) AddSizeBytes(v int64) *ReportUpdate {
-	_u.mutation.AddSizeBytes(v)
+// AddRowCount adds value to the "row_count" field.
+func (_u *ReportUpdate) AddRowCount(v int) *ReportUpdate {
+	_u.mutation.AddRowCount(v)
 	return _u
 }
 
-// ClearSizeBytes clears the value of the "size_bytes" field.
-func (_u *ReportUpdate) ClearSizeBytes() *ReportUpdate {
-	_u.mutation.ClearSizeBytes()
+// SetByteSize sets the "byte_size" field.
+func (_u *ReportUpdate) SetByteSize(v int64) *ReportUpdate {
+	_u.mutation.ResetByteSize()
+	_u.mutation.SetByteSize(v)
+	return _u
+}
+
+// SetNillableByteSize sets the "byte_size" field if the given value is not nil.
+func (_u *ReportUpdate) SetNillableByteSize(v *int64) *ReportUpdate {
+	if v != nil {
+		_u.SetByteSize(*v)
+	}
+	return _u
+}
+
+// AddByteSize adds value to the "byte_size" field.
+func (_u *ReportUpdate) AddByteSize(v int64) *ReportUpdate {
+	_u.mutation.AddByteSize(v)
 	return _u
 }
 
@@ -151,6 +242,67 @@ func (_u *ReportUpdate) ClearError() *ReportUpdate {
 	return _u
 }
 
+// SetAttempts sets the "attempts" field.
+func (_u *ReportUpdate) SetAttempts(v int) *ReportUpdate {
+	_u.mutation.ResetAttempts()
+	_u.mutation.SetAttempts(v)
+	return _u
+}
+
+// SetNillableAttempts sets the "attempts" field if the given value is not nil.
+func (_u *ReportUpdate) SetNillableAttempts(v *int) *ReportUpdate {
+	if v != nil {
+		_u.SetAttempts(*v)
+	}
+	return _u
+}
+
+// AddAttempts adds value to the "attempts" field.
+func (_u *ReportUpdate) AddAttempts(v int) *ReportUpdate {
+	_u.mutation.AddAttempts(v)
+	return _u
+}
+
+// SetRetryAt sets the "retry_at" field.
+func (_u *ReportUpdate) SetRetryAt(v time.Time) *ReportUpdate {
+	_u.mutation.SetRetryAt(v)
+	return _u
+}
+
+// SetNillableRetryAt sets the "retry_at" field if the given value is not nil.
+func (_u *ReportUpdate) SetNillableRetryAt(v *time.Time) *ReportUpdate {
+	if v != nil {
+		_u.SetRetryAt(*v)
+	}
+	return _u
+}
+
+// ClearRetryAt clears the value of the "retry_at" field.
+func (_u *ReportUpdate) ClearRetryAt() *ReportUpdate {
+	_u.mutation.ClearRetryAt()
+	return _u
+}
+
+// SetFilePath sets the "file_path" field.
+func (_u *ReportUpdate) SetFilePath(v string) *ReportUpdate {
+	_u.mutation.SetFilePath(v)
+	return _u
+}
+
+// SetNillableFilePath sets the "file_path" field if the given value is not nil.
+func (_u *ReportUpdate) SetNillableFilePath(v *string) *ReportUpdate {
+	if v != nil {
+		_u.SetFilePath(*v)
+	}
+	return _u
+}
+
+// ClearFilePath clears the value of the "file_path" field.
+func (_u *ReportUpdate) ClearFilePath() *ReportUpdate {
+	_u.mutation.ClearFilePath()
+	return _u
+}
+
 // SetCreatedByID sets the "created_by_id" field.
 func (_u *ReportUpdate) SetCreatedByID(v int) *ReportUpdate {
 	_u.mutation.ResetCreatedByID()
@@ -169,12 +321,6 @@ func (_u *ReportUpdate) SetNillableCreatedByID(v *int) *ReportUpdate {
 // AddCreatedByID adds value to the "created_by_id" field.
 func (_u *ReportUpdate) AddCreatedByID(v int) *ReportUpdate {
 	_u.mutation.AddCreatedByID(v)
-	return _u
-}
-
-// ClearCreatedByID clears the value of the "created_by_id" field.
-func (_u *ReportUpdate) ClearCreatedByID() *ReportUpdate {
-	_u.mutation.ClearCreatedByID()
 	return _u
 }
 
@@ -205,6 +351,20 @@ func (_u *ReportUpdate) ClearScheduleID() *ReportUpdate {
 	return _u
 }
 
+// SetUpdatedAt sets the "updated_at" field.
+func (_u *ReportUpdate) SetUpdatedAt(v time.Time) *ReportUpdate {
+	_u.mutation.SetUpdatedAt(v)
+	return _u
+}
+
+// SetNillableUpdatedAt sets the "updated_at" field if the given value is not nil.
+func (_u *ReportUpdate) SetNillableUpdatedAt(v *time.Time) *ReportUpdate {
+	if v != nil {
+		_u.SetUpdatedAt(*v)
+	}
+	return _u
+}
+
 // SetCompletedAt sets the "completed_at" field.
 func (_u *ReportUpdate) SetCompletedAt(v time.Time) *ReportUpdate {
 	_u.mutation.SetCompletedAt(v)
@@ -222,6 +382,26 @@ func (_u *ReportUpdate) SetNillableCompletedAt(v *time.Time) *ReportUpdate {
 // ClearCompletedAt clears the value of the "completed_at" field.
 func (_u *ReportUpdate) ClearCompletedAt() *ReportUpdate {
 	_u.mutation.ClearCompletedAt()
+	return _u
+}
+
+// SetExpiresAt sets the "expires_at" field.
+func (_u *ReportUpdate) SetExpiresAt(v time.Time) *ReportUpdate {
+	_u.mutation.SetExpiresAt(v)
+	return _u
+}
+
+// SetNillableExpiresAt sets the "expires_at" field if the given value is not nil.
+func (_u *ReportUpdate) SetNillableExpiresAt(v *time.Time) *ReportUpdate {
+	if v != nil {
+		_u.SetExpiresAt(*v)
+	}
+	return _u
+}
+
+// ClearExpiresAt clears the value of the "expires_at" field.
+func (_u *ReportUpdate) ClearExpiresAt() *ReportUpdate {
+	_u.mutation.ClearExpiresAt()
 	return _u
 }
 
@@ -259,9 +439,9 @@ func (_u *ReportUpdate) ExecX(ctx context.Context) {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *ReportUpdate) check() error {
-	if v, ok := _u.mutation.Template(); ok {
-		if err := report.TemplateValidator(v); err != nil {
-			return &ValidationError{Name: "template", err: fmt.Errorf(`ent: validator failed for field "Report.template": %w`, err)}
+	if v, ok := _u.mutation.Kind(); ok {
+		if err := report.KindValidator(v); err != nil {
+			return &ValidationError{Name: "kind", err: fmt.Errorf(`ent: validator failed for field "Report.kind": %w`, err)}
 		}
 	}
 	if v, ok := _u.mutation.Region(); ok {
@@ -298,17 +478,43 @@ func (_u *ReportUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 			}
 		}
 	}
-	if value, ok := _u.mutation.Template(); ok {
-		_spec.SetField(report.FieldTemplate, field.TypeEnum, value)
+	if value, ok := _u.mutation.TemplateID(); ok {
+		_spec.SetField(report.FieldTemplateID, field.TypeInt, value)
 	}
-	if value, ok := _u.mutation.Parameters(); ok {
-		_spec.SetField(report.FieldParameters, field.TypeJSON, value)
+	if value, ok := _u.mutation.AddedTemplateID(); ok {
+		_spec.AddField(report.FieldTemplateID, field.TypeInt, value)
 	}
-	if _u.mutation.ParametersCleared() {
-		_spec.ClearField(report.FieldParameters, field.TypeJSON)
+	if _u.mutation.TemplateIDCleared() {
+		_spec.ClearField(report.FieldTemplateID, field.TypeInt)
+	}
+	if value, ok := _u.mutation.TemplateName(); ok {
+		_spec.SetField(report.FieldTemplateName, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.Kind(); ok {
+		_spec.SetField(report.FieldKind, field.TypeEnum, value)
+	}
+	if value, ok := _u.mutation.Columns(); ok {
+		_spec.SetField(report.FieldColumns, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedColumns(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, report.FieldColumns, value)
+		})
 	}
 	if value, ok := _u.mutation.Region(); ok {
 		_spec.SetField(report.FieldRegion, field.TypeEnum, value)
+	}
+	if value, ok := _u.mutation.From(); ok {
+		_spec.SetField(report.FieldFrom, field.TypeTime, value)
+	}
+	if _u.mutation.FromCleared() {
+		_spec.ClearField(report.FieldFrom, field.TypeTime)
+	}
+	if value, ok := _u.mutation.To(); ok {
+		_spec.SetField(report.FieldTo, field.TypeTime, value)
+	}
+	if _u.mutation.ToCleared() {
+		_spec.ClearField(report.FieldTo, field.TypeTime)
 	}
 	if value, ok := _u.mutation.State(); ok {
 		_spec.SetField(report.FieldState, field.TypeEnum, value)
@@ -316,17 +522,17 @@ func (_u *ReportUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if value, ok := _u.mutation.FileName(); ok {
 		_spec.SetField(report.FieldFileName, field.TypeString, value)
 	}
-	if _u.mutation.FileNameCleared() {
-		_spec.ClearField(report.FieldFileName, field.TypeString)
+	if value, ok := _u.mutation.RowCount(); ok {
+		_spec.SetField(report.FieldRowCount, field.TypeInt, value)
 	}
-	if value, ok := _u.mutation.SizeBytes(); ok {
-		_spec.SetField(report.FieldSizeBytes, field.TypeInt64, value)
+	if value, ok := _u.mutation.AddedRowCount(); ok {
+		_spec.AddField(report.FieldRowCount, field.TypeInt, value)
 	}
-	if value, ok := _u.mutation.AddedSizeBytes(); ok {
-		_spec.AddField(report.FieldSizeBytes, field.TypeInt64, value)
+	if value, ok := _u.mutation.ByteSize(); ok {
+		_spec.SetField(report.FieldByteSize, field.TypeInt64, value)
 	}
-	if _u.mutation.SizeBytesCleared() {
-		_spec.ClearField(report.FieldSizeBytes, field.TypeInt64)
+	if value, ok := _u.mutation.AddedByteSize(); ok {
+		_spec.AddField(report.FieldByteSize, field.TypeInt64, value)
 	}
 	if value, ok := _u.mutation.Error(); ok {
 		_spec.SetField(report.FieldError, field.TypeString, value)
@@ -334,14 +540,29 @@ func (_u *ReportUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if _u.mutation.ErrorCleared() {
 		_spec.ClearField(report.FieldError, field.TypeString)
 	}
+	if value, ok := _u.mutation.Attempts(); ok {
+		_spec.SetField(report.FieldAttempts, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedAttempts(); ok {
+		_spec.AddField(report.FieldAttempts, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.RetryAt(); ok {
+		_spec.SetField(report.FieldRetryAt, field.TypeTime, value)
+	}
+	if _u.mutation.RetryAtCleared() {
+		_spec.ClearField(report.FieldRetryAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.FilePath(); ok {
+		_spec.SetField(report.FieldFilePath, field.TypeString, value)
+	}
+	if _u.mutation.FilePathCleared() {
+		_spec.ClearField(report.FieldFilePath, field.TypeString)
+	}
 	if value, ok := _u.mutation.CreatedByID(); ok {
 		_spec.SetField(report.FieldCreatedByID, field.TypeInt, value)
 	}
 	if value, ok := _u.mutation.AddedCreatedByID(); ok {
 		_spec.AddField(report.FieldCreatedByID, field.TypeInt, value)
-	}
-	if _u.mutation.CreatedByIDCleared() {
-		_spec.ClearField(report.FieldCreatedByID, field.TypeInt)
 	}
 	if value, ok := _u.mutation.ScheduleID(); ok {
 		_spec.SetField(report.FieldScheduleID, field.TypeInt, value)
@@ -352,11 +573,20 @@ func (_u *ReportUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if _u.mutation.ScheduleIDCleared() {
 		_spec.ClearField(report.FieldScheduleID, field.TypeInt)
 	}
+	if value, ok := _u.mutation.UpdatedAt(); ok {
+		_spec.SetField(report.FieldUpdatedAt, field.TypeTime, value)
+	}
 	if value, ok := _u.mutation.CompletedAt(); ok {
 		_spec.SetField(report.FieldCompletedAt, field.TypeTime, value)
 	}
 	if _u.mutation.CompletedAtCleared() {
 		_spec.ClearField(report.FieldCompletedAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.ExpiresAt(); ok {
+		_spec.SetField(report.FieldExpiresAt, field.TypeTime, value)
+	}
+	if _u.mutation.ExpiresAtCleared() {
+		_spec.ClearField(report.FieldExpiresAt, field.TypeTime)
 	}
 	_spec.AddModifiers(_u.modifiers...)
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
@@ -380,29 +610,70 @@ type ReportUpdateOne struct {
 	modifiers []func(*sql.UpdateBuilder)
 }
 
-// SetTemplate sets the "template" field.
-func (_u *ReportUpdateOne) SetTemplate(v enum.ReportTemplate) *ReportUpdateOne {
-	_u.mutation.SetTemplate(v)
+// SetTemplateID sets the "template_id" field.
+func (_u *ReportUpdateOne) SetTemplateID(v int) *ReportUpdateOne {
+	_u.mutation.ResetTemplateID()
+	_u.mutation.SetTemplateID(v)
 	return _u
 }
 
-// SetNillableTemplate sets the "template" field if the given value is not nil.
-func (_u *ReportUpdateOne) SetNillableTemplate(v *enum.ReportTemplate) *ReportUpdateOne {
+// SetNillableTemplateID sets the "template_id" field if the given value is not nil.
+func (_u *ReportUpdateOne) SetNillableTemplateID(v *int) *ReportUpdateOne {
 	if v != nil {
-		_u.SetTemplate(*v)
+		_u.SetTemplateID(*v)
 	}
 	return _u
 }
 
-// SetParameters sets the "parameters" field.
-func (_u *ReportUpdateOne) SetParameters(v map[string]string) *ReportUpdateOne {
-	_u.mutation.SetParameters(v)
+// AddTemplateID adds value to the "template_id" field.
+func (_u *ReportUpdateOne) AddTemplateID(v int) *ReportUpdateOne {
+	_u.mutation.AddTemplateID(v)
 	return _u
 }
 
-// ClearParameters clears the value of the "parameters" field.
-func (_u *ReportUpdateOne) ClearParameters() *ReportUpdateOne {
-	_u.mutation.ClearParameters()
+// ClearTemplateID clears the value of the "template_id" field.
+func (_u *ReportUpdateOne) ClearTemplateID() *ReportUpdateOne {
+	_u.mutation.ClearTemplateID()
+	return _u
+}
+
+// SetTemplateName sets the "template_name" field.
+func (_u *ReportUpdateOne) SetTemplateName(v string) *ReportUpdateOne {
+	_u.mutation.SetTemplateName(v)
+	return _u
+}
+
+// SetNillableTemplateName sets the "template_name" field if the given value is not nil.
+func (_u *ReportUpdateOne) SetNillableTemplateName(v *string) *ReportUpdateOne {
+	if v != nil {
+		_u.SetTemplateName(*v)
+	}
+	return _u
+}
+
+// SetKind sets the "kind" field.
+func (_u *ReportUpdateOne) SetKind(v enum.ReportKind) *ReportUpdateOne {
+	_u.mutation.SetKind(v)
+	return _u
+}
+
+// SetNillableKind sets the "kind" field if the given value is not nil.
+func (_u *ReportUpdateOne) SetNillableKind(v *enum.ReportKind) *ReportUpdateOne {
+	if v != nil {
+		_u.SetKind(*v)
+	}
+	return _u
+}
+
+// SetColumns sets the "columns" field.
+func (_u *ReportUpdateOne) SetColumns(v []string) *ReportUpdateOne {
+	_u.mutation.SetColumns(v)
+	return _u
+}
+
+// AppendColumns appends value to the "columns" field.
+func (_u *ReportUpdateOne) AppendColumns(v []string) *ReportUpdateOne {
+	_u.mutation.AppendColumns(v)
 	return _u
 }
 
@@ -417,6 +688,46 @@ func (_u *ReportUpdateOne) SetNillableRegion(v *enum.Region) *ReportUpdateOne {
 	if v != nil {
 		_u.SetRegion(*v)
 	}
+	return _u
+}
+
+// SetFrom sets the "from" field.
+func (_u *ReportUpdateOne) SetFrom(v time.Time) *ReportUpdateOne {
+	_u.mutation.SetFrom(v)
+	return _u
+}
+
+// SetNillableFrom sets the "from" field if the given value is not nil.
+func (_u *ReportUpdateOne) SetNillableFrom(v *time.Time) *ReportUpdateOne {
+	if v != nil {
+		_u.SetFrom(*v)
+	}
+	return _u
+}
+
+// ClearFrom clears the value of the "from" field.
+func (_u *ReportUpdateOne) ClearFrom() *ReportUpdateOne {
+	_u.mutation.ClearFrom()
+	return _u
+}
+
+// SetTo sets the "to" field.
+func (_u *ReportUpdateOne) SetTo(v time.Time) *ReportUpdateOne {
+	_u.mutation.SetTo(v)
+	return _u
+}
+
+// SetNillableTo sets the "to" field if the given value is not nil.
+func (_u *ReportUpdateOne) SetNillableTo(v *time.Time) *ReportUpdateOne {
+	if v != nil {
+		_u.SetTo(*v)
+	}
+	return _u
+}
+
+// ClearTo clears the value of the "to" field.
+func (_u *ReportUpdateOne) ClearTo() *ReportUpdateOne {
+	_u.mutation.ClearTo()
 	return _u
 }
 
@@ -448,36 +759,45 @@ func (_u *ReportUpdateOne) SetNillableFileName(v *string) *ReportUpdateOne {
 	return _u
 }
 
-// ClearFileName clears the value of the "file_name" field.
-func (_u *ReportUpdateOne) ClearFileName() *ReportUpdateOne {
-	_u.mutation.ClearFileName()
+// SetRowCount sets the "row_count" field.
+func (_u *ReportUpdateOne) SetRowCount(v int) *ReportUpdateOne {
+	_u.mutation.ResetRowCount()
+	_u.mutation.SetRowCount(v)
 	return _u
 }
 
-// SetSizeBytes sets the "size_bytes" field.
-func (_u *ReportUpdateOne) SetSizeBytes(v int64) *ReportUpdateOne {
-	_u.mutation.ResetSizeBytes()
-	_u.mutation.SetSizeBytes(v)
-	return _u
-}
-
-// SetNillableSizeBytes sets the "size_bytes" field if the given value is not nil.
-func (_u *ReportUpdateOne) SetNillableSizeBytes(v *int64) *ReportUpdateOne {
+// SetNillableRowCount sets the "row_count" field if the given value is not nil.
+func (_u *ReportUpdateOne) SetNillableRowCount(v *int) *ReportUpdateOne {
 	if v != nil {
-		_u.SetSizeBytes(*v)
+		_u.SetRowCount(*v)
 	}
 	return _u
 }
 
-// AddSizeBytes adds value to the "size_bytes" field.
-func (_u *ReportUpdateOne) AddSizeBytes(v int64) *ReportUpdateOne {
-	_u.mutation.AddSizeBytes(v)
+// AddRowCount adds value to the "row_count" field.
+func (_u *ReportUpdateOne) AddRowCount(v int) *ReportUpdateOne {
+	_u.mutation.AddRowCount(v)
 	return _u
 }
 
-// ClearSizeBytes clears the value of the "size_bytes" field.
-func (_u *ReportUpdateOne) ClearSizeBytes() *ReportUpdateOne {
-	_u.mutation.ClearSizeBytes()
+// SetByteSize sets the "byte_size" field.
+func (_u *ReportUpdateOne) SetByteSize(v int64) *ReportUpdateOne {
+	_u.mutation.ResetByteSize()
+	_u.mutation.SetByteSize(v)
+	return _u
+}
+
+// SetNillableByteSize sets the "byte_size" field if the given value is not nil.
+func (_u *ReportUpdateOne) SetNillableByteSize(v *int64) *ReportUpdateOne {
+	if v != nil {
+		_u.SetByteSize(*v)
+	}
+	return _u
+}
+
+// AddByteSize adds value to the "byte_size" field.
+func (_u *ReportUpdateOne) AddByteSize(v int64) *ReportUpdateOne {
+	_u.mutation.AddByteSize(v)
 	return _u
 }
 
@@ -501,6 +821,67 @@ func (_u *ReportUpdateOne) ClearError() *ReportUpdateOne {
 	return _u
 }
 
+// SetAttempts sets the "attempts" field.
+func (_u *ReportUpdateOne) SetAttempts(v int) *ReportUpdateOne {
+	_u.mutation.ResetAttempts()
+	_u.mutation.SetAttempts(v)
+	return _u
+}
+
+// SetNillableAttempts sets the "attempts" field if the given value is not nil.
+func (_u *ReportUpdateOne) SetNillableAttempts(v *int) *ReportUpdateOne {
+	if v != nil {
+		_u.SetAttempts(*v)
+	}
+	return _u
+}
+
+// AddAttempts adds value to the "attempts" field.
+func (_u *ReportUpdateOne) AddAttempts(v int) *ReportUpdateOne {
+	_u.mutation.AddAttempts(v)
+	return _u
+}
+
+// SetRetryAt sets the "retry_at" field.
+func (_u *ReportUpdateOne) SetRetryAt(v time.Time) *ReportUpdateOne {
+	_u.mutation.SetRetryAt(v)
+	return _u
+}
+
+// SetNillableRetryAt sets the "retry_at" field if the given value is not nil.
+func (_u *ReportUpdateOne) SetNillableRetryAt(v *time.Time) *ReportUpdateOne {
+	if v != nil {
+		_u.SetRetryAt(*v)
+	}
+	return _u
+}
+
+// ClearRetryAt clears the value of the "retry_at" field.
+func (_u *ReportUpdateOne) ClearRetryAt() *ReportUpdateOne {
+	_u.mutation.ClearRetryAt()
+	return _u
+}
+
+// SetFilePath sets the "file_path" field.
+func (_u *ReportUpdateOne) SetFilePath(v string) *ReportUpdateOne {
+	_u.mutation.SetFilePath(v)
+	return _u
+}
+
+// SetNillableFilePath sets the "file_path" field if the given value is not nil.
+func (_u *ReportUpdateOne) SetNillableFilePath(v *string) *ReportUpdateOne {
+	if v != nil {
+		_u.SetFilePath(*v)
+	}
+	return _u
+}
+
+// ClearFilePath clears the value of the "file_path" field.
+func (_u *ReportUpdateOne) ClearFilePath() *ReportUpdateOne {
+	_u.mutation.ClearFilePath()
+	return _u
+}
+
 // SetCreatedByID sets the "created_by_id" field.
 func (_u *ReportUpdateOne) SetCreatedByID(v int) *ReportUpdateOne {
 	_u.mutation.ResetCreatedByID()
@@ -519,12 +900,6 @@ func (_u *ReportUpdateOne) SetNillableCreatedByID(v *int) *ReportUpdateOne {
 // AddCreatedByID adds value to the "created_by_id" field.
 func (_u *ReportUpdateOne) AddCreatedByID(v int) *ReportUpdateOne {
 	_u.mutation.AddCreatedByID(v)
-	return _u
-}
-
-// ClearCreatedByID clears the value of the "created_by_id" field.
-func (_u *ReportUpdateOne) ClearCreatedByID() *ReportUpdateOne {
-	_u.mutation.ClearCreatedByID()
 	return _u
 }
 
@@ -555,6 +930,20 @@ func (_u *ReportUpdateOne) ClearScheduleID() *ReportUpdateOne {
 	return _u
 }
 
+// SetUpdatedAt sets the "updated_at" field.
+func (_u *ReportUpdateOne) SetUpdatedAt(v time.Time) *ReportUpdateOne {
+	_u.mutation.SetUpdatedAt(v)
+	return _u
+}
+
+// SetNillableUpdatedAt sets the "updated_at" field if the given value is not nil.
+func (_u *ReportUpdateOne) SetNillableUpdatedAt(v *time.Time) *ReportUpdateOne {
+	if v != nil {
+		_u.SetUpdatedAt(*v)
+	}
+	return _u
+}
+
 // SetCompletedAt sets the "completed_at" field.
 func (_u *ReportUpdateOne) SetCompletedAt(v time.Time) *ReportUpdateOne {
 	_u.mutation.SetCompletedAt(v)
@@ -572,6 +961,26 @@ func (_u *ReportUpdateOne) SetNillableCompletedAt(v *time.Time) *ReportUpdateOne
 // ClearCompletedAt clears the value of the "completed_at" field.
 func (_u *ReportUpdateOne) ClearCompletedAt() *ReportUpdateOne {
 	_u.mutation.ClearCompletedAt()
+	return _u
+}
+
+// SetExpiresAt sets the "expires_at" field.
+func (_u *ReportUpdateOne) SetExpiresAt(v time.Time) *ReportUpdateOne {
+	_u.mutation.SetExpiresAt(v)
+	return _u
+}
+
+// SetNillableExpiresAt sets the "expires_at" field if the given value is not nil.
+func (_u *ReportUpdateOne) SetNillableExpiresAt(v *time.Time) *ReportUpdateOne {
+	if v != nil {
+		_u.SetExpiresAt(*v)
+	}
+	return _u
+}
+
+// ClearExpiresAt clears the value of the "expires_at" field.
+func (_u *ReportUpdateOne) ClearExpiresAt() *ReportUpdateOne {
+	_u.mutation.ClearExpiresAt()
 	return _u
 }
 
@@ -622,9 +1031,9 @@ func (_u *ReportUpdateOne) ExecX(ctx context.Context) {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *ReportUpdateOne) check() error {
-	if v, ok := _u.mutation.Template(); ok {
-		if err := report.TemplateValidator(v); err != nil {
-			return &ValidationError{Name: "template", err: fmt.Errorf(`ent: validator failed for field "Report.template": %w`, err)}
+	if v, ok := _u.mutation.Kind(); ok {
+		if err := report.KindValidator(v); err != nil {
+			return &ValidationError{Name: "kind", err: fmt.Errorf(`ent: validator failed for field "Report.kind": %w`, err)}
 		}
 	}
 	if v, ok := _u.mutation.Region(); ok {
@@ -678,17 +1087,43 @@ func (_u *ReportUpdateOne) sqlSave(ctx context.Context) (_node *Report, err erro
 			}
 		}
 	}
-	if value, ok := _u.mutation.Template(); ok {
-		_spec.SetField(report.FieldTemplate, field.TypeEnum, value)
+	if value, ok := _u.mutation.TemplateID(); ok {
+		_spec.SetField(report.FieldTemplateID, field.TypeInt, value)
 	}
-	if value, ok := _u.mutation.Parameters(); ok {
-		_spec.SetField(report.FieldParameters, field.TypeJSON, value)
+	if value, ok := _u.mutation.AddedTemplateID(); ok {
+		_spec.AddField(report.FieldTemplateID, field.TypeInt, value)
 	}
-	if _u.mutation.ParametersCleared() {
-		_spec.ClearField(report.FieldParameters, field.TypeJSON)
+	if _u.mutation.TemplateIDCleared() {
+		_spec.ClearField(report.FieldTemplateID, field.TypeInt)
+	}
+	if value, ok := _u.mutation.TemplateName(); ok {
+		_spec.SetField(report.FieldTemplateName, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.Kind(); ok {
+		_spec.SetField(report.FieldKind, field.TypeEnum, value)
+	}
+	if value, ok := _u.mutation.Columns(); ok {
+		_spec.SetField(report.FieldColumns, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedColumns(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, report.FieldColumns, value)
+		})
 	}
 	if value, ok := _u.mutation.Region(); ok {
 		_spec.SetField(report.FieldRegion, field.TypeEnum, value)
+	}
+	if value, ok := _u.mutation.From(); ok {
+		_spec.SetField(report.FieldFrom, field.TypeTime, value)
+	}
+	if _u.mutation.FromCleared() {
+		_spec.ClearField(report.FieldFrom, field.TypeTime)
+	}
+	if value, ok := _u.mutation.To(); ok {
+		_spec.SetField(report.FieldTo, field.TypeTime, value)
+	}
+	if _u.mutation.ToCleared() {
+		_spec.ClearField(report.FieldTo, field.TypeTime)
 	}
 	if value, ok := _u.mutation.State(); ok {
 		_spec.SetField(report.FieldState, field.TypeEnum, value)
@@ -696,17 +1131,17 @@ func (_u *ReportUpdateOne) sqlSave(ctx context.Context) (_node *Report, err erro
 	if value, ok := _u.mutation.FileName(); ok {
 		_spec.SetField(report.FieldFileName, field.TypeString, value)
 	}
-	if _u.mutation.FileNameCleared() {
-		_spec.ClearField(report.FieldFileName, field.TypeString)
+	if value, ok := _u.mutation.RowCount(); ok {
+		_spec.SetField(report.FieldRowCount, field.TypeInt, value)
 	}
-	if value, ok := _u.mutation.SizeBytes(); ok {
-		_spec.SetField(report.FieldSizeBytes, field.TypeInt64, value)
+	if value, ok := _u.mutation.AddedRowCount(); ok {
+		_spec.AddField(report.FieldRowCount, field.TypeInt, value)
 	}
-	if value, ok := _u.mutation.AddedSizeBytes(); ok {
-		_spec.AddField(report.FieldSizeBytes, field.TypeInt64, value)
+	if value, ok := _u.mutation.ByteSize(); ok {
+		_spec.SetField(report.FieldByteSize, field.TypeInt64, value)
 	}
-	if _u.mutation.SizeBytesCleared() {
-		_spec.ClearField(report.FieldSizeBytes, field.TypeInt64)
+	if value, ok := _u.mutation.AddedByteSize(); ok {
+		_spec.AddField(report.FieldByteSize, field.TypeInt64, value)
 	}
 	if value, ok := _u.mutation.Error(); ok {
 		_spec.SetField(report.FieldError, field.TypeString, value)
@@ -714,14 +1149,29 @@ func (_u *ReportUpdateOne) sqlSave(ctx context.Context) (_node *Report, err erro
 	if _u.mutation.ErrorCleared() {
 		_spec.ClearField(report.FieldError, field.TypeString)
 	}
+	if value, ok := _u.mutation.Attempts(); ok {
+		_spec.SetField(report.FieldAttempts, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedAttempts(); ok {
+		_spec.AddField(report.FieldAttempts, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.RetryAt(); ok {
+		_spec.SetField(report.FieldRetryAt, field.TypeTime, value)
+	}
+	if _u.mutation.RetryAtCleared() {
+		_spec.ClearField(report.FieldRetryAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.FilePath(); ok {
+		_spec.SetField(report.FieldFilePath, field.TypeString, value)
+	}
+	if _u.mutation.FilePathCleared() {
+		_spec.ClearField(report.FieldFilePath, field.TypeString)
+	}
 	if value, ok := _u.mutation.CreatedByID(); ok {
 		_spec.SetField(report.FieldCreatedByID, field.TypeInt, value)
 	}
 	if value, ok := _u.mutation.AddedCreatedByID(); ok {
 		_spec.AddField(report.FieldCreatedByID, field.TypeInt, value)
-	}
-	if _u.mutation.CreatedByIDCleared() {
-		_spec.ClearField(report.FieldCreatedByID, field.TypeInt)
 	}
 	if value, ok := _u.mutation.ScheduleID(); ok {
 		_spec.SetField(report.FieldScheduleID, field.TypeInt, value)
@@ -732,11 +1182,20 @@ func (_u *ReportUpdateOne) sqlSave(ctx context.Context) (_node *Report, err erro
 	if _u.mutation.ScheduleIDCleared() {
 		_spec.ClearField(report.FieldScheduleID, field.TypeInt)
 	}
+	if value, ok := _u.mutation.UpdatedAt(); ok {
+		_spec.SetField(report.FieldUpdatedAt, field.TypeTime, value)
+	}
 	if value, ok := _u.mutation.CompletedAt(); ok {
 		_spec.SetField(report.FieldCompletedAt, field.TypeTime, value)
 	}
 	if _u.mutation.CompletedAtCleared() {
 		_spec.ClearField(report.FieldCompletedAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.ExpiresAt(); ok {
+		_spec.SetField(report.FieldExpiresAt, field.TypeTime, value)
+	}
+	if _u.mutation.ExpiresAtCleared() {
+		_spec.ClearField(report.FieldExpiresAt, field.TypeTime)
 	}
 	_spec.AddModifiers(_u.modifiers...)
 	_node = &Report{config: _u.config}

@@ -3,7 +3,6 @@
 package ent
 
 import (
-	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -24,20 +23,24 @@ type ReportSchedule struct {
 	PartnerID int `json:"partner_id,omitempty"`
 	// CreatedAt holds the value of the "created_at" field.
 	CreatedAt time.Time `json:"created_at,omitempty"`
-	// Template holds the value of the "template" field.
-	Template enum.ReportTemplate `json:"template,omitempty"`
-	// Parameters holds the value of the "parameters" field.
-	Parameters map[string]string `json:"parameters,omitempty"`
+	// the custom template; nil for a default one
+	TemplateID *int `json:"template_id,omitempty"`
+	// the default template, or the custom one's kind
+	Kind enum.ReportKind `json:"kind,omitempty"`
 	// Region holds the value of the "region" field.
 	Region enum.Region `json:"region,omitempty"`
 	// Frequency holds the value of the "frequency" field.
 	Frequency enum.Frequency `json:"frequency,omitempty"`
+	// 0 = Sunday; weekly schedules
+	DayOfWeek int `json:"day_of_week,omitempty"`
+	// 1–31, the last day of shorter months; monthly schedules
+	DayOfMonth int `json:"day_of_month,omitempty"`
+	// HourUtc holds the value of the "hour_utc" field.
+	HourUtc int `json:"hour_utc,omitempty"`
 	// NextRunAt holds the value of the "next_run_at" field.
 	NextRunAt time.Time `json:"next_run_at,omitempty"`
-	// Enabled holds the value of the "enabled" field.
-	Enabled bool `json:"enabled,omitempty"`
 	// CreatedByID holds the value of the "created_by_id" field.
-	CreatedByID *int `json:"created_by_id,omitempty"`
+	CreatedByID int `json:"created_by_id,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the ReportScheduleQuery when eager-loading is set.
 	Edges        ReportScheduleEdges `json:"edges"`
@@ -69,13 +72,9 @@ func (*ReportSchedule) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case reportschedule.FieldParameters:
-			values[i] = new([]byte)
-		case reportschedule.FieldEnabled:
-			values[i] = new(sql.NullBool)
-		case reportschedule.FieldID, reportschedule.FieldPartnerID, reportschedule.FieldCreatedByID:
+		case reportschedule.FieldID, reportschedule.FieldPartnerID, reportschedule.FieldTemplateID, reportschedule.FieldDayOfWeek, reportschedule.FieldDayOfMonth, reportschedule.FieldHourUtc, reportschedule.FieldCreatedByID:
 			values[i] = new(sql.NullInt64)
-		case reportschedule.FieldTemplate, reportschedule.FieldRegion, reportschedule.FieldFrequency:
+		case reportschedule.FieldKind, reportschedule.FieldRegion, reportschedule.FieldFrequency:
 			values[i] = new(sql.NullString)
 		case reportschedule.FieldCreatedAt, reportschedule.FieldNextRunAt:
 			values[i] = new(sql.NullTime)
@@ -112,19 +111,18 @@ func (_m *ReportSchedule) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.CreatedAt = value.Time
 			}
-		case reportschedule.FieldTemplate:
-			if value, ok := values[i].(*sql.NullString); !ok {
-				return fmt.Errorf("unexpected type %T for field template", values[i])
+		case reportschedule.FieldTemplateID:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field template_id", values[i])
 			} else if value.Valid {
-				_m.Template = enum.ReportTemplate(value.String)
+				_m.TemplateID = new(int)
+				*_m.TemplateID = int(value.Int64)
 			}
-		case reportschedule.FieldParameters:
-			if value, ok := values[i].(*[]byte); !ok {
-				return fmt.Errorf("unexpected type %T for field parameters", values[i])
-			} else if value != nil && len(*value) > 0 {
-				if err := json.Unmarshal(*value, &_m.Parameters); err != nil {
-					return fmt.Errorf("unmarshal field parameters: %w", err)
-				}
+		case reportschedule.FieldKind:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field kind", values[i])
+			} else if value.Valid {
+				_m.Kind = enum.ReportKind(value.String)
 			}
 		case reportschedule.FieldRegion:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -138,24 +136,35 @@ func (_m *ReportSchedule) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.Frequency = enum.Frequency(value.String)
 			}
+		case reportschedule.FieldDayOfWeek:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field day_of_week", values[i])
+			} else if value.Valid {
+				_m.DayOfWeek = int(value.Int64)
+			}
+		case reportschedule.FieldDayOfMonth:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field day_of_month", values[i])
+			} else if value.Valid {
+				_m.DayOfMonth = int(value.Int64)
+			}
+		case reportschedule.FieldHourUtc:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field hour_utc", values[i])
+			} else if value.Valid {
+				_m.HourUtc = int(value.Int64)
+			}
 		case reportschedule.FieldNextRunAt:
 			if value, ok := values[i].(*sql.NullTime); !ok {
 				return fmt.Errorf("unexpected type %T for field next_run_at", values[i])
 			} else if value.Valid {
 				_m.NextRunAt = value.Time
 			}
-		case reportschedule.FieldEnabled:
-			if value, ok := values[i].(*sql.NullBool); !ok {
-				return fmt.Errorf("unexpected type %T for field enabled", values[i])
-			} else if value.Valid {
-				_m.Enabled = value.Bool
-			}
 		case reportschedule.FieldCreatedByID:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
 				return fmt.Errorf("unexpected type %T for field created_by_id", values[i])
 			} else if value.Valid {
-				_m.CreatedByID = new(int)
-				*_m.CreatedByID = int(value.Int64)
+				_m.CreatedByID = int(value.Int64)
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
@@ -204,11 +213,13 @@ func (_m *ReportSchedule) String() string {
 	builder.WriteString("created_at=")
 	builder.WriteString(_m.CreatedAt.Format(time.ANSIC))
 	builder.WriteString(", ")
-	builder.WriteString("template=")
-	builder.WriteString(fmt.Sprintf("%v", _m.Template))
+	if v := _m.TemplateID; v != nil {
+		builder.WriteString("template_id=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
 	builder.WriteString(", ")
-	builder.WriteString("parameters=")
-	builder.WriteString(fmt.Sprintf("%v", _m.Parameters))
+	builder.WriteString("kind=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Kind))
 	builder.WriteString(", ")
 	builder.WriteString("region=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Region))
@@ -216,16 +227,20 @@ func (_m *ReportSchedule) String() string {
 	builder.WriteString("frequency=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Frequency))
 	builder.WriteString(", ")
+	builder.WriteString("day_of_week=")
+	builder.WriteString(fmt.Sprintf("%v", _m.DayOfWeek))
+	builder.WriteString(", ")
+	builder.WriteString("day_of_month=")
+	builder.WriteString(fmt.Sprintf("%v", _m.DayOfMonth))
+	builder.WriteString(", ")
+	builder.WriteString("hour_utc=")
+	builder.WriteString(fmt.Sprintf("%v", _m.HourUtc))
+	builder.WriteString(", ")
 	builder.WriteString("next_run_at=")
 	builder.WriteString(_m.NextRunAt.Format(time.ANSIC))
 	builder.WriteString(", ")
-	builder.WriteString("enabled=")
-	builder.WriteString(fmt.Sprintf("%v", _m.Enabled))
-	builder.WriteString(", ")
-	if v := _m.CreatedByID; v != nil {
-		builder.WriteString("created_by_id=")
-		builder.WriteString(fmt.Sprintf("%v", *v))
-	}
+	builder.WriteString("created_by_id=")
+	builder.WriteString(fmt.Sprintf("%v", _m.CreatedByID))
 	builder.WriteByte(')')
 	return builder.String()
 }

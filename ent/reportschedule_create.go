@@ -44,15 +44,23 @@ func (_c *ReportScheduleCreate) SetNillableCreatedAt(v *time.Time) *ReportSchedu
 	return _c
 }
 
-// SetTemplate sets the "template" field.
-func (_c *ReportScheduleCreate) SetTemplate(v enum.ReportTemplate) *ReportScheduleCreate {
-	_c.mutation.SetTemplate(v)
+// SetTemplateID sets the "template_id" field.
+func (_c *ReportScheduleCreate) SetTemplateID(v int) *ReportScheduleCreate {
+	_c.mutation.SetTemplateID(v)
 	return _c
 }
 
-// SetParameters sets the "parameters" field.
-func (_c *ReportScheduleCreate) SetParameters(v map[string]string) *ReportScheduleCreate {
-	_c.mutation.SetParameters(v)
+// SetNillableTemplateID sets the "template_id" field if the given value is not nil.
+func (_c *ReportScheduleCreate) SetNillableTemplateID(v *int) *ReportScheduleCreate {
+	if v != nil {
+		_c.SetTemplateID(*v)
+	}
+	return _c
+}
+
+// SetKind sets the "kind" field.
+func (_c *ReportScheduleCreate) SetKind(v enum.ReportKind) *ReportScheduleCreate {
+	_c.mutation.SetKind(v)
 	return _c
 }
 
@@ -68,37 +76,57 @@ func (_c *ReportScheduleCreate) SetFrequency(v enum.Frequency) *ReportScheduleCr
 	return _c
 }
 
+// SetDayOfWeek sets the "day_of_week" field.
+func (_c *ReportScheduleCreate) SetDayOfWeek(v int) *ReportScheduleCreate {
+	_c.mutation.SetDayOfWeek(v)
+	return _c
+}
+
+// SetNillableDayOfWeek sets the "day_of_week" field if the given value is not nil.
+func (_c *ReportScheduleCreate) SetNillableDayOfWeek(v *int) *ReportScheduleCreate {
+	if v != nil {
+		_c.SetDayOfWeek(*v)
+	}
+	return _c
+}
+
+// SetDayOfMonth sets the "day_of_month" field.
+func (_c *ReportScheduleCreate) SetDayOfMonth(v int) *ReportScheduleCreate {
+	_c.mutation.SetDayOfMonth(v)
+	return _c
+}
+
+// SetNillableDayOfMonth sets the "day_of_month" field if the given value is not nil.
+func (_c *ReportScheduleCreate) SetNillableDayOfMonth(v *int) *ReportScheduleCreate {
+	if v != nil {
+		_c.SetDayOfMonth(*v)
+	}
+	return _c
+}
+
+// SetHourUtc sets the "hour_utc" field.
+func (_c *ReportScheduleCreate) SetHourUtc(v int) *ReportScheduleCreate {
+	_c.mutation.SetHourUtc(v)
+	return _c
+}
+
+// SetNillableHourUtc sets the "hour_utc" field if the given value is not nil.
+func (_c *ReportScheduleCreate) SetNillableHourUtc(v *int) *ReportScheduleCreate {
+	if v != nil {
+		_c.SetHourUtc(*v)
+	}
+	return _c
+}
+
 // SetNextRunAt sets the "next_run_at" field.
 func (_c *ReportScheduleCreate) SetNextRunAt(v time.Time) *ReportScheduleCreate {
 	_c.mutation.SetNextRunAt(v)
 	return _c
 }
 
-// SetEnabled sets the "enabled" field.
-func (_c *ReportScheduleCreate) SetEnabled(v bool) *ReportScheduleCreate {
-	_c.mutation.SetEnabled(v)
-	return _c
-}
-
-// SetNillableEnabled sets the "enabled" field if the given value is not nil.
-func (_c *ReportScheduleCreate) SetNillableEnabled(v *bool) *ReportScheduleCreate {
-	if v != nil {
-		_c.SetEnabled(*v)
-	}
-	return _c
-}
-
 // SetCreatedByID sets the "created_by_id" field.
 func (_c *ReportScheduleCreate) SetCreatedByID(v int) *ReportScheduleCreate {
 	_c.mutation.SetCreatedByID(v)
-	return _c
-}
-
-// SetNillableCreatedByID sets the "created_by_id" field if the given value is not nil.
-func (_c *ReportScheduleCreate) SetNillableCreatedByID(v *int) *ReportScheduleCreate {
-	if v != nil {
-		_c.SetCreatedByID(*v)
-	}
 	return _c
 }
 
@@ -151,9 +179,17 @@ func (_c *ReportScheduleCreate) defaults() error {
 		v := reportschedule.DefaultCreatedAt()
 		_c.mutation.SetCreatedAt(v)
 	}
-	if _, ok := _c.mutation.Enabled(); !ok {
-		v := reportschedule.DefaultEnabled
-		_c.mutation.SetEnabled(v)
+	if _, ok := _c.mutation.DayOfWeek(); !ok {
+		v := reportschedule.DefaultDayOfWeek
+		_c.mutation.SetDayOfWeek(v)
+	}
+	if _, ok := _c.mutation.DayOfMonth(); !ok {
+		v := reportschedule.DefaultDayOfMonth
+		_c.mutation.SetDayOfMonth(v)
+	}
+	if _, ok := _c.mutation.HourUtc(); !ok {
+		v := reportschedule.DefaultHourUtc
+		_c.mutation.SetHourUtc(v)
 	}
 	return nil
 }
@@ -166,12 +202,12 @@ func (_c *ReportScheduleCreate) check() error {
 	if _, ok := _c.mutation.CreatedAt(); !ok {
 		return &ValidationError{Name: "created_at", err: errors.New(`ent: missing required field "ReportSchedule.created_at"`)}
 	}
-	if _, ok := _c.mutation.Template(); !ok {
-		return &ValidationError{Name: "template", err: errors.New(`ent: missing required field "ReportSchedule.template"`)}
+	if _, ok := _c.mutation.Kind(); !ok {
+		return &ValidationError{Name: "kind", err: errors.New(`ent: missing required field "ReportSchedule.kind"`)}
 	}
-	if v, ok := _c.mutation.Template(); ok {
-		if err := reportschedule.TemplateValidator(v); err != nil {
-			return &ValidationError{Name: "template", err: fmt.Errorf(`ent: validator failed for field "ReportSchedule.template": %w`, err)}
+	if v, ok := _c.mutation.Kind(); ok {
+		if err := reportschedule.KindValidator(v); err != nil {
+			return &ValidationError{Name: "kind", err: fmt.Errorf(`ent: validator failed for field "ReportSchedule.kind": %w`, err)}
 		}
 	}
 	if _, ok := _c.mutation.Region(); !ok {
@@ -190,11 +226,20 @@ func (_c *ReportScheduleCreate) check() error {
 			return &ValidationError{Name: "frequency", err: fmt.Errorf(`ent: validator failed for field "ReportSchedule.frequency": %w`, err)}
 		}
 	}
+	if _, ok := _c.mutation.DayOfWeek(); !ok {
+		return &ValidationError{Name: "day_of_week", err: errors.New(`ent: missing required field "ReportSchedule.day_of_week"`)}
+	}
+	if _, ok := _c.mutation.DayOfMonth(); !ok {
+		return &ValidationError{Name: "day_of_month", err: errors.New(`ent: missing required field "ReportSchedule.day_of_month"`)}
+	}
+	if _, ok := _c.mutation.HourUtc(); !ok {
+		return &ValidationError{Name: "hour_utc", err: errors.New(`ent: missing required field "ReportSchedule.hour_utc"`)}
+	}
 	if _, ok := _c.mutation.NextRunAt(); !ok {
 		return &ValidationError{Name: "next_run_at", err: errors.New(`ent: missing required field "ReportSchedule.next_run_at"`)}
 	}
-	if _, ok := _c.mutation.Enabled(); !ok {
-		return &ValidationError{Name: "enabled", err: errors.New(`ent: missing required field "ReportSchedule.enabled"`)}
+	if _, ok := _c.mutation.CreatedByID(); !ok {
+		return &ValidationError{Name: "created_by_id", err: errors.New(`ent: missing required field "ReportSchedule.created_by_id"`)}
 	}
 	if len(_c.mutation.PartnerIDs()) == 0 {
 		return &ValidationError{Name: "partner", err: errors.New(`ent: missing required edge "ReportSchedule.partner"`)}
@@ -230,13 +275,13 @@ func (_c *ReportScheduleCreate) createSpec() (*ReportSchedule, *sqlgraph.CreateS
 		_spec.SetField(reportschedule.FieldCreatedAt, field.TypeTime, value)
 		_node.CreatedAt = value
 	}
-	if value, ok := _c.mutation.Template(); ok {
-		_spec.SetField(reportschedule.FieldTemplate, field.TypeEnum, value)
-		_node.Template = value
+	if value, ok := _c.mutation.TemplateID(); ok {
+		_spec.SetField(reportschedule.FieldTemplateID, field.TypeInt, value)
+		_node.TemplateID = &value
 	}
-	if value, ok := _c.mutation.Parameters(); ok {
-		_spec.SetField(reportschedule.FieldParameters, field.TypeJSON, value)
-		_node.Parameters = value
+	if value, ok := _c.mutation.Kind(); ok {
+		_spec.SetField(reportschedule.FieldKind, field.TypeEnum, value)
+		_node.Kind = value
 	}
 	if value, ok := _c.mutation.Region(); ok {
 		_spec.SetField(reportschedule.FieldRegion, field.TypeEnum, value)
@@ -246,17 +291,25 @@ func (_c *ReportScheduleCreate) createSpec() (*ReportSchedule, *sqlgraph.CreateS
 		_spec.SetField(reportschedule.FieldFrequency, field.TypeEnum, value)
 		_node.Frequency = value
 	}
+	if value, ok := _c.mutation.DayOfWeek(); ok {
+		_spec.SetField(reportschedule.FieldDayOfWeek, field.TypeInt, value)
+		_node.DayOfWeek = value
+	}
+	if value, ok := _c.mutation.DayOfMonth(); ok {
+		_spec.SetField(reportschedule.FieldDayOfMonth, field.TypeInt, value)
+		_node.DayOfMonth = value
+	}
+	if value, ok := _c.mutation.HourUtc(); ok {
+		_spec.SetField(reportschedule.FieldHourUtc, field.TypeInt, value)
+		_node.HourUtc = value
+	}
 	if value, ok := _c.mutation.NextRunAt(); ok {
 		_spec.SetField(reportschedule.FieldNextRunAt, field.TypeTime, value)
 		_node.NextRunAt = value
 	}
-	if value, ok := _c.mutation.Enabled(); ok {
-		_spec.SetField(reportschedule.FieldEnabled, field.TypeBool, value)
-		_node.Enabled = value
-	}
 	if value, ok := _c.mutation.CreatedByID(); ok {
 		_spec.SetField(reportschedule.FieldCreatedByID, field.TypeInt, value)
-		_node.CreatedByID = &value
+		_node.CreatedByID = value
 	}
 	if nodes := _c.mutation.PartnerIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -327,33 +380,39 @@ type (
 	}
 )
 
-// SetTemplate sets the "template" field.
-func (u *ReportScheduleUpsert) SetTemplate(v enum.ReportTemplate) *ReportScheduleUpsert {
-	u.Set(reportschedule.FieldTemplate, v)
+// SetTemplateID sets the "template_id" field.
+func (u *ReportScheduleUpsert) SetTemplateID(v int) *ReportScheduleUpsert {
+	u.Set(reportschedule.FieldTemplateID, v)
 	return u
 }
 
-// UpdateTemplate sets the "template" field to the value that was provided on create.
-func (u *ReportScheduleUpsert) UpdateTemplate() *ReportScheduleUpsert {
-	u.SetExcluded(reportschedule.FieldTemplate)
+// UpdateTemplateID sets the "template_id" field to the value that was provided on create.
+func (u *ReportScheduleUpsert) UpdateTemplateID() *ReportScheduleUpsert {
+	u.SetExcluded(reportschedule.FieldTemplateID)
 	return u
 }
 
-// SetParameters sets the "parameters" field.
-func (u *ReportScheduleUpsert) SetParameters(v map[string]string) *ReportScheduleUpsert {
-	u.Set(reportschedule.FieldParameters, v)
+// AddTemplateID adds v to the "template_id" field.
+func (u *ReportScheduleUpsert) AddTemplateID(v int) *ReportScheduleUpsert {
+	u.Add(reportschedule.FieldTemplateID, v)
 	return u
 }
 
-// UpdateParameters sets the "parameters" field to the value that was provided on create.
-func (u *ReportScheduleUpsert) UpdateParameters() *ReportScheduleUpsert {
-	u.SetExcluded(reportschedule.FieldParameters)
+// ClearTemplateID clears the value of the "template_id" field.
+func (u *ReportScheduleUpsert) ClearTemplateID() *ReportScheduleUpsert {
+	u.SetNull(reportschedule.FieldTemplateID)
 	return u
 }
 
-// ClearParameters clears the value of the "parameters" field.
-func (u *ReportScheduleUpsert) ClearParameters() *ReportScheduleUpsert {
-	u.SetNull(reportschedule.FieldParameters)
+// SetKind sets the "kind" field.
+func (u *ReportScheduleUpsert) SetKind(v enum.ReportKind) *ReportScheduleUpsert {
+	u.Set(reportschedule.FieldKind, v)
+	return u
+}
+
+// UpdateKind sets the "kind" field to the value that was provided on create.
+func (u *ReportScheduleUpsert) UpdateKind() *ReportScheduleUpsert {
+	u.SetExcluded(reportschedule.FieldKind)
 	return u
 }
 
@@ -381,6 +440,60 @@ func (u *ReportScheduleUpsert) UpdateFrequency() *ReportScheduleUpsert {
 	return u
 }
 
+// SetDayOfWeek sets the "day_of_week" field.
+func (u *ReportScheduleUpsert) SetDayOfWeek(v int) *ReportScheduleUpsert {
+	u.Set(reportschedule.FieldDayOfWeek, v)
+	return u
+}
+
+// UpdateDayOfWeek sets the "day_of_week" field to the value that was provided on create.
+func (u *ReportScheduleUpsert) UpdateDayOfWeek() *ReportScheduleUpsert {
+	u.SetExcluded(reportschedule.FieldDayOfWeek)
+	return u
+}
+
+// AddDayOfWeek adds v to the "day_of_week" field.
+func (u *ReportScheduleUpsert) AddDayOfWeek(v int) *ReportScheduleUpsert {
+	u.Add(reportschedule.FieldDayOfWeek, v)
+	return u
+}
+
+// SetDayOfMonth sets the "day_of_month" field.
+func (u *ReportScheduleUpsert) SetDayOfMonth(v int) *ReportScheduleUpsert {
+	u.Set(reportschedule.FieldDayOfMonth, v)
+	return u
+}
+
+// UpdateDayOfMonth sets the "day_of_month" field to the value that was provided on create.
+func (u *ReportScheduleUpsert) UpdateDayOfMonth() *ReportScheduleUpsert {
+	u.SetExcluded(reportschedule.FieldDayOfMonth)
+	return u
+}
+
+// AddDayOfMonth adds v to the "day_of_month" field.
+func (u *ReportScheduleUpsert) AddDayOfMonth(v int) *ReportScheduleUpsert {
+	u.Add(reportschedule.FieldDayOfMonth, v)
+	return u
+}
+
+// SetHourUtc sets the "hour_utc" field.
+func (u *ReportScheduleUpsert) SetHourUtc(v int) *ReportScheduleUpsert {
+	u.Set(reportschedule.FieldHourUtc, v)
+	return u
+}
+
+// UpdateHourUtc sets the "hour_utc" field to the value that was provided on create.
+func (u *ReportScheduleUpsert) UpdateHourUtc() *ReportScheduleUpsert {
+	u.SetExcluded(reportschedule.FieldHourUtc)
+	return u
+}
+
+// AddHourUtc adds v to the "hour_utc" field.
+func (u *ReportScheduleUpsert) AddHourUtc(v int) *ReportScheduleUpsert {
+	u.Add(reportschedule.FieldHourUtc, v)
+	return u
+}
+
 // SetNextRunAt sets the "next_run_at" field.
 func (u *ReportScheduleUpsert) SetNextRunAt(v time.Time) *ReportScheduleUpsert {
 	u.Set(reportschedule.FieldNextRunAt, v)
@@ -390,18 +503,6 @@ func (u *ReportScheduleUpsert) SetNextRunAt(v time.Time) *ReportScheduleUpsert {
 // UpdateNextRunAt sets the "next_run_at" field to the value that was provided on create.
 func (u *ReportScheduleUpsert) UpdateNextRunAt() *ReportScheduleUpsert {
 	u.SetExcluded(reportschedule.FieldNextRunAt)
-	return u
-}
-
-// SetEnabled sets the "enabled" field.
-func (u *ReportScheduleUpsert) SetEnabled(v bool) *ReportScheduleUpsert {
-	u.Set(reportschedule.FieldEnabled, v)
-	return u
-}
-
-// UpdateEnabled sets the "enabled" field to the value that was provided on create.
-func (u *ReportScheduleUpsert) UpdateEnabled() *ReportScheduleUpsert {
-	u.SetExcluded(reportschedule.FieldEnabled)
 	return u
 }
 
@@ -420,12 +521,6 @@ func (u *ReportScheduleUpsert) UpdateCreatedByID() *ReportScheduleUpsert {
 // AddCreatedByID adds v to the "created_by_id" field.
 func (u *ReportScheduleUpsert) AddCreatedByID(v int) *ReportScheduleUpsert {
 	u.Add(reportschedule.FieldCreatedByID, v)
-	return u
-}
-
-// ClearCreatedByID clears the value of the "created_by_id" field.
-func (u *ReportScheduleUpsert) ClearCreatedByID() *ReportScheduleUpsert {
-	u.SetNull(reportschedule.FieldCreatedByID)
 	return u
 }
 
@@ -477,38 +572,45 @@ func (u *ReportScheduleUpsertOne) Update(set func(*ReportScheduleUpsert)) *Repor
 	return u
 }
 
-// SetTemplate sets the "template" field.
-func (u *ReportScheduleUpsertOne) SetTemplate(v enum.ReportTemplate) *ReportScheduleUpsertOne {
+// SetTemplateID sets the "template_id" field.
+func (u *ReportScheduleUpsertOne) SetTemplateID(v int) *ReportScheduleUpsertOne {
 	return u.Update(func(s *ReportScheduleUpsert) {
-		s.SetTemplate(v)
+		s.SetTemplateID(v)
 	})
 }
 
-// UpdateTemplate sets the "template" field to the value that was provided on create.
-func (u *ReportScheduleUpsertOne) UpdateTemplate() *ReportScheduleUpsertOne {
+// AddTemplateID adds v to the "template_id" field.
+func (u *ReportScheduleUpsertOne) AddTemplateID(v int) *ReportScheduleUpsertOne {
 	return u.Update(func(s *ReportScheduleUpsert) {
-		s.UpdateTemplate()
+		s.AddTemplateID(v)
 	})
 }
 
-// SetParameters sets the "parameters" field.
-func (u *ReportScheduleUpsertOne) SetParameters(v map[string]string) *ReportScheduleUpsertOne {
+// UpdateTemplateID sets the "template_id" field to the value that was provided on create.
+func (u *ReportScheduleUpsertOne) UpdateTemplateID() *ReportScheduleUpsertOne {
 	return u.Update(func(s *ReportScheduleUpsert) {
-		s.SetParameters(v)
+		s.UpdateTemplateID()
 	})
 }
 
-// UpdateParameters sets the "parameters" field to the value that was provided on create.
-func (u *ReportScheduleUpsertOne) UpdateParameters() *ReportScheduleUpsertOne {
+// ClearTemplateID clears the value of the "template_id" field.
+func (u *ReportScheduleUpsertOne) ClearTemplateID() *ReportScheduleUpsertOne {
 	return u.Update(func(s *ReportScheduleUpsert) {
-		s.UpdateParameters()
+		s.ClearTemplateID()
 	})
 }
 
-// ClearParameters clears the value of the "parameters" field.
-func (u *ReportScheduleUpsertOne) ClearParameters() *ReportScheduleUpsertOne {
+// SetKind sets the "kind" field.
+func (u *ReportScheduleUpsertOne) SetKind(v enum.ReportKind) *ReportScheduleUpsertOne {
 	return u.Update(func(s *ReportScheduleUpsert) {
-		s.ClearParameters()
+		s.SetKind(v)
+	})
+}
+
+// UpdateKind sets the "kind" field to the value that was provided on create.
+func (u *ReportScheduleUpsertOne) UpdateKind() *ReportScheduleUpsertOne {
+	return u.Update(func(s *ReportScheduleUpsert) {
+		s.UpdateKind()
 	})
 }
 
@@ -540,6 +642,69 @@ func (u *ReportScheduleUpsertOne) UpdateFrequency() *ReportScheduleUpsertOne {
 	})
 }
 
+// SetDayOfWeek sets the "day_of_week" field.
+func (u *ReportScheduleUpsertOne) SetDayOfWeek(v int) *ReportScheduleUpsertOne {
+	return u.Update(func(s *ReportScheduleUpsert) {
+		s.SetDayOfWeek(v)
+	})
+}
+
+// AddDayOfWeek adds v to the "day_of_week" field.
+func (u *ReportScheduleUpsertOne) AddDayOfWeek(v int) *ReportScheduleUpsertOne {
+	return u.Update(func(s *ReportScheduleUpsert) {
+		s.AddDayOfWeek(v)
+	})
+}
+
+// UpdateDayOfWeek sets the "day_of_week" field to the value that was provided on create.
+func (u *ReportScheduleUpsertOne) UpdateDayOfWeek() *ReportScheduleUpsertOne {
+	return u.Update(func(s *ReportScheduleUpsert) {
+		s.UpdateDayOfWeek()
+	})
+}
+
+// SetDayOfMonth sets the "day_of_month" field.
+func (u *ReportScheduleUpsertOne) SetDayOfMonth(v int) *ReportScheduleUpsertOne {
+	return u.Update(func(s *ReportScheduleUpsert) {
+		s.SetDayOfMonth(v)
+	})
+}
+
+// AddDayOfMonth adds v to the "day_of_month" field.
+func (u *ReportScheduleUpsertOne) AddDayOfMonth(v int) *ReportScheduleUpsertOne {
+	return u.Update(func(s *ReportScheduleUpsert) {
+		s.AddDayOfMonth(v)
+	})
+}
+
+// UpdateDayOfMonth sets the "day_of_month" field to the value that was provided on create.
+func (u *ReportScheduleUpsertOne) UpdateDayOfMonth() *ReportScheduleUpsertOne {
+	return u.Update(func(s *ReportScheduleUpsert) {
+		s.UpdateDayOfMonth()
+	})
+}
+
+// SetHourUtc sets the "hour_utc" field.
+func (u *ReportScheduleUpsertOne) SetHourUtc(v int) *ReportScheduleUpsertOne {
+	return u.Update(func(s *ReportScheduleUpsert) {
+		s.SetHourUtc(v)
+	})
+}
+
+// AddHourUtc adds v to the "hour_utc" field.
+func (u *ReportScheduleUpsertOne) AddHourUtc(v int) *ReportScheduleUpsertOne {
+	return u.Update(func(s *ReportScheduleUpsert) {
+		s.AddHourUtc(v)
+	})
+}
+
+// UpdateHourUtc sets the "hour_utc" field to the value that was provided on create.
+func (u *ReportScheduleUpsertOne) UpdateHourUtc() *ReportScheduleUpsertOne {
+	return u.Update(func(s *ReportScheduleUpsert) {
+		s.UpdateHourUtc()
+	})
+}
+
 // SetNextRunAt sets the "next_run_at" field.
 func (u *ReportScheduleUpsertOne) SetNextRunAt(v time.Time) *ReportScheduleUpsertOne {
 	return u.Update(func(s *ReportScheduleUpsert) {
@@ -551,20 +716,6 @@ func (u *ReportScheduleUpsertOne) SetNextRunAt(v time.Time) *ReportScheduleUpser
 func (u *ReportScheduleUpsertOne) UpdateNextRunAt() *ReportScheduleUpsertOne {
 	return u.Update(func(s *ReportScheduleUpsert) {
 		s.UpdateNextRunAt()
-	})
-}
-
-// SetEnabled sets the "enabled" field.
-func (u *ReportScheduleUpsertOne) SetEnabled(v bool) *ReportScheduleUpsertOne {
-	return u.Update(func(s *ReportScheduleUpsert) {
-		s.SetEnabled(v)
-	})
-}
-
-// UpdateEnabled sets the "enabled" field to the value that was provided on create.
-func (u *ReportScheduleUpsertOne) UpdateEnabled() *ReportScheduleUpsertOne {
-	return u.Update(func(s *ReportScheduleUpsert) {
-		s.UpdateEnabled()
 	})
 }
 
@@ -586,13 +737,6 @@ func (u *ReportScheduleUpsertOne) AddCreatedByID(v int) *ReportScheduleUpsertOne
 func (u *ReportScheduleUpsertOne) UpdateCreatedByID() *ReportScheduleUpsertOne {
 	return u.Update(func(s *ReportScheduleUpsert) {
 		s.UpdateCreatedByID()
-	})
-}
-
-// ClearCreatedByID clears the value of the "created_by_id" field.
-func (u *ReportScheduleUpsertOne) ClearCreatedByID() *ReportScheduleUpsertOne {
-	return u.Update(func(s *ReportScheduleUpsert) {
-		s.ClearCreatedByID()
 	})
 }
 
@@ -810,38 +954,45 @@ func (u *ReportScheduleUpsertBulk) Update(set func(*ReportScheduleUpsert)) *Repo
 	return u
 }
 
-// SetTemplate sets the "template" field.
-func (u *ReportScheduleUpsertBulk) SetTemplate(v enum.ReportTemplate) *ReportScheduleUpsertBulk {
+// SetTemplateID sets the "template_id" field.
+func (u *ReportScheduleUpsertBulk) SetTemplateID(v int) *ReportScheduleUpsertBulk {
 	return u.Update(func(s *ReportScheduleUpsert) {
-		s.SetTemplate(v)
+		s.SetTemplateID(v)
 	})
 }
 
-// UpdateTemplate sets the "template" field to the value that was provided on create.
-func (u *ReportScheduleUpsertBulk) UpdateTemplate() *ReportScheduleUpsertBulk {
+// AddTemplateID adds v to the "template_id" field.
+func (u *ReportScheduleUpsertBulk) AddTemplateID(v int) *ReportScheduleUpsertBulk {
 	return u.Update(func(s *ReportScheduleUpsert) {
-		s.UpdateTemplate()
+		s.AddTemplateID(v)
 	})
 }
 
-// SetParameters sets the "parameters" field.
-func (u *ReportScheduleUpsertBulk) SetParameters(v map[string]string) *ReportScheduleUpsertBulk {
+// UpdateTemplateID sets the "template_id" field to the value that was provided on create.
+func (u *ReportScheduleUpsertBulk) UpdateTemplateID() *ReportScheduleUpsertBulk {
 	return u.Update(func(s *ReportScheduleUpsert) {
-		s.SetParameters(v)
+		s.UpdateTemplateID()
 	})
 }
 
-// UpdateParameters sets the "parameters" field to the value that was provided on create.
-func (u *ReportScheduleUpsertBulk) UpdateParameters() *ReportScheduleUpsertBulk {
+// ClearTemplateID clears the value of the "template_id" field.
+func (u *ReportScheduleUpsertBulk) ClearTemplateID() *ReportScheduleUpsertBulk {
 	return u.Update(func(s *ReportScheduleUpsert) {
-		s.UpdateParameters()
+		s.ClearTemplateID()
 	})
 }
 
-// ClearParameters clears the value of the "parameters" field.
-func (u *ReportScheduleUpsertBulk) ClearParameters() *ReportScheduleUpsertBulk {
+// SetKind sets the "kind" field.
+func (u *ReportScheduleUpsertBulk) SetKind(v enum.ReportKind) *ReportScheduleUpsertBulk {
 	return u.Update(func(s *ReportScheduleUpsert) {
-		s.ClearParameters()
+		s.SetKind(v)
+	})
+}
+
+// UpdateKind sets the "kind" field to the value that was provided on create.
+func (u *ReportScheduleUpsertBulk) UpdateKind() *ReportScheduleUpsertBulk {
+	return u.Update(func(s *ReportScheduleUpsert) {
+		s.UpdateKind()
 	})
 }
 
@@ -873,6 +1024,69 @@ func (u *ReportScheduleUpsertBulk) UpdateFrequency() *ReportScheduleUpsertBulk {
 	})
 }
 
+// SetDayOfWeek sets the "day_of_week" field.
+func (u *ReportScheduleUpsertBulk) SetDayOfWeek(v int) *ReportScheduleUpsertBulk {
+	return u.Update(func(s *ReportScheduleUpsert) {
+		s.SetDayOfWeek(v)
+	})
+}
+
+// AddDayOfWeek adds v to the "day_of_week" field.
+func (u *ReportScheduleUpsertBulk) AddDayOfWeek(v int) *ReportScheduleUpsertBulk {
+	return u.Update(func(s *ReportScheduleUpsert) {
+		s.AddDayOfWeek(v)
+	})
+}
+
+// UpdateDayOfWeek sets the "day_of_week" field to the value that was provided on create.
+func (u *ReportScheduleUpsertBulk) UpdateDayOfWeek() *ReportScheduleUpsertBulk {
+	return u.Update(func(s *ReportScheduleUpsert) {
+		s.UpdateDayOfWeek()
+	})
+}
+
+// SetDayOfMonth sets the "day_of_month" field.
+func (u *ReportScheduleUpsertBulk) SetDayOfMonth(v int) *ReportScheduleUpsertBulk {
+	return u.Update(func(s *ReportScheduleUpsert) {
+		s.SetDayOfMonth(v)
+	})
+}
+
+// AddDayOfMonth adds v to the "day_of_month" field.
+func (u *ReportScheduleUpsertBulk) AddDayOfMonth(v int) *ReportScheduleUpsertBulk {
+	return u.Update(func(s *ReportScheduleUpsert) {
+		s.AddDayOfMonth(v)
+	})
+}
+
+// UpdateDayOfMonth sets the "day_of_month" field to the value that was provided on create.
+func (u *ReportScheduleUpsertBulk) UpdateDayOfMonth() *ReportScheduleUpsertBulk {
+	return u.Update(func(s *ReportScheduleUpsert) {
+		s.UpdateDayOfMonth()
+	})
+}
+
+// SetHourUtc sets the "hour_utc" field.
+func (u *ReportScheduleUpsertBulk) SetHourUtc(v int) *ReportScheduleUpsertBulk {
+	return u.Update(func(s *ReportScheduleUpsert) {
+		s.SetHourUtc(v)
+	})
+}
+
+// AddHourUtc adds v to the "hour_utc" field.
+func (u *ReportScheduleUpsertBulk) AddHourUtc(v int) *ReportScheduleUpsertBulk {
+	return u.Update(func(s *ReportScheduleUpsert) {
+		s.AddHourUtc(v)
+	})
+}
+
+// UpdateHourUtc sets the "hour_utc" field to the value that was provided on create.
+func (u *ReportScheduleUpsertBulk) UpdateHourUtc() *ReportScheduleUpsertBulk {
+	return u.Update(func(s *ReportScheduleUpsert) {
+		s.UpdateHourUtc()
+	})
+}
+
 // SetNextRunAt sets the "next_run_at" field.
 func (u *ReportScheduleUpsertBulk) SetNextRunAt(v time.Time) *ReportScheduleUpsertBulk {
 	return u.Update(func(s *ReportScheduleUpsert) {
@@ -884,20 +1098,6 @@ func (u *ReportScheduleUpsertBulk) SetNextRunAt(v time.Time) *ReportScheduleUpse
 func (u *ReportScheduleUpsertBulk) UpdateNextRunAt() *ReportScheduleUpsertBulk {
 	return u.Update(func(s *ReportScheduleUpsert) {
 		s.UpdateNextRunAt()
-	})
-}
-
-// SetEnabled sets the "enabled" field.
-func (u *ReportScheduleUpsertBulk) SetEnabled(v bool) *ReportScheduleUpsertBulk {
-	return u.Update(func(s *ReportScheduleUpsert) {
-		s.SetEnabled(v)
-	})
-}
-
-// UpdateEnabled sets the "enabled" field to the value that was provided on create.
-func (u *ReportScheduleUpsertBulk) UpdateEnabled() *ReportScheduleUpsertBulk {
-	return u.Update(func(s *ReportScheduleUpsert) {
-		s.UpdateEnabled()
 	})
 }
 
@@ -919,13 +1119,6 @@ func (u *ReportScheduleUpsertBulk) AddCreatedByID(v int) *ReportScheduleUpsertBu
 func (u *ReportScheduleUpsertBulk) UpdateCreatedByID() *ReportScheduleUpsertBulk {
 	return u.Update(func(s *ReportScheduleUpsert) {
 		s.UpdateCreatedByID()
-	})
-}
-
-// ClearCreatedByID clears the value of the "created_by_id" field.
-func (u *ReportScheduleUpsertBulk) ClearCreatedByID() *ReportScheduleUpsertBulk {
-	return u.Update(func(s *ReportScheduleUpsert) {
-		s.ClearCreatedByID()
 	})
 }
 

@@ -30,29 +30,44 @@ func (_u *ReportScheduleUpdate) Where(ps ...predicate.ReportSchedule) *ReportSch
 	return _u
 }
 
-// SetTemplate sets the "template" field.
-func (_u *ReportScheduleUpdate) SetTemplate(v enum.ReportTemplate) *ReportScheduleUpdate {
-	_u.mutation.SetTemplate(v)
+// SetTemplateID sets the "template_id" field.
+func (_u *ReportScheduleUpdate) SetTemplateID(v int) *ReportScheduleUpdate {
+	_u.mutation.ResetTemplateID()
+	_u.mutation.SetTemplateID(v)
 	return _u
 }
 
-// SetNillableTemplate sets the "template" field if the given value is not nil.
-func (_u *ReportScheduleUpdate) SetNillableTemplate(v *enum.ReportTemplate) *ReportScheduleUpdate {
+// SetNillableTemplateID sets the "template_id" field if the given value is not nil.
+func (_u *ReportScheduleUpdate) SetNillableTemplateID(v *int) *ReportScheduleUpdate {
 	if v != nil {
-		_u.SetTemplate(*v)
+		_u.SetTemplateID(*v)
 	}
 	return _u
 }
 
-// SetParameters sets the "parameters" field.
-func (_u *ReportScheduleUpdate) SetParameters(v map[string]string) *ReportScheduleUpdate {
-	_u.mutation.SetParameters(v)
+// AddTemplateID adds value to the "template_id" field.
+func (_u *ReportScheduleUpdate) AddTemplateID(v int) *ReportScheduleUpdate {
+	_u.mutation.AddTemplateID(v)
 	return _u
 }
 
-// ClearParameters clears the value of the "parameters" field.
-func (_u *ReportScheduleUpdate) ClearParameters() *ReportScheduleUpdate {
-	_u.mutation.ClearParameters()
+// ClearTemplateID clears the value of the "template_id" field.
+func (_u *ReportScheduleUpdate) ClearTemplateID() *ReportScheduleUpdate {
+	_u.mutation.ClearTemplateID()
+	return _u
+}
+
+// SetKind sets the "kind" field.
+func (_u *ReportScheduleUpdate) SetKind(v enum.ReportKind) *ReportScheduleUpdate {
+	_u.mutation.SetKind(v)
+	return _u
+}
+
+// SetNillableKind sets the "kind" field if the given value is not nil.
+func (_u *ReportScheduleUpdate) SetNillableKind(v *enum.ReportKind) *ReportScheduleUpdate {
+	if v != nil {
+		_u.SetKind(*v)
+	}
 	return _u
 }
 
@@ -84,6 +99,69 @@ func (_u *ReportScheduleUpdate) SetNillableFrequency(v *enum.Frequency) *ReportS
 	return _u
 }
 
+// SetDayOfWeek sets the "day_of_week" field.
+func (_u *ReportScheduleUpdate) SetDayOfWeek(v int) *ReportScheduleUpdate {
+	_u.mutation.ResetDayOfWeek()
+	_u.mutation.SetDayOfWeek(v)
+	return _u
+}
+
+// SetNillableDayOfWeek sets the "day_of_week" field if the given value is not nil.
+func (_u *ReportScheduleUpdate) SetNillableDayOfWeek(v *int) *ReportScheduleUpdate {
+	if v != nil {
+		_u.SetDayOfWeek(*v)
+	}
+	return _u
+}
+
+// AddDayOfWeek adds value to the "day_of_week" field.
+func (_u *ReportScheduleUpdate) AddDayOfWeek(v int) *ReportScheduleUpdate {
+	_u.mutation.AddDayOfWeek(v)
+	return _u
+}
+
+// SetDayOfMonth sets the "day_of_month" field.
+func (_u *ReportScheduleUpdate) SetDayOfMonth(v int) *ReportScheduleUpdate {
+	_u.mutation.ResetDayOfMonth()
+	_u.mutation.SetDayOfMonth(v)
+	return _u
+}
+
+// SetNillableDayOfMonth sets the "day_of_month" field if the given value is not nil.
+func (_u *ReportScheduleUpdate) SetNillableDayOfMonth(v *int) *ReportScheduleUpdate {
+	if v != nil {
+		_u.SetDayOfMonth(*v)
+	}
+	return _u
+}
+
+// AddDayOfMonth adds value to the "day_of_month" field.
+func (_u *ReportScheduleUpdate) AddDayOfMonth(v int) *ReportScheduleUpdate {
+	_u.mutation.AddDayOfMonth(v)
+	return _u
+}
+
+// SetHourUtc sets the "hour_utc" field.
+func (_u *ReportScheduleUpdate) SetHourUtc(v int) *ReportScheduleUpdate {
+	_u.mutation.ResetHourUtc()
+	_u.mutation.SetHourUtc(v)
+	return _u
+}
+
+// SetNillableHourUtc sets the "hour_utc" field if the given value is not nil.
+func (_u *ReportScheduleUpdate) SetNillableHourUtc(v *int) *ReportScheduleUpdate {
+	if v != nil {
+		_u.SetHourUtc(*v)
+	}
+	return _u
+}
+
+// AddHourUtc adds value to the "hour_utc" field.
+func (_u *ReportScheduleUpdate) AddHourUtc(v int) *ReportScheduleUpdate {
+	_u.mutation.AddHourUtc(v)
+	return _u
+}
+
 // SetNextRunAt sets the "next_run_at" field.
 func (_u *ReportScheduleUpdate) SetNextRunAt(v time.Time) *ReportScheduleUpdate {
 	_u.mutation.SetNextRunAt(v)
@@ -94,20 +172,6 @@ func (_u *ReportScheduleUpdate) SetNextRunAt(v time.Time) *ReportScheduleUpdate 
 func (_u *ReportScheduleUpdate) SetNillableNextRunAt(v *time.Time) *ReportScheduleUpdate {
 	if v != nil {
 		_u.SetNextRunAt(*v)
-	}
-	return _u
-}
-
-// SetEnabled sets the "enabled" field.
-func (_u *ReportScheduleUpdate) SetEnabled(v bool) *ReportScheduleUpdate {
-	_u.mutation.SetEnabled(v)
-	return _u
-}
-
-// SetNillableEnabled sets the "enabled" field if the given value is not nil.
-func (_u *ReportScheduleUpdate) SetNillableEnabled(v *bool) *ReportScheduleUpdate {
-	if v != nil {
-		_u.SetEnabled(*v)
 	}
 	return _u
 }
@@ -130,12 +194,6 @@ func (_u *ReportScheduleUpdate) SetNillableCreatedByID(v *int) *ReportScheduleUp
 // AddCreatedByID adds value to the "created_by_id" field.
 func (_u *ReportScheduleUpdate) AddCreatedByID(v int) *ReportScheduleUpdate {
 	_u.mutation.AddCreatedByID(v)
-	return _u
-}
-
-// ClearCreatedByID clears the value of the "created_by_id" field.
-func (_u *ReportScheduleUpdate) ClearCreatedByID() *ReportScheduleUpdate {
-	_u.mutation.ClearCreatedByID()
 	return _u
 }
 
@@ -173,9 +231,9 @@ func (_u *ReportScheduleUpdate) ExecX(ctx context.Context) {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *ReportScheduleUpdate) check() error {
-	if v, ok := _u.mutation.Template(); ok {
-		if err := reportschedule.TemplateValidator(v); err != nil {
-			return &ValidationError{Name: "template", err: fmt.Errorf(`ent: validator failed for field "ReportSchedule.template": %w`, err)}
+	if v, ok := _u.mutation.Kind(); ok {
+		if err := reportschedule.KindValidator(v); err != nil {
+			return &ValidationError{Name: "kind", err: fmt.Errorf(`ent: validator failed for field "ReportSchedule.kind": %w`, err)}
 		}
 	}
 	if v, ok := _u.mutation.Region(); ok {
@@ -212,14 +270,17 @@ func (_u *ReportScheduleUpdate) sqlSave(ctx context.Context) (_node int, err err
 			}
 		}
 	}
-	if value, ok := _u.mutation.Template(); ok {
-		_spec.SetField(reportschedule.FieldTemplate, field.TypeEnum, value)
+	if value, ok := _u.mutation.TemplateID(); ok {
+		_spec.SetField(reportschedule.FieldTemplateID, field.TypeInt, value)
 	}
-	if value, ok := _u.mutation.Parameters(); ok {
-		_spec.SetField(reportschedule.FieldParameters, field.TypeJSON, value)
+	if value, ok := _u.mutation.AddedTemplateID(); ok {
+		_spec.AddField(reportschedule.FieldTemplateID, field.TypeInt, value)
 	}
-	if _u.mutation.ParametersCleared() {
-		_spec.ClearField(reportschedule.FieldParameters, field.TypeJSON)
+	if _u.mutation.TemplateIDCleared() {
+		_spec.ClearField(reportschedule.FieldTemplateID, field.TypeInt)
+	}
+	if value, ok := _u.mutation.Kind(); ok {
+		_spec.SetField(reportschedule.FieldKind, field.TypeEnum, value)
 	}
 	if value, ok := _u.mutation.Region(); ok {
 		_spec.SetField(reportschedule.FieldRegion, field.TypeEnum, value)
@@ -227,20 +288,32 @@ func (_u *ReportScheduleUpdate) sqlSave(ctx context.Context) (_node int, err err
 	if value, ok := _u.mutation.Frequency(); ok {
 		_spec.SetField(reportschedule.FieldFrequency, field.TypeEnum, value)
 	}
+	if value, ok := _u.mutation.DayOfWeek(); ok {
+		_spec.SetField(reportschedule.FieldDayOfWeek, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedDayOfWeek(); ok {
+		_spec.AddField(reportschedule.FieldDayOfWeek, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.DayOfMonth(); ok {
+		_spec.SetField(reportschedule.FieldDayOfMonth, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedDayOfMonth(); ok {
+		_spec.AddField(reportschedule.FieldDayOfMonth, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.HourUtc(); ok {
+		_spec.SetField(reportschedule.FieldHourUtc, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedHourUtc(); ok {
+		_spec.AddField(reportschedule.FieldHourUtc, field.TypeInt, value)
+	}
 	if value, ok := _u.mutation.NextRunAt(); ok {
 		_spec.SetField(reportschedule.FieldNextRunAt, field.TypeTime, value)
-	}
-	if value, ok := _u.mutation.Enabled(); ok {
-		_spec.SetField(reportschedule.FieldEnabled, field.TypeBool, value)
 	}
 	if value, ok := _u.mutation.CreatedByID(); ok {
 		_spec.SetField(reportschedule.FieldCreatedByID, field.TypeInt, value)
 	}
 	if value, ok := _u.mutation.AddedCreatedByID(); ok {
 		_spec.AddField(reportschedule.FieldCreatedByID, field.TypeInt, value)
-	}
-	if _u.mutation.CreatedByIDCleared() {
-		_spec.ClearField(reportschedule.FieldCreatedByID, field.TypeInt)
 	}
 	_spec.AddModifiers(_u.modifiers...)
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
@@ -264,29 +337,44 @@ type ReportScheduleUpdateOne struct {
 	modifiers []func(*sql.UpdateBuilder)
 }
 
-// SetTemplate sets the "template" field.
-func (_u *ReportScheduleUpdateOne) SetTemplate(v enum.ReportTemplate) *ReportScheduleUpdateOne {
-	_u.mutation.SetTemplate(v)
+// SetTemplateID sets the "template_id" field.
+func (_u *ReportScheduleUpdateOne) SetTemplateID(v int) *ReportScheduleUpdateOne {
+	_u.mutation.ResetTemplateID()
+	_u.mutation.SetTemplateID(v)
 	return _u
 }
 
-// SetNillableTemplate sets the "template" field if the given value is not nil.
-func (_u *ReportScheduleUpdateOne) SetNillableTemplate(v *enum.ReportTemplate) *ReportScheduleUpdateOne {
+// SetNillableTemplateID sets the "template_id" field if the given value is not nil.
+func (_u *ReportScheduleUpdateOne) SetNillableTemplateID(v *int) *ReportScheduleUpdateOne {
 	if v != nil {
-		_u.SetTemplate(*v)
+		_u.SetTemplateID(*v)
 	}
 	return _u
 }
 
-// SetParameters sets the "parameters" field.
-func (_u *ReportScheduleUpdateOne) SetParameters(v map[string]string) *ReportScheduleUpdateOne {
-	_u.mutation.SetParameters(v)
+// AddTemplateID adds value to the "template_id" field.
+func (_u *ReportScheduleUpdateOne) AddTemplateID(v int) *ReportScheduleUpdateOne {
+	_u.mutation.AddTemplateID(v)
 	return _u
 }
 
-// ClearParameters clears the value of the "parameters" field.
-func (_u *ReportScheduleUpdateOne) ClearParameters() *ReportScheduleUpdateOne {
-	_u.mutation.ClearParameters()
+// ClearTemplateID clears the value of the "template_id" field.
+func (_u *ReportScheduleUpdateOne) ClearTemplateID() *ReportScheduleUpdateOne {
+	_u.mutation.ClearTemplateID()
+	return _u
+}
+
+// SetKind sets the "kind" field.
+func (_u *ReportScheduleUpdateOne) SetKind(v enum.ReportKind) *ReportScheduleUpdateOne {
+	_u.mutation.SetKind(v)
+	return _u
+}
+
+// SetNillableKind sets the "kind" field if the given value is not nil.
+func (_u *ReportScheduleUpdateOne) SetNillableKind(v *enum.ReportKind) *ReportScheduleUpdateOne {
+	if v != nil {
+		_u.SetKind(*v)
+	}
 	return _u
 }
 
@@ -318,6 +406,69 @@ func (_u *ReportScheduleUpdateOne) SetNillableFrequency(v *enum.Frequency) *Repo
 	return _u
 }
 
+// SetDayOfWeek sets the "day_of_week" field.
+func (_u *ReportScheduleUpdateOne) SetDayOfWeek(v int) *ReportScheduleUpdateOne {
+	_u.mutation.ResetDayOfWeek()
+	_u.mutation.SetDayOfWeek(v)
+	return _u
+}
+
+// SetNillableDayOfWeek sets the "day_of_week" field if the given value is not nil.
+func (_u *ReportScheduleUpdateOne) SetNillableDayOfWeek(v *int) *ReportScheduleUpdateOne {
+	if v != nil {
+		_u.SetDayOfWeek(*v)
+	}
+	return _u
+}
+
+// AddDayOfWeek adds value to the "day_of_week" field.
+func (_u *ReportScheduleUpdateOne) AddDayOfWeek(v int) *ReportScheduleUpdateOne {
+	_u.mutation.AddDayOfWeek(v)
+	return _u
+}
+
+// SetDayOfMonth sets the "day_of_month" field.
+func (_u *ReportScheduleUpdateOne) SetDayOfMonth(v int) *ReportScheduleUpdateOne {
+	_u.mutation.ResetDayOfMonth()
+	_u.mutation.SetDayOfMonth(v)
+	return _u
+}
+
+// SetNillableDayOfMonth sets the "day_of_month" field if the given value is not nil.
+func (_u *ReportScheduleUpdateOne) SetNillableDayOfMonth(v *int) *ReportScheduleUpdateOne {
+	if v != nil {
+		_u.SetDayOfMonth(*v)
+	}
+	return _u
+}
+
+// AddDayOfMonth adds value to the "day_of_month" field.
+func (_u *ReportScheduleUpdateOne) AddDayOfMonth(v int) *ReportScheduleUpdateOne {
+	_u.mutation.AddDayOfMonth(v)
+	return _u
+}
+
+// SetHourUtc sets the "hour_utc" field.
+func (_u *ReportScheduleUpdateOne) SetHourUtc(v int) *ReportScheduleUpdateOne {
+	_u.mutation.ResetHourUtc()
+	_u.mutation.SetHourUtc(v)
+	return _u
+}
+
+// SetNillableHourUtc sets the "hour_utc" field if the given value is not nil.
+func (_u *ReportScheduleUpdateOne) SetNillableHourUtc(v *int) *ReportScheduleUpdateOne {
+	if v != nil {
+		_u.SetHourUtc(*v)
+	}
+	return _u
+}
+
+// AddHourUtc adds value to the "hour_utc" field.
+func (_u *ReportScheduleUpdateOne) AddHourUtc(v int) *ReportScheduleUpdateOne {
+	_u.mutation.AddHourUtc(v)
+	return _u
+}
+
 // SetNextRunAt sets the "next_run_at" field.
 func (_u *ReportScheduleUpdateOne) SetNextRunAt(v time.Time) *ReportScheduleUpdateOne {
 	_u.mutation.SetNextRunAt(v)
@@ -328,20 +479,6 @@ func (_u *ReportScheduleUpdateOne) SetNextRunAt(v time.Time) *ReportScheduleUpda
 func (_u *ReportScheduleUpdateOne) SetNillableNextRunAt(v *time.Time) *ReportScheduleUpdateOne {
 	if v != nil {
 		_u.SetNextRunAt(*v)
-	}
-	return _u
-}
-
-// SetEnabled sets the "enabled" field.
-func (_u *ReportScheduleUpdateOne) SetEnabled(v bool) *ReportScheduleUpdateOne {
-	_u.mutation.SetEnabled(v)
-	return _u
-}
-
-// SetNillableEnabled sets the "enabled" field if the given value is not nil.
-func (_u *ReportScheduleUpdateOne) SetNillableEnabled(v *bool) *ReportScheduleUpdateOne {
-	if v != nil {
-		_u.SetEnabled(*v)
 	}
 	return _u
 }
@@ -364,12 +501,6 @@ func (_u *ReportScheduleUpdateOne) SetNillableCreatedByID(v *int) *ReportSchedul
 // AddCreatedByID adds value to the "created_by_id" field.
 func (_u *ReportScheduleUpdateOne) AddCreatedByID(v int) *ReportScheduleUpdateOne {
 	_u.mutation.AddCreatedByID(v)
-	return _u
-}
-
-// ClearCreatedByID clears the value of the "created_by_id" field.
-func (_u *ReportScheduleUpdateOne) ClearCreatedByID() *ReportScheduleUpdateOne {
-	_u.mutation.ClearCreatedByID()
 	return _u
 }
 
@@ -420,9 +551,9 @@ func (_u *ReportScheduleUpdateOne) ExecX(ctx context.Context) {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *ReportScheduleUpdateOne) check() error {
-	if v, ok := _u.mutation.Template(); ok {
-		if err := reportschedule.TemplateValidator(v); err != nil {
-			return &ValidationError{Name: "template", err: fmt.Errorf(`ent: validator failed for field "ReportSchedule.template": %w`, err)}
+	if v, ok := _u.mutation.Kind(); ok {
+		if err := reportschedule.KindValidator(v); err != nil {
+			return &ValidationError{Name: "kind", err: fmt.Errorf(`ent: validator failed for field "ReportSchedule.kind": %w`, err)}
 		}
 	}
 	if v, ok := _u.mutation.Region(); ok {
@@ -476,14 +607,17 @@ func (_u *ReportScheduleUpdateOne) sqlSave(ctx context.Context) (_node *ReportSc
 			}
 		}
 	}
-	if value, ok := _u.mutation.Template(); ok {
-		_spec.SetField(reportschedule.FieldTemplate, field.TypeEnum, value)
+	if value, ok := _u.mutation.TemplateID(); ok {
+		_spec.SetField(reportschedule.FieldTemplateID, field.TypeInt, value)
 	}
-	if value, ok := _u.mutation.Parameters(); ok {
-		_spec.SetField(reportschedule.FieldParameters, field.TypeJSON, value)
+	if value, ok := _u.mutation.AddedTemplateID(); ok {
+		_spec.AddField(reportschedule.FieldTemplateID, field.TypeInt, value)
 	}
-	if _u.mutation.ParametersCleared() {
-		_spec.ClearField(reportschedule.FieldParameters, field.TypeJSON)
+	if _u.mutation.TemplateIDCleared() {
+		_spec.ClearField(reportschedule.FieldTemplateID, field.TypeInt)
+	}
+	if value, ok := _u.mutation.Kind(); ok {
+		_spec.SetField(reportschedule.FieldKind, field.TypeEnum, value)
 	}
 	if value, ok := _u.mutation.Region(); ok {
 		_spec.SetField(reportschedule.FieldRegion, field.TypeEnum, value)
@@ -491,20 +625,32 @@ func (_u *ReportScheduleUpdateOne) sqlSave(ctx context.Context) (_node *ReportSc
 	if value, ok := _u.mutation.Frequency(); ok {
 		_spec.SetField(reportschedule.FieldFrequency, field.TypeEnum, value)
 	}
+	if value, ok := _u.mutation.DayOfWeek(); ok {
+		_spec.SetField(reportschedule.FieldDayOfWeek, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedDayOfWeek(); ok {
+		_spec.AddField(reportschedule.FieldDayOfWeek, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.DayOfMonth(); ok {
+		_spec.SetField(reportschedule.FieldDayOfMonth, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedDayOfMonth(); ok {
+		_spec.AddField(reportschedule.FieldDayOfMonth, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.HourUtc(); ok {
+		_spec.SetField(reportschedule.FieldHourUtc, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedHourUtc(); ok {
+		_spec.AddField(reportschedule.FieldHourUtc, field.TypeInt, value)
+	}
 	if value, ok := _u.mutation.NextRunAt(); ok {
 		_spec.SetField(reportschedule.FieldNextRunAt, field.TypeTime, value)
-	}
-	if value, ok := _u.mutation.Enabled(); ok {
-		_spec.SetField(reportschedule.FieldEnabled, field.TypeBool, value)
 	}
 	if value, ok := _u.mutation.CreatedByID(); ok {
 		_spec.SetField(reportschedule.FieldCreatedByID, field.TypeInt, value)
 	}
 	if value, ok := _u.mutation.AddedCreatedByID(); ok {
 		_spec.AddField(reportschedule.FieldCreatedByID, field.TypeInt, value)
-	}
-	if _u.mutation.CreatedByIDCleared() {
-		_spec.ClearField(reportschedule.FieldCreatedByID, field.TypeInt)
 	}
 	_spec.AddModifiers(_u.modifiers...)
 	_node = &ReportSchedule{config: _u.config}

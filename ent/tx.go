@@ -46,8 +46,12 @@ type Tx struct {
 	PhoneNumber *PhoneNumberClient
 	// Report is the client for interacting with the Report builders.
 	Report *ReportClient
+	// ReportChunk is the client for interacting with the ReportChunk builders.
+	ReportChunk *ReportChunkClient
 	// ReportSchedule is the client for interacting with the ReportSchedule builders.
 	ReportSchedule *ReportScheduleClient
+	// ReportTemplate is the client for interacting with the ReportTemplate builders.
+	ReportTemplate *ReportTemplateClient
 	// Subscription is the client for interacting with the Subscription builders.
 	Subscription *SubscriptionClient
 	// SubscriptionOrder is the client for interacting with the SubscriptionOrder builders.
@@ -201,7 +205,9 @@ func (tx *Tx) init() {
 	tx.Partner = NewPartnerClient(tx.config)
 	tx.PhoneNumber = NewPhoneNumberClient(tx.config)
 	tx.Report = NewReportClient(tx.config)
+	tx.ReportChunk = NewReportChunkClient(tx.config)
 	tx.ReportSchedule = NewReportScheduleClient(tx.config)
+	tx.ReportTemplate = NewReportTemplateClient(tx.config)
 	tx.Subscription = NewSubscriptionClient(tx.config)
 	tx.SubscriptionOrder = NewSubscriptionOrderClient(tx.config)
 	tx.Tag = NewTagClient(tx.config)

@@ -30,6 +30,9 @@ const (
 	activityQ     = `mutation($in: RecordAdminActivityInput!) { recordAdminActivity(input: $in) { stored failed results { index id created changed error { code message } } } }`
 	callLegsQ     = `mutation($in: IngestCallLegsInput!) { ingestCallLegs(input: $in) { stored failed results { index id created changed error { code message } } } }`
 	callQueuesQ   = `mutation($in: UpsertCallQueuesInput!) { upsertCallQueues(input: $in) { stored failed results { index id created changed error { code message } } } }`
+	locationsQ    = `mutation($in: UpsertLocationsInput!) { upsertLocations(input: $in) { stored failed results { index id created changed error { code message } } } }`
+	devicesQ      = `mutation($in: UpsertDevicesInput!) { upsertDevices(input: $in) { stored failed results { index id created changed error { code message } } } }`
+	numbersQ      = `mutation($in: UpsertPhoneNumbersInput!) { upsertPhoneNumbers(input: $in) { stored failed results { index id created changed error { code message } } } }`
 	createAdminQ  = `mutation($in: CreateAdminInput!) { createAdmin(input: $in) { admin { id email displayName role } } }`
 	updateAdminQ  = `mutation($in: UpdateAdminInput!) { updateAdmin(input: $in) { admin { id email displayName role } } }`
 	removeAdminQ  = `mutation($in: RemoveAdminInput!) { removeAdmin(input: $in) { admin { id email removedAt } } }`
@@ -140,6 +143,15 @@ var mutationCases = []mutationCase{
 	{"upsertCallQueues", callQueuesQ, viewer.ScopeIngest, func(s scene, c *ent.Customer) map[string]any {
 		return in(map[string]any{"queues": []any{map[string]any{"customerExternalId": *c.ExternalID, "externalId": fmt.Sprintf("queue-%d", s.n), "name": "Sales"}}})
 	}},
+	{"upsertLocations", locationsQ, viewer.ScopeIngest, func(s scene, c *ent.Customer) map[string]any {
+		return in(map[string]any{"locations": []any{locationItem(*c.ExternalID, fmt.Sprintf("loc-%d", s.n), "HQ")}})
+	}},
+	{"upsertDevices", devicesQ, viewer.ScopeIngest, func(s scene, c *ent.Customer) map[string]any {
+		return in(map[string]any{"devices": []any{deviceItem(*c.ExternalID, fmt.Sprintf("dev-%d", s.n), nil)}})
+	}},
+	{"upsertPhoneNumbers", numbersQ, viewer.ScopeIngest, func(s scene, c *ent.Customer) map[string]any {
+		return in(map[string]any{"phoneNumbers": []any{numberItem(*c.ExternalID, fmt.Sprintf("num-%d", s.n), nil)}})
+	}},
 }
 
 // subscriptionItem is a valid upsertSubscriptions item with a Calling line of total licenses.
@@ -199,6 +211,9 @@ func TestPermissionMatrix(t *testing.T) {
 		"recordAdminActivity":    {"OK", "OK", "NOT_FOUND", "FORBIDDEN", "FORBIDDEN", "OK", "NOT_FOUND"},
 		"ingestCallLegs":         {"OK", "OK", "NOT_FOUND", "FORBIDDEN", "FORBIDDEN", "OK", "NOT_FOUND"},
 		"upsertCallQueues":       {"OK", "OK", "NOT_FOUND", "FORBIDDEN", "FORBIDDEN", "OK", "NOT_FOUND"},
+		"upsertLocations":        {"OK", "OK", "NOT_FOUND", "FORBIDDEN", "FORBIDDEN", "OK", "NOT_FOUND"},
+		"upsertDevices":          {"OK", "OK", "NOT_FOUND", "FORBIDDEN", "FORBIDDEN", "OK", "NOT_FOUND"},
+		"upsertPhoneNumbers":     {"OK", "OK", "NOT_FOUND", "FORBIDDEN", "FORBIDDEN", "OK", "NOT_FOUND"},
 	}
 	if len(want) != len(mutationCases) {
 		t.Fatalf("the matrix has %d mutations, the cases %d", len(want), len(mutationCases))

@@ -124,6 +124,9 @@ func plainTables(r generated.ResolverRoot) (map[render.Key]render.RootFunc, []re
 		"admins": render.List(func(ctx context.Context, v *ent.Customer) ([]*ent.Admin, error) {
 			return resolveCustomer.Admins(ctx, v)
 		}, objAdmin, true).Required(),
+		"locations":    render.Unwritten[*ent.Customer]("resolver"),
+		"devices":      render.Unwritten[*ent.Customer]("resolver"),
+		"phoneNumbers": render.Unwritten[*ent.Customer]("resolver"),
 	}
 	return map[render.Key]render.RootFunc{
 		{Object: "Customer", Field: "licenseSummary"}:  render.Root(objLicenseSummary, true),
@@ -170,7 +173,12 @@ var plainSatisfies = map[string][]string{
 	"CustomerQueueInsightsEdge":       []string{"CustomerQueueInsightsEdge"},
 	"CustomerTagsPayload":             []string{"CustomerTagsPayload"},
 	"CustomerTagsResult":              []string{"CustomerTagsResult"},
+	"DeleteReportSchedulePayload":     []string{"DeleteReportSchedulePayload"},
+	"DeleteReportTemplatePayload":     []string{"DeleteReportTemplatePayload"},
 	"DeleteTagPayload":                []string{"DeleteTagPayload"},
+	"Device":                          []string{"Device", "Node"},
+	"DeviceConnection":                []string{"DeviceConnection"},
+	"DeviceEdge":                      []string{"DeviceEdge"},
 	"EndpointQuality":                 []string{"EndpointQuality"},
 	"ExpiringRow":                     []string{"ExpiringRow"},
 	"ExpiringRowConnection":           []string{"ExpiringRowConnection"},
@@ -184,6 +192,7 @@ var plainSatisfies = map[string][]string{
 	"License":                         []string{"License", "Node"},
 	"LicenseSummary":                  []string{"LicenseSummary"},
 	"LicenseTrendPoint":               []string{"LicenseTrendPoint"},
+	"Location":                        []string{"Location", "Node"},
 	"LowAssignmentRow":                []string{"LowAssignmentRow"},
 	"LowAssignmentRowConnection":      []string{"LowAssignmentRowConnection"},
 	"LowAssignmentRowEdge":            []string{"LowAssignmentRowEdge"},
@@ -197,6 +206,9 @@ var plainSatisfies = map[string][]string{
 	"PageInfo":                        []string{"PageInfo"},
 	"Partner":                         []string{"Partner", "Node"},
 	"PartnerKpis":                     []string{"PartnerKpis"},
+	"PhoneNumber":                     []string{"PhoneNumber", "Node"},
+	"PhoneNumberConnection":           []string{"PhoneNumberConnection"},
+	"PhoneNumberEdge":                 []string{"PhoneNumberEdge"},
 	"Query":                           []string{"Query"},
 	"QueueInsights":                   []string{"QueueInsights"},
 	"Ratio":                           []string{"Ratio"},
@@ -208,6 +220,17 @@ var plainSatisfies = map[string][]string{
 	"RenewingRowConnection":           []string{"RenewingRowConnection"},
 	"RenewingRowEdge":                 []string{"RenewingRowEdge"},
 	"RenewingSection":                 []string{"RenewingSection"},
+	"Report":                          []string{"Report", "Node"},
+	"ReportColumn":                    []string{"ReportColumn"},
+	"ReportConnection":                []string{"ReportConnection"},
+	"ReportEdge":                      []string{"ReportEdge"},
+	"ReportPayload":                   []string{"ReportPayload"},
+	"ReportSchedule":                  []string{"ReportSchedule", "Node"},
+	"ReportScheduleConnection":        []string{"ReportScheduleConnection"},
+	"ReportScheduleEdge":              []string{"ReportScheduleEdge"},
+	"ReportSchedulePayload":           []string{"ReportSchedulePayload"},
+	"ReportTemplate":                  []string{"ReportTemplate"},
+	"ReportTemplatePayload":           []string{"ReportTemplatePayload"},
 	"StartTrialPayload":               []string{"StartTrialPayload"},
 	"Subscription":                    []string{"Subscription", "Node"},
 	"SubscriptionAnalytics":           []string{"SubscriptionAnalytics"},
@@ -313,6 +336,9 @@ var plainColumns = map[render.Key][]string{
 	{Object: "Customer", Field: "trials"}:                {customer.FieldID},
 	{Object: "Customer", Field: "tags"}:                  {customer.FieldID},
 	{Object: "Customer", Field: "admins"}:                {customer.FieldID},
+	{Object: "Customer", Field: "locations"}:             {customer.FieldID},
+	{Object: "Customer", Field: "devices"}:               {customer.FieldID},
+	{Object: "Customer", Field: "phoneNumbers"}:          {customer.FieldID},
 }
 
 // plainReads holds, for each entity written in one pass, the columns its fields read: what

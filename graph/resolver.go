@@ -9,6 +9,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"entgo.io/ent/dialect/sql"
@@ -23,6 +24,7 @@ import (
 	"github.com/partnerhub/partnerhub-api/graph/loader"
 	"github.com/partnerhub/partnerhub-api/graph/model"
 	"github.com/partnerhub/partnerhub-api/graph/page"
+	"github.com/partnerhub/partnerhub-api/graph/report"
 	"github.com/partnerhub/partnerhub-api/graph/socket"
 	"github.com/partnerhub/partnerhub-api/graph/status"
 )
@@ -45,6 +47,8 @@ type Resolver struct {
 	Limits *SubscriptionLimits
 	// Sockets are the open websockets, to close one with a code.
 	Sockets *socket.Registry
+	// Reports generates, serves and schedules the CSV reports.
+	Reports *report.Service
 }
 
 // Options tune a Resolver.
@@ -57,6 +61,20 @@ type Options struct {
 	MaxSubscriptions int
 	// Sockets accepts the websockets; nil makes a registry of its own.
 	Sockets *socket.Registry
+	// Reports configures the reports' storage and links.
+	Reports ReportOptions
+}
+
+// ReportOptions configure the reports.
+type ReportOptions struct {
+	// Dir holds the report files; empty keeps them in the database.
+	Dir string
+	// Retention is how long files are kept; 0 is report.DefaultRetention.
+	Retention time.Duration
+	// Secret signs download links; Dialect is the database's.
+	Secret  []byte
+	Dialect string
+	Logger  *slog.Logger
 }
 
 // DefaultOptions are the options when none are configured.
@@ -64,12 +82,17 @@ var DefaultOptions = Options{LaunchURLTemplate: "https://admin.example.com/orgs/
 
 // NewResolver returns the resolver root; committed changes are announced through broker.
 func NewResolver(client *ent.Client, now func() time.Time, authority *auth.Authority, broker live.Broker, opts Options) *Resolver {
+	rec := NewRecorder(client, now, authority, broker)
+	ro := opts.Reports
+	reports := report.NewService(client, now, rec, broker, &report.Store{Client: client, Dir: ro.Dir}, ro.Secret, cmp.Or(ro.Logger, slog.Default()))
+	reports.Retention, reports.Dialect = cmp.Or(ro.Retention, report.DefaultRetention), ro.Dialect
 	return &Resolver{
 		Client: client, Now: now, LaunchURLTemplate: opts.LaunchURLTemplate,
-		Audit: NewRecorder(client, now, authority, broker),
+		Audit: rec,
 		Auth:  authority, Broker: broker, Cache: live.NewCache(broker, opts.CacheTTL, now),
 		Limits:  &SubscriptionLimits{PerConnection: 20, PerProcess: int64(opts.MaxSubscriptions)},
 		Sockets: cmp.Or(opts.Sockets, socket.NewRegistry(InitTimeout)),
+		Reports: reports,
 	}
 }
 

@@ -28,6 +28,7 @@ import (
 	"github.com/partnerhub/partnerhub-api/graph/loader"
 	"github.com/partnerhub/partnerhub-api/graph/model"
 	"github.com/partnerhub/partnerhub-api/graph/page"
+	"github.com/partnerhub/partnerhub-api/graph/report"
 	"github.com/partnerhub/partnerhub-api/graph/tagging"
 	"github.com/partnerhub/partnerhub-api/graph/tokens"
 	"github.com/partnerhub/partnerhub-api/graph/trial"
@@ -55,10 +56,7 @@ func (r *apiTokenResolver) Admin(ctx context.Context, obj *ent.ApiToken) (*ent.A
 }
 
 func (r *auditEventResolver) Actor(ctx context.Context, obj *ent.AuditEvent) (*ent.Admin, error) {
-	if obj.ActorID == nil {
-		return nil, nil
-	}
-	return loader.Load(ctx, loader.For(ctx).Admin, *obj.ActorID)
+	return optionalAdmin(ctx, obj.ActorID)
 }
 
 func (r *customerResolver) LaunchURL(ctx context.Context, obj *ent.Customer) (string, error) {
@@ -94,6 +92,22 @@ func (r *customerResolver) Tags(ctx context.Context, obj *ent.Customer) ([]*ent.
 
 func (r *customerResolver) Admins(ctx context.Context, obj *ent.Customer) ([]*ent.Admin, error) {
 	return loader.Load(ctx, loader.For(ctx).Admins, obj.ID)
+}
+
+func (r *customerResolver) Locations(ctx context.Context, obj *ent.Customer) ([]*ent.Location, error) {
+	return loader.Load(ctx, loader.For(ctx).Locations, obj.ID)
+}
+
+func (r *customerResolver) Devices(ctx context.Context, obj *ent.Customer, first *int, after *page.Cursor, last *int, before *page.Cursor) (*page.Connection[*ent.Device], error) {
+	return listing.Devices(ctx, r.Client, obj.ID, page.Args{First: first, After: after, Last: last, Before: before})
+}
+
+func (r *customerResolver) PhoneNumbers(ctx context.Context, obj *ent.Customer, first *int, after *page.Cursor, last *int, before *page.Cursor) (*page.Connection[*ent.PhoneNumber], error) {
+	return listing.PhoneNumbers(ctx, r.Client, obj.ID, page.Args{First: first, After: after, Last: last, Before: before})
+}
+
+func (r *deviceResolver) Location(ctx context.Context, obj *ent.Device) (*ent.Location, error) {
+	return optionalLocation(ctx, obj.LocationID)
 }
 
 func (r *licenseResolver) WeeklyAssignmentChange(ctx context.Context, obj *ent.License) (int, error) {
@@ -196,6 +210,53 @@ func (r *mutationResolver) UpsertCallQueues(ctx context.Context, input model.Ups
 	return ingest.CallQueues(ctx, r.Audit, input.Queues)
 }
 
+func (r *mutationResolver) UpsertLocations(ctx context.Context, input model.UpsertLocationsInput) (*model.IngestPayload, error) {
+	return ingest.Locations(ctx, r.Audit, input.Locations)
+}
+
+func (r *mutationResolver) UpsertDevices(ctx context.Context, input model.UpsertDevicesInput) (*model.IngestPayload, error) {
+	return ingest.Devices(ctx, r.Audit, input.Devices)
+}
+
+func (r *mutationResolver) UpsertPhoneNumbers(ctx context.Context, input model.UpsertPhoneNumbersInput) (*model.IngestPayload, error) {
+	return ingest.PhoneNumbers(ctx, r.Audit, input.PhoneNumbers)
+}
+
+func (r *mutationResolver) CreateReportTemplate(ctx context.Context, input model.CreateReportTemplateInput) (*report.TemplatePayload, error) {
+	t, err := report.CreateTemplate(ctx, r.Audit, input.Name, input.BaseTemplateID, input.Columns)
+	return &report.TemplatePayload{ReportTemplate: t}, err
+}
+
+func (r *mutationResolver) DeleteReportTemplate(ctx context.Context, input model.DeleteReportTemplateInput) (*model.DeleteReportTemplatePayload, error) {
+	id, err := report.DeleteTemplate(ctx, r.Audit, input.ID)
+	return &model.DeleteReportTemplatePayload{DeletedID: id}, err
+}
+
+func (r *mutationResolver) GenerateReport(ctx context.Context, input model.GenerateReportInput) (*model.ReportPayload, error) {
+	return r.generateReport(ctx, input)
+}
+
+func (r *mutationResolver) ScheduleReport(ctx context.Context, input model.ScheduleReportInput) (*model.ReportSchedulePayload, error) {
+	s, err := r.Reports.Schedule(ctx, input.TemplateID, input.Region,
+		report.TimingInput{Frequency: &input.Frequency, DayOfWeek: input.DayOfWeek, DayOfMonth: input.DayOfMonth, HourUTC: input.HourUtc})
+	return &model.ReportSchedulePayload{ReportSchedule: s}, err
+}
+
+func (r *mutationResolver) UpdateReportSchedule(ctx context.Context, input model.UpdateReportScheduleInput) (*model.ReportSchedulePayload, error) {
+	s, err := r.Reports.UpdateSchedule(ctx, input.ID,
+		report.TimingInput{Frequency: input.Frequency, DayOfWeek: input.DayOfWeek, DayOfMonth: input.DayOfMonth, HourUTC: input.HourUtc})
+	return &model.ReportSchedulePayload{ReportSchedule: s}, err
+}
+
+func (r *mutationResolver) DeleteReportSchedule(ctx context.Context, input model.DeleteReportScheduleInput) (*model.DeleteReportSchedulePayload, error) {
+	id, err := r.Reports.DeleteSchedule(ctx, input.ID)
+	return &model.DeleteReportSchedulePayload{DeletedID: id}, err
+}
+
+func (r *phoneNumberResolver) Location(ctx context.Context, obj *ent.PhoneNumber) (*ent.Location, error) {
+	return optionalLocation(ctx, obj.LocationID)
+}
+
 func (r *queryResolver) Node(ctx context.Context, id string) (ent.Noder, error) {
 	nodes, err := loadNodes(ctx, r.Client, []string{id})
 	if err != nil {
@@ -254,6 +315,54 @@ func (r *queryResolver) AuditEvents(ctx context.Context, first *int, after *page
 	return listing.AuditEvents(ctx, r.Client, page.Args{First: first, After: after, Last: last, Before: before}, filter)
 }
 
+func (r *queryResolver) ReportTemplates(ctx context.Context) ([]*report.Template, error) {
+	return report.Templates(ctx, r.Client)
+}
+
+func (r *queryResolver) Report(ctx context.Context, id string) (*ent.Report, error) {
+	return report.Find(ctx, r.Client, id)
+}
+
+func (r *queryResolver) Reports(ctx context.Context, first *int, after *page.Cursor, last *int, before *page.Cursor, filter *report.Filter) (*page.Connection[*ent.Report], error) {
+	return report.List(ctx, r.Client, page.Args{First: first, After: after, Last: last, Before: before}, filter)
+}
+
+func (r *queryResolver) ReportSchedules(ctx context.Context, first *int, after *page.Cursor, last *int, before *page.Cursor) (*page.Connection[*ent.ReportSchedule], error) {
+	return report.Schedules(ctx, r.Client, page.Args{First: first, After: after, Last: last, Before: before})
+}
+
+func (r *reportResolver) Template(ctx context.Context, obj *ent.Report) (*report.Template, error) {
+	return report.TemplateOf(ctx, r.Client, obj)
+}
+
+func (r *reportResolver) CreatedBy(ctx context.Context, obj *ent.Report) (*ent.Admin, error) {
+	return optionalAdmin(ctx, &obj.CreatedByID)
+}
+
+func (r *reportResolver) DownloadURL(ctx context.Context, obj *ent.Report) (*string, error) {
+	return r.Reports.DownloadURL(obj), nil
+}
+
+func (r *reportResolver) Schedule(ctx context.Context, obj *ent.Report) (*ent.ReportSchedule, error) {
+	return report.ScheduleOf(ctx, r.Client, obj)
+}
+
+func (r *reportScheduleResolver) Template(ctx context.Context, obj *ent.ReportSchedule) (*report.Template, error) {
+	return report.ScheduleTemplate(ctx, r.Client, obj)
+}
+
+func (r *reportScheduleResolver) DayOfWeek(ctx context.Context, obj *ent.ReportSchedule) (*int, error) {
+	return onlyFor(obj.Frequency == enum.FrequencyWeekly, obj.DayOfWeek), nil
+}
+
+func (r *reportScheduleResolver) DayOfMonth(ctx context.Context, obj *ent.ReportSchedule) (*int, error) {
+	return onlyFor(obj.Frequency == enum.FrequencyMonthly, obj.DayOfMonth), nil
+}
+
+func (r *reportScheduleResolver) CreatedBy(ctx context.Context, obj *ent.ReportSchedule) (*ent.Admin, error) {
+	return optionalAdmin(ctx, &obj.CreatedByID)
+}
+
 func (r *subscriptionResolver) Licenses(ctx context.Context, obj *ent.Subscription) ([]*ent.License, error) {
 	lines, err := loader.Load(ctx, loader.For(ctx).Licenses, obj.CustomerID)
 	return directory.LinesOf(lines, obj.ID), err
@@ -279,6 +388,10 @@ func (r *updatesResolver) KpisUpdated(ctx context.Context, region *enum.Region) 
 	return r.kpiStream(ctx, region)
 }
 
+func (r *updatesResolver) ReportUpdated(ctx context.Context, id *string) (<-chan *ent.Report, error) {
+	return r.Reports.Updates(ctx, id)
+}
+
 func (r *Resolver) Admin() generated.AdminResolver { return &adminResolver{r} }
 
 func (r *Resolver) ApiToken() generated.ApiTokenResolver { return &apiTokenResolver{r} }
@@ -287,11 +400,21 @@ func (r *Resolver) AuditEvent() generated.AuditEventResolver { return &auditEven
 
 func (r *Resolver) Customer() generated.CustomerResolver { return &customerResolver{r} }
 
+func (r *Resolver) Device() generated.DeviceResolver { return &deviceResolver{r} }
+
 func (r *Resolver) License() generated.LicenseResolver { return &licenseResolver{r} }
 
 func (r *Resolver) Mutation() generated.MutationResolver { return &mutationResolver{r} }
 
+func (r *Resolver) PhoneNumber() generated.PhoneNumberResolver { return &phoneNumberResolver{r} }
+
 func (r *Resolver) Query() generated.QueryResolver { return &queryResolver{r} }
+
+func (r *Resolver) Report() generated.ReportResolver { return &reportResolver{r} }
+
+func (r *Resolver) ReportSchedule() generated.ReportScheduleResolver {
+	return &reportScheduleResolver{r}
+}
 
 func (r *Resolver) Subscription() generated.SubscriptionResolver { return &subscriptionResolver{r} }
 
@@ -300,14 +423,18 @@ func (r *Resolver) Tag() generated.TagResolver { return &tagResolver{r} }
 func (r *Resolver) Updates() generated.UpdatesResolver { return &updatesResolver{r} }
 
 type (
-	adminResolver        struct{ *Resolver }
-	apiTokenResolver     struct{ *Resolver }
-	auditEventResolver   struct{ *Resolver }
-	customerResolver     struct{ *Resolver }
-	licenseResolver      struct{ *Resolver }
-	mutationResolver     struct{ *Resolver }
-	queryResolver        struct{ *Resolver }
-	subscriptionResolver struct{ *Resolver }
-	tagResolver          struct{ *Resolver }
-	updatesResolver      struct{ *Resolver }
+	adminResolver          struct{ *Resolver }
+	apiTokenResolver       struct{ *Resolver }
+	auditEventResolver     struct{ *Resolver }
+	customerResolver       struct{ *Resolver }
+	deviceResolver         struct{ *Resolver }
+	licenseResolver        struct{ *Resolver }
+	mutationResolver       struct{ *Resolver }
+	phoneNumberResolver    struct{ *Resolver }
+	queryResolver          struct{ *Resolver }
+	reportResolver         struct{ *Resolver }
+	reportScheduleResolver struct{ *Resolver }
+	subscriptionResolver   struct{ *Resolver }
+	tagResolver            struct{ *Resolver }
+	updatesResolver        struct{ *Resolver }
 )

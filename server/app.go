@@ -33,6 +33,8 @@ type app struct {
 	// sockets are the open websockets, closed with 1001 on shutdown.
 	sockets *socket.Registry
 	now     func() time.Time
+	// secret is the JWT secret, from which the report links' key is derived.
+	secret []byte
 }
 
 // openDB opens the configured database, applies the migration files it lacks and runs
@@ -98,7 +100,7 @@ func openApp(ctx context.Context, e *env) (*app, error) {
 	}
 	// A change announced by any instance may revoke a token or narrow an admin's role.
 	broker.OnChange(authority.Forget)
-	return &app{cfg: e.cfg, logger: logger, db: db, auth: authority, broker: broker, sockets: socket.NewRegistry(graph.InitTimeout), now: e.now}, nil
+	return &app{cfg: e.cfg, logger: logger, db: db, auth: authority, broker: broker, sockets: socket.NewRegistry(graph.InitTimeout), now: e.now, secret: secret}, nil
 }
 
 // Close stops listening for changes and releases the database.

@@ -49,10 +49,12 @@ var benchCommand = command{
 		"  live       latency from an upsertSubscriptions on instance A to --subscribers websocket\n" +
 		"             subscribers of kpisUpdated on instance B (PostgreSQL)\n" +
 		"  hostile    the directory page from --clients clients for --duration, quiet and then beside 8\n" +
-		"             clients sending introspection aliases and searched totalCount aliases",
+		"             clients sending introspection aliases and searched totalCount aliases\n" +
+		"  reports    a calling usage detail report (12 weeks) and a devices report of the largest region:\n" +
+		"             time to READY, rows/s and download throughput",
 	flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
 		b := bench{}
-		fs.StringVar(&b.suite, "suite", "directory", "directory, analytics, live or hostile")
+		fs.StringVar(&b.suite, "suite", "directory", "directory, analytics, live, hostile or reports")
 		fs.IntVar(&b.customers, "customers", 100000, "customers of the benchmark partner")
 		fs.IntVar(&b.callLegs, "call-legs", 200000, "call legs seeded with them")
 		fs.IntVar(&b.clients, "clients", 16, "concurrent clients (directory)")
@@ -128,8 +130,10 @@ func (b bench) run(ctx context.Context, e *env) error {
 		err = b.live(ctx, e, a, url, token)
 	case "hostile":
 		err = b.hostile(ctx, e, a, adm, url, token)
+	case "reports":
+		err = b.reports(ctx, e, url, token)
 	default:
-		err = fmt.Errorf("unknown suite %q: use directory, analytics, live or hostile", b.suite)
+		err = fmt.Errorf("unknown suite %q: use directory, analytics, live, hostile or reports", b.suite)
 	}
 	if err != nil {
 		return err

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -21,22 +22,23 @@ import (
 	"github.com/partnerhub/partnerhub-api/graph/auth"
 	"github.com/partnerhub/partnerhub-api/graph/gqlerr"
 	"github.com/partnerhub/partnerhub-api/graph/observe"
+	"github.com/partnerhub/partnerhub-api/graph/report"
 	"github.com/partnerhub/partnerhub-api/server/graphiql"
 )
 
 // routes returns the API's HTTP handler.
 func (a *app) routes() http.Handler {
-	api, _ := a.handlers()
+	api, _, _ := a.handlers()
 	return api
 }
 
 // handlers returns the API's HTTP handler and the metrics handler. /metrics is served by
 // the API's too unless PARTNERHUB_METRICS_ADDR gives it a listener of its own, so that it
 // need not be public. Every answer carries X-Content-Type-Options: nosniff.
-func (a *app) handlers() (api, metrics http.Handler) {
+func (a *app) handlers() (api, metrics http.Handler, reports *report.Service) {
 	resolver := graph.NewResolver(a.db.Client, a.now, a.auth, a.broker, graph.Options{
 		LaunchURLTemplate: a.cfg.LaunchURLTemplate, CacheTTL: a.cfg.AnalyticsCacheTTL, MaxSubscriptions: a.cfg.MaxSubscriptions,
-		Sockets: a.sockets,
+		Sockets: a.sockets, Reports: a.reportOptions(),
 	})
 	limits := a.cfg.limits()
 	limits.Admission = graph.NewAdmission(a.cfg.MaxConcurrent, a.cfg.OperationTimeout)
@@ -49,6 +51,7 @@ func (a *app) handlers() (api, metrics http.Handler) {
 
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", a.limitBody(a.authenticate(gql)))
+	mux.Handle("GET /reports/{id}/download", a.authenticate(resolver.Reports.Handler()))
 	page := graphiql.Handler("/graphql")
 	mux.Handle("GET /{$}", page)
 	mux.Handle("GET "+graphiql.AssetPath, page)
@@ -69,7 +72,7 @@ func (a *app) handlers() (api, metrics http.Handler) {
 	if a.cfg.MetricsAddr == "" {
 		mux.Handle("GET /metrics", metrics)
 	}
-	return obs.HTTP(withHeader("X-Content-Type-Options", "nosniff", mux)), metrics
+	return obs.HTTP(withHeader("X-Content-Type-Options", "nosniff", mux)), metrics, resolver.Reports
 }
 
 // withHeader sets the header name to value on every answer of next.
@@ -83,7 +86,9 @@ func withHeader(name, value string, next http.Handler) http.Handler {
 // listenAndServe serves the API on ln and, when PARTNERHUB_METRICS_ADDR is set, /metrics
 // on a listener of its own, until ctx ends or either fails.
 func (a *app) listenAndServe(ctx context.Context, ln net.Listener) error {
-	api, metrics := a.handlers()
+	api, metrics, reports := a.handlers()
+	defer reports.Close()
+	go reports.Run(ctx, schedulerInterval)
 	if a.cfg.MetricsAddr == "" {
 		return a.serve(ctx, ln, api)
 	}
@@ -141,6 +146,16 @@ func (a *app) authenticate(next http.Handler) http.Handler {
 // retryAfter is the Retry-After, in seconds, of an answer refused while the database is
 // unavailable.
 const retryAfter = "5"
+
+// schedulerInterval is how often each instance looks for due report schedules.
+const schedulerInterval = 30 * time.Second
+
+// reportOptions configure the reports; their links are signed with a key derived from
+// the JWT secret that every instance shares.
+func (a *app) reportOptions() graph.ReportOptions {
+	key := sha256.Sum256(append([]byte("partnerhub report links\x00"), a.secret...))
+	return graph.ReportOptions{Dir: a.cfg.ReportDir, Retention: a.cfg.ReportRetention, Secret: key[:], Dialect: a.db.Dialect, Logger: a.logger}
+}
 
 // limitBody refuses bodies over the configured size and batched (JSON array) operations,
 // before anything is parsed.

@@ -161,22 +161,47 @@ type NumberType string
 // Values lists the number types.
 func (NumberType) Values() []string { return []string{"PRIMARY", "SECONDARY"} }
 
-// ReportTemplate is a kind of CSV report.
-type ReportTemplate string
+// ReportKind is what a CSV report lists: calling usage, devices or phone numbers.
+type ReportKind string
 
-// Values lists the report templates.
-func (ReportTemplate) Values() []string { return []string{"CALLING_USAGE", "DEVICES", "PHONE_NUMBERS"} }
+// The report kinds.
+const (
+	ReportCallingUsage ReportKind = "CALLING_USAGE"
+	ReportDevices      ReportKind = "DEVICES"
+	ReportPhoneNumbers ReportKind = "PHONE_NUMBERS"
+)
+
+// Values lists the report kinds.
+func (ReportKind) Values() []string { return []string{"CALLING_USAGE", "DEVICES", "PHONE_NUMBERS"} }
 
 // ReportState is where a report's generation is.
 type ReportState string
 
+// The report states.
+const (
+	ReportQueued  ReportState = "QUEUED"
+	ReportRunning ReportState = "RUNNING"
+	ReportReady   ReportState = "READY"
+	ReportFailed  ReportState = "FAILED"
+	ReportExpired ReportState = "EXPIRED"
+)
+
 // Values lists the report states.
-func (ReportState) Values() []string { return []string{"PENDING", "RUNNING", "DONE", "FAILED"} }
+func (ReportState) Values() []string {
+	return []string{"QUEUED", "RUNNING", "READY", "FAILED", "EXPIRED"}
+}
 
 // Frequency is how often a scheduled report runs.
 type Frequency string
 
 // Values lists the frequencies.
+// The frequencies.
+const (
+	FrequencyDaily   Frequency = "DAILY"
+	FrequencyWeekly  Frequency = "WEEKLY"
+	FrequencyMonthly Frequency = "MONTHLY"
+)
+
 func (Frequency) Values() []string { return []string{"DAILY", "WEEKLY", "MONTHLY"} }
 
 // valuer is implemented by every enum of this package.

@@ -89,11 +89,11 @@ func (v NumberType) MarshalGQL(w io.Writer) { marshalGQL(w, v) }
 // UnmarshalGQL reads a NumberType from a GraphQL enum value.
 func (v *NumberType) UnmarshalGQL(src any) error { return unmarshalGQL(v, src) }
 
-// MarshalGQL writes the ReportTemplate as a GraphQL enum value.
-func (v ReportTemplate) MarshalGQL(w io.Writer) { marshalGQL(w, v) }
+// MarshalGQL writes the ReportKind as a GraphQL enum value.
+func (v ReportKind) MarshalGQL(w io.Writer) { marshalGQL(w, v) }
 
-// UnmarshalGQL reads a ReportTemplate from a GraphQL enum value.
-func (v *ReportTemplate) UnmarshalGQL(src any) error { return unmarshalGQL(v, src) }
+// UnmarshalGQL reads a ReportKind from a GraphQL enum value.
+func (v *ReportKind) UnmarshalGQL(src any) error { return unmarshalGQL(v, src) }
 
 // MarshalGQL writes the ReportState as a GraphQL enum value.
 func (v ReportState) MarshalGQL(w io.Writer) { marshalGQL(w, v) }

@@ -201,6 +201,18 @@ func (f ReportFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, erro
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ReportMutation", m)
 }
 
+// The ReportChunkFunc type is an adapter to allow the use of ordinary
+// function as ReportChunk mutator.
+type ReportChunkFunc func(context.Context, *ent.ReportChunkMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f ReportChunkFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.ReportChunkMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ReportChunkMutation", m)
+}
+
 // The ReportScheduleFunc type is an adapter to allow the use of ordinary
 // function as ReportSchedule mutator.
 type ReportScheduleFunc func(context.Context, *ent.ReportScheduleMutation) (ent.Value, error)
@@ -211,6 +223,18 @@ func (f ReportScheduleFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Val
 		return f(ctx, mv)
 	}
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ReportScheduleMutation", m)
+}
+
+// The ReportTemplateFunc type is an adapter to allow the use of ordinary
+// function as ReportTemplate mutator.
+type ReportTemplateFunc func(context.Context, *ent.ReportTemplateMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f ReportTemplateFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.ReportTemplateMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ReportTemplateMutation", m)
 }
 
 // The SubscriptionFunc type is an adapter to allow the use of ordinary

@@ -846,16 +846,26 @@ var (
 	ReportsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "created_at", Type: field.TypeTime},
-		{Name: "template", Type: field.TypeEnum, Enums: []string{"CALLING_USAGE", "DEVICES", "PHONE_NUMBERS"}},
-		{Name: "parameters", Type: field.TypeJSON, Nullable: true},
+		{Name: "template_id", Type: field.TypeInt, Nullable: true},
+		{Name: "template_name", Type: field.TypeString},
+		{Name: "kind", Type: field.TypeEnum, Enums: []string{"CALLING_USAGE", "DEVICES", "PHONE_NUMBERS"}},
+		{Name: "columns", Type: field.TypeJSON},
 		{Name: "region", Type: field.TypeEnum, Enums: []string{"US", "CA", "EU", "UAE"}},
-		{Name: "state", Type: field.TypeEnum, Enums: []string{"PENDING", "RUNNING", "DONE", "FAILED"}, Default: "PENDING"},
-		{Name: "file_name", Type: field.TypeString, Nullable: true},
-		{Name: "size_bytes", Type: field.TypeInt64, Nullable: true},
+		{Name: "from", Type: field.TypeTime, Nullable: true},
+		{Name: "to", Type: field.TypeTime, Nullable: true},
+		{Name: "state", Type: field.TypeEnum, Enums: []string{"QUEUED", "RUNNING", "READY", "FAILED", "EXPIRED"}, Default: "QUEUED"},
+		{Name: "file_name", Type: field.TypeString},
+		{Name: "row_count", Type: field.TypeInt, Default: 0},
+		{Name: "byte_size", Type: field.TypeInt64, Default: 0},
 		{Name: "error", Type: field.TypeString, Nullable: true},
-		{Name: "created_by_id", Type: field.TypeInt, Nullable: true},
+		{Name: "attempts", Type: field.TypeInt, Default: 0},
+		{Name: "retry_at", Type: field.TypeTime, Nullable: true},
+		{Name: "file_path", Type: field.TypeString, Nullable: true},
+		{Name: "created_by_id", Type: field.TypeInt},
 		{Name: "schedule_id", Type: field.TypeInt, Nullable: true},
+		{Name: "updated_at", Type: field.TypeTime},
 		{Name: "completed_at", Type: field.TypeTime, Nullable: true},
+		{Name: "expires_at", Type: field.TypeTime, Nullable: true},
 		{Name: "partner_id", Type: field.TypeInt},
 	}
 	// ReportsTable holds the schema information for the "reports" table.
@@ -866,7 +876,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "reports_partners_partner",
-				Columns:    []*schema.Column{ReportsColumns[12]},
+				Columns:    []*schema.Column{ReportsColumns[22]},
 				RefColumns: []*schema.Column{PartnersColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -875,7 +885,46 @@ var (
 			{
 				Name:    "report_partner_id_created_at",
 				Unique:  false,
-				Columns: []*schema.Column{ReportsColumns[12], ReportsColumns[1]},
+				Columns: []*schema.Column{ReportsColumns[22], ReportsColumns[1]},
+			},
+			{
+				Name:    "report_state_expires_at",
+				Unique:  false,
+				Columns: []*schema.Column{ReportsColumns[9], ReportsColumns[21]},
+			},
+			{
+				Name:    "report_state_retry_at",
+				Unique:  false,
+				Columns: []*schema.Column{ReportsColumns[9], ReportsColumns[15]},
+			},
+		},
+	}
+	// ReportChunksColumns holds the columns for the "report_chunks" table.
+	ReportChunksColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "report_id", Type: field.TypeInt},
+		{Name: "seq", Type: field.TypeInt},
+		{Name: "data", Type: field.TypeBytes},
+		{Name: "partner_id", Type: field.TypeInt},
+	}
+	// ReportChunksTable holds the schema information for the "report_chunks" table.
+	ReportChunksTable = &schema.Table{
+		Name:       "report_chunks",
+		Columns:    ReportChunksColumns,
+		PrimaryKey: []*schema.Column{ReportChunksColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "report_chunks_partners_partner",
+				Columns:    []*schema.Column{ReportChunksColumns[4]},
+				RefColumns: []*schema.Column{PartnersColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "reportchunk_report_id_seq",
+				Unique:  true,
+				Columns: []*schema.Column{ReportChunksColumns[1], ReportChunksColumns[2]},
 			},
 		},
 	}
@@ -883,13 +932,15 @@ var (
 	ReportSchedulesColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "created_at", Type: field.TypeTime},
-		{Name: "template", Type: field.TypeEnum, Enums: []string{"CALLING_USAGE", "DEVICES", "PHONE_NUMBERS"}},
-		{Name: "parameters", Type: field.TypeJSON, Nullable: true},
+		{Name: "template_id", Type: field.TypeInt, Nullable: true},
+		{Name: "kind", Type: field.TypeEnum, Enums: []string{"CALLING_USAGE", "DEVICES", "PHONE_NUMBERS"}},
 		{Name: "region", Type: field.TypeEnum, Enums: []string{"US", "CA", "EU", "UAE"}},
 		{Name: "frequency", Type: field.TypeEnum, Enums: []string{"DAILY", "WEEKLY", "MONTHLY"}},
+		{Name: "day_of_week", Type: field.TypeInt, Default: 0},
+		{Name: "day_of_month", Type: field.TypeInt, Default: 1},
+		{Name: "hour_utc", Type: field.TypeInt, Default: 0},
 		{Name: "next_run_at", Type: field.TypeTime},
-		{Name: "enabled", Type: field.TypeBool, Default: true},
-		{Name: "created_by_id", Type: field.TypeInt, Nullable: true},
+		{Name: "created_by_id", Type: field.TypeInt},
 		{Name: "partner_id", Type: field.TypeInt},
 	}
 	// ReportSchedulesTable holds the schema information for the "report_schedules" table.
@@ -900,16 +951,47 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "report_schedules_partners_partner",
-				Columns:    []*schema.Column{ReportSchedulesColumns[9]},
+				Columns:    []*schema.Column{ReportSchedulesColumns[11]},
 				RefColumns: []*schema.Column{PartnersColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 		},
 		Indexes: []*schema.Index{
 			{
-				Name:    "reportschedule_enabled_next_run_at",
+				Name:    "reportschedule_next_run_at",
 				Unique:  false,
-				Columns: []*schema.Column{ReportSchedulesColumns[7], ReportSchedulesColumns[6]},
+				Columns: []*schema.Column{ReportSchedulesColumns[9]},
+			},
+		},
+	}
+	// ReportTemplatesColumns holds the columns for the "report_templates" table.
+	ReportTemplatesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "name", Type: field.TypeString, Size: 100},
+		{Name: "kind", Type: field.TypeEnum, Enums: []string{"CALLING_USAGE", "DEVICES", "PHONE_NUMBERS"}},
+		{Name: "columns", Type: field.TypeJSON},
+		{Name: "created_by_id", Type: field.TypeInt, Nullable: true},
+		{Name: "partner_id", Type: field.TypeInt},
+	}
+	// ReportTemplatesTable holds the schema information for the "report_templates" table.
+	ReportTemplatesTable = &schema.Table{
+		Name:       "report_templates",
+		Columns:    ReportTemplatesColumns,
+		PrimaryKey: []*schema.Column{ReportTemplatesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "report_templates_partners_partner",
+				Columns:    []*schema.Column{ReportTemplatesColumns[6]},
+				RefColumns: []*schema.Column{PartnersColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "reporttemplate_partner_id_name",
+				Unique:  false,
+				Columns: []*schema.Column{ReportTemplatesColumns[6], ReportTemplatesColumns[2]},
 			},
 		},
 	}
@@ -1153,7 +1235,9 @@ var (
 		PartnersTable,
 		PhoneNumbersTable,
 		ReportsTable,
+		ReportChunksTable,
 		ReportSchedulesTable,
+		ReportTemplatesTable,
 		SubscriptionsTable,
 		SubscriptionOrdersTable,
 		TagsTable,
@@ -1194,7 +1278,9 @@ func init() {
 	PhoneNumbersTable.ForeignKeys[1].RefTable = PartnersTable
 	PhoneNumbersTable.ForeignKeys[2].RefTable = LocationsTable
 	ReportsTable.ForeignKeys[0].RefTable = PartnersTable
+	ReportChunksTable.ForeignKeys[0].RefTable = PartnersTable
 	ReportSchedulesTable.ForeignKeys[0].RefTable = PartnersTable
+	ReportTemplatesTable.ForeignKeys[0].RefTable = PartnersTable
 	SubscriptionsTable.ForeignKeys[0].RefTable = CustomersTable
 	SubscriptionsTable.ForeignKeys[1].RefTable = PartnersTable
 	SubscriptionOrdersTable.ForeignKeys[0].RefTable = SubscriptionsTable

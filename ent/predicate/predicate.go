@@ -54,8 +54,14 @@ type PhoneNumber func(*sql.Selector)
 // Report is the predicate function for report builders.
 type Report func(*sql.Selector)
 
+// ReportChunk is the predicate function for reportchunk builders.
+type ReportChunk func(*sql.Selector)
+
 // ReportSchedule is the predicate function for reportschedule builders.
 type ReportSchedule func(*sql.Selector)
+
+// ReportTemplate is the predicate function for reporttemplate builders.
+type ReportTemplate func(*sql.Selector)
 
 // Subscription is the predicate function for subscription builders.
 type Subscription func(*sql.Selector)

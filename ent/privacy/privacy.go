@@ -495,6 +495,30 @@ func (f ReportMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ReportMutation", m)
 }
 
+// The ReportChunkQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type ReportChunkQueryRuleFunc func(context.Context, *ent.ReportChunkQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f ReportChunkQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ReportChunkQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.ReportChunkQuery", q)
+}
+
+// The ReportChunkMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type ReportChunkMutationRuleFunc func(context.Context, *ent.ReportChunkMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f ReportChunkMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.ReportChunkMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ReportChunkMutation", m)
+}
+
 // The ReportScheduleQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type ReportScheduleQueryRuleFunc func(context.Context, *ent.ReportScheduleQuery) error
@@ -517,6 +541,30 @@ func (f ReportScheduleMutationRuleFunc) EvalMutation(ctx context.Context, m ent.
 		return f(ctx, m)
 	}
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ReportScheduleMutation", m)
+}
+
+// The ReportTemplateQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type ReportTemplateQueryRuleFunc func(context.Context, *ent.ReportTemplateQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f ReportTemplateQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ReportTemplateQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.ReportTemplateQuery", q)
+}
+
+// The ReportTemplateMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type ReportTemplateMutationRuleFunc func(context.Context, *ent.ReportTemplateMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f ReportTemplateMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.ReportTemplateMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ReportTemplateMutation", m)
 }
 
 // The SubscriptionQueryRuleFunc type is an adapter to allow the use of ordinary
@@ -658,7 +706,11 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.ReportQuery:
 		return q.Filter(), nil
+	case *ent.ReportChunkQuery:
+		return q.Filter(), nil
 	case *ent.ReportScheduleQuery:
+		return q.Filter(), nil
+	case *ent.ReportTemplateQuery:
 		return q.Filter(), nil
 	case *ent.SubscriptionQuery:
 		return q.Filter(), nil
@@ -705,7 +757,11 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 		return m.Filter(), nil
 	case *ent.ReportMutation:
 		return m.Filter(), nil
+	case *ent.ReportChunkMutation:
+		return m.Filter(), nil
 	case *ent.ReportScheduleMutation:
+		return m.Filter(), nil
+	case *ent.ReportTemplateMutation:
 		return m.Filter(), nil
 	case *ent.SubscriptionMutation:
 		return m.Filter(), nil

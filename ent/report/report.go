@@ -21,26 +21,46 @@ const (
 	FieldPartnerID = "partner_id"
 	// FieldCreatedAt holds the string denoting the created_at field in the database.
 	FieldCreatedAt = "created_at"
-	// FieldTemplate holds the string denoting the template field in the database.
-	FieldTemplate = "template"
-	// FieldParameters holds the string denoting the parameters field in the database.
-	FieldParameters = "parameters"
+	// FieldTemplateID holds the string denoting the template_id field in the database.
+	FieldTemplateID = "template_id"
+	// FieldTemplateName holds the string denoting the template_name field in the database.
+	FieldTemplateName = "template_name"
+	// FieldKind holds the string denoting the kind field in the database.
+	FieldKind = "kind"
+	// FieldColumns holds the string denoting the columns field in the database.
+	FieldColumns = "columns"
 	// FieldRegion holds the string denoting the region field in the database.
 	FieldRegion = "region"
+	// FieldFrom holds the string denoting the from field in the database.
+	FieldFrom = "from"
+	// FieldTo holds the string denoting the to field in the database.
+	FieldTo = "to"
 	// FieldState holds the string denoting the state field in the database.
 	FieldState = "state"
 	// FieldFileName holds the string denoting the file_name field in the database.
 	FieldFileName = "file_name"
-	// FieldSizeBytes holds the string denoting the size_bytes field in the database.
-	FieldSizeBytes = "size_bytes"
+	// FieldRowCount holds the string denoting the row_count field in the database.
+	FieldRowCount = "row_count"
+	// FieldByteSize holds the string denoting the byte_size field in the database.
+	FieldByteSize = "byte_size"
 	// FieldError holds the string denoting the error field in the database.
 	FieldError = "error"
+	// FieldAttempts holds the string denoting the attempts field in the database.
+	FieldAttempts = "attempts"
+	// FieldRetryAt holds the string denoting the retry_at field in the database.
+	FieldRetryAt = "retry_at"
+	// FieldFilePath holds the string denoting the file_path field in the database.
+	FieldFilePath = "file_path"
 	// FieldCreatedByID holds the string denoting the created_by_id field in the database.
 	FieldCreatedByID = "created_by_id"
 	// FieldScheduleID holds the string denoting the schedule_id field in the database.
 	FieldScheduleID = "schedule_id"
+	// FieldUpdatedAt holds the string denoting the updated_at field in the database.
+	FieldUpdatedAt = "updated_at"
 	// FieldCompletedAt holds the string denoting the completed_at field in the database.
 	FieldCompletedAt = "completed_at"
+	// FieldExpiresAt holds the string denoting the expires_at field in the database.
+	FieldExpiresAt = "expires_at"
 	// EdgePartner holds the string denoting the partner edge name in mutations.
 	EdgePartner = "partner"
 	// Table holds the table name of the report in the database.
@@ -59,16 +79,26 @@ var Columns = []string{
 	FieldID,
 	FieldPartnerID,
 	FieldCreatedAt,
-	FieldTemplate,
-	FieldParameters,
+	FieldTemplateID,
+	FieldTemplateName,
+	FieldKind,
+	FieldColumns,
 	FieldRegion,
+	FieldFrom,
+	FieldTo,
 	FieldState,
 	FieldFileName,
-	FieldSizeBytes,
+	FieldRowCount,
+	FieldByteSize,
 	FieldError,
+	FieldAttempts,
+	FieldRetryAt,
+	FieldFilePath,
 	FieldCreatedByID,
 	FieldScheduleID,
+	FieldUpdatedAt,
 	FieldCompletedAt,
+	FieldExpiresAt,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -91,15 +121,21 @@ var (
 	Policy ent.Policy
 	// DefaultCreatedAt holds the default value on creation for the "created_at" field.
 	DefaultCreatedAt func() time.Time
+	// DefaultRowCount holds the default value on creation for the "row_count" field.
+	DefaultRowCount int
+	// DefaultByteSize holds the default value on creation for the "byte_size" field.
+	DefaultByteSize int64
+	// DefaultAttempts holds the default value on creation for the "attempts" field.
+	DefaultAttempts int
 )
 
-// TemplateValidator is a validator for the "template" field enum values. It is called by the builders before save.
-func TemplateValidator(t enum.ReportTemplate) error {
-	switch t {
+// KindValidator is a validator for the "kind" field enum values. It is called by the builders before save.
+func KindValidator(k enum.ReportKind) error {
+	switch k {
 	case "CALLING_USAGE", "DEVICES", "PHONE_NUMBERS":
 		return nil
 	default:
-		return fmt.Errorf("report: invalid enum value for template field: %q", t)
+		return fmt.Errorf("report: invalid enum value for kind field: %q", k)
 	}
 }
 
@@ -113,12 +149,12 @@ func RegionValidator(r enum.Region) error {
 	}
 }
 
-const DefaultState enum.ReportState = "PENDING"
+const DefaultState enum.ReportState = "QUEUED"
 
 // StateValidator is a validator for the "state" field enum values. It is called by the builders before save.
 func StateValidator(s enum.ReportState) error {
 	switch s {
-	case "PENDING", "RUNNING", "DONE", "FAILED":
+	case "QUEUED", "RUNNING", "READY", "FAILED", "EXPIRED":
 		return nil
 	default:
 		return fmt.Errorf("report: invalid enum value for state field: %q", s)
@@ -143,14 +179,34 @@ func ByCreatedAt(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldCreatedAt, opts...).ToFunc()
 }
 
-// ByTemplate orders the results by the template field.
-func ByTemplate(opts ...sql.OrderTermOption) OrderOption {
-	return sql.OrderByField(FieldTemplate, opts...).ToFunc()
+// ByTemplateID orders the results by the template_id field.
+func ByTemplateID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldTemplateID, opts...).ToFunc()
+}
+
+// ByTemplateName orders the results by the template_name field.
+func ByTemplateName(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldTemplateName, opts...).ToFunc()
+}
+
+// ByKind orders the results by the kind field.
+func ByKind(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldKind, opts...).ToFunc()
 }
 
 // ByRegion orders the results by the region field.
 func ByRegion(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldRegion, opts...).ToFunc()
+}
+
+// ByFrom orders the results by the from field.
+func ByFrom(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldFrom, opts...).ToFunc()
+}
+
+// ByTo orders the results by the to field.
+func ByTo(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldTo, opts...).ToFunc()
 }
 
 // ByState orders the results by the state field.
@@ -163,14 +219,34 @@ func ByFileName(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldFileName, opts...).ToFunc()
 }
 
-// BySizeBytes orders the results by the size_bytes field.
-func BySizeBytes(opts ...sql.OrderTermOption) OrderOption {
-	return sql.OrderByField(FieldSizeBytes, opts...).ToFunc()
+// ByRowCount orders the results by the row_count field.
+func ByRowCount(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldRowCount, opts...).ToFunc()
+}
+
+// ByByteSize orders the results by the byte_size field.
+func ByByteSize(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldByteSize, opts...).ToFunc()
 }
 
 // ByError orders the results by the error field.
 func ByError(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldError, opts...).ToFunc()
+}
+
+// ByAttempts orders the results by the attempts field.
+func ByAttempts(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldAttempts, opts...).ToFunc()
+}
+
+// ByRetryAt orders the results by the retry_at field.
+func ByRetryAt(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldRetryAt, opts...).ToFunc()
+}
+
+// ByFilePath orders the results by the file_path field.
+func ByFilePath(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldFilePath, opts...).ToFunc()
 }
 
 // ByCreatedByID orders the results by the created_by_id field.
@@ -183,9 +259,19 @@ func ByScheduleID(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldScheduleID, opts...).ToFunc()
 }
 
+// ByUpdatedAt orders the results by the updated_at field.
+func ByUpdatedAt(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldUpdatedAt, opts...).ToFunc()
+}
+
 // ByCompletedAt orders the results by the completed_at field.
 func ByCompletedAt(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldCompletedAt, opts...).ToFunc()
+}
+
+// ByExpiresAt orders the results by the expires_at field.
+func ByExpiresAt(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldExpiresAt, opts...).ToFunc()
 }
 
 // ByPartnerField orders the results by partner field.

@@ -66,19 +66,59 @@ func CreatedAt(v time.Time) predicate.Report {
 	return predicate.Report(sql.FieldEQ(FieldCreatedAt, v))
 }
 
+// TemplateID applies equality check predicate on the "template_id" field. It's identical to TemplateIDEQ.
+func TemplateID(v int) predicate.Report {
+	return predicate.Report(sql.FieldEQ(FieldTemplateID, v))
+}
+
+// TemplateName applies equality check predicate on the "template_name" field. It's identical to TemplateNameEQ.
+func TemplateName(v string) predicate.Report {
+	return predicate.Report(sql.FieldEQ(FieldTemplateName, v))
+}
+
+// From applies equality check predicate on the "from" field. It's identical to FromEQ.
+func From(v time.Time) predicate.Report {
+	return predicate.Report(sql.FieldEQ(FieldFrom, v))
+}
+
+// To applies equality check predicate on the "to" field. It's identical to ToEQ.
+func To(v time.Time) predicate.Report {
+	return predicate.Report(sql.FieldEQ(FieldTo, v))
+}
+
 // FileName applies equality check predicate on the "file_name" field. It's identical to FileNameEQ.
 func FileName(v string) predicate.Report {
 	return predicate.Report(sql.FieldEQ(FieldFileName, v))
 }
 
-// SizeBytes applies equality check predicate on the "size_bytes" field. It's identical to SizeBytesEQ.
-func SizeBytes(v int64) predicate.Report {
-	return predicate.Report(sql.FieldEQ(FieldSizeBytes, v))
+// RowCount applies equality check predicate on the "row_count" field. It's identical to RowCountEQ.
+func RowCount(v int) predicate.Report {
+	return predicate.Report(sql.FieldEQ(FieldRowCount, v))
+}
+
+// ByteSize applies equality check predicate on the "byte_size" field. It's identical to ByteSizeEQ.
+func ByteSize(v int64) predicate.Report {
+	return predicate.Report(sql.FieldEQ(FieldByteSize, v))
 }
 
 // Error applies equality check predicate on the "error" field. It's identical to ErrorEQ.
 func Error(v string) predicate.Report {
 	return predicate.Report(sql.FieldEQ(FieldError, v))
+}
+
+// Attempts applies equality check predicate on the "attempts" field. It's identical to AttemptsEQ.
+func Attempts(v int) predicate.Report {
+	return predicate.Report(sql.FieldEQ(FieldAttempts, v))
+}
+
+// RetryAt applies equality check predicate on the "retry_at" field. It's identical to RetryAtEQ.
+func RetryAt(v time.Time) predicate.Report {
+	return predicate.Report(sql.FieldEQ(FieldRetryAt, v))
+}
+
+// FilePath applies equality check predicate on the "file_path" field. It's identical to FilePathEQ.
+func FilePath(v string) predicate.Report {
+	return predicate.Report(sql.FieldEQ(FieldFilePath, v))
 }
 
 // CreatedByID applies equality check predicate on the "created_by_id" field. It's identical to CreatedByIDEQ.
@@ -91,9 +131,19 @@ func ScheduleID(v int) predicate.Report {
 	return predicate.Report(sql.FieldEQ(FieldScheduleID, v))
 }
 
+// UpdatedAt applies equality check predicate on the "updated_at" field. It's identical to UpdatedAtEQ.
+func UpdatedAt(v time.Time) predicate.Report {
+	return predicate.Report(sql.FieldEQ(FieldUpdatedAt, v))
+}
+
 // CompletedAt applies equality check predicate on the "completed_at" field. It's identical to CompletedAtEQ.
 func CompletedAt(v time.Time) predicate.Report {
 	return predicate.Report(sql.FieldEQ(FieldCompletedAt, v))
+}
+
+// ExpiresAt applies equality check predicate on the "expires_at" field. It's identical to ExpiresAtEQ.
+func ExpiresAt(v time.Time) predicate.Report {
+	return predicate.Report(sql.FieldEQ(FieldExpiresAt, v))
 }
 
 // PartnerIDEQ applies the EQ predicate on the "partner_id" field.
@@ -156,44 +206,149 @@ func CreatedAtLTE(v time.Time) predicate.Report {
 	return predicate.Report(sql.FieldLTE(FieldCreatedAt, v))
 }
 
-// TemplateEQ applies the EQ predicate on the "template" field.
-func TemplateEQ(v enum.ReportTemplate) predicate.Report {
-	vc := v
-	return predicate.Report(sql.FieldEQ(FieldTemplate, vc))
+// TemplateIDEQ applies the EQ predicate on the "template_id" field.
+func TemplateIDEQ(v int) predicate.Report {
+	return predicate.Report(sql.FieldEQ(FieldTemplateID, v))
 }
 
-// TemplateNEQ applies the NEQ predicate on the "template" field.
-func TemplateNEQ(v enum.ReportTemplate) predicate.Report {
-	vc := v
-	return predicate.Report(sql.FieldNEQ(FieldTemplate, vc))
+// TemplateIDNEQ applies the NEQ predicate on the "template_id" field.
+func TemplateIDNEQ(v int) predicate.Report {
+	return predicate.Report(sql.FieldNEQ(FieldTemplateID, v))
 }
 
-// TemplateIn applies the In predicate on the "template" field.
-func TemplateIn(vs ...enum.ReportTemplate) predicate.Report {
+// TemplateIDIn applies the In predicate on the "template_id" field.
+func TemplateIDIn(vs ...int) predicate.Report {
+	return predicate.Report(sql.FieldIn(FieldTemplateID, vs...))
+}
+
+// TemplateIDNotIn applies the NotIn predicate on the "template_id" field.
+func TemplateIDNotIn(vs ...int) predicate.Report {
+	return predicate.Report(sql.FieldNotIn(FieldTemplateID, vs...))
+}
+
+// TemplateIDGT applies the GT predicate on the "template_id" field.
+func TemplateIDGT(v int) predicate.Report {
+	return predicate.Report(sql.FieldGT(FieldTemplateID, v))
+}
+
+// TemplateIDGTE applies the GTE predicate on the "template_id" field.
+func TemplateIDGTE(v int) predicate.Report {
+	return predicate.Report(sql.FieldGTE(FieldTemplateID, v))
+}
+
+// TemplateIDLT applies the LT predicate on the "template_id" field.
+func TemplateIDLT(v int) predicate.Report {
+	return predicate.Report(sql.FieldLT(FieldTemplateID, v))
+}
+
+// TemplateIDLTE applies the LTE predicate on the "template_id" field.
+func TemplateIDLTE(v int) predicate.Report {
+	return predicate.Report(sql.FieldLTE(FieldTemplateID, v))
+}
+
+// TemplateIDIsNil applies the IsNil predicate on the "template_id" field.
+func TemplateIDIsNil() predicate.Report {
+	return predicate.Report(sql.FieldIsNull(FieldTemplateID))
+}
+
+// TemplateIDNotNil applies the NotNil predicate on the "template_id" field.
+func TemplateIDNotNil() predicate.Report {
+	return predicate.Report(sql.FieldNotNull(FieldTemplateID))
+}
+
+// TemplateNameEQ applies the EQ predicate on the "template_name" field.
+func TemplateNameEQ(v string) predicate.Report {
+	return predicate.Report(sql.FieldEQ(FieldTemplateName, v))
+}
+
+// TemplateNameNEQ applies the NEQ predicate on the "template_name" field.
+func TemplateNameNEQ(v string) predicate.Report {
+	return predicate.Report(sql.FieldNEQ(FieldTemplateName, v))
+}
+
+// TemplateNameIn applies the In predicate on the "template_name" field.
+func TemplateNameIn(vs ...string) predicate.Report {
+	return predicate.Report(sql.FieldIn(FieldTemplateName, vs...))
+}
+
+// TemplateNameNotIn applies the NotIn predicate on the "template_name" field.
+func TemplateNameNotIn(vs ...string) predicate.Report {
+	return predicate.Report(sql.FieldNotIn(FieldTemplateName, vs...))
+}
+
+// TemplateNameGT applies the GT predicate on the "template_name" field.
+func TemplateNameGT(v string) predicate.Report {
+	return predicate.Report(sql.FieldGT(FieldTemplateName, v))
+}
+
+// TemplateNameGTE applies the GTE predicate on the "template_name" field.
+func TemplateNameGTE(v string) predicate.Report {
+	return predicate.Report(sql.FieldGTE(FieldTemplateName, v))
+}
+
+// TemplateNameLT applies the LT predicate on the "template_name" field.
+func TemplateNameLT(v string) predicate.Report {
+	return predicate.Report(sql.FieldLT(FieldTemplateName, v))
+}
+
+// TemplateNameLTE applies the LTE predicate on the "template_name" field.
+func TemplateNameLTE(v string) predicate.Report {
+	return predicate.Report(sql.FieldLTE(FieldTemplateName, v))
+}
+
+// TemplateNameContains applies the Contains predicate on the "template_name" field.
+func TemplateNameContains(v string) predicate.Report {
+	return predicate.Report(sql.FieldContains(FieldTemplateName, v))
+}
+
+// TemplateNameHasPrefix applies the HasPrefix predicate on the "template_name" field.
+func TemplateNameHasPrefix(v string) predicate.Report {
+	return predicate.Report(sql.FieldHasPrefix(FieldTemplateName, v))
+}
+
+// TemplateNameHasSuffix applies the HasSuffix predicate on the "template_name" field.
+func TemplateNameHasSuffix(v string) predicate.Report {
+	return predicate.Report(sql.FieldHasSuffix(FieldTemplateName, v))
+}
+
+// TemplateNameEqualFold applies the EqualFold predicate on the "template_name" field.
+func TemplateNameEqualFold(v string) predicate.Report {
+	return predicate.Report(sql.FieldEqualFold(FieldTemplateName, v))
+}
+
+// TemplateNameContainsFold applies the ContainsFold predicate on the "template_name" field.
+func TemplateNameContainsFold(v string) predicate.Report {
+	return predicate.Report(sql.FieldContainsFold(FieldTemplateName, v))
+}
+
+// KindEQ applies the EQ predicate on the "kind" field.
+func KindEQ(v enum.ReportKind) predicate.Report {
+	vc := v
+	return predicate.Report(sql.FieldEQ(FieldKind, vc))
+}
+
+// KindNEQ applies the NEQ predicate on the "kind" field.
+func KindNEQ(v enum.ReportKind) predicate.Report {
+	vc := v
+	return predicate.Report(sql.FieldNEQ(FieldKind, vc))
+}
+
+// KindIn applies the In predicate on the "kind" field.
+func KindIn(vs ...enum.ReportKind) predicate.Report {
 	v := make([]any, len(vs))
 	for i := range v {
 		v[i] = vs[i]
 	}
-	return predicate.Report(sql.FieldIn(FieldTemplate, v...))
+	return predicate.Report(sql.FieldIn(FieldKind, v...))
 }
 
-// TemplateNotIn applies the NotIn predicate on the "template" field.
-func TemplateNotIn(vs ...enum.ReportTemplate) predicate.Report {
+// KindNotIn applies the NotIn predicate on the "kind" field.
+func KindNotIn(vs ...enum.ReportKind) predicate.Report {
 	v := make([]any, len(vs))
 	for i := range v {
 		v[i] = vs[i]
 	}
-	return predicate.Report(sql.FieldNotIn(FieldTemplate, v...))
-}
-
-// ParametersIsNil applies the IsNil predicate on the "parameters" field.
-func ParametersIsNil() predicate.Report {
-	return predicate.Report(sql.FieldIsNull(FieldParameters))
-}
-
-// ParametersNotNil applies the NotNil predicate on the "parameters" field.
-func ParametersNotNil() predicate.Report {
-	return predicate.Report(sql.FieldNotNull(FieldParameters))
+	return predicate.Report(sql.FieldNotIn(FieldKind, v...))
 }
 
 // RegionEQ applies the EQ predicate on the "region" field.
@@ -224,6 +379,106 @@ func RegionNotIn(vs ...enum.Region) predicate.Report {
 		v[i] = vs[i]
 	}
 	return predicate.Report(sql.FieldNotIn(FieldRegion, v...))
+}
+
+// FromEQ applies the EQ predicate on the "from" field.
+func FromEQ(v time.Time) predicate.Report {
+	return predicate.Report(sql.FieldEQ(FieldFrom, v))
+}
+
+// FromNEQ applies the NEQ predicate on the "from" field.
+func FromNEQ(v time.Time) predicate.Report {
+	return predicate.Report(sql.FieldNEQ(FieldFrom, v))
+}
+
+// FromIn applies the In predicate on the "from" field.
+func FromIn(vs ...time.Time) predicate.Report {
+	return predicate.Report(sql.FieldIn(FieldFrom, vs...))
+}
+
+// FromNotIn applies the NotIn predicate on the "from" field.
+func FromNotIn(vs ...time.Time) predicate.Report {
+	return predicate.Report(sql.FieldNotIn(FieldFrom, vs...))
+}
+
+// FromGT applies the GT predicate on the "from" field.
+func FromGT(v time.Time) predicate.Report {
+	return predicate.Report(sql.FieldGT(FieldFrom, v))
+}
+
+// FromGTE applies the GTE predicate on the "from" field.
+func FromGTE(v time.Time) predicate.Report {
+	return predicate.Report(sql.FieldGTE(FieldFrom, v))
+}
+
+// FromLT applies the LT predicate on the "from" field.
+func FromLT(v time.Time) predicate.Report {
+	return predicate.Report(sql.FieldLT(FieldFrom, v))
+}
+
+// FromLTE applies the LTE predicate on the "from" field.
+func FromLTE(v time.Time) predicate.Report {
+	return predicate.Report(sql.FieldLTE(FieldFrom, v))
+}
+
+// FromIsNil applies the IsNil predicate on the "from" field.
+func FromIsNil() predicate.Report {
+	return predicate.Report(sql.FieldIsNull(FieldFrom))
+}
+
+// FromNotNil applies the NotNil predicate on the "from" field.
+func FromNotNil() predicate.Report {
+	return predicate.Report(sql.FieldNotNull(FieldFrom))
+}
+
+// ToEQ applies the EQ predicate on the "to" field.
+func ToEQ(v time.Time) predicate.Report {
+	return predicate.Report(sql.FieldEQ(FieldTo, v))
+}
+
+// ToNEQ applies the NEQ predicate on the "to" field.
+func ToNEQ(v time.Time) predicate.Report {
+	return predicate.Report(sql.FieldNEQ(FieldTo, v))
+}
+
+// ToIn applies the In predicate on the "to" field.
+func ToIn(vs ...time.Time) predicate.Report {
+	return predicate.Report(sql.FieldIn(FieldTo, vs...))
+}
+
+// ToNotIn applies the NotIn predicate on the "to" field.
+func ToNotIn(vs ...time.Time) predicate.Report {
+	return predicate.Report(sql.FieldNotIn(FieldTo, vs...))
+}
+
+// ToGT applies the GT predicate on the "to" field.
+func ToGT(v time.Time) predicate.Report {
+	return predicate.Report(sql.FieldGT(FieldTo, v))
+}
+
+// ToGTE applies the GTE predicate on the "to" field.
+func ToGTE(v time.Time) predicate.Report {
+	return predicate.Report(sql.FieldGTE(FieldTo, v))
+}
+
+// ToLT applies the LT predicate on the "to" field.
+func ToLT(v time.Time) predicate.Report {
+	return predicate.Report(sql.FieldLT(FieldTo, v))
+}
+
+// ToLTE applies the LTE predicate on the "to" field.
+func ToLTE(v time.Time) predicate.Report {
+	return predicate.Report(sql.FieldLTE(FieldTo, v))
+}
+
+// ToIsNil applies the IsNil predicate on the "to" field.
+func ToIsNil() predicate.Report {
+	return predicate.Report(sql.FieldIsNull(FieldTo))
+}
+
+// ToNotNil applies the NotNil predicate on the "to" field.
+func ToNotNil() predicate.Report {
+	return predicate.Report(sql.FieldNotNull(FieldTo))
 }
 
 // StateEQ applies the EQ predicate on the "state" field.
@@ -311,16 +566,6 @@ func FileNameHasSuffix(v string) predicate.Report {
 	return predicate.Report(sql.FieldHasSuffix(FieldFileName, v))
 }
 
-// FileNameIsNil applies the IsNil predicate on the "file_name" field.
-func FileNameIsNil() predicate.Report {
-	return predicate.Report(sql.FieldIsNull(FieldFileName))
-}
-
-// FileNameNotNil applies the NotNil predicate on the "file_name" field.
-func FileNameNotNil() predicate.Report {
-	return predicate.Report(sql.FieldNotNull(FieldFileName))
-}
-
 // FileNameEqualFold applies the EqualFold predicate on the "file_name" field.
 func FileNameEqualFold(v string) predicate.Report {
 	return predicate.Report(sql.FieldEqualFold(FieldFileName, v))
@@ -331,54 +576,84 @@ func FileNameContainsFold(v string) predicate.Report {
 	return predicate.Report(sql.FieldContainsFold(FieldFileName, v))
 }
 
-// SizeBytesEQ applies the EQ predicate on the "size_bytes" field.
-func SizeBytesEQ(v int64) predicate.Report {
-	return predicate.Report(sql.FieldEQ(FieldSizeBytes, v))
+// RowCountEQ applies the EQ predicate on the "row_count" field.
+func RowCountEQ(v int) predicate.Report {
+	return predicate.Report(sql.FieldEQ(FieldRowCount, v))
 }
 
-// SizeBytesNEQ applies the NEQ predicate on the "size_bytes" field.
-func SizeBytesNEQ(v int64) predicate.Report {
-	return predicate.Report(sql.FieldNEQ(FieldSizeBytes, v))
+// RowCountNEQ applies the NEQ predicate on the "row_count" field.
+func RowCountNEQ(v int) predicate.Report {
+	return predicate.Report(sql.FieldNEQ(FieldRowCount, v))
 }
 
-// SizeBytesIn applies the In predicate on the "size_bytes" field.
-func SizeBytesIn(vs ...int64) predicate.Report {
-	return predicate.Report(sql.FieldIn(FieldSizeBytes, vs...))
+// RowCountIn applies the In predicate on the "row_count" field.
+func RowCountIn(vs ...int) predicate.Report {
+	return predicate.Report(sql.FieldIn(FieldRowCount, vs...))
 }
 
-// SizeBytesNotIn applies the NotIn predicate on the "size_bytes" field.
-func SizeBytesNotIn(vs ...int64) predicate.Report {
-	return predicate.Report(sql.FieldNotIn(FieldSizeBytes, vs...))
+// RowCountNotIn applies the NotIn predicate on the "row_count" field.
+func RowCountNotIn(vs ...int) predicate.Report {
+	return predicate.Report(sql.FieldNotIn(FieldRowCount, vs...))
 }
 
-// SizeBytesGT applies the GT predicate on the "size_bytes" field.
-func SizeBytesGT(v int64) predicate.Report {
-	return predicate.Report(sql.FieldGT(FieldSizeBytes, v))
+// RowCountGT applies the GT predicate on the "row_count" field.
+func RowCountGT(v int) predicate.Report {
+	return predicate.Report(sql.FieldGT(FieldRowCount, v))
 }
 
-// SizeBytesGTE applies the GTE predicate on the "size_bytes" field.
-func SizeBytesGTE(v int64) predicate.Report {
-	return predicate.Report(sql.FieldGTE(FieldSizeBytes, v))
+// RowCountGTE applies the GTE predicate on the "row_count" field.
+func RowCountGTE(v int) predicate.Report {
+	return predicate.Report(sql.FieldGTE(FieldRowCount, v))
 }
 
-// SizeBytesLT applies the LT predicate on the "size_bytes" field.
-func SizeBytesLT(v int64) predicate.Report {
-	return predicate.Report(sql.FieldLT(FieldSizeBytes, v))
+// RowCountLT applies the LT predicate on the "row_count" field.
+func RowCountLT(v int) predicate.Report {
+	return predicate.Report(sql.FieldLT(FieldRowCount, v))
 }
 
-// SizeBytesLTE applies the LTE predicate on the "size_bytes" field.
-func SizeBytesLTE(v int64) predicate.Report {
-	return predicate.Report(sql.FieldLTE(FieldSizeBytes, v))
+// RowCountLTE applies the LTE predicate on the "row_count" field.
+func RowCountLTE(v int) predicate.Report {
+	return predicate.Report(sql.FieldLTE(FieldRowCount, v))
 }
 
-// SizeBytesIsNil applies the IsNil predicate on the "size_bytes" field.
-func SizeBytesIsNil() predicate.Report {
-	return predicate.Report(sql.FieldIsNull(FieldSizeBytes))
+// ByteSizeEQ applies the EQ predicate on the "byte_size" field.
+func ByteSizeEQ(v int64) predicate.Report {
+	return predicate.Report(sql.FieldEQ(FieldByteSize, v))
 }
 
-// SizeBytesNotNil applies the NotNil predicate on the "size_bytes" field.
-func SizeBytesNotNil() predicate.Report {
-	return predicate.Report(sql.FieldNotNull(FieldSizeBytes))
+// ByteSizeNEQ applies the NEQ predicate on the "byte_size" field.
+func ByteSizeNEQ(v int64) predicate.Report {
+	return predicate.Report(sql.FieldNEQ(FieldByteSize, v))
+}
+
+// ByteSizeIn applies the In predicate on the "byte_size" field.
+func ByteSizeIn(vs ...int64) predicate.Report {
+	return predicate.Report(sql.FieldIn(FieldByteSize, vs...))
+}
+
+// ByteSizeNotIn applies the NotIn predicate on the "byte_size" field.
+func ByteSizeNotIn(vs ...int64) predicate.Report {
+	return predicate.Report(sql.FieldNotIn(FieldByteSize, vs...))
+}
+
+// ByteSizeGT applies the GT predicate on the "byte_size" field.
+func ByteSizeGT(v int64) predicate.Report {
+	return predicate.Report(sql.FieldGT(FieldByteSize, v))
+}
+
+// ByteSizeGTE applies the GTE predicate on the "byte_size" field.
+func ByteSizeGTE(v int64) predicate.Report {
+	return predicate.Report(sql.FieldGTE(FieldByteSize, v))
+}
+
+// ByteSizeLT applies the LT predicate on the "byte_size" field.
+func ByteSizeLT(v int64) predicate.Report {
+	return predicate.Report(sql.FieldLT(FieldByteSize, v))
+}
+
+// ByteSizeLTE applies the LTE predicate on the "byte_size" field.
+func ByteSizeLTE(v int64) predicate.Report {
+	return predicate.Report(sql.FieldLTE(FieldByteSize, v))
 }
 
 // ErrorEQ applies the EQ predicate on the "error" field.
@@ -456,6 +731,171 @@ func ErrorContainsFold(v string) predicate.Report {
 	return predicate.Report(sql.FieldContainsFold(FieldError, v))
 }
 
+// AttemptsEQ applies the EQ predicate on the "attempts" field.
+func AttemptsEQ(v int) predicate.Report {
+	return predicate.Report(sql.FieldEQ(FieldAttempts, v))
+}
+
+// AttemptsNEQ applies the NEQ predicate on the "attempts" field.
+func AttemptsNEQ(v int) predicate.Report {
+	return predicate.Report(sql.FieldNEQ(FieldAttempts, v))
+}
+
+// AttemptsIn applies the In predicate on the "attempts" field.
+func AttemptsIn(vs ...int) predicate.Report {
+	return predicate.Report(sql.FieldIn(FieldAttempts, vs...))
+}
+
+// AttemptsNotIn applies the NotIn predicate on the "attempts" field.
+func AttemptsNotIn(vs ...int) predicate.Report {
+	return predicate.Report(sql.FieldNotIn(FieldAttempts, vs...))
+}
+
+// AttemptsGT applies the GT predicate on the "attempts" field.
+func AttemptsGT(v int) predicate.Report {
+	return predicate.Report(sql.FieldGT(FieldAttempts, v))
+}
+
+// AttemptsGTE applies the GTE predicate on the "attempts" field.
+func AttemptsGTE(v int) predicate.Report {
+	return predicate.Report(sql.FieldGTE(FieldAttempts, v))
+}
+
+// AttemptsLT applies the LT predicate on the "attempts" field.
+func AttemptsLT(v int) predicate.Report {
+	return predicate.Report(sql.FieldLT(FieldAttempts, v))
+}
+
+// AttemptsLTE applies the LTE predicate on the "attempts" field.
+func AttemptsLTE(v int) predicate.Report {
+	return predicate.Report(sql.FieldLTE(FieldAttempts, v))
+}
+
+// RetryAtEQ applies the EQ predicate on the "retry_at" field.
+func RetryAtEQ(v time.Time) predicate.Report {
+	return predicate.Report(sql.FieldEQ(FieldRetryAt, v))
+}
+
+// RetryAtNEQ applies the NEQ predicate on the "retry_at" field.
+func RetryAtNEQ(v time.Time) predicate.Report {
+	return predicate.Report(sql.FieldNEQ(FieldRetryAt, v))
+}
+
+// RetryAtIn applies the In predicate on the "retry_at" field.
+func RetryAtIn(vs ...time.Time) predicate.Report {
+	return predicate.Report(sql.FieldIn(FieldRetryAt, vs...))
+}
+
+// RetryAtNotIn applies the NotIn predicate on the "retry_at" field.
+func RetryAtNotIn(vs ...time.Time) predicate.Report {
+	return predicate.Report(sql.FieldNotIn(FieldRetryAt, vs...))
+}
+
+// RetryAtGT applies the GT predicate on the "retry_at" field.
+func RetryAtGT(v time.Time) predicate.Report {
+	return predicate.Report(sql.FieldGT(FieldRetryAt, v))
+}
+
+// RetryAtGTE applies the GTE predicate on the "retry_at" field.
+func RetryAtGTE(v time.Time) predicate.Report {
+	return predicate.Report(sql.FieldGTE(FieldRetryAt, v))
+}
+
+// RetryAtLT applies the LT predicate on the "retry_at" field.
+func RetryAtLT(v time.Time) predicate.Report {
+	return predicate.Report(sql.FieldLT(FieldRetryAt, v))
+}
+
+// RetryAtLTE applies the LTE predicate on the "retry_at" field.
+func RetryAtLTE(v time.Time) predicate.Report {
+	return predicate.Report(sql.FieldLTE(FieldRetryAt, v))
+}
+
+// RetryAtIsNil applies the IsNil predicate on the "retry_at" field.
+func RetryAtIsNil() predicate.Report {
+	return predicate.Report(sql.FieldIsNull(FieldRetryAt))
+}
+
+// RetryAtNotNil applies the NotNil predicate on the "retry_at" field.
+func RetryAtNotNil() predicate.Report {
+	return predicate.Report(sql.FieldNotNull(FieldRetryAt))
+}
+
+// FilePathEQ applies the EQ predicate on the "file_path" field.
+func FilePathEQ(v string) predicate.Report {
+	return predicate.Report(sql.FieldEQ(FieldFilePath, v))
+}
+
+// FilePathNEQ applies the NEQ predicate on the "file_path" field.
+func FilePathNEQ(v string) predicate.Report {
+	return predicate.Report(sql.FieldNEQ(FieldFilePath, v))
+}
+
+// FilePathIn applies the In predicate on the "file_path" field.
+func FilePathIn(vs ...string) predicate.Report {
+	return predicate.Report(sql.FieldIn(FieldFilePath, vs...))
+}
+
+// FilePathNotIn applies the NotIn predicate on the "file_path" field.
+func FilePathNotIn(vs ...string) predicate.Report {
+	return predicate.Report(sql.FieldNotIn(FieldFilePath, vs...))
+}
+
+// FilePathGT applies the GT predicate on the "file_path" field.
+func FilePathGT(v string) predicate.Report {
+	return predicate.Report(sql.FieldGT(FieldFilePath, v))
+}
+
+// FilePathGTE applies the GTE predicate on the "file_path" field.
+func FilePathGTE(v string) predicate.Report {
+	return predicate.Report(sql.FieldGTE(FieldFilePath, v))
+}
+
+// FilePathLT applies the LT predicate on the "file_path" field.
+func FilePathLT(v string) predicate.Report {
+	return predicate.Report(sql.FieldLT(FieldFilePath, v))
+}
+
+// FilePathLTE applies the LTE predicate on the "file_path" field.
+func FilePathLTE(v string) predicate.Report {
+	return predicate.Report(sql.FieldLTE(FieldFilePath, v))
+}
+
+// FilePathContains applies the Contains predicate on the "file_path" field.
+func FilePathContains(v string) predicate.Report {
+	return predicate.Report(sql.FieldContains(FieldFilePath, v))
+}
+
+// FilePathHasPrefix applies the HasPrefix predicate on the "file_path" field.
+func FilePathHasPrefix(v string) predicate.Report {
+	return predicate.Report(sql.FieldHasPrefix(FieldFilePath, v))
+}
+
+// FilePathHasSuffix applies the HasSuffix predicate on the "file_path" field.
+func FilePathHasSuffix(v string) predicate.Report {
+	return predicate.Report(sql.FieldHasSuffix(FieldFilePath, v))
+}
+
+// FilePathIsNil applies the IsNil predicate on the "file_path" field.
+func FilePathIsNil() predicate.Report {
+	return predicate.Report(sql.FieldIsNull(FieldFilePath))
+}
+
+// FilePathNotNil applies the NotNil predicate on the "file_path" field.
+func FilePathNotNil() predicate.Report {
+	return predicate.Report(sql.FieldNotNull(FieldFilePath))
+}
+
+// FilePathEqualFold applies the EqualFold predicate on the "file_path" field.
+func FilePathEqualFold(v string) predicate.Report {
+	return predicate.Report(sql.FieldEqualFold(FieldFilePath, v))
+}
+
+// FilePathContainsFold applies the ContainsFold predicate on the "file_path" field.
+func FilePathContainsFold(v string) predicate.Report {
+	return predicate.Report(sql.FieldContainsFold(FieldFilePath, v))
+}
+
 // CreatedByIDEQ applies the EQ predicate on the "created_by_id" field.
 func CreatedByIDEQ(v int) predicate.Report {
 	return predicate.Report(sql.FieldEQ(FieldCreatedByID, v))
@@ -494,16 +934,6 @@ func CreatedByIDLT(v int) predicate.Report {
 // CreatedByIDLTE applies the LTE predicate on the "created_by_id" field.
 func CreatedByIDLTE(v int) predicate.Report {
 	return predicate.Report(sql.FieldLTE(FieldCreatedByID, v))
-}
-
-// CreatedByIDIsNil applies the IsNil predicate on the "created_by_id" field.
-func CreatedByIDIsNil() predicate.Report {
-	return predicate.Report(sql.FieldIsNull(FieldCreatedByID))
-}
-
-// CreatedByIDNotNil applies the NotNil predicate on the "created_by_id" field.
-func CreatedByIDNotNil() predicate.Report {
-	return predicate.Report(sql.FieldNotNull(FieldCreatedByID))
 }
 
 // ScheduleIDEQ applies the EQ predicate on the "schedule_id" field.
@@ -556,6 +986,46 @@ func ScheduleIDNotNil() predicate.Report {
 	return predicate.Report(sql.FieldNotNull(FieldScheduleID))
 }
 
+// UpdatedAtEQ applies the EQ predicate on the "updated_at" field.
+func UpdatedAtEQ(v time.Time) predicate.Report {
+	return predicate.Report(sql.FieldEQ(FieldUpdatedAt, v))
+}
+
+// UpdatedAtNEQ applies the NEQ predicate on the "updated_at" field.
+func UpdatedAtNEQ(v time.Time) predicate.Report {
+	return predicate.Report(sql.FieldNEQ(FieldUpdatedAt, v))
+}
+
+// UpdatedAtIn applies the In predicate on the "updated_at" field.
+func UpdatedAtIn(vs ...time.Time) predicate.Report {
+	return predicate.Report(sql.FieldIn(FieldUpdatedAt, vs...))
+}
+
+// UpdatedAtNotIn applies the NotIn predicate on the "updated_at" field.
+func UpdatedAtNotIn(vs ...time.Time) predicate.Report {
+	return predicate.Report(sql.FieldNotIn(FieldUpdatedAt, vs...))
+}
+
+// UpdatedAtGT applies the GT predicate on the "updated_at" field.
+func UpdatedAtGT(v time.Time) predicate.Report {
+	return predicate.Report(sql.FieldGT(FieldUpdatedAt, v))
+}
+
+// UpdatedAtGTE applies the GTE predicate on the "updated_at" field.
+func UpdatedAtGTE(v time.Time) predicate.Report {
+	return predicate.Report(sql.FieldGTE(FieldUpdatedAt, v))
+}
+
+// UpdatedAtLT applies the LT predicate on the "updated_at" field.
+func UpdatedAtLT(v time.Time) predicate.Report {
+	return predicate.Report(sql.FieldLT(FieldUpdatedAt, v))
+}
+
+// UpdatedAtLTE applies the LTE predicate on the "updated_at" field.
+func UpdatedAtLTE(v time.Time) predicate.Report {
+	return predicate.Report(sql.FieldLTE(FieldUpdatedAt, v))
+}
+
 // CompletedAtEQ applies the EQ predicate on the "completed_at" field.
 func CompletedAtEQ(v time.Time) predicate.Report {
 	return predicate.Report(sql.FieldEQ(FieldCompletedAt, v))
@@ -604,6 +1074,56 @@ func CompletedAtIsNil() predicate.Report {
 // CompletedAtNotNil applies the NotNil predicate on the "completed_at" field.
 func CompletedAtNotNil() predicate.Report {
 	return predicate.Report(sql.FieldNotNull(FieldCompletedAt))
+}
+
+// ExpiresAtEQ applies the EQ predicate on the "expires_at" field.
+func ExpiresAtEQ(v time.Time) predicate.Report {
+	return predicate.Report(sql.FieldEQ(FieldExpiresAt, v))
+}
+
+// ExpiresAtNEQ applies the NEQ predicate on the "expires_at" field.
+func ExpiresAtNEQ(v time.Time) predicate.Report {
+	return predicate.Report(sql.FieldNEQ(FieldExpiresAt, v))
+}
+
+// ExpiresAtIn applies the In predicate on the "expires_at" field.
+func ExpiresAtIn(vs ...time.Time) predicate.Report {
+	return predicate.Report(sql.FieldIn(FieldExpiresAt, vs...))
+}
+
+// ExpiresAtNotIn applies the NotIn predicate on the "expires_at" field.
+func ExpiresAtNotIn(vs ...time.Time) predicate.Report {
+	return predicate.Report(sql.FieldNotIn(FieldExpiresAt, vs...))
+}
+
+// ExpiresAtGT applies the GT predicate on the "expires_at" field.
+func ExpiresAtGT(v time.Time) predicate.Report {
+	return predicate.Report(sql.FieldGT(FieldExpiresAt, v))
+}
+
+// ExpiresAtGTE applies the GTE predicate on the "expires_at" field.
+func ExpiresAtGTE(v time.Time) predicate.Report {
+	return predicate.Report(sql.FieldGTE(FieldExpiresAt, v))
+}
+
+// ExpiresAtLT applies the LT predicate on the "expires_at" field.
+func ExpiresAtLT(v time.Time) predicate.Report {
+	return predicate.Report(sql.FieldLT(FieldExpiresAt, v))
+}
+
+// ExpiresAtLTE applies the LTE predicate on the "expires_at" field.
+func ExpiresAtLTE(v time.Time) predicate.Report {
+	return predicate.Report(sql.FieldLTE(FieldExpiresAt, v))
+}
+
+// ExpiresAtIsNil applies the IsNil predicate on the "expires_at" field.
+func ExpiresAtIsNil() predicate.Report {
+	return predicate.Report(sql.FieldIsNull(FieldExpiresAt))
+}
+
+// ExpiresAtNotNil applies the NotNil predicate on the "expires_at" field.
+func ExpiresAtNotNil() predicate.Report {
+	return predicate.Report(sql.FieldNotNull(FieldExpiresAt))
 }
 
 // HasPartner applies the HasEdge predicate on the "partner" edge.

@@ -21,18 +21,22 @@ const (
 	FieldPartnerID = "partner_id"
 	// FieldCreatedAt holds the string denoting the created_at field in the database.
 	FieldCreatedAt = "created_at"
-	// FieldTemplate holds the string denoting the template field in the database.
-	FieldTemplate = "template"
-	// FieldParameters holds the string denoting the parameters field in the database.
-	FieldParameters = "parameters"
+	// FieldTemplateID holds the string denoting the template_id field in the database.
+	FieldTemplateID = "template_id"
+	// FieldKind holds the string denoting the kind field in the database.
+	FieldKind = "kind"
 	// FieldRegion holds the string denoting the region field in the database.
 	FieldRegion = "region"
 	// FieldFrequency holds the string denoting the frequency field in the database.
 	FieldFrequency = "frequency"
+	// FieldDayOfWeek holds the string denoting the day_of_week field in the database.
+	FieldDayOfWeek = "day_of_week"
+	// FieldDayOfMonth holds the string denoting the day_of_month field in the database.
+	FieldDayOfMonth = "day_of_month"
+	// FieldHourUtc holds the string denoting the hour_utc field in the database.
+	FieldHourUtc = "hour_utc"
 	// FieldNextRunAt holds the string denoting the next_run_at field in the database.
 	FieldNextRunAt = "next_run_at"
-	// FieldEnabled holds the string denoting the enabled field in the database.
-	FieldEnabled = "enabled"
 	// FieldCreatedByID holds the string denoting the created_by_id field in the database.
 	FieldCreatedByID = "created_by_id"
 	// EdgePartner holds the string denoting the partner edge name in mutations.
@@ -53,12 +57,14 @@ var Columns = []string{
 	FieldID,
 	FieldPartnerID,
 	FieldCreatedAt,
-	FieldTemplate,
-	FieldParameters,
+	FieldTemplateID,
+	FieldKind,
 	FieldRegion,
 	FieldFrequency,
+	FieldDayOfWeek,
+	FieldDayOfMonth,
+	FieldHourUtc,
 	FieldNextRunAt,
-	FieldEnabled,
 	FieldCreatedByID,
 }
 
@@ -82,17 +88,21 @@ var (
 	Policy ent.Policy
 	// DefaultCreatedAt holds the default value on creation for the "created_at" field.
 	DefaultCreatedAt func() time.Time
-	// DefaultEnabled holds the default value on creation for the "enabled" field.
-	DefaultEnabled bool
+	// DefaultDayOfWeek holds the default value on creation for the "day_of_week" field.
+	DefaultDayOfWeek int
+	// DefaultDayOfMonth holds the default value on creation for the "day_of_month" field.
+	DefaultDayOfMonth int
+	// DefaultHourUtc holds the default value on creation for the "hour_utc" field.
+	DefaultHourUtc int
 )
 
-// TemplateValidator is a validator for the "template" field enum values. It is called by the builders before save.
-func TemplateValidator(t enum.ReportTemplate) error {
-	switch t {
+// KindValidator is a validator for the "kind" field enum values. It is called by the builders before save.
+func KindValidator(k enum.ReportKind) error {
+	switch k {
 	case "CALLING_USAGE", "DEVICES", "PHONE_NUMBERS":
 		return nil
 	default:
-		return fmt.Errorf("reportschedule: invalid enum value for template field: %q", t)
+		return fmt.Errorf("reportschedule: invalid enum value for kind field: %q", k)
 	}
 }
 
@@ -134,9 +144,14 @@ func ByCreatedAt(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldCreatedAt, opts...).ToFunc()
 }
 
-// ByTemplate orders the results by the template field.
-func ByTemplate(opts ...sql.OrderTermOption) OrderOption {
-	return sql.OrderByField(FieldTemplate, opts...).ToFunc()
+// ByTemplateID orders the results by the template_id field.
+func ByTemplateID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldTemplateID, opts...).ToFunc()
+}
+
+// ByKind orders the results by the kind field.
+func ByKind(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldKind, opts...).ToFunc()
 }
 
 // ByRegion orders the results by the region field.
@@ -149,14 +164,24 @@ func ByFrequency(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldFrequency, opts...).ToFunc()
 }
 
+// ByDayOfWeek orders the results by the day_of_week field.
+func ByDayOfWeek(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldDayOfWeek, opts...).ToFunc()
+}
+
+// ByDayOfMonth orders the results by the day_of_month field.
+func ByDayOfMonth(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldDayOfMonth, opts...).ToFunc()
+}
+
+// ByHourUtc orders the results by the hour_utc field.
+func ByHourUtc(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldHourUtc, opts...).ToFunc()
+}
+
 // ByNextRunAt orders the results by the next_run_at field.
 func ByNextRunAt(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldNextRunAt, opts...).ToFunc()
-}
-
-// ByEnabled orders the results by the enabled field.
-func ByEnabled(opts ...sql.OrderTermOption) OrderOption {
-	return sql.OrderByField(FieldEnabled, opts...).ToFunc()
 }
 
 // ByCreatedByID orders the results by the created_by_id field.

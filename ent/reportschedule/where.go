@@ -66,14 +66,29 @@ func CreatedAt(v time.Time) predicate.ReportSchedule {
 	return predicate.ReportSchedule(sql.FieldEQ(FieldCreatedAt, v))
 }
 
+// TemplateID applies equality check predicate on the "template_id" field. It's identical to TemplateIDEQ.
+func TemplateID(v int) predicate.ReportSchedule {
+	return predicate.ReportSchedule(sql.FieldEQ(FieldTemplateID, v))
+}
+
+// DayOfWeek applies equality check predicate on the "day_of_week" field. It's identical to DayOfWeekEQ.
+func DayOfWeek(v int) predicate.ReportSchedule {
+	return predicate.ReportSchedule(sql.FieldEQ(FieldDayOfWeek, v))
+}
+
+// DayOfMonth applies equality check predicate on the "day_of_month" field. It's identical to DayOfMonthEQ.
+func DayOfMonth(v int) predicate.ReportSchedule {
+	return predicate.ReportSchedule(sql.FieldEQ(FieldDayOfMonth, v))
+}
+
+// HourUtc applies equality check predicate on the "hour_utc" field. It's identical to HourUtcEQ.
+func HourUtc(v int) predicate.ReportSchedule {
+	return predicate.ReportSchedule(sql.FieldEQ(FieldHourUtc, v))
+}
+
 // NextRunAt applies equality check predicate on the "next_run_at" field. It's identical to NextRunAtEQ.
 func NextRunAt(v time.Time) predicate.ReportSchedule {
 	return predicate.ReportSchedule(sql.FieldEQ(FieldNextRunAt, v))
-}
-
-// Enabled applies equality check predicate on the "enabled" field. It's identical to EnabledEQ.
-func Enabled(v bool) predicate.ReportSchedule {
-	return predicate.ReportSchedule(sql.FieldEQ(FieldEnabled, v))
 }
 
 // CreatedByID applies equality check predicate on the "created_by_id" field. It's identical to CreatedByIDEQ.
@@ -141,44 +156,84 @@ func CreatedAtLTE(v time.Time) predicate.ReportSchedule {
 	return predicate.ReportSchedule(sql.FieldLTE(FieldCreatedAt, v))
 }
 
-// TemplateEQ applies the EQ predicate on the "template" field.
-func TemplateEQ(v enum.ReportTemplate) predicate.ReportSchedule {
-	vc := v
-	return predicate.ReportSchedule(sql.FieldEQ(FieldTemplate, vc))
+// TemplateIDEQ applies the EQ predicate on the "template_id" field.
+func TemplateIDEQ(v int) predicate.ReportSchedule {
+	return predicate.ReportSchedule(sql.FieldEQ(FieldTemplateID, v))
 }
 
-// TemplateNEQ applies the NEQ predicate on the "template" field.
-func TemplateNEQ(v enum.ReportTemplate) predicate.ReportSchedule {
-	vc := v
-	return predicate.ReportSchedule(sql.FieldNEQ(FieldTemplate, vc))
+// TemplateIDNEQ applies the NEQ predicate on the "template_id" field.
+func TemplateIDNEQ(v int) predicate.ReportSchedule {
+	return predicate.ReportSchedule(sql.FieldNEQ(FieldTemplateID, v))
 }
 
-// TemplateIn applies the In predicate on the "template" field.
-func TemplateIn(vs ...enum.ReportTemplate) predicate.ReportSchedule {
+// TemplateIDIn applies the In predicate on the "template_id" field.
+func TemplateIDIn(vs ...int) predicate.ReportSchedule {
+	return predicate.ReportSchedule(sql.FieldIn(FieldTemplateID, vs...))
+}
+
+// TemplateIDNotIn applies the NotIn predicate on the "template_id" field.
+func TemplateIDNotIn(vs ...int) predicate.ReportSchedule {
+	return predicate.ReportSchedule(sql.FieldNotIn(FieldTemplateID, vs...))
+}
+
+// TemplateIDGT applies the GT predicate on the "template_id" field.
+func TemplateIDGT(v int) predicate.ReportSchedule {
+	return predicate.ReportSchedule(sql.FieldGT(FieldTemplateID, v))
+}
+
+// TemplateIDGTE applies the GTE predicate on the "template_id" field.
+func TemplateIDGTE(v int) predicate.ReportSchedule {
+	return predicate.ReportSchedule(sql.FieldGTE(FieldTemplateID, v))
+}
+
+// TemplateIDLT applies the LT predicate on the "template_id" field.
+func TemplateIDLT(v int) predicate.ReportSchedule {
+	return predicate.ReportSchedule(sql.FieldLT(FieldTemplateID, v))
+}
+
+// TemplateIDLTE applies the LTE predicate on the "template_id" field.
+func TemplateIDLTE(v int) predicate.ReportSchedule {
+	return predicate.ReportSchedule(sql.FieldLTE(FieldTemplateID, v))
+}
+
+// TemplateIDIsNil applies the IsNil predicate on the "template_id" field.
+func TemplateIDIsNil() predicate.ReportSchedule {
+	return predicate.ReportSchedule(sql.FieldIsNull(FieldTemplateID))
+}
+
+// TemplateIDNotNil applies the NotNil predicate on the "template_id" field.
+func TemplateIDNotNil() predicate.ReportSchedule {
+	return predicate.ReportSchedule(sql.FieldNotNull(FieldTemplateID))
+}
+
+// KindEQ applies the EQ predicate on the "kind" field.
+func KindEQ(v enum.ReportKind) predicate.ReportSchedule {
+	vc := v
+	return predicate.ReportSchedule(sql.FieldEQ(FieldKind, vc))
+}
+
+// KindNEQ applies the NEQ predicate on the "kind" field.
+func KindNEQ(v enum.ReportKind) predicate.ReportSchedule {
+	vc := v
+	return predicate.ReportSchedule(sql.FieldNEQ(FieldKind, vc))
+}
+
+// KindIn applies the In predicate on the "kind" field.
+func KindIn(vs ...enum.ReportKind) predicate.ReportSchedule {
 	v := make([]any, len(vs))
 	for i := range v {
 		v[i] = vs[i]
 	}
-	return predicate.ReportSchedule(sql.FieldIn(FieldTemplate, v...))
+	return predicate.ReportSchedule(sql.FieldIn(FieldKind, v...))
 }
 
-// TemplateNotIn applies the NotIn predicate on the "template" field.
-func TemplateNotIn(vs ...enum.ReportTemplate) predicate.ReportSchedule {
+// KindNotIn applies the NotIn predicate on the "kind" field.
+func KindNotIn(vs ...enum.ReportKind) predicate.ReportSchedule {
 	v := make([]any, len(vs))
 	for i := range v {
 		v[i] = vs[i]
 	}
-	return predicate.ReportSchedule(sql.FieldNotIn(FieldTemplate, v...))
-}
-
-// ParametersIsNil applies the IsNil predicate on the "parameters" field.
-func ParametersIsNil() predicate.ReportSchedule {
-	return predicate.ReportSchedule(sql.FieldIsNull(FieldParameters))
-}
-
-// ParametersNotNil applies the NotNil predicate on the "parameters" field.
-func ParametersNotNil() predicate.ReportSchedule {
-	return predicate.ReportSchedule(sql.FieldNotNull(FieldParameters))
+	return predicate.ReportSchedule(sql.FieldNotIn(FieldKind, v...))
 }
 
 // RegionEQ applies the EQ predicate on the "region" field.
@@ -241,6 +296,126 @@ func FrequencyNotIn(vs ...enum.Frequency) predicate.ReportSchedule {
 	return predicate.ReportSchedule(sql.FieldNotIn(FieldFrequency, v...))
 }
 
+// DayOfWeekEQ applies the EQ predicate on the "day_of_week" field.
+func DayOfWeekEQ(v int) predicate.ReportSchedule {
+	return predicate.ReportSchedule(sql.FieldEQ(FieldDayOfWeek, v))
+}
+
+// DayOfWeekNEQ applies the NEQ predicate on the "day_of_week" field.
+func DayOfWeekNEQ(v int) predicate.ReportSchedule {
+	return predicate.ReportSchedule(sql.FieldNEQ(FieldDayOfWeek, v))
+}
+
+// DayOfWeekIn applies the In predicate on the "day_of_week" field.
+func DayOfWeekIn(vs ...int) predicate.ReportSchedule {
+	return predicate.ReportSchedule(sql.FieldIn(FieldDayOfWeek, vs...))
+}
+
+// DayOfWeekNotIn applies the NotIn predicate on the "day_of_week" field.
+func DayOfWeekNotIn(vs ...int) predicate.ReportSchedule {
+	return predicate.ReportSchedule(sql.FieldNotIn(FieldDayOfWeek, vs...))
+}
+
+// DayOfWeekGT applies the GT predicate on the "day_of_week" field.
+func DayOfWeekGT(v int) predicate.ReportSchedule {
+	return predicate.ReportSchedule(sql.FieldGT(FieldDayOfWeek, v))
+}
+
+// DayOfWeekGTE applies the GTE predicate on the "day_of_week" field.
+func DayOfWeekGTE(v int) predicate.ReportSchedule {
+	return predicate.ReportSchedule(sql.FieldGTE(FieldDayOfWeek, v))
+}
+
+// DayOfWeekLT applies the LT predicate on the "day_of_week" field.
+func DayOfWeekLT(v int) predicate.ReportSchedule {
+	return predicate.ReportSchedule(sql.FieldLT(FieldDayOfWeek, v))
+}
+
+// DayOfWeekLTE applies the LTE predicate on the "day_of_week" field.
+func DayOfWeekLTE(v int) predicate.ReportSchedule {
+	return predicate.ReportSchedule(sql.FieldLTE(FieldDayOfWeek, v))
+}
+
+// DayOfMonthEQ applies the EQ predicate on the "day_of_month" field.
+func DayOfMonthEQ(v int) predicate.ReportSchedule {
+	return predicate.ReportSchedule(sql.FieldEQ(FieldDayOfMonth, v))
+}
+
+// DayOfMonthNEQ applies the NEQ predicate on the "day_of_month" field.
+func DayOfMonthNEQ(v int) predicate.ReportSchedule {
+	return predicate.ReportSchedule(sql.FieldNEQ(FieldDayOfMonth, v))
+}
+
+// DayOfMonthIn applies the In predicate on the "day_of_month" field.
+func DayOfMonthIn(vs ...int) predicate.ReportSchedule {
+	return predicate.ReportSchedule(sql.FieldIn(FieldDayOfMonth, vs...))
+}
+
+// DayOfMonthNotIn applies the NotIn predicate on the "day_of_month" field.
+func DayOfMonthNotIn(vs ...int) predicate.ReportSchedule {
+	return predicate.ReportSchedule(sql.FieldNotIn(FieldDayOfMonth, vs...))
+}
+
+// DayOfMonthGT applies the GT predicate on the "day_of_month" field.
+func DayOfMonthGT(v int) predicate.ReportSchedule {
+	return predicate.ReportSchedule(sql.FieldGT(FieldDayOfMonth, v))
+}
+
+// DayOfMonthGTE applies the GTE predicate on the "day_of_month" field.
+func DayOfMonthGTE(v int) predicate.ReportSchedule {
+	return predicate.ReportSchedule(sql.FieldGTE(FieldDayOfMonth, v))
+}
+
+// DayOfMonthLT applies the LT predicate on the "day_of_month" field.
+func DayOfMonthLT(v int) predicate.ReportSchedule {
+	return predicate.ReportSchedule(sql.FieldLT(FieldDayOfMonth, v))
+}
+
+// DayOfMonthLTE applies the LTE predicate on the "day_of_month" field.
+func DayOfMonthLTE(v int) predicate.ReportSchedule {
+	return predicate.ReportSchedule(sql.FieldLTE(FieldDayOfMonth, v))
+}
+
+// HourUtcEQ applies the EQ predicate on the "hour_utc" field.
+func HourUtcEQ(v int) predicate.ReportSchedule {
+	return predicate.ReportSchedule(sql.FieldEQ(FieldHourUtc, v))
+}
+
+// HourUtcNEQ applies the NEQ predicate on the "hour_utc" field.
+func HourUtcNEQ(v int) predicate.ReportSchedule {
+	return predicate.ReportSchedule(sql.FieldNEQ(FieldHourUtc, v))
+}
+
+// HourUtcIn applies the In predicate on the "hour_utc" field.
+func HourUtcIn(vs ...int) predicate.ReportSchedule {
+	return predicate.ReportSchedule(sql.FieldIn(FieldHourUtc, vs...))
+}
+
+// HourUtcNotIn applies the NotIn predicate on the "hour_utc" field.
+func HourUtcNotIn(vs ...int) predicate.ReportSchedule {
+	return predicate.ReportSchedule(sql.FieldNotIn(FieldHourUtc, vs...))
+}
+
+// HourUtcGT applies the GT predicate on the "hour_utc" field.
+func HourUtcGT(v int) predicate.ReportSchedule {
+	return predicate.ReportSchedule(sql.FieldGT(FieldHourUtc, v))
+}
+
+// HourUtcGTE applies the GTE predicate on the "hour_utc" field.
+func HourUtcGTE(v int) predicate.ReportSchedule {
+	return predicate.ReportSchedule(sql.FieldGTE(FieldHourUtc, v))
+}
+
+// HourUtcLT applies the LT predicate on the "hour_utc" field.
+func HourUtcLT(v int) predicate.ReportSchedule {
+	return predicate.ReportSchedule(sql.FieldLT(FieldHourUtc, v))
+}
+
+// HourUtcLTE applies the LTE predicate on the "hour_utc" field.
+func HourUtcLTE(v int) predicate.ReportSchedule {
+	return predicate.ReportSchedule(sql.FieldLTE(FieldHourUtc, v))
+}
+
 // NextRunAtEQ applies the EQ predicate on the "next_run_at" field.
 func NextRunAtEQ(v time.Time) predicate.ReportSchedule {
 	return predicate.ReportSchedule(sql.FieldEQ(FieldNextRunAt, v))
@@ -281,16 +456,6 @@ func NextRunAtLTE(v time.Time) predicate.ReportSchedule {
 	return predicate.ReportSchedule(sql.FieldLTE(FieldNextRunAt, v))
 }
 
-// EnabledEQ applies the EQ predicate on the "enabled" field.
-func EnabledEQ(v bool) predicate.ReportSchedule {
-	return predicate.ReportSchedule(sql.FieldEQ(FieldEnabled, v))
-}
-
-// EnabledNEQ applies the NEQ predicate on the "enabled" field.
-func EnabledNEQ(v bool) predicate.ReportSchedule {
-	return predicate.ReportSchedule(sql.FieldNEQ(FieldEnabled, v))
-}
-
 // CreatedByIDEQ applies the EQ predicate on the "created_by_id" field.
 func CreatedByIDEQ(v int) predicate.ReportSchedule {
 	return predicate.ReportSchedule(sql.FieldEQ(FieldCreatedByID, v))
@@ -329,16 +494,6 @@ func CreatedByIDLT(v int) predicate.ReportSchedule {
 // CreatedByIDLTE applies the LTE predicate on the "created_by_id" field.
 func CreatedByIDLTE(v int) predicate.ReportSchedule {
 	return predicate.ReportSchedule(sql.FieldLTE(FieldCreatedByID, v))
-}
-
-// CreatedByIDIsNil applies the IsNil predicate on the "created_by_id" field.
-func CreatedByIDIsNil() predicate.ReportSchedule {
-	return predicate.ReportSchedule(sql.FieldIsNull(FieldCreatedByID))
-}
-
-// CreatedByIDNotNil applies the NotNil predicate on the "created_by_id" field.
-func CreatedByIDNotNil() predicate.ReportSchedule {
-	return predicate.ReportSchedule(sql.FieldNotNull(FieldCreatedByID))
 }
 
 // HasPartner applies the HasEdge predicate on the "partner" edge.

@@ -22,7 +22,9 @@ import (
 	"github.com/partnerhub/partnerhub-api/ent/partner"
 	"github.com/partnerhub/partnerhub-api/ent/phonenumber"
 	"github.com/partnerhub/partnerhub-api/ent/report"
+	"github.com/partnerhub/partnerhub-api/ent/reportchunk"
 	"github.com/partnerhub/partnerhub-api/ent/reportschedule"
+	"github.com/partnerhub/partnerhub-api/ent/reporttemplate"
 	"github.com/partnerhub/partnerhub-api/ent/schema"
 	"github.com/partnerhub/partnerhub-api/ent/settings"
 	"github.com/partnerhub/partnerhub-api/ent/subscription"
@@ -890,6 +892,31 @@ func init() {
 	reportDescCreatedAt := reportMixinFields1[0].Descriptor()
 	// report.DefaultCreatedAt holds the default value on creation for the created_at field.
 	report.DefaultCreatedAt = reportDescCreatedAt.Default.(func() time.Time)
+	// reportDescRowCount is the schema descriptor for row_count field.
+	reportDescRowCount := reportFields[9].Descriptor()
+	// report.DefaultRowCount holds the default value on creation for the row_count field.
+	report.DefaultRowCount = reportDescRowCount.Default.(int)
+	// reportDescByteSize is the schema descriptor for byte_size field.
+	reportDescByteSize := reportFields[10].Descriptor()
+	// report.DefaultByteSize holds the default value on creation for the byte_size field.
+	report.DefaultByteSize = reportDescByteSize.Default.(int64)
+	// reportDescAttempts is the schema descriptor for attempts field.
+	reportDescAttempts := reportFields[12].Descriptor()
+	// report.DefaultAttempts holds the default value on creation for the attempts field.
+	report.DefaultAttempts = reportDescAttempts.Default.(int)
+	reportchunkMixin := schema.ReportChunk{}.Mixin()
+	reportchunk.Policy = privacy.NewPolicies(reportchunkMixin[0], schema.ReportChunk{})
+	reportchunk.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := reportchunk.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	reportchunkMixinHooks0 := reportchunkMixin[0].Hooks()
+
+	reportchunk.Hooks[1] = reportchunkMixinHooks0[0]
 	reportscheduleMixin := schema.ReportSchedule{}.Mixin()
 	reportschedule.Policy = privacy.NewPolicies(reportscheduleMixin[0], schema.ReportSchedule{})
 	reportschedule.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -911,10 +938,57 @@ func init() {
 	reportscheduleDescCreatedAt := reportscheduleMixinFields1[0].Descriptor()
 	// reportschedule.DefaultCreatedAt holds the default value on creation for the created_at field.
 	reportschedule.DefaultCreatedAt = reportscheduleDescCreatedAt.Default.(func() time.Time)
-	// reportscheduleDescEnabled is the schema descriptor for enabled field.
-	reportscheduleDescEnabled := reportscheduleFields[5].Descriptor()
-	// reportschedule.DefaultEnabled holds the default value on creation for the enabled field.
-	reportschedule.DefaultEnabled = reportscheduleDescEnabled.Default.(bool)
+	// reportscheduleDescDayOfWeek is the schema descriptor for day_of_week field.
+	reportscheduleDescDayOfWeek := reportscheduleFields[4].Descriptor()
+	// reportschedule.DefaultDayOfWeek holds the default value on creation for the day_of_week field.
+	reportschedule.DefaultDayOfWeek = reportscheduleDescDayOfWeek.Default.(int)
+	// reportscheduleDescDayOfMonth is the schema descriptor for day_of_month field.
+	reportscheduleDescDayOfMonth := reportscheduleFields[5].Descriptor()
+	// reportschedule.DefaultDayOfMonth holds the default value on creation for the day_of_month field.
+	reportschedule.DefaultDayOfMonth = reportscheduleDescDayOfMonth.Default.(int)
+	// reportscheduleDescHourUtc is the schema descriptor for hour_utc field.
+	reportscheduleDescHourUtc := reportscheduleFields[6].Descriptor()
+	// reportschedule.DefaultHourUtc holds the default value on creation for the hour_utc field.
+	reportschedule.DefaultHourUtc = reportscheduleDescHourUtc.Default.(int)
+	reporttemplateMixin := schema.ReportTemplate{}.Mixin()
+	reporttemplate.Policy = privacy.NewPolicies(reporttemplateMixin[0], schema.ReportTemplate{})
+	reporttemplate.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := reporttemplate.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	reporttemplateMixinHooks0 := reporttemplateMixin[0].Hooks()
+
+	reporttemplate.Hooks[1] = reporttemplateMixinHooks0[0]
+	reporttemplateMixinFields1 := reporttemplateMixin[1].Fields()
+	_ = reporttemplateMixinFields1
+	reporttemplateFields := schema.ReportTemplate{}.Fields()
+	_ = reporttemplateFields
+	// reporttemplateDescCreatedAt is the schema descriptor for created_at field.
+	reporttemplateDescCreatedAt := reporttemplateMixinFields1[0].Descriptor()
+	// reporttemplate.DefaultCreatedAt holds the default value on creation for the created_at field.
+	reporttemplate.DefaultCreatedAt = reporttemplateDescCreatedAt.Default.(func() time.Time)
+	// reporttemplateDescName is the schema descriptor for name field.
+	reporttemplateDescName := reporttemplateFields[0].Descriptor()
+	// reporttemplate.NameValidator is a validator for the "name" field. It is called by the builders before save.
+	reporttemplate.NameValidator = func() func(string) error {
+		validators := reporttemplateDescName.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(name string) error {
+			for _, fn := range fns {
+				if err := fn(name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 	subscriptionMixin := schema.Subscription{}.Mixin()
 	subscription.Policy = privacy.NewPolicies(subscriptionMixin[0], subscriptionMixin[1], schema.Subscription{})
 	subscription.Hooks[0] = func(next ent.Mutator) ent.Mutator {

@@ -29,10 +29,10 @@ func (Device) Fields() []ent.Field {
 		field.String("product").MaxLen(100).Comment("device model, e.g. Desk Phone 9861"),
 		field.String("mac").MaxLen(17),
 		field.String("firmware").MaxLen(100),
-		field.String("phone_number").Optional().MaxLen(32),
-		field.String("extension").Optional().MaxLen(16),
-		field.String("user_id").Optional().MaxLen(100),
-		field.String("user_uuid").Optional().MaxLen(36),
+		field.String("phone_number").Optional().Nillable().MaxLen(32),
+		field.String("extension").Optional().Nillable().MaxLen(16),
+		field.String("user_id").Optional().Nillable().MaxLen(100),
+		field.String("user_uuid").Optional().Nillable().MaxLen(36),
 	}
 }
 

@@ -29,13 +29,13 @@ func (PhoneNumber) Fields() []ent.Field {
 		field.Int("location_id").Optional().Nillable(),
 		field.String("country").MaxLen(2),
 		field.String("number").NotEmpty().MaxLen(32),
-		field.String("extension").Optional().MaxLen(16),
+		field.String("extension").Optional().Nillable().MaxLen(16),
 		field.String("pstn_connection").MaxLen(100),
 		field.Bool("active").Default(true),
 		field.Enum("user_type").GoType(enum.PhoneUserType("")),
 		field.Enum("number_type").GoType(enum.NumberType("")),
-		field.String("user_id").Optional().MaxLen(100),
-		field.String("user_uuid").Optional().MaxLen(36),
+		field.String("user_id").Optional().Nillable().MaxLen(100),
+		field.String("user_uuid").Optional().Nillable().MaxLen(36),
 	}
 }
 

@@ -57,6 +57,10 @@ func (v *Viewer) CanReadCustomers() bool {
 // CanReadAnalytics reports whether the viewer may read KPIs and analytics.
 func (v *Viewer) CanReadAnalytics() bool { return v.IsSystem() || v.Allows(ScopeAnalyticsRead) }
 
+// CanReport reports whether the viewer may generate, read and schedule reports and manage
+// report templates (every role may: a report holds only customers the viewer can read).
+func (v *Viewer) CanReport() bool { return v.IsSystem() || v.Allows(ScopeReports) }
+
 // CanEditTags reports whether the viewer may create, rename and delete tags and tag customers.
 func (v *Viewer) CanEditTags() bool { return v.IsSystem() || v.writer() && v.Allows(ScopeTagsWrite) }
 

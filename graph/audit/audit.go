@@ -106,3 +106,9 @@ func ItemError(ctx context.Context, err error) *model.ItemError {
 	}
 	return &model.ItemError{Code: string(code), Message: msg}
 }
+
+// Record appends, in tx, the audit event of a change an internal job made outside Run (a
+// scheduled report); ctx's viewer names the partner.
+func Record(ctx context.Context, r *Recorder, tx *ent.Tx, action string, ch Change) error {
+	return r.record(ctx, tx.Client(), action, ch)
+}

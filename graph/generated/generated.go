@@ -20,6 +20,7 @@ import (
 	"github.com/partnerhub/partnerhub-api/graph/calling"
 	"github.com/partnerhub/partnerhub-api/graph/model"
 	"github.com/partnerhub/partnerhub-api/graph/page"
+	"github.com/partnerhub/partnerhub-api/graph/report"
 	"github.com/partnerhub/partnerhub-api/graph/scalar"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -39,9 +40,13 @@ type ResolverRoot interface {
 	ApiToken() ApiTokenResolver
 	AuditEvent() AuditEventResolver
 	Customer() CustomerResolver
+	Device() DeviceResolver
 	License() LicenseResolver
 	Mutation() MutationResolver
+	PhoneNumber() PhoneNumberResolver
 	Query() QueryResolver
+	Report() ReportResolver
+	ReportSchedule() ReportScheduleResolver
 	Subscription() SubscriptionResolver
 	Tag() TagResolver
 	Updates() UpdatesResolver
@@ -182,13 +187,16 @@ type ComplexityRoot struct {
 		Admins              func(childComplexity int) int
 		Country             func(childComplexity int) int
 		CreatedAt           func(childComplexity int) int
+		Devices             func(childComplexity int, first *int, after *page.Cursor, last *int, before *page.Cursor) int
 		ExternalID          func(childComplexity int) int
 		GlobalID            func(childComplexity int) int
 		LastAdminActivityAt func(childComplexity int) int
 		LaunchURL           func(childComplexity int) int
 		LicenseSummary      func(childComplexity int) int
+		Locations           func(childComplexity int) int
 		Name                func(childComplexity int) int
 		OrgID               func(childComplexity int) int
+		PhoneNumbers        func(childComplexity int, first *int, after *page.Cursor, last *int, before *page.Cursor) int
 		Products            func(childComplexity int) int
 		Region              func(childComplexity int) int
 		Statuses            func(childComplexity int) int
@@ -290,8 +298,40 @@ type ComplexityRoot struct {
 		Error      func(childComplexity int) int
 	}
 
+	DeleteReportSchedulePayload struct {
+		DeletedID func(childComplexity int) int
+	}
+
+	DeleteReportTemplatePayload struct {
+		DeletedID func(childComplexity int) int
+	}
+
 	DeleteTagPayload struct {
 		DeletedTagID func(childComplexity int) int
+	}
+
+	Device struct {
+		Extension   func(childComplexity int) int
+		ExternalID  func(childComplexity int) int
+		Firmware    func(childComplexity int) int
+		GlobalID    func(childComplexity int) int
+		Location    func(childComplexity int) int
+		MAC         func(childComplexity int) int
+		PhoneNumber func(childComplexity int) int
+		Product     func(childComplexity int) int
+		UserID      func(childComplexity int) int
+		UserUUID    func(childComplexity int) int
+	}
+
+	DeviceConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	DeviceEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	EndpointQuality struct {
@@ -392,6 +432,13 @@ type ComplexityRoot struct {
 		WeekStart func(childComplexity int) int
 	}
 
+	Location struct {
+		Country    func(childComplexity int) int
+		ExternalID func(childComplexity int) int
+		GlobalID   func(childComplexity int) int
+		Name       func(childComplexity int) int
+	}
+
 	LowAssignmentRow struct {
 		Assigned               func(childComplexity int) int
 		AssignedRatio          func(childComplexity int) int
@@ -428,21 +475,30 @@ type ComplexityRoot struct {
 		AssignCustomerAdmins   func(childComplexity int, input model.CustomerAdminsInput) int
 		CreateAPIToken         func(childComplexity int, input model.CreateAPITokenInput) int
 		CreateAdmin            func(childComplexity int, input model.CreateAdminInput) int
+		CreateReportTemplate   func(childComplexity int, input model.CreateReportTemplateInput) int
 		CreateTag              func(childComplexity int, input model.CreateTagInput) int
+		DeleteReportSchedule   func(childComplexity int, input model.DeleteReportScheduleInput) int
+		DeleteReportTemplate   func(childComplexity int, input model.DeleteReportTemplateInput) int
 		DeleteTag              func(childComplexity int, input model.DeleteTagInput) int
+		GenerateReport         func(childComplexity int, input model.GenerateReportInput) int
 		IngestCallLegs         func(childComplexity int, input model.IngestCallLegsInput) int
 		RecordAdminActivity    func(childComplexity int, input model.RecordAdminActivityInput) int
 		RecordLicenseUsage     func(childComplexity int, input model.RecordLicenseUsageInput) int
 		RemoveAdmin            func(childComplexity int, input model.RemoveAdminInput) int
 		RemoveCustomerTags     func(childComplexity int, input model.CustomerTagsInput) int
 		RevokeAPIToken         func(childComplexity int, input model.RevokeAPITokenInput) int
+		ScheduleReport         func(childComplexity int, input model.ScheduleReportInput) int
 		SetCustomerTags        func(childComplexity int, input model.SetCustomerTagsInput) int
 		StartTrial             func(childComplexity int, input model.StartTrialInput) int
 		UnassignCustomerAdmins func(childComplexity int, input model.CustomerAdminsInput) int
 		UpdateAdmin            func(childComplexity int, input model.UpdateAdminInput) int
+		UpdateReportSchedule   func(childComplexity int, input model.UpdateReportScheduleInput) int
 		UpdateTag              func(childComplexity int, input model.UpdateTagInput) int
 		UpsertCallQueues       func(childComplexity int, input model.UpsertCallQueuesInput) int
 		UpsertCustomers        func(childComplexity int, input model.UpsertCustomersInput) int
+		UpsertDevices          func(childComplexity int, input model.UpsertDevicesInput) int
+		UpsertLocations        func(childComplexity int, input model.UpsertLocationsInput) int
+		UpsertPhoneNumbers     func(childComplexity int, input model.UpsertPhoneNumbersInput) int
 		UpsertSubscriptions    func(childComplexity int, input model.UpsertSubscriptionsInput) int
 	}
 
@@ -508,6 +564,32 @@ type ComplexityRoot struct {
 		UpcomingRenewal       func(childComplexity int) int
 	}
 
+	PhoneNumber struct {
+		Active         func(childComplexity int) int
+		Country        func(childComplexity int) int
+		Extension      func(childComplexity int) int
+		ExternalID     func(childComplexity int) int
+		GlobalID       func(childComplexity int) int
+		Location       func(childComplexity int) int
+		Number         func(childComplexity int) int
+		NumberType     func(childComplexity int) int
+		PstnConnection func(childComplexity int) int
+		UserID         func(childComplexity int) int
+		UserType       func(childComplexity int) int
+		UserUUID       func(childComplexity int) int
+	}
+
+	PhoneNumberConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	PhoneNumberEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	Query struct {
 		APITokens             func(childComplexity int, first *int, after *page.Cursor, last *int, before *page.Cursor) int
 		Admins                func(childComplexity int, first *int, after *page.Cursor, last *int, before *page.Cursor, roles []enum.Role, query *string) int
@@ -519,6 +601,10 @@ type ComplexityRoot struct {
 		Me                    func(childComplexity int) int
 		Node                  func(childComplexity int, id string) int
 		Nodes                 func(childComplexity int, ids []string) int
+		Report                func(childComplexity int, id string) int
+		ReportSchedules       func(childComplexity int, first *int, after *page.Cursor, last *int, before *page.Cursor) int
+		ReportTemplates       func(childComplexity int) int
+		Reports               func(childComplexity int, first *int, after *page.Cursor, last *int, before *page.Cursor, filter *report.Filter) int
 		SubscriptionAnalytics func(childComplexity int, product model.AnalyticsProduct, region *enum.Region) int
 		Tags                  func(childComplexity int, first *int, after *page.Cursor, last *int, before *page.Cursor, query *string) int
 		Viewer                func(childComplexity int) int
@@ -600,6 +686,86 @@ type ComplexityRoot struct {
 		Rows              func(childComplexity int, first *int, after *page.Cursor, last *int, before *page.Cursor, orderBy *model.AnalyticsRowOrder) int
 	}
 
+	Report struct {
+		ByteSize    func(childComplexity int) int
+		CompletedAt func(childComplexity int) int
+		CreatedAt   func(childComplexity int) int
+		CreatedBy   func(childComplexity int) int
+		DownloadURL func(childComplexity int) int
+		Error       func(childComplexity int) int
+		ExpiresAt   func(childComplexity int) int
+		FileName    func(childComplexity int) int
+		From        func(childComplexity int) int
+		GlobalID    func(childComplexity int) int
+		Region      func(childComplexity int) int
+		RowCount    func(childComplexity int) int
+		Schedule    func(childComplexity int) int
+		State       func(childComplexity int) int
+		Template    func(childComplexity int) int
+		To          func(childComplexity int) int
+	}
+
+	ReportColumn struct {
+		Key   func(childComplexity int) int
+		Title func(childComplexity int) int
+	}
+
+	ReportConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	ReportEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	ReportPayload struct {
+		Report func(childComplexity int) int
+	}
+
+	ReportSchedule struct {
+		CreatedAt  func(childComplexity int) int
+		CreatedBy  func(childComplexity int) int
+		DayOfMonth func(childComplexity int) int
+		DayOfWeek  func(childComplexity int) int
+		Frequency  func(childComplexity int) int
+		GlobalID   func(childComplexity int) int
+		HourUtc    func(childComplexity int) int
+		NextRunAt  func(childComplexity int) int
+		Region     func(childComplexity int) int
+		Template   func(childComplexity int) int
+	}
+
+	ReportScheduleConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	ReportScheduleEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	ReportSchedulePayload struct {
+		ReportSchedule func(childComplexity int) int
+	}
+
+	ReportTemplate struct {
+		Columns      func(childComplexity int) int
+		HasDateRange func(childComplexity int) int
+		ID           func(childComplexity int) int
+		IsDefault    func(childComplexity int) int
+		Kind         func(childComplexity int) int
+		Name         func(childComplexity int) int
+	}
+
+	ReportTemplatePayload struct {
+		ReportTemplate func(childComplexity int) int
+	}
+
 	StartTrialPayload struct {
 		Customer func(childComplexity int) int
 		Trial    func(childComplexity int) int
@@ -657,7 +823,8 @@ type ComplexityRoot struct {
 	}
 
 	Updates struct {
-		KpisUpdated func(childComplexity int, region *enum.Region) int
+		KpisUpdated   func(childComplexity int, region *enum.Region) int
+		ReportUpdated func(childComplexity int, id *string) int
 	}
 
 	Viewer struct {
@@ -696,6 +863,12 @@ type CustomerResolver interface {
 	Trials(ctx context.Context, obj *ent.Customer) ([]*ent.Subscription, error)
 	Tags(ctx context.Context, obj *ent.Customer) ([]*ent.Tag, error)
 	Admins(ctx context.Context, obj *ent.Customer) ([]*ent.Admin, error)
+	Locations(ctx context.Context, obj *ent.Customer) ([]*ent.Location, error)
+	Devices(ctx context.Context, obj *ent.Customer, first *int, after *page.Cursor, last *int, before *page.Cursor) (*page.Connection[*ent.Device], error)
+	PhoneNumbers(ctx context.Context, obj *ent.Customer, first *int, after *page.Cursor, last *int, before *page.Cursor) (*page.Connection[*ent.PhoneNumber], error)
+}
+type DeviceResolver interface {
+	Location(ctx context.Context, obj *ent.Device) (*ent.Location, error)
 }
 type LicenseResolver interface {
 	WeeklyAssignmentChange(ctx context.Context, obj *ent.License) (int, error)
@@ -722,6 +895,18 @@ type MutationResolver interface {
 	RecordAdminActivity(ctx context.Context, input model.RecordAdminActivityInput) (*model.IngestPayload, error)
 	IngestCallLegs(ctx context.Context, input model.IngestCallLegsInput) (*model.IngestPayload, error)
 	UpsertCallQueues(ctx context.Context, input model.UpsertCallQueuesInput) (*model.IngestPayload, error)
+	UpsertLocations(ctx context.Context, input model.UpsertLocationsInput) (*model.IngestPayload, error)
+	UpsertDevices(ctx context.Context, input model.UpsertDevicesInput) (*model.IngestPayload, error)
+	UpsertPhoneNumbers(ctx context.Context, input model.UpsertPhoneNumbersInput) (*model.IngestPayload, error)
+	CreateReportTemplate(ctx context.Context, input model.CreateReportTemplateInput) (*report.TemplatePayload, error)
+	DeleteReportTemplate(ctx context.Context, input model.DeleteReportTemplateInput) (*model.DeleteReportTemplatePayload, error)
+	GenerateReport(ctx context.Context, input model.GenerateReportInput) (*model.ReportPayload, error)
+	ScheduleReport(ctx context.Context, input model.ScheduleReportInput) (*model.ReportSchedulePayload, error)
+	UpdateReportSchedule(ctx context.Context, input model.UpdateReportScheduleInput) (*model.ReportSchedulePayload, error)
+	DeleteReportSchedule(ctx context.Context, input model.DeleteReportScheduleInput) (*model.DeleteReportSchedulePayload, error)
+}
+type PhoneNumberResolver interface {
+	Location(ctx context.Context, obj *ent.PhoneNumber) (*ent.Location, error)
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id string) (ent.Noder, error)
@@ -737,6 +922,26 @@ type QueryResolver interface {
 	Admins(ctx context.Context, first *int, after *page.Cursor, last *int, before *page.Cursor, roles []enum.Role, query *string) (*page.Connection[*ent.Admin], error)
 	APITokens(ctx context.Context, first *int, after *page.Cursor, last *int, before *page.Cursor) (*page.Connection[*ent.ApiToken], error)
 	AuditEvents(ctx context.Context, first *int, after *page.Cursor, last *int, before *page.Cursor, filter *model.AuditEventFilter) (*page.Connection[*ent.AuditEvent], error)
+	ReportTemplates(ctx context.Context) ([]*report.Template, error)
+	Report(ctx context.Context, id string) (*ent.Report, error)
+	Reports(ctx context.Context, first *int, after *page.Cursor, last *int, before *page.Cursor, filter *report.Filter) (*page.Connection[*ent.Report], error)
+	ReportSchedules(ctx context.Context, first *int, after *page.Cursor, last *int, before *page.Cursor) (*page.Connection[*ent.ReportSchedule], error)
+}
+type ReportResolver interface {
+	Template(ctx context.Context, obj *ent.Report) (*report.Template, error)
+
+	CreatedBy(ctx context.Context, obj *ent.Report) (*ent.Admin, error)
+
+	DownloadURL(ctx context.Context, obj *ent.Report) (*string, error)
+	Schedule(ctx context.Context, obj *ent.Report) (*ent.ReportSchedule, error)
+}
+type ReportScheduleResolver interface {
+	Template(ctx context.Context, obj *ent.ReportSchedule) (*report.Template, error)
+
+	DayOfWeek(ctx context.Context, obj *ent.ReportSchedule) (*int, error)
+	DayOfMonth(ctx context.Context, obj *ent.ReportSchedule) (*int, error)
+
+	CreatedBy(ctx context.Context, obj *ent.ReportSchedule) (*ent.Admin, error)
 }
 type SubscriptionResolver interface {
 	Licenses(ctx context.Context, obj *ent.Subscription) ([]*ent.License, error)
@@ -749,6 +954,7 @@ type TagResolver interface {
 }
 type UpdatesResolver interface {
 	KpisUpdated(ctx context.Context, region *enum.Region) (<-chan *analytics.Kpis, error)
+	ReportUpdated(ctx context.Context, id *string) (<-chan *ent.Report, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -1295,6 +1501,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Customer.CreatedAt(childComplexity), true
+	case "Customer.devices":
+		if e.ComplexityRoot.Customer.Devices == nil {
+			break
+		}
+
+		args, err := ec.field_Customer_devices_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Customer.Devices(childComplexity, args["first"].(*int), args["after"].(*page.Cursor), args["last"].(*int), args["before"].(*page.Cursor)), true
 	case "Customer.externalId":
 		if e.ComplexityRoot.Customer.ExternalID == nil {
 			break
@@ -1325,6 +1542,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Customer.LicenseSummary(childComplexity), true
+	case "Customer.locations":
+		if e.ComplexityRoot.Customer.Locations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Customer.Locations(childComplexity), true
 	case "Customer.name":
 		if e.ComplexityRoot.Customer.Name == nil {
 			break
@@ -1337,6 +1560,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Customer.OrgID(childComplexity), true
+	case "Customer.phoneNumbers":
+		if e.ComplexityRoot.Customer.PhoneNumbers == nil {
+			break
+		}
+
+		args, err := ec.field_Customer_phoneNumbers_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Customer.PhoneNumbers(childComplexity, args["first"].(*int), args["after"].(*page.Cursor), args["last"].(*int), args["before"].(*page.Cursor)), true
 	case "Customer.products":
 		if e.ComplexityRoot.Customer.Products == nil {
 			break
@@ -1699,12 +1933,119 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CustomerTagsResult.Error(childComplexity), true
 
+	case "DeleteReportSchedulePayload.deletedId":
+		if e.ComplexityRoot.DeleteReportSchedulePayload.DeletedID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeleteReportSchedulePayload.DeletedID(childComplexity), true
+
+	case "DeleteReportTemplatePayload.deletedId":
+		if e.ComplexityRoot.DeleteReportTemplatePayload.DeletedID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeleteReportTemplatePayload.DeletedID(childComplexity), true
+
 	case "DeleteTagPayload.deletedTagId":
 		if e.ComplexityRoot.DeleteTagPayload.DeletedTagID == nil {
 			break
 		}
 
 		return e.ComplexityRoot.DeleteTagPayload.DeletedTagID(childComplexity), true
+
+	case "Device.extension":
+		if e.ComplexityRoot.Device.Extension == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Device.Extension(childComplexity), true
+	case "Device.externalId":
+		if e.ComplexityRoot.Device.ExternalID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Device.ExternalID(childComplexity), true
+	case "Device.firmware":
+		if e.ComplexityRoot.Device.Firmware == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Device.Firmware(childComplexity), true
+	case "Device.id":
+		if e.ComplexityRoot.Device.GlobalID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Device.GlobalID(childComplexity), true
+	case "Device.location":
+		if e.ComplexityRoot.Device.Location == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Device.Location(childComplexity), true
+	case "Device.mac":
+		if e.ComplexityRoot.Device.MAC == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Device.MAC(childComplexity), true
+	case "Device.phoneNumber":
+		if e.ComplexityRoot.Device.PhoneNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Device.PhoneNumber(childComplexity), true
+	case "Device.product":
+		if e.ComplexityRoot.Device.Product == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Device.Product(childComplexity), true
+	case "Device.userId":
+		if e.ComplexityRoot.Device.UserID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Device.UserID(childComplexity), true
+	case "Device.userUuid":
+		if e.ComplexityRoot.Device.UserUUID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Device.UserUUID(childComplexity), true
+
+	case "DeviceConnection.edges":
+		if e.ComplexityRoot.DeviceConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeviceConnection.Edges(childComplexity), true
+	case "DeviceConnection.pageInfo":
+		if e.ComplexityRoot.DeviceConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeviceConnection.PageInfo(childComplexity), true
+	case "DeviceConnection.totalCount":
+		if e.ComplexityRoot.DeviceConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeviceConnection.TotalCount(childComplexity), true
+
+	case "DeviceEdge.cursor":
+		if e.ComplexityRoot.DeviceEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeviceEdge.Cursor(childComplexity), true
+	case "DeviceEdge.node":
+		if e.ComplexityRoot.DeviceEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeviceEdge.Node(childComplexity), true
 
 	case "EndpointQuality.endpointType":
 		if e.ComplexityRoot.EndpointQuality.EndpointType == nil {
@@ -2078,6 +2419,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.LicenseTrendPoint.WeekStart(childComplexity), true
 
+	case "Location.country":
+		if e.ComplexityRoot.Location.Country == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Location.Country(childComplexity), true
+	case "Location.externalId":
+		if e.ComplexityRoot.Location.ExternalID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Location.ExternalID(childComplexity), true
+	case "Location.id":
+		if e.ComplexityRoot.Location.GlobalID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Location.GlobalID(childComplexity), true
+	case "Location.name":
+		if e.ComplexityRoot.Location.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Location.Name(childComplexity), true
+
 	case "LowAssignmentRow.assigned":
 		if e.ComplexityRoot.LowAssignmentRow.Assigned == nil {
 			break
@@ -2245,6 +2611,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateAdmin(childComplexity, args["input"].(model.CreateAdminInput)), true
+	case "Mutation.createReportTemplate":
+		if e.ComplexityRoot.Mutation.CreateReportTemplate == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createReportTemplate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateReportTemplate(childComplexity, args["input"].(model.CreateReportTemplateInput)), true
 	case "Mutation.createTag":
 		if e.ComplexityRoot.Mutation.CreateTag == nil {
 			break
@@ -2256,6 +2633,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateTag(childComplexity, args["input"].(model.CreateTagInput)), true
+	case "Mutation.deleteReportSchedule":
+		if e.ComplexityRoot.Mutation.DeleteReportSchedule == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteReportSchedule_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteReportSchedule(childComplexity, args["input"].(model.DeleteReportScheduleInput)), true
+	case "Mutation.deleteReportTemplate":
+		if e.ComplexityRoot.Mutation.DeleteReportTemplate == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteReportTemplate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteReportTemplate(childComplexity, args["input"].(model.DeleteReportTemplateInput)), true
 	case "Mutation.deleteTag":
 		if e.ComplexityRoot.Mutation.DeleteTag == nil {
 			break
@@ -2267,6 +2666,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeleteTag(childComplexity, args["input"].(model.DeleteTagInput)), true
+	case "Mutation.generateReport":
+		if e.ComplexityRoot.Mutation.GenerateReport == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_generateReport_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.GenerateReport(childComplexity, args["input"].(model.GenerateReportInput)), true
 	case "Mutation.ingestCallLegs":
 		if e.ComplexityRoot.Mutation.IngestCallLegs == nil {
 			break
@@ -2333,6 +2743,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RevokeAPIToken(childComplexity, args["input"].(model.RevokeAPITokenInput)), true
+	case "Mutation.scheduleReport":
+		if e.ComplexityRoot.Mutation.ScheduleReport == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_scheduleReport_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ScheduleReport(childComplexity, args["input"].(model.ScheduleReportInput)), true
 	case "Mutation.setCustomerTags":
 		if e.ComplexityRoot.Mutation.SetCustomerTags == nil {
 			break
@@ -2377,6 +2798,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateAdmin(childComplexity, args["input"].(model.UpdateAdminInput)), true
+	case "Mutation.updateReportSchedule":
+		if e.ComplexityRoot.Mutation.UpdateReportSchedule == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateReportSchedule_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateReportSchedule(childComplexity, args["input"].(model.UpdateReportScheduleInput)), true
 	case "Mutation.updateTag":
 		if e.ComplexityRoot.Mutation.UpdateTag == nil {
 			break
@@ -2410,6 +2842,39 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpsertCustomers(childComplexity, args["input"].(model.UpsertCustomersInput)), true
+	case "Mutation.upsertDevices":
+		if e.ComplexityRoot.Mutation.UpsertDevices == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_upsertDevices_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpsertDevices(childComplexity, args["input"].(model.UpsertDevicesInput)), true
+	case "Mutation.upsertLocations":
+		if e.ComplexityRoot.Mutation.UpsertLocations == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_upsertLocations_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpsertLocations(childComplexity, args["input"].(model.UpsertLocationsInput)), true
+	case "Mutation.upsertPhoneNumbers":
+		if e.ComplexityRoot.Mutation.UpsertPhoneNumbers == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_upsertPhoneNumbers_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpsertPhoneNumbers(childComplexity, args["input"].(model.UpsertPhoneNumbersInput)), true
 	case "Mutation.upsertSubscriptions":
 		if e.ComplexityRoot.Mutation.UpsertSubscriptions == nil {
 			break
@@ -2663,6 +3128,111 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PartnerKpis.UpcomingRenewal(childComplexity), true
 
+	case "PhoneNumber.active":
+		if e.ComplexityRoot.PhoneNumber.Active == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PhoneNumber.Active(childComplexity), true
+	case "PhoneNumber.country":
+		if e.ComplexityRoot.PhoneNumber.Country == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PhoneNumber.Country(childComplexity), true
+	case "PhoneNumber.extension":
+		if e.ComplexityRoot.PhoneNumber.Extension == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PhoneNumber.Extension(childComplexity), true
+	case "PhoneNumber.externalId":
+		if e.ComplexityRoot.PhoneNumber.ExternalID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PhoneNumber.ExternalID(childComplexity), true
+	case "PhoneNumber.id":
+		if e.ComplexityRoot.PhoneNumber.GlobalID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PhoneNumber.GlobalID(childComplexity), true
+	case "PhoneNumber.location":
+		if e.ComplexityRoot.PhoneNumber.Location == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PhoneNumber.Location(childComplexity), true
+	case "PhoneNumber.number":
+		if e.ComplexityRoot.PhoneNumber.Number == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PhoneNumber.Number(childComplexity), true
+	case "PhoneNumber.numberType":
+		if e.ComplexityRoot.PhoneNumber.NumberType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PhoneNumber.NumberType(childComplexity), true
+	case "PhoneNumber.pstnConnection":
+		if e.ComplexityRoot.PhoneNumber.PstnConnection == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PhoneNumber.PstnConnection(childComplexity), true
+	case "PhoneNumber.userId":
+		if e.ComplexityRoot.PhoneNumber.UserID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PhoneNumber.UserID(childComplexity), true
+	case "PhoneNumber.userType":
+		if e.ComplexityRoot.PhoneNumber.UserType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PhoneNumber.UserType(childComplexity), true
+	case "PhoneNumber.userUuid":
+		if e.ComplexityRoot.PhoneNumber.UserUUID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PhoneNumber.UserUUID(childComplexity), true
+
+	case "PhoneNumberConnection.edges":
+		if e.ComplexityRoot.PhoneNumberConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PhoneNumberConnection.Edges(childComplexity), true
+	case "PhoneNumberConnection.pageInfo":
+		if e.ComplexityRoot.PhoneNumberConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PhoneNumberConnection.PageInfo(childComplexity), true
+	case "PhoneNumberConnection.totalCount":
+		if e.ComplexityRoot.PhoneNumberConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PhoneNumberConnection.TotalCount(childComplexity), true
+
+	case "PhoneNumberEdge.cursor":
+		if e.ComplexityRoot.PhoneNumberEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PhoneNumberEdge.Cursor(childComplexity), true
+	case "PhoneNumberEdge.node":
+		if e.ComplexityRoot.PhoneNumberEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PhoneNumberEdge.Node(childComplexity), true
+
 	case "Query.apiTokens":
 		if e.ComplexityRoot.Query.APITokens == nil {
 			break
@@ -2769,6 +3339,45 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Nodes(childComplexity, args["ids"].([]string)), true
+	case "Query.report":
+		if e.ComplexityRoot.Query.Report == nil {
+			break
+		}
+
+		args, err := ec.field_Query_report_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Report(childComplexity, args["id"].(string)), true
+	case "Query.reportSchedules":
+		if e.ComplexityRoot.Query.ReportSchedules == nil {
+			break
+		}
+
+		args, err := ec.field_Query_reportSchedules_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ReportSchedules(childComplexity, args["first"].(*int), args["after"].(*page.Cursor), args["last"].(*int), args["before"].(*page.Cursor)), true
+	case "Query.reportTemplates":
+		if e.ComplexityRoot.Query.ReportTemplates == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.ReportTemplates(childComplexity), true
+	case "Query.reports":
+		if e.ComplexityRoot.Query.Reports == nil {
+			break
+		}
+
+		args, err := ec.field_Query_reports_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Reports(childComplexity, args["first"].(*int), args["after"].(*page.Cursor), args["last"].(*int), args["before"].(*page.Cursor), args["filter"].(*report.Filter)), true
 	case "Query.subscriptionAnalytics":
 		if e.ComplexityRoot.Query.SubscriptionAnalytics == nil {
 			break
@@ -3094,6 +3703,299 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.RenewingSection.Rows(childComplexity, args["first"].(*int), args["after"].(*page.Cursor), args["last"].(*int), args["before"].(*page.Cursor), args["orderBy"].(*model.AnalyticsRowOrder)), true
 
+	case "Report.byteSize":
+		if e.ComplexityRoot.Report.ByteSize == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Report.ByteSize(childComplexity), true
+	case "Report.completedAt":
+		if e.ComplexityRoot.Report.CompletedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Report.CompletedAt(childComplexity), true
+	case "Report.createdAt":
+		if e.ComplexityRoot.Report.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Report.CreatedAt(childComplexity), true
+	case "Report.createdBy":
+		if e.ComplexityRoot.Report.CreatedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Report.CreatedBy(childComplexity), true
+	case "Report.downloadUrl":
+		if e.ComplexityRoot.Report.DownloadURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Report.DownloadURL(childComplexity), true
+	case "Report.error":
+		if e.ComplexityRoot.Report.Error == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Report.Error(childComplexity), true
+	case "Report.expiresAt":
+		if e.ComplexityRoot.Report.ExpiresAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Report.ExpiresAt(childComplexity), true
+	case "Report.fileName":
+		if e.ComplexityRoot.Report.FileName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Report.FileName(childComplexity), true
+	case "Report.from":
+		if e.ComplexityRoot.Report.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Report.From(childComplexity), true
+	case "Report.id":
+		if e.ComplexityRoot.Report.GlobalID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Report.GlobalID(childComplexity), true
+	case "Report.region":
+		if e.ComplexityRoot.Report.Region == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Report.Region(childComplexity), true
+	case "Report.rowCount":
+		if e.ComplexityRoot.Report.RowCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Report.RowCount(childComplexity), true
+	case "Report.schedule":
+		if e.ComplexityRoot.Report.Schedule == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Report.Schedule(childComplexity), true
+	case "Report.state":
+		if e.ComplexityRoot.Report.State == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Report.State(childComplexity), true
+	case "Report.template":
+		if e.ComplexityRoot.Report.Template == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Report.Template(childComplexity), true
+	case "Report.to":
+		if e.ComplexityRoot.Report.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Report.To(childComplexity), true
+
+	case "ReportColumn.key":
+		if e.ComplexityRoot.ReportColumn.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportColumn.Key(childComplexity), true
+	case "ReportColumn.title":
+		if e.ComplexityRoot.ReportColumn.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportColumn.Title(childComplexity), true
+
+	case "ReportConnection.edges":
+		if e.ComplexityRoot.ReportConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportConnection.Edges(childComplexity), true
+	case "ReportConnection.pageInfo":
+		if e.ComplexityRoot.ReportConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportConnection.PageInfo(childComplexity), true
+	case "ReportConnection.totalCount":
+		if e.ComplexityRoot.ReportConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportConnection.TotalCount(childComplexity), true
+
+	case "ReportEdge.cursor":
+		if e.ComplexityRoot.ReportEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportEdge.Cursor(childComplexity), true
+	case "ReportEdge.node":
+		if e.ComplexityRoot.ReportEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportEdge.Node(childComplexity), true
+
+	case "ReportPayload.report":
+		if e.ComplexityRoot.ReportPayload.Report == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportPayload.Report(childComplexity), true
+
+	case "ReportSchedule.createdAt":
+		if e.ComplexityRoot.ReportSchedule.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportSchedule.CreatedAt(childComplexity), true
+	case "ReportSchedule.createdBy":
+		if e.ComplexityRoot.ReportSchedule.CreatedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportSchedule.CreatedBy(childComplexity), true
+	case "ReportSchedule.dayOfMonth":
+		if e.ComplexityRoot.ReportSchedule.DayOfMonth == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportSchedule.DayOfMonth(childComplexity), true
+	case "ReportSchedule.dayOfWeek":
+		if e.ComplexityRoot.ReportSchedule.DayOfWeek == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportSchedule.DayOfWeek(childComplexity), true
+	case "ReportSchedule.frequency":
+		if e.ComplexityRoot.ReportSchedule.Frequency == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportSchedule.Frequency(childComplexity), true
+	case "ReportSchedule.id":
+		if e.ComplexityRoot.ReportSchedule.GlobalID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportSchedule.GlobalID(childComplexity), true
+	case "ReportSchedule.hourUtc":
+		if e.ComplexityRoot.ReportSchedule.HourUtc == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportSchedule.HourUtc(childComplexity), true
+	case "ReportSchedule.nextRunAt":
+		if e.ComplexityRoot.ReportSchedule.NextRunAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportSchedule.NextRunAt(childComplexity), true
+	case "ReportSchedule.region":
+		if e.ComplexityRoot.ReportSchedule.Region == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportSchedule.Region(childComplexity), true
+	case "ReportSchedule.template":
+		if e.ComplexityRoot.ReportSchedule.Template == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportSchedule.Template(childComplexity), true
+
+	case "ReportScheduleConnection.edges":
+		if e.ComplexityRoot.ReportScheduleConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportScheduleConnection.Edges(childComplexity), true
+	case "ReportScheduleConnection.pageInfo":
+		if e.ComplexityRoot.ReportScheduleConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportScheduleConnection.PageInfo(childComplexity), true
+	case "ReportScheduleConnection.totalCount":
+		if e.ComplexityRoot.ReportScheduleConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportScheduleConnection.TotalCount(childComplexity), true
+
+	case "ReportScheduleEdge.cursor":
+		if e.ComplexityRoot.ReportScheduleEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportScheduleEdge.Cursor(childComplexity), true
+	case "ReportScheduleEdge.node":
+		if e.ComplexityRoot.ReportScheduleEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportScheduleEdge.Node(childComplexity), true
+
+	case "ReportSchedulePayload.reportSchedule":
+		if e.ComplexityRoot.ReportSchedulePayload.ReportSchedule == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportSchedulePayload.ReportSchedule(childComplexity), true
+
+	case "ReportTemplate.columns":
+		if e.ComplexityRoot.ReportTemplate.Columns == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportTemplate.Columns(childComplexity), true
+	case "ReportTemplate.hasDateRange":
+		if e.ComplexityRoot.ReportTemplate.HasDateRange == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportTemplate.HasDateRange(childComplexity), true
+	case "ReportTemplate.id":
+		if e.ComplexityRoot.ReportTemplate.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportTemplate.ID(childComplexity), true
+	case "ReportTemplate.isDefault":
+		if e.ComplexityRoot.ReportTemplate.IsDefault == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportTemplate.IsDefault(childComplexity), true
+	case "ReportTemplate.kind":
+		if e.ComplexityRoot.ReportTemplate.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportTemplate.Kind(childComplexity), true
+	case "ReportTemplate.name":
+		if e.ComplexityRoot.ReportTemplate.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportTemplate.Name(childComplexity), true
+
+	case "ReportTemplatePayload.reportTemplate":
+		if e.ComplexityRoot.ReportTemplatePayload.ReportTemplate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportTemplatePayload.ReportTemplate(childComplexity), true
+
 	case "StartTrialPayload.customer":
 		if e.ComplexityRoot.StartTrialPayload.Customer == nil {
 			break
@@ -3327,6 +4229,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Updates.KpisUpdated(childComplexity, args["region"].(*enum.Region)), true
+	case "Updates.reportUpdated":
+		if e.ComplexityRoot.Updates.ReportUpdated == nil {
+			break
+		}
+
+		args, err := ec.field_Updates_reportUpdated_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Updates.ReportUpdated(childComplexity, args["id"].(*string)), true
 
 	case "Viewer.admin":
 		if e.ComplexityRoot.Viewer.Admin == nil {
@@ -3388,32 +4301,45 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputCallingUsageOrder,
 		ec.unmarshalInputCreateAdminInput,
 		ec.unmarshalInputCreateApiTokenInput,
+		ec.unmarshalInputCreateReportTemplateInput,
 		ec.unmarshalInputCreateTagInput,
 		ec.unmarshalInputCustomerAdminsInput,
 		ec.unmarshalInputCustomerFilter,
 		ec.unmarshalInputCustomerOrder,
 		ec.unmarshalInputCustomerTagsInput,
 		ec.unmarshalInputCustomerUpsertInput,
+		ec.unmarshalInputDeleteReportScheduleInput,
+		ec.unmarshalInputDeleteReportTemplateInput,
 		ec.unmarshalInputDeleteTagInput,
+		ec.unmarshalInputDeviceUpsertInput,
+		ec.unmarshalInputGenerateReportInput,
 		ec.unmarshalInputIngestCallLegsInput,
 		ec.unmarshalInputInvoiceUpsertInput,
 		ec.unmarshalInputLicenseUpsertInput,
 		ec.unmarshalInputLicenseUsageRecord,
+		ec.unmarshalInputLocationUpsertInput,
 		ec.unmarshalInputNewTrialCustomerInput,
 		ec.unmarshalInputOrderUpsertInput,
+		ec.unmarshalInputPhoneNumberUpsertInput,
 		ec.unmarshalInputQueueInsightsOrder,
 		ec.unmarshalInputRecordAdminActivityInput,
 		ec.unmarshalInputRecordLicenseUsageInput,
 		ec.unmarshalInputRemoveAdminInput,
+		ec.unmarshalInputReportFilter,
 		ec.unmarshalInputRevokeApiTokenInput,
+		ec.unmarshalInputScheduleReportInput,
 		ec.unmarshalInputSetCustomerTagsInput,
 		ec.unmarshalInputStartTrialInput,
 		ec.unmarshalInputSubscriptionUpsertInput,
 		ec.unmarshalInputTrialProductInput,
 		ec.unmarshalInputUpdateAdminInput,
+		ec.unmarshalInputUpdateReportScheduleInput,
 		ec.unmarshalInputUpdateTagInput,
 		ec.unmarshalInputUpsertCallQueuesInput,
 		ec.unmarshalInputUpsertCustomersInput,
+		ec.unmarshalInputUpsertDevicesInput,
+		ec.unmarshalInputUpsertLocationsInput,
+		ec.unmarshalInputUpsertPhoneNumbersInput,
 		ec.unmarshalInputUpsertSubscriptionsInput,
 	)
 	first := true
@@ -5392,6 +6318,520 @@ type CustomerQueueInsightsEdge {
   "Its cursor."
   cursor: Cursor!
 }
+
+# Calling inventory: the locations, devices and phone numbers of customers.
+
+extend type Customer {
+  "The customer's calling locations, by name."
+  locations: [Location!]!
+  "The customer's calling devices, in the order they were added."
+  devices(first: Int, after: Cursor, last: Int, before: Cursor): DeviceConnection!
+  "The customer's phone numbers, in the order they were added."
+  phoneNumbers(first: Int, after: Cursor, last: Int, before: Cursor): PhoneNumberConnection!
+}
+
+extend type Mutation {
+  "Creates or updates customers' calling locations by external ID (up to 1 000). Scope ` + "`" + `ingest` + "`" + `, FULL_ADMIN or ADMIN (an ADMIN only for assigned customers)."
+  upsertLocations(input: UpsertLocationsInput!): IngestPayload!
+  "Creates or updates customers' calling devices by external ID (up to 1 000). Scope ` + "`" + `ingest` + "`" + `, FULL_ADMIN or ADMIN (an ADMIN only for assigned customers)."
+  upsertDevices(input: UpsertDevicesInput!): IngestPayload!
+  "Creates or updates customers' phone numbers by external ID (up to 1 000). Scope ` + "`" + `ingest` + "`" + `, FULL_ADMIN or ADMIN (an ADMIN only for assigned customers)."
+  upsertPhoneNumbers(input: UpsertPhoneNumbersInput!): IngestPayload!
+}
+
+"A site of a customer where calling users, devices and numbers live."
+type Location implements Node {
+  "The location's opaque global ID."
+  id: ID!
+  "The integrator's ID of the location, unique within the partner."
+  externalId: String!
+  "Its name."
+  name: String!
+  "ISO 3166-1 alpha-2 country code."
+  country: String!
+}
+
+"A calling device (desk phone, room device) of a customer."
+type Device implements Node {
+  "The device's opaque global ID."
+  id: ID!
+  "The integrator's ID of the device, unique within the partner."
+  externalId: String!
+  "Where the device is; null when unknown."
+  location: Location
+  "The device model, e.g. ` + "`" + `Desk Phone 9861` + "`" + `."
+  product: String!
+  "Its MAC address, e.g. ` + "`" + `00:1B:D4:0A:1B:2C` + "`" + `."
+  mac: String!
+  "Its firmware version."
+  firmware: String!
+  "The number it is registered with; null for a device without a line."
+  phoneNumber: String
+  "Its extension; null when none."
+  extension: String
+  "The ID (e.g. email) of the user it belongs to; null for a shared device."
+  userId: String
+  "The UUID of that user; null for a shared device."
+  userUuid: String
+}
+
+"Whether a number is its user's primary one."
+enum NumberType {
+  PRIMARY
+  SECONDARY
+}
+
+"Who a phone number is assigned to."
+enum PhoneUserType {
+  "A person."
+  USER
+  "A workspace (a room or shared space)."
+  WORKSPACE
+  "A virtual line, such as a location's main number."
+  VIRTUAL_LINE
+  "Nobody yet."
+  UNASSIGNED
+}
+
+"A number of a customer's calling inventory."
+type PhoneNumber implements Node {
+  "The number's opaque global ID."
+  id: ID!
+  "The integrator's ID of the number, unique within the partner."
+  externalId: String!
+  "Where the number is; null when unknown."
+  location: Location
+  "ISO 3166-1 alpha-2 country code of the number."
+  country: String!
+  "The number in E.164 form, e.g. ` + "`" + `+4930123451000` + "`" + `."
+  number: String!
+  "Its extension; null when none."
+  extension: String
+  "The PSTN connection that carries it, e.g. a carrier's name."
+  pstnConnection: String!
+  "Whether the number is in service."
+  active: Boolean!
+  "Who it is assigned to."
+  userType: PhoneUserType!
+  "Whether it is its user's primary number."
+  numberType: NumberType!
+  "The ID (e.g. email) of the user it belongs to; null when not a person's."
+  userId: String
+  "The UUID of that user; null when not a person's."
+  userUuid: String
+}
+
+"A page of devices."
+type DeviceConnection {
+  "The devices with their cursors."
+  edges: [DeviceEdge!]!
+  "Paging information."
+  pageInfo: PageInfo!
+  "How many devices in all."
+  totalCount: Int!
+}
+
+"A device with its cursor."
+type DeviceEdge {
+  "The device."
+  node: Device!
+  "Its cursor."
+  cursor: Cursor!
+}
+
+"A page of phone numbers."
+type PhoneNumberConnection {
+  "The numbers with their cursors."
+  edges: [PhoneNumberEdge!]!
+  "Paging information."
+  pageInfo: PageInfo!
+  "How many numbers in all."
+  totalCount: Int!
+}
+
+"A phone number with its cursor."
+type PhoneNumberEdge {
+  "The number."
+  node: PhoneNumber!
+  "Its cursor."
+  cursor: Cursor!
+}
+
+"Locations to create or update."
+input UpsertLocationsInput {
+  "Up to 1 000 locations."
+  locations: [LocationUpsertInput!]!
+}
+
+"A location, matched by its external ID."
+input LocationUpsertInput {
+  "The customer's external ID; fixed once the location exists."
+  customerExternalId: String!
+  "The integrator's ID of the location, unique within the partner (1–100 characters)."
+  externalId: String!
+  "Its name (1–200 characters)."
+  name: String!
+  "ISO 3166-1 alpha-2 country code."
+  country: String!
+}
+
+"Devices to create or update."
+input UpsertDevicesInput {
+  "Up to 1 000 devices."
+  devices: [DeviceUpsertInput!]!
+}
+
+"A device, matched by its external ID; omitted optional fields are cleared."
+input DeviceUpsertInput {
+  "The customer's external ID; fixed once the device exists."
+  customerExternalId: String!
+  "The integrator's ID of the device, unique within the partner (1–100 characters)."
+  externalId: String!
+  "The external ID of the customer's location it is at."
+  locationExternalId: String
+  "The device model (1–100 characters)."
+  product: String!
+  "Its MAC address: six pairs of hex digits separated by colons."
+  mac: String!
+  "Its firmware version (up to 100 characters)."
+  firmware: String!
+  "The number it is registered with (up to 32 characters)."
+  phoneNumber: String
+  "Its extension (up to 16 characters)."
+  extension: String
+  "The ID of the user it belongs to (up to 100 characters)."
+  userId: String
+  "The UUID of that user."
+  userUuid: String
+}
+
+"Phone numbers to create or update."
+input UpsertPhoneNumbersInput {
+  "Up to 1 000 numbers."
+  phoneNumbers: [PhoneNumberUpsertInput!]!
+}
+
+"A phone number, matched by its external ID; omitted optional fields are cleared."
+input PhoneNumberUpsertInput {
+  "The customer's external ID; fixed once the number exists."
+  customerExternalId: String!
+  "The integrator's ID of the number, unique within the partner (1–100 characters)."
+  externalId: String!
+  "The external ID of the customer's location it belongs to; the number takes the location's country (the customer's without one)."
+  locationExternalId: String
+  "The number in E.164 form: ` + "`" + `+` + "`" + ` and 3 to 15 digits."
+  number: String!
+  "Its extension (up to 16 characters)."
+  extension: String
+  "The PSTN connection that carries it (up to 100 characters)."
+  pstnConnection: String!
+  "Whether the number is in service."
+  active: Boolean!
+  "Who it is assigned to."
+  userType: PhoneUserType!
+  "Whether it is its user's primary number."
+  numberType: NumberType!
+  "The ID of the user it belongs to (up to 100 characters)."
+  userId: String
+  "The UUID of that user."
+  userUuid: String
+}
+
+# CSV reports: templates, generation now or on schedules, downloads.
+
+extend type Query {
+  "The three default report templates, then the partner's own, by name. Scope ` + "`" + `reports` + "`" + `."
+  reportTemplates: [ReportTemplate!]!
+  "A report by ID; NOT_FOUND when missing, of another partner, or (for an ADMIN) asked for by someone else. Scope ` + "`" + `reports` + "`" + `."
+  report(id: ID!): Report
+  "The reports the viewer can see (an ADMIN: those they asked for), newest first. Scope ` + "`" + `reports` + "`" + `."
+  reports(first: Int, after: Cursor, last: Int, before: Cursor, filter: ReportFilter): ReportConnection!
+  "The report schedules the viewer can see (an ADMIN: their own), oldest first. Scope ` + "`" + `reports` + "`" + `."
+  reportSchedules(first: Int, after: Cursor, last: Int, before: Cursor): ReportScheduleConnection!
+}
+
+extend type Mutation {
+  "Creates a report template from a subset of a default template's columns, in the order given. Scope ` + "`" + `reports` + "`" + `."
+  createReportTemplate(input: CreateReportTemplateInput!): ReportTemplatePayload!
+  "Deletes a custom report template (CONFLICT while a schedule uses it; reports made from it stay). Scope ` + "`" + `reports` + "`" + `."
+  deleteReportTemplate(input: DeleteReportTemplateInput!): DeleteReportTemplatePayload!
+  """
+  Asks for a report now: it is QUEUED, then generated in the background on the server that
+  took the request (follow it with ` + "`" + `report` + "`" + ` or ` + "`" + `reportUpdated` + "`" + `). Covers one region: ` + "`" + `region` + "`" + `
+  is required when the viewer's customers lie in more than one (see ` + "`" + `callingAnalytics.regions` + "`" + `),
+  and a region holding none of them is BAD_USER_INPUT. An ADMIN's report holds only the
+  customers assigned to them when it is generated. Scope ` + "`" + `reports` + "`" + `, every role.
+  """
+  generateReport(input: GenerateReportInput!): ReportPayload!
+  "Schedules a report daily, weekly or monthly; it is generated as the viewer, with the same region rules as ` + "`" + `generateReport` + "`" + `. Scope ` + "`" + `reports` + "`" + `."
+  scheduleReport(input: ScheduleReportInput!): ReportSchedulePayload!
+  "Changes a schedule's timing; omitted fields stay. Scope ` + "`" + `reports` + "`" + `."
+  updateReportSchedule(input: UpdateReportScheduleInput!): ReportSchedulePayload!
+  "Deletes a schedule; the reports it made stay. Scope ` + "`" + `reports` + "`" + `."
+  deleteReportSchedule(input: DeleteReportScheduleInput!): DeleteReportSchedulePayload!
+}
+
+extend type Updates {
+  "Sends a report (or, without ` + "`" + `id` + "`" + `, any of the viewer's reports) each time its state changes. Scope ` + "`" + `reports` + "`" + `."
+  reportUpdated(id: ID): Report!
+}
+
+"What a report lists."
+enum ReportKind {
+  "Per customer and location with calls in the date range: the figures of ` + "`" + `callingAnalytics` + "`" + `, from the same rollups."
+  CALLING_USAGE
+  "Every device of the customers, at the time of generation."
+  DEVICES
+  "Every phone number of the customers, at the time of generation."
+  PHONE_NUMBERS
+}
+
+"Where a report's generation is."
+enum ReportState {
+  "Waiting to be generated."
+  QUEUED
+  "Being generated."
+  RUNNING
+  "Ready to download until ` + "`" + `expiresAt` + "`" + `."
+  READY
+  "Generation failed (see ` + "`" + `error` + "`" + `); a scheduled run is tried again later."
+  FAILED
+  "The file was deleted after the retention period."
+  EXPIRED
+}
+
+"How often a schedule runs."
+enum ReportFrequency {
+  DAILY
+  WEEKLY
+  MONTHLY
+}
+
+"A column of a report template: ` + "`" + `key` + "`" + ` names it in ` + "`" + `createReportTemplate` + "`" + `, ` + "`" + `title` + "`" + ` heads it in the CSV."
+type ReportColumn {
+  "The column's key, e.g. ` + "`" + `customerName` + "`" + `."
+  key: String!
+  "The CSV header of the column, e.g. ` + "`" + `Customer name` + "`" + `."
+  title: String!
+}
+
+"A report template: a default one, or a partner's subset of a default one's columns."
+type ReportTemplate {
+  "The template's ID."
+  id: ID!
+  "Its name; it starts the report's file name."
+  name: String!
+  "What its reports list."
+  kind: ReportKind!
+  "Whether it is one of the three built-in templates."
+  isDefault: Boolean!
+  "Whether its reports cover a date range (` + "`" + `from` + "`" + `, ` + "`" + `to` + "`" + `): calling usage only."
+  hasDateRange: Boolean!
+  "Its columns, in CSV order."
+  columns: [ReportColumn!]!
+}
+
+"A generated (or generating) CSV report."
+type Report implements Node {
+  "The report's opaque global ID."
+  id: ID!
+  "The template it was made from; null once a custom template is deleted."
+  template: ReportTemplate
+  "` + "`" + `<Template Name>_<random alphanumeric>_<YYYY-MM-DD>.csv` + "`" + `, dated the day it was asked for."
+  fileName: String!
+  "Where its generation is."
+  state: ReportState!
+  "Why it failed; null unless FAILED."
+  error: String
+  "The region it covers."
+  region: Region!
+  "The first day covered (calling usage); null for inventory reports."
+  from: Date
+  "The last day covered (calling usage); null for inventory reports."
+  to: Date
+  "Data rows written (the header excluded)."
+  rowCount: Int!
+  "The file's size in bytes."
+  byteSize: Int!
+  "When it was asked for."
+  createdAt: DateTime!
+  "When it became READY or FAILED."
+  completedAt: DateTime
+  "Who asked for it (or made its schedule)."
+  createdBy: Admin
+  "When its file is deleted."
+  expiresAt: DateTime
+  "A path on this server (` + "`" + `/reports/{id}/download?expires=…&signature=…` + "`" + `) that downloads the file without a token for 15 minutes; null unless READY. ` + "`" + `GET /reports/{id}/download` + "`" + ` with the bearer token works too."
+  downloadUrl: String
+  "The schedule that made it; null when asked for directly or when the schedule is deleted."
+  schedule: ReportSchedule
+}
+
+"A report schedule."
+type ReportSchedule implements Node {
+  "The schedule's opaque global ID."
+  id: ID!
+  "The template of its reports."
+  template: ReportTemplate!
+  "The region its reports cover."
+  region: Region!
+  "How often it runs."
+  frequency: ReportFrequency!
+  "Weekly: the day it runs, 0 = Sunday to 6 = Saturday."
+  dayOfWeek: Int
+  "Monthly: the day it runs, 1–31 (the last day of shorter months)."
+  dayOfMonth: Int
+  "The hour (UTC) it runs at."
+  hourUtc: Int!
+  "When it runs next. A daily calling usage report covers the day before, a weekly one the last completed week (Sunday to Saturday), a monthly one the last completed month."
+  nextRunAt: DateTime!
+  "Who made it; its reports are generated as them."
+  createdBy: Admin
+  "When it was made."
+  createdAt: DateTime!
+}
+
+"Which reports to list."
+input ReportFilter {
+  "Only reports of this template."
+  templateId: ID
+  "Only reports in this state."
+  state: ReportState
+  "Only reports asked for at or after this instant."
+  createdAfter: DateTime
+  "Only reports asked for before this instant."
+  createdBefore: DateTime
+}
+
+"A page of reports."
+type ReportConnection {
+  "The reports with their cursors."
+  edges: [ReportEdge!]!
+  "Paging information."
+  pageInfo: PageInfo!
+  "How many reports in all."
+  totalCount: Int!
+}
+
+"A report with its cursor."
+type ReportEdge {
+  "The report."
+  node: Report!
+  "Its cursor."
+  cursor: Cursor!
+}
+
+"A page of report schedules."
+type ReportScheduleConnection {
+  "The schedules with their cursors."
+  edges: [ReportScheduleEdge!]!
+  "Paging information."
+  pageInfo: PageInfo!
+  "How many schedules in all."
+  totalCount: Int!
+}
+
+"A schedule with its cursor."
+type ReportScheduleEdge {
+  "The schedule."
+  node: ReportSchedule!
+  "Its cursor."
+  cursor: Cursor!
+}
+
+"A new report template."
+input CreateReportTemplateInput {
+  "Its name (1–100 characters)."
+  name: String!
+  "The default template whose columns it picks from."
+  baseTemplateId: ID!
+  "Keys of the base template's columns, in CSV order; each at most once (unknown or repeated keys are BAD_USER_INPUT)."
+  columns: [String!]!
+}
+
+"The new template."
+type ReportTemplatePayload {
+  "The template."
+  reportTemplate: ReportTemplate!
+}
+
+"The template to delete."
+input DeleteReportTemplateInput {
+  "A custom template's ID."
+  id: ID!
+}
+
+"The deleted template's ID."
+type DeleteReportTemplatePayload {
+  "Its ID."
+  deletedId: ID!
+}
+
+"A report to generate."
+input GenerateReportInput {
+  "The template."
+  templateId: ID!
+  "The region; required when the viewer's customers lie in more than one."
+  region: Region
+  "First day covered, for templates with a date range (default: the day 7 days before ` + "`" + `to` + "`" + `)."
+  from: Date
+  "Last day covered, for templates with a date range (default: yesterday, UTC)."
+  to: Date
+}
+
+"The report asked for."
+type ReportPayload {
+  "The report, QUEUED."
+  report: Report!
+}
+
+"A report schedule."
+input ScheduleReportInput {
+  "The template."
+  templateId: ID!
+  "The region; required when the viewer's customers lie in more than one."
+  region: Region
+  "How often."
+  frequency: ReportFrequency!
+  "Weekly: 0 = Sunday to 6 = Saturday (default 1, Monday)."
+  dayOfWeek: Int
+  "Monthly: 1–31 (default 1); on a day a month lacks, its last day."
+  dayOfMonth: Int
+  "The hour, 0–23 UTC (default 6)."
+  hourUtc: Int
+}
+
+"Changes to a schedule."
+input UpdateReportScheduleInput {
+  "The schedule."
+  id: ID!
+  "How often."
+  frequency: ReportFrequency
+  "Weekly: 0 = Sunday to 6 = Saturday."
+  dayOfWeek: Int
+  "Monthly: 1–31."
+  dayOfMonth: Int
+  "The hour, 0–23 UTC."
+  hourUtc: Int
+}
+
+"The schedule."
+type ReportSchedulePayload {
+  "The schedule."
+  reportSchedule: ReportSchedule!
+}
+
+"The schedule to delete."
+input DeleteReportScheduleInput {
+  "The schedule."
+  id: ID!
+}
+
+"The deleted schedule's ID."
+type DeleteReportSchedulePayload {
+  "Its ID."
+  deletedId: ID!
+}
 `, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
@@ -5688,6 +7128,12 @@ func (ec *executionContext) childFields_Customer(ctx context.Context, field grap
 		return ec.fieldContext_Customer_tags(ctx, field)
 	case "admins":
 		return ec.fieldContext_Customer_admins(ctx, field)
+	case "locations":
+		return ec.fieldContext_Customer_locations(ctx, field)
+	case "devices":
+		return ec.fieldContext_Customer_devices(ctx, field)
+	case "phoneNumbers":
+		return ec.fieldContext_Customer_phoneNumbers(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Customer", field.Name)
 }
@@ -5878,12 +7324,76 @@ func (ec *executionContext) childFields_CustomerTagsResult(ctx context.Context, 
 	return nil, fmt.Errorf("no field named %q was found under type CustomerTagsResult", field.Name)
 }
 
+func (ec *executionContext) childFields_DeleteReportSchedulePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "deletedId":
+		return ec.fieldContext_DeleteReportSchedulePayload_deletedId(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DeleteReportSchedulePayload", field.Name)
+}
+
+func (ec *executionContext) childFields_DeleteReportTemplatePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "deletedId":
+		return ec.fieldContext_DeleteReportTemplatePayload_deletedId(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DeleteReportTemplatePayload", field.Name)
+}
+
 func (ec *executionContext) childFields_DeleteTagPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "deletedTagId":
 		return ec.fieldContext_DeleteTagPayload_deletedTagId(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type DeleteTagPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_Device(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Device_id(ctx, field)
+	case "externalId":
+		return ec.fieldContext_Device_externalId(ctx, field)
+	case "location":
+		return ec.fieldContext_Device_location(ctx, field)
+	case "product":
+		return ec.fieldContext_Device_product(ctx, field)
+	case "mac":
+		return ec.fieldContext_Device_mac(ctx, field)
+	case "firmware":
+		return ec.fieldContext_Device_firmware(ctx, field)
+	case "phoneNumber":
+		return ec.fieldContext_Device_phoneNumber(ctx, field)
+	case "extension":
+		return ec.fieldContext_Device_extension(ctx, field)
+	case "userId":
+		return ec.fieldContext_Device_userId(ctx, field)
+	case "userUuid":
+		return ec.fieldContext_Device_userUuid(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Device", field.Name)
+}
+
+func (ec *executionContext) childFields_DeviceConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_DeviceConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_DeviceConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_DeviceConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DeviceConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_DeviceEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_DeviceEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_DeviceEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DeviceEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_EndpointQuality(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -6082,6 +7592,20 @@ func (ec *executionContext) childFields_LicenseTrendPoint(ctx context.Context, f
 	return nil, fmt.Errorf("no field named %q was found under type LicenseTrendPoint", field.Name)
 }
 
+func (ec *executionContext) childFields_Location(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Location_id(ctx, field)
+	case "externalId":
+		return ec.fieldContext_Location_externalId(ctx, field)
+	case "name":
+		return ec.fieldContext_Location_name(ctx, field)
+	case "country":
+		return ec.fieldContext_Location_country(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Location", field.Name)
+}
+
 func (ec *executionContext) childFields_LowAssignmentRow(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "customer":
@@ -6268,6 +7792,58 @@ func (ec *executionContext) childFields_PartnerKpis(ctx context.Context, field g
 	return nil, fmt.Errorf("no field named %q was found under type PartnerKpis", field.Name)
 }
 
+func (ec *executionContext) childFields_PhoneNumber(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_PhoneNumber_id(ctx, field)
+	case "externalId":
+		return ec.fieldContext_PhoneNumber_externalId(ctx, field)
+	case "location":
+		return ec.fieldContext_PhoneNumber_location(ctx, field)
+	case "country":
+		return ec.fieldContext_PhoneNumber_country(ctx, field)
+	case "number":
+		return ec.fieldContext_PhoneNumber_number(ctx, field)
+	case "extension":
+		return ec.fieldContext_PhoneNumber_extension(ctx, field)
+	case "pstnConnection":
+		return ec.fieldContext_PhoneNumber_pstnConnection(ctx, field)
+	case "active":
+		return ec.fieldContext_PhoneNumber_active(ctx, field)
+	case "userType":
+		return ec.fieldContext_PhoneNumber_userType(ctx, field)
+	case "numberType":
+		return ec.fieldContext_PhoneNumber_numberType(ctx, field)
+	case "userId":
+		return ec.fieldContext_PhoneNumber_userId(ctx, field)
+	case "userUuid":
+		return ec.fieldContext_PhoneNumber_userUuid(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PhoneNumber", field.Name)
+}
+
+func (ec *executionContext) childFields_PhoneNumberConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_PhoneNumberConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_PhoneNumberConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_PhoneNumberConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PhoneNumberConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_PhoneNumberEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_PhoneNumberEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_PhoneNumberEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PhoneNumberEdge", field.Name)
+}
+
 func (ec *executionContext) childFields_QueueInsights(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "queueCalls":
@@ -6418,6 +7994,166 @@ func (ec *executionContext) childFields_RenewingSection(ctx context.Context, fie
 		return ec.fieldContext_RenewingSection_rows(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type RenewingSection", field.Name)
+}
+
+func (ec *executionContext) childFields_Report(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Report_id(ctx, field)
+	case "template":
+		return ec.fieldContext_Report_template(ctx, field)
+	case "fileName":
+		return ec.fieldContext_Report_fileName(ctx, field)
+	case "state":
+		return ec.fieldContext_Report_state(ctx, field)
+	case "error":
+		return ec.fieldContext_Report_error(ctx, field)
+	case "region":
+		return ec.fieldContext_Report_region(ctx, field)
+	case "from":
+		return ec.fieldContext_Report_from(ctx, field)
+	case "to":
+		return ec.fieldContext_Report_to(ctx, field)
+	case "rowCount":
+		return ec.fieldContext_Report_rowCount(ctx, field)
+	case "byteSize":
+		return ec.fieldContext_Report_byteSize(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Report_createdAt(ctx, field)
+	case "completedAt":
+		return ec.fieldContext_Report_completedAt(ctx, field)
+	case "createdBy":
+		return ec.fieldContext_Report_createdBy(ctx, field)
+	case "expiresAt":
+		return ec.fieldContext_Report_expiresAt(ctx, field)
+	case "downloadUrl":
+		return ec.fieldContext_Report_downloadUrl(ctx, field)
+	case "schedule":
+		return ec.fieldContext_Report_schedule(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Report", field.Name)
+}
+
+func (ec *executionContext) childFields_ReportColumn(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "key":
+		return ec.fieldContext_ReportColumn_key(ctx, field)
+	case "title":
+		return ec.fieldContext_ReportColumn_title(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ReportColumn", field.Name)
+}
+
+func (ec *executionContext) childFields_ReportConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_ReportConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_ReportConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_ReportConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ReportConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_ReportEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_ReportEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_ReportEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ReportEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_ReportPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "report":
+		return ec.fieldContext_ReportPayload_report(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ReportPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_ReportSchedule(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_ReportSchedule_id(ctx, field)
+	case "template":
+		return ec.fieldContext_ReportSchedule_template(ctx, field)
+	case "region":
+		return ec.fieldContext_ReportSchedule_region(ctx, field)
+	case "frequency":
+		return ec.fieldContext_ReportSchedule_frequency(ctx, field)
+	case "dayOfWeek":
+		return ec.fieldContext_ReportSchedule_dayOfWeek(ctx, field)
+	case "dayOfMonth":
+		return ec.fieldContext_ReportSchedule_dayOfMonth(ctx, field)
+	case "hourUtc":
+		return ec.fieldContext_ReportSchedule_hourUtc(ctx, field)
+	case "nextRunAt":
+		return ec.fieldContext_ReportSchedule_nextRunAt(ctx, field)
+	case "createdBy":
+		return ec.fieldContext_ReportSchedule_createdBy(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_ReportSchedule_createdAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ReportSchedule", field.Name)
+}
+
+func (ec *executionContext) childFields_ReportScheduleConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_ReportScheduleConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_ReportScheduleConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_ReportScheduleConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ReportScheduleConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_ReportScheduleEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_ReportScheduleEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_ReportScheduleEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ReportScheduleEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_ReportSchedulePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "reportSchedule":
+		return ec.fieldContext_ReportSchedulePayload_reportSchedule(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ReportSchedulePayload", field.Name)
+}
+
+func (ec *executionContext) childFields_ReportTemplate(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_ReportTemplate_id(ctx, field)
+	case "name":
+		return ec.fieldContext_ReportTemplate_name(ctx, field)
+	case "kind":
+		return ec.fieldContext_ReportTemplate_kind(ctx, field)
+	case "isDefault":
+		return ec.fieldContext_ReportTemplate_isDefault(ctx, field)
+	case "hasDateRange":
+		return ec.fieldContext_ReportTemplate_hasDateRange(ctx, field)
+	case "columns":
+		return ec.fieldContext_ReportTemplate_columns(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ReportTemplate", field.Name)
+}
+
+func (ec *executionContext) childFields_ReportTemplatePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "reportTemplate":
+		return ec.fieldContext_ReportTemplatePayload_reportTemplate(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ReportTemplatePayload", field.Name)
 }
 
 func (ec *executionContext) childFields_StartTrialPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -6910,6 +8646,82 @@ func (ec *executionContext) field_CallingAnalytics_usageTrend_args(ctx context.C
 	return args, nil
 }
 
+func (ec *executionContext) field_Customer_devices_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*page.Cursor, error) {
+			return ec.unmarshalOCursor2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋpageᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*page.Cursor, error) {
+			return ec.unmarshalOCursor2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋpageᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Customer_phoneNumbers_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*page.Cursor, error) {
+			return ec.unmarshalOCursor2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋpageᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*page.Cursor, error) {
+			return ec.unmarshalOCursor2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋpageᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
+	return args, nil
+}
+
 func (ec *executionContext) field_Customer_subscriptions_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -7080,6 +8892,20 @@ func (ec *executionContext) field_Mutation_createApiToken_args(ctx context.Conte
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_createReportTemplate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CreateReportTemplateInput, error) {
+			return ec.unmarshalNCreateReportTemplateInput2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐCreateReportTemplateInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_createTag_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -7094,12 +8920,54 @@ func (ec *executionContext) field_Mutation_createTag_args(ctx context.Context, r
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_deleteReportSchedule_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.DeleteReportScheduleInput, error) {
+			return ec.unmarshalNDeleteReportScheduleInput2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐDeleteReportScheduleInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_deleteReportTemplate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.DeleteReportTemplateInput, error) {
+			return ec.unmarshalNDeleteReportTemplateInput2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐDeleteReportTemplateInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_deleteTag_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.DeleteTagInput, error) {
 			return ec.unmarshalNDeleteTagInput2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐDeleteTagInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_generateReport_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.GenerateReportInput, error) {
+			return ec.unmarshalNGenerateReportInput2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐGenerateReportInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -7192,6 +9060,20 @@ func (ec *executionContext) field_Mutation_revokeApiToken_args(ctx context.Conte
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_scheduleReport_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.ScheduleReportInput, error) {
+			return ec.unmarshalNScheduleReportInput2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐScheduleReportInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_setCustomerTags_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -7248,6 +9130,20 @@ func (ec *executionContext) field_Mutation_updateAdmin_args(ctx context.Context,
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_updateReportSchedule_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UpdateReportScheduleInput, error) {
+			return ec.unmarshalNUpdateReportScheduleInput2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐUpdateReportScheduleInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_updateTag_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -7282,6 +9178,48 @@ func (ec *executionContext) field_Mutation_upsertCustomers_args(ctx context.Cont
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.UpsertCustomersInput, error) {
 			return ec.unmarshalNUpsertCustomersInput2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐUpsertCustomersInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_upsertDevices_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UpsertDevicesInput, error) {
+			return ec.unmarshalNUpsertDevicesInput2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐUpsertDevicesInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_upsertLocations_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UpsertLocationsInput, error) {
+			return ec.unmarshalNUpsertLocationsInput2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐUpsertLocationsInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_upsertPhoneNumbers_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UpsertPhoneNumbersInput, error) {
+			return ec.unmarshalNUpsertPhoneNumbersInput2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐUpsertPhoneNumbersInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -7642,6 +9580,104 @@ func (ec *executionContext) field_Query_nodes_args(ctx context.Context, rawArgs 
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_reportSchedules_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*page.Cursor, error) {
+			return ec.unmarshalOCursor2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋpageᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*page.Cursor, error) {
+			return ec.unmarshalOCursor2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋpageᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_report_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_reports_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*page.Cursor, error) {
+			return ec.unmarshalOCursor2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋpageᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*page.Cursor, error) {
+			return ec.unmarshalOCursor2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋpageᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*report.Filter, error) {
+			return ec.unmarshalOReportFilter2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋreportᚐFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg4
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_subscriptionAnalytics_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -7827,6 +9863,20 @@ func (ec *executionContext) field_Updates_kpisUpdated_args(ctx context.Context, 
 		return nil, err
 	}
 	args["region"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Updates_reportUpdated_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
 	return args, nil
 }
 
@@ -10390,6 +12440,126 @@ func (ec *executionContext) fieldContext_Customer_admins(_ context.Context, fiel
 	return fc, nil
 }
 
+func (ec *executionContext) _Customer_locations(ctx context.Context, field graphql.CollectedField, obj *ent.Customer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Customer_locations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Customer().Locations(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Location) graphql.Marshaler {
+			return ec.marshalNLocation2ᚕᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋentᚐLocationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Customer_locations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Customer",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Location(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Customer_devices(ctx context.Context, field graphql.CollectedField, obj *ent.Customer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Customer_devices(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Customer().Devices(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*page.Cursor), fc.Args["last"].(*int), fc.Args["before"].(*page.Cursor))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *page.Connection[*ent.Device]) graphql.Marshaler {
+			return ec.marshalNDeviceConnection2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋpageᚐConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Customer_devices(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Customer",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DeviceConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Customer_devices_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Customer_phoneNumbers(ctx context.Context, field graphql.CollectedField, obj *ent.Customer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Customer_phoneNumbers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Customer().PhoneNumbers(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*page.Cursor), fc.Args["last"].(*int), fc.Args["before"].(*page.Cursor))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *page.Connection[*ent.PhoneNumber]) graphql.Marshaler {
+			return ec.marshalNPhoneNumberConnection2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋpageᚐConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Customer_phoneNumbers(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Customer",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PhoneNumberConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Customer_phoneNumbers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _CustomerCallQuality_customer(ctx context.Context, field graphql.CollectedField, obj *calling.CustomerRow) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11752,6 +13922,52 @@ func (ec *executionContext) fieldContext_CustomerTagsResult_error(_ context.Cont
 	return fc, nil
 }
 
+func (ec *executionContext) _DeleteReportSchedulePayload_deletedId(ctx context.Context, field graphql.CollectedField, obj *model.DeleteReportSchedulePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeleteReportSchedulePayload_deletedId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DeletedID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeleteReportSchedulePayload_deletedId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeleteReportSchedulePayload", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _DeleteReportTemplatePayload_deletedId(ctx context.Context, field graphql.CollectedField, obj *model.DeleteReportTemplatePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeleteReportTemplatePayload_deletedId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DeletedID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeleteReportTemplatePayload_deletedId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeleteReportTemplatePayload", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
 func (ec *executionContext) _DeleteTagPayload_deletedTagId(ctx context.Context, field graphql.CollectedField, obj *model.DeleteTagPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11773,6 +13989,387 @@ func (ec *executionContext) _DeleteTagPayload_deletedTagId(ctx context.Context, 
 }
 func (ec *executionContext) fieldContext_DeleteTagPayload_deletedTagId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeleteTagPayload", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _Device_id(ctx context.Context, field graphql.CollectedField, obj *ent.Device) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Device_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.GlobalID(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Device_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Device", field, true, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _Device_externalId(ctx context.Context, field graphql.CollectedField, obj *ent.Device) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Device_externalId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExternalID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Device_externalId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Device", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Device_location(ctx context.Context, field graphql.CollectedField, obj *ent.Device) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Device_location(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Device().Location(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Location) graphql.Marshaler {
+			return ec.marshalOLocation2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋentᚐLocation(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Device_location(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Device",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Location(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Device_product(ctx context.Context, field graphql.CollectedField, obj *ent.Device) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Device_product(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Product, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Device_product(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Device", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Device_mac(ctx context.Context, field graphql.CollectedField, obj *ent.Device) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Device_mac(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MAC, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Device_mac(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Device", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Device_firmware(ctx context.Context, field graphql.CollectedField, obj *ent.Device) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Device_firmware(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Firmware, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Device_firmware(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Device", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Device_phoneNumber(ctx context.Context, field graphql.CollectedField, obj *ent.Device) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Device_phoneNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PhoneNumber, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Device_phoneNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Device", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Device_extension(ctx context.Context, field graphql.CollectedField, obj *ent.Device) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Device_extension(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Extension, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Device_extension(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Device", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Device_userId(ctx context.Context, field graphql.CollectedField, obj *ent.Device) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Device_userId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Device_userId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Device", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Device_userUuid(ctx context.Context, field graphql.CollectedField, obj *ent.Device) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Device_userUuid(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserUUID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Device_userUuid(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Device", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _DeviceConnection_edges(ctx context.Context, field graphql.CollectedField, obj *page.Connection[*ent.Device]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeviceConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*page.Edge[*ent.Device]) graphql.Marshaler {
+			return ec.marshalNDeviceEdge2ᚕᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋpageᚐEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeviceConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DeviceConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DeviceEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DeviceConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *page.Connection[*ent.Device]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeviceConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v page.Info) graphql.Marshaler {
+			return ec.marshalNPageInfo2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋpageᚐInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeviceConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DeviceConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DeviceConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *page.Connection[*ent.Device]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeviceConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeviceConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeviceConnection", field, true, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _DeviceEdge_node(ctx context.Context, field graphql.CollectedField, obj *page.Edge[*ent.Device]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeviceEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Device) graphql.Marshaler {
+			return ec.marshalNDevice2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋentᚐDevice(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeviceEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DeviceEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Device(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DeviceEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *page.Edge[*ent.Device]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeviceEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v page.Cursor) graphql.Marshaler {
+			return ec.marshalNCursor2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋpageᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeviceEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeviceEdge", field, false, false, errors.New("field of type Cursor does not have child fields"))
 }
 
 func (ec *executionContext) _EndpointQuality_endpointType(ctx context.Context, field graphql.CollectedField, obj *model.EndpointQuality) (ret graphql.Marshaler) {
@@ -13234,6 +15831,98 @@ func (ec *executionContext) fieldContext_LicenseTrendPoint_used(_ context.Contex
 	return graphql.NewScalarFieldContext("LicenseTrendPoint", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
+func (ec *executionContext) _Location_id(ctx context.Context, field graphql.CollectedField, obj *ent.Location) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Location_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.GlobalID(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Location_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Location", field, true, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _Location_externalId(ctx context.Context, field graphql.CollectedField, obj *ent.Location) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Location_externalId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExternalID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Location_externalId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Location", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Location_name(ctx context.Context, field graphql.CollectedField, obj *ent.Location) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Location_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Location_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Location", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Location_country(ctx context.Context, field graphql.CollectedField, obj *ent.Location) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Location_country(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Country, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Location_country(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Location", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
 func (ec *executionContext) _LowAssignmentRow_customer(ctx context.Context, field graphql.CollectedField, obj *analytics.Row) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -14635,6 +17324,402 @@ func (ec *executionContext) fieldContext_Mutation_upsertCallQueues(ctx context.C
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_upsertLocations(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_upsertLocations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpsertLocations(ctx, fc.Args["input"].(model.UpsertLocationsInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.IngestPayload) graphql.Marshaler {
+			return ec.marshalNIngestPayload2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐIngestPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_upsertLocations(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IngestPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_upsertLocations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_upsertDevices(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_upsertDevices(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpsertDevices(ctx, fc.Args["input"].(model.UpsertDevicesInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.IngestPayload) graphql.Marshaler {
+			return ec.marshalNIngestPayload2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐIngestPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_upsertDevices(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IngestPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_upsertDevices_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_upsertPhoneNumbers(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_upsertPhoneNumbers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpsertPhoneNumbers(ctx, fc.Args["input"].(model.UpsertPhoneNumbersInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.IngestPayload) graphql.Marshaler {
+			return ec.marshalNIngestPayload2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐIngestPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_upsertPhoneNumbers(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IngestPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_upsertPhoneNumbers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createReportTemplate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createReportTemplate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateReportTemplate(ctx, fc.Args["input"].(model.CreateReportTemplateInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *report.TemplatePayload) graphql.Marshaler {
+			return ec.marshalNReportTemplatePayload2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋreportᚐTemplatePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createReportTemplate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReportTemplatePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createReportTemplate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteReportTemplate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteReportTemplate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteReportTemplate(ctx, fc.Args["input"].(model.DeleteReportTemplateInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DeleteReportTemplatePayload) graphql.Marshaler {
+			return ec.marshalNDeleteReportTemplatePayload2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐDeleteReportTemplatePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteReportTemplate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DeleteReportTemplatePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteReportTemplate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_generateReport(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_generateReport(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().GenerateReport(ctx, fc.Args["input"].(model.GenerateReportInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ReportPayload) graphql.Marshaler {
+			return ec.marshalNReportPayload2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐReportPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_generateReport(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReportPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_generateReport_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_scheduleReport(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_scheduleReport(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ScheduleReport(ctx, fc.Args["input"].(model.ScheduleReportInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ReportSchedulePayload) graphql.Marshaler {
+			return ec.marshalNReportSchedulePayload2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐReportSchedulePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_scheduleReport(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReportSchedulePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_scheduleReport_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateReportSchedule(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateReportSchedule(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateReportSchedule(ctx, fc.Args["input"].(model.UpdateReportScheduleInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ReportSchedulePayload) graphql.Marshaler {
+			return ec.marshalNReportSchedulePayload2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐReportSchedulePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateReportSchedule(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReportSchedulePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateReportSchedule_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteReportSchedule(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteReportSchedule(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteReportSchedule(ctx, fc.Args["input"].(model.DeleteReportScheduleInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DeleteReportSchedulePayload) graphql.Marshaler {
+			return ec.marshalNDeleteReportSchedulePayload2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐDeleteReportSchedulePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteReportSchedule(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DeleteReportSchedulePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteReportSchedule_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Order_number(ctx context.Context, field graphql.CollectedField, obj *ent.SubscriptionOrder) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15638,6 +18723,433 @@ func (ec *executionContext) fieldContext_PartnerKpis_overLicenseLimit(_ context.
 	return fc, nil
 }
 
+func (ec *executionContext) _PhoneNumber_id(ctx context.Context, field graphql.CollectedField, obj *ent.PhoneNumber) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PhoneNumber_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.GlobalID(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PhoneNumber_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PhoneNumber", field, true, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _PhoneNumber_externalId(ctx context.Context, field graphql.CollectedField, obj *ent.PhoneNumber) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PhoneNumber_externalId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExternalID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PhoneNumber_externalId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PhoneNumber", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _PhoneNumber_location(ctx context.Context, field graphql.CollectedField, obj *ent.PhoneNumber) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PhoneNumber_location(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PhoneNumber().Location(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Location) graphql.Marshaler {
+			return ec.marshalOLocation2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋentᚐLocation(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PhoneNumber_location(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PhoneNumber",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Location(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PhoneNumber_country(ctx context.Context, field graphql.CollectedField, obj *ent.PhoneNumber) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PhoneNumber_country(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Country, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PhoneNumber_country(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PhoneNumber", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _PhoneNumber_number(ctx context.Context, field graphql.CollectedField, obj *ent.PhoneNumber) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PhoneNumber_number(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Number, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PhoneNumber_number(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PhoneNumber", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _PhoneNumber_extension(ctx context.Context, field graphql.CollectedField, obj *ent.PhoneNumber) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PhoneNumber_extension(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Extension, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PhoneNumber_extension(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PhoneNumber", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _PhoneNumber_pstnConnection(ctx context.Context, field graphql.CollectedField, obj *ent.PhoneNumber) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PhoneNumber_pstnConnection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PstnConnection, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PhoneNumber_pstnConnection(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PhoneNumber", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _PhoneNumber_active(ctx context.Context, field graphql.CollectedField, obj *ent.PhoneNumber) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PhoneNumber_active(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Active, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PhoneNumber_active(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PhoneNumber", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _PhoneNumber_userType(ctx context.Context, field graphql.CollectedField, obj *ent.PhoneNumber) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PhoneNumber_userType(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserType, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v enum.PhoneUserType) graphql.Marshaler {
+			return ec.marshalNPhoneUserType2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋentᚋenumᚐPhoneUserType(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PhoneNumber_userType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PhoneNumber", field, false, false, errors.New("field of type PhoneUserType does not have child fields"))
+}
+
+func (ec *executionContext) _PhoneNumber_numberType(ctx context.Context, field graphql.CollectedField, obj *ent.PhoneNumber) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PhoneNumber_numberType(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NumberType, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v enum.NumberType) graphql.Marshaler {
+			return ec.marshalNNumberType2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋentᚋenumᚐNumberType(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PhoneNumber_numberType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PhoneNumber", field, false, false, errors.New("field of type NumberType does not have child fields"))
+}
+
+func (ec *executionContext) _PhoneNumber_userId(ctx context.Context, field graphql.CollectedField, obj *ent.PhoneNumber) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PhoneNumber_userId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PhoneNumber_userId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PhoneNumber", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _PhoneNumber_userUuid(ctx context.Context, field graphql.CollectedField, obj *ent.PhoneNumber) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PhoneNumber_userUuid(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserUUID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PhoneNumber_userUuid(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PhoneNumber", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _PhoneNumberConnection_edges(ctx context.Context, field graphql.CollectedField, obj *page.Connection[*ent.PhoneNumber]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PhoneNumberConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*page.Edge[*ent.PhoneNumber]) graphql.Marshaler {
+			return ec.marshalNPhoneNumberEdge2ᚕᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋpageᚐEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PhoneNumberConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PhoneNumberConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PhoneNumberEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PhoneNumberConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *page.Connection[*ent.PhoneNumber]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PhoneNumberConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v page.Info) graphql.Marshaler {
+			return ec.marshalNPageInfo2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋpageᚐInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PhoneNumberConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PhoneNumberConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PhoneNumberConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *page.Connection[*ent.PhoneNumber]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PhoneNumberConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PhoneNumberConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PhoneNumberConnection", field, true, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _PhoneNumberEdge_node(ctx context.Context, field graphql.CollectedField, obj *page.Edge[*ent.PhoneNumber]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PhoneNumberEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.PhoneNumber) graphql.Marshaler {
+			return ec.marshalNPhoneNumber2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋentᚐPhoneNumber(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PhoneNumberEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PhoneNumberEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PhoneNumber(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PhoneNumberEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *page.Edge[*ent.PhoneNumber]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PhoneNumberEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v page.Cursor) graphql.Marshaler {
+			return ec.marshalNCursor2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋpageᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PhoneNumberEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PhoneNumberEdge", field, false, false, errors.New("field of type Cursor does not have child fields"))
+}
+
 func (ec *executionContext) _Query_node(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -16180,6 +19692,170 @@ func (ec *executionContext) fieldContext_Query_auditEvents(ctx context.Context, 
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_auditEvents_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_reportTemplates(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_reportTemplates(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().ReportTemplates(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*report.Template) graphql.Marshaler {
+			return ec.marshalNReportTemplate2ᚕᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋreportᚐTemplateᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_reportTemplates(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReportTemplate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_report(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_report(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Report(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Report) graphql.Marshaler {
+			return ec.marshalOReport2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋentᚐReport(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_report(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Report(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_report_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_reports(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_reports(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Reports(ctx, fc.Args["first"].(*int), fc.Args["after"].(*page.Cursor), fc.Args["last"].(*int), fc.Args["before"].(*page.Cursor), fc.Args["filter"].(*report.Filter))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *page.Connection[*ent.Report]) graphql.Marshaler {
+			return ec.marshalNReportConnection2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋpageᚐConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_reports(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReportConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_reports_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_reportSchedules(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_reportSchedules(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ReportSchedules(ctx, fc.Args["first"].(*int), fc.Args["after"].(*page.Cursor), fc.Args["last"].(*int), fc.Args["before"].(*page.Cursor))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *page.Connection[*ent.ReportSchedule]) graphql.Marshaler {
+			return ec.marshalNReportScheduleConnection2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋpageᚐConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_reportSchedules(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReportScheduleConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_reportSchedules_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -17461,6 +21137,1222 @@ func (ec *executionContext) fieldContext_RenewingSection_rows(ctx context.Contex
 	return fc, nil
 }
 
+func (ec *executionContext) _Report_id(ctx context.Context, field graphql.CollectedField, obj *ent.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Report_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.GlobalID(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Report_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Report", field, true, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _Report_template(ctx context.Context, field graphql.CollectedField, obj *ent.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Report_template(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Report().Template(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *report.Template) graphql.Marshaler {
+			return ec.marshalOReportTemplate2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋreportᚐTemplate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Report_template(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Report",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReportTemplate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Report_fileName(ctx context.Context, field graphql.CollectedField, obj *ent.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Report_fileName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FileName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Report_fileName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Report", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Report_state(ctx context.Context, field graphql.CollectedField, obj *ent.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Report_state(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.State, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v enum.ReportState) graphql.Marshaler {
+			return ec.marshalNReportState2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋentᚋenumᚐReportState(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Report_state(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Report", field, false, false, errors.New("field of type ReportState does not have child fields"))
+}
+
+func (ec *executionContext) _Report_error(ctx context.Context, field graphql.CollectedField, obj *ent.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Report_error(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Error, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Report_error(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Report", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Report_region(ctx context.Context, field graphql.CollectedField, obj *ent.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Report_region(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Region, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v enum.Region) graphql.Marshaler {
+			return ec.marshalNRegion2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋentᚋenumᚐRegion(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Report_region(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Report", field, false, false, errors.New("field of type Region does not have child fields"))
+}
+
+func (ec *executionContext) _Report_from(ctx context.Context, field graphql.CollectedField, obj *ent.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Report_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Report_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Report", field, false, false, errors.New("field of type Date does not have child fields"))
+}
+
+func (ec *executionContext) _Report_to(ctx context.Context, field graphql.CollectedField, obj *ent.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Report_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Report_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Report", field, false, false, errors.New("field of type Date does not have child fields"))
+}
+
+func (ec *executionContext) _Report_rowCount(ctx context.Context, field graphql.CollectedField, obj *ent.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Report_rowCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RowCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Report_rowCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Report", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _Report_byteSize(ctx context.Context, field graphql.CollectedField, obj *ent.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Report_byteSize(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ByteSize, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Report_byteSize(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Report", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _Report_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Report_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Report_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Report", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _Report_completedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Report_completedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CompletedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Report_completedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Report", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _Report_createdBy(ctx context.Context, field graphql.CollectedField, obj *ent.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Report_createdBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Report().CreatedBy(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Admin) graphql.Marshaler {
+			return ec.marshalOAdmin2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋentᚐAdmin(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Report_createdBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Report",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Admin(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Report_expiresAt(ctx context.Context, field graphql.CollectedField, obj *ent.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Report_expiresAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExpiresAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Report_expiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Report", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _Report_downloadUrl(ctx context.Context, field graphql.CollectedField, obj *ent.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Report_downloadUrl(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Report().DownloadURL(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Report_downloadUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Report", field, true, true, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Report_schedule(ctx context.Context, field graphql.CollectedField, obj *ent.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Report_schedule(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Report().Schedule(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ReportSchedule) graphql.Marshaler {
+			return ec.marshalOReportSchedule2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋentᚐReportSchedule(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Report_schedule(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Report",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReportSchedule(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReportColumn_key(ctx context.Context, field graphql.CollectedField, obj *report.Column) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportColumn_key(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Key, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReportColumn_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReportColumn", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ReportColumn_title(ctx context.Context, field graphql.CollectedField, obj *report.Column) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportColumn_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Title, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReportColumn_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReportColumn", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ReportConnection_edges(ctx context.Context, field graphql.CollectedField, obj *page.Connection[*ent.Report]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*page.Edge[*ent.Report]) graphql.Marshaler {
+			return ec.marshalNReportEdge2ᚕᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋpageᚐEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReportConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReportConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReportEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReportConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *page.Connection[*ent.Report]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v page.Info) graphql.Marshaler {
+			return ec.marshalNPageInfo2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋpageᚐInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReportConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReportConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReportConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *page.Connection[*ent.Report]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReportConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReportConnection", field, true, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ReportEdge_node(ctx context.Context, field graphql.CollectedField, obj *page.Edge[*ent.Report]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Report) graphql.Marshaler {
+			return ec.marshalNReport2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋentᚐReport(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReportEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReportEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Report(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReportEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *page.Edge[*ent.Report]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v page.Cursor) graphql.Marshaler {
+			return ec.marshalNCursor2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋpageᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReportEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReportEdge", field, false, false, errors.New("field of type Cursor does not have child fields"))
+}
+
+func (ec *executionContext) _ReportPayload_report(ctx context.Context, field graphql.CollectedField, obj *model.ReportPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportPayload_report(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Report, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Report) graphql.Marshaler {
+			return ec.marshalNReport2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋentᚐReport(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReportPayload_report(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReportPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Report(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReportSchedule_id(ctx context.Context, field graphql.CollectedField, obj *ent.ReportSchedule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportSchedule_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.GlobalID(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReportSchedule_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReportSchedule", field, true, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _ReportSchedule_template(ctx context.Context, field graphql.CollectedField, obj *ent.ReportSchedule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportSchedule_template(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ReportSchedule().Template(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *report.Template) graphql.Marshaler {
+			return ec.marshalNReportTemplate2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋreportᚐTemplate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReportSchedule_template(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReportSchedule",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReportTemplate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReportSchedule_region(ctx context.Context, field graphql.CollectedField, obj *ent.ReportSchedule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportSchedule_region(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Region, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v enum.Region) graphql.Marshaler {
+			return ec.marshalNRegion2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋentᚋenumᚐRegion(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReportSchedule_region(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReportSchedule", field, false, false, errors.New("field of type Region does not have child fields"))
+}
+
+func (ec *executionContext) _ReportSchedule_frequency(ctx context.Context, field graphql.CollectedField, obj *ent.ReportSchedule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportSchedule_frequency(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Frequency, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v enum.Frequency) graphql.Marshaler {
+			return ec.marshalNReportFrequency2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋentᚋenumᚐFrequency(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReportSchedule_frequency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReportSchedule", field, false, false, errors.New("field of type ReportFrequency does not have child fields"))
+}
+
+func (ec *executionContext) _ReportSchedule_dayOfWeek(ctx context.Context, field graphql.CollectedField, obj *ent.ReportSchedule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportSchedule_dayOfWeek(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ReportSchedule().DayOfWeek(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ReportSchedule_dayOfWeek(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReportSchedule", field, true, true, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ReportSchedule_dayOfMonth(ctx context.Context, field graphql.CollectedField, obj *ent.ReportSchedule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportSchedule_dayOfMonth(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ReportSchedule().DayOfMonth(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ReportSchedule_dayOfMonth(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReportSchedule", field, true, true, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ReportSchedule_hourUtc(ctx context.Context, field graphql.CollectedField, obj *ent.ReportSchedule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportSchedule_hourUtc(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HourUtc, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReportSchedule_hourUtc(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReportSchedule", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ReportSchedule_nextRunAt(ctx context.Context, field graphql.CollectedField, obj *ent.ReportSchedule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportSchedule_nextRunAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NextRunAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReportSchedule_nextRunAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReportSchedule", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _ReportSchedule_createdBy(ctx context.Context, field graphql.CollectedField, obj *ent.ReportSchedule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportSchedule_createdBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ReportSchedule().CreatedBy(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Admin) graphql.Marshaler {
+			return ec.marshalOAdmin2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋentᚐAdmin(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ReportSchedule_createdBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReportSchedule",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Admin(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReportSchedule_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.ReportSchedule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportSchedule_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReportSchedule_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReportSchedule", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _ReportScheduleConnection_edges(ctx context.Context, field graphql.CollectedField, obj *page.Connection[*ent.ReportSchedule]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportScheduleConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*page.Edge[*ent.ReportSchedule]) graphql.Marshaler {
+			return ec.marshalNReportScheduleEdge2ᚕᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋpageᚐEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReportScheduleConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReportScheduleConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReportScheduleEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReportScheduleConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *page.Connection[*ent.ReportSchedule]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportScheduleConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v page.Info) graphql.Marshaler {
+			return ec.marshalNPageInfo2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋpageᚐInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReportScheduleConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReportScheduleConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReportScheduleConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *page.Connection[*ent.ReportSchedule]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportScheduleConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReportScheduleConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReportScheduleConnection", field, true, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ReportScheduleEdge_node(ctx context.Context, field graphql.CollectedField, obj *page.Edge[*ent.ReportSchedule]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportScheduleEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ReportSchedule) graphql.Marshaler {
+			return ec.marshalNReportSchedule2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋentᚐReportSchedule(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReportScheduleEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReportScheduleEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReportSchedule(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReportScheduleEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *page.Edge[*ent.ReportSchedule]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportScheduleEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v page.Cursor) graphql.Marshaler {
+			return ec.marshalNCursor2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋpageᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReportScheduleEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReportScheduleEdge", field, false, false, errors.New("field of type Cursor does not have child fields"))
+}
+
+func (ec *executionContext) _ReportSchedulePayload_reportSchedule(ctx context.Context, field graphql.CollectedField, obj *model.ReportSchedulePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportSchedulePayload_reportSchedule(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReportSchedule, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ReportSchedule) graphql.Marshaler {
+			return ec.marshalNReportSchedule2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋentᚐReportSchedule(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReportSchedulePayload_reportSchedule(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReportSchedulePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReportSchedule(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReportTemplate_id(ctx context.Context, field graphql.CollectedField, obj *report.Template) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportTemplate_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReportTemplate_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReportTemplate", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _ReportTemplate_name(ctx context.Context, field graphql.CollectedField, obj *report.Template) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportTemplate_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReportTemplate_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReportTemplate", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ReportTemplate_kind(ctx context.Context, field graphql.CollectedField, obj *report.Template) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportTemplate_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v enum.ReportKind) graphql.Marshaler {
+			return ec.marshalNReportKind2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋentᚋenumᚐReportKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReportTemplate_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReportTemplate", field, false, false, errors.New("field of type ReportKind does not have child fields"))
+}
+
+func (ec *executionContext) _ReportTemplate_isDefault(ctx context.Context, field graphql.CollectedField, obj *report.Template) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportTemplate_isDefault(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IsDefault, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReportTemplate_isDefault(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReportTemplate", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _ReportTemplate_hasDateRange(ctx context.Context, field graphql.CollectedField, obj *report.Template) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportTemplate_hasDateRange(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HasDateRange, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReportTemplate_hasDateRange(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReportTemplate", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _ReportTemplate_columns(ctx context.Context, field graphql.CollectedField, obj *report.Template) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportTemplate_columns(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Columns, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*report.Column) graphql.Marshaler {
+			return ec.marshalNReportColumn2ᚕᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋreportᚐColumnᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReportTemplate_columns(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReportTemplate",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReportColumn(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReportTemplatePayload_reportTemplate(ctx context.Context, field graphql.CollectedField, obj *report.TemplatePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportTemplatePayload_reportTemplate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReportTemplate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *report.Template) graphql.Marshaler {
+			return ec.marshalNReportTemplate2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋreportᚐTemplate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReportTemplatePayload_reportTemplate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReportTemplatePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReportTemplate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _StartTrialPayload_trial(ctx context.Context, field graphql.CollectedField, obj *model.StartTrialPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -18460,6 +23352,50 @@ func (ec *executionContext) fieldContext_Updates_kpisUpdated(ctx context.Context
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Updates_kpisUpdated_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Updates_reportUpdated(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Updates_reportUpdated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Updates().ReportUpdated(ctx, fc.Args["id"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Report) graphql.Marshaler {
+			return ec.marshalNReport2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋentᚐReport(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Updates_reportUpdated(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Updates",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Report(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Updates_reportUpdated_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -20201,6 +25137,50 @@ func (ec *executionContext) unmarshalInputCreateApiTokenInput(ctx context.Contex
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputCreateReportTemplateInput(ctx context.Context, obj any) (model.CreateReportTemplateInput, error) {
+	var it model.CreateReportTemplateInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"name", "baseTemplateId", "columns"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "baseTemplateId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("baseTemplateId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BaseTemplateID = data
+		case "columns":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("columns"))
+			data, err := ec.unmarshalNString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Columns = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputCreateTagInput(ctx context.Context, obj any) (model.CreateTagInput, error) {
 	var it model.CreateTagInput
 	if obj == nil {
@@ -20518,6 +25498,66 @@ func (ec *executionContext) unmarshalInputCustomerUpsertInput(ctx context.Contex
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputDeleteReportScheduleInput(ctx context.Context, obj any) (model.DeleteReportScheduleInput, error) {
+	var it model.DeleteReportScheduleInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputDeleteReportTemplateInput(ctx context.Context, obj any) (model.DeleteReportTemplateInput, error) {
+	var it model.DeleteReportTemplateInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputDeleteTagInput(ctx context.Context, obj any) (model.DeleteTagInput, error) {
 	var it model.DeleteTagInput
 	if obj == nil {
@@ -20543,6 +25583,150 @@ func (ec *executionContext) unmarshalInputDeleteTagInput(ctx context.Context, ob
 				return it, err
 			}
 			it.ID = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputDeviceUpsertInput(ctx context.Context, obj any) (model.DeviceUpsertInput, error) {
+	var it model.DeviceUpsertInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"customerExternalId", "externalId", "locationExternalId", "product", "mac", "firmware", "phoneNumber", "extension", "userId", "userUuid"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "customerExternalId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("customerExternalId"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CustomerExternalID = data
+		case "externalId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("externalId"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExternalID = data
+		case "locationExternalId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("locationExternalId"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LocationExternalID = data
+		case "product":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("product"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Product = data
+		case "mac":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("mac"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Mac = data
+		case "firmware":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("firmware"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Firmware = data
+		case "phoneNumber":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phoneNumber"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PhoneNumber = data
+		case "extension":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("extension"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Extension = data
+		case "userId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("userId"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UserID = data
+		case "userUuid":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("userUuid"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UserUUID = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputGenerateReportInput(ctx context.Context, obj any) (model.GenerateReportInput, error) {
+	var it model.GenerateReportInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"templateId", "region", "from", "to"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "templateId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("templateId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TemplateID = data
+		case "region":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("region"))
+			data, err := ec.unmarshalORegion2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋentᚋenumᚐRegion(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Region = data
+		case "from":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("from"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.From = data
+		case "to":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("to"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.To = data
 		}
 	}
 	return it, nil
@@ -20759,6 +25943,57 @@ func (ec *executionContext) unmarshalInputLicenseUsageRecord(ctx context.Context
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputLocationUpsertInput(ctx context.Context, obj any) (model.LocationUpsertInput, error) {
+	var it model.LocationUpsertInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"customerExternalId", "externalId", "name", "country"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "customerExternalId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("customerExternalId"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CustomerExternalID = data
+		case "externalId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("externalId"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExternalID = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "country":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("country"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Country = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputNewTrialCustomerInput(ctx context.Context, obj any) (model.NewTrialCustomerInput, error) {
 	var it model.NewTrialCustomerInput
 	if obj == nil {
@@ -20870,6 +26105,106 @@ func (ec *executionContext) unmarshalInputOrderUpsertInput(ctx context.Context, 
 				return it, err
 			}
 			it.NewQuantity = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputPhoneNumberUpsertInput(ctx context.Context, obj any) (model.PhoneNumberUpsertInput, error) {
+	var it model.PhoneNumberUpsertInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"customerExternalId", "externalId", "locationExternalId", "number", "extension", "pstnConnection", "active", "userType", "numberType", "userId", "userUuid"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "customerExternalId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("customerExternalId"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CustomerExternalID = data
+		case "externalId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("externalId"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExternalID = data
+		case "locationExternalId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("locationExternalId"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LocationExternalID = data
+		case "number":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("number"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Number = data
+		case "extension":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("extension"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Extension = data
+		case "pstnConnection":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pstnConnection"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PstnConnection = data
+		case "active":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("active"))
+			data, err := ec.unmarshalNBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Active = data
+		case "userType":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("userType"))
+			data, err := ec.unmarshalNPhoneUserType2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋentᚋenumᚐPhoneUserType(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UserType = data
+		case "numberType":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("numberType"))
+			data, err := ec.unmarshalNNumberType2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋentᚋenumᚐNumberType(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NumberType = data
+		case "userId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("userId"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UserID = data
+		case "userUuid":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("userUuid"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UserUUID = data
 		}
 	}
 	return it, nil
@@ -21006,6 +26341,57 @@ func (ec *executionContext) unmarshalInputRemoveAdminInput(ctx context.Context, 
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputReportFilter(ctx context.Context, obj any) (report.Filter, error) {
+	var it report.Filter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"templateId", "state", "createdAfter", "createdBefore"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "templateId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("templateId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TemplateID = data
+		case "state":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("state"))
+			data, err := ec.unmarshalOReportState2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋentᚋenumᚐReportState(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.State = data
+		case "createdAfter":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAfter"))
+			data, err := ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAfter = data
+		case "createdBefore":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdBefore"))
+			data, err := ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedBefore = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputRevokeApiTokenInput(ctx context.Context, obj any) (model.RevokeAPITokenInput, error) {
 	var it model.RevokeAPITokenInput
 	if obj == nil {
@@ -21031,6 +26417,71 @@ func (ec *executionContext) unmarshalInputRevokeApiTokenInput(ctx context.Contex
 				return it, err
 			}
 			it.ID = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputScheduleReportInput(ctx context.Context, obj any) (model.ScheduleReportInput, error) {
+	var it model.ScheduleReportInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"templateId", "region", "frequency", "dayOfWeek", "dayOfMonth", "hourUtc"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "templateId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("templateId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TemplateID = data
+		case "region":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("region"))
+			data, err := ec.unmarshalORegion2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋentᚋenumᚐRegion(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Region = data
+		case "frequency":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("frequency"))
+			data, err := ec.unmarshalNReportFrequency2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋentᚋenumᚐFrequency(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Frequency = data
+		case "dayOfWeek":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dayOfWeek"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DayOfWeek = data
+		case "dayOfMonth":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dayOfMonth"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DayOfMonth = data
+		case "hourUtc":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hourUtc"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HourUtc = data
 		}
 	}
 	return it, nil
@@ -21298,6 +26749,64 @@ func (ec *executionContext) unmarshalInputUpdateAdminInput(ctx context.Context, 
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputUpdateReportScheduleInput(ctx context.Context, obj any) (model.UpdateReportScheduleInput, error) {
+	var it model.UpdateReportScheduleInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "frequency", "dayOfWeek", "dayOfMonth", "hourUtc"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "frequency":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("frequency"))
+			data, err := ec.unmarshalOReportFrequency2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋentᚋenumᚐFrequency(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Frequency = data
+		case "dayOfWeek":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dayOfWeek"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DayOfWeek = data
+		case "dayOfMonth":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dayOfMonth"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DayOfMonth = data
+		case "hourUtc":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hourUtc"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HourUtc = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputUpdateTagInput(ctx context.Context, obj any) (model.UpdateTagInput, error) {
 	var it model.UpdateTagInput
 	if obj == nil {
@@ -21409,6 +26918,96 @@ func (ec *executionContext) unmarshalInputUpsertCustomersInput(ctx context.Conte
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputUpsertDevicesInput(ctx context.Context, obj any) (model.UpsertDevicesInput, error) {
+	var it model.UpsertDevicesInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"devices"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "devices":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("devices"))
+			data, err := ec.unmarshalNDeviceUpsertInput2ᚕᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐDeviceUpsertInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Devices = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputUpsertLocationsInput(ctx context.Context, obj any) (model.UpsertLocationsInput, error) {
+	var it model.UpsertLocationsInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"locations"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "locations":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("locations"))
+			data, err := ec.unmarshalNLocationUpsertInput2ᚕᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐLocationUpsertInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Locations = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputUpsertPhoneNumbersInput(ctx context.Context, obj any) (model.UpsertPhoneNumbersInput, error) {
+	var it model.UpsertPhoneNumbersInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"phoneNumbers"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "phoneNumbers":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phoneNumbers"))
+			data, err := ec.unmarshalNPhoneNumberUpsertInput2ᚕᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐPhoneNumberUpsertInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PhoneNumbers = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputUpsertSubscriptionsInput(ctx context.Context, obj any) (model.UpsertSubscriptionsInput, error) {
 	var it model.UpsertSubscriptionsInput
 	if obj == nil {
@@ -21457,16 +27056,41 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Subscription(ctx, sel, obj)
+	case *ent.ReportSchedule:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ReportSchedule(ctx, sel, obj)
+	case *ent.Report:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Report(ctx, sel, obj)
+	case *ent.PhoneNumber:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._PhoneNumber(ctx, sel, obj)
 	case *ent.Partner:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._Partner(ctx, sel, obj)
+	case *ent.Location:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Location(ctx, sel, obj)
 	case *ent.License:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._License(ctx, sel, obj)
+	case *ent.Device:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Device(ctx, sel, obj)
 	case *ent.Customer:
 		if obj == nil {
 			return graphql.Null
@@ -23391,6 +29015,120 @@ func (ec *executionContext) _Customer(ctx context.Context, sel ast.SelectionSet,
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "locations":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Customer_locations(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "devices":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Customer_devices(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "phoneNumbers":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Customer_phoneNumbers(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -24261,6 +29999,82 @@ func (ec *executionContext) _CustomerTagsResult(ctx context.Context, sel ast.Sel
 	return out
 }
 
+var deleteReportSchedulePayloadImplementors = []string{"DeleteReportSchedulePayload"}
+
+func (ec *executionContext) _DeleteReportSchedulePayload(ctx context.Context, sel ast.SelectionSet, obj *model.DeleteReportSchedulePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, deleteReportSchedulePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DeleteReportSchedulePayload")
+		case "deletedId":
+			out.Values[i] = ec._DeleteReportSchedulePayload_deletedId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var deleteReportTemplatePayloadImplementors = []string{"DeleteReportTemplatePayload"}
+
+func (ec *executionContext) _DeleteReportTemplatePayload(ctx context.Context, sel ast.SelectionSet, obj *model.DeleteReportTemplatePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, deleteReportTemplatePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DeleteReportTemplatePayload")
+		case "deletedId":
+			out.Values[i] = ec._DeleteReportTemplatePayload_deletedId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var deleteTagPayloadImplementors = []string{"DeleteTagPayload"}
 
 func (ec *executionContext) _DeleteTagPayload(ctx context.Context, sel ast.SelectionSet, obj *model.DeleteTagPayload) graphql.Marshaler {
@@ -24275,6 +30089,246 @@ func (ec *executionContext) _DeleteTagPayload(ctx context.Context, sel ast.Selec
 			out.Values[i] = graphql.MarshalString("DeleteTagPayload")
 		case "deletedTagId":
 			out.Values[i] = ec._DeleteTagPayload_deletedTagId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var deviceImplementors = []string{"Device", "Node"}
+
+func (ec *executionContext) _Device(ctx context.Context, sel ast.SelectionSet, obj *ent.Device) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, deviceImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Device")
+		case "id":
+			out.Values[i] = ec._Device_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "externalId":
+			out.Values[i] = ec._Device_externalId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "location":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Device_location(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "product":
+			out.Values[i] = ec._Device_product(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "mac":
+			out.Values[i] = ec._Device_mac(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "firmware":
+			out.Values[i] = ec._Device_firmware(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "phoneNumber":
+			out.Values[i] = ec._Device_phoneNumber(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "extension":
+			out.Values[i] = ec._Device_extension(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "userId":
+			out.Values[i] = ec._Device_userId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "userUuid":
+			out.Values[i] = ec._Device_userUuid(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var deviceConnectionImplementors = []string{"DeviceConnection"}
+
+func (ec *executionContext) _DeviceConnection(ctx context.Context, sel ast.SelectionSet, obj *page.Connection[*ent.Device]) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, deviceConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DeviceConnection")
+		case "edges":
+			out.Values[i] = ec._DeviceConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pageInfo":
+			out.Values[i] = ec._DeviceConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "totalCount":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._DeviceConnection_totalCount(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var deviceEdgeImplementors = []string{"DeviceEdge"}
+
+func (ec *executionContext) _DeviceEdge(ctx context.Context, sel ast.SelectionSet, obj *page.Edge[*ent.Device]) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, deviceEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DeviceEdge")
+		case "node":
+			out.Values[i] = ec._DeviceEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._DeviceEdge_cursor(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -25353,6 +31407,59 @@ func (ec *executionContext) _LicenseTrendPoint(ctx context.Context, sel ast.Sele
 	return out
 }
 
+var locationImplementors = []string{"Location", "Node"}
+
+func (ec *executionContext) _Location(ctx context.Context, sel ast.SelectionSet, obj *ent.Location) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, locationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Location")
+		case "id":
+			out.Values[i] = ec._Location_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "externalId":
+			out.Values[i] = ec._Location_externalId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._Location_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "country":
+			out.Values[i] = ec._Location_country(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var lowAssignmentRowImplementors = []string{"LowAssignmentRow"}
 
 func (ec *executionContext) _LowAssignmentRow(ctx context.Context, sel ast.SelectionSet, obj *analytics.Row) graphql.Marshaler {
@@ -26066,6 +32173,69 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "upsertCallQueues":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_upsertCallQueues(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "upsertLocations":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_upsertLocations(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "upsertDevices":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_upsertDevices(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "upsertPhoneNumbers":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_upsertPhoneNumbers(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createReportTemplate":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createReportTemplate(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleteReportTemplate":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteReportTemplate(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "generateReport":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_generateReport(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "scheduleReport":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_scheduleReport(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateReportSchedule":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateReportSchedule(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleteReportSchedule":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteReportSchedule(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -26842,6 +33012,256 @@ func (ec *executionContext) _PartnerKpis(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
+var phoneNumberImplementors = []string{"PhoneNumber", "Node"}
+
+func (ec *executionContext) _PhoneNumber(ctx context.Context, sel ast.SelectionSet, obj *ent.PhoneNumber) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, phoneNumberImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PhoneNumber")
+		case "id":
+			out.Values[i] = ec._PhoneNumber_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "externalId":
+			out.Values[i] = ec._PhoneNumber_externalId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "location":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._PhoneNumber_location(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "country":
+			out.Values[i] = ec._PhoneNumber_country(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "number":
+			out.Values[i] = ec._PhoneNumber_number(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "extension":
+			out.Values[i] = ec._PhoneNumber_extension(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pstnConnection":
+			out.Values[i] = ec._PhoneNumber_pstnConnection(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "active":
+			out.Values[i] = ec._PhoneNumber_active(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "userType":
+			out.Values[i] = ec._PhoneNumber_userType(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "numberType":
+			out.Values[i] = ec._PhoneNumber_numberType(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "userId":
+			out.Values[i] = ec._PhoneNumber_userId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "userUuid":
+			out.Values[i] = ec._PhoneNumber_userUuid(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var phoneNumberConnectionImplementors = []string{"PhoneNumberConnection"}
+
+func (ec *executionContext) _PhoneNumberConnection(ctx context.Context, sel ast.SelectionSet, obj *page.Connection[*ent.PhoneNumber]) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, phoneNumberConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PhoneNumberConnection")
+		case "edges":
+			out.Values[i] = ec._PhoneNumberConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pageInfo":
+			out.Values[i] = ec._PhoneNumberConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "totalCount":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._PhoneNumberConnection_totalCount(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var phoneNumberEdgeImplementors = []string{"PhoneNumberEdge"}
+
+func (ec *executionContext) _PhoneNumberEdge(ctx context.Context, sel ast.SelectionSet, obj *page.Edge[*ent.PhoneNumber]) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, phoneNumberEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PhoneNumberEdge")
+		case "node":
+			out.Values[i] = ec._PhoneNumberEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._PhoneNumberEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var queryImplementors = []string{"Query"}
 
 func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
@@ -27136,6 +33556,94 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 					}
 				}()
 				res = ec._Query_auditEvents(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "reportTemplates":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_reportTemplates(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "report":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_report(ctx, field)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "reports":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_reports(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "reportSchedules":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_reportSchedules(ctx, field)
 				if res == graphql.Null {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
@@ -28304,6 +34812,934 @@ func (ec *executionContext) _RenewingSection(ctx context.Context, sel ast.Select
 	return out
 }
 
+var reportImplementors = []string{"Report", "Node"}
+
+func (ec *executionContext) _Report(ctx context.Context, sel ast.SelectionSet, obj *ent.Report) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, reportImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Report")
+		case "id":
+			out.Values[i] = ec._Report_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "template":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Report_template(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "fileName":
+			out.Values[i] = ec._Report_fileName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "state":
+			out.Values[i] = ec._Report_state(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "error":
+			out.Values[i] = ec._Report_error(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "region":
+			out.Values[i] = ec._Report_region(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "from":
+			out.Values[i] = ec._Report_from(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "to":
+			out.Values[i] = ec._Report_to(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "rowCount":
+			out.Values[i] = ec._Report_rowCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "byteSize":
+			out.Values[i] = ec._Report_byteSize(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._Report_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "completedAt":
+			out.Values[i] = ec._Report_completedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdBy":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Report_createdBy(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "expiresAt":
+			out.Values[i] = ec._Report_expiresAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "downloadUrl":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Report_downloadUrl(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "schedule":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Report_schedule(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var reportColumnImplementors = []string{"ReportColumn"}
+
+func (ec *executionContext) _ReportColumn(ctx context.Context, sel ast.SelectionSet, obj *report.Column) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, reportColumnImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ReportColumn")
+		case "key":
+			out.Values[i] = ec._ReportColumn_key(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "title":
+			out.Values[i] = ec._ReportColumn_title(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var reportConnectionImplementors = []string{"ReportConnection"}
+
+func (ec *executionContext) _ReportConnection(ctx context.Context, sel ast.SelectionSet, obj *page.Connection[*ent.Report]) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, reportConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ReportConnection")
+		case "edges":
+			out.Values[i] = ec._ReportConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pageInfo":
+			out.Values[i] = ec._ReportConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "totalCount":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._ReportConnection_totalCount(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var reportEdgeImplementors = []string{"ReportEdge"}
+
+func (ec *executionContext) _ReportEdge(ctx context.Context, sel ast.SelectionSet, obj *page.Edge[*ent.Report]) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, reportEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ReportEdge")
+		case "node":
+			out.Values[i] = ec._ReportEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._ReportEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var reportPayloadImplementors = []string{"ReportPayload"}
+
+func (ec *executionContext) _ReportPayload(ctx context.Context, sel ast.SelectionSet, obj *model.ReportPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, reportPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ReportPayload")
+		case "report":
+			out.Values[i] = ec._ReportPayload_report(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var reportScheduleImplementors = []string{"ReportSchedule", "Node"}
+
+func (ec *executionContext) _ReportSchedule(ctx context.Context, sel ast.SelectionSet, obj *ent.ReportSchedule) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, reportScheduleImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ReportSchedule")
+		case "id":
+			out.Values[i] = ec._ReportSchedule_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "template":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._ReportSchedule_template(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "region":
+			out.Values[i] = ec._ReportSchedule_region(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "frequency":
+			out.Values[i] = ec._ReportSchedule_frequency(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "dayOfWeek":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._ReportSchedule_dayOfWeek(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "dayOfMonth":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._ReportSchedule_dayOfMonth(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "hourUtc":
+			out.Values[i] = ec._ReportSchedule_hourUtc(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "nextRunAt":
+			out.Values[i] = ec._ReportSchedule_nextRunAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdBy":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._ReportSchedule_createdBy(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "createdAt":
+			out.Values[i] = ec._ReportSchedule_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var reportScheduleConnectionImplementors = []string{"ReportScheduleConnection"}
+
+func (ec *executionContext) _ReportScheduleConnection(ctx context.Context, sel ast.SelectionSet, obj *page.Connection[*ent.ReportSchedule]) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, reportScheduleConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ReportScheduleConnection")
+		case "edges":
+			out.Values[i] = ec._ReportScheduleConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pageInfo":
+			out.Values[i] = ec._ReportScheduleConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "totalCount":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._ReportScheduleConnection_totalCount(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var reportScheduleEdgeImplementors = []string{"ReportScheduleEdge"}
+
+func (ec *executionContext) _ReportScheduleEdge(ctx context.Context, sel ast.SelectionSet, obj *page.Edge[*ent.ReportSchedule]) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, reportScheduleEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ReportScheduleEdge")
+		case "node":
+			out.Values[i] = ec._ReportScheduleEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._ReportScheduleEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var reportSchedulePayloadImplementors = []string{"ReportSchedulePayload"}
+
+func (ec *executionContext) _ReportSchedulePayload(ctx context.Context, sel ast.SelectionSet, obj *model.ReportSchedulePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, reportSchedulePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ReportSchedulePayload")
+		case "reportSchedule":
+			out.Values[i] = ec._ReportSchedulePayload_reportSchedule(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var reportTemplateImplementors = []string{"ReportTemplate"}
+
+func (ec *executionContext) _ReportTemplate(ctx context.Context, sel ast.SelectionSet, obj *report.Template) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, reportTemplateImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ReportTemplate")
+		case "id":
+			out.Values[i] = ec._ReportTemplate_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._ReportTemplate_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "kind":
+			out.Values[i] = ec._ReportTemplate_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "isDefault":
+			out.Values[i] = ec._ReportTemplate_isDefault(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "hasDateRange":
+			out.Values[i] = ec._ReportTemplate_hasDateRange(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "columns":
+			out.Values[i] = ec._ReportTemplate_columns(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var reportTemplatePayloadImplementors = []string{"ReportTemplatePayload"}
+
+func (ec *executionContext) _ReportTemplatePayload(ctx context.Context, sel ast.SelectionSet, obj *report.TemplatePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, reportTemplatePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ReportTemplatePayload")
+		case "reportTemplate":
+			out.Values[i] = ec._ReportTemplatePayload_reportTemplate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var startTrialPayloadImplementors = []string{"StartTrialPayload"}
 
 func (ec *executionContext) _StartTrialPayload(ctx context.Context, sel ast.SelectionSet, obj *model.StartTrialPayload) graphql.Marshaler {
@@ -28989,6 +36425,8 @@ func (ec *executionContext) _Updates(ctx context.Context, sel ast.SelectionSet) 
 	switch fields[0].Name {
 	case "kpisUpdated":
 		return ec._Updates_kpisUpdated(ctx, fields[0])
+	case "reportUpdated":
+		return ec._Updates_reportUpdated(ctx, fields[0])
 	default:
 		panic("unknown field " + strconv.Quote(fields[0].Name))
 	}
@@ -29853,6 +37291,11 @@ func (ec *executionContext) marshalNCreateApiTokenPayload2ᚖgithubᚗcomᚋpart
 	return ec._CreateApiTokenPayload(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNCreateReportTemplateInput2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐCreateReportTemplateInput(ctx context.Context, v any) (model.CreateReportTemplateInput, error) {
+	res, err := ec.unmarshalInputCreateReportTemplateInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNCreateTagInput2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐCreateTagInput(ctx context.Context, v any) (model.CreateTagInput, error) {
 	res, err := ec.unmarshalInputCreateTagInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -30209,6 +37652,36 @@ func (ec *executionContext) marshalNDateTime2timeᚐTime(ctx context.Context, se
 	return res
 }
 
+func (ec *executionContext) unmarshalNDeleteReportScheduleInput2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐDeleteReportScheduleInput(ctx context.Context, v any) (model.DeleteReportScheduleInput, error) {
+	res, err := ec.unmarshalInputDeleteReportScheduleInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDeleteReportSchedulePayload2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐDeleteReportSchedulePayload(ctx context.Context, sel ast.SelectionSet, v *model.DeleteReportSchedulePayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._DeleteReportSchedulePayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNDeleteReportTemplateInput2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐDeleteReportTemplateInput(ctx context.Context, v any) (model.DeleteReportTemplateInput, error) {
+	res, err := ec.unmarshalInputDeleteReportTemplateInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDeleteReportTemplatePayload2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐDeleteReportTemplatePayload(ctx context.Context, sel ast.SelectionSet, v *model.DeleteReportTemplatePayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._DeleteReportTemplatePayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNDeleteTagInput2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐDeleteTagInput(ctx context.Context, v any) (model.DeleteTagInput, error) {
 	res, err := ec.unmarshalInputDeleteTagInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -30222,6 +37695,71 @@ func (ec *executionContext) marshalNDeleteTagPayload2ᚖgithubᚗcomᚋpartnerhu
 		return graphql.Null
 	}
 	return ec._DeleteTagPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNDevice2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋentᚐDevice(ctx context.Context, sel ast.SelectionSet, v *ent.Device) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._Device(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNDeviceConnection2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋpageᚐConnection(ctx context.Context, sel ast.SelectionSet, v *page.Connection[*ent.Device]) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._DeviceConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNDeviceEdge2ᚕᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋpageᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*page.Edge[*ent.Device]) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDeviceEdge2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋpageᚐEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNDeviceEdge2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋpageᚐEdge(ctx context.Context, sel ast.SelectionSet, v *page.Edge[*ent.Device]) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._DeviceEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNDeviceUpsertInput2ᚕᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐDeviceUpsertInputᚄ(ctx context.Context, v any) ([]*model.DeviceUpsertInput, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.DeviceUpsertInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNDeviceUpsertInput2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐDeviceUpsertInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNDeviceUpsertInput2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐDeviceUpsertInput(ctx context.Context, v any) (*model.DeviceUpsertInput, error) {
+	res, err := ec.unmarshalInputDeviceUpsertInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNEndpointQuality2ᚕᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐEndpointQualityᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.EndpointQuality) graphql.Marshaler {
@@ -30332,6 +37870,11 @@ func (ec *executionContext) marshalNFloat2float64(ctx context.Context, sel ast.S
 	return graphql.WrapContextMarshaler(ctx, res)
 }
 
+func (ec *executionContext) unmarshalNGenerateReportInput2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐGenerateReportInput(ctx context.Context, v any) (model.GenerateReportInput, error) {
+	res, err := ec.unmarshalInputGenerateReportInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNID2string(ctx context.Context, v any) (string, error) {
 	res, err := graphql.UnmarshalID(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -30426,6 +37969,22 @@ func (ec *executionContext) unmarshalNInt2int(ctx context.Context, v any) (int, 
 func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.SelectionSet, v int) graphql.Marshaler {
 	_ = sel
 	res := graphql.MarshalInt(v)
+	if res == graphql.Null {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNInt2int64(ctx context.Context, v any) (int64, error) {
+	res, err := graphql.UnmarshalInt64(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNInt2int64(ctx context.Context, sel ast.SelectionSet, v int64) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalInt64(v)
 	if res == graphql.Null {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
 			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
@@ -30601,6 +38160,51 @@ func (ec *executionContext) unmarshalNLicenseUsageRecord2ᚖgithubᚗcomᚋpartn
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNLocation2ᚕᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋentᚐLocationᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Location) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNLocation2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋentᚐLocation(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNLocation2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋentᚐLocation(ctx context.Context, sel ast.SelectionSet, v *ent.Location) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._Location(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNLocationUpsertInput2ᚕᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐLocationUpsertInputᚄ(ctx context.Context, v any) ([]*model.LocationUpsertInput, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.LocationUpsertInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNLocationUpsertInput2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐLocationUpsertInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNLocationUpsertInput2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐLocationUpsertInput(ctx context.Context, v any) (*model.LocationUpsertInput, error) {
+	res, err := ec.unmarshalInputLocationUpsertInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNLowAssignmentRow2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋanalyticsᚐRow(ctx context.Context, sel ast.SelectionSet, v *analytics.Row) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
@@ -30675,6 +38279,16 @@ func (ec *executionContext) marshalNNode2ᚕgithubᚗcomᚋpartnerhubᚋpartnerh
 	})
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalNNumberType2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋentᚋenumᚐNumberType(ctx context.Context, v any) (enum.NumberType, error) {
+	var res enum.NumberType
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNNumberType2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋentᚋenumᚐNumberType(ctx context.Context, sel ast.SelectionSet, v enum.NumberType) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) marshalNOrder2ᚕᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋentᚐSubscriptionOrderᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.SubscriptionOrder) graphql.Marshaler {
@@ -30796,6 +38410,81 @@ func (ec *executionContext) marshalNPartnerKpis2ᚖgithubᚗcomᚋpartnerhubᚋp
 		return graphql.Null
 	}
 	return ec._PartnerKpis(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPhoneNumber2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋentᚐPhoneNumber(ctx context.Context, sel ast.SelectionSet, v *ent.PhoneNumber) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._PhoneNumber(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPhoneNumberConnection2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋpageᚐConnection(ctx context.Context, sel ast.SelectionSet, v *page.Connection[*ent.PhoneNumber]) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._PhoneNumberConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPhoneNumberEdge2ᚕᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋpageᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*page.Edge[*ent.PhoneNumber]) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPhoneNumberEdge2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋpageᚐEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNPhoneNumberEdge2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋpageᚐEdge(ctx context.Context, sel ast.SelectionSet, v *page.Edge[*ent.PhoneNumber]) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._PhoneNumberEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNPhoneNumberUpsertInput2ᚕᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐPhoneNumberUpsertInputᚄ(ctx context.Context, v any) ([]*model.PhoneNumberUpsertInput, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.PhoneNumberUpsertInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNPhoneNumberUpsertInput2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐPhoneNumberUpsertInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNPhoneNumberUpsertInput2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐPhoneNumberUpsertInput(ctx context.Context, v any) (*model.PhoneNumberUpsertInput, error) {
+	res, err := ec.unmarshalInputPhoneNumberUpsertInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNPhoneUserType2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋentᚋenumᚐPhoneUserType(ctx context.Context, v any) (enum.PhoneUserType, error) {
+	var res enum.PhoneUserType
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPhoneUserType2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋentᚋenumᚐPhoneUserType(ctx context.Context, sel ast.SelectionSet, v enum.PhoneUserType) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) unmarshalNProduct2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋentᚋenumᚐProduct(ctx context.Context, v any) (enum.Product, error) {
@@ -31035,6 +38724,210 @@ func (ec *executionContext) marshalNRenewingSection2ᚖgithubᚗcomᚋpartnerhub
 	return ec._RenewingSection(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNReport2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋentᚐReport(ctx context.Context, sel ast.SelectionSet, v *ent.Report) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._Report(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNReportColumn2ᚕᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋreportᚐColumnᚄ(ctx context.Context, sel ast.SelectionSet, v []*report.Column) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNReportColumn2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋreportᚐColumn(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNReportColumn2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋreportᚐColumn(ctx context.Context, sel ast.SelectionSet, v *report.Column) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._ReportColumn(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNReportConnection2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋpageᚐConnection(ctx context.Context, sel ast.SelectionSet, v *page.Connection[*ent.Report]) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._ReportConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNReportEdge2ᚕᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋpageᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*page.Edge[*ent.Report]) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNReportEdge2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋpageᚐEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNReportEdge2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋpageᚐEdge(ctx context.Context, sel ast.SelectionSet, v *page.Edge[*ent.Report]) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._ReportEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNReportFrequency2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋentᚋenumᚐFrequency(ctx context.Context, v any) (enum.Frequency, error) {
+	var res enum.Frequency
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNReportFrequency2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋentᚋenumᚐFrequency(ctx context.Context, sel ast.SelectionSet, v enum.Frequency) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNReportKind2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋentᚋenumᚐReportKind(ctx context.Context, v any) (enum.ReportKind, error) {
+	var res enum.ReportKind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNReportKind2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋentᚋenumᚐReportKind(ctx context.Context, sel ast.SelectionSet, v enum.ReportKind) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNReportPayload2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐReportPayload(ctx context.Context, sel ast.SelectionSet, v *model.ReportPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._ReportPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNReportSchedule2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋentᚐReportSchedule(ctx context.Context, sel ast.SelectionSet, v *ent.ReportSchedule) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._ReportSchedule(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNReportScheduleConnection2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋpageᚐConnection(ctx context.Context, sel ast.SelectionSet, v *page.Connection[*ent.ReportSchedule]) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._ReportScheduleConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNReportScheduleEdge2ᚕᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋpageᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*page.Edge[*ent.ReportSchedule]) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNReportScheduleEdge2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋpageᚐEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNReportScheduleEdge2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋpageᚐEdge(ctx context.Context, sel ast.SelectionSet, v *page.Edge[*ent.ReportSchedule]) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._ReportScheduleEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNReportSchedulePayload2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐReportSchedulePayload(ctx context.Context, sel ast.SelectionSet, v *model.ReportSchedulePayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._ReportSchedulePayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNReportState2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋentᚋenumᚐReportState(ctx context.Context, v any) (enum.ReportState, error) {
+	var res enum.ReportState
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNReportState2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋentᚋenumᚐReportState(ctx context.Context, sel ast.SelectionSet, v enum.ReportState) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNReportTemplate2ᚕᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋreportᚐTemplateᚄ(ctx context.Context, sel ast.SelectionSet, v []*report.Template) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNReportTemplate2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋreportᚐTemplate(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNReportTemplate2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋreportᚐTemplate(ctx context.Context, sel ast.SelectionSet, v *report.Template) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._ReportTemplate(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNReportTemplatePayload2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋreportᚐTemplatePayload(ctx context.Context, sel ast.SelectionSet, v *report.TemplatePayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._ReportTemplatePayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNRevokeApiTokenInput2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐRevokeAPITokenInput(ctx context.Context, v any) (model.RevokeAPITokenInput, error) {
 	res, err := ec.unmarshalInputRevokeApiTokenInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -31048,6 +38941,11 @@ func (ec *executionContext) unmarshalNRole2githubᚗcomᚋpartnerhubᚋpartnerhu
 
 func (ec *executionContext) marshalNRole2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋentᚋenumᚐRole(ctx context.Context, sel ast.SelectionSet, v enum.Role) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) unmarshalNScheduleReportInput2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐScheduleReportInput(ctx context.Context, v any) (model.ScheduleReportInput, error) {
+	res, err := ec.unmarshalInputScheduleReportInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNScope2string(ctx context.Context, v any) (string, error) {
@@ -31331,6 +39229,11 @@ func (ec *executionContext) unmarshalNUpdateAdminInput2githubᚗcomᚋpartnerhub
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNUpdateReportScheduleInput2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐUpdateReportScheduleInput(ctx context.Context, v any) (model.UpdateReportScheduleInput, error) {
+	res, err := ec.unmarshalInputUpdateReportScheduleInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNUpdateTagInput2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐUpdateTagInput(ctx context.Context, v any) (model.UpdateTagInput, error) {
 	res, err := ec.unmarshalInputUpdateTagInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -31343,6 +39246,21 @@ func (ec *executionContext) unmarshalNUpsertCallQueuesInput2githubᚗcomᚋpartn
 
 func (ec *executionContext) unmarshalNUpsertCustomersInput2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐUpsertCustomersInput(ctx context.Context, v any) (model.UpsertCustomersInput, error) {
 	res, err := ec.unmarshalInputUpsertCustomersInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUpsertDevicesInput2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐUpsertDevicesInput(ctx context.Context, v any) (model.UpsertDevicesInput, error) {
+	res, err := ec.unmarshalInputUpsertDevicesInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUpsertLocationsInput2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐUpsertLocationsInput(ctx context.Context, v any) (model.UpsertLocationsInput, error) {
+	res, err := ec.unmarshalInputUpsertLocationsInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUpsertPhoneNumbersInput2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐUpsertPhoneNumbersInput(ctx context.Context, v any) (model.UpsertPhoneNumbersInput, error) {
+	res, err := ec.unmarshalInputUpsertPhoneNumbersInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -31821,6 +39739,13 @@ func (ec *executionContext) marshalOItemError2ᚖgithubᚗcomᚋpartnerhubᚋpar
 	return ec._ItemError(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalOLocation2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋentᚐLocation(ctx context.Context, sel ast.SelectionSet, v *ent.Location) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Location(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOManagedBy2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐManagedBy(ctx context.Context, v any) (*model.ManagedBy, error) {
 	if v == nil {
 		return nil, nil
@@ -31995,6 +39920,67 @@ func (ec *executionContext) marshalORegion2ᚖgithubᚗcomᚋpartnerhubᚋpartne
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) marshalOReport2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋentᚐReport(ctx context.Context, sel ast.SelectionSet, v *ent.Report) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Report(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOReportFilter2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋreportᚐFilter(ctx context.Context, v any) (*report.Filter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputReportFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOReportFrequency2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋentᚋenumᚐFrequency(ctx context.Context, v any) (*enum.Frequency, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(enum.Frequency)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOReportFrequency2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋentᚋenumᚐFrequency(ctx context.Context, sel ast.SelectionSet, v *enum.Frequency) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) marshalOReportSchedule2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋentᚐReportSchedule(ctx context.Context, sel ast.SelectionSet, v *ent.ReportSchedule) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ReportSchedule(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOReportState2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋentᚋenumᚐReportState(ctx context.Context, v any) (*enum.ReportState, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(enum.ReportState)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOReportState2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋentᚋenumᚐReportState(ctx context.Context, sel ast.SelectionSet, v *enum.ReportState) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) marshalOReportTemplate2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋreportᚐTemplate(ctx context.Context, sel ast.SelectionSet, v *report.Template) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ReportTemplate(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalORole2ᚕgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋentᚋenumᚐRoleᚄ(ctx context.Context, v any) ([]enum.Role, error) {

@@ -1,4 +1,5 @@
-// Package listing pages through the partner's tags, admins, API tokens and audit trail.
+// Package listing pages through the partner's tags, admins, API tokens and audit trail, and
+// through a customer's devices and phone numbers.
 package listing
 
 import (

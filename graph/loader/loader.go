@@ -40,6 +40,8 @@ type Loaders struct {
 	Subscription   *Loader[*ent.Subscription]
 	TagCustomers   *Loader[int]
 	AdminCustomers *Loader[int]
+	Location       *Loader[*ent.Location]
+	Locations      *Loader[[]*ent.Location]
 }
 
 // Columns holds, by entity (ent type name), the columns its GraphQL fields read; an entity
@@ -80,6 +82,8 @@ func New(client *ent.Client, now func() time.Time, columns Columns) *Loaders {
 		Subscription:   newLoader(b.subscriptionsByID),
 		TagCustomers:   newLoader(b.tagCustomerCounts),
 		AdminCustomers: newLoader(b.adminCustomerCounts),
+		Location:       newLoader(b.locationsByID),
+		Locations:      newLoader(b.locations),
 	}
 }
 

@@ -34,3 +34,27 @@ type AuditEventConnection = page.Connection[*ent.AuditEvent]
 
 // AuditEventEdge is an audit event with its cursor.
 type AuditEventEdge = page.Edge[*ent.AuditEvent]
+
+// DeviceConnection is a page of a customer's devices.
+type DeviceConnection = page.Connection[*ent.Device]
+
+// DeviceEdge is a device with its cursor.
+type DeviceEdge = page.Edge[*ent.Device]
+
+// PhoneNumberConnection is a page of a customer's phone numbers.
+type PhoneNumberConnection = page.Connection[*ent.PhoneNumber]
+
+// PhoneNumberEdge is a phone number with its cursor.
+type PhoneNumberEdge = page.Edge[*ent.PhoneNumber]
+
+// ReportConnection is a page of reports.
+type ReportConnection = page.Connection[*ent.Report]
+
+// ReportEdge is a report with its cursor.
+type ReportEdge = page.Edge[*ent.Report]
+
+// ReportScheduleConnection is a page of report schedules.
+type ReportScheduleConnection = page.Connection[*ent.ReportSchedule]
+
+// ReportScheduleEdge is a report schedule with its cursor.
+type ReportScheduleEdge = page.Edge[*ent.ReportSchedule]

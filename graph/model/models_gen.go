@@ -172,6 +172,16 @@ type CreateAPITokenPayload struct {
 	APIToken *ent.ApiToken `json:"apiToken"`
 }
 
+// A new report template.
+type CreateReportTemplateInput struct {
+	// Its name (1–100 characters).
+	Name string `json:"name"`
+	// The default template whose columns it picks from.
+	BaseTemplateID string `json:"baseTemplateId"`
+	// Keys of the base template's columns, in CSV order; each at most once (unknown or repeated keys are BAD_USER_INPUT).
+	Columns []string `json:"columns"`
+}
+
 // A new tag.
 type CreateTagInput struct {
 	// 1–25 characters after trimming; unique within the partner regardless of case.
@@ -242,6 +252,30 @@ type CustomerUpsertInput struct {
 	Country string `json:"country"`
 }
 
+// The schedule to delete.
+type DeleteReportScheduleInput struct {
+	// The schedule.
+	ID string `json:"id"`
+}
+
+// The deleted schedule's ID.
+type DeleteReportSchedulePayload struct {
+	// Its ID.
+	DeletedID string `json:"deletedId"`
+}
+
+// The template to delete.
+type DeleteReportTemplateInput struct {
+	// A custom template's ID.
+	ID string `json:"id"`
+}
+
+// The deleted template's ID.
+type DeleteReportTemplatePayload struct {
+	// Its ID.
+	DeletedID string `json:"deletedId"`
+}
+
 // The tag to delete.
 type DeleteTagInput struct {
 	// The tag.
@@ -252,6 +286,30 @@ type DeleteTagInput struct {
 type DeleteTagPayload struct {
 	// The ID the tag had.
 	DeletedTagID string `json:"deletedTagId"`
+}
+
+// A device, matched by its external ID; omitted optional fields are cleared.
+type DeviceUpsertInput struct {
+	// The customer's external ID; fixed once the device exists.
+	CustomerExternalID string `json:"customerExternalId"`
+	// The integrator's ID of the device, unique within the partner (1–100 characters).
+	ExternalID string `json:"externalId"`
+	// The external ID of the customer's location it is at.
+	LocationExternalID *string `json:"locationExternalId,omitempty"`
+	// The device model (1–100 characters).
+	Product string `json:"product"`
+	// Its MAC address: six pairs of hex digits separated by colons.
+	Mac string `json:"mac"`
+	// Its firmware version (up to 100 characters).
+	Firmware string `json:"firmware"`
+	// The number it is registered with (up to 32 characters).
+	PhoneNumber *string `json:"phoneNumber,omitempty"`
+	// Its extension (up to 16 characters).
+	Extension *string `json:"extension,omitempty"`
+	// The ID of the user it belongs to (up to 100 characters).
+	UserID *string `json:"userId,omitempty"`
+	// The UUID of that user.
+	UserUUID *string `json:"userUuid,omitempty"`
 }
 
 // Call quality of one endpoint type.
@@ -266,6 +324,18 @@ type EndpointQuality struct {
 	PoorLegs int `json:"poorLegs"`
 	// poorLegs / measuredLegs.
 	PoorRatio *Ratio `json:"poorRatio"`
+}
+
+// A report to generate.
+type GenerateReportInput struct {
+	// The template.
+	TemplateID string `json:"templateId"`
+	// The region; required when the viewer's customers lie in more than one.
+	Region *enum.Region `json:"region,omitempty"`
+	// First day covered, for templates with a date range (default: the day 7 days before `to`).
+	From *time.Time `json:"from,omitempty"`
+	// Last day covered, for templates with a date range (default: yesterday, UTC).
+	To *time.Time `json:"to,omitempty"`
 }
 
 // Call legs to store.
@@ -378,6 +448,18 @@ type LicenseUsageRecord struct {
 	UsedLast90Days int `json:"usedLast90Days"`
 }
 
+// A location, matched by its external ID.
+type LocationUpsertInput struct {
+	// The customer's external ID; fixed once the location exists.
+	CustomerExternalID string `json:"customerExternalId"`
+	// The integrator's ID of the location, unique within the partner (1–100 characters).
+	ExternalID string `json:"externalId"`
+	// Its name (1–200 characters).
+	Name string `json:"name"`
+	// ISO 3166-1 alpha-2 country code.
+	Country string `json:"country"`
+}
+
 // A customer created with its trial.
 type NewTrialCustomerInput struct {
 	// The organisation's name.
@@ -404,6 +486,32 @@ type OrderUpsertInput struct {
 	PreviousQuantity int `json:"previousQuantity"`
 	// Licenses after.
 	NewQuantity int `json:"newQuantity"`
+}
+
+// A phone number, matched by its external ID; omitted optional fields are cleared.
+type PhoneNumberUpsertInput struct {
+	// The customer's external ID; fixed once the number exists.
+	CustomerExternalID string `json:"customerExternalId"`
+	// The integrator's ID of the number, unique within the partner (1–100 characters).
+	ExternalID string `json:"externalId"`
+	// The external ID of the customer's location it belongs to; the number takes the location's country (the customer's without one).
+	LocationExternalID *string `json:"locationExternalId,omitempty"`
+	// The number in E.164 form: `+` and 3 to 15 digits.
+	Number string `json:"number"`
+	// Its extension (up to 16 characters).
+	Extension *string `json:"extension,omitempty"`
+	// The PSTN connection that carries it (up to 100 characters).
+	PstnConnection string `json:"pstnConnection"`
+	// Whether the number is in service.
+	Active bool `json:"active"`
+	// Who it is assigned to.
+	UserType enum.PhoneUserType `json:"userType"`
+	// Whether it is its user's primary number.
+	NumberType enum.NumberType `json:"numberType"`
+	// The ID of the user it belongs to (up to 100 characters).
+	UserID *string `json:"userId,omitempty"`
+	// The UUID of that user.
+	UserUUID *string `json:"userUuid,omitempty"`
 }
 
 // A sort order of customer queue rows.
@@ -442,10 +550,38 @@ type RemoveAdminInput struct {
 	ID string `json:"id"`
 }
 
+// The report asked for.
+type ReportPayload struct {
+	// The report, QUEUED.
+	Report *ent.Report `json:"report"`
+}
+
+// The schedule.
+type ReportSchedulePayload struct {
+	// The schedule.
+	ReportSchedule *ent.ReportSchedule `json:"reportSchedule"`
+}
+
 // The token to revoke.
 type RevokeAPITokenInput struct {
 	// The token.
 	ID string `json:"id"`
+}
+
+// A report schedule.
+type ScheduleReportInput struct {
+	// The template.
+	TemplateID string `json:"templateId"`
+	// The region; required when the viewer's customers lie in more than one.
+	Region *enum.Region `json:"region,omitempty"`
+	// How often.
+	Frequency enum.Frequency `json:"frequency"`
+	// Weekly: 0 = Sunday to 6 = Saturday (default 1, Monday).
+	DayOfWeek *int `json:"dayOfWeek,omitempty"`
+	// Monthly: 1–31 (default 1); on a day a month lacks, its last day.
+	DayOfMonth *int `json:"dayOfMonth,omitempty"`
+	// The hour, 0–23 UTC (default 6).
+	HourUtc *int `json:"hourUtc,omitempty"`
 }
 
 // A customer's new set of tags.
@@ -524,6 +660,20 @@ type UpdateAdminInput struct {
 	Role *enum.Role `json:"role,omitempty"`
 }
 
+// Changes to a schedule.
+type UpdateReportScheduleInput struct {
+	// The schedule.
+	ID string `json:"id"`
+	// How often.
+	Frequency *enum.Frequency `json:"frequency,omitempty"`
+	// Weekly: 0 = Sunday to 6 = Saturday.
+	DayOfWeek *int `json:"dayOfWeek,omitempty"`
+	// Monthly: 1–31.
+	DayOfMonth *int `json:"dayOfMonth,omitempty"`
+	// The hour, 0–23 UTC.
+	HourUtc *int `json:"hourUtc,omitempty"`
+}
+
 // Changes to a tag; omitted fields stay.
 type UpdateTagInput struct {
 	// The tag.
@@ -550,6 +700,24 @@ type UpsertCallQueuesInput struct {
 type UpsertCustomersInput struct {
 	// Up to 1 000 customers.
 	Customers []*CustomerUpsertInput `json:"customers"`
+}
+
+// Devices to create or update.
+type UpsertDevicesInput struct {
+	// Up to 1 000 devices.
+	Devices []*DeviceUpsertInput `json:"devices"`
+}
+
+// Locations to create or update.
+type UpsertLocationsInput struct {
+	// Up to 1 000 locations.
+	Locations []*LocationUpsertInput `json:"locations"`
+}
+
+// Phone numbers to create or update.
+type UpsertPhoneNumbersInput struct {
+	// Up to 1 000 numbers.
+	PhoneNumbers []*PhoneNumberUpsertInput `json:"phoneNumbers"`
 }
 
 // Subscriptions to create or update.
