@@ -1,0 +1,127 @@
+package ingest
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/lib/pq"
+
+	"github.com/partnerhub/partnerhub-api/ent"
+	"github.com/partnerhub/partnerhub-api/ent/callleg"
+)
+
+// On PostgreSQL, legs are written with COPY into a session's temporary staging table, then
+// one INSERT … SELECT moves those whose leg ID the partner has not stored yet (the batch
+// has already looked them up under its customers' locks; the insert also skips an ID that
+// a concurrent ingest of another customer stored meanwhile). COPY streams the rows without
+// binding a parameter per value: a batch of 5 000 legs is one statement, not fifty.
+
+// stagingTable receives a batch's legs; it empties itself at commit.
+const stagingTable = "call_leg_staging"
+
+// copyColumns are the leg columns written, all but the generated ID.
+var copyColumns = callleg.Columns[1:]
+
+// copyLegs stores rows of partnerID through COPY in sqlTx, the transaction of tx, and
+// returns the legs stored, with their IDs.
+func copyLegs(ctx context.Context, sqlTx *sql.Tx, partnerID int, rows []*ent.CallLegCreate) (_ []*ent.CallLeg, err error) {
+	cols := strings.Join(copyColumns, ", ")
+	if _, err := sqlTx.ExecContext(ctx, fmt.Sprintf(`CREATE TEMPORARY TABLE IF NOT EXISTS %s ON COMMIT DELETE ROWS AS SELECT %s FROM %s WITH NO DATA`,
+		stagingTable, cols, callleg.Table)); err != nil {
+		return nil, fmt.Errorf("create the staging table: %w", err)
+	}
+	if _, err := sqlTx.ExecContext(ctx, "TRUNCATE "+stagingTable); err != nil {
+		return nil, fmt.Errorf("empty the staging table: %w", err)
+	}
+	stmt, err := sqlTx.PrepareContext(ctx, pq.CopyIn(stagingTable, copyColumns...))
+	if err != nil {
+		return nil, fmt.Errorf("start COPY: %w", err)
+	}
+	defer func() { err = errors.Join(err, stmt.Close()) }()
+	byLegID := make(map[string]*ent.CallLegMutation, len(rows))
+	values := make([]any, len(copyColumns))
+	for _, r := range rows {
+		m := r.Mutation()
+		for i, col := range copyColumns {
+			if col == callleg.FieldPartnerID {
+				values[i] = partnerID
+				continue
+			}
+			v, ok := m.Field(col)
+			if !ok {
+				v = nil
+			}
+			values[i] = v
+		}
+		// No context per row: lib/pq would start a goroutine to watch each one.
+		if _, err := stmt.Exec(values...); err != nil { //nolint:noctx // see above
+			return nil, fmt.Errorf("COPY a leg: %w", err)
+		}
+		id, _ := m.LegID()
+		byLegID[id] = m
+	}
+	if _, err := stmt.ExecContext(ctx); err != nil {
+		return nil, fmt.Errorf("finish COPY: %w", err)
+	}
+	res, err := sqlTx.QueryContext(ctx, fmt.Sprintf(`INSERT INTO %[1]s (%[2]s) SELECT %[2]s FROM %[3]s s
+		WHERE NOT EXISTS (SELECT 1 FROM %[1]s c WHERE c.%[4]s = s.%[4]s AND c.%[5]s = s.%[5]s)
+		ON CONFLICT (%[4]s, %[5]s) DO NOTHING RETURNING %[6]s, %[5]s`,
+		callleg.Table, cols, stagingTable, callleg.FieldPartnerID, callleg.FieldLegID, callleg.FieldID))
+	if err != nil {
+		return nil, fmt.Errorf("move the staged legs: %w", err)
+	}
+	defer res.Close()
+	var out []*ent.CallLeg
+	for res.Next() {
+		var id int
+		var legID string
+		if err := res.Scan(&id, &legID); err != nil {
+			return nil, fmt.Errorf("read a stored leg: %w", err)
+		}
+		out = append(out, storedLeg(id, partnerID, byLegID[legID]))
+	}
+	if err := res.Err(); err != nil {
+		return nil, fmt.Errorf("move the staged legs: %w", err)
+	}
+	return out, nil
+}
+
+// storedLeg is the leg m created, with its ID.
+func storedLeg(id, partnerID int, m *ent.CallLegMutation) *ent.CallLeg {
+	l := &ent.CallLeg{ID: id, PartnerID: partnerID}
+	l.CustomerID, _ = m.CustomerID()
+	l.LegID, _ = m.LegID()
+	l.CallID, _ = m.CallID()
+	l.UserID, _ = m.UserID()
+	l.StartedAt, _ = m.StartedAt()
+	l.DurationSeconds, _ = m.DurationSeconds()
+	l.Direction, _ = m.Direction()
+	l.Media, _ = m.Media()
+	l.EndpointType, _ = m.EndpointType()
+	l.Feature, _ = m.Feature()
+	if v, ok := m.LocationID(); ok {
+		l.LocationID = &v
+	}
+	if v, ok := m.JitterMs(); ok {
+		l.JitterMs = &v
+	}
+	if v, ok := m.LatencyMs(); ok {
+		l.LatencyMs = &v
+	}
+	if v, ok := m.PacketLossPct(); ok {
+		l.PacketLossPct = &v
+	}
+	if v, ok := m.QueueID(); ok {
+		l.QueueID = &v
+	}
+	if v, ok := m.QueueOutcome(); ok {
+		l.QueueOutcome = &v
+	}
+	if v, ok := m.WaitSeconds(); ok {
+		l.WaitSeconds = &v
+	}
+	return l
+}
