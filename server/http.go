@@ -49,6 +49,7 @@ func (a *app) handlers() (api, metrics http.Handler) {
 
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", a.limitBody(a.authenticate(gql)))
+	mux.Handle("POST "+graph.CallLegsPath, a.authenticate(resolver.CallLegsHandler(limits.Admission, a.cfg.ReadTimeout, a.logger)))
 	page := graphiql.Handler("/graphql")
 	mux.Handle("GET /{$}", page)
 	mux.Handle("GET "+graphiql.AssetPath, page)
