@@ -47,6 +47,7 @@ type Config struct {
 	MaxSubscriptions  int
 	MaxConcurrent     int
 	GCPercent         int
+	CallLegRetention  time.Duration
 }
 
 // setting binds one Config field to its environment variable and flag. parse sets the
@@ -161,6 +162,7 @@ func (c *Config) settings() []setting {
 		{"PARTNERHUB_ANALYTICS_CACHE_TTL", "analytics-cache-ttl", "60s", "longest time KPIs and analytics are reused when no change arrives; 0 disables the cache", duration(&c.AnalyticsCacheTTL, true)},
 		{"PARTNERHUB_MAX_CONCURRENT_REQUESTS", "max-concurrent-requests", "0", "GraphQL queries and mutations executed at once, the rest queued in arrival order; 0 means three times the CPUs", integer(&c.MaxConcurrent, 0)},
 		{"PARTNERHUB_GC_PERCENT", "gc-percent", strconv.Itoa(gcPercent), "heap growth, in percent of the live heap, that starts a garbage collection (Go's GOGC, which wins when set)", integer(&c.GCPercent, 1)},
+		{"PARTNERHUB_CALL_LEG_RETENTION", "call-leg-retention", "2184h", "how long raw call legs are kept (2184h is 13 weeks); their rollups are kept", duration(&c.CallLegRetention, false)},
 		{"PARTNERHUB_MAX_SUBSCRIPTIONS", "max-subscriptions", "20000", "live subscriptions a process serves at once (20 per connection)", integer(&c.MaxSubscriptions, 1)},
 	}
 }
