@@ -19,6 +19,7 @@ import (
 	"github.com/partnerhub/partnerhub-api/ent/viewer"
 	"github.com/partnerhub/partnerhub-api/graph/audit"
 	"github.com/partnerhub/partnerhub-api/graph/auth"
+	"github.com/partnerhub/partnerhub-api/graph/calling"
 	"github.com/partnerhub/partnerhub-api/graph/directory"
 	"github.com/partnerhub/partnerhub-api/graph/filter"
 	"github.com/partnerhub/partnerhub-api/graph/live"
@@ -47,6 +48,8 @@ type Resolver struct {
 	Limits *SubscriptionLimits
 	// Sockets are the open websockets, to close one with a code.
 	Sockets *socket.Registry
+	// Rebuilds recompute quality rollups after new thresholds.
+	Rebuilds *calling.Rebuilder
 }
 
 // Options tune a Resolver.
@@ -59,19 +62,27 @@ type Options struct {
 	MaxSubscriptions int
 	// Sockets accepts the websockets; nil makes a registry of its own.
 	Sockets *socket.Registry
+	// CallLegRetention is how long raw call legs are kept; 0 means DefaultCallLegRetention.
+	CallLegRetention time.Duration
 }
+
+// DefaultCallLegRetention is how long raw call legs are kept when nothing is configured.
+const DefaultCallLegRetention = 13 * 7 * 24 * time.Hour
 
 // DefaultOptions are the options when none are configured.
 var DefaultOptions = Options{LaunchURLTemplate: "https://admin.example.com/orgs/{orgId}", CacheTTL: time.Minute, MaxSubscriptions: 20000}
 
 // NewResolver returns the resolver root; committed changes are announced through broker.
 func NewResolver(client *ent.Client, now func() time.Time, authority *auth.Authority, broker live.Broker, opts Options) *Resolver {
+	rec := NewRecorder(client, now, authority, broker)
 	return &Resolver{
 		Client: client, Now: now, LaunchURLTemplate: opts.LaunchURLTemplate,
-		Audit: NewRecorder(client, now, authority, broker),
+		Audit: rec,
 		Auth:  authority, Broker: broker, Cache: live.NewCache(broker, opts.CacheTTL, now),
 		Limits:  &SubscriptionLimits{PerConnection: 20, PerProcess: int64(opts.MaxSubscriptions)},
 		Sockets: cmp.Or(opts.Sockets, socket.NewRegistry(InitTimeout)),
+		Rebuilds: &calling.Rebuilder{Client: client, Now: now, Retention: cmp.Or(opts.CallLegRetention, DefaultCallLegRetention),
+			Done: func(partnerID int) { _ = rec.Notify(context.Background(), partnerID) }},
 	}
 }
 

@@ -14,6 +14,7 @@ import (
 	"github.com/partnerhub/partnerhub-api/ent"
 	"github.com/partnerhub/partnerhub-api/ent/apitoken"
 	"github.com/partnerhub/partnerhub-api/ent/enum"
+	"github.com/partnerhub/partnerhub-api/ent/settings"
 	"github.com/partnerhub/partnerhub-api/ent/viewer"
 	"github.com/partnerhub/partnerhub-api/graph/admins"
 	"github.com/partnerhub/partnerhub-api/graph/analytics"
@@ -27,6 +28,7 @@ import (
 	"github.com/partnerhub/partnerhub-api/graph/loader"
 	"github.com/partnerhub/partnerhub-api/graph/model"
 	"github.com/partnerhub/partnerhub-api/graph/page"
+	"github.com/partnerhub/partnerhub-api/graph/partnersettings"
 	"github.com/partnerhub/partnerhub-api/graph/tagging"
 	"github.com/partnerhub/partnerhub-api/graph/tokens"
 	"github.com/partnerhub/partnerhub-api/graph/trial"
@@ -58,6 +60,10 @@ func (r *auditEventResolver) Actor(ctx context.Context, obj *ent.AuditEvent) (*e
 		return nil, nil
 	}
 	return loader.Load(ctx, loader.For(ctx).Admin, *obj.ActorID)
+}
+
+func (r *callingAnalyticsResolver) QualityRebuilding(ctx context.Context, obj *calling.Analytics) (bool, error) {
+	return r.qualityRebuilding(ctx)
 }
 
 func (r *customerResolver) LaunchURL(ctx context.Context, obj *ent.Customer) (string, error) {
@@ -110,6 +116,10 @@ func (r *licenseResolver) WeeklyUsageChange(ctx context.Context, obj *ent.Licens
 		return 0, err
 	}
 	return obj.Used - prev.Used, err
+}
+
+func (r *mutationResolver) UpdatePartnerSettings(ctx context.Context, input model.UpdatePartnerSettingsInput) (*settings.Partner, error) {
+	return partnersettings.Update(ctx, r.Audit, input, r.Rebuilds.Start)
 }
 
 func (r *mutationResolver) CreateTag(ctx context.Context, input model.CreateTagInput) (*model.TagPayload, error) {
@@ -202,6 +212,15 @@ func (r *mutationResolver) UpsertCallQueues(ctx context.Context, input model.Ups
 	return ingest.CallQueues(ctx, r.Audit, input.Queues)
 }
 
+func (r *partnerSettingsResolver) CallQualityThresholds(ctx context.Context, obj *settings.Partner) (*calling.Thresholds, error) {
+	t := calling.ThresholdsOf(*obj)
+	return &t, nil
+}
+
+func (r *queryResolver) PartnerSettings(ctx context.Context) (*settings.Partner, error) {
+	return r.partnerSettings(ctx)
+}
+
 func (r *queryResolver) Node(ctx context.Context, id string) (ent.Noder, error) {
 	nodes, err := loadNodes(ctx, r.Client, []string{id})
 	if err != nil {
@@ -291,11 +310,19 @@ func (r *Resolver) ApiToken() generated.ApiTokenResolver { return &apiTokenResol
 
 func (r *Resolver) AuditEvent() generated.AuditEventResolver { return &auditEventResolver{r} }
 
+func (r *Resolver) CallingAnalytics() generated.CallingAnalyticsResolver {
+	return &callingAnalyticsResolver{r}
+}
+
 func (r *Resolver) Customer() generated.CustomerResolver { return &customerResolver{r} }
 
 func (r *Resolver) License() generated.LicenseResolver { return &licenseResolver{r} }
 
 func (r *Resolver) Mutation() generated.MutationResolver { return &mutationResolver{r} }
+
+func (r *Resolver) PartnerSettings() generated.PartnerSettingsResolver {
+	return &partnerSettingsResolver{r}
+}
 
 func (r *Resolver) Query() generated.QueryResolver { return &queryResolver{r} }
 
@@ -306,14 +333,16 @@ func (r *Resolver) Tag() generated.TagResolver { return &tagResolver{r} }
 func (r *Resolver) Updates() generated.UpdatesResolver { return &updatesResolver{r} }
 
 type (
-	adminResolver        struct{ *Resolver }
-	apiTokenResolver     struct{ *Resolver }
-	auditEventResolver   struct{ *Resolver }
-	customerResolver     struct{ *Resolver }
-	licenseResolver      struct{ *Resolver }
-	mutationResolver     struct{ *Resolver }
-	queryResolver        struct{ *Resolver }
-	subscriptionResolver struct{ *Resolver }
-	tagResolver          struct{ *Resolver }
-	updatesResolver      struct{ *Resolver }
+	adminResolver            struct{ *Resolver }
+	apiTokenResolver         struct{ *Resolver }
+	auditEventResolver       struct{ *Resolver }
+	callingAnalyticsResolver struct{ *Resolver }
+	customerResolver         struct{ *Resolver }
+	licenseResolver          struct{ *Resolver }
+	mutationResolver         struct{ *Resolver }
+	partnerSettingsResolver  struct{ *Resolver }
+	queryResolver            struct{ *Resolver }
+	subscriptionResolver     struct{ *Resolver }
+	tagResolver              struct{ *Resolver }
+	updatesResolver          struct{ *Resolver }
 )

@@ -36,8 +36,13 @@ func (a *app) routes() http.Handler {
 func (a *app) handlers() (api, metrics http.Handler) {
 	resolver := graph.NewResolver(a.db.Client, a.now, a.auth, a.broker, graph.Options{
 		LaunchURLTemplate: a.cfg.LaunchURLTemplate, CacheTTL: a.cfg.AnalyticsCacheTTL, MaxSubscriptions: a.cfg.MaxSubscriptions,
-		Sockets: a.sockets,
+		Sockets: a.sockets, CallLegRetention: a.cfg.CallLegRetention,
 	})
+	resolver.Rebuilds.Logger = a.logger
+	// Quality rebuilds a stopped process left unfinished go on.
+	if err := resolver.Rebuilds.Resume(context.Background()); err != nil {
+		a.logger.Warn("cannot resume the quality rebuilds", "err", err)
+	}
 	limits := a.cfg.limits()
 	limits.Admission = graph.NewAdmission(a.cfg.MaxConcurrent, a.cfg.OperationTimeout)
 	reg := prometheus.NewRegistry()

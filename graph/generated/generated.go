@@ -16,6 +16,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/introspection"
 	"github.com/partnerhub/partnerhub-api/ent"
 	"github.com/partnerhub/partnerhub-api/ent/enum"
+	"github.com/partnerhub/partnerhub-api/ent/settings"
 	"github.com/partnerhub/partnerhub-api/graph/analytics"
 	"github.com/partnerhub/partnerhub-api/graph/calling"
 	"github.com/partnerhub/partnerhub-api/graph/model"
@@ -38,9 +39,11 @@ type ResolverRoot interface {
 	Admin() AdminResolver
 	ApiToken() ApiTokenResolver
 	AuditEvent() AuditEventResolver
+	CallingAnalytics() CallingAnalyticsResolver
 	Customer() CustomerResolver
 	License() LicenseResolver
 	Mutation() MutationResolver
+	PartnerSettings() PartnerSettingsResolver
 	Query() QueryResolver
 	Subscription() SubscriptionResolver
 	Tag() TagResolver
@@ -155,6 +158,7 @@ type ComplexityRoot struct {
 		CustomerUsage         func(childComplexity int, first *int, after *page.Cursor, last *int, before *page.Cursor, orderBy *model.CallingUsageOrder) int
 		FeatureUsage          func(childComplexity int) int
 		QualityByEndpoint     func(childComplexity int) int
+		QualityRebuilding     func(childComplexity int) int
 		QualityTrend          func(childComplexity int, weeks int) int
 		QueueInsights         func(childComplexity int) int
 		Region                func(childComplexity int) int
@@ -440,6 +444,7 @@ type ComplexityRoot struct {
 		StartTrial             func(childComplexity int, input model.StartTrialInput) int
 		UnassignCustomerAdmins func(childComplexity int, input model.CustomerAdminsInput) int
 		UpdateAdmin            func(childComplexity int, input model.UpdateAdminInput) int
+		UpdatePartnerSettings  func(childComplexity int, input model.UpdatePartnerSettingsInput) int
 		UpdateTag              func(childComplexity int, input model.UpdateTagInput) int
 		UpsertCallQueues       func(childComplexity int, input model.UpsertCallQueuesInput) int
 		UpsertCustomers        func(childComplexity int, input model.UpsertCustomersInput) int
@@ -508,6 +513,18 @@ type ComplexityRoot struct {
 		UpcomingRenewal       func(childComplexity int) int
 	}
 
+	PartnerSettings struct {
+		CallQualityThresholds   func(childComplexity int) int
+		ExpiringSoonDays        func(childComplexity int) int
+		HorizonDays             func(childComplexity int) int
+		InactivityDays          func(childComplexity int) int
+		LowAssignmentFactor     func(childComplexity int) int
+		LowAssignmentFloor      func(childComplexity int) int
+		LowAssignmentMinAgeDays func(childComplexity int) int
+		LowAssignmentMinLines   func(childComplexity int) int
+		RecentDays              func(childComplexity int) int
+	}
+
 	Query struct {
 		APITokens             func(childComplexity int, first *int, after *page.Cursor, last *int, before *page.Cursor) int
 		Admins                func(childComplexity int, first *int, after *page.Cursor, last *int, before *page.Cursor, roles []enum.Role, query *string) int
@@ -519,6 +536,7 @@ type ComplexityRoot struct {
 		Me                    func(childComplexity int) int
 		Node                  func(childComplexity int, id string) int
 		Nodes                 func(childComplexity int, ids []string) int
+		PartnerSettings       func(childComplexity int) int
 		SubscriptionAnalytics func(childComplexity int, product model.AnalyticsProduct, region *enum.Region) int
 		Tags                  func(childComplexity int, first *int, after *page.Cursor, last *int, before *page.Cursor, query *string) int
 		Viewer                func(childComplexity int) int
@@ -687,6 +705,9 @@ type ApiTokenResolver interface {
 type AuditEventResolver interface {
 	Actor(ctx context.Context, obj *ent.AuditEvent) (*ent.Admin, error)
 }
+type CallingAnalyticsResolver interface {
+	QualityRebuilding(ctx context.Context, obj *calling.Analytics) (bool, error)
+}
 type CustomerResolver interface {
 	LaunchURL(ctx context.Context, obj *ent.Customer) (string, error)
 	Products(ctx context.Context, obj *ent.Customer) ([]enum.Product, error)
@@ -702,6 +723,7 @@ type LicenseResolver interface {
 	WeeklyUsageChange(ctx context.Context, obj *ent.License) (int, error)
 }
 type MutationResolver interface {
+	UpdatePartnerSettings(ctx context.Context, input model.UpdatePartnerSettingsInput) (*settings.Partner, error)
 	CreateTag(ctx context.Context, input model.CreateTagInput) (*model.TagPayload, error)
 	UpdateTag(ctx context.Context, input model.UpdateTagInput) (*model.TagPayload, error)
 	DeleteTag(ctx context.Context, input model.DeleteTagInput) (*model.DeleteTagPayload, error)
@@ -723,7 +745,11 @@ type MutationResolver interface {
 	IngestCallLegs(ctx context.Context, input model.IngestCallLegsInput) (*model.IngestPayload, error)
 	UpsertCallQueues(ctx context.Context, input model.UpsertCallQueuesInput) (*model.IngestPayload, error)
 }
+type PartnerSettingsResolver interface {
+	CallQualityThresholds(ctx context.Context, obj *settings.Partner) (*calling.Thresholds, error)
+}
 type QueryResolver interface {
+	PartnerSettings(ctx context.Context) (*settings.Partner, error)
 	Node(ctx context.Context, id string) (ent.Noder, error)
 	Nodes(ctx context.Context, ids []string) ([]ent.Noder, error)
 	Me(ctx context.Context) (*ent.Admin, error)
@@ -1174,6 +1200,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CallingAnalytics.QualityByEndpoint(childComplexity), true
+	case "CallingAnalytics.qualityRebuilding":
+		if e.ComplexityRoot.CallingAnalytics.QualityRebuilding == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CallingAnalytics.QualityRebuilding(childComplexity), true
 	case "CallingAnalytics.qualityTrend":
 		if e.ComplexityRoot.CallingAnalytics.QualityTrend == nil {
 			break
@@ -2377,6 +2409,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateAdmin(childComplexity, args["input"].(model.UpdateAdminInput)), true
+	case "Mutation.updatePartnerSettings":
+		if e.ComplexityRoot.Mutation.UpdatePartnerSettings == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updatePartnerSettings_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdatePartnerSettings(childComplexity, args["input"].(model.UpdatePartnerSettingsInput)), true
 	case "Mutation.updateTag":
 		if e.ComplexityRoot.Mutation.UpdateTag == nil {
 			break
@@ -2663,6 +2706,61 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PartnerKpis.UpcomingRenewal(childComplexity), true
 
+	case "PartnerSettings.callQualityThresholds":
+		if e.ComplexityRoot.PartnerSettings.CallQualityThresholds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnerSettings.CallQualityThresholds(childComplexity), true
+	case "PartnerSettings.expiringSoonDays":
+		if e.ComplexityRoot.PartnerSettings.ExpiringSoonDays == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnerSettings.ExpiringSoonDays(childComplexity), true
+	case "PartnerSettings.horizonDays":
+		if e.ComplexityRoot.PartnerSettings.HorizonDays == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnerSettings.HorizonDays(childComplexity), true
+	case "PartnerSettings.inactivityDays":
+		if e.ComplexityRoot.PartnerSettings.InactivityDays == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnerSettings.InactivityDays(childComplexity), true
+	case "PartnerSettings.lowAssignmentFactor":
+		if e.ComplexityRoot.PartnerSettings.LowAssignmentFactor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnerSettings.LowAssignmentFactor(childComplexity), true
+	case "PartnerSettings.lowAssignmentFloor":
+		if e.ComplexityRoot.PartnerSettings.LowAssignmentFloor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnerSettings.LowAssignmentFloor(childComplexity), true
+	case "PartnerSettings.lowAssignmentMinAgeDays":
+		if e.ComplexityRoot.PartnerSettings.LowAssignmentMinAgeDays == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnerSettings.LowAssignmentMinAgeDays(childComplexity), true
+	case "PartnerSettings.lowAssignmentMinLines":
+		if e.ComplexityRoot.PartnerSettings.LowAssignmentMinLines == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnerSettings.LowAssignmentMinLines(childComplexity), true
+	case "PartnerSettings.recentDays":
+		if e.ComplexityRoot.PartnerSettings.RecentDays == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnerSettings.RecentDays(childComplexity), true
+
 	case "Query.apiTokens":
 		if e.ComplexityRoot.Query.APITokens == nil {
 			break
@@ -2769,6 +2867,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Nodes(childComplexity, args["ids"].([]string)), true
+	case "Query.partnerSettings":
+		if e.ComplexityRoot.Query.PartnerSettings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.PartnerSettings(childComplexity), true
 	case "Query.subscriptionAnalytics":
 		if e.ComplexityRoot.Query.SubscriptionAnalytics == nil {
 			break
@@ -3384,6 +3488,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputAuditEventFilter,
 		ec.unmarshalInputCallLegInput,
 		ec.unmarshalInputCallQualityOrder,
+		ec.unmarshalInputCallQualityThresholdsInput,
 		ec.unmarshalInputCallQueueUpsertInput,
 		ec.unmarshalInputCallingUsageOrder,
 		ec.unmarshalInputCreateAdminInput,
@@ -3411,6 +3516,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputSubscriptionUpsertInput,
 		ec.unmarshalInputTrialProductInput,
 		ec.unmarshalInputUpdateAdminInput,
+		ec.unmarshalInputUpdatePartnerSettingsInput,
 		ec.unmarshalInputUpdateTagInput,
 		ec.unmarshalInputUpsertCallQueuesInput,
 		ec.unmarshalInputUpsertCustomersInput,
@@ -3553,6 +3659,8 @@ interface Node {
 
 "The root of every read."
 type Query {
+  "The partner's thresholds of the status, KPI and analytics rules, defaults applied."
+  partnerSettings: PartnerSettings!
   "Fetches any object by its global ID; null when it does not exist or is not visible to you."
   node("A global ID from any object's ` + "`" + `id` + "`" + `." id: ID!): Node
   "Fetches objects by global IDs, in the order given; null for each that does not exist or is not visible to you. At most 100 IDs."
@@ -4185,6 +4293,13 @@ Every change. Each mutation is atomic and appends an audit event in the same tra
 Role and scope needed are listed on each; the data layer enforces them on every path.
 """
 type Mutation {
+  """
+  Changes the partner's thresholds; fields left out keep their value. FULL_ADMIN, scope
+  ` + "`" + `admins:write` + "`" + `; audited. New call-quality thresholds judge legs ingested from then on, and the quality
+  figures of the retained legs are recomputed in the background
+  (` + "`" + `callingAnalytics.qualityRebuilding` + "`" + ` is true meanwhile).
+  """
+  updatePartnerSettings(input: UpdatePartnerSettingsInput!): PartnerSettings!
   "Creates a tag. FULL_ADMIN or ADMIN, scope ` + "`" + `tags:write` + "`" + `. A name taken regardless of case is CONFLICT."
   createTag(input: CreateTagInput!): TagPayload!
   "Renames or recolours a tag. FULL_ADMIN or ADMIN, scope ` + "`" + `tags:write` + "`" + `."
@@ -5099,6 +5214,11 @@ type CallingAnalytics {
   regions: [Region!]!
   "The thresholds legs were judged with."
   callQualityThresholds: CallQualityThresholds!
+  """
+  True while the quality figures are recomputed after a change of the thresholds: until
+  then, some days still count poor legs by the previous ones.
+  """
+  qualityRebuilding: Boolean!
   "One point per week, oldest first, for the ` + "`" + `weeks` + "`" + ` weeks (1–52) ending with the week analysed."
   usageTrend(weeks: Int = 8): [CallingUsagePoint!]!
   "One point per week, oldest first, for the ` + "`" + `weeks` + "`" + ` weeks (1–52) ending with the week analysed."
@@ -5115,6 +5235,60 @@ type CallingAnalytics {
   customerQuality(first: Int, after: Cursor, last: Int, before: Cursor, orderBy: CallQualityOrder): CustomerCallQualityConnection!
   "The week's queue figures per customer with at least one call queue; default order by queue calls, highest first."
   customerQueues(first: Int, after: Cursor, last: Int, before: Cursor, orderBy: QueueInsightsOrder): CustomerQueueInsightsConnection!
+}
+
+"The partner's thresholds of the status, KPI and analytics rules, defaults applied."
+type PartnerSettings {
+  "Days before its end from which a subscription or trial makes its customer EXPIRING_SOON; default 30."
+  expiringSoonDays: Int!
+  "Days without an admin sign-in that make a customer NO_RECENT_ACTIVITY; default 30."
+  inactivityDays: Int!
+  "Days ahead that the approaching-expiration and upcoming-renewal figures look; default 90."
+  horizonDays: Int!
+  "Days back that the recently-added figures look; default 90."
+  recentDays: Int!
+  "Days a subscription must be old before its lines can be low in assignment; default 30."
+  lowAssignmentMinAgeDays: Int!
+  "A line is low below this factor times the median assignment ratio; default 0.5."
+  lowAssignmentFactor: Float!
+  "The absolute bar of low assignment when there are too few lines for a median; default 0.25."
+  lowAssignmentFloor: Float!
+  "How many ACTIVE lines a median needs; default 5."
+  lowAssignmentMinLines: Int!
+  "The limits above which a measured call leg is poor."
+  callQualityThresholds: CallQualityThresholds!
+}
+
+"New thresholds of the partner; each left out keeps its value."
+input UpdatePartnerSettingsInput {
+  "1 to 365."
+  expiringSoonDays: Int
+  "1 to 365."
+  inactivityDays: Int
+  "1 to 365."
+  horizonDays: Int
+  "1 to 365."
+  recentDays: Int
+  "1 to 365."
+  lowAssignmentMinAgeDays: Int
+  "Above 0, at most 1."
+  lowAssignmentFactor: Float
+  "Above 0, at most 1."
+  lowAssignmentFloor: Float
+  "1 to 1000."
+  lowAssignmentMinLines: Int
+  "All three together."
+  callQualityThresholds: CallQualityThresholdsInput
+}
+
+"Poor-leg thresholds: a measured leg exceeding any one is poor."
+input CallQualityThresholdsInput {
+  "Jitter in milliseconds, above 0."
+  jitterMs: Float!
+  "Latency in milliseconds, above 0."
+  latencyMs: Float!
+  "Packet loss in percent, above 0, at most 100."
+  packetLossPercent: Float!
 }
 
 "A call leg is poor when any one of these is exceeded."
@@ -5596,6 +5770,8 @@ func (ec *executionContext) childFields_CallingAnalytics(ctx context.Context, fi
 		return ec.fieldContext_CallingAnalytics_regions(ctx, field)
 	case "callQualityThresholds":
 		return ec.fieldContext_CallingAnalytics_callQualityThresholds(ctx, field)
+	case "qualityRebuilding":
+		return ec.fieldContext_CallingAnalytics_qualityRebuilding(ctx, field)
 	case "usageTrend":
 		return ec.fieldContext_CallingAnalytics_usageTrend(ctx, field)
 	case "qualityTrend":
@@ -6258,6 +6434,30 @@ func (ec *executionContext) childFields_PartnerKpis(ctx context.Context, field g
 		return ec.fieldContext_PartnerKpis_overLicenseLimit(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PartnerKpis", field.Name)
+}
+
+func (ec *executionContext) childFields_PartnerSettings(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "expiringSoonDays":
+		return ec.fieldContext_PartnerSettings_expiringSoonDays(ctx, field)
+	case "inactivityDays":
+		return ec.fieldContext_PartnerSettings_inactivityDays(ctx, field)
+	case "horizonDays":
+		return ec.fieldContext_PartnerSettings_horizonDays(ctx, field)
+	case "recentDays":
+		return ec.fieldContext_PartnerSettings_recentDays(ctx, field)
+	case "lowAssignmentMinAgeDays":
+		return ec.fieldContext_PartnerSettings_lowAssignmentMinAgeDays(ctx, field)
+	case "lowAssignmentFactor":
+		return ec.fieldContext_PartnerSettings_lowAssignmentFactor(ctx, field)
+	case "lowAssignmentFloor":
+		return ec.fieldContext_PartnerSettings_lowAssignmentFloor(ctx, field)
+	case "lowAssignmentMinLines":
+		return ec.fieldContext_PartnerSettings_lowAssignmentMinLines(ctx, field)
+	case "callQualityThresholds":
+		return ec.fieldContext_PartnerSettings_callQualityThresholds(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PartnerSettings", field.Name)
 }
 
 func (ec *executionContext) childFields_QueueInsights(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -7232,6 +7432,20 @@ func (ec *executionContext) field_Mutation_updateAdmin_args(ctx context.Context,
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.UpdateAdminInput, error) {
 			return ec.unmarshalNUpdateAdminInput2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐUpdateAdminInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updatePartnerSettings_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UpdatePartnerSettingsInput, error) {
+			return ec.unmarshalNUpdatePartnerSettingsInput2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐUpdatePartnerSettingsInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -9423,6 +9637,29 @@ func (ec *executionContext) fieldContext_CallingAnalytics_callQualityThresholds(
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _CallingAnalytics_qualityRebuilding(ctx context.Context, field graphql.CollectedField, obj *calling.Analytics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CallingAnalytics_qualityRebuilding(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CallingAnalytics().QualityRebuilding(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CallingAnalytics_qualityRebuilding(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CallingAnalytics", field, true, true, errors.New("field of type Boolean does not have child fields"))
 }
 
 func (ec *executionContext) _CallingAnalytics_usageTrend(ctx context.Context, field graphql.CollectedField, obj *calling.Analytics) (ret graphql.Marshaler) {
@@ -13747,6 +13984,50 @@ func (ec *executionContext) fieldContext_LowAssignmentSection_rows(ctx context.C
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_updatePartnerSettings(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updatePartnerSettings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdatePartnerSettings(ctx, fc.Args["input"].(model.UpdatePartnerSettingsInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *settings.Partner) graphql.Marshaler {
+			return ec.marshalNPartnerSettings2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋentᚋsettingsᚐPartner(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updatePartnerSettings(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PartnerSettings(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updatePartnerSettings_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_createTag(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15625,6 +15906,254 @@ func (ec *executionContext) fieldContext_PartnerKpis_overLicenseLimit(_ context.
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Kpi(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PartnerSettings_expiringSoonDays(ctx context.Context, field graphql.CollectedField, obj *settings.Partner) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartnerSettings_expiringSoonDays(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExpiringSoonDays, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartnerSettings_expiringSoonDays(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PartnerSettings", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _PartnerSettings_inactivityDays(ctx context.Context, field graphql.CollectedField, obj *settings.Partner) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartnerSettings_inactivityDays(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.InactivityDays, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartnerSettings_inactivityDays(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PartnerSettings", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _PartnerSettings_horizonDays(ctx context.Context, field graphql.CollectedField, obj *settings.Partner) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartnerSettings_horizonDays(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HorizonDays, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartnerSettings_horizonDays(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PartnerSettings", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _PartnerSettings_recentDays(ctx context.Context, field graphql.CollectedField, obj *settings.Partner) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartnerSettings_recentDays(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RecentDays, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartnerSettings_recentDays(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PartnerSettings", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _PartnerSettings_lowAssignmentMinAgeDays(ctx context.Context, field graphql.CollectedField, obj *settings.Partner) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartnerSettings_lowAssignmentMinAgeDays(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LowAssignmentMinAgeDays, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartnerSettings_lowAssignmentMinAgeDays(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PartnerSettings", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _PartnerSettings_lowAssignmentFactor(ctx context.Context, field graphql.CollectedField, obj *settings.Partner) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartnerSettings_lowAssignmentFactor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LowAssignmentFactor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartnerSettings_lowAssignmentFactor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PartnerSettings", field, false, false, errors.New("field of type Float does not have child fields"))
+}
+
+func (ec *executionContext) _PartnerSettings_lowAssignmentFloor(ctx context.Context, field graphql.CollectedField, obj *settings.Partner) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartnerSettings_lowAssignmentFloor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LowAssignmentFloor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartnerSettings_lowAssignmentFloor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PartnerSettings", field, false, false, errors.New("field of type Float does not have child fields"))
+}
+
+func (ec *executionContext) _PartnerSettings_lowAssignmentMinLines(ctx context.Context, field graphql.CollectedField, obj *settings.Partner) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartnerSettings_lowAssignmentMinLines(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LowAssignmentMinLines, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartnerSettings_lowAssignmentMinLines(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PartnerSettings", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _PartnerSettings_callQualityThresholds(ctx context.Context, field graphql.CollectedField, obj *settings.Partner) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartnerSettings_callQualityThresholds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PartnerSettings().CallQualityThresholds(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *calling.Thresholds) graphql.Marshaler {
+			return ec.marshalNCallQualityThresholds2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋcallingᚐThresholds(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartnerSettings_callQualityThresholds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PartnerSettings",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CallQualityThresholds(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_partnerSettings(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_partnerSettings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().PartnerSettings(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *settings.Partner) graphql.Marshaler {
+			return ec.marshalNPartnerSettings2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋentᚋsettingsᚐPartner(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_partnerSettings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PartnerSettings(ctx, field)
 		},
 	}
 	return fc, nil
@@ -20006,6 +20535,50 @@ func (ec *executionContext) unmarshalInputCallQualityOrder(ctx context.Context, 
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputCallQualityThresholdsInput(ctx context.Context, obj any) (model.CallQualityThresholdsInput, error) {
+	var it model.CallQualityThresholdsInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"jitterMs", "latencyMs", "packetLossPercent"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "jitterMs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("jitterMs"))
+			data, err := ec.unmarshalNFloat2float64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.JitterMs = data
+		case "latencyMs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("latencyMs"))
+			data, err := ec.unmarshalNFloat2float64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LatencyMs = data
+		case "packetLossPercent":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("packetLossPercent"))
+			data, err := ec.unmarshalNFloat2float64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PacketLossPercent = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputCallQueueUpsertInput(ctx context.Context, obj any) (model.CallQueueUpsertInput, error) {
 	var it model.CallQueueUpsertInput
 	if obj == nil {
@@ -21285,6 +21858,92 @@ func (ec *executionContext) unmarshalInputUpdateAdminInput(ctx context.Context, 
 				return it, err
 			}
 			it.Role = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputUpdatePartnerSettingsInput(ctx context.Context, obj any) (model.UpdatePartnerSettingsInput, error) {
+	var it model.UpdatePartnerSettingsInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"expiringSoonDays", "inactivityDays", "horizonDays", "recentDays", "lowAssignmentMinAgeDays", "lowAssignmentFactor", "lowAssignmentFloor", "lowAssignmentMinLines", "callQualityThresholds"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "expiringSoonDays":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expiringSoonDays"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpiringSoonDays = data
+		case "inactivityDays":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("inactivityDays"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InactivityDays = data
+		case "horizonDays":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("horizonDays"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HorizonDays = data
+		case "recentDays":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("recentDays"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RecentDays = data
+		case "lowAssignmentMinAgeDays":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lowAssignmentMinAgeDays"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LowAssignmentMinAgeDays = data
+		case "lowAssignmentFactor":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lowAssignmentFactor"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LowAssignmentFactor = data
+		case "lowAssignmentFloor":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lowAssignmentFloor"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LowAssignmentFloor = data
+		case "lowAssignmentMinLines":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lowAssignmentMinLines"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LowAssignmentMinLines = data
+		case "callQualityThresholds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("callQualityThresholds"))
+			data, err := ec.unmarshalOCallQualityThresholdsInput2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐCallQualityThresholdsInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CallQualityThresholds = data
 		}
 	}
 	return it, nil
@@ -22591,6 +23250,44 @@ func (ec *executionContext) _CallingAnalytics(ctx context.Context, sel ast.Selec
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "qualityRebuilding":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._CallingAnalytics_qualityRebuilding(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "usageTrend":
 			field := field
 
@@ -25922,6 +26619,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Mutation")
+		case "updatePartnerSettings":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updatePartnerSettings(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "createTag":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createTag(ctx, field)
@@ -26834,6 +27538,117 @@ func (ec *executionContext) _PartnerKpis(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
+var partnerSettingsImplementors = []string{"PartnerSettings"}
+
+func (ec *executionContext) _PartnerSettings(ctx context.Context, sel ast.SelectionSet, obj *settings.Partner) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, partnerSettingsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PartnerSettings")
+		case "expiringSoonDays":
+			out.Values[i] = ec._PartnerSettings_expiringSoonDays(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "inactivityDays":
+			out.Values[i] = ec._PartnerSettings_inactivityDays(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "horizonDays":
+			out.Values[i] = ec._PartnerSettings_horizonDays(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "recentDays":
+			out.Values[i] = ec._PartnerSettings_recentDays(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "lowAssignmentMinAgeDays":
+			out.Values[i] = ec._PartnerSettings_lowAssignmentMinAgeDays(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "lowAssignmentFactor":
+			out.Values[i] = ec._PartnerSettings_lowAssignmentFactor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "lowAssignmentFloor":
+			out.Values[i] = ec._PartnerSettings_lowAssignmentFloor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "lowAssignmentMinLines":
+			out.Values[i] = ec._PartnerSettings_lowAssignmentMinLines(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "callQualityThresholds":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._PartnerSettings_callQualityThresholds(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var queryImplementors = []string{"Query"}
 
 func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
@@ -26854,6 +27669,28 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Query")
+		case "partnerSettings":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_partnerSettings(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
 		case "node":
 			field := field
 
@@ -30790,6 +31627,16 @@ func (ec *executionContext) marshalNPartnerKpis2ᚖgithubᚗcomᚋpartnerhubᚋp
 	return ec._PartnerKpis(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNPartnerSettings2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋentᚋsettingsᚐPartner(ctx context.Context, sel ast.SelectionSet, v *settings.Partner) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._PartnerSettings(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNProduct2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋentᚋenumᚐProduct(ctx context.Context, v any) (enum.Product, error) {
 	var res enum.Product
 	err := res.UnmarshalGQL(v)
@@ -31323,6 +32170,11 @@ func (ec *executionContext) unmarshalNUpdateAdminInput2githubᚗcomᚋpartnerhub
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNUpdatePartnerSettingsInput2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐUpdatePartnerSettingsInput(ctx context.Context, v any) (model.UpdatePartnerSettingsInput, error) {
+	res, err := ec.unmarshalInputUpdatePartnerSettingsInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNUpdateTagInput2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐUpdateTagInput(ctx context.Context, v any) (model.UpdateTagInput, error) {
 	res, err := ec.unmarshalInputUpdateTagInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -31567,6 +32419,14 @@ func (ec *executionContext) unmarshalOCallQualityOrder2ᚖgithubᚗcomᚋpartner
 		return nil, nil
 	}
 	res, err := ec.unmarshalInputCallQualityOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOCallQualityThresholdsInput2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐCallQualityThresholdsInput(ctx context.Context, v any) (*model.CallQualityThresholdsInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputCallQualityThresholdsInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 

@@ -11,6 +11,7 @@ import (
 	"github.com/partnerhub/partnerhub-api/ent/customer"
 	"github.com/partnerhub/partnerhub-api/ent/location"
 	"github.com/partnerhub/partnerhub-api/graph/audit"
+	"github.com/partnerhub/partnerhub-api/graph/calling"
 	"github.com/partnerhub/partnerhub-api/graph/gqlerr"
 	"github.com/partnerhub/partnerhub-api/graph/model"
 )
@@ -77,7 +78,7 @@ func (b *legBatch) store(ctx context.Context) ([]*ent.CallLeg, error) {
 			legIDs = append(legIDs, in.LegID)
 		}
 	}
-	if err := lockCustomers(ctx, b.tx, slices.Compact(slices.Sorted(slices.Values(ids)))); err != nil {
+	if err := calling.LockCustomers(ctx, b.tx, slices.Compact(slices.Sorted(slices.Values(ids)))); err != nil {
 		return nil, err
 	}
 	known, err := alreadyStored(ctx, b.tx, legIDs)

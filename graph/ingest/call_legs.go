@@ -9,9 +9,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"entgo.io/ent/dialect"
-	"entgo.io/ent/dialect/sql"
-
 	"github.com/partnerhub/partnerhub-api/ent"
 	"github.com/partnerhub/partnerhub-api/ent/callleg"
 	"github.com/partnerhub/partnerhub-api/ent/enum"
@@ -145,31 +142,16 @@ func callLegs(ctx context.Context, rec *audit.Recorder, action string, items []*
 		if err != nil {
 			return nil, audit.Change{}, err
 		}
-		if err := calling.Record(ctx, tx, stored, calling.ThresholdsOf(viewer.FromContext(ctx).Settings)); err != nil {
+		// Read under the customers' locks: a rebuild after new thresholds waits for them.
+		t, err := calling.ThresholdsIn(ctx, tx, viewer.FromContext(ctx).PartnerID)
+		if err != nil {
+			return nil, audit.Change{}, err
+		}
+		if err := calling.Record(ctx, tx, stored, t); err != nil {
 			return nil, audit.Change{}, err
 		}
 		return b.out, b.change(action, stored), nil
 	})
-}
-
-// lockCustomers makes ingests of the same customers' legs run one after the other (they
-// read a call's known legs to update the rollups); SQLite runs writers one at a time already.
-// The IDs come sorted, so that ingests lock customers in the same order.
-func lockCustomers(ctx context.Context, tx *ent.Tx, ids []int) error {
-	if len(ids) == 0 {
-		return nil
-	}
-	_, err := tx.Customer.Query().Where(func(s *sql.Selector) { s.Where(sql.InInts(s.C("id"), ids...)) }).
-		Modify(func(s *sql.Selector) {
-			s.OrderBy(s.C("id"))
-			if s.Dialect() == dialect.Postgres {
-				s.For(sql.LockNoKeyUpdate)
-			}
-		}).All(ctx)
-	if err != nil {
-		return fmt.Errorf("lock %d customers: %w", len(ids), err)
-	}
-	return nil
 }
 
 // legChunk bounds the legs of one insert statement: about 2 000 parameters, a size both
