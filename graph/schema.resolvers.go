@@ -66,6 +66,14 @@ func (r *callingAnalyticsResolver) QualityRebuilding(ctx context.Context, obj *c
 	return r.qualityRebuilding(ctx)
 }
 
+func (r *customerResolver) CallQueues(ctx context.Context, obj *ent.Customer) ([]*calling.QueueRow, error) {
+	return r.callQueues(ctx, obj)
+}
+
+func (r *customerResolver) CallingUsage(ctx context.Context, obj *ent.Customer, week *time.Time) (*calling.CustomerRow, error) {
+	return r.callingUsage(ctx, obj, week)
+}
+
 func (r *customerResolver) LaunchURL(ctx context.Context, obj *ent.Customer) (string, error) {
 	return strings.ReplaceAll(r.LaunchURLTemplate, "{orgId}", url.PathEscape(obj.OrgID)), nil
 }
@@ -302,6 +310,10 @@ func (r *tagResolver) CustomerCount(ctx context.Context, obj *ent.Tag) (int, err
 
 func (r *updatesResolver) KpisUpdated(ctx context.Context, region *enum.Region) (<-chan *analytics.Kpis, error) {
 	return r.kpiStream(ctx, region)
+}
+
+func (r *updatesResolver) CallingAnalyticsUpdated(ctx context.Context, region *enum.Region) (<-chan *calling.Analytics, error) {
+	return r.callingStream(ctx, region)
 }
 
 func (r *Resolver) Admin() generated.AdminResolver { return &adminResolver{r} }

@@ -151,6 +151,12 @@ type ComplexityRoot struct {
 		PacketLossPercent func(childComplexity int) int
 	}
 
+	CallQueue struct {
+		ExternalID func(childComplexity int) int
+		LastWeek   func(childComplexity int) int
+		Name       func(childComplexity int) int
+	}
+
 	CallingAnalytics struct {
 		CallQualityThresholds func(childComplexity int) int
 		CustomerQuality       func(childComplexity int, first *int, after *page.Cursor, last *int, before *page.Cursor, orderBy *model.CallQualityOrder) int
@@ -184,6 +190,8 @@ type ComplexityRoot struct {
 
 	Customer struct {
 		Admins              func(childComplexity int) int
+		CallQueues          func(childComplexity int) int
+		CallingUsage        func(childComplexity int, week *time.Time) int
 		Country             func(childComplexity int) int
 		CreatedAt           func(childComplexity int) int
 		ExternalID          func(childComplexity int) int
@@ -675,7 +683,8 @@ type ComplexityRoot struct {
 	}
 
 	Updates struct {
-		KpisUpdated func(childComplexity int, region *enum.Region) int
+		CallingAnalyticsUpdated func(childComplexity int, region *enum.Region) int
+		KpisUpdated             func(childComplexity int, region *enum.Region) int
 	}
 
 	Viewer struct {
@@ -709,6 +718,9 @@ type CallingAnalyticsResolver interface {
 	QualityRebuilding(ctx context.Context, obj *calling.Analytics) (bool, error)
 }
 type CustomerResolver interface {
+	CallQueues(ctx context.Context, obj *ent.Customer) ([]*calling.QueueRow, error)
+	CallingUsage(ctx context.Context, obj *ent.Customer, week *time.Time) (*calling.CustomerRow, error)
+
 	LaunchURL(ctx context.Context, obj *ent.Customer) (string, error)
 	Products(ctx context.Context, obj *ent.Customer) ([]enum.Product, error)
 	Statuses(ctx context.Context, obj *ent.Customer) ([]enum.CustomerStatus, error)
@@ -775,6 +787,7 @@ type TagResolver interface {
 }
 type UpdatesResolver interface {
 	KpisUpdated(ctx context.Context, region *enum.Region) (<-chan *analytics.Kpis, error)
+	CallingAnalyticsUpdated(ctx context.Context, region *enum.Region) (<-chan *calling.Analytics, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -1149,6 +1162,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CallQualityThresholds.PacketLossPercent(childComplexity), true
 
+	case "CallQueue.externalId":
+		if e.ComplexityRoot.CallQueue.ExternalID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CallQueue.ExternalID(childComplexity), true
+	case "CallQueue.lastWeek":
+		if e.ComplexityRoot.CallQueue.LastWeek == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CallQueue.LastWeek(childComplexity), true
+	case "CallQueue.name":
+		if e.ComplexityRoot.CallQueue.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CallQueue.Name(childComplexity), true
+
 	case "CallingAnalytics.callQualityThresholds":
 		if e.ComplexityRoot.CallingAnalytics.CallQualityThresholds == nil {
 			break
@@ -1315,6 +1347,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Customer.Admins(childComplexity), true
+	case "Customer.callQueues":
+		if e.ComplexityRoot.Customer.CallQueues == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Customer.CallQueues(childComplexity), true
+	case "Customer.callingUsage":
+		if e.ComplexityRoot.Customer.CallingUsage == nil {
+			break
+		}
+
+		args, err := ec.field_Customer_callingUsage_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Customer.CallingUsage(childComplexity, args["week"].(*time.Time)), true
 	case "Customer.country":
 		if e.ComplexityRoot.Customer.Country == nil {
 			break
@@ -3420,6 +3469,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.TagPayload.Tag(childComplexity), true
 
+	case "Updates.callingAnalyticsUpdated":
+		if e.ComplexityRoot.Updates.CallingAnalyticsUpdated == nil {
+			break
+		}
+
+		args, err := ec.field_Updates_callingAnalyticsUpdated_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Updates.CallingAnalyticsUpdated(childComplexity, args["region"].(*enum.Region)), true
 	case "Updates.kpisUpdated":
 		if e.ComplexityRoot.Updates.KpisUpdated == nil {
 			break
@@ -3921,6 +3981,10 @@ enum SubscriptionState {
 type Customer implements Node {
   "The customer's opaque global ID."
   id: ID!
+  "The customer's call queues, by name, each with its figures of the last completed week."
+  callQueues: [CallQueue!]!
+  "The customer's calling figures in a completed week (a Sunday; default the last completed one), and their change from the week before."
+  callingUsage(week: Date): CustomerCallingUsage!
   "The organisation's name."
   name: String!
   "The organisation's ID (a UUID)."
@@ -4709,6 +4773,8 @@ input AdminActivityRecord {
 type Updates {
   "The headline KPIs now, then again each time a committed change alters them for you."
   kpisUpdated("Only customers in this region." region: Region): PartnerKpis!
+  "The calling analytics of the last completed week now, then again each time a committed change alters their figures for you, and when a new week completes (Sunday 00:00 UTC)."
+  callingAnalyticsUpdated("Only customers in this region." region: Region): CallingAnalytics!
 }
 
 "The headline KPIs."
@@ -5237,6 +5303,16 @@ type CallingAnalytics {
   customerQueues(first: Int, after: Cursor, last: Int, before: Cursor, orderBy: QueueInsightsOrder): CustomerQueueInsightsConnection!
 }
 
+"A customer's call queue."
+type CallQueue {
+  "The integrator's ID of the queue."
+  externalId: String!
+  "Its name."
+  name: String!
+  "Its calls in the last completed week (queue calls are its queued legs)."
+  lastWeek: QueueInsights!
+}
+
 "The partner's thresholds of the status, KPI and analytics rules, defaults applied."
 type PartnerSettings {
   "Days before its end from which a subscription or trial makes its customer EXPIRING_SOON; default 30."
@@ -5760,6 +5836,18 @@ func (ec *executionContext) childFields_CallQualityThresholds(ctx context.Contex
 	return nil, fmt.Errorf("no field named %q was found under type CallQualityThresholds", field.Name)
 }
 
+func (ec *executionContext) childFields_CallQueue(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "externalId":
+		return ec.fieldContext_CallQueue_externalId(ctx, field)
+	case "name":
+		return ec.fieldContext_CallQueue_name(ctx, field)
+	case "lastWeek":
+		return ec.fieldContext_CallQueue_lastWeek(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CallQueue", field.Name)
+}
+
 func (ec *executionContext) childFields_CallingAnalytics(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "week":
@@ -5826,6 +5914,10 @@ func (ec *executionContext) childFields_Customer(ctx context.Context, field grap
 	switch field.Name {
 	case "id":
 		return ec.fieldContext_Customer_id(ctx, field)
+	case "callQueues":
+		return ec.fieldContext_Customer_callQueues(ctx, field)
+	case "callingUsage":
+		return ec.fieldContext_Customer_callingUsage(ctx, field)
 	case "name":
 		return ec.fieldContext_Customer_name(ctx, field)
 	case "orgId":
@@ -7102,6 +7194,20 @@ func (ec *executionContext) field_CallingAnalytics_usageTrend_args(ctx context.C
 	return args, nil
 }
 
+func (ec *executionContext) field_Customer_callingUsage_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "week",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["week"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Customer_subscriptions_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -8019,6 +8125,20 @@ func (ec *executionContext) field_SubscriptionAnalytics_licenseTrend_args(ctx co
 		return nil, err
 	}
 	args["weeks"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Updates_callingAnalyticsUpdated_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "region",
+		func(ctx context.Context, v any) (*enum.Region, error) {
+			return ec.unmarshalORegion2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋentᚋenumᚐRegion(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["region"] = arg0
 	return args, nil
 }
 
@@ -9538,6 +9658,84 @@ func (ec *executionContext) fieldContext_CallQualityThresholds_packetLossPercent
 	return graphql.NewScalarFieldContext("CallQualityThresholds", field, false, false, errors.New("field of type Float does not have child fields"))
 }
 
+func (ec *executionContext) _CallQueue_externalId(ctx context.Context, field graphql.CollectedField, obj *calling.QueueRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CallQueue_externalId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExternalID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CallQueue_externalId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CallQueue", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _CallQueue_name(ctx context.Context, field graphql.CollectedField, obj *calling.QueueRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CallQueue_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CallQueue_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CallQueue", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _CallQueue_lastWeek(ctx context.Context, field graphql.CollectedField, obj *calling.QueueRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CallQueue_lastWeek(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastWeek, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *calling.Figures) graphql.Marshaler {
+			return ec.marshalNQueueInsights2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋcallingᚐFigures(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CallQueue_lastWeek(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CallQueue",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_QueueInsights(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _CallingAnalytics_week(ctx context.Context, field graphql.CollectedField, obj *calling.Analytics) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10215,6 +10413,82 @@ func (ec *executionContext) _Customer_id(ctx context.Context, field graphql.Coll
 }
 func (ec *executionContext) fieldContext_Customer_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Customer", field, true, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _Customer_callQueues(ctx context.Context, field graphql.CollectedField, obj *ent.Customer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Customer_callQueues(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Customer().CallQueues(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*calling.QueueRow) graphql.Marshaler {
+			return ec.marshalNCallQueue2ᚕᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋcallingᚐQueueRowᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Customer_callQueues(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Customer",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CallQueue(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Customer_callingUsage(ctx context.Context, field graphql.CollectedField, obj *ent.Customer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Customer_callingUsage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Customer().CallingUsage(ctx, obj, fc.Args["week"].(*time.Time))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *calling.CustomerRow) graphql.Marshaler {
+			return ec.marshalNCustomerCallingUsage2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋcallingᚐCustomerRow(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Customer_callingUsage(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Customer",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CustomerCallingUsage(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Customer_callingUsage_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Customer_name(ctx context.Context, field graphql.CollectedField, obj *ent.Customer) (ret graphql.Marshaler) {
@@ -18987,6 +19261,50 @@ func (ec *executionContext) fieldContext_Updates_kpisUpdated(ctx context.Context
 	return fc, nil
 }
 
+func (ec *executionContext) _Updates_callingAnalyticsUpdated(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Updates_callingAnalyticsUpdated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Updates().CallingAnalyticsUpdated(ctx, fc.Args["region"].(*enum.Region))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *calling.Analytics) graphql.Marshaler {
+			return ec.marshalNCallingAnalytics2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋcallingᚐAnalytics(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Updates_callingAnalyticsUpdated(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Updates",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CallingAnalytics(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Updates_callingAnalyticsUpdated_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Viewer_admin(ctx context.Context, field graphql.CollectedField, obj *model.Viewer) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -23185,6 +23503,54 @@ func (ec *executionContext) _CallQualityThresholds(ctx context.Context, sel ast.
 	return out
 }
 
+var callQueueImplementors = []string{"CallQueue"}
+
+func (ec *executionContext) _CallQueue(ctx context.Context, sel ast.SelectionSet, obj *calling.QueueRow) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, callQueueImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CallQueue")
+		case "externalId":
+			out.Values[i] = ec._CallQueue_externalId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._CallQueue_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "lastWeek":
+			out.Values[i] = ec._CallQueue_lastWeek(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var callingAnalyticsImplementors = []string{"CallingAnalytics"}
 
 func (ec *executionContext) _CallingAnalytics(ctx context.Context, sel ast.SelectionSet, obj *calling.Analytics) graphql.Marshaler {
@@ -23741,6 +24107,82 @@ func (ec *executionContext) _Customer(ctx context.Context, sel ast.SelectionSet,
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "callQueues":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Customer_callQueues(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "callingUsage":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Customer_callingUsage(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "name":
 			out.Values[i] = ec._Customer_name(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -29818,6 +30260,8 @@ func (ec *executionContext) _Updates(ctx context.Context, sel ast.SelectionSet) 
 	switch fields[0].Name {
 	case "kpisUpdated":
 		return ec._Updates_kpisUpdated(ctx, fields[0])
+	case "callingAnalyticsUpdated":
+		return ec._Updates_callingAnalyticsUpdated(ctx, fields[0])
 	default:
 		panic("unknown field " + strconv.Quote(fields[0].Name))
 	}
@@ -30595,6 +31039,32 @@ func (ec *executionContext) marshalNCallQualityThresholds2ᚖgithubᚗcomᚋpart
 		return graphql.Null
 	}
 	return ec._CallQualityThresholds(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCallQueue2ᚕᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋcallingᚐQueueRowᚄ(ctx context.Context, sel ast.SelectionSet, v []*calling.QueueRow) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCallQueue2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋcallingᚐQueueRow(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCallQueue2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋcallingᚐQueueRow(ctx context.Context, sel ast.SelectionSet, v *calling.QueueRow) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._CallQueue(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNCallQueueUpsertInput2ᚕᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐCallQueueUpsertInputᚄ(ctx context.Context, v any) ([]*model.CallQueueUpsertInput, error) {
