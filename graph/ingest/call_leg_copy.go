@@ -3,14 +3,12 @@ package ingest
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"strings"
 
-	"github.com/lib/pq"
-
 	"github.com/partnerhub/partnerhub-api/ent"
 	"github.com/partnerhub/partnerhub-api/ent/callleg"
+	"github.com/partnerhub/partnerhub-api/ent/storage"
 )
 
 // On PostgreSQL, legs are written with COPY into a session's temporary staging table, then
@@ -25,46 +23,36 @@ const stagingTable = "call_leg_staging"
 // copyColumns are the leg columns written, all but the generated ID.
 var copyColumns = callleg.Columns[1:]
 
-// copyLegs stores rows of partnerID through COPY in sqlTx, the transaction of tx, and
+// copyLegs stores rows of partnerID through COPY in sqlTx, the batch's transaction, and
 // returns the legs stored, with their IDs.
-func copyLegs(ctx context.Context, sqlTx *sql.Tx, partnerID int, rows []*ent.CallLegCreate) (_ []*ent.CallLeg, err error) {
+func copyLegs(ctx context.Context, sqlTx *sql.Tx, partnerID int, rows []*ent.CallLegCreate) ([]*ent.CallLeg, error) {
 	cols := strings.Join(copyColumns, ", ")
-	if _, err := sqlTx.ExecContext(ctx, fmt.Sprintf(`CREATE TEMPORARY TABLE IF NOT EXISTS %s ON COMMIT DELETE ROWS AS SELECT %s FROM %s WITH NO DATA`,
-		stagingTable, cols, callleg.Table)); err != nil {
-		return nil, fmt.Errorf("create the staging table: %w", err)
-	}
-	if _, err := sqlTx.ExecContext(ctx, "TRUNCATE "+stagingTable); err != nil {
-		return nil, fmt.Errorf("empty the staging table: %w", err)
-	}
-	stmt, err := sqlTx.PrepareContext(ctx, pq.CopyIn(stagingTable, copyColumns...))
-	if err != nil {
-		return nil, fmt.Errorf("start COPY: %w", err)
-	}
-	defer func() { err = errors.Join(err, stmt.Close()) }()
 	byLegID := make(map[string]*ent.CallLegMutation, len(rows))
 	values := make([]any, len(copyColumns))
-	for _, r := range rows {
-		m := r.Mutation()
-		for i, col := range copyColumns {
-			if col == callleg.FieldPartnerID {
-				values[i] = partnerID
-				continue
+	err := storage.Stage(ctx, sqlTx, stagingTable, callleg.Table, copyColumns, func(put func(...any) error) error {
+		for _, r := range rows {
+			m := r.Mutation()
+			for i, col := range copyColumns {
+				if col == callleg.FieldPartnerID {
+					values[i] = partnerID
+					continue
+				}
+				v, ok := m.Field(col)
+				if !ok {
+					v = nil
+				}
+				values[i] = v
 			}
-			v, ok := m.Field(col)
-			if !ok {
-				v = nil
+			if err := put(values...); err != nil {
+				return err
 			}
-			values[i] = v
+			id, _ := m.LegID()
+			byLegID[id] = m
 		}
-		// No context per row: lib/pq would start a goroutine to watch each one.
-		if _, err := stmt.Exec(values...); err != nil { //nolint:noctx // see above
-			return nil, fmt.Errorf("COPY a leg: %w", err)
-		}
-		id, _ := m.LegID()
-		byLegID[id] = m
-	}
-	if _, err := stmt.ExecContext(ctx); err != nil {
-		return nil, fmt.Errorf("finish COPY: %w", err)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	res, err := sqlTx.QueryContext(ctx, fmt.Sprintf(`INSERT INTO %[1]s (%[2]s) SELECT %[2]s FROM %[3]s s
 		WHERE NOT EXISTS (SELECT 1 FROM %[1]s c WHERE c.%[4]s = s.%[4]s AND c.%[5]s = s.%[5]s)
