@@ -49,10 +49,13 @@ var benchCommand = command{
 		"  live       latency from an upsertSubscriptions on instance A to --subscribers websocket\n" +
 		"             subscribers of kpisUpdated on instance B (PostgreSQL)\n" +
 		"  hostile    the directory page from --clients clients for --duration, quiet and then beside 8\n" +
-		"             clients sending introspection aliases and searched totalCount aliases",
+		"             clients sending introspection aliases and searched totalCount aliases\n" +
+		"  ingest     POST /ingest/call-legs of an NDJSON file of --legs legs, beside psql's \\copy of the\n" +
+		"             same rows into a bare table (PostgreSQL)",
 	flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
 		b := bench{}
-		fs.StringVar(&b.suite, "suite", "directory", "directory, analytics, live or hostile")
+		fs.StringVar(&b.suite, "suite", "directory", "directory, analytics, live, hostile or ingest")
+		fs.IntVar(&b.legs, "legs", 10000000, "call legs the ingest suite streams in")
 		fs.IntVar(&b.customers, "customers", 100000, "customers of the benchmark partner")
 		fs.IntVar(&b.callLegs, "call-legs", 200000, "call legs seeded with them")
 		fs.IntVar(&b.clients, "clients", 16, "concurrent clients (directory)")
@@ -70,7 +73,7 @@ var benchCommand = command{
 type bench struct {
 	suite, runs                            string
 	customers, callLegs, clients, requests int
-	subscribers                            int
+	subscribers, legs                      int
 	duration, warmup                       time.Duration
 	cpuProfile                             string
 }
@@ -128,8 +131,10 @@ func (b bench) run(ctx context.Context, e *env) error {
 		err = b.live(ctx, e, a, url, token)
 	case "hostile":
 		err = b.hostile(ctx, e, a, adm, url, token)
+	case "ingest":
+		err = b.ingest(ctx, e, a, url, token)
 	default:
-		err = fmt.Errorf("unknown suite %q: use directory, analytics, live or hostile", b.suite)
+		err = fmt.Errorf("unknown suite %q: use directory, analytics, live, hostile or ingest", b.suite)
 	}
 	if err != nil {
 		return err
