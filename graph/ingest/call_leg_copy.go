@@ -13,9 +13,12 @@ import (
 
 // On PostgreSQL, legs are written with COPY into a session's temporary staging table, then
 // one INSERT … SELECT moves those whose leg ID the partner has not stored yet (the batch
-// has already looked them up under its customers' locks; the insert also skips an ID that
-// a concurrent ingest of another customer stored meanwhile). COPY streams the rows without
-// binding a parameter per value: a batch of 5 000 legs is one statement, not fifty.
+// has already looked them up under its customers' locks; the insert also skips, through
+// the unique index on partner and leg ID, one that a concurrent ingest of another customer
+// stored meanwhile). A NOT EXISTS filter instead would have the planner hash-join the whole
+// table of legs against the unanalysed staging table, for every batch. COPY streams the
+// rows without binding a parameter per value: a batch of 5 000 legs is one statement, not
+// fifty.
 
 // stagingTable receives a batch's legs; it empties itself at commit.
 const stagingTable = "call_leg_staging"
@@ -54,8 +57,7 @@ func copyLegs(ctx context.Context, sqlTx *sql.Tx, partnerID int, rows []*ent.Cal
 	if err != nil {
 		return nil, err
 	}
-	res, err := sqlTx.QueryContext(ctx, fmt.Sprintf(`INSERT INTO %[1]s (%[2]s) SELECT %[2]s FROM %[3]s s
-		WHERE NOT EXISTS (SELECT 1 FROM %[1]s c WHERE c.%[4]s = s.%[4]s AND c.%[5]s = s.%[5]s)
+	res, err := sqlTx.QueryContext(ctx, fmt.Sprintf(`INSERT INTO %[1]s (%[2]s) SELECT %[2]s FROM %[3]s
 		ON CONFLICT (%[4]s, %[5]s) DO NOTHING RETURNING %[6]s, %[5]s`,
 		callleg.Table, cols, stagingTable, callleg.FieldPartnerID, callleg.FieldLegID, callleg.FieldID))
 	if err != nil {
