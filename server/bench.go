@@ -51,10 +51,12 @@ var benchCommand = command{
 		"  hostile    the directory page from --clients clients for --duration, quiet and then beside 8\n" +
 		"             clients sending introspection aliases and searched totalCount aliases\n" +
 		"  ingest     POST /ingest/call-legs of an NDJSON file of --legs legs, beside psql's \\copy of the\n" +
-		"             same rows into a bare table (PostgreSQL)",
+		"             same rows into a bare table (PostgreSQL)\n" +
+		"  calling    callingAnalytics with every field, and each of its connections' first page,\n" +
+		"             uncached and cached, one request at a time",
 	flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
 		b := bench{}
-		fs.StringVar(&b.suite, "suite", "directory", "directory, analytics, live, hostile or ingest")
+		fs.StringVar(&b.suite, "suite", "directory", "directory, analytics, live, hostile, ingest or calling")
 		fs.IntVar(&b.legs, "legs", 10000000, "call legs the ingest suite streams in")
 		fs.IntVar(&b.customers, "customers", 100000, "customers of the benchmark partner")
 		fs.IntVar(&b.callLegs, "call-legs", 200000, "call legs seeded with them")
@@ -133,8 +135,10 @@ func (b bench) run(ctx context.Context, e *env) error {
 		err = b.hostile(ctx, e, a, adm, url, token)
 	case "ingest":
 		err = b.ingest(ctx, e, a, url, token)
+	case "calling":
+		err = b.calling(ctx, e, url, token)
 	default:
-		err = fmt.Errorf("unknown suite %q: use directory, analytics, live, hostile or ingest", b.suite)
+		err = fmt.Errorf("unknown suite %q: use directory, analytics, live, hostile, ingest or calling", b.suite)
 	}
 	if err != nil {
 		return err
