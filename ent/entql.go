@@ -369,10 +369,11 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		Type: "Partner",
 		Fields: map[string]*sqlgraph.FieldSpec{
-			partner.FieldCreatedAt: {Type: field.TypeTime, Column: partner.FieldCreatedAt},
-			partner.FieldName:      {Type: field.TypeString, Column: partner.FieldName},
-			partner.FieldOrgID:     {Type: field.TypeString, Column: partner.FieldOrgID},
-			partner.FieldSettings:  {Type: field.TypeJSON, Column: partner.FieldSettings},
+			partner.FieldCreatedAt:         {Type: field.TypeTime, Column: partner.FieldCreatedAt},
+			partner.FieldName:              {Type: field.TypeString, Column: partner.FieldName},
+			partner.FieldOrgID:             {Type: field.TypeString, Column: partner.FieldOrgID},
+			partner.FieldSettings:          {Type: field.TypeJSON, Column: partner.FieldSettings},
+			partner.FieldQualityRebuilding: {Type: field.TypeBool, Column: partner.FieldQualityRebuilding},
 		},
 	}
 	graph.Nodes[14] = &sqlgraph.Node{
@@ -3157,6 +3158,11 @@ func (f *PartnerFilter) WhereOrgID(p entql.StringP) {
 // WhereSettings applies the entql json.RawMessage predicate on the settings field.
 func (f *PartnerFilter) WhereSettings(p entql.BytesP) {
 	f.Where(p.Field(partner.FieldSettings))
+}
+
+// WhereQualityRebuilding applies the entql bool predicate on the quality_rebuilding field.
+func (f *PartnerFilter) WhereQualityRebuilding(p entql.BoolP) {
+	f.Where(p.Field(partner.FieldQualityRebuilding))
 }
 
 // addPredicate implements the predicateAdder interface.

@@ -17110,17 +17110,18 @@ func (m *LocationMutation) ResetEdge(name string) error {
 // PartnerMutation represents an operation that mutates the Partner nodes in the graph.
 type PartnerMutation struct {
 	config
-	op            Op
-	typ           string
-	id            *int
-	created_at    *time.Time
-	name          *string
-	org_id        *string
-	settings      *settings.Partner
-	clearedFields map[string]struct{}
-	done          bool
-	oldValue      func(context.Context) (*Partner, error)
-	predicates    []predicate.Partner
+	op                 Op
+	typ                string
+	id                 *int
+	created_at         *time.Time
+	name               *string
+	org_id             *string
+	settings           *settings.Partner
+	quality_rebuilding *bool
+	clearedFields      map[string]struct{}
+	done               bool
+	oldValue           func(context.Context) (*Partner, error)
+	predicates         []predicate.Partner
 }
 
 var _ ent.Mutation = (*PartnerMutation)(nil)
@@ -17365,6 +17366,42 @@ func (m *PartnerMutation) ResetSettings() {
 	m.settings = nil
 }
 
+// SetQualityRebuilding sets the "quality_rebuilding" field.
+func (m *PartnerMutation) SetQualityRebuilding(b bool) {
+	m.quality_rebuilding = &b
+}
+
+// QualityRebuilding returns the value of the "quality_rebuilding" field in the mutation.
+func (m *PartnerMutation) QualityRebuilding() (r bool, exists bool) {
+	v := m.quality_rebuilding
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldQualityRebuilding returns the old "quality_rebuilding" field's value of the Partner entity.
+// If the Partner object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PartnerMutation) OldQualityRebuilding(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldQualityRebuilding is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldQualityRebuilding requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldQualityRebuilding: %w", err)
+	}
+	return oldValue.QualityRebuilding, nil
+}
+
+// ResetQualityRebuilding resets all changes to the "quality_rebuilding" field.
+func (m *PartnerMutation) ResetQualityRebuilding() {
+	m.quality_rebuilding = nil
+}
+
 // Where appends a list predicates to the PartnerMutation builder.
 func (m *PartnerMutation) Where(ps ...predicate.Partner) {
 	m.predicates = append(m.predicates, ps...)
@@ -17399,7 +17436,7 @@ func (m *PartnerMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *PartnerMutation) Fields() []string {
-	fields := make([]string, 0, 4)
+	fields := make([]string, 0, 5)
 	if m.created_at != nil {
 		fields = append(fields, partner.FieldCreatedAt)
 	}
@@ -17411,6 +17448,9 @@ func (m *PartnerMutation) Fields() []string {
 	}
 	if m.settings != nil {
 		fields = append(fields, partner.FieldSettings)
+	}
+	if m.quality_rebuilding != nil {
+		fields = append(fields, partner.FieldQualityRebuilding)
 	}
 	return fields
 }
@@ -17428,6 +17468,8 @@ func (m *PartnerMutation) Field(name string) (ent.Value, bool) {
 		return m.OrgID()
 	case partner.FieldSettings:
 		return m.Settings()
+	case partner.FieldQualityRebuilding:
+		return m.QualityRebuilding()
 	}
 	return nil, false
 }
@@ -17445,6 +17487,8 @@ func (m *PartnerMutation) OldField(ctx context.Context, name string) (ent.Value,
 		return m.OldOrgID(ctx)
 	case partner.FieldSettings:
 		return m.OldSettings(ctx)
+	case partner.FieldQualityRebuilding:
+		return m.OldQualityRebuilding(ctx)
 	}
 	return nil, fmt.Errorf("unknown Partner field %s", name)
 }
@@ -17481,6 +17525,13 @@ func (m *PartnerMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetSettings(v)
+		return nil
+	case partner.FieldQualityRebuilding:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetQualityRebuilding(v)
 		return nil
 	}
 	return fmt.Errorf("unknown Partner field %s", name)
@@ -17542,6 +17593,9 @@ func (m *PartnerMutation) ResetField(name string) error {
 		return nil
 	case partner.FieldSettings:
 		m.ResetSettings()
+		return nil
+	case partner.FieldQualityRebuilding:
+		m.ResetQualityRebuilding()
 		return nil
 	}
 	return fmt.Errorf("unknown Partner field %s", name)

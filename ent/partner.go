@@ -26,8 +26,10 @@ type Partner struct {
 	// the partner's own organisation ID (UUID)
 	OrgID string `json:"org_id,omitempty"`
 	// thresholds of the status, KPI and analytics rules; zero values take the defaults
-	Settings     settings.Partner `json:"settings,omitempty"`
-	selectValues sql.SelectValues
+	Settings settings.Partner `json:"settings,omitempty"`
+	// set while the call-quality rollups are recomputed with new thresholds
+	QualityRebuilding bool `json:"quality_rebuilding,omitempty"`
+	selectValues      sql.SelectValues
 }
 
 // scanValues returns the types for scanning values from sql.Rows.
@@ -37,6 +39,8 @@ func (*Partner) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case partner.FieldSettings:
 			values[i] = new([]byte)
+		case partner.FieldQualityRebuilding:
+			values[i] = new(sql.NullBool)
 		case partner.FieldID:
 			values[i] = new(sql.NullInt64)
 		case partner.FieldName, partner.FieldOrgID:
@@ -90,6 +94,12 @@ func (_m *Partner) assignValues(columns []string, values []any) error {
 					return fmt.Errorf("unmarshal field settings: %w", err)
 				}
 			}
+		case partner.FieldQualityRebuilding:
+			if value, ok := values[i].(*sql.NullBool); !ok {
+				return fmt.Errorf("unexpected type %T for field quality_rebuilding", values[i])
+			} else if value.Valid {
+				_m.QualityRebuilding = value.Bool
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -137,6 +147,9 @@ func (_m *Partner) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("settings=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Settings))
+	builder.WriteString(", ")
+	builder.WriteString("quality_rebuilding=")
+	builder.WriteString(fmt.Sprintf("%v", _m.QualityRebuilding))
 	builder.WriteByte(')')
 	return builder.String()
 }

@@ -63,6 +63,20 @@ func (_c *PartnerCreate) SetNillableSettings(v *settings.Partner) *PartnerCreate
 	return _c
 }
 
+// SetQualityRebuilding sets the "quality_rebuilding" field.
+func (_c *PartnerCreate) SetQualityRebuilding(v bool) *PartnerCreate {
+	_c.mutation.SetQualityRebuilding(v)
+	return _c
+}
+
+// SetNillableQualityRebuilding sets the "quality_rebuilding" field if the given value is not nil.
+func (_c *PartnerCreate) SetNillableQualityRebuilding(v *bool) *PartnerCreate {
+	if v != nil {
+		_c.SetQualityRebuilding(*v)
+	}
+	return _c
+}
+
 // Mutation returns the PartnerMutation object of the builder.
 func (_c *PartnerCreate) Mutation() *PartnerMutation {
 	return _c.mutation
@@ -111,6 +125,10 @@ func (_c *PartnerCreate) defaults() error {
 		v := partner.DefaultSettings
 		_c.mutation.SetSettings(v)
 	}
+	if _, ok := _c.mutation.QualityRebuilding(); !ok {
+		v := partner.DefaultQualityRebuilding
+		_c.mutation.SetQualityRebuilding(v)
+	}
 	return nil
 }
 
@@ -137,6 +155,9 @@ func (_c *PartnerCreate) check() error {
 	}
 	if _, ok := _c.mutation.Settings(); !ok {
 		return &ValidationError{Name: "settings", err: errors.New(`ent: missing required field "Partner.settings"`)}
+	}
+	if _, ok := _c.mutation.QualityRebuilding(); !ok {
+		return &ValidationError{Name: "quality_rebuilding", err: errors.New(`ent: missing required field "Partner.quality_rebuilding"`)}
 	}
 	return nil
 }
@@ -180,6 +201,10 @@ func (_c *PartnerCreate) createSpec() (*Partner, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.Settings(); ok {
 		_spec.SetField(partner.FieldSettings, field.TypeJSON, value)
 		_node.Settings = value
+	}
+	if value, ok := _c.mutation.QualityRebuilding(); ok {
+		_spec.SetField(partner.FieldQualityRebuilding, field.TypeBool, value)
+		_node.QualityRebuilding = value
 	}
 	return _node, _spec
 }
@@ -257,6 +282,18 @@ func (u *PartnerUpsert) UpdateSettings() *PartnerUpsert {
 	return u
 }
 
+// SetQualityRebuilding sets the "quality_rebuilding" field.
+func (u *PartnerUpsert) SetQualityRebuilding(v bool) *PartnerUpsert {
+	u.Set(partner.FieldQualityRebuilding, v)
+	return u
+}
+
+// UpdateQualityRebuilding sets the "quality_rebuilding" field to the value that was provided on create.
+func (u *PartnerUpsert) UpdateQualityRebuilding() *PartnerUpsert {
+	u.SetExcluded(partner.FieldQualityRebuilding)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create.
 // Using this option is equivalent to using:
 //
@@ -330,6 +367,20 @@ func (u *PartnerUpsertOne) SetSettings(v settings.Partner) *PartnerUpsertOne {
 func (u *PartnerUpsertOne) UpdateSettings() *PartnerUpsertOne {
 	return u.Update(func(s *PartnerUpsert) {
 		s.UpdateSettings()
+	})
+}
+
+// SetQualityRebuilding sets the "quality_rebuilding" field.
+func (u *PartnerUpsertOne) SetQualityRebuilding(v bool) *PartnerUpsertOne {
+	return u.Update(func(s *PartnerUpsert) {
+		s.SetQualityRebuilding(v)
+	})
+}
+
+// UpdateQualityRebuilding sets the "quality_rebuilding" field to the value that was provided on create.
+func (u *PartnerUpsertOne) UpdateQualityRebuilding() *PartnerUpsertOne {
+	return u.Update(func(s *PartnerUpsert) {
+		s.UpdateQualityRebuilding()
 	})
 }
 
@@ -572,6 +623,20 @@ func (u *PartnerUpsertBulk) SetSettings(v settings.Partner) *PartnerUpsertBulk {
 func (u *PartnerUpsertBulk) UpdateSettings() *PartnerUpsertBulk {
 	return u.Update(func(s *PartnerUpsert) {
 		s.UpdateSettings()
+	})
+}
+
+// SetQualityRebuilding sets the "quality_rebuilding" field.
+func (u *PartnerUpsertBulk) SetQualityRebuilding(v bool) *PartnerUpsertBulk {
+	return u.Update(func(s *PartnerUpsert) {
+		s.SetQualityRebuilding(v)
+	})
+}
+
+// UpdateQualityRebuilding sets the "quality_rebuilding" field to the value that was provided on create.
+func (u *PartnerUpsertBulk) UpdateQualityRebuilding() *PartnerUpsertBulk {
+	return u.Update(func(s *PartnerUpsert) {
+		s.UpdateQualityRebuilding()
 	})
 }
 

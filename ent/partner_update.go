@@ -57,6 +57,20 @@ func (_u *PartnerUpdate) SetNillableSettings(v *settings.Partner) *PartnerUpdate
 	return _u
 }
 
+// SetQualityRebuilding sets the "quality_rebuilding" field.
+func (_u *PartnerUpdate) SetQualityRebuilding(v bool) *PartnerUpdate {
+	_u.mutation.SetQualityRebuilding(v)
+	return _u
+}
+
+// SetNillableQualityRebuilding sets the "quality_rebuilding" field if the given value is not nil.
+func (_u *PartnerUpdate) SetNillableQualityRebuilding(v *bool) *PartnerUpdate {
+	if v != nil {
+		_u.SetQualityRebuilding(*v)
+	}
+	return _u
+}
+
 // Mutation returns the PartnerMutation object of the builder.
 func (_u *PartnerUpdate) Mutation() *PartnerMutation {
 	return _u.mutation
@@ -123,6 +137,9 @@ func (_u *PartnerUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if value, ok := _u.mutation.Settings(); ok {
 		_spec.SetField(partner.FieldSettings, field.TypeJSON, value)
 	}
+	if value, ok := _u.mutation.QualityRebuilding(); ok {
+		_spec.SetField(partner.FieldQualityRebuilding, field.TypeBool, value)
+	}
 	_spec.AddModifiers(_u.modifiers...)
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
@@ -169,6 +186,20 @@ func (_u *PartnerUpdateOne) SetSettings(v settings.Partner) *PartnerUpdateOne {
 func (_u *PartnerUpdateOne) SetNillableSettings(v *settings.Partner) *PartnerUpdateOne {
 	if v != nil {
 		_u.SetSettings(*v)
+	}
+	return _u
+}
+
+// SetQualityRebuilding sets the "quality_rebuilding" field.
+func (_u *PartnerUpdateOne) SetQualityRebuilding(v bool) *PartnerUpdateOne {
+	_u.mutation.SetQualityRebuilding(v)
+	return _u
+}
+
+// SetNillableQualityRebuilding sets the "quality_rebuilding" field if the given value is not nil.
+func (_u *PartnerUpdateOne) SetNillableQualityRebuilding(v *bool) *PartnerUpdateOne {
+	if v != nil {
+		_u.SetQualityRebuilding(*v)
 	}
 	return _u
 }
@@ -268,6 +299,9 @@ func (_u *PartnerUpdateOne) sqlSave(ctx context.Context) (_node *Partner, err er
 	}
 	if value, ok := _u.mutation.Settings(); ok {
 		_spec.SetField(partner.FieldSettings, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.QualityRebuilding(); ok {
+		_spec.SetField(partner.FieldQualityRebuilding, field.TypeBool, value)
 	}
 	_spec.AddModifiers(_u.modifiers...)
 	_node = &Partner{config: _u.config}

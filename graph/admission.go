@@ -236,3 +236,9 @@ func (a *Admission) acquire(ctx context.Context, slots chan struct{}) error {
 		return errWaitCancelled
 	}
 }
+
+// Enter waits for a slot for the viewer of ctx, as an operation does, and returns the
+// function that frees it: a streamed ingest takes one for each batch it writes.
+func (a *Admission) Enter(ctx context.Context) (func(), error) {
+	return a.admit(ctx, viewer.FromContext(ctx))
+}

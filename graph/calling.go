@@ -5,8 +5,10 @@ import (
 	"time"
 
 	"github.com/partnerhub/partnerhub-api/ent/enum"
+	"github.com/partnerhub/partnerhub-api/ent/settings"
 	"github.com/partnerhub/partnerhub-api/ent/viewer"
 	"github.com/partnerhub/partnerhub-api/graph/calling"
+	"github.com/partnerhub/partnerhub-api/graph/gqlerr"
 )
 
 // callingAnalytics returns the viewer's calling analytics of a week, cached until a change
@@ -16,5 +18,33 @@ func (r *Resolver) callingAnalytics(ctx context.Context, region *enum.Region, we
 	if !v.CanReadAnalytics() {
 		return nil, errNoAnalytics
 	}
-	return calling.New(r.Client, v.PartnerID, calling.ThresholdsOf(v.Settings), r.Now(), region, week, r.analyticsCache(v, region, "calling"))
+	// The thresholds as stored now, not as the viewer's token lookup last read them.
+	p, err := r.Client.Partner.Get(ctx, v.PartnerID)
+	if err != nil {
+		return nil, err
+	}
+	return calling.New(r.Client, v.PartnerID, calling.ThresholdsOf(p.Settings), r.Now(), region, week, r.analyticsCache(v, region, "calling"))
+}
+
+// qualityRebuilding reports whether the viewer's partner has its quality rollups recomputed.
+func (r *Resolver) qualityRebuilding(ctx context.Context) (bool, error) {
+	p, err := r.Client.Partner.Get(ctx, viewer.FromContext(ctx).PartnerID)
+	if err != nil {
+		return false, err
+	}
+	return p.QualityRebuilding, nil
+}
+
+// partnerSettings returns the viewer's partner's settings, defaults applied.
+func (r *Resolver) partnerSettings(ctx context.Context) (*settings.Partner, error) {
+	v := viewer.FromContext(ctx)
+	if v == nil {
+		return nil, gqlerr.ErrUnauthenticated
+	}
+	p, err := r.Client.Partner.Get(ctx, v.PartnerID)
+	if err != nil {
+		return nil, err
+	}
+	s := p.Settings.WithDefaults()
+	return &s, nil
 }

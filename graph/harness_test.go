@@ -45,6 +45,8 @@ type harness struct {
 	broker  *live.Local
 	// gql is the handler under test; ref is the same without plain lists (writer "gqlgen").
 	gql, ref *handler.Server
+	// legs serves POST /ingest/call-legs.
+	legs http.Handler
 	// resolver is the handlers' resolver, for tests that build a handler of their own.
 	resolver *Resolver
 	// limits and logger are the handlers', for tests that build a handler of their own.
@@ -73,6 +75,7 @@ func newHarness(t testing.TB) *harness {
 	limits.Admission = NewAdmission(0, time.Minute)
 	h.limits, h.logger = limits, logger
 	h.gql, h.ref = NewHandler(r, nil, limits, logger, nil), newServer(r, r, false, nil, limits, logger, nil)
+	h.legs = r.CallLegsHandler(limits.Admission, time.Minute, logger)
 	h.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		ctx, n := storage.WithCounter(req.Context())
 		h.mu.Lock()
@@ -84,8 +87,11 @@ func newHarness(t testing.TB) *harness {
 		// The answer is held back until the count is stored, so the client never reads
 		// the count of an earlier request.
 		rec := httptest.NewRecorder()
-		gql := h.gql
-		if req.Header.Get("X-Test-Writer") == "gqlgen" {
+		var gql http.Handler = h.gql
+		switch {
+		case req.URL.Path == CallLegsPath:
+			gql = h.legs
+		case req.Header.Get("X-Test-Writer") == "gqlgen":
 			gql = h.ref
 		}
 		gql.ServeHTTP(rec, req.WithContext(ctx))

@@ -97,6 +97,8 @@ func plainTables(r generated.ResolverRoot) (map[render.Key]render.RootFunc, []re
 	}
 	objCustomer.Fields = map[string]render.Field[*ent.Customer]{
 		"id":                  render.Value(func(v *ent.Customer) string { return v.GlobalID() }, graphql.MarshalID).Required(),
+		"callQueues":          render.Unwritten[*ent.Customer]("resolver"),
+		"callingUsage":        render.Unwritten[*ent.Customer]("resolver"),
 		"name":                render.Value(func(v *ent.Customer) string { return v.Name }, graphql.MarshalString).Required(),
 		"orgId":               render.Value(func(v *ent.Customer) string { return v.OrgID }, graphql.MarshalString).Required(),
 		"externalId":          render.Nullable(func(v *ent.Customer) *string { return v.ExternalID }, graphql.MarshalString),
@@ -155,6 +157,7 @@ var plainSatisfies = map[string][]string{
 	"CallFeatureUsage":                []string{"CallFeatureUsage"},
 	"CallQualityPoint":                []string{"CallQualityPoint"},
 	"CallQualityThresholds":           []string{"CallQualityThresholds"},
+	"CallQueue":                       []string{"CallQueue"},
 	"CallingAnalytics":                []string{"CallingAnalytics"},
 	"CallingUsagePoint":               []string{"CallingUsagePoint"},
 	"CreateApiTokenPayload":           []string{"CreateApiTokenPayload"},
@@ -206,6 +209,7 @@ var plainSatisfies = map[string][]string{
 	"PageInfo":                        []string{"PageInfo"},
 	"Partner":                         []string{"Partner", "Node"},
 	"PartnerKpis":                     []string{"PartnerKpis"},
+	"PartnerSettings":                 []string{"PartnerSettings"},
 	"PhoneNumber":                     []string{"PhoneNumber", "Node"},
 	"PhoneNumberConnection":           []string{"PhoneNumberConnection"},
 	"PhoneNumberEdge":                 []string{"PhoneNumberEdge"},
@@ -348,5 +352,4 @@ var plainReads = loader.Columns{
 	"License":      {license.FieldID, license.FieldProduct, license.FieldTotal, license.FieldAssigned, license.FieldUsed, license.FieldUsed90d},
 	"Tag":          {tag.FieldID, tag.FieldName, tag.FieldColor, tag.FieldDescription, tag.FieldCreatedAt},
 	"Admin":        {admin.FieldID, admin.FieldEmail, admin.FieldDisplayName, admin.FieldRole, admin.FieldLastSignInAt, admin.FieldCreatedAt, admin.FieldPartnerID, admin.FieldRemovedAt},
-	"Customer":     {customer.FieldID, customer.FieldName, customer.FieldOrgID, customer.FieldExternalID, customer.FieldRegion, customer.FieldCountry, customer.FieldCreatedAt, customer.FieldLastAdminActivityAt, customer.FieldCurrentProducts},
 }

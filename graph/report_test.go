@@ -172,7 +172,7 @@ var oddUsage = [][]string{
 	{oddName, "org-odd", "Bonn, Branch", "1", "1", "0", "0.50", "0.00", "1", "0", "0", "0", "1", "1", "0", "0", "0", "0", "0", "0"},
 }
 
-const week = "2026-03-08"
+const reportWeek = "2026-03-08"
 
 func templateID(t *testing.T, h *harness, who, name string) string {
 	t.Helper()
@@ -194,11 +194,11 @@ func TestCallingUsageReport(t *testing.T) {
 	full, adm := s.h.as(s.w.full), s.h.as(s.w.admin)
 	id := templateID(t, s.h, full, "Calling usage detail")
 	t.Run("FullAdmin", func(t *testing.T) {
-		r := s.generate(t, full, map[string]any{"templateId": id, "region": "US", "from": week, "to": "2026-03-14"})
+		r := s.generate(t, full, map[string]any{"templateId": id, "region": "US", "from": reportWeek, "to": "2026-03-14"})
 		if !strings.HasPrefix(r.FileName, "Calling usage detail_") || !strings.HasSuffix(r.FileName, "_2026-03-18.csv") || len(r.FileName) != len("Calling usage detail__2026-03-18.csv")+10 {
 			t.Errorf("fileName = %q", r.FileName)
 		}
-		if *r.From != week || *r.To != "2026-03-14" || r.CreatedBy.Email != s.w.full.Email || !r.Template.IsDefault {
+		if *r.From != reportWeek || *r.To != "2026-03-14" || r.CreatedBy.Email != s.w.full.Email || !r.Template.IsDefault {
 			t.Errorf("report = %+v", r)
 		}
 		want := append([][]string{usageHeader, {"Bravo", "org-bravo", "", "1", "1", "0", "1.50", "0.00", "1", "0", "1", "0", "0", "0", "0", "0", "0", "0", "0", "0"}}, oddUsage...)
@@ -206,7 +206,7 @@ func TestCallingUsageReport(t *testing.T) {
 	})
 	t.Run("Admin", func(t *testing.T) {
 		// The ADMIN's customers lie in one region: it may be omitted.
-		r := s.generate(t, adm, map[string]any{"templateId": id, "from": week, "to": "2026-03-14"})
+		r := s.generate(t, adm, map[string]any{"templateId": id, "from": reportWeek, "to": "2026-03-14"})
 		wantRecords(t, s.records(t, adm, r), append([][]string{usageHeader}, oddUsage...))
 	})
 	t.Run("SameAsAnalytics", func(t *testing.T) {
@@ -230,8 +230,8 @@ func TestCallingUsageReport(t *testing.T) {
 		}{
 			"RegionRequired":  {map[string]any{"templateId": id}, "BAD_USER_INPUT"},
 			"EmptyRegion":     {map[string]any{"templateId": id, "region": "CA"}, "BAD_USER_INPUT"},
-			"InventoryDates":  {map[string]any{"templateId": devices, "region": "US", "from": week}, "BAD_USER_INPUT"},
-			"Backwards":       {map[string]any{"templateId": id, "region": "US", "from": "2026-03-14", "to": week}, "BAD_USER_INPUT"},
+			"InventoryDates":  {map[string]any{"templateId": devices, "region": "US", "from": reportWeek}, "BAD_USER_INPUT"},
+			"Backwards":       {map[string]any{"templateId": id, "region": "US", "from": "2026-03-14", "to": reportWeek}, "BAD_USER_INPUT"},
 			"UnknownTemplate": {map[string]any{"templateId": s.odd.GlobalID(), "region": "US"}, "NOT_FOUND"},
 			"NoReportsScope":  {map[string]any{"templateId": id, "region": "US"}, "FORBIDDEN"},
 		} {

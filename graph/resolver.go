@@ -18,6 +18,7 @@ import (
 	"github.com/partnerhub/partnerhub-api/ent/viewer"
 	"github.com/partnerhub/partnerhub-api/graph/audit"
 	"github.com/partnerhub/partnerhub-api/graph/auth"
+	"github.com/partnerhub/partnerhub-api/graph/calling"
 	"github.com/partnerhub/partnerhub-api/graph/directory"
 	"github.com/partnerhub/partnerhub-api/graph/filter"
 	"github.com/partnerhub/partnerhub-api/graph/live"
@@ -49,6 +50,8 @@ type Resolver struct {
 	Sockets *socket.Registry
 	// Reports generates, serves and schedules the CSV reports.
 	Reports *report.Service
+	// Rebuilds recompute quality rollups after new thresholds.
+	Rebuilds *calling.Rebuilder
 }
 
 // Options tune a Resolver.
@@ -61,6 +64,8 @@ type Options struct {
 	MaxSubscriptions int
 	// Sockets accepts the websockets; nil makes a registry of its own.
 	Sockets *socket.Registry
+	// CallLegRetention is how long raw call legs are kept; 0 means DefaultCallLegRetention.
+	CallLegRetention time.Duration
 	// Reports configures the reports' storage and links.
 	Reports ReportOptions
 }
@@ -76,6 +81,9 @@ type ReportOptions struct {
 	Dialect string
 	Logger  *slog.Logger
 }
+
+// DefaultCallLegRetention is how long raw call legs are kept when nothing is configured.
+const DefaultCallLegRetention = 13 * 7 * 24 * time.Hour
 
 // DefaultOptions are the options when none are configured.
 var DefaultOptions = Options{LaunchURLTemplate: "https://admin.example.com/orgs/{orgId}", CacheTTL: time.Minute, MaxSubscriptions: 20000}
@@ -93,6 +101,8 @@ func NewResolver(client *ent.Client, now func() time.Time, authority *auth.Autho
 		Limits:  &SubscriptionLimits{PerConnection: 20, PerProcess: int64(opts.MaxSubscriptions)},
 		Sockets: cmp.Or(opts.Sockets, socket.NewRegistry(InitTimeout)),
 		Reports: reports,
+		Rebuilds: &calling.Rebuilder{Client: client, Now: now, Retention: cmp.Or(opts.CallLegRetention, DefaultCallLegRetention),
+			Done: func(partnerID int) { _ = rec.Notify(context.Background(), partnerID) }},
 	}
 }
 

@@ -15,6 +15,7 @@ import (
 	"github.com/partnerhub/partnerhub-api/ent/apitoken"
 	"github.com/partnerhub/partnerhub-api/ent/enum"
 	"github.com/partnerhub/partnerhub-api/ent/facts"
+	"github.com/partnerhub/partnerhub-api/ent/settings"
 	"github.com/partnerhub/partnerhub-api/ent/viewer"
 	"github.com/partnerhub/partnerhub-api/graph/admins"
 	"github.com/partnerhub/partnerhub-api/graph/analytics"
@@ -28,6 +29,7 @@ import (
 	"github.com/partnerhub/partnerhub-api/graph/loader"
 	"github.com/partnerhub/partnerhub-api/graph/model"
 	"github.com/partnerhub/partnerhub-api/graph/page"
+	"github.com/partnerhub/partnerhub-api/graph/partnersettings"
 	"github.com/partnerhub/partnerhub-api/graph/report"
 	"github.com/partnerhub/partnerhub-api/graph/tagging"
 	"github.com/partnerhub/partnerhub-api/graph/tokens"
@@ -57,6 +59,18 @@ func (r *apiTokenResolver) Admin(ctx context.Context, obj *ent.ApiToken) (*ent.A
 
 func (r *auditEventResolver) Actor(ctx context.Context, obj *ent.AuditEvent) (*ent.Admin, error) {
 	return optionalAdmin(ctx, obj.ActorID)
+}
+
+func (r *callingAnalyticsResolver) QualityRebuilding(ctx context.Context, obj *calling.Analytics) (bool, error) {
+	return r.qualityRebuilding(ctx)
+}
+
+func (r *customerResolver) CallQueues(ctx context.Context, obj *ent.Customer) ([]*calling.QueueRow, error) {
+	return r.callQueues(ctx, obj)
+}
+
+func (r *customerResolver) CallingUsage(ctx context.Context, obj *ent.Customer, week *time.Time) (*calling.CustomerRow, error) {
+	return r.callingUsage(ctx, obj, week)
 }
 
 func (r *customerResolver) LaunchURL(ctx context.Context, obj *ent.Customer) (string, error) {
@@ -118,6 +132,10 @@ func (r *licenseResolver) WeeklyAssignmentChange(ctx context.Context, obj *ent.L
 func (r *licenseResolver) WeeklyUsageChange(ctx context.Context, obj *ent.License) (int, error) {
 	_, used, err := analytics.WeeklyChange(ctx, obj)
 	return used, err
+}
+
+func (r *mutationResolver) UpdatePartnerSettings(ctx context.Context, input model.UpdatePartnerSettingsInput) (*settings.Partner, error) {
+	return partnersettings.Update(ctx, r.Audit, input, r.Rebuilds.Start)
 }
 
 func (r *mutationResolver) CreateTag(ctx context.Context, input model.CreateTagInput) (*model.TagPayload, error) {
@@ -253,8 +271,17 @@ func (r *mutationResolver) DeleteReportSchedule(ctx context.Context, input model
 	return &model.DeleteReportSchedulePayload{DeletedID: id}, err
 }
 
+func (r *partnerSettingsResolver) CallQualityThresholds(ctx context.Context, obj *settings.Partner) (*calling.Thresholds, error) {
+	t := calling.ThresholdsOf(*obj)
+	return &t, nil
+}
+
 func (r *phoneNumberResolver) Location(ctx context.Context, obj *ent.PhoneNumber) (*ent.Location, error) {
 	return optionalLocation(ctx, obj.LocationID)
+}
+
+func (r *queryResolver) PartnerSettings(ctx context.Context) (*settings.Partner, error) {
+	return r.partnerSettings(ctx)
 }
 
 func (r *queryResolver) Node(ctx context.Context, id string) (ent.Noder, error) {
@@ -388,6 +415,10 @@ func (r *updatesResolver) KpisUpdated(ctx context.Context, region *enum.Region) 
 	return r.kpiStream(ctx, region)
 }
 
+func (r *updatesResolver) CallingAnalyticsUpdated(ctx context.Context, region *enum.Region) (<-chan *calling.Analytics, error) {
+	return r.callingStream(ctx, region)
+}
+
 func (r *updatesResolver) ReportUpdated(ctx context.Context, id *string) (<-chan *ent.Report, error) {
 	return r.Reports.Updates(ctx, id)
 }
@@ -398,6 +429,10 @@ func (r *Resolver) ApiToken() generated.ApiTokenResolver { return &apiTokenResol
 
 func (r *Resolver) AuditEvent() generated.AuditEventResolver { return &auditEventResolver{r} }
 
+func (r *Resolver) CallingAnalytics() generated.CallingAnalyticsResolver {
+	return &callingAnalyticsResolver{r}
+}
+
 func (r *Resolver) Customer() generated.CustomerResolver { return &customerResolver{r} }
 
 func (r *Resolver) Device() generated.DeviceResolver { return &deviceResolver{r} }
@@ -405,6 +440,10 @@ func (r *Resolver) Device() generated.DeviceResolver { return &deviceResolver{r}
 func (r *Resolver) License() generated.LicenseResolver { return &licenseResolver{r} }
 
 func (r *Resolver) Mutation() generated.MutationResolver { return &mutationResolver{r} }
+
+func (r *Resolver) PartnerSettings() generated.PartnerSettingsResolver {
+	return &partnerSettingsResolver{r}
+}
 
 func (r *Resolver) PhoneNumber() generated.PhoneNumberResolver { return &phoneNumberResolver{r} }
 
@@ -423,18 +462,20 @@ func (r *Resolver) Tag() generated.TagResolver { return &tagResolver{r} }
 func (r *Resolver) Updates() generated.UpdatesResolver { return &updatesResolver{r} }
 
 type (
-	adminResolver          struct{ *Resolver }
-	apiTokenResolver       struct{ *Resolver }
-	auditEventResolver     struct{ *Resolver }
-	customerResolver       struct{ *Resolver }
-	deviceResolver         struct{ *Resolver }
-	licenseResolver        struct{ *Resolver }
-	mutationResolver       struct{ *Resolver }
-	phoneNumberResolver    struct{ *Resolver }
-	queryResolver          struct{ *Resolver }
-	reportResolver         struct{ *Resolver }
-	reportScheduleResolver struct{ *Resolver }
-	subscriptionResolver   struct{ *Resolver }
-	tagResolver            struct{ *Resolver }
-	updatesResolver        struct{ *Resolver }
+	adminResolver            struct{ *Resolver }
+	apiTokenResolver         struct{ *Resolver }
+	auditEventResolver       struct{ *Resolver }
+	callingAnalyticsResolver struct{ *Resolver }
+	customerResolver         struct{ *Resolver }
+	deviceResolver           struct{ *Resolver }
+	licenseResolver          struct{ *Resolver }
+	mutationResolver         struct{ *Resolver }
+	partnerSettingsResolver  struct{ *Resolver }
+	phoneNumberResolver      struct{ *Resolver }
+	queryResolver            struct{ *Resolver }
+	reportResolver           struct{ *Resolver }
+	reportScheduleResolver   struct{ *Resolver }
+	subscriptionResolver     struct{ *Resolver }
+	tagResolver              struct{ *Resolver }
+	updatesResolver          struct{ *Resolver }
 )

@@ -22,9 +22,47 @@ var sectionQueries = map[string]string{
 	"overage":       `{ subscriptionAnalytics(product: CALLING) { overage { customersWithOverage totalOverage averageOverage { ratio } rows(first: 25) { totalCount edges { node { customer { name } subscriptionId monthsRemaining autoRenew total assigned assignedRatio { ratio } used usedRatio { ratio } } } } } } }`,
 }
 
-// analytics measures KPIs and sections one request at a time, on an instance with the
-// analytics cache off (uncached) and on the one with it on (cached, nothing changing).
+// callingQueries are callingAnalytics with every field, and each of its connections' first page.
+var callingQueries = []namedQuery{
+	{"callingAnalytics, every field", `{ callingAnalytics { week region regions callQualityThresholds { jitterMs latencyMs packetLossPercent } qualityRebuilding
+  usageTrend { weekStart activeUsers users1To5Calls users6To20Calls usersOver20Calls calls legs }
+  qualityTrend { weekStart legs measuredLegs poorLegs poorRatio { numerator denominator ratio } }
+  qualityByEndpoint { endpointType legs measuredLegs poorLegs poorRatio { ratio } }
+  featureUsage { huntGroupCalls autoAttendantCalls callQueueCalls }
+  queueInsights { queueCalls averageTimeToAnswerSeconds averageWaitBeforeAbandonSeconds abandonedRate { ratio } answered abandoned timedOut overflow transferred }
+  customerUsage(first: 25) { totalCount edges { node { customer { name } calls legs minutes videoMinutes activeUsers callsChange legsChange minutesChange activeUsersChange } } }
+  customerQuality(first: 25) { totalCount edges { node { customer { name } legs measuredLegs poorLegs poorRatio { ratio } poorLegsChange } } }
+  customerQueues(first: 25) { totalCount edges { node { customer { name } queueCalls averageTimeToAnswerSeconds abandonedRate { ratio } answered abandoned } } } } }`},
+	{"customerUsage(first: 25)", `{ callingAnalytics { customerUsage(first: 25) { totalCount edges { node { customer { name } calls legs minutes videoMinutes activeUsers callsChange } } } } }`},
+	{"customerQuality(first: 25)", `{ callingAnalytics { customerQuality(first: 25) { totalCount edges { node { customer { name } legs measuredLegs poorLegs poorRatio { ratio } poorLegsChange } } } } }`},
+	{"customerQueues(first: 25)", `{ callingAnalytics { customerQueues(first: 25) { totalCount edges { node { customer { name } queueCalls averageTimeToAnswerSeconds abandonedRate { ratio } } } } } }`},
+}
+
+// namedQuery is a query the analytics suites measure.
+type namedQuery struct{ name, query string }
+
+// analytics measures KPIs and the CALLING subscription analytics sections.
 func (b bench) analytics(ctx context.Context, e *env, a *app, cachedURL, token string) error {
+	queries := []namedQuery{{"kpis", kpisQuery}}
+	names := make([]string, 0, len(sectionQueries))
+	for n := range sectionQueries {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	for _, n := range names {
+		queries = append(queries, namedQuery{"CALLING " + n, sectionQueries[n]})
+	}
+	return b.uncachedAndCached(ctx, e, cachedURL, token, queries)
+}
+
+// calling measures the calling analytics.
+func (b bench) calling(ctx context.Context, e *env, cachedURL, token string) error {
+	return b.uncachedAndCached(ctx, e, cachedURL, token, callingQueries)
+}
+
+// uncachedAndCached measures each query one request at a time, on an instance with the
+// analytics cache off (uncached) and on the one with it on (cached, nothing changing).
+func (b bench) uncachedAndCached(ctx context.Context, e *env, cachedURL, token string, queries []namedQuery) error {
 	cfg := *e.cfg
 	cfg.AnalyticsCacheTTL = 0
 	uncached, err := openApp(ctx, &env{cfg: &cfg, stdout: e.stdout, stderr: e.stderr, now: e.now})
@@ -47,22 +85,11 @@ func (b bench) analytics(ctx context.Context, e *env, a *app, cachedURL, token s
 		fmt.Fprintf(e.stdout, "%-32s %s\n", name, res)
 		return nil
 	}
-	if err := measure("kpis uncached", uncachedURL, kpisQuery); err != nil {
-		return err
-	}
-	if err := measure("kpis cached", cachedURL, kpisQuery); err != nil {
-		return err
-	}
-	names := make([]string, 0, len(sectionQueries))
-	for n := range sectionQueries {
-		names = append(names, n)
-	}
-	slices.Sort(names)
-	for _, n := range names {
-		if err := measure("CALLING "+n+" uncached", uncachedURL, sectionQueries[n]); err != nil {
+	for _, q := range queries {
+		if err := measure(q.name+" uncached", uncachedURL, q.query); err != nil {
 			return err
 		}
-		if err := measure("CALLING "+n+" cached", cachedURL, sectionQueries[n]); err != nil {
+		if err := measure(q.name+" cached", cachedURL, q.query); err != nil {
 			return err
 		}
 	}

@@ -49,6 +49,7 @@ type Config struct {
 	GCPercent         int
 	ReportDir         string
 	ReportRetention   time.Duration
+	CallLegRetention  time.Duration
 }
 
 // setting binds one Config field to its environment variable and flag. parse sets the
@@ -165,6 +166,7 @@ func (c *Config) settings() []setting {
 		{"PARTNERHUB_GC_PERCENT", "gc-percent", strconv.Itoa(gcPercent), "heap growth, in percent of the live heap, that starts a garbage collection (Go's GOGC, which wins when set)", integer(&c.GCPercent, 1)},
 		{"PARTNERHUB_REPORT_DIR", "report-dir", "", "directory, shared by every instance, that holds report files; empty keeps them in the database", text(&c.ReportDir)},
 		{"PARTNERHUB_REPORT_RETENTION", "report-retention", "720h", "how long report files are kept before they are deleted and their reports EXPIRED", duration(&c.ReportRetention, false)},
+		{"PARTNERHUB_CALL_LEG_RETENTION", "call-leg-retention", "2184h", "how long raw call legs are kept (2184h is 13 weeks); their rollups are kept", duration(&c.CallLegRetention, false)},
 		{"PARTNERHUB_MAX_SUBSCRIPTIONS", "max-subscriptions", "20000", "live subscriptions a process serves at once (20 per connection)", integer(&c.MaxSubscriptions, 1)},
 	}
 }

@@ -29,6 +29,8 @@ func TestStrictConfiguration(t *testing.T) {
 		{"AddressWithoutPort", "PARTNERHUB_ADDR", "localhost", false},
 		{"AddressPortWord", "PARTNERHUB_ADDR", ":http-alt", false},
 		{"AddressPortTooLarge", "PARTNERHUB_ADDR", ":70000", false},
+		{"RetentionInWeeks", "PARTNERHUB_CALL_LEG_RETENTION", "13w", false},
+		{"RetentionZero", "PARTNERHUB_CALL_LEG_RETENTION", "0s", false},
 
 		{"DurationZeroDisablesCache", "PARTNERHUB_ANALYTICS_CACHE_TTL", "0", true},
 		{"DurationZeroAuthCache", "PARTNERHUB_AUTH_CACHE_TTL", "0s", true},
@@ -36,6 +38,7 @@ func TestStrictConfiguration(t *testing.T) {
 		{"IntegerZeroMeansCPUs", "PARTNERHUB_MAX_CONCURRENT_REQUESTS", "0", true},
 		{"ChoiceAnyCase", "PARTNERHUB_LOG_LEVEL", "WARN", true},
 		{"AddressHostPort", "PARTNERHUB_ADDR", "127.0.0.1:0", true},
+		{"Retention", "PARTNERHUB_CALL_LEG_RETENTION", "720h", true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

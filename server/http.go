@@ -38,8 +38,13 @@ func (a *app) routes() http.Handler {
 func (a *app) handlers() (api, metrics http.Handler, reports *report.Service) {
 	resolver := graph.NewResolver(a.db.Client, a.now, a.auth, a.broker, graph.Options{
 		LaunchURLTemplate: a.cfg.LaunchURLTemplate, CacheTTL: a.cfg.AnalyticsCacheTTL, MaxSubscriptions: a.cfg.MaxSubscriptions,
-		Sockets: a.sockets, Reports: a.reportOptions(),
+		Sockets: a.sockets, Reports: a.reportOptions(), CallLegRetention: a.cfg.CallLegRetention,
 	})
+	resolver.Rebuilds.Logger = a.logger
+	// Quality rebuilds a stopped process left unfinished go on.
+	if err := resolver.Rebuilds.Resume(context.Background()); err != nil {
+		a.logger.Warn("cannot resume the quality rebuilds", "err", err)
+	}
 	limits := a.cfg.limits()
 	limits.Admission = graph.NewAdmission(a.cfg.MaxConcurrent, a.cfg.OperationTimeout)
 	reg := prometheus.NewRegistry()
@@ -52,6 +57,7 @@ func (a *app) handlers() (api, metrics http.Handler, reports *report.Service) {
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", a.limitBody(a.authenticate(gql)))
 	mux.Handle("GET /reports/{id}/download", a.authenticate(resolver.Reports.Handler()))
+	mux.Handle("POST "+graph.CallLegsPath, a.authenticate(resolver.CallLegsHandler(limits.Admission, a.cfg.ReadTimeout, a.logger)))
 	page := graphiql.Handler("/graphql")
 	mux.Handle("GET /{$}", page)
 	mux.Handle("GET "+graphiql.AssetPath, page)

@@ -6,7 +6,12 @@ import (
 	"fmt"
 	"net"
 	"time"
+
+	"github.com/partnerhub/partnerhub-api/graph/calling"
 )
+
+// pruneInterval is how often call legs past retention are deleted.
+const pruneInterval = time.Hour
 
 var serveCommand = command{
 	usage: "Runs the HTTP server: /graphql (POST, GET, websocket), GraphiQL at /, /healthz, /readyz, /metrics.",
@@ -30,6 +35,7 @@ var serveCommand = command{
 					return err
 				}
 			}
+			go calling.KeepPruning(ctx, a.db.Client, a.now, e.cfg.CallLegRetention, pruneInterval, a.logger)
 			a.logger.Info("listening", "addr", ln.Addr().String(), "embedded", a.db.Embedded, "startup", time.Since(start))
 			return a.listenAndServe(ctx, ln)
 		}

@@ -780,6 +780,7 @@ var (
 		{Name: "name", Type: field.TypeString, Size: 200},
 		{Name: "org_id", Type: field.TypeString, Unique: true},
 		{Name: "settings", Type: field.TypeJSON},
+		{Name: "quality_rebuilding", Type: field.TypeBool, Default: false},
 	}
 	// PartnersTable holds the schema information for the "partners" table.
 	PartnersTable = &schema.Table{

@@ -23,6 +23,8 @@ const (
 	FieldOrgID = "org_id"
 	// FieldSettings holds the string denoting the settings field in the database.
 	FieldSettings = "settings"
+	// FieldQualityRebuilding holds the string denoting the quality_rebuilding field in the database.
+	FieldQualityRebuilding = "quality_rebuilding"
 	// Table holds the table name of the partner in the database.
 	Table = "partners"
 )
@@ -34,6 +36,7 @@ var Columns = []string{
 	FieldName,
 	FieldOrgID,
 	FieldSettings,
+	FieldQualityRebuilding,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -62,6 +65,8 @@ var (
 	OrgIDValidator func(string) error
 	// DefaultSettings holds the default value on creation for the "settings" field.
 	DefaultSettings settings.Partner
+	// DefaultQualityRebuilding holds the default value on creation for the "quality_rebuilding" field.
+	DefaultQualityRebuilding bool
 )
 
 // OrderOption defines the ordering options for the Partner queries.
@@ -85,4 +90,9 @@ func ByName(opts ...sql.OrderTermOption) OrderOption {
 // ByOrgID orders the results by the org_id field.
 func ByOrgID(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldOrgID, opts...).ToFunc()
+}
+
+// ByQualityRebuilding orders the results by the quality_rebuilding field.
+func ByQualityRebuilding(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldQualityRebuilding, opts...).ToFunc()
 }

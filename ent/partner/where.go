@@ -69,6 +69,11 @@ func OrgID(v string) predicate.Partner {
 	return predicate.Partner(sql.FieldEQ(FieldOrgID, v))
 }
 
+// QualityRebuilding applies equality check predicate on the "quality_rebuilding" field. It's identical to QualityRebuildingEQ.
+func QualityRebuilding(v bool) predicate.Partner {
+	return predicate.Partner(sql.FieldEQ(FieldQualityRebuilding, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Partner {
 	return predicate.Partner(sql.FieldEQ(FieldCreatedAt, v))
@@ -237,6 +242,16 @@ func OrgIDEqualFold(v string) predicate.Partner {
 // OrgIDContainsFold applies the ContainsFold predicate on the "org_id" field.
 func OrgIDContainsFold(v string) predicate.Partner {
 	return predicate.Partner(sql.FieldContainsFold(FieldOrgID, v))
+}
+
+// QualityRebuildingEQ applies the EQ predicate on the "quality_rebuilding" field.
+func QualityRebuildingEQ(v bool) predicate.Partner {
+	return predicate.Partner(sql.FieldEQ(FieldQualityRebuilding, v))
+}
+
+// QualityRebuildingNEQ applies the NEQ predicate on the "quality_rebuilding" field.
+func QualityRebuildingNEQ(v bool) predicate.Partner {
+	return predicate.Partner(sql.FieldNEQ(FieldQualityRebuilding, v))
 }
 
 // And groups predicates with the AND operator between them.

@@ -796,6 +796,10 @@ func init() {
 	partnerDescSettings := partnerFields[2].Descriptor()
 	// partner.DefaultSettings holds the default value on creation for the settings field.
 	partner.DefaultSettings = partnerDescSettings.Default.(settings.Partner)
+	// partnerDescQualityRebuilding is the schema descriptor for quality_rebuilding field.
+	partnerDescQualityRebuilding := partnerFields[3].Descriptor()
+	// partner.DefaultQualityRebuilding holds the default value on creation for the quality_rebuilding field.
+	partner.DefaultQualityRebuilding = partnerDescQualityRebuilding.Default.(bool)
 	phonenumberMixin := schema.PhoneNumber{}.Mixin()
 	phonenumber.Policy = privacy.NewPolicies(phonenumberMixin[0], phonenumberMixin[1], schema.PhoneNumber{})
 	phonenumber.Hooks[0] = func(next ent.Mutator) ent.Mutator {

@@ -25,6 +25,7 @@ func (Partner) Fields() []ent.Field {
 		field.String("name").NotEmpty().MaxLen(200),
 		field.String("org_id").NotEmpty().Unique().Immutable().Comment("the partner's own organisation ID (UUID)"),
 		field.JSON("settings", settings.Partner{}).Default(settings.Partner{}).Comment("thresholds of the status, KPI and analytics rules; zero values take the defaults"),
+		field.Bool("quality_rebuilding").Default(false).Comment("set while the call-quality rollups are recomputed with new thresholds"),
 	}
 }
 

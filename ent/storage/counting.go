@@ -95,6 +95,7 @@ func (d *countingDriver) Tx(ctx context.Context) (dialect.Tx, error) {
 	if err != nil {
 		return nil, err
 	}
+	remember(ctx, d.Driver.Dialect(), tx)
 	return &countingTx{tx, d.utc}, nil
 }
 
@@ -163,6 +164,7 @@ func (d *countingDriver) BeginTx(ctx context.Context, opts *sql.TxOptions) (dial
 	if err != nil {
 		return nil, err
 	}
+	remember(ctx, d.Driver.Dialect(), tx)
 	return &countingTx{tx, d.utc}, nil
 }
 

@@ -78,6 +78,12 @@ func (v *Viewer) CanManageAdmins() bool {
 	return v.IsSystem() || v.Role == enum.RoleFullAdmin && v.Allows(ScopeAdminsWrite)
 }
 
+// CanChangeSettings reports whether the viewer may change the partner's thresholds, which
+// is part of administering the partner.
+func (v *Viewer) CanChangeSettings() bool {
+	return v.IsSystem() || v.Role == enum.RoleFullAdmin && v.Allows(ScopeAdminsWrite)
+}
+
 // CanIngest reports whether the viewer may push data in.
 func (v *Viewer) CanIngest() bool { return v.IsSystem() || v.writer() && v.Allows(ScopeIngest) }
 

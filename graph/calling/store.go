@@ -10,6 +10,8 @@ import (
 	"github.com/partnerhub/partnerhub-api/ent"
 	"github.com/partnerhub/partnerhub-api/ent/callingday"
 	"github.com/partnerhub/partnerhub-api/ent/callinguserweek"
+	"github.com/partnerhub/partnerhub-api/ent/storage"
+	"github.com/partnerhub/partnerhub-api/ent/viewer"
 )
 
 // upsertChunk bounds the rows of one upsert statement: about 1 000 parameters, far under
@@ -17,9 +19,12 @@ import (
 const upsertChunk = 25
 
 // Apply adds the change to the stored rollups in tx: rows missing are created, rows present
-// get the change added to their counters.
+// get the change added to their counters (on PostgreSQL within an ingest, see applyStaged).
 func Apply(ctx context.Context, tx *ent.Tx, d *Delta) error {
 	d.Prune()
+	if sqlTx := storage.PostgresTx(ctx); sqlTx != nil {
+		return applyStaged(ctx, sqlTx, viewer.FromContext(ctx).PartnerID, d)
+	}
 	days := d.SortedDays()
 	for part := range slices.Chunk(days, upsertChunk) {
 		rows := make([]*ent.CallingDayCreate, len(part))

@@ -72,19 +72,14 @@ func (a *Analytics) sums(ctx context.Context, from Day, ids []int) (map[sumKey]*
 		Modify(func(s *sql.Selector) {
 			restrict(s, callingday.FieldCustomerID)
 			group(s, callingday.FieldWeek, callingday.FieldCustomerID)
-			for _, c := range Counters {
-				s.AppendSelectExprAs(sql.Expr("CAST(SUM("+s.C(c)+") AS BIGINT)"), "s_"+c)
-			}
+			selectCounterSums(s)
 		}).All(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("sum day rollups: %w", err)
 	}
 	for _, d := range days {
-		f := out[sumKey{d.CustomerID, Day(d.Week)}]
-		for i, c := range Counters {
-			if f.c[i], err = int64Of(d.Value("s_" + c)); err != nil {
-				return nil, err
-			}
+		if err := readCounterSums(d, &out[sumKey{d.CustomerID, Day(d.Week)}].c); err != nil {
+			return nil, err
 		}
 	}
 	users, err := a.client.CallingUserWeek.Query().
@@ -113,6 +108,24 @@ func (a *Analytics) sums(ctx context.Context, from Day, ids []int) (map[sumKey]*
 		}
 	}
 	return out, nil
+}
+
+// selectCounterSums selects the sum of every counter of the grouped day rollups.
+func selectCounterSums(s *sql.Selector) {
+	for _, c := range Counters {
+		s.AppendSelectExprAs(sql.Expr("CAST(SUM("+s.C(c)+") AS BIGINT)"), "s_"+c)
+	}
+}
+
+// readCounterSums reads into c the sums selectCounterSums selected of d.
+func readCounterSums(d *ent.CallingDay, c *Counts) error {
+	for i, col := range Counters {
+		var err error
+		if c[i], err = int64Of(d.Value("s_" + col)); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // int64Of reads an integer aggregate however the driver returns it.

@@ -16,6 +16,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/introspection"
 	"github.com/partnerhub/partnerhub-api/ent"
 	"github.com/partnerhub/partnerhub-api/ent/enum"
+	"github.com/partnerhub/partnerhub-api/ent/settings"
 	"github.com/partnerhub/partnerhub-api/graph/analytics"
 	"github.com/partnerhub/partnerhub-api/graph/calling"
 	"github.com/partnerhub/partnerhub-api/graph/model"
@@ -39,10 +40,12 @@ type ResolverRoot interface {
 	Admin() AdminResolver
 	ApiToken() ApiTokenResolver
 	AuditEvent() AuditEventResolver
+	CallingAnalytics() CallingAnalyticsResolver
 	Customer() CustomerResolver
 	Device() DeviceResolver
 	License() LicenseResolver
 	Mutation() MutationResolver
+	PartnerSettings() PartnerSettingsResolver
 	PhoneNumber() PhoneNumberResolver
 	Query() QueryResolver
 	Report() ReportResolver
@@ -153,6 +156,12 @@ type ComplexityRoot struct {
 		PacketLossPercent func(childComplexity int) int
 	}
 
+	CallQueue struct {
+		ExternalID func(childComplexity int) int
+		LastWeek   func(childComplexity int) int
+		Name       func(childComplexity int) int
+	}
+
 	CallingAnalytics struct {
 		CallQualityThresholds func(childComplexity int) int
 		CustomerQuality       func(childComplexity int, first *int, after *page.Cursor, last *int, before *page.Cursor, orderBy *model.CallQualityOrder) int
@@ -160,6 +169,7 @@ type ComplexityRoot struct {
 		CustomerUsage         func(childComplexity int, first *int, after *page.Cursor, last *int, before *page.Cursor, orderBy *model.CallingUsageOrder) int
 		FeatureUsage          func(childComplexity int) int
 		QualityByEndpoint     func(childComplexity int) int
+		QualityRebuilding     func(childComplexity int) int
 		QualityTrend          func(childComplexity int, weeks int) int
 		QueueInsights         func(childComplexity int) int
 		Region                func(childComplexity int) int
@@ -185,6 +195,8 @@ type ComplexityRoot struct {
 
 	Customer struct {
 		Admins              func(childComplexity int) int
+		CallQueues          func(childComplexity int) int
+		CallingUsage        func(childComplexity int, week *time.Time) int
 		Country             func(childComplexity int) int
 		CreatedAt           func(childComplexity int) int
 		Devices             func(childComplexity int, first *int, after *page.Cursor, last *int, before *page.Cursor) int
@@ -492,6 +504,7 @@ type ComplexityRoot struct {
 		StartTrial             func(childComplexity int, input model.StartTrialInput) int
 		UnassignCustomerAdmins func(childComplexity int, input model.CustomerAdminsInput) int
 		UpdateAdmin            func(childComplexity int, input model.UpdateAdminInput) int
+		UpdatePartnerSettings  func(childComplexity int, input model.UpdatePartnerSettingsInput) int
 		UpdateReportSchedule   func(childComplexity int, input model.UpdateReportScheduleInput) int
 		UpdateTag              func(childComplexity int, input model.UpdateTagInput) int
 		UpsertCallQueues       func(childComplexity int, input model.UpsertCallQueuesInput) int
@@ -564,6 +577,18 @@ type ComplexityRoot struct {
 		UpcomingRenewal       func(childComplexity int) int
 	}
 
+	PartnerSettings struct {
+		CallQualityThresholds   func(childComplexity int) int
+		ExpiringSoonDays        func(childComplexity int) int
+		HorizonDays             func(childComplexity int) int
+		InactivityDays          func(childComplexity int) int
+		LowAssignmentFactor     func(childComplexity int) int
+		LowAssignmentFloor      func(childComplexity int) int
+		LowAssignmentMinAgeDays func(childComplexity int) int
+		LowAssignmentMinLines   func(childComplexity int) int
+		RecentDays              func(childComplexity int) int
+	}
+
 	PhoneNumber struct {
 		Active         func(childComplexity int) int
 		Country        func(childComplexity int) int
@@ -601,6 +626,7 @@ type ComplexityRoot struct {
 		Me                    func(childComplexity int) int
 		Node                  func(childComplexity int, id string) int
 		Nodes                 func(childComplexity int, ids []string) int
+		PartnerSettings       func(childComplexity int) int
 		Report                func(childComplexity int, id string) int
 		ReportSchedules       func(childComplexity int, first *int, after *page.Cursor, last *int, before *page.Cursor) int
 		ReportTemplates       func(childComplexity int) int
@@ -823,8 +849,9 @@ type ComplexityRoot struct {
 	}
 
 	Updates struct {
-		KpisUpdated   func(childComplexity int, region *enum.Region) int
-		ReportUpdated func(childComplexity int, id *string) int
+		CallingAnalyticsUpdated func(childComplexity int, region *enum.Region) int
+		KpisUpdated             func(childComplexity int, region *enum.Region) int
+		ReportUpdated           func(childComplexity int, id *string) int
 	}
 
 	Viewer struct {
@@ -854,7 +881,13 @@ type ApiTokenResolver interface {
 type AuditEventResolver interface {
 	Actor(ctx context.Context, obj *ent.AuditEvent) (*ent.Admin, error)
 }
+type CallingAnalyticsResolver interface {
+	QualityRebuilding(ctx context.Context, obj *calling.Analytics) (bool, error)
+}
 type CustomerResolver interface {
+	CallQueues(ctx context.Context, obj *ent.Customer) ([]*calling.QueueRow, error)
+	CallingUsage(ctx context.Context, obj *ent.Customer, week *time.Time) (*calling.CustomerRow, error)
+
 	LaunchURL(ctx context.Context, obj *ent.Customer) (string, error)
 	Products(ctx context.Context, obj *ent.Customer) ([]enum.Product, error)
 	Statuses(ctx context.Context, obj *ent.Customer) ([]enum.CustomerStatus, error)
@@ -875,6 +908,7 @@ type LicenseResolver interface {
 	WeeklyUsageChange(ctx context.Context, obj *ent.License) (int, error)
 }
 type MutationResolver interface {
+	UpdatePartnerSettings(ctx context.Context, input model.UpdatePartnerSettingsInput) (*settings.Partner, error)
 	CreateTag(ctx context.Context, input model.CreateTagInput) (*model.TagPayload, error)
 	UpdateTag(ctx context.Context, input model.UpdateTagInput) (*model.TagPayload, error)
 	DeleteTag(ctx context.Context, input model.DeleteTagInput) (*model.DeleteTagPayload, error)
@@ -905,10 +939,14 @@ type MutationResolver interface {
 	UpdateReportSchedule(ctx context.Context, input model.UpdateReportScheduleInput) (*model.ReportSchedulePayload, error)
 	DeleteReportSchedule(ctx context.Context, input model.DeleteReportScheduleInput) (*model.DeleteReportSchedulePayload, error)
 }
+type PartnerSettingsResolver interface {
+	CallQualityThresholds(ctx context.Context, obj *settings.Partner) (*calling.Thresholds, error)
+}
 type PhoneNumberResolver interface {
 	Location(ctx context.Context, obj *ent.PhoneNumber) (*ent.Location, error)
 }
 type QueryResolver interface {
+	PartnerSettings(ctx context.Context) (*settings.Partner, error)
 	Node(ctx context.Context, id string) (ent.Noder, error)
 	Nodes(ctx context.Context, ids []string) ([]ent.Noder, error)
 	Me(ctx context.Context) (*ent.Admin, error)
@@ -954,6 +992,7 @@ type TagResolver interface {
 }
 type UpdatesResolver interface {
 	KpisUpdated(ctx context.Context, region *enum.Region) (<-chan *analytics.Kpis, error)
+	CallingAnalyticsUpdated(ctx context.Context, region *enum.Region) (<-chan *calling.Analytics, error)
 	ReportUpdated(ctx context.Context, id *string) (<-chan *ent.Report, error)
 }
 
@@ -1329,6 +1368,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CallQualityThresholds.PacketLossPercent(childComplexity), true
 
+	case "CallQueue.externalId":
+		if e.ComplexityRoot.CallQueue.ExternalID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CallQueue.ExternalID(childComplexity), true
+	case "CallQueue.lastWeek":
+		if e.ComplexityRoot.CallQueue.LastWeek == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CallQueue.LastWeek(childComplexity), true
+	case "CallQueue.name":
+		if e.ComplexityRoot.CallQueue.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CallQueue.Name(childComplexity), true
+
 	case "CallingAnalytics.callQualityThresholds":
 		if e.ComplexityRoot.CallingAnalytics.CallQualityThresholds == nil {
 			break
@@ -1380,6 +1438,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CallingAnalytics.QualityByEndpoint(childComplexity), true
+	case "CallingAnalytics.qualityRebuilding":
+		if e.ComplexityRoot.CallingAnalytics.QualityRebuilding == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CallingAnalytics.QualityRebuilding(childComplexity), true
 	case "CallingAnalytics.qualityTrend":
 		if e.ComplexityRoot.CallingAnalytics.QualityTrend == nil {
 			break
@@ -1489,6 +1553,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Customer.Admins(childComplexity), true
+	case "Customer.callQueues":
+		if e.ComplexityRoot.Customer.CallQueues == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Customer.CallQueues(childComplexity), true
+	case "Customer.callingUsage":
+		if e.ComplexityRoot.Customer.CallingUsage == nil {
+			break
+		}
+
+		args, err := ec.field_Customer_callingUsage_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Customer.CallingUsage(childComplexity, args["week"].(*time.Time)), true
 	case "Customer.country":
 		if e.ComplexityRoot.Customer.Country == nil {
 			break
@@ -2798,6 +2879,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateAdmin(childComplexity, args["input"].(model.UpdateAdminInput)), true
+	case "Mutation.updatePartnerSettings":
+		if e.ComplexityRoot.Mutation.UpdatePartnerSettings == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updatePartnerSettings_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdatePartnerSettings(childComplexity, args["input"].(model.UpdatePartnerSettingsInput)), true
 	case "Mutation.updateReportSchedule":
 		if e.ComplexityRoot.Mutation.UpdateReportSchedule == nil {
 			break
@@ -3128,6 +3220,61 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PartnerKpis.UpcomingRenewal(childComplexity), true
 
+	case "PartnerSettings.callQualityThresholds":
+		if e.ComplexityRoot.PartnerSettings.CallQualityThresholds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnerSettings.CallQualityThresholds(childComplexity), true
+	case "PartnerSettings.expiringSoonDays":
+		if e.ComplexityRoot.PartnerSettings.ExpiringSoonDays == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnerSettings.ExpiringSoonDays(childComplexity), true
+	case "PartnerSettings.horizonDays":
+		if e.ComplexityRoot.PartnerSettings.HorizonDays == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnerSettings.HorizonDays(childComplexity), true
+	case "PartnerSettings.inactivityDays":
+		if e.ComplexityRoot.PartnerSettings.InactivityDays == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnerSettings.InactivityDays(childComplexity), true
+	case "PartnerSettings.lowAssignmentFactor":
+		if e.ComplexityRoot.PartnerSettings.LowAssignmentFactor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnerSettings.LowAssignmentFactor(childComplexity), true
+	case "PartnerSettings.lowAssignmentFloor":
+		if e.ComplexityRoot.PartnerSettings.LowAssignmentFloor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnerSettings.LowAssignmentFloor(childComplexity), true
+	case "PartnerSettings.lowAssignmentMinAgeDays":
+		if e.ComplexityRoot.PartnerSettings.LowAssignmentMinAgeDays == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnerSettings.LowAssignmentMinAgeDays(childComplexity), true
+	case "PartnerSettings.lowAssignmentMinLines":
+		if e.ComplexityRoot.PartnerSettings.LowAssignmentMinLines == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnerSettings.LowAssignmentMinLines(childComplexity), true
+	case "PartnerSettings.recentDays":
+		if e.ComplexityRoot.PartnerSettings.RecentDays == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnerSettings.RecentDays(childComplexity), true
+
 	case "PhoneNumber.active":
 		if e.ComplexityRoot.PhoneNumber.Active == nil {
 			break
@@ -3339,6 +3486,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Nodes(childComplexity, args["ids"].([]string)), true
+	case "Query.partnerSettings":
+		if e.ComplexityRoot.Query.PartnerSettings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.PartnerSettings(childComplexity), true
 	case "Query.report":
 		if e.ComplexityRoot.Query.Report == nil {
 			break
@@ -4218,6 +4371,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.TagPayload.Tag(childComplexity), true
 
+	case "Updates.callingAnalyticsUpdated":
+		if e.ComplexityRoot.Updates.CallingAnalyticsUpdated == nil {
+			break
+		}
+
+		args, err := ec.field_Updates_callingAnalyticsUpdated_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Updates.CallingAnalyticsUpdated(childComplexity, args["region"].(*enum.Region)), true
 	case "Updates.kpisUpdated":
 		if e.ComplexityRoot.Updates.KpisUpdated == nil {
 			break
@@ -4297,6 +4461,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputAuditEventFilter,
 		ec.unmarshalInputCallLegInput,
 		ec.unmarshalInputCallQualityOrder,
+		ec.unmarshalInputCallQualityThresholdsInput,
 		ec.unmarshalInputCallQueueUpsertInput,
 		ec.unmarshalInputCallingUsageOrder,
 		ec.unmarshalInputCreateAdminInput,
@@ -4333,6 +4498,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputSubscriptionUpsertInput,
 		ec.unmarshalInputTrialProductInput,
 		ec.unmarshalInputUpdateAdminInput,
+		ec.unmarshalInputUpdatePartnerSettingsInput,
 		ec.unmarshalInputUpdateReportScheduleInput,
 		ec.unmarshalInputUpdateTagInput,
 		ec.unmarshalInputUpsertCallQueuesInput,
@@ -4487,6 +4653,8 @@ interface Node {
 
 "The root of every read."
 type Query {
+  "The partner's thresholds of the status, KPI and analytics rules, defaults applied."
+  partnerSettings: PartnerSettings!
   "Fetches any object by its global ID; null when it does not exist or is not visible to you."
   node("A global ID from any object's ` + "`" + `id` + "`" + `." id: ID!): Node
   "Fetches objects by global IDs, in the order given; null for each that does not exist or is not visible to you. At most 100 IDs."
@@ -4747,6 +4915,10 @@ enum SubscriptionState {
 type Customer implements Node {
   "The customer's opaque global ID."
   id: ID!
+  "The customer's call queues, by name, each with its figures of the last completed week."
+  callQueues: [CallQueue!]!
+  "The customer's calling figures in a completed week (a Sunday; default the last completed one), and their change from the week before."
+  callingUsage(week: Date): CustomerCallingUsage!
   "The organisation's name."
   name: String!
   "The organisation's ID (a UUID)."
@@ -5119,6 +5291,13 @@ Every change. Each mutation is atomic and appends an audit event in the same tra
 Role and scope needed are listed on each; the data layer enforces them on every path.
 """
 type Mutation {
+  """
+  Changes the partner's thresholds; fields left out keep their value. FULL_ADMIN, scope
+  ` + "`" + `admins:write` + "`" + `; audited. New call-quality thresholds judge legs ingested from then on, and the quality
+  figures of the retained legs are recomputed in the background
+  (` + "`" + `callingAnalytics.qualityRebuilding` + "`" + ` is true meanwhile).
+  """
+  updatePartnerSettings(input: UpdatePartnerSettingsInput!): PartnerSettings!
   "Creates a tag. FULL_ADMIN or ADMIN, scope ` + "`" + `tags:write` + "`" + `. A name taken regardless of case is CONFLICT."
   createTag(input: CreateTagInput!): TagPayload!
   "Renames or recolours a tag. FULL_ADMIN or ADMIN, scope ` + "`" + `tags:write` + "`" + `."
@@ -5528,6 +5707,8 @@ input AdminActivityRecord {
 type Updates {
   "The headline KPIs now, then again each time a committed change alters them for you."
   kpisUpdated("Only customers in this region." region: Region): PartnerKpis!
+  "The calling analytics of the last completed week now, then again each time a committed change alters their figures for you, and when a new week completes (Sunday 00:00 UTC)."
+  callingAnalyticsUpdated("Only customers in this region." region: Region): CallingAnalytics!
 }
 
 "The headline KPIs."
@@ -6033,6 +6214,11 @@ type CallingAnalytics {
   regions: [Region!]!
   "The thresholds legs were judged with."
   callQualityThresholds: CallQualityThresholds!
+  """
+  True while the quality figures are recomputed after a change of the thresholds: until
+  then, some days still count poor legs by the previous ones.
+  """
+  qualityRebuilding: Boolean!
   "One point per week, oldest first, for the ` + "`" + `weeks` + "`" + ` weeks (1–52) ending with the week analysed."
   usageTrend(weeks: Int = 8): [CallingUsagePoint!]!
   "One point per week, oldest first, for the ` + "`" + `weeks` + "`" + ` weeks (1–52) ending with the week analysed."
@@ -6049,6 +6235,70 @@ type CallingAnalytics {
   customerQuality(first: Int, after: Cursor, last: Int, before: Cursor, orderBy: CallQualityOrder): CustomerCallQualityConnection!
   "The week's queue figures per customer with at least one call queue; default order by queue calls, highest first."
   customerQueues(first: Int, after: Cursor, last: Int, before: Cursor, orderBy: QueueInsightsOrder): CustomerQueueInsightsConnection!
+}
+
+"A customer's call queue."
+type CallQueue {
+  "The integrator's ID of the queue."
+  externalId: String!
+  "Its name."
+  name: String!
+  "Its calls in the last completed week (queue calls are its queued legs)."
+  lastWeek: QueueInsights!
+}
+
+"The partner's thresholds of the status, KPI and analytics rules, defaults applied."
+type PartnerSettings {
+  "Days before its end from which a subscription or trial makes its customer EXPIRING_SOON; default 30."
+  expiringSoonDays: Int!
+  "Days without an admin sign-in that make a customer NO_RECENT_ACTIVITY; default 30."
+  inactivityDays: Int!
+  "Days ahead that the approaching-expiration and upcoming-renewal figures look; default 90."
+  horizonDays: Int!
+  "Days back that the recently-added figures look; default 90."
+  recentDays: Int!
+  "Days a subscription must be old before its lines can be low in assignment; default 30."
+  lowAssignmentMinAgeDays: Int!
+  "A line is low below this factor times the median assignment ratio; default 0.5."
+  lowAssignmentFactor: Float!
+  "The absolute bar of low assignment when there are too few lines for a median; default 0.25."
+  lowAssignmentFloor: Float!
+  "How many ACTIVE lines a median needs; default 5."
+  lowAssignmentMinLines: Int!
+  "The limits above which a measured call leg is poor."
+  callQualityThresholds: CallQualityThresholds!
+}
+
+"New thresholds of the partner; each left out keeps its value."
+input UpdatePartnerSettingsInput {
+  "1 to 365."
+  expiringSoonDays: Int
+  "1 to 365."
+  inactivityDays: Int
+  "1 to 365."
+  horizonDays: Int
+  "1 to 365."
+  recentDays: Int
+  "1 to 365."
+  lowAssignmentMinAgeDays: Int
+  "Above 0, at most 1."
+  lowAssignmentFactor: Float
+  "Above 0, at most 1."
+  lowAssignmentFloor: Float
+  "1 to 1000."
+  lowAssignmentMinLines: Int
+  "All three together."
+  callQualityThresholds: CallQualityThresholdsInput
+}
+
+"Poor-leg thresholds: a measured leg exceeding any one is poor."
+input CallQualityThresholdsInput {
+  "Jitter in milliseconds, above 0."
+  jitterMs: Float!
+  "Latency in milliseconds, above 0."
+  latencyMs: Float!
+  "Packet loss in percent, above 0, at most 100."
+  packetLossPercent: Float!
 }
 
 "A call leg is poor when any one of these is exceeded."
@@ -7034,6 +7284,18 @@ func (ec *executionContext) childFields_CallQualityThresholds(ctx context.Contex
 	return nil, fmt.Errorf("no field named %q was found under type CallQualityThresholds", field.Name)
 }
 
+func (ec *executionContext) childFields_CallQueue(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "externalId":
+		return ec.fieldContext_CallQueue_externalId(ctx, field)
+	case "name":
+		return ec.fieldContext_CallQueue_name(ctx, field)
+	case "lastWeek":
+		return ec.fieldContext_CallQueue_lastWeek(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CallQueue", field.Name)
+}
+
 func (ec *executionContext) childFields_CallingAnalytics(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "week":
@@ -7044,6 +7306,8 @@ func (ec *executionContext) childFields_CallingAnalytics(ctx context.Context, fi
 		return ec.fieldContext_CallingAnalytics_regions(ctx, field)
 	case "callQualityThresholds":
 		return ec.fieldContext_CallingAnalytics_callQualityThresholds(ctx, field)
+	case "qualityRebuilding":
+		return ec.fieldContext_CallingAnalytics_qualityRebuilding(ctx, field)
 	case "usageTrend":
 		return ec.fieldContext_CallingAnalytics_usageTrend(ctx, field)
 	case "qualityTrend":
@@ -7098,6 +7362,10 @@ func (ec *executionContext) childFields_Customer(ctx context.Context, field grap
 	switch field.Name {
 	case "id":
 		return ec.fieldContext_Customer_id(ctx, field)
+	case "callQueues":
+		return ec.fieldContext_Customer_callQueues(ctx, field)
+	case "callingUsage":
+		return ec.fieldContext_Customer_callingUsage(ctx, field)
 	case "name":
 		return ec.fieldContext_Customer_name(ctx, field)
 	case "orgId":
@@ -7790,6 +8058,30 @@ func (ec *executionContext) childFields_PartnerKpis(ctx context.Context, field g
 		return ec.fieldContext_PartnerKpis_overLicenseLimit(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PartnerKpis", field.Name)
+}
+
+func (ec *executionContext) childFields_PartnerSettings(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "expiringSoonDays":
+		return ec.fieldContext_PartnerSettings_expiringSoonDays(ctx, field)
+	case "inactivityDays":
+		return ec.fieldContext_PartnerSettings_inactivityDays(ctx, field)
+	case "horizonDays":
+		return ec.fieldContext_PartnerSettings_horizonDays(ctx, field)
+	case "recentDays":
+		return ec.fieldContext_PartnerSettings_recentDays(ctx, field)
+	case "lowAssignmentMinAgeDays":
+		return ec.fieldContext_PartnerSettings_lowAssignmentMinAgeDays(ctx, field)
+	case "lowAssignmentFactor":
+		return ec.fieldContext_PartnerSettings_lowAssignmentFactor(ctx, field)
+	case "lowAssignmentFloor":
+		return ec.fieldContext_PartnerSettings_lowAssignmentFloor(ctx, field)
+	case "lowAssignmentMinLines":
+		return ec.fieldContext_PartnerSettings_lowAssignmentMinLines(ctx, field)
+	case "callQualityThresholds":
+		return ec.fieldContext_PartnerSettings_callQualityThresholds(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PartnerSettings", field.Name)
 }
 
 func (ec *executionContext) childFields_PhoneNumber(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -8646,6 +8938,20 @@ func (ec *executionContext) field_CallingAnalytics_usageTrend_args(ctx context.C
 	return args, nil
 }
 
+func (ec *executionContext) field_Customer_callingUsage_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "week",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["week"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Customer_devices_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -9122,6 +9428,20 @@ func (ec *executionContext) field_Mutation_updateAdmin_args(ctx context.Context,
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.UpdateAdminInput, error) {
 			return ec.unmarshalNUpdateAdminInput2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐUpdateAdminInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updatePartnerSettings_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UpdatePartnerSettingsInput, error) {
+			return ec.unmarshalNUpdatePartnerSettingsInput2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐUpdatePartnerSettingsInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -9849,6 +10169,20 @@ func (ec *executionContext) field_SubscriptionAnalytics_licenseTrend_args(ctx co
 		return nil, err
 	}
 	args["weeks"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Updates_callingAnalyticsUpdated_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "region",
+		func(ctx context.Context, v any) (*enum.Region, error) {
+			return ec.unmarshalORegion2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋentᚋenumᚐRegion(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["region"] = arg0
 	return args, nil
 }
 
@@ -11382,6 +11716,84 @@ func (ec *executionContext) fieldContext_CallQualityThresholds_packetLossPercent
 	return graphql.NewScalarFieldContext("CallQualityThresholds", field, false, false, errors.New("field of type Float does not have child fields"))
 }
 
+func (ec *executionContext) _CallQueue_externalId(ctx context.Context, field graphql.CollectedField, obj *calling.QueueRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CallQueue_externalId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExternalID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CallQueue_externalId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CallQueue", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _CallQueue_name(ctx context.Context, field graphql.CollectedField, obj *calling.QueueRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CallQueue_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CallQueue_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CallQueue", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _CallQueue_lastWeek(ctx context.Context, field graphql.CollectedField, obj *calling.QueueRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CallQueue_lastWeek(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastWeek, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *calling.Figures) graphql.Marshaler {
+			return ec.marshalNQueueInsights2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋcallingᚐFigures(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CallQueue_lastWeek(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CallQueue",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_QueueInsights(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _CallingAnalytics_week(ctx context.Context, field graphql.CollectedField, obj *calling.Analytics) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11481,6 +11893,29 @@ func (ec *executionContext) fieldContext_CallingAnalytics_callQualityThresholds(
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _CallingAnalytics_qualityRebuilding(ctx context.Context, field graphql.CollectedField, obj *calling.Analytics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CallingAnalytics_qualityRebuilding(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CallingAnalytics().QualityRebuilding(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CallingAnalytics_qualityRebuilding(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CallingAnalytics", field, true, true, errors.New("field of type Boolean does not have child fields"))
 }
 
 func (ec *executionContext) _CallingAnalytics_usageTrend(ctx context.Context, field graphql.CollectedField, obj *calling.Analytics) (ret graphql.Marshaler) {
@@ -12036,6 +12471,82 @@ func (ec *executionContext) _Customer_id(ctx context.Context, field graphql.Coll
 }
 func (ec *executionContext) fieldContext_Customer_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Customer", field, true, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _Customer_callQueues(ctx context.Context, field graphql.CollectedField, obj *ent.Customer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Customer_callQueues(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Customer().CallQueues(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*calling.QueueRow) graphql.Marshaler {
+			return ec.marshalNCallQueue2ᚕᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋcallingᚐQueueRowᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Customer_callQueues(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Customer",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CallQueue(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Customer_callingUsage(ctx context.Context, field graphql.CollectedField, obj *ent.Customer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Customer_callingUsage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Customer().CallingUsage(ctx, obj, fc.Args["week"].(*time.Time))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *calling.CustomerRow) graphql.Marshaler {
+			return ec.marshalNCustomerCallingUsage2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋcallingᚐCustomerRow(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Customer_callingUsage(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Customer",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CustomerCallingUsage(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Customer_callingUsage_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Customer_name(ctx context.Context, field graphql.CollectedField, obj *ent.Customer) (ret graphql.Marshaler) {
@@ -16444,6 +16955,50 @@ func (ec *executionContext) fieldContext_LowAssignmentSection_rows(ctx context.C
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_updatePartnerSettings(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updatePartnerSettings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdatePartnerSettings(ctx, fc.Args["input"].(model.UpdatePartnerSettingsInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *settings.Partner) graphql.Marshaler {
+			return ec.marshalNPartnerSettings2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋentᚋsettingsᚐPartner(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updatePartnerSettings(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PartnerSettings(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updatePartnerSettings_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_createTag(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -18723,6 +19278,222 @@ func (ec *executionContext) fieldContext_PartnerKpis_overLicenseLimit(_ context.
 	return fc, nil
 }
 
+func (ec *executionContext) _PartnerSettings_expiringSoonDays(ctx context.Context, field graphql.CollectedField, obj *settings.Partner) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartnerSettings_expiringSoonDays(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExpiringSoonDays, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartnerSettings_expiringSoonDays(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PartnerSettings", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _PartnerSettings_inactivityDays(ctx context.Context, field graphql.CollectedField, obj *settings.Partner) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartnerSettings_inactivityDays(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.InactivityDays, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartnerSettings_inactivityDays(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PartnerSettings", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _PartnerSettings_horizonDays(ctx context.Context, field graphql.CollectedField, obj *settings.Partner) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartnerSettings_horizonDays(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HorizonDays, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartnerSettings_horizonDays(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PartnerSettings", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _PartnerSettings_recentDays(ctx context.Context, field graphql.CollectedField, obj *settings.Partner) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartnerSettings_recentDays(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RecentDays, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartnerSettings_recentDays(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PartnerSettings", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _PartnerSettings_lowAssignmentMinAgeDays(ctx context.Context, field graphql.CollectedField, obj *settings.Partner) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartnerSettings_lowAssignmentMinAgeDays(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LowAssignmentMinAgeDays, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartnerSettings_lowAssignmentMinAgeDays(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PartnerSettings", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _PartnerSettings_lowAssignmentFactor(ctx context.Context, field graphql.CollectedField, obj *settings.Partner) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartnerSettings_lowAssignmentFactor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LowAssignmentFactor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartnerSettings_lowAssignmentFactor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PartnerSettings", field, false, false, errors.New("field of type Float does not have child fields"))
+}
+
+func (ec *executionContext) _PartnerSettings_lowAssignmentFloor(ctx context.Context, field graphql.CollectedField, obj *settings.Partner) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartnerSettings_lowAssignmentFloor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LowAssignmentFloor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartnerSettings_lowAssignmentFloor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PartnerSettings", field, false, false, errors.New("field of type Float does not have child fields"))
+}
+
+func (ec *executionContext) _PartnerSettings_lowAssignmentMinLines(ctx context.Context, field graphql.CollectedField, obj *settings.Partner) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartnerSettings_lowAssignmentMinLines(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LowAssignmentMinLines, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartnerSettings_lowAssignmentMinLines(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PartnerSettings", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _PartnerSettings_callQualityThresholds(ctx context.Context, field graphql.CollectedField, obj *settings.Partner) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartnerSettings_callQualityThresholds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PartnerSettings().CallQualityThresholds(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *calling.Thresholds) graphql.Marshaler {
+			return ec.marshalNCallQualityThresholds2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋcallingᚐThresholds(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartnerSettings_callQualityThresholds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PartnerSettings",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CallQualityThresholds(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _PhoneNumber_id(ctx context.Context, field graphql.CollectedField, obj *ent.PhoneNumber) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -19148,6 +19919,38 @@ func (ec *executionContext) _PhoneNumberEdge_cursor(ctx context.Context, field g
 }
 func (ec *executionContext) fieldContext_PhoneNumberEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PhoneNumberEdge", field, false, false, errors.New("field of type Cursor does not have child fields"))
+}
+
+func (ec *executionContext) _Query_partnerSettings(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_partnerSettings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().PartnerSettings(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *settings.Partner) graphql.Marshaler {
+			return ec.marshalNPartnerSettings2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋentᚋsettingsᚐPartner(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_partnerSettings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PartnerSettings(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Query_node(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -23358,6 +24161,50 @@ func (ec *executionContext) fieldContext_Updates_kpisUpdated(ctx context.Context
 	return fc, nil
 }
 
+func (ec *executionContext) _Updates_callingAnalyticsUpdated(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Updates_callingAnalyticsUpdated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Updates().CallingAnalyticsUpdated(ctx, fc.Args["region"].(*enum.Region))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *calling.Analytics) graphql.Marshaler {
+			return ec.marshalNCallingAnalytics2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋcallingᚐAnalytics(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Updates_callingAnalyticsUpdated(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Updates",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CallingAnalytics(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Updates_callingAnalyticsUpdated_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Updates_reportUpdated(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
 	return graphql.ResolveFieldStream(
 		ctx,
@@ -24945,6 +25792,50 @@ func (ec *executionContext) unmarshalInputCallQualityOrder(ctx context.Context, 
 				return it, err
 			}
 			it.Direction = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputCallQualityThresholdsInput(ctx context.Context, obj any) (model.CallQualityThresholdsInput, error) {
+	var it model.CallQualityThresholdsInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"jitterMs", "latencyMs", "packetLossPercent"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "jitterMs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("jitterMs"))
+			data, err := ec.unmarshalNFloat2float64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.JitterMs = data
+		case "latencyMs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("latencyMs"))
+			data, err := ec.unmarshalNFloat2float64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LatencyMs = data
+		case "packetLossPercent":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("packetLossPercent"))
+			data, err := ec.unmarshalNFloat2float64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PacketLossPercent = data
 		}
 	}
 	return it, nil
@@ -26749,6 +27640,92 @@ func (ec *executionContext) unmarshalInputUpdateAdminInput(ctx context.Context, 
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputUpdatePartnerSettingsInput(ctx context.Context, obj any) (model.UpdatePartnerSettingsInput, error) {
+	var it model.UpdatePartnerSettingsInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"expiringSoonDays", "inactivityDays", "horizonDays", "recentDays", "lowAssignmentMinAgeDays", "lowAssignmentFactor", "lowAssignmentFloor", "lowAssignmentMinLines", "callQualityThresholds"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "expiringSoonDays":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expiringSoonDays"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpiringSoonDays = data
+		case "inactivityDays":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("inactivityDays"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InactivityDays = data
+		case "horizonDays":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("horizonDays"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HorizonDays = data
+		case "recentDays":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("recentDays"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RecentDays = data
+		case "lowAssignmentMinAgeDays":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lowAssignmentMinAgeDays"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LowAssignmentMinAgeDays = data
+		case "lowAssignmentFactor":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lowAssignmentFactor"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LowAssignmentFactor = data
+		case "lowAssignmentFloor":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lowAssignmentFloor"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LowAssignmentFloor = data
+		case "lowAssignmentMinLines":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lowAssignmentMinLines"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LowAssignmentMinLines = data
+		case "callQualityThresholds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("callQualityThresholds"))
+			data, err := ec.unmarshalOCallQualityThresholdsInput2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐCallQualityThresholdsInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CallQualityThresholds = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputUpdateReportScheduleInput(ctx context.Context, obj any) (model.UpdateReportScheduleInput, error) {
 	var it model.UpdateReportScheduleInput
 	if obj == nil {
@@ -28158,6 +29135,54 @@ func (ec *executionContext) _CallQualityThresholds(ctx context.Context, sel ast.
 	return out
 }
 
+var callQueueImplementors = []string{"CallQueue"}
+
+func (ec *executionContext) _CallQueue(ctx context.Context, sel ast.SelectionSet, obj *calling.QueueRow) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, callQueueImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CallQueue")
+		case "externalId":
+			out.Values[i] = ec._CallQueue_externalId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._CallQueue_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "lastWeek":
+			out.Values[i] = ec._CallQueue_lastWeek(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var callingAnalyticsImplementors = []string{"CallingAnalytics"}
 
 func (ec *executionContext) _CallingAnalytics(ctx context.Context, sel ast.SelectionSet, obj *calling.Analytics) graphql.Marshaler {
@@ -28223,6 +29248,44 @@ func (ec *executionContext) _CallingAnalytics(ctx context.Context, sel ast.Selec
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "qualityRebuilding":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._CallingAnalytics_qualityRebuilding(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "usageTrend":
 			field := field
 
@@ -28676,6 +29739,82 @@ func (ec *executionContext) _Customer(ctx context.Context, sel ast.SelectionSet,
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "callQueues":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Customer_callQueues(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "callingUsage":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Customer_callingUsage(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "name":
 			out.Values[i] = ec._Customer_name(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -32037,6 +33176,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Mutation")
+		case "updatePartnerSettings":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updatePartnerSettings(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "createTag":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createTag(ctx, field)
@@ -33012,6 +34158,117 @@ func (ec *executionContext) _PartnerKpis(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
+var partnerSettingsImplementors = []string{"PartnerSettings"}
+
+func (ec *executionContext) _PartnerSettings(ctx context.Context, sel ast.SelectionSet, obj *settings.Partner) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, partnerSettingsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PartnerSettings")
+		case "expiringSoonDays":
+			out.Values[i] = ec._PartnerSettings_expiringSoonDays(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "inactivityDays":
+			out.Values[i] = ec._PartnerSettings_inactivityDays(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "horizonDays":
+			out.Values[i] = ec._PartnerSettings_horizonDays(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "recentDays":
+			out.Values[i] = ec._PartnerSettings_recentDays(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "lowAssignmentMinAgeDays":
+			out.Values[i] = ec._PartnerSettings_lowAssignmentMinAgeDays(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "lowAssignmentFactor":
+			out.Values[i] = ec._PartnerSettings_lowAssignmentFactor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "lowAssignmentFloor":
+			out.Values[i] = ec._PartnerSettings_lowAssignmentFloor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "lowAssignmentMinLines":
+			out.Values[i] = ec._PartnerSettings_lowAssignmentMinLines(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "callQualityThresholds":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._PartnerSettings_callQualityThresholds(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var phoneNumberImplementors = []string{"PhoneNumber", "Node"}
 
 func (ec *executionContext) _PhoneNumber(ctx context.Context, sel ast.SelectionSet, obj *ent.PhoneNumber) graphql.Marshaler {
@@ -33282,6 +34539,28 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Query")
+		case "partnerSettings":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_partnerSettings(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
 		case "node":
 			field := field
 
@@ -36425,6 +37704,8 @@ func (ec *executionContext) _Updates(ctx context.Context, sel ast.SelectionSet) 
 	switch fields[0].Name {
 	case "kpisUpdated":
 		return ec._Updates_kpisUpdated(ctx, fields[0])
+	case "callingAnalyticsUpdated":
+		return ec._Updates_callingAnalyticsUpdated(ctx, fields[0])
 	case "reportUpdated":
 		return ec._Updates_reportUpdated(ctx, fields[0])
 	default:
@@ -37204,6 +38485,32 @@ func (ec *executionContext) marshalNCallQualityThresholds2ᚖgithubᚗcomᚋpart
 		return graphql.Null
 	}
 	return ec._CallQualityThresholds(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCallQueue2ᚕᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋcallingᚐQueueRowᚄ(ctx context.Context, sel ast.SelectionSet, v []*calling.QueueRow) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCallQueue2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋcallingᚐQueueRow(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCallQueue2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋcallingᚐQueueRow(ctx context.Context, sel ast.SelectionSet, v *calling.QueueRow) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._CallQueue(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNCallQueueUpsertInput2ᚕᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐCallQueueUpsertInputᚄ(ctx context.Context, v any) ([]*model.CallQueueUpsertInput, error) {
@@ -38412,6 +39719,16 @@ func (ec *executionContext) marshalNPartnerKpis2ᚖgithubᚗcomᚋpartnerhubᚋp
 	return ec._PartnerKpis(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNPartnerSettings2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋentᚋsettingsᚐPartner(ctx context.Context, sel ast.SelectionSet, v *settings.Partner) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._PartnerSettings(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNPhoneNumber2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋentᚐPhoneNumber(ctx context.Context, sel ast.SelectionSet, v *ent.PhoneNumber) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
@@ -39229,6 +40546,11 @@ func (ec *executionContext) unmarshalNUpdateAdminInput2githubᚗcomᚋpartnerhub
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNUpdatePartnerSettingsInput2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐUpdatePartnerSettingsInput(ctx context.Context, v any) (model.UpdatePartnerSettingsInput, error) {
+	res, err := ec.unmarshalInputUpdatePartnerSettingsInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNUpdateReportScheduleInput2githubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐUpdateReportScheduleInput(ctx context.Context, v any) (model.UpdateReportScheduleInput, error) {
 	res, err := ec.unmarshalInputUpdateReportScheduleInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -39493,6 +40815,14 @@ func (ec *executionContext) unmarshalOCallQualityOrder2ᚖgithubᚗcomᚋpartner
 		return nil, nil
 	}
 	res, err := ec.unmarshalInputCallQualityOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOCallQualityThresholdsInput2ᚖgithubᚗcomᚋpartnerhubᚋpartnerhubᚑapiᚋgraphᚋmodelᚐCallQualityThresholdsInput(ctx context.Context, v any) (*model.CallQualityThresholdsInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputCallQualityThresholdsInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 

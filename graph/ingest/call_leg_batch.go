@@ -11,6 +11,7 @@ import (
 	"github.com/partnerhub/partnerhub-api/ent/customer"
 	"github.com/partnerhub/partnerhub-api/ent/location"
 	"github.com/partnerhub/partnerhub-api/graph/audit"
+	"github.com/partnerhub/partnerhub-api/graph/calling"
 	"github.com/partnerhub/partnerhub-api/graph/gqlerr"
 	"github.com/partnerhub/partnerhub-api/graph/model"
 )
@@ -19,6 +20,7 @@ import (
 type legBatch struct {
 	tx    *ent.Tx
 	items []*model.CallLegInput
+	refs  []legRef // nil: every item names its customer and location by external ID
 	now   time.Time
 	out   *model.IngestPayload
 	ok    []bool // still good
@@ -29,6 +31,22 @@ func (b *legBatch) fail(ctx context.Context, i int, err error) {
 	b.out.Results[i].Error = audit.ItemError(ctx, err)
 	b.out.Failed++
 	b.ok[i] = false
+}
+
+// legRef says how an item names its customer and location: by default their external
+// IDs; a Webex call record names the customer's organisation (its org ID, in
+// customerExternalId) and the location's name (locationName, empty: none).
+type legRef struct {
+	byOrgID      bool
+	locationName string
+}
+
+// ref is item i's legRef.
+func (b *legBatch) ref(i int) legRef {
+	if b.refs == nil {
+		return legRef{}
+	}
+	return b.refs[i]
 }
 
 // resolved is what a good leg refers to.
@@ -60,7 +78,7 @@ func (b *legBatch) store(ctx context.Context) ([]*ent.CallLeg, error) {
 			legIDs = append(legIDs, in.LegID)
 		}
 	}
-	if err := lockCustomers(ctx, b.tx, slices.Compact(slices.Sorted(slices.Values(ids)))); err != nil {
+	if err := calling.LockCustomers(ctx, b.tx, slices.Compact(slices.Sorted(slices.Values(ids)))); err != nil {
 		return nil, err
 	}
 	known, err := alreadyStored(ctx, b.tx, legIDs)
@@ -93,10 +111,16 @@ func (b *legBatch) store(ctx context.Context) ([]*ent.CallLeg, error) {
 	if err != nil {
 		return nil, err
 	}
+	// A leg another ingest stored meanwhile is not among those stored: unchanged.
+	created := make(map[string]bool, len(stored))
+	for _, l := range stored {
+		created[l.LegID] = true
+	}
 	for _, i := range rowItems {
-		res := b.out.Results[i]
-		res.Created, res.Changed = true, true
-		b.out.Stored++
+		if res := b.out.Results[i]; created[b.items[i].LegID] {
+			res.Created, res.Changed = true, true
+			b.out.Stored++
+		}
 	}
 	return stored, nil
 }
@@ -104,16 +128,24 @@ func (b *legBatch) store(ctx context.Context) ([]*ent.CallLeg, error) {
 // resolve finds each good leg's customer, location and queue by external ID, failing
 // the legs whose references are unknown, not visible or of another customer.
 func (b *legBatch) resolve(ctx context.Context) ([]resolved, error) {
-	var custExt, locExt, queueExt []string
+	var custExt, orgIDs, locExt, locNames, queueExt []string
 	for i, in := range b.items {
-		if b.ok[i] {
+		if !b.ok[i] {
+			continue
+		}
+		if ref := b.ref(i); ref.byOrgID {
+			orgIDs = append(orgIDs, in.CustomerExternalID)
+			if ref.locationName != "" {
+				locNames = append(locNames, ref.locationName)
+			}
+		} else {
 			custExt = append(custExt, in.CustomerExternalID)
-			if in.LocationExternalID != nil {
-				locExt = append(locExt, *in.LocationExternalID)
-			}
-			if in.QueueExternalID != nil {
-				queueExt = append(queueExt, *in.QueueExternalID)
-			}
+		}
+		if in.LocationExternalID != nil {
+			locExt = append(locExt, *in.LocationExternalID)
+		}
+		if in.QueueExternalID != nil {
+			queueExt = append(queueExt, *in.QueueExternalID)
 		}
 	}
 	customers, err := byExternalID(ctx, custExt, func(ctx context.Context, ext []string) ([]*ent.Customer, error) {
@@ -122,11 +154,23 @@ func (b *legBatch) resolve(ctx context.Context) ([]resolved, error) {
 	if err != nil {
 		return nil, fmt.Errorf("look up customers: %w", err)
 	}
+	orgs, err := byExternalID(ctx, orgIDs, func(ctx context.Context, ids []string) ([]*ent.Customer, error) {
+		return b.tx.Customer.Query().Where(customer.OrgIDIn(ids...)).All(ctx)
+	}, func(c *ent.Customer) string { return c.OrgID })
+	if err != nil {
+		return nil, fmt.Errorf("look up customers by org ID: %w", err)
+	}
 	locations, err := byExternalID(ctx, locExt, func(ctx context.Context, ext []string) ([]*ent.Location, error) {
 		return b.tx.Location.Query().Where(location.ExternalIDIn(ext...)).All(ctx)
 	}, func(l *ent.Location) string { return l.ExternalID })
 	if err != nil {
 		return nil, fmt.Errorf("look up locations: %w", err)
+	}
+	named, err := byExternalID(ctx, locNames, func(ctx context.Context, names []string) ([]*ent.Location, error) {
+		return b.tx.Location.Query().Where(location.NameIn(names...)).All(ctx)
+	}, func(l *ent.Location) string { return fmt.Sprintf("%d/%s", l.CustomerID, l.Name) })
+	if err != nil {
+		return nil, fmt.Errorf("look up locations by name: %w", err)
 	}
 	queues, err := byExternalID(ctx, queueExt, func(ctx context.Context, ext []string) ([]*ent.CallQueue, error) {
 		return b.tx.CallQueue.Query().Where(callqueue.ExternalIDIn(ext...)).All(ctx)
@@ -139,12 +183,23 @@ func (b *legBatch) resolve(ctx context.Context) ([]resolved, error) {
 		if !b.ok[i] {
 			continue
 		}
+		ref := b.ref(i)
 		c := customers[in.CustomerExternalID]
+		if ref.byOrgID {
+			c = orgs[in.CustomerExternalID]
+		}
 		if c == nil {
-			b.fail(ctx, i, notFound("customer", in.CustomerExternalID))
+			what := "customer"
+			if ref.byOrgID {
+				what = "customer with org ID"
+			}
+			b.fail(ctx, i, notFound(what, in.CustomerExternalID))
 			continue
 		}
 		out[i].customer = c
+		if l := named[fmt.Sprintf("%d/%s", c.ID, ref.locationName)]; ref.locationName != "" && l != nil {
+			out[i].location = &l.ID
+		}
 		if in.LocationExternalID != nil {
 			l := locations[*in.LocationExternalID]
 			if l == nil || l.CustomerID != c.ID {
@@ -184,7 +239,7 @@ func byExternalID[T any](ctx context.Context, ext []string, query func(context.C
 }
 
 // change names the customers that got legs.
-func (b *legBatch) change(stored []*ent.CallLeg) audit.Change {
+func (b *legBatch) change(action string, stored []*ent.CallLeg) audit.Change {
 	var ids []string
 	seen := map[int]bool{}
 	for _, l := range stored {
@@ -193,5 +248,5 @@ func (b *legBatch) change(stored []*ent.CallLeg) audit.Change {
 			ids = append(ids, (&ent.Customer{ID: l.CustomerID}).GlobalID())
 		}
 	}
-	return audit.Change{Targets: ids, Summary: fmt.Sprintf("ingestCallLegs: %d of %d legs stored, %d failed", b.out.Stored, len(b.items), b.out.Failed)}
+	return audit.Change{Targets: ids, Summary: fmt.Sprintf("%s: %d of %d legs stored, %d failed", action, b.out.Stored, len(b.items), b.out.Failed)}
 }

@@ -7,13 +7,12 @@ import (
 	"slices"
 	"strings"
 	"time"
-
-	"entgo.io/ent/dialect"
-	"entgo.io/ent/dialect/sql"
+	"unicode/utf8"
 
 	"github.com/partnerhub/partnerhub-api/ent"
 	"github.com/partnerhub/partnerhub-api/ent/callleg"
 	"github.com/partnerhub/partnerhub-api/ent/enum"
+	"github.com/partnerhub/partnerhub-api/ent/storage"
 	"github.com/partnerhub/partnerhub-api/ent/viewer"
 	"github.com/partnerhub/partnerhub-api/graph/audit"
 	"github.com/partnerhub/partnerhub-api/graph/calling"
@@ -35,6 +34,11 @@ func CheckCallLeg(in *model.CallLegInput, now time.Time) error {
 	for _, f := range []struct{ name, v string }{{"legId", in.LegID}, {"callId", in.CallID}, {"customerExternalId", in.CustomerExternalID}, {"userId", in.UserID}} {
 		if strings.TrimSpace(f.v) == "" || len(f.v) > 100 {
 			return invalid("%s takes 1 to 100 characters", f.name)
+		}
+	}
+	for _, v := range []*string{&in.LegID, &in.CallID, &in.CustomerExternalID, &in.UserID, in.LocationExternalID, in.QueueExternalID} {
+		if v != nil && (!utf8.ValidString(*v) || strings.ContainsRune(*v, 0)) {
+			return invalid("IDs must be text without NUL characters, got %q", *v)
 		}
 	}
 	if err := checkEnums(in); err != nil {
@@ -121,48 +125,48 @@ func deref[T any](p *T, def T) T {
 // transaction. Each leg is checked and resolved on its own; a leg ID already stored (or
 // earlier in the batch) is reported unchanged and changes nothing.
 func CallLegs(ctx context.Context, rec *audit.Recorder, items []*model.CallLegInput) (*model.IngestPayload, error) {
+	return callLegs(ctx, rec, "ingestCallLegs", items, nil)
+}
+
+// callLegs is CallLegs under action's name; refs, when given, say how each item names its
+// customer and location (see legRef).
+func callLegs(ctx context.Context, rec *audit.Recorder, action string, items []*model.CallLegInput, refs []legRef) (*model.IngestPayload, error) {
 	if len(items) > MaxCallLegs {
 		return nil, gqlerr.Errorf(gqlerr.BadUserInput, "a batch has at most %d legs, got %d", MaxCallLegs, len(items))
 	}
-	return audit.Run(ctx, rec, "ingestCallLegs", (*viewer.Viewer).CanIngest, func(ctx context.Context, tx *ent.Tx) (*model.IngestPayload, audit.Change, error) {
-		b := &legBatch{tx: tx, items: items, now: rec.Now(), out: &model.IngestPayload{Results: make([]*model.IngestResult, len(items))}}
+	// The bulk write on PostgreSQL needs the transaction's database/sql handle.
+	ctx = storage.WithSQLTx(ctx)
+	return audit.Run(ctx, rec, action, (*viewer.Viewer).CanIngest, func(ctx context.Context, tx *ent.Tx) (*model.IngestPayload, audit.Change, error) {
+		b := &legBatch{tx: tx, items: items, refs: refs, now: rec.Now(), out: &model.IngestPayload{Results: make([]*model.IngestResult, len(items))}}
 		stored, err := b.store(ctx)
 		if err != nil {
 			return nil, audit.Change{}, err
 		}
-		if err := calling.Record(ctx, tx, stored, calling.ThresholdsOf(viewer.FromContext(ctx).Settings)); err != nil {
+		// Read under the customers' locks: a rebuild after new thresholds waits for them.
+		t, err := calling.ThresholdsIn(ctx, tx, viewer.FromContext(ctx).PartnerID)
+		if err != nil {
 			return nil, audit.Change{}, err
 		}
-		return b.out, b.change(stored), nil
+		if err := calling.Record(ctx, tx, stored, t); err != nil {
+			return nil, audit.Change{}, err
+		}
+		return b.out, b.change(action, stored), nil
 	})
-}
-
-// lockCustomers makes ingests of the same customers' legs run one after the other (they
-// read a call's known legs to update the rollups); SQLite runs writers one at a time already.
-// The IDs come sorted, so that ingests lock customers in the same order.
-func lockCustomers(ctx context.Context, tx *ent.Tx, ids []int) error {
-	if len(ids) == 0 {
-		return nil
-	}
-	_, err := tx.Customer.Query().Where(func(s *sql.Selector) { s.Where(sql.InInts(s.C("id"), ids...)) }).
-		Modify(func(s *sql.Selector) {
-			s.OrderBy(s.C("id"))
-			if s.Dialect() == dialect.Postgres {
-				s.For(sql.LockNoKeyUpdate)
-			}
-		}).All(ctx)
-	if err != nil {
-		return fmt.Errorf("lock %d customers: %w", len(ids), err)
-	}
-	return nil
 }
 
 // legChunk bounds the legs of one insert statement: about 2 000 parameters, a size both
 // databases bind and plan faster than statements ten times larger.
 const legChunk = 100
 
-// insertLegs stores the legs in chunks and returns them with their IDs.
+// insertLegs stores the legs and returns those stored, with their IDs: through COPY on
+// PostgreSQL (see copyLegs), in chunks of inserts elsewhere.
 func insertLegs(ctx context.Context, tx *ent.Tx, rows []*ent.CallLegCreate) ([]*ent.CallLeg, error) {
+	if len(rows) == 0 {
+		return nil, nil
+	}
+	if sqlTx := storage.PostgresTx(ctx); sqlTx != nil {
+		return copyLegs(ctx, sqlTx, viewer.FromContext(ctx).PartnerID, rows)
+	}
 	var out []*ent.CallLeg
 	for part := range slices.Chunk(rows, legChunk) {
 		legs, err := tx.CallLeg.CreateBulk(part...).Save(ctx)

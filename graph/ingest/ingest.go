@@ -1,6 +1,33 @@
 // Package ingest takes data pushed in by integrators: batches of up to 1 000 items, each
 // validated and written on its own (a savepoint), idempotent on external IDs, in one
-// transaction whose audit event lists only what changed.
+// transaction whose audit event lists only what changed. Call legs come in batches of up
+// to 5 000 (validated item by item, written in bulk, with their rollups), through the
+// mutation or streamed line by line as NDJSON or CSV (StreamCallLegs), batch after batch
+// through the same code.
+//
+// Webex Calling detailed call history records (as its API returns them and its CSV export
+// writes them, under their own field names) are taken as legs, one record a leg:
+//
+//   - Report ID is the leg ID, Correlation ID the call ID, User UUID the user;
+//   - Org UUID names the customer: the one whose org ID it is;
+//   - Location names the location: the customer's location of that name (none when the
+//     customer has no location so named);
+//   - Start time is the start (RFC 3339, or UTC without a zone), Duration the seconds;
+//   - Direction ORIGINATING is OUTBOUND and TERMINATING INBOUND, both INTERNAL when the
+//     Call type is SIP_ENTERPRISE (a call within the organisation);
+//   - Client type WXC_CLIENT or TEAMS_WXC_CLIENT is WEBEX_APP; WXC_DEVICE is ROOM_DEVICE
+//     when the Model names a Room or Board device, DESK_PHONE otherwise; any other client
+//     (SIP, WXC_THIRD_PARTY, WXC_SIP_GW, …) is OTHER;
+//   - the feature is CALL_QUEUE when the User type is CallCenterStandard or
+//     CallCenterPremium, or the Original, Redirect or Related reason is CallQueue;
+//     HUNT_GROUP when the User type or one of those reasons is HuntGroup; AUTO_ATTENDANT
+//     when the User type is an automated attendant (AutomatedAttendant…, AutoAttendant);
+//     NONE otherwise;
+//   - the media is AUDIO. The records carry no media metrics: their legs count in usage,
+//     not in quality; nor a queue outcome: their queue calls count as calls of the
+//     feature, not in the queue insights.
+//
+// Other fields are ignored.
 package ingest
 
 import (

@@ -104,6 +104,16 @@ type CallQualityPoint struct {
 	PoorRatio *Ratio `json:"poorRatio"`
 }
 
+// Poor-leg thresholds: a measured leg exceeding any one is poor.
+type CallQualityThresholdsInput struct {
+	// Jitter in milliseconds, above 0.
+	JitterMs float64 `json:"jitterMs"`
+	// Latency in milliseconds, above 0.
+	LatencyMs float64 `json:"latencyMs"`
+	// Packet loss in percent, above 0, at most 100.
+	PacketLossPercent float64 `json:"packetLossPercent"`
+}
+
 // A call queue, matched by its external ID.
 type CallQueueUpsertInput struct {
 	// The customer's external ID; fixed once the queue exists.
@@ -658,6 +668,28 @@ type UpdateAdminInput struct {
 	DisplayName *string `json:"displayName,omitempty"`
 	// New role; not your own.
 	Role *enum.Role `json:"role,omitempty"`
+}
+
+// New thresholds of the partner; each left out keeps its value.
+type UpdatePartnerSettingsInput struct {
+	// 1 to 365.
+	ExpiringSoonDays *int `json:"expiringSoonDays,omitempty"`
+	// 1 to 365.
+	InactivityDays *int `json:"inactivityDays,omitempty"`
+	// 1 to 365.
+	HorizonDays *int `json:"horizonDays,omitempty"`
+	// 1 to 365.
+	RecentDays *int `json:"recentDays,omitempty"`
+	// 1 to 365.
+	LowAssignmentMinAgeDays *int `json:"lowAssignmentMinAgeDays,omitempty"`
+	// Above 0, at most 1.
+	LowAssignmentFactor *float64 `json:"lowAssignmentFactor,omitempty"`
+	// Above 0, at most 1.
+	LowAssignmentFloor *float64 `json:"lowAssignmentFloor,omitempty"`
+	// 1 to 1000.
+	LowAssignmentMinLines *int `json:"lowAssignmentMinLines,omitempty"`
+	// All three together.
+	CallQualityThresholds *CallQualityThresholdsInput `json:"callQualityThresholds,omitempty"`
 }
 
 // Changes to a schedule.

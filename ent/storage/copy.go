@@ -1,0 +1,42 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/lib/pq"
+)
+
+// Stage fills staging, a temporary table of the session shaped as cols of table (created
+// at its first use, emptied at each commit), with rows through PostgreSQL's COPY in tx:
+// a bulk write then moves them on with one INSERT … SELECT, instead of binding a parameter
+// per value in many statements. rows calls put once per row, with a value per column.
+func Stage(ctx context.Context, tx *sql.Tx, staging, table string, cols []string, rows func(put func(...any) error) error) (err error) {
+	if _, err := tx.ExecContext(ctx, fmt.Sprintf(`CREATE TEMPORARY TABLE IF NOT EXISTS %s ON COMMIT DELETE ROWS AS SELECT %s FROM %s WITH NO DATA`,
+		staging, strings.Join(cols, ", "), table)); err != nil {
+		return fmt.Errorf("create %s: %w", staging, err)
+	}
+	if _, err := tx.ExecContext(ctx, "TRUNCATE "+staging); err != nil {
+		return fmt.Errorf("empty %s: %w", staging, err)
+	}
+	stmt, err := tx.PrepareContext(ctx, pq.CopyIn(staging, cols...))
+	if err != nil {
+		return fmt.Errorf("start COPY into %s: %w", staging, err)
+	}
+	defer func() { err = errors.Join(err, stmt.Close()) }()
+	err = rows(func(values ...any) error {
+		// No context per row: lib/pq would start a goroutine to watch each one.
+		_, err := stmt.Exec(values...) //nolint:noctx // see above
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("COPY into %s: %w", staging, err)
+	}
+	if _, err := stmt.ExecContext(ctx); err != nil {
+		return fmt.Errorf("finish COPY into %s: %w", staging, err)
+	}
+	return nil
+}
