@@ -2,11 +2,13 @@ package storage_test
 
 import (
 	"context"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	atlas "ariga.io/atlas/sql/migrate"
 	entsql "entgo.io/ent/dialect/sql"
@@ -132,13 +134,25 @@ ALTER TABLE "partners" ALTER COLUMN "name" DROP NOT NULL;
 	return atlas.NewLocalFile("29991231000001_partner_name_optional.sql", []byte(sql))
 }
 
-// seedCustomer stores a partner and a customer, as a user of the earlier release would.
+// seedCustomer stores a partner and a customer as a user of the earlier release would:
+// with the baseline's columns only, whatever columns later files add.
 func seedCustomer(t *testing.T, db *storage.DB) int {
 	t.Helper()
-	ctx := viewer.SystemContext(context.Background())
-	p := db.Client.Partner.Create().SetName("Earlier").SetOrgID("earlier").SaveX(ctx)
-	return db.Client.Customer.Create().SetPartnerID(p.ID).SetName("Kept").SetOrgID("kept").
-		SetRegion(enum.RegionEU).SetCountry("DE").SaveX(ctx).ID
+	now := time.Date(2026, 3, 18, 12, 0, 0, 0, time.UTC)
+	var partner, id int
+	insert := func(query string, out *int, args ...any) {
+		if db.Dialect == "postgres" {
+			n := 0
+			query = regexp.MustCompile(`\?`).ReplaceAllStringFunc(query, func(string) string { n++; return "$" + strconv.Itoa(n) })
+		}
+		if err := db.SQL.QueryRow(query+" RETURNING id", args...).Scan(out); err != nil {
+			t.Fatal(err)
+		}
+	}
+	insert("INSERT INTO partners (created_at, name, org_id, settings) VALUES (?, ?, ?, ?)", &partner, now, "Earlier", "earlier", "{}")
+	insert("INSERT INTO customers (created_at, name, org_id, region, country, partner_id) VALUES (?, ?, ?, ?, ?, ?)", &id,
+		now, "Kept", "kept", string(enum.RegionEU), "DE", partner)
+	return id
 }
 
 // TestMigrateEarlierDatabase migrates a database at the baseline, with rows, using every
