@@ -15,6 +15,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 
 	"github.com/partnerhub/partnerhub-api/ent"
+	"github.com/partnerhub/partnerhub-api/ent/change"
 	"github.com/partnerhub/partnerhub-api/ent/customer"
 	"github.com/partnerhub/partnerhub-api/ent/viewer"
 	"github.com/partnerhub/partnerhub-api/graph/audit"
@@ -80,11 +81,11 @@ func NewResolver(client *ent.Client, now func() time.Time, authority *auth.Autho
 // revocation applies to the next request), and broker announces the change to every
 // instance, whose authorities forget them too (see server's openApp).
 func NewRecorder(client *ent.Client, now func() time.Time, authority *auth.Authority, broker live.Broker) *audit.Recorder {
-	return &audit.Recorder{Client: client, Now: now, Notify: func(ctx context.Context, partnerID int) error {
+	return &audit.Recorder{Client: client, Now: now, Notify: func(ctx context.Context, partnerID int, touched change.Set) error {
 		if authority != nil {
 			authority.Forget(partnerID)
 		}
-		return broker.Publish(ctx, partnerID)
+		return broker.Publish(ctx, live.Change{PartnerID: partnerID, Set: touched})
 	}}
 }
 
@@ -174,9 +175,9 @@ func (r *Resolver) customerCount(ctx context.Context, in *model.CustomerFilter, 
 		return nil
 	}
 	// The admin is part of the key even for viewers who see everything: managed:me differs.
-	key := fmt.Sprintf("customers-count|%s|admin:%d|%s", scopeKey(v), v.AdminID, spec)
+	key := fmt.Sprintf("customers-count|admin:%d|%s", v.AdminID, spec)
 	return func(ctx context.Context, compute func(context.Context) (int, error)) (int, error) {
-		return live.Get(ctx, r.Cache, v.PartnerID, key, compute)
+		return live.Get(ctx, r.Cache, partnerScope(v), key, compute)
 	}
 }
 

@@ -108,16 +108,17 @@ func (r Rules) LowLine(partnerID int, product enum.Product) []*sql.Predicate {
 		sql.EQ(lic(license.FieldProduct), product),
 		sql.LTE(lic(license.FieldStartedAt), r.Now.Add(-days(r.Settings.LowAssignmentMinAgeDays))),
 		sql.P(func(b *sql.Builder) {
-			b.Ident(lic(license.FieldAssignmentRatio)).WriteString(" < (").Join(r.barQuery(partnerID, product)).WriteString(")")
+			b.Ident(lic(license.FieldAssignmentRatio)).WriteString(" < (").Join(r.Bar(partnerID, product)).WriteString(")")
 		}),
 	}
 }
 
-// barQuery is the scalar SQL expression of the low-assignment bar of a product, computed
-// once per statement. It counts the ratios of the partner's ACTIVE lines of the product; the
+// Bar is the scalar SQL expression of the partner's low-assignment bar of a product,
+// computed once per statement: every viewer's low lines are measured against it, whichever
+// customers they see. It counts the ratios of the partner's ACTIVE lines of the product; the
 // median is the average of the middle one or two, reached by skipping the lower half in
 // ratio order. Both read the lines' assignment index alone.
-func (r Rules) barQuery(partnerID int, product enum.Product) sql.Querier {
+func (r Rules) Bar(partnerID int, product enum.Product) sql.Querier {
 	ml := sql.Table(license.Table).As("ml")
 	ratios := func() *sql.Selector {
 		return sql.Select(ml.C(license.FieldAssignmentRatio)).From(ml).Where(sql.And(
