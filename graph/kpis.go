@@ -2,7 +2,6 @@ package graph
 
 import (
 	"context"
-	"maps"
 	"sync"
 	"sync/atomic"
 
@@ -24,6 +23,9 @@ func regionKey(r *enum.Region) string {
 	return string(*r)
 }
 
+// kpisKey is the cache key of the KPIs of region.
+func kpisKey(region *enum.Region) string { return "kpis|" + regionKey(region) }
+
 // kpis returns the viewer's headline KPIs, cached until a change that may alter them.
 func (r *Resolver) kpis(ctx context.Context, region *enum.Region) (*analytics.Kpis, error) {
 	v := viewer.FromContext(ctx)
@@ -34,7 +36,7 @@ func (r *Resolver) kpis(ctx context.Context, region *enum.Region) (*analytics.Kp
 	if err != nil {
 		return nil, err
 	}
-	k, err := live.Get(ctx, r.Cache, scope, "kpis|"+regionKey(region), func(ctx context.Context) (analytics.Kpis, error) {
+	k, err := live.Get(ctx, r.Cache, scope, kpisKey(region), func(ctx context.Context) (analytics.Kpis, error) {
 		return analytics.ComputeKpis(ctx, r.Client, r.filterEnv(ctx), region)
 	})
 	return &k, err
@@ -62,45 +64,6 @@ func (r *Resolver) analyticsCache(v *viewer.Viewer, region *enum.Region, prefix 
 	return func(ctx context.Context, key string, compute func(context.Context) (any, error)) (any, error) {
 		return live.Get(ctx, r.Cache, partnerScope(v), regionKey(region)+"|"+prefix+"|"+key, compute)
 	}
-}
-
-// kpiStream sends the viewer's KPIs now, then again whenever a committed change alters them.
-func (r *Resolver) kpiStream(ctx context.Context, region *enum.Region) (<-chan *analytics.Kpis, error) {
-	release, err := r.Limits.acquire(ctx)
-	if err != nil {
-		return nil, err
-	}
-	current, err := r.kpis(ctx, region)
-	if err != nil {
-		release()
-		return nil, err
-	}
-	changes, unsubscribe := r.Broker.Subscribe(viewer.FromContext(ctx).PartnerID)
-	cancel := func() { unsubscribe(); release() }
-	out := make(chan *analytics.Kpis, 1)
-	out <- current
-	go func() {
-		defer cancel()
-		defer close(out)
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-changes:
-			}
-			next, err := r.kpis(ctx, region)
-			if err != nil || maps.Equal(next.Counts, current.Counts) {
-				continue
-			}
-			current = next
-			select {
-			case out <- next:
-			case <-ctx.Done():
-				return
-			}
-		}
-	}()
-	return out, nil
 }
 
 // SubscriptionLimits bound live subscriptions per websocket connection and per process.

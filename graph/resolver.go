@@ -48,6 +48,8 @@ type Resolver struct {
 	Limits *SubscriptionLimits
 	// Sockets are the open websockets, to close one with a code.
 	Sockets *socket.Registry
+	// feeds serve the live KPIs.
+	feeds *kpiFeeds
 }
 
 // Options tune a Resolver.
@@ -60,20 +62,25 @@ type Options struct {
 	MaxSubscriptions int
 	// Sockets accepts the websockets; nil makes a registry of its own.
 	Sockets *socket.Registry
+	// LiveMaxRate bounds the live KPI computations per second of one scope and region;
+	// 0 leaves them unpaced.
+	LiveMaxRate int
 }
 
 // DefaultOptions are the options when none are configured.
-var DefaultOptions = Options{LaunchURLTemplate: "https://admin.example.com/orgs/{orgId}", CacheTTL: time.Minute, MaxSubscriptions: 20000}
+var DefaultOptions = Options{LaunchURLTemplate: "https://admin.example.com/orgs/{orgId}", CacheTTL: time.Minute, MaxSubscriptions: 20000, LiveMaxRate: 4}
 
 // NewResolver returns the resolver root; committed changes are announced through broker.
 func NewResolver(client *ent.Client, now func() time.Time, authority *auth.Authority, broker live.Broker, opts Options) *Resolver {
-	return &Resolver{
+	r := &Resolver{
 		Client: client, Now: now, LaunchURLTemplate: opts.LaunchURLTemplate,
 		Audit: NewRecorder(client, now, authority, broker),
 		Auth:  authority, Broker: broker, Cache: live.NewCache(broker, opts.CacheTTL, now),
 		Limits:  &SubscriptionLimits{PerConnection: 20, PerProcess: int64(opts.MaxSubscriptions)},
 		Sockets: cmp.Or(opts.Sockets, socket.NewRegistry(InitTimeout)),
 	}
+	r.feeds = newKpiFeeds(r, opts.LiveMaxRate)
+	return r
 }
 
 // NewRecorder returns the recorder of mutations made in this process: once one commits,

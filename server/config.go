@@ -45,6 +45,7 @@ type Config struct {
 	LaunchURLTemplate string
 	AnalyticsCacheTTL time.Duration
 	MaxSubscriptions  int
+	LiveMaxRate       int
 	MaxConcurrent     int
 	GCPercent         int
 }
@@ -162,6 +163,7 @@ func (c *Config) settings() []setting {
 		{"PARTNERHUB_MAX_CONCURRENT_REQUESTS", "max-concurrent-requests", "0", "GraphQL queries and mutations executed at once, the rest queued in arrival order; 0 means three times the CPUs", integer(&c.MaxConcurrent, 0)},
 		{"PARTNERHUB_GC_PERCENT", "gc-percent", strconv.Itoa(gcPercent), "heap growth, in percent of the live heap, that starts a garbage collection (Go's GOGC, which wins when set)", integer(&c.GCPercent, 1)},
 		{"PARTNERHUB_MAX_SUBSCRIPTIONS", "max-subscriptions", "20000", "live subscriptions a process serves at once (20 per connection)", integer(&c.MaxSubscriptions, 1)},
+		{"PARTNERHUB_LIVE_MAX_RATE", "live-max-rate", strconv.Itoa(graph.DefaultOptions.LiveMaxRate), "live KPI computations per second of one visibility scope and region; a burst of changes sends the latest figures when the pause ends", integer(&c.LiveMaxRate, 1)},
 	}
 }
 

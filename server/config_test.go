@@ -24,6 +24,8 @@ func TestStrictConfiguration(t *testing.T) {
 		{"IntegerNegative", "PARTNERHUB_MAX_CONCURRENT_REQUESTS", "-1", false},
 		{"IntegerFraction", "PARTNERHUB_MAX_BODY_BYTES", "1.5", false},
 		{"IntegerGCPercentZero", "PARTNERHUB_GC_PERCENT", "0", false},
+		{"IntegerLiveRateZero", "PARTNERHUB_LIVE_MAX_RATE", "0", false},
+		{"IntegerLiveRateFraction", "PARTNERHUB_LIVE_MAX_RATE", "2.5", false},
 		{"ChoiceUnknown", "PARTNERHUB_LOG_FORMAT", "xml", false},
 		{"ChoiceLevelUnknown", "PARTNERHUB_LOG_LEVEL", "verbose", false},
 		{"AddressWithoutPort", "PARTNERHUB_ADDR", "localhost", false},
@@ -34,6 +36,7 @@ func TestStrictConfiguration(t *testing.T) {
 		{"DurationZeroAuthCache", "PARTNERHUB_AUTH_CACHE_TTL", "0s", true},
 		{"Duration", "PARTNERHUB_TOKEN_TTL", "72h", true},
 		{"IntegerZeroMeansCPUs", "PARTNERHUB_MAX_CONCURRENT_REQUESTS", "0", true},
+		{"IntegerLiveRate", "PARTNERHUB_LIVE_MAX_RATE", "10", true},
 		{"ChoiceAnyCase", "PARTNERHUB_LOG_LEVEL", "WARN", true},
 		{"AddressHostPort", "PARTNERHUB_ADDR", "127.0.0.1:0", true},
 	}

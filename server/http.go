@@ -36,7 +36,7 @@ func (a *app) routes() http.Handler {
 func (a *app) handlers() (api, metrics http.Handler) {
 	resolver := graph.NewResolver(a.db.Client, a.now, a.auth, a.broker, graph.Options{
 		LaunchURLTemplate: a.cfg.LaunchURLTemplate, CacheTTL: a.cfg.AnalyticsCacheTTL, MaxSubscriptions: a.cfg.MaxSubscriptions,
-		Sockets: a.sockets,
+		LiveMaxRate: a.cfg.LiveMaxRate, Sockets: a.sockets,
 	})
 	limits := a.cfg.limits()
 	limits.Admission = graph.NewAdmission(a.cfg.MaxConcurrent, a.cfg.OperationTimeout)

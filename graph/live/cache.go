@@ -136,6 +136,13 @@ func (c *Cache) lookup(s Scope, full string) (e *entry, seq uint64, v verdict, r
 	return e, seq, v, ""
 }
 
+// Fresh reports whether the stored result of key for the scope is known to be current:
+// no change since it was computed can alter it. It computes nothing.
+func Fresh(c *Cache, s Scope, key string) bool {
+	_, _, v, _ := c.lookup(s, fmt.Sprintf("%d|%s|%s", s.PartnerID, s.Name, key))
+	return v == keep
+}
+
 // Get returns the cached value of key for the scope, computing it when missing or stale.
 func Get[T any](ctx context.Context, c *Cache, s Scope, key string, compute func(context.Context) (T, error)) (T, error) {
 	var zero T
