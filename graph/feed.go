@@ -89,7 +89,7 @@ func (fs *kpiFeeds) join(ctx context.Context, region *enum.Region) (<-chan *anal
 // start computes the feed's first figures and runs it; changes are listened to before the
 // figures are computed, so none committed after them is missed.
 func (fs *kpiFeeds) start(ctx context.Context, f *kpiFeed) error {
-	ctx, f.cancel = context.WithCancel(context.WithoutCancel(ctx))
+	ctx, f.cancel = context.WithCancel(live.Strict(context.WithoutCancel(ctx)))
 	changes, unsubscribe := fs.r.Broker.Subscribe(viewer.FromContext(ctx).PartnerID)
 	current, err := fs.r.kpis(ctx, f.region)
 	if err != nil {

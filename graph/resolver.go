@@ -62,8 +62,8 @@ type Options struct {
 	MaxSubscriptions int
 	// Sockets accepts the websockets; nil makes a registry of its own.
 	Sockets *socket.Registry
-	// LiveMaxRate bounds the live KPI computations per second of one scope and region;
-	// 0 leaves them unpaced.
+	// LiveMaxRate bounds the computations per second of each cached result of a scope
+	// and region, and of its live KPIs; 0 leaves them unpaced.
 	LiveMaxRate int
 }
 
@@ -80,6 +80,7 @@ func NewResolver(client *ent.Client, now func() time.Time, authority *auth.Autho
 		Sockets: cmp.Or(opts.Sockets, socket.NewRegistry(InitTimeout)),
 	}
 	r.feeds = newKpiFeeds(r, opts.LiveMaxRate)
+	r.Cache.MinInterval = r.feeds.interval
 	return r
 }
 

@@ -18,9 +18,16 @@ import (
 // MaxAge) makes them stale; identical computations running at once are done once. Each
 // partner's recent changes are kept in order, and a stored result is judged against the
 // ones that came after it when it is next asked for.
+//
+// MinInterval paces recomputations: a result computed less than MinInterval ago (by the
+// tick clock) is served as it is even when a change may have altered it, so a burst of
+// changes recomputes each result at most once per MinInterval; the next lookup after that
+// recomputes it. Lookups under a Strict context never get such a result.
 type Cache struct {
-	MaxAge time.Duration
-	now    func() time.Time
+	MaxAge      time.Duration
+	MinInterval time.Duration
+	now         func() time.Time
+	tick        func() time.Time
 
 	mu      sync.Mutex
 	logs    map[int]*changeLog
@@ -48,10 +55,11 @@ type changeLog struct {
 func (l *changeLog) last() uint64 { return l.first + uint64(len(l.changes)) }
 
 type entry struct {
-	seq   uint64 // the changes before this number are judged
-	at    time.Time
-	value any
-	check any // the scope's partner-wide figure when computed
+	seq      uint64 // the changes before this number are judged
+	at       time.Time
+	computed time.Time // by the tick clock
+	value    any
+	check    any // the scope's partner-wide figure when computed
 }
 
 // Stats returns how many lookups found a fresh value and how many computed one (or
@@ -67,7 +75,7 @@ func (c *Cache) Recomputations() map[Recomputation]uint64 {
 
 // NewCache returns a cache made stale by b's notifications.
 func NewCache(b Broker, maxAge time.Duration, now func() time.Time) *Cache {
-	c := &Cache{MaxAge: maxAge, now: now, logs: map[int]*changeLog{}, entries: map[string]*entry{}, computed: map[Recomputation]uint64{}}
+	c := &Cache{MaxAge: maxAge, now: now, tick: time.Now, logs: map[int]*changeLog{}, entries: map[string]*entry{}, computed: map[Recomputation]uint64{}}
 	b.OnChange(c.record)
 	return c
 }
@@ -107,9 +115,19 @@ func (c *Cache) log(partnerID int) *changeLog {
 	return l
 }
 
+// SetTick sets the clock that paces recomputations (MinInterval).
+func (c *Cache) SetTick(tick func() time.Time) { c.tick = tick }
+
+type strictKey struct{}
+
+// Strict returns a context whose lookups never get a result that a change may have
+// altered, however recently it was computed: for those who must end with the latest.
+func Strict(ctx context.Context) context.Context { return context.WithValue(ctx, strictKey{}, true) }
+
 // lookup judges the stored result of full for s: the value when it is fresh, else why not.
 // A result that only the partner-wide figure may have altered comes back with check.
-func (c *Cache) lookup(s Scope, full string) (e *entry, seq uint64, v verdict, reason string) {
+// Unless strict, a result computed within MinInterval comes back as it is (paced).
+func (c *Cache) lookup(s Scope, full string, strict bool) (e *entry, seq uint64, v verdict, reason string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	l := c.log(s.PartnerID)
@@ -120,26 +138,33 @@ func (c *Cache) lookup(s Scope, full string) (e *entry, seq uint64, v verdict, r
 		return nil, seq, stale, ReasonNew
 	case c.now().Sub(e.at) >= c.MaxAge:
 		return nil, seq, stale, ReasonAge
-	case e.seq < l.first:
-		return nil, seq, stale, ReasonChange
 	}
 	v = keep
-	for _, ch := range l.changes[e.seq-l.first:] {
-		v = max(v, s.judge(ch))
-		if v == stale {
-			return nil, seq, stale, ReasonChange
+	if e.seq < l.first {
+		v = stale
+	} else {
+		for _, ch := range l.changes[e.seq-l.first:] {
+			if v = max(v, s.judge(ch)); v == stale {
+				break
+			}
 		}
 	}
-	if v == keep {
+	switch {
+	case v == keep:
 		e.seq = seq
+		return e, seq, keep, ""
+	case !strict && c.tick().Sub(e.computed) < c.MinInterval:
+		return e, seq, paced, ""
+	case v == stale:
+		return nil, seq, stale, ReasonChange
 	}
-	return e, seq, v, ""
+	return e, seq, check, ""
 }
 
 // Fresh reports whether the stored result of key for the scope is known to be current:
 // no change since it was computed can alter it. It computes nothing.
 func Fresh(c *Cache, s Scope, key string) bool {
-	_, _, v, _ := c.lookup(s, fmt.Sprintf("%d|%s|%s", s.PartnerID, s.Name, key))
+	_, _, v, _ := c.lookup(s, fmt.Sprintf("%d|%s|%s", s.PartnerID, s.Name, key), true)
 	return v == keep
 }
 
@@ -147,7 +172,8 @@ func Fresh(c *Cache, s Scope, key string) bool {
 func Get[T any](ctx context.Context, c *Cache, s Scope, key string, compute func(context.Context) (T, error)) (T, error) {
 	var zero T
 	full := fmt.Sprintf("%d|%s|%s", s.PartnerID, s.Name, key)
-	e, seq, v, reason := c.lookup(s, full)
+	strict, _ := ctx.Value(strictKey{}).(bool)
+	e, seq, v, reason := c.lookup(s, full, strict)
 	if v == check {
 		fig, err := s.Check(ctx)
 		if err != nil {
@@ -172,7 +198,7 @@ func Get[T any](ctx context.Context, c *Cache, s Scope, key string, compute func
 		c.computed[Recomputation{reason, class}]++
 		c.mu.Unlock()
 		ctx := context.WithoutCancel(ctx)
-		at := c.now()
+		at, computed := c.now(), c.tick()
 		var fig any
 		if s.Check != nil {
 			var err error
@@ -190,7 +216,7 @@ func Get[T any](ctx context.Context, c *Cache, s Scope, key string, compute func
 		}
 		// Changes after seq are judged at the next lookup, whether or not the computation
 		// saw them.
-		c.entries[full] = &entry{seq: seq, at: at, value: v, check: fig}
+		c.entries[full] = &entry{seq: seq, at: at, computed: computed, value: v, check: fig}
 		c.mu.Unlock()
 		return v, nil
 	})

@@ -124,3 +124,46 @@ func TestCacheInvalidation(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// TestCachePacesRecomputations checks that a result a change may have altered is served as
+// it is within MinInterval of its computation, and recomputed on the first lookup after,
+// or at once under a Strict context.
+func TestCachePacesRecomputations(t *testing.T) {
+	broker := NewLocal()
+	c := NewCache(broker, time.Hour, time.Now)
+	c.MinInterval = 250 * time.Millisecond
+	tick := time.Unix(0, 0)
+	c.SetTick(func() time.Time { return tick })
+	var computed atomic.Int32
+	get := func(ctx context.Context) int32 {
+		v, err := Get(ctx, c, Scope{PartnerID: 7, Name: "all"}, "kpis", func(context.Context) (int32, error) { return computed.Add(1), nil })
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	bg := context.Background()
+	steps := []struct {
+		name    string
+		advance time.Duration
+		change  bool
+		ctx     context.Context
+		want    int32
+	}{
+		{"FirstComputes", 0, false, bg, 1},
+		{"ChangeWithinIntervalServesStored", 100 * time.Millisecond, true, bg, 1},
+		{"StillWithinInterval", 100 * time.Millisecond, true, bg, 1},
+		{"AfterIntervalRecomputes", 50 * time.Millisecond, false, bg, 2},
+		{"StrictRecomputesWithinInterval", 10 * time.Millisecond, true, Strict(bg), 3},
+		{"UnchangedWithinIntervalKeeps", 10 * time.Millisecond, false, Strict(bg), 3},
+	}
+	for _, s := range steps {
+		tick = tick.Add(s.advance)
+		if s.change {
+			broker.deliver(Everything(7))
+		}
+		if got := get(s.ctx); got != s.want {
+			t.Errorf("%s: got computation %d, want %d", s.name, got, s.want)
+		}
+	}
+}

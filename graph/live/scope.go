@@ -32,6 +32,7 @@ const (
 	keep  verdict = iota // cannot alter them
 	check                // may alter them through the partner-wide figure
 	stale                // may alter them
+	paced                // may alter them, but they were computed too recently to redo
 )
 
 // judge returns what the change c does to the scope's results.
