@@ -102,12 +102,12 @@ func (b bench) dashboard(ctx context.Context, e *env, a *app, adm *ent.Admin, ur
 	runCtx, endRun := context.WithTimeout(ctx, b.duration)
 	defer endRun()
 	var wg sync.WaitGroup
-	var ingestErr, probeErr error
-	batches := 0
+	var probeErr error
+	batches, failedBatches := 0, 0
 	wg.Add(2)
 	go func() {
 		defer wg.Done()
-		batches, ingestErr = ingestUsage(runCtx, urlA, integrator, lines, b.batchesPerSecond, b.batchSize, a.now, batchTook)
+		batches, failedBatches = ingestUsage(runCtx, urlA, integrator, lines, b.batchesPerSecond, b.batchSize, a.now, batchTook)
 	}()
 	go func() {
 		defer wg.Done()
@@ -117,7 +117,7 @@ func (b bench) dashboard(ctx context.Context, e *env, a *app, adm *ent.Admin, ur
 	reads, readErr := readers.drive(ctx, body, b.clients, b.duration)
 	wg.Wait()
 	elapsed := time.Since(start)
-	for _, err := range []error{readErr, ingestErr, probeErr} {
+	for _, err := range []error{readErr, probeErr} {
 		if err != nil {
 			return err
 		}
@@ -129,7 +129,7 @@ func (b bench) dashboard(ctx context.Context, e *env, a *app, adm *ent.Admin, ur
 	hits1, misses1 := cacheLookups(urlA)
 	recomputed := recomputationsOf(urlB) + recomputationsOf(urlA) - recomputed0
 	hits, misses := hits1-hits0, misses1-misses0
-	fmt.Fprintf(e.stdout, "ingest: %d batches (%.1f/s), each %s\n", batches, float64(batches)/elapsed.Seconds(), batchTook.percentiles())
+	fmt.Fprintf(e.stdout, "ingest: %d batches committed (%.1f/s), each %s; %d failed\n", batches, float64(batches)/elapsed.Seconds(), batchTook.percentiles(), failedBatches)
 	fmt.Fprintf(e.stdout, "live: %s\n", lat.summary(probe.sent*len(subs)))
 	fmt.Fprintf(e.stdout, "recomputations: %.1f/s (both instances, every cached result)\n", recomputed/elapsed.Seconds())
 	fmt.Fprintf(e.stdout, "dashboard reads: %d, p50 %s, p99 %s; cache hit rate %.1f %% (%0.f of %0.f lookups)\n", reads.requests,
@@ -208,17 +208,17 @@ func usageLines(ctx context.Context, a *app, partnerID, n int) ([]usageLine, err
 }
 
 // ingestUsage posts perSecond batches of size random lines' usage until ctx ends (a batch
-// waits for the previous one) and returns how many it posted.
-func ingestUsage(ctx context.Context, url, token string, lines []usageLine, perSecond, size int, now func() time.Time, took *latencies) (int, error) {
+// waits for the previous one) and returns how many committed and how many failed (an
+// overloaded server refuses or times some out).
+func ingestUsage(ctx context.Context, url, token string, lines []usageLine, perSecond, size int, now func() time.Time, took *latencies) (committed, failed int) {
 	p := newPoster(url, token, 2)
 	r := rand.New(rand.NewPCG(7, 18))
 	tick := time.NewTicker(time.Second / time.Duration(perSecond))
 	defer tick.Stop()
-	batches := 0
 	for {
 		select {
 		case <-ctx.Done():
-			return batches, nil
+			return committed, failed
 		case <-tick.C:
 		}
 		items := make([]map[string]any, size)
@@ -234,13 +234,14 @@ func ingestUsage(ctx context.Context, url, token string, lines []usageLine, perS
 			"variables": map[string]any{"u": items},
 		})
 		start := time.Now()
-		if err := p.post(ctx, body); err != nil {
-			if ctx.Err() != nil {
-				return batches, nil
-			}
-			return batches, fmt.Errorf("usage batch: %w", err)
+		switch err := p.post(ctx, body); {
+		case ctx.Err() != nil:
+			return committed, failed
+		case err != nil:
+			failed++
+		default:
+			took.add(time.Since(start))
+			committed++
 		}
-		took.add(time.Since(start))
-		batches++
 	}
 }
