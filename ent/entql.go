@@ -316,6 +316,8 @@ var schemaGraph = func() *sqlgraph.Schema {
 			license.FieldActive:          {Type: field.TypeBool, Column: license.FieldActive},
 			license.FieldStartedAt:       {Type: field.TypeTime, Column: license.FieldStartedAt},
 			license.FieldAssignmentRatio: {Type: field.TypeFloat64, Column: license.FieldAssignmentRatio},
+			license.FieldEndingAt:        {Type: field.TypeTime, Column: license.FieldEndingAt},
+			license.FieldRenewsAt:        {Type: field.TypeTime, Column: license.FieldRenewsAt},
 		},
 	}
 	graph.Nodes[11] = &sqlgraph.Node{
@@ -2836,6 +2838,16 @@ func (f *LicenseFilter) WhereStartedAt(p entql.TimeP) {
 // WhereAssignmentRatio applies the entql float64 predicate on the assignment_ratio field.
 func (f *LicenseFilter) WhereAssignmentRatio(p entql.Float64P) {
 	f.Where(p.Field(license.FieldAssignmentRatio))
+}
+
+// WhereEndingAt applies the entql time.Time predicate on the ending_at field.
+func (f *LicenseFilter) WhereEndingAt(p entql.TimeP) {
+	f.Where(p.Field(license.FieldEndingAt))
+}
+
+// WhereRenewsAt applies the entql time.Time predicate on the renews_at field.
+func (f *LicenseFilter) WhereRenewsAt(p entql.TimeP) {
+	f.Where(p.Field(license.FieldRenewsAt))
 }
 
 // WhereHasPartner applies a predicate to check if query has an edge partner.

@@ -45,6 +45,10 @@ type License struct {
 	StartedAt *time.Time `json:"started_at,omitempty"`
 	// assigned / total; null when total is 0
 	AssignmentRatio *float64 `json:"assignment_ratio,omitempty"`
+	// when its subscription or trial ends, if ACTIVE and not auto-renewing
+	EndingAt *time.Time `json:"ending_at,omitempty"`
+	// when its subscription renews, if ACTIVE, paid and auto-renewing
+	RenewsAt *time.Time `json:"renews_at,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the LicenseQuery when eager-loading is set.
 	Edges        LicenseEdges `json:"edges"`
@@ -121,7 +125,7 @@ func (*License) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullInt64)
 		case license.FieldProduct:
 			values[i] = new(sql.NullString)
-		case license.FieldUsageAsOf, license.FieldStartedAt:
+		case license.FieldUsageAsOf, license.FieldStartedAt, license.FieldEndingAt, license.FieldRenewsAt:
 			values[i] = new(sql.NullTime)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -219,6 +223,20 @@ func (_m *License) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.AssignmentRatio = new(float64)
 				*_m.AssignmentRatio = value.Float64
+			}
+		case license.FieldEndingAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field ending_at", values[i])
+			} else if value.Valid {
+				_m.EndingAt = new(time.Time)
+				*_m.EndingAt = value.Time
+			}
+		case license.FieldRenewsAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field renews_at", values[i])
+			} else if value.Valid {
+				_m.RenewsAt = new(time.Time)
+				*_m.RenewsAt = value.Time
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
@@ -318,6 +336,16 @@ func (_m *License) String() string {
 	if v := _m.AssignmentRatio; v != nil {
 		builder.WriteString("assignment_ratio=")
 		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	if v := _m.EndingAt; v != nil {
+		builder.WriteString("ending_at=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
+	builder.WriteString(", ")
+	if v := _m.RenewsAt; v != nil {
+		builder.WriteString("renews_at=")
+		builder.WriteString(v.Format(time.ANSIC))
 	}
 	builder.WriteByte(')')
 	return builder.String()

@@ -131,6 +131,34 @@ func (_c *LicenseCreate) SetNillableAssignmentRatio(v *float64) *LicenseCreate {
 	return _c
 }
 
+// SetEndingAt sets the "ending_at" field.
+func (_c *LicenseCreate) SetEndingAt(v time.Time) *LicenseCreate {
+	_c.mutation.SetEndingAt(v)
+	return _c
+}
+
+// SetNillableEndingAt sets the "ending_at" field if the given value is not nil.
+func (_c *LicenseCreate) SetNillableEndingAt(v *time.Time) *LicenseCreate {
+	if v != nil {
+		_c.SetEndingAt(*v)
+	}
+	return _c
+}
+
+// SetRenewsAt sets the "renews_at" field.
+func (_c *LicenseCreate) SetRenewsAt(v time.Time) *LicenseCreate {
+	_c.mutation.SetRenewsAt(v)
+	return _c
+}
+
+// SetNillableRenewsAt sets the "renews_at" field if the given value is not nil.
+func (_c *LicenseCreate) SetNillableRenewsAt(v *time.Time) *LicenseCreate {
+	if v != nil {
+		_c.SetRenewsAt(*v)
+	}
+	return _c
+}
+
 // SetPartner sets the "partner" edge to the Partner entity.
 func (_c *LicenseCreate) SetPartner(v *Partner) *LicenseCreate {
 	return _c.SetPartnerID(v.ID)
@@ -315,6 +343,14 @@ func (_c *LicenseCreate) createSpec() (*License, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.AssignmentRatio(); ok {
 		_spec.SetField(license.FieldAssignmentRatio, field.TypeFloat64, value)
 		_node.AssignmentRatio = &value
+	}
+	if value, ok := _c.mutation.EndingAt(); ok {
+		_spec.SetField(license.FieldEndingAt, field.TypeTime, value)
+		_node.EndingAt = &value
+	}
+	if value, ok := _c.mutation.RenewsAt(); ok {
+		_spec.SetField(license.FieldRenewsAt, field.TypeTime, value)
+		_node.RenewsAt = &value
 	}
 	if nodes := _c.mutation.PartnerIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -585,6 +621,42 @@ func (u *LicenseUpsert) ClearAssignmentRatio() *LicenseUpsert {
 	return u
 }
 
+// SetEndingAt sets the "ending_at" field.
+func (u *LicenseUpsert) SetEndingAt(v time.Time) *LicenseUpsert {
+	u.Set(license.FieldEndingAt, v)
+	return u
+}
+
+// UpdateEndingAt sets the "ending_at" field to the value that was provided on create.
+func (u *LicenseUpsert) UpdateEndingAt() *LicenseUpsert {
+	u.SetExcluded(license.FieldEndingAt)
+	return u
+}
+
+// ClearEndingAt clears the value of the "ending_at" field.
+func (u *LicenseUpsert) ClearEndingAt() *LicenseUpsert {
+	u.SetNull(license.FieldEndingAt)
+	return u
+}
+
+// SetRenewsAt sets the "renews_at" field.
+func (u *LicenseUpsert) SetRenewsAt(v time.Time) *LicenseUpsert {
+	u.Set(license.FieldRenewsAt, v)
+	return u
+}
+
+// UpdateRenewsAt sets the "renews_at" field to the value that was provided on create.
+func (u *LicenseUpsert) UpdateRenewsAt() *LicenseUpsert {
+	u.SetExcluded(license.FieldRenewsAt)
+	return u
+}
+
+// ClearRenewsAt clears the value of the "renews_at" field.
+func (u *LicenseUpsert) ClearRenewsAt() *LicenseUpsert {
+	u.SetNull(license.FieldRenewsAt)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create.
 // Using this option is equivalent to using:
 //
@@ -811,6 +883,48 @@ func (u *LicenseUpsertOne) UpdateAssignmentRatio() *LicenseUpsertOne {
 func (u *LicenseUpsertOne) ClearAssignmentRatio() *LicenseUpsertOne {
 	return u.Update(func(s *LicenseUpsert) {
 		s.ClearAssignmentRatio()
+	})
+}
+
+// SetEndingAt sets the "ending_at" field.
+func (u *LicenseUpsertOne) SetEndingAt(v time.Time) *LicenseUpsertOne {
+	return u.Update(func(s *LicenseUpsert) {
+		s.SetEndingAt(v)
+	})
+}
+
+// UpdateEndingAt sets the "ending_at" field to the value that was provided on create.
+func (u *LicenseUpsertOne) UpdateEndingAt() *LicenseUpsertOne {
+	return u.Update(func(s *LicenseUpsert) {
+		s.UpdateEndingAt()
+	})
+}
+
+// ClearEndingAt clears the value of the "ending_at" field.
+func (u *LicenseUpsertOne) ClearEndingAt() *LicenseUpsertOne {
+	return u.Update(func(s *LicenseUpsert) {
+		s.ClearEndingAt()
+	})
+}
+
+// SetRenewsAt sets the "renews_at" field.
+func (u *LicenseUpsertOne) SetRenewsAt(v time.Time) *LicenseUpsertOne {
+	return u.Update(func(s *LicenseUpsert) {
+		s.SetRenewsAt(v)
+	})
+}
+
+// UpdateRenewsAt sets the "renews_at" field to the value that was provided on create.
+func (u *LicenseUpsertOne) UpdateRenewsAt() *LicenseUpsertOne {
+	return u.Update(func(s *LicenseUpsert) {
+		s.UpdateRenewsAt()
+	})
+}
+
+// ClearRenewsAt clears the value of the "renews_at" field.
+func (u *LicenseUpsertOne) ClearRenewsAt() *LicenseUpsertOne {
+	return u.Update(func(s *LicenseUpsert) {
+		s.ClearRenewsAt()
 	})
 }
 
@@ -1205,6 +1319,48 @@ func (u *LicenseUpsertBulk) UpdateAssignmentRatio() *LicenseUpsertBulk {
 func (u *LicenseUpsertBulk) ClearAssignmentRatio() *LicenseUpsertBulk {
 	return u.Update(func(s *LicenseUpsert) {
 		s.ClearAssignmentRatio()
+	})
+}
+
+// SetEndingAt sets the "ending_at" field.
+func (u *LicenseUpsertBulk) SetEndingAt(v time.Time) *LicenseUpsertBulk {
+	return u.Update(func(s *LicenseUpsert) {
+		s.SetEndingAt(v)
+	})
+}
+
+// UpdateEndingAt sets the "ending_at" field to the value that was provided on create.
+func (u *LicenseUpsertBulk) UpdateEndingAt() *LicenseUpsertBulk {
+	return u.Update(func(s *LicenseUpsert) {
+		s.UpdateEndingAt()
+	})
+}
+
+// ClearEndingAt clears the value of the "ending_at" field.
+func (u *LicenseUpsertBulk) ClearEndingAt() *LicenseUpsertBulk {
+	return u.Update(func(s *LicenseUpsert) {
+		s.ClearEndingAt()
+	})
+}
+
+// SetRenewsAt sets the "renews_at" field.
+func (u *LicenseUpsertBulk) SetRenewsAt(v time.Time) *LicenseUpsertBulk {
+	return u.Update(func(s *LicenseUpsert) {
+		s.SetRenewsAt(v)
+	})
+}
+
+// UpdateRenewsAt sets the "renews_at" field to the value that was provided on create.
+func (u *LicenseUpsertBulk) UpdateRenewsAt() *LicenseUpsertBulk {
+	return u.Update(func(s *LicenseUpsert) {
+		s.UpdateRenewsAt()
+	})
+}
+
+// ClearRenewsAt clears the value of the "renews_at" field.
+func (u *LicenseUpsertBulk) ClearRenewsAt() *LicenseUpsertBulk {
+	return u.Update(func(s *LicenseUpsert) {
+		s.ClearRenewsAt()
 	})
 }
 

@@ -201,6 +201,46 @@ func (_u *LicenseUpdate) ClearAssignmentRatio() *LicenseUpdate {
 	return _u
 }
 
+// SetEndingAt sets the "ending_at" field.
+func (_u *LicenseUpdate) SetEndingAt(v time.Time) *LicenseUpdate {
+	_u.mutation.SetEndingAt(v)
+	return _u
+}
+
+// SetNillableEndingAt sets the "ending_at" field if the given value is not nil.
+func (_u *LicenseUpdate) SetNillableEndingAt(v *time.Time) *LicenseUpdate {
+	if v != nil {
+		_u.SetEndingAt(*v)
+	}
+	return _u
+}
+
+// ClearEndingAt clears the value of the "ending_at" field.
+func (_u *LicenseUpdate) ClearEndingAt() *LicenseUpdate {
+	_u.mutation.ClearEndingAt()
+	return _u
+}
+
+// SetRenewsAt sets the "renews_at" field.
+func (_u *LicenseUpdate) SetRenewsAt(v time.Time) *LicenseUpdate {
+	_u.mutation.SetRenewsAt(v)
+	return _u
+}
+
+// SetNillableRenewsAt sets the "renews_at" field if the given value is not nil.
+func (_u *LicenseUpdate) SetNillableRenewsAt(v *time.Time) *LicenseUpdate {
+	if v != nil {
+		_u.SetRenewsAt(*v)
+	}
+	return _u
+}
+
+// ClearRenewsAt clears the value of the "renews_at" field.
+func (_u *LicenseUpdate) ClearRenewsAt() *LicenseUpdate {
+	_u.mutation.ClearRenewsAt()
+	return _u
+}
+
 // AddSnapshotIDs adds the "snapshots" edge to the LicenseSnapshot entity by IDs.
 func (_u *LicenseUpdate) AddSnapshotIDs(ids ...int) *LicenseUpdate {
 	_u.mutation.AddSnapshotIDs(ids...)
@@ -371,6 +411,18 @@ func (_u *LicenseUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.AssignmentRatioCleared() {
 		_spec.ClearField(license.FieldAssignmentRatio, field.TypeFloat64)
+	}
+	if value, ok := _u.mutation.EndingAt(); ok {
+		_spec.SetField(license.FieldEndingAt, field.TypeTime, value)
+	}
+	if _u.mutation.EndingAtCleared() {
+		_spec.ClearField(license.FieldEndingAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.RenewsAt(); ok {
+		_spec.SetField(license.FieldRenewsAt, field.TypeTime, value)
+	}
+	if _u.mutation.RenewsAtCleared() {
+		_spec.ClearField(license.FieldRenewsAt, field.TypeTime)
 	}
 	if _u.mutation.SnapshotsCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -610,6 +662,46 @@ func (_u *LicenseUpdateOne) ClearAssignmentRatio() *LicenseUpdateOne {
 	return _u
 }
 
+// SetEndingAt sets the "ending_at" field.
+func (_u *LicenseUpdateOne) SetEndingAt(v time.Time) *LicenseUpdateOne {
+	_u.mutation.SetEndingAt(v)
+	return _u
+}
+
+// SetNillableEndingAt sets the "ending_at" field if the given value is not nil.
+func (_u *LicenseUpdateOne) SetNillableEndingAt(v *time.Time) *LicenseUpdateOne {
+	if v != nil {
+		_u.SetEndingAt(*v)
+	}
+	return _u
+}
+
+// ClearEndingAt clears the value of the "ending_at" field.
+func (_u *LicenseUpdateOne) ClearEndingAt() *LicenseUpdateOne {
+	_u.mutation.ClearEndingAt()
+	return _u
+}
+
+// SetRenewsAt sets the "renews_at" field.
+func (_u *LicenseUpdateOne) SetRenewsAt(v time.Time) *LicenseUpdateOne {
+	_u.mutation.SetRenewsAt(v)
+	return _u
+}
+
+// SetNillableRenewsAt sets the "renews_at" field if the given value is not nil.
+func (_u *LicenseUpdateOne) SetNillableRenewsAt(v *time.Time) *LicenseUpdateOne {
+	if v != nil {
+		_u.SetRenewsAt(*v)
+	}
+	return _u
+}
+
+// ClearRenewsAt clears the value of the "renews_at" field.
+func (_u *LicenseUpdateOne) ClearRenewsAt() *LicenseUpdateOne {
+	_u.mutation.ClearRenewsAt()
+	return _u
+}
+
 // AddSnapshotIDs adds the "snapshots" edge to the LicenseSnapshot entity by IDs.
 func (_u *LicenseUpdateOne) AddSnapshotIDs(ids ...int) *LicenseUpdateOne {
 	_u.mutation.AddSnapshotIDs(ids...)
@@ -810,6 +902,18 @@ func (_u *LicenseUpdateOne) sqlSave(ctx context.Context) (_node *License, err er
 	}
 	if _u.mutation.AssignmentRatioCleared() {
 		_spec.ClearField(license.FieldAssignmentRatio, field.TypeFloat64)
+	}
+	if value, ok := _u.mutation.EndingAt(); ok {
+		_spec.SetField(license.FieldEndingAt, field.TypeTime, value)
+	}
+	if _u.mutation.EndingAtCleared() {
+		_spec.ClearField(license.FieldEndingAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.RenewsAt(); ok {
+		_spec.SetField(license.FieldRenewsAt, field.TypeTime, value)
+	}
+	if _u.mutation.RenewsAtCleared() {
+		_spec.ClearField(license.FieldRenewsAt, field.TypeTime)
 	}
 	if _u.mutation.SnapshotsCleared() {
 		edge := &sqlgraph.EdgeSpec{

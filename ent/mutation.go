@@ -14068,6 +14068,8 @@ type LicenseMutation struct {
 	started_at          *time.Time
 	assignment_ratio    *float64
 	addassignment_ratio *float64
+	ending_at           *time.Time
+	renews_at           *time.Time
 	clearedFields       map[string]struct{}
 	partner             *int
 	clearedpartner      bool
@@ -14766,6 +14768,104 @@ func (m *LicenseMutation) ResetAssignmentRatio() {
 	delete(m.clearedFields, license.FieldAssignmentRatio)
 }
 
+// SetEndingAt sets the "ending_at" field.
+func (m *LicenseMutation) SetEndingAt(t time.Time) {
+	m.ending_at = &t
+}
+
+// EndingAt returns the value of the "ending_at" field in the mutation.
+func (m *LicenseMutation) EndingAt() (r time.Time, exists bool) {
+	v := m.ending_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEndingAt returns the old "ending_at" field's value of the License entity.
+// If the License object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LicenseMutation) OldEndingAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEndingAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEndingAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEndingAt: %w", err)
+	}
+	return oldValue.EndingAt, nil
+}
+
+// ClearEndingAt clears the value of the "ending_at" field.
+func (m *LicenseMutation) ClearEndingAt() {
+	m.ending_at = nil
+	m.clearedFields[license.FieldEndingAt] = struct{}{}
+}
+
+// EndingAtCleared returns if the "ending_at" field was cleared in this mutation.
+func (m *LicenseMutation) EndingAtCleared() bool {
+	_, ok := m.clearedFields[license.FieldEndingAt]
+	return ok
+}
+
+// ResetEndingAt resets all changes to the "ending_at" field.
+func (m *LicenseMutation) ResetEndingAt() {
+	m.ending_at = nil
+	delete(m.clearedFields, license.FieldEndingAt)
+}
+
+// SetRenewsAt sets the "renews_at" field.
+func (m *LicenseMutation) SetRenewsAt(t time.Time) {
+	m.renews_at = &t
+}
+
+// RenewsAt returns the value of the "renews_at" field in the mutation.
+func (m *LicenseMutation) RenewsAt() (r time.Time, exists bool) {
+	v := m.renews_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRenewsAt returns the old "renews_at" field's value of the License entity.
+// If the License object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LicenseMutation) OldRenewsAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRenewsAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRenewsAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRenewsAt: %w", err)
+	}
+	return oldValue.RenewsAt, nil
+}
+
+// ClearRenewsAt clears the value of the "renews_at" field.
+func (m *LicenseMutation) ClearRenewsAt() {
+	m.renews_at = nil
+	m.clearedFields[license.FieldRenewsAt] = struct{}{}
+}
+
+// RenewsAtCleared returns if the "renews_at" field was cleared in this mutation.
+func (m *LicenseMutation) RenewsAtCleared() bool {
+	_, ok := m.clearedFields[license.FieldRenewsAt]
+	return ok
+}
+
+// ResetRenewsAt resets all changes to the "renews_at" field.
+func (m *LicenseMutation) ResetRenewsAt() {
+	m.renews_at = nil
+	delete(m.clearedFields, license.FieldRenewsAt)
+}
+
 // ClearPartner clears the "partner" edge to the Partner entity.
 func (m *LicenseMutation) ClearPartner() {
 	m.clearedpartner = true
@@ -14935,7 +15035,7 @@ func (m *LicenseMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *LicenseMutation) Fields() []string {
-	fields := make([]string, 0, 12)
+	fields := make([]string, 0, 14)
 	if m.partner != nil {
 		fields = append(fields, license.FieldPartnerID)
 	}
@@ -14972,6 +15072,12 @@ func (m *LicenseMutation) Fields() []string {
 	if m.assignment_ratio != nil {
 		fields = append(fields, license.FieldAssignmentRatio)
 	}
+	if m.ending_at != nil {
+		fields = append(fields, license.FieldEndingAt)
+	}
+	if m.renews_at != nil {
+		fields = append(fields, license.FieldRenewsAt)
+	}
 	return fields
 }
 
@@ -15004,6 +15110,10 @@ func (m *LicenseMutation) Field(name string) (ent.Value, bool) {
 		return m.StartedAt()
 	case license.FieldAssignmentRatio:
 		return m.AssignmentRatio()
+	case license.FieldEndingAt:
+		return m.EndingAt()
+	case license.FieldRenewsAt:
+		return m.RenewsAt()
 	}
 	return nil, false
 }
@@ -15037,6 +15147,10 @@ func (m *LicenseMutation) OldField(ctx context.Context, name string) (ent.Value,
 		return m.OldStartedAt(ctx)
 	case license.FieldAssignmentRatio:
 		return m.OldAssignmentRatio(ctx)
+	case license.FieldEndingAt:
+		return m.OldEndingAt(ctx)
+	case license.FieldRenewsAt:
+		return m.OldRenewsAt(ctx)
 	}
 	return nil, fmt.Errorf("unknown License field %s", name)
 }
@@ -15129,6 +15243,20 @@ func (m *LicenseMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetAssignmentRatio(v)
+		return nil
+	case license.FieldEndingAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEndingAt(v)
+		return nil
+	case license.FieldRenewsAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRenewsAt(v)
 		return nil
 	}
 	return fmt.Errorf("unknown License field %s", name)
@@ -15235,6 +15363,12 @@ func (m *LicenseMutation) ClearedFields() []string {
 	if m.FieldCleared(license.FieldAssignmentRatio) {
 		fields = append(fields, license.FieldAssignmentRatio)
 	}
+	if m.FieldCleared(license.FieldEndingAt) {
+		fields = append(fields, license.FieldEndingAt)
+	}
+	if m.FieldCleared(license.FieldRenewsAt) {
+		fields = append(fields, license.FieldRenewsAt)
+	}
 	return fields
 }
 
@@ -15260,6 +15394,12 @@ func (m *LicenseMutation) ClearField(name string) error {
 		return nil
 	case license.FieldAssignmentRatio:
 		m.ClearAssignmentRatio()
+		return nil
+	case license.FieldEndingAt:
+		m.ClearEndingAt()
+		return nil
+	case license.FieldRenewsAt:
+		m.ClearRenewsAt()
 		return nil
 	}
 	return fmt.Errorf("unknown License nullable field %s", name)
@@ -15304,6 +15444,12 @@ func (m *LicenseMutation) ResetField(name string) error {
 		return nil
 	case license.FieldAssignmentRatio:
 		m.ResetAssignmentRatio()
+		return nil
+	case license.FieldEndingAt:
+		m.ResetEndingAt()
+		return nil
+	case license.FieldRenewsAt:
+		m.ResetRenewsAt()
 		return nil
 	}
 	return fmt.Errorf("unknown License field %s", name)

@@ -117,7 +117,7 @@ func (h *harness) lastStatements() int64 {
 // commits; data written straight through the ent client needs it before results the server
 // reuses (counts, KPIs) reflect it.
 func (h *harness) announce(partnerID int) {
-	if err := h.broker.Publish(context.Background(), partnerID); err != nil {
+	if err := h.broker.Publish(context.Background(), live.Everything(partnerID)); err != nil {
 		h.t.Error(err) // not Fatal: announce may run in a subtest, whose goroutine is not h.t's
 	}
 }

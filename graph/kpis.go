@@ -2,8 +2,6 @@ package graph
 
 import (
 	"context"
-	"fmt"
-	"maps"
 	"sync"
 	"sync/atomic"
 
@@ -18,15 +16,6 @@ import (
 // errNoAnalytics refuses analytics to tokens without the analytics:read scope.
 var errNoAnalytics = gqlerr.Errorf(gqlerr.Forbidden, "your token does not allow analytics (scope analytics:read)")
 
-// scopeKey names what a viewer can see, for caching: everything of the partner, or one
-// ADMIN's customers.
-func scopeKey(v *viewer.Viewer) string {
-	if v.SeesAllCustomers() {
-		return "all"
-	}
-	return fmt.Sprintf("admin:%d", v.AdminID)
-}
-
 func regionKey(r *enum.Region) string {
 	if r == nil {
 		return "all"
@@ -34,14 +23,20 @@ func regionKey(r *enum.Region) string {
 	return string(*r)
 }
 
-// kpis returns the viewer's headline KPIs, cached until a change of the partner.
+// kpisKey is the cache key of the KPIs of region.
+func kpisKey(region *enum.Region) string { return "kpis|" + regionKey(region) }
+
+// kpis returns the viewer's headline KPIs, cached until a change that may alter them.
 func (r *Resolver) kpis(ctx context.Context, region *enum.Region) (*analytics.Kpis, error) {
 	v := viewer.FromContext(ctx)
 	if !v.CanReadAnalytics() {
 		return nil, errNoAnalytics
 	}
-	key := "kpis|" + scopeKey(v) + "|" + regionKey(region)
-	k, err := live.Get(ctx, r.Cache, v.PartnerID, key, func(ctx context.Context) (analytics.Kpis, error) {
+	scope, err := r.dashboardScope(ctx, v)
+	if err != nil {
+		return nil, err
+	}
+	k, err := live.Get(ctx, r.Cache, scope, kpisKey(region), func(ctx context.Context) (analytics.Kpis, error) {
 		return analytics.ComputeKpis(ctx, r.Client, r.filterEnv(ctx), region)
 	})
 	return &k, err
@@ -53,54 +48,22 @@ func (r *Resolver) subscriptionAnalytics(ctx context.Context, product model.Anal
 	if !v.CanReadAnalytics() {
 		return nil, errNoAnalytics
 	}
-	return analytics.NewSubscriptions(r.Client, r.filterEnv(ctx), product, region, r.analyticsCache(v, region, string(product))), nil
+	cache := func(ctx context.Context, key string, compute func(context.Context) (any, error)) (any, error) {
+		scope, err := r.dashboardScope(ctx, v)
+		if err != nil {
+			return nil, err
+		}
+		return live.Get(ctx, r.Cache, scope, regionKey(region)+"|"+string(product)+"|"+key, compute)
+	}
+	return analytics.NewSubscriptions(r.Client, r.filterEnv(ctx), product, region, cache), nil
 }
 
-// analyticsCache keeps the viewer's analytics figures of a region until a change of the
-// partner, under keys prefixed with what the viewer sees, the region and prefix.
+// analyticsCache keeps the viewer's figures of a region until any change of the partner,
+// under keys prefixed with the region and prefix.
 func (r *Resolver) analyticsCache(v *viewer.Viewer, region *enum.Region, prefix string) analytics.CacheFunc {
 	return func(ctx context.Context, key string, compute func(context.Context) (any, error)) (any, error) {
-		return live.Get(ctx, r.Cache, v.PartnerID, scopeKey(v)+"|"+regionKey(region)+"|"+prefix+"|"+key, compute)
+		return live.Get(ctx, r.Cache, partnerScope(v), regionKey(region)+"|"+prefix+"|"+key, compute)
 	}
-}
-
-// kpiStream sends the viewer's KPIs now, then again whenever a committed change alters them.
-func (r *Resolver) kpiStream(ctx context.Context, region *enum.Region) (<-chan *analytics.Kpis, error) {
-	release, err := r.Limits.acquire(ctx)
-	if err != nil {
-		return nil, err
-	}
-	current, err := r.kpis(ctx, region)
-	if err != nil {
-		release()
-		return nil, err
-	}
-	changes, unsubscribe := r.Broker.Subscribe(viewer.FromContext(ctx).PartnerID)
-	cancel := func() { unsubscribe(); release() }
-	out := make(chan *analytics.Kpis, 1)
-	out <- current
-	go func() {
-		defer cancel()
-		defer close(out)
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-changes:
-			}
-			next, err := r.kpis(ctx, region)
-			if err != nil || maps.Equal(next.Counts, current.Counts) {
-				continue
-			}
-			current = next
-			select {
-			case out <- next:
-			case <-ctx.Done():
-				return
-			}
-		}
-	}()
-	return out, nil
 }
 
 // SubscriptionLimits bound live subscriptions per websocket connection and per process.

@@ -15,6 +15,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 
 	"github.com/partnerhub/partnerhub-api/ent"
+	"github.com/partnerhub/partnerhub-api/ent/change"
 	"github.com/partnerhub/partnerhub-api/ent/viewer"
 	"github.com/partnerhub/partnerhub-api/graph/audit"
 	"github.com/partnerhub/partnerhub-api/graph/auth"
@@ -52,6 +53,8 @@ type Resolver struct {
 	Reports *report.Service
 	// Rebuilds recompute quality rollups after new thresholds.
 	Rebuilds *calling.Rebuilder
+	// feeds serve the live KPIs.
+	feeds *kpiFeeds
 }
 
 // Options tune a Resolver.
@@ -68,6 +71,9 @@ type Options struct {
 	CallLegRetention time.Duration
 	// Reports configures the reports' storage and links.
 	Reports ReportOptions
+	// LiveMaxRate bounds the computations per second of each cached result of a scope
+	// and region, and of its live KPIs; 0 leaves them unpaced.
+	LiveMaxRate int
 }
 
 // ReportOptions configure the reports.
@@ -86,7 +92,7 @@ type ReportOptions struct {
 const DefaultCallLegRetention = 13 * 7 * 24 * time.Hour
 
 // DefaultOptions are the options when none are configured.
-var DefaultOptions = Options{LaunchURLTemplate: "https://admin.example.com/orgs/{orgId}", CacheTTL: time.Minute, MaxSubscriptions: 20000}
+var DefaultOptions = Options{LaunchURLTemplate: "https://admin.example.com/orgs/{orgId}", CacheTTL: time.Minute, MaxSubscriptions: 20000, LiveMaxRate: 4}
 
 // NewResolver returns the resolver root; committed changes are announced through broker.
 func NewResolver(client *ent.Client, now func() time.Time, authority *auth.Authority, broker live.Broker, opts Options) *Resolver {
@@ -94,7 +100,7 @@ func NewResolver(client *ent.Client, now func() time.Time, authority *auth.Autho
 	ro := opts.Reports
 	reports := report.NewService(client, now, rec, broker, &report.Store{Client: client, Dir: ro.Dir}, ro.Secret, cmp.Or(ro.Logger, slog.Default()))
 	reports.Retention, reports.Dialect = cmp.Or(ro.Retention, report.DefaultRetention), ro.Dialect
-	return &Resolver{
+	r := &Resolver{
 		Client: client, Now: now, LaunchURLTemplate: opts.LaunchURLTemplate,
 		Audit: rec,
 		Auth:  authority, Broker: broker, Cache: live.NewCache(broker, opts.CacheTTL, now),
@@ -102,8 +108,13 @@ func NewResolver(client *ent.Client, now func() time.Time, authority *auth.Autho
 		Sockets: cmp.Or(opts.Sockets, socket.NewRegistry(InitTimeout)),
 		Reports: reports,
 		Rebuilds: &calling.Rebuilder{Client: client, Now: now, Retention: cmp.Or(opts.CallLegRetention, DefaultCallLegRetention),
-			Done: func(partnerID int) { _ = rec.Notify(context.Background(), partnerID) }},
+			Done: func(partnerID int) {
+				_ = rec.Notify(context.Background(), partnerID, change.Set{Kinds: []change.Kind{"CallingDay"}, Many: true})
+			}},
 	}
+	r.feeds = newKpiFeeds(r, opts.LiveMaxRate)
+	r.Cache.MinInterval = r.feeds.interval
+	return r
 }
 
 // NewRecorder returns the recorder of mutations made in this process: once one commits,
@@ -111,11 +122,11 @@ func NewResolver(client *ent.Client, now func() time.Time, authority *auth.Autho
 // revocation applies to the next request), and broker announces the change to every
 // instance, whose authorities forget them too (see server's openApp).
 func NewRecorder(client *ent.Client, now func() time.Time, authority *auth.Authority, broker live.Broker) *audit.Recorder {
-	return &audit.Recorder{Client: client, Now: now, Notify: func(ctx context.Context, partnerID int) error {
+	return &audit.Recorder{Client: client, Now: now, Notify: func(ctx context.Context, partnerID int, touched change.Set) error {
 		if authority != nil {
 			authority.Forget(partnerID)
 		}
-		return broker.Publish(ctx, partnerID)
+		return broker.Publish(ctx, live.Change{PartnerID: partnerID, Set: touched})
 	}}
 }
 
@@ -177,9 +188,9 @@ func (r *Resolver) customerCount(ctx context.Context, in *model.CustomerFilter, 
 		return nil
 	}
 	// The admin is part of the key even for viewers who see everything: managed:me differs.
-	key := fmt.Sprintf("customers-count|%s|admin:%d|%s", scopeKey(v), v.AdminID, spec)
+	key := fmt.Sprintf("customers-count|admin:%d|%s", v.AdminID, spec)
 	return func(ctx context.Context, compute func(context.Context) (int, error)) (int, error) {
-		return live.Get(ctx, r.Cache, v.PartnerID, key, compute)
+		return live.Get(ctx, r.Cache, partnerScope(v), key, compute)
 	}
 }
 

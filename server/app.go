@@ -99,7 +99,7 @@ func openApp(ctx context.Context, e *env) (*app, error) {
 		}
 	}
 	// A change announced by any instance may revoke a token or narrow an admin's role.
-	broker.OnChange(authority.Forget)
+	broker.OnChange(func(c live.Change) { authority.Forget(c.PartnerID) })
 	return &app{cfg: e.cfg, logger: logger, db: db, auth: authority, broker: broker, sockets: socket.NewRegistry(graph.InitTimeout), now: e.now, secret: secret}, nil
 }
 

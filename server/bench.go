@@ -41,6 +41,10 @@ var benchCommand = command{
 		"  analytics  kpis uncached and cached, and each CALLING analytics section, one request at a time\n" +
 		"  live       latency from an upsertSubscriptions on instance A to --subscribers websocket\n" +
 		"             subscribers of kpisUpdated on instance B (PostgreSQL)\n" +
+		"  dashboard  the whole dashboard read by --clients clients from instance A while an integrator\n" +
+		"             posts --batches-per-second usage batches of --batch-size lines to A and\n" +
+		"             --subscribers live KPI subscribers (a fifth of them ADMINs) listen on instance B,\n" +
+		"             for --duration (PostgreSQL)\n" +
 		"  hostile    the directory page from --clients clients for --duration, quiet and then beside 8\n" +
 		"             clients sending introspection aliases and searched totalCount aliases\n" +
 		"  reports    a calling usage detail report (12 weeks) and a devices report of the largest region:\n" +
@@ -51,16 +55,18 @@ var benchCommand = command{
 		"             uncached and cached, one request at a time",
 	flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
 		b := bench{}
-		fs.StringVar(&b.suite, "suite", "directory", "directory, analytics, live, hostile, reports, ingest or calling")
+		fs.StringVar(&b.suite, "suite", "directory", "directory, analytics, live, dashboard, hostile, reports, ingest or calling")
 		fs.IntVar(&b.legs, "legs", 10000000, "call legs the ingest suite streams in")
 		fs.IntVar(&b.customers, "customers", 100000, "customers of the benchmark partner")
 		fs.IntVar(&b.callLegs, "call-legs", 200000, "call legs seeded with them")
-		fs.IntVar(&b.clients, "clients", 16, "concurrent clients (directory)")
+		fs.IntVar(&b.clients, "clients", 16, "concurrent clients (directory, dashboard)")
 		fs.StringVar(&b.runs, "runs", "both", "directory runs: unfiltered, filtered or both")
-		fs.DurationVar(&b.duration, "duration", 30*time.Second, "how long each directory run lasts")
+		fs.DurationVar(&b.duration, "duration", 30*time.Second, "how long each directory run, or the dashboard run, lasts")
 		fs.DurationVar(&b.warmup, "warmup", 3*time.Second, "how long the clients run before each directory run, unmeasured")
 		fs.IntVar(&b.requests, "requests", 50, "requests per measured query (analytics) or mutations (live)")
-		fs.IntVar(&b.subscribers, "subscribers", 1000, "websocket subscribers (live)")
+		fs.IntVar(&b.subscribers, "subscribers", 1000, "websocket subscribers (live, dashboard)")
+		fs.IntVar(&b.batchesPerSecond, "batches-per-second", 10, "recordLicenseUsage batches a second (dashboard)")
+		fs.IntVar(&b.batchSize, "batch-size", 100, "lines per usage batch (dashboard)")
 		fs.StringVar(&b.cpuProfile, "cpuprofile", "", "write a CPU profile of the measured runs to this file")
 		return func(ctx context.Context, e *env) error { return b.run(ctx, e) }
 	},
@@ -70,7 +76,8 @@ var benchCommand = command{
 type bench struct {
 	suite, runs                            string
 	customers, callLegs, clients, requests int
-	subscribers, legs                      int
+	subscribers, legs, batchesPerSecond    int
+	batchSize                              int
 	duration, warmup                       time.Duration
 	cpuProfile                             string
 }
@@ -126,6 +133,8 @@ func (b bench) run(ctx context.Context, e *env) error {
 		err = b.analytics(ctx, e, a, url, token)
 	case "live":
 		err = b.live(ctx, e, a, url, token)
+	case "dashboard":
+		err = b.dashboard(ctx, e, a, adm, url, token)
 	case "hostile":
 		err = b.hostile(ctx, e, a, adm, url, token)
 	case "reports":
@@ -135,7 +144,7 @@ func (b bench) run(ctx context.Context, e *env) error {
 	case "calling":
 		err = b.calling(ctx, e, url, token)
 	default:
-		err = fmt.Errorf("unknown suite %q: use directory, analytics, live, hostile, reports, ingest or calling", b.suite)
+		err = fmt.Errorf("unknown suite %q: use directory, analytics, live, dashboard, hostile, reports, ingest or calling", b.suite)
 	}
 	if err != nil {
 		return err

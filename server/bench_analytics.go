@@ -99,43 +99,16 @@ func (b bench) uncachedAndCached(ctx context.Context, e *env, cachedURL, token s
 // live measures how long a committed change through instance A takes to reach every
 // subscriber of instance B.
 func (b bench) live(ctx context.Context, e *env, a *app, urlA, token string) error {
-	if a.db.Embedded {
-		return fmt.Errorf("the live suite needs two instances on PostgreSQL: set DATABASE_URL")
-	}
-	other, err := openApp(ctx, e)
+	urlB, closeB, err := secondInstance(ctx, e, a, "live")
 	if err != nil {
 		return err
 	}
-	defer other.Close()
-	sctx, stop := context.WithCancel(ctx)
-	defer stop()
-	urlB, err := serveBench(sctx, other)
-	if err != nil {
-		return err
-	}
+	defer closeB()
 	// Each mutation moves a benchmark subscription in or out of the 90-day expiry window,
 	// so each one changes approachingExpiration.
-	mutate := newPoster(urlA, token, 1)
-	customerBody, _ := json.Marshal(map[string]any{
-		"query":     `mutation($id: String!) { upsertCustomers(input: {customers: [{externalId: $id, name: "Live Benchmark Co", orgId: "00000000-0000-0000-0000-00000000b1e5", region: US, country: "US"}]}) { failed } }`,
-		"variables": map[string]any{"id": liveCustomerID},
-	})
-	if err := mutate.post(ctx, customerBody); err != nil {
-		return fmt.Errorf("create the benchmark customer: %w", err)
-	}
-	upsert := func(ends time.Time) []byte {
-		body, _ := json.Marshal(map[string]any{
-			"query": `mutation($s: [SubscriptionUpsertInput!]!) { upsertSubscriptions(input: {subscriptions: $s}) { stored failed } }`,
-			"variables": map[string]any{"s": []map[string]any{{
-				"customerExternalId": liveCustomerID, "subscriptionId": "BENCH-LIVE", "kind": "PAID", "state": "ACTIVE",
-				"startedAt": "2025-01-01T00:00:00Z", "endsAt": ends.UTC().Format(time.RFC3339), "autoRenew": false,
-				"licenses": []map[string]any{{"product": "CALLING", "total": 10, "assigned": 5, "used": 3, "usedLast90Days": 4}},
-			}}},
-		})
-		return body
-	}
-	if err := mutate.post(ctx, upsert(time.Now().AddDate(2, 0, 0))); err != nil {
-		return fmt.Errorf("create the benchmark subscription: %w", err)
+	probe, err := newLiveProbe(ctx, urlA, token)
+	if err != nil {
+		return err
 	}
 	fmt.Fprintf(e.stdout, "connecting %d subscribers to instance B...\n", b.subscribers)
 	wsURL := "ws" + strings.TrimPrefix(urlB, "http")
@@ -153,13 +126,9 @@ func (b bench) live(ctx context.Context, e *env, a *app, urlA, token string) err
 	}
 	var latencies []time.Duration
 	for i := range b.requests {
-		ends := time.Now().AddDate(0, 0, 30)
-		if i%2 == 1 {
-			ends = time.Now().AddDate(2, 0, 0)
-		}
-		body := upsert(ends)
+		body := probe.upsert(i%2 == 0)
 		start := time.Now()
-		if err := mutate.post(ctx, body); err != nil {
+		if err := probe.mutate.post(ctx, body); err != nil {
 			return fmt.Errorf("mutation: %w", err)
 		}
 		var mu sync.Mutex
@@ -190,4 +159,23 @@ func (b bench) live(ctx context.Context, e *env, a *app, urlA, token string) err
 	fmt.Fprintf(e.stdout, "%d mutations on A, %d subscribers on B: %d of %d updates received, p50 %s, p99 %s (from sending the mutation)\n",
 		b.requests, b.subscribers, len(latencies), want, pct(0.5).Round(100*time.Microsecond), pct(0.99).Round(100*time.Microsecond))
 	return nil
+}
+
+// secondInstance serves instance B on a's database, for the suite (PostgreSQL only).
+func secondInstance(ctx context.Context, e *env, a *app, suite string) (string, func(), error) {
+	if a.db.Embedded {
+		return "", nil, fmt.Errorf("the %s suite needs two instances on PostgreSQL: set DATABASE_URL", suite)
+	}
+	other, err := openApp(ctx, e)
+	if err != nil {
+		return "", nil, err
+	}
+	sctx, stop := context.WithCancel(ctx)
+	urlB, err := serveBench(sctx, other)
+	if err != nil {
+		stop()
+		other.Close()
+		return "", nil, err
+	}
+	return urlB, func() { stop(); other.Close() }, nil
 }

@@ -45,6 +45,7 @@ type Config struct {
 	LaunchURLTemplate string
 	AnalyticsCacheTTL time.Duration
 	MaxSubscriptions  int
+	LiveMaxRate       int
 	MaxConcurrent     int
 	GCPercent         int
 	ReportDir         string
@@ -168,6 +169,7 @@ func (c *Config) settings() []setting {
 		{"PARTNERHUB_REPORT_RETENTION", "report-retention", "720h", "how long report files are kept before they are deleted and their reports EXPIRED", duration(&c.ReportRetention, false)},
 		{"PARTNERHUB_CALL_LEG_RETENTION", "call-leg-retention", "2184h", "how long raw call legs are kept (2184h is 13 weeks); their rollups are kept", duration(&c.CallLegRetention, false)},
 		{"PARTNERHUB_MAX_SUBSCRIPTIONS", "max-subscriptions", "20000", "live subscriptions a process serves at once (20 per connection)", integer(&c.MaxSubscriptions, 1)},
+		{"PARTNERHUB_LIVE_MAX_RATE", "live-max-rate", strconv.Itoa(graph.DefaultOptions.LiveMaxRate), "live KPI computations per second of one visibility scope and region; a burst of changes sends the latest figures when the pause ends", integer(&c.LiveMaxRate, 1)},
 	}
 }
 

@@ -38,7 +38,7 @@ func (a *app) routes() http.Handler {
 func (a *app) handlers() (api, metrics http.Handler, reports *report.Service) {
 	resolver := graph.NewResolver(a.db.Client, a.now, a.auth, a.broker, graph.Options{
 		LaunchURLTemplate: a.cfg.LaunchURLTemplate, CacheTTL: a.cfg.AnalyticsCacheTTL, MaxSubscriptions: a.cfg.MaxSubscriptions,
-		Sockets: a.sockets, Reports: a.reportOptions(), CallLegRetention: a.cfg.CallLegRetention,
+		LiveMaxRate: a.cfg.LiveMaxRate, Sockets: a.sockets, Reports: a.reportOptions(), CallLegRetention: a.cfg.CallLegRetention,
 	})
 	resolver.Rebuilds.Logger = a.logger
 	// Quality rebuilds a stopped process left unfinished go on.

@@ -66,13 +66,19 @@ func nextKpis(t *testing.T, sub *wsSubscription, d time.Duration) (liveKpis, err
 	return k, json.Unmarshal(data, &k)
 }
 
-// upsertSub posts one upsertSubscriptions item and fails on errors.
+// upsertSub posts one upsertSubscriptions item of customer live-1 and fails on errors.
 func upsertSub(t *testing.T, srv *httptest.Server, token, endsAt string, used int) {
+	t.Helper()
+	upsertSubOf(t, srv, token, "live-1", endsAt, used)
+}
+
+// upsertSubOf posts one upsertSubscriptions item of a customer and fails on errors.
+func upsertSubOf(t *testing.T, srv *httptest.Server, token, customer, endsAt string, used int) {
 	t.Helper()
 	body, _ := json.Marshal(map[string]any{
 		"query": `mutation($s: [SubscriptionUpsertInput!]!) { upsertSubscriptions(input: {subscriptions: $s}) { failed results { error { message } } } }`,
 		"variables": map[string]any{"s": []map[string]any{{
-			"customerExternalId": "live-1", "subscriptionId": "LIVE-SUB", "kind": "PAID", "state": "ACTIVE",
+			"customerExternalId": customer, "subscriptionId": strings.ToUpper(customer) + "-SUB", "kind": "PAID", "state": "ACTIVE",
 			"startedAt": "2025-01-01T00:00:00Z", "endsAt": endsAt, "autoRenew": false,
 			"licenses": []map[string]any{{"product": "CALLING", "total": 10, "assigned": 5, "used": used, "usedLast90Days": 6}},
 		}}},
@@ -117,6 +123,15 @@ func (w *liveWorld) seed(t *testing.T) {
 	upsertSub(t, w.srvA, w.writer, inDays(365), 3)
 }
 
+// liveInstances is how many instances the live tests run: two where LISTEN/NOTIFY
+// connects them (PostgreSQL), else one.
+func liveInstances() int {
+	if storagetest.Postgres() {
+		return 2
+	}
+	return 1
+}
+
 // inDays is the RFC 3339 instant n days from now.
 func inDays(n int) string { return time.Now().AddDate(0, 0, n).UTC().Format(time.RFC3339) }
 
@@ -134,11 +149,7 @@ func mustFirstKpis(t *testing.T, sub *wsSubscription) liveKpis {
 // after a mutation through the first instance that changes them, nothing after one that
 // leaves them equal, and its socket closes when its token is revoked.
 func TestLiveKpis(t *testing.T) {
-	n := 1
-	if storagetest.Postgres() {
-		n = 2
-	}
-	w := newLiveWorld(t, n, nil)
+	w := newLiveWorld(t, liveInstances(), nil)
 	a, f, srvA, writer := w.a, w.f, w.srvA, w.writer
 	reader := mustToken(t, a, f.admins[enum.RoleReadOnlyAdmin])
 	sub, err := subscribe(context.Background(), wsURL(w.srvB), reader, kpiSubscription)

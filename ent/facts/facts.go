@@ -2,7 +2,8 @@
 // analytics read instead of joining and scanning at request time:
 //
 //   - on each license line, whether its subscription or trial is ACTIVE, when that was
-//     added, and its assignment ratio (assigned / total);
+//     added, its assignment ratio (assigned / total), and when it ends (EndingSubscription)
+//     or renews (RenewingSubscription);
 //   - on each customer, whether it is in the KPIs' scope (a line of an ACTIVE subscription
 //     or trial of a KPI product), whether it is over its license limit (a line of an
 //     ACTIVE subscription or trial with assigned > total), when the first of its
@@ -160,6 +161,17 @@ func EndingSubscription(t *sql.SelectTable) []*sql.Predicate {
 	}
 }
 
+// RenewingSubscription is the condition that the subscription of alias t renews itself:
+// it is ACTIVE, paid (a trial renews nothing, whatever its flag) and auto-renewing. A
+// line's renews_at is its renewal date when it does.
+func RenewingSubscription(t *sql.SelectTable) []*sql.Predicate {
+	return []*sql.Predicate{
+		sql.EQ(t.C(subscription.FieldState), enum.StateActive),
+		sql.EQ(t.C(subscription.FieldKind), enum.KindPaid),
+		sql.EQ(t.C(subscription.FieldAutoRenew), true),
+	}
+}
+
 // Refresh recomputes the facts of the given customers and of their license lines.
 func Refresh(ctx context.Context, x Executor, dialect string, customerIDs ...int) error {
 	if len(customerIDs) == 0 {
@@ -177,7 +189,12 @@ type Backfilled struct{ Lines, Customers int64 }
 // Backfill computes every fact that has not been computed yet: those of rows written
 // without the ent client (the bulk seed), or before the columns existed.
 func Backfill(ctx context.Context, x Executor, dialect string) (Backfilled, error) {
-	lines := sql.IsNull(sql.Table(license.Table).C(license.FieldActive))
+	lt, fb := sql.Table(license.Table), sql.Table(subscription.Table).As("fb")
+	dated := sql.Select(fb.C(subscription.FieldID)).From(fb).Where(sql.And(
+		sql.ColumnsEQ(fb.C(subscription.FieldID), lt.C(license.FieldSubscriptionID)),
+		sql.Or(sql.And(EndingSubscription(fb)...), sql.And(append(RenewingSubscription(fb), sql.NotNull(fb.C(subscription.FieldRenewalDate)))...))))
+	lines := sql.Or(sql.IsNull(lt.C(license.FieldActive)),
+		sql.And(sql.IsNull(lt.C(license.FieldEndingAt)), sql.IsNull(lt.C(license.FieldRenewsAt)), sql.Exists(dated)))
 	ct, fe := sql.Table(customer.Table), sql.Table(subscription.Table).As("fx")
 	ending := sql.Select(fe.C(subscription.FieldID)).From(fe).Where(sql.And(append(EndingSubscription(fe),
 		sql.ColumnsEQ(fe.C(subscription.FieldCustomerID), ct.C(customer.FieldID)))...))
@@ -201,6 +218,14 @@ func refresh(ctx context.Context, x Executor, dialect string, lines, customers *
 		b.WriteString("COALESCE((").Join(ofSub(subscription.FieldState)).WriteString(") = ").Arg(enum.StateActive).WriteString(", FALSE)")
 	})
 	started := sql.ExprFunc(func(b *sql.Builder) { b.WriteString("(").Join(ofSub(subscription.FieldStartedAt)).WriteString(")") })
+	// whenSub is a column of the line's subscription when it matches conds, else null.
+	whenSub := func(col string, conds ...*sql.Predicate) sql.Querier {
+		value := sql.ExprFunc(func(b *sql.Builder) {
+			b.WriteString("CASE WHEN ").Join(sql.And(conds...)).WriteString(" THEN ").Ident(st.C(col)).WriteString(" END")
+		})
+		q := sql.SelectExpr(value).From(st).Where(sql.ColumnsEQ(st.C(subscription.FieldID), lt.C(license.FieldSubscriptionID)))
+		return sql.ExprFunc(func(b *sql.Builder) { b.WriteString("(").Join(q).WriteString(")") })
+	}
 	ratio := sql.ExprFunc(func(b *sql.Builder) {
 		b.WriteString("CASE WHEN ").Ident(lt.C(license.FieldTotal)).WriteString(" > 0 THEN CAST(").
 			Ident(lt.C(license.FieldAssigned)).WriteString(" AS DOUBLE PRECISION) / ").Ident(lt.C(license.FieldTotal)).WriteString(" END")
@@ -209,6 +234,8 @@ func refresh(ctx context.Context, x Executor, dialect string, lines, customers *
 		Set(license.FieldActive, active).
 		Set(license.FieldStartedAt, started).
 		Set(license.FieldAssignmentRatio, ratio).
+		Set(license.FieldEndingAt, whenSub(subscription.FieldEndsAt, EndingSubscription(st)...)).
+		Set(license.FieldRenewsAt, whenSub(subscription.FieldRenewalDate, RenewingSubscription(st)...)).
 		Where(lines)
 	var err error
 	if done.Lines, err = exec(ctx, x, up); err != nil {

@@ -84,6 +84,16 @@ func (x fixture) wantLine(step string, l *ent.License, want lineFacts) {
 	}
 }
 
+// wantDates checks when line l is stored to end and to renew (nil: it does not).
+func (x fixture) wantDates(step string, l *ent.License, ending, renews *time.Time) {
+	x.t.Helper()
+	got := x.c.License.GetX(x.ctx, l.ID)
+	if !eqTime(got.EndingAt, ending) || !eqTime(got.RenewsAt, renews) {
+		x.t.Errorf("%s: line %s ending_at=%v renews_at=%v, want %v and %v", step, l.Product,
+			show(got.EndingAt), show(got.RenewsAt), show(ending), show(renews))
+	}
+}
+
 // customerFacts are the facts kept on a customer (nil: not computed).
 type customerFacts struct {
 	scope, over        *bool
@@ -143,6 +153,7 @@ func TestFactsFollowEveryWrite(t *testing.T) {
 
 	meet := x.line(s1, enum.ProductMeetings, 10, 4)
 	x.wantLine("create Meetings line", meet, lineFacts{b(true), at(jan), f(0.4)})
+	x.wantDates("create Meetings line", meet, at(janEnd), nil)
 	x.wantCustomer("create Meetings line", alpha, customerFacts{b(true), b(false), at(janEnd), ps(1), ss(2)})
 
 	msg := x.line(s1, enum.ProductMessaging, 5, 7)
@@ -157,9 +168,11 @@ func TestFactsFollowEveryWrite(t *testing.T) {
 	x.wantLine("subscription suspended and restarted", meet, lineFacts{b(false), at(mar), f(0.4)})
 	x.wantLine("subscription suspended and restarted", msg, lineFacts{b(false), at(mar), f(1)})
 	x.wantCustomer("subscription suspended", alpha, customerFacts{b(false), b(false), nil, ps(1 | 4), ss(64)})
+	x.wantDates("subscription suspended", msg, nil, nil)
 
 	c.Subscription.UpdateOne(s1).SetState(enum.StateActive).ExecX(ctx)
 	x.wantCustomer("subscription active again", alpha, customerFacts{b(true), b(false), at(janEnd), ps(1 | 4), ss(2)})
+	x.wantDates("subscription active again", msg, at(janEnd), nil)
 
 	c.License.DeleteOne(meet).ExecX(ctx)
 	x.wantCustomer("Meetings line deleted, Messaging left", alpha, customerFacts{b(false), b(false), at(janEnd), ps(4), ss(2)})
@@ -195,14 +208,17 @@ func TestFactsFollowEveryWrite(t *testing.T) {
 	x.wantCustomer("rolled back", beta, customerFacts{b(false), b(false), at(marEnd), ps(0), ss(2)})
 
 	// The first end among ACTIVE, not auto-renewing subscriptions and trials.
-	c.Subscription.UpdateOne(s1).SetAutoRenew(true).ExecX(ctx)
+	c.Subscription.UpdateOne(s1).SetAutoRenew(true).SetRenewalDate(janEnd).ExecX(ctx)
 	x.wantCustomer("only subscription set to renew", alpha, customerFacts{b(false), b(false), nil, ps(4), ss(2)})
+	x.wantDates("subscription set to renew", msg, nil, at(janEnd))
 	s3 := x.subscription(alpha, "S-3", enum.StateActive, mar)
 	x.wantCustomer("new subscription", alpha, customerFacts{b(false), b(false), at(marEnd), ps(4), ss(2)})
 	c.Subscription.UpdateOne(s1).SetAutoRenew(false).ExecX(ctx)
 	x.wantCustomer("earlier subscription no longer renews", alpha, customerFacts{b(false), b(false), at(janEnd), ps(4), ss(2)})
+	x.wantDates("subscription no longer renews", msg, at(janEnd), nil)
 	c.Subscription.Update().Where(subscription.ID(s1.ID)).SetState(enum.StateExpired).ExecX(ctx)
 	x.wantCustomer("earlier subscription expired (bulk update)", alpha, customerFacts{b(false), b(false), at(marEnd), ps(0), ss(2)})
+	x.wantDates("subscription expired (bulk update)", msg, nil, nil)
 	c.Subscription.DeleteOne(s3).ExecX(ctx)
 	x.wantCustomer("later subscription deleted", alpha, customerFacts{b(false), b(false), nil, ps(0), ss(128)})
 	x.wantCustomer("other customers left alone", beta, customerFacts{b(false), b(false), at(marEnd), ps(0), ss(2)})
@@ -267,7 +283,7 @@ func TestBackfill(t *testing.T) {
 		}
 		return done
 	}
-	done := backfillAfter("UPDATE licenses SET active = NULL, started_at = NULL, assignment_ratio = NULL",
+	done := backfillAfter("UPDATE licenses SET active = NULL, started_at = NULL, assignment_ratio = NULL, ending_at = NULL, renews_at = NULL",
 		"UPDATE customers SET kpi_scope = NULL, over_limit = NULL, expires_at = NULL, current_products = NULL, subscription_statuses = NULL")
 	if done != (facts.Backfilled{Lines: 3, Customers: 3}) {
 		t.Errorf("backfill computed %+v, want 3 lines and 3 customers", done)
@@ -275,6 +291,9 @@ func TestBackfill(t *testing.T) {
 	x.wantLine("backfilled", a1, lineFacts{b(true), at(jan), f(9.0 / 8)})
 	x.wantLine("backfilled", b1, lineFacts{b(false), at(mar), nil})
 	x.wantLine("backfilled", g1, lineFacts{b(true), at(mar), f(0.25)})
+	x.wantDates("backfilled", a1, at(janEnd), nil)
+	x.wantDates("backfilled", b1, nil, nil)
+	x.wantDates("backfilled", g1, at(marEnd), nil)
 	x.wantCustomer("backfilled", alpha, customerFacts{b(true), b(true), at(janEnd), ps(2), ss(2)})
 	x.wantCustomer("backfilled", beta, customerFacts{b(false), b(false), nil, ps(0), ss(128)})
 	x.wantCustomer("backfilled", gamma, customerFacts{b(false), b(false), at(marEnd), ps(8), ss(2)})
@@ -284,6 +303,14 @@ func TestBackfill(t *testing.T) {
 		t.Errorf("second backfill computed %+v, want nothing", done)
 	}
 	x.wantCustomer("second backfill", alpha, customerFacts{b(true), b(false), at(janEnd), ps(2), ss(2)})
+
+	// A database whose lines' other facts were computed before lines kept their ends gets
+	// the ends of the lines that have one, alone.
+	if done := backfillAfter("UPDATE licenses SET ending_at = NULL"); done.Lines != 2 {
+		t.Errorf("backfill of the lines' ends computed %+v, want 2 lines", done)
+	}
+	x.wantDates("ends backfilled", a1, at(janEnd), nil)
+	x.wantDates("ends backfilled", b1, nil, nil)
 
 	// A database whose flags were computed before customers kept their first end (an
 	// earlier version) gets the ends alone; likewise the products and the statuses.

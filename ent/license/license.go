@@ -40,6 +40,10 @@ const (
 	FieldStartedAt = "started_at"
 	// FieldAssignmentRatio holds the string denoting the assignment_ratio field in the database.
 	FieldAssignmentRatio = "assignment_ratio"
+	// FieldEndingAt holds the string denoting the ending_at field in the database.
+	FieldEndingAt = "ending_at"
+	// FieldRenewsAt holds the string denoting the renews_at field in the database.
+	FieldRenewsAt = "renews_at"
 	// EdgePartner holds the string denoting the partner edge name in mutations.
 	EdgePartner = "partner"
 	// EdgeSubscription holds the string denoting the subscription edge name in mutations.
@@ -95,6 +99,8 @@ var Columns = []string{
 	FieldActive,
 	FieldStartedAt,
 	FieldAssignmentRatio,
+	FieldEndingAt,
+	FieldRenewsAt,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -201,6 +207,16 @@ func ByStartedAt(opts ...sql.OrderTermOption) OrderOption {
 // ByAssignmentRatio orders the results by the assignment_ratio field.
 func ByAssignmentRatio(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldAssignmentRatio, opts...).ToFunc()
+}
+
+// ByEndingAt orders the results by the ending_at field.
+func ByEndingAt(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldEndingAt, opts...).ToFunc()
+}
+
+// ByRenewsAt orders the results by the renews_at field.
+func ByRenewsAt(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldRenewsAt, opts...).ToFunc()
 }
 
 // ByPartnerField orders the results by partner field.

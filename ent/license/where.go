@@ -111,6 +111,16 @@ func AssignmentRatio(v float64) predicate.License {
 	return predicate.License(sql.FieldEQ(FieldAssignmentRatio, v))
 }
 
+// EndingAt applies equality check predicate on the "ending_at" field. It's identical to EndingAtEQ.
+func EndingAt(v time.Time) predicate.License {
+	return predicate.License(sql.FieldEQ(FieldEndingAt, v))
+}
+
+// RenewsAt applies equality check predicate on the "renews_at" field. It's identical to RenewsAtEQ.
+func RenewsAt(v time.Time) predicate.License {
+	return predicate.License(sql.FieldEQ(FieldRenewsAt, v))
+}
+
 // PartnerIDEQ applies the EQ predicate on the "partner_id" field.
 func PartnerIDEQ(v int) predicate.License {
 	return predicate.License(sql.FieldEQ(FieldPartnerID, v))
@@ -529,6 +539,106 @@ func AssignmentRatioIsNil() predicate.License {
 // AssignmentRatioNotNil applies the NotNil predicate on the "assignment_ratio" field.
 func AssignmentRatioNotNil() predicate.License {
 	return predicate.License(sql.FieldNotNull(FieldAssignmentRatio))
+}
+
+// EndingAtEQ applies the EQ predicate on the "ending_at" field.
+func EndingAtEQ(v time.Time) predicate.License {
+	return predicate.License(sql.FieldEQ(FieldEndingAt, v))
+}
+
+// EndingAtNEQ applies the NEQ predicate on the "ending_at" field.
+func EndingAtNEQ(v time.Time) predicate.License {
+	return predicate.License(sql.FieldNEQ(FieldEndingAt, v))
+}
+
+// EndingAtIn applies the In predicate on the "ending_at" field.
+func EndingAtIn(vs ...time.Time) predicate.License {
+	return predicate.License(sql.FieldIn(FieldEndingAt, vs...))
+}
+
+// EndingAtNotIn applies the NotIn predicate on the "ending_at" field.
+func EndingAtNotIn(vs ...time.Time) predicate.License {
+	return predicate.License(sql.FieldNotIn(FieldEndingAt, vs...))
+}
+
+// EndingAtGT applies the GT predicate on the "ending_at" field.
+func EndingAtGT(v time.Time) predicate.License {
+	return predicate.License(sql.FieldGT(FieldEndingAt, v))
+}
+
+// EndingAtGTE applies the GTE predicate on the "ending_at" field.
+func EndingAtGTE(v time.Time) predicate.License {
+	return predicate.License(sql.FieldGTE(FieldEndingAt, v))
+}
+
+// EndingAtLT applies the LT predicate on the "ending_at" field.
+func EndingAtLT(v time.Time) predicate.License {
+	return predicate.License(sql.FieldLT(FieldEndingAt, v))
+}
+
+// EndingAtLTE applies the LTE predicate on the "ending_at" field.
+func EndingAtLTE(v time.Time) predicate.License {
+	return predicate.License(sql.FieldLTE(FieldEndingAt, v))
+}
+
+// EndingAtIsNil applies the IsNil predicate on the "ending_at" field.
+func EndingAtIsNil() predicate.License {
+	return predicate.License(sql.FieldIsNull(FieldEndingAt))
+}
+
+// EndingAtNotNil applies the NotNil predicate on the "ending_at" field.
+func EndingAtNotNil() predicate.License {
+	return predicate.License(sql.FieldNotNull(FieldEndingAt))
+}
+
+// RenewsAtEQ applies the EQ predicate on the "renews_at" field.
+func RenewsAtEQ(v time.Time) predicate.License {
+	return predicate.License(sql.FieldEQ(FieldRenewsAt, v))
+}
+
+// RenewsAtNEQ applies the NEQ predicate on the "renews_at" field.
+func RenewsAtNEQ(v time.Time) predicate.License {
+	return predicate.License(sql.FieldNEQ(FieldRenewsAt, v))
+}
+
+// RenewsAtIn applies the In predicate on the "renews_at" field.
+func RenewsAtIn(vs ...time.Time) predicate.License {
+	return predicate.License(sql.FieldIn(FieldRenewsAt, vs...))
+}
+
+// RenewsAtNotIn applies the NotIn predicate on the "renews_at" field.
+func RenewsAtNotIn(vs ...time.Time) predicate.License {
+	return predicate.License(sql.FieldNotIn(FieldRenewsAt, vs...))
+}
+
+// RenewsAtGT applies the GT predicate on the "renews_at" field.
+func RenewsAtGT(v time.Time) predicate.License {
+	return predicate.License(sql.FieldGT(FieldRenewsAt, v))
+}
+
+// RenewsAtGTE applies the GTE predicate on the "renews_at" field.
+func RenewsAtGTE(v time.Time) predicate.License {
+	return predicate.License(sql.FieldGTE(FieldRenewsAt, v))
+}
+
+// RenewsAtLT applies the LT predicate on the "renews_at" field.
+func RenewsAtLT(v time.Time) predicate.License {
+	return predicate.License(sql.FieldLT(FieldRenewsAt, v))
+}
+
+// RenewsAtLTE applies the LTE predicate on the "renews_at" field.
+func RenewsAtLTE(v time.Time) predicate.License {
+	return predicate.License(sql.FieldLTE(FieldRenewsAt, v))
+}
+
+// RenewsAtIsNil applies the IsNil predicate on the "renews_at" field.
+func RenewsAtIsNil() predicate.License {
+	return predicate.License(sql.FieldIsNull(FieldRenewsAt))
+}
+
+// RenewsAtNotNil applies the NotNil predicate on the "renews_at" field.
+func RenewsAtNotNil() predicate.License {
+	return predicate.License(sql.FieldNotNull(FieldRenewsAt))
 }
 
 // HasPartner applies the HasEdge predicate on the "partner" edge.

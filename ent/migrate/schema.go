@@ -614,6 +614,8 @@ var (
 		{Name: "active", Type: field.TypeBool, Nullable: true},
 		{Name: "started_at", Type: field.TypeTime, Nullable: true},
 		{Name: "assignment_ratio", Type: field.TypeFloat64, Nullable: true},
+		{Name: "ending_at", Type: field.TypeTime, Nullable: true},
+		{Name: "renews_at", Type: field.TypeTime, Nullable: true},
 		{Name: "customer_id", Type: field.TypeInt},
 		{Name: "partner_id", Type: field.TypeInt},
 		{Name: "subscription_id", Type: field.TypeInt},
@@ -626,19 +628,19 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "licenses_customers_licenses",
-				Columns:    []*schema.Column{LicensesColumns[10]},
+				Columns:    []*schema.Column{LicensesColumns[12]},
 				RefColumns: []*schema.Column{CustomersColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "licenses_partners_partner",
-				Columns:    []*schema.Column{LicensesColumns[11]},
+				Columns:    []*schema.Column{LicensesColumns[13]},
 				RefColumns: []*schema.Column{PartnersColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "licenses_subscriptions_licenses",
-				Columns:    []*schema.Column{LicensesColumns[12]},
+				Columns:    []*schema.Column{LicensesColumns[14]},
 				RefColumns: []*schema.Column{SubscriptionsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -647,22 +649,22 @@ var (
 			{
 				Name:    "license_customer_id",
 				Unique:  false,
-				Columns: []*schema.Column{LicensesColumns[10]},
+				Columns: []*schema.Column{LicensesColumns[12]},
 			},
 			{
 				Name:    "license_subscription_id_product",
 				Unique:  true,
-				Columns: []*schema.Column{LicensesColumns[12], LicensesColumns[1]},
+				Columns: []*schema.Column{LicensesColumns[14], LicensesColumns[1]},
 			},
 			{
 				Name:    "license_partner_id_product",
 				Unique:  false,
-				Columns: []*schema.Column{LicensesColumns[11], LicensesColumns[1]},
+				Columns: []*schema.Column{LicensesColumns[13], LicensesColumns[1]},
 			},
 			{
 				Name:    "license_over_limit",
 				Unique:  false,
-				Columns: []*schema.Column{LicensesColumns[11]},
+				Columns: []*schema.Column{LicensesColumns[13]},
 				Annotation: &entsql.IndexAnnotation{
 					Where: "assigned > total",
 				},
@@ -670,15 +672,36 @@ var (
 			{
 				Name:    "license_assignment",
 				Unique:  false,
-				Columns: []*schema.Column{LicensesColumns[11], LicensesColumns[1], LicensesColumns[9]},
+				Columns: []*schema.Column{LicensesColumns[13], LicensesColumns[1], LicensesColumns[9]},
 				Annotation: &entsql.IndexAnnotation{
 					IncludeColumns: []string{
-						LicensesColumns[10].Name,
+						LicensesColumns[12].Name,
 
 						LicensesColumns[8].Name,
 					},
 					Where: "active",
 				},
+			},
+			{
+				Name:    "license_ending",
+				Unique:  false,
+				Columns: []*schema.Column{LicensesColumns[13], LicensesColumns[1], LicensesColumns[10]},
+				Annotation: &entsql.IndexAnnotation{
+					Where: "ending_at IS NOT NULL",
+				},
+			},
+			{
+				Name:    "license_renewing",
+				Unique:  false,
+				Columns: []*schema.Column{LicensesColumns[13], LicensesColumns[1], LicensesColumns[11]},
+				Annotation: &entsql.IndexAnnotation{
+					Where: "renews_at IS NOT NULL",
+				},
+			},
+			{
+				Name:    "license_started",
+				Unique:  false,
+				Columns: []*schema.Column{LicensesColumns[13], LicensesColumns[1], LicensesColumns[8]},
 			},
 		},
 	}

@@ -40,6 +40,8 @@ func (License) Fields() []ent.Field {
 		field.Bool("active").Optional().Nillable().Comment("the subscription or trial is ACTIVE"),
 		field.Time("started_at").Optional().Nillable().Comment("when the subscription or trial was added"),
 		field.Float("assignment_ratio").Optional().Nillable().Comment("assigned / total; null when total is 0"),
+		field.Time("ending_at").Optional().Nillable().Comment("when its subscription or trial ends, if ACTIVE and not auto-renewing"),
+		field.Time("renews_at").Optional().Nillable().Comment("when its subscription renews, if ACTIVE, paid and auto-renewing"),
 	}
 }
 
@@ -64,6 +66,13 @@ func (License) Indexes() []ent.Index {
 		// of a product in ratio order from this index alone.
 		index.Fields("partner_id", "product", "assignment_ratio").StorageKey("license_assignment").
 			Annotations(entsql.IndexWhere("active"), entsql.IncludeColumns("customer_id", "started_at")),
+		// The expiring, renewing and recently added analytics read their lines, in date
+		// order, from these.
+		index.Fields("partner_id", "product", "ending_at").StorageKey("license_ending").
+			Annotations(entsql.IndexWhere("ending_at IS NOT NULL")),
+		index.Fields("partner_id", "product", "renews_at").StorageKey("license_renewing").
+			Annotations(entsql.IndexWhere("renews_at IS NOT NULL")),
+		index.Fields("partner_id", "product", "started_at").StorageKey("license_started"),
 	}
 }
 

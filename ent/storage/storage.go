@@ -19,6 +19,7 @@ import (
 	_ "github.com/lib/pq" // PostgreSQL driver
 
 	"github.com/partnerhub/partnerhub-api/ent"
+	"github.com/partnerhub/partnerhub-api/ent/change"
 	"github.com/partnerhub/partnerhub-api/ent/facts"
 	_ "github.com/partnerhub/partnerhub-api/ent/runtime" // privacy policies and hooks
 )
@@ -119,6 +120,7 @@ func wrap(sqldb *sql.DB, name string, embedded bool) *DB {
 	client.License.Use(facts.Hook(name))
 	client.Subscription.Use(facts.Hook(name))
 	client.Customer.Use(facts.CustomerHook())
+	client.Use(change.Hook())
 	return &DB{Client: client, SQL: sqldb, Dialect: name, Embedded: embedded}
 }
 

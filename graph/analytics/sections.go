@@ -10,12 +10,12 @@ import (
 
 	"github.com/partnerhub/partnerhub-api/ent"
 	"github.com/partnerhub/partnerhub-api/ent/customer"
+	"github.com/partnerhub/partnerhub-api/ent/facts"
 	"github.com/partnerhub/partnerhub-api/ent/license"
 	"github.com/partnerhub/partnerhub-api/ent/predicate"
 	"github.com/partnerhub/partnerhub-api/ent/subscription"
 	"github.com/partnerhub/partnerhub-api/graph/model"
 	"github.com/partnerhub/partnerhub-api/graph/page"
-	"github.com/partnerhub/partnerhub-api/graph/status"
 )
 
 // sectionKind names a section of the subscription analytics.
@@ -45,43 +45,35 @@ type totals struct {
 	Overage   int64 `json:"overage"`
 }
 
-// lineConditions are the conditions, over the st_lic/st_sub aliases, on a section's lines.
-func (s *Section) lineConditions() []*sql.Predicate {
+// lineConditions are the conditions on a section's lines, over the license lines of alias
+// t: each reads facts kept on the line at write time, not its subscription.
+func (s *Section) lineConditions(t *sql.SelectTable) []*sql.Predicate {
 	r, now := s.a.env.Rules, s.a.env.Rules.Now
-	l := sql.Table(license.Table).As("st_lic")
-	product := sql.EQ(l.C(license.FieldProduct), s.a.product)
-	sub := sql.Table(subscription.Table).As("st_sub").C
+	product := sql.EQ(t.C(license.FieldProduct), s.a.product)
 	switch s.kind {
 	case recentlyAdded:
 		// Every subscription and trial added in the window, whatever its state now.
 		return []*sql.Predicate{product,
-			sql.GTE(sub(subscription.FieldStartedAt), now.Add(-days(r.Settings.RecentDays))),
-			sql.LTE(sub(subscription.FieldStartedAt), now)}
+			sql.GTE(t.C(license.FieldStartedAt), now.Add(-days(r.Settings.RecentDays))),
+			sql.LTE(t.C(license.FieldStartedAt), now)}
 	case expiring:
-		return append(r.Expiring(), product)
+		return append(r.ExpiringLine(t), product)
 	case renewing:
-		return append(r.Renewing(), product)
+		return append(r.RenewingLine(t), product)
 	case lowAssignment:
-		return r.LowLine(s.a.env.PartnerID, s.a.product)
+		return r.LowLineOf(t, s.a.env.PartnerID, s.a.product)
 	default:
-		return append(status.OverLimitLine(), product)
+		return append(facts.OverLimitLine(t), product)
 	}
 }
 
 // lines is the predicate selecting the section's lines, in the viewer's region choice.
 func (s *Section) lines() predicate.License {
 	return func(sel *sql.Selector) {
-		l := sql.Table(license.Table).As("st_lic")
-		sub := sql.Table(subscription.Table).As("st_sub")
-		// The partner condition repeats the tenant filter of sel on the same rows, so the
-		// database reads only the partner's lines instead of every partner's.
-		q := sql.Select(l.C(license.FieldID)).From(l).
-			Join(sub).On(sub.C(subscription.FieldID), l.C(license.FieldSubscriptionID)).
-			Where(sql.EQ(l.C(license.FieldPartnerID), s.a.env.PartnerID))
-		for _, c := range s.lineConditions() {
-			q.Where(c)
-		}
-		sel.Where(sql.In(sel.C(license.FieldID), q))
+		// The partner condition repeats the tenant filter of sel, so the database reads
+		// the partner's lines from the indexes that lead with it.
+		t := sql.Table(license.Table)
+		sel.Where(sql.And(append(s.lineConditions(t), sql.EQ(t.C(license.FieldPartnerID), s.a.env.PartnerID))...))
 		if s.a.region != nil {
 			c := sql.Table(customer.Table)
 			sel.Where(sql.In(sel.C(license.FieldCustomerID),
@@ -248,9 +240,14 @@ func (s *Section) orderKey(o *model.AnalyticsRowOrder) page.Key {
 	case model.AnalyticsRowOrderFieldUsed:
 		return page.IntKey(page.Column(license.FieldUsed), desc)
 	}
-	col := map[sectionKind]string{recentlyAdded: subscription.FieldStartedAt, expiring: subscription.FieldEndsAt,
-		renewing: subscription.FieldRenewalDate, lowAssignment: subscription.FieldStartedAt, overage: subscription.FieldEndsAt}[s.kind]
-	return page.TimeKey(related(subscription.Table, col, license.FieldSubscriptionID), true, desc)
+	// The date of a line is a fact kept on it, which its section's condition requires,
+	// but for the end of an over-limit line's subscription.
+	if s.kind == overage {
+		return page.TimeKey(related(subscription.Table, subscription.FieldEndsAt, license.FieldSubscriptionID), true, desc)
+	}
+	col := map[sectionKind]string{recentlyAdded: license.FieldStartedAt, expiring: license.FieldEndingAt,
+		renewing: license.FieldRenewsAt, lowAssignment: license.FieldStartedAt}[s.kind]
+	return page.TimeKey(page.Column(col), false, desc)
 }
 
 // related is the expression of a column of the row a line refers to.

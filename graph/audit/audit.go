@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/partnerhub/partnerhub-api/ent"
+	"github.com/partnerhub/partnerhub-api/ent/change"
 	"github.com/partnerhub/partnerhub-api/ent/viewer"
 	"github.com/partnerhub/partnerhub-api/graph/gqlerr"
 	"github.com/partnerhub/partnerhub-api/graph/model"
@@ -26,8 +27,9 @@ type Change struct {
 type Recorder struct {
 	Client *ent.Client
 	Now    func() time.Time
-	// Notify, when set, announces a committed change of the partner (live updates, caches).
-	Notify func(ctx context.Context, partnerID int) error
+	// Notify, when set, announces a committed change of the partner and what it touched
+	// (live updates, caches).
+	Notify func(ctx context.Context, partnerID int, touched change.Set) error
 }
 
 // Run checks that the viewer may do action, runs fn in a transaction and, when fn changed
@@ -38,6 +40,7 @@ func Run[T any](ctx context.Context, r *Recorder, action string, can viewer.Can,
 	if !can(viewer.FromContext(ctx)) {
 		return zero, gqlerr.Errorf(gqlerr.Forbidden, "your role or token does not allow %s", action)
 	}
+	ctx, touched := change.NewContext(ctx)
 	tx, err := r.Client.Tx(ctx)
 	if err != nil {
 		return zero, fmt.Errorf("begin %s: %w", action, err)
@@ -56,7 +59,7 @@ func Run[T any](ctx context.Context, r *Recorder, action string, can viewer.Can,
 	}
 	if len(change.Targets) > 0 && r.Notify != nil {
 		// The change is committed; a lost notification only delays live updates.
-		_ = r.Notify(ctx, viewer.FromContext(ctx).PartnerID)
+		_ = r.Notify(ctx, viewer.FromContext(ctx).PartnerID, touched.Set())
 	}
 	return out, nil
 }

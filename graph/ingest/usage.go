@@ -7,6 +7,7 @@ import (
 	"github.com/partnerhub/partnerhub-api/ent/license"
 	"github.com/partnerhub/partnerhub-api/ent/licensesnapshot"
 	"github.com/partnerhub/partnerhub-api/ent/subscription"
+	"github.com/partnerhub/partnerhub-api/ent/viewer"
 	"github.com/partnerhub/partnerhub-api/graph/audit"
 	"github.com/partnerhub/partnerhub-api/graph/model"
 	"github.com/partnerhub/partnerhub-api/graph/week"
@@ -22,8 +23,9 @@ func LicenseUsage(ctx context.Context, rec *audit.Recorder, items []*model.Licen
 		if in.Date.After(rec.Now().Add(maxClockSkew)) {
 			return outcome{}, invalid("date %s is in the future", in.Date.Format("2006-01-02"))
 		}
+		// The subscription ID is unique per partner, and read from that index.
 		line, err := tx.License.Query().Where(
-			license.HasSubscriptionWith(subscription.SubscriptionID(in.SubscriptionID)),
+			license.HasSubscriptionWith(subscription.PartnerID(viewer.FromContext(ctx).PartnerID), subscription.SubscriptionID(in.SubscriptionID)),
 			license.ProductEQ(in.Product),
 		).Only(ctx)
 		if err != nil {

@@ -1,23 +1,40 @@
-// Package live carries change notifications (partner IDs only) to every server instance —
-// in-process on the embedded default, through PostgreSQL LISTEN/NOTIFY otherwise — and
-// keeps the results they invalidate in a cache.
+// Package live carries change notifications to every server instance — in-process on the
+// embedded default, through PostgreSQL LISTEN/NOTIFY otherwise — and keeps the results
+// they invalidate in a cache.
+//
+// A notification says what changed: the partner, the kinds of rows and the customers they
+// belong to (bounded: beyond change.MaxCustomers it says "many"). A cached result names
+// the scope it was computed for — the kinds of rows it reads and the customers it sees —
+// and stays valid through changes that cannot alter it: an ADMIN's figures survive a
+// change to another admin's customers.
 package live
 
 import (
 	"context"
 	"sync"
+
+	"github.com/partnerhub/partnerhub-api/ent/change"
 )
+
+// Change is a committed change of a partner's data and what it touched. PartnerID 0 means
+// every partner may have changed (after a lost connection).
+type Change struct {
+	PartnerID int `json:"p"`
+	change.Set
+}
+
+// Everything is the change of anything of the partner.
+func Everything(partnerID int) Change { return Change{PartnerID: partnerID, Set: change.Everything()} }
 
 // Broker fans change notifications out to subscribers.
 type Broker interface {
-	// Publish announces that data of the partner changed (after the change committed).
-	Publish(ctx context.Context, partnerID int) error
+	// Publish announces a change (after it committed).
+	Publish(ctx context.Context, c Change) error
 	// Subscribe returns a channel that receives a value after changes of the partner;
 	// notifications coalesce while one is pending. cancel stops the subscription.
 	Subscribe(partnerID int) (ch <-chan struct{}, cancel func())
-	// OnChange registers f to be called on every notification; partnerID is 0 when every
-	// partner may have changed (after a lost connection).
-	OnChange(f func(partnerID int))
+	// OnChange registers f to be called on every notification, before subscribers hear it.
+	OnChange(f func(Change))
 	Close() error
 }
 
@@ -25,27 +42,28 @@ type Broker interface {
 type Local struct {
 	mu        sync.Mutex
 	subs      map[int]map[chan struct{}]struct{}
-	observers []func(int)
+	observers []func(Change)
 }
 
 // NewLocal returns an in-process broker.
 func NewLocal() *Local { return &Local{subs: map[int]map[chan struct{}]struct{}{}} }
 
 // Publish notifies the partner's subscribers in this process.
-func (l *Local) Publish(_ context.Context, partnerID int) error {
-	l.deliver(partnerID)
+func (l *Local) Publish(_ context.Context, c Change) error {
+	l.deliver(c)
 	return nil
 }
 
-// deliver notifies the subscribers of partnerID, or of every partner when it is 0.
-func (l *Local) deliver(partnerID int) {
+// deliver notifies the subscribers of the change's partner, or of every partner when it
+// is 0.
+func (l *Local) deliver(c Change) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	for _, f := range l.observers {
-		f(partnerID)
+		f(c)
 	}
 	for p, chans := range l.subs {
-		if partnerID != 0 && p != partnerID {
+		if c.PartnerID != 0 && p != c.PartnerID {
 			continue
 		}
 		for ch := range chans {
@@ -77,7 +95,7 @@ func (l *Local) Subscribe(partnerID int) (<-chan struct{}, func()) {
 }
 
 // OnChange implements Broker.
-func (l *Local) OnChange(f func(int)) {
+func (l *Local) OnChange(f func(Change)) {
 	l.mu.Lock()
 	l.observers = append(l.observers, f)
 	l.mu.Unlock()

@@ -3,88 +3,225 @@ package live
 import (
 	"context"
 	"fmt"
+	"maps"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"golang.org/x/sync/singleflight"
+
+	"github.com/partnerhub/partnerhub-api/ent/change"
 )
 
-// Cache keeps computed results per key until a change notification of the key's partner
-// (or MaxAge) invalidates them; identical computations running at once are done once.
+// Cache keeps computed results per scope and key until a change that may alter them (or
+// MaxAge) makes them stale; identical computations running at once are done once. Each
+// partner's recent changes are kept in order, and a stored result is judged against the
+// ones that came after it when it is next asked for.
+//
+// MinInterval paces recomputations: a result computed less than MinInterval ago (by the
+// tick clock) is served as it is even when a change may have altered it, so a burst of
+// changes recomputes each result at most once per MinInterval; the next lookup after that
+// recomputes it. Lookups under a Strict context never get such a result.
 type Cache struct {
-	MaxAge time.Duration
-	now    func() time.Time
+	MaxAge      time.Duration
+	MinInterval time.Duration
+	now         func() time.Time
+	tick        func() time.Time
 
 	mu      sync.Mutex
-	gen     map[int]uint64 // per partner, bumped by every change
-	entries map[string]entry
+	logs    map[int]*changeLog
+	entries map[string]*entry
 	flight  singleflight.Group
 
 	hits, misses atomic.Uint64
+	computed     map[Recomputation]uint64
+}
+
+// Recomputation names a count of computed results: why, and for which class of scope (its
+// name up to a colon: "admin" for "admin:7").
+type Recomputation struct{ Reason, Scope string }
+
+// maxLog is how many changes of a partner are kept; a result older than all of them is
+// recomputed.
+const maxLog = 1024
+
+// changeLog is a partner's recent changes: changes[i] is number first+i.
+type changeLog struct {
+	first   uint64
+	changes []change.Set
+}
+
+func (l *changeLog) last() uint64 { return l.first + uint64(len(l.changes)) }
+
+type entry struct {
+	seq      uint64 // the changes before this number are judged
+	at       time.Time
+	computed time.Time // by the tick clock
+	value    any
+	check    any // the scope's partner-wide figure when computed
 }
 
 // Stats returns how many lookups found a fresh value and how many computed one (or
 // waited for the same computation running at once).
 func (c *Cache) Stats() (hits, misses uint64) { return c.hits.Load(), c.misses.Load() }
 
-type entry struct {
-	gen   uint64
-	at    time.Time
-	value any
+// Recomputations returns how many results were computed, by reason and class of scope.
+func (c *Cache) Recomputations() map[Recomputation]uint64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return maps.Clone(c.computed)
 }
 
-// NewCache returns a cache invalidated by b's notifications.
+// NewCache returns a cache made stale by b's notifications.
 func NewCache(b Broker, maxAge time.Duration, now func() time.Time) *Cache {
-	c := &Cache{MaxAge: maxAge, now: now, gen: map[int]uint64{}, entries: map[string]entry{}}
-	b.OnChange(c.invalidate)
+	c := &Cache{MaxAge: maxAge, now: now, tick: time.Now, logs: map[int]*changeLog{}, entries: map[string]*entry{}, computed: map[Recomputation]uint64{}}
+	b.OnChange(c.record)
 	return c
 }
 
-func (c *Cache) invalidate(partnerID int) {
+// record keeps a change for the judgement of the partner's stored results.
+func (c *Cache) record(ch Change) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if partnerID == 0 {
-		for p := range c.gen {
-			c.gen[p]++
-		}
+	if ch.PartnerID == 0 {
+		// Results being computed now are judged against this change when next asked for.
 		clear(c.entries)
+		for p := range c.logs {
+			c.append(p, ch.Set)
+		}
 		return
 	}
-	c.gen[partnerID]++
+	c.append(ch.PartnerID, ch.Set)
 }
 
-// Get returns the cached value of key for partnerID, computing it when missing or stale.
-func Get[T any](ctx context.Context, c *Cache, partnerID int, key string, compute func(context.Context) (T, error)) (T, error) {
-	full := fmt.Sprintf("%d|%s", partnerID, key)
+// append adds a change to the partner's log, dropping the oldest half when it is full.
+func (c *Cache) append(partnerID int, s change.Set) {
+	l := c.log(partnerID)
+	l.changes = append(l.changes, s)
+	if len(l.changes) > maxLog {
+		drop := len(l.changes) - maxLog/2
+		l.changes = append([]change.Set(nil), l.changes[drop:]...)
+		l.first += uint64(drop)
+	}
+}
+
+func (c *Cache) log(partnerID int) *changeLog {
+	l := c.logs[partnerID]
+	if l == nil {
+		l = &changeLog{first: 1}
+		c.logs[partnerID] = l
+	}
+	return l
+}
+
+// SetTick sets the clock that paces recomputations (MinInterval).
+func (c *Cache) SetTick(tick func() time.Time) { c.tick = tick }
+
+type strictKey struct{}
+
+// Strict returns a context whose lookups never get a result that a change may have
+// altered, however recently it was computed: for those who must end with the latest.
+func Strict(ctx context.Context) context.Context { return context.WithValue(ctx, strictKey{}, true) }
+
+// lookup judges the stored result of full for s: the value when it is fresh, else why not.
+// A result that only the partner-wide figure may have altered comes back with check.
+// Unless strict, a result computed within MinInterval comes back as it is (paced).
+func (c *Cache) lookup(s Scope, full string, strict bool) (e *entry, seq uint64, v verdict, reason string) {
 	c.mu.Lock()
-	gen := c.gen[partnerID]
-	e, ok := c.entries[full]
-	c.mu.Unlock()
-	if ok && e.gen == gen && c.now().Sub(e.at) < c.MaxAge {
+	defer c.mu.Unlock()
+	l := c.log(s.PartnerID)
+	seq = l.last()
+	e = c.entries[full]
+	switch {
+	case e == nil:
+		return nil, seq, stale, ReasonNew
+	case c.now().Sub(e.at) >= c.MaxAge:
+		return nil, seq, stale, ReasonAge
+	}
+	v = keep
+	if e.seq < l.first {
+		v = stale
+	} else {
+		for _, ch := range l.changes[e.seq-l.first:] {
+			if v = max(v, s.judge(ch)); v == stale {
+				break
+			}
+		}
+	}
+	switch {
+	case v == keep:
+		e.seq = seq
+		return e, seq, keep, ""
+	case !strict && c.tick().Sub(e.computed) < c.MinInterval:
+		return e, seq, paced, ""
+	case v == stale:
+		return nil, seq, stale, ReasonChange
+	}
+	return e, seq, check, ""
+}
+
+// Fresh reports whether the stored result of key for the scope is known to be current:
+// no change since it was computed can alter it. It computes nothing.
+func Fresh(c *Cache, s Scope, key string) bool {
+	_, _, v, _ := c.lookup(s, fmt.Sprintf("%d|%s|%s", s.PartnerID, s.Name, key), true)
+	return v == keep
+}
+
+// Get returns the cached value of key for the scope, computing it when missing or stale.
+func Get[T any](ctx context.Context, c *Cache, s Scope, key string, compute func(context.Context) (T, error)) (T, error) {
+	var zero T
+	full := fmt.Sprintf("%d|%s|%s", s.PartnerID, s.Name, key)
+	strict, _ := ctx.Value(strictKey{}).(bool)
+	e, seq, v, reason := c.lookup(s, full, strict)
+	if v == check {
+		fig, err := s.Check(ctx)
+		if err != nil {
+			return zero, err
+		}
+		if fig == e.check {
+			c.mu.Lock()
+			e.seq = max(e.seq, seq)
+			c.mu.Unlock()
+		} else {
+			e, reason = nil, ReasonShared
+		}
+	}
+	if e != nil {
 		c.hits.Add(1)
 		return e.value.(T), nil
 	}
 	c.misses.Add(1)
-	v, err, _ := c.flight.Do(fmt.Sprintf("%s|%d", full, gen), func() (any, error) {
-		at := c.now()
-		v, err := compute(context.WithoutCancel(ctx))
+	out, err, _ := c.flight.Do(fmt.Sprintf("%s|%d", full, seq), func() (any, error) {
+		class, _, _ := strings.Cut(s.Name, ":")
+		c.mu.Lock()
+		c.computed[Recomputation{reason, class}]++
+		c.mu.Unlock()
+		ctx := context.WithoutCancel(ctx)
+		at, computed := c.now(), c.tick()
+		var fig any
+		if s.Check != nil {
+			var err error
+			if fig, err = s.Check(ctx); err != nil {
+				return nil, err
+			}
+		}
+		v, err := compute(ctx)
 		if err != nil {
 			return nil, err
 		}
 		c.mu.Lock()
-		if c.gen[partnerID] == gen { // no change while computing
-			if len(c.entries) > 10000 {
-				clear(c.entries)
-			}
-			c.entries[full] = entry{gen: gen, at: at, value: v}
+		if len(c.entries) > 10000 {
+			clear(c.entries)
 		}
+		// Changes after seq are judged at the next lookup, whether or not the computation
+		// saw them.
+		c.entries[full] = &entry{seq: seq, at: at, computed: computed, value: v, check: fig}
 		c.mu.Unlock()
 		return v, nil
 	})
 	if err != nil {
-		var zero T
 		return zero, err
 	}
-	return v.(T), nil
+	return out.(T), nil
 }

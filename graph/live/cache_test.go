@@ -2,10 +2,13 @@ package live
 
 import (
 	"context"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/partnerhub/partnerhub-api/ent/change"
 )
 
 // TestCacheCollapsesIdenticalComputations checks that callers asking for the same key at
@@ -31,7 +34,7 @@ func TestCacheCollapsesIdenticalComputations(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			waiting.Add(1)
-			v, err := Get(context.Background(), c, 7, "kpis", compute)
+			v, err := Get(context.Background(), c, Scope{PartnerID: 7}, "kpis", compute)
 			if err != nil {
 				t.Error(err)
 			}
@@ -54,35 +57,112 @@ func TestCacheCollapsesIdenticalComputations(t *testing.T) {
 	}
 }
 
-// TestCacheInvalidation checks that a stored result is reused until a change of its
-// partner, and that changes of other partners leave it alone.
+// TestCacheInvalidation checks that a stored result is reused until a change that may
+// alter it: of its partner, of a kind of row it reads and, for a scope that sees some
+// customers, of one of them, or of the partner-wide figure it depends on.
 func TestCacheInvalidation(t *testing.T) {
 	broker := NewLocal()
 	c := NewCache(broker, time.Hour, time.Now)
 	var computed atomic.Int32
-	get := func() int32 {
-		v, err := Get(context.Background(), c, 7, "kpis", func(context.Context) (int32, error) { return computed.Add(1), nil })
+	bar := "0.25"
+	scopes := map[string]Scope{
+		"all": {PartnerID: 7, Name: "all", Reads: []change.Kind{"License", "Partner"}},
+		"admin": {PartnerID: 7, Name: "admin:1", Reads: []change.Kind{"License", "Partner"}, Visible: map[int]bool{10: true},
+			Global: []change.Kind{"Partner"}, Shared: []change.Kind{"License"},
+			Check: func(context.Context) (any, error) { return bar, nil }},
+	}
+	results := map[string]int32{}
+	get := func(name string) int32 {
+		v, err := Get(context.Background(), c, scopes[name], "kpis", func(context.Context) (int32, error) { return computed.Add(1), nil })
 		if err != nil {
 			t.Fatal(err)
 		}
 		return v
 	}
+	lines := func(customers ...int) Change {
+		return Change{PartnerID: 7, Set: change.Set{Kinds: []change.Kind{"License"}, Customers: customers}}
+	}
 	steps := []struct {
-		name    string
-		publish int // partner whose change is announced before the call; 0: none
-		want    int32
+		name   string
+		change *Change
+		bar    string
+		fresh  []string // scopes whose result is computed afresh
 	}{
-		{"FirstComputes", -1, 1},
-		{"SecondReuses", -1, 1},
-		{"OtherPartnerChangeKeeps", 8, 1},
-		{"OwnChangeRecomputes", 7, 2},
-		{"LostConnectionRecomputes", 0, 3},
+		{name: "FirstComputes", fresh: []string{"all", "admin"}},
+		{name: "SecondReuses"},
+		{name: "OtherPartnerKeeps", change: &Change{PartnerID: 8, Set: change.Everything()}},
+		{name: "UnreadKindKeeps", change: &Change{PartnerID: 7, Set: change.Set{Kinds: []change.Kind{"CallLeg"}, Many: true}}},
+		{name: "OtherCustomerKeepsAdmin", change: ptr(lines(20)), fresh: []string{"all"}},
+		{name: "OtherCustomerMovingBarRecomputesAdmin", change: ptr(lines(20)), bar: "0.3", fresh: []string{"all", "admin"}},
+		{name: "VisibleCustomerRecomputes", change: ptr(lines(10, 20)), fresh: []string{"all", "admin"}},
+		{name: "ManyRecomputes", change: &Change{PartnerID: 7, Set: change.Set{Kinds: []change.Kind{"License"}, Many: true}}, fresh: []string{"all", "admin"}},
+		{name: "GlobalKindRecomputes", change: &Change{PartnerID: 7, Set: change.Set{Kinds: []change.Kind{"Partner"}, Customers: []int{20}}}, fresh: []string{"all", "admin"}},
+		{name: "LostConnectionRecomputes", change: ptr(Everything(0)), fresh: []string{"all", "admin"}},
 	}
 	for _, s := range steps {
-		if s.publish >= 0 {
-			broker.deliver(s.publish)
+		if s.bar != "" {
+			bar = s.bar
 		}
-		if got := get(); got != s.want {
+		if s.change != nil {
+			broker.deliver(*s.change)
+		}
+		for _, name := range []string{"all", "admin"} {
+			before := computed.Load()
+			got := get(name)
+			if fresh := got > before; fresh != slices.Contains(s.fresh, name) {
+				t.Errorf("%s: %s computed afresh: %v, want %v", s.name, name, fresh, !fresh)
+			}
+			if !slices.Contains(s.fresh, name) && got != results[name] {
+				t.Errorf("%s: %s got computation %d, want the stored %d", s.name, name, got, results[name])
+			}
+			results[name] = got
+		}
+	}
+	if n := c.Recomputations()[Recomputation{ReasonShared, "admin"}]; n != 1 {
+		t.Errorf("%d recomputations for a moved partner-wide figure, want 1", n)
+	}
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// TestCachePacesRecomputations checks that a result a change may have altered is served as
+// it is within MinInterval of its computation, and recomputed on the first lookup after,
+// or at once under a Strict context.
+func TestCachePacesRecomputations(t *testing.T) {
+	broker := NewLocal()
+	c := NewCache(broker, time.Hour, time.Now)
+	c.MinInterval = 250 * time.Millisecond
+	tick := time.Unix(0, 0)
+	c.SetTick(func() time.Time { return tick })
+	var computed atomic.Int32
+	get := func(ctx context.Context) int32 {
+		v, err := Get(ctx, c, Scope{PartnerID: 7, Name: "all"}, "kpis", func(context.Context) (int32, error) { return computed.Add(1), nil })
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	bg := context.Background()
+	steps := []struct {
+		name    string
+		advance time.Duration
+		change  bool
+		ctx     context.Context
+		want    int32
+	}{
+		{"FirstComputes", 0, false, bg, 1},
+		{"ChangeWithinIntervalServesStored", 100 * time.Millisecond, true, bg, 1},
+		{"StillWithinInterval", 100 * time.Millisecond, true, bg, 1},
+		{"AfterIntervalRecomputes", 50 * time.Millisecond, false, bg, 2},
+		{"StrictRecomputesWithinInterval", 10 * time.Millisecond, true, Strict(bg), 3},
+		{"UnchangedWithinIntervalKeeps", 10 * time.Millisecond, false, Strict(bg), 3},
+	}
+	for _, s := range steps {
+		tick = tick.Add(s.advance)
+		if s.change {
+			broker.deliver(Everything(7))
+		}
+		if got := get(s.ctx); got != s.want {
 			t.Errorf("%s: got computation %d, want %d", s.name, got, s.want)
 		}
 	}

@@ -3,6 +3,7 @@ package live
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"strconv"
@@ -56,11 +57,11 @@ func (p *Postgres) run() {
 				return
 			}
 			if n == nil { // reconnected: anything may have changed meanwhile
-				p.deliver(0)
+				p.deliver(Everything(0))
 				continue
 			}
-			if id, err := strconv.Atoi(n.Extra); err == nil {
-				p.deliver(id)
+			if c, ok := decode(n.Extra); ok {
+				p.deliver(c)
 			}
 		case <-time.After(30 * time.Second):
 			go func() {
@@ -73,11 +74,28 @@ func (p *Postgres) run() {
 }
 
 // Publish sends the notification through PostgreSQL to every instance, this one included.
-func (p *Postgres) Publish(ctx context.Context, partnerID int) error {
-	if _, err := p.db.ExecContext(ctx, "SELECT pg_notify($1, $2)", Channel, strconv.Itoa(partnerID)); err != nil {
+func (p *Postgres) Publish(ctx context.Context, c Change) error {
+	payload, err := json.Marshal(c)
+	if err != nil {
+		return fmt.Errorf("encode change: %w", err)
+	}
+	if _, err := p.db.ExecContext(ctx, "SELECT pg_notify($1, $2)", Channel, string(payload)); err != nil {
 		return fmt.Errorf("notify change: %w", err)
 	}
 	return nil
+}
+
+// decode reads a notification's payload: a change, or the bare partner ID that instances
+// of earlier versions send, which says anything of the partner may have changed.
+func decode(payload string) (Change, bool) {
+	if id, err := strconv.Atoi(payload); err == nil {
+		return Everything(id), true
+	}
+	var c Change
+	if err := json.Unmarshal([]byte(payload), &c); err != nil {
+		return Change{}, false
+	}
+	return c, true
 }
 
 // Close stops listening.

@@ -10,9 +10,11 @@ import (
 
 	"github.com/partnerhub/partnerhub-api/ent"
 	"github.com/partnerhub/partnerhub-api/ent/admin"
+	"github.com/partnerhub/partnerhub-api/ent/change"
 	"github.com/partnerhub/partnerhub-api/ent/enum"
 	"github.com/partnerhub/partnerhub-api/ent/viewer"
 	"github.com/partnerhub/partnerhub-api/graph/gqlerr"
+	"github.com/partnerhub/partnerhub-api/graph/live"
 )
 
 // MaxAttempts bounds the generations of a scheduled report; failures are retried after
@@ -84,7 +86,9 @@ func (s *Service) heartbeat(sys context.Context, id int) (stop func()) {
 }
 
 func (s *Service) announce(partnerID int) {
-	if err := s.Broker.Publish(s.ctx, partnerID); err != nil {
+	// Reports are no figure of the KPIs or analytics: their caches stay.
+	touched := change.Set{Kinds: []change.Kind{"Report"}}
+	if err := s.Broker.Publish(s.ctx, live.Change{PartnerID: partnerID, Set: touched}); err != nil {
 		s.Logger.Warn("announce report change", "partner", partnerID, "err", err)
 	}
 }

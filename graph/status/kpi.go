@@ -97,27 +97,46 @@ func (r Rules) Renewing() []*sql.Predicate {
 
 func (r Rules) horizon() time.Time { return r.Now.Add(days(r.Settings.HorizonDays)) }
 
-// LowLine is the condition, over the st_lic alias, that a line of product is low: its
-// subscription is ACTIVE and was added at least the minimum age ago, and assigned/total is
-// below the bar — a factor of the median ratio of the partner's ACTIVE lines of the
-// product, or an absolute floor when there are too few of them. The median is computed by
-// the database.
+// ExpiringLine is the condition, over the license lines of alias t, that a line's
+// subscription or trial is expiring: the line's ending_at fact lies within the horizon.
+// It is Expiring read from the line alone.
+func (r Rules) ExpiringLine(t *sql.SelectTable) []*sql.Predicate {
+	return []*sql.Predicate{sql.GT(t.C(license.FieldEndingAt), r.Now), sql.LTE(t.C(license.FieldEndingAt), r.horizon())}
+}
+
+// RenewingLine is the condition, over the license lines of alias t, that a line's
+// subscription renews within the horizon (its renews_at fact): Renewing read from the line.
+func (r Rules) RenewingLine(t *sql.SelectTable) []*sql.Predicate {
+	return []*sql.Predicate{sql.GT(t.C(license.FieldRenewsAt), r.Now), sql.LTE(t.C(license.FieldRenewsAt), r.horizon())}
+}
+
+// LowLine is the condition, over the st_lic alias, that a line of product is low (LowLineOf).
 func (r Rules) LowLine(partnerID int, product enum.Product) []*sql.Predicate {
+	return r.LowLineOf(licenses(), partnerID, product)
+}
+
+// LowLineOf is the condition, over the license lines of alias t, that a line of product is
+// low: its subscription is ACTIVE and was added at least the minimum age ago, and
+// assigned/total is below the bar — a factor of the median ratio of the partner's ACTIVE
+// lines of the product, or an absolute floor when there are too few of them. The median
+// is computed by the database.
+func (r Rules) LowLineOf(t *sql.SelectTable, partnerID int, product enum.Product) []*sql.Predicate {
 	return []*sql.Predicate{
-		facts.ActiveLine(licenses()),
-		sql.EQ(lic(license.FieldProduct), product),
-		sql.LTE(lic(license.FieldStartedAt), r.Now.Add(-days(r.Settings.LowAssignmentMinAgeDays))),
+		facts.ActiveLine(t),
+		sql.EQ(t.C(license.FieldProduct), product),
+		sql.LTE(t.C(license.FieldStartedAt), r.Now.Add(-days(r.Settings.LowAssignmentMinAgeDays))),
 		sql.P(func(b *sql.Builder) {
-			b.Ident(lic(license.FieldAssignmentRatio)).WriteString(" < (").Join(r.barQuery(partnerID, product)).WriteString(")")
+			b.Ident(t.C(license.FieldAssignmentRatio)).WriteString(" < (").Join(r.Bar(partnerID, product)).WriteString(")")
 		}),
 	}
 }
 
-// barQuery is the scalar SQL expression of the low-assignment bar of a product, computed
-// once per statement. It counts the ratios of the partner's ACTIVE lines of the product; the
+// Bar is the scalar SQL expression of the partner's low-assignment bar of a product,
+// computed once per statement: every viewer's low lines are measured against it, whichever
+// customers they see. It counts the ratios of the partner's ACTIVE lines of the product; the
 // median is the average of the middle one or two, reached by skipping the lower half in
 // ratio order. Both read the lines' assignment index alone.
-func (r Rules) barQuery(partnerID int, product enum.Product) sql.Querier {
+func (r Rules) Bar(partnerID int, product enum.Product) sql.Querier {
 	ml := sql.Table(license.Table).As("ml")
 	ratios := func() *sql.Selector {
 		return sql.Select(ml.C(license.FieldAssignmentRatio)).From(ml).Where(sql.And(
