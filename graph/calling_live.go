@@ -8,6 +8,7 @@ import (
 	"github.com/partnerhub/partnerhub-api/ent/enum"
 	"github.com/partnerhub/partnerhub-api/ent/viewer"
 	"github.com/partnerhub/partnerhub-api/graph/calling"
+	"github.com/partnerhub/partnerhub-api/graph/live"
 	"github.com/partnerhub/partnerhub-api/graph/week"
 )
 
@@ -67,10 +68,27 @@ func (r *Resolver) callingStream(ctx context.Context, region *enum.Region) (<-ch
 				timer.Stop()
 				return
 			case <-changes:
+				// Coalesce a burst: recompute at most once per the cache's pacing interval,
+				// after the burst's last change, so the last message has the latest figures.
+				pace := time.NewTimer(r.Cache.MinInterval)
+				select {
+				case <-ctx.Done():
+					pace.Stop()
+					timer.Stop()
+					return
+				case <-pace.C:
+				}
+				for drained := false; !drained; {
+					select {
+					case <-changes:
+					default:
+						drained = true
+					}
+				}
 			case <-timer.C:
 			}
 			timer.Stop()
-			a, err := r.callingAnalytics(ctx, region, nil)
+			a, err := r.callingAnalytics(live.Strict(ctx), region, nil)
 			if err != nil {
 				continue
 			}
