@@ -6,8 +6,8 @@ import (
 
 	"github.com/partnerhub/partnerhub-api/ent/storage"
 	"github.com/partnerhub/partnerhub-api/graph"
-	"github.com/partnerhub/partnerhub-api/graph/render"
 	"github.com/partnerhub/partnerhub-api/graph/live"
+	"github.com/partnerhub/partnerhub-api/graph/render"
 )
 
 // registerStateMetrics registers the metrics read from the process's state when scraped:

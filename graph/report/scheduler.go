@@ -154,12 +154,15 @@ func (s *Service) recover(sys context.Context) error {
 // retry starts again the failed scheduled reports whose retry time has come; the state
 // change claims each for one instance.
 func (s *Service) retry(sys context.Context) error {
-	failed, err := s.Client.Report.Query().Where(report.StateEQ(enum.ReportFailed), report.RetryAtLTE(s.Now().UTC())).Limit(dueBatch).All(sys)
+	now := s.Now().UTC()
+	failed, err := s.Client.Report.Query().Where(report.StateEQ(enum.ReportFailed), report.RetryAtLTE(now)).Limit(dueBatch).All(sys)
 	if err != nil {
 		return err
 	}
 	for _, r := range failed {
-		n, err := s.Client.Report.Update().Where(report.ID(r.ID), report.StateEQ(enum.ReportFailed), report.RetryAtNotNil()).
+		// Still due: another instance may have retried it since, and failed again with a
+		// later retry time.
+		n, err := s.Client.Report.Update().Where(report.ID(r.ID), report.StateEQ(enum.ReportFailed), report.RetryAtLTE(now)).
 			SetState(enum.ReportQueued).ClearRetryAt().SetUpdatedAt(s.Now().UTC()).Save(sys)
 		if err != nil {
 			return err
