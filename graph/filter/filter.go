@@ -120,7 +120,7 @@ func Kinds(ks ...enum.SubscriptionKind) Criterion {
 	return cond(func(_ Env, s *sql.Selector) *sql.Predicate {
 		return status.HasSubscription(s.C(customer.FieldID),
 			sql.In(subscription.FieldKind, sqlcond.Values(ks)...),
-			sql.In(subscription.FieldState, sqlcond.Values(status.CurrentStates)...))
+			sql.In(subscription.FieldState, sqlcond.Values(facts.CurrentStates)...))
 	})
 }
 

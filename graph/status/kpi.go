@@ -27,9 +27,6 @@ const (
 // Kpis lists the headline KPIs in order.
 var Kpis = []Kpi{KpiTotal, KpiApproachingExpiration, KpiUpcomingRenewal, KpiLowAssignment, KpiOverLimit}
 
-// KpiProducts are the products that put a customer in the KPIs' scope.
-var KpiProducts = facts.ScopeProducts
-
 // InKpiScope is the condition that the customer of s has an ACTIVE Meetings or Calling line.
 func (r Rules) InKpiScope(s *sql.Selector) *sql.Predicate {
 	return facts.IsTrue(s.C(customer.FieldKpiScope))
@@ -48,8 +45,8 @@ func (r Rules) KpiPredicate(s *sql.Selector, partnerID int, k Kpi) *sql.Predicat
 	case KpiUpcomingRenewal:
 		return sql.And(scope, sql.In(id, customersWith(subscriptions(), partnerID, r.Renewing())))
 	case KpiLowAssignment:
-		ps := make([]*sql.Predicate, len(KpiProducts))
-		for i, prod := range KpiProducts {
+		ps := make([]*sql.Predicate, len(facts.ScopeProducts))
+		for i, prod := range facts.ScopeProducts {
 			ps[i] = sql.In(id, customersWith(licenses(), partnerID, r.LowLine(partnerID, prod)))
 		}
 		return sql.And(scope, sql.Or(ps...))
@@ -65,11 +62,6 @@ func customersWith(t *sql.SelectTable, partnerID int, conds []*sql.Predicate) *s
 	return sql.Select(t.C(subscription.FieldCustomerID)).From(t).
 		Where(sql.And(append([]*sql.Predicate{sql.EQ(t.C(subscription.FieldPartnerID), partnerID)}, conds...)...))
 }
-
-// OverLimitLine is the condition, over the st_lic alias, that a line of an ACTIVE
-// subscription or trial has more licenses assigned than purchased: the LICENSE_OVERAGE
-// status, the over-limit KPI and the over-limit analytics.
-func OverLimitLine() []*sql.Predicate { return facts.OverLimitLine(licenses()) }
 
 // Expiring is the condition, over the st_sub alias, that a subscription or trial is ACTIVE,
 // not auto-renewing and ends within the horizon: approaching expiration and

@@ -25,9 +25,6 @@ var All = []enum.CustomerStatus{
 	enum.StatusNoRecentActivity, enum.StatusOrderSetupPending, enum.StatusSuspended, enum.StatusExpired,
 }
 
-// CurrentStates are the subscription states that give a customer its products.
-var CurrentStates = facts.CurrentStates
-
 // Rules evaluates statuses at one instant against a partner's thresholds.
 type Rules struct {
 	Now      time.Time
