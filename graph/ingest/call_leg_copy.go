@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/lib/pq"
+
 	"github.com/partnerhub/partnerhub-api/ent"
 	"github.com/partnerhub/partnerhub-api/ent/callleg"
 	"github.com/partnerhub/partnerhub-api/ent/storage"
@@ -114,4 +116,25 @@ func storedLeg(id, partnerID int, m *ent.CallLegMutation) *ent.CallLeg {
 		l.WaitSeconds = &v
 	}
 	return l
+}
+
+// storedLegIDs returns the customer of each of legIDs already stored for partnerID, in one
+// statement.
+func storedLegIDs(ctx context.Context, sqlTx *sql.Tx, partnerID int, legIDs []string) (map[string]int, error) {
+	rows, err := sqlTx.QueryContext(ctx, fmt.Sprintf("SELECT %[1]s, %[2]s FROM %[3]s WHERE %[4]s = $1 AND %[1]s = ANY($2::text[])",
+		callleg.FieldLegID, callleg.FieldCustomerID, callleg.Table, callleg.FieldPartnerID), partnerID, pq.Array(legIDs))
+	if err != nil {
+		return nil, fmt.Errorf("look up %d leg IDs: %w", len(legIDs), err)
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var legID string
+		var customerID int
+		if err := rows.Scan(&legID, &customerID); err != nil {
+			return nil, fmt.Errorf("look up leg IDs: %w", err)
+		}
+		out[legID] = customerID
+	}
+	return out, rows.Err()
 }

@@ -182,6 +182,9 @@ func insertLegs(ctx context.Context, tx *ent.Tx, rows []*ent.CallLegCreate) ([]*
 // partner, whoever may see it, so that a leg ID is never stored twice.
 func alreadyStored(ctx context.Context, tx *ent.Tx, legIDs []string) (map[string]int, error) {
 	v := viewer.FromContext(ctx)
+	if sqlTx := storage.PostgresTx(ctx); sqlTx != nil {
+		return storedLegIDs(ctx, sqlTx, v.PartnerID, legIDs)
+	}
 	sys := viewer.NewContext(ctx, viewer.SystemOf(v.PartnerID))
 	out := map[string]int{}
 	for part := range slices.Chunk(legIDs, legChunk) {
