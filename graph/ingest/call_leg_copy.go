@@ -14,13 +14,12 @@ import (
 )
 
 // On PostgreSQL, legs are written with COPY into a session's temporary staging table, then
-// one INSERT … SELECT moves those whose leg ID the partner has not stored yet (the batch
-// has already looked them up under its customers' locks; the insert also skips, through
-// the unique index on partner and leg ID, one that a concurrent ingest of another customer
-// stored meanwhile). A NOT EXISTS filter instead would have the planner hash-join the whole
-// table of legs against the unanalysed staging table, for every batch. COPY streams the
-// rows without binding a parameter per value: a batch of 5 000 legs is one statement, not
-// fifty.
+// one INSERT … SELECT moves them, skipping through the unique index on partner and leg ID
+// those whose leg ID the partner has stored already; the batch then looks up the owners of
+// the few it skipped (a leg ID of another customer is a conflict), rather than looking up
+// every leg ID first. A NOT EXISTS filter instead would have the planner hash-join the
+// whole table of legs against the unanalysed staging table, for every batch. COPY streams
+// the rows without binding a parameter per value: a batch of legs is one statement.
 
 // stagingTable receives a batch's legs; it empties itself at commit.
 const stagingTable = "call_leg_staging"
