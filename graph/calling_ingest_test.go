@@ -219,3 +219,30 @@ func TestCallLegsConcurrent(t *testing.T) {
 		t.Errorf("week = %+v, want %d calls and %d legs", p, 68+calls, 69+2*calls)
 	}
 }
+
+// TestCallLegIDOfAnotherCustomer: a leg whose ID a leg of another customer of the partner
+// has is refused with CONFLICT and changes no figure, a re-sent leg of the same customer is
+// unchanged, and the other legs of the batch are stored.
+func TestCallLegIDOfAnotherCustomer(t *testing.T) {
+	s := newCallingScene(t)
+	legs := []any{
+		callLeg("q1", "cq1", "bravo", "u-x", "2026-03-09T12:00:00Z", 900),       // Acme's leg q1
+		callLeg("sat", "csat", "acme", "u-b", "2026-03-07T23:59:59Z", 60),       // re-sent as it was
+		callLeg("new-b", "c-new-b", "bravo", "u-x", "2026-03-09T12:00:00Z", 60), // new
+	}
+	out := s.h.ingest(t, s.ingester, "ingestCallLegs", callLegsQ, "legs", legs)
+	if out.Stored != 1 || out.Failed != 1 || out.Results[0].Error == nil || out.Results[0].Error.Code != "CONFLICT" ||
+		out.Results[1].Error != nil || out.Results[1].Created || !out.Results[2].Created {
+		t.Fatalf("got %+v, want q1 refused (CONFLICT), sat unchanged, new-b stored", out.Results)
+	}
+	var got struct {
+		CallingAnalytics struct {
+			UsageTrend []struct{ Calls, Legs, ActiveUsers int }
+		}
+	}
+	s.h.mustDo(t, s.h.as(s.w.full), `{ callingAnalytics { usageTrend(weeks: 1) { calls legs activeUsers } } }`, nil, &got)
+	// 68 calls, 69 legs and 8 users before (see TestCallLegBatchSize); new-b adds one of each.
+	if p := got.CallingAnalytics.UsageTrend[0]; p.Calls != 69 || p.Legs != 70 || p.ActiveUsers != 9 {
+		t.Errorf("week = %+v, want 69 calls, 70 legs, 9 active users", p)
+	}
+}

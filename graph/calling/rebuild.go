@@ -44,12 +44,12 @@ func LockCustomers(ctx context.Context, tx *ent.Tx, ids []int) error {
 		return nil
 	}
 	_, err := tx.Customer.Query().Where(func(s *sql.Selector) { s.Where(sql.InInts(s.C("id"), ids...)) }).
-		Modify(func(s *sql.Selector) {
-			s.OrderBy(s.C("id"))
-			if s.Dialect() == dialect.Postgres {
-				s.For(sql.LockNoKeyUpdate)
-			}
-		}).All(ctx)
+		Select(customer.FieldID).Modify(func(s *sql.Selector) {
+		s.OrderBy(s.C("id"))
+		if s.Dialect() == dialect.Postgres {
+			s.For(sql.LockNoKeyUpdate)
+		}
+	}).Ints(ctx)
 	if err != nil {
 		return fmt.Errorf("lock %d customers: %w", len(ids), err)
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/partnerhub/partnerhub-api/ent"
 	"github.com/partnerhub/partnerhub-api/ent/callleg"
+	"github.com/partnerhub/partnerhub-api/ent/storage"
 )
 
 // LegOf returns what the rollups need of a stored leg.
@@ -43,14 +44,40 @@ const callChunk = 500
 // contribution without the new ones. Callers serialise ingests of a customer (they lock
 // its row), so the legs read here are all the call has.
 func Record(ctx context.Context, tx *ent.Tx, stored []*ent.CallLeg, t Thresholds) error {
-	fresh := map[int]bool{}
-	calls := map[callKey]bool{}
+	fresh := map[callKey][]Leg{}
 	for _, l := range stored {
-		fresh[l.ID] = true
-		calls[callKey{l.CustomerID, l.CallID}] = true
+		k := callKey{l.CustomerID, l.CallID}
+		fresh[k] = append(fresh[k], LegOf(l))
 	}
-	byCall := map[callKey][]*ent.CallLeg{}
-	keys := slices.Collect(maps.Keys(calls))
+	earlier, err := earlierLegsOf(ctx, tx, stored, slices.Collect(maps.Keys(fresh)))
+	if err != nil {
+		return err
+	}
+	d := NewDelta()
+	for k, legs := range fresh {
+		before := earlier[k]
+		d.AddCall(append(slices.Clip(before), legs...), 1, t)
+		d.AddCall(before, -1, t)
+	}
+	return Apply(ctx, tx, d)
+}
+
+// earlierLegsOf returns, by call, the legs of the calls in keys stored before stored.
+func earlierLegsOf(ctx context.Context, tx *ent.Tx, stored []*ent.CallLeg, keys []callKey) (map[callKey][]Leg, error) {
+	freshIDs := make([]int64, len(stored))
+	isFresh := make(map[int]bool, len(stored))
+	for i, l := range stored {
+		freshIDs[i] = int64(l.ID)
+		isFresh[l.ID] = true
+	}
+	if sqlTx := storage.PostgresTx(ctx); sqlTx != nil {
+		return earlierLegs(ctx, sqlTx, keys, freshIDs)
+	}
+	calls := make(map[callKey]bool, len(keys))
+	for _, k := range keys {
+		calls[k] = true
+	}
+	out := map[callKey][]Leg{}
 	for part := range slices.Chunk(keys, callChunk) {
 		custs, ids := make([]int, len(part)), make([]string, len(part))
 		for i, k := range part {
@@ -58,25 +85,13 @@ func Record(ctx context.Context, tx *ent.Tx, stored []*ent.CallLeg, t Thresholds
 		}
 		legs, err := tx.CallLeg.Query().Where(callleg.CustomerIDIn(custs...), callleg.CallIDIn(ids...)).All(ctx)
 		if err != nil {
-			return fmt.Errorf("read the legs of %d calls: %w", len(part), err)
+			return nil, fmt.Errorf("read the legs of %d calls: %w", len(part), err)
 		}
 		for _, l := range legs {
-			if k := (callKey{l.CustomerID, l.CallID}); calls[k] {
-				byCall[k] = append(byCall[k], l)
+			if k := (callKey{l.CustomerID, l.CallID}); calls[k] && !isFresh[l.ID] {
+				out[k] = append(out[k], LegOf(l))
 			}
 		}
 	}
-	d := NewDelta()
-	for _, legs := range byCall {
-		var all, before []Leg
-		for _, l := range legs {
-			all = append(all, LegOf(l))
-			if !fresh[l.ID] {
-				before = append(before, LegOf(l))
-			}
-		}
-		d.AddCall(all, 1, t)
-		d.AddCall(before, -1, t)
-	}
-	return Apply(ctx, tx, d)
+	return out, nil
 }

@@ -10,6 +10,8 @@ import (
 	"github.com/partnerhub/partnerhub-api/ent/callqueue"
 	"github.com/partnerhub/partnerhub-api/ent/customer"
 	"github.com/partnerhub/partnerhub-api/ent/location"
+	"github.com/partnerhub/partnerhub-api/ent/storage"
+	"github.com/partnerhub/partnerhub-api/ent/viewer"
 	"github.com/partnerhub/partnerhub-api/graph/audit"
 	"github.com/partnerhub/partnerhub-api/graph/calling"
 	"github.com/partnerhub/partnerhub-api/graph/gqlerr"
@@ -81,9 +83,14 @@ func (b *legBatch) store(ctx context.Context) ([]*ent.CallLeg, error) {
 	if err := calling.LockCustomers(ctx, b.tx, slices.Compact(slices.Sorted(slices.Values(ids)))); err != nil {
 		return nil, err
 	}
-	known, err := alreadyStored(ctx, b.tx, legIDs)
-	if err != nil {
-		return nil, err
+	// On PostgreSQL the insert skips the known leg IDs itself (see copyLegs), and those it
+	// skipped are checked after it; elsewhere they are looked up first.
+	sqlTx := storage.PostgresTx(ctx)
+	known := map[string]int{}
+	if sqlTx == nil {
+		if known, err = alreadyStored(ctx, b.tx, legIDs); err != nil {
+			return nil, err
+		}
 	}
 	var rows []*ent.CallLegCreate
 	var rowItems []int
@@ -94,7 +101,7 @@ func (b *legBatch) store(ctx context.Context) ([]*ent.CallLeg, error) {
 		r := refs[i]
 		if owner, ok := known[in.LegID]; ok {
 			if owner != r.customer.ID {
-				b.fail(ctx, i, gqlerr.Errorf(gqlerr.Conflict, "leg ID %q belongs to a leg of another customer", in.LegID))
+				b.fail(ctx, i, legOfAnother(in.LegID))
 			}
 			continue
 		}
@@ -116,13 +123,32 @@ func (b *legBatch) store(ctx context.Context) ([]*ent.CallLeg, error) {
 	for _, l := range stored {
 		created[l.LegID] = true
 	}
+	var skipped []string
 	for _, i := range rowItems {
 		if res := b.out.Results[i]; created[b.items[i].LegID] {
 			res.Created, res.Changed = true, true
 			b.out.Stored++
+		} else {
+			skipped = append(skipped, b.items[i].LegID)
+		}
+	}
+	if sqlTx != nil && len(skipped) > 0 {
+		owners, err := storedLegIDs(ctx, sqlTx, viewer.FromContext(ctx).PartnerID, skipped)
+		if err != nil {
+			return nil, err
+		}
+		for _, i := range rowItems {
+			if owner, ok := owners[b.items[i].LegID]; ok && !created[b.items[i].LegID] && owner != refs[i].customer.ID {
+				b.fail(ctx, i, legOfAnother(b.items[i].LegID))
+			}
 		}
 	}
 	return stored, nil
+}
+
+// legOfAnother is the error of a leg whose ID a leg of another customer has.
+func legOfAnother(legID string) error {
+	return gqlerr.Errorf(gqlerr.Conflict, "leg ID %q belongs to a leg of another customer", legID)
 }
 
 // resolve finds each good leg's customer, location and queue by external ID, failing
@@ -148,14 +174,15 @@ func (b *legBatch) resolve(ctx context.Context) ([]resolved, error) {
 			queueExt = append(queueExt, *in.QueueExternalID)
 		}
 	}
+	// Only the keys and IDs: a batch names up to thousands of customers.
 	customers, err := byExternalID(ctx, custExt, func(ctx context.Context, ext []string) ([]*ent.Customer, error) {
-		return b.tx.Customer.Query().Where(customer.ExternalIDIn(ext...)).All(ctx)
+		return b.tx.Customer.Query().Where(customer.ExternalIDIn(ext...)).Select(customer.FieldExternalID).All(ctx)
 	}, func(c *ent.Customer) string { return deref(c.ExternalID, "") })
 	if err != nil {
 		return nil, fmt.Errorf("look up customers: %w", err)
 	}
 	orgs, err := byExternalID(ctx, orgIDs, func(ctx context.Context, ids []string) ([]*ent.Customer, error) {
-		return b.tx.Customer.Query().Where(customer.OrgIDIn(ids...)).All(ctx)
+		return b.tx.Customer.Query().Where(customer.OrgIDIn(ids...)).Select(customer.FieldOrgID).All(ctx)
 	}, func(c *ent.Customer) string { return c.OrgID })
 	if err != nil {
 		return nil, fmt.Errorf("look up customers by org ID: %w", err)

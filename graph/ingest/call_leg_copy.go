@@ -6,19 +6,20 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/lib/pq"
+
 	"github.com/partnerhub/partnerhub-api/ent"
 	"github.com/partnerhub/partnerhub-api/ent/callleg"
 	"github.com/partnerhub/partnerhub-api/ent/storage"
 )
 
 // On PostgreSQL, legs are written with COPY into a session's temporary staging table, then
-// one INSERT … SELECT moves those whose leg ID the partner has not stored yet (the batch
-// has already looked them up under its customers' locks; the insert also skips, through
-// the unique index on partner and leg ID, one that a concurrent ingest of another customer
-// stored meanwhile). A NOT EXISTS filter instead would have the planner hash-join the whole
-// table of legs against the unanalysed staging table, for every batch. COPY streams the
-// rows without binding a parameter per value: a batch of 5 000 legs is one statement, not
-// fifty.
+// one INSERT … SELECT moves them, skipping through the unique index on partner and leg ID
+// those whose leg ID the partner has stored already; the batch then looks up the owners of
+// the few it skipped (a leg ID of another customer is a conflict), rather than looking up
+// every leg ID first. A NOT EXISTS filter instead would have the planner hash-join the
+// whole table of legs against the unanalysed staging table, for every batch. COPY streams
+// the rows without binding a parameter per value: a batch of legs is one statement.
 
 // stagingTable receives a batch's legs; it empties itself at commit.
 const stagingTable = "call_leg_staging"
@@ -114,4 +115,25 @@ func storedLeg(id, partnerID int, m *ent.CallLegMutation) *ent.CallLeg {
 		l.WaitSeconds = &v
 	}
 	return l
+}
+
+// storedLegIDs returns the customer of each of legIDs already stored for partnerID, in one
+// statement.
+func storedLegIDs(ctx context.Context, sqlTx *sql.Tx, partnerID int, legIDs []string) (map[string]int, error) {
+	rows, err := sqlTx.QueryContext(ctx, fmt.Sprintf("SELECT %[1]s, %[2]s FROM %[3]s WHERE %[4]s = $1 AND %[1]s = ANY($2::text[])",
+		callleg.FieldLegID, callleg.FieldCustomerID, callleg.Table, callleg.FieldPartnerID), partnerID, pq.Array(legIDs))
+	if err != nil {
+		return nil, fmt.Errorf("look up %d leg IDs: %w", len(legIDs), err)
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var legID string
+		var customerID int
+		if err := rows.Scan(&legID, &customerID); err != nil {
+			return nil, fmt.Errorf("look up leg IDs: %w", err)
+		}
+		out[legID] = customerID
+	}
+	return out, rows.Err()
 }

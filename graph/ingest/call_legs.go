@@ -23,6 +23,11 @@ import (
 // MaxCallLegs bounds a batch of call legs.
 const MaxCallLegs = 5000
 
+// StreamBatchLegs bounds the legs of one of a stream's transactions: larger than a
+// mutation's batch, so that the statements of a batch (lookups, COPY, moves and rollup
+// upserts) are fewer per leg, and still a few megabytes of memory.
+const StreamBatchLegs = 20000
+
 // earliestLeg is the earliest start a leg may have.
 var earliestLeg = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
 
@@ -125,15 +130,15 @@ func deref[T any](p *T, def T) T {
 // transaction. Each leg is checked and resolved on its own; a leg ID already stored (or
 // earlier in the batch) is reported unchanged and changes nothing.
 func CallLegs(ctx context.Context, rec *audit.Recorder, items []*model.CallLegInput) (*model.IngestPayload, error) {
+	if len(items) > MaxCallLegs {
+		return nil, gqlerr.Errorf(gqlerr.BadUserInput, "a batch has at most %d legs, got %d", MaxCallLegs, len(items))
+	}
 	return callLegs(ctx, rec, "ingestCallLegs", items, nil)
 }
 
 // callLegs is CallLegs under action's name; refs, when given, say how each item names its
 // customer and location (see legRef).
 func callLegs(ctx context.Context, rec *audit.Recorder, action string, items []*model.CallLegInput, refs []legRef) (*model.IngestPayload, error) {
-	if len(items) > MaxCallLegs {
-		return nil, gqlerr.Errorf(gqlerr.BadUserInput, "a batch has at most %d legs, got %d", MaxCallLegs, len(items))
-	}
 	// The bulk write on PostgreSQL needs the transaction's database/sql handle.
 	ctx = storage.WithSQLTx(ctx)
 	return audit.Run(ctx, rec, action, (*viewer.Viewer).CanIngest, func(ctx context.Context, tx *ent.Tx) (*model.IngestPayload, audit.Change, error) {

@@ -18,7 +18,7 @@ import (
 )
 
 // A stream of call legs (POST /ingest/call-legs) is read line by line and stored in
-// batches of MaxCallLegs, each in its own transaction through the same checks, bulk
+// batches of StreamBatchLegs, each in its own transaction through the same checks, bulk
 // write and rollups as ingestCallLegs; memory stays that of one batch whatever the size.
 // Each line is a leg or fails on its own; a batch that commits stays stored should a later
 // one fail.
@@ -121,7 +121,7 @@ func (s *streamer) run() error {
 			s.sum.Received++
 			s.add(line)
 		}
-		if len(s.batch.legs)+len(s.batch.errors) >= MaxCallLegs {
+		if len(s.batch.legs)+len(s.batch.errors) >= StreamBatchLegs {
 			if err := s.flush(); err != nil {
 				return err
 			}
