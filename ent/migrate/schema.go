@@ -265,6 +265,11 @@ var (
 				Unique:  true,
 				Columns: []*schema.Column{CallQueuesColumns[3], CallQueuesColumns[1]},
 			},
+			{
+				Name:    "callqueue_partner_id_customer_id",
+				Unique:  false,
+				Columns: []*schema.Column{CallQueuesColumns[3], CallQueuesColumns[5]},
+			},
 		},
 	}
 	// CallingDaysColumns holds the columns for the "calling_days" table.
@@ -339,6 +344,27 @@ var (
 				Name:    "callingday_partner_id_week",
 				Unique:  false,
 				Columns: []*schema.Column{CallingDaysColumns[40], CallingDaysColumns[5]},
+				Annotation: &entsql.IndexAnnotation{
+					IncludeColumns: []string{
+						CallingDaysColumns[1].Name,
+
+						CallingDaysColumns[6].Name,
+
+						CallingDaysColumns[7].Name,
+
+						CallingDaysColumns[8].Name,
+
+						CallingDaysColumns[25].Name,
+
+						CallingDaysColumns[9].Name,
+
+						CallingDaysColumns[10].Name,
+
+						CallingDaysColumns[29].Name,
+
+						CallingDaysColumns[31].Name,
+					},
+				},
 			},
 			{
 				Name:    "callingday_customer_id_week",
@@ -384,6 +410,13 @@ var (
 				Name:    "callinguserweek_partner_id_week",
 				Unique:  false,
 				Columns: []*schema.Column{CallingUserWeeksColumns[5], CallingUserWeeksColumns[3]},
+				Annotation: &entsql.IndexAnnotation{
+					IncludeColumns: []string{
+						CallingUserWeeksColumns[1].Name,
+
+						CallingUserWeeksColumns[4].Name,
+					},
+				},
 			},
 			{
 				Name:    "callinguserweek_customer_id_week",
@@ -470,11 +503,6 @@ var (
 				Columns: []*schema.Column{CustomersColumns[15], CustomersColumns[9]},
 			},
 			{
-				Name:    "customer_partner_id_region",
-				Unique:  false,
-				Columns: []*schema.Column{CustomersColumns[15], CustomersColumns[5]},
-			},
-			{
 				Name:    "customer_partner_id_expires_at",
 				Unique:  false,
 				Columns: []*schema.Column{CustomersColumns[15], CustomersColumns[12]},
@@ -501,6 +529,18 @@ var (
 						CustomersColumns[10].Name,
 					},
 					Where: "over_limit",
+				},
+			},
+			{
+				Name:    "customer_calling_scope",
+				Unique:  false,
+				Columns: []*schema.Column{CustomersColumns[15], CustomersColumns[5]},
+				Annotation: &entsql.IndexAnnotation{
+					IncludeColumns: []string{
+						CustomersColumns[0].Name,
+
+						CustomersColumns[13].Name,
+					},
 				},
 			},
 		},

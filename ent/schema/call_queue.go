@@ -42,6 +42,8 @@ func (CallQueue) Edges() []ent.Edge {
 func (CallQueue) Indexes() []ent.Index {
 	return []ent.Index{
 		index.Fields("partner_id", "external_id").Unique(),
+		// Whether a customer has a queue, for the analytics' queue scope.
+		index.Fields("partner_id", "customer_id"),
 	}
 }
 

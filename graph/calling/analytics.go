@@ -119,10 +119,16 @@ func (a *Analytics) FeatureUsage(ctx context.Context) (*Figures, error) { return
 // legs (ingest refuses a queue of another customer), so the totals need no other filter.
 func (a *Analytics) QueueInsights(ctx context.Context) (*Figures, error) { return a.weekFigures(ctx) }
 
-// totals returns the figures of every week from from to the week analysed, cached.
+// totals returns the figures of every week from from to the week analysed, cached: every
+// counter of the week analysed alone, only the TrendCounters of a longer span (so a trend
+// reads the few columns it shows).
 func (a *Analytics) totals(ctx context.Context, from Day) (map[sumKey]*Figures, error) {
+	counters := TrendCounters
+	if from == a.week {
+		counters = AllCounters
+	}
 	v, err := a.cache(ctx, fmt.Sprintf("calling|%d|totals|%d", a.week, from), func(ctx context.Context) (any, error) {
-		return a.sums(ctx, from, nil)
+		return a.sums(ctx, from, nil, counters)
 	})
 	if err != nil {
 		return nil, err

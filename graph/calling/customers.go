@@ -49,8 +49,8 @@ func (a *Analytics) CustomerUsage(ctx context.Context, first *int, after *page.C
 	key := a.dayKey(callingday.FieldCalls, true)
 	if orderBy != nil {
 		desc := isDesc(orderBy.Direction)
-		key = map[model.CallingUsageOrderField]page.Key{
-			model.CallingUsageOrderFieldCustomerName: page.StringKey(page.Column(customer.FieldName), desc),
+		key = map[model.CallingUsageOrderField]rowKey{
+			model.CallingUsageOrderFieldCustomerName: nameKey(desc),
 			model.CallingUsageOrderFieldCalls:        a.dayKey(callingday.FieldCalls, desc),
 			model.CallingUsageOrderFieldLegs:         a.dayKey(callingday.FieldLegs, desc),
 			model.CallingUsageOrderFieldMinutes:      a.dayKey(callingday.FieldSeconds, desc),
@@ -67,8 +67,8 @@ func (a *Analytics) CustomerQuality(ctx context.Context, first *int, after *page
 	key := a.dayKey(callingday.FieldPoorLegs, true)
 	if orderBy != nil {
 		desc := isDesc(orderBy.Direction)
-		key = map[model.CallQualityOrderField]page.Key{
-			model.CallQualityOrderFieldCustomerName: page.StringKey(page.Column(customer.FieldName), desc),
+		key = map[model.CallQualityOrderField]rowKey{
+			model.CallQualityOrderFieldCustomerName: nameKey(desc),
 			model.CallQualityOrderFieldLegs:         a.dayKey(callingday.FieldLegs, desc),
 			model.CallQualityOrderFieldMeasuredLegs: a.dayKey(callingday.FieldMeasuredLegs, desc),
 			model.CallQualityOrderFieldPoorLegs:     a.dayKey(callingday.FieldPoorLegs, desc),
@@ -83,8 +83,8 @@ func (a *Analytics) CustomerQueues(ctx context.Context, first *int, after *page.
 	key := a.dayKey(callingday.FieldQueueLegs, true)
 	if orderBy != nil {
 		desc := isDesc(orderBy.Direction)
-		key = map[model.QueueInsightsOrderField]page.Key{
-			model.QueueInsightsOrderFieldCustomerName: page.StringKey(page.Column(customer.FieldName), desc),
+		key = map[model.QueueInsightsOrderField]rowKey{
+			model.QueueInsightsOrderFieldCustomerName: nameKey(desc),
 			model.QueueInsightsOrderFieldQueueCalls:   a.dayKey(callingday.FieldQueueLegs, desc),
 			model.QueueInsightsOrderFieldAbandoned:    a.dayKey(callingday.FieldAbandoned, desc),
 		}[orderBy.Field]
@@ -94,25 +94,60 @@ func (a *Analytics) CustomerQueues(ctx context.Context, first *int, after *page.
 
 func isDesc(d *model.OrderDirection) bool { return d != nil && *d == model.OrderDirectionDesc }
 
+// rowKey is an order of the customer rows: a page key and, when the key is a figure of
+// the week analysed, the join that brings that figure in.
+type rowKey struct {
+	page.Key
+	join func(*sql.Selector)
+}
+
+// nameKey orders customers by name.
+func nameKey(desc bool) rowKey {
+	return rowKey{Key: page.StringKey(page.Column(customer.FieldName), desc)}
+}
+
 // dayKey orders customers by the sum of a day-rollup counter over the week analysed.
-func (a *Analytics) dayKey(col string, desc bool) page.Key {
-	return page.IntKey(func(s *sql.Selector) string {
-		return fmt.Sprintf("(SELECT CAST(COALESCE(SUM(k.%s), 0) AS BIGINT) FROM %s k WHERE k.%s = %s AND k.%s = %d)",
-			col, callingday.Table, callingday.FieldCustomerID, s.C(customer.FieldID), callingday.FieldWeek, a.week)
-	}, desc)
+func (a *Analytics) dayKey(col string, desc bool) rowKey {
+	return weekKey(callingday.FieldCustomerID, desc, func(b *sql.DialectBuilder) *sql.Selector {
+		d := b.Table(callingday.Table)
+		return b.Select(d.C(callingday.FieldCustomerID)).
+			AppendSelectExprAs(sql.Expr("CAST(SUM("+d.C(col)+") AS BIGINT)"), "v").From(d).
+			Where(sql.And(sql.EQ(d.C(callingday.FieldPartnerID), a.partnerID), sql.EQ(d.C(callingday.FieldWeek), int(a.week)))).
+			GroupBy(d.C(callingday.FieldCustomerID))
+	})
 }
 
 // usersKey orders customers by their active users in the week analysed.
-func (a *Analytics) usersKey(desc bool) page.Key {
-	return page.IntKey(func(s *sql.Selector) string {
-		return fmt.Sprintf("(SELECT COUNT(*) FROM %s k WHERE k.%s = %s AND k.%s = %d AND k.%s > 0)",
-			callinguserweek.Table, callinguserweek.FieldCustomerID, s.C(customer.FieldID), callinguserweek.FieldWeek, a.week, callinguserweek.FieldCalls)
-	}, desc)
+func (a *Analytics) usersKey(desc bool) rowKey {
+	return weekKey(callinguserweek.FieldCustomerID, desc, func(b *sql.DialectBuilder) *sql.Selector {
+		u := b.Table(callinguserweek.Table)
+		return b.Select(u.C(callinguserweek.FieldCustomerID)).AppendSelectExprAs(sql.Expr("COUNT(*)"), "v").From(u).
+			Where(sql.And(sql.EQ(u.C(callinguserweek.FieldPartnerID), a.partnerID), sql.EQ(u.C(callinguserweek.FieldWeek), int(a.week)),
+				sql.GT(u.C(callinguserweek.FieldCalls), 0))).
+			GroupBy(u.C(callinguserweek.FieldCustomerID))
+	})
+}
+
+// weekKey orders customers by the value v that the selector of week builds, grouped by
+// the customer column cust, for the week analysed (0 for the customers it has no row
+// of). The week's rollups are grouped once and joined, rather than summed again for
+// every customer in scope.
+func weekKey(cust string, desc bool, week func(*sql.DialectBuilder) *sql.Selector) rowKey {
+	const alias = "wk"
+	return rowKey{
+		Key: page.IntKey(func(s *sql.Selector) string {
+			return "COALESCE(" + sql.Dialect(s.Dialect()).Table(alias).C("v") + ", 0)"
+		}, desc),
+		join: func(s *sql.Selector) {
+			wk := week(sql.Dialect(s.Dialect())).As(alias)
+			s.LeftJoin(wk).On(s.C(customer.FieldID), wk.C(cust))
+		},
+	}
 }
 
 // customers returns a page of the customers in scope ordered by key, with their figures,
 // cached under the table's name, paging arguments and order.
-func (a *Analytics) customers(ctx context.Context, table string, args page.Args, order any, key page.Key, queues bool) (*RowConnection, error) {
+func (a *Analytics) customers(ctx context.Context, table string, args page.Args, order any, key rowKey, queues bool) (*RowConnection, error) {
 	raw, err := json.Marshal(struct {
 		Args  page.Args
 		Order any
@@ -129,12 +164,19 @@ func (a *Analytics) customers(ctx context.Context, table string, args page.Args,
 	return v.(*RowConnection), nil
 }
 
-func (a *Analytics) paginate(ctx context.Context, table string, args page.Args, key page.Key, queues bool) (*RowConnection, error) {
-	where := func(s *sql.Selector) { s.Where(a.inScope(s, customer.FieldID, queues)) }
+// paginate pages through the IDs of the customers in scope (reading the scope's index
+// alone where it can), then loads the page's customers and their figures.
+func (a *Analytics) paginate(ctx context.Context, table string, args page.Args, key rowKey, queues bool) (*RowConnection, error) {
+	where := func(s *sql.Selector) { s.Where(a.scope(s.Table(), queues)) }
 	conn, err := page.Paginate(ctx, page.Source[*ent.Customer]{
-		Key: key,
+		Key: key.Key,
 		Fetch: func(ctx context.Context, m func(*sql.Selector), limit int) ([]*ent.Customer, error) {
-			return a.client.Customer.Query().Where(where).Limit(limit).Modify(m).All(ctx)
+			return a.client.Customer.Query().Where(where).Limit(limit).Modify(func(s *sql.Selector) {
+				s.Select(s.C(customer.FieldID))
+				if key.join != nil {
+					key.join(s)
+				}
+			}).Modify(m).All(ctx)
 		},
 		Count: func(ctx context.Context) (int, error) {
 			v, err := a.cache(ctx, fmt.Sprintf("calling|%s|count", table), func(ctx context.Context) (any, error) {
@@ -156,12 +198,20 @@ func (a *Analytics) paginate(ctx context.Context, table string, args page.Args, 
 		ids[i] = e.Node.ID
 	}
 	sums := map[sumKey]*Figures{}
+	loaded := map[int]*ent.Customer{}
 	if len(ids) > 0 {
-		if sums, err = a.sums(ctx, a.week-7, ids); err != nil {
+		if sums, err = a.sums(ctx, a.week-7, ids, AllCounters); err != nil {
 			return nil, err
+		}
+		cs, err := a.client.Customer.Query().Where(customer.IDIn(ids...)).All(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("load the page's customers: %w", err)
+		}
+		for _, c := range cs {
+			loaded[c.ID] = c
 		}
 	}
 	return page.Map(conn, func(c *ent.Customer) *CustomerRow {
-		return &CustomerRow{Figures: sums[sumKey{c.ID, a.week}], Customer: c, prev: sums[sumKey{c.ID, a.week - 7}]}
+		return &CustomerRow{Figures: sums[sumKey{c.ID, a.week}], Customer: loaded[c.ID], prev: sums[sumKey{c.ID, a.week - 7}]}
 	}), nil
 }

@@ -37,14 +37,14 @@ func (a *Analytics) Queues(ctx context.Context, customerID int) ([]*QueueRow, er
 		Where(callingday.CustomerID(customerID), callingday.Week(int(a.week)), callingday.QueueIDGT(0)).
 		Modify(func(s *sql.Selector) {
 			s.Select(s.C(callingday.FieldQueueID)).GroupBy(s.C(callingday.FieldQueueID))
-			selectCounterSums(s)
+			selectCounterSums(s, AllCounters)
 		}).All(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("sum queue rollups: %w", err)
 	}
 	for _, d := range days {
 		if r := byID[d.QueueID]; r != nil {
-			if err := readCounterSums(d, &r.LastWeek.c); err != nil {
+			if err := readCounterSums(d, &r.LastWeek.c, AllCounters); err != nil {
 				return nil, err
 			}
 		}
@@ -54,7 +54,7 @@ func (a *Analytics) Queues(ctx context.Context, customerID int) ([]*QueueRow, er
 
 // CustomerRowOf returns the figures of customer c in the week analysed and the week before.
 func (a *Analytics) CustomerRowOf(ctx context.Context, c *ent.Customer) (*CustomerRow, error) {
-	sums, err := a.sums(ctx, a.week-7, []int{c.ID})
+	sums, err := a.sums(ctx, a.week-7, []int{c.ID}, AllCounters)
 	if err != nil {
 		return nil, err
 	}
@@ -68,7 +68,11 @@ func (a *Analytics) Fingerprint(ctx context.Context) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	out := fmt.Sprintf("%d|%v", a.week, a.thresholds)
+	week, err := a.weekFigures(ctx)
+	if err != nil {
+		return "", err
+	}
+	out := fmt.Sprintf("%d|%v|%v", a.week, a.thresholds, *week)
 	for w := a.week - Day(7*(MaxTrendWeeks-1)); w <= a.week; w += 7 {
 		out += fmt.Sprintf("|%v", *sums[sumKey{week: w}])
 	}

@@ -12,7 +12,7 @@ import (
 
 // InScope limits s, whose customer ID is the column id, to the customers the analytics
 // cover: with a current Calling line, in the region chosen.
-func (a *Analytics) InScope(s *sql.Selector, id string) { s.Where(a.inScope(s, id, false)) }
+func (a *Analytics) InScope(s *sql.Selector, id string) { s.Where(a.inScope(s, id)) }
 
 // LocationKey names the figures of one customer at one location (0: legs without one).
 type LocationKey struct {

@@ -22,27 +22,33 @@ type sumKey struct {
 	week     Day
 }
 
-// inScope is the condition that the customer of s (whose ID is the column id) has a
-// current Calling line, is in the region chosen and, when queues is set, has a call queue.
-func (a *Analytics) inScope(s *sql.Selector, id string, queues bool) *sql.Predicate {
-	c := sql.Table(customer.Table).As("cs_c")
-	q := sql.Select(c.C(customer.FieldID)).From(c).
-		Where(sql.And(sql.EQ(c.C(customer.FieldPartnerID), a.partnerID), facts.HasProduct(c, enum.ProductCalling)))
+// scope is the condition that the customer row of c has a current Calling line, is in
+// the region chosen and, when queues is set, has a call queue. It reads only columns of
+// the customer_calling_scope index.
+func (a *Analytics) scope(c *sql.SelectTable, queues bool) *sql.Predicate {
+	p := sql.And(sql.EQ(c.C(customer.FieldPartnerID), a.partnerID), facts.HasProduct(c, enum.ProductCalling))
 	if a.region != nil {
-		q.Where(sql.EQ(c.C(customer.FieldRegion), *a.region))
+		p = sql.And(p, sql.EQ(c.C(customer.FieldRegion), *a.region))
 	}
 	if queues {
 		cq := sql.Table(callqueue.Table).As("cs_q")
-		q.Where(sql.In(c.C(customer.FieldID), sql.Select(cq.C(callqueue.FieldCustomerID)).From(cq).
+		p = sql.And(p, sql.In(c.C(customer.FieldID), sql.Select(cq.C(callqueue.FieldCustomerID)).From(cq).
 			Where(sql.EQ(cq.C(callqueue.FieldPartnerID), a.partnerID))))
 	}
-	return sql.In(s.C(id), q)
+	return p
 }
 
-// sums adds up the rollups of the weeks from from to the week analysed: per week over the
-// customers in scope when ids is nil, else per week and customer of ids. Every week (and
-// customer) has figures, zero when nothing was rolled up.
-func (a *Analytics) sums(ctx context.Context, from Day, ids []int) (map[sumKey]*Figures, error) {
+// inScope is the condition that the customer of s (whose ID is the column id) is in scope.
+func (a *Analytics) inScope(s *sql.Selector, id string) *sql.Predicate {
+	c := sql.Table(customer.Table).As("cs_c")
+	return sql.In(s.C(id), sql.Select(c.C(customer.FieldID)).From(c).Where(a.scope(c, false)))
+}
+
+// sums adds up the counters (indexes into Counters) of the rollups of the weeks from from
+// to the week analysed: per week over the customers in scope when ids is nil, else per
+// week and customer of ids. Every week (and customer) has figures, zero when nothing was
+// rolled up, and zero in the counters not asked for.
+func (a *Analytics) sums(ctx context.Context, from Day, ids []int, counters []int) (map[sumKey]*Figures, error) {
 	out := map[sumKey]*Figures{}
 	keys := []int{0}
 	if ids != nil {
@@ -55,7 +61,7 @@ func (a *Analytics) sums(ctx context.Context, from Day, ids []int) (map[sumKey]*
 	}
 	restrict := func(s *sql.Selector, col string) {
 		if ids == nil {
-			s.Where(a.inScope(s, col, false))
+			s.Where(a.inScope(s, col))
 		} else {
 			s.Where(sql.InInts(s.C(col), ids...))
 		}
@@ -72,13 +78,13 @@ func (a *Analytics) sums(ctx context.Context, from Day, ids []int) (map[sumKey]*
 		Modify(func(s *sql.Selector) {
 			restrict(s, callingday.FieldCustomerID)
 			group(s, callingday.FieldWeek, callingday.FieldCustomerID)
-			selectCounterSums(s)
+			selectCounterSums(s, counters)
 		}).All(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("sum day rollups: %w", err)
 	}
 	for _, d := range days {
-		if err := readCounterSums(d, &out[sumKey{d.CustomerID, Day(d.Week)}].c); err != nil {
+		if err := readCounterSums(d, &out[sumKey{d.CustomerID, Day(d.Week)}].c, counters); err != nil {
 			return nil, err
 		}
 	}
@@ -110,18 +116,32 @@ func (a *Analytics) sums(ctx context.Context, from Day, ids []int) (map[sumKey]*
 	return out, nil
 }
 
-// selectCounterSums selects the sum of every counter of the grouped day rollups.
-func selectCounterSums(s *sql.Selector) {
-	for _, c := range Counters {
-		s.AppendSelectExprAs(sql.Expr("CAST(SUM("+s.C(c)+") AS BIGINT)"), "s_"+c)
+// AllCounters are the indexes of every counter; TrendCounters those the trends show.
+var (
+	AllCounters   = allCounters()
+	TrendCounters = []int{cLegs, cPoor, cMeasured, cCalls}
+)
+
+func allCounters() []int {
+	out := make([]int, nCounters)
+	for i := range out {
+		out[i] = i
+	}
+	return out
+}
+
+// selectCounterSums selects the sum of each of counters of the grouped day rollups.
+func selectCounterSums(s *sql.Selector, counters []int) {
+	for _, i := range counters {
+		s.AppendSelectExprAs(sql.Expr("CAST(SUM("+s.C(Counters[i])+") AS BIGINT)"), "s_"+Counters[i])
 	}
 }
 
 // readCounterSums reads into c the sums selectCounterSums selected of d.
-func readCounterSums(d *ent.CallingDay, c *Counts) error {
-	for i, col := range Counters {
+func readCounterSums(d *ent.CallingDay, c *Counts, counters []int) error {
+	for _, i := range counters {
 		var err error
-		if c[i], err = int64Of(d.Value("s_" + col)); err != nil {
+		if c[i], err = int64Of(d.Value("s_" + Counters[i])); err != nil {
 			return err
 		}
 	}
