@@ -7,6 +7,7 @@ import (
 	"github.com/partnerhub/partnerhub-api/ent/enum"
 	"github.com/partnerhub/partnerhub-api/ent/settings"
 	"github.com/partnerhub/partnerhub-api/ent/viewer"
+	"github.com/partnerhub/partnerhub-api/graph/analytics"
 	"github.com/partnerhub/partnerhub-api/graph/calling"
 	"github.com/partnerhub/partnerhub-api/graph/gqlerr"
 )
@@ -14,16 +15,16 @@ import (
 // callingAnalytics returns the viewer's calling analytics of a week, cached until a change
 // of the partner.
 func (r *Resolver) callingAnalytics(ctx context.Context, region *enum.Region, week *time.Time) (*calling.Analytics, error) {
-	v := viewer.FromContext(ctx)
-	if !v.CanReadAnalytics() {
-		return nil, errNoAnalytics
+	if err := analytics.Allowed(ctx); err != nil {
+		return nil, err
 	}
+	v := viewer.FromContext(ctx)
 	// The thresholds as stored now, not as the viewer's token lookup last read them.
 	p, err := r.Client.Partner.Get(ctx, v.PartnerID)
 	if err != nil {
 		return nil, err
 	}
-	return calling.New(r.Client, v.PartnerID, calling.ThresholdsOf(p.Settings), r.Now(), region, week, r.analyticsCache(v, region, "calling"))
+	return calling.New(ctx, r.Client, calling.ThresholdsOf(p.Settings), r.Now(), region, week, r.analyticsCache(v, region, "calling"))
 }
 
 // qualityRebuilding reports whether the viewer's partner has its quality rollups recomputed.

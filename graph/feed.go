@@ -183,8 +183,8 @@ func (fs *kpiFeeds) drop(f *kpiFeed) {
 
 // kpiStream sends the viewer's KPIs now, then again whenever a committed change alters them.
 func (r *Resolver) kpiStream(ctx context.Context, region *enum.Region) (<-chan *analytics.Kpis, error) {
-	if !viewer.FromContext(ctx).CanReadAnalytics() {
-		return nil, errNoAnalytics
+	if err := analytics.Allowed(ctx); err != nil {
+		return nil, err
 	}
 	release, err := r.Limits.acquire(ctx)
 	if err != nil {

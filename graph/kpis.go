@@ -13,9 +13,6 @@ import (
 	"github.com/partnerhub/partnerhub-api/graph/model"
 )
 
-// errNoAnalytics refuses analytics to tokens without the analytics:read scope.
-var errNoAnalytics = gqlerr.Errorf(gqlerr.Forbidden, "your token does not allow analytics (scope analytics:read)")
-
 func regionKey(r *enum.Region) string {
 	if r == nil {
 		return "all"
@@ -28,10 +25,11 @@ func kpisKey(region *enum.Region) string { return "kpis|" + regionKey(region) }
 
 // kpis returns the viewer's headline KPIs, cached until a change that may alter them.
 func (r *Resolver) kpis(ctx context.Context, region *enum.Region) (*analytics.Kpis, error) {
-	v := viewer.FromContext(ctx)
-	if !v.CanReadAnalytics() {
-		return nil, errNoAnalytics
+	// Asked before the cache: a cached figure is analytics too.
+	if err := analytics.Allowed(ctx); err != nil {
+		return nil, err
 	}
+	v := viewer.FromContext(ctx)
 	scope, err := r.dashboardScope(ctx, v)
 	if err != nil {
 		return nil, err
@@ -45,9 +43,6 @@ func (r *Resolver) kpis(ctx context.Context, region *enum.Region) (*analytics.Kp
 // subscriptionAnalytics returns the viewer's analytics of a product.
 func (r *Resolver) subscriptionAnalytics(ctx context.Context, product model.AnalyticsProduct, region *enum.Region) (*analytics.Subscriptions, error) {
 	v := viewer.FromContext(ctx)
-	if !v.CanReadAnalytics() {
-		return nil, errNoAnalytics
-	}
 	cache := func(ctx context.Context, key string, compute func(context.Context) (any, error)) (any, error) {
 		scope, err := r.dashboardScope(ctx, v)
 		if err != nil {
@@ -55,7 +50,7 @@ func (r *Resolver) subscriptionAnalytics(ctx context.Context, product model.Anal
 		}
 		return live.Get(ctx, r.Cache, scope, regionKey(region)+"|"+string(product)+"|"+key, compute)
 	}
-	return analytics.NewSubscriptions(r.Client, r.filterEnv(ctx), product, region, cache), nil
+	return analytics.NewSubscriptions(ctx, r.Client, r.filterEnv(ctx), product, region, cache)
 }
 
 // analyticsCache keeps the viewer's figures of a region until any change of the partner,

@@ -209,6 +209,14 @@ func TestCallingUsageReport(t *testing.T) {
 		r := s.generate(t, adm, map[string]any{"templateId": id, "from": reportWeek, "to": "2026-03-14"})
 		wantRecords(t, s.records(t, adm, r), append([][]string{usageHeader}, oddUsage...))
 	})
+	t.Run("ReportsAndAnalyticsScopes", func(t *testing.T) {
+		// A token with both scopes gets the report; generating it needs no more of the token.
+		who := s.h.asToken(s.w.readOnly, viewer.ScopeReports, viewer.ScopeAnalyticsRead)
+		r := s.generate(t, who, map[string]any{"templateId": id, "region": "US", "from": reportWeek, "to": "2026-03-14"})
+		if r.RowCount != 1+len(oddUsage) {
+			t.Errorf("rows = %d, want %d", r.RowCount, 1+len(oddUsage))
+		}
+	})
 	t.Run("SameAsAnalytics", func(t *testing.T) {
 		var a struct {
 			CallingAnalytics struct {
@@ -234,11 +242,16 @@ func TestCallingUsageReport(t *testing.T) {
 			"Backwards":       {map[string]any{"templateId": id, "region": "US", "from": "2026-03-14", "to": reportWeek}, "BAD_USER_INPUT"},
 			"UnknownTemplate": {map[string]any{"templateId": s.odd.GlobalID(), "region": "US"}, "NOT_FOUND"},
 			"NoReportsScope":  {map[string]any{"templateId": id, "region": "US"}, "FORBIDDEN"},
+			// The calling usage detail is made of calling analytics.
+			"NoAnalyticsScope": {map[string]any{"templateId": id, "region": "US"}, "FORBIDDEN"},
 		} {
 			t.Run(name, func(t *testing.T) {
 				who := full
-				if name == "NoReportsScope" {
+				switch name {
+				case "NoReportsScope":
 					who = s.h.asToken(s.w.full, viewer.ScopeCustomersRead)
+				case "NoAnalyticsScope":
+					who = s.h.asToken(s.w.full, viewer.ScopeReports)
 				}
 				if got := s.h.do(t, who, generateQ, map[string]any{"in": c.in}).code(); got != c.want {
 					t.Errorf("code = %s, want %s", got, c.want)

@@ -130,3 +130,29 @@ func TestWeeklyChange(t *testing.T) {
 		t.Errorf("12 assigned and 6 used against 9 and 2 a week before: %d, %d (%v), want 3, 4", a, u, err)
 	}
 }
+
+// TestAnalyticsScope: a token narrowed to scopes without analytics:read gets FORBIDDEN from
+// every computation, whichever path asks; with it, the figures.
+func TestAnalyticsScope(t *testing.T) {
+	f := newFixture(t)
+	env := filter.Env{Rules: status.NewRules(now, settings.Partner{}.WithDefaults()), PartnerID: f.partner}
+	cache := func(ctx context.Context, _ string, compute func(context.Context) (any, error)) (any, error) {
+		return compute(ctx)
+	}
+	for _, scopes := range [][]string{{viewer.ScopeReports}, {viewer.ScopeCustomersRead, viewer.ScopeIngest}} {
+		ctx := viewer.NewContext(context.Background(), &viewer.Viewer{PartnerID: f.partner, Role: enum.RoleFullAdmin, Scopes: scopes})
+		if _, err := ComputeKpis(ctx, f.client, env, nil); err != ErrForbidden {
+			t.Errorf("KPIs with scopes %v: %v, want FORBIDDEN", scopes, err)
+		}
+		if _, err := NewSubscriptions(ctx, f.client, env, "CALLING", nil, cache); err != ErrForbidden {
+			t.Errorf("subscription analytics with scopes %v: %v, want FORBIDDEN", scopes, err)
+		}
+	}
+	ctx := viewer.NewContext(context.Background(), &viewer.Viewer{PartnerID: f.partner, Role: enum.RoleReadOnlyAdmin, Scopes: []string{viewer.ScopeAnalyticsRead}})
+	if k, err := ComputeKpis(ctx, f.client, env, nil); err != nil || k.Counts[status.KpiTotal] != 3 {
+		t.Errorf("KPIs with analytics:read = %v, %v; want 3 customers", k.Counts, err)
+	}
+	if _, err := NewSubscriptions(ctx, f.client, env, "CALLING", nil, cache); err != nil {
+		t.Errorf("subscription analytics with analytics:read: %v", err)
+	}
+}

@@ -38,6 +38,9 @@ func (k Kpis) Query(kpi status.Kpi) string {
 // count is the customers query of the kpi: filter, so the two always agree; the counts run
 // side by side on their own connections.
 func ComputeKpis(ctx context.Context, c *ent.Client, env filter.Env, region *enum.Region) (Kpis, error) {
+	if err := Allowed(ctx); err != nil {
+		return Kpis{}, err
+	}
 	counts := make([]int, len(status.Kpis))
 	g, gctx := errgroup.WithContext(ctx)
 	for i, k := range status.Kpis {

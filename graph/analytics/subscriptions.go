@@ -36,13 +36,16 @@ type Subscriptions struct {
 type CacheFunc func(ctx context.Context, key string, compute func(context.Context) (any, error)) (any, error)
 
 // NewSubscriptions returns the analytics of product, optionally limited to region; section
-// figures go through cache.
-func NewSubscriptions(c *ent.Client, env filter.Env, product model.AnalyticsProduct, region *enum.Region, cache CacheFunc) *Subscriptions {
+// figures go through cache. It is ErrForbidden for a viewer who may not read analytics.
+func NewSubscriptions(ctx context.Context, c *ent.Client, env filter.Env, product model.AnalyticsProduct, region *enum.Region, cache CacheFunc) (*Subscriptions, error) {
+	if err := Allowed(ctx); err != nil {
+		return nil, err
+	}
 	a := &Subscriptions{client: c, env: env, product: enum.Product(product), region: region, sections: map[sectionKind]*Section{}, cache: cache}
 	for _, k := range []sectionKind{recentlyAdded, expiring, renewing, lowAssignment, overage} {
 		a.sections[k] = &Section{kind: k, a: a}
 	}
-	return a
+	return a, nil
 }
 
 // Product is the product analysed.

@@ -7,6 +7,7 @@ import (
 
 	"github.com/partnerhub/partnerhub-api/ent"
 	"github.com/partnerhub/partnerhub-api/ent/enum"
+	"github.com/partnerhub/partnerhub-api/ent/viewer"
 	"github.com/partnerhub/partnerhub-api/graph/analytics"
 	"github.com/partnerhub/partnerhub-api/graph/gqlerr"
 	"github.com/partnerhub/partnerhub-api/graph/model"
@@ -26,10 +27,13 @@ type Analytics struct {
 }
 
 // New returns the analytics of the week starting on the Sunday week (default: the last
-// completed week at now), optionally limited to region, for the viewer of partnerID whose
-// legs were judged with t; figures go through cache. A week that is not a Sunday or has
-// not ended yet is BAD_USER_INPUT.
-func New(c *ent.Client, partnerID int, t Thresholds, now time.Time, region *enum.Region, week *time.Time, cache analytics.CacheFunc) (*Analytics, error) {
+// completed week at now), optionally limited to region, for the viewer of ctx, whose
+// partner's legs were judged with t; figures go through cache. A week that is not a Sunday
+// or has not ended yet is BAD_USER_INPUT; a viewer who may not read analytics is FORBIDDEN.
+func New(ctx context.Context, c *ent.Client, t Thresholds, now time.Time, region *enum.Region, week *time.Time, cache analytics.CacheFunc) (*Analytics, error) {
+	if err := analytics.Allowed(ctx); err != nil {
+		return nil, err
+	}
 	w := LastCompletedWeek(now)
 	if week != nil {
 		w = DayOf(*week)
@@ -40,7 +44,7 @@ func New(c *ent.Client, partnerID int, t Thresholds, now time.Time, region *enum
 			return nil, gqlerr.Errorf(gqlerr.BadUserInput, "the week of %s has not ended yet", w.Time().Format(time.DateOnly))
 		}
 	}
-	return &Analytics{client: c, partnerID: partnerID, region: region, week: w, thresholds: t, cache: cache}, nil
+	return &Analytics{client: c, partnerID: viewer.FromContext(ctx).PartnerID, region: region, week: w, thresholds: t, cache: cache}, nil
 }
 
 // Week is the Sunday starting the week analysed.

@@ -6810,10 +6810,11 @@ extend type Mutation {
   took the request (follow it with ` + "`" + `report` + "`" + ` or ` + "`" + `reportUpdated` + "`" + `). Covers one region: ` + "`" + `region` + "`" + `
   is required when the viewer's customers lie in more than one (see ` + "`" + `callingAnalytics.regions` + "`" + `),
   and a region holding none of them is BAD_USER_INPUT. An ADMIN's report holds only the
-  customers assigned to them when it is generated. Scope ` + "`" + `reports` + "`" + `, every role.
+  customers assigned to them when it is generated. Scope ` + "`" + `reports` + "`" + `, every role; a calling
+  usage report is made of calling analytics and needs ` + "`" + `analytics:read` + "`" + ` too (else FORBIDDEN).
   """
   generateReport(input: GenerateReportInput!): ReportPayload!
-  "Schedules a report daily, weekly or monthly; it is generated as the viewer, with the same region rules as ` + "`" + `generateReport` + "`" + `. Scope ` + "`" + `reports` + "`" + `."
+  "Schedules a report daily, weekly or monthly; it is generated as the viewer, with the same region and scope rules as ` + "`" + `generateReport` + "`" + `. Scope ` + "`" + `reports` + "`" + `."
   scheduleReport(input: ScheduleReportInput!): ReportSchedulePayload!
   "Changes a schedule's timing; omitted fields stay. Scope ` + "`" + `reports` + "`" + `."
   updateReportSchedule(input: UpdateReportScheduleInput!): ReportSchedulePayload!

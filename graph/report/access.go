@@ -17,6 +17,11 @@ import (
 	"github.com/partnerhub/partnerhub-api/graph/page"
 )
 
+// readsAnalytics tells whether reports of kind are made of analytics figures: the calling
+// usage detail is. Asking for one needs the analytics:read scope besides reports, and it is
+// generated with both.
+func readsAnalytics(kind enum.ReportKind) bool { return kind == enum.ReportCallingUsage }
+
 // Filter narrows a list of reports.
 type Filter struct {
 	TemplateID                  *string

@@ -105,7 +105,11 @@ func (s *Service) creator(sys context.Context, r *ent.Report) (*viewer.Viewer, e
 	if err != nil {
 		return nil, err
 	}
-	return &viewer.Viewer{PartnerID: r.PartnerID, AdminID: a.ID, Role: a.Role, Scopes: []string{viewer.ScopeReports},
+	scopes := []string{viewer.ScopeReports}
+	if readsAnalytics(r.Kind) {
+		scopes = append(scopes, viewer.ScopeAnalyticsRead)
+	}
+	return &viewer.Viewer{PartnerID: r.PartnerID, AdminID: a.ID, Role: a.Role, Scopes: scopes,
 		Settings: a.Edges.Partner.Settings.WithDefaults()}, nil
 }
 

@@ -92,6 +92,11 @@ func Resolve(ctx context.Context, c *ent.Client, now time.Time, templateID strin
 	if err != nil {
 		return nil, err
 	}
+	if readsAnalytics(t.Kind) {
+		if err := analytics.Allowed(ctx); err != nil {
+			return nil, err
+		}
+	}
 	p := &Params{Template: t}
 	if p.Region, err = pickRegion(ctx, c, region); err != nil {
 		return nil, err

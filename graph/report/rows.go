@@ -56,7 +56,7 @@ func (q query) each(ctx context.Context, emit func(*row) error) error {
 // calling figures of the days from..to; only customers the calling analytics cover.
 func (q query) usage(ctx context.Context, emit func(*row) error) error {
 	v := viewer.FromContext(ctx)
-	a, err := calling.New(q.c, v.PartnerID, calling.ThresholdsOf(v.Settings), q.to, &q.region, nil, nil)
+	a, err := calling.New(ctx, q.c, calling.ThresholdsOf(v.Settings), q.to, &q.region, nil, nil)
 	if err != nil {
 		return err
 	}
