@@ -45,9 +45,9 @@ type Customer struct {
 	OverLimit *bool `json:"over_limit,omitempty"`
 	// when the first of its ACTIVE, not auto-renewing subscriptions and trials ends
 	ExpiresAt *time.Time `json:"expires_at,omitempty"`
-	// the products it has a line of a current subscription or trial of, one bit each (facts.ProductBits)
+	// the products it has a line of a current subscription or trial of, one bit each (status.ProductBits)
 	CurrentProducts *int `json:"current_products,omitempty"`
-	// the statuses read from its subscriptions and trials, one bit each (facts.StatusBits)
+	// the statuses read from its subscriptions and trials, one bit each (status.StatusBits)
 	SubscriptionStatuses *int `json:"subscription_statuses,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the CustomerQuery when eager-loading is set.

@@ -6,9 +6,9 @@ import (
 	"time"
 
 	"github.com/partnerhub/partnerhub-api/ent/enum"
+	"github.com/partnerhub/partnerhub-api/ent/status"
 	"github.com/partnerhub/partnerhub-api/ent/viewer"
 	"github.com/partnerhub/partnerhub-api/graph/analytics"
-	"github.com/partnerhub/partnerhub-api/graph/status"
 )
 
 // TestLiveKpisCoalesce drives the live KPIs of two subscribers of one scope with a pacing

@@ -11,10 +11,10 @@ import (
 
 	"github.com/partnerhub/partnerhub-api/ent"
 	"github.com/partnerhub/partnerhub-api/ent/customer"
+	"github.com/partnerhub/partnerhub-api/ent/status"
 	"github.com/partnerhub/partnerhub-api/graph/loader"
 	"github.com/partnerhub/partnerhub-api/graph/page"
 	"github.com/partnerhub/partnerhub-api/graph/render"
-	"github.com/partnerhub/partnerhub-api/graph/status"
 )
 
 // statusesLoader is the loader primed from the status mask a page selects with its rows

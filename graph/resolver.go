@@ -16,6 +16,7 @@ import (
 
 	"github.com/partnerhub/partnerhub-api/ent"
 	"github.com/partnerhub/partnerhub-api/ent/change"
+	"github.com/partnerhub/partnerhub-api/ent/status"
 	"github.com/partnerhub/partnerhub-api/ent/viewer"
 	"github.com/partnerhub/partnerhub-api/graph/audit"
 	"github.com/partnerhub/partnerhub-api/graph/auth"
@@ -28,7 +29,6 @@ import (
 	"github.com/partnerhub/partnerhub-api/graph/page"
 	"github.com/partnerhub/partnerhub-api/graph/report"
 	"github.com/partnerhub/partnerhub-api/graph/socket"
-	"github.com/partnerhub/partnerhub-api/graph/status"
 )
 
 // Resolver is the root of the resolvers; it holds what they share.

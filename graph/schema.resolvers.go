@@ -14,8 +14,8 @@ import (
 	"github.com/partnerhub/partnerhub-api/ent"
 	"github.com/partnerhub/partnerhub-api/ent/apitoken"
 	"github.com/partnerhub/partnerhub-api/ent/enum"
-	"github.com/partnerhub/partnerhub-api/ent/facts"
 	"github.com/partnerhub/partnerhub-api/ent/settings"
+	"github.com/partnerhub/partnerhub-api/ent/status"
 	"github.com/partnerhub/partnerhub-api/ent/viewer"
 	"github.com/partnerhub/partnerhub-api/graph/admins"
 	"github.com/partnerhub/partnerhub-api/graph/analytics"
@@ -78,7 +78,7 @@ func (r *customerResolver) LaunchURL(ctx context.Context, obj *ent.Customer) (st
 }
 
 func (r *customerResolver) Products(ctx context.Context, obj *ent.Customer) ([]enum.Product, error) {
-	return facts.Products(obj.CurrentProducts), nil
+	return status.Products(obj.CurrentProducts), nil
 }
 
 func (r *customerResolver) Statuses(ctx context.Context, obj *ent.Customer) ([]enum.CustomerStatus, error) {

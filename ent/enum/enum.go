@@ -62,7 +62,7 @@ const (
 	ProductContactCenter Product = "CONTACT_CENTER"
 )
 
-// Values lists the products. The order is stored (facts.ProductBits): add new products at
+// Values lists the products. The order is stored (status.ProductBits): add new products at
 // the end.
 func (Product) Values() []string {
 	return []string{"MEETINGS", "CALLING", "MESSAGING", "TRANSLATION", "CONTACT_CENTER"}

@@ -2,14 +2,14 @@
 // analytics read instead of joining and scanning at request time:
 //
 //   - on each license line, whether its subscription or trial is ACTIVE, when that was
-//     added, its assignment ratio (assigned / total), and when it ends (EndingSubscription)
-//     or renews (RenewingSubscription);
+//     added, its assignment ratio (assigned / total), and when it ends (status.EndingSubscription)
+//     or renews (status.RenewingSubscription);
 //   - on each customer, whether it is in the KPIs' scope (a line of an ACTIVE subscription
 //     or trial of a KPI product), whether it is over its license limit (a line of an
 //     ACTIVE subscription or trial with assigned > total), when the first of its
-//     ACTIVE, not auto-renewing subscriptions and trials ends (EndingSubscription),
-//     which products it has a line of a current subscription or trial of (ProductBits),
-//     and which of its statuses its subscriptions and trials give it (StatusBits).
+//     ACTIVE, not auto-renewing subscriptions and trials ends (status.EndingSubscription),
+//     which products it has a line of a current subscription or trial of (status.ProductBits),
+//     and which of its statuses its subscriptions and trials give it (status.StatusBits).
 //
 // They are recomputed from the rows they come from, in SQL, in the same transaction as the
 // write: a new customer gets them at creation (CustomerHook), and they follow every license
@@ -30,6 +30,7 @@ import (
 	"github.com/partnerhub/partnerhub-api/ent/customer"
 	"github.com/partnerhub/partnerhub-api/ent/enum"
 	"github.com/partnerhub/partnerhub-api/ent/license"
+	"github.com/partnerhub/partnerhub-api/ent/status"
 	"github.com/partnerhub/partnerhub-api/ent/subscription"
 )
 
@@ -58,11 +59,11 @@ func Backfill(ctx context.Context, x Executor, dialect string) (Backfilled, erro
 	lt, fb := sql.Table(license.Table), sql.Table(subscription.Table).As("fb")
 	dated := sql.Select(fb.C(subscription.FieldID)).From(fb).Where(sql.And(
 		sql.ColumnsEQ(fb.C(subscription.FieldID), lt.C(license.FieldSubscriptionID)),
-		sql.Or(sql.And(EndingSubscription(fb)...), sql.And(append(RenewingSubscription(fb), sql.NotNull(fb.C(subscription.FieldRenewalDate)))...))))
+		sql.Or(sql.And(status.EndingSubscription(fb)...), sql.And(append(status.RenewingSubscription(fb), sql.NotNull(fb.C(subscription.FieldRenewalDate)))...))))
 	lines := sql.Or(sql.IsNull(lt.C(license.FieldActive)),
 		sql.And(sql.IsNull(lt.C(license.FieldEndingAt)), sql.IsNull(lt.C(license.FieldRenewsAt)), sql.Exists(dated)))
 	ct, fe := sql.Table(customer.Table), sql.Table(subscription.Table).As("fx")
-	ending := sql.Select(fe.C(subscription.FieldID)).From(fe).Where(sql.And(append(EndingSubscription(fe),
+	ending := sql.Select(fe.C(subscription.FieldID)).From(fe).Where(sql.And(append(status.EndingSubscription(fe),
 		sql.ColumnsEQ(fe.C(subscription.FieldCustomerID), ct.C(customer.FieldID)))...))
 	customers := sql.Or(sql.IsNull(ct.C(customer.FieldKpiScope)), sql.IsNull(ct.C(customer.FieldCurrentProducts)),
 		sql.IsNull(ct.C(customer.FieldSubscriptionStatuses)), sql.And(sql.IsNull(ct.C(customer.FieldExpiresAt)), sql.Exists(ending)))
@@ -100,8 +101,8 @@ func refresh(ctx context.Context, x Executor, dialect string, lines, customers *
 		Set(license.FieldActive, active).
 		Set(license.FieldStartedAt, started).
 		Set(license.FieldAssignmentRatio, ratio).
-		Set(license.FieldEndingAt, whenSub(subscription.FieldEndsAt, EndingSubscription(st)...)).
-		Set(license.FieldRenewsAt, whenSub(subscription.FieldRenewalDate, RenewingSubscription(st)...)).
+		Set(license.FieldEndingAt, whenSub(subscription.FieldEndsAt, status.EndingSubscription(st)...)).
+		Set(license.FieldRenewsAt, whenSub(subscription.FieldRenewalDate, status.RenewingSubscription(st)...)).
 		Where(lines)
 	var err error
 	if done.Lines, err = exec(ctx, x, up); err != nil {
@@ -120,8 +121,8 @@ func refresh(ctx context.Context, x Executor, dialect string, lines, customers *
 		return sql.Exists(q)
 	}
 	uc := sql.Dialect(dialect).Update(customer.Table).
-		Set(customer.FieldKpiScope, flag(ScopeLine)).
-		Set(customer.FieldOverLimit, flag(OverLimitLine)).
+		Set(customer.FieldKpiScope, flag(status.ScopeLine)).
+		Set(customer.FieldOverLimit, flag(status.OverLimitLine)).
 		Where(customers)
 	// Each value is asked per customer, or with many worked out for every customer at once
 	// from one pass over its table and set before the flags (the customers' condition may
@@ -188,12 +189,12 @@ func firstEnds() perCustomer {
 		}),
 		customer: fe.C(subscription.FieldCustomerID),
 		rows: func(q *sql.Selector) *sql.Selector {
-			return q.From(fe).Where(sql.And(EndingSubscription(fe)...))
+			return q.From(fe).Where(sql.And(status.EndingSubscription(fe)...))
 		},
 	}
 }
 
-// currentProducts is the ProductBits of the products of a customer's lines of current
+// currentProducts is the status.ProductBits of the products of a customer's lines of current
 // subscriptions and trials (each product's bit added once: their OR).
 func currentProducts() perCustomer {
 	fp, fs := sql.Table(license.Table).As("fp"), sql.Table(subscription.Table).As("fps")
@@ -201,7 +202,7 @@ func currentProducts() perCustomer {
 		value: sql.ExprFunc(func(b *sql.Builder) {
 			b.WriteString("SUM(DISTINCT CASE ").Ident(fp.C(license.FieldProduct))
 			for _, p := range enum.Product("").Values() {
-				b.WriteString(" WHEN ").Arg(p).WriteString(" THEN " + strconv.Itoa(ProductBits(enum.Product(p))))
+				b.WriteString(" WHEN ").Arg(p).WriteString(" THEN " + strconv.Itoa(status.ProductBits(enum.Product(p))))
 			}
 			b.WriteString(" END)")
 		}),
@@ -209,13 +210,13 @@ func currentProducts() perCustomer {
 		customer: fp.C(license.FieldCustomerID),
 		rows: func(q *sql.Selector) *sql.Selector {
 			return q.From(fp).Join(fs).On(fs.C(subscription.FieldID), fp.C(license.FieldSubscriptionID)).
-				Where(sql.In(fs.C(subscription.FieldState), cond.Values(CurrentStates)...))
+				Where(sql.In(fs.C(subscription.FieldState), cond.Values(status.CurrentStates)...))
 		},
 	}
 }
 
-// subscriptionStatuses is the StatusBits of the statuses that a customer's subscriptions
-// and trials give it, each by its SubscriptionRule over one pass of them.
+// subscriptionStatuses is the status.StatusBits of the statuses that a customer's subscriptions
+// and trials give it, each by its status.SubscriptionRule over one pass of them.
 func subscriptionStatuses() perCustomer {
 	fss := sql.Table(subscription.Table).As("fss")
 	return perCustomer{
@@ -223,7 +224,7 @@ func subscriptionStatuses() perCustomer {
 			b.WriteString("0")
 			for _, v := range enum.CustomerStatus("").Values() {
 				st := enum.CustomerStatus(v)
-				rule, ok := SubscriptionRuleOf(st)
+				rule, ok := status.SubscriptionRuleOf(st)
 				if !ok {
 					continue
 				}
@@ -233,7 +234,7 @@ func subscriptionStatuses() perCustomer {
 					b.WriteString(" AND ")
 					anyRow(b, rule.None).WriteString(" = 0")
 				}
-				b.WriteString(" THEN " + strconv.Itoa(StatusBits(st)) + " ELSE 0 END")
+				b.WriteString(" THEN " + strconv.Itoa(status.StatusBits(st)) + " ELSE 0 END")
 			}
 		}),
 		none:     "0",

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"regexp"
-	"slices"
 	"strconv"
 	"testing"
 	"time"
@@ -18,6 +17,7 @@ import (
 	"github.com/partnerhub/partnerhub-api/ent/enum"
 	"github.com/partnerhub/partnerhub-api/ent/facts"
 	"github.com/partnerhub/partnerhub-api/ent/license"
+	"github.com/partnerhub/partnerhub-api/ent/status"
 	"github.com/partnerhub/partnerhub-api/ent/storage"
 	"github.com/partnerhub/partnerhub-api/ent/storage/storagetest"
 	"github.com/partnerhub/partnerhub-api/ent/subscription"
@@ -346,9 +346,9 @@ func TestExcludedBitsLeaveAShare(t *testing.T) {
 	}
 	s := entsql.Dialect(dialect.Postgres).Select(customer.FieldID).From(entsql.Table(customer.Table))
 	s.Where(entsql.And(
-		cond.Not(facts.HasSubscriptionStatus(customer.FieldSubscriptionStatuses, enum.StatusActive)),
-		cond.Not(facts.HasSubscriptionStatus(customer.FieldSubscriptionStatuses, enum.StatusExpired)),
-		cond.Not(facts.HasProduct(s.Table(), enum.ProductCalling)),
+		cond.Not(status.HasSubscriptionStatus(customer.FieldSubscriptionStatuses, enum.StatusActive)),
+		cond.Not(status.HasSubscriptionStatus(customer.FieldSubscriptionStatuses, enum.StatusExpired)),
+		cond.Not(status.HasProduct(s.Table(), enum.ProductCalling)),
 	))
 	query, args := s.Query()
 	var plan string
@@ -362,22 +362,5 @@ func TestExcludedBitsLeaveAShare(t *testing.T) {
 	// Three exclusions at one in three each: about n/27 rows.
 	if rows, _ := strconv.Atoi(m[1]); rows < n/40 {
 		t.Errorf("excluding two statuses and a product: planner expects %d of %d customers (%s), want at least %d", rows, n, plan, n/40)
-	}
-}
-
-// TestProductsDecode: current_products decodes to its products in the enum's order, nil to none.
-func TestProductsDecode(t *testing.T) {
-	if got := facts.Products(nil); len(got) != 0 || got == nil {
-		t.Errorf("Products(nil) = %#v, want an empty list", got)
-	}
-	bits := facts.ProductBits(enum.ProductCalling, enum.ProductMeetings)
-	want := []enum.Product{}
-	for _, p := range enum.Product("").Values() {
-		if p == string(enum.ProductMeetings) || p == string(enum.ProductCalling) {
-			want = append(want, enum.Product(p))
-		}
-	}
-	if got := facts.Products(&bits); !slices.Equal(got, want) {
-		t.Errorf("Products(%b) = %v, want %v", bits, got, want)
 	}
 }

@@ -41,8 +41,8 @@ func (Customer) Fields() []ent.Field {
 		field.Bool("over_limit").Optional().Nillable().Comment("has a line of an ACTIVE subscription or trial with assigned > total"),
 		// Kept from the customer's subscriptions; null when it has no such subscription.
 		field.Time("expires_at").Optional().Nillable().Comment("when the first of its ACTIVE, not auto-renewing subscriptions and trials ends"),
-		field.Int("current_products").Optional().Nillable().Comment("the products it has a line of a current subscription or trial of, one bit each (facts.ProductBits)"),
-		field.Int("subscription_statuses").Optional().Nillable().Comment("the statuses read from its subscriptions and trials, one bit each (facts.StatusBits)"),
+		field.Int("current_products").Optional().Nillable().Comment("the products it has a line of a current subscription or trial of, one bit each (status.ProductBits)"),
+		field.Int("subscription_statuses").Optional().Nillable().Comment("the statuses read from its subscriptions and trials, one bit each (status.StatusBits)"),
 	}
 }
 

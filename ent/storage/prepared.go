@@ -5,10 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 
-	"entgo.io/ent/dialect"
-	entsql "entgo.io/ent/dialect/sql"
 	lru "github.com/hashicorp/golang-lru/v2"
-	"github.com/lib/pq"
 )
 
 type preparedKey struct{}
@@ -20,23 +17,6 @@ type preparedKey struct{}
 // best plan does not depend on the values, such as looking rows up by their parents' IDs.
 func Prepared(ctx context.Context) context.Context {
 	return context.WithValue(ctx, preparedKey{}, true)
-}
-
-// IDsIn is the condition that the column col holds one of ids. On PostgreSQL the IDs are
-// one array argument, so that the statement's text is the same whatever their number and
-// it can be kept prepared; elsewhere it is an IN list.
-func IDsIn(col string, ids []int) *entsql.Predicate {
-	return entsql.P(func(b *entsql.Builder) {
-		if b.Dialect() != dialect.Postgres {
-			b.Join(entsql.InInts(col, ids...))
-			return
-		}
-		list := make([]int64, len(ids))
-		for i, id := range ids {
-			list[i] = int64(id)
-		}
-		b.Ident(col).WriteString(" = ANY(").Arg(pq.Array(list)).WriteString(")")
-	})
 }
 
 // statementCacheSize bounds the statements kept: each is prepared on every connection

@@ -7,6 +7,7 @@ import (
 
 	"entgo.io/ent/dialect/sql"
 
+	"github.com/partnerhub/partnerhub-api/ent/cond"
 	"github.com/partnerhub/partnerhub-api/ent/customer"
 	"github.com/partnerhub/partnerhub-api/ent/enum"
 	"github.com/partnerhub/partnerhub-api/ent/storage"
@@ -35,7 +36,7 @@ func TestPreparedQueries(t *testing.T) {
 		for v := range variants {
 			want := ids[:1+v%len(ids)]
 			got := db.Client.Customer.Query().Modify(func(s *sql.Selector) {
-				s.Where(storage.IDsIn(s.C(customer.FieldID), want)).
+				s.Where(cond.IDsIn(s.C(customer.FieldID), want)).
 					Where(sql.ExprP(fmt.Sprintf("%d = %d", v, v))) // a distinct statement text per variant
 			}).IDsX(pctx)
 			if len(got) != len(want) {

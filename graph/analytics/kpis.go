@@ -13,10 +13,9 @@ import (
 	"github.com/partnerhub/partnerhub-api/ent"
 	"github.com/partnerhub/partnerhub-api/ent/customer"
 	"github.com/partnerhub/partnerhub-api/ent/enum"
-	"github.com/partnerhub/partnerhub-api/ent/facts"
 	"github.com/partnerhub/partnerhub-api/ent/partner"
+	"github.com/partnerhub/partnerhub-api/ent/status"
 	"github.com/partnerhub/partnerhub-api/graph/filter"
-	"github.com/partnerhub/partnerhub-api/graph/status"
 )
 
 // Kpis are the headline KPIs, each the number of visible customers counted in it.
@@ -96,7 +95,7 @@ func Bars(ctx context.Context, c *ent.Client, env filter.Env) (string, error) {
 	}
 	err := c.Partner.Query().Where(partner.ID(env.PartnerID)).Modify(func(s *sql.Selector) {
 		s.Select().AppendSelectExprAs(sql.ExprFunc(func(b *sql.Builder) {
-			for i, p := range facts.ScopeProducts {
+			for i, p := range status.ScopeProducts {
 				if i > 0 {
 					b.WriteString(" || ';' || ")
 				}

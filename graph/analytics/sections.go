@@ -10,9 +10,9 @@ import (
 
 	"github.com/partnerhub/partnerhub-api/ent"
 	"github.com/partnerhub/partnerhub-api/ent/customer"
-	"github.com/partnerhub/partnerhub-api/ent/facts"
 	"github.com/partnerhub/partnerhub-api/ent/license"
 	"github.com/partnerhub/partnerhub-api/ent/predicate"
+	"github.com/partnerhub/partnerhub-api/ent/status"
 	"github.com/partnerhub/partnerhub-api/ent/subscription"
 	"github.com/partnerhub/partnerhub-api/graph/model"
 	"github.com/partnerhub/partnerhub-api/graph/page"
@@ -63,7 +63,7 @@ func (s *Section) lineConditions(t *sql.SelectTable) []*sql.Predicate {
 	case lowAssignment:
 		return r.LowLineOf(t, s.a.env.PartnerID, s.a.product)
 	default:
-		return append(facts.OverLimitLine(t), product)
+		return append(status.OverLimitLine(t), product)
 	}
 }
 

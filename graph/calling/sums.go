@@ -13,7 +13,7 @@ import (
 	"github.com/partnerhub/partnerhub-api/ent/callqueue"
 	"github.com/partnerhub/partnerhub-api/ent/customer"
 	"github.com/partnerhub/partnerhub-api/ent/enum"
-	"github.com/partnerhub/partnerhub-api/ent/facts"
+	"github.com/partnerhub/partnerhub-api/ent/status"
 )
 
 // sumKey names summed figures: of one week, and of one customer unless customer is 0.
@@ -26,7 +26,7 @@ type sumKey struct {
 // the region chosen and, when queues is set, has a call queue. It reads only columns of
 // the customer_calling_scope index.
 func (a *Analytics) scope(c *sql.SelectTable, queues bool) *sql.Predicate {
-	p := sql.And(sql.EQ(c.C(customer.FieldPartnerID), a.partnerID), facts.HasProduct(c, enum.ProductCalling))
+	p := sql.And(sql.EQ(c.C(customer.FieldPartnerID), a.partnerID), status.HasProduct(c, enum.ProductCalling))
 	if a.region != nil {
 		p = sql.And(p, sql.EQ(c.C(customer.FieldRegion), *a.region))
 	}

@@ -20,6 +20,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 
 	"github.com/partnerhub/partnerhub-api/ent"
+	"github.com/partnerhub/partnerhub-api/ent/cond"
 	"github.com/partnerhub/partnerhub-api/ent/customer"
 	"github.com/partnerhub/partnerhub-api/ent/enum"
 	"github.com/partnerhub/partnerhub-api/ent/schema"
@@ -78,7 +79,7 @@ func List(ctx context.Context, c *ent.Client, env filter.Env, args page.Args, or
 			for i, f := range found {
 				ids[i] = f.ID
 			}
-			byID := c.Customer.Query().Where(func(s *sql.Selector) { s.Where(storage.IDsIn(s.C(customer.FieldID), ids)) })
+			byID := c.Customer.Query().Where(func(s *sql.Selector) { s.Where(cond.IDsIn(s.C(customer.FieldID), ids)) })
 			return rows(byID).All(storage.Prepared(ctx))
 		},
 		Count: func(ctx context.Context) (int, error) {

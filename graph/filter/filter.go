@@ -12,12 +12,11 @@ import (
 	sqlcond "github.com/partnerhub/partnerhub-api/ent/cond"
 	"github.com/partnerhub/partnerhub-api/ent/customer"
 	"github.com/partnerhub/partnerhub-api/ent/enum"
-	"github.com/partnerhub/partnerhub-api/ent/facts"
 	"github.com/partnerhub/partnerhub-api/ent/predicate"
 	"github.com/partnerhub/partnerhub-api/ent/rule"
+	"github.com/partnerhub/partnerhub-api/ent/status"
 	"github.com/partnerhub/partnerhub-api/ent/subscription"
 	"github.com/partnerhub/partnerhub-api/ent/tag"
-	"github.com/partnerhub/partnerhub-api/graph/status"
 )
 
 // Env is what criteria are evaluated against: the status rules, the acting admin and
@@ -110,9 +109,9 @@ func Statuses(sts ...enum.CustomerStatus) Criterion {
 }
 
 // Products matches customers with a current subscription or trial of any of the products,
-// as kept on the customer (facts.HasProduct).
+// as kept on the customer (status.HasProduct).
 func Products(ps ...enum.Product) Criterion {
-	return steadyCond(func(_ Env, s *sql.Selector) *sql.Predicate { return facts.HasProduct(s.Table(), ps...) })
+	return steadyCond(func(_ Env, s *sql.Selector) *sql.Predicate { return status.HasProduct(s.Table(), ps...) })
 }
 
 // Kinds matches customers with a current subscription of any of the kinds.
@@ -120,7 +119,7 @@ func Kinds(ks ...enum.SubscriptionKind) Criterion {
 	return cond(func(_ Env, s *sql.Selector) *sql.Predicate {
 		return status.HasSubscription(s.C(customer.FieldID),
 			sql.In(subscription.FieldKind, sqlcond.Values(ks)...),
-			sql.In(subscription.FieldState, sqlcond.Values(facts.CurrentStates)...))
+			sql.In(subscription.FieldState, sqlcond.Values(status.CurrentStates)...))
 	})
 }
 

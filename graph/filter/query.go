@@ -8,7 +8,7 @@ import (
 	"unicode"
 
 	"github.com/partnerhub/partnerhub-api/ent/enum"
-	"github.com/partnerhub/partnerhub-api/graph/status"
+	"github.com/partnerhub/partnerhub-api/ent/status"
 )
 
 // SyntaxError reports where a query string is malformed and what was expected there.

@@ -7,7 +7,6 @@ import (
 
 	"github.com/partnerhub/partnerhub-api/ent/customer"
 	"github.com/partnerhub/partnerhub-api/ent/enum"
-	"github.com/partnerhub/partnerhub-api/ent/facts"
 	"github.com/partnerhub/partnerhub-api/ent/license"
 	"github.com/partnerhub/partnerhub-api/ent/subscription"
 )
@@ -29,7 +28,7 @@ var Kpis = []Kpi{KpiTotal, KpiApproachingExpiration, KpiUpcomingRenewal, KpiLowA
 
 // InKpiScope is the condition that the customer of s has an ACTIVE Meetings or Calling line.
 func (r Rules) InKpiScope(s *sql.Selector) *sql.Predicate {
-	return facts.IsTrue(s.C(customer.FieldKpiScope))
+	return IsTrue(s.C(customer.FieldKpiScope))
 }
 
 // KpiPredicate is the condition that the customer of s counts in k. Each KPI is its scope
@@ -45,13 +44,13 @@ func (r Rules) KpiPredicate(s *sql.Selector, partnerID int, k Kpi) *sql.Predicat
 	case KpiUpcomingRenewal:
 		return sql.And(scope, sql.In(id, customersWith(subscriptions(), partnerID, r.Renewing())))
 	case KpiLowAssignment:
-		ps := make([]*sql.Predicate, len(facts.ScopeProducts))
-		for i, prod := range facts.ScopeProducts {
+		ps := make([]*sql.Predicate, len(ScopeProducts))
+		for i, prod := range ScopeProducts {
 			ps[i] = sql.In(id, customersWith(licenses(), partnerID, r.LowLine(partnerID, prod)))
 		}
 		return sql.And(scope, sql.Or(ps...))
 	case KpiOverLimit:
-		return sql.And(scope, facts.IsTrue(s.C(customer.FieldOverLimit)))
+		return sql.And(scope, IsTrue(s.C(customer.FieldOverLimit)))
 	}
 	return scope
 }
@@ -69,10 +68,10 @@ func customersWith(t *sql.SelectTable, partnerID int, conds []*sql.Predicate) *s
 func (r Rules) Expiring() []*sql.Predicate { return r.endingBy(subscriptions(), r.horizon()) }
 
 // endingBy is the condition, over the subscriptions of alias t, that a subscription or
-// trial ends without renewing (facts.EndingSubscription) after now and by until: expiring
+// trial ends without renewing (EndingSubscription) after now and by until: expiring
 // soon and approaching expiration.
 func (r Rules) endingBy(t *sql.SelectTable, until time.Time) []*sql.Predicate {
-	return append(facts.EndingSubscription(t),
+	return append(EndingSubscription(t),
 		sql.GT(t.C(subscription.FieldEndsAt), r.Now), sql.LTE(t.C(subscription.FieldEndsAt), until))
 }
 
@@ -80,11 +79,8 @@ func (r Rules) endingBy(t *sql.SelectTable, until time.Time) []*sql.Predicate {
 // auto-renews within the horizon: upcoming renewal and the renewing analytics. A trial
 // renews nothing, whatever its flag.
 func (r Rules) Renewing() []*sql.Predicate {
-	return []*sql.Predicate{
-		sql.EQ(sub(subscription.FieldState), enum.StateActive), sql.EQ(sub(subscription.FieldKind), enum.KindPaid),
-		sql.EQ(sub(subscription.FieldAutoRenew), true),
-		sql.GT(sub(subscription.FieldRenewalDate), r.Now), sql.LTE(sub(subscription.FieldRenewalDate), r.horizon()),
-	}
+	return append(RenewingSubscription(subscriptions()),
+		sql.GT(sub(subscription.FieldRenewalDate), r.Now), sql.LTE(sub(subscription.FieldRenewalDate), r.horizon()))
 }
 
 func (r Rules) horizon() time.Time { return r.Now.Add(days(r.Settings.HorizonDays)) }
@@ -114,7 +110,7 @@ func (r Rules) LowLine(partnerID int, product enum.Product) []*sql.Predicate {
 // is computed by the database.
 func (r Rules) LowLineOf(t *sql.SelectTable, partnerID int, product enum.Product) []*sql.Predicate {
 	return []*sql.Predicate{
-		facts.ActiveLine(t),
+		ActiveLine(t),
 		sql.EQ(t.C(license.FieldProduct), product),
 		sql.LTE(t.C(license.FieldStartedAt), r.Now.Add(-days(r.Settings.LowAssignmentMinAgeDays))),
 		sql.P(func(b *sql.Builder) {
@@ -133,7 +129,7 @@ func (r Rules) Bar(partnerID int, product enum.Product) sql.Querier {
 	ratios := func() *sql.Selector {
 		return sql.Select(ml.C(license.FieldAssignmentRatio)).From(ml).Where(sql.And(
 			sql.EQ(ml.C(license.FieldPartnerID), partnerID), sql.EQ(ml.C(license.FieldProduct), product),
-			facts.ActiveLine(ml), sql.NotNull(ml.C(license.FieldAssignmentRatio))))
+			ActiveLine(ml), sql.NotNull(ml.C(license.FieldAssignmentRatio))))
 	}
 	middle := ratios().OrderBy(ml.C(license.FieldAssignmentRatio))
 	return sql.ExprFunc(func(b *sql.Builder) {

@@ -1,4 +1,4 @@
-package facts
+package status
 
 import (
 	"slices"

@@ -1,6 +1,8 @@
-// Package status computes customer statuses as SQL conditions, written once
-// and used alike by the Customer.statuses field, the customer filter, the KPIs and the
-// reports, so that filtering by status runs in the database.
+// Package status holds the rules of customer statuses, products and headline KPIs, each
+// written once as an SQL condition: the Customer.statuses field, the customer filter, the
+// KPIs, the analytics and the reports read them at request time, and the write-time facts
+// (package facts) are refreshed with the very same conditions (rules.go), so that filtering
+// by status runs in the database and no path can judge a customer differently.
 package status
 
 import (
@@ -11,11 +13,10 @@ import (
 	"entgo.io/ent/dialect/sql"
 
 	"github.com/partnerhub/partnerhub-api/ent"
+	"github.com/partnerhub/partnerhub-api/ent/cond"
 	"github.com/partnerhub/partnerhub-api/ent/customer"
 	"github.com/partnerhub/partnerhub-api/ent/enum"
-	"github.com/partnerhub/partnerhub-api/ent/facts"
 	"github.com/partnerhub/partnerhub-api/ent/settings"
-	"github.com/partnerhub/partnerhub-api/ent/storage"
 	"github.com/partnerhub/partnerhub-api/ent/subscription"
 )
 
@@ -41,9 +42,9 @@ func days(n int) time.Duration { return time.Duration(n) * 24 * time.Hour }
 // Predicate returns the condition that the customer row of s (a selector over customers)
 // has status st.
 func (r Rules) Predicate(s *sql.Selector, st enum.CustomerStatus) *sql.Predicate {
-	if _, ok := facts.SubscriptionRuleOf(st); ok {
+	if _, ok := SubscriptionRuleOf(st); ok {
 		// Kept on the customer at write time, from its subscriptions and trials.
-		return facts.HasSubscriptionStatus(s.C(customer.FieldSubscriptionStatuses), st)
+		return HasSubscriptionStatus(s.C(customer.FieldSubscriptionStatuses), st)
 	}
 	return r.customerRule(s, st)
 }
@@ -53,8 +54,8 @@ func (r Rules) customerRule(s *sql.Selector, st enum.CustomerStatus) *sql.Predic
 	switch st {
 	case enum.StatusLicenseOverage:
 		// The over-limit fact is a line of an ACTIVE subscription or trial with
-		// assigned > total (facts.OverLimitLine), kept on the customer at write time.
-		return facts.IsTrue(s.C(customer.FieldOverLimit))
+		// assigned > total (OverLimitLine), kept on the customer at write time.
+		return IsTrue(s.C(customer.FieldOverLimit))
 	case enum.StatusExpiringSoon:
 		// The first end among the customer's ACTIVE, not auto-renewing subscriptions and
 		// trials is kept on the customer. While it is ahead it is the one to compare; only
@@ -97,7 +98,7 @@ func (r Rules) Load(ctx context.Context, c *ent.Client, ids []int) (map[int][]en
 		Mask int64 `json:"status_mask"`
 	}
 	err := c.Customer.Query().Modify(func(s *sql.Selector) {
-		s.Where(storage.IDsIn(s.C(customer.FieldID), ids)).Select(s.C(customer.FieldID))
+		s.Where(cond.IDsIn(s.C(customer.FieldID), ids)).Select(s.C(customer.FieldID))
 		r.SelectMask(s)
 	}).Scan(ctx, &rows)
 	if err != nil {
@@ -120,11 +121,11 @@ func (r Rules) SelectMask(s *sql.Selector) {
 	s.AppendSelectExprAs(r.mask(s), MaskColumn)
 }
 
-// bits are the mask bits of All's statuses, in its order (facts.StatusBits).
+// bits are the mask bits of All's statuses, in its order (StatusBits).
 var bits = func() []int64 {
 	out := make([]int64, len(All))
 	for i, st := range All {
-		out[i] = int64(facts.StatusBits(st))
+		out[i] = int64(StatusBits(st))
 	}
 	return out
 }()
@@ -141,13 +142,13 @@ func Decode(mask int64) []enum.CustomerStatus {
 }
 
 // mask is an integer expression with the bits of the statuses the customer has: the
-// bits its subscriptions and trials give it, kept on the customer (facts.StatusBits), and
+// bits its subscriptions and trials give it, kept on the customer (StatusBits), and
 // each other status's condition on the customer row.
 func (r Rules) mask(s *sql.Selector) sql.Querier {
 	return sql.ExprFunc(func(b *sql.Builder) {
 		b.WriteString("(")
 		for i, st := range All {
-			if _, ok := facts.SubscriptionRuleOf(st); !ok {
+			if _, ok := SubscriptionRuleOf(st); !ok {
 				b.WriteString("CASE WHEN ").Join(r.customerRule(s, st)).WriteString(fmt.Sprintf(" THEN %d ELSE 0 END + ", bits[i]))
 			}
 		}

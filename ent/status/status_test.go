@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/partnerhub/partnerhub-api/ent/enum"
-	"github.com/partnerhub/partnerhub-api/ent/facts"
 	"github.com/partnerhub/partnerhub-api/ent/settings"
 )
 
@@ -28,11 +27,11 @@ func TestAllIsEveryStatus(t *testing.T) {
 // TestDecode reads each status's bit alone, several together, none, and bits of no status.
 func TestDecode(t *testing.T) {
 	for _, st := range All {
-		if got := Decode(int64(facts.StatusBits(st))); !slices.Equal(got, []enum.CustomerStatus{st}) {
+		if got := Decode(int64(StatusBits(st))); !slices.Equal(got, []enum.CustomerStatus{st}) {
 			t.Errorf("Decode(bit of %s) = %v", st, got)
 		}
 	}
-	mask := int64(facts.StatusBits(enum.StatusExpired, enum.StatusTrial, enum.StatusLicenseOverage))
+	mask := int64(StatusBits(enum.StatusExpired, enum.StatusTrial, enum.StatusLicenseOverage))
 	if got, want := Decode(mask), []enum.CustomerStatus{enum.StatusTrial, enum.StatusLicenseOverage, enum.StatusExpired}; !slices.Equal(got, want) {
 		t.Errorf("Decode(%b) = %v, want %v in the order of All", mask, got, want)
 	}
@@ -56,5 +55,22 @@ func TestNewRules(t *testing.T) {
 	}
 	if got, want := r.horizon(), r.Now.AddDate(0, 0, settings.Defaults.HorizonDays); !got.Equal(want) {
 		t.Errorf("horizon = %v, want %v", got, want)
+	}
+}
+
+// TestProductsDecode: current_products decodes to its products in the enum's order, nil to none.
+func TestProductsDecode(t *testing.T) {
+	if got := Products(nil); len(got) != 0 || got == nil {
+		t.Errorf("Products(nil) = %#v, want an empty list", got)
+	}
+	bits := ProductBits(enum.ProductCalling, enum.ProductMeetings)
+	want := []enum.Product{}
+	for _, p := range enum.Product("").Values() {
+		if p == string(enum.ProductMeetings) || p == string(enum.ProductCalling) {
+			want = append(want, enum.Product(p))
+		}
+	}
+	if got := Products(&bits); !slices.Equal(got, want) {
+		t.Errorf("Products(%b) = %v, want %v", bits, got, want)
 	}
 }
