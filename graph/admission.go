@@ -16,6 +16,7 @@ import (
 
 	"github.com/partnerhub/partnerhub-api/ent/viewer"
 	"github.com/partnerhub/partnerhub-api/graph/gqlerr"
+	"github.com/partnerhub/partnerhub-api/graph/limit"
 )
 
 // Admission runs at most a fixed number of GraphQL queries and mutations at once, over
@@ -29,7 +30,7 @@ import (
 // longest-waiting operation of the admin holding the fewest slots. Admins with operations
 // waiting thus converge on equal shares, so one caller sending costly operations in
 // parallel cannot take the slots another admin's requests need, while a lone caller still
-// uses them all. Operations costing HeavyComplexity or more also take one of a few heavy
+// uses them all. Operations costing limit.HeavyComplexity or more also take one of a few heavy
 // slots first (a sixth of all, at least one), so that costly searches queue among
 // themselves rather than fill the CPUs. Anonymous operations (they can only introspect) have
 // one slot of their own. A subscription lives as long as its connection and is not
@@ -37,7 +38,7 @@ import (
 type Admission struct {
 	timeout   time.Duration
 	anonymous chan struct{}
-	// heavy are the slots of operations costing HeavyComplexity or more (searches, several
+	// heavy are the slots of operations costing limit.HeavyComplexity or more (searches, several
 	// analytics sections): a few at once, so that they leave the CPUs and the database to
 	// the cheap requests that queue behind them.
 	heavy   chan struct{}
@@ -56,21 +57,21 @@ type waiter struct {
 	granted bool
 }
 
-// NewAdmission admits up to limit operations at once, each for at most timeout; limit 0
-// means three times the CPUs the process may use, timeout 0 DefaultOperationTimeout.
+// NewAdmission admits up to slots operations at once, each for at most timeout; slots 0
+// means three times the CPUs the process may use, timeout 0 limit.OperationTimeout.
 // An operation spends part of its time waiting for the database's answers, and more so the
 // more statements it runs one after another: with two per CPU, a filtered directory page
 // (its IDs, then its rows, then their lines) left the CPUs idle for part of the time, and
 // three per CPU served 10-20 % more of them per second, side by side.
-func NewAdmission(limit int, timeout time.Duration) *Admission {
-	if limit <= 0 {
-		limit = 3 * runtime.GOMAXPROCS(0)
+func NewAdmission(slots int, timeout time.Duration) *Admission {
+	if slots <= 0 {
+		slots = 3 * runtime.GOMAXPROCS(0)
 	}
 	if timeout <= 0 {
-		timeout = DefaultOperationTimeout
+		timeout = limit.OperationTimeout
 	}
-	return &Admission{timeout: timeout, anonymous: make(chan struct{}, 1), heavy: make(chan struct{}, max(1, limit/6)),
-		free: limit, running: map[int]int{}}
+	return &Admission{timeout: timeout, anonymous: make(chan struct{}, 1), heavy: make(chan struct{}, max(1, slots/6)),
+		free: slots, running: map[int]int{}}
 }
 
 // Collectors are the admission's gauges, for /metrics.
@@ -108,7 +109,7 @@ func (a *Admission) around(ctx context.Context, next graphql.OperationHandler) g
 			Message: err.Error(), Extensions: map[string]any{"code": string(gqlerr.Internal)}}}})
 	}
 	leaveHeavy := func() {}
-	if stats := extension.GetComplexityStats(ctx); stats != nil && stats.Complexity >= HeavyComplexity {
+	if stats := extension.GetComplexityStats(ctx); stats != nil && stats.Complexity >= limit.HeavyComplexity {
 		if err := a.acquire(ctx, a.heavy); err != nil {
 			return refuse(err)
 		}

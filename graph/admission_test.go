@@ -13,6 +13,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/partnerhub/partnerhub-api/ent/viewer"
+	"github.com/partnerhub/partnerhub-api/graph/limit"
 )
 
 // operation returns a context holding an operation of kind op, as who (nil: anonymous).
@@ -165,7 +166,7 @@ func TestAdmissionIsFair(t *testing.T) {
 	waitFor(0)
 }
 
-// TestAdmissionHeavy: operations costing HeavyComplexity or more run a few at a time (one of
+// TestAdmissionHeavy: operations costing limit.HeavyComplexity or more run a few at a time (one of
 // six slots here), while cheap ones keep running beside them.
 func TestAdmissionHeavy(t *testing.T) {
 	a := NewAdmission(6, time.Hour)
@@ -186,15 +187,15 @@ func TestAdmissionHeavy(t *testing.T) {
 		})
 		h(ctx)
 	}
-	go run("heavy 1", HeavyComplexity)
+	go run("heavy 1", limit.HeavyComplexity)
 	if got := <-ran; got != "heavy 1" {
 		t.Fatalf("ran %s", got)
 	}
-	go run("heavy 2", 3*HeavyComplexity/2)
+	go run("heavy 2", 3*limit.HeavyComplexity/2)
 	for a.waiting.Load() != 1 {
 		time.Sleep(time.Millisecond)
 	}
-	go run("cheap", HeavyComplexity-1)
+	go run("cheap", limit.HeavyComplexity-1)
 	if got := <-ran; got != "cheap" {
 		t.Errorf("%s ran while the heavy slot was taken, want the cheap operation", got)
 	}

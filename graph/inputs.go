@@ -12,6 +12,7 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/partnerhub/partnerhub-api/graph/gqlerr"
+	"github.com/partnerhub/partnerhub-api/graph/limit"
 )
 
 // inputLimit refuses an operation whose arguments hold a list or a string over the limits,
@@ -77,12 +78,12 @@ func checkSelections(set ast.SelectionSet, vars map[string]any, seen int) string
 func checkValue(v any) (string, []string) {
 	switch v := v.(type) {
 	case string:
-		if n := utf8.RuneCountInString(v); n > MaxStringChars {
-			return fmt.Sprintf("has %d characters, more than the limit of %d", n, MaxStringChars), nil
+		if n := utf8.RuneCountInString(v); n > limit.StringChars {
+			return fmt.Sprintf("has %d characters, more than the limit of %d", n, limit.StringChars), nil
 		}
 	case []any:
-		if len(v) > MaxListItems {
-			return fmt.Sprintf("has %d items, more than the limit of %d", len(v), MaxListItems), nil
+		if len(v) > limit.ListItems {
+			return fmt.Sprintf("has %d items, more than the limit of %d", len(v), limit.ListItems), nil
 		}
 		for i, item := range v {
 			if why, at := checkValue(item); why != "" {

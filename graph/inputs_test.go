@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/partnerhub/partnerhub-api/ent/gid"
+	"github.com/partnerhub/partnerhub-api/graph/limit"
 )
 
 // TestBadInputIsBadUserInput: input that does not read, or is too big for the database to
@@ -47,11 +48,11 @@ func TestBadInputIsBadUserInput(t *testing.T) {
 		{"HugeSearchString", `query($q: String) { customers(first: 1, query: $q) { totalCount } }`, map[string]any{"q": strings.Repeat("x", 900_000)}, "BAD_USER_INPUT", "limit of 10000"},
 		{"ManyTagIds", filtered, map[string]any{"f": map[string]any{"tagIds": ids(40_000)}}, "BAD_USER_INPUT", "limit of 5000"},
 		{"ManyStatuses", filtered, map[string]any{"f": map[string]any{"statuses": repeat("ACTIVE", 100_000)}}, "BAD_USER_INPUT", "limit of 5000"},
-		{"SearchStringAtLimit", `query($q: String) { customers(first: 1, query: $q) { totalCount } }`, map[string]any{"q": strings.Repeat("x", MaxStringChars)}, "", ""},
-		{"TagIdsAtLimit", filtered, map[string]any{"f": map[string]any{"tagIds": ids(MaxListItems)}}, "", ""},
-		{"AllTagIdsAtLimit", filtered, map[string]any{"f": map[string]any{"tagIds": ids(MaxListItems), "tagMatch": "ALL"}}, "", ""},
-		{"QueryStringTermsAtLimit", `query($q: String) { customers(first: 1, query: $q) { totalCount } }`, map[string]any{"q": strings.Repeat("status:active ", MaxStringChars/14)}, "", ""},
-		{"StatusesAtLimit", filtered, map[string]any{"f": map[string]any{"statuses": repeat("ACTIVE", MaxListItems), "excludeStatuses": repeat("TRIAL", MaxListItems)}}, "", ""},
+		{"SearchStringAtLimit", `query($q: String) { customers(first: 1, query: $q) { totalCount } }`, map[string]any{"q": strings.Repeat("x", limit.StringChars)}, "", ""},
+		{"TagIdsAtLimit", filtered, map[string]any{"f": map[string]any{"tagIds": ids(limit.ListItems)}}, "", ""},
+		{"AllTagIdsAtLimit", filtered, map[string]any{"f": map[string]any{"tagIds": ids(limit.ListItems), "tagMatch": "ALL"}}, "", ""},
+		{"QueryStringTermsAtLimit", `query($q: String) { customers(first: 1, query: $q) { totalCount } }`, map[string]any{"q": strings.Repeat("status:active ", limit.StringChars/14)}, "", ""},
+		{"StatusesAtLimit", filtered, map[string]any{"f": map[string]any{"statuses": repeat("ACTIVE", limit.ListItems), "excludeStatuses": repeat("TRIAL", limit.ListItems)}}, "", ""},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

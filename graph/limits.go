@@ -3,7 +3,6 @@ package graph
 import (
 	"context"
 	"strings"
-	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -13,12 +12,13 @@ import (
 	"github.com/partnerhub/partnerhub-api/graph/filter"
 	"github.com/partnerhub/partnerhub-api/graph/generated"
 	"github.com/partnerhub/partnerhub-api/graph/gqlerr"
+	"github.com/partnerhub/partnerhub-api/graph/limit"
 	"github.com/partnerhub/partnerhub-api/graph/model"
 	"github.com/partnerhub/partnerhub-api/graph/page"
 )
 
-// Every limit a request meets is set here: Limits and their defaults, the deadline, the
-// costs of expensive fields, the heavy operations and the largest inputs.
+// The limits of package limit are enforced here: Limits, the deadline, the costs of
+// expensive fields, the heavy operations and the largest inputs.
 
 // Limits bound what one request may ask for.
 type Limits struct {
@@ -36,23 +36,8 @@ type Limits struct {
 }
 
 // DefaultLimits are the limits when none are configured.
-var DefaultLimits = Limits{Complexity: 20000, Depth: 12, ParserTokens: 15000, RootFields: 50, Aliases: 50, IntrospectionDepth: 20}
-
-// DefaultOperationTimeout is the deadline of an operation when none is configured.
-const DefaultOperationTimeout = 10 * time.Second
-
-// HeavyComplexity is the complexity from which an operation is heavy: a searched page, or
-// five analytics sections.
-const HeavyComplexity = 10000
-
-// The largest list and string any argument may carry, at any depth of its input objects.
-// Bigger ones are refused before anything runs: unbounded, they reach the database as
-// statements too large for it (SQLite refuses 40 000 bound values, a 900 KB LIKE pattern,
-// a 100 000-term expression; PostgreSQL works seconds on one before an error).
-const (
-	MaxListItems   = 5000 // the largest batch a mutation takes: ingestCallLegs
-	MaxStringChars = 10000
-)
+var DefaultLimits = Limits{Complexity: limit.Complexity, Depth: limit.Depth, ParserTokens: limit.ParserTokens,
+	RootFields: limit.RootFields, Aliases: limit.Aliases, IntrospectionDepth: limit.IntrospectionDepth}
 
 // operationLimits refuses, before execution, operations that nest deeper than depth (or,
 // within introspection, than introspection: a client's schema query nests its type

@@ -23,6 +23,7 @@ import (
 	"github.com/partnerhub/partnerhub-api/graph/calling"
 	"github.com/partnerhub/partnerhub-api/graph/directory"
 	"github.com/partnerhub/partnerhub-api/graph/filter"
+	"github.com/partnerhub/partnerhub-api/graph/limit"
 	"github.com/partnerhub/partnerhub-api/graph/live"
 	"github.com/partnerhub/partnerhub-api/graph/loader"
 	"github.com/partnerhub/partnerhub-api/graph/model"
@@ -104,7 +105,7 @@ func NewResolver(client *ent.Client, now func() time.Time, authority *auth.Autho
 		Client: client, Now: now, LaunchURLTemplate: opts.LaunchURLTemplate,
 		Audit: rec,
 		Auth:  authority, Broker: broker, Cache: live.NewCache(broker, opts.CacheTTL, now),
-		Limits:  &SubscriptionLimits{PerConnection: 20, PerProcess: int64(opts.MaxSubscriptions)},
+		Limits:  &SubscriptionLimits{PerConnection: limit.SubscriptionsPerConnection, PerProcess: int64(opts.MaxSubscriptions)},
 		Sockets: cmp.Or(opts.Sockets, socket.NewRegistry(InitTimeout)),
 		Reports: reports,
 		Rebuilds: &calling.Rebuilder{Client: client, Now: now, Retention: cmp.Or(opts.CallLegRetention, DefaultCallLegRetention),

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/partnerhub/partnerhub-api/graph"
+	"github.com/partnerhub/partnerhub-api/graph/limit"
 	"github.com/partnerhub/partnerhub-api/graph/observe"
 )
 
@@ -158,7 +159,7 @@ func (c *Config) settings() []setting {
 		{"PARTNERHUB_MAX_PARSER_TOKENS", "max-parser-tokens", strconv.Itoa(d.ParserTokens), "most tokens the query parser reads", integer(&c.MaxParserTokens, 1)},
 		{"PARTNERHUB_MAX_ROOT_FIELDS", "max-root-fields", strconv.Itoa(d.RootFields), "most root fields an operation selects", integer(&c.MaxRootFields, 1)},
 		{"PARTNERHUB_MAX_ALIASES", "max-aliases", strconv.Itoa(d.Aliases), "most aliased fields an operation selects", integer(&c.MaxAliases, 0)},
-		{"PARTNERHUB_OPERATION_TIMEOUT", "operation-timeout", graph.DefaultOperationTimeout.String(), "deadline of a query or mutation, its SQL statements included; over it TIMEOUT", duration(&c.OperationTimeout, false)},
+		{"PARTNERHUB_OPERATION_TIMEOUT", "operation-timeout", limit.OperationTimeout.String(), "deadline of a query or mutation, its SQL statements included; over it TIMEOUT", duration(&c.OperationTimeout, false)},
 		{"PARTNERHUB_DEMO_CUSTOMERS", "demo-customers", "500", "customers of the demo partner, seeded when the embedded database is empty", integer(&c.DemoCustomers, 0)},
 		{"PARTNERHUB_DEMO_CALL_LEGS", "demo-call-legs", "50000", "call legs of the demo partner", integer(&c.DemoCallLegs, 0)},
 		{"PARTNERHUB_LAUNCH_URL_TEMPLATE", "launch-url-template", "https://admin.example.com/orgs/{orgId}", "link to a customer's control hub; {orgId} is replaced", text(&c.LaunchURLTemplate)},

@@ -13,14 +13,11 @@ import (
 	"github.com/partnerhub/partnerhub-api/ent/enum"
 	"github.com/partnerhub/partnerhub-api/ent/license"
 	"github.com/partnerhub/partnerhub-api/graph/filter"
-	"github.com/partnerhub/partnerhub-api/graph/gqlerr"
+	"github.com/partnerhub/partnerhub-api/graph/limit"
 	"github.com/partnerhub/partnerhub-api/graph/model"
 	"github.com/partnerhub/partnerhub-api/graph/page"
 	"github.com/partnerhub/partnerhub-api/graph/week"
 )
-
-// MaxTrendWeeks bounds licenseTrend.
-const MaxTrendWeeks = 52
 
 // Subscriptions is the subscription analytics of one product for one viewer.
 type Subscriptions struct {
@@ -92,8 +89,8 @@ func Regions(ctx context.Context, c *ent.Client) ([]enum.Region, error) {
 // LicenseTrend is the product's license distribution over the last weeks weeks, cached
 // like the sections' figures: one point per week, the current week last (trend).
 func (a *Subscriptions) LicenseTrend(ctx context.Context, weeks int) ([]*model.LicenseTrendPoint, error) {
-	if weeks < 1 || weeks > MaxTrendWeeks {
-		return nil, gqlerr.Errorf(gqlerr.BadUserInput, "weeks takes 1 to %d, got %d", MaxTrendWeeks, weeks)
+	if err := limit.Weeks(weeks); err != nil {
+		return nil, err
 	}
 	v, err := a.cache(ctx, fmt.Sprintf("trend|%d", weeks), func(ctx context.Context) (any, error) {
 		return a.computeTrend(ctx, weeks)

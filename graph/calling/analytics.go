@@ -10,11 +10,9 @@ import (
 	"github.com/partnerhub/partnerhub-api/ent/viewer"
 	"github.com/partnerhub/partnerhub-api/graph/analytics"
 	"github.com/partnerhub/partnerhub-api/graph/gqlerr"
+	"github.com/partnerhub/partnerhub-api/graph/limit"
 	"github.com/partnerhub/partnerhub-api/graph/model"
 )
-
-// MaxTrendWeeks bounds the trends.
-const MaxTrendWeeks = 52
 
 // Analytics are the calling analytics of one week for one viewer.
 type Analytics struct {
@@ -80,8 +78,8 @@ func (a *Analytics) QualityTrend(ctx context.Context, weeks int) ([]*model.CallQ
 // trend returns one point per week, oldest first, for the weeks weeks (1–52) ending with
 // the week analysed.
 func trend[T any](ctx context.Context, a *Analytics, weeks int, point func(Day, *Figures) T) ([]T, error) {
-	if weeks < 1 || weeks > MaxTrendWeeks {
-		return nil, gqlerr.Errorf(gqlerr.BadUserInput, "weeks takes 1 to %d, got %d", MaxTrendWeeks, weeks)
+	if err := limit.Weeks(weeks); err != nil {
+		return nil, err
 	}
 	from := a.week - Day(7*(weeks-1))
 	sums, err := a.totals(ctx, from)

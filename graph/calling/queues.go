@@ -9,6 +9,7 @@ import (
 	"github.com/partnerhub/partnerhub-api/ent"
 	"github.com/partnerhub/partnerhub-api/ent/callingday"
 	"github.com/partnerhub/partnerhub-api/ent/callqueue"
+	"github.com/partnerhub/partnerhub-api/graph/limit"
 )
 
 // QueueRow is a call queue with its figures of the week analysed.
@@ -64,7 +65,7 @@ func (a *Analytics) CustomerRowOf(ctx context.Context, c *ent.Customer) (*Custom
 // Fingerprint identifies every figure the analytics can show: the week, the thresholds and
 // the totals of the longest trend; two equal fingerprints show the same figures.
 func (a *Analytics) Fingerprint(ctx context.Context) (string, error) {
-	sums, err := a.totals(ctx, a.week-Day(7*(MaxTrendWeeks-1)))
+	sums, err := a.totals(ctx, a.week-Day(7*(limit.TrendWeeks-1)))
 	if err != nil {
 		return "", err
 	}
@@ -73,7 +74,7 @@ func (a *Analytics) Fingerprint(ctx context.Context) (string, error) {
 		return "", err
 	}
 	out := fmt.Sprintf("%d|%v|%v", a.week, a.thresholds, *week)
-	for w := a.week - Day(7*(MaxTrendWeeks-1)); w <= a.week; w += 7 {
+	for w := a.week - Day(7*(limit.TrendWeeks-1)); w <= a.week; w += 7 {
 		out += fmt.Sprintf("|%v", *sums[sumKey{week: w}])
 	}
 	return out, nil

@@ -17,11 +17,9 @@ import (
 	"github.com/partnerhub/partnerhub-api/graph/audit"
 	"github.com/partnerhub/partnerhub-api/graph/calling"
 	"github.com/partnerhub/partnerhub-api/graph/gqlerr"
+	"github.com/partnerhub/partnerhub-api/graph/limit"
 	"github.com/partnerhub/partnerhub-api/graph/model"
 )
-
-// MaxCallLegs bounds a batch of call legs.
-const MaxCallLegs = 5000
 
 // StreamBatchLegs bounds the legs of one of a stream's transactions: larger than a
 // mutation's batch, so that the statements of a batch (lookups, COPY, moves and rollup
@@ -130,8 +128,8 @@ func deref[T any](p *T, def T) T {
 // transaction. Each leg is checked and resolved on its own; a leg ID already stored (or
 // earlier in the batch) is reported unchanged and changes nothing.
 func CallLegs(ctx context.Context, rec *audit.Recorder, items []*model.CallLegInput) (*model.IngestPayload, error) {
-	if len(items) > MaxCallLegs {
-		return nil, gqlerr.Errorf(gqlerr.BadUserInput, "a batch has at most %d legs, got %d", MaxCallLegs, len(items))
+	if len(items) > limit.CallLegs {
+		return nil, gqlerr.Errorf(gqlerr.BadUserInput, "a batch has at most %d legs, got %d", limit.CallLegs, len(items))
 	}
 	return callLegs(ctx, rec, "ingestCallLegs", items, nil)
 }

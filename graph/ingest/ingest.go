@@ -40,12 +40,10 @@ import (
 	"github.com/partnerhub/partnerhub-api/ent/viewer"
 	"github.com/partnerhub/partnerhub-api/graph/audit"
 	"github.com/partnerhub/partnerhub-api/graph/gqlerr"
+	"github.com/partnerhub/partnerhub-api/graph/limit"
 	"github.com/partnerhub/partnerhub-api/graph/model"
 	"github.com/partnerhub/partnerhub-api/graph/observe"
 )
-
-// MaxItems bounds a batch.
-const MaxItems = 1000
 
 // outcome is what one item did: id is the global ID of the object, when it has one in the
 // API; target is what the audit event names when it changed, id by default.
@@ -58,8 +56,8 @@ type outcome struct {
 
 // run writes each item with fn in its own savepoint and collects the results.
 func run[T any](ctx context.Context, rec *audit.Recorder, action string, items []T, fn func(ctx context.Context, tx *ent.Tx, item T) (outcome, error)) (*model.IngestPayload, error) {
-	if len(items) > MaxItems {
-		return nil, gqlerr.Errorf(gqlerr.BadUserInput, "a batch has at most %d items, got %d", MaxItems, len(items))
+	if len(items) > limit.IngestItems {
+		return nil, gqlerr.Errorf(gqlerr.BadUserInput, "a batch has at most %d items, got %d", limit.IngestItems, len(items))
 	}
 	payload, err := audit.Run(ctx, rec, action, (*viewer.Viewer).CanIngest, func(ctx context.Context, tx *ent.Tx) (*model.IngestPayload, audit.Change, error) {
 		out := &model.IngestPayload{Results: make([]*model.IngestResult, len(items))}

@@ -1,19 +1,16 @@
 package ingest
 
 import (
+	"github.com/partnerhub/partnerhub-api/graph/limit"
+
 	"bufio"
 	"bytes"
 	"errors"
 	"io"
 )
 
-// MaxLineBytes bounds a line of a streamed ingest: a call leg takes a few hundred bytes, a
-// Webex call record a few kilobytes. A longer line is skipped with its own error, without
-// being held in memory.
-const MaxLineBytes = 64 << 10
-
-// errLineTooLong is a line's error when it exceeds MaxLineBytes.
-var errLineTooLong = invalid("the line exceeds %d bytes", MaxLineBytes)
+// errLineTooLong is a line's error when it exceeds limit.LineBytes.
+var errLineTooLong = invalid("the line exceeds %d bytes", limit.LineBytes)
 
 // lineReader reads a body line by line in constant memory.
 type lineReader struct {
@@ -34,7 +31,7 @@ func (lr *lineReader) next() ([]byte, error) {
 	for {
 		chunk, err := lr.r.ReadSlice('\n')
 		if !tooLong {
-			if len(lr.buf)+len(chunk) > MaxLineBytes+2 {
+			if len(lr.buf)+len(chunk) > limit.LineBytes+2 {
 				tooLong, lr.buf = true, lr.buf[:0]
 			} else {
 				lr.buf = append(lr.buf, chunk...)

@@ -15,13 +15,12 @@ import (
 	"entgo.io/ent/dialect/sql"
 
 	"github.com/partnerhub/partnerhub-api/graph/gqlerr"
+	"github.com/partnerhub/partnerhub-api/graph/limit"
 )
 
-// Sizes of a page.
-const (
-	DefaultSize = 25
-	MaxSize     = 100
-)
+// DefaultSize is the size of a page when neither first nor last is given; limit.PageSize
+// is the largest.
+const DefaultSize = 25
 
 // Cursor is a position in an ordered list: the row's sort value (nil when NULL or when
 // ordering by ID alone) and its ID.
@@ -69,8 +68,8 @@ func (a Args) size() (int, bool, error) {
 	case a.Before != nil && a.After == nil:
 		backwards = true
 	}
-	if n < 1 || n > MaxSize {
-		return 0, false, gqlerr.Errorf(gqlerr.BadUserInput, "first and last take 1 to %d, got %d", MaxSize, n)
+	if n < 1 || n > limit.PageSize {
+		return 0, false, gqlerr.Errorf(gqlerr.BadUserInput, "first and last take 1 to %d, got %d", limit.PageSize, n)
 	}
 	return n, backwards, nil
 }

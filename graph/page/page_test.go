@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/partnerhub/partnerhub-api/graph/gqlerr"
+	"github.com/partnerhub/partnerhub-api/graph/limit"
 )
 
 func TestCursorRoundTrip(t *testing.T) {
@@ -53,8 +54,8 @@ func TestArgsSize(t *testing.T) {
 		{"Last", Args{Last: n(7)}, 7, true, true},
 		{"BeforeAlone", Args{Before: cur}, DefaultSize, true, true},
 		{"AfterAndBefore", Args{After: cur, Before: cur}, DefaultSize, false, true},
-		{"Max", Args{First: n(MaxSize)}, MaxSize, false, true},
-		{"OverMax", Args{First: n(MaxSize + 1)}, 0, false, false},
+		{"Max", Args{First: n(limit.PageSize)}, limit.PageSize, false, true},
+		{"OverMax", Args{First: n(limit.PageSize + 1)}, 0, false, false},
 		{"Zero", Args{Last: n(0)}, 0, false, false},
 		{"Both", Args{First: n(1), Last: n(1)}, 0, false, false},
 	} {

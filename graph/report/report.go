@@ -28,14 +28,13 @@ import (
 	"github.com/partnerhub/partnerhub-api/graph/analytics"
 	"github.com/partnerhub/partnerhub-api/graph/audit"
 	"github.com/partnerhub/partnerhub-api/graph/gqlerr"
+	"github.com/partnerhub/partnerhub-api/graph/limit"
 	"github.com/partnerhub/partnerhub-api/graph/live"
 )
 
 // Defaults of the service.
 const (
 	DefaultRetention = 30 * 24 * time.Hour
-	// MaxRangeDays bounds a calling usage report's range.
-	MaxRangeDays = 366
 )
 
 // Service generates, stores, serves and expires reports.
@@ -121,8 +120,8 @@ func Resolve(ctx context.Context, c *ent.Client, now time.Time, templateID strin
 		return nil, gqlerr.Errorf(gqlerr.BadUserInput, "from (%s) is after to (%s)", start.Format(time.DateOnly), end.Format(time.DateOnly))
 	case end.After(today):
 		return nil, gqlerr.Errorf(gqlerr.BadUserInput, "to (%s) is in the future", end.Format(time.DateOnly))
-	case end.Sub(start) >= MaxRangeDays*24*time.Hour:
-		return nil, gqlerr.Errorf(gqlerr.BadUserInput, "a report covers at most %d days", MaxRangeDays)
+	case end.Sub(start) >= limit.ReportDays*24*time.Hour:
+		return nil, gqlerr.Errorf(gqlerr.BadUserInput, "a report covers at most %d days", limit.ReportDays)
 	}
 	p.From, p.To = &start, &end
 	return p, nil
