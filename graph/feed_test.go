@@ -20,8 +20,8 @@ func TestLiveKpisCoalesce(t *testing.T) {
 	h := newHarness(t)
 	w := h.newWorld("Coalesce")
 	pauses := make(chan chan time.Time, 10)
-	h.resolver.feeds.interval = 250 * time.Millisecond
-	h.resolver.feeds.after = func(d time.Duration) <-chan time.Time {
+	h.resolver.kpiFeeds.interval = 250 * time.Millisecond
+	h.resolver.kpiFeeds.after = func(d time.Duration) <-chan time.Time {
 		if d != 250*time.Millisecond {
 			t.Errorf("paused %s, want 250ms", d)
 		}

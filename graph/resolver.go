@@ -18,6 +18,7 @@ import (
 	"github.com/partnerhub/partnerhub-api/ent/change"
 	"github.com/partnerhub/partnerhub-api/ent/status"
 	"github.com/partnerhub/partnerhub-api/ent/viewer"
+	"github.com/partnerhub/partnerhub-api/graph/analytics"
 	"github.com/partnerhub/partnerhub-api/graph/audit"
 	"github.com/partnerhub/partnerhub-api/graph/auth"
 	"github.com/partnerhub/partnerhub-api/graph/calling"
@@ -54,8 +55,9 @@ type Resolver struct {
 	Reports *report.Service
 	// Rebuilds recompute quality rollups after new thresholds.
 	Rebuilds *calling.Rebuilder
-	// feeds serve the live KPIs.
-	feeds *kpiFeeds
+	// kpiFeeds and callingFeeds serve the live KPIs and calling analytics.
+	kpiFeeds     *feeds[*analytics.Kpis]
+	callingFeeds *feeds[*calling.Analytics]
 }
 
 // Options tune a Resolver.
@@ -113,8 +115,11 @@ func NewResolver(client *ent.Client, now func() time.Time, authority *auth.Autho
 				_ = rec.Notify(context.Background(), partnerID, change.Set{Kinds: []change.Kind{"CallingDay"}, Many: true})
 			}},
 	}
-	r.feeds = newKpiFeeds(r, opts.LiveMaxRate)
-	r.Cache.MinInterval = r.feeds.interval
+	r.kpiFeeds = newFeeds(r, opts.LiveMaxRate, r.kpiFigures)
+	r.kpiFeeds.fresh = r.kpisFresh
+	r.callingFeeds = newFeeds(r, opts.LiveMaxRate, r.callingFigures)
+	r.callingFeeds.until = nextWeek
+	r.Cache.MinInterval = r.kpiFeeds.interval
 	return r
 }
 
