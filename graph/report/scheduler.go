@@ -137,17 +137,24 @@ func (s *Service) recover(sys context.Context) error {
 		if r.ScheduleID != nil && r.Attempts < MaxAttempts {
 			update.SetRetryAt(now)
 		}
-		n, err := update.Save(sys)
-		if err != nil {
+		if err := s.settle(sys, r, update); err != nil {
 			return err
 		}
-		if n == 1 {
-			if err := s.Store.remove(sys, r); err != nil {
-				return err
-			}
-			s.announce(r.PartnerID)
-		}
 	}
+	return nil
+}
+
+// settle saves update, a state change of r that claims it for this instance, and when it
+// did, removes r's stored file and announces the change.
+func (s *Service) settle(sys context.Context, r *ent.Report, update *ent.ReportUpdate) error {
+	n, err := update.Save(sys)
+	if err != nil || n != 1 {
+		return err
+	}
+	if err := s.Store.remove(sys, r); err != nil {
+		return err
+	}
+	s.announce(r.PartnerID)
 	return nil
 }
 
@@ -181,16 +188,10 @@ func (s *Service) expire(sys context.Context) error {
 		return err
 	}
 	for _, r := range old {
-		n, err := s.Client.Report.Update().Where(report.ID(r.ID), report.StateEQ(enum.ReportReady)).
-			SetState(enum.ReportExpired).SetUpdatedAt(s.Now().UTC()).Save(sys)
-		if err != nil {
+		update := s.Client.Report.Update().Where(report.ID(r.ID), report.StateEQ(enum.ReportReady)).
+			SetState(enum.ReportExpired).SetUpdatedAt(s.Now().UTC())
+		if err := s.settle(sys, r, update); err != nil {
 			return err
-		}
-		if n == 1 {
-			if err := s.Store.remove(sys, r); err != nil {
-				return err
-			}
-			s.announce(r.PartnerID)
 		}
 	}
 	return nil
