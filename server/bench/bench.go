@@ -1,3 +1,5 @@
+// Package bench measures the server at scale: it seeds a benchmark partner once, serves the
+// app in-process and drives it with load generators of its own, one suite at a time.
 package bench
 
 import (
@@ -18,6 +20,7 @@ import (
 	"github.com/partnerhub/partnerhub-api/ent/partner"
 	"github.com/partnerhub/partnerhub-api/ent/viewer"
 	"github.com/partnerhub/partnerhub-api/graph/auth"
+	"github.com/partnerhub/partnerhub-api/server/internal/app"
 	"github.com/partnerhub/partnerhub-api/server/seed"
 )
 
@@ -33,9 +36,11 @@ const directoryQuery = `query($q: String) { customers(first: 50, orderBy: {field
   totalCount edges { node { name statuses tags { name } licenseSummary { product total assigned used }
   subscriptions { subscriptionId state endsAt licenses { product total assigned used } } } } } }`
 
-var benchCommand = command{
-	usage: "Benchmarks the server at scale: seeds --customers into the configured database (reusing a\n" +
-		"previous benchmark seed of that size), serves in-process and measures one --suite:\n" +
+// Command is the bench sub-command.
+var Command = app.Command{
+	Usage: "Benchmarks the server at scale: seeds --customers into the configured database (reusing a\n" +
+		"previous benchmark seed of that size), serves in-process on --addr (else a free loopback\n" +
+		"port; a second instance on another port of that host) and measures one --suite:\n" +
 		"  directory  the customer directory page from --clients clients for --duration, unfiltered and\n" +
 		"             filtered (--runs)\n" +
 		"  analytics  kpis uncached and cached, and each CALLING analytics section, one request at a time\n" +
@@ -53,7 +58,7 @@ var benchCommand = command{
 		"             same rows into a bare table (PostgreSQL)\n" +
 		"  calling    callingAnalytics with every field, and each of its connections' first page,\n" +
 		"             uncached and cached, one request at a time",
-	flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
+	Flags: func(fs *flag.FlagSet) func(context.Context, *app.Env) error {
 		b := bench{}
 		fs.StringVar(&b.suite, "suite", "directory", "directory, analytics, live, dashboard, hostile, reports, ingest or calling")
 		fs.IntVar(&b.legs, "legs", 10000000, "call legs the ingest suite streams in")
@@ -68,8 +73,21 @@ var benchCommand = command{
 		fs.IntVar(&b.batchesPerSecond, "batches-per-second", 10, "recordLicenseUsage batches a second (dashboard)")
 		fs.IntVar(&b.batchSize, "batch-size", 100, "lines per usage batch (dashboard)")
 		fs.StringVar(&b.cpuProfile, "cpuprofile", "", "write a CPU profile of the measured runs to this file")
-		return func(ctx context.Context, e *env) error { return b.run(ctx, e) }
+		return func(ctx context.Context, e *app.Env) error {
+			// The benchmark listens on --addr when given, else on a free loopback port;
+			// PARTNERHUB_ADDR, a server's setting, does not move it onto that server's port.
+			if !flagGiven(fs, "addr") {
+				e.Cfg.Addr = "127.0.0.1:0"
+			}
+			return b.run(ctx, e)
+		}
 	},
+}
+
+// otherPort is a free port on addr's host, for the instances besides the first.
+func otherPort(addr string) string {
+	host, _, _ := net.SplitHostPort(addr)
+	return net.JoinHostPort(host, "0")
 }
 
 // bench is one benchmark run.
@@ -82,34 +100,41 @@ type bench struct {
 	cpuProfile                             string
 }
 
-// serveBench serves a's routes on a loopback port until ctx ends and returns the URL.
-func serveBench(ctx context.Context, a *app) (string, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+// flagGiven reports whether the command line set the flag called name.
+func flagGiven(fs *flag.FlagSet, name string) bool {
+	given := false
+	fs.Visit(func(f *flag.Flag) { given = given || f.Name == name })
+	return given
+}
+
+// serveBench serves a's routes on addr until ctx ends and returns the URL.
+func serveBench(ctx context.Context, a *app.App, addr string) (string, error) {
+	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return "", err
+		return "", fmt.Errorf("listen on %s: %w", addr, err)
 	}
-	go a.serve(ctx, ln, a.routes())
+	go a.Serve(ctx, ln, a.Routes())
 	return "http://" + ln.Addr().String() + "/graphql", nil
 }
 
-func (b bench) run(ctx context.Context, e *env) error {
-	e.cfg.LogLevel = "warn"
-	a, err := openApp(ctx, e)
+func (b bench) run(ctx context.Context, e *app.Env) error {
+	e.Cfg.LogLevel = "warn"
+	a, err := app.Open(ctx, e)
 	if err != nil {
 		return err
 	}
 	defer a.Close()
-	adm, err := benchAdmin(ctx, a, b.customers, b.callLegs, e.stdout)
+	adm, err := benchAdmin(ctx, a, b.customers, b.callLegs, e.Stdout)
 	if err != nil {
 		return err
 	}
-	token, _, err := a.auth.Issue(viewer.SystemContext(ctx), a.db.Client, adm, auth.Grant{Name: "benchmark", Role: adm.Role, TTL: 2 * time.Hour, Scopes: viewer.Scopes})
+	token, _, err := a.Auth.Issue(viewer.SystemContext(ctx), a.DB.Client, adm, auth.Grant{Name: "benchmark", Role: adm.Role, TTL: 2 * time.Hour, Scopes: viewer.Scopes})
 	if err != nil {
 		return err
 	}
 	sctx, stop := context.WithCancel(ctx)
 	defer stop()
-	url, err := serveBench(sctx, a)
+	url, err := serveBench(sctx, a, a.Cfg.Addr)
 	if err != nil {
 		return err
 	}
@@ -125,7 +150,7 @@ func (b bench) run(ctx context.Context, e *env) error {
 		}
 		defer pprof.StopCPUProfile()
 	}
-	fmt.Fprintf(e.stdout, "suite %s on %s, %d customers\n", b.suite, a.db.Dialect, b.customers)
+	fmt.Fprintf(e.Stdout, "suite %s on %s, %d customers, serving %s\n", b.suite, a.DB.Dialect, b.customers, url)
 	switch b.suite {
 	case "directory":
 		err = b.directory(ctx, e, url, token)
@@ -149,15 +174,15 @@ func (b bench) run(ctx context.Context, e *env) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "peak RSS (server and load generator in one process): %s\n", peakRSS())
+	fmt.Fprintf(e.Stdout, "peak RSS (server and load generator in one process): %s\n", peakRSS())
 	return nil
 }
 
-func (b bench) directory(ctx context.Context, e *env, url, token string) error {
+func (b bench) directory(ctx context.Context, e *app.Env, url, token string) error {
 	if b.runs != "both" && b.runs != "unfiltered" && b.runs != "filtered" {
 		return fmt.Errorf("unknown --runs %q: use unfiltered, filtered or both", b.runs)
 	}
-	fmt.Fprintf(e.stdout, "%d clients, %s per run after %s unmeasured\n", b.clients, b.duration, b.warmup)
+	fmt.Fprintf(e.Stdout, "%d clients, %s per run after %s unmeasured\n", b.clients, b.duration, b.warmup)
 	for _, run := range []struct{ name, kind, query string }{
 		{"customers(first: 50, orderBy: NAME)", "unfiltered", ""},
 		{`... query: "status:expiring_soon product:calling"`, "filtered", "status:expiring_soon product:calling"},
@@ -170,35 +195,35 @@ func (b bench) directory(ctx context.Context, e *env, url, token string) error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(e.stdout, "%s\n  %s\n", run.name, res)
+		fmt.Fprintf(e.Stdout, "%s\n  %s\n", run.name, res)
 	}
 	return nil
 }
 
 // benchAdmin returns the FULL_ADMIN of the benchmark partner of that size, seeding it first
 // when there is none.
-func benchAdmin(ctx context.Context, a *app, customers, callLegs int, out io.Writer) (*ent.Admin, error) {
+func benchAdmin(ctx context.Context, a *app.App, customers, callLegs int, out io.Writer) (*ent.Admin, error) {
 	sys := viewer.SystemContext(ctx)
 	name := fmt.Sprintf("%s %d", benchPartner, customers)
-	p, err := a.db.Client.Partner.Query().Where(partner.Name(name)).First(sys)
+	p, err := a.DB.Client.Partner.Query().Where(partner.Name(name)).First(sys)
 	if ent.IsNotFound(err) {
 		fmt.Fprintf(out, "seeding %d customers and %d call legs...\n", customers, callLegs)
 		start := time.Now()
-		res, err := seed.Run(ctx, a.db, seed.Options{Seed: 42, Customers: customers, CallLegs: callLegs, PartnerName: name, Now: a.now(), Progress: seedProgress(out, time.Now)})
+		res, err := seed.Run(ctx, a.DB, seed.Options{Seed: 42, Customers: customers, CallLegs: callLegs, PartnerName: name, Now: a.Now(), Progress: app.SeedProgress(out, time.Now)})
 		if err != nil {
 			return nil, err
 		}
 		fmt.Fprintf(out, "seeded in %s\n", time.Since(start).Round(time.Millisecond))
-		p, err = a.db.Client.Partner.Get(sys, res.PartnerID)
+		p, err = a.DB.Client.Partner.Get(sys, res.PartnerID)
 		if err != nil {
 			return nil, err
 		}
 	} else if err != nil {
 		return nil, err
-	} else if n, err := a.db.Client.Customer.Query().Where(customer.PartnerID(p.ID), customer.Or(customer.ExternalIDIsNil(), customer.ExternalIDNEQ(liveCustomerID))).Count(sys); err != nil || n != customers {
+	} else if n, err := a.DB.Client.Customer.Query().Where(customer.PartnerID(p.ID), customer.Or(customer.ExternalIDIsNil(), customer.ExternalIDNEQ(liveCustomerID))).Count(sys); err != nil || n != customers {
 		return nil, fmt.Errorf("partner %q has %d customers, want %d: %v", name, n, customers, err)
 	} else {
 		fmt.Fprintf(out, "reusing the seeded %q\n", name)
 	}
-	return a.db.Client.Admin.Query().Where(admin.PartnerID(p.ID), admin.RoleEQ(enum.RoleFullAdmin)).Order(ent.Asc(admin.FieldID)).First(sys)
+	return a.DB.Client.Admin.Query().Where(admin.PartnerID(p.ID), admin.RoleEQ(enum.RoleFullAdmin)).Order(ent.Asc(admin.FieldID)).First(sys)
 }

@@ -8,6 +8,9 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/partnerhub/partnerhub-api/server/internal/app"
+	"github.com/partnerhub/partnerhub-api/server/internal/wsclient"
 )
 
 const kpisQuery = `{ kpis { totalCustomers { count } approachingExpiration { count } upcomingRenewal { count } lowLicenseAssignment { count } overLicenseLimit { count } } }`
@@ -42,7 +45,7 @@ var callingQueries = []namedQuery{
 type namedQuery struct{ name, query string }
 
 // analytics measures KPIs and the CALLING subscription analytics sections.
-func (b bench) analytics(ctx context.Context, e *env, a *app, cachedURL, token string) error {
+func (b bench) analytics(ctx context.Context, e *app.Env, a *app.App, cachedURL, token string) error {
 	queries := []namedQuery{{"kpis", kpisQuery}}
 	names := make([]string, 0, len(sectionQueries))
 	for n := range sectionQueries {
@@ -56,23 +59,23 @@ func (b bench) analytics(ctx context.Context, e *env, a *app, cachedURL, token s
 }
 
 // calling measures the calling analytics.
-func (b bench) calling(ctx context.Context, e *env, cachedURL, token string) error {
+func (b bench) calling(ctx context.Context, e *app.Env, cachedURL, token string) error {
 	return b.uncachedAndCached(ctx, e, cachedURL, token, callingQueries)
 }
 
 // uncachedAndCached measures each query one request at a time, on an instance with the
 // analytics cache off (uncached) and on the one with it on (cached, nothing changing).
-func (b bench) uncachedAndCached(ctx context.Context, e *env, cachedURL, token string, queries []namedQuery) error {
-	cfg := *e.cfg
+func (b bench) uncachedAndCached(ctx context.Context, e *app.Env, cachedURL, token string, queries []namedQuery) error {
+	cfg := *e.Cfg
 	cfg.AnalyticsCacheTTL = 0
-	uncached, err := openApp(ctx, &env{cfg: &cfg, stdout: e.stdout, stderr: e.stderr, now: e.now})
+	uncached, err := app.Open(ctx, &app.Env{Cfg: &cfg, Stdout: e.Stdout, Stderr: e.Stderr, Now: e.Now})
 	if err != nil {
 		return err
 	}
 	defer uncached.Close()
 	sctx, stop := context.WithCancel(ctx)
 	defer stop()
-	uncachedURL, err := serveBench(sctx, uncached)
+	uncachedURL, err := serveBench(sctx, uncached, otherPort(cfg.Addr))
 	if err != nil {
 		return err
 	}
@@ -82,7 +85,7 @@ func (b bench) uncachedAndCached(ctx context.Context, e *env, cachedURL, token s
 		if err != nil {
 			return fmt.Errorf("%s: %w", name, err)
 		}
-		fmt.Fprintf(e.stdout, "%-32s %s\n", name, res)
+		fmt.Fprintf(e.Stdout, "%-32s %s\n", name, res)
 		return nil
 	}
 	for _, q := range queries {
@@ -98,7 +101,7 @@ func (b bench) uncachedAndCached(ctx context.Context, e *env, cachedURL, token s
 
 // live measures how long a committed change through instance A takes to reach every
 // subscriber of instance B.
-func (b bench) live(ctx context.Context, e *env, a *app, urlA, token string) error {
+func (b bench) live(ctx context.Context, e *app.Env, a *app.App, urlA, token string) error {
 	urlB, closeB, err := secondInstance(ctx, e, a, "live")
 	if err != nil {
 		return err
@@ -110,16 +113,16 @@ func (b bench) live(ctx context.Context, e *env, a *app, urlA, token string) err
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "connecting %d subscribers to instance B...\n", b.subscribers)
+	fmt.Fprintf(e.Stdout, "connecting %d subscribers to instance B...\n", b.subscribers)
 	wsURL := "ws" + strings.TrimPrefix(urlB, "http")
-	subs := make([]*wsSubscription, b.subscribers)
+	subs := make([]*wsclient.Subscription, b.subscribers)
 	for i := range subs {
-		s, err := subscribe(ctx, wsURL, token, `subscription { kpisUpdated { approachingExpiration { count } } }`)
+		s, err := wsclient.Subscribe(ctx, wsURL, token, `subscription { kpisUpdated { approachingExpiration { count } } }`)
 		if err != nil {
 			return fmt.Errorf("subscriber %d: %w", i, err)
 		}
-		defer s.close()
-		if _, err := s.next(ctx); err != nil {
+		defer s.Close()
+		if _, err := s.Next(ctx); err != nil {
 			return fmt.Errorf("subscriber %d first message: %w", i, err)
 		}
 		subs[i] = s
@@ -139,7 +142,7 @@ func (b bench) live(ctx context.Context, e *env, a *app, urlA, token string) err
 				defer wg.Done()
 				wctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 				defer cancel()
-				_, err := s.next(wctx)
+				_, err := s.Next(wctx)
 				took := time.Since(start)
 				mu.Lock()
 				if err == nil {
@@ -156,22 +159,22 @@ func (b bench) live(ctx context.Context, e *env, a *app, urlA, token string) err
 		return fmt.Errorf("no update reached a subscriber")
 	}
 	pct := func(p float64) time.Duration { return latencies[int(p*float64(len(latencies)-1))] }
-	fmt.Fprintf(e.stdout, "%d mutations on A, %d subscribers on B: %d of %d updates received, p50 %s, p99 %s (from sending the mutation)\n",
+	fmt.Fprintf(e.Stdout, "%d mutations on A, %d subscribers on B: %d of %d updates received, p50 %s, p99 %s (from sending the mutation)\n",
 		b.requests, b.subscribers, len(latencies), want, pct(0.5).Round(100*time.Microsecond), pct(0.99).Round(100*time.Microsecond))
 	return nil
 }
 
 // secondInstance serves instance B on a's database, for the suite (PostgreSQL only).
-func secondInstance(ctx context.Context, e *env, a *app, suite string) (string, func(), error) {
-	if a.db.Embedded {
+func secondInstance(ctx context.Context, e *app.Env, a *app.App, suite string) (string, func(), error) {
+	if a.DB.Embedded {
 		return "", nil, fmt.Errorf("the %s suite needs two instances on PostgreSQL: set DATABASE_URL", suite)
 	}
-	other, err := openApp(ctx, e)
+	other, err := app.Open(ctx, e)
 	if err != nil {
 		return "", nil, err
 	}
 	sctx, stop := context.WithCancel(ctx)
-	urlB, err := serveBench(sctx, other)
+	urlB, err := serveBench(sctx, other, otherPort(a.Cfg.Addr))
 	if err != nil {
 		stop()
 		other.Close()

@@ -17,6 +17,7 @@ import (
 	"github.com/partnerhub/partnerhub-api/ent/license"
 	"github.com/partnerhub/partnerhub-api/ent/viewer"
 	"github.com/partnerhub/partnerhub-api/graph/auth"
+	"github.com/partnerhub/partnerhub-api/server/internal/app"
 )
 
 // dashboardQuery is the dashboard: the KPIs and every CALLING table section's KPIs and
@@ -47,7 +48,7 @@ const liveKpisQuery = `subscription { kpisUpdated { totalCustomers { count } app
 // on instance B (FULL_ADMINs and ADMINs) get live KPIs; once a second a probe moves a
 // subscription of a customer every subscriber sees in or out of the expiry window, and
 // the time until each subscriber hears of it is the live latency.
-func (b bench) dashboard(ctx context.Context, e *env, a *app, adm *ent.Admin, urlA, token string) error {
+func (b bench) dashboard(ctx context.Context, e *app.Env, a *app.App, adm *ent.Admin, urlA, token string) error {
 	urlB, closeB, err := secondInstance(ctx, e, a, "dashboard")
 	if err != nil {
 		return err
@@ -71,7 +72,7 @@ func (b bench) dashboard(ctx context.Context, e *env, a *app, adm *ent.Admin, ur
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "connecting %d FULL_ADMIN and %d ADMIN subscribers (over %d ADMINs) to instance B...\n", b.subscribers*4/5, b.subscribers/5, len(admins))
+	fmt.Fprintf(e.Stdout, "connecting %d FULL_ADMIN and %d ADMIN subscribers (over %d ADMINs) to instance B...\n", b.subscribers*4/5, b.subscribers/5, len(admins))
 	wsURL := "ws" + strings.TrimPrefix(urlB, "http")
 	lat, batchTook := &latencies{}, &latencies{}
 	var subs []*dashboardSubscriber
@@ -84,7 +85,7 @@ func (b bench) dashboard(ctx context.Context, e *env, a *app, adm *ent.Admin, ur
 		if err != nil {
 			return fmt.Errorf("subscriber %d: %w", i, err)
 		}
-		defer s.sub.close()
+		defer s.sub.Close()
 		subs = append(subs, s)
 	}
 	readers := newPoster(urlA, token, b.clients)
@@ -92,7 +93,7 @@ func (b bench) dashboard(ctx context.Context, e *env, a *app, adm *ent.Admin, ur
 	if err := readers.post(ctx, body); err != nil {
 		return fmt.Errorf("dashboard query: %w", err)
 	}
-	fmt.Fprintf(e.stdout, "%d readers of the dashboard on A, %d usage batches of %d lines a second on A, for %s\n", b.clients, b.batchesPerSecond, b.batchSize, b.duration)
+	fmt.Fprintf(e.Stdout, "%d readers of the dashboard on A, %d usage batches of %d lines a second on A, for %s\n", b.clients, b.batchesPerSecond, b.batchSize, b.duration)
 	cpu0, err := databaseCPU(ctx, a, nil)
 	if err != nil {
 		return err
@@ -107,7 +108,7 @@ func (b bench) dashboard(ctx context.Context, e *env, a *app, adm *ent.Admin, ur
 	wg.Add(2)
 	go func() {
 		defer wg.Done()
-		batches, failedBatches = ingestUsage(runCtx, urlA, integrator, lines, b.batchesPerSecond, b.batchSize, a.now, batchTook)
+		batches, failedBatches = ingestUsage(runCtx, urlA, integrator, lines, b.batchesPerSecond, b.batchSize, a.Now, batchTook)
 	}()
 	go func() {
 		defer wg.Done()
@@ -129,29 +130,29 @@ func (b bench) dashboard(ctx context.Context, e *env, a *app, adm *ent.Admin, ur
 	hits1, misses1 := cacheLookups(urlA)
 	recomputed := recomputationsOf(urlB) + recomputationsOf(urlA) - recomputed0
 	hits, misses := hits1-hits0, misses1-misses0
-	fmt.Fprintf(e.stdout, "ingest: %d batches committed (%.1f/s), each %s; %d failed\n", batches, float64(batches)/elapsed.Seconds(), batchTook.percentiles(), failedBatches)
-	fmt.Fprintf(e.stdout, "live: %s\n", lat.summary(probe.sent*len(subs)))
-	fmt.Fprintf(e.stdout, "recomputations: %.1f/s (both instances, every cached result)\n", recomputed/elapsed.Seconds())
-	fmt.Fprintf(e.stdout, "dashboard reads: %d, p50 %s, p99 %s; cache hit rate %.1f %% (%0.f of %0.f lookups)\n", reads.requests,
+	fmt.Fprintf(e.Stdout, "ingest: %d batches committed (%.1f/s), each %s; %d failed\n", batches, float64(batches)/elapsed.Seconds(), batchTook.percentiles(), failedBatches)
+	fmt.Fprintf(e.Stdout, "live: %s\n", lat.summary(probe.sent*len(subs)))
+	fmt.Fprintf(e.Stdout, "recomputations: %.1f/s (both instances, every cached result)\n", recomputed/elapsed.Seconds())
+	fmt.Fprintf(e.Stdout, "dashboard reads: %d, p50 %s, p99 %s; cache hit rate %.1f %% (%0.f of %0.f lookups)\n", reads.requests,
 		reads.percentile(0.5).Round(100*time.Microsecond), reads.percentile(0.99).Round(100*time.Microsecond), 100*hits/(hits+misses), hits, hits+misses)
-	fmt.Fprintf(e.stdout, "database CPU: %.2f s/s (backends of this database)\n", cpu1.spent/elapsed.Seconds())
+	fmt.Fprintf(e.Stdout, "database CPU: %.2f s/s (backends of this database)\n", cpu1.spent/elapsed.Seconds())
 	return nil
 }
 
 // benchAdmins returns tokens of up to n ADMINs of the benchmark partner; each is also
 // assigned the live suite's customer, so that every subscriber sees the probe.
-func benchAdmins(ctx context.Context, a *app, partnerID, n int) ([]string, error) {
+func benchAdmins(ctx context.Context, a *app.App, partnerID, n int) ([]string, error) {
 	sys := viewer.SystemContext(ctx)
-	probe, err := a.db.Client.Customer.Query().Where(customer.PartnerID(partnerID), customer.ExternalID(liveCustomerID)).Only(sys)
+	probe, err := a.DB.Client.Customer.Query().Where(customer.PartnerID(partnerID), customer.ExternalID(liveCustomerID)).Only(sys)
 	if err != nil {
 		return nil, fmt.Errorf("find the probe customer: %w", err)
 	}
-	admins, err := a.db.Client.Admin.Query().Where(admin.PartnerID(partnerID), admin.RoleEQ(enum.RoleAdmin), admin.RemovedAtIsNil()).
+	admins, err := a.DB.Client.Admin.Query().Where(admin.PartnerID(partnerID), admin.RoleEQ(enum.RoleAdmin), admin.RemovedAtIsNil()).
 		Order(ent.Asc(admin.FieldID)).Limit(n).All(sys)
 	if err != nil || len(admins) == 0 {
 		return nil, fmt.Errorf("find the benchmark partner's ADMINs: %d found: %v", len(admins), err)
 	}
-	assigned, err := a.db.Client.Customer.QueryAdmins(probe).IDs(sys)
+	assigned, err := a.DB.Client.Customer.QueryAdmins(probe).IDs(sys)
 	if err != nil {
 		return nil, err
 	}
@@ -161,12 +162,12 @@ func benchAdmins(ctx context.Context, a *app, partnerID, n int) ([]string, error
 		if !slices.Contains(assigned, adm.ID) {
 			missing = append(missing, adm.ID)
 		}
-		if tokens[i], _, err = a.auth.Issue(sys, a.db.Client, adm, auth.Grant{Name: "benchmark", Role: adm.Role, TTL: 2 * time.Hour}); err != nil {
+		if tokens[i], _, err = a.Auth.Issue(sys, a.DB.Client, adm, auth.Grant{Name: "benchmark", Role: adm.Role, TTL: 2 * time.Hour}); err != nil {
 			return nil, err
 		}
 	}
 	if len(missing) > 0 {
-		if err := a.db.Client.Customer.UpdateOne(probe).AddAdminIDs(missing...).Exec(sys); err != nil {
+		if err := a.DB.Client.Customer.UpdateOne(probe).AddAdminIDs(missing...).Exec(sys); err != nil {
 			return nil, fmt.Errorf("assign the probe customer: %w", err)
 		}
 	}
@@ -174,14 +175,14 @@ func benchAdmins(ctx context.Context, a *app, partnerID, n int) ([]string, error
 }
 
 // integratorToken returns an ingest token of another FULL_ADMIN of reader's partner.
-func integratorToken(ctx context.Context, a *app, reader *ent.Admin) (string, error) {
+func integratorToken(ctx context.Context, a *app.App, reader *ent.Admin) (string, error) {
 	sys := viewer.SystemContext(ctx)
-	full, err := a.db.Client.Admin.Query().Where(admin.PartnerID(reader.PartnerID), admin.RoleEQ(enum.RoleFullAdmin),
+	full, err := a.DB.Client.Admin.Query().Where(admin.PartnerID(reader.PartnerID), admin.RoleEQ(enum.RoleFullAdmin),
 		admin.RemovedAtIsNil(), admin.IDNEQ(reader.ID)).Order(ent.Asc(admin.FieldID)).First(sys)
 	if err != nil {
 		return "", fmt.Errorf("find a second FULL_ADMIN: %w", err)
 	}
-	token, _, err := a.auth.Issue(sys, a.db.Client, full, auth.Grant{Name: "integrator", Role: full.Role, TTL: 2 * time.Hour, Scopes: viewer.Scopes})
+	token, _, err := a.Auth.Issue(sys, a.DB.Client, full, auth.Grant{Name: "integrator", Role: full.Role, TTL: 2 * time.Hour, Scopes: viewer.Scopes})
 	return token, err
 }
 
@@ -193,9 +194,9 @@ type usageLine struct {
 }
 
 // usageLines picks n license lines of ACTIVE subscriptions of the benchmark partner.
-func usageLines(ctx context.Context, a *app, partnerID, n int) ([]usageLine, error) {
+func usageLines(ctx context.Context, a *app.App, partnerID, n int) ([]usageLine, error) {
 	sys := viewer.SystemContext(ctx)
-	ls, err := a.db.Client.License.Query().Where(license.PartnerID(partnerID), license.Active(true), license.TotalGT(0)).
+	ls, err := a.DB.Client.License.Query().Where(license.PartnerID(partnerID), license.Active(true), license.TotalGT(0)).
 		Order(ent.Asc(license.FieldID)).Limit(n).WithSubscription().All(sys)
 	if err != nil {
 		return nil, fmt.Errorf("pick license lines: %w", err)

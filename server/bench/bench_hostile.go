@@ -17,6 +17,7 @@ import (
 	"github.com/partnerhub/partnerhub-api/ent/enum"
 	"github.com/partnerhub/partnerhub-api/ent/viewer"
 	"github.com/partnerhub/partnerhub-api/graph/auth"
+	"github.com/partnerhub/partnerhub-api/server/internal/app"
 )
 
 // hostileDocuments are the worst documents of a hostile caller: introspection repeated
@@ -66,14 +67,14 @@ type hostileResult struct {
 // hostile measures the directory page from --clients clients alone, then again while 8
 // clients send hostileDocuments, one after another each, with the token of another admin
 // of the partner (a READ_ONLY_ADMIN) or none.
-func (b bench) hostile(ctx context.Context, e *env, a *app, adm *ent.Admin, url, token string) error {
+func (b bench) hostile(ctx context.Context, e *app.Env, a *app.App, adm *ent.Admin, url, token string) error {
 	sys := viewer.SystemContext(ctx)
-	other, err := a.db.Client.Admin.Query().Where(admin.PartnerID(adm.PartnerID), admin.RoleEQ(enum.RoleReadOnlyAdmin)).
+	other, err := a.DB.Client.Admin.Query().Where(admin.PartnerID(adm.PartnerID), admin.RoleEQ(enum.RoleReadOnlyAdmin)).
 		Order(ent.Asc(admin.FieldID)).First(sys)
 	if err != nil {
 		return fmt.Errorf("find the partner's READ_ONLY_ADMIN: %w", err)
 	}
-	hostileToken, _, err := a.auth.Issue(sys, a.db.Client, other, auth.Grant{Name: "hostile benchmark", Role: other.Role, TTL: 2 * time.Hour})
+	hostileToken, _, err := a.Auth.Issue(sys, a.DB.Client, other, auth.Grant{Name: "hostile benchmark", Role: other.Role, TTL: 2 * time.Hour})
 	if err != nil {
 		return err
 	}
@@ -82,7 +83,7 @@ func (b bench) hostile(ctx context.Context, e *env, a *app, adm *ent.Admin, url,
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "directory page, %d clients, quiet\n  %s\n", b.clients, quiet)
+	fmt.Fprintf(e.Stdout, "directory page, %d clients, quiet\n  %s\n", b.clients, quiet)
 	hctx, stop := context.WithCancel(ctx)
 	var res hostileResult
 	var wg sync.WaitGroup
@@ -108,9 +109,9 @@ func (b bench) hostile(ctx context.Context, e *env, a *app, adm *ent.Admin, url,
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "directory page, %d clients, beside 8 hostile clients\n  %s\n", b.clients, loud)
-	fmt.Fprintf(e.stdout, "  p99 under hostile load / quiet p99: %.2f\n", float64(loud.percentile(0.99))/float64(quiet.percentile(0.99)))
-	fmt.Fprintf(e.stdout, "hostile requests: %d refused, %d answered, %d failed (no answer or 5xx); slowest %s\n",
+	fmt.Fprintf(e.Stdout, "directory page, %d clients, beside 8 hostile clients\n  %s\n", b.clients, loud)
+	fmt.Fprintf(e.Stdout, "  p99 under hostile load / quiet p99: %.2f\n", float64(loud.percentile(0.99))/float64(quiet.percentile(0.99)))
+	fmt.Fprintf(e.Stdout, "hostile requests: %d refused, %d answered, %d failed (no answer or 5xx); slowest %s\n",
 		res.refused.Load(), res.answered.Load(), res.failed.Load(), time.Duration(res.slowest.Load()).Round(time.Millisecond))
 	return nil
 }

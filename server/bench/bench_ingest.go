@@ -19,6 +19,7 @@ import (
 	"github.com/partnerhub/partnerhub-api/graph"
 	"github.com/partnerhub/partnerhub-api/graph/ingest"
 	"github.com/partnerhub/partnerhub-api/graph/week"
+	"github.com/partnerhub/partnerhub-api/server/internal/app"
 )
 
 // copyColumns are the columns the ingest suite's \copy writes, in its CSV's order.
@@ -28,8 +29,8 @@ var copyColumns = []string{"partner_id", "customer_id", "leg_id", "call_id", "us
 // ingest measures POST /ingest/call-legs with an NDJSON file of --legs legs of the
 // benchmark partner's customers, then psql's \copy of the same rows into a bare table (no
 // index, no constraint): the bulk-load limit of the database.
-func (b bench) ingest(ctx context.Context, e *env, a *app, url, token string) error {
-	if a.db.Dialect != "postgres" {
+func (b bench) ingest(ctx context.Context, e *app.Env, a *app.App, url, token string) error {
+	if a.DB.Dialect != "postgres" {
 		return fmt.Errorf("the ingest suite compares with psql's \\copy: it needs DATABASE_URL")
 	}
 	sys := viewer.SystemContext(ctx)
@@ -37,7 +38,7 @@ func (b bench) ingest(ctx context.Context, e *env, a *app, url, token string) er
 	if err != nil {
 		return err
 	}
-	custs, err := a.db.Client.Customer.Query().Where(customer.PartnerID(adm.PartnerID), customer.ExternalIDNotNil()).
+	custs, err := a.DB.Client.Customer.Query().Where(customer.PartnerID(adm.PartnerID), customer.ExternalIDNotNil()).
 		Order(customer.ByID()).Limit(5000).All(sys)
 	if err != nil || len(custs) == 0 {
 		return fmt.Errorf("customers with external IDs: %d (%v)", len(custs), err)
@@ -49,8 +50,8 @@ func (b bench) ingest(ctx context.Context, e *env, a *app, url, token string) er
 	defer os.RemoveAll(dir)
 	ndjson, csvPath := filepath.Join(dir, "legs.ndjson"), filepath.Join(dir, "legs.csv")
 	run := time.Now().Format("150405")
-	fmt.Fprintf(e.stdout, "writing %d legs of %d customers...\n", b.legs, len(custs))
-	if err := writeBenchLegs(ndjson, csvPath, run, b.legs, a.now(), adm.PartnerID, custs); err != nil {
+	fmt.Fprintf(e.Stdout, "writing %d legs of %d customers...\n", b.legs, len(custs))
+	if err := writeBenchLegs(ndjson, csvPath, run, b.legs, a.Now(), adm.PartnerID, custs); err != nil {
 		return err
 	}
 	info, _ := os.Stat(ndjson)
@@ -79,14 +80,14 @@ func (b bench) ingest(ctx context.Context, e *env, a *app, url, token string) er
 		return fmt.Errorf("stored %d of %d legs: %+v", sum.Stored, b.legs, sum.Errors)
 	}
 	rate := float64(b.legs) / took.Seconds()
-	fmt.Fprintf(e.stdout, "POST /ingest/call-legs  %d legs (%d MB NDJSON) in %s: %.0f legs/s, peak RSS %s\n",
+	fmt.Fprintf(e.Stdout, "POST /ingest/call-legs  %d legs (%d MB NDJSON) in %s: %.0f legs/s, peak RSS %s\n",
 		b.legs, info.Size()>>20, took.Round(time.Millisecond), rate, peakRSS())
-	copyTook, err := psqlCopy(ctx, a.cfg.DatabaseURL, csvPath)
+	copyTook, err := psqlCopy(ctx, a.Cfg.DatabaseURL, csvPath)
 	if err != nil {
 		return err
 	}
 	copyRate := float64(b.legs) / copyTook.Seconds()
-	fmt.Fprintf(e.stdout, "psql \\copy, bare table    %d rows in %s: %.0f rows/s; ingest at %.0f %% of it\n",
+	fmt.Fprintf(e.Stdout, "psql \\copy, bare table    %d rows in %s: %.0f rows/s; ingest at %.0f %% of it\n",
 		b.legs, copyTook.Round(time.Millisecond), copyRate, 100*rate/copyRate)
 	return nil
 }

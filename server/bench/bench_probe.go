@@ -12,6 +12,9 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/partnerhub/partnerhub-api/server/internal/app"
+	"github.com/partnerhub/partnerhub-api/server/internal/wsclient"
 )
 
 // liveProbe moves a subscription of the live suite's customer in and out of the 90-day
@@ -94,7 +97,7 @@ func (p *liveProbe) run(ctx context.Context, subs []*dashboardSubscriber, lat *l
 // dashboardSubscriber is one subscriber of the live KPIs, noting the latency of each
 // probe it hears of: a message whose approachingExpiration differs from the last.
 type dashboardSubscriber struct {
-	sub      *wsSubscription
+	sub      *wsclient.Subscription
 	mu       sync.Mutex
 	last     int
 	probeAt  time.Time // when the probe it waits for was sent; zero: none
@@ -102,14 +105,14 @@ type dashboardSubscriber struct {
 }
 
 func newDashboardSubscriber(ctx context.Context, url, token string, lat *latencies) (*dashboardSubscriber, error) {
-	sub, err := subscribe(ctx, url, token, liveKpisQuery)
+	sub, err := wsclient.Subscribe(ctx, url, token, liveKpisQuery)
 	if err != nil {
 		return nil, err
 	}
 	s := &dashboardSubscriber{sub: sub, received: make(chan struct{}, 1)}
 	first, err := s.message(ctx)
 	if err != nil {
-		sub.close()
+		sub.Close()
 		return nil, fmt.Errorf("first message: %w", err)
 	}
 	s.last = first
@@ -138,7 +141,7 @@ func newDashboardSubscriber(ctx context.Context, url, token string, lat *latenci
 
 // message reads the next message's approachingExpiration.
 func (s *dashboardSubscriber) message(ctx context.Context) (int, error) {
-	data, err := s.sub.next(ctx)
+	data, err := s.sub.Next(ctx)
 	if err != nil {
 		return 0, err
 	}
@@ -170,8 +173,8 @@ type backendCPU struct {
 // databaseCPU reads the CPU time of the PostgreSQL backends serving a's database from
 // /proc (the database must run on this machine); since, when given, is the earlier
 // reading to count from.
-func databaseCPU(ctx context.Context, a *app, since *backendCPU) (*backendCPU, error) {
-	rows, err := a.db.SQL.QueryContext(ctx, "SELECT pid FROM pg_stat_activity WHERE datname = current_database()")
+func databaseCPU(ctx context.Context, a *app.App, since *backendCPU) (*backendCPU, error) {
+	rows, err := a.DB.SQL.QueryContext(ctx, "SELECT pid FROM pg_stat_activity WHERE datname = current_database()")
 	if err != nil {
 		return nil, fmt.Errorf("list database backends: %w", err)
 	}

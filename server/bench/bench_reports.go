@@ -8,12 +8,14 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/partnerhub/partnerhub-api/server/internal/app"
 )
 
 // reports generates the calling usage detail (over the 12 weeks up to yesterday) and the
 // devices report of the first region (US, CA, EU, UAE) holding customers, waits for
 // each to be READY and downloads it.
-func (b bench) reports(ctx context.Context, e *env, url, token string) error {
+func (b bench) reports(ctx context.Context, e *app.Env, url, token string) error {
 	p := newPoster(url, token, 1)
 	ask := func(query string, vars map[string]any, out any) error {
 		body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
@@ -47,7 +49,7 @@ func (b bench) reports(ctx context.Context, e *env, url, token string) error {
 	if err := ask(`{ callingAnalytics { regions } }`, nil, &regions); err != nil {
 		return err
 	}
-	today := e.now().UTC().Truncate(24 * time.Hour)
+	today := e.Now().UTC().Truncate(24 * time.Hour)
 	for _, t := range tmpl.ReportTemplates {
 		if t.Name != "Calling usage detail" && t.Name != "Devices" {
 			continue
@@ -87,7 +89,7 @@ func (b bench) reports(ctx context.Context, e *env, url, token string) error {
 			return err
 		}
 		took := time.Since(dl)
-		fmt.Fprintf(e.stdout, "%-22s %s: %d rows, %.1f MB, READY in %s (%.0f rows/s), download %.1f MB/s\n", t.Name, in["region"],
+		fmt.Fprintf(e.Stdout, "%-22s %s: %d rows, %.1f MB, READY in %s (%.0f rows/s), download %.1f MB/s\n", t.Name, in["region"],
 			r.Report.RowCount, float64(n)/1e6, ready.Round(time.Millisecond), float64(r.Report.RowCount)/ready.Seconds(), float64(n)/1e6/took.Seconds())
 	}
 	return nil

@@ -15,24 +15,25 @@ import (
 	"github.com/partnerhub/partnerhub-api/ent/enum"
 	"github.com/partnerhub/partnerhub-api/ent/viewer"
 	"github.com/partnerhub/partnerhub-api/graph/auth"
+	"github.com/partnerhub/partnerhub-api/server/internal/wsclient"
 )
 
 // logged opens an app whose log, in format at level info, goes to the returned buffer,
 // and serves it.
-func logged(t *testing.T, format string) (*app, *httptest.Server, *lockedBuffer) {
+func logged(t *testing.T, format string) (*App, *httptest.Server, *lockedBuffer) {
 	return loggedAt(t, format, "info")
 }
 
-func loggedAt(t *testing.T, format, level string) (*app, *httptest.Server, *lockedBuffer) {
+func loggedAt(t *testing.T, format, level string) (*App, *httptest.Server, *lockedBuffer) {
 	t.Helper()
 	a := MustOpenApp(t, nil)
-	a.cfg.LogFormat, a.cfg.LogLevel = format, level
+	a.Cfg.LogFormat, a.Cfg.LogLevel = format, level
 	buf := &lockedBuffer{}
 	var err error
-	if a.logger, err = a.cfg.newLogger(buf); err != nil {
+	if a.logger, err = a.Cfg.newLogger(buf); err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(a.routes())
+	srv := httptest.NewServer(a.Routes())
 	t.Cleanup(srv.Close)
 	return a, srv, buf
 }
@@ -84,16 +85,16 @@ var hexID = regexp.MustCompile(`^[0-9a-f]{32}$`)
 
 func TestAccessLog(t *testing.T) {
 	a, srv, buf := logged(t, "json")
-	f := mustCreatePartner(t, a.db.Client, "Logs")
+	f := mustCreatePartner(t, a.DB.Client, "Logs")
 	full := f.admins[enum.RoleFullAdmin]
 	token := mustToken(t, a, full)
-	jti := a.db.Client.ApiToken.Query().Where(apitoken.AdminID(full.ID)).OnlyX(sysCtx()).Jti
+	jti := a.DB.Client.ApiToken.Query().Where(apitoken.AdminID(full.ID)).OnlyX(sysCtx()).Jti
 	bearer := map[string]string{"Authorization": "Bearer " + token}
 
 	for _, role := range demoRoles {
 		t.Run("Query"+string(role), func(t *testing.T) {
 			adm := f.admins[role]
-			tok, rec, err := a.auth.Issue(sysCtx(), a.db.Client, adm, auth.Grant{Name: "log test", Role: role})
+			tok, rec, err := a.Auth.Issue(sysCtx(), a.DB.Client, adm, auth.Grant{Name: "log test", Role: role})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -140,7 +141,7 @@ func TestAccessLog(t *testing.T) {
 	t.Run("Ingest", func(t *testing.T) {
 		body := `{"query":"mutation Push($in: UpsertCustomersInput!) { upsertCustomers(input: $in) { stored } }","variables":{"in":{"customers":[` +
 			`{"externalId":"a","name":"A","orgId":"org-a","region":"EU","country":"DE"},{"externalId":"b","name":"B","orgId":"org-b","region":"EU","country":"FR"}]}}}`
-		ingest, _, err := a.auth.Issue(sysCtx(), a.db.Client, full, auth.Grant{Name: "ingest", Role: full.Role, Scopes: []string{viewer.ScopeIngest}})
+		ingest, _, err := a.Auth.Issue(sysCtx(), a.DB.Client, full, auth.Grant{Name: "ingest", Role: full.Role, Scopes: []string{viewer.ScopeIngest}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -153,14 +154,14 @@ func TestAccessLog(t *testing.T) {
 		}
 	})
 	t.Run("Websocket", func(t *testing.T) {
-		sub, err := subscribe(t.Context(), wsURL(srv), token, `subscription Live { kpisUpdated { totalCustomers { count } } }`)
+		sub, err := wsclient.Subscribe(t.Context(), wsURL(srv), token, `subscription Live { kpisUpdated { totalCustomers { count } } }`)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if _, err := nextKpis(t, sub, 10*time.Second); err != nil {
 			t.Fatal(err)
 		}
-		sub.close()
+		sub.Close()
 		var line map[string]any
 		for deadline := time.Now().Add(10 * time.Second); line == nil && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
 			if lines := logLines(t, buf, "websocket operation"); len(lines) > 0 {
@@ -201,7 +202,7 @@ func TestAccessLog(t *testing.T) {
 			`partnerhub_websocket_connections `,
 			`partnerhub_live_subscriptions `,
 			`partnerhub_analytics_cache_lookups_total{result="miss"} `,
-			`go_sql_open_connections{db_name="` + a.db.Dialect + `"} `,
+			`go_sql_open_connections{db_name="` + a.DB.Dialect + `"} `,
 			`partnerhub_render_fallbacks_total{reason="resolver",type="Tag"} `,
 		} {
 			if !bytes.Contains(raw, []byte(want)) {

@@ -21,7 +21,7 @@ import (
 // changes admins through instance A; x is another admin, assigned to "Assigned Co" of the
 // partner's two customers.
 type adminWorld struct {
-	a          *app
+	a          *App
 	srvA, srvB *httptest.Server
 	f          fixture
 	boss       string
@@ -36,13 +36,13 @@ func newAdminWorld(t *testing.T, xRole enum.Role) adminWorld {
 	}
 	apps, srvs := instances(t, n, map[string]string{"PARTNERHUB_AUTH_CACHE_TTL": "1h"}, time.Now)
 	w := adminWorld{a: apps[0], srvA: srvs[0], srvB: srvs[n-1]}
-	w.f = mustCreatePartner(t, w.a.db.Client, "Team")
+	w.f = mustCreatePartner(t, w.a.DB.Client, "Team")
 	var err error
-	w.boss, _, err = w.a.auth.Issue(sysCtx(), w.a.db.Client, w.f.admins[enum.RoleFullAdmin], auth.Grant{Name: "boss", Role: enum.RoleFullAdmin, Scopes: viewer.Scopes})
+	w.boss, _, err = w.a.Auth.Issue(sysCtx(), w.a.DB.Client, w.f.admins[enum.RoleFullAdmin], auth.Grant{Name: "boss", Role: enum.RoleFullAdmin, Scopes: viewer.Scopes})
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := w.a.db.Client
+	c := w.a.DB.Client
 	w.x = c.Admin.Create().SetPartnerID(w.f.partner.ID).SetEmail("x@team.example").SetDisplayName("X").SetRole(xRole).SaveX(sysCtx())
 	c.Customer.Create().SetPartnerID(w.f.partner.ID).SetName("Assigned Co").SetOrgID("assigned-org").SetRegion(enum.RegionUS).SetCountry("US").AddAdmins(w.x).ExecX(sysCtx())
 	c.Customer.Create().SetPartnerID(w.f.partner.ID).SetName("Other Co").SetOrgID("other-org").SetRegion(enum.RegionUS).SetCountry("US").ExecX(sysCtx())
@@ -131,7 +131,7 @@ func TestRemovedAdminLosesAccess(t *testing.T) {
 	w.wantSeen(t, token, seen{role: "ADMIN", customers: 1})
 	w.mutateAdmin(t, "removeAdmin", map[string]any{"id": w.x.GlobalID()})
 	w.wantSeen(t, token, seen{code: "UNAUTHENTICATED"})
-	if n := w.a.db.Client.ApiToken.Query().Where(apitoken.AdminID(w.x.ID), apitoken.RevokedAtIsNil()).CountX(sysCtx()); n != 0 {
+	if n := w.a.DB.Client.ApiToken.Query().Where(apitoken.AdminID(w.x.ID), apitoken.RevokedAtIsNil()).CountX(sysCtx()); n != 0 {
 		t.Errorf("%d tokens of the removed admin are not revoked", n)
 	}
 }

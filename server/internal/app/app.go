@@ -23,16 +23,16 @@ import (
 	"github.com/partnerhub/partnerhub-api/graph/socket"
 )
 
-// app is the opened process: configuration, logger, database and token authority.
-type app struct {
-	cfg    *Config
+// App is the opened process: configuration, logger, database and token authority.
+type App struct {
+	Cfg    *Config
 	logger *slog.Logger
-	db     *storage.DB
-	auth   *auth.Authority
+	DB     *storage.DB
+	Auth   *auth.Authority
 	broker live.Broker
 	// sockets are the open websockets, closed with 1001 on shutdown.
 	sockets *socket.Registry
-	now     func() time.Time
+	Now     func() time.Time
 	// secret is the JWT secret, from which the report links' key is derived.
 	secret []byte
 }
@@ -59,19 +59,19 @@ func openDB(ctx context.Context, cfg *Config, logger *slog.Logger) (*storage.DB,
 	return db, rep, nil
 }
 
-// openApp opens and migrates the database and builds the token authority.
-func openApp(ctx context.Context, e *env) (*app, error) {
-	logger, err := e.cfg.newLogger(e.stderr)
+// Open opens and migrates the database and builds the token authority.
+func Open(ctx context.Context, e *Env) (*App, error) {
+	logger, err := e.Cfg.newLogger(e.Stderr)
 	if err != nil {
 		return nil, err
 	}
-	tuneGC(e.cfg.GCPercent, os.Getenv)
-	db, rep, err := openDB(ctx, e.cfg, logger)
+	tuneGC(e.Cfg.GCPercent, os.Getenv)
+	db, rep, err := openDB(ctx, e.Cfg, logger)
 	if err != nil {
 		return nil, err
 	}
 	logger.Info("database schema: "+rep.String(), "version", rep.Version)
-	secret, err := jwtSecret(e.cfg, db.Embedded)
+	secret, err := jwtSecret(e.Cfg, db.Embedded)
 	if err != nil {
 		db.Close()
 		return nil, err
@@ -81,30 +81,30 @@ func openApp(ctx context.Context, e *env) (*app, error) {
 	gid.SetKey(secret)
 	authority, err := auth.New(auth.Config{
 		Secret:   secret,
-		Issuer:   e.cfg.JWTIssuer,
-		Audience: e.cfg.JWTAudience,
-		TTL:      e.cfg.TokenTTL,
+		Issuer:   e.Cfg.JWTIssuer,
+		Audience: e.Cfg.JWTAudience,
+		TTL:      e.Cfg.TokenTTL,
 		Leeway:   30 * time.Second,
-		CacheTTL: e.cfg.AuthCacheTTL,
-	}, db.Client, e.now)
+		CacheTTL: e.Cfg.AuthCacheTTL,
+	}, db.Client, e.Now)
 	if err != nil {
 		db.Close()
 		return nil, err
 	}
 	var broker live.Broker = live.NewLocal()
 	if !db.Embedded {
-		if broker, err = live.NewPostgres(e.cfg.DatabaseURL, db.SQL, logger); err != nil {
+		if broker, err = live.NewPostgres(e.Cfg.DatabaseURL, db.SQL, logger); err != nil {
 			db.Close()
 			return nil, err
 		}
 	}
 	// A change announced by any instance may revoke a token or narrow an admin's role.
 	broker.OnChange(func(c live.Change) { authority.Forget(c.PartnerID) })
-	return &app{cfg: e.cfg, logger: logger, db: db, auth: authority, broker: broker, sockets: socket.NewRegistry(graph.InitTimeout), now: e.now, secret: secret}, nil
+	return &App{Cfg: e.Cfg, logger: logger, DB: db, Auth: authority, broker: broker, sockets: socket.NewRegistry(graph.InitTimeout), Now: e.Now, secret: secret}, nil
 }
 
 // Close stops listening for changes and releases the database.
-func (a *app) Close() error { return errors.Join(a.broker.Close(), a.db.Close()) }
+func (a *App) Close() error { return errors.Join(a.broker.Close(), a.DB.Close()) }
 
 // secretFile is where the embedded default keeps its generated JWT secret.
 const secretFile = "jwt-secret"

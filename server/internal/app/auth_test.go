@@ -19,9 +19,9 @@ import (
 
 func TestMe(t *testing.T) {
 	a := MustOpenApp(t, nil)
-	srv := httptest.NewServer(a.routes())
+	srv := httptest.NewServer(a.Routes())
 	defer srv.Close()
-	f := mustCreatePartner(t, a.db.Client, "Acme")
+	f := mustCreatePartner(t, a.DB.Client, "Acme")
 
 	for role, adm := range f.admins {
 		t.Run(string(role), func(t *testing.T) {
@@ -44,11 +44,11 @@ func TestMe(t *testing.T) {
 // be refused with UNAUTHENTICATED, while the well-formed control token is accepted.
 func TestTokenRejections(t *testing.T) {
 	a := MustOpenApp(t, nil)
-	srv := httptest.NewServer(a.routes())
+	srv := httptest.NewServer(a.Routes())
 	defer srv.Close()
-	f := mustCreatePartner(t, a.db.Client, "Acme")
+	f := mustCreatePartner(t, a.DB.Client, "Acme")
 	adm := f.admins[enum.RoleFullAdmin]
-	_, tok, err := a.auth.Issue(sysCtx(), a.db.Client, adm, auth.Grant{Name: "matrix", Role: adm.Role})
+	_, tok, err := a.Auth.Issue(sysCtx(), a.DB.Client, adm, auth.Grant{Name: "matrix", Role: adm.Role})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,7 +57,7 @@ func TestTokenRejections(t *testing.T) {
 		return auth.Claims{
 			RegisteredClaims: jwt.RegisteredClaims{
 				ID: tok.Jti, Subject: gid.Encode("Admin", adm.ID),
-				Issuer: a.cfg.JWTIssuer, Audience: jwt.ClaimStrings{a.cfg.JWTAudience},
+				Issuer: a.Cfg.JWTIssuer, Audience: jwt.ClaimStrings{a.Cfg.JWTAudience},
 				IssuedAt: jwt.NewNumericDate(now), ExpiresAt: jwt.NewNumericDate(now.Add(time.Hour)),
 			},
 			PartnerID: adm.PartnerID, Role: adm.Role,
@@ -113,7 +113,7 @@ func TestTokenRejections(t *testing.T) {
 			t.Fatalf("fresh token refused: %+v", resp.Errors)
 		}
 		jti := jtiOf(t, token)
-		a.db.Client.ApiToken.Update().Where(apitoken.Jti(jti)).SetRevokedAt(time.Now()).ExecX(sysCtx())
+		a.DB.Client.ApiToken.Update().Where(apitoken.Jti(jti)).SetRevokedAt(time.Now()).ExecX(sysCtx())
 		if resp := postGraphQL(t, srv, token, `{ me { email } }`); resp.code() != "UNAUTHENTICATED" {
 			t.Fatalf("revoked token: code = %q, want UNAUTHENTICATED", resp.code())
 		}
@@ -156,9 +156,9 @@ func jtiOf(t *testing.T, token string) string {
 // grammar, "Bearer" in any case, spaces, then the token; anything else is refused on both.
 func TestAuthorizationGrammar(t *testing.T) {
 	a := MustOpenApp(t, nil)
-	srv := httptest.NewServer(a.routes())
+	srv := httptest.NewServer(a.Routes())
 	defer srv.Close()
-	f := mustCreatePartner(t, a.db.Client, "Grammar")
+	f := mustCreatePartner(t, a.DB.Client, "Grammar")
 	token := mustToken(t, a, f.admins[enum.RoleReadOnlyAdmin])
 	cases := []struct {
 		name, value string

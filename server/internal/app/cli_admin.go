@@ -21,14 +21,14 @@ import (
 // createAdmin, updateAdmin and removeAdmin mutations do, under the same rules; their audit
 // events name no actor (an internal job).
 
-var adminAddCommand = command{
-	usage: "Adds an admin to a partner.",
-	flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
+var adminAddCommand = Command{
+	Usage: "Adds an admin to a partner.",
+	Flags: func(fs *flag.FlagSet) func(context.Context, *Env) error {
 		email := fs.String("email", "", "sign-in email of the new admin (required)")
 		name := fs.String("name", "", "display name (default: the email's local part)")
 		role := fs.String("role", string(enum.RoleAdmin), "FULL_ADMIN, ADMIN or READ_ONLY_ADMIN")
 		orgID := fs.String("partner", "", "org ID of the partner (needed when there are several)")
-		return func(ctx context.Context, e *env) error {
+		return func(ctx context.Context, e *Env) error {
 			r, err := roleFlag(*role)
 			if err != nil {
 				return err
@@ -36,60 +36,60 @@ var adminAddCommand = command{
 			if *name == "" {
 				*name, _, _ = strings.Cut(*email, "@")
 			}
-			return withAdmins(ctx, e, func(ctx context.Context, a *app) error {
-				p, err := findPartner(ctx, a.db.Client, *orgID)
+			return withAdmins(ctx, e, func(ctx context.Context, a *App) error {
+				p, err := findPartner(ctx, a.DB.Client, *orgID)
 				if err != nil {
 					return err
 				}
-				adm, err := admins.Create(asPartner(ctx, p.ID), graph.NewRecorder(a.db.Client, a.now, a.auth, a.broker),
+				adm, err := admins.Create(asPartner(ctx, p.ID), graph.NewRecorder(a.DB.Client, a.Now, a.Auth, a.broker),
 					model.CreateAdminInput{Email: *email, DisplayName: *name, Role: r})
 				if err != nil {
 					return err
 				}
-				fmt.Fprintf(e.stdout, "added %s %s (%s) to partner %q\n", adm.Role, adm.Email, adm.DisplayName, p.Name)
+				fmt.Fprintf(e.Stdout, "added %s %s (%s) to partner %q\n", adm.Role, adm.Email, adm.DisplayName, p.Name)
 				return nil
 			})
 		}
 	},
 }
 
-var adminSetRoleCommand = command{
-	usage: "Changes an admin's role; the partner keeps at least one FULL_ADMIN.",
-	flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
+var adminSetRoleCommand = Command{
+	Usage: "Changes an admin's role; the partner keeps at least one FULL_ADMIN.",
+	Flags: func(fs *flag.FlagSet) func(context.Context, *Env) error {
 		email := fs.String("admin", "", "email of the admin (required)")
 		role := fs.String("role", "", "the new role: FULL_ADMIN, ADMIN or READ_ONLY_ADMIN (required)")
 		orgID := fs.String("partner", "", "org ID of the admin's partner, when the email exists at several partners")
-		return func(ctx context.Context, e *env) error {
+		return func(ctx context.Context, e *Env) error {
 			r, err := roleFlag(*role)
 			if err != nil {
 				return err
 			}
-			return withAdmin(ctx, e, *email, *orgID, func(ctx context.Context, a *app, adm *ent.Admin) error {
-				adm, err := admins.Update(ctx, graph.NewRecorder(a.db.Client, a.now, a.auth, a.broker),
+			return withAdmin(ctx, e, *email, *orgID, func(ctx context.Context, a *App, adm *ent.Admin) error {
+				adm, err := admins.Update(ctx, graph.NewRecorder(a.DB.Client, a.Now, a.Auth, a.broker),
 					model.UpdateAdminInput{ID: adm.GlobalID(), Role: &r})
 				if err != nil {
 					return err
 				}
-				fmt.Fprintf(e.stdout, "%s is now %s\n", adm.Email, adm.Role)
+				fmt.Fprintf(e.Stdout, "%s is now %s\n", adm.Email, adm.Role)
 				return nil
 			})
 		}
 	},
 }
 
-var adminRemoveCommand = command{
-	usage: "Removes an admin: revokes their tokens and unassigns them; the partner keeps at least one FULL_ADMIN.",
-	flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
+var adminRemoveCommand = Command{
+	Usage: "Removes an admin: revokes their tokens and unassigns them; the partner keeps at least one FULL_ADMIN.",
+	Flags: func(fs *flag.FlagSet) func(context.Context, *Env) error {
 		email := fs.String("admin", "", "email of the admin (required)")
 		orgID := fs.String("partner", "", "org ID of the admin's partner, when the email exists at several partners")
-		return func(ctx context.Context, e *env) error {
-			return withAdmin(ctx, e, *email, *orgID, func(ctx context.Context, a *app, adm *ent.Admin) error {
-				adm, err := admins.Remove(ctx, graph.NewRecorder(a.db.Client, a.now, a.auth, a.broker),
+		return func(ctx context.Context, e *Env) error {
+			return withAdmin(ctx, e, *email, *orgID, func(ctx context.Context, a *App, adm *ent.Admin) error {
+				adm, err := admins.Remove(ctx, graph.NewRecorder(a.DB.Client, a.Now, a.Auth, a.broker),
 					model.RemoveAdminInput{ID: adm.GlobalID()})
 				if err != nil {
 					return err
 				}
-				fmt.Fprintf(e.stdout, "removed %s\n", adm.Email)
+				fmt.Fprintf(e.Stdout, "removed %s\n", adm.Email)
 				return nil
 			})
 		}
@@ -105,8 +105,8 @@ func roleFlag(s string) (enum.Role, error) {
 }
 
 // withAdmins opens the app and runs fn with it.
-func withAdmins(ctx context.Context, e *env, fn func(context.Context, *app) error) error {
-	a, err := openApp(ctx, e)
+func withAdmins(ctx context.Context, e *Env, fn func(context.Context, *App) error) error {
+	a, err := Open(ctx, e)
 	if err != nil {
 		return err
 	}
@@ -115,12 +115,12 @@ func withAdmins(ctx context.Context, e *env, fn func(context.Context, *app) erro
 }
 
 // withAdmin opens the app and runs fn on the current admin of email, acting within their partner.
-func withAdmin(ctx context.Context, e *env, email, orgID string, fn func(context.Context, *app, *ent.Admin) error) error {
+func withAdmin(ctx context.Context, e *Env, email, orgID string, fn func(context.Context, *App, *ent.Admin) error) error {
 	if email == "" {
 		return errors.New("needs --admin EMAIL")
 	}
-	return withAdmins(ctx, e, func(ctx context.Context, a *app) error {
-		adm, err := findAdmin(ctx, a.db.Client, email, orgID)
+	return withAdmins(ctx, e, func(ctx context.Context, a *App) error {
+		adm, err := findAdmin(ctx, a.DB.Client, email, orgID)
 		if err != nil {
 			return err
 		}

@@ -12,12 +12,12 @@ import (
 )
 
 // runCLI runs a sub-command the way the binary does and returns what it printed.
-func runCLI(t *testing.T, e *env, args ...string) (string, error) {
+func runCLI(t *testing.T, e *Env, args ...string) (string, error) {
 	t.Helper()
 	var out, errOut bytes.Buffer
 	vars := map[string]string{
-		"DATABASE_URL":              e.cfg.DatabaseURL,
-		"PARTNERHUB_DATA_DIR":       e.cfg.DataDir,
+		"DATABASE_URL":              e.Cfg.DatabaseURL,
+		"PARTNERHUB_DATA_DIR":       e.Cfg.DataDir,
 		"PARTNERHUB_JWT_SECRET":     testSecret,
 		"PARTNERHUB_AUTH_CACHE_TTL": "0s",
 		"PARTNERHUB_LOG_LEVEL":      "error",
@@ -27,14 +27,14 @@ func runCLI(t *testing.T, e *env, args ...string) (string, error) {
 }
 
 // mustServe opens the app of e and serves it until the test ends.
-func mustServe(t *testing.T, e *env) (*app, *httptest.Server) {
+func mustServe(t *testing.T, e *Env) (*App, *httptest.Server) {
 	t.Helper()
-	a, err := openApp(context.Background(), e)
+	a, err := Open(context.Background(), e)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { a.Close() })
-	srv := httptest.NewServer(a.routes())
+	srv := httptest.NewServer(a.Routes())
 	t.Cleanup(srv.Close)
 	return a, srv
 }
@@ -173,12 +173,12 @@ func TestAdminCommands(t *testing.T) {
 			t.Fatalf("%s: %v printed %q (err %v); want %q, failing %v", s.name, s.args, out, err, s.want, s.fails)
 		}
 	}
-	a, err := openApp(context.Background(), e)
+	a, err := Open(context.Background(), e)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer a.Close()
-	events := a.db.Client.AuditEvent.Query().AllX(sysCtx())
+	events := a.DB.Client.AuditEvent.Query().AllX(sysCtx())
 	if len(events) != 3 {
 		t.Fatalf("%d audit events, want 3 (add, set-role, remove)", len(events))
 	}

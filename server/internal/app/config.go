@@ -173,10 +173,10 @@ func (c *Config) settings() []setting {
 	}
 }
 
-// bindConfig registers the config's flags on fs and reads each setting from getenv, else
+// BindConfig registers the config's flags on fs and reads each setting from getenv, else
 // its default. An environment value that is not valid is reported as VARIABLE="value":
 // why, one line; the flags are registered all the same, so that -h still lists them.
-func bindConfig(fs *flag.FlagSet, getenv func(string) string) (*Config, error) {
+func BindConfig(fs *flag.FlagSet, getenv func(string) string) (*Config, error) {
 	c := &Config{}
 	var bad []error
 	for _, s := range c.settings() {
@@ -201,7 +201,8 @@ func bindConfig(fs *flag.FlagSet, getenv func(string) string) (*Config, error) {
 	return c, nil
 }
 
-func (c *Config) validate() error {
+// Validate refuses a configuration that cannot run: no database at all.
+func (c *Config) Validate() error {
 	if c.DataDir == "" && c.DatabaseURL == "" {
 		return fmt.Errorf("a data directory is needed for the embedded database (PARTNERHUB_DATA_DIR)")
 	}

@@ -31,7 +31,7 @@ var demoRoles = []enum.Role{enum.RoleFullAdmin, enum.RoleAdmin, enum.RoleReadOnl
 // prints the GraphiQL URL of the listen address addr and a token for each of the demo's
 // roles. A database holding other partners only (bootstrapped ones) is served as it is,
 // with how to mint a token.
-func (a *app) prepareDemo(ctx context.Context, out io.Writer, addr string) error {
+func (a *App) prepareDemo(ctx context.Context, out io.Writer, addr string) error {
 	sys := viewer.SystemContext(ctx)
 	p, err := a.findDemo(sys)
 	if err != nil {
@@ -42,7 +42,7 @@ func (a *app) prepareDemo(ctx context.Context, out io.Writer, addr string) error
 			return err
 		}
 	}
-	fmt.Fprintf(out, "\nPartner Hub API (embedded database in %s)\n", a.cfg.DataDir)
+	fmt.Fprintf(out, "\nPartner Hub API (embedded database in %s)\n", a.Cfg.DataDir)
 	fmt.Fprintf(out, "GraphiQL: %s\n", localURL(addr))
 	if p == nil {
 		fmt.Fprintln(out, "This database holds no demo partner. Mint a token for one of its admins with:")
@@ -51,7 +51,7 @@ func (a *app) prepareDemo(ctx context.Context, out io.Writer, addr string) error
 	}
 	fmt.Fprintln(out, `Paste one of these into GraphiQL's headers as {"Authorization": "Bearer <token>"}:`)
 	for _, role := range demoRoles {
-		adm, err := a.db.Client.Admin.Query().Where(admin.PartnerID(p.ID), admin.RoleEQ(role)).Order(ent.Asc(admin.FieldID)).First(sys)
+		adm, err := a.DB.Client.Admin.Query().Where(admin.PartnerID(p.ID), admin.RoleEQ(role)).Order(ent.Asc(admin.FieldID)).First(sys)
 		if ent.IsNotFound(err) {
 			continue
 		} else if err != nil {
@@ -70,8 +70,8 @@ func (a *app) prepareDemo(ctx context.Context, out io.Writer, addr string) error
 
 // findDemo returns the partner the demo seed created (the first, if seeded more than
 // once), or nil when there is none.
-func (a *app) findDemo(sys context.Context) (*ent.Partner, error) {
-	partners, err := a.db.Client.Partner.Query().Order(ent.Asc(partner.FieldID)).All(sys)
+func (a *App) findDemo(sys context.Context) (*ent.Partner, error) {
+	partners, err := a.DB.Client.Partner.Query().Order(ent.Asc(partner.FieldID)).All(sys)
 	if err != nil {
 		return nil, fmt.Errorf("find demo partner: %w", err)
 	}
@@ -85,48 +85,48 @@ func (a *app) findDemo(sys context.Context) (*ent.Partner, error) {
 
 // seedDemo seeds the demo partner when the database holds no partner at all, and returns
 // it; it returns nil when other partners are there.
-func (a *app) seedDemo(ctx context.Context) (*ent.Partner, error) {
+func (a *App) seedDemo(ctx context.Context) (*ent.Partner, error) {
 	sys := viewer.SystemContext(ctx)
-	if n, err := a.db.Client.Partner.Query().Count(sys); err != nil || n > 0 {
+	if n, err := a.DB.Client.Partner.Query().Count(sys); err != nil || n > 0 {
 		return nil, err
 	}
 	start := time.Now()
-	res, err := seed.Run(ctx, a.db, seed.Options{
-		Seed: demoSeed, Customers: a.cfg.DemoCustomers, CallLegs: a.cfg.DemoCallLegs,
-		PartnerName: seed.DefaultPartnerName, Now: a.now(),
+	res, err := seed.Run(ctx, a.DB, seed.Options{
+		Seed: demoSeed, Customers: a.Cfg.DemoCustomers, CallLegs: a.Cfg.DemoCallLegs,
+		PartnerName: seed.DefaultPartnerName, Now: a.Now(),
 	})
 	if err != nil {
 		return nil, fmt.Errorf("seed demo partner: %w", err)
 	}
-	a.logger.Info("seeded demo partner", "customers", a.cfg.DemoCustomers, "took", time.Since(start))
-	return a.db.Client.Partner.Get(sys, res.PartnerID)
+	a.logger.Info("seeded demo partner", "customers", a.Cfg.DemoCustomers, "took", time.Since(start))
+	return a.DB.Client.Partner.Get(sys, res.PartnerID)
 }
 
 // startupToken returns a start-up token for adm: the previous start's, when it is live for
 // at least half a token lifetime more, else a new one. Every other start-up token of adm
 // is deleted, so that restarts leave one record per admin.
-func (a *app) startupToken(sys context.Context, adm *ent.Admin) (string, *ent.ApiToken, error) {
-	old, err := a.db.Client.ApiToken.Query().
+func (a *App) startupToken(sys context.Context, adm *ent.Admin) (string, *ent.ApiToken, error) {
+	old, err := a.DB.Client.ApiToken.Query().
 		Where(apitoken.AdminID(adm.ID), apitoken.Name(startupTokenName)).
 		Order(ent.Desc(apitoken.FieldExpiresAt)).All(sys)
 	if err != nil {
 		return "", nil, fmt.Errorf("find start-up tokens of %s: %w", adm.Email, err)
 	}
 	var keep *ent.ApiToken
-	if len(old) > 0 && old[0].RevokedAt == nil && old[0].ExpiresAt.After(a.now().Add(a.cfg.TokenTTL/2)) {
+	if len(old) > 0 && old[0].RevokedAt == nil && old[0].ExpiresAt.After(a.Now().Add(a.Cfg.TokenTTL/2)) {
 		keep = old[0]
 	}
 	drop := apitoken.And(apitoken.AdminID(adm.ID), apitoken.Name(startupTokenName))
 	if keep != nil {
 		drop = apitoken.And(drop, apitoken.IDNEQ(keep.ID))
 	}
-	if _, err := a.db.Client.ApiToken.Delete().Where(drop).Exec(sys); err != nil {
+	if _, err := a.DB.Client.ApiToken.Delete().Where(drop).Exec(sys); err != nil {
 		return "", nil, fmt.Errorf("delete old start-up tokens of %s: %w", adm.Email, err)
 	}
 	if keep == nil {
-		return a.auth.Issue(sys, a.db.Client, adm, auth.Grant{Name: startupTokenName, Role: adm.Role})
+		return a.Auth.Issue(sys, a.DB.Client, adm, auth.Grant{Name: startupTokenName, Role: adm.Role})
 	}
-	token, err := a.auth.Sign(keep, gid.Encode("Admin", adm.ID))
+	token, err := a.Auth.Sign(keep, gid.Encode("Admin", adm.ID))
 	return token, keep, err
 }
 

@@ -92,12 +92,12 @@ func TestServeBootstrappedEmbedded(t *testing.T) {
 func TestPrepareDemo(t *testing.T) {
 	t.Run("BootstrappedOnly", func(t *testing.T) {
 		a := MustOpenApp(t, demoVars)
-		mustCreatePartner(t, a.db.Client, "Globex")
+		mustCreatePartner(t, a.DB.Client, "Globex")
 		var out bytes.Buffer
 		if err := a.prepareDemo(context.Background(), &out, "127.0.0.1:8080"); err != nil {
 			t.Fatal(err)
 		}
-		if n := a.db.Client.Partner.Query().CountX(sysCtx()); n != 1 {
+		if n := a.DB.Client.Partner.Query().CountX(sysCtx()); n != 1 {
 			t.Errorf("%d partners after start, want the bootstrapped one alone", n)
 		}
 		if !strings.Contains(out.String(), "server token --admin") {
@@ -106,7 +106,7 @@ func TestPrepareDemo(t *testing.T) {
 	})
 	t.Run("TokensDoNotPileUp", func(t *testing.T) {
 		a := MustOpenApp(t, demoVars)
-		srv := httptest.NewServer(a.routes())
+		srv := httptest.NewServer(a.Routes())
 		defer srv.Close()
 		start := func() []string {
 			t.Helper()
@@ -127,7 +127,7 @@ func TestPrepareDemo(t *testing.T) {
 			return tokens
 		}
 		records := func() int {
-			return a.db.Client.ApiToken.Query().Where(apitoken.Name(startupTokenName)).CountX(sysCtx())
+			return a.DB.Client.ApiToken.Query().Where(apitoken.Name(startupTokenName)).CountX(sysCtx())
 		}
 		first := start()
 		for range 4 {
@@ -140,13 +140,13 @@ func TestPrepareDemo(t *testing.T) {
 		}
 
 		// A revoked token is replaced, and its record with it.
-		a.db.Client.ApiToken.Update().Where(apitoken.Name(startupTokenName), apitoken.RoleEQ(enum.RoleAdmin)).
+		a.DB.Client.ApiToken.Update().Where(apitoken.Name(startupTokenName), apitoken.RoleEQ(enum.RoleAdmin)).
 			SetRevokedAt(time.Now()).ExecX(sysCtx())
 		if got := start(); got[1] == first[1] || got[0] != first[0] {
 			t.Errorf("after revoking the ADMIN's token, a start printed %v, want a new ADMIN token only", got)
 		}
 		// Tokens past half their lifetime are replaced.
-		a.now = func() time.Time { return time.Now().Add(20 * time.Hour) }
+		a.Now = func() time.Time { return time.Now().Add(20 * time.Hour) }
 		if got := start(); got[0] == first[0] {
 			t.Errorf("a start 20h later reused a token that expires in 4h")
 		}

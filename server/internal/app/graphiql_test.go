@@ -22,7 +22,7 @@ import (
 // the page's policy lets it run only those and talk only to /graphql.
 func TestGraphiQLPage(t *testing.T) {
 	a := MustOpenApp(t, nil)
-	srv := httptest.NewServer(a.routes())
+	srv := httptest.NewServer(a.Routes())
 	defer srv.Close()
 	host := strings.TrimPrefix(srv.URL, "http://")
 
@@ -94,9 +94,9 @@ func TestGraphiQLDefaultDocument(t *testing.T) {
 		t.Fatalf("default headers %s do not show the Authorization format (%v)", graphiql.DefaultHeaders, err)
 	}
 	a := MustOpenApp(t, nil)
-	srv := httptest.NewServer(a.routes())
+	srv := httptest.NewServer(a.Routes())
 	defer srv.Close()
-	f := mustCreatePartner(t, a.db.Client, "Acme")
+	f := mustCreatePartner(t, a.DB.Client, "Acme")
 	for _, role := range []enum.Role{enum.RoleFullAdmin, enum.RoleAdmin, enum.RoleReadOnlyAdmin} {
 		t.Run(string(role), func(t *testing.T) {
 			body, _ := json.Marshal(map[string]string{"query": graphiql.DefaultDocument, "operationName": "DirectoryPage"})

@@ -26,8 +26,8 @@ import (
 	"github.com/partnerhub/partnerhub-api/server/graphiql"
 )
 
-// routes returns the API's HTTP handler.
-func (a *app) routes() http.Handler {
+// Routes returns the API's HTTP handler.
+func (a *App) Routes() http.Handler {
 	api, _, _ := a.handlers()
 	return api
 }
@@ -35,29 +35,29 @@ func (a *app) routes() http.Handler {
 // handlers returns the API's HTTP handler and the metrics handler. /metrics is served by
 // the API's too unless PARTNERHUB_METRICS_ADDR gives it a listener of its own, so that it
 // need not be public. Every answer carries X-Content-Type-Options: nosniff.
-func (a *app) handlers() (api, metrics http.Handler, reports *report.Service) {
-	resolver := graph.NewResolver(a.db.Client, a.now, a.auth, a.broker, graph.Options{
-		LaunchURLTemplate: a.cfg.LaunchURLTemplate, CacheTTL: a.cfg.AnalyticsCacheTTL, MaxSubscriptions: a.cfg.MaxSubscriptions,
-		LiveMaxRate: a.cfg.LiveMaxRate, Sockets: a.sockets, Reports: a.reportOptions(), CallLegRetention: a.cfg.CallLegRetention,
+func (a *App) handlers() (api, metrics http.Handler, reports *report.Service) {
+	resolver := graph.NewResolver(a.DB.Client, a.Now, a.Auth, a.broker, graph.Options{
+		LaunchURLTemplate: a.Cfg.LaunchURLTemplate, CacheTTL: a.Cfg.AnalyticsCacheTTL, MaxSubscriptions: a.Cfg.MaxSubscriptions,
+		LiveMaxRate: a.Cfg.LiveMaxRate, Sockets: a.sockets, Reports: a.reportOptions(), CallLegRetention: a.Cfg.CallLegRetention,
 	})
 	resolver.Rebuilds.Logger = a.logger
 	// Quality rebuilds a stopped process left unfinished go on.
 	if err := resolver.Rebuilds.Resume(context.Background()); err != nil {
 		a.logger.Warn("cannot resume the quality rebuilds", "err", err)
 	}
-	limits := a.cfg.limits()
-	limits.Admission = graph.NewAdmission(a.cfg.MaxConcurrent, a.cfg.OperationTimeout)
+	limits := a.Cfg.limits()
+	limits.Admission = graph.NewAdmission(a.Cfg.MaxConcurrent, a.Cfg.OperationTimeout)
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(limits.Admission.Collectors()...)
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	a.registerStateMetrics(reg, resolver)
 	obs := observe.New(a.logger, reg)
-	gql := graph.NewHandler(resolver, a.auth, limits, a.logger, obs)
+	gql := graph.NewHandler(resolver, a.Auth, limits, a.logger, obs)
 
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", a.limitBody(a.authenticate(gql)))
 	mux.Handle("GET /reports/{id}/download", a.authenticate(resolver.Reports.Handler()))
-	mux.Handle("POST "+graph.CallLegsPath, a.authenticate(resolver.CallLegsHandler(limits.Admission, a.cfg.ReadTimeout, a.logger)))
+	mux.Handle("POST "+graph.CallLegsPath, a.authenticate(resolver.CallLegsHandler(limits.Admission, a.Cfg.ReadTimeout, a.logger)))
 	page := graphiql.Handler("/graphql")
 	mux.Handle("GET /{$}", page)
 	mux.Handle("GET "+graphiql.AssetPath, page)
@@ -67,7 +67,7 @@ func (a *app) handlers() (api, metrics http.Handler, reports *report.Service) {
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 		defer cancel()
-		if err := a.db.Ping(ctx); err != nil {
+		if err := a.DB.Ping(ctx); err != nil {
 			a.logger.WarnContext(ctx, "database not ready", "err", err)
 			writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "database unreachable"})
 			return
@@ -75,7 +75,7 @@ func (a *app) handlers() (api, metrics http.Handler, reports *report.Service) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
 	metrics = withHeader("X-Content-Type-Options", "nosniff", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
-	if a.cfg.MetricsAddr == "" {
+	if a.Cfg.MetricsAddr == "" {
 		mux.Handle("GET /metrics", metrics)
 	}
 	return obs.HTTP(withHeader("X-Content-Type-Options", "nosniff", mux)), metrics, resolver.Reports
@@ -91,21 +91,21 @@ func withHeader(name, value string, next http.Handler) http.Handler {
 
 // listenAndServe serves the API on ln and, when PARTNERHUB_METRICS_ADDR is set, /metrics
 // on a listener of its own, until ctx ends or either fails.
-func (a *app) listenAndServe(ctx context.Context, ln net.Listener) error {
+func (a *App) listenAndServe(ctx context.Context, ln net.Listener) error {
 	api, metrics, reports := a.handlers()
 	defer reports.Close()
 	go reports.Run(ctx, schedulerInterval)
-	if a.cfg.MetricsAddr == "" {
-		return a.serve(ctx, ln, api)
+	if a.Cfg.MetricsAddr == "" {
+		return a.Serve(ctx, ln, api)
 	}
-	mln, err := net.Listen("tcp", a.cfg.MetricsAddr)
+	mln, err := net.Listen("tcp", a.Cfg.MetricsAddr)
 	if err != nil {
-		return fmt.Errorf("listen on %s for metrics: %w", a.cfg.MetricsAddr, err)
+		return fmt.Errorf("listen on %s for metrics: %w", a.Cfg.MetricsAddr, err)
 	}
 	a.logger.Info("serving metrics", "addr", mln.Addr().String())
 	g, ctx := errgroup.WithContext(ctx)
-	g.Go(func() error { return a.serve(ctx, ln, api) })
-	g.Go(func() error { return a.serve(ctx, mln, metrics) })
+	g.Go(func() error { return a.Serve(ctx, ln, api) })
+	g.Go(func() error { return a.Serve(ctx, mln, metrics) })
 	return g.Wait()
 }
 
@@ -113,7 +113,7 @@ func (a *app) listenAndServe(ctx context.Context, ln net.Listener) error {
 // without one goes on anonymous (introspection still works); one with an invalid token or
 // a malformed Authorization header is refused with UNAUTHENTICATED, one with two
 // Authorization headers with BAD_USER_INPUT.
-func (a *app) authenticate(next http.Handler) http.Handler {
+func (a *App) authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		headers := r.Header.Values("Authorization")
 		switch {
@@ -130,7 +130,7 @@ func (a *app) authenticate(next http.Handler) http.Handler {
 			writeGraphQLError(w, http.StatusUnauthorized, gqlerr.Unauthenticated, err.Error())
 			return
 		}
-		v, err := a.auth.Authenticate(r.Context(), raw)
+		v, err := a.Auth.Authenticate(r.Context(), raw)
 		switch {
 		case errors.Is(err, auth.ErrUnavailable):
 			// The token may be valid: a client should retry, not discard it.
@@ -158,25 +158,25 @@ const schedulerInterval = 30 * time.Second
 
 // reportOptions configure the reports; their links are signed with a key derived from
 // the JWT secret that every instance shares.
-func (a *app) reportOptions() graph.ReportOptions {
+func (a *App) reportOptions() graph.ReportOptions {
 	key := sha256.Sum256(append([]byte("partnerhub report links\x00"), a.secret...))
-	return graph.ReportOptions{Dir: a.cfg.ReportDir, Retention: a.cfg.ReportRetention, Secret: key[:], Dialect: a.db.Dialect, Logger: a.logger}
+	return graph.ReportOptions{Dir: a.Cfg.ReportDir, Retention: a.Cfg.ReportRetention, Secret: key[:], Dialect: a.DB.Dialect, Logger: a.logger}
 }
 
 // limitBody refuses bodies over the configured size and batched (JSON array) operations,
 // before anything is parsed.
-func (a *app) limitBody(next http.Handler) http.Handler {
+func (a *App) limitBody(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodPost {
 			next.ServeHTTP(w, r)
 			return
 		}
-		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, a.cfg.MaxBodyBytes))
+		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, a.Cfg.MaxBodyBytes))
 		if err != nil {
 			var tooLarge *http.MaxBytesError
 			if errors.As(err, &tooLarge) {
 				writeGraphQLError(w, http.StatusRequestEntityTooLarge, gqlerr.BadUserInput,
-					fmt.Sprintf("request body exceeds the limit of %d bytes", a.cfg.MaxBodyBytes))
+					fmt.Sprintf("request body exceeds the limit of %d bytes", a.Cfg.MaxBodyBytes))
 				return
 			}
 			writeGraphQLError(w, http.StatusBadRequest, gqlerr.BadUserInput, "could not read the request body")
@@ -204,16 +204,16 @@ func writeGraphQLError(w http.ResponseWriter, status int, code gqlerr.Code, msg 
 	gqlerr.WriteHTTP(w, status, code, msg)
 }
 
-// serve runs h on ln until ctx ends, then lets in-flight requests finish up to the
+// Serve runs h on ln until ctx ends, then lets in-flight requests finish up to the
 // shutdown timeout and closes the websockets, which the HTTP server no longer tracks,
 // with 1001 (going away).
-func (a *app) serve(ctx context.Context, ln net.Listener, h http.Handler) error {
+func (a *App) Serve(ctx context.Context, ln net.Listener, h http.Handler) error {
 	srv := &http.Server{
 		Handler:           h,
 		ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout:       a.cfg.ReadTimeout,
-		WriteTimeout:      a.cfg.WriteTimeout,
-		IdleTimeout:       a.cfg.IdleTimeout,
+		ReadTimeout:       a.Cfg.ReadTimeout,
+		WriteTimeout:      a.Cfg.WriteTimeout,
+		IdleTimeout:       a.Cfg.IdleTimeout,
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
 	errc := make(chan error, 1)
@@ -223,8 +223,8 @@ func (a *app) serve(ctx context.Context, ln net.Listener, h http.Handler) error 
 		return err
 	case <-ctx.Done():
 	}
-	a.logger.Info("shutting down", "timeout", a.cfg.ShutdownTimeout)
-	sctx, cancel := context.WithTimeout(context.Background(), a.cfg.ShutdownTimeout)
+	a.logger.Info("shutting down", "timeout", a.Cfg.ShutdownTimeout)
+	sctx, cancel := context.WithTimeout(context.Background(), a.Cfg.ShutdownTimeout)
 	defer cancel()
 	closed := make(chan struct{})
 	go func() { a.sockets.Shutdown(sctx); close(closed) }()

@@ -16,7 +16,7 @@ import (
 
 func TestHealth(t *testing.T) {
 	a := MustOpenApp(t, nil)
-	srv := httptest.NewServer(a.routes())
+	srv := httptest.NewServer(a.Routes())
 	defer srv.Close()
 	get := func(path string) int {
 		resp, err := srv.Client().Get(srv.URL + path)
@@ -34,7 +34,7 @@ func TestHealth(t *testing.T) {
 		}
 	})
 	t.Run("DatabaseDown", func(t *testing.T) {
-		a.db.SQL.Close()
+		a.DB.SQL.Close()
 		if got := get("/readyz"); got != http.StatusServiceUnavailable {
 			t.Errorf("GET /readyz = %d, want 503", got)
 		}
@@ -60,7 +60,7 @@ func TestGracefulShutdown(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	served := make(chan error, 1)
-	go func() { served <- a.serve(ctx, ln, slow) }()
+	go func() { served <- a.Serve(ctx, ln, slow) }()
 
 	got := make(chan string, 1)
 	go func() {
@@ -89,9 +89,9 @@ func TestGracefulShutdown(t *testing.T) {
 
 func TestRequestLimits(t *testing.T) {
 	a := MustOpenApp(t, map[string]string{"PARTNERHUB_MAX_BODY_BYTES": "2048", "PARTNERHUB_MAX_DEPTH": "2", "PARTNERHUB_MAX_PARSER_TOKENS": "200"})
-	srv := httptest.NewServer(a.routes())
+	srv := httptest.NewServer(a.Routes())
 	defer srv.Close()
-	f := mustCreatePartner(t, a.db.Client, "Acme")
+	f := mustCreatePartner(t, a.DB.Client, "Acme")
 	token := mustToken(t, a, f.admins[enum.RoleFullAdmin])
 
 	tests := []struct {
@@ -123,9 +123,9 @@ func TestRequestLimits(t *testing.T) {
 // as application/json with a documented code, whatever the method and content type.
 func TestRefusalsCarryCodes(t *testing.T) {
 	a := MustOpenApp(t, nil)
-	srv := httptest.NewServer(a.routes())
+	srv := httptest.NewServer(a.Routes())
 	defer srv.Close()
-	f := mustCreatePartner(t, a.db.Client, "Refusals")
+	f := mustCreatePartner(t, a.DB.Client, "Refusals")
 	token := mustToken(t, a, f.admins[enum.RoleFullAdmin])
 	const query = `{"query":"{ me { email } }"}`
 	cases := []struct {
@@ -209,7 +209,7 @@ func TestMetricsOwnListener(t *testing.T) {
 // page carries a Content-Security-Policy.
 func TestSecurityHeaders(t *testing.T) {
 	a := MustOpenApp(t, nil)
-	srv := httptest.NewServer(a.routes())
+	srv := httptest.NewServer(a.Routes())
 	defer srv.Close()
 	for _, c := range []struct {
 		method, path, body string

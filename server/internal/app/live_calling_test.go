@@ -9,6 +9,7 @@ import (
 
 	"github.com/partnerhub/partnerhub-api/ent/enum"
 	"github.com/partnerhub/partnerhub-api/graph/week"
+	"github.com/partnerhub/partnerhub-api/server/internal/wsclient"
 )
 
 const callingSubscription = `subscription { callingAnalyticsUpdated { week usageTrend(weeks: 1) { calls legs } } }`
@@ -41,16 +42,16 @@ func ingestLeg(t *testing.T, w liveWorld, legID string, at time.Time) {
 func TestLiveCallingAnalytics(t *testing.T) {
 	// Tokens outlive the week the clock is moved on by.
 	w := newLiveWorld(t, 1, map[string]string{"PARTNERHUB_TOKEN_TTL": "720h"})
-	sub, err := subscribe(context.Background(), wsURL(w.srvB), mustToken(t, w.a, w.f.admins[enum.RoleReadOnlyAdmin]), callingSubscription)
+	sub, err := wsclient.Subscribe(context.Background(), wsURL(w.srvB), mustToken(t, w.a, w.f.admins[enum.RoleReadOnlyAdmin]), callingSubscription)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer sub.close()
+	defer sub.Close()
 	next := func(d time.Duration) (liveCalling, error) {
 		ctx, cancel := context.WithTimeout(context.Background(), d)
 		defer cancel()
 		var got liveCalling
-		data, err := sub.next(ctx)
+		data, err := sub.Next(ctx)
 		if err != nil {
 			return got, err
 		}

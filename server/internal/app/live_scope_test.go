@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/partnerhub/partnerhub-api/ent/enum"
+	"github.com/partnerhub/partnerhub-api/server/internal/wsclient"
 )
 
 // recomputed sums the analytics recomputations of a scope class that an instance's
@@ -42,15 +43,15 @@ func recomputed(t *testing.T, srv *httptest.Server, scope string) int {
 func TestLiveKpisOfAdminScope(t *testing.T) {
 	w := newLiveWorld(t, liveInstances(), nil)
 	adm := w.f.admins[enum.RoleAdmin]
-	w.a.db.Client.Customer.Create().SetPartnerID(w.f.partner.ID).SetName("Managed Co").SetOrgID("managed-org").SetExternalID("managed-1").
+	w.a.DB.Client.Customer.Create().SetPartnerID(w.f.partner.ID).SetName("Managed Co").SetOrgID("managed-org").SetExternalID("managed-1").
 		SetRegion(enum.RegionEU).SetCountry("DE").AddAdmins(adm).ExecX(sysCtx())
 	upsertSubOf(t, w.srvA, w.writer, "managed-1", inDays(365), 3)
 
-	sub, err := subscribe(context.Background(), wsURL(w.srvB), mustToken(t, w.a, adm), kpiSubscription)
+	sub, err := wsclient.Subscribe(context.Background(), wsURL(w.srvB), mustToken(t, w.a, adm), kpiSubscription)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer sub.close()
+	defer sub.Close()
 	if first := mustFirstKpis(t, sub); first.KpisUpdated.TotalCustomers.Count != 1 || first.KpisUpdated.ApproachingExpiration.Count != 0 {
 		t.Fatalf("initial KPIs = %+v, want total 1, approaching 0", first)
 	}

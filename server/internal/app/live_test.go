@@ -19,6 +19,7 @@ import (
 	"github.com/partnerhub/partnerhub-api/ent/viewer"
 	"github.com/partnerhub/partnerhub-api/graph/auth"
 	"github.com/partnerhub/partnerhub-api/graph/socket"
+	"github.com/partnerhub/partnerhub-api/server/internal/wsclient"
 )
 
 // liveKpis is what the kpisUpdated subscription sends.
@@ -34,13 +35,13 @@ const kpiSubscription = `subscription { kpisUpdated { totalCustomers { count } a
 // instances opens n app instances on one database (n > 1 only on PostgreSQL, where
 // LISTEN/NOTIFY connects them), each serving HTTP, with vars on top of the test env and
 // the clock now.
-func instances(t *testing.T, n int, vars map[string]string, now func() time.Time) ([]*app, []*httptest.Server) {
+func instances(t *testing.T, n int, vars map[string]string, now func() time.Time) ([]*App, []*httptest.Server) {
 	t.Helper()
 	all := map[string]string{"PARTNERHUB_AUTH_CACHE_TTL": "200ms"}
 	maps.Copy(all, vars)
 	e := testEnv(t, all)
-	e.now = now
-	var apps []*app
+	e.Now = now
+	var apps []*App
 	var srvs []*httptest.Server
 	for range n {
 		a, srv := mustServe(t, e)
@@ -54,12 +55,12 @@ func wsURL(srv *httptest.Server) string {
 }
 
 // nextKpis waits up to d for the next KPI message.
-func nextKpis(t *testing.T, sub *wsSubscription, d time.Duration) (liveKpis, error) {
+func nextKpis(t *testing.T, sub *wsclient.Subscription, d time.Duration) (liveKpis, error) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), d)
 	defer cancel()
 	var k liveKpis
-	data, err := sub.next(ctx)
+	data, err := sub.Next(ctx)
 	if err != nil {
 		return k, err
 	}
@@ -93,7 +94,7 @@ func upsertSubOf(t *testing.T, srv *httptest.Server, token, customer, endsAt str
 // live-1) has a Calling subscription ending in a year; writer may push data in.
 // The instances' clock runs ahead of the real one by skew.
 type liveWorld struct {
-	a          *app
+	a          *App
 	srvA, srvB *httptest.Server
 	f          fixture
 	writer     string
@@ -112,13 +113,13 @@ func newLiveWorld(t *testing.T, n int, vars map[string]string) liveWorld {
 // seed creates the world's partner, writer token and customer.
 func (w *liveWorld) seed(t *testing.T) {
 	t.Helper()
-	w.f = mustCreatePartner(t, w.a.db.Client, "Live")
+	w.f = mustCreatePartner(t, w.a.DB.Client, "Live")
 	var err error
-	w.writer, _, err = w.a.auth.Issue(sysCtx(), w.a.db.Client, w.f.admins[enum.RoleFullAdmin], auth.Grant{Name: "writer", Role: enum.RoleFullAdmin, Scopes: viewer.Scopes})
+	w.writer, _, err = w.a.Auth.Issue(sysCtx(), w.a.DB.Client, w.f.admins[enum.RoleFullAdmin], auth.Grant{Name: "writer", Role: enum.RoleFullAdmin, Scopes: viewer.Scopes})
 	if err != nil {
 		t.Fatal(err)
 	}
-	w.a.db.Client.Customer.Create().SetPartnerID(w.f.partner.ID).SetName("Live Co").SetOrgID("live-org").SetExternalID("live-1").
+	w.a.DB.Client.Customer.Create().SetPartnerID(w.f.partner.ID).SetName("Live Co").SetOrgID("live-org").SetExternalID("live-1").
 		SetRegion(enum.RegionEU).SetCountry("DE").ExecX(sysCtx())
 	upsertSub(t, w.srvA, w.writer, inDays(365), 3)
 }
@@ -136,7 +137,7 @@ func liveInstances() int {
 func inDays(n int) string { return time.Now().AddDate(0, 0, n).UTC().Format(time.RFC3339) }
 
 // mustFirstKpis waits for the KPIs a new subscription sends first.
-func mustFirstKpis(t *testing.T, sub *wsSubscription) liveKpis {
+func mustFirstKpis(t *testing.T, sub *wsclient.Subscription) liveKpis {
 	t.Helper()
 	k, err := nextKpis(t, sub, 5*time.Second)
 	if err != nil {
@@ -152,11 +153,11 @@ func TestLiveKpis(t *testing.T) {
 	w := newLiveWorld(t, liveInstances(), nil)
 	a, f, srvA, writer := w.a, w.f, w.srvA, w.writer
 	reader := mustToken(t, a, f.admins[enum.RoleReadOnlyAdmin])
-	sub, err := subscribe(context.Background(), wsURL(w.srvB), reader, kpiSubscription)
+	sub, err := wsclient.Subscribe(context.Background(), wsURL(w.srvB), reader, kpiSubscription)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer sub.close()
+	defer sub.Close()
 	if first := mustFirstKpis(t, sub); first.KpisUpdated.TotalCustomers.Count != 1 || first.KpisUpdated.ApproachingExpiration.Count != 0 {
 		t.Fatalf("initial KPIs = %+v, want total 1, approaching 0", first)
 	}
@@ -178,7 +179,7 @@ func TestLiveKpis(t *testing.T) {
 		}
 	})
 	t.Run("SocketClosesOnRevocation", func(t *testing.T) {
-		id := a.db.Client.ApiToken.Query().AllX(sysCtx())
+		id := a.DB.Client.ApiToken.Query().AllX(sysCtx())
 		var revoke string
 		for _, tok := range id {
 			if tok.Role == enum.RoleReadOnlyAdmin {
@@ -187,8 +188,8 @@ func TestLiveKpis(t *testing.T) {
 		}
 		readerAdmin := mustToken(t, a, f.admins[enum.RoleFullAdmin])
 		revokeToken(t, srvA, readerAdmin, revoke)
-		if _, err := nextKpis(t, sub, 5*time.Second); !errors.Is(err, errSocketClosed) || sub.closeCode() != socket.Forbidden {
-			t.Fatalf("after revocation next = %v (close code %d), want the socket closed with 4403", err, sub.closeCode())
+		if _, err := nextKpis(t, sub, 5*time.Second); !errors.Is(err, wsclient.ErrSocketClosed) || sub.CloseCode() != socket.Forbidden {
+			t.Fatalf("after revocation next = %v (close code %d), want the socket closed with 4403", err, sub.CloseCode())
 		}
 	})
 }
@@ -201,15 +202,15 @@ func TestLiveKpisAfterListenerLoss(t *testing.T) {
 	}
 	w := newLiveWorld(t, 2, nil)
 	a, srvA, writer := w.a, w.srvA, w.writer
-	sub, err := subscribe(context.Background(), wsURL(w.srvB), mustToken(t, a, w.f.admins[enum.RoleFullAdmin]), kpiSubscription)
+	sub, err := wsclient.Subscribe(context.Background(), wsURL(w.srvB), mustToken(t, a, w.f.admins[enum.RoleFullAdmin]), kpiSubscription)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer sub.close()
+	defer sub.Close()
 	mustFirstKpis(t, sub)
 	// Terminate every listening backend of this database: both instances lose LISTEN.
 	var killed int
-	if err := a.db.SQL.QueryRowContext(context.Background(), `SELECT COUNT(*) FROM (SELECT pg_terminate_backend(pid) AS ok
+	if err := a.DB.SQL.QueryRowContext(context.Background(), `SELECT COUNT(*) FROM (SELECT pg_terminate_backend(pid) AS ok
 		FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN%' AND pid <> pg_backend_pid()) t WHERE ok`).Scan(&killed); err != nil || killed < 2 {
 		t.Fatalf("terminated %d listeners (%v), want both instances'", killed, err)
 	}
@@ -228,17 +229,17 @@ func TestLiveKpisAfterListenerLoss(t *testing.T) {
 // TestLiveKpisLegacyProtocol: the legacy graphql-ws protocol gets the KPIs and their updates.
 func TestLiveKpisLegacyProtocol(t *testing.T) {
 	w := newLiveWorld(t, 1, nil)
-	sub, err := subscribeWith(context.Background(), legacyWS, wsURL(w.srvB), mustToken(t, w.a, w.f.admins[enum.RoleAdmin]), kpiSubscription)
+	sub, err := wsclient.SubscribeWith(context.Background(), wsclient.LegacyWS, wsURL(w.srvB), mustToken(t, w.a, w.f.admins[enum.RoleAdmin]), kpiSubscription)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer sub.close()
+	defer sub.Close()
 	// The ADMIN is assigned no customer: the KPIs count none.
 	if first := mustFirstKpis(t, sub); first.KpisUpdated.TotalCustomers.Count != 0 {
 		t.Fatalf("initial KPIs = %+v, want total 0", first)
 	}
 	full := mustToken(t, w.a, w.f.admins[enum.RoleFullAdmin])
-	customer := w.a.db.Client.Customer.Query().OnlyX(sysCtx())
+	customer := w.a.DB.Client.Customer.Query().OnlyX(sysCtx())
 	body, _ := json.Marshal(map[string]any{"query": `mutation($c: ID!, $a: [ID!]!) { assignCustomerAdmins(input: {customerId: $c, adminIds: $a}) { customer { id } } }`,
 		"variables": map[string]any{"c": customer.GlobalID(), "a": []string{w.f.admins[enum.RoleAdmin].GlobalID()}}})
 	if resp := postRaw(t, w.srvA, full, body); len(resp.Errors) > 0 {
@@ -253,32 +254,32 @@ func TestLiveKpisLegacyProtocol(t *testing.T) {
 // starts, on either protocol.
 func TestLiveConnectionInitRefused(t *testing.T) {
 	w := newLiveWorld(t, 1, nil)
-	revoked, tok, err := w.a.auth.Issue(sysCtx(), w.a.db.Client, w.f.admins[enum.RoleFullAdmin], auth.Grant{Name: "revoked", Role: enum.RoleFullAdmin})
+	revoked, tok, err := w.a.Auth.Issue(sysCtx(), w.a.DB.Client, w.f.admins[enum.RoleFullAdmin], auth.Grant{Name: "revoked", Role: enum.RoleFullAdmin})
 	if err != nil {
 		t.Fatal(err)
 	}
-	w.a.db.Client.ApiToken.UpdateOne(tok).SetRevokedAt(time.Now()).ExecX(sysCtx())
-	forger, err := auth.New(auth.Config{Secret: []byte("another-secret-0123456789abcdef0123456789"), Issuer: "partnerhub", Audience: "partnerhub-api", TTL: time.Hour}, w.a.db.Client, time.Now)
+	w.a.DB.Client.ApiToken.UpdateOne(tok).SetRevokedAt(time.Now()).ExecX(sysCtx())
+	forger, err := auth.New(auth.Config{Secret: []byte("another-secret-0123456789abcdef0123456789"), Issuer: "partnerhub", Audience: "partnerhub-api", TTL: time.Hour}, w.a.DB.Client, time.Now)
 	if err != nil {
 		t.Fatal(err)
 	}
-	other, _, err := forger.Issue(sysCtx(), w.a.db.Client, w.f.admins[enum.RoleFullAdmin], auth.Grant{Name: "forged", Role: enum.RoleFullAdmin})
+	other, _, err := forger.Issue(sysCtx(), w.a.DB.Client, w.f.admins[enum.RoleFullAdmin], auth.Grant{Name: "forged", Role: enum.RoleFullAdmin})
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, p := range []wsProtocol{transportWS, legacyWS} {
+	for _, p := range []wsclient.Protocol{wsclient.TransportWS, wsclient.LegacyWS} {
 		for _, c := range []struct{ name, token string }{{"NoToken", ""}, {"Malformed", "not-a-jwt"}, {"Revoked", revoked}, {"WrongSecret", other}} {
-			t.Run(p.name+"/"+c.name, func(t *testing.T) {
+			t.Run(p.Name+"/"+c.name, func(t *testing.T) {
 				ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 				defer cancel()
-				sub, err := subscribeWith(ctx, p, wsURL(w.srvA), c.token, kpiSubscription)
+				sub, err := wsclient.SubscribeWith(ctx, p, wsURL(w.srvA), c.token, kpiSubscription)
 				if err == nil {
-					defer sub.close()
+					defer sub.Close()
 					got, err := nextKpis(t, sub, 2*time.Second)
 					t.Fatalf("connection_init accepted; first result %+v, %v", got, err)
 				}
 				// The legacy protocol sends connection_error first, then the same close.
-				if p == transportWS && websocket.CloseStatus(err) != socket.Forbidden {
+				if p == wsclient.TransportWS && websocket.CloseStatus(err) != socket.Forbidden {
 					t.Fatalf("refused with %v (close code %d), want 4403", err, websocket.CloseStatus(err))
 				}
 			})
@@ -290,15 +291,15 @@ func TestLiveConnectionInitRefused(t *testing.T) {
 // clock-skew leeway), and stays open before.
 func TestLiveSocketClosesOnTokenExpiry(t *testing.T) {
 	w := newLiveWorld(t, 1, nil)
-	token, _, err := w.a.auth.Issue(sysCtx(), w.a.db.Client, w.f.admins[enum.RoleFullAdmin], auth.Grant{Name: "short", Role: enum.RoleFullAdmin, TTL: time.Hour})
+	token, _, err := w.a.Auth.Issue(sysCtx(), w.a.DB.Client, w.f.admins[enum.RoleFullAdmin], auth.Grant{Name: "short", Role: enum.RoleFullAdmin, TTL: time.Hour})
 	if err != nil {
 		t.Fatal(err)
 	}
-	sub, err := subscribe(context.Background(), wsURL(w.srvA), token, kpiSubscription)
+	sub, err := wsclient.Subscribe(context.Background(), wsURL(w.srvA), token, kpiSubscription)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer sub.close()
+	defer sub.Close()
 	mustFirstKpis(t, sub)
 	w.skew.Store(int64(59 * time.Minute))
 	if _, err := nextKpis(t, sub, 1500*time.Millisecond); !errors.Is(err, context.DeadlineExceeded) {
@@ -307,8 +308,8 @@ func TestLiveSocketClosesOnTokenExpiry(t *testing.T) {
 	// Five seconds past expiry: within the leeway verification allows for clock skew, yet
 	// a socket closes at its token's exact expiry.
 	w.skew.Store(int64(time.Hour + 5*time.Second))
-	if _, err := nextKpis(t, sub, 5*time.Second); !errors.Is(err, errSocketClosed) || sub.closeCode() != socket.Forbidden {
-		t.Fatalf("after expiry next = %v (close code %d), want the socket closed with 4403", err, sub.closeCode())
+	if _, err := nextKpis(t, sub, 5*time.Second); !errors.Is(err, wsclient.ErrSocketClosed) || sub.CloseCode() != socket.Forbidden {
+		t.Fatalf("after expiry next = %v (close code %d), want the socket closed with 4403", err, sub.CloseCode())
 	}
 }
 
@@ -317,13 +318,13 @@ func TestLiveSocketClosesOnTokenExpiry(t *testing.T) {
 func TestLiveSubscriptionLimits(t *testing.T) {
 	t.Run("PerConnection", func(t *testing.T) {
 		w := newLiveWorld(t, 1, nil)
-		sub, err := subscribe(context.Background(), wsURL(w.srvA), mustToken(t, w.a, w.f.admins[enum.RoleFullAdmin]), kpiSubscription)
+		sub, err := wsclient.Subscribe(context.Background(), wsURL(w.srvA), mustToken(t, w.a, w.f.admins[enum.RoleFullAdmin]), kpiSubscription)
 		if err != nil {
 			t.Fatal(err)
 		}
-		defer sub.close()
+		defer sub.Close()
 		for i := 2; i <= 21; i++ {
-			if err := sub.start(context.Background(), strconv.Itoa(i), kpiSubscription); err != nil {
+			if err := sub.Start(context.Background(), strconv.Itoa(i), kpiSubscription); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -333,7 +334,7 @@ func TestLiveSubscriptionLimits(t *testing.T) {
 			switch {
 			case err == nil:
 				data++
-			case errors.Is(err, errSubscription) && strings.Contains(err.Error(), "at most 20 subscriptions per connection"):
+			case errors.Is(err, wsclient.ErrSubscription) && strings.Contains(err.Error(), "at most 20 subscriptions per connection"):
 				refused++
 			default:
 				t.Fatal(err)
@@ -346,20 +347,20 @@ func TestLiveSubscriptionLimits(t *testing.T) {
 	t.Run("PerProcess", func(t *testing.T) {
 		w := newLiveWorld(t, 1, map[string]string{"PARTNERHUB_MAX_SUBSCRIPTIONS": "1"})
 		token := mustToken(t, w.a, w.f.admins[enum.RoleFullAdmin])
-		open := func() *wsSubscription {
-			sub, err := subscribe(context.Background(), wsURL(w.srvA), token, kpiSubscription)
+		open := func() *wsclient.Subscription {
+			sub, err := wsclient.Subscribe(context.Background(), wsURL(w.srvA), token, kpiSubscription)
 			if err != nil {
 				t.Fatal(err)
 			}
-			t.Cleanup(sub.close)
+			t.Cleanup(sub.Close)
 			return sub
 		}
 		first := open()
 		mustFirstKpis(t, first)
-		if _, err := nextKpis(t, open(), 5*time.Second); !errors.Is(err, errSubscription) || !strings.Contains(err.Error(), "limit of 1 live subscriptions") {
+		if _, err := nextKpis(t, open(), 5*time.Second); !errors.Is(err, wsclient.ErrSubscription) || !strings.Contains(err.Error(), "limit of 1 live subscriptions") {
 			t.Fatalf("second subscription: %v, want refused at the process limit", err)
 		}
-		first.close()
+		first.Close()
 		// The slot is freed once the server sees the socket closed.
 		deadline := time.Now().Add(5 * time.Second)
 		for {

@@ -22,11 +22,16 @@ import (
 
 func TestMain(m *testing.M) { storagetest.Main(m) }
 
+// run runs the app's sub-commands as the server command does.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	return Run(ctx, Commands, args, getenv, stdout, stderr)
+}
+
 const testSecret = "test-secret-0123456789abcdef0123456789abcdef"
 
 // testEnv returns the env of a sub-command run against a fresh test database, with the
 // given environment variables on top of it.
-func testEnv(tb testing.TB, vars map[string]string) *env {
+func testEnv(tb testing.TB, vars map[string]string) *Env {
 	tb.Helper()
 	url, dir := storagetest.MustURL(tb)
 	all := map[string]string{
@@ -40,20 +45,20 @@ func testEnv(tb testing.TB, vars map[string]string) *env {
 		all[k] = v
 	}
 	fs := flag.NewFlagSet("test", flag.ContinueOnError)
-	cfg, err := bindConfig(fs, func(k string) string { return all[k] })
+	cfg, err := BindConfig(fs, func(k string) string { return all[k] })
 	if err != nil {
 		tb.Fatal(err)
 	}
 	if err := fs.Parse(nil); err != nil {
 		tb.Fatal(err)
 	}
-	return &env{cfg: cfg, stdout: io.Discard, stderr: os.Stderr, now: time.Now}
+	return &Env{Cfg: cfg, Stdout: io.Discard, Stderr: os.Stderr, Now: time.Now}
 }
 
 // MustOpenApp opens an app on a fresh database, closed when tb ends.
-func MustOpenApp(tb testing.TB, vars map[string]string) *app {
+func MustOpenApp(tb testing.TB, vars map[string]string) *App {
 	tb.Helper()
-	a, err := openApp(context.Background(), testEnv(tb, vars))
+	a, err := Open(context.Background(), testEnv(tb, vars))
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -79,9 +84,9 @@ func mustCreatePartner(tb testing.TB, c *ent.Client, name string) fixture {
 	return f
 }
 
-func mustToken(tb testing.TB, a *app, adm *ent.Admin) string {
+func mustToken(tb testing.TB, a *App, adm *ent.Admin) string {
 	tb.Helper()
-	token, _, err := a.auth.Issue(viewer.SystemContext(context.Background()), a.db.Client, adm, auth.Grant{Name: "test", Role: adm.Role})
+	token, _, err := a.Auth.Issue(viewer.SystemContext(context.Background()), a.DB.Client, adm, auth.Grant{Name: "test", Role: adm.Role})
 	if err != nil {
 		tb.Fatal(err)
 	}

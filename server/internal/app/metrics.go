@@ -14,11 +14,11 @@ import (
 // SQL statements sent, the database pool (go_sql_* of database/sql's DBStats), the
 // analytics cache's hits, misses and recomputations by reason, the live subscriptions served
 // and the lists the one-pass writer left to gqlgen.
-func (a *app) registerStateMetrics(reg prometheus.Registerer, r *graph.Resolver) {
+func (a *App) registerStateMetrics(reg prometheus.Registerer, r *graph.Resolver) {
 	reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
 		Name: "partnerhub_sql_statements_total", Help: "SQL statements sent to the database.",
 	}, func() float64 { return float64(storage.Statements.Load()) }))
-	reg.MustRegister(collectors.NewDBStatsCollector(a.db.SQL, a.db.Dialect))
+	reg.MustRegister(collectors.NewDBStatsCollector(a.DB.SQL, a.DB.Dialect))
 	for _, result := range []string{"hit", "miss"} {
 		reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
 			Name: "partnerhub_analytics_cache_lookups_total", Help: "Lookups of cached KPIs, analytics and counts, by result.",

@@ -21,6 +21,7 @@ import (
 	"github.com/partnerhub/partnerhub-api/ent/enum"
 	"github.com/partnerhub/partnerhub-api/ent/storage/storagetest"
 	"github.com/partnerhub/partnerhub-api/graph/socket"
+	"github.com/partnerhub/partnerhub-api/server/internal/wsclient"
 )
 
 // pgCluster is a PostgreSQL cluster of the test's own, which it may stop and start.
@@ -84,16 +85,16 @@ func TestDatabaseOutage(t *testing.T) {
 	pg := mustCreateCluster(t)
 	logs := &storagetest.SyncBuffer{}
 	e := testEnv(t, map[string]string{"DATABASE_URL": pg.url("outage"), "PARTNERHUB_LOG_LEVEL": "warn"})
-	e.stderr = logs
+	e.Stderr = logs
 	a, srv := mustServe(t, e)
 	w := liveWorld{a: a, srvA: srv, srvB: srv}
 	w.seed(t)
 	token := mustToken(t, a, w.f.admins[enum.RoleReadOnlyAdmin])
-	sub, err := subscribe(context.Background(), wsURL(srv), token, kpiSubscription)
+	sub, err := wsclient.Subscribe(context.Background(), wsURL(srv), token, kpiSubscription)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer sub.close()
+	defer sub.Close()
 	mustFirstKpis(t, sub)
 
 	pg.stop()
@@ -106,13 +107,13 @@ func TestDatabaseOutage(t *testing.T) {
 	}) {
 		t.Errorf("the outage is not logged at warn: %q", logs.String())
 	}
-	_, err = subscribe(context.Background(), wsURL(srv), token, kpiSubscription)
+	_, err = wsclient.Subscribe(context.Background(), wsURL(srv), token, kpiSubscription)
 	if websocket.CloseStatus(err) != socket.TryAgainLater {
 		t.Errorf("a new websocket during the outage: %v, want closed with 1013", err)
 	}
 	// The open socket's token is checked every second meanwhile.
 	if _, err := nextKpis(t, sub, 2500*time.Millisecond); !errors.Is(err, context.DeadlineExceeded) {
-		t.Fatalf("the open websocket during the outage: %v (close code %d), want it kept open", err, sub.closeCode())
+		t.Fatalf("the open websocket during the outage: %v (close code %d), want it kept open", err, sub.CloseCode())
 	}
 
 	pg.start()

@@ -10,9 +10,9 @@ import (
 	"github.com/partnerhub/partnerhub-api/server/seed"
 )
 
-// seedProgress returns what draws a seed's progress on w, or nil when w is not a terminal
+// SeedProgress returns what draws a seed's progress on w, or nil when w is not a terminal
 // (a log or a pipe gets the summary alone).
-func seedProgress(w io.Writer, now func() time.Time) func(seed.Progress) {
+func SeedProgress(w io.Writer, now func() time.Time) func(seed.Progress) {
 	if !isTerminal(w) {
 		return nil
 	}

@@ -17,8 +17,8 @@ import (
 func TestRevocationAcrossInstances(t *testing.T) {
 	apps, srvs := instances(t, 2, map[string]string{"PARTNERHUB_AUTH_CACHE_TTL": ""}, time.Now) // the default, 1 s
 	a, srvA, srvB := apps[0], srvs[0], srvs[1]
-	f := mustCreatePartner(t, a.db.Client, "Revoking")
-	victim, tok, err := a.auth.Issue(sysCtx(), a.db.Client, f.admins[enum.RoleAdmin], auth.Grant{Name: "victim", Role: enum.RoleAdmin})
+	f := mustCreatePartner(t, a.DB.Client, "Revoking")
+	victim, tok, err := a.Auth.Issue(sysCtx(), a.DB.Client, f.admins[enum.RoleAdmin], auth.Grant{Name: "victim", Role: enum.RoleAdmin})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,12 +46,12 @@ func TestRevocationAcrossInstances(t *testing.T) {
 // rewritten by further requests within the minute, even without a cache.
 func TestLastUsedWithoutWritePerRequest(t *testing.T) {
 	a := MustOpenApp(t, nil) // auth cache off: every request looks the token up
-	srv := httptest.NewServer(a.routes())
+	srv := httptest.NewServer(a.Routes())
 	t.Cleanup(srv.Close)
-	f := mustCreatePartner(t, a.db.Client, "Used")
+	f := mustCreatePartner(t, a.DB.Client, "Used")
 	token := mustToken(t, a, f.admins[enum.RoleReadOnlyAdmin])
 	lastUsed := func() *time.Time {
-		return a.db.Client.ApiToken.Query().Where(apitoken.AdminID(f.admins[enum.RoleReadOnlyAdmin].ID)).OnlyX(sysCtx()).LastUsedAt
+		return a.DB.Client.ApiToken.Query().Where(apitoken.AdminID(f.admins[enum.RoleReadOnlyAdmin].ID)).OnlyX(sysCtx()).LastUsedAt
 	}
 	if lastUsed() != nil {
 		t.Fatal("lastUsedAt is set before any use")
@@ -84,8 +84,8 @@ func revokeToken(t *testing.T, srv *httptest.Server, token, id string) {
 func TestRevocationAtOnceOnTheSameInstance(t *testing.T) {
 	apps, srvs := instances(t, 1, map[string]string{"PARTNERHUB_AUTH_CACHE_TTL": ""}, time.Now) // the default, 1 s
 	a, srv := apps[0], srvs[0]
-	f := mustCreatePartner(t, a.db.Client, "Revoking")
-	victim, tok, err := a.auth.Issue(sysCtx(), a.db.Client, f.admins[enum.RoleAdmin], auth.Grant{Name: "victim", Role: enum.RoleAdmin})
+	f := mustCreatePartner(t, a.DB.Client, "Revoking")
+	victim, tok, err := a.Auth.Issue(sysCtx(), a.DB.Client, f.admins[enum.RoleAdmin], auth.Grant{Name: "victim", Role: enum.RoleAdmin})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -104,8 +104,8 @@ func TestRevocationAtOnceOnTheSameInstance(t *testing.T) {
 func TestChildTokens(t *testing.T) {
 	apps, srvs := instances(t, 1, map[string]string{"PARTNERHUB_AUTH_CACHE_TTL": ""}, time.Now)
 	a, srv := apps[0], srvs[0]
-	f := mustCreatePartner(t, a.db.Client, "Minting")
-	parent, parentTok, err := a.auth.Issue(sysCtx(), a.db.Client, f.admins[enum.RoleFullAdmin], auth.Grant{Name: "short", Role: enum.RoleFullAdmin, TTL: time.Minute})
+	f := mustCreatePartner(t, a.DB.Client, "Minting")
+	parent, parentTok, err := a.Auth.Issue(sysCtx(), a.DB.Client, f.admins[enum.RoleFullAdmin], auth.Grant{Name: "short", Role: enum.RoleFullAdmin, TTL: time.Minute})
 	if err != nil {
 		t.Fatal(err)
 	}

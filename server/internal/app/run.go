@@ -1,15 +1,6 @@
-// Command server runs the Partner Hub API and its administrative sub-commands:
-//
-//	server [serve]     run the HTTP server (the default)
-//	server migrate     apply the migration files the database lacks (--dry-run: print their SQL)
-//	server seed        build a realistic partner with demo or benchmark data
-//	server bootstrap   create a partner with its first FULL_ADMIN and print a token
-//	server token       mint a token for an existing admin
-//	server admin add|set-role|remove   add an admin, change a role, remove an admin
-//	server bench       seed a benchmark partner once and measure the server
-//	server help        list the commands, or with a command name its flags
-//
-// Every sub-command takes the configuration flags; `server help <cmd>` lists them.
+// Package app opens the Partner Hub API's process (configuration, logger, database, token
+// authority, live broker), serves its HTTP routes, and runs its sub-commands from a table
+// that the server command extends with the benchmarks.
 package app
 
 import (
@@ -18,11 +9,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
-	"os/signal"
 	"slices"
 	"strings"
-	"syscall"
 	"time"
 )
 
@@ -38,36 +26,30 @@ const (
 	memoryLimit = 192 << 20
 )
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr); err != nil {
-		fmt.Fprintln(os.Stderr, "partnerhub:", err)
-		os.Exit(1)
-	}
+// Command is one sub-command: it registers its own flags and runs with the config.
+type Command struct {
+	Usage string
+	Flags func(fs *flag.FlagSet) func(ctx context.Context, e *Env) error
 }
 
-// command is one sub-command: it registers its own flags and runs with the config.
-type command struct {
-	usage string
-	flags func(fs *flag.FlagSet) func(ctx context.Context, env *env) error
+// Env is what a sub-command runs with.
+type Env struct {
+	Cfg    *Config
+	Stdout io.Writer
+	Stderr io.Writer
+	Now    func() time.Time
 }
 
-// env is what a sub-command runs with.
-type env struct {
-	cfg    *Config
-	stdout io.Writer
-	stderr io.Writer
-	now    func() time.Time
+// Entry is a sub-command with its name and the one line `server help` shows for it. A
+// two-word name ("admin add") is a command with sub-commands.
+type Entry struct {
+	Name, Summary string
+	Cmd           Command
 }
 
-// commands lists every sub-command with the one line `server help` shows for it, in the
-// order it shows them; run dispatches from the same table. A two-word name ("admin add")
-// is a command with sub-commands.
-var commands = []struct {
-	name, summary string
-	cmd           command
-}{
+// Commands lists the app's sub-commands in the order `server help` shows them; Run
+// dispatches from such a table.
+var Commands = []Entry{
 	{"serve", "run the HTTP server (the default command)", serveCommand},
 	{"migrate", "apply the migration files the database lacks, then exit (--dry-run prints their SQL)", migrateCommand},
 	{"seed", "build a new partner with realistic demo or benchmark data", seedCommand},
@@ -76,36 +58,35 @@ var commands = []struct {
 	{"admin add", "add an admin to a partner (FULL_ADMIN, ADMIN or READ_ONLY_ADMIN)", adminAddCommand},
 	{"admin set-role", "change an admin's role, keeping the partner a FULL_ADMIN", adminSetRoleCommand},
 	{"admin remove", "remove an admin: revoke their tokens and assignments", adminRemoveCommand},
-	{"bench", "seed a benchmark partner once and measure the server", benchCommand},
 }
 
 // helpSummary is the line of the help command, which the table cannot hold: it reads it.
 const helpSummary = "list the commands, or with a command name that command's flags"
 
 // lookup returns the sub-command called name.
-func lookup(name string) (command, bool) {
+func lookup(commands []Entry, name string) (Command, bool) {
 	for _, c := range commands {
-		if c.name == name {
-			return c.cmd, true
+		if c.Name == name {
+			return c.Cmd, true
 		}
 	}
-	return command{}, false
+	return Command{}, false
 }
 
 // commandNames lists the names of every sub-command, help included.
-func commandNames() string {
+func commandNames(commands []Entry) string {
 	names := make([]string, 0, len(commands)+1)
 	for _, c := range commands {
-		names = append(names, c.name)
+		names = append(names, c.Name)
 	}
 	return strings.Join(append(names, "help"), ", ")
 }
 
 // printHelp lists every sub-command with its one line.
-func printHelp(w io.Writer) {
+func printHelp(w io.Writer, commands []Entry) {
 	fmt.Fprintf(w, "usage: server [command] [flags]\n\ncommands:\n")
 	for _, c := range commands {
-		fmt.Fprintf(w, "  %-15s %s\n", c.name, c.summary)
+		fmt.Fprintf(w, "  %-15s %s\n", c.Name, c.Summary)
 	}
 	fmt.Fprintf(w, "  %-15s %s\n", "help", helpSummary)
 	fmt.Fprintf(w, "\nEvery command takes the configuration flags; `server help <command>` lists them.\n")
@@ -116,12 +97,13 @@ func isHelpFlag(arg string) bool {
 	return arg == "-h" || arg == "-help" || arg == "--help" || arg == "--h"
 }
 
-// run parses args and runs the chosen sub-command. Asking for help is not an error.
-func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+// Run parses args and runs the chosen sub-command of commands. Asking for help is not an
+// error.
+func Run(ctx context.Context, commands []Entry, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	name := "serve"
 	if len(args) > 0 && (args[0] == "help" || isHelpFlag(args[0])) {
 		if len(args) == 1 {
-			printHelp(stdout)
+			printHelp(stdout, commands)
 			return nil
 		}
 		// `server help seed` is `server seed -h`.
@@ -133,9 +115,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if name == "admin" && len(args) > 0 {
 		name, args = name+" "+args[0], args[1:]
 	}
-	cmd, ok := lookup(name)
+	cmd, ok := lookup(commands, name)
 	if !ok {
-		return fmt.Errorf("unknown command %q: the commands are %s", name, commandNames())
+		return fmt.Errorf("unknown command %q: the commands are %s", name, commandNames(commands))
 	}
 	fs := flag.NewFlagSet("server "+name, flag.ContinueOnError)
 	// Asked-for help goes to stdout, a mistake's usage to stderr.
@@ -143,10 +125,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if slices.ContainsFunc(args, isHelpFlag) {
 		fs.SetOutput(stdout)
 	}
-	cfg, envErr := bindConfig(fs, getenv)
-	runCmd := cmd.flags(fs)
+	cfg, envErr := BindConfig(fs, getenv)
+	runCmd := cmd.Flags(fs)
 	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "usage: server %s [flags]\n\n%s\n\nflags:\n", name, cmd.usage)
+		fmt.Fprintf(fs.Output(), "usage: server %s [flags]\n\n%s\n\nflags:\n", name, cmd.Usage)
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); errors.Is(err, flag.ErrHelp) {
@@ -160,8 +142,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if envErr != nil {
 		return envErr
 	}
-	if err := cfg.validate(); err != nil {
+	if err := cfg.Validate(); err != nil {
 		return err
 	}
-	return runCmd(ctx, &env{cfg: cfg, stdout: stdout, stderr: stderr, now: time.Now})
+	return runCmd(ctx, &Env{Cfg: cfg, Stdout: stdout, Stderr: stderr, Now: time.Now})
 }

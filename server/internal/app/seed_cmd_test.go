@@ -50,7 +50,7 @@ func TestSeedProgress(t *testing.T) {
 	if got := buf.String(); !strings.HasPrefix(got, "\rseeding: 10000 customers, 250000 rows written in 50s;") || !strings.HasSuffix(got, "\n") {
 		t.Errorf("finishing line = %q", got)
 	}
-	if seedProgress(&buf, time.Now) != nil {
+	if SeedProgress(&buf, time.Now) != nil {
 		t.Error("progress drawn on a buffer, which is no terminal")
 	}
 }

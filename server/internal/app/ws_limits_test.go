@@ -12,6 +12,7 @@ import (
 	"github.com/coder/websocket/wsjson"
 
 	"github.com/partnerhub/partnerhub-api/ent/enum"
+	"github.com/partnerhub/partnerhub-api/server/internal/wsclient"
 )
 
 // wsQuery runs query as one operation over a graphql-transport-ws connection with token,
@@ -27,13 +28,13 @@ func wsQuery(t *testing.T, url, token, query string) []string {
 	defer conn.Close(websocket.StatusNormalClosure, "done")
 	init, _ := json.Marshal(map[string]string{"Authorization": "Bearer " + token})
 	sub, _ := json.Marshal(map[string]string{"query": query})
-	for _, m := range []wsMessage{{Type: "connection_init", Payload: init}, {ID: "q", Type: "subscribe", Payload: sub}} {
+	for _, m := range []wsclient.Message{{Type: "connection_init", Payload: init}, {ID: "q", Type: "subscribe", Payload: sub}} {
 		if err := wsjson.Write(ctx, conn, m); err != nil {
 			t.Fatal(err)
 		}
 	}
 	for {
-		var m wsMessage
+		var m wsclient.Message
 		if err := wsjson.Read(ctx, conn, &m); err != nil {
 			t.Fatalf("no answer to %q: %v", query, err)
 		}
@@ -62,7 +63,7 @@ func wsQuery(t *testing.T, url, token, query string) []string {
 // deadline and limits as one sent over HTTP.
 func TestWebsocketOperationsAreBounded(t *testing.T) {
 	apps, srvs := instances(t, 1, map[string]string{"PARTNERHUB_OPERATION_TIMEOUT": "1ns"}, time.Now)
-	f := mustCreatePartner(t, apps[0].db.Client, "Bounded")
+	f := mustCreatePartner(t, apps[0].DB.Client, "Bounded")
 	token := mustToken(t, apps[0], f.admins[enum.RoleFullAdmin])
 	if codes := wsQuery(t, wsURL(srvs[0]), token, `{ customers(first: 1) { totalCount } }`); strings.Join(codes, ",") != "TIMEOUT" {
 		t.Errorf("a query past its deadline over a websocket answered codes %v, want TIMEOUT", codes)

@@ -11,13 +11,14 @@ import (
 
 	"github.com/partnerhub/partnerhub-api/ent/apitoken"
 	"github.com/partnerhub/partnerhub-api/ent/enum"
+	"github.com/partnerhub/partnerhub-api/server/internal/wsclient"
 )
 
 // TestWebsocketPingPong checks the graphql-transport-ws keep-alive: a client's ping is
 // answered with a pong on an authenticated connection.
 func TestWebsocketPingPong(t *testing.T) {
 	apps, srvs := instances(t, 1, nil, time.Now)
-	f := mustCreatePartner(t, apps[0].db.Client, "Ping")
+	f := mustCreatePartner(t, apps[0].DB.Client, "Ping")
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	conn, _, err := websocket.Dial(ctx, wsURL(srvs[0]), &websocket.DialOptions{Subprotocols: []string{"graphql-transport-ws"}})
@@ -26,14 +27,14 @@ func TestWebsocketPingPong(t *testing.T) {
 	}
 	defer conn.Close(websocket.StatusNormalClosure, "done")
 	init, _ := json.Marshal(map[string]string{"Authorization": "Bearer " + mustToken(t, apps[0], f.admins[enum.RoleReadOnlyAdmin])})
-	for _, m := range []wsMessage{{Type: "connection_init", Payload: init}, {Type: "ping"}} {
+	for _, m := range []wsclient.Message{{Type: "connection_init", Payload: init}, {Type: "ping"}} {
 		if err := wsjson.Write(ctx, conn, m); err != nil {
 			t.Fatal(err)
 		}
 	}
 	var got []string
 	for len(got) < 2 {
-		var m wsMessage
+		var m wsclient.Message
 		if err := wsjson.Read(ctx, conn, &m); err != nil {
 			t.Fatalf("after %v: %v", got, err)
 		}
@@ -55,7 +56,7 @@ func TestWebsocketClosesForbidden(t *testing.T) {
 		change func(t *testing.T, w adminWorld)
 	}{
 		{"Revoked", func(t *testing.T, w adminWorld) {
-			tok := w.a.db.Client.ApiToken.Query().Where(apitoken.AdminID(w.x.ID)).OnlyX(sysCtx())
+			tok := w.a.DB.Client.ApiToken.Query().Where(apitoken.AdminID(w.x.ID)).OnlyX(sysCtx())
 			body, _ := json.Marshal(map[string]any{"query": `mutation($id: ID!) { revokeApiToken(input: {id: $id}) { apiToken { revokedAt } } }`, "variables": map[string]any{"id": tok.GlobalID()}})
 			if resp := postRaw(t, w.srvA, w.boss, body); len(resp.Errors) > 0 {
 				t.Fatalf("revoke: %+v", resp.Errors)
@@ -92,13 +93,13 @@ func mustKpiSocket(ctx context.Context, t *testing.T, url, token string) *websoc
 	}
 	init, _ := json.Marshal(map[string]string{"Authorization": "Bearer " + token})
 	sub, _ := json.Marshal(map[string]string{"query": kpiSubscription})
-	for _, m := range []wsMessage{{Type: "connection_init", Payload: init}, {ID: "1", Type: "subscribe", Payload: sub}} {
+	for _, m := range []wsclient.Message{{Type: "connection_init", Payload: init}, {ID: "1", Type: "subscribe", Payload: sub}} {
 		if err := wsjson.Write(ctx, conn, m); err != nil {
 			t.Fatal(err)
 		}
 	}
 	for {
-		var m wsMessage
+		var m wsclient.Message
 		if err := wsjson.Read(ctx, conn, &m); err != nil {
 			t.Fatalf("before the first KPIs: %v", err)
 		}
@@ -111,12 +112,12 @@ func mustKpiSocket(ctx context.Context, t *testing.T, url, token string) *websoc
 // closeStatus reads conn until it ends and returns its close status (-1 for none).
 func closeStatus(ctx context.Context, conn *websocket.Conn) websocket.StatusCode {
 	for {
-		var m wsMessage
+		var m wsclient.Message
 		if err := wsjson.Read(ctx, conn, &m); err != nil {
 			return websocket.CloseStatus(err)
 		}
 		if m.Type == "ping" {
-			_ = wsjson.Write(ctx, conn, wsMessage{Type: "pong"})
+			_ = wsjson.Write(ctx, conn, wsclient.Message{Type: "pong"})
 		}
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/partnerhub/partnerhub-api/ent/enum"
 	"github.com/partnerhub/partnerhub-api/ent/viewer"
 	"github.com/partnerhub/partnerhub-api/graph/socket"
+	"github.com/partnerhub/partnerhub-api/server/internal/wsclient"
 )
 
 // rawSocket is a websocket to /graphql driven message by message.
@@ -60,7 +61,7 @@ func (s *rawSocket) await(typ, id string) {
 		if err != nil {
 			s.t.Fatalf("waiting for %s %s: %v", typ, id, err)
 		}
-		var m wsMessage
+		var m wsclient.Message
 		if err := json.Unmarshal(b, &m); err != nil {
 			s.t.Fatal(err)
 		}
@@ -94,9 +95,9 @@ func subscribeMsg(id string) string {
 func TestWebsocketCloseCodes(t *testing.T) {
 	a := MustOpenApp(t, nil)
 	a.sockets = socket.NewRegistry(300 * time.Millisecond)
-	srv := httptest.NewServer(a.routes())
+	srv := httptest.NewServer(a.Routes())
 	t.Cleanup(srv.Close)
-	f := mustCreatePartner(t, a.db.Client, "Codes")
+	f := mustCreatePartner(t, a.DB.Client, "Codes")
 	token := mustToken(t, a, f.admins[enum.RoleFullAdmin])
 	url := wsURL(srv)
 
@@ -179,7 +180,7 @@ func TestWebsocketDuplicateFreesSlots(t *testing.T) {
 			s.send(subscribeMsg(strconv.Itoa(i)))
 		}
 		for range limit {
-			var m wsMessage
+			var m wsclient.Message
 			_, b, err := s.conn.Read(s.ctx)
 			if err != nil {
 				t.Fatal(err)
@@ -204,14 +205,14 @@ func TestWebsocketDuplicateFreesSlots(t *testing.T) {
 // TestWebsocketShutdown: shutting the server down closes its websockets with 1001.
 func TestWebsocketShutdown(t *testing.T) {
 	a := MustOpenApp(t, nil)
-	f := mustCreatePartner(t, a.db.Client, "Shutdown")
+	f := mustCreatePartner(t, a.DB.Client, "Shutdown")
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx, stop := context.WithCancel(context.Background())
 	served := make(chan error, 1)
-	go func() { served <- a.serve(ctx, ln, a.routes()) }()
+	go func() { served <- a.Serve(ctx, ln, a.Routes()) }()
 	modern := dialRaw(t, "ws://"+ln.Addr().String()+"/graphql", "graphql-transport-ws")
 	modern.init(mustToken(t, a, f.admins[enum.RoleReadOnlyAdmin]))
 	legacy := dialRaw(t, "ws://"+ln.Addr().String()+"/graphql", "graphql-ws")
@@ -243,9 +244,9 @@ func TestWebsocketShutdown(t *testing.T) {
 // their connections, leaving the others open.
 func TestWebsocketCloseWhere(t *testing.T) {
 	a := MustOpenApp(t, nil)
-	srv := httptest.NewServer(a.routes())
+	srv := httptest.NewServer(a.Routes())
 	t.Cleanup(srv.Close)
-	f := mustCreatePartner(t, a.db.Client, "Removed")
+	f := mustCreatePartner(t, a.DB.Client, "Removed")
 	removed, kept := f.admins[enum.RoleAdmin], f.admins[enum.RoleReadOnlyAdmin]
 	gone := dialRaw(t, wsURL(srv), "graphql-transport-ws")
 	gone.init(mustToken(t, a, removed))
