@@ -1,4 +1,4 @@
-package storage
+package sqlitefunc
 
 import (
 	"database/sql/driver"

@@ -1,4 +1,4 @@
-package storage_test
+package prepared_test
 
 import (
 	"context"
