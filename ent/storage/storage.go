@@ -1,7 +1,8 @@
 // Package storage opens the database behind the ent client: an embedded SQLite file by
 // default, PostgreSQL through lib/pq when a URL is given. It brings the schema to the
 // version of the migration files (package migrations) under a lock, then runs the data
-// migrations; and it counts SQL statements.
+// migrations (statement counting, kept prepared statements and the SQLite functions are
+// its sub-packages counting, prepared and sqlitefunc).
 package storage
 
 import (
@@ -22,6 +23,8 @@ import (
 	"github.com/partnerhub/partnerhub-api/ent/change"
 	"github.com/partnerhub/partnerhub-api/ent/facts"
 	_ "github.com/partnerhub/partnerhub-api/ent/runtime" // privacy policies and hooks
+	"github.com/partnerhub/partnerhub-api/ent/storage/counting"
+	"github.com/partnerhub/partnerhub-api/ent/storage/sqlitefunc"
 )
 
 // SQLiteFile is the database file's name inside the data directory.
@@ -89,7 +92,7 @@ func OpenSQLite(ctx context.Context, path string) (*DB, error) {
 	if err := checkWritable(filepath.Dir(path)); err != nil {
 		return nil, err
 	}
-	if err := registerUnicodeLower(); err != nil {
+	if err := sqlitefunc.RegisterUnicodeLower(); err != nil {
 		return nil, fmt.Errorf("register sqlite functions: %w", err)
 	}
 	dsn := "file:" + path + "?_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)&_txlock=immediate"
@@ -115,7 +118,7 @@ func checkWritable(dir string) error {
 }
 
 func wrap(sqldb *sql.DB, name string, embedded bool) *DB {
-	drv := Counting(entsql.OpenDB(name, sqldb), name == dialect.SQLite)
+	drv := counting.Driver(entsql.OpenDB(name, sqldb), func(ctx context.Context, tx dialect.Tx) { remember(ctx, name, tx) })
 	client := ent.NewClient(ent.Driver(drv))
 	client.License.Use(facts.Hook(name))
 	client.Subscription.Use(facts.Hook(name))

@@ -15,7 +15,7 @@ import (
 	"github.com/partnerhub/partnerhub-api/ent/enum"
 	"github.com/partnerhub/partnerhub-api/ent/facts"
 	"github.com/partnerhub/partnerhub-api/ent/settings"
-	"github.com/partnerhub/partnerhub-api/ent/storage"
+	"github.com/partnerhub/partnerhub-api/ent/storage/prepared"
 	"github.com/partnerhub/partnerhub-api/ent/subscription"
 )
 
@@ -97,7 +97,7 @@ func (r Rules) Load(ctx context.Context, c *ent.Client, ids []int) (map[int][]en
 		Mask int64 `json:"status_mask"`
 	}
 	err := c.Customer.Query().Modify(func(s *sql.Selector) {
-		s.Where(storage.IDsIn(s.C(customer.FieldID), ids)).Select(s.C(customer.FieldID))
+		s.Where(prepared.IDsIn(s.C(customer.FieldID), ids)).Select(s.C(customer.FieldID))
 		r.SelectMask(s)
 	}).Scan(ctx, &rows)
 	if err != nil {

@@ -13,7 +13,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/partnerhub/partnerhub-api/ent/storage"
+	"github.com/partnerhub/partnerhub-api/ent/storage/counting"
 )
 
 // loadResult summarises one load run.
@@ -84,9 +84,9 @@ func load(ctx context.Context, url, token string, body []byte, clients int, warm
 	if _, err := p.drive(ctx, body, clients, warmup); err != nil {
 		return loadResult{}, err
 	}
-	before := storage.Statements.Load()
+	before := counting.Statements.Load()
 	res, err := p.drive(ctx, body, clients, d)
-	res.statements = storage.Statements.Load() - before
+	res.statements = counting.Statements.Load() - before
 	return res, err
 }
 
@@ -133,7 +133,7 @@ func sequential(ctx context.Context, url, token string, body []byte, n int) (loa
 		return loadResult{}, err
 	}
 	res := loadResult{}
-	before := storage.Statements.Load()
+	before := counting.Statements.Load()
 	start := time.Now()
 	for range n {
 		t := time.Now()
@@ -144,7 +144,7 @@ func sequential(ctx context.Context, url, token string, body []byte, n int) (loa
 		res.requests++
 	}
 	res.elapsed = time.Since(start)
-	res.statements = storage.Statements.Load() - before
+	res.statements = counting.Statements.Load() - before
 	return res, nil
 }
 

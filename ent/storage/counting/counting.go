@@ -1,3 +1,6 @@
+// Package counting wraps the ent driver: it counts the SQL statements sent, per context and
+// process-wide, runs the queries that ask for it as kept prepared statements (package
+// prepared), readies arguments for the database and remembers the column types of rows.
 package counting
 
 import (
@@ -5,10 +8,11 @@ import (
 	"database/sql"
 	"fmt"
 	"sync/atomic"
-	"time"
 
 	"entgo.io/ent/dialect"
 	entsql "entgo.io/ent/dialect/sql"
+
+	"github.com/partnerhub/partnerhub-api/ent/storage/prepared"
 )
 
 type counterKey struct{}
@@ -29,58 +33,35 @@ func count(ctx context.Context) {
 	}
 }
 
-// Counting wraps drv so that every statement is counted in the context's counter. With
-// utc, every time argument is first converted to UTC: SQLite keeps times as text and
-// compares them as text, so a time written with another zone's offset (a server outside
-// UTC, or across a daylight-saving change) would compare wrongly with the others.
-func Counting(drv dialect.Driver, utc bool) dialect.Driver {
-	d := &countingDriver{Driver: drv, utc: utc}
+// Driver wraps drv so that every statement is counted in the context's counter, and its
+// arguments readied for the dialect first (readier). began, when not nil, is told of
+// every transaction begun, with the context it was begun in.
+func Driver(drv dialect.Driver, began func(context.Context, dialect.Tx)) dialect.Driver {
+	if began == nil {
+		began = func(context.Context, dialect.Tx) {}
+	}
+	d := &countingDriver{Driver: drv, ready: readier(drv.Dialect()), began: began}
 	if sd, ok := drv.(*entsql.Driver); ok && drv.Dialect() == dialect.Postgres {
-		d.stmts = newStatements(sd.DB())
+		d.stmts = prepared.NewStatements(sd.DB())
 	}
 	return d
 }
 
 type countingDriver struct {
 	dialect.Driver
-	utc   bool
-	stmts *statements // PostgreSQL only
-}
-
-// inUTC returns args with every time.Time in UTC (which also drops the monotonic reading).
-func inUTC(args []any) []any {
-	var out []any // a copy, made at the first time: the caller's slice stays as it was
-	for i, a := range args {
-		if t, ok := a.(time.Time); ok {
-			if out == nil {
-				out = append([]any(nil), args...)
-			}
-			out[i] = t.UTC()
-		}
-	}
-	if out == nil {
-		return args
-	}
-	return out
-}
-
-// readyArgs counts a statement and readies its arguments.
-func readyArgs(ctx context.Context, utc bool, args any) any {
-	count(ctx)
-	if list, ok := args.([]any); ok && utc {
-		return inUTC(list)
-	}
-	return args
+	ready func([]any) []any
+	began func(context.Context, dialect.Tx)
+	stmts *prepared.Statements // PostgreSQL only
 }
 
 func (d *countingDriver) Exec(ctx context.Context, query string, args, v any) error {
-	return d.Driver.Exec(ctx, query, readyArgs(ctx, d.utc, args), v)
+	return d.Driver.Exec(ctx, query, readyArgs(ctx, d.ready, args), v)
 }
 
 func (d *countingDriver) Query(ctx context.Context, query string, args, v any) error {
-	args = readyArgs(ctx, d.utc, args)
-	if r, ok := v.(*entsql.Rows); ok && d.stmts != nil && ctx.Value(preparedKey{}) != nil {
-		rows, err := d.stmts.query(ctx, query, args.([]any))
+	args = readyArgs(ctx, d.ready, args)
+	if r, ok := v.(*entsql.Rows); ok && d.stmts != nil && prepared.Requested(ctx) {
+		rows, err := d.stmts.Query(ctx, query, args.([]any))
 		if err != nil {
 			return err
 		}
@@ -95,27 +76,27 @@ func (d *countingDriver) Tx(ctx context.Context) (dialect.Tx, error) {
 	if err != nil {
 		return nil, err
 	}
-	remember(ctx, d.Driver.Dialect(), tx)
-	return &countingTx{tx, d.utc}, nil
+	d.began(ctx, tx)
+	return &countingTx{tx, d.ready}, nil
 }
 
 type countingTx struct {
 	dialect.Tx
-	utc bool
+	ready func([]any) []any
 }
 
 func (t *countingTx) Exec(ctx context.Context, query string, args, v any) error {
-	return t.Tx.Exec(ctx, query, readyArgs(ctx, t.utc, args), v)
+	return t.Tx.Exec(ctx, query, readyArgs(ctx, t.ready, args), v)
 }
 
 func (t *countingTx) Query(ctx context.Context, query string, args, v any) error {
-	return typed(t.Tx.Query(ctx, query, readyArgs(ctx, t.utc, args), v), v)
+	return typed(t.Tx.Query(ctx, query, readyArgs(ctx, t.ready, args), v), v)
 }
 
 // QueryContext runs a raw query in the transaction: the facts hook reads, inside the
 // writing transaction, the customers of the rows a mutation is about to delete.
 func (t *countingTx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	args = readyArgs(ctx, t.utc, args).([]any)
+	args = readyArgs(ctx, t.ready, args).([]any)
 	q, ok := t.Tx.(interface {
 		QueryContext(context.Context, string, ...any) (*sql.Rows, error)
 	})
@@ -164,23 +145,23 @@ func (d *countingDriver) BeginTx(ctx context.Context, opts *sql.TxOptions) (dial
 	if err != nil {
 		return nil, err
 	}
-	remember(ctx, d.Driver.Dialect(), tx)
-	return &countingTx{tx, d.utc}, nil
+	d.began(ctx, tx)
+	return &countingTx{tx, d.ready}, nil
 }
 
 // ExecContext runs a raw statement through the underlying *sql.DB.
 func (d *countingDriver) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	return d.Driver.(*entsql.Driver).ExecContext(ctx, query, readyArgs(ctx, d.utc, args).([]any)...)
+	return d.Driver.(*entsql.Driver).ExecContext(ctx, query, readyArgs(ctx, d.ready, args).([]any)...)
 }
 
 // QueryContext runs a raw query through the underlying *sql.DB.
 func (d *countingDriver) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	return d.Driver.(*entsql.Driver).QueryContext(ctx, query, readyArgs(ctx, d.utc, args).([]any)...)
+	return d.Driver.(*entsql.Driver).QueryContext(ctx, query, readyArgs(ctx, d.ready, args).([]any)...)
 }
 
 // ExecContext runs a raw statement in the transaction (savepoints).
 func (t *countingTx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	args = readyArgs(ctx, t.utc, args).([]any)
+	args = readyArgs(ctx, t.ready, args).([]any)
 	ex, ok := t.Tx.(interface {
 		ExecContext(context.Context, string, ...any) (sql.Result, error)
 	})

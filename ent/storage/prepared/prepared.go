@@ -1,3 +1,6 @@
+// Package prepared keeps, on PostgreSQL, the statements of queries issued often as
+// prepared statements reused across requests, and shapes ID lists so that such a
+// statement's text does not vary with their number.
 package prepared
 
 import (
@@ -13,12 +16,12 @@ import (
 
 type preparedKey struct{}
 
-// Prepared returns a context whose queries outside a transaction run, on PostgreSQL, as
+// Context returns a context whose queries outside a transaction run, on PostgreSQL, as
 // prepared statements kept for reuse: parsed once per connection and, after a few runs,
 // planned once. It suits queries that are issued often, whose text does not vary with
 // their arguments (a list as one array argument, not one placeholder per item) and whose
 // best plan does not depend on the values, such as looking rows up by their parents' IDs.
-func Prepared(ctx context.Context) context.Context {
+func Context(ctx context.Context) context.Context {
 	return context.WithValue(ctx, preparedKey{}, true)
 }
 
@@ -39,25 +42,29 @@ func IDsIn(col string, ids []int) *entsql.Predicate {
 	})
 }
 
+// Requested reports whether ctx asks for its queries to run prepared (Context).
+func Requested(ctx context.Context) bool { return ctx.Value(preparedKey{}) != nil }
+
 // statementCacheSize bounds the statements kept: each is prepared on every connection
 // that runs it and holds a plan there.
 const statementCacheSize = 64
 
-// statements are the prepared statements kept for reuse, by query text.
-type statements struct {
+// Statements are the prepared statements kept for reuse, by query text.
+type Statements struct {
 	db    *sql.DB
 	cache *lru.Cache[string, *sql.Stmt]
 }
 
-func newStatements(db *sql.DB) *statements {
+// NewStatements returns an empty cache of db's prepared statements.
+func NewStatements(db *sql.DB) *Statements {
 	cache, _ := lru.NewWithEvict(statementCacheSize, func(_ string, s *sql.Stmt) { s.Close() })
-	return &statements{db: db, cache: cache}
+	return &Statements{db: db, cache: cache}
 }
 
-// query runs query with args through its kept statement, preparing it first if need be.
+// Query runs query with args through its kept statement, preparing it first if need be.
 // A statement evicted while a query uses it is closed once that query's rows are; one
 // evicted between being looked up and being run fails, and the query then runs unprepared.
-func (s *statements) query(ctx context.Context, query string, args []any) (*sql.Rows, error) {
+func (s *Statements) Query(ctx context.Context, query string, args []any) (*sql.Rows, error) {
 	stmt, ok := s.cache.Get(query)
 	if !ok {
 		var err error

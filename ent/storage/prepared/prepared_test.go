@@ -9,7 +9,8 @@ import (
 
 	"github.com/partnerhub/partnerhub-api/ent/customer"
 	"github.com/partnerhub/partnerhub-api/ent/enum"
-	"github.com/partnerhub/partnerhub-api/ent/storage"
+	"github.com/partnerhub/partnerhub-api/ent/storage/counting"
+	"github.com/partnerhub/partnerhub-api/ent/storage/prepared"
 	"github.com/partnerhub/partnerhub-api/ent/storage/storagetest"
 	"github.com/partnerhub/partnerhub-api/ent/viewer"
 )
@@ -29,13 +30,13 @@ func TestPreparedQueries(t *testing.T) {
 			SetOrgID(fmt.Sprintf("c%d-org", i)).SetRegion(enum.RegionEU).SetCountry("DE").SaveX(ctx)
 		ids = append(ids, c.ID)
 	}
-	pctx, counter := storage.WithCounter(storage.Prepared(ctx))
+	pctx, counter := counting.WithCounter(prepared.Context(ctx))
 	const variants = 100 // distinct statements: more than the cache keeps
 	for round := range 2 {
 		for v := range variants {
 			want := ids[:1+v%len(ids)]
 			got := db.Client.Customer.Query().Modify(func(s *sql.Selector) {
-				s.Where(storage.IDsIn(s.C(customer.FieldID), want)).
+				s.Where(prepared.IDsIn(s.C(customer.FieldID), want)).
 					Where(sql.ExprP(fmt.Sprintf("%d = %d", v, v))) // a distinct statement text per variant
 			}).IDsX(pctx)
 			if len(got) != len(want) {

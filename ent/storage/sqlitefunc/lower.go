@@ -1,3 +1,5 @@
+// Package sqlitefunc registers the SQL functions the embedded SQLite database needs to
+// answer as PostgreSQL does.
 package sqlitefunc
 
 import (
@@ -9,10 +11,10 @@ import (
 	"modernc.org/sqlite"
 )
 
-// registerUnicodeLower replaces SQLite's LOWER, which folds only ASCII letters, with one
+// RegisterUnicodeLower replaces SQLite's LOWER, which folds only ASCII letters, with one
 // that folds every letter as PostgreSQL's does, so that searching "émile" finds "Émile"
 // on the embedded database too. The driver registers functions process-wide, once.
-var registerUnicodeLower = sync.OnceValue(func() error {
+var RegisterUnicodeLower = sync.OnceValue(func() error {
 	return sqlite.RegisterDeterministicScalarFunction("lower", 1, func(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
 		switch v := args[0].(type) {
 		case nil:

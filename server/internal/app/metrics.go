@@ -4,7 +4,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
-	"github.com/partnerhub/partnerhub-api/ent/storage"
+	"github.com/partnerhub/partnerhub-api/ent/storage/counting"
 	"github.com/partnerhub/partnerhub-api/graph"
 	"github.com/partnerhub/partnerhub-api/graph/live"
 	"github.com/partnerhub/partnerhub-api/graph/render"
@@ -17,7 +17,7 @@ import (
 func (a *App) registerStateMetrics(reg prometheus.Registerer, r *graph.Resolver) {
 	reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
 		Name: "partnerhub_sql_statements_total", Help: "SQL statements sent to the database.",
-	}, func() float64 { return float64(storage.Statements.Load()) }))
+	}, func() float64 { return float64(counting.Statements.Load()) }))
 	reg.MustRegister(collectors.NewDBStatsCollector(a.DB.SQL, a.DB.Dialect))
 	for _, result := range []string{"hit", "miss"} {
 		reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
