@@ -55,14 +55,20 @@ func Open(ctx context.Context, databaseURL, dataDir string) (*DB, error) {
 	return openPostgres(ctx, withSessionDefaults(u).String())
 }
 
-// withSessionDefaults turns PostgreSQL's JIT compilation off for the server's sessions
-// unless the URL sets jit itself: the planner switched it on for the KPI statement at
-// 100 000 customers, where compiling cost more than it saved (p50 650 ms with it, 500 ms
-// without). lib/pq passes unknown URL parameters on as run-time parameters.
+// withSessionDefaults sets what the URL leaves unset of the server's sessions. JIT
+// compilation is off: the planner switched it on for the KPI statement at 100 000
+// customers, where compiling cost more than it saved (p50 650 ms with it, 500 ms
+// without); lib/pq passes unknown URL parameters on as run-time parameters. Parameters
+// go in binary (lib/pq's binary_parameters): a statement with arguments is then one round
+// trip and one transaction of the database, not a Parse that learns the parameters'
+// types and an Execute, each its own transaction (counting readies ent's JSON for it).
 func withSessionDefaults(u *url.URL) *url.URL {
 	q := u.Query()
 	if !q.Has("jit") {
 		q.Set("jit", "off")
+	}
+	if !q.Has("binary_parameters") {
+		q.Set("binary_parameters", "yes")
 	}
 	out := *u
 	out.RawQuery = q.Encode()

@@ -20,19 +20,27 @@ import (
 // /metrics reports.
 func recomputed(t *testing.T, srv *httptest.Server, scope string) int {
 	t.Helper()
+	return int(metricSum(t, srv, func(line string) bool {
+		return strings.HasPrefix(line, "partnerhub_analytics_recomputations_total{") && strings.Contains(line, `scope="`+scope+`"`)
+	}))
+}
+
+// metricSum sums the samples of srv's /metrics whose lines match.
+func metricSum(t *testing.T, srv *httptest.Server, match func(line string) bool) float64 {
+	t.Helper()
 	_, raw := request(t, srv, http.MethodGet, "/metrics", "", nil)
-	total := 0
+	total := 0.0
 	sc := bufio.NewScanner(bytes.NewReader(raw))
 	for sc.Scan() {
 		line := sc.Text()
-		if !strings.HasPrefix(line, "partnerhub_analytics_recomputations_total{") || !strings.Contains(line, `scope="`+scope+`"`) {
+		if !match(line) {
 			continue
 		}
 		n, err := strconv.ParseFloat(line[strings.LastIndexByte(line, ' ')+1:], 64)
 		if err != nil {
 			t.Fatalf("metric line %q: %v", line, err)
 		}
-		total += int(n)
+		total += n
 	}
 	return total
 }
