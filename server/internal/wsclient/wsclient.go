@@ -48,7 +48,8 @@ var ErrSubscription = errors.New("subscription error")
 // Protocol names the messages of a GraphQL websocket subprotocol that differ between them.
 type Protocol struct{ Name, subscribe, next string }
 
-// TransportWS and LegacyWS are the subprotocols: graphql-transport-ws, and the legacy graphql-ws (subscriptions-transport-ws).
+// TransportWS and LegacyWS are the subprotocols: graphql-transport-ws, and the legacy
+// graphql-ws (subscriptions-transport-ws).
 var (
 	TransportWS = Protocol{Name: "graphql-transport-ws", subscribe: "subscribe", next: "next"}
 	LegacyWS    = Protocol{Name: "graphql-ws", subscribe: "start", next: "data"}
@@ -60,7 +61,7 @@ func Subscribe(ctx context.Context, url, token, query string) (*Subscription, er
 	return SubscribeWith(ctx, TransportWS, url, token, query)
 }
 
-// SubscribeWith is subscribe over the subprotocol p.
+// SubscribeWith is Subscribe over the subprotocol p.
 func SubscribeWith(ctx context.Context, p Protocol, url, token, query string) (*Subscription, error) {
 	conn, _, err := websocket.Dial(ctx, url, &websocket.DialOptions{Subprotocols: []string{p.Name}})
 	if err != nil {
