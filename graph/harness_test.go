@@ -21,7 +21,7 @@ import (
 
 	"github.com/partnerhub/partnerhub-api/ent"
 	"github.com/partnerhub/partnerhub-api/ent/enum"
-	"github.com/partnerhub/partnerhub-api/ent/storage"
+	"github.com/partnerhub/partnerhub-api/ent/storage/counting"
 	"github.com/partnerhub/partnerhub-api/ent/storage/storagetest"
 	"github.com/partnerhub/partnerhub-api/ent/viewer"
 	"github.com/partnerhub/partnerhub-api/graph/auth"
@@ -77,7 +77,7 @@ func newHarness(t testing.TB) *harness {
 	h.gql, h.ref = NewHandler(r, nil, limits, logger, nil), newServer(r, r, false, nil, limits, logger, nil)
 	h.legs = r.CallLegsHandler(limits.Admission, time.Minute, logger)
 	h.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
-		ctx, n := storage.WithCounter(req.Context())
+		ctx, n := counting.WithCounter(req.Context())
 		h.mu.Lock()
 		v := h.viewers[req.Header.Get("X-Test-Viewer")]
 		h.mu.Unlock()

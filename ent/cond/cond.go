@@ -1,14 +1,12 @@
 // Package cond holds the SQL conditions that several query paths share and must write
 // alike: the total negation of a condition, and case-insensitive text matching with the
-// LIKE wildcards of the searched text taken literally, and ID lists.
+// LIKE wildcards of the searched text taken literally.
 package cond
 
 import (
 	"strings"
 
-	"entgo.io/ent/dialect"
 	"entgo.io/ent/dialect/sql"
-	"github.com/lib/pq"
 )
 
 // Not is the condition that p does not hold, NULL counting as not holding. SQL's NOT of a
@@ -45,21 +43,4 @@ func Values[T any](vs []T) []any {
 		out[i] = v
 	}
 	return out
-}
-
-// IDsIn is the condition that the column col holds one of ids. On PostgreSQL the IDs are
-// one array argument, so that the statement's text is the same whatever their number and
-// it can be kept prepared; elsewhere it is an IN list.
-func IDsIn(col string, ids []int) *sql.Predicate {
-	return sql.P(func(b *sql.Builder) {
-		if b.Dialect() != dialect.Postgres {
-			b.Join(sql.InInts(col, ids...))
-			return
-		}
-		list := make([]int64, len(ids))
-		for i, id := range ids {
-			list[i] = int64(id)
-		}
-		b.Ident(col).WriteString(" = ANY(").Arg(pq.Array(list)).WriteString(")")
-	})
 }

@@ -13,10 +13,10 @@ import (
 	"entgo.io/ent/dialect/sql"
 
 	"github.com/partnerhub/partnerhub-api/ent"
-	"github.com/partnerhub/partnerhub-api/ent/cond"
 	"github.com/partnerhub/partnerhub-api/ent/customer"
 	"github.com/partnerhub/partnerhub-api/ent/enum"
 	"github.com/partnerhub/partnerhub-api/ent/settings"
+	"github.com/partnerhub/partnerhub-api/ent/storage/prepared"
 	"github.com/partnerhub/partnerhub-api/ent/subscription"
 )
 
@@ -98,7 +98,7 @@ func (r Rules) Load(ctx context.Context, c *ent.Client, ids []int) (map[int][]en
 		Mask int64 `json:"status_mask"`
 	}
 	err := c.Customer.Query().Modify(func(s *sql.Selector) {
-		s.Where(cond.IDsIn(s.C(customer.FieldID), ids)).Select(s.C(customer.FieldID))
+		s.Where(prepared.IDsIn(s.C(customer.FieldID), ids)).Select(s.C(customer.FieldID))
 		r.SelectMask(s)
 	}).Scan(ctx, &rows)
 	if err != nil {

@@ -1,7 +1,8 @@
 // Package storage opens the database behind the ent client: an embedded SQLite file by
 // default, PostgreSQL through lib/pq when a URL is given. It brings the schema to the
 // version of the migration files (package migrations) under a lock, then runs the data
-// migrations; and it counts SQL statements.
+// migrations (statement counting, kept prepared statements and the SQLite functions are
+// its sub-packages counting, prepared and sqlitefunc).
 package storage
 
 import (
@@ -22,6 +23,8 @@ import (
 	"github.com/partnerhub/partnerhub-api/ent/change"
 	"github.com/partnerhub/partnerhub-api/ent/facts"
 	_ "github.com/partnerhub/partnerhub-api/ent/runtime" // privacy policies and hooks
+	"github.com/partnerhub/partnerhub-api/ent/storage/counting"
+	"github.com/partnerhub/partnerhub-api/ent/storage/sqlitefunc"
 )
 
 // SQLiteFile is the database file's name inside the data directory.
@@ -52,14 +55,20 @@ func Open(ctx context.Context, databaseURL, dataDir string) (*DB, error) {
 	return openPostgres(ctx, withSessionDefaults(u).String())
 }
 
-// withSessionDefaults turns PostgreSQL's JIT compilation off for the server's sessions
-// unless the URL sets jit itself: the planner switched it on for the KPI statement at
-// 100 000 customers, where compiling cost more than it saved (p50 650 ms with it, 500 ms
-// without). lib/pq passes unknown URL parameters on as run-time parameters.
+// withSessionDefaults sets what the URL leaves unset of the server's sessions. JIT
+// compilation is off: the planner switched it on for the KPI statement at 100 000
+// customers, where compiling cost more than it saved (p50 650 ms with it, 500 ms
+// without); lib/pq passes unknown URL parameters on as run-time parameters. Parameters
+// go in binary (lib/pq's binary_parameters): a statement with arguments is then one round
+// trip and one transaction of the database, not a Parse that learns the parameters'
+// types and an Execute, each its own transaction (counting readies ent's JSON for it).
 func withSessionDefaults(u *url.URL) *url.URL {
 	q := u.Query()
 	if !q.Has("jit") {
 		q.Set("jit", "off")
+	}
+	if !q.Has("binary_parameters") {
+		q.Set("binary_parameters", "yes")
 	}
 	out := *u
 	out.RawQuery = q.Encode()
@@ -89,7 +98,7 @@ func OpenSQLite(ctx context.Context, path string) (*DB, error) {
 	if err := checkWritable(filepath.Dir(path)); err != nil {
 		return nil, err
 	}
-	if err := registerUnicodeLower(); err != nil {
+	if err := sqlitefunc.RegisterUnicodeLower(); err != nil {
 		return nil, fmt.Errorf("register sqlite functions: %w", err)
 	}
 	dsn := "file:" + path + "?_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)&_txlock=immediate"
@@ -115,7 +124,7 @@ func checkWritable(dir string) error {
 }
 
 func wrap(sqldb *sql.DB, name string, embedded bool) *DB {
-	drv := Counting(entsql.OpenDB(name, sqldb), name == dialect.SQLite)
+	drv := counting.Driver(entsql.OpenDB(name, sqldb), func(ctx context.Context, tx dialect.Tx) { remember(ctx, name, tx) })
 	client := ent.NewClient(ent.Driver(drv))
 	client.License.Use(facts.Hook(name))
 	client.Subscription.Use(facts.Hook(name))

@@ -7,9 +7,9 @@ import (
 
 func TestWithSessionDefaults(t *testing.T) {
 	tests := []struct{ name, in, want string }{
-		{"JitTurnedOff", "postgres://u@db:5432/app?sslmode=disable", "postgres://u@db:5432/app?jit=off&sslmode=disable"},
-		{"JitKeptWhenSet", "postgres://u@db:5432/app?jit=on", "postgres://u@db:5432/app?jit=on"},
-		{"NoQuery", "postgres://u:secret@db/app", "postgres://u:secret@db/app?jit=off"},
+		{"Defaults", "postgres://u@db:5432/app?sslmode=disable", "postgres://u@db:5432/app?binary_parameters=yes&jit=off&sslmode=disable"},
+		{"KeptWhenSet", "postgres://u@db:5432/app?jit=on&binary_parameters=no", "postgres://u@db:5432/app?binary_parameters=no&jit=on"},
+		{"NoQuery", "postgres://u:secret@db/app", "postgres://u:secret@db/app?binary_parameters=yes&jit=off"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -20,11 +20,10 @@ import (
 	"entgo.io/ent/dialect/sql"
 
 	"github.com/partnerhub/partnerhub-api/ent"
-	"github.com/partnerhub/partnerhub-api/ent/cond"
 	"github.com/partnerhub/partnerhub-api/ent/customer"
 	"github.com/partnerhub/partnerhub-api/ent/enum"
 	"github.com/partnerhub/partnerhub-api/ent/schema"
-	"github.com/partnerhub/partnerhub-api/ent/storage"
+	"github.com/partnerhub/partnerhub-api/ent/storage/prepared"
 	"github.com/partnerhub/partnerhub-api/ent/subscription"
 	"github.com/partnerhub/partnerhub-api/graph/filter"
 	"github.com/partnerhub/partnerhub-api/graph/model"
@@ -62,7 +61,7 @@ func List(ctx context.Context, c *ent.Client, env filter.Env, args page.Args, or
 			// customer for a rare tag or word.
 			read := ctx
 			if criteria.Steady() {
-				read = storage.Prepared(ctx)
+				read = prepared.Context(ctx)
 			}
 			// A page that reads nothing of its customers beyond what the name index carries
 			// is one statement, which reads the index alone.
@@ -79,8 +78,8 @@ func List(ctx context.Context, c *ent.Client, env filter.Env, args page.Args, or
 			for i, f := range found {
 				ids[i] = f.ID
 			}
-			byID := c.Customer.Query().Where(func(s *sql.Selector) { s.Where(cond.IDsIn(s.C(customer.FieldID), ids)) })
-			return rows(byID).All(storage.Prepared(ctx))
+			byID := c.Customer.Query().Where(func(s *sql.Selector) { s.Where(prepared.IDsIn(s.C(customer.FieldID), ids)) })
+			return rows(byID).All(prepared.Context(ctx))
 		},
 		Count: func(ctx context.Context) (int, error) {
 			if cache == nil {

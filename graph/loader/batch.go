@@ -9,7 +9,6 @@ import (
 
 	"github.com/partnerhub/partnerhub-api/ent"
 	"github.com/partnerhub/partnerhub-api/ent/admin"
-	"github.com/partnerhub/partnerhub-api/ent/cond"
 	"github.com/partnerhub/partnerhub-api/ent/customer"
 	"github.com/partnerhub/partnerhub-api/ent/enum"
 	"github.com/partnerhub/partnerhub-api/ent/invoice"
@@ -17,6 +16,7 @@ import (
 	"github.com/partnerhub/partnerhub-api/ent/licensesnapshot"
 	"github.com/partnerhub/partnerhub-api/ent/partner"
 	"github.com/partnerhub/partnerhub-api/ent/status"
+	"github.com/partnerhub/partnerhub-api/ent/storage/prepared"
 	"github.com/partnerhub/partnerhub-api/ent/subscription"
 	"github.com/partnerhub/partnerhub-api/ent/subscriptionorder"
 	"github.com/partnerhub/partnerhub-api/ent/tag"
@@ -64,9 +64,9 @@ func grouped[V any](keys []int, rows []V, key func(V) int) [][]V {
 }
 
 // where is the condition that the queried table's column col holds one of ids, in the
-// form a prepared statement can keep (cond.IDsIn).
+// form a prepared statement can keep (prepared.IDsIn).
 func where(col string, ids []int) func(*sql.Selector) {
-	return func(s *sql.Selector) { s.Where(cond.IDsIn(s.C(col), ids)) }
+	return func(s *sql.Selector) { s.Where(prepared.IDsIn(s.C(col), ids)) }
 }
 
 func wrap[V any](what string, keys []int, v V, err error) (V, error) {
@@ -128,7 +128,7 @@ func joinOwner(table, childCol, parentCol string, ids []int) func(*sql.Selector)
 	return func(s *sql.Selector) {
 		j := sql.Table(table).As("owner")
 		s.Join(j).On(s.C("id"), j.C(childCol)).
-			Where(cond.IDsIn(j.C(parentCol), ids)).
+			Where(prepared.IDsIn(j.C(parentCol), ids)).
 			AppendSelectAs(j.C(parentCol), ownerColumn)
 	}
 }
@@ -218,7 +218,7 @@ func (b batches) linkedCustomerCounts(ctx context.Context, what, table string, c
 	err := b.client.Customer.Query().Modify(func(s *sql.Selector) {
 		link := sql.Table(table).As("link")
 		s.Join(link).On(s.C(customer.FieldID), link.C(columns[0])).
-			Where(cond.IDsIn(link.C(columns[1]), ids)).
+			Where(prepared.IDsIn(link.C(columns[1]), ids)).
 			Select(sql.As(link.C(columns[1]), "link_id"), sql.As(sql.Count("*"), "n")).
 			GroupBy(link.C(columns[1]))
 	}).Scan(ctx, &rows)

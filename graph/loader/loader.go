@@ -15,7 +15,7 @@ import (
 
 	"github.com/partnerhub/partnerhub-api/ent"
 	"github.com/partnerhub/partnerhub-api/ent/enum"
-	"github.com/partnerhub/partnerhub-api/ent/storage"
+	"github.com/partnerhub/partnerhub-api/ent/storage/prepared"
 )
 
 // Batching parameters: a short wait collects the keys of one resolver wave.
@@ -95,7 +95,7 @@ type Loader[V any] struct {
 
 func newLoader[V any](fetch func(context.Context, []int) ([]V, error)) *Loader[V] {
 	// Batches look rows up by their parents' IDs, the same statements over and over.
-	fetch = prepared(fetch)
+	fetch = runPrepared(fetch)
 	batch := func(ctx context.Context, keys []int) []*dataloader.Result[V] {
 		values, err := fetch(ctx, keys)
 		out := make([]*dataloader.Result[V], len(keys))
@@ -116,8 +116,8 @@ func newLoader[V any](fetch func(context.Context, []int) ([]V, error)) *Loader[V
 	}
 }
 
-func prepared[V any](fetch func(context.Context, []int) ([]V, error)) func(context.Context, []int) ([]V, error) {
-	return func(ctx context.Context, keys []int) ([]V, error) { return fetch(storage.Prepared(ctx), keys) }
+func runPrepared[V any](fetch func(context.Context, []int) ([]V, error)) func(context.Context, []int) ([]V, error) {
+	return func(ctx context.Context, keys []int) ([]V, error) { return fetch(prepared.Context(ctx), keys) }
 }
 
 // Prefetch looks keys up in one batch now and primes the loader with the results, so

@@ -9,7 +9,7 @@ import (
 
 	"github.com/partnerhub/partnerhub-api/ent"
 	"github.com/partnerhub/partnerhub-api/ent/enum"
-	"github.com/partnerhub/partnerhub-api/ent/storage"
+	"github.com/partnerhub/partnerhub-api/ent/storage/counting"
 	"github.com/partnerhub/partnerhub-api/ent/storage/storagetest"
 	"github.com/partnerhub/partnerhub-api/ent/viewer"
 )
@@ -56,7 +56,7 @@ func tagNames(tags []*ent.Tag) []string {
 // each customer's own, by name; a customer without tags has none.
 func TestLoadsBatchPerKind(t *testing.T) {
 	f := newFixture(t)
-	ctx, n := storage.WithCounter(viewer.NewContext(context.Background(), &viewer.Viewer{PartnerID: f.partner, Role: enum.RoleFullAdmin}))
+	ctx, n := counting.WithCounter(viewer.NewContext(context.Background(), &viewer.Viewer{PartnerID: f.partner, Role: enum.RoleFullAdmin}))
 	l := New(f.client, func() time.Time { return now }, nil)
 	want := map[int][]string{f.acme.ID: {"Key", "VIP"}, f.beta.ID: {}, f.gamma.ID: {"VIP"}}
 	var wg sync.WaitGroup
@@ -88,7 +88,7 @@ func TestLoadsBatchPerKind(t *testing.T) {
 // TestPrefetchPrimes: after a prefetch, loading its keys runs no statement.
 func TestPrefetchPrimes(t *testing.T) {
 	f := newFixture(t)
-	ctx, n := storage.WithCounter(viewer.NewContext(context.Background(), &viewer.Viewer{PartnerID: f.partner, Role: enum.RoleFullAdmin}))
+	ctx, n := counting.WithCounter(viewer.NewContext(context.Background(), &viewer.Viewer{PartnerID: f.partner, Role: enum.RoleFullAdmin}))
 	l := New(f.client, func() time.Time { return now }, nil)
 	if err := l.Tags.Prefetch(ctx, []int{f.acme.ID, f.gamma.ID}); err != nil {
 		t.Fatal(err)
