@@ -14,18 +14,6 @@ import (
 	"time"
 )
 
-// Garbage-collector defaults for a server whose requests allocate many short-lived
-// objects on a live heap of a few megabytes: collecting at 13× the live heap instead of
-// Go's 2× collects a few times a second instead of dozens (a page of 50 customers
-// allocates about 0.7 MB), which gave the directory benchmark about a fifth more requests
-// per second than 4× did, side by side; the soft limit keeps the process under its 256 MB
-// budget whatever the percentage. The standard GOGC and GOMEMLIMIT variables override them
-// (tuneGC, when a command opens the app).
-const (
-	gcPercent   = 1200
-	memoryLimit = 192 << 20
-)
-
 // Command is one sub-command: it registers its own flags and runs with the config.
 type Command struct {
 	Usage string
