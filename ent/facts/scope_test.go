@@ -14,8 +14,8 @@ import (
 )
 
 // TestCallingScopeReadsItsIndex: the customers with a current Calling line, as the calling
-// analytics select them (HasProduct), are counted from the index customer_calling_scope
-// alone, without reading a customer row. Without the product bits in that index, every
+// analytics select them (HoldsProduct), are counted from the index customer_calling_scope
+// alone, without reading a customer row. Without the product sets in that index, every
 // count of the scope reads every customer of the partner.
 func TestCallingScopeReadsItsIndex(t *testing.T) {
 	if !storagetest.Postgres() {
@@ -24,7 +24,7 @@ func TestCallingScopeReadsItsIndex(t *testing.T) {
 	x, db := newFixture(t)
 	x.customer("Kept")
 	s := entsql.Dialect(dialect.Postgres).Select(entsql.Count(customer.FieldID)).From(entsql.Table(customer.Table))
-	s.Where(entsql.And(entsql.EQ(s.C(customer.FieldPartnerID), x.pid), facts.HasProduct(s.Table(), enum.ProductCalling)))
+	s.Where(entsql.And(entsql.EQ(s.C(customer.FieldPartnerID), x.pid), facts.HoldsProduct(s.Table(), enum.ProductCalling)))
 	query, args := s.Query()
 	tx, err := db.SQL.BeginTx(x.ctx, nil)
 	if err != nil {
