@@ -155,7 +155,8 @@ func (a *Analytics) paginate(ctx context.Context, table string, args page.Args, 
 			}).Modify(m).All(ctx)
 		},
 		Count: func(ctx context.Context) (int, error) {
-			v, err := a.cache(ctx, fmt.Sprintf("calling|%s|count", table), func(ctx context.Context) (any, error) {
+			// The usage and quality tables count the same customers: one count serves both.
+			v, err := a.cache(ctx, fmt.Sprintf("calling|count|%t", queues), func(ctx context.Context) (any, error) {
 				return a.client.Customer.Query().Where(where).Count(ctx)
 			})
 			if err != nil {
