@@ -20,6 +20,7 @@ import (
 	"github.com/partnerhub/partnerhub-api/ent/auditevent"
 	"github.com/partnerhub/partnerhub-api/ent/callingday"
 	"github.com/partnerhub/partnerhub-api/ent/callinguserweek"
+	"github.com/partnerhub/partnerhub-api/ent/callingweek"
 	"github.com/partnerhub/partnerhub-api/ent/callleg"
 	"github.com/partnerhub/partnerhub-api/ent/callqueue"
 	"github.com/partnerhub/partnerhub-api/ent/customer"
@@ -60,6 +61,8 @@ type Client struct {
 	CallingDay *CallingDayClient
 	// CallingUserWeek is the client for interacting with the CallingUserWeek builders.
 	CallingUserWeek *CallingUserWeekClient
+	// CallingWeek is the client for interacting with the CallingWeek builders.
+	CallingWeek *CallingWeekClient
 	// Customer is the client for interacting with the Customer builders.
 	Customer *CustomerClient
 	// Device is the client for interacting with the Device builders.
@@ -108,6 +111,7 @@ func (c *Client) init() {
 	c.CallQueue = NewCallQueueClient(c.config)
 	c.CallingDay = NewCallingDayClient(c.config)
 	c.CallingUserWeek = NewCallingUserWeekClient(c.config)
+	c.CallingWeek = NewCallingWeekClient(c.config)
 	c.Customer = NewCustomerClient(c.config)
 	c.Device = NewDeviceClient(c.config)
 	c.Invoice = NewInvoiceClient(c.config)
@@ -222,6 +226,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		CallQueue:         NewCallQueueClient(cfg),
 		CallingDay:        NewCallingDayClient(cfg),
 		CallingUserWeek:   NewCallingUserWeekClient(cfg),
+		CallingWeek:       NewCallingWeekClient(cfg),
 		Customer:          NewCustomerClient(cfg),
 		Device:            NewDeviceClient(cfg),
 		Invoice:           NewInvoiceClient(cfg),
@@ -263,6 +268,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		CallQueue:         NewCallQueueClient(cfg),
 		CallingDay:        NewCallingDayClient(cfg),
 		CallingUserWeek:   NewCallingUserWeekClient(cfg),
+		CallingWeek:       NewCallingWeekClient(cfg),
 		Customer:          NewCustomerClient(cfg),
 		Device:            NewDeviceClient(cfg),
 		Invoice:           NewInvoiceClient(cfg),
@@ -308,7 +314,7 @@ func (c *Client) Close() error {
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
 		c.Admin, c.ApiToken, c.AuditEvent, c.CallLeg, c.CallQueue, c.CallingDay,
-		c.CallingUserWeek, c.Customer, c.Device, c.Invoice, c.License,
+		c.CallingUserWeek, c.CallingWeek, c.Customer, c.Device, c.Invoice, c.License,
 		c.LicenseSnapshot, c.Location, c.Partner, c.PhoneNumber, c.Report,
 		c.ReportChunk, c.ReportSchedule, c.ReportTemplate, c.Subscription,
 		c.SubscriptionOrder, c.Tag,
@@ -322,7 +328,7 @@ func (c *Client) Use(hooks ...Hook) {
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
 		c.Admin, c.ApiToken, c.AuditEvent, c.CallLeg, c.CallQueue, c.CallingDay,
-		c.CallingUserWeek, c.Customer, c.Device, c.Invoice, c.License,
+		c.CallingUserWeek, c.CallingWeek, c.Customer, c.Device, c.Invoice, c.License,
 		c.LicenseSnapshot, c.Location, c.Partner, c.PhoneNumber, c.Report,
 		c.ReportChunk, c.ReportSchedule, c.ReportTemplate, c.Subscription,
 		c.SubscriptionOrder, c.Tag,
@@ -348,6 +354,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.CallingDay.mutate(ctx, m)
 	case *CallingUserWeekMutation:
 		return c.CallingUserWeek.mutate(ctx, m)
+	case *CallingWeekMutation:
+		return c.CallingWeek.mutate(ctx, m)
 	case *CustomerMutation:
 		return c.Customer.mutate(ctx, m)
 	case *DeviceMutation:
@@ -1590,6 +1598,156 @@ func (c *CallingUserWeekClient) mutate(ctx context.Context, m *CallingUserWeekMu
 		return (&CallingUserWeekDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown CallingUserWeek mutation op: %q", m.Op())
+	}
+}
+
+// CallingWeekClient is a client for the CallingWeek schema.
+type CallingWeekClient struct {
+	config
+}
+
+// NewCallingWeekClient returns a client for the CallingWeek from the given config.
+func NewCallingWeekClient(c config) *CallingWeekClient {
+	return &CallingWeekClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `callingweek.Hooks(f(g(h())))`.
+func (c *CallingWeekClient) Use(hooks ...Hook) {
+	c.hooks.CallingWeek = append(c.hooks.CallingWeek, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `callingweek.Intercept(f(g(h())))`.
+func (c *CallingWeekClient) Intercept(interceptors ...Interceptor) {
+	c.inters.CallingWeek = append(c.inters.CallingWeek, interceptors...)
+}
+
+// Create returns a builder for creating a CallingWeek entity.
+func (c *CallingWeekClient) Create() *CallingWeekCreate {
+	mutation := newCallingWeekMutation(c.config, OpCreate)
+	return &CallingWeekCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of CallingWeek entities.
+func (c *CallingWeekClient) CreateBulk(builders ...*CallingWeekCreate) *CallingWeekCreateBulk {
+	return &CallingWeekCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *CallingWeekClient) MapCreateBulk(slice any, setFunc func(*CallingWeekCreate, int)) *CallingWeekCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &CallingWeekCreateBulk{err: fmt.Errorf("calling to CallingWeekClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*CallingWeekCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &CallingWeekCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for CallingWeek.
+func (c *CallingWeekClient) Update() *CallingWeekUpdate {
+	mutation := newCallingWeekMutation(c.config, OpUpdate)
+	return &CallingWeekUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *CallingWeekClient) UpdateOne(_m *CallingWeek) *CallingWeekUpdateOne {
+	mutation := newCallingWeekMutation(c.config, OpUpdateOne, withCallingWeek(_m))
+	return &CallingWeekUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *CallingWeekClient) UpdateOneID(id int) *CallingWeekUpdateOne {
+	mutation := newCallingWeekMutation(c.config, OpUpdateOne, withCallingWeekID(id))
+	return &CallingWeekUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for CallingWeek.
+func (c *CallingWeekClient) Delete() *CallingWeekDelete {
+	mutation := newCallingWeekMutation(c.config, OpDelete)
+	return &CallingWeekDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *CallingWeekClient) DeleteOne(_m *CallingWeek) *CallingWeekDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *CallingWeekClient) DeleteOneID(id int) *CallingWeekDeleteOne {
+	builder := c.Delete().Where(callingweek.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &CallingWeekDeleteOne{builder}
+}
+
+// Query returns a query builder for CallingWeek.
+func (c *CallingWeekClient) Query() *CallingWeekQuery {
+	return &CallingWeekQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeCallingWeek},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a CallingWeek entity by its id.
+func (c *CallingWeekClient) Get(ctx context.Context, id int) (*CallingWeek, error) {
+	return c.Query().Where(callingweek.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *CallingWeekClient) GetX(ctx context.Context, id int) *CallingWeek {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryPartner queries the partner edge of a CallingWeek.
+func (c *CallingWeekClient) QueryPartner(_m *CallingWeek) *PartnerQuery {
+	query := (&PartnerClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(callingweek.Table, callingweek.FieldID, id),
+			sqlgraph.To(partner.Table, partner.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, callingweek.PartnerTable, callingweek.PartnerColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *CallingWeekClient) Hooks() []Hook {
+	hooks := c.hooks.CallingWeek
+	return append(hooks[:len(hooks):len(hooks)], callingweek.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *CallingWeekClient) Interceptors() []Interceptor {
+	return c.inters.CallingWeek
+}
+
+func (c *CallingWeekClient) mutate(ctx context.Context, m *CallingWeekMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&CallingWeekCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&CallingWeekUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&CallingWeekUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&CallingWeekDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown CallingWeek mutation op: %q", m.Op())
 	}
 }
 
@@ -4247,15 +4405,15 @@ func (c *TagClient) mutate(ctx context.Context, m *TagMutation) (Value, error) {
 type (
 	hooks struct {
 		Admin, ApiToken, AuditEvent, CallLeg, CallQueue, CallingDay, CallingUserWeek,
-		Customer, Device, Invoice, License, LicenseSnapshot, Location, Partner,
-		PhoneNumber, Report, ReportChunk, ReportSchedule, ReportTemplate, Subscription,
-		SubscriptionOrder, Tag []ent.Hook
+		CallingWeek, Customer, Device, Invoice, License, LicenseSnapshot, Location,
+		Partner, PhoneNumber, Report, ReportChunk, ReportSchedule, ReportTemplate,
+		Subscription, SubscriptionOrder, Tag []ent.Hook
 	}
 	inters struct {
 		Admin, ApiToken, AuditEvent, CallLeg, CallQueue, CallingDay, CallingUserWeek,
-		Customer, Device, Invoice, License, LicenseSnapshot, Location, Partner,
-		PhoneNumber, Report, ReportChunk, ReportSchedule, ReportTemplate, Subscription,
-		SubscriptionOrder, Tag []ent.Interceptor
+		CallingWeek, Customer, Device, Invoice, License, LicenseSnapshot, Location,
+		Partner, PhoneNumber, Report, ReportChunk, ReportSchedule, ReportTemplate,
+		Subscription, SubscriptionOrder, Tag []ent.Interceptor
 	}
 )
 

@@ -17,6 +17,7 @@ import (
 	"github.com/partnerhub/partnerhub-api/ent/auditevent"
 	"github.com/partnerhub/partnerhub-api/ent/callingday"
 	"github.com/partnerhub/partnerhub-api/ent/callinguserweek"
+	"github.com/partnerhub/partnerhub-api/ent/callingweek"
 	"github.com/partnerhub/partnerhub-api/ent/callleg"
 	"github.com/partnerhub/partnerhub-api/ent/callqueue"
 	"github.com/partnerhub/partnerhub-api/ent/customer"
@@ -101,6 +102,7 @@ func checkColumn(t, c string) error {
 			callqueue.Table:         callqueue.ValidColumn,
 			callingday.Table:        callingday.ValidColumn,
 			callinguserweek.Table:   callinguserweek.ValidColumn,
+			callingweek.Table:       callingweek.ValidColumn,
 			customer.Table:          customer.ValidColumn,
 			device.Table:            device.ValidColumn,
 			invoice.Table:           invoice.ValidColumn,

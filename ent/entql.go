@@ -8,6 +8,7 @@ import (
 	"github.com/partnerhub/partnerhub-api/ent/auditevent"
 	"github.com/partnerhub/partnerhub-api/ent/callingday"
 	"github.com/partnerhub/partnerhub-api/ent/callinguserweek"
+	"github.com/partnerhub/partnerhub-api/ent/callingweek"
 	"github.com/partnerhub/partnerhub-api/ent/callleg"
 	"github.com/partnerhub/partnerhub-api/ent/callqueue"
 	"github.com/partnerhub/partnerhub-api/ent/customer"
@@ -35,7 +36,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 22)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 23)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   admin.Table,
@@ -222,6 +223,60 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[7] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   callingweek.Table,
+			Columns: callingweek.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: callingweek.FieldID,
+			},
+		},
+		Type: "CallingWeek",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			callingweek.FieldPartnerID:          {Type: field.TypeInt, Column: callingweek.FieldPartnerID},
+			callingweek.FieldCustomerID:         {Type: field.TypeInt, Column: callingweek.FieldCustomerID},
+			callingweek.FieldWeek:               {Type: field.TypeInt, Column: callingweek.FieldWeek},
+			callingweek.FieldLegs:               {Type: field.TypeInt64, Column: callingweek.FieldLegs},
+			callingweek.FieldPoorLegs:           {Type: field.TypeInt64, Column: callingweek.FieldPoorLegs},
+			callingweek.FieldMeasuredLegs:       {Type: field.TypeInt64, Column: callingweek.FieldMeasuredLegs},
+			callingweek.FieldSeconds:            {Type: field.TypeInt64, Column: callingweek.FieldSeconds},
+			callingweek.FieldVideoSeconds:       {Type: field.TypeInt64, Column: callingweek.FieldVideoSeconds},
+			callingweek.FieldAudioLegs:          {Type: field.TypeInt64, Column: callingweek.FieldAudioLegs},
+			callingweek.FieldVideoLegs:          {Type: field.TypeInt64, Column: callingweek.FieldVideoLegs},
+			callingweek.FieldWebexAppLegs:       {Type: field.TypeInt64, Column: callingweek.FieldWebexAppLegs},
+			callingweek.FieldDeskPhoneLegs:      {Type: field.TypeInt64, Column: callingweek.FieldDeskPhoneLegs},
+			callingweek.FieldRoomDeviceLegs:     {Type: field.TypeInt64, Column: callingweek.FieldRoomDeviceLegs},
+			callingweek.FieldOtherLegs:          {Type: field.TypeInt64, Column: callingweek.FieldOtherLegs},
+			callingweek.FieldWebexAppPoor:       {Type: field.TypeInt64, Column: callingweek.FieldWebexAppPoor},
+			callingweek.FieldDeskPhonePoor:      {Type: field.TypeInt64, Column: callingweek.FieldDeskPhonePoor},
+			callingweek.FieldRoomDevicePoor:     {Type: field.TypeInt64, Column: callingweek.FieldRoomDevicePoor},
+			callingweek.FieldOtherPoor:          {Type: field.TypeInt64, Column: callingweek.FieldOtherPoor},
+			callingweek.FieldWebexAppMeasured:   {Type: field.TypeInt64, Column: callingweek.FieldWebexAppMeasured},
+			callingweek.FieldDeskPhoneMeasured:  {Type: field.TypeInt64, Column: callingweek.FieldDeskPhoneMeasured},
+			callingweek.FieldRoomDeviceMeasured: {Type: field.TypeInt64, Column: callingweek.FieldRoomDeviceMeasured},
+			callingweek.FieldOtherMeasured:      {Type: field.TypeInt64, Column: callingweek.FieldOtherMeasured},
+			callingweek.FieldCalls:              {Type: field.TypeInt64, Column: callingweek.FieldCalls},
+			callingweek.FieldHuntGroupCalls:     {Type: field.TypeInt64, Column: callingweek.FieldHuntGroupCalls},
+			callingweek.FieldAutoAttendantCalls: {Type: field.TypeInt64, Column: callingweek.FieldAutoAttendantCalls},
+			callingweek.FieldCallQueueCalls:     {Type: field.TypeInt64, Column: callingweek.FieldCallQueueCalls},
+			callingweek.FieldQueueLegs:          {Type: field.TypeInt64, Column: callingweek.FieldQueueLegs},
+			callingweek.FieldAnswered:           {Type: field.TypeInt64, Column: callingweek.FieldAnswered},
+			callingweek.FieldAbandoned:          {Type: field.TypeInt64, Column: callingweek.FieldAbandoned},
+			callingweek.FieldTimedOut:           {Type: field.TypeInt64, Column: callingweek.FieldTimedOut},
+			callingweek.FieldOverflow:           {Type: field.TypeInt64, Column: callingweek.FieldOverflow},
+			callingweek.FieldTransferred:        {Type: field.TypeInt64, Column: callingweek.FieldTransferred},
+			callingweek.FieldAnsweredWait:       {Type: field.TypeInt64, Column: callingweek.FieldAnsweredWait},
+			callingweek.FieldAbandonedWait:      {Type: field.TypeInt64, Column: callingweek.FieldAbandonedWait},
+			callingweek.FieldTimedOutWait:       {Type: field.TypeInt64, Column: callingweek.FieldTimedOutWait},
+			callingweek.FieldOverflowWait:       {Type: field.TypeInt64, Column: callingweek.FieldOverflowWait},
+			callingweek.FieldTransferredWait:    {Type: field.TypeInt64, Column: callingweek.FieldTransferredWait},
+			callingweek.FieldUsers:              {Type: field.TypeInt64, Column: callingweek.FieldUsers},
+			callingweek.FieldUsers1To5:          {Type: field.TypeInt64, Column: callingweek.FieldUsers1To5},
+			callingweek.FieldUsers6To20:         {Type: field.TypeInt64, Column: callingweek.FieldUsers6To20},
+			callingweek.FieldUsersOver20:        {Type: field.TypeInt64, Column: callingweek.FieldUsersOver20},
+		},
+	}
+	graph.Nodes[8] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   customer.Table,
 			Columns: customer.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -248,7 +303,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			customer.FieldSubscriptionStatuses: {Type: field.TypeInt, Column: customer.FieldSubscriptionStatuses},
 		},
 	}
-	graph.Nodes[8] = &sqlgraph.Node{
+	graph.Nodes[9] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   device.Table,
 			Columns: device.Columns,
@@ -272,7 +327,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			device.FieldUserUUID:    {Type: field.TypeString, Column: device.FieldUserUUID},
 		},
 	}
-	graph.Nodes[9] = &sqlgraph.Node{
+	graph.Nodes[10] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   invoice.Table,
 			Columns: invoice.Columns,
@@ -293,7 +348,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			invoice.FieldStatus:         {Type: field.TypeEnum, Column: invoice.FieldStatus},
 		},
 	}
-	graph.Nodes[10] = &sqlgraph.Node{
+	graph.Nodes[11] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   license.Table,
 			Columns: license.Columns,
@@ -320,7 +375,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			license.FieldRenewsAt:        {Type: field.TypeTime, Column: license.FieldRenewsAt},
 		},
 	}
-	graph.Nodes[11] = &sqlgraph.Node{
+	graph.Nodes[12] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   licensesnapshot.Table,
 			Columns: licensesnapshot.Columns,
@@ -342,7 +397,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			licensesnapshot.FieldUsed:       {Type: field.TypeInt, Column: licensesnapshot.FieldUsed},
 		},
 	}
-	graph.Nodes[12] = &sqlgraph.Node{
+	graph.Nodes[13] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   location.Table,
 			Columns: location.Columns,
@@ -360,7 +415,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			location.FieldCountry:    {Type: field.TypeString, Column: location.FieldCountry},
 		},
 	}
-	graph.Nodes[13] = &sqlgraph.Node{
+	graph.Nodes[14] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   partner.Table,
 			Columns: partner.Columns,
@@ -378,7 +433,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			partner.FieldQualityRebuilding: {Type: field.TypeBool, Column: partner.FieldQualityRebuilding},
 		},
 	}
-	graph.Nodes[14] = &sqlgraph.Node{
+	graph.Nodes[15] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   phonenumber.Table,
 			Columns: phonenumber.Columns,
@@ -404,7 +459,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			phonenumber.FieldUserUUID:       {Type: field.TypeString, Column: phonenumber.FieldUserUUID},
 		},
 	}
-	graph.Nodes[15] = &sqlgraph.Node{
+	graph.Nodes[16] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   report.Table,
 			Columns: report.Columns,
@@ -439,7 +494,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			report.FieldExpiresAt:    {Type: field.TypeTime, Column: report.FieldExpiresAt},
 		},
 	}
-	graph.Nodes[16] = &sqlgraph.Node{
+	graph.Nodes[17] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   reportchunk.Table,
 			Columns: reportchunk.Columns,
@@ -456,7 +511,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			reportchunk.FieldData:      {Type: field.TypeBytes, Column: reportchunk.FieldData},
 		},
 	}
-	graph.Nodes[17] = &sqlgraph.Node{
+	graph.Nodes[18] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   reportschedule.Table,
 			Columns: reportschedule.Columns,
@@ -480,7 +535,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			reportschedule.FieldCreatedByID: {Type: field.TypeInt, Column: reportschedule.FieldCreatedByID},
 		},
 	}
-	graph.Nodes[18] = &sqlgraph.Node{
+	graph.Nodes[19] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   reporttemplate.Table,
 			Columns: reporttemplate.Columns,
@@ -499,7 +554,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			reporttemplate.FieldCreatedByID: {Type: field.TypeInt, Column: reporttemplate.FieldCreatedByID},
 		},
 	}
-	graph.Nodes[19] = &sqlgraph.Node{
+	graph.Nodes[20] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   subscription.Table,
 			Columns: subscription.Columns,
@@ -522,7 +577,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			subscription.FieldRenewalDate:    {Type: field.TypeTime, Column: subscription.FieldRenewalDate},
 		},
 	}
-	graph.Nodes[20] = &sqlgraph.Node{
+	graph.Nodes[21] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   subscriptionorder.Table,
 			Columns: subscriptionorder.Columns,
@@ -544,7 +599,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			subscriptionorder.FieldNewQuantity:      {Type: field.TypeInt, Column: subscriptionorder.FieldNewQuantity},
 		},
 	}
-	graph.Nodes[21] = &sqlgraph.Node{
+	graph.Nodes[22] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   tag.Table,
 			Columns: tag.Columns,
@@ -766,6 +821,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 			Bidi:    false,
 		},
 		"CallingUserWeek",
+		"Partner",
+	)
+	graph.MustAddE(
+		"partner",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   callingweek.PartnerTable,
+			Columns: []string{callingweek.PartnerColumn},
+			Bidi:    false,
+		},
+		"CallingWeek",
 		"Partner",
 	)
 	graph.MustAddE(
@@ -2241,6 +2308,265 @@ func (f *CallingUserWeekFilter) WhereHasPartnerWith(preds ...predicate.Partner) 
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *CallingWeekQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the CallingWeekQuery builder.
+func (_q *CallingWeekQuery) Filter() *CallingWeekFilter {
+	return &CallingWeekFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *CallingWeekMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the CallingWeekMutation builder.
+func (m *CallingWeekMutation) Filter() *CallingWeekFilter {
+	return &CallingWeekFilter{config: m.config, predicateAdder: m}
+}
+
+// CallingWeekFilter provides a generic filtering capability at runtime for CallingWeekQuery.
+type CallingWeekFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *CallingWeekFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *CallingWeekFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(callingweek.FieldID))
+}
+
+// WherePartnerID applies the entql int predicate on the partner_id field.
+func (f *CallingWeekFilter) WherePartnerID(p entql.IntP) {
+	f.Where(p.Field(callingweek.FieldPartnerID))
+}
+
+// WhereCustomerID applies the entql int predicate on the customer_id field.
+func (f *CallingWeekFilter) WhereCustomerID(p entql.IntP) {
+	f.Where(p.Field(callingweek.FieldCustomerID))
+}
+
+// WhereWeek applies the entql int predicate on the week field.
+func (f *CallingWeekFilter) WhereWeek(p entql.IntP) {
+	f.Where(p.Field(callingweek.FieldWeek))
+}
+
+// WhereLegs applies the entql int64 predicate on the legs field.
+func (f *CallingWeekFilter) WhereLegs(p entql.Int64P) {
+	f.Where(p.Field(callingweek.FieldLegs))
+}
+
+// WherePoorLegs applies the entql int64 predicate on the poor_legs field.
+func (f *CallingWeekFilter) WherePoorLegs(p entql.Int64P) {
+	f.Where(p.Field(callingweek.FieldPoorLegs))
+}
+
+// WhereMeasuredLegs applies the entql int64 predicate on the measured_legs field.
+func (f *CallingWeekFilter) WhereMeasuredLegs(p entql.Int64P) {
+	f.Where(p.Field(callingweek.FieldMeasuredLegs))
+}
+
+// WhereSeconds applies the entql int64 predicate on the seconds field.
+func (f *CallingWeekFilter) WhereSeconds(p entql.Int64P) {
+	f.Where(p.Field(callingweek.FieldSeconds))
+}
+
+// WhereVideoSeconds applies the entql int64 predicate on the video_seconds field.
+func (f *CallingWeekFilter) WhereVideoSeconds(p entql.Int64P) {
+	f.Where(p.Field(callingweek.FieldVideoSeconds))
+}
+
+// WhereAudioLegs applies the entql int64 predicate on the audio_legs field.
+func (f *CallingWeekFilter) WhereAudioLegs(p entql.Int64P) {
+	f.Where(p.Field(callingweek.FieldAudioLegs))
+}
+
+// WhereVideoLegs applies the entql int64 predicate on the video_legs field.
+func (f *CallingWeekFilter) WhereVideoLegs(p entql.Int64P) {
+	f.Where(p.Field(callingweek.FieldVideoLegs))
+}
+
+// WhereWebexAppLegs applies the entql int64 predicate on the webex_app_legs field.
+func (f *CallingWeekFilter) WhereWebexAppLegs(p entql.Int64P) {
+	f.Where(p.Field(callingweek.FieldWebexAppLegs))
+}
+
+// WhereDeskPhoneLegs applies the entql int64 predicate on the desk_phone_legs field.
+func (f *CallingWeekFilter) WhereDeskPhoneLegs(p entql.Int64P) {
+	f.Where(p.Field(callingweek.FieldDeskPhoneLegs))
+}
+
+// WhereRoomDeviceLegs applies the entql int64 predicate on the room_device_legs field.
+func (f *CallingWeekFilter) WhereRoomDeviceLegs(p entql.Int64P) {
+	f.Where(p.Field(callingweek.FieldRoomDeviceLegs))
+}
+
+// WhereOtherLegs applies the entql int64 predicate on the other_legs field.
+func (f *CallingWeekFilter) WhereOtherLegs(p entql.Int64P) {
+	f.Where(p.Field(callingweek.FieldOtherLegs))
+}
+
+// WhereWebexAppPoor applies the entql int64 predicate on the webex_app_poor field.
+func (f *CallingWeekFilter) WhereWebexAppPoor(p entql.Int64P) {
+	f.Where(p.Field(callingweek.FieldWebexAppPoor))
+}
+
+// WhereDeskPhonePoor applies the entql int64 predicate on the desk_phone_poor field.
+func (f *CallingWeekFilter) WhereDeskPhonePoor(p entql.Int64P) {
+	f.Where(p.Field(callingweek.FieldDeskPhonePoor))
+}
+
+// WhereRoomDevicePoor applies the entql int64 predicate on the room_device_poor field.
+func (f *CallingWeekFilter) WhereRoomDevicePoor(p entql.Int64P) {
+	f.Where(p.Field(callingweek.FieldRoomDevicePoor))
+}
+
+// WhereOtherPoor applies the entql int64 predicate on the other_poor field.
+func (f *CallingWeekFilter) WhereOtherPoor(p entql.Int64P) {
+	f.Where(p.Field(callingweek.FieldOtherPoor))
+}
+
+// WhereWebexAppMeasured applies the entql int64 predicate on the webex_app_measured field.
+func (f *CallingWeekFilter) WhereWebexAppMeasured(p entql.Int64P) {
+	f.Where(p.Field(callingweek.FieldWebexAppMeasured))
+}
+
+// WhereDeskPhoneMeasured applies the entql int64 predicate on the desk_phone_measured field.
+func (f *CallingWeekFilter) WhereDeskPhoneMeasured(p entql.Int64P) {
+	f.Where(p.Field(callingweek.FieldDeskPhoneMeasured))
+}
+
+// WhereRoomDeviceMeasured applies the entql int64 predicate on the room_device_measured field.
+func (f *CallingWeekFilter) WhereRoomDeviceMeasured(p entql.Int64P) {
+	f.Where(p.Field(callingweek.FieldRoomDeviceMeasured))
+}
+
+// WhereOtherMeasured applies the entql int64 predicate on the other_measured field.
+func (f *CallingWeekFilter) WhereOtherMeasured(p entql.Int64P) {
+	f.Where(p.Field(callingweek.FieldOtherMeasured))
+}
+
+// WhereCalls applies the entql int64 predicate on the calls field.
+func (f *CallingWeekFilter) WhereCalls(p entql.Int64P) {
+	f.Where(p.Field(callingweek.FieldCalls))
+}
+
+// WhereHuntGroupCalls applies the entql int64 predicate on the hunt_group_calls field.
+func (f *CallingWeekFilter) WhereHuntGroupCalls(p entql.Int64P) {
+	f.Where(p.Field(callingweek.FieldHuntGroupCalls))
+}
+
+// WhereAutoAttendantCalls applies the entql int64 predicate on the auto_attendant_calls field.
+func (f *CallingWeekFilter) WhereAutoAttendantCalls(p entql.Int64P) {
+	f.Where(p.Field(callingweek.FieldAutoAttendantCalls))
+}
+
+// WhereCallQueueCalls applies the entql int64 predicate on the call_queue_calls field.
+func (f *CallingWeekFilter) WhereCallQueueCalls(p entql.Int64P) {
+	f.Where(p.Field(callingweek.FieldCallQueueCalls))
+}
+
+// WhereQueueLegs applies the entql int64 predicate on the queue_legs field.
+func (f *CallingWeekFilter) WhereQueueLegs(p entql.Int64P) {
+	f.Where(p.Field(callingweek.FieldQueueLegs))
+}
+
+// WhereAnswered applies the entql int64 predicate on the answered field.
+func (f *CallingWeekFilter) WhereAnswered(p entql.Int64P) {
+	f.Where(p.Field(callingweek.FieldAnswered))
+}
+
+// WhereAbandoned applies the entql int64 predicate on the abandoned field.
+func (f *CallingWeekFilter) WhereAbandoned(p entql.Int64P) {
+	f.Where(p.Field(callingweek.FieldAbandoned))
+}
+
+// WhereTimedOut applies the entql int64 predicate on the timed_out field.
+func (f *CallingWeekFilter) WhereTimedOut(p entql.Int64P) {
+	f.Where(p.Field(callingweek.FieldTimedOut))
+}
+
+// WhereOverflow applies the entql int64 predicate on the overflow field.
+func (f *CallingWeekFilter) WhereOverflow(p entql.Int64P) {
+	f.Where(p.Field(callingweek.FieldOverflow))
+}
+
+// WhereTransferred applies the entql int64 predicate on the transferred field.
+func (f *CallingWeekFilter) WhereTransferred(p entql.Int64P) {
+	f.Where(p.Field(callingweek.FieldTransferred))
+}
+
+// WhereAnsweredWait applies the entql int64 predicate on the answered_wait field.
+func (f *CallingWeekFilter) WhereAnsweredWait(p entql.Int64P) {
+	f.Where(p.Field(callingweek.FieldAnsweredWait))
+}
+
+// WhereAbandonedWait applies the entql int64 predicate on the abandoned_wait field.
+func (f *CallingWeekFilter) WhereAbandonedWait(p entql.Int64P) {
+	f.Where(p.Field(callingweek.FieldAbandonedWait))
+}
+
+// WhereTimedOutWait applies the entql int64 predicate on the timed_out_wait field.
+func (f *CallingWeekFilter) WhereTimedOutWait(p entql.Int64P) {
+	f.Where(p.Field(callingweek.FieldTimedOutWait))
+}
+
+// WhereOverflowWait applies the entql int64 predicate on the overflow_wait field.
+func (f *CallingWeekFilter) WhereOverflowWait(p entql.Int64P) {
+	f.Where(p.Field(callingweek.FieldOverflowWait))
+}
+
+// WhereTransferredWait applies the entql int64 predicate on the transferred_wait field.
+func (f *CallingWeekFilter) WhereTransferredWait(p entql.Int64P) {
+	f.Where(p.Field(callingweek.FieldTransferredWait))
+}
+
+// WhereUsers applies the entql int64 predicate on the users field.
+func (f *CallingWeekFilter) WhereUsers(p entql.Int64P) {
+	f.Where(p.Field(callingweek.FieldUsers))
+}
+
+// WhereUsers1To5 applies the entql int64 predicate on the users_1_to_5 field.
+func (f *CallingWeekFilter) WhereUsers1To5(p entql.Int64P) {
+	f.Where(p.Field(callingweek.FieldUsers1To5))
+}
+
+// WhereUsers6To20 applies the entql int64 predicate on the users_6_to_20 field.
+func (f *CallingWeekFilter) WhereUsers6To20(p entql.Int64P) {
+	f.Where(p.Field(callingweek.FieldUsers6To20))
+}
+
+// WhereUsersOver20 applies the entql int64 predicate on the users_over_20 field.
+func (f *CallingWeekFilter) WhereUsersOver20(p entql.Int64P) {
+	f.Where(p.Field(callingweek.FieldUsersOver20))
+}
+
+// WhereHasPartner applies a predicate to check if query has an edge partner.
+func (f *CallingWeekFilter) WhereHasPartner() {
+	f.Where(entql.HasEdge("partner"))
+}
+
+// WhereHasPartnerWith applies a predicate to check if query has an edge partner with a given conditions (other predicates).
+func (f *CallingWeekFilter) WhereHasPartnerWith(preds ...predicate.Partner) {
+	f.Where(entql.HasEdgeWith("partner", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *CustomerQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -2269,7 +2595,7 @@ type CustomerFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *CustomerFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2524,7 +2850,7 @@ type DeviceFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *DeviceFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2661,7 +2987,7 @@ type InvoiceFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *InvoiceFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2769,7 +3095,7 @@ type LicenseFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *LicenseFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2935,7 +3261,7 @@ type LicenseSnapshotFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *LicenseSnapshotFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3048,7 +3374,7 @@ type LocationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *LocationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3141,7 +3467,7 @@ type PartnerFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PartnerFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3206,7 +3532,7 @@ type PhoneNumberFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PhoneNumberFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3353,7 +3679,7 @@ type ReportFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ReportFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3517,7 +3843,7 @@ type ReportChunkFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ReportChunkFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3591,7 +3917,7 @@ type ReportScheduleFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ReportScheduleFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3700,7 +4026,7 @@ type ReportTemplateFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ReportTemplateFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3784,7 +4110,7 @@ type SubscriptionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SubscriptionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3944,7 +4270,7 @@ type SubscriptionOrderFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SubscriptionOrderFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4057,7 +4383,7 @@ type TagFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TagFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

@@ -16,6 +16,7 @@ import (
 	"github.com/partnerhub/partnerhub-api/ent/auditevent"
 	"github.com/partnerhub/partnerhub-api/ent/callingday"
 	"github.com/partnerhub/partnerhub-api/ent/callinguserweek"
+	"github.com/partnerhub/partnerhub-api/ent/callingweek"
 	"github.com/partnerhub/partnerhub-api/ent/callleg"
 	"github.com/partnerhub/partnerhub-api/ent/callqueue"
 	"github.com/partnerhub/partnerhub-api/ent/customer"
@@ -54,6 +55,7 @@ const (
 	TypeCallQueue         = "CallQueue"
 	TypeCallingDay        = "CallingDay"
 	TypeCallingUserWeek   = "CallingUserWeek"
+	TypeCallingWeek       = "CallingWeek"
 	TypeCustomer          = "Customer"
 	TypeDevice            = "Device"
 	TypeInvoice           = "Invoice"
@@ -9930,6 +9932,3869 @@ func (m *CallingUserWeekMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown CallingUserWeek edge %s", name)
+}
+
+// CallingWeekMutation represents an operation that mutates the CallingWeek nodes in the graph.
+type CallingWeekMutation struct {
+	config
+	op                      Op
+	typ                     string
+	id                      *int
+	customer_id             *int
+	addcustomer_id          *int
+	week                    *int
+	addweek                 *int
+	legs                    *int64
+	addlegs                 *int64
+	poor_legs               *int64
+	addpoor_legs            *int64
+	measured_legs           *int64
+	addmeasured_legs        *int64
+	seconds                 *int64
+	addseconds              *int64
+	video_seconds           *int64
+	addvideo_seconds        *int64
+	audio_legs              *int64
+	addaudio_legs           *int64
+	video_legs              *int64
+	addvideo_legs           *int64
+	webex_app_legs          *int64
+	addwebex_app_legs       *int64
+	desk_phone_legs         *int64
+	adddesk_phone_legs      *int64
+	room_device_legs        *int64
+	addroom_device_legs     *int64
+	other_legs              *int64
+	addother_legs           *int64
+	webex_app_poor          *int64
+	addwebex_app_poor       *int64
+	desk_phone_poor         *int64
+	adddesk_phone_poor      *int64
+	room_device_poor        *int64
+	addroom_device_poor     *int64
+	other_poor              *int64
+	addother_poor           *int64
+	webex_app_measured      *int64
+	addwebex_app_measured   *int64
+	desk_phone_measured     *int64
+	adddesk_phone_measured  *int64
+	room_device_measured    *int64
+	addroom_device_measured *int64
+	other_measured          *int64
+	addother_measured       *int64
+	calls                   *int64
+	addcalls                *int64
+	hunt_group_calls        *int64
+	addhunt_group_calls     *int64
+	auto_attendant_calls    *int64
+	addauto_attendant_calls *int64
+	call_queue_calls        *int64
+	addcall_queue_calls     *int64
+	queue_legs              *int64
+	addqueue_legs           *int64
+	answered                *int64
+	addanswered             *int64
+	abandoned               *int64
+	addabandoned            *int64
+	timed_out               *int64
+	addtimed_out            *int64
+	overflow                *int64
+	addoverflow             *int64
+	transferred             *int64
+	addtransferred          *int64
+	answered_wait           *int64
+	addanswered_wait        *int64
+	abandoned_wait          *int64
+	addabandoned_wait       *int64
+	timed_out_wait          *int64
+	addtimed_out_wait       *int64
+	overflow_wait           *int64
+	addoverflow_wait        *int64
+	transferred_wait        *int64
+	addtransferred_wait     *int64
+	users                   *int64
+	addusers                *int64
+	users_1_to_5            *int64
+	addusers_1_to_5         *int64
+	users_6_to_20           *int64
+	addusers_6_to_20        *int64
+	users_over_20           *int64
+	addusers_over_20        *int64
+	clearedFields           map[string]struct{}
+	partner                 *int
+	clearedpartner          bool
+	done                    bool
+	oldValue                func(context.Context) (*CallingWeek, error)
+	predicates              []predicate.CallingWeek
+}
+
+var _ ent.Mutation = (*CallingWeekMutation)(nil)
+
+// callingweekOption allows management of the mutation configuration using functional options.
+type callingweekOption func(*CallingWeekMutation)
+
+// newCallingWeekMutation creates new mutation for the CallingWeek entity.
+func newCallingWeekMutation(c config, op Op, opts ...callingweekOption) *CallingWeekMutation {
+	m := &CallingWeekMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeCallingWeek,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withCallingWeekID sets the ID field of the mutation.
+func withCallingWeekID(id int) callingweekOption {
+	return func(m *CallingWeekMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *CallingWeek
+		)
+		m.oldValue = func(ctx context.Context) (*CallingWeek, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().CallingWeek.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withCallingWeek sets the old CallingWeek of the mutation.
+func withCallingWeek(node *CallingWeek) callingweekOption {
+	return func(m *CallingWeekMutation) {
+		m.oldValue = func(context.Context) (*CallingWeek, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m CallingWeekMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m CallingWeekMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *CallingWeekMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *CallingWeekMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().CallingWeek.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetPartnerID sets the "partner_id" field.
+func (m *CallingWeekMutation) SetPartnerID(i int) {
+	m.partner = &i
+}
+
+// PartnerID returns the value of the "partner_id" field in the mutation.
+func (m *CallingWeekMutation) PartnerID() (r int, exists bool) {
+	v := m.partner
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPartnerID returns the old "partner_id" field's value of the CallingWeek entity.
+// If the CallingWeek object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallingWeekMutation) OldPartnerID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPartnerID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPartnerID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPartnerID: %w", err)
+	}
+	return oldValue.PartnerID, nil
+}
+
+// ResetPartnerID resets all changes to the "partner_id" field.
+func (m *CallingWeekMutation) ResetPartnerID() {
+	m.partner = nil
+}
+
+// SetCustomerID sets the "customer_id" field.
+func (m *CallingWeekMutation) SetCustomerID(i int) {
+	m.customer_id = &i
+	m.addcustomer_id = nil
+}
+
+// CustomerID returns the value of the "customer_id" field in the mutation.
+func (m *CallingWeekMutation) CustomerID() (r int, exists bool) {
+	v := m.customer_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCustomerID returns the old "customer_id" field's value of the CallingWeek entity.
+// If the CallingWeek object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallingWeekMutation) OldCustomerID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCustomerID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCustomerID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCustomerID: %w", err)
+	}
+	return oldValue.CustomerID, nil
+}
+
+// AddCustomerID adds i to the "customer_id" field.
+func (m *CallingWeekMutation) AddCustomerID(i int) {
+	if m.addcustomer_id != nil {
+		*m.addcustomer_id += i
+	} else {
+		m.addcustomer_id = &i
+	}
+}
+
+// AddedCustomerID returns the value that was added to the "customer_id" field in this mutation.
+func (m *CallingWeekMutation) AddedCustomerID() (r int, exists bool) {
+	v := m.addcustomer_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetCustomerID resets all changes to the "customer_id" field.
+func (m *CallingWeekMutation) ResetCustomerID() {
+	m.customer_id = nil
+	m.addcustomer_id = nil
+}
+
+// SetWeek sets the "week" field.
+func (m *CallingWeekMutation) SetWeek(i int) {
+	m.week = &i
+	m.addweek = nil
+}
+
+// Week returns the value of the "week" field in the mutation.
+func (m *CallingWeekMutation) Week() (r int, exists bool) {
+	v := m.week
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldWeek returns the old "week" field's value of the CallingWeek entity.
+// If the CallingWeek object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallingWeekMutation) OldWeek(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldWeek is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldWeek requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldWeek: %w", err)
+	}
+	return oldValue.Week, nil
+}
+
+// AddWeek adds i to the "week" field.
+func (m *CallingWeekMutation) AddWeek(i int) {
+	if m.addweek != nil {
+		*m.addweek += i
+	} else {
+		m.addweek = &i
+	}
+}
+
+// AddedWeek returns the value that was added to the "week" field in this mutation.
+func (m *CallingWeekMutation) AddedWeek() (r int, exists bool) {
+	v := m.addweek
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetWeek resets all changes to the "week" field.
+func (m *CallingWeekMutation) ResetWeek() {
+	m.week = nil
+	m.addweek = nil
+}
+
+// SetLegs sets the "legs" field.
+func (m *CallingWeekMutation) SetLegs(i int64) {
+	m.legs = &i
+	m.addlegs = nil
+}
+
+// Legs returns the value of the "legs" field in the mutation.
+func (m *CallingWeekMutation) Legs() (r int64, exists bool) {
+	v := m.legs
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLegs returns the old "legs" field's value of the CallingWeek entity.
+// If the CallingWeek object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallingWeekMutation) OldLegs(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLegs is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLegs requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLegs: %w", err)
+	}
+	return oldValue.Legs, nil
+}
+
+// AddLegs adds i to the "legs" field.
+func (m *CallingWeekMutation) AddLegs(i int64) {
+	if m.addlegs != nil {
+		*m.addlegs += i
+	} else {
+		m.addlegs = &i
+	}
+}
+
+// AddedLegs returns the value that was added to the "legs" field in this mutation.
+func (m *CallingWeekMutation) AddedLegs() (r int64, exists bool) {
+	v := m.addlegs
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetLegs resets all changes to the "legs" field.
+func (m *CallingWeekMutation) ResetLegs() {
+	m.legs = nil
+	m.addlegs = nil
+}
+
+// SetPoorLegs sets the "poor_legs" field.
+func (m *CallingWeekMutation) SetPoorLegs(i int64) {
+	m.poor_legs = &i
+	m.addpoor_legs = nil
+}
+
+// PoorLegs returns the value of the "poor_legs" field in the mutation.
+func (m *CallingWeekMutation) PoorLegs() (r int64, exists bool) {
+	v := m.poor_legs
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPoorLegs returns the old "poor_legs" field's value of the CallingWeek entity.
+// If the CallingWeek object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallingWeekMutation) OldPoorLegs(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPoorLegs is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPoorLegs requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPoorLegs: %w", err)
+	}
+	return oldValue.PoorLegs, nil
+}
+
+// AddPoorLegs adds i to the "poor_legs" field.
+func (m *CallingWeekMutation) AddPoorLegs(i int64) {
+	if m.addpoor_legs != nil {
+		*m.addpoor_legs += i
+	} else {
+		m.addpoor_legs = &i
+	}
+}
+
+// AddedPoorLegs returns the value that was added to the "poor_legs" field in this mutation.
+func (m *CallingWeekMutation) AddedPoorLegs() (r int64, exists bool) {
+	v := m.addpoor_legs
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetPoorLegs resets all changes to the "poor_legs" field.
+func (m *CallingWeekMutation) ResetPoorLegs() {
+	m.poor_legs = nil
+	m.addpoor_legs = nil
+}
+
+// SetMeasuredLegs sets the "measured_legs" field.
+func (m *CallingWeekMutation) SetMeasuredLegs(i int64) {
+	m.measured_legs = &i
+	m.addmeasured_legs = nil
+}
+
+// MeasuredLegs returns the value of the "measured_legs" field in the mutation.
+func (m *CallingWeekMutation) MeasuredLegs() (r int64, exists bool) {
+	v := m.measured_legs
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMeasuredLegs returns the old "measured_legs" field's value of the CallingWeek entity.
+// If the CallingWeek object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallingWeekMutation) OldMeasuredLegs(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMeasuredLegs is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMeasuredLegs requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMeasuredLegs: %w", err)
+	}
+	return oldValue.MeasuredLegs, nil
+}
+
+// AddMeasuredLegs adds i to the "measured_legs" field.
+func (m *CallingWeekMutation) AddMeasuredLegs(i int64) {
+	if m.addmeasured_legs != nil {
+		*m.addmeasured_legs += i
+	} else {
+		m.addmeasured_legs = &i
+	}
+}
+
+// AddedMeasuredLegs returns the value that was added to the "measured_legs" field in this mutation.
+func (m *CallingWeekMutation) AddedMeasuredLegs() (r int64, exists bool) {
+	v := m.addmeasured_legs
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetMeasuredLegs resets all changes to the "measured_legs" field.
+func (m *CallingWeekMutation) ResetMeasuredLegs() {
+	m.measured_legs = nil
+	m.addmeasured_legs = nil
+}
+
+// SetSeconds sets the "seconds" field.
+func (m *CallingWeekMutation) SetSeconds(i int64) {
+	m.seconds = &i
+	m.addseconds = nil
+}
+
+// Seconds returns the value of the "seconds" field in the mutation.
+func (m *CallingWeekMutation) Seconds() (r int64, exists bool) {
+	v := m.seconds
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSeconds returns the old "seconds" field's value of the CallingWeek entity.
+// If the CallingWeek object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallingWeekMutation) OldSeconds(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSeconds is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSeconds requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSeconds: %w", err)
+	}
+	return oldValue.Seconds, nil
+}
+
+// AddSeconds adds i to the "seconds" field.
+func (m *CallingWeekMutation) AddSeconds(i int64) {
+	if m.addseconds != nil {
+		*m.addseconds += i
+	} else {
+		m.addseconds = &i
+	}
+}
+
+// AddedSeconds returns the value that was added to the "seconds" field in this mutation.
+func (m *CallingWeekMutation) AddedSeconds() (r int64, exists bool) {
+	v := m.addseconds
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetSeconds resets all changes to the "seconds" field.
+func (m *CallingWeekMutation) ResetSeconds() {
+	m.seconds = nil
+	m.addseconds = nil
+}
+
+// SetVideoSeconds sets the "video_seconds" field.
+func (m *CallingWeekMutation) SetVideoSeconds(i int64) {
+	m.video_seconds = &i
+	m.addvideo_seconds = nil
+}
+
+// VideoSeconds returns the value of the "video_seconds" field in the mutation.
+func (m *CallingWeekMutation) VideoSeconds() (r int64, exists bool) {
+	v := m.video_seconds
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVideoSeconds returns the old "video_seconds" field's value of the CallingWeek entity.
+// If the CallingWeek object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallingWeekMutation) OldVideoSeconds(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVideoSeconds is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVideoSeconds requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVideoSeconds: %w", err)
+	}
+	return oldValue.VideoSeconds, nil
+}
+
+// AddVideoSeconds adds i to the "video_seconds" field.
+func (m *CallingWeekMutation) AddVideoSeconds(i int64) {
+	if m.addvideo_seconds != nil {
+		*m.addvideo_seconds += i
+	} else {
+		m.addvideo_seconds = &i
+	}
+}
+
+// AddedVideoSeconds returns the value that was added to the "video_seconds" field in this mutation.
+func (m *CallingWeekMutation) AddedVideoSeconds() (r int64, exists bool) {
+	v := m.addvideo_seconds
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVideoSeconds resets all changes to the "video_seconds" field.
+func (m *CallingWeekMutation) ResetVideoSeconds() {
+	m.video_seconds = nil
+	m.addvideo_seconds = nil
+}
+
+// SetAudioLegs sets the "audio_legs" field.
+func (m *CallingWeekMutation) SetAudioLegs(i int64) {
+	m.audio_legs = &i
+	m.addaudio_legs = nil
+}
+
+// AudioLegs returns the value of the "audio_legs" field in the mutation.
+func (m *CallingWeekMutation) AudioLegs() (r int64, exists bool) {
+	v := m.audio_legs
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAudioLegs returns the old "audio_legs" field's value of the CallingWeek entity.
+// If the CallingWeek object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallingWeekMutation) OldAudioLegs(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAudioLegs is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAudioLegs requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAudioLegs: %w", err)
+	}
+	return oldValue.AudioLegs, nil
+}
+
+// AddAudioLegs adds i to the "audio_legs" field.
+func (m *CallingWeekMutation) AddAudioLegs(i int64) {
+	if m.addaudio_legs != nil {
+		*m.addaudio_legs += i
+	} else {
+		m.addaudio_legs = &i
+	}
+}
+
+// AddedAudioLegs returns the value that was added to the "audio_legs" field in this mutation.
+func (m *CallingWeekMutation) AddedAudioLegs() (r int64, exists bool) {
+	v := m.addaudio_legs
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetAudioLegs resets all changes to the "audio_legs" field.
+func (m *CallingWeekMutation) ResetAudioLegs() {
+	m.audio_legs = nil
+	m.addaudio_legs = nil
+}
+
+// SetVideoLegs sets the "video_legs" field.
+func (m *CallingWeekMutation) SetVideoLegs(i int64) {
+	m.video_legs = &i
+	m.addvideo_legs = nil
+}
+
+// VideoLegs returns the value of the "video_legs" field in the mutation.
+func (m *CallingWeekMutation) VideoLegs() (r int64, exists bool) {
+	v := m.video_legs
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVideoLegs returns the old "video_legs" field's value of the CallingWeek entity.
+// If the CallingWeek object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallingWeekMutation) OldVideoLegs(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVideoLegs is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVideoLegs requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVideoLegs: %w", err)
+	}
+	return oldValue.VideoLegs, nil
+}
+
+// AddVideoLegs adds i to the "video_legs" field.
+func (m *CallingWeekMutation) AddVideoLegs(i int64) {
+	if m.addvideo_legs != nil {
+		*m.addvideo_legs += i
+	} else {
+		m.addvideo_legs = &i
+	}
+}
+
+// AddedVideoLegs returns the value that was added to the "video_legs" field in this mutation.
+func (m *CallingWeekMutation) AddedVideoLegs() (r int64, exists bool) {
+	v := m.addvideo_legs
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVideoLegs resets all changes to the "video_legs" field.
+func (m *CallingWeekMutation) ResetVideoLegs() {
+	m.video_legs = nil
+	m.addvideo_legs = nil
+}
+
+// SetWebexAppLegs sets the "webex_app_legs" field.
+func (m *CallingWeekMutation) SetWebexAppLegs(i int64) {
+	m.webex_app_legs = &i
+	m.addwebex_app_legs = nil
+}
+
+// WebexAppLegs returns the value of the "webex_app_legs" field in the mutation.
+func (m *CallingWeekMutation) WebexAppLegs() (r int64, exists bool) {
+	v := m.webex_app_legs
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldWebexAppLegs returns the old "webex_app_legs" field's value of the CallingWeek entity.
+// If the CallingWeek object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallingWeekMutation) OldWebexAppLegs(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldWebexAppLegs is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldWebexAppLegs requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldWebexAppLegs: %w", err)
+	}
+	return oldValue.WebexAppLegs, nil
+}
+
+// AddWebexAppLegs adds i to the "webex_app_legs" field.
+func (m *CallingWeekMutation) AddWebexAppLegs(i int64) {
+	if m.addwebex_app_legs != nil {
+		*m.addwebex_app_legs += i
+	} else {
+		m.addwebex_app_legs = &i
+	}
+}
+
+// AddedWebexAppLegs returns the value that was added to the "webex_app_legs" field in this mutation.
+func (m *CallingWeekMutation) AddedWebexAppLegs() (r int64, exists bool) {
+	v := m.addwebex_app_legs
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetWebexAppLegs resets all changes to the "webex_app_legs" field.
+func (m *CallingWeekMutation) ResetWebexAppLegs() {
+	m.webex_app_legs = nil
+	m.addwebex_app_legs = nil
+}
+
+// SetDeskPhoneLegs sets the "desk_phone_legs" field.
+func (m *CallingWeekMutation) SetDeskPhoneLegs(i int64) {
+	m.desk_phone_legs = &i
+	m.adddesk_phone_legs = nil
+}
+
+// DeskPhoneLegs returns the value of the "desk_phone_legs" field in the mutation.
+func (m *CallingWeekMutation) DeskPhoneLegs() (r int64, exists bool) {
+	v := m.desk_phone_legs
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDeskPhoneLegs returns the old "desk_phone_legs" field's value of the CallingWeek entity.
+// If the CallingWeek object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallingWeekMutation) OldDeskPhoneLegs(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDeskPhoneLegs is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDeskPhoneLegs requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDeskPhoneLegs: %w", err)
+	}
+	return oldValue.DeskPhoneLegs, nil
+}
+
+// AddDeskPhoneLegs adds i to the "desk_phone_legs" field.
+func (m *CallingWeekMutation) AddDeskPhoneLegs(i int64) {
+	if m.adddesk_phone_legs != nil {
+		*m.adddesk_phone_legs += i
+	} else {
+		m.adddesk_phone_legs = &i
+	}
+}
+
+// AddedDeskPhoneLegs returns the value that was added to the "desk_phone_legs" field in this mutation.
+func (m *CallingWeekMutation) AddedDeskPhoneLegs() (r int64, exists bool) {
+	v := m.adddesk_phone_legs
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetDeskPhoneLegs resets all changes to the "desk_phone_legs" field.
+func (m *CallingWeekMutation) ResetDeskPhoneLegs() {
+	m.desk_phone_legs = nil
+	m.adddesk_phone_legs = nil
+}
+
+// SetRoomDeviceLegs sets the "room_device_legs" field.
+func (m *CallingWeekMutation) SetRoomDeviceLegs(i int64) {
+	m.room_device_legs = &i
+	m.addroom_device_legs = nil
+}
+
+// RoomDeviceLegs returns the value of the "room_device_legs" field in the mutation.
+func (m *CallingWeekMutation) RoomDeviceLegs() (r int64, exists bool) {
+	v := m.room_device_legs
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRoomDeviceLegs returns the old "room_device_legs" field's value of the CallingWeek entity.
+// If the CallingWeek object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallingWeekMutation) OldRoomDeviceLegs(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRoomDeviceLegs is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRoomDeviceLegs requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRoomDeviceLegs: %w", err)
+	}
+	return oldValue.RoomDeviceLegs, nil
+}
+
+// AddRoomDeviceLegs adds i to the "room_device_legs" field.
+func (m *CallingWeekMutation) AddRoomDeviceLegs(i int64) {
+	if m.addroom_device_legs != nil {
+		*m.addroom_device_legs += i
+	} else {
+		m.addroom_device_legs = &i
+	}
+}
+
+// AddedRoomDeviceLegs returns the value that was added to the "room_device_legs" field in this mutation.
+func (m *CallingWeekMutation) AddedRoomDeviceLegs() (r int64, exists bool) {
+	v := m.addroom_device_legs
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetRoomDeviceLegs resets all changes to the "room_device_legs" field.
+func (m *CallingWeekMutation) ResetRoomDeviceLegs() {
+	m.room_device_legs = nil
+	m.addroom_device_legs = nil
+}
+
+// SetOtherLegs sets the "other_legs" field.
+func (m *CallingWeekMutation) SetOtherLegs(i int64) {
+	m.other_legs = &i
+	m.addother_legs = nil
+}
+
+// OtherLegs returns the value of the "other_legs" field in the mutation.
+func (m *CallingWeekMutation) OtherLegs() (r int64, exists bool) {
+	v := m.other_legs
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOtherLegs returns the old "other_legs" field's value of the CallingWeek entity.
+// If the CallingWeek object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallingWeekMutation) OldOtherLegs(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOtherLegs is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOtherLegs requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOtherLegs: %w", err)
+	}
+	return oldValue.OtherLegs, nil
+}
+
+// AddOtherLegs adds i to the "other_legs" field.
+func (m *CallingWeekMutation) AddOtherLegs(i int64) {
+	if m.addother_legs != nil {
+		*m.addother_legs += i
+	} else {
+		m.addother_legs = &i
+	}
+}
+
+// AddedOtherLegs returns the value that was added to the "other_legs" field in this mutation.
+func (m *CallingWeekMutation) AddedOtherLegs() (r int64, exists bool) {
+	v := m.addother_legs
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetOtherLegs resets all changes to the "other_legs" field.
+func (m *CallingWeekMutation) ResetOtherLegs() {
+	m.other_legs = nil
+	m.addother_legs = nil
+}
+
+// SetWebexAppPoor sets the "webex_app_poor" field.
+func (m *CallingWeekMutation) SetWebexAppPoor(i int64) {
+	m.webex_app_poor = &i
+	m.addwebex_app_poor = nil
+}
+
+// WebexAppPoor returns the value of the "webex_app_poor" field in the mutation.
+func (m *CallingWeekMutation) WebexAppPoor() (r int64, exists bool) {
+	v := m.webex_app_poor
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldWebexAppPoor returns the old "webex_app_poor" field's value of the CallingWeek entity.
+// If the CallingWeek object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallingWeekMutation) OldWebexAppPoor(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldWebexAppPoor is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldWebexAppPoor requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldWebexAppPoor: %w", err)
+	}
+	return oldValue.WebexAppPoor, nil
+}
+
+// AddWebexAppPoor adds i to the "webex_app_poor" field.
+func (m *CallingWeekMutation) AddWebexAppPoor(i int64) {
+	if m.addwebex_app_poor != nil {
+		*m.addwebex_app_poor += i
+	} else {
+		m.addwebex_app_poor = &i
+	}
+}
+
+// AddedWebexAppPoor returns the value that was added to the "webex_app_poor" field in this mutation.
+func (m *CallingWeekMutation) AddedWebexAppPoor() (r int64, exists bool) {
+	v := m.addwebex_app_poor
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetWebexAppPoor resets all changes to the "webex_app_poor" field.
+func (m *CallingWeekMutation) ResetWebexAppPoor() {
+	m.webex_app_poor = nil
+	m.addwebex_app_poor = nil
+}
+
+// SetDeskPhonePoor sets the "desk_phone_poor" field.
+func (m *CallingWeekMutation) SetDeskPhonePoor(i int64) {
+	m.desk_phone_poor = &i
+	m.adddesk_phone_poor = nil
+}
+
+// DeskPhonePoor returns the value of the "desk_phone_poor" field in the mutation.
+func (m *CallingWeekMutation) DeskPhonePoor() (r int64, exists bool) {
+	v := m.desk_phone_poor
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDeskPhonePoor returns the old "desk_phone_poor" field's value of the CallingWeek entity.
+// If the CallingWeek object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallingWeekMutation) OldDeskPhonePoor(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDeskPhonePoor is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDeskPhonePoor requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDeskPhonePoor: %w", err)
+	}
+	return oldValue.DeskPhonePoor, nil
+}
+
+// AddDeskPhonePoor adds i to the "desk_phone_poor" field.
+func (m *CallingWeekMutation) AddDeskPhonePoor(i int64) {
+	if m.adddesk_phone_poor != nil {
+		*m.adddesk_phone_poor += i
+	} else {
+		m.adddesk_phone_poor = &i
+	}
+}
+
+// AddedDeskPhonePoor returns the value that was added to the "desk_phone_poor" field in this mutation.
+func (m *CallingWeekMutation) AddedDeskPhonePoor() (r int64, exists bool) {
+	v := m.adddesk_phone_poor
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetDeskPhonePoor resets all changes to the "desk_phone_poor" field.
+func (m *CallingWeekMutation) ResetDeskPhonePoor() {
+	m.desk_phone_poor = nil
+	m.adddesk_phone_poor = nil
+}
+
+// SetRoomDevicePoor sets the "room_device_poor" field.
+func (m *CallingWeekMutation) SetRoomDevicePoor(i int64) {
+	m.room_device_poor = &i
+	m.addroom_device_poor = nil
+}
+
+// RoomDevicePoor returns the value of the "room_device_poor" field in the mutation.
+func (m *CallingWeekMutation) RoomDevicePoor() (r int64, exists bool) {
+	v := m.room_device_poor
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRoomDevicePoor returns the old "room_device_poor" field's value of the CallingWeek entity.
+// If the CallingWeek object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallingWeekMutation) OldRoomDevicePoor(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRoomDevicePoor is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRoomDevicePoor requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRoomDevicePoor: %w", err)
+	}
+	return oldValue.RoomDevicePoor, nil
+}
+
+// AddRoomDevicePoor adds i to the "room_device_poor" field.
+func (m *CallingWeekMutation) AddRoomDevicePoor(i int64) {
+	if m.addroom_device_poor != nil {
+		*m.addroom_device_poor += i
+	} else {
+		m.addroom_device_poor = &i
+	}
+}
+
+// AddedRoomDevicePoor returns the value that was added to the "room_device_poor" field in this mutation.
+func (m *CallingWeekMutation) AddedRoomDevicePoor() (r int64, exists bool) {
+	v := m.addroom_device_poor
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetRoomDevicePoor resets all changes to the "room_device_poor" field.
+func (m *CallingWeekMutation) ResetRoomDevicePoor() {
+	m.room_device_poor = nil
+	m.addroom_device_poor = nil
+}
+
+// SetOtherPoor sets the "other_poor" field.
+func (m *CallingWeekMutation) SetOtherPoor(i int64) {
+	m.other_poor = &i
+	m.addother_poor = nil
+}
+
+// OtherPoor returns the value of the "other_poor" field in the mutation.
+func (m *CallingWeekMutation) OtherPoor() (r int64, exists bool) {
+	v := m.other_poor
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOtherPoor returns the old "other_poor" field's value of the CallingWeek entity.
+// If the CallingWeek object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallingWeekMutation) OldOtherPoor(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOtherPoor is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOtherPoor requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOtherPoor: %w", err)
+	}
+	return oldValue.OtherPoor, nil
+}
+
+// AddOtherPoor adds i to the "other_poor" field.
+func (m *CallingWeekMutation) AddOtherPoor(i int64) {
+	if m.addother_poor != nil {
+		*m.addother_poor += i
+	} else {
+		m.addother_poor = &i
+	}
+}
+
+// AddedOtherPoor returns the value that was added to the "other_poor" field in this mutation.
+func (m *CallingWeekMutation) AddedOtherPoor() (r int64, exists bool) {
+	v := m.addother_poor
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetOtherPoor resets all changes to the "other_poor" field.
+func (m *CallingWeekMutation) ResetOtherPoor() {
+	m.other_poor = nil
+	m.addother_poor = nil
+}
+
+// SetWebexAppMeasured sets the "webex_app_measured" field.
+func (m *CallingWeekMutation) SetWebexAppMeasured(i int64) {
+	m.webex_app_measured = &i
+	m.addwebex_app_measured = nil
+}
+
+// WebexAppMeasured returns the value of the "webex_app_measured" field in the mutation.
+func (m *CallingWeekMutation) WebexAppMeasured() (r int64, exists bool) {
+	v := m.webex_app_measured
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldWebexAppMeasured returns the old "webex_app_measured" field's value of the CallingWeek entity.
+// If the CallingWeek object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallingWeekMutation) OldWebexAppMeasured(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldWebexAppMeasured is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldWebexAppMeasured requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldWebexAppMeasured: %w", err)
+	}
+	return oldValue.WebexAppMeasured, nil
+}
+
+// AddWebexAppMeasured adds i to the "webex_app_measured" field.
+func (m *CallingWeekMutation) AddWebexAppMeasured(i int64) {
+	if m.addwebex_app_measured != nil {
+		*m.addwebex_app_measured += i
+	} else {
+		m.addwebex_app_measured = &i
+	}
+}
+
+// AddedWebexAppMeasured returns the value that was added to the "webex_app_measured" field in this mutation.
+func (m *CallingWeekMutation) AddedWebexAppMeasured() (r int64, exists bool) {
+	v := m.addwebex_app_measured
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetWebexAppMeasured resets all changes to the "webex_app_measured" field.
+func (m *CallingWeekMutation) ResetWebexAppMeasured() {
+	m.webex_app_measured = nil
+	m.addwebex_app_measured = nil
+}
+
+// SetDeskPhoneMeasured sets the "desk_phone_measured" field.
+func (m *CallingWeekMutation) SetDeskPhoneMeasured(i int64) {
+	m.desk_phone_measured = &i
+	m.adddesk_phone_measured = nil
+}
+
+// DeskPhoneMeasured returns the value of the "desk_phone_measured" field in the mutation.
+func (m *CallingWeekMutation) DeskPhoneMeasured() (r int64, exists bool) {
+	v := m.desk_phone_measured
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDeskPhoneMeasured returns the old "desk_phone_measured" field's value of the CallingWeek entity.
+// If the CallingWeek object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallingWeekMutation) OldDeskPhoneMeasured(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDeskPhoneMeasured is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDeskPhoneMeasured requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDeskPhoneMeasured: %w", err)
+	}
+	return oldValue.DeskPhoneMeasured, nil
+}
+
+// AddDeskPhoneMeasured adds i to the "desk_phone_measured" field.
+func (m *CallingWeekMutation) AddDeskPhoneMeasured(i int64) {
+	if m.adddesk_phone_measured != nil {
+		*m.adddesk_phone_measured += i
+	} else {
+		m.adddesk_phone_measured = &i
+	}
+}
+
+// AddedDeskPhoneMeasured returns the value that was added to the "desk_phone_measured" field in this mutation.
+func (m *CallingWeekMutation) AddedDeskPhoneMeasured() (r int64, exists bool) {
+	v := m.adddesk_phone_measured
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetDeskPhoneMeasured resets all changes to the "desk_phone_measured" field.
+func (m *CallingWeekMutation) ResetDeskPhoneMeasured() {
+	m.desk_phone_measured = nil
+	m.adddesk_phone_measured = nil
+}
+
+// SetRoomDeviceMeasured sets the "room_device_measured" field.
+func (m *CallingWeekMutation) SetRoomDeviceMeasured(i int64) {
+	m.room_device_measured = &i
+	m.addroom_device_measured = nil
+}
+
+// RoomDeviceMeasured returns the value of the "room_device_measured" field in the mutation.
+func (m *CallingWeekMutation) RoomDeviceMeasured() (r int64, exists bool) {
+	v := m.room_device_measured
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRoomDeviceMeasured returns the old "room_device_measured" field's value of the CallingWeek entity.
+// If the CallingWeek object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallingWeekMutation) OldRoomDeviceMeasured(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRoomDeviceMeasured is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRoomDeviceMeasured requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRoomDeviceMeasured: %w", err)
+	}
+	return oldValue.RoomDeviceMeasured, nil
+}
+
+// AddRoomDeviceMeasured adds i to the "room_device_measured" field.
+func (m *CallingWeekMutation) AddRoomDeviceMeasured(i int64) {
+	if m.addroom_device_measured != nil {
+		*m.addroom_device_measured += i
+	} else {
+		m.addroom_device_measured = &i
+	}
+}
+
+// AddedRoomDeviceMeasured returns the value that was added to the "room_device_measured" field in this mutation.
+func (m *CallingWeekMutation) AddedRoomDeviceMeasured() (r int64, exists bool) {
+	v := m.addroom_device_measured
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetRoomDeviceMeasured resets all changes to the "room_device_measured" field.
+func (m *CallingWeekMutation) ResetRoomDeviceMeasured() {
+	m.room_device_measured = nil
+	m.addroom_device_measured = nil
+}
+
+// SetOtherMeasured sets the "other_measured" field.
+func (m *CallingWeekMutation) SetOtherMeasured(i int64) {
+	m.other_measured = &i
+	m.addother_measured = nil
+}
+
+// OtherMeasured returns the value of the "other_measured" field in the mutation.
+func (m *CallingWeekMutation) OtherMeasured() (r int64, exists bool) {
+	v := m.other_measured
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOtherMeasured returns the old "other_measured" field's value of the CallingWeek entity.
+// If the CallingWeek object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallingWeekMutation) OldOtherMeasured(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOtherMeasured is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOtherMeasured requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOtherMeasured: %w", err)
+	}
+	return oldValue.OtherMeasured, nil
+}
+
+// AddOtherMeasured adds i to the "other_measured" field.
+func (m *CallingWeekMutation) AddOtherMeasured(i int64) {
+	if m.addother_measured != nil {
+		*m.addother_measured += i
+	} else {
+		m.addother_measured = &i
+	}
+}
+
+// AddedOtherMeasured returns the value that was added to the "other_measured" field in this mutation.
+func (m *CallingWeekMutation) AddedOtherMeasured() (r int64, exists bool) {
+	v := m.addother_measured
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetOtherMeasured resets all changes to the "other_measured" field.
+func (m *CallingWeekMutation) ResetOtherMeasured() {
+	m.other_measured = nil
+	m.addother_measured = nil
+}
+
+// SetCalls sets the "calls" field.
+func (m *CallingWeekMutation) SetCalls(i int64) {
+	m.calls = &i
+	m.addcalls = nil
+}
+
+// Calls returns the value of the "calls" field in the mutation.
+func (m *CallingWeekMutation) Calls() (r int64, exists bool) {
+	v := m.calls
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCalls returns the old "calls" field's value of the CallingWeek entity.
+// If the CallingWeek object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallingWeekMutation) OldCalls(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCalls is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCalls requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCalls: %w", err)
+	}
+	return oldValue.Calls, nil
+}
+
+// AddCalls adds i to the "calls" field.
+func (m *CallingWeekMutation) AddCalls(i int64) {
+	if m.addcalls != nil {
+		*m.addcalls += i
+	} else {
+		m.addcalls = &i
+	}
+}
+
+// AddedCalls returns the value that was added to the "calls" field in this mutation.
+func (m *CallingWeekMutation) AddedCalls() (r int64, exists bool) {
+	v := m.addcalls
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetCalls resets all changes to the "calls" field.
+func (m *CallingWeekMutation) ResetCalls() {
+	m.calls = nil
+	m.addcalls = nil
+}
+
+// SetHuntGroupCalls sets the "hunt_group_calls" field.
+func (m *CallingWeekMutation) SetHuntGroupCalls(i int64) {
+	m.hunt_group_calls = &i
+	m.addhunt_group_calls = nil
+}
+
+// HuntGroupCalls returns the value of the "hunt_group_calls" field in the mutation.
+func (m *CallingWeekMutation) HuntGroupCalls() (r int64, exists bool) {
+	v := m.hunt_group_calls
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldHuntGroupCalls returns the old "hunt_group_calls" field's value of the CallingWeek entity.
+// If the CallingWeek object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallingWeekMutation) OldHuntGroupCalls(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldHuntGroupCalls is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldHuntGroupCalls requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldHuntGroupCalls: %w", err)
+	}
+	return oldValue.HuntGroupCalls, nil
+}
+
+// AddHuntGroupCalls adds i to the "hunt_group_calls" field.
+func (m *CallingWeekMutation) AddHuntGroupCalls(i int64) {
+	if m.addhunt_group_calls != nil {
+		*m.addhunt_group_calls += i
+	} else {
+		m.addhunt_group_calls = &i
+	}
+}
+
+// AddedHuntGroupCalls returns the value that was added to the "hunt_group_calls" field in this mutation.
+func (m *CallingWeekMutation) AddedHuntGroupCalls() (r int64, exists bool) {
+	v := m.addhunt_group_calls
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetHuntGroupCalls resets all changes to the "hunt_group_calls" field.
+func (m *CallingWeekMutation) ResetHuntGroupCalls() {
+	m.hunt_group_calls = nil
+	m.addhunt_group_calls = nil
+}
+
+// SetAutoAttendantCalls sets the "auto_attendant_calls" field.
+func (m *CallingWeekMutation) SetAutoAttendantCalls(i int64) {
+	m.auto_attendant_calls = &i
+	m.addauto_attendant_calls = nil
+}
+
+// AutoAttendantCalls returns the value of the "auto_attendant_calls" field in the mutation.
+func (m *CallingWeekMutation) AutoAttendantCalls() (r int64, exists bool) {
+	v := m.auto_attendant_calls
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAutoAttendantCalls returns the old "auto_attendant_calls" field's value of the CallingWeek entity.
+// If the CallingWeek object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallingWeekMutation) OldAutoAttendantCalls(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAutoAttendantCalls is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAutoAttendantCalls requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAutoAttendantCalls: %w", err)
+	}
+	return oldValue.AutoAttendantCalls, nil
+}
+
+// AddAutoAttendantCalls adds i to the "auto_attendant_calls" field.
+func (m *CallingWeekMutation) AddAutoAttendantCalls(i int64) {
+	if m.addauto_attendant_calls != nil {
+		*m.addauto_attendant_calls += i
+	} else {
+		m.addauto_attendant_calls = &i
+	}
+}
+
+// AddedAutoAttendantCalls returns the value that was added to the "auto_attendant_calls" field in this mutation.
+func (m *CallingWeekMutation) AddedAutoAttendantCalls() (r int64, exists bool) {
+	v := m.addauto_attendant_calls
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetAutoAttendantCalls resets all changes to the "auto_attendant_calls" field.
+func (m *CallingWeekMutation) ResetAutoAttendantCalls() {
+	m.auto_attendant_calls = nil
+	m.addauto_attendant_calls = nil
+}
+
+// SetCallQueueCalls sets the "call_queue_calls" field.
+func (m *CallingWeekMutation) SetCallQueueCalls(i int64) {
+	m.call_queue_calls = &i
+	m.addcall_queue_calls = nil
+}
+
+// CallQueueCalls returns the value of the "call_queue_calls" field in the mutation.
+func (m *CallingWeekMutation) CallQueueCalls() (r int64, exists bool) {
+	v := m.call_queue_calls
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCallQueueCalls returns the old "call_queue_calls" field's value of the CallingWeek entity.
+// If the CallingWeek object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallingWeekMutation) OldCallQueueCalls(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCallQueueCalls is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCallQueueCalls requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCallQueueCalls: %w", err)
+	}
+	return oldValue.CallQueueCalls, nil
+}
+
+// AddCallQueueCalls adds i to the "call_queue_calls" field.
+func (m *CallingWeekMutation) AddCallQueueCalls(i int64) {
+	if m.addcall_queue_calls != nil {
+		*m.addcall_queue_calls += i
+	} else {
+		m.addcall_queue_calls = &i
+	}
+}
+
+// AddedCallQueueCalls returns the value that was added to the "call_queue_calls" field in this mutation.
+func (m *CallingWeekMutation) AddedCallQueueCalls() (r int64, exists bool) {
+	v := m.addcall_queue_calls
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetCallQueueCalls resets all changes to the "call_queue_calls" field.
+func (m *CallingWeekMutation) ResetCallQueueCalls() {
+	m.call_queue_calls = nil
+	m.addcall_queue_calls = nil
+}
+
+// SetQueueLegs sets the "queue_legs" field.
+func (m *CallingWeekMutation) SetQueueLegs(i int64) {
+	m.queue_legs = &i
+	m.addqueue_legs = nil
+}
+
+// QueueLegs returns the value of the "queue_legs" field in the mutation.
+func (m *CallingWeekMutation) QueueLegs() (r int64, exists bool) {
+	v := m.queue_legs
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldQueueLegs returns the old "queue_legs" field's value of the CallingWeek entity.
+// If the CallingWeek object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallingWeekMutation) OldQueueLegs(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldQueueLegs is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldQueueLegs requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldQueueLegs: %w", err)
+	}
+	return oldValue.QueueLegs, nil
+}
+
+// AddQueueLegs adds i to the "queue_legs" field.
+func (m *CallingWeekMutation) AddQueueLegs(i int64) {
+	if m.addqueue_legs != nil {
+		*m.addqueue_legs += i
+	} else {
+		m.addqueue_legs = &i
+	}
+}
+
+// AddedQueueLegs returns the value that was added to the "queue_legs" field in this mutation.
+func (m *CallingWeekMutation) AddedQueueLegs() (r int64, exists bool) {
+	v := m.addqueue_legs
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetQueueLegs resets all changes to the "queue_legs" field.
+func (m *CallingWeekMutation) ResetQueueLegs() {
+	m.queue_legs = nil
+	m.addqueue_legs = nil
+}
+
+// SetAnswered sets the "answered" field.
+func (m *CallingWeekMutation) SetAnswered(i int64) {
+	m.answered = &i
+	m.addanswered = nil
+}
+
+// Answered returns the value of the "answered" field in the mutation.
+func (m *CallingWeekMutation) Answered() (r int64, exists bool) {
+	v := m.answered
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAnswered returns the old "answered" field's value of the CallingWeek entity.
+// If the CallingWeek object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallingWeekMutation) OldAnswered(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAnswered is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAnswered requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAnswered: %w", err)
+	}
+	return oldValue.Answered, nil
+}
+
+// AddAnswered adds i to the "answered" field.
+func (m *CallingWeekMutation) AddAnswered(i int64) {
+	if m.addanswered != nil {
+		*m.addanswered += i
+	} else {
+		m.addanswered = &i
+	}
+}
+
+// AddedAnswered returns the value that was added to the "answered" field in this mutation.
+func (m *CallingWeekMutation) AddedAnswered() (r int64, exists bool) {
+	v := m.addanswered
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetAnswered resets all changes to the "answered" field.
+func (m *CallingWeekMutation) ResetAnswered() {
+	m.answered = nil
+	m.addanswered = nil
+}
+
+// SetAbandoned sets the "abandoned" field.
+func (m *CallingWeekMutation) SetAbandoned(i int64) {
+	m.abandoned = &i
+	m.addabandoned = nil
+}
+
+// Abandoned returns the value of the "abandoned" field in the mutation.
+func (m *CallingWeekMutation) Abandoned() (r int64, exists bool) {
+	v := m.abandoned
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAbandoned returns the old "abandoned" field's value of the CallingWeek entity.
+// If the CallingWeek object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallingWeekMutation) OldAbandoned(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAbandoned is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAbandoned requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAbandoned: %w", err)
+	}
+	return oldValue.Abandoned, nil
+}
+
+// AddAbandoned adds i to the "abandoned" field.
+func (m *CallingWeekMutation) AddAbandoned(i int64) {
+	if m.addabandoned != nil {
+		*m.addabandoned += i
+	} else {
+		m.addabandoned = &i
+	}
+}
+
+// AddedAbandoned returns the value that was added to the "abandoned" field in this mutation.
+func (m *CallingWeekMutation) AddedAbandoned() (r int64, exists bool) {
+	v := m.addabandoned
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetAbandoned resets all changes to the "abandoned" field.
+func (m *CallingWeekMutation) ResetAbandoned() {
+	m.abandoned = nil
+	m.addabandoned = nil
+}
+
+// SetTimedOut sets the "timed_out" field.
+func (m *CallingWeekMutation) SetTimedOut(i int64) {
+	m.timed_out = &i
+	m.addtimed_out = nil
+}
+
+// TimedOut returns the value of the "timed_out" field in the mutation.
+func (m *CallingWeekMutation) TimedOut() (r int64, exists bool) {
+	v := m.timed_out
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTimedOut returns the old "timed_out" field's value of the CallingWeek entity.
+// If the CallingWeek object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallingWeekMutation) OldTimedOut(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTimedOut is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTimedOut requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTimedOut: %w", err)
+	}
+	return oldValue.TimedOut, nil
+}
+
+// AddTimedOut adds i to the "timed_out" field.
+func (m *CallingWeekMutation) AddTimedOut(i int64) {
+	if m.addtimed_out != nil {
+		*m.addtimed_out += i
+	} else {
+		m.addtimed_out = &i
+	}
+}
+
+// AddedTimedOut returns the value that was added to the "timed_out" field in this mutation.
+func (m *CallingWeekMutation) AddedTimedOut() (r int64, exists bool) {
+	v := m.addtimed_out
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetTimedOut resets all changes to the "timed_out" field.
+func (m *CallingWeekMutation) ResetTimedOut() {
+	m.timed_out = nil
+	m.addtimed_out = nil
+}
+
+// SetOverflow sets the "overflow" field.
+func (m *CallingWeekMutation) SetOverflow(i int64) {
+	m.overflow = &i
+	m.addoverflow = nil
+}
+
+// Overflow returns the value of the "overflow" field in the mutation.
+func (m *CallingWeekMutation) Overflow() (r int64, exists bool) {
+	v := m.overflow
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOverflow returns the old "overflow" field's value of the CallingWeek entity.
+// If the CallingWeek object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallingWeekMutation) OldOverflow(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOverflow is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOverflow requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOverflow: %w", err)
+	}
+	return oldValue.Overflow, nil
+}
+
+// AddOverflow adds i to the "overflow" field.
+func (m *CallingWeekMutation) AddOverflow(i int64) {
+	if m.addoverflow != nil {
+		*m.addoverflow += i
+	} else {
+		m.addoverflow = &i
+	}
+}
+
+// AddedOverflow returns the value that was added to the "overflow" field in this mutation.
+func (m *CallingWeekMutation) AddedOverflow() (r int64, exists bool) {
+	v := m.addoverflow
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetOverflow resets all changes to the "overflow" field.
+func (m *CallingWeekMutation) ResetOverflow() {
+	m.overflow = nil
+	m.addoverflow = nil
+}
+
+// SetTransferred sets the "transferred" field.
+func (m *CallingWeekMutation) SetTransferred(i int64) {
+	m.transferred = &i
+	m.addtransferred = nil
+}
+
+// Transferred returns the value of the "transferred" field in the mutation.
+func (m *CallingWeekMutation) Transferred() (r int64, exists bool) {
+	v := m.transferred
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTransferred returns the old "transferred" field's value of the CallingWeek entity.
+// If the CallingWeek object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallingWeekMutation) OldTransferred(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTransferred is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTransferred requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTransferred: %w", err)
+	}
+	return oldValue.Transferred, nil
+}
+
+// AddTransferred adds i to the "transferred" field.
+func (m *CallingWeekMutation) AddTransferred(i int64) {
+	if m.addtransferred != nil {
+		*m.addtransferred += i
+	} else {
+		m.addtransferred = &i
+	}
+}
+
+// AddedTransferred returns the value that was added to the "transferred" field in this mutation.
+func (m *CallingWeekMutation) AddedTransferred() (r int64, exists bool) {
+	v := m.addtransferred
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetTransferred resets all changes to the "transferred" field.
+func (m *CallingWeekMutation) ResetTransferred() {
+	m.transferred = nil
+	m.addtransferred = nil
+}
+
+// SetAnsweredWait sets the "answered_wait" field.
+func (m *CallingWeekMutation) SetAnsweredWait(i int64) {
+	m.answered_wait = &i
+	m.addanswered_wait = nil
+}
+
+// AnsweredWait returns the value of the "answered_wait" field in the mutation.
+func (m *CallingWeekMutation) AnsweredWait() (r int64, exists bool) {
+	v := m.answered_wait
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAnsweredWait returns the old "answered_wait" field's value of the CallingWeek entity.
+// If the CallingWeek object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallingWeekMutation) OldAnsweredWait(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAnsweredWait is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAnsweredWait requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAnsweredWait: %w", err)
+	}
+	return oldValue.AnsweredWait, nil
+}
+
+// AddAnsweredWait adds i to the "answered_wait" field.
+func (m *CallingWeekMutation) AddAnsweredWait(i int64) {
+	if m.addanswered_wait != nil {
+		*m.addanswered_wait += i
+	} else {
+		m.addanswered_wait = &i
+	}
+}
+
+// AddedAnsweredWait returns the value that was added to the "answered_wait" field in this mutation.
+func (m *CallingWeekMutation) AddedAnsweredWait() (r int64, exists bool) {
+	v := m.addanswered_wait
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetAnsweredWait resets all changes to the "answered_wait" field.
+func (m *CallingWeekMutation) ResetAnsweredWait() {
+	m.answered_wait = nil
+	m.addanswered_wait = nil
+}
+
+// SetAbandonedWait sets the "abandoned_wait" field.
+func (m *CallingWeekMutation) SetAbandonedWait(i int64) {
+	m.abandoned_wait = &i
+	m.addabandoned_wait = nil
+}
+
+// AbandonedWait returns the value of the "abandoned_wait" field in the mutation.
+func (m *CallingWeekMutation) AbandonedWait() (r int64, exists bool) {
+	v := m.abandoned_wait
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAbandonedWait returns the old "abandoned_wait" field's value of the CallingWeek entity.
+// If the CallingWeek object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallingWeekMutation) OldAbandonedWait(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAbandonedWait is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAbandonedWait requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAbandonedWait: %w", err)
+	}
+	return oldValue.AbandonedWait, nil
+}
+
+// AddAbandonedWait adds i to the "abandoned_wait" field.
+func (m *CallingWeekMutation) AddAbandonedWait(i int64) {
+	if m.addabandoned_wait != nil {
+		*m.addabandoned_wait += i
+	} else {
+		m.addabandoned_wait = &i
+	}
+}
+
+// AddedAbandonedWait returns the value that was added to the "abandoned_wait" field in this mutation.
+func (m *CallingWeekMutation) AddedAbandonedWait() (r int64, exists bool) {
+	v := m.addabandoned_wait
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetAbandonedWait resets all changes to the "abandoned_wait" field.
+func (m *CallingWeekMutation) ResetAbandonedWait() {
+	m.abandoned_wait = nil
+	m.addabandoned_wait = nil
+}
+
+// SetTimedOutWait sets the "timed_out_wait" field.
+func (m *CallingWeekMutation) SetTimedOutWait(i int64) {
+	m.timed_out_wait = &i
+	m.addtimed_out_wait = nil
+}
+
+// TimedOutWait returns the value of the "timed_out_wait" field in the mutation.
+func (m *CallingWeekMutation) TimedOutWait() (r int64, exists bool) {
+	v := m.timed_out_wait
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTimedOutWait returns the old "timed_out_wait" field's value of the CallingWeek entity.
+// If the CallingWeek object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallingWeekMutation) OldTimedOutWait(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTimedOutWait is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTimedOutWait requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTimedOutWait: %w", err)
+	}
+	return oldValue.TimedOutWait, nil
+}
+
+// AddTimedOutWait adds i to the "timed_out_wait" field.
+func (m *CallingWeekMutation) AddTimedOutWait(i int64) {
+	if m.addtimed_out_wait != nil {
+		*m.addtimed_out_wait += i
+	} else {
+		m.addtimed_out_wait = &i
+	}
+}
+
+// AddedTimedOutWait returns the value that was added to the "timed_out_wait" field in this mutation.
+func (m *CallingWeekMutation) AddedTimedOutWait() (r int64, exists bool) {
+	v := m.addtimed_out_wait
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetTimedOutWait resets all changes to the "timed_out_wait" field.
+func (m *CallingWeekMutation) ResetTimedOutWait() {
+	m.timed_out_wait = nil
+	m.addtimed_out_wait = nil
+}
+
+// SetOverflowWait sets the "overflow_wait" field.
+func (m *CallingWeekMutation) SetOverflowWait(i int64) {
+	m.overflow_wait = &i
+	m.addoverflow_wait = nil
+}
+
+// OverflowWait returns the value of the "overflow_wait" field in the mutation.
+func (m *CallingWeekMutation) OverflowWait() (r int64, exists bool) {
+	v := m.overflow_wait
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOverflowWait returns the old "overflow_wait" field's value of the CallingWeek entity.
+// If the CallingWeek object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallingWeekMutation) OldOverflowWait(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOverflowWait is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOverflowWait requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOverflowWait: %w", err)
+	}
+	return oldValue.OverflowWait, nil
+}
+
+// AddOverflowWait adds i to the "overflow_wait" field.
+func (m *CallingWeekMutation) AddOverflowWait(i int64) {
+	if m.addoverflow_wait != nil {
+		*m.addoverflow_wait += i
+	} else {
+		m.addoverflow_wait = &i
+	}
+}
+
+// AddedOverflowWait returns the value that was added to the "overflow_wait" field in this mutation.
+func (m *CallingWeekMutation) AddedOverflowWait() (r int64, exists bool) {
+	v := m.addoverflow_wait
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetOverflowWait resets all changes to the "overflow_wait" field.
+func (m *CallingWeekMutation) ResetOverflowWait() {
+	m.overflow_wait = nil
+	m.addoverflow_wait = nil
+}
+
+// SetTransferredWait sets the "transferred_wait" field.
+func (m *CallingWeekMutation) SetTransferredWait(i int64) {
+	m.transferred_wait = &i
+	m.addtransferred_wait = nil
+}
+
+// TransferredWait returns the value of the "transferred_wait" field in the mutation.
+func (m *CallingWeekMutation) TransferredWait() (r int64, exists bool) {
+	v := m.transferred_wait
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTransferredWait returns the old "transferred_wait" field's value of the CallingWeek entity.
+// If the CallingWeek object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallingWeekMutation) OldTransferredWait(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTransferredWait is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTransferredWait requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTransferredWait: %w", err)
+	}
+	return oldValue.TransferredWait, nil
+}
+
+// AddTransferredWait adds i to the "transferred_wait" field.
+func (m *CallingWeekMutation) AddTransferredWait(i int64) {
+	if m.addtransferred_wait != nil {
+		*m.addtransferred_wait += i
+	} else {
+		m.addtransferred_wait = &i
+	}
+}
+
+// AddedTransferredWait returns the value that was added to the "transferred_wait" field in this mutation.
+func (m *CallingWeekMutation) AddedTransferredWait() (r int64, exists bool) {
+	v := m.addtransferred_wait
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetTransferredWait resets all changes to the "transferred_wait" field.
+func (m *CallingWeekMutation) ResetTransferredWait() {
+	m.transferred_wait = nil
+	m.addtransferred_wait = nil
+}
+
+// SetUsers sets the "users" field.
+func (m *CallingWeekMutation) SetUsers(i int64) {
+	m.users = &i
+	m.addusers = nil
+}
+
+// Users returns the value of the "users" field in the mutation.
+func (m *CallingWeekMutation) Users() (r int64, exists bool) {
+	v := m.users
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUsers returns the old "users" field's value of the CallingWeek entity.
+// If the CallingWeek object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallingWeekMutation) OldUsers(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUsers is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUsers requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUsers: %w", err)
+	}
+	return oldValue.Users, nil
+}
+
+// AddUsers adds i to the "users" field.
+func (m *CallingWeekMutation) AddUsers(i int64) {
+	if m.addusers != nil {
+		*m.addusers += i
+	} else {
+		m.addusers = &i
+	}
+}
+
+// AddedUsers returns the value that was added to the "users" field in this mutation.
+func (m *CallingWeekMutation) AddedUsers() (r int64, exists bool) {
+	v := m.addusers
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetUsers resets all changes to the "users" field.
+func (m *CallingWeekMutation) ResetUsers() {
+	m.users = nil
+	m.addusers = nil
+}
+
+// SetUsers1To5 sets the "users_1_to_5" field.
+func (m *CallingWeekMutation) SetUsers1To5(i int64) {
+	m.users_1_to_5 = &i
+	m.addusers_1_to_5 = nil
+}
+
+// Users1To5 returns the value of the "users_1_to_5" field in the mutation.
+func (m *CallingWeekMutation) Users1To5() (r int64, exists bool) {
+	v := m.users_1_to_5
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUsers1To5 returns the old "users_1_to_5" field's value of the CallingWeek entity.
+// If the CallingWeek object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallingWeekMutation) OldUsers1To5(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUsers1To5 is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUsers1To5 requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUsers1To5: %w", err)
+	}
+	return oldValue.Users1To5, nil
+}
+
+// AddUsers1To5 adds i to the "users_1_to_5" field.
+func (m *CallingWeekMutation) AddUsers1To5(i int64) {
+	if m.addusers_1_to_5 != nil {
+		*m.addusers_1_to_5 += i
+	} else {
+		m.addusers_1_to_5 = &i
+	}
+}
+
+// AddedUsers1To5 returns the value that was added to the "users_1_to_5" field in this mutation.
+func (m *CallingWeekMutation) AddedUsers1To5() (r int64, exists bool) {
+	v := m.addusers_1_to_5
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetUsers1To5 resets all changes to the "users_1_to_5" field.
+func (m *CallingWeekMutation) ResetUsers1To5() {
+	m.users_1_to_5 = nil
+	m.addusers_1_to_5 = nil
+}
+
+// SetUsers6To20 sets the "users_6_to_20" field.
+func (m *CallingWeekMutation) SetUsers6To20(i int64) {
+	m.users_6_to_20 = &i
+	m.addusers_6_to_20 = nil
+}
+
+// Users6To20 returns the value of the "users_6_to_20" field in the mutation.
+func (m *CallingWeekMutation) Users6To20() (r int64, exists bool) {
+	v := m.users_6_to_20
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUsers6To20 returns the old "users_6_to_20" field's value of the CallingWeek entity.
+// If the CallingWeek object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallingWeekMutation) OldUsers6To20(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUsers6To20 is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUsers6To20 requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUsers6To20: %w", err)
+	}
+	return oldValue.Users6To20, nil
+}
+
+// AddUsers6To20 adds i to the "users_6_to_20" field.
+func (m *CallingWeekMutation) AddUsers6To20(i int64) {
+	if m.addusers_6_to_20 != nil {
+		*m.addusers_6_to_20 += i
+	} else {
+		m.addusers_6_to_20 = &i
+	}
+}
+
+// AddedUsers6To20 returns the value that was added to the "users_6_to_20" field in this mutation.
+func (m *CallingWeekMutation) AddedUsers6To20() (r int64, exists bool) {
+	v := m.addusers_6_to_20
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetUsers6To20 resets all changes to the "users_6_to_20" field.
+func (m *CallingWeekMutation) ResetUsers6To20() {
+	m.users_6_to_20 = nil
+	m.addusers_6_to_20 = nil
+}
+
+// SetUsersOver20 sets the "users_over_20" field.
+func (m *CallingWeekMutation) SetUsersOver20(i int64) {
+	m.users_over_20 = &i
+	m.addusers_over_20 = nil
+}
+
+// UsersOver20 returns the value of the "users_over_20" field in the mutation.
+func (m *CallingWeekMutation) UsersOver20() (r int64, exists bool) {
+	v := m.users_over_20
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUsersOver20 returns the old "users_over_20" field's value of the CallingWeek entity.
+// If the CallingWeek object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallingWeekMutation) OldUsersOver20(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUsersOver20 is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUsersOver20 requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUsersOver20: %w", err)
+	}
+	return oldValue.UsersOver20, nil
+}
+
+// AddUsersOver20 adds i to the "users_over_20" field.
+func (m *CallingWeekMutation) AddUsersOver20(i int64) {
+	if m.addusers_over_20 != nil {
+		*m.addusers_over_20 += i
+	} else {
+		m.addusers_over_20 = &i
+	}
+}
+
+// AddedUsersOver20 returns the value that was added to the "users_over_20" field in this mutation.
+func (m *CallingWeekMutation) AddedUsersOver20() (r int64, exists bool) {
+	v := m.addusers_over_20
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetUsersOver20 resets all changes to the "users_over_20" field.
+func (m *CallingWeekMutation) ResetUsersOver20() {
+	m.users_over_20 = nil
+	m.addusers_over_20 = nil
+}
+
+// ClearPartner clears the "partner" edge to the Partner entity.
+func (m *CallingWeekMutation) ClearPartner() {
+	m.clearedpartner = true
+	m.clearedFields[callingweek.FieldPartnerID] = struct{}{}
+}
+
+// PartnerCleared reports if the "partner" edge to the Partner entity was cleared.
+func (m *CallingWeekMutation) PartnerCleared() bool {
+	return m.clearedpartner
+}
+
+// PartnerIDs returns the "partner" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// PartnerID instead. It exists only for internal usage by the builders.
+func (m *CallingWeekMutation) PartnerIDs() (ids []int) {
+	if id := m.partner; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetPartner resets all changes to the "partner" edge.
+func (m *CallingWeekMutation) ResetPartner() {
+	m.partner = nil
+	m.clearedpartner = false
+}
+
+// Where appends a list predicates to the CallingWeekMutation builder.
+func (m *CallingWeekMutation) Where(ps ...predicate.CallingWeek) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the CallingWeekMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *CallingWeekMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.CallingWeek, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *CallingWeekMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *CallingWeekMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (CallingWeek).
+func (m *CallingWeekMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *CallingWeekMutation) Fields() []string {
+	fields := make([]string, 0, 41)
+	if m.partner != nil {
+		fields = append(fields, callingweek.FieldPartnerID)
+	}
+	if m.customer_id != nil {
+		fields = append(fields, callingweek.FieldCustomerID)
+	}
+	if m.week != nil {
+		fields = append(fields, callingweek.FieldWeek)
+	}
+	if m.legs != nil {
+		fields = append(fields, callingweek.FieldLegs)
+	}
+	if m.poor_legs != nil {
+		fields = append(fields, callingweek.FieldPoorLegs)
+	}
+	if m.measured_legs != nil {
+		fields = append(fields, callingweek.FieldMeasuredLegs)
+	}
+	if m.seconds != nil {
+		fields = append(fields, callingweek.FieldSeconds)
+	}
+	if m.video_seconds != nil {
+		fields = append(fields, callingweek.FieldVideoSeconds)
+	}
+	if m.audio_legs != nil {
+		fields = append(fields, callingweek.FieldAudioLegs)
+	}
+	if m.video_legs != nil {
+		fields = append(fields, callingweek.FieldVideoLegs)
+	}
+	if m.webex_app_legs != nil {
+		fields = append(fields, callingweek.FieldWebexAppLegs)
+	}
+	if m.desk_phone_legs != nil {
+		fields = append(fields, callingweek.FieldDeskPhoneLegs)
+	}
+	if m.room_device_legs != nil {
+		fields = append(fields, callingweek.FieldRoomDeviceLegs)
+	}
+	if m.other_legs != nil {
+		fields = append(fields, callingweek.FieldOtherLegs)
+	}
+	if m.webex_app_poor != nil {
+		fields = append(fields, callingweek.FieldWebexAppPoor)
+	}
+	if m.desk_phone_poor != nil {
+		fields = append(fields, callingweek.FieldDeskPhonePoor)
+	}
+	if m.room_device_poor != nil {
+		fields = append(fields, callingweek.FieldRoomDevicePoor)
+	}
+	if m.other_poor != nil {
+		fields = append(fields, callingweek.FieldOtherPoor)
+	}
+	if m.webex_app_measured != nil {
+		fields = append(fields, callingweek.FieldWebexAppMeasured)
+	}
+	if m.desk_phone_measured != nil {
+		fields = append(fields, callingweek.FieldDeskPhoneMeasured)
+	}
+	if m.room_device_measured != nil {
+		fields = append(fields, callingweek.FieldRoomDeviceMeasured)
+	}
+	if m.other_measured != nil {
+		fields = append(fields, callingweek.FieldOtherMeasured)
+	}
+	if m.calls != nil {
+		fields = append(fields, callingweek.FieldCalls)
+	}
+	if m.hunt_group_calls != nil {
+		fields = append(fields, callingweek.FieldHuntGroupCalls)
+	}
+	if m.auto_attendant_calls != nil {
+		fields = append(fields, callingweek.FieldAutoAttendantCalls)
+	}
+	if m.call_queue_calls != nil {
+		fields = append(fields, callingweek.FieldCallQueueCalls)
+	}
+	if m.queue_legs != nil {
+		fields = append(fields, callingweek.FieldQueueLegs)
+	}
+	if m.answered != nil {
+		fields = append(fields, callingweek.FieldAnswered)
+	}
+	if m.abandoned != nil {
+		fields = append(fields, callingweek.FieldAbandoned)
+	}
+	if m.timed_out != nil {
+		fields = append(fields, callingweek.FieldTimedOut)
+	}
+	if m.overflow != nil {
+		fields = append(fields, callingweek.FieldOverflow)
+	}
+	if m.transferred != nil {
+		fields = append(fields, callingweek.FieldTransferred)
+	}
+	if m.answered_wait != nil {
+		fields = append(fields, callingweek.FieldAnsweredWait)
+	}
+	if m.abandoned_wait != nil {
+		fields = append(fields, callingweek.FieldAbandonedWait)
+	}
+	if m.timed_out_wait != nil {
+		fields = append(fields, callingweek.FieldTimedOutWait)
+	}
+	if m.overflow_wait != nil {
+		fields = append(fields, callingweek.FieldOverflowWait)
+	}
+	if m.transferred_wait != nil {
+		fields = append(fields, callingweek.FieldTransferredWait)
+	}
+	if m.users != nil {
+		fields = append(fields, callingweek.FieldUsers)
+	}
+	if m.users_1_to_5 != nil {
+		fields = append(fields, callingweek.FieldUsers1To5)
+	}
+	if m.users_6_to_20 != nil {
+		fields = append(fields, callingweek.FieldUsers6To20)
+	}
+	if m.users_over_20 != nil {
+		fields = append(fields, callingweek.FieldUsersOver20)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *CallingWeekMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case callingweek.FieldPartnerID:
+		return m.PartnerID()
+	case callingweek.FieldCustomerID:
+		return m.CustomerID()
+	case callingweek.FieldWeek:
+		return m.Week()
+	case callingweek.FieldLegs:
+		return m.Legs()
+	case callingweek.FieldPoorLegs:
+		return m.PoorLegs()
+	case callingweek.FieldMeasuredLegs:
+		return m.MeasuredLegs()
+	case callingweek.FieldSeconds:
+		return m.Seconds()
+	case callingweek.FieldVideoSeconds:
+		return m.VideoSeconds()
+	case callingweek.FieldAudioLegs:
+		return m.AudioLegs()
+	case callingweek.FieldVideoLegs:
+		return m.VideoLegs()
+	case callingweek.FieldWebexAppLegs:
+		return m.WebexAppLegs()
+	case callingweek.FieldDeskPhoneLegs:
+		return m.DeskPhoneLegs()
+	case callingweek.FieldRoomDeviceLegs:
+		return m.RoomDeviceLegs()
+	case callingweek.FieldOtherLegs:
+		return m.OtherLegs()
+	case callingweek.FieldWebexAppPoor:
+		return m.WebexAppPoor()
+	case callingweek.FieldDeskPhonePoor:
+		return m.DeskPhonePoor()
+	case callingweek.FieldRoomDevicePoor:
+		return m.RoomDevicePoor()
+	case callingweek.FieldOtherPoor:
+		return m.OtherPoor()
+	case callingweek.FieldWebexAppMeasured:
+		return m.WebexAppMeasured()
+	case callingweek.FieldDeskPhoneMeasured:
+		return m.DeskPhoneMeasured()
+	case callingweek.FieldRoomDeviceMeasured:
+		return m.RoomDeviceMeasured()
+	case callingweek.FieldOtherMeasured:
+		return m.OtherMeasured()
+	case callingweek.FieldCalls:
+		return m.Calls()
+	case callingweek.FieldHuntGroupCalls:
+		return m.HuntGroupCalls()
+	case callingweek.FieldAutoAttendantCalls:
+		return m.AutoAttendantCalls()
+	case callingweek.FieldCallQueueCalls:
+		return m.CallQueueCalls()
+	case callingweek.FieldQueueLegs:
+		return m.QueueLegs()
+	case callingweek.FieldAnswered:
+		return m.Answered()
+	case callingweek.FieldAbandoned:
+		return m.Abandoned()
+	case callingweek.FieldTimedOut:
+		return m.TimedOut()
+	case callingweek.FieldOverflow:
+		return m.Overflow()
+	case callingweek.FieldTransferred:
+		return m.Transferred()
+	case callingweek.FieldAnsweredWait:
+		return m.AnsweredWait()
+	case callingweek.FieldAbandonedWait:
+		return m.AbandonedWait()
+	case callingweek.FieldTimedOutWait:
+		return m.TimedOutWait()
+	case callingweek.FieldOverflowWait:
+		return m.OverflowWait()
+	case callingweek.FieldTransferredWait:
+		return m.TransferredWait()
+	case callingweek.FieldUsers:
+		return m.Users()
+	case callingweek.FieldUsers1To5:
+		return m.Users1To5()
+	case callingweek.FieldUsers6To20:
+		return m.Users6To20()
+	case callingweek.FieldUsersOver20:
+		return m.UsersOver20()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *CallingWeekMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case callingweek.FieldPartnerID:
+		return m.OldPartnerID(ctx)
+	case callingweek.FieldCustomerID:
+		return m.OldCustomerID(ctx)
+	case callingweek.FieldWeek:
+		return m.OldWeek(ctx)
+	case callingweek.FieldLegs:
+		return m.OldLegs(ctx)
+	case callingweek.FieldPoorLegs:
+		return m.OldPoorLegs(ctx)
+	case callingweek.FieldMeasuredLegs:
+		return m.OldMeasuredLegs(ctx)
+	case callingweek.FieldSeconds:
+		return m.OldSeconds(ctx)
+	case callingweek.FieldVideoSeconds:
+		return m.OldVideoSeconds(ctx)
+	case callingweek.FieldAudioLegs:
+		return m.OldAudioLegs(ctx)
+	case callingweek.FieldVideoLegs:
+		return m.OldVideoLegs(ctx)
+	case callingweek.FieldWebexAppLegs:
+		return m.OldWebexAppLegs(ctx)
+	case callingweek.FieldDeskPhoneLegs:
+		return m.OldDeskPhoneLegs(ctx)
+	case callingweek.FieldRoomDeviceLegs:
+		return m.OldRoomDeviceLegs(ctx)
+	case callingweek.FieldOtherLegs:
+		return m.OldOtherLegs(ctx)
+	case callingweek.FieldWebexAppPoor:
+		return m.OldWebexAppPoor(ctx)
+	case callingweek.FieldDeskPhonePoor:
+		return m.OldDeskPhonePoor(ctx)
+	case callingweek.FieldRoomDevicePoor:
+		return m.OldRoomDevicePoor(ctx)
+	case callingweek.FieldOtherPoor:
+		return m.OldOtherPoor(ctx)
+	case callingweek.FieldWebexAppMeasured:
+		return m.OldWebexAppMeasured(ctx)
+	case callingweek.FieldDeskPhoneMeasured:
+		return m.OldDeskPhoneMeasured(ctx)
+	case callingweek.FieldRoomDeviceMeasured:
+		return m.OldRoomDeviceMeasured(ctx)
+	case callingweek.FieldOtherMeasured:
+		return m.OldOtherMeasured(ctx)
+	case callingweek.FieldCalls:
+		return m.OldCalls(ctx)
+	case callingweek.FieldHuntGroupCalls:
+		return m.OldHuntGroupCalls(ctx)
+	case callingweek.FieldAutoAttendantCalls:
+		return m.OldAutoAttendantCalls(ctx)
+	case callingweek.FieldCallQueueCalls:
+		return m.OldCallQueueCalls(ctx)
+	case callingweek.FieldQueueLegs:
+		return m.OldQueueLegs(ctx)
+	case callingweek.FieldAnswered:
+		return m.OldAnswered(ctx)
+	case callingweek.FieldAbandoned:
+		return m.OldAbandoned(ctx)
+	case callingweek.FieldTimedOut:
+		return m.OldTimedOut(ctx)
+	case callingweek.FieldOverflow:
+		return m.OldOverflow(ctx)
+	case callingweek.FieldTransferred:
+		return m.OldTransferred(ctx)
+	case callingweek.FieldAnsweredWait:
+		return m.OldAnsweredWait(ctx)
+	case callingweek.FieldAbandonedWait:
+		return m.OldAbandonedWait(ctx)
+	case callingweek.FieldTimedOutWait:
+		return m.OldTimedOutWait(ctx)
+	case callingweek.FieldOverflowWait:
+		return m.OldOverflowWait(ctx)
+	case callingweek.FieldTransferredWait:
+		return m.OldTransferredWait(ctx)
+	case callingweek.FieldUsers:
+		return m.OldUsers(ctx)
+	case callingweek.FieldUsers1To5:
+		return m.OldUsers1To5(ctx)
+	case callingweek.FieldUsers6To20:
+		return m.OldUsers6To20(ctx)
+	case callingweek.FieldUsersOver20:
+		return m.OldUsersOver20(ctx)
+	}
+	return nil, fmt.Errorf("unknown CallingWeek field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *CallingWeekMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case callingweek.FieldPartnerID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPartnerID(v)
+		return nil
+	case callingweek.FieldCustomerID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCustomerID(v)
+		return nil
+	case callingweek.FieldWeek:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetWeek(v)
+		return nil
+	case callingweek.FieldLegs:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLegs(v)
+		return nil
+	case callingweek.FieldPoorLegs:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPoorLegs(v)
+		return nil
+	case callingweek.FieldMeasuredLegs:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMeasuredLegs(v)
+		return nil
+	case callingweek.FieldSeconds:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSeconds(v)
+		return nil
+	case callingweek.FieldVideoSeconds:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVideoSeconds(v)
+		return nil
+	case callingweek.FieldAudioLegs:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAudioLegs(v)
+		return nil
+	case callingweek.FieldVideoLegs:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVideoLegs(v)
+		return nil
+	case callingweek.FieldWebexAppLegs:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetWebexAppLegs(v)
+		return nil
+	case callingweek.FieldDeskPhoneLegs:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDeskPhoneLegs(v)
+		return nil
+	case callingweek.FieldRoomDeviceLegs:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRoomDeviceLegs(v)
+		return nil
+	case callingweek.FieldOtherLegs:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOtherLegs(v)
+		return nil
+	case callingweek.FieldWebexAppPoor:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetWebexAppPoor(v)
+		return nil
+	case callingweek.FieldDeskPhonePoor:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDeskPhonePoor(v)
+		return nil
+	case callingweek.FieldRoomDevicePoor:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRoomDevicePoor(v)
+		return nil
+	case callingweek.FieldOtherPoor:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOtherPoor(v)
+		return nil
+	case callingweek.FieldWebexAppMeasured:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetWebexAppMeasured(v)
+		return nil
+	case callingweek.FieldDeskPhoneMeasured:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDeskPhoneMeasured(v)
+		return nil
+	case callingweek.FieldRoomDeviceMeasured:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRoomDeviceMeasured(v)
+		return nil
+	case callingweek.FieldOtherMeasured:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOtherMeasured(v)
+		return nil
+	case callingweek.FieldCalls:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCalls(v)
+		return nil
+	case callingweek.FieldHuntGroupCalls:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetHuntGroupCalls(v)
+		return nil
+	case callingweek.FieldAutoAttendantCalls:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAutoAttendantCalls(v)
+		return nil
+	case callingweek.FieldCallQueueCalls:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCallQueueCalls(v)
+		return nil
+	case callingweek.FieldQueueLegs:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetQueueLegs(v)
+		return nil
+	case callingweek.FieldAnswered:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAnswered(v)
+		return nil
+	case callingweek.FieldAbandoned:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAbandoned(v)
+		return nil
+	case callingweek.FieldTimedOut:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTimedOut(v)
+		return nil
+	case callingweek.FieldOverflow:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOverflow(v)
+		return nil
+	case callingweek.FieldTransferred:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTransferred(v)
+		return nil
+	case callingweek.FieldAnsweredWait:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAnsweredWait(v)
+		return nil
+	case callingweek.FieldAbandonedWait:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAbandonedWait(v)
+		return nil
+	case callingweek.FieldTimedOutWait:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTimedOutWait(v)
+		return nil
+	case callingweek.FieldOverflowWait:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOverflowWait(v)
+		return nil
+	case callingweek.FieldTransferredWait:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTransferredWait(v)
+		return nil
+	case callingweek.FieldUsers:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUsers(v)
+		return nil
+	case callingweek.FieldUsers1To5:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUsers1To5(v)
+		return nil
+	case callingweek.FieldUsers6To20:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUsers6To20(v)
+		return nil
+	case callingweek.FieldUsersOver20:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUsersOver20(v)
+		return nil
+	}
+	return fmt.Errorf("unknown CallingWeek field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *CallingWeekMutation) AddedFields() []string {
+	var fields []string
+	if m.addcustomer_id != nil {
+		fields = append(fields, callingweek.FieldCustomerID)
+	}
+	if m.addweek != nil {
+		fields = append(fields, callingweek.FieldWeek)
+	}
+	if m.addlegs != nil {
+		fields = append(fields, callingweek.FieldLegs)
+	}
+	if m.addpoor_legs != nil {
+		fields = append(fields, callingweek.FieldPoorLegs)
+	}
+	if m.addmeasured_legs != nil {
+		fields = append(fields, callingweek.FieldMeasuredLegs)
+	}
+	if m.addseconds != nil {
+		fields = append(fields, callingweek.FieldSeconds)
+	}
+	if m.addvideo_seconds != nil {
+		fields = append(fields, callingweek.FieldVideoSeconds)
+	}
+	if m.addaudio_legs != nil {
+		fields = append(fields, callingweek.FieldAudioLegs)
+	}
+	if m.addvideo_legs != nil {
+		fields = append(fields, callingweek.FieldVideoLegs)
+	}
+	if m.addwebex_app_legs != nil {
+		fields = append(fields, callingweek.FieldWebexAppLegs)
+	}
+	if m.adddesk_phone_legs != nil {
+		fields = append(fields, callingweek.FieldDeskPhoneLegs)
+	}
+	if m.addroom_device_legs != nil {
+		fields = append(fields, callingweek.FieldRoomDeviceLegs)
+	}
+	if m.addother_legs != nil {
+		fields = append(fields, callingweek.FieldOtherLegs)
+	}
+	if m.addwebex_app_poor != nil {
+		fields = append(fields, callingweek.FieldWebexAppPoor)
+	}
+	if m.adddesk_phone_poor != nil {
+		fields = append(fields, callingweek.FieldDeskPhonePoor)
+	}
+	if m.addroom_device_poor != nil {
+		fields = append(fields, callingweek.FieldRoomDevicePoor)
+	}
+	if m.addother_poor != nil {
+		fields = append(fields, callingweek.FieldOtherPoor)
+	}
+	if m.addwebex_app_measured != nil {
+		fields = append(fields, callingweek.FieldWebexAppMeasured)
+	}
+	if m.adddesk_phone_measured != nil {
+		fields = append(fields, callingweek.FieldDeskPhoneMeasured)
+	}
+	if m.addroom_device_measured != nil {
+		fields = append(fields, callingweek.FieldRoomDeviceMeasured)
+	}
+	if m.addother_measured != nil {
+		fields = append(fields, callingweek.FieldOtherMeasured)
+	}
+	if m.addcalls != nil {
+		fields = append(fields, callingweek.FieldCalls)
+	}
+	if m.addhunt_group_calls != nil {
+		fields = append(fields, callingweek.FieldHuntGroupCalls)
+	}
+	if m.addauto_attendant_calls != nil {
+		fields = append(fields, callingweek.FieldAutoAttendantCalls)
+	}
+	if m.addcall_queue_calls != nil {
+		fields = append(fields, callingweek.FieldCallQueueCalls)
+	}
+	if m.addqueue_legs != nil {
+		fields = append(fields, callingweek.FieldQueueLegs)
+	}
+	if m.addanswered != nil {
+		fields = append(fields, callingweek.FieldAnswered)
+	}
+	if m.addabandoned != nil {
+		fields = append(fields, callingweek.FieldAbandoned)
+	}
+	if m.addtimed_out != nil {
+		fields = append(fields, callingweek.FieldTimedOut)
+	}
+	if m.addoverflow != nil {
+		fields = append(fields, callingweek.FieldOverflow)
+	}
+	if m.addtransferred != nil {
+		fields = append(fields, callingweek.FieldTransferred)
+	}
+	if m.addanswered_wait != nil {
+		fields = append(fields, callingweek.FieldAnsweredWait)
+	}
+	if m.addabandoned_wait != nil {
+		fields = append(fields, callingweek.FieldAbandonedWait)
+	}
+	if m.addtimed_out_wait != nil {
+		fields = append(fields, callingweek.FieldTimedOutWait)
+	}
+	if m.addoverflow_wait != nil {
+		fields = append(fields, callingweek.FieldOverflowWait)
+	}
+	if m.addtransferred_wait != nil {
+		fields = append(fields, callingweek.FieldTransferredWait)
+	}
+	if m.addusers != nil {
+		fields = append(fields, callingweek.FieldUsers)
+	}
+	if m.addusers_1_to_5 != nil {
+		fields = append(fields, callingweek.FieldUsers1To5)
+	}
+	if m.addusers_6_to_20 != nil {
+		fields = append(fields, callingweek.FieldUsers6To20)
+	}
+	if m.addusers_over_20 != nil {
+		fields = append(fields, callingweek.FieldUsersOver20)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *CallingWeekMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case callingweek.FieldCustomerID:
+		return m.AddedCustomerID()
+	case callingweek.FieldWeek:
+		return m.AddedWeek()
+	case callingweek.FieldLegs:
+		return m.AddedLegs()
+	case callingweek.FieldPoorLegs:
+		return m.AddedPoorLegs()
+	case callingweek.FieldMeasuredLegs:
+		return m.AddedMeasuredLegs()
+	case callingweek.FieldSeconds:
+		return m.AddedSeconds()
+	case callingweek.FieldVideoSeconds:
+		return m.AddedVideoSeconds()
+	case callingweek.FieldAudioLegs:
+		return m.AddedAudioLegs()
+	case callingweek.FieldVideoLegs:
+		return m.AddedVideoLegs()
+	case callingweek.FieldWebexAppLegs:
+		return m.AddedWebexAppLegs()
+	case callingweek.FieldDeskPhoneLegs:
+		return m.AddedDeskPhoneLegs()
+	case callingweek.FieldRoomDeviceLegs:
+		return m.AddedRoomDeviceLegs()
+	case callingweek.FieldOtherLegs:
+		return m.AddedOtherLegs()
+	case callingweek.FieldWebexAppPoor:
+		return m.AddedWebexAppPoor()
+	case callingweek.FieldDeskPhonePoor:
+		return m.AddedDeskPhonePoor()
+	case callingweek.FieldRoomDevicePoor:
+		return m.AddedRoomDevicePoor()
+	case callingweek.FieldOtherPoor:
+		return m.AddedOtherPoor()
+	case callingweek.FieldWebexAppMeasured:
+		return m.AddedWebexAppMeasured()
+	case callingweek.FieldDeskPhoneMeasured:
+		return m.AddedDeskPhoneMeasured()
+	case callingweek.FieldRoomDeviceMeasured:
+		return m.AddedRoomDeviceMeasured()
+	case callingweek.FieldOtherMeasured:
+		return m.AddedOtherMeasured()
+	case callingweek.FieldCalls:
+		return m.AddedCalls()
+	case callingweek.FieldHuntGroupCalls:
+		return m.AddedHuntGroupCalls()
+	case callingweek.FieldAutoAttendantCalls:
+		return m.AddedAutoAttendantCalls()
+	case callingweek.FieldCallQueueCalls:
+		return m.AddedCallQueueCalls()
+	case callingweek.FieldQueueLegs:
+		return m.AddedQueueLegs()
+	case callingweek.FieldAnswered:
+		return m.AddedAnswered()
+	case callingweek.FieldAbandoned:
+		return m.AddedAbandoned()
+	case callingweek.FieldTimedOut:
+		return m.AddedTimedOut()
+	case callingweek.FieldOverflow:
+		return m.AddedOverflow()
+	case callingweek.FieldTransferred:
+		return m.AddedTransferred()
+	case callingweek.FieldAnsweredWait:
+		return m.AddedAnsweredWait()
+	case callingweek.FieldAbandonedWait:
+		return m.AddedAbandonedWait()
+	case callingweek.FieldTimedOutWait:
+		return m.AddedTimedOutWait()
+	case callingweek.FieldOverflowWait:
+		return m.AddedOverflowWait()
+	case callingweek.FieldTransferredWait:
+		return m.AddedTransferredWait()
+	case callingweek.FieldUsers:
+		return m.AddedUsers()
+	case callingweek.FieldUsers1To5:
+		return m.AddedUsers1To5()
+	case callingweek.FieldUsers6To20:
+		return m.AddedUsers6To20()
+	case callingweek.FieldUsersOver20:
+		return m.AddedUsersOver20()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *CallingWeekMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case callingweek.FieldCustomerID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddCustomerID(v)
+		return nil
+	case callingweek.FieldWeek:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddWeek(v)
+		return nil
+	case callingweek.FieldLegs:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddLegs(v)
+		return nil
+	case callingweek.FieldPoorLegs:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddPoorLegs(v)
+		return nil
+	case callingweek.FieldMeasuredLegs:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddMeasuredLegs(v)
+		return nil
+	case callingweek.FieldSeconds:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddSeconds(v)
+		return nil
+	case callingweek.FieldVideoSeconds:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVideoSeconds(v)
+		return nil
+	case callingweek.FieldAudioLegs:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddAudioLegs(v)
+		return nil
+	case callingweek.FieldVideoLegs:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVideoLegs(v)
+		return nil
+	case callingweek.FieldWebexAppLegs:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddWebexAppLegs(v)
+		return nil
+	case callingweek.FieldDeskPhoneLegs:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddDeskPhoneLegs(v)
+		return nil
+	case callingweek.FieldRoomDeviceLegs:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddRoomDeviceLegs(v)
+		return nil
+	case callingweek.FieldOtherLegs:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddOtherLegs(v)
+		return nil
+	case callingweek.FieldWebexAppPoor:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddWebexAppPoor(v)
+		return nil
+	case callingweek.FieldDeskPhonePoor:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddDeskPhonePoor(v)
+		return nil
+	case callingweek.FieldRoomDevicePoor:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddRoomDevicePoor(v)
+		return nil
+	case callingweek.FieldOtherPoor:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddOtherPoor(v)
+		return nil
+	case callingweek.FieldWebexAppMeasured:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddWebexAppMeasured(v)
+		return nil
+	case callingweek.FieldDeskPhoneMeasured:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddDeskPhoneMeasured(v)
+		return nil
+	case callingweek.FieldRoomDeviceMeasured:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddRoomDeviceMeasured(v)
+		return nil
+	case callingweek.FieldOtherMeasured:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddOtherMeasured(v)
+		return nil
+	case callingweek.FieldCalls:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddCalls(v)
+		return nil
+	case callingweek.FieldHuntGroupCalls:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddHuntGroupCalls(v)
+		return nil
+	case callingweek.FieldAutoAttendantCalls:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddAutoAttendantCalls(v)
+		return nil
+	case callingweek.FieldCallQueueCalls:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddCallQueueCalls(v)
+		return nil
+	case callingweek.FieldQueueLegs:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddQueueLegs(v)
+		return nil
+	case callingweek.FieldAnswered:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddAnswered(v)
+		return nil
+	case callingweek.FieldAbandoned:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddAbandoned(v)
+		return nil
+	case callingweek.FieldTimedOut:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddTimedOut(v)
+		return nil
+	case callingweek.FieldOverflow:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddOverflow(v)
+		return nil
+	case callingweek.FieldTransferred:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddTransferred(v)
+		return nil
+	case callingweek.FieldAnsweredWait:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddAnsweredWait(v)
+		return nil
+	case callingweek.FieldAbandonedWait:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddAbandonedWait(v)
+		return nil
+	case callingweek.FieldTimedOutWait:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddTimedOutWait(v)
+		return nil
+	case callingweek.FieldOverflowWait:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddOverflowWait(v)
+		return nil
+	case callingweek.FieldTransferredWait:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddTransferredWait(v)
+		return nil
+	case callingweek.FieldUsers:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddUsers(v)
+		return nil
+	case callingweek.FieldUsers1To5:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddUsers1To5(v)
+		return nil
+	case callingweek.FieldUsers6To20:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddUsers6To20(v)
+		return nil
+	case callingweek.FieldUsersOver20:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddUsersOver20(v)
+		return nil
+	}
+	return fmt.Errorf("unknown CallingWeek numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *CallingWeekMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *CallingWeekMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *CallingWeekMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown CallingWeek nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *CallingWeekMutation) ResetField(name string) error {
+	switch name {
+	case callingweek.FieldPartnerID:
+		m.ResetPartnerID()
+		return nil
+	case callingweek.FieldCustomerID:
+		m.ResetCustomerID()
+		return nil
+	case callingweek.FieldWeek:
+		m.ResetWeek()
+		return nil
+	case callingweek.FieldLegs:
+		m.ResetLegs()
+		return nil
+	case callingweek.FieldPoorLegs:
+		m.ResetPoorLegs()
+		return nil
+	case callingweek.FieldMeasuredLegs:
+		m.ResetMeasuredLegs()
+		return nil
+	case callingweek.FieldSeconds:
+		m.ResetSeconds()
+		return nil
+	case callingweek.FieldVideoSeconds:
+		m.ResetVideoSeconds()
+		return nil
+	case callingweek.FieldAudioLegs:
+		m.ResetAudioLegs()
+		return nil
+	case callingweek.FieldVideoLegs:
+		m.ResetVideoLegs()
+		return nil
+	case callingweek.FieldWebexAppLegs:
+		m.ResetWebexAppLegs()
+		return nil
+	case callingweek.FieldDeskPhoneLegs:
+		m.ResetDeskPhoneLegs()
+		return nil
+	case callingweek.FieldRoomDeviceLegs:
+		m.ResetRoomDeviceLegs()
+		return nil
+	case callingweek.FieldOtherLegs:
+		m.ResetOtherLegs()
+		return nil
+	case callingweek.FieldWebexAppPoor:
+		m.ResetWebexAppPoor()
+		return nil
+	case callingweek.FieldDeskPhonePoor:
+		m.ResetDeskPhonePoor()
+		return nil
+	case callingweek.FieldRoomDevicePoor:
+		m.ResetRoomDevicePoor()
+		return nil
+	case callingweek.FieldOtherPoor:
+		m.ResetOtherPoor()
+		return nil
+	case callingweek.FieldWebexAppMeasured:
+		m.ResetWebexAppMeasured()
+		return nil
+	case callingweek.FieldDeskPhoneMeasured:
+		m.ResetDeskPhoneMeasured()
+		return nil
+	case callingweek.FieldRoomDeviceMeasured:
+		m.ResetRoomDeviceMeasured()
+		return nil
+	case callingweek.FieldOtherMeasured:
+		m.ResetOtherMeasured()
+		return nil
+	case callingweek.FieldCalls:
+		m.ResetCalls()
+		return nil
+	case callingweek.FieldHuntGroupCalls:
+		m.ResetHuntGroupCalls()
+		return nil
+	case callingweek.FieldAutoAttendantCalls:
+		m.ResetAutoAttendantCalls()
+		return nil
+	case callingweek.FieldCallQueueCalls:
+		m.ResetCallQueueCalls()
+		return nil
+	case callingweek.FieldQueueLegs:
+		m.ResetQueueLegs()
+		return nil
+	case callingweek.FieldAnswered:
+		m.ResetAnswered()
+		return nil
+	case callingweek.FieldAbandoned:
+		m.ResetAbandoned()
+		return nil
+	case callingweek.FieldTimedOut:
+		m.ResetTimedOut()
+		return nil
+	case callingweek.FieldOverflow:
+		m.ResetOverflow()
+		return nil
+	case callingweek.FieldTransferred:
+		m.ResetTransferred()
+		return nil
+	case callingweek.FieldAnsweredWait:
+		m.ResetAnsweredWait()
+		return nil
+	case callingweek.FieldAbandonedWait:
+		m.ResetAbandonedWait()
+		return nil
+	case callingweek.FieldTimedOutWait:
+		m.ResetTimedOutWait()
+		return nil
+	case callingweek.FieldOverflowWait:
+		m.ResetOverflowWait()
+		return nil
+	case callingweek.FieldTransferredWait:
+		m.ResetTransferredWait()
+		return nil
+	case callingweek.FieldUsers:
+		m.ResetUsers()
+		return nil
+	case callingweek.FieldUsers1To5:
+		m.ResetUsers1To5()
+		return nil
+	case callingweek.FieldUsers6To20:
+		m.ResetUsers6To20()
+		return nil
+	case callingweek.FieldUsersOver20:
+		m.ResetUsersOver20()
+		return nil
+	}
+	return fmt.Errorf("unknown CallingWeek field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *CallingWeekMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.partner != nil {
+		edges = append(edges, callingweek.EdgePartner)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *CallingWeekMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case callingweek.EdgePartner:
+		if id := m.partner; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *CallingWeekMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *CallingWeekMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *CallingWeekMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedpartner {
+		edges = append(edges, callingweek.EdgePartner)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *CallingWeekMutation) EdgeCleared(name string) bool {
+	switch name {
+	case callingweek.EdgePartner:
+		return m.clearedpartner
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *CallingWeekMutation) ClearEdge(name string) error {
+	switch name {
+	case callingweek.EdgePartner:
+		m.ClearPartner()
+		return nil
+	}
+	return fmt.Errorf("unknown CallingWeek unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *CallingWeekMutation) ResetEdge(name string) error {
+	switch name {
+	case callingweek.EdgePartner:
+		m.ResetPartner()
+		return nil
+	}
+	return fmt.Errorf("unknown CallingWeek edge %s", name)
 }
 
 // CustomerMutation represents an operation that mutates the Customer nodes in the graph.

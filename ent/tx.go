@@ -28,6 +28,8 @@ type Tx struct {
 	CallingDay *CallingDayClient
 	// CallingUserWeek is the client for interacting with the CallingUserWeek builders.
 	CallingUserWeek *CallingUserWeekClient
+	// CallingWeek is the client for interacting with the CallingWeek builders.
+	CallingWeek *CallingWeekClient
 	// Customer is the client for interacting with the Customer builders.
 	Customer *CustomerClient
 	// Device is the client for interacting with the Device builders.
@@ -196,6 +198,7 @@ func (tx *Tx) init() {
 	tx.CallQueue = NewCallQueueClient(tx.config)
 	tx.CallingDay = NewCallingDayClient(tx.config)
 	tx.CallingUserWeek = NewCallingUserWeekClient(tx.config)
+	tx.CallingWeek = NewCallingWeekClient(tx.config)
 	tx.Customer = NewCustomerClient(tx.config)
 	tx.Device = NewDeviceClient(tx.config)
 	tx.Invoice = NewInvoiceClient(tx.config)

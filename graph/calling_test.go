@@ -301,6 +301,7 @@ func TestCallingBackfill(t *testing.T) {
 	before := s.analytics(t, who, nil)
 	s.h.client.CallingDay.Delete().ExecX(s.h.sys)
 	s.h.client.CallingUserWeek.Delete().ExecX(s.h.sys)
+	s.h.client.CallingWeek.Delete().ExecX(s.h.sys)
 	s.h.announce(s.w.partner.ID)
 	if empty := s.analytics(t, who, nil); reflect.DeepEqual(before, empty) {
 		t.Fatal("the figures did not change without their rollups")

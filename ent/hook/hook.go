@@ -93,6 +93,18 @@ func (f CallingUserWeekFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Va
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.CallingUserWeekMutation", m)
 }
 
+// The CallingWeekFunc type is an adapter to allow the use of ordinary
+// function as CallingWeek mutator.
+type CallingWeekFunc func(context.Context, *ent.CallingWeekMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f CallingWeekFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.CallingWeekMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.CallingWeekMutation", m)
+}
+
 // The CustomerFunc type is an adapter to allow the use of ordinary
 // function as Customer mutator.
 type CustomerFunc func(context.Context, *ent.CustomerMutation) (ent.Value, error)

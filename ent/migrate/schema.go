@@ -341,32 +341,6 @@ var (
 				Columns: []*schema.Column{CallingDaysColumns[1], CallingDaysColumns[2], CallingDaysColumns[3], CallingDaysColumns[4]},
 			},
 			{
-				Name:    "callingday_partner_id_week",
-				Unique:  false,
-				Columns: []*schema.Column{CallingDaysColumns[40], CallingDaysColumns[5]},
-				Annotation: &entsql.IndexAnnotation{
-					IncludeColumns: []string{
-						CallingDaysColumns[1].Name,
-
-						CallingDaysColumns[6].Name,
-
-						CallingDaysColumns[7].Name,
-
-						CallingDaysColumns[8].Name,
-
-						CallingDaysColumns[25].Name,
-
-						CallingDaysColumns[9].Name,
-
-						CallingDaysColumns[10].Name,
-
-						CallingDaysColumns[29].Name,
-
-						CallingDaysColumns[31].Name,
-					},
-				},
-			},
-			{
 				Name:    "callingday_customer_id_week",
 				Unique:  false,
 				Columns: []*schema.Column{CallingDaysColumns[1], CallingDaysColumns[5]},
@@ -407,21 +381,114 @@ var (
 				Columns: []*schema.Column{CallingUserWeeksColumns[1], CallingUserWeeksColumns[2], CallingUserWeeksColumns[3]},
 			},
 			{
-				Name:    "callinguserweek_partner_id_week",
-				Unique:  false,
-				Columns: []*schema.Column{CallingUserWeeksColumns[5], CallingUserWeeksColumns[3]},
-				Annotation: &entsql.IndexAnnotation{
-					IncludeColumns: []string{
-						CallingUserWeeksColumns[1].Name,
-
-						CallingUserWeeksColumns[4].Name,
-					},
-				},
-			},
-			{
 				Name:    "callinguserweek_customer_id_week",
 				Unique:  false,
 				Columns: []*schema.Column{CallingUserWeeksColumns[1], CallingUserWeeksColumns[3]},
+			},
+		},
+	}
+	// CallingWeeksColumns holds the columns for the "calling_weeks" table.
+	CallingWeeksColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "customer_id", Type: field.TypeInt},
+		{Name: "week", Type: field.TypeInt},
+		{Name: "legs", Type: field.TypeInt64, Default: 0},
+		{Name: "poor_legs", Type: field.TypeInt64, Default: 0},
+		{Name: "measured_legs", Type: field.TypeInt64, Default: 0},
+		{Name: "seconds", Type: field.TypeInt64, Default: 0},
+		{Name: "video_seconds", Type: field.TypeInt64, Default: 0},
+		{Name: "audio_legs", Type: field.TypeInt64, Default: 0},
+		{Name: "video_legs", Type: field.TypeInt64, Default: 0},
+		{Name: "webex_app_legs", Type: field.TypeInt64, Default: 0},
+		{Name: "desk_phone_legs", Type: field.TypeInt64, Default: 0},
+		{Name: "room_device_legs", Type: field.TypeInt64, Default: 0},
+		{Name: "other_legs", Type: field.TypeInt64, Default: 0},
+		{Name: "webex_app_poor", Type: field.TypeInt64, Default: 0},
+		{Name: "desk_phone_poor", Type: field.TypeInt64, Default: 0},
+		{Name: "room_device_poor", Type: field.TypeInt64, Default: 0},
+		{Name: "other_poor", Type: field.TypeInt64, Default: 0},
+		{Name: "webex_app_measured", Type: field.TypeInt64, Default: 0},
+		{Name: "desk_phone_measured", Type: field.TypeInt64, Default: 0},
+		{Name: "room_device_measured", Type: field.TypeInt64, Default: 0},
+		{Name: "other_measured", Type: field.TypeInt64, Default: 0},
+		{Name: "calls", Type: field.TypeInt64, Default: 0},
+		{Name: "hunt_group_calls", Type: field.TypeInt64, Default: 0},
+		{Name: "auto_attendant_calls", Type: field.TypeInt64, Default: 0},
+		{Name: "call_queue_calls", Type: field.TypeInt64, Default: 0},
+		{Name: "queue_legs", Type: field.TypeInt64, Default: 0},
+		{Name: "answered", Type: field.TypeInt64, Default: 0},
+		{Name: "abandoned", Type: field.TypeInt64, Default: 0},
+		{Name: "timed_out", Type: field.TypeInt64, Default: 0},
+		{Name: "overflow", Type: field.TypeInt64, Default: 0},
+		{Name: "transferred", Type: field.TypeInt64, Default: 0},
+		{Name: "answered_wait", Type: field.TypeInt64, Default: 0},
+		{Name: "abandoned_wait", Type: field.TypeInt64, Default: 0},
+		{Name: "timed_out_wait", Type: field.TypeInt64, Default: 0},
+		{Name: "overflow_wait", Type: field.TypeInt64, Default: 0},
+		{Name: "transferred_wait", Type: field.TypeInt64, Default: 0},
+		{Name: "users", Type: field.TypeInt64, Default: 0},
+		{Name: "users_1_to_5", Type: field.TypeInt64, Default: 0},
+		{Name: "users_6_to_20", Type: field.TypeInt64, Default: 0},
+		{Name: "users_over_20", Type: field.TypeInt64, Default: 0},
+		{Name: "partner_id", Type: field.TypeInt},
+	}
+	// CallingWeeksTable holds the schema information for the "calling_weeks" table.
+	CallingWeeksTable = &schema.Table{
+		Name:       "calling_weeks",
+		Columns:    CallingWeeksColumns,
+		PrimaryKey: []*schema.Column{CallingWeeksColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "calling_weeks_partners_partner",
+				Columns:    []*schema.Column{CallingWeeksColumns[41]},
+				RefColumns: []*schema.Column{PartnersColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "callingweek_customer_id",
+				Unique:  false,
+				Columns: []*schema.Column{CallingWeeksColumns[1]},
+			},
+			{
+				Name:    "callingweek_customer_id_week",
+				Unique:  true,
+				Columns: []*schema.Column{CallingWeeksColumns[1], CallingWeeksColumns[2]},
+			},
+			{
+				Name:    "callingweek_partner_id_week",
+				Unique:  false,
+				Columns: []*schema.Column{CallingWeeksColumns[41], CallingWeeksColumns[2]},
+				Annotation: &entsql.IndexAnnotation{
+					IncludeColumns: []string{
+						CallingWeeksColumns[1].Name,
+
+						CallingWeeksColumns[3].Name,
+
+						CallingWeeksColumns[4].Name,
+
+						CallingWeeksColumns[5].Name,
+
+						CallingWeeksColumns[22].Name,
+
+						CallingWeeksColumns[6].Name,
+
+						CallingWeeksColumns[7].Name,
+
+						CallingWeeksColumns[26].Name,
+
+						CallingWeeksColumns[28].Name,
+
+						CallingWeeksColumns[37].Name,
+
+						CallingWeeksColumns[38].Name,
+
+						CallingWeeksColumns[39].Name,
+
+						CallingWeeksColumns[40].Name,
+					},
+				},
 			},
 		},
 	}
@@ -532,14 +599,17 @@ var (
 				},
 			},
 			{
-				Name:    "customer_calling_scope",
+				Name:    "customer_partner_id_region",
 				Unique:  false,
 				Columns: []*schema.Column{CustomersColumns[15], CustomersColumns[5]},
+			},
+			{
+				Name:    "customer_calling_scope",
+				Unique:  false,
+				Columns: []*schema.Column{CustomersColumns[15], CustomersColumns[13], CustomersColumns[5]},
 				Annotation: &entsql.IndexAnnotation{
 					IncludeColumns: []string{
 						CustomersColumns[0].Name,
-
-						CustomersColumns[13].Name,
 					},
 				},
 			},
@@ -1290,6 +1360,7 @@ var (
 		CallQueuesTable,
 		CallingDaysTable,
 		CallingUserWeeksTable,
+		CallingWeeksTable,
 		CustomersTable,
 		DevicesTable,
 		InvoicesTable,
@@ -1325,6 +1396,7 @@ func init() {
 	CallQueuesTable.ForeignKeys[2].RefTable = CustomersTable
 	CallingDaysTable.ForeignKeys[0].RefTable = PartnersTable
 	CallingUserWeeksTable.ForeignKeys[0].RefTable = PartnersTable
+	CallingWeeksTable.ForeignKeys[0].RefTable = PartnersTable
 	CustomersTable.ForeignKeys[0].RefTable = PartnersTable
 	DevicesTable.ForeignKeys[0].RefTable = CustomersTable
 	DevicesTable.ForeignKeys[1].RefTable = PartnersTable

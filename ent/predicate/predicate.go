@@ -27,6 +27,9 @@ type CallingDay func(*sql.Selector)
 // CallingUserWeek is the predicate function for callinguserweek builders.
 type CallingUserWeek func(*sql.Selector)
 
+// CallingWeek is the predicate function for callingweek builders.
+type CallingWeek func(*sql.Selector)
+
 // Customer is the predicate function for customer builders.
 type Customer func(*sql.Selector)
 

@@ -279,6 +279,30 @@ func (f CallingUserWeekMutationRuleFunc) EvalMutation(ctx context.Context, m ent
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.CallingUserWeekMutation", m)
 }
 
+// The CallingWeekQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type CallingWeekQueryRuleFunc func(context.Context, *ent.CallingWeekQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f CallingWeekQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.CallingWeekQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.CallingWeekQuery", q)
+}
+
+// The CallingWeekMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type CallingWeekMutationRuleFunc func(context.Context, *ent.CallingWeekMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f CallingWeekMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.CallingWeekMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.CallingWeekMutation", m)
+}
+
 // The CustomerQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type CustomerQueryRuleFunc func(context.Context, *ent.CustomerQuery) error
@@ -688,6 +712,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.CallingUserWeekQuery:
 		return q.Filter(), nil
+	case *ent.CallingWeekQuery:
+		return q.Filter(), nil
 	case *ent.CustomerQuery:
 		return q.Filter(), nil
 	case *ent.DeviceQuery:
@@ -738,6 +764,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.CallingDayMutation:
 		return m.Filter(), nil
 	case *ent.CallingUserWeekMutation:
+		return m.Filter(), nil
+	case *ent.CallingWeekMutation:
 		return m.Filter(), nil
 	case *ent.CustomerMutation:
 		return m.Filter(), nil

@@ -11,6 +11,7 @@ import (
 	"github.com/partnerhub/partnerhub-api/ent/auditevent"
 	"github.com/partnerhub/partnerhub-api/ent/callingday"
 	"github.com/partnerhub/partnerhub-api/ent/callinguserweek"
+	"github.com/partnerhub/partnerhub-api/ent/callingweek"
 	"github.com/partnerhub/partnerhub-api/ent/callleg"
 	"github.com/partnerhub/partnerhub-api/ent/callqueue"
 	"github.com/partnerhub/partnerhub-api/ent/customer"
@@ -472,6 +473,173 @@ func init() {
 	callinguserweekDescCalls := callinguserweekFields[2].Descriptor()
 	// callinguserweek.DefaultCalls holds the default value on creation for the calls field.
 	callinguserweek.DefaultCalls = callinguserweekDescCalls.Default.(int64)
+	callingweekMixin := schema.CallingWeek{}.Mixin()
+	callingweek.Policy = privacy.NewPolicies(callingweekMixin[0], callingweekMixin[1], schema.CallingWeek{})
+	callingweek.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := callingweek.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	callingweekMixinHooks0 := callingweekMixin[0].Hooks()
+
+	callingweek.Hooks[1] = callingweekMixinHooks0[0]
+	callingweekFields := schema.CallingWeek{}.Fields()
+	_ = callingweekFields
+	// callingweekDescLegs is the schema descriptor for legs field.
+	callingweekDescLegs := callingweekFields[1].Descriptor()
+	// callingweek.DefaultLegs holds the default value on creation for the legs field.
+	callingweek.DefaultLegs = callingweekDescLegs.Default.(int64)
+	// callingweekDescPoorLegs is the schema descriptor for poor_legs field.
+	callingweekDescPoorLegs := callingweekFields[2].Descriptor()
+	// callingweek.DefaultPoorLegs holds the default value on creation for the poor_legs field.
+	callingweek.DefaultPoorLegs = callingweekDescPoorLegs.Default.(int64)
+	// callingweekDescMeasuredLegs is the schema descriptor for measured_legs field.
+	callingweekDescMeasuredLegs := callingweekFields[3].Descriptor()
+	// callingweek.DefaultMeasuredLegs holds the default value on creation for the measured_legs field.
+	callingweek.DefaultMeasuredLegs = callingweekDescMeasuredLegs.Default.(int64)
+	// callingweekDescSeconds is the schema descriptor for seconds field.
+	callingweekDescSeconds := callingweekFields[4].Descriptor()
+	// callingweek.DefaultSeconds holds the default value on creation for the seconds field.
+	callingweek.DefaultSeconds = callingweekDescSeconds.Default.(int64)
+	// callingweekDescVideoSeconds is the schema descriptor for video_seconds field.
+	callingweekDescVideoSeconds := callingweekFields[5].Descriptor()
+	// callingweek.DefaultVideoSeconds holds the default value on creation for the video_seconds field.
+	callingweek.DefaultVideoSeconds = callingweekDescVideoSeconds.Default.(int64)
+	// callingweekDescAudioLegs is the schema descriptor for audio_legs field.
+	callingweekDescAudioLegs := callingweekFields[6].Descriptor()
+	// callingweek.DefaultAudioLegs holds the default value on creation for the audio_legs field.
+	callingweek.DefaultAudioLegs = callingweekDescAudioLegs.Default.(int64)
+	// callingweekDescVideoLegs is the schema descriptor for video_legs field.
+	callingweekDescVideoLegs := callingweekFields[7].Descriptor()
+	// callingweek.DefaultVideoLegs holds the default value on creation for the video_legs field.
+	callingweek.DefaultVideoLegs = callingweekDescVideoLegs.Default.(int64)
+	// callingweekDescWebexAppLegs is the schema descriptor for webex_app_legs field.
+	callingweekDescWebexAppLegs := callingweekFields[8].Descriptor()
+	// callingweek.DefaultWebexAppLegs holds the default value on creation for the webex_app_legs field.
+	callingweek.DefaultWebexAppLegs = callingweekDescWebexAppLegs.Default.(int64)
+	// callingweekDescDeskPhoneLegs is the schema descriptor for desk_phone_legs field.
+	callingweekDescDeskPhoneLegs := callingweekFields[9].Descriptor()
+	// callingweek.DefaultDeskPhoneLegs holds the default value on creation for the desk_phone_legs field.
+	callingweek.DefaultDeskPhoneLegs = callingweekDescDeskPhoneLegs.Default.(int64)
+	// callingweekDescRoomDeviceLegs is the schema descriptor for room_device_legs field.
+	callingweekDescRoomDeviceLegs := callingweekFields[10].Descriptor()
+	// callingweek.DefaultRoomDeviceLegs holds the default value on creation for the room_device_legs field.
+	callingweek.DefaultRoomDeviceLegs = callingweekDescRoomDeviceLegs.Default.(int64)
+	// callingweekDescOtherLegs is the schema descriptor for other_legs field.
+	callingweekDescOtherLegs := callingweekFields[11].Descriptor()
+	// callingweek.DefaultOtherLegs holds the default value on creation for the other_legs field.
+	callingweek.DefaultOtherLegs = callingweekDescOtherLegs.Default.(int64)
+	// callingweekDescWebexAppPoor is the schema descriptor for webex_app_poor field.
+	callingweekDescWebexAppPoor := callingweekFields[12].Descriptor()
+	// callingweek.DefaultWebexAppPoor holds the default value on creation for the webex_app_poor field.
+	callingweek.DefaultWebexAppPoor = callingweekDescWebexAppPoor.Default.(int64)
+	// callingweekDescDeskPhonePoor is the schema descriptor for desk_phone_poor field.
+	callingweekDescDeskPhonePoor := callingweekFields[13].Descriptor()
+	// callingweek.DefaultDeskPhonePoor holds the default value on creation for the desk_phone_poor field.
+	callingweek.DefaultDeskPhonePoor = callingweekDescDeskPhonePoor.Default.(int64)
+	// callingweekDescRoomDevicePoor is the schema descriptor for room_device_poor field.
+	callingweekDescRoomDevicePoor := callingweekFields[14].Descriptor()
+	// callingweek.DefaultRoomDevicePoor holds the default value on creation for the room_device_poor field.
+	callingweek.DefaultRoomDevicePoor = callingweekDescRoomDevicePoor.Default.(int64)
+	// callingweekDescOtherPoor is the schema descriptor for other_poor field.
+	callingweekDescOtherPoor := callingweekFields[15].Descriptor()
+	// callingweek.DefaultOtherPoor holds the default value on creation for the other_poor field.
+	callingweek.DefaultOtherPoor = callingweekDescOtherPoor.Default.(int64)
+	// callingweekDescWebexAppMeasured is the schema descriptor for webex_app_measured field.
+	callingweekDescWebexAppMeasured := callingweekFields[16].Descriptor()
+	// callingweek.DefaultWebexAppMeasured holds the default value on creation for the webex_app_measured field.
+	callingweek.DefaultWebexAppMeasured = callingweekDescWebexAppMeasured.Default.(int64)
+	// callingweekDescDeskPhoneMeasured is the schema descriptor for desk_phone_measured field.
+	callingweekDescDeskPhoneMeasured := callingweekFields[17].Descriptor()
+	// callingweek.DefaultDeskPhoneMeasured holds the default value on creation for the desk_phone_measured field.
+	callingweek.DefaultDeskPhoneMeasured = callingweekDescDeskPhoneMeasured.Default.(int64)
+	// callingweekDescRoomDeviceMeasured is the schema descriptor for room_device_measured field.
+	callingweekDescRoomDeviceMeasured := callingweekFields[18].Descriptor()
+	// callingweek.DefaultRoomDeviceMeasured holds the default value on creation for the room_device_measured field.
+	callingweek.DefaultRoomDeviceMeasured = callingweekDescRoomDeviceMeasured.Default.(int64)
+	// callingweekDescOtherMeasured is the schema descriptor for other_measured field.
+	callingweekDescOtherMeasured := callingweekFields[19].Descriptor()
+	// callingweek.DefaultOtherMeasured holds the default value on creation for the other_measured field.
+	callingweek.DefaultOtherMeasured = callingweekDescOtherMeasured.Default.(int64)
+	// callingweekDescCalls is the schema descriptor for calls field.
+	callingweekDescCalls := callingweekFields[20].Descriptor()
+	// callingweek.DefaultCalls holds the default value on creation for the calls field.
+	callingweek.DefaultCalls = callingweekDescCalls.Default.(int64)
+	// callingweekDescHuntGroupCalls is the schema descriptor for hunt_group_calls field.
+	callingweekDescHuntGroupCalls := callingweekFields[21].Descriptor()
+	// callingweek.DefaultHuntGroupCalls holds the default value on creation for the hunt_group_calls field.
+	callingweek.DefaultHuntGroupCalls = callingweekDescHuntGroupCalls.Default.(int64)
+	// callingweekDescAutoAttendantCalls is the schema descriptor for auto_attendant_calls field.
+	callingweekDescAutoAttendantCalls := callingweekFields[22].Descriptor()
+	// callingweek.DefaultAutoAttendantCalls holds the default value on creation for the auto_attendant_calls field.
+	callingweek.DefaultAutoAttendantCalls = callingweekDescAutoAttendantCalls.Default.(int64)
+	// callingweekDescCallQueueCalls is the schema descriptor for call_queue_calls field.
+	callingweekDescCallQueueCalls := callingweekFields[23].Descriptor()
+	// callingweek.DefaultCallQueueCalls holds the default value on creation for the call_queue_calls field.
+	callingweek.DefaultCallQueueCalls = callingweekDescCallQueueCalls.Default.(int64)
+	// callingweekDescQueueLegs is the schema descriptor for queue_legs field.
+	callingweekDescQueueLegs := callingweekFields[24].Descriptor()
+	// callingweek.DefaultQueueLegs holds the default value on creation for the queue_legs field.
+	callingweek.DefaultQueueLegs = callingweekDescQueueLegs.Default.(int64)
+	// callingweekDescAnswered is the schema descriptor for answered field.
+	callingweekDescAnswered := callingweekFields[25].Descriptor()
+	// callingweek.DefaultAnswered holds the default value on creation for the answered field.
+	callingweek.DefaultAnswered = callingweekDescAnswered.Default.(int64)
+	// callingweekDescAbandoned is the schema descriptor for abandoned field.
+	callingweekDescAbandoned := callingweekFields[26].Descriptor()
+	// callingweek.DefaultAbandoned holds the default value on creation for the abandoned field.
+	callingweek.DefaultAbandoned = callingweekDescAbandoned.Default.(int64)
+	// callingweekDescTimedOut is the schema descriptor for timed_out field.
+	callingweekDescTimedOut := callingweekFields[27].Descriptor()
+	// callingweek.DefaultTimedOut holds the default value on creation for the timed_out field.
+	callingweek.DefaultTimedOut = callingweekDescTimedOut.Default.(int64)
+	// callingweekDescOverflow is the schema descriptor for overflow field.
+	callingweekDescOverflow := callingweekFields[28].Descriptor()
+	// callingweek.DefaultOverflow holds the default value on creation for the overflow field.
+	callingweek.DefaultOverflow = callingweekDescOverflow.Default.(int64)
+	// callingweekDescTransferred is the schema descriptor for transferred field.
+	callingweekDescTransferred := callingweekFields[29].Descriptor()
+	// callingweek.DefaultTransferred holds the default value on creation for the transferred field.
+	callingweek.DefaultTransferred = callingweekDescTransferred.Default.(int64)
+	// callingweekDescAnsweredWait is the schema descriptor for answered_wait field.
+	callingweekDescAnsweredWait := callingweekFields[30].Descriptor()
+	// callingweek.DefaultAnsweredWait holds the default value on creation for the answered_wait field.
+	callingweek.DefaultAnsweredWait = callingweekDescAnsweredWait.Default.(int64)
+	// callingweekDescAbandonedWait is the schema descriptor for abandoned_wait field.
+	callingweekDescAbandonedWait := callingweekFields[31].Descriptor()
+	// callingweek.DefaultAbandonedWait holds the default value on creation for the abandoned_wait field.
+	callingweek.DefaultAbandonedWait = callingweekDescAbandonedWait.Default.(int64)
+	// callingweekDescTimedOutWait is the schema descriptor for timed_out_wait field.
+	callingweekDescTimedOutWait := callingweekFields[32].Descriptor()
+	// callingweek.DefaultTimedOutWait holds the default value on creation for the timed_out_wait field.
+	callingweek.DefaultTimedOutWait = callingweekDescTimedOutWait.Default.(int64)
+	// callingweekDescOverflowWait is the schema descriptor for overflow_wait field.
+	callingweekDescOverflowWait := callingweekFields[33].Descriptor()
+	// callingweek.DefaultOverflowWait holds the default value on creation for the overflow_wait field.
+	callingweek.DefaultOverflowWait = callingweekDescOverflowWait.Default.(int64)
+	// callingweekDescTransferredWait is the schema descriptor for transferred_wait field.
+	callingweekDescTransferredWait := callingweekFields[34].Descriptor()
+	// callingweek.DefaultTransferredWait holds the default value on creation for the transferred_wait field.
+	callingweek.DefaultTransferredWait = callingweekDescTransferredWait.Default.(int64)
+	// callingweekDescUsers is the schema descriptor for users field.
+	callingweekDescUsers := callingweekFields[35].Descriptor()
+	// callingweek.DefaultUsers holds the default value on creation for the users field.
+	callingweek.DefaultUsers = callingweekDescUsers.Default.(int64)
+	// callingweekDescUsers1To5 is the schema descriptor for users_1_to_5 field.
+	callingweekDescUsers1To5 := callingweekFields[36].Descriptor()
+	// callingweek.DefaultUsers1To5 holds the default value on creation for the users_1_to_5 field.
+	callingweek.DefaultUsers1To5 = callingweekDescUsers1To5.Default.(int64)
+	// callingweekDescUsers6To20 is the schema descriptor for users_6_to_20 field.
+	callingweekDescUsers6To20 := callingweekFields[37].Descriptor()
+	// callingweek.DefaultUsers6To20 holds the default value on creation for the users_6_to_20 field.
+	callingweek.DefaultUsers6To20 = callingweekDescUsers6To20.Default.(int64)
+	// callingweekDescUsersOver20 is the schema descriptor for users_over_20 field.
+	callingweekDescUsersOver20 := callingweekFields[38].Descriptor()
+	// callingweek.DefaultUsersOver20 holds the default value on creation for the users_over_20 field.
+	callingweek.DefaultUsersOver20 = callingweekDescUsersOver20.Default.(int64)
 	customerMixin := schema.Customer{}.Mixin()
 	customer.Policy = privacy.NewPolicies(customerMixin[0], schema.Customer{})
 	customer.Hooks[0] = func(next ent.Mutator) ent.Mutator {

@@ -2,7 +2,6 @@ package schema
 
 import (
 	"entgo.io/ent"
-	"entgo.io/ent/dialect/entsql"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
 
@@ -52,11 +51,6 @@ func (CallingDay) Fields() []ent.Field {
 func (CallingDay) Indexes() []ent.Index {
 	return []ent.Index{
 		index.Fields("customer_id", "location_id", "queue_id", "day").Unique(),
-		// The analytics sum a partner's weeks: the trends' counters and those the
-		// customer tables order by are read from the index alone.
-		index.Fields("partner_id", "week").
-			Annotations(entsql.IncludeColumns("customer_id", "legs", "poor_legs", "measured_legs", "calls",
-				"seconds", "video_seconds", "queue_legs", "abandoned")),
 		index.Fields("customer_id", "week"),
 	}
 }

@@ -2,7 +2,6 @@ package schema
 
 import (
 	"entgo.io/ent"
-	"entgo.io/ent/dialect/entsql"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
 
@@ -35,8 +34,6 @@ func (CallingUserWeek) Fields() []ent.Field {
 func (CallingUserWeek) Indexes() []ent.Index {
 	return []ent.Index{
 		index.Fields("customer_id", "user_id", "week").Unique(),
-		// The active users of a partner's weeks are counted from the index alone.
-		index.Fields("partner_id", "week").Annotations(entsql.IncludeColumns("customer_id", "calls")),
 		index.Fields("customer_id", "week"),
 	}
 }

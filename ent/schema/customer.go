@@ -88,12 +88,13 @@ func (Customer) Indexes() []ent.Index {
 			Annotations(entsql.IndexWhere("kpi_scope"), entsql.IncludeColumns("id")),
 		index.Fields("partner_id", "region").StorageKey("customer_over_limit").
 			Annotations(entsql.IndexWhere("over_limit"), entsql.IncludeColumns("id", "kpi_scope")),
-		// By region. The calling analytics cover the customers with a current Calling
-		// line: their counts and pages over customer IDs test the product bits in this
-		// index alone. (A partial index would be smaller, but PostgreSQL spells a
-		// condition on a bit of a bigint back otherwise, and migrations would never agree.)
-		index.Fields("partner_id", "region").StorageKey("customer_calling_scope").
-			Annotations(entsql.IncludeColumns("id", "current_products")),
+		// The analytics list the regions that hold customers, one probe per region.
+		index.Fields("partner_id", "region"),
+		// The calling analytics cover the customers with a current Calling line, by the
+		// product sets that hold one (status.HoldsProduct), optionally of one region: their
+		// counts and pages over customer IDs read this index alone.
+		index.Fields("partner_id", "current_products", "region").StorageKey("customer_calling_scope").
+			Annotations(entsql.IncludeColumns("id")),
 	}
 }
 

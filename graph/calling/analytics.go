@@ -93,9 +93,13 @@ func trend[T any](ctx context.Context, a *Analytics, weeks int, point func(Day, 
 	return out, nil
 }
 
-// weekFigures are the figures of the week analysed.
+// DefaultTrendWeeks is how many weeks a trend shows unless asked otherwise.
+const DefaultTrendWeeks = 8
+
+// weekFigures are the figures of the week analysed, summed with the default trends'
+// weeks: a request that asks for both sums the rollups once.
 func (a *Analytics) weekFigures(ctx context.Context) (*Figures, error) {
-	sums, err := a.totals(ctx, a.week)
+	sums, err := a.totals(ctx, a.week-7*(DefaultTrendWeeks-1))
 	return sums[sumKey{week: a.week}], err
 }
 
@@ -122,11 +126,11 @@ func (a *Analytics) FeatureUsage(ctx context.Context) (*Figures, error) { return
 func (a *Analytics) QueueInsights(ctx context.Context) (*Figures, error) { return a.weekFigures(ctx) }
 
 // totals returns the figures of every week from from to the week analysed, cached: every
-// counter of the week analysed alone, only the TrendCounters of a longer span (so a trend
-// reads the few columns it shows).
+// counter up to the default trends' span, only the TrendCounters of a longer one (so a
+// long trend reads the few columns it shows).
 func (a *Analytics) totals(ctx context.Context, from Day) (map[sumKey]*Figures, error) {
 	counters := TrendCounters
-	if from == a.week {
+	if from >= a.week-7*(DefaultTrendWeeks-1) {
 		counters = AllCounters
 	}
 	v, err := a.cache(ctx, fmt.Sprintf("calling|%d|totals|%d", a.week, from), func(ctx context.Context) (any, error) {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/partnerhub/partnerhub-api/ent"
 	"github.com/partnerhub/partnerhub-api/ent/callingday"
+	"github.com/partnerhub/partnerhub-api/ent/callingweek"
 	"github.com/partnerhub/partnerhub-api/ent/callleg"
 	"github.com/partnerhub/partnerhub-api/ent/customer"
 	"github.com/partnerhub/partnerhub-api/ent/viewer"
@@ -51,6 +52,38 @@ func Backfill(ctx context.Context, c *ent.Client) (int, error) {
 		pctx := viewer.NewContext(ctx, viewer.SystemOf(partnerID))
 		for chunk := range slices.Chunk(ids, backfillChunk) {
 			if err := backfillChunkOf(pctx, c, chunk, t); err != nil {
+				return 0, err
+			}
+		}
+	}
+	return len(rows), nil
+}
+
+// BackfillWeeks sets the week rollups of every customer that has day rollups but no week
+// rollup, as customers rolled up before the week rollups existed have. It answers how
+// many customers it rolled up; a second call finds none.
+func BackfillWeeks(ctx context.Context, c *ent.Client) (int, error) {
+	ctx = viewer.SystemContext(ctx)
+	var rows []struct {
+		CustomerID int `json:"customer_id"`
+		PartnerID  int `json:"partner_id"`
+	}
+	err := c.CallingDay.Query().Modify(func(s *sql.Selector) {
+		weeks := sql.Table(callingweek.Table)
+		cols := []string{s.C(callingday.FieldPartnerID), s.C(callingday.FieldCustomerID)}
+		s.Select(cols...).Distinct().Where(sql.NotExists(sql.Select(weeks.C(callingweek.FieldID)).From(weeks).
+			Where(sql.ColumnsEQ(weeks.C(callingweek.FieldCustomerID), s.C(callingday.FieldCustomerID))))).OrderBy(cols...)
+	}).Scan(ctx, &rows)
+	if err != nil {
+		return 0, fmt.Errorf("find customers without week rollups: %w", err)
+	}
+	byPartner := map[int][]int{}
+	for _, r := range rows {
+		byPartner[r.PartnerID] = append(byPartner[r.PartnerID], r.CustomerID)
+	}
+	for partnerID, ids := range byPartner {
+		for chunk := range slices.Chunk(ids, 10*backfillChunk) {
+			if err := RefreshWeeks(ctx, c, partnerID, chunk, 0, LastDay); err != nil {
 				return 0, err
 			}
 		}

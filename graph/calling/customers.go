@@ -8,8 +8,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 
 	"github.com/partnerhub/partnerhub-api/ent"
-	"github.com/partnerhub/partnerhub-api/ent/callingday"
-	"github.com/partnerhub/partnerhub-api/ent/callinguserweek"
+	"github.com/partnerhub/partnerhub-api/ent/callingweek"
 	"github.com/partnerhub/partnerhub-api/ent/customer"
 	"github.com/partnerhub/partnerhub-api/graph/model"
 	"github.com/partnerhub/partnerhub-api/graph/page"
@@ -46,16 +45,16 @@ type RowEdge = page.Edge[*CustomerRow]
 // CustomerUsage pages through the usage of the customers in scope; by default the most
 // calls first.
 func (a *Analytics) CustomerUsage(ctx context.Context, first *int, after *page.Cursor, last *int, before *page.Cursor, orderBy *model.CallingUsageOrder) (*RowConnection, error) {
-	key := a.dayKey(callingday.FieldCalls, true)
+	key := a.weekKey(callingweek.FieldCalls, true)
 	if orderBy != nil {
 		desc := isDesc(orderBy.Direction)
 		key = map[model.CallingUsageOrderField]rowKey{
 			model.CallingUsageOrderFieldCustomerName: nameKey(desc),
-			model.CallingUsageOrderFieldCalls:        a.dayKey(callingday.FieldCalls, desc),
-			model.CallingUsageOrderFieldLegs:         a.dayKey(callingday.FieldLegs, desc),
-			model.CallingUsageOrderFieldMinutes:      a.dayKey(callingday.FieldSeconds, desc),
-			model.CallingUsageOrderFieldVideoMinutes: a.dayKey(callingday.FieldVideoSeconds, desc),
-			model.CallingUsageOrderFieldActiveUsers:  a.usersKey(desc),
+			model.CallingUsageOrderFieldCalls:        a.weekKey(callingweek.FieldCalls, desc),
+			model.CallingUsageOrderFieldLegs:         a.weekKey(callingweek.FieldLegs, desc),
+			model.CallingUsageOrderFieldMinutes:      a.weekKey(callingweek.FieldSeconds, desc),
+			model.CallingUsageOrderFieldVideoMinutes: a.weekKey(callingweek.FieldVideoSeconds, desc),
+			model.CallingUsageOrderFieldActiveUsers:  a.weekKey(callingweek.FieldUsers, desc),
 		}[orderBy.Field]
 	}
 	return a.customers(ctx, "usage", page.Args{First: first, After: after, Last: last, Before: before}, orderBy, key, false)
@@ -64,14 +63,14 @@ func (a *Analytics) CustomerUsage(ctx context.Context, first *int, after *page.C
 // CustomerQuality pages through the quality of the customers in scope; by default the
 // most poor legs first.
 func (a *Analytics) CustomerQuality(ctx context.Context, first *int, after *page.Cursor, last *int, before *page.Cursor, orderBy *model.CallQualityOrder) (*RowConnection, error) {
-	key := a.dayKey(callingday.FieldPoorLegs, true)
+	key := a.weekKey(callingweek.FieldPoorLegs, true)
 	if orderBy != nil {
 		desc := isDesc(orderBy.Direction)
 		key = map[model.CallQualityOrderField]rowKey{
 			model.CallQualityOrderFieldCustomerName: nameKey(desc),
-			model.CallQualityOrderFieldLegs:         a.dayKey(callingday.FieldLegs, desc),
-			model.CallQualityOrderFieldMeasuredLegs: a.dayKey(callingday.FieldMeasuredLegs, desc),
-			model.CallQualityOrderFieldPoorLegs:     a.dayKey(callingday.FieldPoorLegs, desc),
+			model.CallQualityOrderFieldLegs:         a.weekKey(callingweek.FieldLegs, desc),
+			model.CallQualityOrderFieldMeasuredLegs: a.weekKey(callingweek.FieldMeasuredLegs, desc),
+			model.CallQualityOrderFieldPoorLegs:     a.weekKey(callingweek.FieldPoorLegs, desc),
 		}[orderBy.Field]
 	}
 	return a.customers(ctx, "quality", page.Args{First: first, After: after, Last: last, Before: before}, orderBy, key, false)
@@ -80,13 +79,13 @@ func (a *Analytics) CustomerQuality(ctx context.Context, first *int, after *page
 // CustomerQueues pages through the queue figures of the customers in scope that have a
 // call queue; by default the most queue calls first.
 func (a *Analytics) CustomerQueues(ctx context.Context, first *int, after *page.Cursor, last *int, before *page.Cursor, orderBy *model.QueueInsightsOrder) (*RowConnection, error) {
-	key := a.dayKey(callingday.FieldQueueLegs, true)
+	key := a.weekKey(callingweek.FieldQueueLegs, true)
 	if orderBy != nil {
 		desc := isDesc(orderBy.Direction)
 		key = map[model.QueueInsightsOrderField]rowKey{
 			model.QueueInsightsOrderFieldCustomerName: nameKey(desc),
-			model.QueueInsightsOrderFieldQueueCalls:   a.dayKey(callingday.FieldQueueLegs, desc),
-			model.QueueInsightsOrderFieldAbandoned:    a.dayKey(callingday.FieldAbandoned, desc),
+			model.QueueInsightsOrderFieldQueueCalls:   a.weekKey(callingweek.FieldQueueLegs, desc),
+			model.QueueInsightsOrderFieldAbandoned:    a.weekKey(callingweek.FieldAbandoned, desc),
 		}[orderBy.Field]
 	}
 	return a.customers(ctx, "queues", page.Args{First: first, After: after, Last: last, Before: before}, orderBy, key, true)
@@ -106,41 +105,18 @@ func nameKey(desc bool) rowKey {
 	return rowKey{Key: page.StringKey(page.Column(customer.FieldName), desc)}
 }
 
-// dayKey orders customers by the sum of a day-rollup counter over the week analysed.
-func (a *Analytics) dayKey(col string, desc bool) rowKey {
-	return weekKey(callingday.FieldCustomerID, desc, func(b *sql.DialectBuilder) *sql.Selector {
-		d := b.Table(callingday.Table)
-		return b.Select(d.C(callingday.FieldCustomerID)).
-			AppendSelectExprAs(sql.Expr("CAST(SUM("+d.C(col)+") AS BIGINT)"), "v").From(d).
-			Where(sql.And(sql.EQ(d.C(callingday.FieldPartnerID), a.partnerID), sql.EQ(d.C(callingday.FieldWeek), int(a.week)))).
-			GroupBy(d.C(callingday.FieldCustomerID))
-	})
-}
-
-// usersKey orders customers by their active users in the week analysed.
-func (a *Analytics) usersKey(desc bool) rowKey {
-	return weekKey(callinguserweek.FieldCustomerID, desc, func(b *sql.DialectBuilder) *sql.Selector {
-		u := b.Table(callinguserweek.Table)
-		return b.Select(u.C(callinguserweek.FieldCustomerID)).AppendSelectExprAs(sql.Expr("COUNT(*)"), "v").From(u).
-			Where(sql.And(sql.EQ(u.C(callinguserweek.FieldPartnerID), a.partnerID), sql.EQ(u.C(callinguserweek.FieldWeek), int(a.week)),
-				sql.GT(u.C(callinguserweek.FieldCalls), 0))).
-			GroupBy(u.C(callinguserweek.FieldCustomerID))
-	})
-}
-
-// weekKey orders customers by the value v that the selector of week builds, grouped by
-// the customer column cust, for the week analysed (0 for the customers it has no row
-// of). The week's rollups are grouped once and joined, rather than summed again for
-// every customer in scope.
-func weekKey(cust string, desc bool, week func(*sql.DialectBuilder) *sql.Selector) rowKey {
+// weekKey orders customers by the week rollup column col of the week analysed (0 for the
+// customers without a row), read from the partner's week index.
+func (a *Analytics) weekKey(col string, desc bool) rowKey {
 	const alias = "wk"
 	return rowKey{
 		Key: page.IntKey(func(s *sql.Selector) string {
-			return "COALESCE(" + sql.Dialect(s.Dialect()).Table(alias).C("v") + ", 0)"
+			return "COALESCE(" + sql.Dialect(s.Dialect()).Table(alias).C(col) + ", 0)"
 		}, desc),
 		join: func(s *sql.Selector) {
-			wk := week(sql.Dialect(s.Dialect())).As(alias)
-			s.LeftJoin(wk).On(s.C(customer.FieldID), wk.C(cust))
+			wk := sql.Dialect(s.Dialect()).Table(callingweek.Table).As(alias)
+			s.LeftJoin(wk).OnP(sql.And(sql.ColumnsEQ(s.C(customer.FieldID), wk.C(callingweek.FieldCustomerID)),
+				sql.EQ(wk.C(callingweek.FieldPartnerID), a.partnerID), sql.EQ(wk.C(callingweek.FieldWeek), int(a.week))))
 		},
 	}
 }
@@ -179,7 +155,8 @@ func (a *Analytics) paginate(ctx context.Context, table string, args page.Args, 
 			}).Modify(m).All(ctx)
 		},
 		Count: func(ctx context.Context) (int, error) {
-			v, err := a.cache(ctx, fmt.Sprintf("calling|%s|count", table), func(ctx context.Context) (any, error) {
+			// The usage and quality tables count the same customers: one count serves both.
+			v, err := a.cache(ctx, fmt.Sprintf("calling|count|%t", queues), func(ctx context.Context) (any, error) {
 				return a.client.Customer.Query().Where(where).Count(ctx)
 			})
 			if err != nil {

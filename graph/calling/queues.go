@@ -45,7 +45,7 @@ func (a *Analytics) Queues(ctx context.Context, customerID int) ([]*QueueRow, er
 	}
 	for _, d := range days {
 		if r := byID[d.QueueID]; r != nil {
-			if err := readCounterSums(d, &r.LastWeek.c, AllCounters); err != nil {
+			if err := readCounterSums(d.Value, &r.LastWeek.c, AllCounters); err != nil {
 				return nil, err
 			}
 		}

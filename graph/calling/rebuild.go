@@ -115,6 +115,10 @@ func rebuildChunk(ctx context.Context, c *ent.Client, partnerID int, ids []int, 
 	if err := Apply(ctx, tx, d); err != nil {
 		return err
 	}
+	// The reset changed days the change may not touch: their weeks are set anew as well.
+	if err := RefreshWeeks(ctx, tx, partnerID, ids, since.Week(), LastDay); err != nil {
+		return err
+	}
 	return tx.Commit()
 }
 

@@ -45,6 +45,9 @@ func (t Thresholds) Poor(m Metrics) bool {
 // Day is a UTC calendar day as days since 1970-01-01.
 type Day int
 
+// LastDay is a day later than any leg's: the open end of a span of days.
+const LastDay Day = 1 << 30
+
 // DayOf returns the UTC day t falls on.
 func DayOf(t time.Time) Day { return Day(t.UTC().Unix() / 86400) }
 

@@ -18,13 +18,30 @@ import (
 // either database's limit and faster to bind and plan than larger statements.
 const upsertChunk = 25
 
-// Apply adds the change to the stored rollups in tx: rows missing are created, rows present
-// get the change added to their counters (on PostgreSQL within an ingest, see applyStaged).
+// Apply adds the change to the stored day and user-week rollups in tx (rows missing are
+// created, rows present get the change added to their counters; on PostgreSQL within an
+// ingest, see applyStaged), then sets the week rollups it touched anew from them.
 func Apply(ctx context.Context, tx *ent.Tx, d *Delta) error {
 	d.Prune()
+	partnerID := viewer.FromContext(ctx).PartnerID
+	var x Execer = tx
 	if sqlTx := storage.PostgresTx(ctx); sqlTx != nil {
-		return applyStaged(ctx, sqlTx, viewer.FromContext(ctx).PartnerID, d)
+		if err := applyStaged(ctx, sqlTx, partnerID, d); err != nil {
+			return err
+		}
+		x = sqlTx
+	} else if err := applyRows(ctx, tx, d); err != nil {
+		return err
 	}
+	ids, from, to, ok := d.weekSpan()
+	if !ok {
+		return nil
+	}
+	return RefreshWeeks(ctx, x, partnerID, ids, from, to)
+}
+
+// applyRows adds the change to the day and user-week rollups with ent's upserts.
+func applyRows(ctx context.Context, tx *ent.Tx, d *Delta) error {
 	days := d.SortedDays()
 	for part := range slices.Chunk(days, upsertChunk) {
 		rows := make([]*ent.CallingDayCreate, len(part))

@@ -8,8 +8,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 
 	"github.com/partnerhub/partnerhub-api/ent"
-	"github.com/partnerhub/partnerhub-api/ent/callingday"
-	"github.com/partnerhub/partnerhub-api/ent/callinguserweek"
+	"github.com/partnerhub/partnerhub-api/ent/callingweek"
 	"github.com/partnerhub/partnerhub-api/ent/callqueue"
 	"github.com/partnerhub/partnerhub-api/ent/customer"
 	"github.com/partnerhub/partnerhub-api/ent/enum"
@@ -26,7 +25,7 @@ type sumKey struct {
 // the region chosen and, when queues is set, has a call queue. It reads only columns of
 // the customer_calling_scope index.
 func (a *Analytics) scope(c *sql.SelectTable, queues bool) *sql.Predicate {
-	p := sql.And(sql.EQ(c.C(customer.FieldPartnerID), a.partnerID), status.HasProduct(c, enum.ProductCalling))
+	p := sql.And(sql.EQ(c.C(customer.FieldPartnerID), a.partnerID), status.HoldsProduct(c, enum.ProductCalling))
 	if a.region != nil {
 		p = sql.And(p, sql.EQ(c.C(customer.FieldRegion), *a.region))
 	}
@@ -44,10 +43,10 @@ func (a *Analytics) inScope(s *sql.Selector, id string) *sql.Predicate {
 	return sql.In(s.C(id), sql.Select(c.C(customer.FieldID)).From(c).Where(a.scope(c, false)))
 }
 
-// sums adds up the counters (indexes into Counters) of the rollups of the weeks from from
-// to the week analysed: per week over the customers in scope when ids is nil, else per
-// week and customer of ids. Every week (and customer) has figures, zero when nothing was
-// rolled up, and zero in the counters not asked for.
+// sums adds up the counters (indexes into Counters) of the week rollups of the weeks from
+// from to the week analysed, with their active users: per week over the customers in scope
+// when ids is nil, else per week and customer of ids. Every week (and customer) has
+// figures, zero when nothing was rolled up, and zero in the counters not asked for.
 func (a *Analytics) sums(ctx context.Context, from Day, ids []int, counters []int) (map[sumKey]*Figures, error) {
 	out := map[sumKey]*Figures{}
 	keys := []int{0}
@@ -59,56 +58,31 @@ func (a *Analytics) sums(ctx context.Context, from Day, ids []int, counters []in
 			out[sumKey{id, w}] = &Figures{}
 		}
 	}
-	restrict := func(s *sql.Selector, col string) {
-		if ids == nil {
-			s.Where(a.inScope(s, col))
-		} else {
-			s.Where(sql.InInts(s.C(col), ids...))
-		}
-	}
-	group := func(s *sql.Selector, week, cust string) {
-		cols := []string{s.C(week)}
-		if ids != nil {
-			cols = append(cols, s.C(cust))
-		}
-		s.Select(cols...).GroupBy(cols...)
-	}
-	days, err := a.client.CallingDay.Query().
-		Where(callingday.WeekGTE(int(from)), callingday.WeekLTE(int(a.week))).
+	weeks, err := a.client.CallingWeek.Query().
+		Where(callingweek.WeekGTE(int(from)), callingweek.WeekLTE(int(a.week))).
 		Modify(func(s *sql.Selector) {
-			restrict(s, callingday.FieldCustomerID)
-			group(s, callingday.FieldWeek, callingday.FieldCustomerID)
-			selectCounterSums(s, counters)
-		}).All(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("sum day rollups: %w", err)
-	}
-	for _, d := range days {
-		if err := readCounterSums(d, &out[sumKey{d.CustomerID, Day(d.Week)}].c, counters); err != nil {
-			return nil, err
-		}
-	}
-	users, err := a.client.CallingUserWeek.Query().
-		Where(callinguserweek.WeekGTE(int(from)), callinguserweek.WeekLTE(int(a.week)), callinguserweek.CallsGT(0)).
-		Modify(func(s *sql.Selector) {
-			restrict(s, callinguserweek.FieldCustomerID)
-			group(s, callinguserweek.FieldWeek, callinguserweek.FieldCustomerID)
-			calls := s.C(callinguserweek.FieldCalls)
-			s.AppendSelectExprAs(sql.Expr("COUNT(*)"), "n_users")
-			for i, cond := range []string{calls + " <= 5", calls + " BETWEEN 6 AND 20", calls + " > 20"} {
-				s.AppendSelectExprAs(sql.Expr("CAST(SUM(CASE WHEN "+cond+" THEN 1 ELSE 0 END) AS BIGINT)"), "n_bucket"+strconv.Itoa(i))
+			cols := []string{s.C(callingweek.FieldWeek)}
+			if ids == nil {
+				s.Where(a.inScope(s, callingweek.FieldCustomerID))
+			} else {
+				s.Where(sql.InInts(s.C(callingweek.FieldCustomerID), ids...))
+				cols = append(cols, s.C(callingweek.FieldCustomerID))
 			}
+			s.Select(cols...).GroupBy(cols...)
+			selectSums(s, counterColumns(counters))
+			selectSums(s, UserCounters)
 		}).All(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("count active users: %w", err)
+		return nil, fmt.Errorf("sum week rollups: %w", err)
 	}
-	for _, u := range users {
-		f := out[sumKey{u.CustomerID, Day(u.Week)}]
-		if f.users, err = int64Of(u.Value("n_users")); err != nil {
+	for _, w := range weeks {
+		f := out[sumKey{w.CustomerID, Day(w.Week)}]
+		if err := readCounterSums(w.Value, &f.c, counters); err != nil {
 			return nil, err
 		}
-		for i := range f.buckets {
-			if f.buckets[i], err = int64Of(u.Value("n_bucket" + strconv.Itoa(i))); err != nil {
+		users := append([]*int64{&f.users}, &f.buckets[0], &f.buckets[1], &f.buckets[2])
+		for i, c := range UserCounters {
+			if *users[i], err = int64Of(w.Value("s_" + c)); err != nil {
 				return nil, err
 			}
 		}
@@ -130,18 +104,30 @@ func allCounters() []int {
 	return out
 }
 
-// selectCounterSums selects the sum of each of counters of the grouped day rollups.
-func selectCounterSums(s *sql.Selector, counters []int) {
-	for _, i := range counters {
-		s.AppendSelectExprAs(sql.Expr("CAST(SUM("+s.C(Counters[i])+") AS BIGINT)"), "s_"+Counters[i])
+// counterColumns returns the columns of counters (indexes into Counters).
+func counterColumns(counters []int) []string {
+	out := make([]string, len(counters))
+	for i, c := range counters {
+		out[i] = Counters[c]
+	}
+	return out
+}
+
+// selectSums selects the sum of each of the columns cols of the grouped rows, as s_<col>.
+func selectSums(s *sql.Selector, cols []string) {
+	for _, c := range cols {
+		s.AppendSelectExprAs(sql.Expr("CAST(SUM("+s.C(c)+") AS BIGINT)"), "s_"+c)
 	}
 }
 
-// readCounterSums reads into c the sums selectCounterSums selected of d.
-func readCounterSums(d *ent.CallingDay, c *Counts, counters []int) error {
+// selectCounterSums selects the sum of each of counters of the grouped rollups.
+func selectCounterSums(s *sql.Selector, counters []int) { selectSums(s, counterColumns(counters)) }
+
+// readCounterSums reads into c the sums selectCounterSums selected, by their names.
+func readCounterSums(value func(string) (ent.Value, error), c *Counts, counters []int) error {
 	for _, i := range counters {
 		var err error
-		if c[i], err = int64Of(d.Value("s_" + Counters[i])); err != nil {
+		if c[i], err = int64Of(value("s_" + Counters[i])); err != nil {
 			return err
 		}
 	}

@@ -56,6 +56,12 @@ func openDB(ctx context.Context, cfg *Config, logger *slog.Logger) (*storage.DB,
 	} else if n > 0 {
 		logger.Info("rolled up the call legs stored before the calling rollups", "customers", n)
 	}
+	if n, err := calling.BackfillWeeks(ctx, db.Client); err != nil {
+		db.Close()
+		return nil, rep, err
+	} else if n > 0 {
+		logger.Info("rolled up the weeks of the calling rollups stored before the week rollups", "customers", n)
+	}
 	return db, rep, nil
 }
 

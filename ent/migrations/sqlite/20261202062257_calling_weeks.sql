@@ -1,0 +1,44 @@
+-- Disable the enforcement of foreign-keys constraints
+PRAGMA foreign_keys = off;
+-- Drop index "callingday_partner_id_week" from table: "calling_days"
+DROP INDEX `callingday_partner_id_week`;
+-- Drop index "callinguserweek_partner_id_week" from table: "calling_user_weeks"
+DROP INDEX `callinguserweek_partner_id_week`;
+-- Create "new_customers" table
+CREATE TABLE `new_customers` (`id` integer NOT NULL PRIMARY KEY AUTOINCREMENT, `created_at` datetime NOT NULL, `name` text NOT NULL, `org_id` text NOT NULL, `external_id` text NULL, `region` text NOT NULL, `country` text NOT NULL, `city` text NULL, `admin_email` text NULL, `last_admin_activity_at` datetime NULL, `kpi_scope` bool NULL, `over_limit` bool NULL, `expires_at` datetime NULL, `current_products` integer NULL, `subscription_statuses` integer NULL, `partner_id` integer NOT NULL, CONSTRAINT `customers_partners_partner` FOREIGN KEY (`partner_id`) REFERENCES `partners` (`id`) ON DELETE NO ACTION);
+-- Copy rows from old table "customers" to new temporary table "new_customers"
+INSERT INTO `new_customers` (`id`, `created_at`, `name`, `org_id`, `external_id`, `region`, `country`, `city`, `admin_email`, `last_admin_activity_at`, `kpi_scope`, `over_limit`, `expires_at`, `current_products`, `subscription_statuses`, `partner_id`) SELECT `id`, `created_at`, `name`, `org_id`, `external_id`, `region`, `country`, `city`, `admin_email`, `last_admin_activity_at`, `kpi_scope`, `over_limit`, `expires_at`, `current_products`, `subscription_statuses`, `partner_id` FROM `customers`;
+-- Drop "customers" table after copying rows
+DROP TABLE `customers`;
+-- Rename temporary table "new_customers" to "customers"
+ALTER TABLE `new_customers` RENAME TO `customers`;
+-- Create index "customer_partner_id_org_id" to table: "customers"
+CREATE UNIQUE INDEX `customer_partner_id_org_id` ON `customers` (`partner_id`, `org_id`);
+-- Create index "customer_partner_id_external_id" to table: "customers"
+CREATE UNIQUE INDEX `customer_partner_id_external_id` ON `customers` (`partner_id`, `external_id`);
+-- Create index "customer_directory_name" to table: "customers"
+CREATE INDEX `customer_directory_name` ON `customers` (`partner_id`, `name`);
+-- Create index "customer_partner_id_created_at" to table: "customers"
+CREATE INDEX `customer_partner_id_created_at` ON `customers` (`partner_id`, `created_at`);
+-- Create index "customer_partner_id_last_admin_activity_at" to table: "customers"
+CREATE INDEX `customer_partner_id_last_admin_activity_at` ON `customers` (`partner_id`, `last_admin_activity_at`);
+-- Create index "customer_partner_id_expires_at" to table: "customers"
+CREATE INDEX `customer_partner_id_expires_at` ON `customers` (`partner_id`, `expires_at`);
+-- Create index "customer_kpi_scope" to table: "customers"
+CREATE INDEX `customer_kpi_scope` ON `customers` (`partner_id`, `region`) WHERE kpi_scope;
+-- Create index "customer_over_limit" to table: "customers"
+CREATE INDEX `customer_over_limit` ON `customers` (`partner_id`, `region`) WHERE over_limit;
+-- Create index "customer_partner_id_region" to table: "customers"
+CREATE INDEX `customer_partner_id_region` ON `customers` (`partner_id`, `region`);
+-- Create index "customer_calling_scope" to table: "customers"
+CREATE INDEX `customer_calling_scope` ON `customers` (`partner_id`, `current_products`, `region`);
+-- Create "calling_weeks" table
+CREATE TABLE `calling_weeks` (`id` integer NOT NULL PRIMARY KEY AUTOINCREMENT, `customer_id` integer NOT NULL, `week` integer NOT NULL, `legs` integer NOT NULL DEFAULT (0), `poor_legs` integer NOT NULL DEFAULT (0), `measured_legs` integer NOT NULL DEFAULT (0), `seconds` integer NOT NULL DEFAULT (0), `video_seconds` integer NOT NULL DEFAULT (0), `audio_legs` integer NOT NULL DEFAULT (0), `video_legs` integer NOT NULL DEFAULT (0), `webex_app_legs` integer NOT NULL DEFAULT (0), `desk_phone_legs` integer NOT NULL DEFAULT (0), `room_device_legs` integer NOT NULL DEFAULT (0), `other_legs` integer NOT NULL DEFAULT (0), `webex_app_poor` integer NOT NULL DEFAULT (0), `desk_phone_poor` integer NOT NULL DEFAULT (0), `room_device_poor` integer NOT NULL DEFAULT (0), `other_poor` integer NOT NULL DEFAULT (0), `webex_app_measured` integer NOT NULL DEFAULT (0), `desk_phone_measured` integer NOT NULL DEFAULT (0), `room_device_measured` integer NOT NULL DEFAULT (0), `other_measured` integer NOT NULL DEFAULT (0), `calls` integer NOT NULL DEFAULT (0), `hunt_group_calls` integer NOT NULL DEFAULT (0), `auto_attendant_calls` integer NOT NULL DEFAULT (0), `call_queue_calls` integer NOT NULL DEFAULT (0), `queue_legs` integer NOT NULL DEFAULT (0), `answered` integer NOT NULL DEFAULT (0), `abandoned` integer NOT NULL DEFAULT (0), `timed_out` integer NOT NULL DEFAULT (0), `overflow` integer NOT NULL DEFAULT (0), `transferred` integer NOT NULL DEFAULT (0), `answered_wait` integer NOT NULL DEFAULT (0), `abandoned_wait` integer NOT NULL DEFAULT (0), `timed_out_wait` integer NOT NULL DEFAULT (0), `overflow_wait` integer NOT NULL DEFAULT (0), `transferred_wait` integer NOT NULL DEFAULT (0), `users` integer NOT NULL DEFAULT (0), `users_1_to_5` integer NOT NULL DEFAULT (0), `users_6_to_20` integer NOT NULL DEFAULT (0), `users_over_20` integer NOT NULL DEFAULT (0), `partner_id` integer NOT NULL, CONSTRAINT `calling_weeks_partners_partner` FOREIGN KEY (`partner_id`) REFERENCES `partners` (`id`) ON DELETE NO ACTION);
+-- Create index "callingweek_customer_id" to table: "calling_weeks"
+CREATE INDEX `callingweek_customer_id` ON `calling_weeks` (`customer_id`);
+-- Create index "callingweek_customer_id_week" to table: "calling_weeks"
+CREATE UNIQUE INDEX `callingweek_customer_id_week` ON `calling_weeks` (`customer_id`, `week`);
+-- Create index "callingweek_partner_id_week" to table: "calling_weeks"
+CREATE INDEX `callingweek_partner_id_week` ON `calling_weeks` (`partner_id`, `week`);
+-- Enable back the enforcement of foreign-keys constraints
+PRAGMA foreign_keys = on;

@@ -1,0 +1,59 @@
+package schema
+
+import (
+	"entgo.io/ent"
+	"entgo.io/ent/dialect/entsql"
+	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
+
+	"github.com/partnerhub/partnerhub-api/ent/privacy"
+	"github.com/partnerhub/partnerhub-api/ent/rule"
+	"github.com/partnerhub/partnerhub-api/ent/viewer"
+)
+
+// CallingWeek is the rollup of a customer's week: the sums of its day rollups and the
+// counts of its active users, recomputed from those at ingest in the same transaction, so
+// that a partner's week is one aggregate over at most one row per customer.
+type CallingWeek struct {
+	ent.Schema
+}
+
+// Mixin of the CallingWeek.
+func (CallingWeek) Mixin() []ent.Mixin {
+	return []ent.Mixin{TenantMixin{}, CustomerOwnedMixin{}}
+}
+
+// Fields of the CallingWeek.
+func (CallingWeek) Fields() []ent.Field {
+	fields := []ent.Field{
+		field.Int("week").Comment("the Sunday starting the week, as days since 1970-01-01"),
+	}
+	for _, c := range callingDayCounters {
+		fields = append(fields, field.Int64(c).Default(0))
+	}
+	return append(fields,
+		field.Int64("users").Default(0).Comment("the users with a call in the week"),
+		field.Int64("users_1_to_5").Default(0).Comment("the users with 1 to 5 calls in the week"),
+		field.Int64("users_6_to_20").Default(0).Comment("the users with 6 to 20 calls in the week"),
+		field.Int64("users_over_20").Default(0).Comment("the users with more than 20 calls in the week"),
+	)
+}
+
+// Indexes of the CallingWeek.
+func (CallingWeek) Indexes() []ent.Index {
+	return []ent.Index{
+		index.Fields("customer_id", "week").Unique(),
+		// The trends and the figures the customer tables order by are read from the index
+		// alone.
+		index.Fields("partner_id", "week").
+			Annotations(entsql.IncludeColumns("customer_id", "legs", "poor_legs", "measured_legs", "calls",
+				"seconds", "video_seconds", "queue_legs", "abandoned", "users", "users_1_to_5", "users_6_to_20", "users_over_20")),
+	}
+}
+
+// Policy of the CallingWeek (on top of its mixins' tenant and visibility rules).
+func (CallingWeek) Policy() ent.Policy {
+	return privacy.Policy{
+		Mutation: privacy.MutationPolicy{rule.Require("push data in", (*viewer.Viewer).CanIngest)},
+	}
+}
