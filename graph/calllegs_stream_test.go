@@ -229,3 +229,41 @@ func TestCallLegStreamBatches(t *testing.T) {
 		t.Errorf("%d legs stored, want 5100", n)
 	}
 }
+
+// TestCallLegStreamEarliestAcrossBatches: within one stream, a leg of a later batch that
+// starts before its call's leg stored by an earlier batch moves the call to its own week,
+// where it counts once; sending the stream again changes nothing.
+func TestCallLegStreamEarliestAcrossBatches(t *testing.T) {
+	s := newCallingScene(t)
+	who := s.h.as(s.w.full)
+	trend := func() (out [2][2]int) {
+		var got struct {
+			CallingAnalytics struct{ UsageTrend []struct{ Calls, Legs int } }
+		}
+		s.h.mustDo(t, who, `{ callingAnalytics { usageTrend(weeks: 2) { calls legs } } }`, nil, &got)
+		for i, p := range got.CallingAnalytics.UsageTrend {
+			out[i] = [2]int{p.Calls, p.Legs}
+		}
+		return out
+	}
+	var b strings.Builder
+	b.WriteString(ndjson(callLeg("x-late", "cx", "bravo", "xu", "2026-03-10T09:00:00Z", 60)))
+	b.WriteString(strings.Repeat("not json\n", ingest.StreamBatchLegs-1)) // the rest of the first batch
+	b.WriteString(ndjson(callLeg("x-early", "cx", "bravo", "xu", "2026-03-05T09:00:00Z", 60)))
+	before := trend()
+	_, sum, raw := s.h.streamLegs(t, s.ingester, "application/x-ndjson", "", strings.NewReader(b.String()))
+	if sum.Received != ingest.StreamBatchLegs+1 || sum.Stored != 2 || sum.Failed != ingest.StreamBatchLegs-1 {
+		t.Fatalf("summary received %d, stored %d, failed %d (%.200s)", sum.Received, sum.Stored, sum.Failed, raw)
+	}
+	// Weeks 2026-03-01 and 2026-03-08: the call counts in the first, a leg lands in each.
+	want := [2][2]int{{before[0][0] + 1, before[0][1] + 1}, {before[1][0], before[1][1] + 1}}
+	if got := trend(); got != want {
+		t.Errorf("calls and legs of the two weeks = %v, want %v (before: %v)", got, want, before)
+	}
+	if _, sum, _ := s.h.streamLegs(t, s.ingester, "application/x-ndjson", "", strings.NewReader(b.String())); sum.Stored != 0 || sum.Duplicates != 2 {
+		t.Errorf("the stream again stored %d, %d duplicates, want 0 and 2", sum.Stored, sum.Duplicates)
+	}
+	if got := trend(); got != want {
+		t.Errorf("after the stream again: %v, want %v", got, want)
+	}
+}

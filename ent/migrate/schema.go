@@ -194,29 +194,19 @@ var (
 		},
 		Indexes: []*schema.Index{
 			{
-				Name:    "callleg_customer_id",
-				Unique:  false,
-				Columns: []*schema.Column{CallLegsColumns[18]},
-			},
-			{
 				Name:    "callleg_partner_id_leg_id",
 				Unique:  true,
 				Columns: []*schema.Column{CallLegsColumns[15], CallLegsColumns[1]},
 			},
 			{
-				Name:    "callleg_partner_id_started_at",
-				Unique:  false,
-				Columns: []*schema.Column{CallLegsColumns[15], CallLegsColumns[4]},
-			},
-			{
-				Name:    "callleg_customer_id_started_at",
-				Unique:  false,
-				Columns: []*schema.Column{CallLegsColumns[18], CallLegsColumns[4]},
-			},
-			{
 				Name:    "callleg_customer_id_call_id",
 				Unique:  false,
 				Columns: []*schema.Column{CallLegsColumns[18], CallLegsColumns[2]},
+			},
+			{
+				Name:    "callleg_started_at",
+				Unique:  false,
+				Columns: []*schema.Column{CallLegsColumns[4]},
 			},
 		},
 	}
@@ -331,11 +321,6 @@ var (
 		},
 		Indexes: []*schema.Index{
 			{
-				Name:    "callingday_customer_id",
-				Unique:  false,
-				Columns: []*schema.Column{CallingDaysColumns[1]},
-			},
-			{
 				Name:    "callingday_customer_id_location_id_queue_id_day",
 				Unique:  true,
 				Columns: []*schema.Column{CallingDaysColumns[1], CallingDaysColumns[2], CallingDaysColumns[3], CallingDaysColumns[4]},
@@ -370,11 +355,6 @@ var (
 			},
 		},
 		Indexes: []*schema.Index{
-			{
-				Name:    "callinguserweek_customer_id",
-				Unique:  false,
-				Columns: []*schema.Column{CallingUserWeeksColumns[1]},
-			},
 			{
 				Name:    "callinguserweek_customer_id_user_id_week",
 				Unique:  true,

@@ -14,8 +14,6 @@ import (
 	atlas "ariga.io/atlas/sql/migrate"
 	"entgo.io/ent/dialect"
 	"entgo.io/ent/dialect/sql/schema"
-
-	entmigrate "github.com/partnerhub/partnerhub-api/ent/migrate"
 )
 
 //go:embed postgres sqlite
@@ -78,7 +76,7 @@ func Plan(ctx context.Context, dev dialect.Driver, dir atlas.Dir, version, name 
 	if err != nil {
 		return false, err
 	}
-	switch err := m.NamedDiff(ctx, name, entmigrate.Tables...); {
+	switch err := m.NamedDiff(ctx, name, tables()...); {
 	case errors.Is(err, atlas.ErrNoPlan):
 		return false, nil
 	case err != nil:
@@ -106,7 +104,7 @@ func Drift(ctx context.Context, drv dialect.Driver) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	switch err := m.NamedDiff(ctx, "drift", entmigrate.Tables...); {
+	switch err := m.NamedDiff(ctx, "drift", tables()...); {
 	case errors.Is(err, atlas.ErrNoPlan):
 		return "", nil
 	case err != nil:

@@ -19,7 +19,7 @@ type CallingDay struct {
 
 // Mixin of the CallingDay.
 func (CallingDay) Mixin() []ent.Mixin {
-	return []ent.Mixin{TenantMixin{}, CustomerOwnedMixin{}}
+	return []ent.Mixin{TenantMixin{}, CustomerOwnedMixin{Covered: true}}
 }
 
 // callingDayCounters are the rollup's figures, in the order graph/calling keeps them.

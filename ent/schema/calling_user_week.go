@@ -18,7 +18,7 @@ type CallingUserWeek struct {
 
 // Mixin of the CallingUserWeek.
 func (CallingUserWeek) Mixin() []ent.Mixin {
-	return []ent.Mixin{TenantMixin{}, CustomerOwnedMixin{}}
+	return []ent.Mixin{TenantMixin{}, CustomerOwnedMixin{Covered: true}}
 }
 
 // Fields of the CallingUserWeek.

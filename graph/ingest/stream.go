@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
-	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -19,7 +18,8 @@ import (
 
 // A stream of call legs (POST /ingest/call-legs) is read line by line and stored in
 // batches of StreamBatchLegs, each in its own transaction through the same checks, bulk
-// write and rollups as ingestCallLegs; memory stays that of one batch whatever the size.
+// write and rollups as ingestCallLegs; the next batch is parsed while one is stored, so
+// memory stays that of two batches whatever the size.
 // Each line is a leg or fails on its own; a batch that commits stays stored should a later
 // one fail.
 
@@ -100,11 +100,17 @@ type streamer struct {
 }
 
 func (s *streamer) run() error {
+	st := startStorer(s)
+	return st.finish(s.read(st))
+}
+
+// read parses the body's lines into batches and hands each full one to st.
+func (s *streamer) read(st *storer) error {
 	for {
 		line, err := s.lines.next()
 		switch {
 		case errors.Is(err, io.EOF):
-			return s.flush()
+			return st.hand(s.takeBatch())
 		case errors.Is(err, errLineTooLong):
 			s.sum.Received++
 			s.refuse(s.lines.line, err)
@@ -122,7 +128,7 @@ func (s *streamer) run() error {
 			s.add(line)
 		}
 		if len(s.batch.legs)+len(s.batch.errors) >= StreamBatchLegs {
-			if err := s.flush(); err != nil {
+			if err := st.hand(s.takeBatch()); err != nil {
 				return err
 			}
 		}
@@ -203,41 +209,6 @@ func (s *streamer) refuse(n int, err error) {
 		e = &model.ItemError{Code: string(gqlerr.BadUserInput), Message: err.Error()}
 	}
 	s.batch.errors = append(s.batch.errors, LineError{Line: n, Code: e.Code, Message: e.Message})
-}
-
-// flush stores the batch and adds its outcome to the summary.
-func (s *streamer) flush() error {
-	b := &s.batch
-	if len(b.legs) > 0 {
-		leave := func() {}
-		if s.opts.Admit != nil {
-			var err error
-			if leave, err = s.opts.Admit(s.ctx); err != nil {
-				return err
-			}
-		}
-		out, err := callLegs(s.ctx, s.rec, "POST /ingest/call-legs", b.legs, b.refs)
-		leave()
-		if err != nil {
-			return err
-		}
-		for i, res := range out.Results {
-			switch {
-			case res.Error != nil:
-				b.errors = append(b.errors, LineError{Line: b.lines[i], Code: res.Error.Code, Message: res.Error.Message})
-			case res.Created:
-				s.sum.Stored++
-			default:
-				s.sum.Duplicates++
-			}
-		}
-	}
-	s.sum.Failed += len(b.errors)
-	slices.SortFunc(b.errors, func(x, y LineError) int { return x.Line - y.Line })
-	room := max(0, MaxStreamErrors-len(s.sum.Errors))
-	s.sum.Errors = append(s.sum.Errors, b.errors[:min(room, len(b.errors))]...)
-	s.batch = streamBatch{legs: b.legs[:0], refs: b.refs[:0], lines: b.lines[:0], errors: b.errors[:0]}
-	return nil
 }
 
 // csvRow parses one CSV line.
