@@ -169,59 +169,78 @@ func Fresh(c *Cache, s Scope, key string) bool {
 }
 
 // Get returns the cached value of key for the scope, computing it when missing or stale.
+// One computation of a key runs at a time: callers asking meanwhile wait for it, and those
+// who heard of a change it may have started before compute once more, together.
 func Get[T any](ctx context.Context, c *Cache, s Scope, key string, compute func(context.Context) (T, error)) (T, error) {
 	var zero T
 	full := fmt.Sprintf("%d|%s|%s", s.PartnerID, s.Name, key)
 	strict, _ := ctx.Value(strictKey{}).(bool)
-	e, seq, v, reason := c.lookup(s, full, strict)
-	if v == check {
-		fig, err := s.Check(ctx)
+	for {
+		e, seq, v, reason := c.lookup(s, full, strict)
+		if v == check {
+			fig, err := s.Check(ctx)
+			if err != nil {
+				return zero, err
+			}
+			if fig == e.check {
+				c.mu.Lock()
+				e.seq = max(e.seq, seq)
+				c.mu.Unlock()
+			} else {
+				e, reason = nil, ReasonShared
+			}
+		}
+		if e != nil {
+			c.hits.Add(1)
+			return e.value.(T), nil
+		}
+		c.misses.Add(1)
+		out, err, _ := c.flight.Do(full, func() (any, error) {
+			return c.compute(ctx, s, full, reason, func(ctx context.Context) (any, error) { return compute(ctx) })
+		})
 		if err != nil {
 			return zero, err
 		}
-		if fig == e.check {
-			c.mu.Lock()
-			e.seq = max(e.seq, seq)
-			c.mu.Unlock()
-		} else {
-			e, reason = nil, ReasonShared
+		if r := out.(computed); r.seq >= seq {
+			return r.value.(T), nil
+		}
+		// The computation began before a change this caller heard of: judge it again.
+	}
+}
+
+// computed is a result and the number of the first change it may not have seen.
+type computed struct {
+	value any
+	seq   uint64
+}
+
+// compute computes and stores the result of full for the scope, counting it under reason.
+func (c *Cache) compute(ctx context.Context, s Scope, full, reason string, compute func(context.Context) (any, error)) (computed, error) {
+	class, _, _ := strings.Cut(s.Name, ":")
+	c.mu.Lock()
+	c.computed[Recomputation{reason, class}]++
+	seq := c.log(s.PartnerID).last()
+	c.mu.Unlock()
+	ctx = context.WithoutCancel(ctx)
+	at, tick := c.now(), c.tick()
+	var fig any
+	if s.Check != nil {
+		var err error
+		if fig, err = s.Check(ctx); err != nil {
+			return computed{}, err
 		}
 	}
-	if e != nil {
-		c.hits.Add(1)
-		return e.value.(T), nil
-	}
-	c.misses.Add(1)
-	out, err, _ := c.flight.Do(fmt.Sprintf("%s|%d", full, seq), func() (any, error) {
-		class, _, _ := strings.Cut(s.Name, ":")
-		c.mu.Lock()
-		c.computed[Recomputation{reason, class}]++
-		c.mu.Unlock()
-		ctx := context.WithoutCancel(ctx)
-		at, computed := c.now(), c.tick()
-		var fig any
-		if s.Check != nil {
-			var err error
-			if fig, err = s.Check(ctx); err != nil {
-				return nil, err
-			}
-		}
-		v, err := compute(ctx)
-		if err != nil {
-			return nil, err
-		}
-		c.mu.Lock()
-		if len(c.entries) > 10000 {
-			clear(c.entries)
-		}
-		// Changes after seq are judged at the next lookup, whether or not the computation
-		// saw them.
-		c.entries[full] = &entry{seq: seq, at: at, computed: computed, value: v, check: fig}
-		c.mu.Unlock()
-		return v, nil
-	})
+	v, err := compute(ctx)
 	if err != nil {
-		return zero, err
+		return computed{}, err
 	}
-	return out.(T), nil
+	c.mu.Lock()
+	if len(c.entries) > 10000 {
+		clear(c.entries)
+	}
+	// Changes from seq on are judged at the next lookup, whether or not the computation
+	// saw them.
+	c.entries[full] = &entry{seq: seq, at: at, computed: tick, value: v, check: fig}
+	c.mu.Unlock()
+	return computed{v, seq}, nil
 }
