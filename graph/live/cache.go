@@ -22,17 +22,20 @@ import (
 // MinInterval paces recomputations: a result computed less than MinInterval ago (by the
 // tick clock) is served as it is even when a change may have altered it, so a burst of
 // changes recomputes each result at most once per MinInterval; the next lookup after that
-// recomputes it. Lookups under a Strict context never get such a result.
+// recomputes it. With MinInterval set, a result being recomputed is also served as it is
+// meanwhile: readers do not queue behind a recomputation already under way. Lookups under
+// a Strict context never get such a result.
 type Cache struct {
 	MaxAge      time.Duration
 	MinInterval time.Duration
 	now         func() time.Time
 	tick        func() time.Time
 
-	mu      sync.Mutex
-	logs    map[int]*changeLog
-	entries map[string]*entry
-	flight  singleflight.Group
+	mu       sync.Mutex
+	logs     map[int]*changeLog
+	entries  map[string]*entry
+	flight   singleflight.Group
+	inFlight map[string]bool // keys being computed
 
 	hits, misses atomic.Uint64
 	computed     map[Recomputation]uint64
@@ -75,7 +78,7 @@ func (c *Cache) Recomputations() map[Recomputation]uint64 {
 
 // NewCache returns a cache made stale by b's notifications.
 func NewCache(b Broker, maxAge time.Duration, now func() time.Time) *Cache {
-	c := &Cache{MaxAge: maxAge, now: now, tick: time.Now, logs: map[int]*changeLog{}, entries: map[string]*entry{}, computed: map[Recomputation]uint64{}}
+	c := &Cache{MaxAge: maxAge, now: now, tick: time.Now, logs: map[int]*changeLog{}, entries: map[string]*entry{}, inFlight: map[string]bool{}, computed: map[Recomputation]uint64{}}
 	b.OnChange(c.record)
 	return c
 }
@@ -126,7 +129,8 @@ func Strict(ctx context.Context) context.Context { return context.WithValue(ctx,
 
 // lookup judges the stored result of full for s: the value when it is fresh, else why not.
 // A result that only the partner-wide figure may have altered comes back with check.
-// Unless strict, a result computed within MinInterval comes back as it is (paced).
+// Unless strict, a result computed within MinInterval, or being recomputed, comes back as
+// it is (paced).
 func (c *Cache) lookup(s Scope, full string, strict bool) (e *entry, seq uint64, v verdict, reason string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -153,7 +157,7 @@ func (c *Cache) lookup(s Scope, full string, strict bool) (e *entry, seq uint64,
 	case v == keep:
 		e.seq = seq
 		return e, seq, keep, ""
-	case !strict && c.tick().Sub(e.computed) < c.MinInterval:
+	case !strict && c.MinInterval > 0 && (c.tick().Sub(e.computed) < c.MinInterval || c.inFlight[full]):
 		return e, seq, paced, ""
 	case v == stale:
 		return nil, seq, stale, ReasonChange
@@ -220,7 +224,13 @@ func (c *Cache) compute(ctx context.Context, s Scope, full, reason string, compu
 	c.mu.Lock()
 	c.computed[Recomputation{reason, class}]++
 	seq := c.log(s.PartnerID).last()
+	c.inFlight[full] = true
 	c.mu.Unlock()
+	defer func() {
+		c.mu.Lock()
+		delete(c.inFlight, full)
+		c.mu.Unlock()
+	}()
 	ctx = context.WithoutCancel(ctx)
 	at, tick := c.now(), c.tick()
 	var fig any

@@ -219,3 +219,54 @@ func TestCacheCoalescesAcrossChanges(t *testing.T) {
 		t.Errorf("results = %v, want [1 2 2]: the callers after the changes get the computation that followed them", results)
 	}
 }
+
+// TestCacheServesWhileRecomputing checks that, with pacing, a reader of a result being
+// recomputed after a change gets the stored one at once instead of waiting, and that the
+// readers after the recomputation get the new one.
+func TestCacheServesWhileRecomputing(t *testing.T) {
+	broker := NewLocal()
+	c := NewCache(broker, time.Hour, time.Now)
+	c.MinInterval = 250 * time.Millisecond
+	tick := time.Unix(0, 0)
+	c.SetTick(func() time.Time { return tick })
+	var computed atomic.Int32
+	started, release := make(chan struct{}, 1), make(chan struct{})
+	compute := func(context.Context) (int32, error) {
+		n := computed.Add(1)
+		if n > 1 {
+			started <- struct{}{}
+			<-release
+		}
+		return n, nil
+	}
+	get := func() int32 {
+		v, err := Get(context.Background(), c, Scope{PartnerID: 7, Name: "all"}, "kpis", compute)
+		if err != nil {
+			t.Error(err)
+		}
+		return v
+	}
+	get()
+	tick = tick.Add(time.Second)
+	broker.deliver(Everything(7))
+	done := make(chan int32)
+	go func() { done <- get() }()
+	<-started
+	during := make(chan int32, 1)
+	go func() { during <- get() }()
+	select {
+	case got := <-during:
+		if got != 1 {
+			t.Errorf("during the recomputation got computation %d, want the stored 1", got)
+		}
+	case <-time.After(5 * time.Second):
+		t.Errorf("a reader during the recomputation waited for it, want the stored result at once")
+	}
+	close(release)
+	if got := <-done; got != 2 {
+		t.Errorf("the reader who recomputed got computation %d, want 2", got)
+	}
+	if got := get(); got != 2 {
+		t.Errorf("after the recomputation got computation %d, want 2", got)
+	}
+}
