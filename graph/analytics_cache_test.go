@@ -48,3 +48,35 @@ func TestCachedSectionKpisRunNoSQL(t *testing.T) {
 		})
 	}
 }
+
+// TestAdminKpisShareOneReading checks that the KPIs of the partner's ADMINs come from one
+// reading of its customers' KPIs: once one ADMIN's are computed, another ADMIN's cost only
+// the listing of the customers they see.
+func TestAdminKpisShareOneReading(t *testing.T) {
+	h := newHarness(t)
+	w := h.newWorld("Shared admin KPIs")
+	other := h.client.Admin.Create().SetPartnerID(w.partner.ID).SetRole(enum.RoleAdmin).SetDisplayName("Other").
+		SetEmail("other@shared.example").SaveX(h.sys)
+	for i, a := range []*ent.Admin{w.admin, other, other} {
+		h.mustCustomer(w, customerSpec{name: "C", assignedTo: []*ent.Admin{a}, subs: []subSpec{{kind: enum.KindPaid, state: enum.StateActive,
+			startedAgo: day(100), endsIn: day(30 + 100*i), lines: []lineSpec{{product: enum.ProductCalling, total: 10, assigned: 5, used: 1, used90d: 2}}}}})
+	}
+	h.announce(w.partner.ID)
+	read := func(a *ent.Admin) (total, expiring int) {
+		var out struct {
+			Kpis struct{ TotalCustomers, ApproachingExpiration struct{ Count int } }
+		}
+		h.mustDo(t, h.as(a), `{ kpis { totalCustomers { count } approachingExpiration { count } } }`, nil, &out)
+		return out.Kpis.TotalCustomers.Count, out.Kpis.ApproachingExpiration.Count
+	}
+	if total, expiring := read(w.admin); total != 1 || expiring != 1 {
+		t.Errorf("first ADMIN's KPIs: total %d, approaching %d; want 1, 1", total, expiring)
+	}
+	total, expiring := read(other)
+	if total != 2 || expiring != 0 {
+		t.Errorf("second ADMIN's KPIs: total %d, approaching %d; want 2, 0", total, expiring)
+	}
+	if n := h.lastStatements(); n != 1 {
+		t.Errorf("the second ADMIN's KPIs ran %d SQL statements, want 1 (the list of their customers)", n)
+	}
+}

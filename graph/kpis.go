@@ -35,9 +35,27 @@ func (r *Resolver) kpis(ctx context.Context, region *enum.Region) (*analytics.Kp
 		return nil, err
 	}
 	k, err := live.Get(ctx, r.Cache, scope, kpisKey(region), func(ctx context.Context) (analytics.Kpis, error) {
-		return analytics.ComputeKpis(ctx, r.Client, r.filterEnv(ctx), region)
+		if scope.Visible == nil {
+			return analytics.ComputeKpis(ctx, r.Client, r.filterEnv(ctx), region)
+		}
+		members, err := r.kpiMembers(ctx)
+		return members.Count(scope.Visible, region), err
 	})
 	return &k, err
+}
+
+// kpiMembers returns the KPIs of each customer of the viewer's partner, read once for every
+// viewer who sees some of them (the partner's ADMINs) and current with every change that
+// may alter them, so that their figures are counted without asking the database.
+func (r *Resolver) kpiMembers(ctx context.Context) (analytics.Members, error) {
+	v := viewer.FromContext(ctx)
+	scope := live.Scope{PartnerID: v.PartnerID, Name: "partner", Reads: memberReads}
+	return live.Get(live.Strict(ctx), r.Cache, scope, "kpi-members", func(ctx context.Context) (analytics.Members, error) {
+		env := r.filterEnv(ctx)
+		all := viewer.SystemOf(v.PartnerID)
+		all.Settings = v.Settings
+		return analytics.KpiMembers(viewer.NewContext(ctx, all), r.Client, env)
+	})
 }
 
 // subscriptionAnalytics returns the viewer's analytics of a product.

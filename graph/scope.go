@@ -28,6 +28,8 @@ var (
 	// viewerKinds alter any viewer's figures whichever customer they touch: settings,
 	// roles and assignments.
 	viewerKinds = []change.Kind{kindPartner, kindAdmin, change.Assignment}
+	// memberReads are the kinds of rows whose customers' KPIs the partner-wide members read.
+	memberReads = []change.Kind{kindCustomer, kindLicense, kindSubscription, kindPartner}
 	// barKinds feed the partner-wide low-assignment bar, from every customer's lines.
 	barKinds = []change.Kind{kindLicense, kindSubscription}
 )

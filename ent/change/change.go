@@ -112,6 +112,15 @@ type customerOwned interface {
 	CustomerID() (int, bool)
 }
 
+type customersKey struct{}
+
+// WithCustomers returns a context in which the mutation about to run is known to write
+// rows of these customers only: a hook that read them before a bulk update or deletion of
+// customers' rows says so, and the recording names them instead of saying Many.
+func WithCustomers(ctx context.Context, ids []int) context.Context {
+	return context.WithValue(ctx, customersKey{}, ids)
+}
+
 // Hook returns the hook that records every successful mutation into the recorder of its
 // context, when there is one: its kind and the customers of its rows. A mutation of a
 // customer's admins is recorded as an Assignment too.
@@ -127,6 +136,9 @@ func Hook() entgo.Hook {
 				return v, err
 			}
 			customers, known := customersOf(m, v)
+			if ids, ok := ctx.Value(customersKey{}).([]int); ok && !known && m.Type() != ent.TypeCustomer {
+				customers, known = ids, true
+			}
 			rec.add(Kind(m.Type()), customers, !known)
 			if cm, ok := m.(*ent.CustomerMutation); ok && (len(cm.AdminsIDs()) > 0 || len(cm.RemovedAdminsIDs()) > 0 || cm.AdminsCleared()) {
 				rec.add(Assignment, customers, !known)

@@ -9,6 +9,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 
 	"github.com/partnerhub/partnerhub-api/ent"
+	"github.com/partnerhub/partnerhub-api/ent/change"
 	"github.com/partnerhub/partnerhub-api/ent/hook"
 	"github.com/partnerhub/partnerhub-api/ent/license"
 	"github.com/partnerhub/partnerhub-api/ent/subscription"
@@ -26,7 +27,8 @@ type customerRows interface {
 
 // Hook returns the hook, for license lines and subscriptions, that refreshes the facts of
 // the customers a mutation touches right after it, on the mutation's connection: inside its
-// transaction when it has one.
+// transaction when it has one. A bulk update or deletion refreshes them all at once, and
+// its customers, read before it runs, are what change records it touched.
 func Hook(dialect string) entgo.Hook {
 	return func(next entgo.Mutator) entgo.Mutator {
 		return entgo.MutateFunc(func(ctx context.Context, m entgo.Mutation) (entgo.Value, error) {
@@ -41,6 +43,8 @@ func Hook(dialect string) entgo.Hook {
 				if ids, err = customersOf(ctx, rows, dialect); err != nil {
 					return nil, err
 				}
+				// They are whose rows the change touched.
+				ctx = change.WithCustomers(ctx, ids)
 			}
 			v, err := next.Mutate(ctx, m)
 			if err != nil {

@@ -22,17 +22,20 @@ import (
 // MinInterval paces recomputations: a result computed less than MinInterval ago (by the
 // tick clock) is served as it is even when a change may have altered it, so a burst of
 // changes recomputes each result at most once per MinInterval; the next lookup after that
-// recomputes it. Lookups under a Strict context never get such a result.
+// recomputes it. With MinInterval set, a result being recomputed is also served as it is
+// meanwhile: readers do not queue behind a recomputation already under way. Lookups under
+// a Strict context never get such a result.
 type Cache struct {
 	MaxAge      time.Duration
 	MinInterval time.Duration
 	now         func() time.Time
 	tick        func() time.Time
 
-	mu      sync.Mutex
-	logs    map[int]*changeLog
-	entries map[string]*entry
-	flight  singleflight.Group
+	mu       sync.Mutex
+	logs     map[int]*changeLog
+	entries  map[string]*entry
+	flight   singleflight.Group
+	inFlight map[string]bool // keys being computed
 
 	hits, misses atomic.Uint64
 	computed     map[Recomputation]uint64
@@ -75,7 +78,7 @@ func (c *Cache) Recomputations() map[Recomputation]uint64 {
 
 // NewCache returns a cache made stale by b's notifications.
 func NewCache(b Broker, maxAge time.Duration, now func() time.Time) *Cache {
-	c := &Cache{MaxAge: maxAge, now: now, tick: time.Now, logs: map[int]*changeLog{}, entries: map[string]*entry{}, computed: map[Recomputation]uint64{}}
+	c := &Cache{MaxAge: maxAge, now: now, tick: time.Now, logs: map[int]*changeLog{}, entries: map[string]*entry{}, inFlight: map[string]bool{}, computed: map[Recomputation]uint64{}}
 	b.OnChange(c.record)
 	return c
 }
@@ -126,7 +129,8 @@ func Strict(ctx context.Context) context.Context { return context.WithValue(ctx,
 
 // lookup judges the stored result of full for s: the value when it is fresh, else why not.
 // A result that only the partner-wide figure may have altered comes back with check.
-// Unless strict, a result computed within MinInterval comes back as it is (paced).
+// Unless strict, a result computed within MinInterval, or being recomputed, comes back as
+// it is (paced).
 func (c *Cache) lookup(s Scope, full string, strict bool) (e *entry, seq uint64, v verdict, reason string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -153,7 +157,7 @@ func (c *Cache) lookup(s Scope, full string, strict bool) (e *entry, seq uint64,
 	case v == keep:
 		e.seq = seq
 		return e, seq, keep, ""
-	case !strict && c.tick().Sub(e.computed) < c.MinInterval:
+	case !strict && c.MinInterval > 0 && (c.tick().Sub(e.computed) < c.MinInterval || c.inFlight[full]):
 		return e, seq, paced, ""
 	case v == stale:
 		return nil, seq, stale, ReasonChange
@@ -169,59 +173,84 @@ func Fresh(c *Cache, s Scope, key string) bool {
 }
 
 // Get returns the cached value of key for the scope, computing it when missing or stale.
+// One computation of a key runs at a time: callers asking meanwhile wait for it, and those
+// who heard of a change it may have started before compute once more, together.
 func Get[T any](ctx context.Context, c *Cache, s Scope, key string, compute func(context.Context) (T, error)) (T, error) {
 	var zero T
 	full := fmt.Sprintf("%d|%s|%s", s.PartnerID, s.Name, key)
 	strict, _ := ctx.Value(strictKey{}).(bool)
-	e, seq, v, reason := c.lookup(s, full, strict)
-	if v == check {
-		fig, err := s.Check(ctx)
+	for {
+		e, seq, v, reason := c.lookup(s, full, strict)
+		if v == check {
+			fig, err := s.Check(ctx)
+			if err != nil {
+				return zero, err
+			}
+			if fig == e.check {
+				c.mu.Lock()
+				e.seq = max(e.seq, seq)
+				c.mu.Unlock()
+			} else {
+				e, reason = nil, ReasonShared
+			}
+		}
+		if e != nil {
+			c.hits.Add(1)
+			return e.value.(T), nil
+		}
+		c.misses.Add(1)
+		out, err, _ := c.flight.Do(full, func() (any, error) {
+			return c.compute(ctx, s, full, reason, func(ctx context.Context) (any, error) { return compute(ctx) })
+		})
 		if err != nil {
 			return zero, err
 		}
-		if fig == e.check {
-			c.mu.Lock()
-			e.seq = max(e.seq, seq)
-			c.mu.Unlock()
-		} else {
-			e, reason = nil, ReasonShared
+		if r := out.(computed); r.seq >= seq {
+			return r.value.(T), nil
+		}
+		// The computation began before a change this caller heard of: judge it again.
+	}
+}
+
+// computed is a result and the number of the first change it may not have seen.
+type computed struct {
+	value any
+	seq   uint64
+}
+
+// compute computes and stores the result of full for the scope, counting it under reason.
+func (c *Cache) compute(ctx context.Context, s Scope, full, reason string, compute func(context.Context) (any, error)) (computed, error) {
+	class, _, _ := strings.Cut(s.Name, ":")
+	c.mu.Lock()
+	c.computed[Recomputation{reason, class}]++
+	seq := c.log(s.PartnerID).last()
+	c.inFlight[full] = true
+	c.mu.Unlock()
+	defer func() {
+		c.mu.Lock()
+		delete(c.inFlight, full)
+		c.mu.Unlock()
+	}()
+	ctx = context.WithoutCancel(ctx)
+	at, tick := c.now(), c.tick()
+	var fig any
+	if s.Check != nil {
+		var err error
+		if fig, err = s.Check(ctx); err != nil {
+			return computed{}, err
 		}
 	}
-	if e != nil {
-		c.hits.Add(1)
-		return e.value.(T), nil
-	}
-	c.misses.Add(1)
-	out, err, _ := c.flight.Do(fmt.Sprintf("%s|%d", full, seq), func() (any, error) {
-		class, _, _ := strings.Cut(s.Name, ":")
-		c.mu.Lock()
-		c.computed[Recomputation{reason, class}]++
-		c.mu.Unlock()
-		ctx := context.WithoutCancel(ctx)
-		at, computed := c.now(), c.tick()
-		var fig any
-		if s.Check != nil {
-			var err error
-			if fig, err = s.Check(ctx); err != nil {
-				return nil, err
-			}
-		}
-		v, err := compute(ctx)
-		if err != nil {
-			return nil, err
-		}
-		c.mu.Lock()
-		if len(c.entries) > 10000 {
-			clear(c.entries)
-		}
-		// Changes after seq are judged at the next lookup, whether or not the computation
-		// saw them.
-		c.entries[full] = &entry{seq: seq, at: at, computed: computed, value: v, check: fig}
-		c.mu.Unlock()
-		return v, nil
-	})
+	v, err := compute(ctx)
 	if err != nil {
-		return zero, err
+		return computed{}, err
 	}
-	return out.(T), nil
+	c.mu.Lock()
+	if len(c.entries) > 10000 {
+		clear(c.entries)
+	}
+	// Changes from seq on are judged at the next lookup, whether or not the computation
+	// saw them.
+	c.entries[full] = &entry{seq: seq, at: at, computed: tick, value: v, check: fig}
+	c.mu.Unlock()
+	return computed{v, seq}, nil
 }

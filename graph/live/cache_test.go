@@ -167,3 +167,106 @@ func TestCachePacesRecomputations(t *testing.T) {
 		}
 	}
 }
+
+// TestCacheCoalescesAcrossChanges checks that changes arriving while a result is computed
+// do not start computations beside it: the callers who heard of them wait, and then share
+// one computation that follows every change.
+func TestCacheCoalescesAcrossChanges(t *testing.T) {
+	broker := NewLocal()
+	c := NewCache(broker, time.Hour, time.Now)
+	var computed, running, most atomic.Int32
+	started := make(chan struct{}, 10)
+	release := make(chan struct{})
+	compute := func(context.Context) (int32, error) {
+		n := running.Add(1)
+		defer running.Add(-1)
+		for m := most.Load(); n > m && !most.CompareAndSwap(m, n); m = most.Load() {
+		}
+		v := computed.Add(1)
+		started <- struct{}{}
+		<-release
+		return v, nil
+	}
+	scope := Scope{PartnerID: 7, Name: "all"}
+	var wg sync.WaitGroup
+	results := make([]int32, 3)
+	get := func(i int) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			v, err := Get(Strict(context.Background()), c, scope, "kpis", compute)
+			if err != nil {
+				t.Error(err)
+			}
+			results[i] = v
+		}()
+	}
+	get(0)
+	<-started
+	for i := 1; i < 3; i++ {
+		broker.Publish(context.Background(), Everything(7))
+		get(i)
+	}
+	time.Sleep(50 * time.Millisecond) // let the later callers wait
+	release <- struct{}{}
+	<-started // the one computation after both changes
+	close(release)
+	wg.Wait()
+	if n, m := computed.Load(), most.Load(); n != 2 || m != 1 {
+		t.Errorf("%d computations, at most %d at once, for a caller and two changes during its computation; want 2, one at a time", n, m)
+	}
+	if !slices.Equal(results, []int32{1, 2, 2}) {
+		t.Errorf("results = %v, want [1 2 2]: the callers after the changes get the computation that followed them", results)
+	}
+}
+
+// TestCacheServesWhileRecomputing checks that, with pacing, a reader of a result being
+// recomputed after a change gets the stored one at once instead of waiting, and that the
+// readers after the recomputation get the new one.
+func TestCacheServesWhileRecomputing(t *testing.T) {
+	broker := NewLocal()
+	c := NewCache(broker, time.Hour, time.Now)
+	c.MinInterval = 250 * time.Millisecond
+	tick := time.Unix(0, 0)
+	c.SetTick(func() time.Time { return tick })
+	var computed atomic.Int32
+	started, release := make(chan struct{}, 1), make(chan struct{})
+	compute := func(context.Context) (int32, error) {
+		n := computed.Add(1)
+		if n > 1 {
+			started <- struct{}{}
+			<-release
+		}
+		return n, nil
+	}
+	get := func() int32 {
+		v, err := Get(context.Background(), c, Scope{PartnerID: 7, Name: "all"}, "kpis", compute)
+		if err != nil {
+			t.Error(err)
+		}
+		return v
+	}
+	get()
+	tick = tick.Add(time.Second)
+	broker.deliver(Everything(7))
+	done := make(chan int32)
+	go func() { done <- get() }()
+	<-started
+	during := make(chan int32, 1)
+	go func() { during <- get() }()
+	select {
+	case got := <-during:
+		if got != 1 {
+			t.Errorf("during the recomputation got computation %d, want the stored 1", got)
+		}
+	case <-time.After(5 * time.Second):
+		t.Errorf("a reader during the recomputation waited for it, want the stored result at once")
+	}
+	close(release)
+	if got := <-done; got != 2 {
+		t.Errorf("the reader who recomputed got computation %d, want 2", got)
+	}
+	if got := get(); got != 2 {
+		t.Errorf("after the recomputation got computation %d, want 2", got)
+	}
+}
