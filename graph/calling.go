@@ -10,6 +10,7 @@ import (
 	"github.com/partnerhub/partnerhub-api/graph/analytics"
 	"github.com/partnerhub/partnerhub-api/graph/calling"
 	"github.com/partnerhub/partnerhub-api/graph/gqlerr"
+	"github.com/partnerhub/partnerhub-api/graph/live"
 )
 
 // callingAnalytics returns the viewer's calling analytics of a week, cached until a change
@@ -24,7 +25,16 @@ func (r *Resolver) callingAnalytics(ctx context.Context, region *enum.Region, we
 	if err != nil {
 		return nil, err
 	}
-	return calling.New(ctx, r.Client, calling.ThresholdsOf(p.Settings), r.Now(), region, week, r.analyticsCache(v, region, "calling"))
+	cache := r.analyticsCache(v, region, "calling")
+	if live.IsStrict(ctx) {
+		// Analytics sent live have their fields read later, by each subscriber: they must
+		// be as current as the feed that sent them, not a paced earlier result.
+		base := cache
+		cache = func(ctx context.Context, key string, compute func(context.Context) (any, error)) (any, error) {
+			return base(live.Strict(ctx), key, compute)
+		}
+	}
+	return calling.New(ctx, r.Client, calling.ThresholdsOf(p.Settings), r.Now(), region, week, cache)
 }
 
 // qualityRebuilding reports whether the viewer's partner has its quality rollups recomputed.

@@ -127,6 +127,12 @@ type strictKey struct{}
 // altered, however recently it was computed: for those who must end with the latest.
 func Strict(ctx context.Context) context.Context { return context.WithValue(ctx, strictKey{}, true) }
 
+// IsStrict reports whether ctx is Strict.
+func IsStrict(ctx context.Context) bool {
+	strict, _ := ctx.Value(strictKey{}).(bool)
+	return strict
+}
+
 // lookup judges the stored result of full for s: the value when it is fresh, else why not.
 // A result that only the partner-wide figure may have altered comes back with check.
 // Unless strict, a result computed within MinInterval, or being recomputed, comes back as
@@ -178,7 +184,7 @@ func Fresh(c *Cache, s Scope, key string) bool {
 func Get[T any](ctx context.Context, c *Cache, s Scope, key string, compute func(context.Context) (T, error)) (T, error) {
 	var zero T
 	full := fmt.Sprintf("%d|%s|%s", s.PartnerID, s.Name, key)
-	strict, _ := ctx.Value(strictKey{}).(bool)
+	strict := IsStrict(ctx)
 	for {
 		e, seq, v, reason := c.lookup(s, full, strict)
 		if v == check {
