@@ -12,8 +12,9 @@ import (
 )
 
 // CallingWeek is the rollup of a customer's week: the sums of its day rollups and the
-// counts of its active users, recomputed from those at ingest in the same transaction, so
-// that a partner's week is one aggregate over at most one row per customer.
+// counts of its active users, kept at ingest in the same transaction (an ingest adds to it
+// exactly what it adds to those), so that a partner's week is one aggregate over at most
+// one row per customer.
 type CallingWeek struct {
 	ent.Schema
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/partnerhub/partnerhub-api/ent"
 	"github.com/partnerhub/partnerhub-api/ent/callingday"
 	"github.com/partnerhub/partnerhub-api/ent/callinguserweek"
+	"github.com/partnerhub/partnerhub-api/ent/callingweek"
 	"github.com/partnerhub/partnerhub-api/ent/storage"
 	"github.com/partnerhub/partnerhub-api/ent/viewer"
 )
@@ -18,29 +19,20 @@ import (
 // either database's limit and faster to bind and plan than larger statements.
 const upsertChunk = 25
 
-// Apply adds the change to the stored day and user-week rollups in tx (rows missing are
-// created, rows present get the change added to their counters; on PostgreSQL within an
-// ingest, see applyStaged), then sets the week rollups it touched anew from them.
+// Apply adds the change to the stored rollups in tx: rows missing are created, rows
+// present get the change added to their counters (on PostgreSQL within an ingest, through
+// staging tables: see applyStaged). The week rollups get the change that goes with it
+// (see weekChange).
 func Apply(ctx context.Context, tx *ent.Tx, d *Delta) error {
 	d.Prune()
-	partnerID := viewer.FromContext(ctx).PartnerID
-	var x Execer = tx
 	if sqlTx := storage.PostgresTx(ctx); sqlTx != nil {
-		if err := applyStaged(ctx, sqlTx, partnerID, d); err != nil {
-			return err
-		}
-		x = sqlTx
-	} else if err := applyRows(ctx, tx, d); err != nil {
-		return err
+		return applyStaged(ctx, sqlTx, viewer.FromContext(ctx).PartnerID, d)
 	}
-	ids, from, to, ok := d.weekSpan()
-	if !ok {
-		return nil
-	}
-	return RefreshWeeks(ctx, x, partnerID, ids, from, to)
+	return applyRows(ctx, tx, d)
 }
 
-// applyRows adds the change to the day and user-week rollups with ent's upserts.
+// applyRows adds the change to the rollups with ent's upserts, having read the calls of
+// its user-weeks before it.
 func applyRows(ctx context.Context, tx *ent.Tx, d *Delta) error {
 	days := d.SortedDays()
 	for part := range slices.Chunk(days, upsertChunk) {
@@ -62,6 +54,13 @@ func applyRows(ctx context.Context, tx *ent.Tx, d *Delta) error {
 		}
 	}
 	users := d.SortedUsers()
+	after, err := userCalls(ctx, tx, users)
+	if err != nil {
+		return err
+	}
+	for k, n := range d.Users {
+		after[k] += n
+	}
 	for part := range slices.Chunk(users, upsertChunk) {
 		rows := make([]*ent.CallingUserWeekCreate, len(part))
 		for i, k := range part {
@@ -75,7 +74,53 @@ func applyRows(ctx context.Context, tx *ent.Tx, d *Delta) error {
 			return fmt.Errorf("add to %d user-week rollups: %w", len(rows), err)
 		}
 	}
+	weeks := d.weekChange(after)
+	for part := range slices.Chunk(sortedWeeks(weeks), upsertChunk) {
+		rows := make([]*ent.CallingWeekCreate, len(part))
+		for i, k := range part {
+			rows[i] = tx.CallingWeek.Create().SetCustomerID(k.CustomerID).SetWeek(int(k.Week))
+			for j, col := range weekCounters {
+				if err := rows[i].Mutation().SetField(col, weeks[k][j]); err != nil {
+					return fmt.Errorf("week rollup %s: %w", col, err)
+				}
+			}
+		}
+		err := tx.CallingWeek.CreateBulk(rows...).
+			OnConflict(sql.ConflictColumns(callingweek.FieldCustomerID, callingweek.FieldWeek), sql.ResolveWith(addExcluded(weekCounters))).Exec(ctx)
+		if err != nil {
+			return fmt.Errorf("add to %d week rollups: %w", len(rows), err)
+		}
+	}
 	return nil
+}
+
+// weekCounters are the columns of WeekCounts, in its order.
+var weekCounters = append(append([]string{}, Counters...), UserCounters...)
+
+// userCalls returns the calls stored of the user-weeks keys (sorted), read in chunks.
+func userCalls(ctx context.Context, tx *ent.Tx, keys []UserWeekKey) (map[UserWeekKey]int64, error) {
+	out := make(map[UserWeekKey]int64, len(keys))
+	want := make(map[UserWeekKey]bool, len(keys))
+	for _, k := range keys {
+		want[k] = true
+	}
+	for part := range slices.Chunk(keys, upsertChunk) {
+		custs, users, weeks := make([]int, len(part)), make([]string, len(part)), make([]int, len(part))
+		for i, k := range part {
+			custs[i], users[i], weeks[i] = k.CustomerID, k.UserID, int(k.Week)
+		}
+		rows, err := tx.CallingUserWeek.Query().Where(callinguserweek.CustomerIDIn(custs...), callinguserweek.UserIDIn(users...),
+			callinguserweek.WeekIn(weeks...)).All(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("read %d user-week rollups: %w", len(part), err)
+		}
+		for _, r := range rows {
+			if k := (UserWeekKey{r.CustomerID, r.UserID, Day(r.Week)}); want[k] {
+				out[k] = r.Calls
+			}
+		}
+	}
+	return out, nil
 }
 
 // addExcluded sets each column to its stored value plus the value the insert proposed.

@@ -1,9 +1,12 @@
 package calling
 
 import (
+	"cmp"
 	"context"
 	stdsql "database/sql"
 	"fmt"
+	"maps"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -15,16 +18,91 @@ import (
 
 // The week rollups (calling_weeks) hold, per customer and week, the sums of its day
 // rollups and the counts of its active users by calls, so that the analytics read at most
-// one row per customer and week. They are never added to: each change of the finer
-// rollups sets the week rows it touched anew from them, which keeps them exact whatever
-// moved (a late leg, a call's earliest leg, a rebuild of the poor counters).
+// one row per customer and week. An ingest adds to them exactly what it adds to the finer
+// rollups: its day counters summed by week, and the moves of its users between the
+// call-count buckets, which the user-weeks' counts before and after the change tell. A
+// rebuild, a backfill and the seed set the rows they touch anew from the finer rollups
+// instead (RefreshWeeks).
 
 // UserCounters are the week rollup's counts of active users: all of them, and those with
 // 1–5, 6–20 and more than 20 calls.
 var UserCounters = []string{callingweek.FieldUsers, callingweek.FieldUsers1To5, callingweek.FieldUsers6To20, callingweek.FieldUsersOver20}
 
-// userBuckets are the conditions on a user-week's calls of UserCounters.
-var userBuckets = []string{"calls > 0", "calls BETWEEN 1 AND 5", "calls BETWEEN 6 AND 20", "calls > 20"}
+// nBuckets is how many UserCounters there are.
+const nBuckets = 4
+
+// userBuckets are the calls, from lo to hi included, of the users each of UserCounters
+// counts.
+var userBuckets = [nBuckets]struct{ lo, hi int64 }{{1, math.MaxInt64}, {1, 5}, {6, 20}, {21, math.MaxInt64}}
+
+// bucketCondition is the SQL condition on a user-week's calls of UserCounters[i].
+func bucketCondition(i int) string {
+	if b := userBuckets[i]; b.hi < math.MaxInt64 {
+		return fmt.Sprintf("calls BETWEEN %d AND %d", b.lo, b.hi)
+	}
+	return fmt.Sprintf("calls >= %d", userBuckets[i].lo)
+}
+
+// inBuckets returns, for each of UserCounters, 1 if a user-week with calls calls counts in
+// it, else 0.
+func inBuckets(calls int64) (in [nBuckets]int64) {
+	for i, b := range userBuckets {
+		if calls >= b.lo && calls <= b.hi {
+			in[i] = 1
+		}
+	}
+	return in
+}
+
+// WeekKey names a week rollup row.
+type WeekKey struct {
+	CustomerID int
+	Week       Day
+}
+
+// WeekCounts are a week rollup's counters: those of Counters, then those of UserCounters.
+type WeekCounts [nCounters + nBuckets]int64
+
+// weekChange returns the change of the week rollups that goes with d: d's day counters
+// summed by week, and the moves between buckets of its users, given each one's calls after
+// the change (after; a user-week absent has none). Weeks left as they were are dropped.
+func (d *Delta) weekChange(after map[UserWeekKey]int64) map[WeekKey]*WeekCounts {
+	out := map[WeekKey]*WeekCounts{}
+	week := func(k WeekKey) *WeekCounts {
+		w := out[k]
+		if w == nil {
+			w = &WeekCounts{}
+			out[k] = w
+		}
+		return w
+	}
+	for k, c := range d.Days {
+		w := week(WeekKey{k.CustomerID, k.Day.Week()})
+		for i, n := range c {
+			w[i] += n
+		}
+	}
+	for k, n := range d.Users {
+		now, was := inBuckets(after[k]), inBuckets(after[k]-n)
+		w := week(WeekKey{k.CustomerID, k.Week})
+		for i := range now {
+			w[nCounters+i] += now[i] - was[i]
+		}
+	}
+	for k, w := range out {
+		if *w == (WeekCounts{}) {
+			delete(out, k)
+		}
+	}
+	return out
+}
+
+// sortedWeeks returns the keys of weeks in key order.
+func sortedWeeks(weeks map[WeekKey]*WeekCounts) []WeekKey {
+	return slices.SortedFunc(maps.Keys(weeks), func(a, b WeekKey) int {
+		return cmp.Or(cmp.Compare(a.CustomerID, b.CustomerID), cmp.Compare(a.Week, b.Week))
+	})
+}
 
 // Execer runs a statement: an ent transaction or a database/sql one.
 type Execer interface {
@@ -55,7 +133,7 @@ func RefreshWeeks(ctx context.Context, x Execer, partnerID int, ids []int, from,
 	}
 	counts, users := make([]string, len(UserCounters)), make([]string, len(UserCounters))
 	for i, c := range UserCounters {
-		counts[i] = fmt.Sprintf("SUM(CASE WHEN %s THEN 1 ELSE 0 END) AS %s", userBuckets[i], c)
+		counts[i] = fmt.Sprintf("SUM(CASE WHEN %s THEN 1 ELSE 0 END) AS %s", bucketCondition(i), c)
 		users[i] = fmt.Sprintf("COALESCE(u.%s, 0)", c)
 		sets = append(sets, fmt.Sprintf("%s = excluded.%s", c, c))
 	}
@@ -74,31 +152,4 @@ ON CONFLICT (customer_id, week) DO UPDATE SET %s`,
 		return fmt.Errorf("roll up the weeks of partner %d: %w", partnerID, err)
 	}
 	return nil
-}
-
-// weekSpan returns the customers the change touches, sorted, and the first and last week
-// it touches (ok false when it touches none).
-func (d *Delta) weekSpan() (ids []int, from, to Day, ok bool) {
-	seen := map[int]bool{}
-	note := func(customer int, week Day) {
-		if !seen[customer] {
-			seen[customer] = true
-			ids = append(ids, customer)
-		}
-		if !ok || week < from {
-			from = week
-		}
-		if !ok || week > to {
-			to = week
-		}
-		ok = true
-	}
-	for k := range d.Days {
-		note(k.CustomerID, k.Day.Week())
-	}
-	for k := range d.Users {
-		note(k.CustomerID, k.Week)
-	}
-	slices.Sort(ids)
-	return ids, from, to, ok
 }
