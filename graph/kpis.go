@@ -35,9 +35,6 @@ func (r *Resolver) kpis(ctx context.Context, region *enum.Region) (*analytics.Kp
 		return nil, err
 	}
 	k, err := live.Get(ctx, r.Cache, scope, kpisKey(region), func(ctx context.Context) (analytics.Kpis, error) {
-		if scope.Visible == nil {
-			return analytics.ComputeKpis(ctx, r.Client, r.filterEnv(ctx), region)
-		}
 		members, err := r.kpiMembers(ctx)
 		return members.Count(scope.Visible, region), err
 	})
@@ -45,16 +42,19 @@ func (r *Resolver) kpis(ctx context.Context, region *enum.Region) (*analytics.Kp
 }
 
 // kpiMembers returns the KPIs of each customer of the viewer's partner, read once for every
-// viewer who sees some of them (the partner's ADMINs) and current with every change that
-// may alter them, so that their figures are counted without asking the database.
+// viewer and current with every change that may alter them, so that any viewer's figures
+// are counted without asking the database: a change of a few customers' rows is brought in
+// by reading those customers again (and the low-assignment bars), any other by reading
+// every customer.
 func (r *Resolver) kpiMembers(ctx context.Context) (analytics.Members, error) {
 	v := viewer.FromContext(ctx)
 	scope := live.Scope{PartnerID: v.PartnerID, Name: "partner", Reads: memberReads}
-	return live.Get(live.Strict(ctx), r.Cache, scope, "kpi-members", func(ctx context.Context) (analytics.Members, error) {
-		env := r.filterEnv(ctx)
-		all := viewer.SystemOf(v.PartnerID)
-		all.Settings = v.Settings
-		return analytics.KpiMembers(viewer.NewContext(ctx, all), r.Client, env)
+	all := viewer.SystemOf(v.PartnerID)
+	all.Settings = v.Settings
+	return live.GetPatched(live.Strict(ctx), r.Cache, scope, "kpi-members", memberRows, func(ctx context.Context) (analytics.Members, error) {
+		return analytics.KpiMembers(viewer.NewContext(ctx, all), r.Client, r.filterEnv(ctx))
+	}, func(ctx context.Context, old analytics.Members, customers []int) (analytics.Members, error) {
+		return old.Patch(viewer.NewContext(ctx, all), r.Client, r.filterEnv(ctx), customers)
 	})
 }
 

@@ -8,7 +8,6 @@ import (
 	"github.com/partnerhub/partnerhub-api/ent/change"
 	"github.com/partnerhub/partnerhub-api/ent/customer"
 	"github.com/partnerhub/partnerhub-api/ent/viewer"
-	"github.com/partnerhub/partnerhub-api/graph/analytics"
 	"github.com/partnerhub/partnerhub-api/graph/live"
 )
 
@@ -30,6 +29,9 @@ var (
 	viewerKinds = []change.Kind{kindPartner, kindAdmin, change.Assignment}
 	// memberReads are the kinds of rows whose customers' KPIs the partner-wide members read.
 	memberReads = []change.Kind{kindCustomer, kindLicense, kindSubscription, kindPartner}
+	// memberRows are the memberReads that alter only the members of the customers they
+	// touch (and the partner-wide low-assignment bars).
+	memberRows = []change.Kind{kindCustomer, kindLicense, kindSubscription}
 	// barKinds feed the partner-wide low-assignment bar, from every customer's lines.
 	barKinds = []change.Kind{kindLicense, kindSubscription}
 )
@@ -73,10 +75,8 @@ func (r *Resolver) dashboardScope(ctx context.Context, v *viewer.Viewer) (live.S
 	}
 	s.Visible, s.Global, s.Shared = visible, viewerKinds, barKinds
 	s.Check = func(ctx context.Context) (any, error) {
-		bars := live.Scope{PartnerID: v.PartnerID, Name: "partner", Reads: append([]change.Kind{kindPartner}, barKinds...)}
-		return live.Get(ctx, r.Cache, bars, "bars", func(ctx context.Context) (string, error) {
-			return analytics.Bars(ctx, r.Client, r.filterEnv(ctx))
-		})
+		members, err := r.kpiMembers(ctx)
+		return members.Bars(), err
 	}
 	return s, nil
 }

@@ -36,17 +36,29 @@ func (r Rules) InKpiScope(s *sql.Selector) *sql.Predicate {
 // membership of the partner's customers with a subscription or line that matches the
 // KPI's rule now, read from that rule's own index.
 func (r Rules) KpiPredicate(s *sql.Selector, partnerID int, k Kpi) *sql.Predicate {
+	return r.KpiPredicateAmong(s, partnerID, k, nil)
+}
+
+// KpiPredicateAmong is KpiPredicate for a customer of s among ids (any when nil): the
+// subscriptions and lines it reads are only those of these customers.
+func (r Rules) KpiPredicateAmong(s *sql.Selector, partnerID int, k Kpi, ids []int) *sql.Predicate {
 	id := s.C(customer.FieldID)
 	scope := r.InKpiScope(s)
+	with := func(t *sql.SelectTable, conds []*sql.Predicate) *sql.Selector {
+		if ids != nil {
+			conds = append(conds, sql.InInts(t.C(subscription.FieldCustomerID), ids...))
+		}
+		return customersWith(t, partnerID, conds)
+	}
 	switch k {
 	case KpiApproachingExpiration:
-		return sql.And(scope, sql.In(id, customersWith(subscriptions(), partnerID, r.Expiring())))
+		return sql.And(scope, sql.In(id, with(subscriptions(), r.Expiring())))
 	case KpiUpcomingRenewal:
-		return sql.And(scope, sql.In(id, customersWith(subscriptions(), partnerID, r.Renewing())))
+		return sql.And(scope, sql.In(id, with(subscriptions(), r.Renewing())))
 	case KpiLowAssignment:
 		ps := make([]*sql.Predicate, len(ScopeProducts))
 		for i, prod := range ScopeProducts {
-			ps[i] = sql.In(id, customersWith(licenses(), partnerID, r.LowLine(partnerID, prod)))
+			ps[i] = sql.In(id, with(licenses(), r.LowLine(partnerID, prod)))
 		}
 		return sql.And(scope, sql.Or(ps...))
 	case KpiOverLimit:
@@ -104,18 +116,24 @@ func (r Rules) LowLine(partnerID int, product enum.Product) []*sql.Predicate {
 }
 
 // LowLineOf is the condition, over the license lines of alias t, that a line of product is
-// low: its subscription is ACTIVE and was added at least the minimum age ago, and
-// assigned/total is below the bar — a factor of the median ratio of the partner's ACTIVE
-// lines of the product, or an absolute floor when there are too few of them. The median
-// is computed by the database.
+// low: it may be low (LowCandidateOf) and assigned/total is below the bar — a factor of the
+// median ratio of the partner's ACTIVE lines of the product, or an absolute floor when
+// there are too few of them. The median is computed by the database.
 func (r Rules) LowLineOf(t *sql.SelectTable, partnerID int, product enum.Product) []*sql.Predicate {
+	return append(r.LowCandidateOf(t, product), sql.P(func(b *sql.Builder) {
+		b.Ident(t.C(license.FieldAssignmentRatio)).WriteString(" < (").Join(r.Bar(partnerID, product)).WriteString(")")
+	}))
+}
+
+// LowCandidateOf is the condition, over the license lines of alias t, that a line of
+// product is measured against the low-assignment bar: its subscription is ACTIVE and was
+// added at least the minimum age ago. A customer counts in low assignment when the lowest
+// assignment ratio of such lines of a KPI product is below that product's bar.
+func (r Rules) LowCandidateOf(t *sql.SelectTable, product enum.Product) []*sql.Predicate {
 	return []*sql.Predicate{
 		ActiveLine(t),
 		sql.EQ(t.C(license.FieldProduct), product),
 		sql.LTE(t.C(license.FieldStartedAt), r.Now.Add(-days(r.Settings.LowAssignmentMinAgeDays))),
-		sql.P(func(b *sql.Builder) {
-			b.Ident(t.C(license.FieldAssignmentRatio)).WriteString(" < (").Join(r.Bar(partnerID, product)).WriteString(")")
-		}),
 	}
 }
 

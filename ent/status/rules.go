@@ -13,7 +13,7 @@ import (
 )
 
 // ScopeProducts are the products that put a customer in the KPIs' scope.
-var ScopeProducts = []enum.Product{enum.ProductMeetings, enum.ProductCalling}
+var ScopeProducts = [...]enum.Product{enum.ProductMeetings, enum.ProductCalling}
 
 // CurrentStates are the subscription states that give a customer its products.
 var CurrentStates = []enum.SubscriptionState{enum.StateActive, enum.StatePendingSetup, enum.StateSuspended}
@@ -127,7 +127,7 @@ func ActiveLine(t *sql.SelectTable) *sql.Predicate { return IsTrue(t.C(license.F
 // ScopeLine is the condition that the license line of alias t puts its customer in the
 // KPIs' scope: a line of an ACTIVE subscription or trial of a KPI product.
 func ScopeLine(t *sql.SelectTable) []*sql.Predicate {
-	return []*sql.Predicate{ActiveLine(t), sql.In(t.C(license.FieldProduct), cond.Values(ScopeProducts)...)}
+	return []*sql.Predicate{ActiveLine(t), sql.In(t.C(license.FieldProduct), cond.Values(ScopeProducts[:])...)}
 }
 
 // OverLimitLine is the condition that the license line of alias t is over its limit: a

@@ -13,7 +13,6 @@ import (
 	"github.com/partnerhub/partnerhub-api/ent"
 	"github.com/partnerhub/partnerhub-api/ent/customer"
 	"github.com/partnerhub/partnerhub-api/ent/enum"
-	"github.com/partnerhub/partnerhub-api/ent/partner"
 	"github.com/partnerhub/partnerhub-api/ent/status"
 	"github.com/partnerhub/partnerhub-api/graph/filter"
 )
@@ -85,29 +84,3 @@ func (k Kpis) LowLicenseAssignment() *Kpi { return k.kpi(status.KpiLowAssignment
 
 // OverLicenseLimit is the customers with a line over its limit.
 func (k Kpis) OverLicenseLimit() *Kpi { return k.kpi(status.KpiOverLimit) }
-
-// Bars returns the partner's low-assignment bars of the KPI products, in one statement, as
-// one comparable value: they feed the low-assignment figures of every viewer, also of an
-// ADMIN whose customers did not change.
-func Bars(ctx context.Context, c *ent.Client, env filter.Env) (string, error) {
-	var rows []struct {
-		Bars string `json:"bars"`
-	}
-	err := c.Partner.Query().Where(partner.ID(env.PartnerID)).Modify(func(s *sql.Selector) {
-		s.Select().AppendSelectExprAs(sql.ExprFunc(func(b *sql.Builder) {
-			for i, p := range status.ScopeProducts {
-				if i > 0 {
-					b.WriteString(" || ';' || ")
-				}
-				b.WriteString("COALESCE(CAST((").Join(env.Rules.Bar(env.PartnerID, p)).WriteString(") AS TEXT), '')")
-			}
-		}), "bars")
-	}).Scan(ctx, &rows)
-	if err != nil {
-		return "", fmt.Errorf("compute low-assignment bars: %w", err)
-	}
-	if len(rows) != 1 {
-		return "", fmt.Errorf("compute low-assignment bars: %d rows", len(rows))
-	}
-	return rows[0].Bars, nil
-}

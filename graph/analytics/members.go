@@ -2,7 +2,11 @@ package analytics
 
 import (
 	"context"
+	stdsql "database/sql"
 	"fmt"
+	"maps"
+	"math"
+	"slices"
 	"strconv"
 
 	"entgo.io/ent/dialect/sql"
@@ -10,66 +14,238 @@ import (
 	"github.com/partnerhub/partnerhub-api/ent"
 	"github.com/partnerhub/partnerhub-api/ent/customer"
 	"github.com/partnerhub/partnerhub-api/ent/enum"
+	"github.com/partnerhub/partnerhub-api/ent/license"
+	"github.com/partnerhub/partnerhub-api/ent/partner"
 	"github.com/partnerhub/partnerhub-api/ent/status"
 	"github.com/partnerhub/partnerhub-api/graph/filter"
 )
 
-// Members are the KPIs each customer of a partner in the KPIs' scope counts in, by
-// customer ID: computed once for the whole partner, they give the KPIs of any set of its
-// customers without asking the database again.
-type Members map[int]Member
-
-// Member is one customer's region and KPIs (bit i: status.Kpis[i]).
-type Member struct {
-	Region enum.Region
-	Kpis   int
+// Members are the KPIs each customer of a partner in the KPIs' scope counts in, with the
+// partner's low-assignment bars: read once for the whole partner, they give the KPIs of any
+// set of its customers without asking the database again, and a change of a few customers
+// is brought in by reading those customers alone (Patch). They hold no pointers but the
+// index: copying the rows for a patch is one move of memory, and the collector does not
+// walk them.
+type Members struct {
+	at   map[int]int32 // row of each customer ID; shared by patches that add no customer
+	rows []Member
+	bars Bars
 }
 
-// KpiMembers reads the Members of the partner of env in one statement, each KPI by its
-// customers query's condition (KpiPredicate), as ComputeKpis counts them. ctx must see
-// every customer of the partner.
+// Member is one customer's region (its index in enum.Region's values), the KPIs it counts
+// in but low assignment (bit i: status.Kpis[i]), and, per KPI product, the lowest
+// assignment ratio of its lines measured against the bar (status.LowCandidateOf; +Inf for
+// none): it counts in low assignment when one of them is below its product's bar, which
+// lines of any customer move. A customer that left the KPIs' scope keeps a row, out.
+type Member struct {
+	region uint8
+	out    bool
+	kpis   int32
+	lowest [len(status.ScopeProducts)]float64
+}
+
+// regions are enum.Region's values, in the order of Member.region.
+var regions = enum.Region("").Values()
+
+// Bars are the partner's low-assignment bars of the KPI products (status.Bar), in the
+// order of status.ScopeProducts; a bar is null when no line is measured against it.
+type Bars [len(status.ScopeProducts)]stdsql.NullFloat64
+
+// The rows of readMembers and lowBars have a column per KPI product: two.
+var _ [2]struct{} = [len(status.ScopeProducts)]struct{}{}
+
+// lowBit is the bit of low assignment in Member.Kpis' numbering.
+var lowBit = func() int {
+	for i, k := range status.Kpis {
+		if k == status.KpiLowAssignment {
+			return 1 << i
+		}
+	}
+	panic("analytics: no low-assignment KPI")
+}()
+
+// KpiMembers reads the Members of the partner of env in two statements (the customers, the
+// bars), each KPI by its customers query's condition (KpiPredicate), as ComputeKpis counts
+// them. ctx must see every customer of the partner.
 func KpiMembers(ctx context.Context, c *ent.Client, env filter.Env) (Members, error) {
-	var rows []struct {
-		ID     int    `json:"id"`
-		Region string `json:"region"`
-		Kpis   int    `json:"kpis"`
-	}
-	err := c.Customer.Query().Where(customer.PartnerID(env.PartnerID)).Modify(func(s *sql.Selector) {
-		s.Where(env.Rules.InKpiScope(s))
-		s.Select(s.C(customer.FieldID), s.C(customer.FieldRegion)).AppendSelectExprAs(sql.ExprFunc(func(b *sql.Builder) {
-			b.WriteString("0")
-			for i, k := range status.Kpis {
-				b.WriteString(" + CASE WHEN ").Join(env.Rules.KpiPredicate(s, env.PartnerID, k)).
-					WriteString(" THEN " + strconv.Itoa(1<<i) + " ELSE 0 END")
-			}
-		}), "kpis")
-	}).Scan(ctx, &rows)
+	fresh, err := readMembers(ctx, c, env, nil)
 	if err != nil {
-		return nil, fmt.Errorf("read KPI members: %w", err)
+		return Members{}, err
 	}
-	out := make(Members, len(rows))
-	for _, r := range rows {
-		out[r.ID] = Member{Region: enum.Region(r.Region), Kpis: r.Kpis}
+	bars, err := lowBars(ctx, c, env)
+	m := Members{at: make(map[int]int32, len(fresh)), rows: make([]Member, 0, len(fresh)), bars: bars}
+	for id, row := range fresh {
+		m.at[id] = int32(len(m.rows))
+		m.rows = append(m.rows, row)
+	}
+	return m, err
+}
+
+// Patch returns m with the members of customers (and the bars) read anew, as KpiMembers
+// would read them now; m itself is left as it was. ctx must see every customer of the
+// partner.
+func (m Members) Patch(ctx context.Context, c *ent.Client, env filter.Env, customers []int) (Members, error) {
+	fresh := map[int]Member{}
+	if len(customers) > 0 {
+		var err error
+		if fresh, err = readMembers(ctx, c, env, customers); err != nil {
+			return Members{}, err
+		}
+	}
+	bars, err := lowBars(ctx, c, env)
+	if err != nil {
+		return Members{}, err
+	}
+	out := Members{at: m.at, rows: slices.Clone(m.rows), bars: bars}
+	shared := true // out.at is m.at
+	for _, id := range customers {
+		row, ok := fresh[id]
+		if !ok {
+			row.out = true
+		}
+		i, known := out.at[id]
+		switch {
+		case known:
+			out.rows[i] = row
+		case ok:
+			if shared {
+				out.at, shared = maps.Clone(m.at), false
+			}
+			out.at[id] = int32(len(out.rows))
+			out.rows = append(out.rows, row)
+		}
 	}
 	return out, nil
 }
 
-// Count counts the KPIs of the visible customers, optionally in one region.
-func (m Members) Count(visible map[int]bool, region *enum.Region) Kpis {
-	out := Kpis{Region: region, Counts: map[status.Kpi]int{}}
-	for _, k := range status.Kpis {
-		out.Counts[k] = 0
+// readMembers reads the members among ids (every customer of the partner when nil) in one
+// statement; the lowest ratios come from one aggregate of the lines per KPI product.
+func readMembers(ctx context.Context, c *ent.Client, env filter.Env, ids []int) (map[int]Member, error) {
+	var rows []struct {
+		ID     int                `json:"id"`
+		Region string             `json:"region"`
+		Kpis   int                `json:"kpis"`
+		Low0   stdsql.NullFloat64 `json:"low0"`
+		Low1   stdsql.NullFloat64 `json:"low1"`
 	}
-	for id := range visible {
-		c, ok := m[id]
-		if !ok || region != nil && c.Region != *region {
-			continue
+	q := c.Customer.Query().Where(customer.PartnerID(env.PartnerID))
+	if ids != nil {
+		q.Where(customer.IDIn(ids...))
+	}
+	err := q.Modify(func(s *sql.Selector) {
+		s.Where(env.Rules.InKpiScope(s))
+		s.Select(s.C(customer.FieldID), s.C(customer.FieldRegion)).AppendSelectExprAs(sql.ExprFunc(func(b *sql.Builder) {
+			b.WriteString("0")
+			for i, k := range status.Kpis {
+				if k == status.KpiLowAssignment {
+					continue
+				}
+				b.WriteString(" + CASE WHEN ").Join(env.Rules.KpiPredicateAmong(s, env.PartnerID, k, ids)).
+					WriteString(" THEN " + strconv.Itoa(1<<i) + " ELSE 0 END")
+			}
+		}), "kpis")
+		for i, p := range status.ScopeProducts {
+			t := sql.Table(license.Table).As("low_l" + strconv.Itoa(i))
+			lowest := sql.Select(t.C(license.FieldCustomerID), sql.As(sql.Min(t.C(license.FieldAssignmentRatio)), "lowest")).From(t).
+				Where(sql.And(append(env.Rules.LowCandidateOf(t, p), sql.EQ(t.C(license.FieldPartnerID), env.PartnerID))...)).
+				GroupBy(t.C(license.FieldCustomerID))
+			if ids != nil {
+				lowest.Where(sql.InInts(t.C(license.FieldCustomerID), ids...))
+			}
+			as := "low" + strconv.Itoa(i)
+			lowest.As(as)
+			s.LeftJoin(lowest).On(s.C(customer.FieldID), lowest.C(license.FieldCustomerID))
+			s.AppendSelectAs(lowest.C("lowest"), as)
 		}
-		for i, k := range status.Kpis {
-			if c.Kpis&(1<<i) != 0 {
-				out.Counts[k]++
+	}).Scan(ctx, &rows)
+	if err != nil {
+		return nil, fmt.Errorf("read KPI members: %w", err)
+	}
+	out := make(map[int]Member, len(rows))
+	for _, r := range rows {
+		m := Member{region: uint8(slices.Index(regions, r.Region)), kpis: int32(r.Kpis)}
+		for i, low := range [...]stdsql.NullFloat64{r.Low0, r.Low1} {
+			m.lowest[i] = math.Inf(1)
+			if low.Valid {
+				m.lowest[i] = low.Float64
+			}
+		}
+		out[r.ID] = m
+	}
+	return out, nil
+}
+
+// Bars are the low-assignment bars the members were counted with.
+func (m Members) Bars() Bars { return m.bars }
+
+// counted returns the KPIs m counts in under bars (bit i: status.Kpis[i]).
+func (m Member) counted(bars Bars) int {
+	for i, bar := range bars {
+		if bar.Valid && m.lowest[i] < bar.Float64 {
+			return int(m.kpis) | lowBit
+		}
+	}
+	return int(m.kpis)
+}
+
+// Count counts the KPIs of the visible customers (every member when nil), optionally in
+// one region.
+func (m Members) Count(visible map[int]bool, region *enum.Region) Kpis {
+	counts := make([]int, len(status.Kpis))
+	want := -1
+	if region != nil {
+		want = slices.Index(regions, string(*region))
+	}
+	count := func(c Member) {
+		if c.out || want >= 0 && int(c.region) != want {
+			return
+		}
+		bits := c.counted(m.bars)
+		for i := range status.Kpis {
+			if bits&(1<<i) != 0 {
+				counts[i]++
 			}
 		}
 	}
+	if visible == nil {
+		for _, c := range m.rows {
+			count(c)
+		}
+	} else {
+		for id := range visible {
+			if i, ok := m.at[id]; ok {
+				count(m.rows[i])
+			}
+		}
+	}
+	out := Kpis{Region: region, Counts: map[status.Kpi]int{}}
+	for i, k := range status.Kpis {
+		out.Counts[k] = counts[i]
+	}
 	return out
+}
+
+// lowBars reads the partner's low-assignment bars of the KPI products in one statement:
+// they feed the low-assignment figures of every viewer, also of an ADMIN whose customers
+// did not change.
+func lowBars(ctx context.Context, c *ent.Client, env filter.Env) (Bars, error) {
+	var rows []struct {
+		Bar0 stdsql.NullFloat64 `json:"bar0"`
+		Bar1 stdsql.NullFloat64 `json:"bar1"`
+	}
+	err := c.Partner.Query().Where(partner.ID(env.PartnerID)).Modify(func(s *sql.Selector) {
+		s.Select()
+		for i, p := range status.ScopeProducts {
+			s.AppendSelectExprAs(sql.ExprFunc(func(b *sql.Builder) {
+				b.WriteString("(").Join(env.Rules.Bar(env.PartnerID, p)).WriteString(")")
+			}), "bar"+strconv.Itoa(i))
+		}
+	}).Scan(ctx, &rows)
+	if err != nil {
+		return Bars{}, fmt.Errorf("compute low-assignment bars: %w", err)
+	}
+	if len(rows) != 1 {
+		return Bars{}, fmt.Errorf("compute low-assignment bars: %d rows", len(rows))
+	}
+	return Bars{rows[0].Bar0, rows[0].Bar1}, nil
 }

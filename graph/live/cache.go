@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -136,8 +137,9 @@ func IsStrict(ctx context.Context) bool {
 // lookup judges the stored result of full for s: the value when it is fresh, else why not.
 // A result that only the partner-wide figure may have altered comes back with check.
 // Unless strict, a result computed within MinInterval, or being recomputed, comes back as
-// it is (paced).
-func (c *Cache) lookup(s Scope, full string, strict bool) (e *entry, seq uint64, v verdict, reason string) {
+// it is (paced). With patchable kinds, a stale result whose changes since all name their
+// customers and touch only those kinds comes back with patch and those customers.
+func (c *Cache) lookup(s Scope, full string, strict bool, patchable []change.Kind) (e *entry, seq uint64, v verdict, reason string, customers []int) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	l := c.log(s.PartnerID)
@@ -145,9 +147,9 @@ func (c *Cache) lookup(s Scope, full string, strict bool) (e *entry, seq uint64,
 	e = c.entries[full]
 	switch {
 	case e == nil:
-		return nil, seq, stale, ReasonNew
+		return nil, seq, stale, ReasonNew, nil
 	case c.now().Sub(e.at) >= c.MaxAge:
-		return nil, seq, stale, ReasonAge
+		return nil, seq, stale, ReasonAge, nil
 	}
 	v = keep
 	if e.seq < l.first {
@@ -162,19 +164,52 @@ func (c *Cache) lookup(s Scope, full string, strict bool) (e *entry, seq uint64,
 	switch {
 	case v == keep:
 		e.seq = seq
-		return e, seq, keep, ""
+		return e, seq, keep, "", nil
 	case !strict && c.MinInterval > 0 && (c.tick().Sub(e.computed) < c.MinInterval || c.inFlight[full]):
-		return e, seq, paced, ""
+		return e, seq, paced, "", nil
+	case v == stale && patchable != nil && e.seq >= l.first:
+		if customers, ok := s.touched(l.changes[e.seq-l.first:], patchable); ok {
+			return e, seq, catchUp, ReasonPatch, customers
+		}
+		return nil, seq, stale, ReasonChange, nil
 	case v == stale:
-		return nil, seq, stale, ReasonChange
+		return nil, seq, stale, ReasonChange, nil
 	}
-	return e, seq, check, ""
+	return e, seq, check, "", nil
+}
+
+// touched returns the customers the changes that may alter the scope's results name, if
+// each of those names its customers and touches, of the kinds the results read, only kinds
+// among patchable.
+func (s Scope) touched(changes []change.Set, patchable []change.Kind) ([]int, bool) {
+	seen := map[int]bool{}
+	var out []int
+	for _, ch := range changes {
+		if s.judge(ch) == keep {
+			continue
+		}
+		if ch.All || ch.Many {
+			return nil, false
+		}
+		for _, k := range ch.Kinds {
+			if (s.Reads == nil || slices.Contains(s.Reads, k)) && !slices.Contains(patchable, k) {
+				return nil, false
+			}
+		}
+		for _, id := range ch.Customers {
+			if !seen[id] {
+				seen[id] = true
+				out = append(out, id)
+			}
+		}
+	}
+	return out, true
 }
 
 // Fresh reports whether the stored result of key for the scope is known to be current:
 // no change since it was computed can alter it. It computes nothing.
 func Fresh(c *Cache, s Scope, key string) bool {
-	_, _, v, _ := c.lookup(s, fmt.Sprintf("%d|%s|%s", s.PartnerID, s.Name, key), true)
+	_, _, v, _, _ := c.lookup(s, fmt.Sprintf("%d|%s|%s", s.PartnerID, s.Name, key), true, nil)
 	return v == keep
 }
 
@@ -182,11 +217,28 @@ func Fresh(c *Cache, s Scope, key string) bool {
 // One computation of a key runs at a time: callers asking meanwhile wait for it, and those
 // who heard of a change it may have started before compute once more, together.
 func Get[T any](ctx context.Context, c *Cache, s Scope, key string, compute func(context.Context) (T, error)) (T, error) {
+	return get(ctx, c, s, key, compute, nil, nil)
+}
+
+// Patch brings a stored value up to date with changes that touched customers alone: it
+// returns what a computation would give now, without altering old.
+type Patch[T any] func(ctx context.Context, old T, customers []int) (T, error)
+
+// GetPatched is Get for a value that patch can bring up to date with changes that name
+// their customers and touch only kinds among patchable: such a stale value is patched
+// rather than computed anew (the metric counts it under ReasonPatch).
+func GetPatched[T any](ctx context.Context, c *Cache, s Scope, key string, patchable []change.Kind,
+	compute func(context.Context) (T, error), patch Patch[T]) (T, error) {
+	return get(ctx, c, s, key, compute, patchable, patch)
+}
+
+func get[T any](ctx context.Context, c *Cache, s Scope, key string, compute func(context.Context) (T, error),
+	patchable []change.Kind, patch Patch[T]) (T, error) {
 	var zero T
 	full := fmt.Sprintf("%d|%s|%s", s.PartnerID, s.Name, key)
 	strict := IsStrict(ctx)
 	for {
-		e, seq, v, reason := c.lookup(s, full, strict)
+		e, seq, v, reason, customers := c.lookup(s, full, strict, patchable)
 		if v == check {
 			fig, err := s.Check(ctx)
 			if err != nil {
@@ -200,13 +252,18 @@ func Get[T any](ctx context.Context, c *Cache, s Scope, key string, compute func
 				e, reason = nil, ReasonShared
 			}
 		}
-		if e != nil {
+		run := func(ctx context.Context) (any, error) { return compute(ctx) }
+		if e != nil && v != catchUp {
 			c.hits.Add(1)
 			return e.value.(T), nil
 		}
 		c.misses.Add(1)
+		if v == catchUp {
+			old := e.value.(T)
+			run = func(ctx context.Context) (any, error) { return patch(ctx, old, customers) }
+		}
 		out, err, _ := c.flight.Do(full, func() (any, error) {
-			return c.compute(ctx, s, full, reason, func(ctx context.Context) (any, error) { return compute(ctx) })
+			return c.compute(ctx, s, full, reason, seq, v == catchUp, run)
 		})
 		if err != nil {
 			return zero, err
@@ -225,11 +282,16 @@ type computed struct {
 }
 
 // compute computes and stores the result of full for the scope, counting it under reason.
-func (c *Cache) compute(ctx context.Context, s Scope, full, reason string, compute func(context.Context) (any, error)) (computed, error) {
+// A patch has seen the changes before judged, those its lookup judged; a computation, every
+// change recorded before it starts.
+func (c *Cache) compute(ctx context.Context, s Scope, full, reason string, judged uint64, patched bool, compute func(context.Context) (any, error)) (computed, error) {
 	class, _, _ := strings.Cut(s.Name, ":")
 	c.mu.Lock()
 	c.computed[Recomputation{reason, class}]++
 	seq := c.log(s.PartnerID).last()
+	if patched {
+		seq = judged
+	}
 	c.inFlight[full] = true
 	c.mu.Unlock()
 	defer func() {

@@ -29,10 +29,11 @@ type Scope struct {
 type verdict int
 
 const (
-	keep  verdict = iota // cannot alter them
-	check                // may alter them through the partner-wide figure
-	stale                // may alter them
-	paced                // may alter them, but they were computed too recently to redo
+	keep    verdict = iota // cannot alter them
+	check                  // may alter them through the partner-wide figure
+	stale                  // may alter them
+	paced                  // may alter them, but they were computed too recently to redo
+	catchUp                // may alter them, and can be brought up to date customer by customer
 )
 
 // judge returns what the change c does to the scope's results.
@@ -56,4 +57,5 @@ const (
 	ReasonAge    = "age"    // the stored result outlived the cache's MaxAge
 	ReasonChange = "change" // a change may have altered it
 	ReasonShared = "shared" // the partner-wide figure it depends on changed
+	ReasonPatch  = "patch"  // changes of a few customers were brought in (GetPatched)
 )

@@ -1,0 +1,76 @@
+package live
+
+import (
+	"context"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/partnerhub/partnerhub-api/ent/change"
+)
+
+// TestGetPatched: a stored value that changes naming their customers made stale is patched
+// with those customers, once, and keeps the changes after the patch's lookup for the next
+// one; a change of many customers, of everything, or of a kind read that cannot be patched
+// computes it anew; a change of a kind not read keeps it.
+func TestGetPatched(t *testing.T) {
+	broker := NewLocal()
+	c := NewCache(broker, time.Hour, time.Now)
+	s := Scope{PartnerID: 7, Name: "partner", Reads: []change.Kind{"License", "Partner"}}
+	patchable := []change.Kind{"License"}
+	var computed int
+	var patches [][]int
+	var during func() // runs inside the next patch
+	get := func() []int {
+		t.Helper()
+		v, err := GetPatched(context.Background(), c, s, "members", patchable,
+			func(context.Context) ([]int, error) {
+				computed++
+				return []int{0}, nil
+			},
+			func(_ context.Context, old []int, customers []int) ([]int, error) {
+				slices.Sort(customers)
+				patches = append(patches, customers)
+				if during != nil {
+					during()
+					during = nil
+				}
+				return append(slices.Clone(old), customers...), nil
+			})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	licenses := func(ids ...int) Change {
+		return Change{PartnerID: 7, Set: change.Set{Kinds: []change.Kind{"License", "AuditEvent"}, Customers: ids}}
+	}
+	get()
+	broker.deliver(licenses(3, 1))
+	broker.deliver(licenses(1, 2))
+	broker.deliver(Change{PartnerID: 7, Set: change.Set{Kinds: []change.Kind{"Admin"}, Many: true}}) // not read
+	if got := get(); !slices.Equal(got, []int{0, 1, 2, 3}) || computed != 1 || len(patches) != 1 {
+		t.Fatalf("after two changes of licenses: %v, %d computations, patches %v; want [0 1 2 3], 1, one patch", got, computed, patches)
+	}
+	if got := get(); len(got) != 4 || len(patches) != 1 {
+		t.Errorf("a second lookup patched again: %v, patches %v", got, patches)
+	}
+	// A change arriving while a patch runs is not counted as seen by it.
+	during = func() { broker.deliver(licenses(9)) }
+	broker.deliver(licenses(5))
+	get()
+	if got := get(); !slices.Equal(got, []int{0, 1, 2, 3, 5, 9}) || len(patches) != 3 {
+		t.Errorf("after a change during a patch: %v, patches %v; want customer 9 patched in the next lookup", got, patches)
+	}
+	for _, ch := range []Change{
+		{PartnerID: 7, Set: change.Set{Kinds: []change.Kind{"License"}, Many: true}},
+		Everything(7),
+		{PartnerID: 7, Set: change.Set{Kinds: []change.Kind{"Partner"}}},
+	} {
+		before := computed
+		broker.deliver(ch)
+		if got := get(); !slices.Equal(got, []int{0}) || computed != before+1 {
+			t.Errorf("after %+v: %v, %d computations; want [0] computed anew", ch.Set, got, computed-before)
+		}
+	}
+}
