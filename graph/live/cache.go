@@ -22,10 +22,12 @@ import (
 //
 // MinInterval paces recomputations: a result computed less than MinInterval ago (by the
 // tick clock) is served as it is even when a change may have altered it, so a burst of
-// changes recomputes each result at most once per MinInterval; the next lookup after that
-// recomputes it. With MinInterval set, a result being recomputed is also served as it is
-// meanwhile: readers do not queue behind a recomputation already under way. Lookups under
-// a Strict context never get such a result.
+// changes recomputes each result at most once per MinInterval. With MinInterval set, a
+// reader never waits for a recomputation of a result stored: one being recomputed is served
+// as it is meanwhile, and the first lookup after MinInterval gets it as it is too while it
+// is recomputed in the background, one such renewal at a time (a result a reader gets is
+// thus at most MinInterval and one computation old). Lookups under a Strict context never
+// get such a result: they wait for the figures that follow every change.
 type Cache struct {
 	MaxAge      time.Duration
 	MinInterval time.Duration
@@ -38,6 +40,7 @@ type Cache struct {
 	flight   singleflight.Group
 	inFlight map[string]bool // keys being computed
 
+	renewing     chan struct{} // holds the one renewal running (renew)
 	hits, misses atomic.Uint64
 	computed     map[Recomputation]uint64
 }
@@ -79,7 +82,7 @@ func (c *Cache) Recomputations() map[Recomputation]uint64 {
 
 // NewCache returns a cache made stale by b's notifications.
 func NewCache(b Broker, maxAge time.Duration, now func() time.Time) *Cache {
-	c := &Cache{MaxAge: maxAge, now: now, tick: time.Now, logs: map[int]*changeLog{}, entries: map[string]*entry{}, inFlight: map[string]bool{}, computed: map[Recomputation]uint64{}}
+	c := &Cache{MaxAge: maxAge, now: now, tick: time.Now, logs: map[int]*changeLog{}, entries: map[string]*entry{}, inFlight: map[string]bool{}, computed: map[Recomputation]uint64{}, renewing: make(chan struct{}, 1)}
 	b.OnChange(c.record)
 	return c
 }
@@ -167,6 +170,8 @@ func (c *Cache) lookup(s Scope, full string, strict bool, patchable []change.Kin
 		return e, seq, keep, "", nil
 	case !strict && c.MinInterval > 0 && (c.tick().Sub(e.computed) < c.MinInterval || c.inFlight[full]):
 		return e, seq, paced, "", nil
+	case !strict && c.MinInterval > 0 && v == stale:
+		return e, seq, renew, ReasonChange, nil
 	case v == stale && patchable != nil && e.seq >= l.first:
 		if customers, ok := s.touched(l.changes[e.seq-l.first:], patchable); ok {
 			return e, seq, catchUp, ReasonPatch, customers
@@ -253,6 +258,9 @@ func get[T any](ctx context.Context, c *Cache, s Scope, key string, compute func
 			}
 		}
 		run := func(ctx context.Context) (any, error) { return compute(ctx) }
+		if v == renew {
+			c.renew(ctx, s, full, run)
+		}
 		if e != nil && v != catchUp {
 			c.hits.Add(1)
 			return e.value.(T), nil
@@ -273,6 +281,24 @@ func get[T any](ctx context.Context, c *Cache, s Scope, key string, compute func
 		}
 		// The computation began before a change this caller heard of: judge it again.
 	}
+}
+
+// renew recomputes the result of full in the background, unless another renewal is under
+// way: one at a time, so that the database time readers' renewals take is bounded
+// whatever their number.
+func (c *Cache) renew(ctx context.Context, s Scope, full string, run func(context.Context) (any, error)) {
+	select {
+	case c.renewing <- struct{}{}:
+	default:
+		return
+	}
+	ctx = context.WithoutCancel(ctx)
+	go func() {
+		defer func() { <-c.renewing }()
+		_, _, _ = c.flight.Do(full, func() (any, error) {
+			return c.compute(ctx, s, full, ReasonChange, 0, false, run)
+		})
+	}()
 }
 
 // computed is a result and the number of the first change it may not have seen.

@@ -126,8 +126,8 @@ func TestCacheInvalidation(t *testing.T) {
 func ptr[T any](v T) *T { return &v }
 
 // TestCachePacesRecomputations checks that a result a change may have altered is served as
-// it is within MinInterval of its computation, and recomputed on the first lookup after,
-// or at once under a Strict context.
+// it is within MinInterval of its computation, served as it is and renewed in the
+// background on the first lookup after, or recomputed at once under a Strict context.
 func TestCachePacesRecomputations(t *testing.T) {
 	broker := NewLocal()
 	c := NewCache(broker, time.Hour, time.Now)
@@ -153,7 +153,8 @@ func TestCachePacesRecomputations(t *testing.T) {
 		{"FirstComputes", 0, false, bg, 1},
 		{"ChangeWithinIntervalServesStored", 100 * time.Millisecond, true, bg, 1},
 		{"StillWithinInterval", 100 * time.Millisecond, true, bg, 1},
-		{"AfterIntervalRecomputes", 50 * time.Millisecond, false, bg, 2},
+		{"AfterIntervalServesStoredAndRenews", 50 * time.Millisecond, false, bg, 1},
+		{"RenewedInTheBackground", 0, false, bg, 2},
 		{"StrictRecomputesWithinInterval", 10 * time.Millisecond, true, Strict(bg), 3},
 		{"UnchangedWithinIntervalKeeps", 10 * time.Millisecond, false, Strict(bg), 3},
 	}
@@ -162,8 +163,21 @@ func TestCachePacesRecomputations(t *testing.T) {
 		if s.change {
 			broker.deliver(Everything(7))
 		}
+		if s.name == "RenewedInTheBackground" {
+			waitFor(t, func() bool { return Fresh(c, Scope{PartnerID: 7, Name: "all"}, "kpis") })
+		}
 		if got := get(s.ctx); got != s.want {
 			t.Errorf("%s: got computation %d, want %d", s.name, got, s.want)
+		}
+	}
+}
+
+// waitFor waits up to 5 s for done.
+func waitFor(t *testing.T, done func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(5 * time.Second); !done(); time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("timed out")
 		}
 	}
 }
@@ -220,9 +234,9 @@ func TestCacheCoalescesAcrossChanges(t *testing.T) {
 	}
 }
 
-// TestCacheServesWhileRecomputing checks that, with pacing, a reader of a result being
-// recomputed after a change gets the stored one at once instead of waiting, and that the
-// readers after the recomputation get the new one.
+// TestCacheServesWhileRecomputing checks that, with pacing, the reader who finds a result
+// a change made stale and the readers while it is renewed get the stored one at once
+// instead of waiting, and that the readers after the renewal get the new one.
 func TestCacheServesWhileRecomputing(t *testing.T) {
 	broker := NewLocal()
 	c := NewCache(broker, time.Hour, time.Now)
@@ -249,8 +263,9 @@ func TestCacheServesWhileRecomputing(t *testing.T) {
 	get()
 	tick = tick.Add(time.Second)
 	broker.deliver(Everything(7))
-	done := make(chan int32)
-	go func() { done <- get() }()
+	if got := get(); got != 1 {
+		t.Errorf("the reader after the change got computation %d, want the stored 1", got)
+	}
 	<-started
 	during := make(chan int32, 1)
 	go func() { during <- get() }()
@@ -263,10 +278,8 @@ func TestCacheServesWhileRecomputing(t *testing.T) {
 		t.Errorf("a reader during the recomputation waited for it, want the stored result at once")
 	}
 	close(release)
-	if got := <-done; got != 2 {
-		t.Errorf("the reader who recomputed got computation %d, want 2", got)
-	}
+	waitFor(t, func() bool { return Fresh(c, Scope{PartnerID: 7, Name: "all"}, "kpis") })
 	if got := get(); got != 2 {
-		t.Errorf("after the recomputation got computation %d, want 2", got)
+		t.Errorf("after the renewal got computation %d, want 2", got)
 	}
 }

@@ -34,6 +34,7 @@ const (
 	stale                  // may alter them
 	paced                  // may alter them, but they were computed too recently to redo
 	catchUp                // may alter them, and can be brought up to date customer by customer
+	renew                  // may alter them: served as they are while recomputed in the background
 )
 
 // judge returns what the change c does to the scope's results.
