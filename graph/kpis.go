@@ -35,6 +35,14 @@ func (r *Resolver) kpis(ctx context.Context, region *enum.Region) (*analytics.Kp
 		return nil, err
 	}
 	k, err := live.Get(ctx, r.Cache, scope, kpisKey(region), func(ctx context.Context) (analytics.Kpis, error) {
+		if scope.Visible == nil {
+			// Counted from the members when they are at hand; else in SQL, which is cheaper
+			// than reading every member.
+			if members, ok, err := r.storedKpiMembers(ctx); err != nil || ok {
+				return members.Count(nil, region), err
+			}
+			return analytics.ComputeKpis(ctx, r.Client, r.filterEnv(ctx), region)
+		}
 		members, err := r.kpiMembers(ctx)
 		return members.Count(scope.Visible, region), err
 	})
@@ -47,15 +55,28 @@ func (r *Resolver) kpis(ctx context.Context, region *enum.Region) (*analytics.Kp
 // by reading those customers again (and the low-assignment bars), any other by reading
 // every customer.
 func (r *Resolver) kpiMembers(ctx context.Context) (analytics.Members, error) {
-	v := viewer.FromContext(ctx)
-	scope := live.Scope{PartnerID: v.PartnerID, Name: "partner", Reads: memberReads}
-	all := viewer.SystemOf(v.PartnerID)
-	all.Settings = v.Settings
+	scope, all, patch := r.membersCache(ctx)
 	return live.GetPatched(live.Strict(ctx), r.Cache, scope, "kpi-members", memberRows, func(ctx context.Context) (analytics.Members, error) {
 		return analytics.KpiMembers(viewer.NewContext(ctx, all), r.Client, r.filterEnv(ctx))
-	}, func(ctx context.Context, old analytics.Members, customers []int) (analytics.Members, error) {
-		return old.Patch(viewer.NewContext(ctx, all), r.Client, r.filterEnv(ctx), customers)
-	})
+	}, patch)
+}
+
+// storedKpiMembers is kpiMembers when they are stored (ok), without reading every member.
+func (r *Resolver) storedKpiMembers(ctx context.Context) (m analytics.Members, ok bool, err error) {
+	scope, _, patch := r.membersCache(ctx)
+	return live.StoredPatched(live.Strict(ctx), r.Cache, scope, "kpi-members", memberRows, patch)
+}
+
+// membersCache returns the cache scope of the viewer's partner's KPI members, the viewer
+// who sees all of them, and their patch.
+func (r *Resolver) membersCache(ctx context.Context) (live.Scope, *viewer.Viewer, live.Patch[analytics.Members]) {
+	v := viewer.FromContext(ctx)
+	all := viewer.SystemOf(v.PartnerID)
+	all.Settings = v.Settings
+	return live.Scope{PartnerID: v.PartnerID, Name: "partner", Reads: memberReads}, all,
+		func(ctx context.Context, old analytics.Members, customers []int) (analytics.Members, error) {
+			return old.Patch(viewer.NewContext(ctx, all), r.Client, r.filterEnv(ctx), customers)
+		}
 }
 
 // subscriptionAnalytics returns the viewer's analytics of a product.

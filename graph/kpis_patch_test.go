@@ -8,8 +8,9 @@ import (
 	"github.com/partnerhub/partnerhub-api/graph/live"
 )
 
-// TestKpisFollowUsageCustomerByCustomer: after a usage batch, the KPIs are brought up to
-// date by reading again only the customers it touched, and stay what a full reading gives,
+// TestKpisFollowUsageCustomerByCustomer: once an ADMIN's KPIs made the partner's KPI
+// members read, a usage batch brings them up to date by reading again only the customers
+// it touched, and every viewer's KPIs counted from them stay what a full reading gives,
 // including for a customer the batch did not touch that the moved low-assignment bar now
 // counts as low.
 func TestKpisFollowUsageCustomerByCustomer(t *testing.T) {
@@ -17,6 +18,9 @@ func TestKpisFollowUsageCustomerByCustomer(t *testing.T) {
 	w, who := usageWorld(t, h, 6) // six Calling lines of 10 licenses, 4 assigned: the median 0.4, the bar 0.2
 	full := h.as(w.full)
 	h.announce(w.partner.ID)
+	if got := h.kpisOf(t, h.as(w.admin), "").counts(); got != (kpiCounts{}) {
+		t.Fatalf("the ADMIN's KPIs = %+v, want none: no customer is assigned", got)
+	}
 	if got := h.kpisOf(t, full, "").counts(); got != (kpiCounts{6, 0, 0, 0, 0}) {
 		t.Fatalf("initial KPIs = %+v, want 6 customers and none low", got)
 	}

@@ -2,6 +2,7 @@ package live
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -237,6 +238,20 @@ func GetPatched[T any](ctx context.Context, c *Cache, s Scope, key string, patch
 	return get(ctx, c, s, key, compute, patchable, patch)
 }
 
+// StoredPatched is GetPatched that never computes the value anew: ok is false when no
+// value is stored that is fresh or can be patched.
+func StoredPatched[T any](ctx context.Context, c *Cache, s Scope, key string, patchable []change.Kind, patch Patch[T]) (v T, ok bool, err error) {
+	v, err = get(ctx, c, s, key, nil, patchable, patch)
+	if errors.Is(err, errNotStored) {
+		return v, false, nil
+	}
+	return v, err == nil, err
+}
+
+// errNotStored is get's error when compute is nil and the value would have to be computed.
+var errNotStored = errors.New("no value stored")
+
+// get is Get, GetPatched, or with compute nil StoredPatched.
 func get[T any](ctx context.Context, c *Cache, s Scope, key string, compute func(context.Context) (T, error),
 	patchable []change.Kind, patch Patch[T]) (T, error) {
 	var zero T
@@ -258,12 +273,15 @@ func get[T any](ctx context.Context, c *Cache, s Scope, key string, compute func
 			}
 		}
 		run := func(ctx context.Context) (any, error) { return compute(ctx) }
-		if v == renew {
+		if v == renew && compute != nil {
 			c.renew(ctx, s, full, run)
 		}
 		if e != nil && v != catchUp {
 			c.hits.Add(1)
 			return e.value.(T), nil
+		}
+		if v != catchUp && compute == nil {
+			return zero, errNotStored
 		}
 		c.misses.Add(1)
 		if v == catchUp {

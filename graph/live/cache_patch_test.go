@@ -74,3 +74,37 @@ func TestGetPatched(t *testing.T) {
 		}
 	}
 }
+
+// TestStoredPatched: StoredPatched serves a stored value, patched when changes of named
+// customers made it stale, and never computes one: nothing stored, or a change it cannot
+// patch, gives ok false.
+func TestStoredPatched(t *testing.T) {
+	broker := NewLocal()
+	c := NewCache(broker, time.Hour, time.Now)
+	s := Scope{PartnerID: 7, Name: "partner", Reads: []change.Kind{"License"}}
+	patch := func(_ context.Context, old []int, customers []int) ([]int, error) {
+		return append(slices.Clone(old), customers...), nil
+	}
+	stored := func() ([]int, bool) {
+		t.Helper()
+		v, ok, err := StoredPatched(context.Background(), c, s, "members", []change.Kind{"License"}, patch)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v, ok
+	}
+	if v, ok := stored(); ok {
+		t.Fatalf("nothing stored: got %v", v)
+	}
+	if _, err := Get(context.Background(), c, s, "members", func(context.Context) ([]int, error) { return []int{0}, nil }); err != nil {
+		t.Fatal(err)
+	}
+	broker.deliver(Change{PartnerID: 7, Set: change.Set{Kinds: []change.Kind{"License"}, Customers: []int{4}}})
+	if v, ok := stored(); !ok || !slices.Equal(v, []int{0, 4}) {
+		t.Errorf("after a change of customer 4: %v, %v; want [0 4] patched", v, ok)
+	}
+	broker.deliver(Change{PartnerID: 7, Set: change.Set{Kinds: []change.Kind{"License"}, Many: true}})
+	if v, ok := stored(); ok {
+		t.Errorf("after a change of many customers: got %v, want nothing", v)
+	}
+}
