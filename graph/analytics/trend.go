@@ -112,11 +112,14 @@ func (a *Subscriptions) markWeeks(ctx context.Context, first, current time.Time)
 		}
 		return rows, err
 	}
-	tx, err := a.client.Tx(ctx)
+	// The weeks are computed once for every reader of the partner, which wait for it: past
+	// the deadline of the request that began it, so that a slow first time ends too.
+	wctx := context.WithoutCancel(ctx)
+	tx, err := a.client.Tx(wctx)
 	if err != nil {
 		return nil, fmt.Errorf("begin the trend's weeks: %w", err)
 	}
-	if err := facts.Weeks(ctx, tx, dialect, v.PartnerID, a.product, past); err != nil {
+	if err := facts.Weeks(wctx, tx, dialect, v.PartnerID, a.product, past); err != nil {
 		return nil, errors.Join(err, tx.Rollback())
 	}
 	if err := tx.Commit(); err != nil {
