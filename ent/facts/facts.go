@@ -44,16 +44,23 @@ type Executor interface {
 
 // Refresh recomputes the facts of the given customers and of their license lines.
 func Refresh(ctx context.Context, x Executor, dialect string, customerIDs ...int) error {
+	if err := refreshRows(ctx, x, dialect, customerIDs); err != nil || len(customerIDs) == 0 {
+		return err
+	}
+	// The customers' rows are held by the update of their facts.
+	return refreshWeeks(ctx, x, dialect, false, inIDs(customerIDs))
+}
+
+// refreshRows recomputes the facts of the given customers and of their license lines,
+// but not their trend's weeks.
+func refreshRows(ctx context.Context, x Executor, dialect string, customerIDs []int) error {
 	if len(customerIDs) == 0 {
 		return nil
 	}
 	lines := sql.InInts(sql.Table(license.Table).C(license.FieldCustomerID), customerIDs...)
 	customers := sql.InInts(sql.Table(customer.Table).C(customer.FieldID), customerIDs...)
-	if _, err := refresh(ctx, x, dialect, lines, customers, false); err != nil {
-		return err
-	}
-	// The customers' rows are held by the update of their facts.
-	return refreshWeeks(ctx, x, dialect, false, inIDs(customerIDs))
+	_, err := refresh(ctx, x, dialect, lines, customers, false)
+	return err
 }
 
 // inIDs matches an ID column against ids.

@@ -28,11 +28,15 @@ type customerRows interface {
 
 // Hook returns the hook, for license lines and subscriptions, that refreshes the facts of
 // the customers a mutation touches right after it, on the mutation's connection: inside its
-// transaction when it has one. A bulk update or deletion refreshes them all at once, and
-// its customers, read before it runs, are what change records it touched.
+// transaction when it has one (their trend's weeks as it commits, see SnapshotHook). A
+// bulk update or deletion refreshes them all at once, and its customers, read before it
+// runs, are what change records it touched.
 func Hook(dialect string) entgo.Hook {
 	return rowsHook(dialect, func(ctx context.Context, m customerRows, ids []int) error {
-		return Refresh(ctx, m, dialect, ids...)
+		if err := refreshRows(ctx, m, dialect, ids); err != nil {
+			return err
+		}
+		return weeksOf(ctx, m, dialect, ids)
 	})
 }
 

@@ -13,20 +13,29 @@ import (
 
 // SnapshotHook returns the hook, for license snapshots, that recomputes the trend's weeks
 // of the customers a mutation touches (see Hook). In a transaction begun in a context of
-// NewContext, it recomputes them once, as the transaction commits, for all its snapshot
-// writes: a batch of snapshots costs as many statements whatever its size.
+// NewContext, the weeks are recomputed once, as the transaction commits, for all its
+// writes of lines, subscriptions and snapshots: a batch costs as many statements whatever
+// its size.
 func SnapshotHook(dialect string) entgo.Hook {
 	return rowsHook(dialect, func(ctx context.Context, m customerRows, ids []int) error {
-		p, _ := ctx.Value(pendingKey{}).(*pending)
-		sm, ok := m.(*ent.LicenseSnapshotMutation)
-		if p != nil && ok {
-			if tx, err := sm.Tx(); err == nil {
-				p.add(tx, dialect, ids)
-				return nil
-			}
-		}
-		return refreshWeeks(ctx, m, dialect, true, inIDs(ids))
+		return weeksOf(ctx, m, dialect, ids)
 	})
+}
+
+// weeksOf recomputes the trend's weeks of the customers m touched: as its transaction
+// commits when it has one begun in a context of NewContext, else now.
+func weeksOf(ctx context.Context, m customerRows, dialect string, ids []int) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	p, _ := ctx.Value(pendingKey{}).(*pending)
+	if inTx, ok := m.(interface{ Tx() (*ent.Tx, error) }); ok && p != nil {
+		if tx, err := inTx.Tx(); err == nil {
+			p.add(tx, dialect, ids)
+			return nil
+		}
+	}
+	return refreshWeeks(ctx, m, dialect, true, inIDs(ids))
 }
 
 // pending are the customers whose weeks a transaction is to recompute as it commits.
