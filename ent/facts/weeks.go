@@ -49,7 +49,9 @@ type Tx interface {
 // Weeks marks the given past weeks (week starts) of the partner's product that are not
 // marked yet and computes their sums for every customer, in tx; the caller commits. Weeks
 // marked by a concurrent transaction are left to it (their marks wait for it to end).
-func Weeks(ctx context.Context, tx Tx, dialectName string, partnerID int, product enum.Product, weeks []time.Time) error {
+// When it marks some, it drops the weeks that start before since, which the writes then
+// no longer recompute (a trend that asks for one again computes it again).
+func Weeks(ctx context.Context, tx Tx, dialectName string, partnerID int, product enum.Product, weeks []time.Time, since time.Time) error {
 	if len(weeks) == 0 {
 		return nil
 	}
@@ -78,6 +80,13 @@ func Weeks(ctx context.Context, tx Tx, dialectName string, partnerID int, produc
 	all := func(*sql.SelectTable) *sql.Predicate { return nil }
 	if _, err := exec(ctx, tx, totals(dialectName, "", all, sql.In(licensetrendweek.FieldID, marked...))); err != nil {
 		return fmt.Errorf("sum the trend's weeks: %w", err)
+	}
+	for _, table := range []string{licenseweek.Table, licensetrendweek.Table} {
+		old := sql.Dialect(dialectName).Delete(table).Where(sql.And(sql.EQ(licenseweek.FieldPartnerID, partnerID),
+			sql.EQ(licenseweek.FieldProduct, product), sql.LT(licenseweek.FieldWeekStart, since.UTC())))
+		if _, err := exec(ctx, tx, old); err != nil {
+			return fmt.Errorf("drop the trend's weeks before %s: %w", since.Format(time.DateOnly), err)
+		}
 	}
 	return nil
 }

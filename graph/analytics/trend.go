@@ -14,6 +14,7 @@ import (
 	"github.com/partnerhub/partnerhub-api/ent/licensetrendweek"
 	"github.com/partnerhub/partnerhub-api/ent/licenseweek"
 	"github.com/partnerhub/partnerhub-api/ent/viewer"
+	"github.com/partnerhub/partnerhub-api/graph/limit"
 )
 
 // The license distribution trend (package facts states its rule) reads the current week
@@ -119,7 +120,9 @@ func (a *Subscriptions) markWeeks(ctx context.Context, first, current time.Time)
 	if err != nil {
 		return nil, fmt.Errorf("begin the trend's weeks: %w", err)
 	}
-	if err := facts.Weeks(wctx, tx, dialect, v.PartnerID, a.product, past); err != nil {
+	// The weeks before the first that a trend can ask at this clock are dropped.
+	since := current.AddDate(0, 0, -7*(limit.TrendWeeks-1))
+	if err := facts.Weeks(wctx, tx, dialect, v.PartnerID, a.product, past, since); err != nil {
 		return nil, errors.Join(err, tx.Rollback())
 	}
 	if err := tx.Commit(); err != nil {

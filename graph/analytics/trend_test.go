@@ -109,6 +109,15 @@ func TestTrendFollowsWrites(t *testing.T) {
 
 	// A week later, the week of 2026-03-15 is an earlier one: Over at its snapshot.
 	check("a week later", now.AddDate(0, 0, 7), points("2026-03-01", [3]int{17, 8, 3}, [3]int{17, 8, 3}, [3]int{17, 8, 3}, [3]int{17, 15, 8}))
+	// Two years later, the weeks no trend of then can ask are dropped; the first clock
+	// computes its own again.
+	f.trendOf(t, ctx, now.AddDate(2, 0, 0), enum.ProductMeetings, nil, 2)
+	if n := f.client.LicenseTrendWeek.Query().CountX(sys); n != 1 {
+		t.Errorf("%d weeks kept after a trend of two weeks two years later, want its 1 earlier week", n)
+	}
+	if n := f.client.LicenseWeek.Query().CountX(sys); n != 0 {
+		t.Errorf("%d customers' weeks kept two years later, when no line is live; want none", n)
+	}
 	// And the first clock still reads its weeks.
 	check("back at first", now, points("2026-02-22", [3]int{10, 5, 1}, [3]int{17, 8, 3}, [3]int{17, 8, 3}, [3]int{17, 15, 8}))
 }
@@ -140,6 +149,7 @@ func TestTrendStatements(t *testing.T) {
 				SetProduct(enum.ProductMeetings).SetTotal(5).SetAssigned(1).SetUsed(1).SetUsed90d(1).ExecX(sys)
 		}
 		first = append(first, statements(later(3), enum.ProductMeetings, region, 52))
+		statements(now, enum.ProductMeetings, region, 52) // computed again: the later trend dropped them
 		kept = append(kept, statements(now, enum.ProductMeetings, region, 52))
 		for _, counts := range [][]int64{first, kept} {
 			if slices.Min(counts) != slices.Max(counts) {
