@@ -28,6 +28,8 @@ import (
 	"github.com/partnerhub/partnerhub-api/ent/invoice"
 	"github.com/partnerhub/partnerhub-api/ent/license"
 	"github.com/partnerhub/partnerhub-api/ent/licensesnapshot"
+	"github.com/partnerhub/partnerhub-api/ent/licensetrendweek"
+	"github.com/partnerhub/partnerhub-api/ent/licenseweek"
 	"github.com/partnerhub/partnerhub-api/ent/location"
 	"github.com/partnerhub/partnerhub-api/ent/partner"
 	"github.com/partnerhub/partnerhub-api/ent/phonenumber"
@@ -73,6 +75,10 @@ type Client struct {
 	License *LicenseClient
 	// LicenseSnapshot is the client for interacting with the LicenseSnapshot builders.
 	LicenseSnapshot *LicenseSnapshotClient
+	// LicenseTrendWeek is the client for interacting with the LicenseTrendWeek builders.
+	LicenseTrendWeek *LicenseTrendWeekClient
+	// LicenseWeek is the client for interacting with the LicenseWeek builders.
+	LicenseWeek *LicenseWeekClient
 	// Location is the client for interacting with the Location builders.
 	Location *LocationClient
 	// Partner is the client for interacting with the Partner builders.
@@ -117,6 +123,8 @@ func (c *Client) init() {
 	c.Invoice = NewInvoiceClient(c.config)
 	c.License = NewLicenseClient(c.config)
 	c.LicenseSnapshot = NewLicenseSnapshotClient(c.config)
+	c.LicenseTrendWeek = NewLicenseTrendWeekClient(c.config)
+	c.LicenseWeek = NewLicenseWeekClient(c.config)
 	c.Location = NewLocationClient(c.config)
 	c.Partner = NewPartnerClient(c.config)
 	c.PhoneNumber = NewPhoneNumberClient(c.config)
@@ -232,6 +240,8 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		Invoice:           NewInvoiceClient(cfg),
 		License:           NewLicenseClient(cfg),
 		LicenseSnapshot:   NewLicenseSnapshotClient(cfg),
+		LicenseTrendWeek:  NewLicenseTrendWeekClient(cfg),
+		LicenseWeek:       NewLicenseWeekClient(cfg),
 		Location:          NewLocationClient(cfg),
 		Partner:           NewPartnerClient(cfg),
 		PhoneNumber:       NewPhoneNumberClient(cfg),
@@ -274,6 +284,8 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		Invoice:           NewInvoiceClient(cfg),
 		License:           NewLicenseClient(cfg),
 		LicenseSnapshot:   NewLicenseSnapshotClient(cfg),
+		LicenseTrendWeek:  NewLicenseTrendWeekClient(cfg),
+		LicenseWeek:       NewLicenseWeekClient(cfg),
 		Location:          NewLocationClient(cfg),
 		Partner:           NewPartnerClient(cfg),
 		PhoneNumber:       NewPhoneNumberClient(cfg),
@@ -315,9 +327,9 @@ func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
 		c.Admin, c.ApiToken, c.AuditEvent, c.CallLeg, c.CallQueue, c.CallingDay,
 		c.CallingUserWeek, c.CallingWeek, c.Customer, c.Device, c.Invoice, c.License,
-		c.LicenseSnapshot, c.Location, c.Partner, c.PhoneNumber, c.Report,
-		c.ReportChunk, c.ReportSchedule, c.ReportTemplate, c.Subscription,
-		c.SubscriptionOrder, c.Tag,
+		c.LicenseSnapshot, c.LicenseTrendWeek, c.LicenseWeek, c.Location, c.Partner,
+		c.PhoneNumber, c.Report, c.ReportChunk, c.ReportSchedule, c.ReportTemplate,
+		c.Subscription, c.SubscriptionOrder, c.Tag,
 	} {
 		n.Use(hooks...)
 	}
@@ -329,9 +341,9 @@ func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
 		c.Admin, c.ApiToken, c.AuditEvent, c.CallLeg, c.CallQueue, c.CallingDay,
 		c.CallingUserWeek, c.CallingWeek, c.Customer, c.Device, c.Invoice, c.License,
-		c.LicenseSnapshot, c.Location, c.Partner, c.PhoneNumber, c.Report,
-		c.ReportChunk, c.ReportSchedule, c.ReportTemplate, c.Subscription,
-		c.SubscriptionOrder, c.Tag,
+		c.LicenseSnapshot, c.LicenseTrendWeek, c.LicenseWeek, c.Location, c.Partner,
+		c.PhoneNumber, c.Report, c.ReportChunk, c.ReportSchedule, c.ReportTemplate,
+		c.Subscription, c.SubscriptionOrder, c.Tag,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -366,6 +378,10 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.License.mutate(ctx, m)
 	case *LicenseSnapshotMutation:
 		return c.LicenseSnapshot.mutate(ctx, m)
+	case *LicenseTrendWeekMutation:
+		return c.LicenseTrendWeek.mutate(ctx, m)
+	case *LicenseWeekMutation:
+		return c.LicenseWeek.mutate(ctx, m)
 	case *LocationMutation:
 		return c.Location.mutate(ctx, m)
 	case *PartnerMutation:
@@ -2757,6 +2773,306 @@ func (c *LicenseSnapshotClient) mutate(ctx context.Context, m *LicenseSnapshotMu
 	}
 }
 
+// LicenseTrendWeekClient is a client for the LicenseTrendWeek schema.
+type LicenseTrendWeekClient struct {
+	config
+}
+
+// NewLicenseTrendWeekClient returns a client for the LicenseTrendWeek from the given config.
+func NewLicenseTrendWeekClient(c config) *LicenseTrendWeekClient {
+	return &LicenseTrendWeekClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `licensetrendweek.Hooks(f(g(h())))`.
+func (c *LicenseTrendWeekClient) Use(hooks ...Hook) {
+	c.hooks.LicenseTrendWeek = append(c.hooks.LicenseTrendWeek, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `licensetrendweek.Intercept(f(g(h())))`.
+func (c *LicenseTrendWeekClient) Intercept(interceptors ...Interceptor) {
+	c.inters.LicenseTrendWeek = append(c.inters.LicenseTrendWeek, interceptors...)
+}
+
+// Create returns a builder for creating a LicenseTrendWeek entity.
+func (c *LicenseTrendWeekClient) Create() *LicenseTrendWeekCreate {
+	mutation := newLicenseTrendWeekMutation(c.config, OpCreate)
+	return &LicenseTrendWeekCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of LicenseTrendWeek entities.
+func (c *LicenseTrendWeekClient) CreateBulk(builders ...*LicenseTrendWeekCreate) *LicenseTrendWeekCreateBulk {
+	return &LicenseTrendWeekCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *LicenseTrendWeekClient) MapCreateBulk(slice any, setFunc func(*LicenseTrendWeekCreate, int)) *LicenseTrendWeekCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &LicenseTrendWeekCreateBulk{err: fmt.Errorf("calling to LicenseTrendWeekClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*LicenseTrendWeekCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &LicenseTrendWeekCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for LicenseTrendWeek.
+func (c *LicenseTrendWeekClient) Update() *LicenseTrendWeekUpdate {
+	mutation := newLicenseTrendWeekMutation(c.config, OpUpdate)
+	return &LicenseTrendWeekUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *LicenseTrendWeekClient) UpdateOne(_m *LicenseTrendWeek) *LicenseTrendWeekUpdateOne {
+	mutation := newLicenseTrendWeekMutation(c.config, OpUpdateOne, withLicenseTrendWeek(_m))
+	return &LicenseTrendWeekUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *LicenseTrendWeekClient) UpdateOneID(id int) *LicenseTrendWeekUpdateOne {
+	mutation := newLicenseTrendWeekMutation(c.config, OpUpdateOne, withLicenseTrendWeekID(id))
+	return &LicenseTrendWeekUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for LicenseTrendWeek.
+func (c *LicenseTrendWeekClient) Delete() *LicenseTrendWeekDelete {
+	mutation := newLicenseTrendWeekMutation(c.config, OpDelete)
+	return &LicenseTrendWeekDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *LicenseTrendWeekClient) DeleteOne(_m *LicenseTrendWeek) *LicenseTrendWeekDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *LicenseTrendWeekClient) DeleteOneID(id int) *LicenseTrendWeekDeleteOne {
+	builder := c.Delete().Where(licensetrendweek.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &LicenseTrendWeekDeleteOne{builder}
+}
+
+// Query returns a query builder for LicenseTrendWeek.
+func (c *LicenseTrendWeekClient) Query() *LicenseTrendWeekQuery {
+	return &LicenseTrendWeekQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeLicenseTrendWeek},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a LicenseTrendWeek entity by its id.
+func (c *LicenseTrendWeekClient) Get(ctx context.Context, id int) (*LicenseTrendWeek, error) {
+	return c.Query().Where(licensetrendweek.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *LicenseTrendWeekClient) GetX(ctx context.Context, id int) *LicenseTrendWeek {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryPartner queries the partner edge of a LicenseTrendWeek.
+func (c *LicenseTrendWeekClient) QueryPartner(_m *LicenseTrendWeek) *PartnerQuery {
+	query := (&PartnerClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(licensetrendweek.Table, licensetrendweek.FieldID, id),
+			sqlgraph.To(partner.Table, partner.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, licensetrendweek.PartnerTable, licensetrendweek.PartnerColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *LicenseTrendWeekClient) Hooks() []Hook {
+	hooks := c.hooks.LicenseTrendWeek
+	return append(hooks[:len(hooks):len(hooks)], licensetrendweek.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *LicenseTrendWeekClient) Interceptors() []Interceptor {
+	return c.inters.LicenseTrendWeek
+}
+
+func (c *LicenseTrendWeekClient) mutate(ctx context.Context, m *LicenseTrendWeekMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&LicenseTrendWeekCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&LicenseTrendWeekUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&LicenseTrendWeekUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&LicenseTrendWeekDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown LicenseTrendWeek mutation op: %q", m.Op())
+	}
+}
+
+// LicenseWeekClient is a client for the LicenseWeek schema.
+type LicenseWeekClient struct {
+	config
+}
+
+// NewLicenseWeekClient returns a client for the LicenseWeek from the given config.
+func NewLicenseWeekClient(c config) *LicenseWeekClient {
+	return &LicenseWeekClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `licenseweek.Hooks(f(g(h())))`.
+func (c *LicenseWeekClient) Use(hooks ...Hook) {
+	c.hooks.LicenseWeek = append(c.hooks.LicenseWeek, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `licenseweek.Intercept(f(g(h())))`.
+func (c *LicenseWeekClient) Intercept(interceptors ...Interceptor) {
+	c.inters.LicenseWeek = append(c.inters.LicenseWeek, interceptors...)
+}
+
+// Create returns a builder for creating a LicenseWeek entity.
+func (c *LicenseWeekClient) Create() *LicenseWeekCreate {
+	mutation := newLicenseWeekMutation(c.config, OpCreate)
+	return &LicenseWeekCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of LicenseWeek entities.
+func (c *LicenseWeekClient) CreateBulk(builders ...*LicenseWeekCreate) *LicenseWeekCreateBulk {
+	return &LicenseWeekCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *LicenseWeekClient) MapCreateBulk(slice any, setFunc func(*LicenseWeekCreate, int)) *LicenseWeekCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &LicenseWeekCreateBulk{err: fmt.Errorf("calling to LicenseWeekClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*LicenseWeekCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &LicenseWeekCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for LicenseWeek.
+func (c *LicenseWeekClient) Update() *LicenseWeekUpdate {
+	mutation := newLicenseWeekMutation(c.config, OpUpdate)
+	return &LicenseWeekUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *LicenseWeekClient) UpdateOne(_m *LicenseWeek) *LicenseWeekUpdateOne {
+	mutation := newLicenseWeekMutation(c.config, OpUpdateOne, withLicenseWeek(_m))
+	return &LicenseWeekUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *LicenseWeekClient) UpdateOneID(id int) *LicenseWeekUpdateOne {
+	mutation := newLicenseWeekMutation(c.config, OpUpdateOne, withLicenseWeekID(id))
+	return &LicenseWeekUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for LicenseWeek.
+func (c *LicenseWeekClient) Delete() *LicenseWeekDelete {
+	mutation := newLicenseWeekMutation(c.config, OpDelete)
+	return &LicenseWeekDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *LicenseWeekClient) DeleteOne(_m *LicenseWeek) *LicenseWeekDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *LicenseWeekClient) DeleteOneID(id int) *LicenseWeekDeleteOne {
+	builder := c.Delete().Where(licenseweek.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &LicenseWeekDeleteOne{builder}
+}
+
+// Query returns a query builder for LicenseWeek.
+func (c *LicenseWeekClient) Query() *LicenseWeekQuery {
+	return &LicenseWeekQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeLicenseWeek},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a LicenseWeek entity by its id.
+func (c *LicenseWeekClient) Get(ctx context.Context, id int) (*LicenseWeek, error) {
+	return c.Query().Where(licenseweek.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *LicenseWeekClient) GetX(ctx context.Context, id int) *LicenseWeek {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryPartner queries the partner edge of a LicenseWeek.
+func (c *LicenseWeekClient) QueryPartner(_m *LicenseWeek) *PartnerQuery {
+	query := (&PartnerClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(licenseweek.Table, licenseweek.FieldID, id),
+			sqlgraph.To(partner.Table, partner.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, licenseweek.PartnerTable, licenseweek.PartnerColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *LicenseWeekClient) Hooks() []Hook {
+	hooks := c.hooks.LicenseWeek
+	return append(hooks[:len(hooks):len(hooks)], licenseweek.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *LicenseWeekClient) Interceptors() []Interceptor {
+	return c.inters.LicenseWeek
+}
+
+func (c *LicenseWeekClient) mutate(ctx context.Context, m *LicenseWeekMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&LicenseWeekCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&LicenseWeekUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&LicenseWeekUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&LicenseWeekDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown LicenseWeek mutation op: %q", m.Op())
+	}
+}
+
 // LocationClient is a client for the Location schema.
 type LocationClient struct {
 	config
@@ -4405,15 +4721,17 @@ func (c *TagClient) mutate(ctx context.Context, m *TagMutation) (Value, error) {
 type (
 	hooks struct {
 		Admin, ApiToken, AuditEvent, CallLeg, CallQueue, CallingDay, CallingUserWeek,
-		CallingWeek, Customer, Device, Invoice, License, LicenseSnapshot, Location,
-		Partner, PhoneNumber, Report, ReportChunk, ReportSchedule, ReportTemplate,
-		Subscription, SubscriptionOrder, Tag []ent.Hook
+		CallingWeek, Customer, Device, Invoice, License, LicenseSnapshot,
+		LicenseTrendWeek, LicenseWeek, Location, Partner, PhoneNumber, Report,
+		ReportChunk, ReportSchedule, ReportTemplate, Subscription, SubscriptionOrder,
+		Tag []ent.Hook
 	}
 	inters struct {
 		Admin, ApiToken, AuditEvent, CallLeg, CallQueue, CallingDay, CallingUserWeek,
-		CallingWeek, Customer, Device, Invoice, License, LicenseSnapshot, Location,
-		Partner, PhoneNumber, Report, ReportChunk, ReportSchedule, ReportTemplate,
-		Subscription, SubscriptionOrder, Tag []ent.Interceptor
+		CallingWeek, Customer, Device, Invoice, License, LicenseSnapshot,
+		LicenseTrendWeek, LicenseWeek, Location, Partner, PhoneNumber, Report,
+		ReportChunk, ReportSchedule, ReportTemplate, Subscription, SubscriptionOrder,
+		Tag []ent.Interceptor
 	}
 )
 

@@ -25,6 +25,8 @@ import (
 	"github.com/partnerhub/partnerhub-api/ent/invoice"
 	"github.com/partnerhub/partnerhub-api/ent/license"
 	"github.com/partnerhub/partnerhub-api/ent/licensesnapshot"
+	"github.com/partnerhub/partnerhub-api/ent/licensetrendweek"
+	"github.com/partnerhub/partnerhub-api/ent/licenseweek"
 	"github.com/partnerhub/partnerhub-api/ent/location"
 	"github.com/partnerhub/partnerhub-api/ent/partner"
 	"github.com/partnerhub/partnerhub-api/ent/phonenumber"
@@ -108,6 +110,8 @@ func checkColumn(t, c string) error {
 			invoice.Table:           invoice.ValidColumn,
 			license.Table:           license.ValidColumn,
 			licensesnapshot.Table:   licensesnapshot.ValidColumn,
+			licensetrendweek.Table:  licensetrendweek.ValidColumn,
+			licenseweek.Table:       licenseweek.ValidColumn,
 			location.Table:          location.ValidColumn,
 			partner.Table:           partner.ValidColumn,
 			phonenumber.Table:       phonenumber.ValidColumn,

@@ -16,6 +16,8 @@ import (
 	"github.com/partnerhub/partnerhub-api/ent/invoice"
 	"github.com/partnerhub/partnerhub-api/ent/license"
 	"github.com/partnerhub/partnerhub-api/ent/licensesnapshot"
+	"github.com/partnerhub/partnerhub-api/ent/licensetrendweek"
+	"github.com/partnerhub/partnerhub-api/ent/licenseweek"
 	"github.com/partnerhub/partnerhub-api/ent/location"
 	"github.com/partnerhub/partnerhub-api/ent/partner"
 	"github.com/partnerhub/partnerhub-api/ent/phonenumber"
@@ -36,7 +38,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 23)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 25)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   admin.Table,
@@ -399,6 +401,46 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[13] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   licensetrendweek.Table,
+			Columns: licensetrendweek.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: licensetrendweek.FieldID,
+			},
+		},
+		Type: "LicenseTrendWeek",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			licensetrendweek.FieldPartnerID: {Type: field.TypeInt, Column: licensetrendweek.FieldPartnerID},
+			licensetrendweek.FieldProduct:   {Type: field.TypeEnum, Column: licensetrendweek.FieldProduct},
+			licensetrendweek.FieldWeekStart: {Type: field.TypeTime, Column: licensetrendweek.FieldWeekStart},
+			licensetrendweek.FieldWeekEnd:   {Type: field.TypeTime, Column: licensetrendweek.FieldWeekEnd},
+			licensetrendweek.FieldTotal:     {Type: field.TypeInt64, Column: licensetrendweek.FieldTotal},
+			licensetrendweek.FieldAssigned:  {Type: field.TypeInt64, Column: licensetrendweek.FieldAssigned},
+			licensetrendweek.FieldUsed:      {Type: field.TypeInt64, Column: licensetrendweek.FieldUsed},
+		},
+	}
+	graph.Nodes[14] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   licenseweek.Table,
+			Columns: licenseweek.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: licenseweek.FieldID,
+			},
+		},
+		Type: "LicenseWeek",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			licenseweek.FieldPartnerID:  {Type: field.TypeInt, Column: licenseweek.FieldPartnerID},
+			licenseweek.FieldCustomerID: {Type: field.TypeInt, Column: licenseweek.FieldCustomerID},
+			licenseweek.FieldProduct:    {Type: field.TypeEnum, Column: licenseweek.FieldProduct},
+			licenseweek.FieldWeekStart:  {Type: field.TypeTime, Column: licenseweek.FieldWeekStart},
+			licenseweek.FieldTotal:      {Type: field.TypeInt64, Column: licenseweek.FieldTotal},
+			licenseweek.FieldAssigned:   {Type: field.TypeInt64, Column: licenseweek.FieldAssigned},
+			licenseweek.FieldUsed:       {Type: field.TypeInt64, Column: licenseweek.FieldUsed},
+		},
+	}
+	graph.Nodes[15] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   location.Table,
 			Columns: location.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -415,7 +457,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			location.FieldCountry:    {Type: field.TypeString, Column: location.FieldCountry},
 		},
 	}
-	graph.Nodes[14] = &sqlgraph.Node{
+	graph.Nodes[16] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   partner.Table,
 			Columns: partner.Columns,
@@ -433,7 +475,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			partner.FieldQualityRebuilding: {Type: field.TypeBool, Column: partner.FieldQualityRebuilding},
 		},
 	}
-	graph.Nodes[15] = &sqlgraph.Node{
+	graph.Nodes[17] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   phonenumber.Table,
 			Columns: phonenumber.Columns,
@@ -459,7 +501,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			phonenumber.FieldUserUUID:       {Type: field.TypeString, Column: phonenumber.FieldUserUUID},
 		},
 	}
-	graph.Nodes[16] = &sqlgraph.Node{
+	graph.Nodes[18] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   report.Table,
 			Columns: report.Columns,
@@ -494,7 +536,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			report.FieldExpiresAt:    {Type: field.TypeTime, Column: report.FieldExpiresAt},
 		},
 	}
-	graph.Nodes[17] = &sqlgraph.Node{
+	graph.Nodes[19] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   reportchunk.Table,
 			Columns: reportchunk.Columns,
@@ -511,7 +553,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			reportchunk.FieldData:      {Type: field.TypeBytes, Column: reportchunk.FieldData},
 		},
 	}
-	graph.Nodes[18] = &sqlgraph.Node{
+	graph.Nodes[20] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   reportschedule.Table,
 			Columns: reportschedule.Columns,
@@ -535,7 +577,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			reportschedule.FieldCreatedByID: {Type: field.TypeInt, Column: reportschedule.FieldCreatedByID},
 		},
 	}
-	graph.Nodes[19] = &sqlgraph.Node{
+	graph.Nodes[21] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   reporttemplate.Table,
 			Columns: reporttemplate.Columns,
@@ -554,7 +596,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			reporttemplate.FieldCreatedByID: {Type: field.TypeInt, Column: reporttemplate.FieldCreatedByID},
 		},
 	}
-	graph.Nodes[20] = &sqlgraph.Node{
+	graph.Nodes[22] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   subscription.Table,
 			Columns: subscription.Columns,
@@ -577,7 +619,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			subscription.FieldRenewalDate:    {Type: field.TypeTime, Column: subscription.FieldRenewalDate},
 		},
 	}
-	graph.Nodes[21] = &sqlgraph.Node{
+	graph.Nodes[23] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   subscriptionorder.Table,
 			Columns: subscriptionorder.Columns,
@@ -599,7 +641,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			subscriptionorder.FieldNewQuantity:      {Type: field.TypeInt, Column: subscriptionorder.FieldNewQuantity},
 		},
 	}
-	graph.Nodes[22] = &sqlgraph.Node{
+	graph.Nodes[24] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   tag.Table,
 			Columns: tag.Columns,
@@ -1086,6 +1128,30 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"LicenseSnapshot",
 		"License",
+	)
+	graph.MustAddE(
+		"partner",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   licensetrendweek.PartnerTable,
+			Columns: []string{licensetrendweek.PartnerColumn},
+			Bidi:    false,
+		},
+		"LicenseTrendWeek",
+		"Partner",
+	)
+	graph.MustAddE(
+		"partner",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   licenseweek.PartnerTable,
+			Columns: []string{licenseweek.PartnerColumn},
+			Bidi:    false,
+		},
+		"LicenseWeek",
+		"Partner",
 	)
 	graph.MustAddE(
 		"partner",
@@ -3346,6 +3412,184 @@ func (f *LicenseSnapshotFilter) WhereHasLicenseWith(preds ...predicate.License) 
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *LicenseTrendWeekQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the LicenseTrendWeekQuery builder.
+func (_q *LicenseTrendWeekQuery) Filter() *LicenseTrendWeekFilter {
+	return &LicenseTrendWeekFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *LicenseTrendWeekMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the LicenseTrendWeekMutation builder.
+func (m *LicenseTrendWeekMutation) Filter() *LicenseTrendWeekFilter {
+	return &LicenseTrendWeekFilter{config: m.config, predicateAdder: m}
+}
+
+// LicenseTrendWeekFilter provides a generic filtering capability at runtime for LicenseTrendWeekQuery.
+type LicenseTrendWeekFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *LicenseTrendWeekFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *LicenseTrendWeekFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(licensetrendweek.FieldID))
+}
+
+// WherePartnerID applies the entql int predicate on the partner_id field.
+func (f *LicenseTrendWeekFilter) WherePartnerID(p entql.IntP) {
+	f.Where(p.Field(licensetrendweek.FieldPartnerID))
+}
+
+// WhereProduct applies the entql string predicate on the product field.
+func (f *LicenseTrendWeekFilter) WhereProduct(p entql.StringP) {
+	f.Where(p.Field(licensetrendweek.FieldProduct))
+}
+
+// WhereWeekStart applies the entql time.Time predicate on the week_start field.
+func (f *LicenseTrendWeekFilter) WhereWeekStart(p entql.TimeP) {
+	f.Where(p.Field(licensetrendweek.FieldWeekStart))
+}
+
+// WhereWeekEnd applies the entql time.Time predicate on the week_end field.
+func (f *LicenseTrendWeekFilter) WhereWeekEnd(p entql.TimeP) {
+	f.Where(p.Field(licensetrendweek.FieldWeekEnd))
+}
+
+// WhereTotal applies the entql int64 predicate on the total field.
+func (f *LicenseTrendWeekFilter) WhereTotal(p entql.Int64P) {
+	f.Where(p.Field(licensetrendweek.FieldTotal))
+}
+
+// WhereAssigned applies the entql int64 predicate on the assigned field.
+func (f *LicenseTrendWeekFilter) WhereAssigned(p entql.Int64P) {
+	f.Where(p.Field(licensetrendweek.FieldAssigned))
+}
+
+// WhereUsed applies the entql int64 predicate on the used field.
+func (f *LicenseTrendWeekFilter) WhereUsed(p entql.Int64P) {
+	f.Where(p.Field(licensetrendweek.FieldUsed))
+}
+
+// WhereHasPartner applies a predicate to check if query has an edge partner.
+func (f *LicenseTrendWeekFilter) WhereHasPartner() {
+	f.Where(entql.HasEdge("partner"))
+}
+
+// WhereHasPartnerWith applies a predicate to check if query has an edge partner with a given conditions (other predicates).
+func (f *LicenseTrendWeekFilter) WhereHasPartnerWith(preds ...predicate.Partner) {
+	f.Where(entql.HasEdgeWith("partner", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *LicenseWeekQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the LicenseWeekQuery builder.
+func (_q *LicenseWeekQuery) Filter() *LicenseWeekFilter {
+	return &LicenseWeekFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *LicenseWeekMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the LicenseWeekMutation builder.
+func (m *LicenseWeekMutation) Filter() *LicenseWeekFilter {
+	return &LicenseWeekFilter{config: m.config, predicateAdder: m}
+}
+
+// LicenseWeekFilter provides a generic filtering capability at runtime for LicenseWeekQuery.
+type LicenseWeekFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *LicenseWeekFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *LicenseWeekFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(licenseweek.FieldID))
+}
+
+// WherePartnerID applies the entql int predicate on the partner_id field.
+func (f *LicenseWeekFilter) WherePartnerID(p entql.IntP) {
+	f.Where(p.Field(licenseweek.FieldPartnerID))
+}
+
+// WhereCustomerID applies the entql int predicate on the customer_id field.
+func (f *LicenseWeekFilter) WhereCustomerID(p entql.IntP) {
+	f.Where(p.Field(licenseweek.FieldCustomerID))
+}
+
+// WhereProduct applies the entql string predicate on the product field.
+func (f *LicenseWeekFilter) WhereProduct(p entql.StringP) {
+	f.Where(p.Field(licenseweek.FieldProduct))
+}
+
+// WhereWeekStart applies the entql time.Time predicate on the week_start field.
+func (f *LicenseWeekFilter) WhereWeekStart(p entql.TimeP) {
+	f.Where(p.Field(licenseweek.FieldWeekStart))
+}
+
+// WhereTotal applies the entql int64 predicate on the total field.
+func (f *LicenseWeekFilter) WhereTotal(p entql.Int64P) {
+	f.Where(p.Field(licenseweek.FieldTotal))
+}
+
+// WhereAssigned applies the entql int64 predicate on the assigned field.
+func (f *LicenseWeekFilter) WhereAssigned(p entql.Int64P) {
+	f.Where(p.Field(licenseweek.FieldAssigned))
+}
+
+// WhereUsed applies the entql int64 predicate on the used field.
+func (f *LicenseWeekFilter) WhereUsed(p entql.Int64P) {
+	f.Where(p.Field(licenseweek.FieldUsed))
+}
+
+// WhereHasPartner applies a predicate to check if query has an edge partner.
+func (f *LicenseWeekFilter) WhereHasPartner() {
+	f.Where(entql.HasEdge("partner"))
+}
+
+// WhereHasPartnerWith applies a predicate to check if query has an edge partner with a given conditions (other predicates).
+func (f *LicenseWeekFilter) WhereHasPartnerWith(preds ...predicate.Partner) {
+	f.Where(entql.HasEdgeWith("partner", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *LocationQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -3374,7 +3618,7 @@ type LocationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *LocationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3467,7 +3711,7 @@ type PartnerFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PartnerFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3532,7 +3776,7 @@ type PhoneNumberFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PhoneNumberFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3679,7 +3923,7 @@ type ReportFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ReportFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3843,7 +4087,7 @@ type ReportChunkFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ReportChunkFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3917,7 +4161,7 @@ type ReportScheduleFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ReportScheduleFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4026,7 +4270,7 @@ type ReportTemplateFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ReportTemplateFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4110,7 +4354,7 @@ type SubscriptionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SubscriptionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4270,7 +4514,7 @@ type SubscriptionOrderFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SubscriptionOrderFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4383,7 +4627,7 @@ type TagFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TagFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[24].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

@@ -25,6 +25,8 @@ import (
 	"github.com/partnerhub/partnerhub-api/ent/invoice"
 	"github.com/partnerhub/partnerhub-api/ent/license"
 	"github.com/partnerhub/partnerhub-api/ent/licensesnapshot"
+	"github.com/partnerhub/partnerhub-api/ent/licensetrendweek"
+	"github.com/partnerhub/partnerhub-api/ent/licenseweek"
 	"github.com/partnerhub/partnerhub-api/ent/location"
 	"github.com/partnerhub/partnerhub-api/ent/partner"
 	"github.com/partnerhub/partnerhub-api/ent/phonenumber"
@@ -61,6 +63,8 @@ const (
 	TypeInvoice           = "Invoice"
 	TypeLicense           = "License"
 	TypeLicenseSnapshot   = "LicenseSnapshot"
+	TypeLicenseTrendWeek  = "LicenseTrendWeek"
+	TypeLicenseWeek       = "LicenseWeek"
 	TypeLocation          = "Location"
 	TypePartner           = "Partner"
 	TypePhoneNumber       = "PhoneNumber"
@@ -20471,6 +20475,1651 @@ func (m *LicenseSnapshotMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown LicenseSnapshot edge %s", name)
+}
+
+// LicenseTrendWeekMutation represents an operation that mutates the LicenseTrendWeek nodes in the graph.
+type LicenseTrendWeekMutation struct {
+	config
+	op             Op
+	typ            string
+	id             *int
+	product        *enum.Product
+	week_start     *time.Time
+	week_end       *time.Time
+	total          *int64
+	addtotal       *int64
+	assigned       *int64
+	addassigned    *int64
+	used           *int64
+	addused        *int64
+	clearedFields  map[string]struct{}
+	partner        *int
+	clearedpartner bool
+	done           bool
+	oldValue       func(context.Context) (*LicenseTrendWeek, error)
+	predicates     []predicate.LicenseTrendWeek
+}
+
+var _ ent.Mutation = (*LicenseTrendWeekMutation)(nil)
+
+// licensetrendweekOption allows management of the mutation configuration using functional options.
+type licensetrendweekOption func(*LicenseTrendWeekMutation)
+
+// newLicenseTrendWeekMutation creates new mutation for the LicenseTrendWeek entity.
+func newLicenseTrendWeekMutation(c config, op Op, opts ...licensetrendweekOption) *LicenseTrendWeekMutation {
+	m := &LicenseTrendWeekMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeLicenseTrendWeek,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withLicenseTrendWeekID sets the ID field of the mutation.
+func withLicenseTrendWeekID(id int) licensetrendweekOption {
+	return func(m *LicenseTrendWeekMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *LicenseTrendWeek
+		)
+		m.oldValue = func(ctx context.Context) (*LicenseTrendWeek, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().LicenseTrendWeek.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withLicenseTrendWeek sets the old LicenseTrendWeek of the mutation.
+func withLicenseTrendWeek(node *LicenseTrendWeek) licensetrendweekOption {
+	return func(m *LicenseTrendWeekMutation) {
+		m.oldValue = func(context.Context) (*LicenseTrendWeek, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m LicenseTrendWeekMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m LicenseTrendWeekMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *LicenseTrendWeekMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *LicenseTrendWeekMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().LicenseTrendWeek.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetPartnerID sets the "partner_id" field.
+func (m *LicenseTrendWeekMutation) SetPartnerID(i int) {
+	m.partner = &i
+}
+
+// PartnerID returns the value of the "partner_id" field in the mutation.
+func (m *LicenseTrendWeekMutation) PartnerID() (r int, exists bool) {
+	v := m.partner
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPartnerID returns the old "partner_id" field's value of the LicenseTrendWeek entity.
+// If the LicenseTrendWeek object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LicenseTrendWeekMutation) OldPartnerID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPartnerID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPartnerID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPartnerID: %w", err)
+	}
+	return oldValue.PartnerID, nil
+}
+
+// ResetPartnerID resets all changes to the "partner_id" field.
+func (m *LicenseTrendWeekMutation) ResetPartnerID() {
+	m.partner = nil
+}
+
+// SetProduct sets the "product" field.
+func (m *LicenseTrendWeekMutation) SetProduct(e enum.Product) {
+	m.product = &e
+}
+
+// Product returns the value of the "product" field in the mutation.
+func (m *LicenseTrendWeekMutation) Product() (r enum.Product, exists bool) {
+	v := m.product
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldProduct returns the old "product" field's value of the LicenseTrendWeek entity.
+// If the LicenseTrendWeek object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LicenseTrendWeekMutation) OldProduct(ctx context.Context) (v enum.Product, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldProduct is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldProduct requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldProduct: %w", err)
+	}
+	return oldValue.Product, nil
+}
+
+// ResetProduct resets all changes to the "product" field.
+func (m *LicenseTrendWeekMutation) ResetProduct() {
+	m.product = nil
+}
+
+// SetWeekStart sets the "week_start" field.
+func (m *LicenseTrendWeekMutation) SetWeekStart(t time.Time) {
+	m.week_start = &t
+}
+
+// WeekStart returns the value of the "week_start" field in the mutation.
+func (m *LicenseTrendWeekMutation) WeekStart() (r time.Time, exists bool) {
+	v := m.week_start
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldWeekStart returns the old "week_start" field's value of the LicenseTrendWeek entity.
+// If the LicenseTrendWeek object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LicenseTrendWeekMutation) OldWeekStart(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldWeekStart is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldWeekStart requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldWeekStart: %w", err)
+	}
+	return oldValue.WeekStart, nil
+}
+
+// ResetWeekStart resets all changes to the "week_start" field.
+func (m *LicenseTrendWeekMutation) ResetWeekStart() {
+	m.week_start = nil
+}
+
+// SetWeekEnd sets the "week_end" field.
+func (m *LicenseTrendWeekMutation) SetWeekEnd(t time.Time) {
+	m.week_end = &t
+}
+
+// WeekEnd returns the value of the "week_end" field in the mutation.
+func (m *LicenseTrendWeekMutation) WeekEnd() (r time.Time, exists bool) {
+	v := m.week_end
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldWeekEnd returns the old "week_end" field's value of the LicenseTrendWeek entity.
+// If the LicenseTrendWeek object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LicenseTrendWeekMutation) OldWeekEnd(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldWeekEnd is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldWeekEnd requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldWeekEnd: %w", err)
+	}
+	return oldValue.WeekEnd, nil
+}
+
+// ResetWeekEnd resets all changes to the "week_end" field.
+func (m *LicenseTrendWeekMutation) ResetWeekEnd() {
+	m.week_end = nil
+}
+
+// SetTotal sets the "total" field.
+func (m *LicenseTrendWeekMutation) SetTotal(i int64) {
+	m.total = &i
+	m.addtotal = nil
+}
+
+// Total returns the value of the "total" field in the mutation.
+func (m *LicenseTrendWeekMutation) Total() (r int64, exists bool) {
+	v := m.total
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTotal returns the old "total" field's value of the LicenseTrendWeek entity.
+// If the LicenseTrendWeek object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LicenseTrendWeekMutation) OldTotal(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTotal is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTotal requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTotal: %w", err)
+	}
+	return oldValue.Total, nil
+}
+
+// AddTotal adds i to the "total" field.
+func (m *LicenseTrendWeekMutation) AddTotal(i int64) {
+	if m.addtotal != nil {
+		*m.addtotal += i
+	} else {
+		m.addtotal = &i
+	}
+}
+
+// AddedTotal returns the value that was added to the "total" field in this mutation.
+func (m *LicenseTrendWeekMutation) AddedTotal() (r int64, exists bool) {
+	v := m.addtotal
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetTotal resets all changes to the "total" field.
+func (m *LicenseTrendWeekMutation) ResetTotal() {
+	m.total = nil
+	m.addtotal = nil
+}
+
+// SetAssigned sets the "assigned" field.
+func (m *LicenseTrendWeekMutation) SetAssigned(i int64) {
+	m.assigned = &i
+	m.addassigned = nil
+}
+
+// Assigned returns the value of the "assigned" field in the mutation.
+func (m *LicenseTrendWeekMutation) Assigned() (r int64, exists bool) {
+	v := m.assigned
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAssigned returns the old "assigned" field's value of the LicenseTrendWeek entity.
+// If the LicenseTrendWeek object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LicenseTrendWeekMutation) OldAssigned(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAssigned is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAssigned requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAssigned: %w", err)
+	}
+	return oldValue.Assigned, nil
+}
+
+// AddAssigned adds i to the "assigned" field.
+func (m *LicenseTrendWeekMutation) AddAssigned(i int64) {
+	if m.addassigned != nil {
+		*m.addassigned += i
+	} else {
+		m.addassigned = &i
+	}
+}
+
+// AddedAssigned returns the value that was added to the "assigned" field in this mutation.
+func (m *LicenseTrendWeekMutation) AddedAssigned() (r int64, exists bool) {
+	v := m.addassigned
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetAssigned resets all changes to the "assigned" field.
+func (m *LicenseTrendWeekMutation) ResetAssigned() {
+	m.assigned = nil
+	m.addassigned = nil
+}
+
+// SetUsed sets the "used" field.
+func (m *LicenseTrendWeekMutation) SetUsed(i int64) {
+	m.used = &i
+	m.addused = nil
+}
+
+// Used returns the value of the "used" field in the mutation.
+func (m *LicenseTrendWeekMutation) Used() (r int64, exists bool) {
+	v := m.used
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUsed returns the old "used" field's value of the LicenseTrendWeek entity.
+// If the LicenseTrendWeek object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LicenseTrendWeekMutation) OldUsed(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUsed is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUsed requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUsed: %w", err)
+	}
+	return oldValue.Used, nil
+}
+
+// AddUsed adds i to the "used" field.
+func (m *LicenseTrendWeekMutation) AddUsed(i int64) {
+	if m.addused != nil {
+		*m.addused += i
+	} else {
+		m.addused = &i
+	}
+}
+
+// AddedUsed returns the value that was added to the "used" field in this mutation.
+func (m *LicenseTrendWeekMutation) AddedUsed() (r int64, exists bool) {
+	v := m.addused
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetUsed resets all changes to the "used" field.
+func (m *LicenseTrendWeekMutation) ResetUsed() {
+	m.used = nil
+	m.addused = nil
+}
+
+// ClearPartner clears the "partner" edge to the Partner entity.
+func (m *LicenseTrendWeekMutation) ClearPartner() {
+	m.clearedpartner = true
+	m.clearedFields[licensetrendweek.FieldPartnerID] = struct{}{}
+}
+
+// PartnerCleared reports if the "partner" edge to the Partner entity was cleared.
+func (m *LicenseTrendWeekMutation) PartnerCleared() bool {
+	return m.clearedpartner
+}
+
+// PartnerIDs returns the "partner" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// PartnerID instead. It exists only for internal usage by the builders.
+func (m *LicenseTrendWeekMutation) PartnerIDs() (ids []int) {
+	if id := m.partner; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetPartner resets all changes to the "partner" edge.
+func (m *LicenseTrendWeekMutation) ResetPartner() {
+	m.partner = nil
+	m.clearedpartner = false
+}
+
+// Where appends a list predicates to the LicenseTrendWeekMutation builder.
+func (m *LicenseTrendWeekMutation) Where(ps ...predicate.LicenseTrendWeek) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the LicenseTrendWeekMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *LicenseTrendWeekMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.LicenseTrendWeek, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *LicenseTrendWeekMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *LicenseTrendWeekMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (LicenseTrendWeek).
+func (m *LicenseTrendWeekMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *LicenseTrendWeekMutation) Fields() []string {
+	fields := make([]string, 0, 7)
+	if m.partner != nil {
+		fields = append(fields, licensetrendweek.FieldPartnerID)
+	}
+	if m.product != nil {
+		fields = append(fields, licensetrendweek.FieldProduct)
+	}
+	if m.week_start != nil {
+		fields = append(fields, licensetrendweek.FieldWeekStart)
+	}
+	if m.week_end != nil {
+		fields = append(fields, licensetrendweek.FieldWeekEnd)
+	}
+	if m.total != nil {
+		fields = append(fields, licensetrendweek.FieldTotal)
+	}
+	if m.assigned != nil {
+		fields = append(fields, licensetrendweek.FieldAssigned)
+	}
+	if m.used != nil {
+		fields = append(fields, licensetrendweek.FieldUsed)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *LicenseTrendWeekMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case licensetrendweek.FieldPartnerID:
+		return m.PartnerID()
+	case licensetrendweek.FieldProduct:
+		return m.Product()
+	case licensetrendweek.FieldWeekStart:
+		return m.WeekStart()
+	case licensetrendweek.FieldWeekEnd:
+		return m.WeekEnd()
+	case licensetrendweek.FieldTotal:
+		return m.Total()
+	case licensetrendweek.FieldAssigned:
+		return m.Assigned()
+	case licensetrendweek.FieldUsed:
+		return m.Used()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *LicenseTrendWeekMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case licensetrendweek.FieldPartnerID:
+		return m.OldPartnerID(ctx)
+	case licensetrendweek.FieldProduct:
+		return m.OldProduct(ctx)
+	case licensetrendweek.FieldWeekStart:
+		return m.OldWeekStart(ctx)
+	case licensetrendweek.FieldWeekEnd:
+		return m.OldWeekEnd(ctx)
+	case licensetrendweek.FieldTotal:
+		return m.OldTotal(ctx)
+	case licensetrendweek.FieldAssigned:
+		return m.OldAssigned(ctx)
+	case licensetrendweek.FieldUsed:
+		return m.OldUsed(ctx)
+	}
+	return nil, fmt.Errorf("unknown LicenseTrendWeek field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *LicenseTrendWeekMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case licensetrendweek.FieldPartnerID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPartnerID(v)
+		return nil
+	case licensetrendweek.FieldProduct:
+		v, ok := value.(enum.Product)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetProduct(v)
+		return nil
+	case licensetrendweek.FieldWeekStart:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetWeekStart(v)
+		return nil
+	case licensetrendweek.FieldWeekEnd:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetWeekEnd(v)
+		return nil
+	case licensetrendweek.FieldTotal:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTotal(v)
+		return nil
+	case licensetrendweek.FieldAssigned:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAssigned(v)
+		return nil
+	case licensetrendweek.FieldUsed:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUsed(v)
+		return nil
+	}
+	return fmt.Errorf("unknown LicenseTrendWeek field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *LicenseTrendWeekMutation) AddedFields() []string {
+	var fields []string
+	if m.addtotal != nil {
+		fields = append(fields, licensetrendweek.FieldTotal)
+	}
+	if m.addassigned != nil {
+		fields = append(fields, licensetrendweek.FieldAssigned)
+	}
+	if m.addused != nil {
+		fields = append(fields, licensetrendweek.FieldUsed)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *LicenseTrendWeekMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case licensetrendweek.FieldTotal:
+		return m.AddedTotal()
+	case licensetrendweek.FieldAssigned:
+		return m.AddedAssigned()
+	case licensetrendweek.FieldUsed:
+		return m.AddedUsed()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *LicenseTrendWeekMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case licensetrendweek.FieldTotal:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddTotal(v)
+		return nil
+	case licensetrendweek.FieldAssigned:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddAssigned(v)
+		return nil
+	case licensetrendweek.FieldUsed:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddUsed(v)
+		return nil
+	}
+	return fmt.Errorf("unknown LicenseTrendWeek numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *LicenseTrendWeekMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *LicenseTrendWeekMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *LicenseTrendWeekMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown LicenseTrendWeek nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *LicenseTrendWeekMutation) ResetField(name string) error {
+	switch name {
+	case licensetrendweek.FieldPartnerID:
+		m.ResetPartnerID()
+		return nil
+	case licensetrendweek.FieldProduct:
+		m.ResetProduct()
+		return nil
+	case licensetrendweek.FieldWeekStart:
+		m.ResetWeekStart()
+		return nil
+	case licensetrendweek.FieldWeekEnd:
+		m.ResetWeekEnd()
+		return nil
+	case licensetrendweek.FieldTotal:
+		m.ResetTotal()
+		return nil
+	case licensetrendweek.FieldAssigned:
+		m.ResetAssigned()
+		return nil
+	case licensetrendweek.FieldUsed:
+		m.ResetUsed()
+		return nil
+	}
+	return fmt.Errorf("unknown LicenseTrendWeek field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *LicenseTrendWeekMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.partner != nil {
+		edges = append(edges, licensetrendweek.EdgePartner)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *LicenseTrendWeekMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case licensetrendweek.EdgePartner:
+		if id := m.partner; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *LicenseTrendWeekMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *LicenseTrendWeekMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *LicenseTrendWeekMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedpartner {
+		edges = append(edges, licensetrendweek.EdgePartner)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *LicenseTrendWeekMutation) EdgeCleared(name string) bool {
+	switch name {
+	case licensetrendweek.EdgePartner:
+		return m.clearedpartner
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *LicenseTrendWeekMutation) ClearEdge(name string) error {
+	switch name {
+	case licensetrendweek.EdgePartner:
+		m.ClearPartner()
+		return nil
+	}
+	return fmt.Errorf("unknown LicenseTrendWeek unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *LicenseTrendWeekMutation) ResetEdge(name string) error {
+	switch name {
+	case licensetrendweek.EdgePartner:
+		m.ResetPartner()
+		return nil
+	}
+	return fmt.Errorf("unknown LicenseTrendWeek edge %s", name)
+}
+
+// LicenseWeekMutation represents an operation that mutates the LicenseWeek nodes in the graph.
+type LicenseWeekMutation struct {
+	config
+	op             Op
+	typ            string
+	id             *int
+	customer_id    *int
+	addcustomer_id *int
+	product        *enum.Product
+	week_start     *time.Time
+	total          *int64
+	addtotal       *int64
+	assigned       *int64
+	addassigned    *int64
+	used           *int64
+	addused        *int64
+	clearedFields  map[string]struct{}
+	partner        *int
+	clearedpartner bool
+	done           bool
+	oldValue       func(context.Context) (*LicenseWeek, error)
+	predicates     []predicate.LicenseWeek
+}
+
+var _ ent.Mutation = (*LicenseWeekMutation)(nil)
+
+// licenseweekOption allows management of the mutation configuration using functional options.
+type licenseweekOption func(*LicenseWeekMutation)
+
+// newLicenseWeekMutation creates new mutation for the LicenseWeek entity.
+func newLicenseWeekMutation(c config, op Op, opts ...licenseweekOption) *LicenseWeekMutation {
+	m := &LicenseWeekMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeLicenseWeek,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withLicenseWeekID sets the ID field of the mutation.
+func withLicenseWeekID(id int) licenseweekOption {
+	return func(m *LicenseWeekMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *LicenseWeek
+		)
+		m.oldValue = func(ctx context.Context) (*LicenseWeek, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().LicenseWeek.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withLicenseWeek sets the old LicenseWeek of the mutation.
+func withLicenseWeek(node *LicenseWeek) licenseweekOption {
+	return func(m *LicenseWeekMutation) {
+		m.oldValue = func(context.Context) (*LicenseWeek, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m LicenseWeekMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m LicenseWeekMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *LicenseWeekMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *LicenseWeekMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().LicenseWeek.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetPartnerID sets the "partner_id" field.
+func (m *LicenseWeekMutation) SetPartnerID(i int) {
+	m.partner = &i
+}
+
+// PartnerID returns the value of the "partner_id" field in the mutation.
+func (m *LicenseWeekMutation) PartnerID() (r int, exists bool) {
+	v := m.partner
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPartnerID returns the old "partner_id" field's value of the LicenseWeek entity.
+// If the LicenseWeek object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LicenseWeekMutation) OldPartnerID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPartnerID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPartnerID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPartnerID: %w", err)
+	}
+	return oldValue.PartnerID, nil
+}
+
+// ResetPartnerID resets all changes to the "partner_id" field.
+func (m *LicenseWeekMutation) ResetPartnerID() {
+	m.partner = nil
+}
+
+// SetCustomerID sets the "customer_id" field.
+func (m *LicenseWeekMutation) SetCustomerID(i int) {
+	m.customer_id = &i
+	m.addcustomer_id = nil
+}
+
+// CustomerID returns the value of the "customer_id" field in the mutation.
+func (m *LicenseWeekMutation) CustomerID() (r int, exists bool) {
+	v := m.customer_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCustomerID returns the old "customer_id" field's value of the LicenseWeek entity.
+// If the LicenseWeek object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LicenseWeekMutation) OldCustomerID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCustomerID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCustomerID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCustomerID: %w", err)
+	}
+	return oldValue.CustomerID, nil
+}
+
+// AddCustomerID adds i to the "customer_id" field.
+func (m *LicenseWeekMutation) AddCustomerID(i int) {
+	if m.addcustomer_id != nil {
+		*m.addcustomer_id += i
+	} else {
+		m.addcustomer_id = &i
+	}
+}
+
+// AddedCustomerID returns the value that was added to the "customer_id" field in this mutation.
+func (m *LicenseWeekMutation) AddedCustomerID() (r int, exists bool) {
+	v := m.addcustomer_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetCustomerID resets all changes to the "customer_id" field.
+func (m *LicenseWeekMutation) ResetCustomerID() {
+	m.customer_id = nil
+	m.addcustomer_id = nil
+}
+
+// SetProduct sets the "product" field.
+func (m *LicenseWeekMutation) SetProduct(e enum.Product) {
+	m.product = &e
+}
+
+// Product returns the value of the "product" field in the mutation.
+func (m *LicenseWeekMutation) Product() (r enum.Product, exists bool) {
+	v := m.product
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldProduct returns the old "product" field's value of the LicenseWeek entity.
+// If the LicenseWeek object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LicenseWeekMutation) OldProduct(ctx context.Context) (v enum.Product, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldProduct is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldProduct requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldProduct: %w", err)
+	}
+	return oldValue.Product, nil
+}
+
+// ResetProduct resets all changes to the "product" field.
+func (m *LicenseWeekMutation) ResetProduct() {
+	m.product = nil
+}
+
+// SetWeekStart sets the "week_start" field.
+func (m *LicenseWeekMutation) SetWeekStart(t time.Time) {
+	m.week_start = &t
+}
+
+// WeekStart returns the value of the "week_start" field in the mutation.
+func (m *LicenseWeekMutation) WeekStart() (r time.Time, exists bool) {
+	v := m.week_start
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldWeekStart returns the old "week_start" field's value of the LicenseWeek entity.
+// If the LicenseWeek object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LicenseWeekMutation) OldWeekStart(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldWeekStart is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldWeekStart requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldWeekStart: %w", err)
+	}
+	return oldValue.WeekStart, nil
+}
+
+// ResetWeekStart resets all changes to the "week_start" field.
+func (m *LicenseWeekMutation) ResetWeekStart() {
+	m.week_start = nil
+}
+
+// SetTotal sets the "total" field.
+func (m *LicenseWeekMutation) SetTotal(i int64) {
+	m.total = &i
+	m.addtotal = nil
+}
+
+// Total returns the value of the "total" field in the mutation.
+func (m *LicenseWeekMutation) Total() (r int64, exists bool) {
+	v := m.total
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTotal returns the old "total" field's value of the LicenseWeek entity.
+// If the LicenseWeek object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LicenseWeekMutation) OldTotal(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTotal is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTotal requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTotal: %w", err)
+	}
+	return oldValue.Total, nil
+}
+
+// AddTotal adds i to the "total" field.
+func (m *LicenseWeekMutation) AddTotal(i int64) {
+	if m.addtotal != nil {
+		*m.addtotal += i
+	} else {
+		m.addtotal = &i
+	}
+}
+
+// AddedTotal returns the value that was added to the "total" field in this mutation.
+func (m *LicenseWeekMutation) AddedTotal() (r int64, exists bool) {
+	v := m.addtotal
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetTotal resets all changes to the "total" field.
+func (m *LicenseWeekMutation) ResetTotal() {
+	m.total = nil
+	m.addtotal = nil
+}
+
+// SetAssigned sets the "assigned" field.
+func (m *LicenseWeekMutation) SetAssigned(i int64) {
+	m.assigned = &i
+	m.addassigned = nil
+}
+
+// Assigned returns the value of the "assigned" field in the mutation.
+func (m *LicenseWeekMutation) Assigned() (r int64, exists bool) {
+	v := m.assigned
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAssigned returns the old "assigned" field's value of the LicenseWeek entity.
+// If the LicenseWeek object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LicenseWeekMutation) OldAssigned(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAssigned is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAssigned requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAssigned: %w", err)
+	}
+	return oldValue.Assigned, nil
+}
+
+// AddAssigned adds i to the "assigned" field.
+func (m *LicenseWeekMutation) AddAssigned(i int64) {
+	if m.addassigned != nil {
+		*m.addassigned += i
+	} else {
+		m.addassigned = &i
+	}
+}
+
+// AddedAssigned returns the value that was added to the "assigned" field in this mutation.
+func (m *LicenseWeekMutation) AddedAssigned() (r int64, exists bool) {
+	v := m.addassigned
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetAssigned resets all changes to the "assigned" field.
+func (m *LicenseWeekMutation) ResetAssigned() {
+	m.assigned = nil
+	m.addassigned = nil
+}
+
+// SetUsed sets the "used" field.
+func (m *LicenseWeekMutation) SetUsed(i int64) {
+	m.used = &i
+	m.addused = nil
+}
+
+// Used returns the value of the "used" field in the mutation.
+func (m *LicenseWeekMutation) Used() (r int64, exists bool) {
+	v := m.used
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUsed returns the old "used" field's value of the LicenseWeek entity.
+// If the LicenseWeek object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LicenseWeekMutation) OldUsed(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUsed is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUsed requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUsed: %w", err)
+	}
+	return oldValue.Used, nil
+}
+
+// AddUsed adds i to the "used" field.
+func (m *LicenseWeekMutation) AddUsed(i int64) {
+	if m.addused != nil {
+		*m.addused += i
+	} else {
+		m.addused = &i
+	}
+}
+
+// AddedUsed returns the value that was added to the "used" field in this mutation.
+func (m *LicenseWeekMutation) AddedUsed() (r int64, exists bool) {
+	v := m.addused
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetUsed resets all changes to the "used" field.
+func (m *LicenseWeekMutation) ResetUsed() {
+	m.used = nil
+	m.addused = nil
+}
+
+// ClearPartner clears the "partner" edge to the Partner entity.
+func (m *LicenseWeekMutation) ClearPartner() {
+	m.clearedpartner = true
+	m.clearedFields[licenseweek.FieldPartnerID] = struct{}{}
+}
+
+// PartnerCleared reports if the "partner" edge to the Partner entity was cleared.
+func (m *LicenseWeekMutation) PartnerCleared() bool {
+	return m.clearedpartner
+}
+
+// PartnerIDs returns the "partner" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// PartnerID instead. It exists only for internal usage by the builders.
+func (m *LicenseWeekMutation) PartnerIDs() (ids []int) {
+	if id := m.partner; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetPartner resets all changes to the "partner" edge.
+func (m *LicenseWeekMutation) ResetPartner() {
+	m.partner = nil
+	m.clearedpartner = false
+}
+
+// Where appends a list predicates to the LicenseWeekMutation builder.
+func (m *LicenseWeekMutation) Where(ps ...predicate.LicenseWeek) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the LicenseWeekMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *LicenseWeekMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.LicenseWeek, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *LicenseWeekMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *LicenseWeekMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (LicenseWeek).
+func (m *LicenseWeekMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *LicenseWeekMutation) Fields() []string {
+	fields := make([]string, 0, 7)
+	if m.partner != nil {
+		fields = append(fields, licenseweek.FieldPartnerID)
+	}
+	if m.customer_id != nil {
+		fields = append(fields, licenseweek.FieldCustomerID)
+	}
+	if m.product != nil {
+		fields = append(fields, licenseweek.FieldProduct)
+	}
+	if m.week_start != nil {
+		fields = append(fields, licenseweek.FieldWeekStart)
+	}
+	if m.total != nil {
+		fields = append(fields, licenseweek.FieldTotal)
+	}
+	if m.assigned != nil {
+		fields = append(fields, licenseweek.FieldAssigned)
+	}
+	if m.used != nil {
+		fields = append(fields, licenseweek.FieldUsed)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *LicenseWeekMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case licenseweek.FieldPartnerID:
+		return m.PartnerID()
+	case licenseweek.FieldCustomerID:
+		return m.CustomerID()
+	case licenseweek.FieldProduct:
+		return m.Product()
+	case licenseweek.FieldWeekStart:
+		return m.WeekStart()
+	case licenseweek.FieldTotal:
+		return m.Total()
+	case licenseweek.FieldAssigned:
+		return m.Assigned()
+	case licenseweek.FieldUsed:
+		return m.Used()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *LicenseWeekMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case licenseweek.FieldPartnerID:
+		return m.OldPartnerID(ctx)
+	case licenseweek.FieldCustomerID:
+		return m.OldCustomerID(ctx)
+	case licenseweek.FieldProduct:
+		return m.OldProduct(ctx)
+	case licenseweek.FieldWeekStart:
+		return m.OldWeekStart(ctx)
+	case licenseweek.FieldTotal:
+		return m.OldTotal(ctx)
+	case licenseweek.FieldAssigned:
+		return m.OldAssigned(ctx)
+	case licenseweek.FieldUsed:
+		return m.OldUsed(ctx)
+	}
+	return nil, fmt.Errorf("unknown LicenseWeek field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *LicenseWeekMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case licenseweek.FieldPartnerID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPartnerID(v)
+		return nil
+	case licenseweek.FieldCustomerID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCustomerID(v)
+		return nil
+	case licenseweek.FieldProduct:
+		v, ok := value.(enum.Product)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetProduct(v)
+		return nil
+	case licenseweek.FieldWeekStart:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetWeekStart(v)
+		return nil
+	case licenseweek.FieldTotal:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTotal(v)
+		return nil
+	case licenseweek.FieldAssigned:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAssigned(v)
+		return nil
+	case licenseweek.FieldUsed:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUsed(v)
+		return nil
+	}
+	return fmt.Errorf("unknown LicenseWeek field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *LicenseWeekMutation) AddedFields() []string {
+	var fields []string
+	if m.addcustomer_id != nil {
+		fields = append(fields, licenseweek.FieldCustomerID)
+	}
+	if m.addtotal != nil {
+		fields = append(fields, licenseweek.FieldTotal)
+	}
+	if m.addassigned != nil {
+		fields = append(fields, licenseweek.FieldAssigned)
+	}
+	if m.addused != nil {
+		fields = append(fields, licenseweek.FieldUsed)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *LicenseWeekMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case licenseweek.FieldCustomerID:
+		return m.AddedCustomerID()
+	case licenseweek.FieldTotal:
+		return m.AddedTotal()
+	case licenseweek.FieldAssigned:
+		return m.AddedAssigned()
+	case licenseweek.FieldUsed:
+		return m.AddedUsed()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *LicenseWeekMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case licenseweek.FieldCustomerID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddCustomerID(v)
+		return nil
+	case licenseweek.FieldTotal:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddTotal(v)
+		return nil
+	case licenseweek.FieldAssigned:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddAssigned(v)
+		return nil
+	case licenseweek.FieldUsed:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddUsed(v)
+		return nil
+	}
+	return fmt.Errorf("unknown LicenseWeek numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *LicenseWeekMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *LicenseWeekMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *LicenseWeekMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown LicenseWeek nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *LicenseWeekMutation) ResetField(name string) error {
+	switch name {
+	case licenseweek.FieldPartnerID:
+		m.ResetPartnerID()
+		return nil
+	case licenseweek.FieldCustomerID:
+		m.ResetCustomerID()
+		return nil
+	case licenseweek.FieldProduct:
+		m.ResetProduct()
+		return nil
+	case licenseweek.FieldWeekStart:
+		m.ResetWeekStart()
+		return nil
+	case licenseweek.FieldTotal:
+		m.ResetTotal()
+		return nil
+	case licenseweek.FieldAssigned:
+		m.ResetAssigned()
+		return nil
+	case licenseweek.FieldUsed:
+		m.ResetUsed()
+		return nil
+	}
+	return fmt.Errorf("unknown LicenseWeek field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *LicenseWeekMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.partner != nil {
+		edges = append(edges, licenseweek.EdgePartner)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *LicenseWeekMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case licenseweek.EdgePartner:
+		if id := m.partner; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *LicenseWeekMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *LicenseWeekMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *LicenseWeekMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedpartner {
+		edges = append(edges, licenseweek.EdgePartner)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *LicenseWeekMutation) EdgeCleared(name string) bool {
+	switch name {
+	case licenseweek.EdgePartner:
+		return m.clearedpartner
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *LicenseWeekMutation) ClearEdge(name string) error {
+	switch name {
+	case licenseweek.EdgePartner:
+		m.ClearPartner()
+		return nil
+	}
+	return fmt.Errorf("unknown LicenseWeek unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *LicenseWeekMutation) ResetEdge(name string) error {
+	switch name {
+	case licenseweek.EdgePartner:
+		m.ResetPartner()
+		return nil
+	}
+	return fmt.Errorf("unknown LicenseWeek edge %s", name)
 }
 
 // LocationMutation represents an operation that mutates the Location nodes in the graph.

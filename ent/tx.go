@@ -40,6 +40,10 @@ type Tx struct {
 	License *LicenseClient
 	// LicenseSnapshot is the client for interacting with the LicenseSnapshot builders.
 	LicenseSnapshot *LicenseSnapshotClient
+	// LicenseTrendWeek is the client for interacting with the LicenseTrendWeek builders.
+	LicenseTrendWeek *LicenseTrendWeekClient
+	// LicenseWeek is the client for interacting with the LicenseWeek builders.
+	LicenseWeek *LicenseWeekClient
 	// Location is the client for interacting with the Location builders.
 	Location *LocationClient
 	// Partner is the client for interacting with the Partner builders.
@@ -204,6 +208,8 @@ func (tx *Tx) init() {
 	tx.Invoice = NewInvoiceClient(tx.config)
 	tx.License = NewLicenseClient(tx.config)
 	tx.LicenseSnapshot = NewLicenseSnapshotClient(tx.config)
+	tx.LicenseTrendWeek = NewLicenseTrendWeekClient(tx.config)
+	tx.LicenseWeek = NewLicenseWeekClient(tx.config)
 	tx.Location = NewLocationClient(tx.config)
 	tx.Partner = NewPartnerClient(tx.config)
 	tx.PhoneNumber = NewPhoneNumberClient(tx.config)

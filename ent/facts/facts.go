@@ -9,11 +9,14 @@
 //     ACTIVE subscription or trial with assigned > total), when the first of its
 //     ACTIVE, not auto-renewing subscriptions and trials ends (status.EndingSubscription),
 //     which products it has a line of a current subscription or trial of (status.ProductBits),
-//     and which of its statuses its subscriptions and trials give it (status.StatusBits).
+//     and which of its statuses its subscriptions and trials give it (status.StatusBits);
+//   - per customer, product and past week a trend has asked, the sums of the license
+//     distribution trend, and their sums over the partner (Weeks).
 //
 // They are recomputed from the rows they come from, in SQL, in the same transaction as the
 // write: a new customer gets them at creation (CustomerHook), and they follow every license
-// and subscription mutation (Hook). Rows written without the ent client — the bulk seed, or
+// and subscription mutation (Hook), the trend's weeks every snapshot mutation too
+// (SnapshotHook). Rows written without the ent client — the bulk seed, or
 // rows from before the columns existed — have null facts until Backfill computes them, at
 // the end of the seed or at the next migration; the conditions on facts read null as false.
 package facts
@@ -41,6 +44,16 @@ type Executor interface {
 
 // Refresh recomputes the facts of the given customers and of their license lines.
 func Refresh(ctx context.Context, x Executor, dialect string, customerIDs ...int) error {
+	if err := refreshRows(ctx, x, dialect, customerIDs); err != nil || len(customerIDs) == 0 {
+		return err
+	}
+	// The customers' rows are held by the update of their facts.
+	return refreshWeeks(ctx, x, dialect, false, inIDs(customerIDs))
+}
+
+// refreshRows recomputes the facts of the given customers and of their license lines,
+// but not their trend's weeks.
+func refreshRows(ctx context.Context, x Executor, dialect string, customerIDs []int) error {
 	if len(customerIDs) == 0 {
 		return nil
 	}
@@ -48,6 +61,11 @@ func Refresh(ctx context.Context, x Executor, dialect string, customerIDs ...int
 	customers := sql.InInts(sql.Table(customer.Table).C(customer.FieldID), customerIDs...)
 	_, err := refresh(ctx, x, dialect, lines, customers, false)
 	return err
+}
+
+// inIDs matches an ID column against ids.
+func inIDs(ids []int) func(col string) *sql.Predicate {
+	return func(col string) *sql.Predicate { return sql.InInts(col, ids...) }
 }
 
 // Backfilled counts the rows whose facts Backfill computed.
@@ -63,6 +81,13 @@ func Backfill(ctx context.Context, x Executor, dialect string) (Backfilled, erro
 	lines := sql.Or(sql.IsNull(lt.C(license.FieldActive)),
 		sql.And(sql.IsNull(lt.C(license.FieldEndingAt)), sql.IsNull(lt.C(license.FieldRenewsAt)), sql.Exists(dated)))
 	ct, fe := sql.Table(customer.Table), sql.Table(subscription.Table).As("fx")
+	// The customers written without the ent client, whose creation gave them no facts,
+	// have no weeks of the trend yet either.
+	raw := sql.Select(ct.C(customer.FieldID)).From(ct).Where(sql.Or(sql.IsNull(ct.C(customer.FieldKpiScope)),
+		sql.IsNull(ct.C(customer.FieldCurrentProducts)), sql.IsNull(ct.C(customer.FieldSubscriptionStatuses))))
+	if err := refreshWeeks(ctx, x, dialect, false, func(col string) *sql.Predicate { return sql.In(col, raw) }); err != nil {
+		return Backfilled{}, err
+	}
 	ending := sql.Select(fe.C(subscription.FieldID)).From(fe).Where(sql.And(append(status.EndingSubscription(fe),
 		sql.ColumnsEQ(fe.C(subscription.FieldCustomerID), ct.C(customer.FieldID)))...))
 	customers := sql.Or(sql.IsNull(ct.C(customer.FieldKpiScope)), sql.IsNull(ct.C(customer.FieldCurrentProducts)),

@@ -12,6 +12,7 @@ import (
 	"github.com/partnerhub/partnerhub-api/ent/change"
 	"github.com/partnerhub/partnerhub-api/ent/hook"
 	"github.com/partnerhub/partnerhub-api/ent/license"
+	"github.com/partnerhub/partnerhub-api/ent/licensesnapshot"
 	"github.com/partnerhub/partnerhub-api/ent/subscription"
 )
 
@@ -27,9 +28,21 @@ type customerRows interface {
 
 // Hook returns the hook, for license lines and subscriptions, that refreshes the facts of
 // the customers a mutation touches right after it, on the mutation's connection: inside its
-// transaction when it has one. A bulk update or deletion refreshes them all at once, and
-// its customers, read before it runs, are what change records it touched.
+// transaction when it has one (their trend's weeks as it commits, see SnapshotHook). A
+// bulk update or deletion refreshes them all at once, and its customers, read before it
+// runs, are what change records it touched.
 func Hook(dialect string) entgo.Hook {
+	return rowsHook(dialect, func(ctx context.Context, m customerRows, ids []int) error {
+		if err := refreshRows(ctx, m, dialect, ids); err != nil {
+			return err
+		}
+		return weeksOf(ctx, m, dialect, ids)
+	})
+}
+
+// rowsHook returns the hook that calls refresh with the customers a mutation of rows
+// that belong to a customer touches, right after it (see Hook).
+func rowsHook(dialect string, refresh func(ctx context.Context, m customerRows, ids []int) error) entgo.Hook {
 	return func(next entgo.Mutator) entgo.Mutator {
 		return entgo.MutateFunc(func(ctx context.Context, m entgo.Mutation) (entgo.Value, error) {
 			rows, ok := m.(customerRows)
@@ -58,8 +71,10 @@ func Hook(dialect string) entgo.Hook {
 				ids = append(ids, v.CustomerID)
 			case *ent.Subscription:
 				ids = append(ids, v.CustomerID)
+			case *ent.LicenseSnapshot:
+				ids = append(ids, v.CustomerID)
 			}
-			if err := Refresh(ctx, rows, dialect, ids...); err != nil {
+			if err := refresh(ctx, rows, ids); err != nil {
 				return nil, err
 			}
 			return v, nil
@@ -73,16 +88,23 @@ func customersOf(ctx context.Context, m customerRows, dialect string) ([]int, er
 	if err != nil || len(ids) == 0 {
 		return nil, err
 	}
-	table := license.Table
-	if m.Type() == ent.TypeSubscription {
-		table = subscription.Table
-	}
+	table := map[string]string{ent.TypeLicense: license.Table, ent.TypeSubscription: subscription.Table,
+		ent.TypeLicenseSnapshot: licensesnapshot.Table}[m.Type()]
 	t := sql.Table(table)
 	query, qargs := sql.Dialect(dialect).Select(t.C(license.FieldCustomerID)).Distinct().From(t).
 		Where(sql.InInts(t.C(license.FieldID), ids...)).Query()
-	res, err := m.QueryContext(ctx, query, qargs...)
+	out, err := queryInts(ctx, m, query, qargs...)
 	if err != nil {
 		return nil, fmt.Errorf("read the customers of changed %s: %w", table, err)
+	}
+	return out, nil
+}
+
+// queryInts runs a query of one integer column and returns its values.
+func queryInts(ctx context.Context, x Tx, query string, args ...any) ([]int, error) {
+	res, err := x.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
 	}
 	defer res.Close()
 	var out []int

@@ -165,6 +165,30 @@ func (f LicenseSnapshotFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Va
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.LicenseSnapshotMutation", m)
 }
 
+// The LicenseTrendWeekFunc type is an adapter to allow the use of ordinary
+// function as LicenseTrendWeek mutator.
+type LicenseTrendWeekFunc func(context.Context, *ent.LicenseTrendWeekMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f LicenseTrendWeekFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.LicenseTrendWeekMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.LicenseTrendWeekMutation", m)
+}
+
+// The LicenseWeekFunc type is an adapter to allow the use of ordinary
+// function as LicenseWeek mutator.
+type LicenseWeekFunc func(context.Context, *ent.LicenseWeekMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f LicenseWeekFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.LicenseWeekMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.LicenseWeekMutation", m)
+}
+
 // The LocationFunc type is an adapter to allow the use of ordinary
 // function as Location mutator.
 type LocationFunc func(context.Context, *ent.LocationMutation) (ent.Value, error)

@@ -845,6 +845,86 @@ var (
 			},
 		},
 	}
+	// LicenseTrendWeeksColumns holds the columns for the "license_trend_weeks" table.
+	LicenseTrendWeeksColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "product", Type: field.TypeEnum, Enums: []string{"MEETINGS", "CALLING", "MESSAGING", "TRANSLATION", "CONTACT_CENTER"}},
+		{Name: "week_start", Type: field.TypeTime},
+		{Name: "week_end", Type: field.TypeTime},
+		{Name: "total", Type: field.TypeInt64, Default: 0},
+		{Name: "assigned", Type: field.TypeInt64, Default: 0},
+		{Name: "used", Type: field.TypeInt64, Default: 0},
+		{Name: "partner_id", Type: field.TypeInt},
+	}
+	// LicenseTrendWeeksTable holds the schema information for the "license_trend_weeks" table.
+	LicenseTrendWeeksTable = &schema.Table{
+		Name:       "license_trend_weeks",
+		Columns:    LicenseTrendWeeksColumns,
+		PrimaryKey: []*schema.Column{LicenseTrendWeeksColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "license_trend_weeks_partners_partner",
+				Columns:    []*schema.Column{LicenseTrendWeeksColumns[7]},
+				RefColumns: []*schema.Column{PartnersColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "licensetrendweek_partner_id_product_week_start",
+				Unique:  true,
+				Columns: []*schema.Column{LicenseTrendWeeksColumns[7], LicenseTrendWeeksColumns[1], LicenseTrendWeeksColumns[2]},
+			},
+		},
+	}
+	// LicenseWeeksColumns holds the columns for the "license_weeks" table.
+	LicenseWeeksColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "customer_id", Type: field.TypeInt},
+		{Name: "product", Type: field.TypeEnum, Enums: []string{"MEETINGS", "CALLING", "MESSAGING", "TRANSLATION", "CONTACT_CENTER"}},
+		{Name: "week_start", Type: field.TypeTime},
+		{Name: "total", Type: field.TypeInt64},
+		{Name: "assigned", Type: field.TypeInt64},
+		{Name: "used", Type: field.TypeInt64},
+		{Name: "partner_id", Type: field.TypeInt},
+	}
+	// LicenseWeeksTable holds the schema information for the "license_weeks" table.
+	LicenseWeeksTable = &schema.Table{
+		Name:       "license_weeks",
+		Columns:    LicenseWeeksColumns,
+		PrimaryKey: []*schema.Column{LicenseWeeksColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "license_weeks_partners_partner",
+				Columns:    []*schema.Column{LicenseWeeksColumns[7]},
+				RefColumns: []*schema.Column{PartnersColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "licenseweek_customer_id_product_week_start",
+				Unique:  true,
+				Columns: []*schema.Column{LicenseWeeksColumns[1], LicenseWeeksColumns[2], LicenseWeeksColumns[3]},
+			},
+			{
+				Name:    "licenseweek_partner_id_product_week_start",
+				Unique:  false,
+				Columns: []*schema.Column{LicenseWeeksColumns[7], LicenseWeeksColumns[2], LicenseWeeksColumns[3]},
+				Annotation: &entsql.IndexAnnotation{
+					IncludeColumns: []string{
+						LicenseWeeksColumns[1].Name,
+
+						LicenseWeeksColumns[4].Name,
+
+						LicenseWeeksColumns[5].Name,
+
+						LicenseWeeksColumns[6].Name,
+					},
+				},
+			},
+		},
+	}
 	// LocationsColumns holds the columns for the "locations" table.
 	LocationsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -1346,6 +1426,8 @@ var (
 		InvoicesTable,
 		LicensesTable,
 		LicenseSnapshotsTable,
+		LicenseTrendWeeksTable,
+		LicenseWeeksTable,
 		LocationsTable,
 		PartnersTable,
 		PhoneNumbersTable,
@@ -1388,6 +1470,8 @@ func init() {
 	LicensesTable.ForeignKeys[2].RefTable = SubscriptionsTable
 	LicenseSnapshotsTable.ForeignKeys[0].RefTable = LicensesTable
 	LicenseSnapshotsTable.ForeignKeys[1].RefTable = PartnersTable
+	LicenseTrendWeeksTable.ForeignKeys[0].RefTable = PartnersTable
+	LicenseWeeksTable.ForeignKeys[0].RefTable = PartnersTable
 	LocationsTable.ForeignKeys[0].RefTable = CustomersTable
 	LocationsTable.ForeignKeys[1].RefTable = PartnersTable
 	PhoneNumbersTable.ForeignKeys[0].RefTable = CustomersTable

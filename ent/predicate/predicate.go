@@ -45,6 +45,12 @@ type License func(*sql.Selector)
 // LicenseSnapshot is the predicate function for licensesnapshot builders.
 type LicenseSnapshot func(*sql.Selector)
 
+// LicenseTrendWeek is the predicate function for licensetrendweek builders.
+type LicenseTrendWeek func(*sql.Selector)
+
+// LicenseWeek is the predicate function for licenseweek builders.
+type LicenseWeek func(*sql.Selector)
+
 // Location is the predicate function for location builders.
 type Location func(*sql.Selector)
 

@@ -423,6 +423,54 @@ func (f LicenseSnapshotMutationRuleFunc) EvalMutation(ctx context.Context, m ent
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.LicenseSnapshotMutation", m)
 }
 
+// The LicenseTrendWeekQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type LicenseTrendWeekQueryRuleFunc func(context.Context, *ent.LicenseTrendWeekQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f LicenseTrendWeekQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.LicenseTrendWeekQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.LicenseTrendWeekQuery", q)
+}
+
+// The LicenseTrendWeekMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type LicenseTrendWeekMutationRuleFunc func(context.Context, *ent.LicenseTrendWeekMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f LicenseTrendWeekMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.LicenseTrendWeekMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.LicenseTrendWeekMutation", m)
+}
+
+// The LicenseWeekQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type LicenseWeekQueryRuleFunc func(context.Context, *ent.LicenseWeekQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f LicenseWeekQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.LicenseWeekQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.LicenseWeekQuery", q)
+}
+
+// The LicenseWeekMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type LicenseWeekMutationRuleFunc func(context.Context, *ent.LicenseWeekMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f LicenseWeekMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.LicenseWeekMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.LicenseWeekMutation", m)
+}
+
 // The LocationQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type LocationQueryRuleFunc func(context.Context, *ent.LocationQuery) error
@@ -724,6 +772,10 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.LicenseSnapshotQuery:
 		return q.Filter(), nil
+	case *ent.LicenseTrendWeekQuery:
+		return q.Filter(), nil
+	case *ent.LicenseWeekQuery:
+		return q.Filter(), nil
 	case *ent.LocationQuery:
 		return q.Filter(), nil
 	case *ent.PartnerQuery:
@@ -776,6 +828,10 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.LicenseMutation:
 		return m.Filter(), nil
 	case *ent.LicenseSnapshotMutation:
+		return m.Filter(), nil
+	case *ent.LicenseTrendWeekMutation:
+		return m.Filter(), nil
+	case *ent.LicenseWeekMutation:
 		return m.Filter(), nil
 	case *ent.LocationMutation:
 		return m.Filter(), nil

@@ -19,6 +19,8 @@ import (
 	"github.com/partnerhub/partnerhub-api/ent/invoice"
 	"github.com/partnerhub/partnerhub-api/ent/license"
 	"github.com/partnerhub/partnerhub-api/ent/licensesnapshot"
+	"github.com/partnerhub/partnerhub-api/ent/licensetrendweek"
+	"github.com/partnerhub/partnerhub-api/ent/licenseweek"
 	"github.com/partnerhub/partnerhub-api/ent/location"
 	"github.com/partnerhub/partnerhub-api/ent/partner"
 	"github.com/partnerhub/partnerhub-api/ent/phonenumber"
@@ -865,6 +867,46 @@ func init() {
 	licensesnapshotDescUsed := licensesnapshotFields[6].Descriptor()
 	// licensesnapshot.UsedValidator is a validator for the "used" field. It is called by the builders before save.
 	licensesnapshot.UsedValidator = licensesnapshotDescUsed.Validators[0].(func(int) error)
+	licensetrendweekMixin := schema.LicenseTrendWeek{}.Mixin()
+	licensetrendweek.Policy = privacy.NewPolicies(licensetrendweekMixin[0], schema.LicenseTrendWeek{})
+	licensetrendweek.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := licensetrendweek.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	licensetrendweekMixinHooks0 := licensetrendweekMixin[0].Hooks()
+
+	licensetrendweek.Hooks[1] = licensetrendweekMixinHooks0[0]
+	licensetrendweekFields := schema.LicenseTrendWeek{}.Fields()
+	_ = licensetrendweekFields
+	// licensetrendweekDescTotal is the schema descriptor for total field.
+	licensetrendweekDescTotal := licensetrendweekFields[3].Descriptor()
+	// licensetrendweek.DefaultTotal holds the default value on creation for the total field.
+	licensetrendweek.DefaultTotal = licensetrendweekDescTotal.Default.(int64)
+	// licensetrendweekDescAssigned is the schema descriptor for assigned field.
+	licensetrendweekDescAssigned := licensetrendweekFields[4].Descriptor()
+	// licensetrendweek.DefaultAssigned holds the default value on creation for the assigned field.
+	licensetrendweek.DefaultAssigned = licensetrendweekDescAssigned.Default.(int64)
+	// licensetrendweekDescUsed is the schema descriptor for used field.
+	licensetrendweekDescUsed := licensetrendweekFields[5].Descriptor()
+	// licensetrendweek.DefaultUsed holds the default value on creation for the used field.
+	licensetrendweek.DefaultUsed = licensetrendweekDescUsed.Default.(int64)
+	licenseweekMixin := schema.LicenseWeek{}.Mixin()
+	licenseweek.Policy = privacy.NewPolicies(licenseweekMixin[0], licenseweekMixin[1], schema.LicenseWeek{})
+	licenseweek.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := licenseweek.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	licenseweekMixinHooks0 := licenseweekMixin[0].Hooks()
+
+	licenseweek.Hooks[1] = licenseweekMixinHooks0[0]
 	locationMixin := schema.Location{}.Mixin()
 	location.Policy = privacy.NewPolicies(locationMixin[0], locationMixin[1], schema.Location{})
 	location.Hooks[0] = func(next ent.Mutator) ent.Mutator {

@@ -128,6 +128,7 @@ func wrap(sqldb *sql.DB, name string, embedded bool) *DB {
 	client := ent.NewClient(ent.Driver(drv))
 	client.License.Use(facts.Hook(name))
 	client.Subscription.Use(facts.Hook(name))
+	client.LicenseSnapshot.Use(facts.SnapshotHook(name))
 	client.Customer.Use(facts.CustomerHook())
 	client.Use(change.Hook())
 	return &DB{Client: client, SQL: sqldb, Dialect: name, Embedded: embedded}

@@ -5,12 +5,9 @@ import (
 	"fmt"
 	"time"
 
-	"entgo.io/ent/dialect/sql"
-
 	"github.com/partnerhub/partnerhub-api/ent"
 	"github.com/partnerhub/partnerhub-api/ent/customer"
 	"github.com/partnerhub/partnerhub-api/ent/enum"
-	"github.com/partnerhub/partnerhub-api/ent/license"
 	"github.com/partnerhub/partnerhub-api/graph/filter"
 	"github.com/partnerhub/partnerhub-api/graph/limit"
 	"github.com/partnerhub/partnerhub-api/graph/model"
@@ -101,28 +98,13 @@ func (a *Subscriptions) LicenseTrend(ctx context.Context, weeks int) ([]*model.L
 	return v.([]*model.LicenseTrendPoint), nil
 }
 
-// computeTrend sums every week's lines in one statement (trend).
+// computeTrend reads every week's sums (trendRows).
 func (a *Subscriptions) computeTrend(ctx context.Context, weeks int) ([]*model.LicenseTrendPoint, error) {
 	current := week.Start(a.env.Rules.Now)
 	first := current.AddDate(0, 0, -7*(weeks-1))
-	var rows []struct {
-		Week     anyTime `json:"week_start"`
-		Total    int64   `json:"total"`
-		Assigned int64   `json:"assigned"`
-		Used     int64   `json:"used"`
-	}
-	q := a.client.License.Query().Where(license.ProductEQ(a.product))
-	if a.region != nil {
-		region := *a.region
-		q.Where(func(s *sql.Selector) {
-			c := sql.Table(customer.Table)
-			s.Where(sql.In(s.C(license.FieldCustomerID),
-				sql.Select(c.C(customer.FieldID)).From(c).Where(sql.EQ(c.C(customer.FieldRegion), region))))
-		})
-	}
-	err := q.Modify(func(s *sql.Selector) { trend(s, first, current) }).Scan(ctx, &rows)
+	rows, err := a.trendRows(ctx, first, current)
 	if err != nil {
-		return nil, fmt.Errorf("license trend: %w", err)
+		return nil, err
 	}
 	byWeek := map[time.Time]*model.LicenseTrendPoint{}
 	for _, r := range rows {

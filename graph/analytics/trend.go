@@ -1,98 +1,135 @@
 package analytics
 
 import (
+	"context"
+	"errors"
+	"fmt"
 	"time"
 
-	"entgo.io/ent/dialect"
 	"entgo.io/ent/dialect/sql"
 
-	"github.com/partnerhub/partnerhub-api/ent/cond"
-	"github.com/partnerhub/partnerhub-api/ent/enum"
+	"github.com/partnerhub/partnerhub-api/ent/customer"
+	"github.com/partnerhub/partnerhub-api/ent/facts"
 	"github.com/partnerhub/partnerhub-api/ent/license"
-	"github.com/partnerhub/partnerhub-api/ent/licensesnapshot"
-	"github.com/partnerhub/partnerhub-api/ent/subscription"
+	"github.com/partnerhub/partnerhub-api/ent/licensetrendweek"
+	"github.com/partnerhub/partnerhub-api/ent/licenseweek"
+	"github.com/partnerhub/partnerhub-api/ent/viewer"
+	"github.com/partnerhub/partnerhub-api/graph/limit"
 )
 
-// The license distribution trend shows the licenses that existed in each week:
-//
-//   - the current week sums the lines of ACTIVE subscriptions and trials as they are now;
-//   - an earlier week sums the lines live in it — their subscription or trial started
-//     before the week's end, ends after its start, and is neither CANCELLED nor still
-//     PENDING_SETUP — each at its figures as of the week's end: its last weekly snapshot
-//     on or before that instant, else its first snapshot, else its current figures.
-//
-// A line never given usage figures counts with its current ones in every week it was live.
+// The license distribution trend (package facts states its rule) reads the current week
+// from the lines as they are now and each earlier week from the sums kept per customer
+// (LicenseWeek), computing the weeks nobody asked of the partner before (facts.Weeks).
 
-// notLive are the states whose subscriptions never held licenses in use.
-var notLive = []enum.SubscriptionState{enum.StateCancelled, enum.StatePendingSetup}
-
-// trend makes s, a selector over the viewer's license lines of the product, select per
-// week (week_start) from first to current the sums total, assigned and used.
-func trend(s *sql.Selector, first, current time.Time) {
-	sub := sql.Table(subscription.Table).As("tr_sub")
-	weeks := trendWeeks(first, current).As("tr_week")
-	line := func(col string) string { return s.C(col) }
-	wk := weeks.C
-	live := sql.And(
-		sql.ColumnsLT(sub.C(subscription.FieldStartedAt), wk("week_end")),
-		sql.ColumnsGT(sub.C(subscription.FieldEndsAt), wk("week_start")),
-		sql.NotIn(sub.C(subscription.FieldState), cond.Values(notLive)...))
-	current0 := sql.EQ(wk("is_current"), 0)
-	s.Join(sub).On(sub.C(subscription.FieldID), line(license.FieldSubscriptionID)).
-		Join(weeks).OnP(sql.Or(
-		sql.And(sql.EQ(wk("is_current"), 1), sql.EQ(line(license.FieldActive), true)),
-		sql.And(current0, live)))
-	// The snapshot a past week reads: the last one starting before the week's end, else
-	// the first. The line's snapshots are one per week, on the (license_id, week_start) index.
-	snap := sql.Table(licensesnapshot.Table).As("tr_snap")
-	edge := func(agg string, before bool) sql.Querier {
-		h := sql.Table(licensesnapshot.Table).As("tr_" + agg)
-		q := sql.Select(agg + "(" + h.C(licensesnapshot.FieldWeekStart) + ")").From(h).
-			Where(sql.ColumnsEQ(h.C(licensesnapshot.FieldLicenseID), line(license.FieldID)))
-		if before {
-			q.Where(sql.ColumnsLT(h.C(licensesnapshot.FieldWeekStart), wk("week_end")))
-		}
-		return q
-	}
-	s.LeftJoin(snap).OnP(sql.And(current0,
-		sql.ColumnsEQ(snap.C(licensesnapshot.FieldLicenseID), line(license.FieldID)),
-		sql.P(func(b *sql.Builder) {
-			b.Ident(snap.C(licensesnapshot.FieldWeekStart)).WriteString(" = COALESCE((").Join(edge("MAX", true)).
-				WriteString("), (").Join(edge("MIN", false)).WriteString("))")
-		})))
-	figure := func(col, as string) string {
-		return sql.As("COALESCE(SUM(COALESCE("+snap.C(col)+", "+line(col)+")), 0)", as)
-	}
-	s.Select(sql.As(wk("week_start"), "week_start"),
-		figure(license.FieldTotal, "total"), figure(license.FieldAssigned, "assigned"), figure(license.FieldUsed, "used")).
-		GroupBy(wk("week_start"))
+// weekRow is a week's sums.
+type weekRow struct {
+	Week     anyTime `json:"week_start"`
+	Total    int64   `json:"total"`
+	Assigned int64   `json:"assigned"`
+	Used     int64   `json:"used"`
 }
 
-// trendWeeks is a derived table of the weeks from first to current: week_start, week_end
-// and is_current (1 for current, else 0).
-func trendWeeks(first, current time.Time) *sql.Selector {
-	row := func(start time.Time) *sql.Selector {
-		isCurrent := " 0 AS is_current"
-		if start.Equal(current) {
-			isCurrent = " 1 AS is_current"
-		}
-		return sql.SelectExpr(sql.ExprFunc(func(b *sql.Builder) {
-			timeArg(b, start).WriteString(" AS week_start, ")
-			timeArg(b, start.AddDate(0, 0, 7)).WriteString(" AS week_end," + isCurrent)
-		}))
+// trendRows returns the sums of the weeks from first to current that have lines. A viewer
+// of every customer, of all regions, reads the earlier weeks' sums over the partner.
+func (a *Subscriptions) trendRows(ctx context.Context, first, current time.Time) ([]weekRow, error) {
+	partner, err := a.markWeeks(ctx, first, current)
+	if err != nil {
+		return nil, err
 	}
-	weeks := row(first)
-	for w := first.AddDate(0, 0, 7); !w.After(current); w = w.AddDate(0, 0, 7) {
-		weeks.UnionAll(row(w))
+	// sums selects the sums of s's rows, whose customer column is customer_id.
+	sums := func(s *sql.Selector, week ...string) {
+		a.inRegion(s, s.C(licenseweek.FieldCustomerID))
+		s.Select(append(week, figure(s, "total"), figure(s, "assigned"), figure(s, "used"))...)
 	}
-	return weeks
+	rows := partner
+	if partner == nil {
+		err = a.client.LicenseWeek.Query().Where(licenseweek.ProductEQ(a.product), licenseweek.WeekStartGTE(first), licenseweek.WeekStartLT(current)).
+			Modify(func(s *sql.Selector) {
+				sums(s, sql.As(s.C(licenseweek.FieldWeekStart), "week_start"))
+				s.GroupBy(s.C(licenseweek.FieldWeekStart))
+			}).Scan(ctx, &rows)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("license trend: %w", err)
+	}
+	var now []weekRow
+	err = a.client.License.Query().Where(license.ProductEQ(a.product), license.Active(true)).
+		Modify(func(s *sql.Selector) { sums(s) }).Scan(ctx, &now)
+	if err != nil {
+		return nil, fmt.Errorf("license trend of the current week: %w", err)
+	}
+	for _, r := range now {
+		r.Week = anyTime(current)
+		rows = append(rows, r)
+	}
+	return rows, nil
 }
 
-// timeArg writes t as an argument; PostgreSQL is told its type, which it cannot infer in a
-// derived table.
-func timeArg(b *sql.Builder, t time.Time) *sql.Builder {
-	if b.Dialect() != dialect.Postgres {
-		return b.Arg(t)
+// figure is the sum of col, as col.
+func figure(s *sql.Selector, col string) string {
+	return sql.As("COALESCE(SUM("+s.C(col)+"), 0)", col)
+}
+
+// inRegion limits s, whose customer column is col, to the customers of the region, if any.
+func (a *Subscriptions) inRegion(s *sql.Selector, col string) {
+	if a.region == nil {
+		return
 	}
-	return b.WriteString("CAST(").Arg(t).WriteString(" AS TIMESTAMP WITH TIME ZONE)")
+	c := sql.Table(customer.Table)
+	s.Where(sql.In(col, sql.Select(c.C(customer.FieldID)).From(c).Where(sql.EQ(c.C(customer.FieldRegion), *a.region))))
+}
+
+// markWeeks makes sure that the weeks from first to before current have their sums: the
+// weeks not marked yet are marked and computed for every customer, in one transaction. It
+// returns the weeks' sums over the partner when the viewer sees every customer and all
+// regions, else nil.
+func (a *Subscriptions) markWeeks(ctx context.Context, first, current time.Time) ([]weekRow, error) {
+	var past []time.Time
+	for w := first; w.Before(current); w = w.AddDate(0, 0, 7) {
+		past = append(past, w)
+	}
+	if len(past) == 0 {
+		return nil, nil
+	}
+	v := viewer.FromContext(ctx)
+	whole := v.SeesAllCustomers() && a.region == nil
+	var dialect string
+	read := func() ([]weekRow, error) {
+		var rows []weekRow
+		err := a.client.LicenseTrendWeek.Query().Where(licensetrendweek.ProductEQ(a.product),
+			licensetrendweek.WeekStartGTE(first), licensetrendweek.WeekStartLT(current),
+			func(s *sql.Selector) { dialect = s.Dialect() }).
+			Select(licensetrendweek.FieldWeekStart, licensetrendweek.FieldTotal, licensetrendweek.FieldAssigned, licensetrendweek.FieldUsed).
+			Scan(ctx, &rows)
+		if err != nil {
+			return nil, fmt.Errorf("read the trend's weeks: %w", err)
+		}
+		return rows, nil
+	}
+	rows, err := read()
+	if err != nil || len(rows) == len(past) {
+		if !whole {
+			rows = nil
+		}
+		return rows, err
+	}
+	// The weeks are computed once for every reader of the partner, which wait for it: past
+	// the deadline of the request that began it, so that a slow first time ends too.
+	wctx := context.WithoutCancel(ctx)
+	tx, err := a.client.Tx(wctx)
+	if err != nil {
+		return nil, fmt.Errorf("begin the trend's weeks: %w", err)
+	}
+	// The weeks before the first that a trend can ask at this clock are dropped.
+	since := current.AddDate(0, 0, -7*(limit.TrendWeeks-1))
+	if err := facts.Weeks(wctx, tx, dialect, v.PartnerID, a.product, past, since); err != nil {
+		return nil, errors.Join(err, tx.Rollback())
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, fmt.Errorf("commit the trend's weeks: %w", err)
+	}
+	if !whole {
+		return nil, nil
+	}
+	return read()
 }

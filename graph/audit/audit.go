@@ -11,6 +11,7 @@ import (
 
 	"github.com/partnerhub/partnerhub-api/ent"
 	"github.com/partnerhub/partnerhub-api/ent/change"
+	"github.com/partnerhub/partnerhub-api/ent/facts"
 	"github.com/partnerhub/partnerhub-api/ent/viewer"
 	"github.com/partnerhub/partnerhub-api/graph/gqlerr"
 	"github.com/partnerhub/partnerhub-api/graph/model"
@@ -34,13 +35,14 @@ type Recorder struct {
 
 // Run checks that the viewer may do action, runs fn in a transaction and, when fn changed
 // something, appends the audit event of action in the same transaction before committing.
-// The privacy rules check the same capability again on every row written.
+// The privacy rules check the same capability again on every row written. The snapshots
+// it writes recompute the trend's weeks once, as it commits (facts.NewContext).
 func Run[T any](ctx context.Context, r *Recorder, action string, can viewer.Can, fn func(ctx context.Context, tx *ent.Tx) (T, Change, error)) (T, error) {
 	var zero T
 	if !can(viewer.FromContext(ctx)) {
 		return zero, gqlerr.Errorf(gqlerr.Forbidden, "your role or token does not allow %s", action)
 	}
-	ctx, touched := change.NewContext(ctx)
+	ctx, touched := change.NewContext(facts.NewContext(ctx))
 	tx, err := r.Client.Tx(ctx)
 	if err != nil {
 		return zero, fmt.Errorf("begin %s: %w", action, err)
