@@ -2,6 +2,7 @@ package graph
 
 import (
 	"cmp"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"testing"
@@ -123,3 +124,38 @@ func TestCallingCustomerOrders(t *testing.T) {
 		}
 	}
 }
+
+// callingEveryField asks callingAnalytics for every field, with the first page of each
+// customer table.
+const callingEveryField = `{ callingAnalytics { week region regions callQualityThresholds { jitterMs latencyMs packetLossPercent } qualityRebuilding
+  usageTrend { weekStart activeUsers users1To5Calls users6To20Calls usersOver20Calls calls legs }
+  qualityTrend { weekStart legs measuredLegs poorLegs poorRatio { numerator denominator ratio } }
+  qualityByEndpoint { endpointType legs measuredLegs poorLegs poorRatio { ratio } }
+  featureUsage { huntGroupCalls autoAttendantCalls callQueueCalls }
+  queueInsights { queueCalls averageTimeToAnswerSeconds averageWaitBeforeAbandonSeconds abandonedRate { ratio } answered abandoned timedOut overflow transferred }
+  customerUsage(first: 25) { totalCount edges { node { customer { name } calls legs minutes videoMinutes activeUsers callsChange legsChange minutesChange activeUsersChange } } }
+  customerQuality(first: 25) { totalCount edges { node { customer { name } legs measuredLegs poorLegs poorRatio { ratio } poorLegsChange } } }
+  customerQueues(first: 25) { totalCount edges { node { customer { name } queueCalls averageTimeToAnswerSeconds abandonedRate { ratio } answered abandoned } } } } }`
+
+// TestCallingEveryFieldStatements: callingAnalytics with every field runs a bounded number
+// of SQL statements, as many with a few customers as with more than a page of them.
+func TestCallingEveryFieldStatements(t *testing.T) {
+	for _, n := range []int{3, 40} {
+		figures := make([]callingFigures, n)
+		for i := range figures {
+			figures[i] = callingFigures{name: fmt.Sprintf("C%02d", i), row: &[3]int64{int64(i % 7), int64(i % 5), int64(i % 3)}, queue: true}
+		}
+		h, w, _ := newCallingOrderScene(t, figures)
+		var out struct{ CallingAnalytics json.RawMessage }
+		h.mustDo(t, h.as(w.full), callingEveryField, nil, &out)
+		if got := h.lastStatements(); got > callingEveryFieldStatements {
+			t.Errorf("with %d customers: %d SQL statements, want at most %d", n, got, callingEveryFieldStatements)
+		}
+	}
+}
+
+// callingEveryFieldStatements bounds the statements of callingEveryField: the viewer's
+// partner twice (thresholds, qualityRebuilding), one per region for regions, one sum of the
+// trends' weeks, per customer table its page (in two parts when the customers with a
+// positive figure do not fill it), their figures and their customers, and two counts.
+const callingEveryFieldStatements = 2 + 4 + 1 + 3*(2+1+1) + 2
