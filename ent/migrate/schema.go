@@ -470,6 +470,21 @@ var (
 					},
 				},
 			},
+			{
+				Name:    "callingweek_partner_id_week_calls_customer_id",
+				Unique:  false,
+				Columns: []*schema.Column{CallingWeeksColumns[41], CallingWeeksColumns[2], CallingWeeksColumns[22], CallingWeeksColumns[1]},
+			},
+			{
+				Name:    "callingweek_partner_id_week_poor_legs_customer_id",
+				Unique:  false,
+				Columns: []*schema.Column{CallingWeeksColumns[41], CallingWeeksColumns[2], CallingWeeksColumns[4], CallingWeeksColumns[1]},
+			},
+			{
+				Name:    "callingweek_partner_id_week_queue_legs_customer_id",
+				Unique:  false,
+				Columns: []*schema.Column{CallingWeeksColumns[41], CallingWeeksColumns[2], CallingWeeksColumns[26], CallingWeeksColumns[1]},
+			},
 		},
 	}
 	// CustomersColumns holds the columns for the "customers" table.

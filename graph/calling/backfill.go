@@ -2,9 +2,11 @@ package calling
 
 import (
 	"context"
+	stdsql "database/sql"
 	"fmt"
 	"slices"
 
+	"entgo.io/ent/dialect"
 	"entgo.io/ent/dialect/sql"
 
 	"github.com/partnerhub/partnerhub-api/ent"
@@ -106,4 +108,27 @@ func backfillChunkOf(ctx context.Context, c *ent.Client, ids []int, t Thresholds
 		return fmt.Errorf("roll up the legs of %d customers: %w", len(ids), err)
 	}
 	return tx.Commit()
+}
+
+// AnalyzeWeeks gives PostgreSQL's planner the statistics of the week rollups when it has
+// none: after BackfillWeeks filled them, or a bulk load, before autovacuum came by (or on a
+// server without it). Without them it expects a handful of week rows and joins each of the
+// many to its customer one at a time, which makes the trends several times slower. It
+// reports whether it analysed; other databases need nothing.
+func AnalyzeWeeks(ctx context.Context, db *stdsql.DB, name string) (bool, error) {
+	if name != dialect.Postgres {
+		return false, nil
+	}
+	var known bool
+	if err := db.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM pg_stats WHERE schemaname = current_schema() AND tablename = $1)",
+		callingweek.Table).Scan(&known); err != nil {
+		return false, fmt.Errorf("read the statistics of the week rollups: %w", err)
+	}
+	if known {
+		return false, nil
+	}
+	if _, err := db.ExecContext(ctx, "ANALYZE "+callingweek.Table); err != nil {
+		return false, fmt.Errorf("analyze the week rollups: %w", err)
+	}
+	return true, nil
 }

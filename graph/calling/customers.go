@@ -93,11 +93,12 @@ func (a *Analytics) CustomerQueues(ctx context.Context, first *int, after *page.
 
 func isDesc(d *model.OrderDirection) bool { return d != nil && *d == model.OrderDirectionDesc }
 
-// rowKey is an order of the customer rows: a page key and, when the key is a figure of
-// the week analysed, the join that brings that figure in.
+// rowKey is an order of the customer rows: a page key, or (col set) a figure of the week
+// analysed, the week rollup column col.
 type rowKey struct {
 	page.Key
-	join func(*sql.Selector)
+	col  string
+	desc bool
 }
 
 // nameKey orders customers by name.
@@ -106,20 +107,8 @@ func nameKey(desc bool) rowKey {
 }
 
 // weekKey orders customers by the week rollup column col of the week analysed (0 for the
-// customers without a row), read from the partner's week index.
-func (a *Analytics) weekKey(col string, desc bool) rowKey {
-	const alias = "wk"
-	return rowKey{
-		Key: page.IntKey(func(s *sql.Selector) string {
-			return "COALESCE(" + sql.Dialect(s.Dialect()).Table(alias).C(col) + ", 0)"
-		}, desc),
-		join: func(s *sql.Selector) {
-			wk := sql.Dialect(s.Dialect()).Table(callingweek.Table).As(alias)
-			s.LeftJoin(wk).OnP(sql.And(sql.ColumnsEQ(s.C(customer.FieldID), wk.C(callingweek.FieldCustomerID)),
-				sql.EQ(wk.C(callingweek.FieldPartnerID), a.partnerID), sql.EQ(wk.C(callingweek.FieldWeek), int(a.week))))
-		},
-	}
-}
+// customers without a row).
+func (a *Analytics) weekKey(col string, desc bool) rowKey { return rowKey{col: col, desc: desc} }
 
 // customers returns a page of the customers in scope ordered by key, with their figures,
 // cached under the table's name, paging arguments and order.
@@ -144,15 +133,16 @@ func (a *Analytics) customers(ctx context.Context, table string, args page.Args,
 // alone where it can), then loads the page's customers and their figures.
 func (a *Analytics) paginate(ctx context.Context, table string, args page.Args, key rowKey, queues bool) (*RowConnection, error) {
 	where := func(s *sql.Selector) { s.Where(a.scope(s.Table(), queues)) }
-	conn, err := page.Paginate(ctx, page.Source[*ent.Customer]{
+	fetch := func(ctx context.Context, m func(*sql.Selector), limit int, part func(*sql.Selector)) ([]*ent.Customer, error) {
+		return a.client.Customer.Query().Where(where).Limit(limit).Modify(func(s *sql.Selector) {
+			s.Select(s.C(customer.FieldID))
+			part(s)
+		}).Modify(m).All(ctx)
+	}
+	src := page.Source[*ent.Customer]{
 		Key: key.Key,
 		Fetch: func(ctx context.Context, m func(*sql.Selector), limit int) ([]*ent.Customer, error) {
-			return a.client.Customer.Query().Where(where).Limit(limit).Modify(func(s *sql.Selector) {
-				s.Select(s.C(customer.FieldID))
-				if key.join != nil {
-					key.join(s)
-				}
-			}).Modify(m).All(ctx)
+			return fetch(ctx, m, limit, func(*sql.Selector) {})
 		},
 		Count: func(ctx context.Context) (int, error) {
 			// The usage and quality tables count the same customers: one count serves both.
@@ -166,7 +156,11 @@ func (a *Analytics) paginate(ctx context.Context, table string, args page.Args, 
 		},
 		ID:    func(c *ent.Customer) int { return c.ID },
 		Value: func(c *ent.Customer) (any, error) { return c.Value(page.KeyColumn) },
-	}, args)
+	}
+	if key.col != "" {
+		src.Key, src.Fetch = a.weekOrder(key.col, key.desc, args.Backwards(), fetch)
+	}
+	conn, err := page.Paginate(ctx, src, args)
 	if err != nil {
 		return nil, err
 	}
@@ -191,4 +185,55 @@ func (a *Analytics) paginate(ctx context.Context, table string, args page.Args, 
 	return page.Map(conn, func(c *ent.Customer) *CustomerRow {
 		return &CustomerRow{Figures: sums[sumKey{c.ID, a.week}], Customer: loaded[c.ID], prev: sums[sumKey{c.ID, a.week - 7}]}
 	}), nil
+}
+
+// weekOrder returns the key and the fetch of the order by the week rollup column col of
+// the week analysed, read in two parts: the customers whose figure is positive, from the
+// week rollups' index on (partner, week, col), and the others, whose figure is 0 (counters
+// are never negative), by ID. The page takes the part that comes first in its direction,
+// then the other while it has room: a first page by the most calls reads a few index rows
+// instead of sorting every customer in scope. Each part reads with fetch, its selector
+// changed by the part's function.
+func (a *Analytics) weekOrder(col string, desc, backwards bool, fetch func(context.Context, func(*sql.Selector), int, func(*sql.Selector)) ([]*ent.Customer, error)) (page.Key, func(context.Context, func(*sql.Selector), int) ([]*ent.Customer, error)) {
+	const alias = "wk"
+	// zero is set while the part of the zero figures is built: its sort value is 0.
+	zero := false
+	key := page.IntKey(func(s *sql.Selector) string {
+		if zero {
+			return "CAST(0 AS BIGINT)"
+		}
+		return sql.Dialect(s.Dialect()).Table(alias).C(col)
+	}, desc)
+	positive := func(s *sql.Selector, wk *sql.SelectTable) *sql.Predicate {
+		return sql.And(sql.ColumnsEQ(s.C(customer.FieldID), wk.C(callingweek.FieldCustomerID)),
+			sql.EQ(wk.C(callingweek.FieldPartnerID), a.partnerID), sql.EQ(wk.C(callingweek.FieldWeek), int(a.week)), sql.GT(wk.C(col), 0))
+	}
+	parts := []func(*sql.Selector){
+		func(s *sql.Selector) {
+			wk := sql.Dialect(s.Dialect()).Table(callingweek.Table).As(alias)
+			s.Join(wk).OnP(positive(s, wk))
+		},
+		func(s *sql.Selector) {
+			wk := sql.Dialect(s.Dialect()).Table(callingweek.Table).As(alias)
+			s.Where(sql.Not(sql.Exists(sql.Select(wk.C(callingweek.FieldID)).From(wk).Where(positive(s, wk)))))
+		},
+	}
+	zeroFirst := desc == backwards
+	if zeroFirst {
+		parts[0], parts[1] = parts[1], parts[0]
+	}
+	return key, func(ctx context.Context, m func(*sql.Selector), limit int) ([]*ent.Customer, error) {
+		var out []*ent.Customer
+		for i, part := range parts {
+			zero = (i == 0) == zeroFirst
+			rows, err := fetch(ctx, m, limit-len(out), part)
+			if err != nil {
+				return nil, err
+			}
+			if out = append(out, rows...); len(out) == limit {
+				break
+			}
+		}
+		return out, nil
+	}
 }

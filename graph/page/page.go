@@ -194,3 +194,10 @@ func Map[T, U any](c *Connection[T], f func(T) U) *Connection[U] {
 	}
 	return out
 }
+
+// Backwards reports whether the page is read backwards (last/before), false for
+// arguments Paginate refuses.
+func (a Args) Backwards() bool {
+	_, backwards, _ := a.size()
+	return backwards
+}

@@ -7,6 +7,7 @@ import (
 	"entgo.io/ent/dialect"
 	"github.com/lib/pq"
 
+	"github.com/partnerhub/partnerhub-api/ent/callingweek"
 	"github.com/partnerhub/partnerhub-api/ent/customer"
 	"github.com/partnerhub/partnerhub-api/ent/license"
 	"github.com/partnerhub/partnerhub-api/ent/subscription"
@@ -150,9 +151,12 @@ func (b *bulkTx) finishLoad() error {
 	return nil
 }
 
-// vacuum marks, after commit, the pages of the tables that the headline KPIs and the
-// directory read from their indexes alone as all-visible, as autovacuum would later: until
-// then every index-only scan of freshly loaded rows reads the table too.
+// vacuum marks, after commit, the pages of the tables that the headline KPIs, the
+// directory and the calling trends read from their indexes alone as all-visible, as
+// autovacuum would later: until then every index-only scan of freshly loaded rows reads
+// the table too. It also gives the planner the statistics of the week rollups, which the
+// seed sets after finishLoad analysed the loaded tables: without them it expects a handful
+// of week rows and joins each of the many to its customer one at a time.
 func (b *bulkTx) vacuum() error {
 	if b.dialect != dialect.Postgres || len(b.restore) == 0 {
 		return nil
@@ -163,6 +167,9 @@ func (b *bulkTx) vacuum() error {
 	}
 	if _, err := b.conn.ExecContext(b.ctx, "VACUUM "+strings.Join(tables, ", ")); err != nil {
 		return fmt.Errorf("vacuum: %w", err)
+	}
+	if _, err := b.conn.ExecContext(b.ctx, "VACUUM ANALYZE "+pq.QuoteIdentifier(callingweek.Table)); err != nil {
+		return fmt.Errorf("vacuum the week rollups: %w", err)
 	}
 	return nil
 }
