@@ -267,3 +267,30 @@ func TestCallLegStreamEarliestAcrossBatches(t *testing.T) {
 		t.Errorf("after the stream again: %v, want %v", got, want)
 	}
 }
+
+// TestCallLegStreamCrossedLegIDs: legs of two customers stored by the two transactions of
+// a batch at once, each sending the other's leg IDs too, never deadlock: each leg ID is
+// stored once and refused as a conflict for the other customer, and the stream answers 200.
+func TestCallLegStreamCrossedLegIDs(t *testing.T) {
+	s := newCallingScene(t)
+	var b bytes.Buffer
+	const n = 4000
+	for i := range n {
+		at := time.Date(2026, 3, 10, 0, 0, 0, 0, time.UTC).Add(time.Duration(i) * time.Second).Format(time.RFC3339)
+		// acme and bravo are stored by different parts of the batch.
+		b.WriteString(ndjson(callLeg(fmt.Sprintf("x-%d", i), fmt.Sprintf("cx-a%d", i), "acme", "u", at, 30)))
+		b.WriteString(ndjson(callLeg(fmt.Sprintf("x-%d", n-1-i), fmt.Sprintf("cx-b%d", i), "bravo", "u", at, 30)))
+	}
+	status, sum, raw := s.h.streamLegs(t, s.ingester, "application/x-ndjson", "", &b)
+	if status != http.StatusOK || sum.Received != 2*n || sum.Stored != n || sum.Failed != n {
+		t.Fatalf("status %d, received %d, stored %d, failed %d (%.300s); want 200, %d, %d, %d", status, sum.Received, sum.Stored, sum.Failed, raw, 2*n, n, n)
+	}
+	for _, e := range sum.Errors {
+		if e.Code != "CONFLICT" {
+			t.Fatalf("line %d refused with %s: %s, want CONFLICT", e.Line, e.Code, e.Message)
+		}
+	}
+	if got := s.h.client.CallLeg.Query().Where(callleg.LegIDHasPrefix("x-")).CountX(s.h.sys); got != n {
+		t.Errorf("%d legs stored, want %d", got, n)
+	}
+}

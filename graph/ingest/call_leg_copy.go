@@ -19,7 +19,9 @@ import (
 // the few it skipped (a leg ID of another customer is a conflict), rather than looking up
 // every leg ID first. A NOT EXISTS filter instead would have the planner hash-join the
 // whole table of legs against the unanalysed staging table, for every batch. COPY streams
-// the rows without binding a parameter per value: a batch of legs is one statement.
+// the rows without binding a parameter per value: a batch of legs is one statement. The
+// legs go in in leg ID order: transactions storing legs at once wait for each other's
+// leg IDs, if ever, in one order.
 
 // stagingTable receives a batch's legs; it empties itself at commit.
 const stagingTable = "call_leg_staging"
@@ -58,7 +60,7 @@ func copyLegs(ctx context.Context, sqlTx *sql.Tx, partnerID int, rows []*ent.Cal
 	if err != nil {
 		return nil, err
 	}
-	res, err := sqlTx.QueryContext(ctx, fmt.Sprintf(`INSERT INTO %[1]s (%[2]s) SELECT %[2]s FROM %[3]s
+	res, err := sqlTx.QueryContext(ctx, fmt.Sprintf(`INSERT INTO %[1]s (%[2]s) SELECT %[2]s FROM %[3]s ORDER BY %[5]s
 		ON CONFLICT (%[4]s, %[5]s) DO NOTHING RETURNING %[6]s, %[5]s`,
 		callleg.Table, cols, stagingTable, callleg.FieldPartnerID, callleg.FieldLegID, callleg.FieldID))
 	if err != nil {
