@@ -148,7 +148,7 @@ func (fs *feeds[T]) expiry(now time.Time) time.Time {
 const timeCheck = time.Minute
 
 // run recomputes the feed's figures after each change, and when they expire, until ctx
-// ends, pacing itself after each computation.
+// ends, pacing itself so that computations begin at least an interval apart.
 func (fs *feeds[T]) run(ctx context.Context, f *feed[T], changes <-chan struct{}) {
 	for {
 		var expired <-chan time.Time
@@ -169,15 +169,16 @@ func (fs *feeds[T]) run(ctx context.Context, f *feed[T], changes <-chan struct{}
 				continue
 			}
 		}
-		now := fs.r.Now()
+		now, began := fs.r.Now(), time.Now()
 		if next, seen, err := fs.compute(ctx, f.region); err == nil {
 			f.send(next, seen, fs.expiry(now))
 		}
-		if fs.interval > 0 {
+		// Computations begin an interval apart at least: the pause is what is left of it.
+		if pause := fs.interval - time.Since(began); fs.interval > 0 {
 			select {
 			case <-ctx.Done():
 				return
-			case <-fs.after(fs.interval):
+			case <-fs.after(max(pause, 0)):
 			}
 		}
 	}
