@@ -2,10 +2,8 @@ package live
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"maps"
-	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -184,34 +182,6 @@ func (c *Cache) lookup(s Scope, full string, strict bool, patchable []change.Kin
 	return e, seq, check, "", nil
 }
 
-// touched returns the customers the changes that may alter the scope's results name, if
-// each of those names its customers and touches, of the kinds the results read, only kinds
-// among patchable.
-func (s Scope) touched(changes []change.Set, patchable []change.Kind) ([]int, bool) {
-	seen := map[int]bool{}
-	var out []int
-	for _, ch := range changes {
-		if s.judge(ch) == keep {
-			continue
-		}
-		if ch.All || ch.Many {
-			return nil, false
-		}
-		for _, k := range ch.Kinds {
-			if (s.Reads == nil || slices.Contains(s.Reads, k)) && !slices.Contains(patchable, k) {
-				return nil, false
-			}
-		}
-		for _, id := range ch.Customers {
-			if !seen[id] {
-				seen[id] = true
-				out = append(out, id)
-			}
-		}
-	}
-	return out, true
-}
-
 // Fresh reports whether the stored result of key for the scope is known to be current:
 // no change since it was computed can alter it. It computes nothing.
 func Fresh(c *Cache, s Scope, key string) bool {
@@ -225,31 +195,6 @@ func Fresh(c *Cache, s Scope, key string) bool {
 func Get[T any](ctx context.Context, c *Cache, s Scope, key string, compute func(context.Context) (T, error)) (T, error) {
 	return get(ctx, c, s, key, compute, nil, nil)
 }
-
-// Patch brings a stored value up to date with changes that touched customers alone: it
-// returns what a computation would give now, without altering old.
-type Patch[T any] func(ctx context.Context, old T, customers []int) (T, error)
-
-// GetPatched is Get for a value that patch can bring up to date with changes that name
-// their customers and touch only kinds among patchable: such a stale value is patched
-// rather than computed anew (the metric counts it under ReasonPatch).
-func GetPatched[T any](ctx context.Context, c *Cache, s Scope, key string, patchable []change.Kind,
-	compute func(context.Context) (T, error), patch Patch[T]) (T, error) {
-	return get(ctx, c, s, key, compute, patchable, patch)
-}
-
-// StoredPatched is GetPatched that never computes the value anew: ok is false when no
-// value is stored that is fresh or can be patched.
-func StoredPatched[T any](ctx context.Context, c *Cache, s Scope, key string, patchable []change.Kind, patch Patch[T]) (v T, ok bool, err error) {
-	v, err = get(ctx, c, s, key, nil, patchable, patch)
-	if errors.Is(err, errNotStored) {
-		return v, false, nil
-	}
-	return v, err == nil, err
-}
-
-// errNotStored is get's error when compute is nil and the value would have to be computed.
-var errNotStored = errors.New("no value stored")
 
 // get is Get, GetPatched, or with compute nil StoredPatched.
 func get[T any](ctx context.Context, c *Cache, s Scope, key string, compute func(context.Context) (T, error),
@@ -299,24 +244,6 @@ func get[T any](ctx context.Context, c *Cache, s Scope, key string, compute func
 		}
 		// The computation began before a change this caller heard of: judge it again.
 	}
-}
-
-// renew recomputes the result of full in the background, unless another renewal is under
-// way: one at a time, so that the database time readers' renewals take is bounded
-// whatever their number.
-func (c *Cache) renew(ctx context.Context, s Scope, full string, run func(context.Context) (any, error)) {
-	select {
-	case c.renewing <- struct{}{}:
-	default:
-		return
-	}
-	ctx = context.WithoutCancel(ctx)
-	go func() {
-		defer func() { <-c.renewing }()
-		_, _, _ = c.flight.Do(full, func() (any, error) {
-			return c.compute(ctx, s, full, ReasonChange, 0, false, run)
-		})
-	}()
 }
 
 // computed is a result and the number of the first change it may not have seen.
