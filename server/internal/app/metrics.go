@@ -56,7 +56,7 @@ func (fallbacks) Collect(ch chan<- prometheus.Metric) {
 
 // recomputationsDesc describes the analytics cache's recomputations.
 var recomputationsDesc = prometheus.NewDesc("partnerhub_analytics_recomputations_total",
-	"Cached KPIs, analytics and counts computed, by reason (new; age: outlived the cache TTL; change: a change could alter them; shared: the partner-wide figure they depend on moved) and scope (all: viewers who see every customer; admin: an ADMIN's customers; partner: partner-wide figures).",
+	"Cached KPIs, analytics and counts computed, by reason (new; age: outlived the cache TTL; change: a change could alter them; shared: the partner-wide figure they depend on moved; patch: changes of a few customers brought in) and scope (all: viewers who see every customer; admin: an ADMIN's customers; partner: partner-wide figures).",
 	[]string{"reason", "scope"}, nil)
 
 // recomputations collects the cache's recomputations, whose labels come as they occur.
