@@ -77,8 +77,7 @@ func Weeks(ctx context.Context, tx Tx, dialectName string, partnerID int, produc
 	if _, err := exec(ctx, tx, insertWeeks(dialectName, sums)); err != nil {
 		return fmt.Errorf("compute the trend's weeks: %w", err)
 	}
-	all := func(*sql.SelectTable) *sql.Predicate { return nil }
-	if _, err := exec(ctx, tx, totals(dialectName, "", all, sql.In(licensetrendweek.FieldID, marked...))); err != nil {
+	if _, err := exec(ctx, tx, setTotals(dialectName, sql.In(licensetrendweek.FieldID, marked...))); err != nil {
 		return fmt.Errorf("sum the trend's weeks: %w", err)
 	}
 	for _, table := range []string{licenseweek.Table, licensetrendweek.Table} {
@@ -91,10 +90,9 @@ func Weeks(ctx context.Context, tx Tx, dialectName string, partnerID int, produc
 	return nil
 }
 
-// totals sets the sums of each week matching where (the weeks table unaliased) to the sums
-// of its LicenseWeek rows matching rows; with sign, it adds them ("+") or takes them
-// away ("-") instead.
-func totals(dialectName, sign string, rows func(*sql.SelectTable) *sql.Predicate, where *sql.Predicate) sql.Querier {
+// setTotals sets the sums of each week matching where (the weeks table unaliased) to the
+// sums of all its LicenseWeek rows.
+func setTotals(dialectName string, where *sql.Predicate) sql.Querier {
 	w, lw := sql.Table(licensetrendweek.Table), sql.Table(licenseweek.Table).As("lw")
 	up := sql.Dialect(dialectName).Update(licensetrendweek.Table).Where(where)
 	for _, col := range []string{licenseweek.FieldTotal, licenseweek.FieldAssigned, licenseweek.FieldUsed} {
@@ -102,15 +100,7 @@ func totals(dialectName, sign string, rows func(*sql.SelectTable) *sql.Predicate
 			sql.ColumnsEQ(lw.C(licenseweek.FieldPartnerID), w.C(licensetrendweek.FieldPartnerID)),
 			sql.ColumnsEQ(lw.C(licenseweek.FieldProduct), w.C(licensetrendweek.FieldProduct)),
 			sql.ColumnsEQ(lw.C(licenseweek.FieldWeekStart), w.C(licensetrendweek.FieldWeekStart))))
-		if p := rows(lw); p != nil {
-			sum.Where(p)
-		}
-		up.Set(col, sql.ExprFunc(func(b *sql.Builder) {
-			if sign != "" {
-				b.Ident(col).WriteString(" " + sign + " ")
-			}
-			b.WriteString("(").Join(sum).WriteString(")")
-		}))
+		up.Set(col, sql.ExprFunc(func(b *sql.Builder) { b.WriteString("(").Join(sum).WriteString(")") }))
 	}
 	return up
 }

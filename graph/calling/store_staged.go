@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/partnerhub/partnerhub-api/ent/callingday"
@@ -30,8 +31,8 @@ var (
 // applyStaged adds d, of partnerID, to the rollups through sqlTx.
 func applyStaged(ctx context.Context, sqlTx *sql.Tx, partnerID int, d *Delta) error {
 	days := d.SortedDays()
-	if len(days) > 0 {
-		err := storage.Stage(ctx, sqlTx, "calling_day_delta", callingday.Table, dayColumns, func(put func(...any) error) error {
+	err := addStaged(ctx, sqlTx, "calling_day_delta", callingday.Table, dayColumns, dayKeyColumns[1:5], Counters, len(days),
+		func(put func(...any) error) error {
 			values := make([]any, len(dayColumns))
 			for _, k := range days {
 				values[0], values[1], values[2], values[3], values[4], values[5] = partnerID, k.CustomerID, k.LocationID, k.QueueID, int(k.Day), int(k.Day.Week())
@@ -44,12 +45,8 @@ func applyStaged(ctx context.Context, sqlTx *sql.Tx, partnerID int, d *Delta) er
 			}
 			return nil
 		})
-		if err != nil {
-			return err
-		}
-		if _, err := sqlTx.ExecContext(ctx, upsertStaged(callingday.Table, "calling_day_delta", dayColumns, dayKeyColumns[1:5], Counters)); err != nil {
-			return fmt.Errorf("add to %d day rollups: %w", len(days), err)
-		}
+	if err != nil {
+		return err
 	}
 	users := d.SortedUsers()
 	after := map[UserWeekKey]int64{}
@@ -70,27 +67,33 @@ func applyStaged(ctx context.Context, sqlTx *sql.Tx, partnerID int, d *Delta) er
 		}
 	}
 	weeks := d.weekChange(after)
-	if len(weeks) == 0 {
+	return addStaged(ctx, sqlTx, "calling_week_delta", callingweek.Table, weekColumns, weekKeyColumns[1:], weekCounters, len(weeks),
+		func(put func(...any) error) error {
+			values := make([]any, len(weekColumns))
+			for _, k := range sortedWeeks(weeks) {
+				values[0], values[1], values[2] = partnerID, k.CustomerID, int(k.Week)
+				for i, n := range weeks[k] {
+					values[len(weekKeyColumns)+i] = n
+				}
+				if err := put(values...); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+}
+
+// addStaged stages the n rows that rows puts and adds them to table (see upsertStaged);
+// with none, it does nothing.
+func addStaged(ctx context.Context, sqlTx *sql.Tx, staging, table string, cols, key, counters []string, n int, rows func(put func(...any) error) error) error {
+	if n == 0 {
 		return nil
 	}
-	err := storage.Stage(ctx, sqlTx, "calling_week_delta", callingweek.Table, weekColumns, func(put func(...any) error) error {
-		values := make([]any, len(weekColumns))
-		for _, k := range sortedWeeks(weeks) {
-			values[0], values[1], values[2] = partnerID, k.CustomerID, int(k.Week)
-			for i, n := range weeks[k] {
-				values[len(weekKeyColumns)+i] = n
-			}
-			if err := put(values...); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
+	if err := storage.Stage(ctx, sqlTx, staging, table, cols, rows); err != nil {
 		return err
 	}
-	if _, err := sqlTx.ExecContext(ctx, upsertStaged(callingweek.Table, "calling_week_delta", weekColumns, weekKeyColumns[1:], weekCounters)); err != nil {
-		return fmt.Errorf("add to %d week rollups: %w", len(weeks), err)
+	if _, err := sqlTx.ExecContext(ctx, upsertStaged(table, staging, cols, key, counters)); err != nil {
+		return fmt.Errorf("add to %d rows of %s: %w", n, table, err)
 	}
 	return nil
 }
@@ -99,7 +102,7 @@ func applyStaged(ctx context.Context, sqlTx *sql.Tx, partnerID int, d *Delta) er
 // after the change, read from the rows the upsert wrote (n: how many).
 func upsertUsers(ctx context.Context, sqlTx *sql.Tx, n int) (map[UserWeekKey]int64, error) {
 	q := upsertStaged(callinguserweek.Table, "calling_user_week_delta", userColumns, userKeyColumns[1:], []string{callinguserweek.FieldCalls}) +
-		" RETURNING " + strings.Join(append(userKeyColumns[1:], callinguserweek.FieldCalls), ", ")
+		" RETURNING " + strings.Join(slices.Concat(userKeyColumns[1:], []string{callinguserweek.FieldCalls}), ", ")
 	rows, err := sqlTx.QueryContext(ctx, q)
 	if err != nil {
 		return nil, err
