@@ -19,6 +19,7 @@ import (
 	"github.com/partnerhub/partnerhub-api/ent/apitoken"
 	"github.com/partnerhub/partnerhub-api/ent/auditevent"
 	"github.com/partnerhub/partnerhub-api/ent/callingday"
+	"github.com/partnerhub/partnerhub-api/ent/callingpartnerweek"
 	"github.com/partnerhub/partnerhub-api/ent/callinguserweek"
 	"github.com/partnerhub/partnerhub-api/ent/callingweek"
 	"github.com/partnerhub/partnerhub-api/ent/callleg"
@@ -61,6 +62,8 @@ type Client struct {
 	CallQueue *CallQueueClient
 	// CallingDay is the client for interacting with the CallingDay builders.
 	CallingDay *CallingDayClient
+	// CallingPartnerWeek is the client for interacting with the CallingPartnerWeek builders.
+	CallingPartnerWeek *CallingPartnerWeekClient
 	// CallingUserWeek is the client for interacting with the CallingUserWeek builders.
 	CallingUserWeek *CallingUserWeekClient
 	// CallingWeek is the client for interacting with the CallingWeek builders.
@@ -116,6 +119,7 @@ func (c *Client) init() {
 	c.CallLeg = NewCallLegClient(c.config)
 	c.CallQueue = NewCallQueueClient(c.config)
 	c.CallingDay = NewCallingDayClient(c.config)
+	c.CallingPartnerWeek = NewCallingPartnerWeekClient(c.config)
 	c.CallingUserWeek = NewCallingUserWeekClient(c.config)
 	c.CallingWeek = NewCallingWeekClient(c.config)
 	c.Customer = NewCustomerClient(c.config)
@@ -225,33 +229,34 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 	cfg := c.config
 	cfg.driver = tx
 	return &Tx{
-		ctx:               ctx,
-		config:            cfg,
-		Admin:             NewAdminClient(cfg),
-		ApiToken:          NewApiTokenClient(cfg),
-		AuditEvent:        NewAuditEventClient(cfg),
-		CallLeg:           NewCallLegClient(cfg),
-		CallQueue:         NewCallQueueClient(cfg),
-		CallingDay:        NewCallingDayClient(cfg),
-		CallingUserWeek:   NewCallingUserWeekClient(cfg),
-		CallingWeek:       NewCallingWeekClient(cfg),
-		Customer:          NewCustomerClient(cfg),
-		Device:            NewDeviceClient(cfg),
-		Invoice:           NewInvoiceClient(cfg),
-		License:           NewLicenseClient(cfg),
-		LicenseSnapshot:   NewLicenseSnapshotClient(cfg),
-		LicenseTrendWeek:  NewLicenseTrendWeekClient(cfg),
-		LicenseWeek:       NewLicenseWeekClient(cfg),
-		Location:          NewLocationClient(cfg),
-		Partner:           NewPartnerClient(cfg),
-		PhoneNumber:       NewPhoneNumberClient(cfg),
-		Report:            NewReportClient(cfg),
-		ReportChunk:       NewReportChunkClient(cfg),
-		ReportSchedule:    NewReportScheduleClient(cfg),
-		ReportTemplate:    NewReportTemplateClient(cfg),
-		Subscription:      NewSubscriptionClient(cfg),
-		SubscriptionOrder: NewSubscriptionOrderClient(cfg),
-		Tag:               NewTagClient(cfg),
+		ctx:                ctx,
+		config:             cfg,
+		Admin:              NewAdminClient(cfg),
+		ApiToken:           NewApiTokenClient(cfg),
+		AuditEvent:         NewAuditEventClient(cfg),
+		CallLeg:            NewCallLegClient(cfg),
+		CallQueue:          NewCallQueueClient(cfg),
+		CallingDay:         NewCallingDayClient(cfg),
+		CallingPartnerWeek: NewCallingPartnerWeekClient(cfg),
+		CallingUserWeek:    NewCallingUserWeekClient(cfg),
+		CallingWeek:        NewCallingWeekClient(cfg),
+		Customer:           NewCustomerClient(cfg),
+		Device:             NewDeviceClient(cfg),
+		Invoice:            NewInvoiceClient(cfg),
+		License:            NewLicenseClient(cfg),
+		LicenseSnapshot:    NewLicenseSnapshotClient(cfg),
+		LicenseTrendWeek:   NewLicenseTrendWeekClient(cfg),
+		LicenseWeek:        NewLicenseWeekClient(cfg),
+		Location:           NewLocationClient(cfg),
+		Partner:            NewPartnerClient(cfg),
+		PhoneNumber:        NewPhoneNumberClient(cfg),
+		Report:             NewReportClient(cfg),
+		ReportChunk:        NewReportChunkClient(cfg),
+		ReportSchedule:     NewReportScheduleClient(cfg),
+		ReportTemplate:     NewReportTemplateClient(cfg),
+		Subscription:       NewSubscriptionClient(cfg),
+		SubscriptionOrder:  NewSubscriptionOrderClient(cfg),
+		Tag:                NewTagClient(cfg),
 	}, nil
 }
 
@@ -269,33 +274,34 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 	cfg := c.config
 	cfg.driver = &txDriver{tx: tx, drv: c.driver}
 	return &Tx{
-		ctx:               ctx,
-		config:            cfg,
-		Admin:             NewAdminClient(cfg),
-		ApiToken:          NewApiTokenClient(cfg),
-		AuditEvent:        NewAuditEventClient(cfg),
-		CallLeg:           NewCallLegClient(cfg),
-		CallQueue:         NewCallQueueClient(cfg),
-		CallingDay:        NewCallingDayClient(cfg),
-		CallingUserWeek:   NewCallingUserWeekClient(cfg),
-		CallingWeek:       NewCallingWeekClient(cfg),
-		Customer:          NewCustomerClient(cfg),
-		Device:            NewDeviceClient(cfg),
-		Invoice:           NewInvoiceClient(cfg),
-		License:           NewLicenseClient(cfg),
-		LicenseSnapshot:   NewLicenseSnapshotClient(cfg),
-		LicenseTrendWeek:  NewLicenseTrendWeekClient(cfg),
-		LicenseWeek:       NewLicenseWeekClient(cfg),
-		Location:          NewLocationClient(cfg),
-		Partner:           NewPartnerClient(cfg),
-		PhoneNumber:       NewPhoneNumberClient(cfg),
-		Report:            NewReportClient(cfg),
-		ReportChunk:       NewReportChunkClient(cfg),
-		ReportSchedule:    NewReportScheduleClient(cfg),
-		ReportTemplate:    NewReportTemplateClient(cfg),
-		Subscription:      NewSubscriptionClient(cfg),
-		SubscriptionOrder: NewSubscriptionOrderClient(cfg),
-		Tag:               NewTagClient(cfg),
+		ctx:                ctx,
+		config:             cfg,
+		Admin:              NewAdminClient(cfg),
+		ApiToken:           NewApiTokenClient(cfg),
+		AuditEvent:         NewAuditEventClient(cfg),
+		CallLeg:            NewCallLegClient(cfg),
+		CallQueue:          NewCallQueueClient(cfg),
+		CallingDay:         NewCallingDayClient(cfg),
+		CallingPartnerWeek: NewCallingPartnerWeekClient(cfg),
+		CallingUserWeek:    NewCallingUserWeekClient(cfg),
+		CallingWeek:        NewCallingWeekClient(cfg),
+		Customer:           NewCustomerClient(cfg),
+		Device:             NewDeviceClient(cfg),
+		Invoice:            NewInvoiceClient(cfg),
+		License:            NewLicenseClient(cfg),
+		LicenseSnapshot:    NewLicenseSnapshotClient(cfg),
+		LicenseTrendWeek:   NewLicenseTrendWeekClient(cfg),
+		LicenseWeek:        NewLicenseWeekClient(cfg),
+		Location:           NewLocationClient(cfg),
+		Partner:            NewPartnerClient(cfg),
+		PhoneNumber:        NewPhoneNumberClient(cfg),
+		Report:             NewReportClient(cfg),
+		ReportChunk:        NewReportChunkClient(cfg),
+		ReportSchedule:     NewReportScheduleClient(cfg),
+		ReportTemplate:     NewReportTemplateClient(cfg),
+		Subscription:       NewSubscriptionClient(cfg),
+		SubscriptionOrder:  NewSubscriptionOrderClient(cfg),
+		Tag:                NewTagClient(cfg),
 	}, nil
 }
 
@@ -326,10 +332,10 @@ func (c *Client) Close() error {
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
 		c.Admin, c.ApiToken, c.AuditEvent, c.CallLeg, c.CallQueue, c.CallingDay,
-		c.CallingUserWeek, c.CallingWeek, c.Customer, c.Device, c.Invoice, c.License,
-		c.LicenseSnapshot, c.LicenseTrendWeek, c.LicenseWeek, c.Location, c.Partner,
-		c.PhoneNumber, c.Report, c.ReportChunk, c.ReportSchedule, c.ReportTemplate,
-		c.Subscription, c.SubscriptionOrder, c.Tag,
+		c.CallingPartnerWeek, c.CallingUserWeek, c.CallingWeek, c.Customer, c.Device,
+		c.Invoice, c.License, c.LicenseSnapshot, c.LicenseTrendWeek, c.LicenseWeek,
+		c.Location, c.Partner, c.PhoneNumber, c.Report, c.ReportChunk,
+		c.ReportSchedule, c.ReportTemplate, c.Subscription, c.SubscriptionOrder, c.Tag,
 	} {
 		n.Use(hooks...)
 	}
@@ -340,10 +346,10 @@ func (c *Client) Use(hooks ...Hook) {
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
 		c.Admin, c.ApiToken, c.AuditEvent, c.CallLeg, c.CallQueue, c.CallingDay,
-		c.CallingUserWeek, c.CallingWeek, c.Customer, c.Device, c.Invoice, c.License,
-		c.LicenseSnapshot, c.LicenseTrendWeek, c.LicenseWeek, c.Location, c.Partner,
-		c.PhoneNumber, c.Report, c.ReportChunk, c.ReportSchedule, c.ReportTemplate,
-		c.Subscription, c.SubscriptionOrder, c.Tag,
+		c.CallingPartnerWeek, c.CallingUserWeek, c.CallingWeek, c.Customer, c.Device,
+		c.Invoice, c.License, c.LicenseSnapshot, c.LicenseTrendWeek, c.LicenseWeek,
+		c.Location, c.Partner, c.PhoneNumber, c.Report, c.ReportChunk,
+		c.ReportSchedule, c.ReportTemplate, c.Subscription, c.SubscriptionOrder, c.Tag,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -364,6 +370,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.CallQueue.mutate(ctx, m)
 	case *CallingDayMutation:
 		return c.CallingDay.mutate(ctx, m)
+	case *CallingPartnerWeekMutation:
+		return c.CallingPartnerWeek.mutate(ctx, m)
 	case *CallingUserWeekMutation:
 		return c.CallingUserWeek.mutate(ctx, m)
 	case *CallingWeekMutation:
@@ -1464,6 +1472,156 @@ func (c *CallingDayClient) mutate(ctx context.Context, m *CallingDayMutation) (V
 		return (&CallingDayDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown CallingDay mutation op: %q", m.Op())
+	}
+}
+
+// CallingPartnerWeekClient is a client for the CallingPartnerWeek schema.
+type CallingPartnerWeekClient struct {
+	config
+}
+
+// NewCallingPartnerWeekClient returns a client for the CallingPartnerWeek from the given config.
+func NewCallingPartnerWeekClient(c config) *CallingPartnerWeekClient {
+	return &CallingPartnerWeekClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `callingpartnerweek.Hooks(f(g(h())))`.
+func (c *CallingPartnerWeekClient) Use(hooks ...Hook) {
+	c.hooks.CallingPartnerWeek = append(c.hooks.CallingPartnerWeek, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `callingpartnerweek.Intercept(f(g(h())))`.
+func (c *CallingPartnerWeekClient) Intercept(interceptors ...Interceptor) {
+	c.inters.CallingPartnerWeek = append(c.inters.CallingPartnerWeek, interceptors...)
+}
+
+// Create returns a builder for creating a CallingPartnerWeek entity.
+func (c *CallingPartnerWeekClient) Create() *CallingPartnerWeekCreate {
+	mutation := newCallingPartnerWeekMutation(c.config, OpCreate)
+	return &CallingPartnerWeekCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of CallingPartnerWeek entities.
+func (c *CallingPartnerWeekClient) CreateBulk(builders ...*CallingPartnerWeekCreate) *CallingPartnerWeekCreateBulk {
+	return &CallingPartnerWeekCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *CallingPartnerWeekClient) MapCreateBulk(slice any, setFunc func(*CallingPartnerWeekCreate, int)) *CallingPartnerWeekCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &CallingPartnerWeekCreateBulk{err: fmt.Errorf("calling to CallingPartnerWeekClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*CallingPartnerWeekCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &CallingPartnerWeekCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for CallingPartnerWeek.
+func (c *CallingPartnerWeekClient) Update() *CallingPartnerWeekUpdate {
+	mutation := newCallingPartnerWeekMutation(c.config, OpUpdate)
+	return &CallingPartnerWeekUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *CallingPartnerWeekClient) UpdateOne(_m *CallingPartnerWeek) *CallingPartnerWeekUpdateOne {
+	mutation := newCallingPartnerWeekMutation(c.config, OpUpdateOne, withCallingPartnerWeek(_m))
+	return &CallingPartnerWeekUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *CallingPartnerWeekClient) UpdateOneID(id int) *CallingPartnerWeekUpdateOne {
+	mutation := newCallingPartnerWeekMutation(c.config, OpUpdateOne, withCallingPartnerWeekID(id))
+	return &CallingPartnerWeekUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for CallingPartnerWeek.
+func (c *CallingPartnerWeekClient) Delete() *CallingPartnerWeekDelete {
+	mutation := newCallingPartnerWeekMutation(c.config, OpDelete)
+	return &CallingPartnerWeekDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *CallingPartnerWeekClient) DeleteOne(_m *CallingPartnerWeek) *CallingPartnerWeekDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *CallingPartnerWeekClient) DeleteOneID(id int) *CallingPartnerWeekDeleteOne {
+	builder := c.Delete().Where(callingpartnerweek.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &CallingPartnerWeekDeleteOne{builder}
+}
+
+// Query returns a query builder for CallingPartnerWeek.
+func (c *CallingPartnerWeekClient) Query() *CallingPartnerWeekQuery {
+	return &CallingPartnerWeekQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeCallingPartnerWeek},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a CallingPartnerWeek entity by its id.
+func (c *CallingPartnerWeekClient) Get(ctx context.Context, id int) (*CallingPartnerWeek, error) {
+	return c.Query().Where(callingpartnerweek.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *CallingPartnerWeekClient) GetX(ctx context.Context, id int) *CallingPartnerWeek {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryPartner queries the partner edge of a CallingPartnerWeek.
+func (c *CallingPartnerWeekClient) QueryPartner(_m *CallingPartnerWeek) *PartnerQuery {
+	query := (&PartnerClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(callingpartnerweek.Table, callingpartnerweek.FieldID, id),
+			sqlgraph.To(partner.Table, partner.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, callingpartnerweek.PartnerTable, callingpartnerweek.PartnerColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *CallingPartnerWeekClient) Hooks() []Hook {
+	hooks := c.hooks.CallingPartnerWeek
+	return append(hooks[:len(hooks):len(hooks)], callingpartnerweek.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *CallingPartnerWeekClient) Interceptors() []Interceptor {
+	return c.inters.CallingPartnerWeek
+}
+
+func (c *CallingPartnerWeekClient) mutate(ctx context.Context, m *CallingPartnerWeekMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&CallingPartnerWeekCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&CallingPartnerWeekUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&CallingPartnerWeekUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&CallingPartnerWeekDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown CallingPartnerWeek mutation op: %q", m.Op())
 	}
 }
 
@@ -4720,18 +4878,18 @@ func (c *TagClient) mutate(ctx context.Context, m *TagMutation) (Value, error) {
 // hooks and interceptors per client, for fast access.
 type (
 	hooks struct {
-		Admin, ApiToken, AuditEvent, CallLeg, CallQueue, CallingDay, CallingUserWeek,
-		CallingWeek, Customer, Device, Invoice, License, LicenseSnapshot,
-		LicenseTrendWeek, LicenseWeek, Location, Partner, PhoneNumber, Report,
-		ReportChunk, ReportSchedule, ReportTemplate, Subscription, SubscriptionOrder,
-		Tag []ent.Hook
+		Admin, ApiToken, AuditEvent, CallLeg, CallQueue, CallingDay, CallingPartnerWeek,
+		CallingUserWeek, CallingWeek, Customer, Device, Invoice, License,
+		LicenseSnapshot, LicenseTrendWeek, LicenseWeek, Location, Partner, PhoneNumber,
+		Report, ReportChunk, ReportSchedule, ReportTemplate, Subscription,
+		SubscriptionOrder, Tag []ent.Hook
 	}
 	inters struct {
-		Admin, ApiToken, AuditEvent, CallLeg, CallQueue, CallingDay, CallingUserWeek,
-		CallingWeek, Customer, Device, Invoice, License, LicenseSnapshot,
-		LicenseTrendWeek, LicenseWeek, Location, Partner, PhoneNumber, Report,
-		ReportChunk, ReportSchedule, ReportTemplate, Subscription, SubscriptionOrder,
-		Tag []ent.Interceptor
+		Admin, ApiToken, AuditEvent, CallLeg, CallQueue, CallingDay, CallingPartnerWeek,
+		CallingUserWeek, CallingWeek, Customer, Device, Invoice, License,
+		LicenseSnapshot, LicenseTrendWeek, LicenseWeek, Location, Partner, PhoneNumber,
+		Report, ReportChunk, ReportSchedule, ReportTemplate, Subscription,
+		SubscriptionOrder, Tag []ent.Interceptor
 	}
 )
 

@@ -16,6 +16,7 @@ import (
 	"github.com/partnerhub/partnerhub-api/ent/apitoken"
 	"github.com/partnerhub/partnerhub-api/ent/auditevent"
 	"github.com/partnerhub/partnerhub-api/ent/callingday"
+	"github.com/partnerhub/partnerhub-api/ent/callingpartnerweek"
 	"github.com/partnerhub/partnerhub-api/ent/callinguserweek"
 	"github.com/partnerhub/partnerhub-api/ent/callingweek"
 	"github.com/partnerhub/partnerhub-api/ent/callleg"
@@ -97,31 +98,32 @@ var (
 func checkColumn(t, c string) error {
 	initCheck.Do(func() {
 		columnCheck = sql.NewColumnCheck(map[string]func(string) bool{
-			admin.Table:             admin.ValidColumn,
-			apitoken.Table:          apitoken.ValidColumn,
-			auditevent.Table:        auditevent.ValidColumn,
-			callleg.Table:           callleg.ValidColumn,
-			callqueue.Table:         callqueue.ValidColumn,
-			callingday.Table:        callingday.ValidColumn,
-			callinguserweek.Table:   callinguserweek.ValidColumn,
-			callingweek.Table:       callingweek.ValidColumn,
-			customer.Table:          customer.ValidColumn,
-			device.Table:            device.ValidColumn,
-			invoice.Table:           invoice.ValidColumn,
-			license.Table:           license.ValidColumn,
-			licensesnapshot.Table:   licensesnapshot.ValidColumn,
-			licensetrendweek.Table:  licensetrendweek.ValidColumn,
-			licenseweek.Table:       licenseweek.ValidColumn,
-			location.Table:          location.ValidColumn,
-			partner.Table:           partner.ValidColumn,
-			phonenumber.Table:       phonenumber.ValidColumn,
-			report.Table:            report.ValidColumn,
-			reportchunk.Table:       reportchunk.ValidColumn,
-			reportschedule.Table:    reportschedule.ValidColumn,
-			reporttemplate.Table:    reporttemplate.ValidColumn,
-			subscription.Table:      subscription.ValidColumn,
-			subscriptionorder.Table: subscriptionorder.ValidColumn,
-			tag.Table:               tag.ValidColumn,
+			admin.Table:              admin.ValidColumn,
+			apitoken.Table:           apitoken.ValidColumn,
+			auditevent.Table:         auditevent.ValidColumn,
+			callleg.Table:            callleg.ValidColumn,
+			callqueue.Table:          callqueue.ValidColumn,
+			callingday.Table:         callingday.ValidColumn,
+			callingpartnerweek.Table: callingpartnerweek.ValidColumn,
+			callinguserweek.Table:    callinguserweek.ValidColumn,
+			callingweek.Table:        callingweek.ValidColumn,
+			customer.Table:           customer.ValidColumn,
+			device.Table:             device.ValidColumn,
+			invoice.Table:            invoice.ValidColumn,
+			license.Table:            license.ValidColumn,
+			licensesnapshot.Table:    licensesnapshot.ValidColumn,
+			licensetrendweek.Table:   licensetrendweek.ValidColumn,
+			licenseweek.Table:        licenseweek.ValidColumn,
+			location.Table:           location.ValidColumn,
+			partner.Table:            partner.ValidColumn,
+			phonenumber.Table:        phonenumber.ValidColumn,
+			report.Table:             report.ValidColumn,
+			reportchunk.Table:        reportchunk.ValidColumn,
+			reportschedule.Table:     reportschedule.ValidColumn,
+			reporttemplate.Table:     reporttemplate.ValidColumn,
+			subscription.Table:       subscription.ValidColumn,
+			subscriptionorder.Table:  subscriptionorder.ValidColumn,
+			tag.Table:                tag.ValidColumn,
 		})
 	})
 	return columnCheck(t, c)

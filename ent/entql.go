@@ -7,6 +7,7 @@ import (
 	"github.com/partnerhub/partnerhub-api/ent/apitoken"
 	"github.com/partnerhub/partnerhub-api/ent/auditevent"
 	"github.com/partnerhub/partnerhub-api/ent/callingday"
+	"github.com/partnerhub/partnerhub-api/ent/callingpartnerweek"
 	"github.com/partnerhub/partnerhub-api/ent/callinguserweek"
 	"github.com/partnerhub/partnerhub-api/ent/callingweek"
 	"github.com/partnerhub/partnerhub-api/ent/callleg"
@@ -38,7 +39,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 25)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 26)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   admin.Table,
@@ -207,6 +208,59 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[6] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   callingpartnerweek.Table,
+			Columns: callingpartnerweek.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: callingpartnerweek.FieldID,
+			},
+		},
+		Type: "CallingPartnerWeek",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			callingpartnerweek.FieldPartnerID:          {Type: field.TypeInt, Column: callingpartnerweek.FieldPartnerID},
+			callingpartnerweek.FieldWeek:               {Type: field.TypeInt, Column: callingpartnerweek.FieldWeek},
+			callingpartnerweek.FieldLegs:               {Type: field.TypeInt64, Column: callingpartnerweek.FieldLegs},
+			callingpartnerweek.FieldPoorLegs:           {Type: field.TypeInt64, Column: callingpartnerweek.FieldPoorLegs},
+			callingpartnerweek.FieldMeasuredLegs:       {Type: field.TypeInt64, Column: callingpartnerweek.FieldMeasuredLegs},
+			callingpartnerweek.FieldSeconds:            {Type: field.TypeInt64, Column: callingpartnerweek.FieldSeconds},
+			callingpartnerweek.FieldVideoSeconds:       {Type: field.TypeInt64, Column: callingpartnerweek.FieldVideoSeconds},
+			callingpartnerweek.FieldAudioLegs:          {Type: field.TypeInt64, Column: callingpartnerweek.FieldAudioLegs},
+			callingpartnerweek.FieldVideoLegs:          {Type: field.TypeInt64, Column: callingpartnerweek.FieldVideoLegs},
+			callingpartnerweek.FieldWebexAppLegs:       {Type: field.TypeInt64, Column: callingpartnerweek.FieldWebexAppLegs},
+			callingpartnerweek.FieldDeskPhoneLegs:      {Type: field.TypeInt64, Column: callingpartnerweek.FieldDeskPhoneLegs},
+			callingpartnerweek.FieldRoomDeviceLegs:     {Type: field.TypeInt64, Column: callingpartnerweek.FieldRoomDeviceLegs},
+			callingpartnerweek.FieldOtherLegs:          {Type: field.TypeInt64, Column: callingpartnerweek.FieldOtherLegs},
+			callingpartnerweek.FieldWebexAppPoor:       {Type: field.TypeInt64, Column: callingpartnerweek.FieldWebexAppPoor},
+			callingpartnerweek.FieldDeskPhonePoor:      {Type: field.TypeInt64, Column: callingpartnerweek.FieldDeskPhonePoor},
+			callingpartnerweek.FieldRoomDevicePoor:     {Type: field.TypeInt64, Column: callingpartnerweek.FieldRoomDevicePoor},
+			callingpartnerweek.FieldOtherPoor:          {Type: field.TypeInt64, Column: callingpartnerweek.FieldOtherPoor},
+			callingpartnerweek.FieldWebexAppMeasured:   {Type: field.TypeInt64, Column: callingpartnerweek.FieldWebexAppMeasured},
+			callingpartnerweek.FieldDeskPhoneMeasured:  {Type: field.TypeInt64, Column: callingpartnerweek.FieldDeskPhoneMeasured},
+			callingpartnerweek.FieldRoomDeviceMeasured: {Type: field.TypeInt64, Column: callingpartnerweek.FieldRoomDeviceMeasured},
+			callingpartnerweek.FieldOtherMeasured:      {Type: field.TypeInt64, Column: callingpartnerweek.FieldOtherMeasured},
+			callingpartnerweek.FieldCalls:              {Type: field.TypeInt64, Column: callingpartnerweek.FieldCalls},
+			callingpartnerweek.FieldHuntGroupCalls:     {Type: field.TypeInt64, Column: callingpartnerweek.FieldHuntGroupCalls},
+			callingpartnerweek.FieldAutoAttendantCalls: {Type: field.TypeInt64, Column: callingpartnerweek.FieldAutoAttendantCalls},
+			callingpartnerweek.FieldCallQueueCalls:     {Type: field.TypeInt64, Column: callingpartnerweek.FieldCallQueueCalls},
+			callingpartnerweek.FieldQueueLegs:          {Type: field.TypeInt64, Column: callingpartnerweek.FieldQueueLegs},
+			callingpartnerweek.FieldAnswered:           {Type: field.TypeInt64, Column: callingpartnerweek.FieldAnswered},
+			callingpartnerweek.FieldAbandoned:          {Type: field.TypeInt64, Column: callingpartnerweek.FieldAbandoned},
+			callingpartnerweek.FieldTimedOut:           {Type: field.TypeInt64, Column: callingpartnerweek.FieldTimedOut},
+			callingpartnerweek.FieldOverflow:           {Type: field.TypeInt64, Column: callingpartnerweek.FieldOverflow},
+			callingpartnerweek.FieldTransferred:        {Type: field.TypeInt64, Column: callingpartnerweek.FieldTransferred},
+			callingpartnerweek.FieldAnsweredWait:       {Type: field.TypeInt64, Column: callingpartnerweek.FieldAnsweredWait},
+			callingpartnerweek.FieldAbandonedWait:      {Type: field.TypeInt64, Column: callingpartnerweek.FieldAbandonedWait},
+			callingpartnerweek.FieldTimedOutWait:       {Type: field.TypeInt64, Column: callingpartnerweek.FieldTimedOutWait},
+			callingpartnerweek.FieldOverflowWait:       {Type: field.TypeInt64, Column: callingpartnerweek.FieldOverflowWait},
+			callingpartnerweek.FieldTransferredWait:    {Type: field.TypeInt64, Column: callingpartnerweek.FieldTransferredWait},
+			callingpartnerweek.FieldUsers:              {Type: field.TypeInt64, Column: callingpartnerweek.FieldUsers},
+			callingpartnerweek.FieldUsers1To5:          {Type: field.TypeInt64, Column: callingpartnerweek.FieldUsers1To5},
+			callingpartnerweek.FieldUsers6To20:         {Type: field.TypeInt64, Column: callingpartnerweek.FieldUsers6To20},
+			callingpartnerweek.FieldUsersOver20:        {Type: field.TypeInt64, Column: callingpartnerweek.FieldUsersOver20},
+		},
+	}
+	graph.Nodes[7] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   callinguserweek.Table,
 			Columns: callinguserweek.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -223,7 +277,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			callinguserweek.FieldCalls:      {Type: field.TypeInt64, Column: callinguserweek.FieldCalls},
 		},
 	}
-	graph.Nodes[7] = &sqlgraph.Node{
+	graph.Nodes[8] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   callingweek.Table,
 			Columns: callingweek.Columns,
@@ -277,7 +331,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			callingweek.FieldUsersOver20:        {Type: field.TypeInt64, Column: callingweek.FieldUsersOver20},
 		},
 	}
-	graph.Nodes[8] = &sqlgraph.Node{
+	graph.Nodes[9] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   customer.Table,
 			Columns: customer.Columns,
@@ -305,7 +359,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			customer.FieldSubscriptionStatuses: {Type: field.TypeInt, Column: customer.FieldSubscriptionStatuses},
 		},
 	}
-	graph.Nodes[9] = &sqlgraph.Node{
+	graph.Nodes[10] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   device.Table,
 			Columns: device.Columns,
@@ -329,7 +383,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			device.FieldUserUUID:    {Type: field.TypeString, Column: device.FieldUserUUID},
 		},
 	}
-	graph.Nodes[10] = &sqlgraph.Node{
+	graph.Nodes[11] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   invoice.Table,
 			Columns: invoice.Columns,
@@ -350,7 +404,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			invoice.FieldStatus:         {Type: field.TypeEnum, Column: invoice.FieldStatus},
 		},
 	}
-	graph.Nodes[11] = &sqlgraph.Node{
+	graph.Nodes[12] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   license.Table,
 			Columns: license.Columns,
@@ -377,7 +431,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			license.FieldRenewsAt:        {Type: field.TypeTime, Column: license.FieldRenewsAt},
 		},
 	}
-	graph.Nodes[12] = &sqlgraph.Node{
+	graph.Nodes[13] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   licensesnapshot.Table,
 			Columns: licensesnapshot.Columns,
@@ -399,7 +453,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			licensesnapshot.FieldUsed:       {Type: field.TypeInt, Column: licensesnapshot.FieldUsed},
 		},
 	}
-	graph.Nodes[13] = &sqlgraph.Node{
+	graph.Nodes[14] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   licensetrendweek.Table,
 			Columns: licensetrendweek.Columns,
@@ -419,7 +473,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			licensetrendweek.FieldUsed:      {Type: field.TypeInt64, Column: licensetrendweek.FieldUsed},
 		},
 	}
-	graph.Nodes[14] = &sqlgraph.Node{
+	graph.Nodes[15] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   licenseweek.Table,
 			Columns: licenseweek.Columns,
@@ -439,7 +493,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			licenseweek.FieldUsed:       {Type: field.TypeInt64, Column: licenseweek.FieldUsed},
 		},
 	}
-	graph.Nodes[15] = &sqlgraph.Node{
+	graph.Nodes[16] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   location.Table,
 			Columns: location.Columns,
@@ -457,7 +511,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			location.FieldCountry:    {Type: field.TypeString, Column: location.FieldCountry},
 		},
 	}
-	graph.Nodes[16] = &sqlgraph.Node{
+	graph.Nodes[17] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   partner.Table,
 			Columns: partner.Columns,
@@ -475,7 +529,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			partner.FieldQualityRebuilding: {Type: field.TypeBool, Column: partner.FieldQualityRebuilding},
 		},
 	}
-	graph.Nodes[17] = &sqlgraph.Node{
+	graph.Nodes[18] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   phonenumber.Table,
 			Columns: phonenumber.Columns,
@@ -501,7 +555,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			phonenumber.FieldUserUUID:       {Type: field.TypeString, Column: phonenumber.FieldUserUUID},
 		},
 	}
-	graph.Nodes[18] = &sqlgraph.Node{
+	graph.Nodes[19] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   report.Table,
 			Columns: report.Columns,
@@ -536,7 +590,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			report.FieldExpiresAt:    {Type: field.TypeTime, Column: report.FieldExpiresAt},
 		},
 	}
-	graph.Nodes[19] = &sqlgraph.Node{
+	graph.Nodes[20] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   reportchunk.Table,
 			Columns: reportchunk.Columns,
@@ -553,7 +607,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			reportchunk.FieldData:      {Type: field.TypeBytes, Column: reportchunk.FieldData},
 		},
 	}
-	graph.Nodes[20] = &sqlgraph.Node{
+	graph.Nodes[21] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   reportschedule.Table,
 			Columns: reportschedule.Columns,
@@ -577,7 +631,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			reportschedule.FieldCreatedByID: {Type: field.TypeInt, Column: reportschedule.FieldCreatedByID},
 		},
 	}
-	graph.Nodes[21] = &sqlgraph.Node{
+	graph.Nodes[22] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   reporttemplate.Table,
 			Columns: reporttemplate.Columns,
@@ -596,7 +650,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			reporttemplate.FieldCreatedByID: {Type: field.TypeInt, Column: reporttemplate.FieldCreatedByID},
 		},
 	}
-	graph.Nodes[22] = &sqlgraph.Node{
+	graph.Nodes[23] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   subscription.Table,
 			Columns: subscription.Columns,
@@ -619,7 +673,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			subscription.FieldRenewalDate:    {Type: field.TypeTime, Column: subscription.FieldRenewalDate},
 		},
 	}
-	graph.Nodes[23] = &sqlgraph.Node{
+	graph.Nodes[24] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   subscriptionorder.Table,
 			Columns: subscriptionorder.Columns,
@@ -641,7 +695,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			subscriptionorder.FieldNewQuantity:      {Type: field.TypeInt, Column: subscriptionorder.FieldNewQuantity},
 		},
 	}
-	graph.Nodes[24] = &sqlgraph.Node{
+	graph.Nodes[25] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   tag.Table,
 			Columns: tag.Columns,
@@ -851,6 +905,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 			Bidi:    false,
 		},
 		"CallingDay",
+		"Partner",
+	)
+	graph.MustAddE(
+		"partner",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   callingpartnerweek.PartnerTable,
+			Columns: []string{callingpartnerweek.PartnerColumn},
+			Bidi:    false,
+		},
+		"CallingPartnerWeek",
 		"Partner",
 	)
 	graph.MustAddE(
@@ -2295,6 +2361,260 @@ func (f *CallingDayFilter) WhereHasPartnerWith(preds ...predicate.Partner) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *CallingPartnerWeekQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the CallingPartnerWeekQuery builder.
+func (_q *CallingPartnerWeekQuery) Filter() *CallingPartnerWeekFilter {
+	return &CallingPartnerWeekFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *CallingPartnerWeekMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the CallingPartnerWeekMutation builder.
+func (m *CallingPartnerWeekMutation) Filter() *CallingPartnerWeekFilter {
+	return &CallingPartnerWeekFilter{config: m.config, predicateAdder: m}
+}
+
+// CallingPartnerWeekFilter provides a generic filtering capability at runtime for CallingPartnerWeekQuery.
+type CallingPartnerWeekFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *CallingPartnerWeekFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *CallingPartnerWeekFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(callingpartnerweek.FieldID))
+}
+
+// WherePartnerID applies the entql int predicate on the partner_id field.
+func (f *CallingPartnerWeekFilter) WherePartnerID(p entql.IntP) {
+	f.Where(p.Field(callingpartnerweek.FieldPartnerID))
+}
+
+// WhereWeek applies the entql int predicate on the week field.
+func (f *CallingPartnerWeekFilter) WhereWeek(p entql.IntP) {
+	f.Where(p.Field(callingpartnerweek.FieldWeek))
+}
+
+// WhereLegs applies the entql int64 predicate on the legs field.
+func (f *CallingPartnerWeekFilter) WhereLegs(p entql.Int64P) {
+	f.Where(p.Field(callingpartnerweek.FieldLegs))
+}
+
+// WherePoorLegs applies the entql int64 predicate on the poor_legs field.
+func (f *CallingPartnerWeekFilter) WherePoorLegs(p entql.Int64P) {
+	f.Where(p.Field(callingpartnerweek.FieldPoorLegs))
+}
+
+// WhereMeasuredLegs applies the entql int64 predicate on the measured_legs field.
+func (f *CallingPartnerWeekFilter) WhereMeasuredLegs(p entql.Int64P) {
+	f.Where(p.Field(callingpartnerweek.FieldMeasuredLegs))
+}
+
+// WhereSeconds applies the entql int64 predicate on the seconds field.
+func (f *CallingPartnerWeekFilter) WhereSeconds(p entql.Int64P) {
+	f.Where(p.Field(callingpartnerweek.FieldSeconds))
+}
+
+// WhereVideoSeconds applies the entql int64 predicate on the video_seconds field.
+func (f *CallingPartnerWeekFilter) WhereVideoSeconds(p entql.Int64P) {
+	f.Where(p.Field(callingpartnerweek.FieldVideoSeconds))
+}
+
+// WhereAudioLegs applies the entql int64 predicate on the audio_legs field.
+func (f *CallingPartnerWeekFilter) WhereAudioLegs(p entql.Int64P) {
+	f.Where(p.Field(callingpartnerweek.FieldAudioLegs))
+}
+
+// WhereVideoLegs applies the entql int64 predicate on the video_legs field.
+func (f *CallingPartnerWeekFilter) WhereVideoLegs(p entql.Int64P) {
+	f.Where(p.Field(callingpartnerweek.FieldVideoLegs))
+}
+
+// WhereWebexAppLegs applies the entql int64 predicate on the webex_app_legs field.
+func (f *CallingPartnerWeekFilter) WhereWebexAppLegs(p entql.Int64P) {
+	f.Where(p.Field(callingpartnerweek.FieldWebexAppLegs))
+}
+
+// WhereDeskPhoneLegs applies the entql int64 predicate on the desk_phone_legs field.
+func (f *CallingPartnerWeekFilter) WhereDeskPhoneLegs(p entql.Int64P) {
+	f.Where(p.Field(callingpartnerweek.FieldDeskPhoneLegs))
+}
+
+// WhereRoomDeviceLegs applies the entql int64 predicate on the room_device_legs field.
+func (f *CallingPartnerWeekFilter) WhereRoomDeviceLegs(p entql.Int64P) {
+	f.Where(p.Field(callingpartnerweek.FieldRoomDeviceLegs))
+}
+
+// WhereOtherLegs applies the entql int64 predicate on the other_legs field.
+func (f *CallingPartnerWeekFilter) WhereOtherLegs(p entql.Int64P) {
+	f.Where(p.Field(callingpartnerweek.FieldOtherLegs))
+}
+
+// WhereWebexAppPoor applies the entql int64 predicate on the webex_app_poor field.
+func (f *CallingPartnerWeekFilter) WhereWebexAppPoor(p entql.Int64P) {
+	f.Where(p.Field(callingpartnerweek.FieldWebexAppPoor))
+}
+
+// WhereDeskPhonePoor applies the entql int64 predicate on the desk_phone_poor field.
+func (f *CallingPartnerWeekFilter) WhereDeskPhonePoor(p entql.Int64P) {
+	f.Where(p.Field(callingpartnerweek.FieldDeskPhonePoor))
+}
+
+// WhereRoomDevicePoor applies the entql int64 predicate on the room_device_poor field.
+func (f *CallingPartnerWeekFilter) WhereRoomDevicePoor(p entql.Int64P) {
+	f.Where(p.Field(callingpartnerweek.FieldRoomDevicePoor))
+}
+
+// WhereOtherPoor applies the entql int64 predicate on the other_poor field.
+func (f *CallingPartnerWeekFilter) WhereOtherPoor(p entql.Int64P) {
+	f.Where(p.Field(callingpartnerweek.FieldOtherPoor))
+}
+
+// WhereWebexAppMeasured applies the entql int64 predicate on the webex_app_measured field.
+func (f *CallingPartnerWeekFilter) WhereWebexAppMeasured(p entql.Int64P) {
+	f.Where(p.Field(callingpartnerweek.FieldWebexAppMeasured))
+}
+
+// WhereDeskPhoneMeasured applies the entql int64 predicate on the desk_phone_measured field.
+func (f *CallingPartnerWeekFilter) WhereDeskPhoneMeasured(p entql.Int64P) {
+	f.Where(p.Field(callingpartnerweek.FieldDeskPhoneMeasured))
+}
+
+// WhereRoomDeviceMeasured applies the entql int64 predicate on the room_device_measured field.
+func (f *CallingPartnerWeekFilter) WhereRoomDeviceMeasured(p entql.Int64P) {
+	f.Where(p.Field(callingpartnerweek.FieldRoomDeviceMeasured))
+}
+
+// WhereOtherMeasured applies the entql int64 predicate on the other_measured field.
+func (f *CallingPartnerWeekFilter) WhereOtherMeasured(p entql.Int64P) {
+	f.Where(p.Field(callingpartnerweek.FieldOtherMeasured))
+}
+
+// WhereCalls applies the entql int64 predicate on the calls field.
+func (f *CallingPartnerWeekFilter) WhereCalls(p entql.Int64P) {
+	f.Where(p.Field(callingpartnerweek.FieldCalls))
+}
+
+// WhereHuntGroupCalls applies the entql int64 predicate on the hunt_group_calls field.
+func (f *CallingPartnerWeekFilter) WhereHuntGroupCalls(p entql.Int64P) {
+	f.Where(p.Field(callingpartnerweek.FieldHuntGroupCalls))
+}
+
+// WhereAutoAttendantCalls applies the entql int64 predicate on the auto_attendant_calls field.
+func (f *CallingPartnerWeekFilter) WhereAutoAttendantCalls(p entql.Int64P) {
+	f.Where(p.Field(callingpartnerweek.FieldAutoAttendantCalls))
+}
+
+// WhereCallQueueCalls applies the entql int64 predicate on the call_queue_calls field.
+func (f *CallingPartnerWeekFilter) WhereCallQueueCalls(p entql.Int64P) {
+	f.Where(p.Field(callingpartnerweek.FieldCallQueueCalls))
+}
+
+// WhereQueueLegs applies the entql int64 predicate on the queue_legs field.
+func (f *CallingPartnerWeekFilter) WhereQueueLegs(p entql.Int64P) {
+	f.Where(p.Field(callingpartnerweek.FieldQueueLegs))
+}
+
+// WhereAnswered applies the entql int64 predicate on the answered field.
+func (f *CallingPartnerWeekFilter) WhereAnswered(p entql.Int64P) {
+	f.Where(p.Field(callingpartnerweek.FieldAnswered))
+}
+
+// WhereAbandoned applies the entql int64 predicate on the abandoned field.
+func (f *CallingPartnerWeekFilter) WhereAbandoned(p entql.Int64P) {
+	f.Where(p.Field(callingpartnerweek.FieldAbandoned))
+}
+
+// WhereTimedOut applies the entql int64 predicate on the timed_out field.
+func (f *CallingPartnerWeekFilter) WhereTimedOut(p entql.Int64P) {
+	f.Where(p.Field(callingpartnerweek.FieldTimedOut))
+}
+
+// WhereOverflow applies the entql int64 predicate on the overflow field.
+func (f *CallingPartnerWeekFilter) WhereOverflow(p entql.Int64P) {
+	f.Where(p.Field(callingpartnerweek.FieldOverflow))
+}
+
+// WhereTransferred applies the entql int64 predicate on the transferred field.
+func (f *CallingPartnerWeekFilter) WhereTransferred(p entql.Int64P) {
+	f.Where(p.Field(callingpartnerweek.FieldTransferred))
+}
+
+// WhereAnsweredWait applies the entql int64 predicate on the answered_wait field.
+func (f *CallingPartnerWeekFilter) WhereAnsweredWait(p entql.Int64P) {
+	f.Where(p.Field(callingpartnerweek.FieldAnsweredWait))
+}
+
+// WhereAbandonedWait applies the entql int64 predicate on the abandoned_wait field.
+func (f *CallingPartnerWeekFilter) WhereAbandonedWait(p entql.Int64P) {
+	f.Where(p.Field(callingpartnerweek.FieldAbandonedWait))
+}
+
+// WhereTimedOutWait applies the entql int64 predicate on the timed_out_wait field.
+func (f *CallingPartnerWeekFilter) WhereTimedOutWait(p entql.Int64P) {
+	f.Where(p.Field(callingpartnerweek.FieldTimedOutWait))
+}
+
+// WhereOverflowWait applies the entql int64 predicate on the overflow_wait field.
+func (f *CallingPartnerWeekFilter) WhereOverflowWait(p entql.Int64P) {
+	f.Where(p.Field(callingpartnerweek.FieldOverflowWait))
+}
+
+// WhereTransferredWait applies the entql int64 predicate on the transferred_wait field.
+func (f *CallingPartnerWeekFilter) WhereTransferredWait(p entql.Int64P) {
+	f.Where(p.Field(callingpartnerweek.FieldTransferredWait))
+}
+
+// WhereUsers applies the entql int64 predicate on the users field.
+func (f *CallingPartnerWeekFilter) WhereUsers(p entql.Int64P) {
+	f.Where(p.Field(callingpartnerweek.FieldUsers))
+}
+
+// WhereUsers1To5 applies the entql int64 predicate on the users_1_to_5 field.
+func (f *CallingPartnerWeekFilter) WhereUsers1To5(p entql.Int64P) {
+	f.Where(p.Field(callingpartnerweek.FieldUsers1To5))
+}
+
+// WhereUsers6To20 applies the entql int64 predicate on the users_6_to_20 field.
+func (f *CallingPartnerWeekFilter) WhereUsers6To20(p entql.Int64P) {
+	f.Where(p.Field(callingpartnerweek.FieldUsers6To20))
+}
+
+// WhereUsersOver20 applies the entql int64 predicate on the users_over_20 field.
+func (f *CallingPartnerWeekFilter) WhereUsersOver20(p entql.Int64P) {
+	f.Where(p.Field(callingpartnerweek.FieldUsersOver20))
+}
+
+// WhereHasPartner applies a predicate to check if query has an edge partner.
+func (f *CallingPartnerWeekFilter) WhereHasPartner() {
+	f.Where(entql.HasEdge("partner"))
+}
+
+// WhereHasPartnerWith applies a predicate to check if query has an edge partner with a given conditions (other predicates).
+func (f *CallingPartnerWeekFilter) WhereHasPartnerWith(preds ...predicate.Partner) {
+	f.Where(entql.HasEdgeWith("partner", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *CallingUserWeekQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -2323,7 +2643,7 @@ type CallingUserWeekFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *CallingUserWeekFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2402,7 +2722,7 @@ type CallingWeekFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *CallingWeekFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2661,7 +2981,7 @@ type CustomerFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *CustomerFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2916,7 +3236,7 @@ type DeviceFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *DeviceFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3053,7 +3373,7 @@ type InvoiceFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *InvoiceFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3161,7 +3481,7 @@ type LicenseFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *LicenseFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3327,7 +3647,7 @@ type LicenseSnapshotFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *LicenseSnapshotFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3440,7 +3760,7 @@ type LicenseTrendWeekFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *LicenseTrendWeekFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3529,7 +3849,7 @@ type LicenseWeekFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *LicenseWeekFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3618,7 +3938,7 @@ type LocationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *LocationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3711,7 +4031,7 @@ type PartnerFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PartnerFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3776,7 +4096,7 @@ type PhoneNumberFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PhoneNumberFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3923,7 +4243,7 @@ type ReportFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ReportFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4087,7 +4407,7 @@ type ReportChunkFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ReportChunkFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4161,7 +4481,7 @@ type ReportScheduleFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ReportScheduleFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4270,7 +4590,7 @@ type ReportTemplateFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ReportTemplateFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4354,7 +4674,7 @@ type SubscriptionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SubscriptionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4514,7 +4834,7 @@ type SubscriptionOrderFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SubscriptionOrderFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[24].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4627,7 +4947,7 @@ type TagFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TagFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[24].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[25].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

@@ -15,6 +15,7 @@ import (
 	"github.com/partnerhub/partnerhub-api/ent/apitoken"
 	"github.com/partnerhub/partnerhub-api/ent/auditevent"
 	"github.com/partnerhub/partnerhub-api/ent/callingday"
+	"github.com/partnerhub/partnerhub-api/ent/callingpartnerweek"
 	"github.com/partnerhub/partnerhub-api/ent/callinguserweek"
 	"github.com/partnerhub/partnerhub-api/ent/callingweek"
 	"github.com/partnerhub/partnerhub-api/ent/callleg"
@@ -50,31 +51,32 @@ const (
 	OpUpdateOne = ent.OpUpdateOne
 
 	// Node types.
-	TypeAdmin             = "Admin"
-	TypeApiToken          = "ApiToken"
-	TypeAuditEvent        = "AuditEvent"
-	TypeCallLeg           = "CallLeg"
-	TypeCallQueue         = "CallQueue"
-	TypeCallingDay        = "CallingDay"
-	TypeCallingUserWeek   = "CallingUserWeek"
-	TypeCallingWeek       = "CallingWeek"
-	TypeCustomer          = "Customer"
-	TypeDevice            = "Device"
-	TypeInvoice           = "Invoice"
-	TypeLicense           = "License"
-	TypeLicenseSnapshot   = "LicenseSnapshot"
-	TypeLicenseTrendWeek  = "LicenseTrendWeek"
-	TypeLicenseWeek       = "LicenseWeek"
-	TypeLocation          = "Location"
-	TypePartner           = "Partner"
-	TypePhoneNumber       = "PhoneNumber"
-	TypeReport            = "Report"
-	TypeReportChunk       = "ReportChunk"
-	TypeReportSchedule    = "ReportSchedule"
-	TypeReportTemplate    = "ReportTemplate"
-	TypeSubscription      = "Subscription"
-	TypeSubscriptionOrder = "SubscriptionOrder"
-	TypeTag               = "Tag"
+	TypeAdmin              = "Admin"
+	TypeApiToken           = "ApiToken"
+	TypeAuditEvent         = "AuditEvent"
+	TypeCallLeg            = "CallLeg"
+	TypeCallQueue          = "CallQueue"
+	TypeCallingDay         = "CallingDay"
+	TypeCallingPartnerWeek = "CallingPartnerWeek"
+	TypeCallingUserWeek    = "CallingUserWeek"
+	TypeCallingWeek        = "CallingWeek"
+	TypeCustomer           = "Customer"
+	TypeDevice             = "Device"
+	TypeInvoice            = "Invoice"
+	TypeLicense            = "License"
+	TypeLicenseSnapshot    = "LicenseSnapshot"
+	TypeLicenseTrendWeek   = "LicenseTrendWeek"
+	TypeLicenseWeek        = "LicenseWeek"
+	TypeLocation           = "Location"
+	TypePartner            = "Partner"
+	TypePhoneNumber        = "PhoneNumber"
+	TypeReport             = "Report"
+	TypeReportChunk        = "ReportChunk"
+	TypeReportSchedule     = "ReportSchedule"
+	TypeReportTemplate     = "ReportTemplate"
+	TypeSubscription       = "Subscription"
+	TypeSubscriptionOrder  = "SubscriptionOrder"
+	TypeTag                = "Tag"
 )
 
 // AdminMutation represents an operation that mutates the Admin nodes in the graph.
@@ -9238,6 +9240,3782 @@ func (m *CallingDayMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown CallingDay edge %s", name)
+}
+
+// CallingPartnerWeekMutation represents an operation that mutates the CallingPartnerWeek nodes in the graph.
+type CallingPartnerWeekMutation struct {
+	config
+	op                      Op
+	typ                     string
+	id                      *int
+	week                    *int
+	addweek                 *int
+	legs                    *int64
+	addlegs                 *int64
+	poor_legs               *int64
+	addpoor_legs            *int64
+	measured_legs           *int64
+	addmeasured_legs        *int64
+	seconds                 *int64
+	addseconds              *int64
+	video_seconds           *int64
+	addvideo_seconds        *int64
+	audio_legs              *int64
+	addaudio_legs           *int64
+	video_legs              *int64
+	addvideo_legs           *int64
+	webex_app_legs          *int64
+	addwebex_app_legs       *int64
+	desk_phone_legs         *int64
+	adddesk_phone_legs      *int64
+	room_device_legs        *int64
+	addroom_device_legs     *int64
+	other_legs              *int64
+	addother_legs           *int64
+	webex_app_poor          *int64
+	addwebex_app_poor       *int64
+	desk_phone_poor         *int64
+	adddesk_phone_poor      *int64
+	room_device_poor        *int64
+	addroom_device_poor     *int64
+	other_poor              *int64
+	addother_poor           *int64
+	webex_app_measured      *int64
+	addwebex_app_measured   *int64
+	desk_phone_measured     *int64
+	adddesk_phone_measured  *int64
+	room_device_measured    *int64
+	addroom_device_measured *int64
+	other_measured          *int64
+	addother_measured       *int64
+	calls                   *int64
+	addcalls                *int64
+	hunt_group_calls        *int64
+	addhunt_group_calls     *int64
+	auto_attendant_calls    *int64
+	addauto_attendant_calls *int64
+	call_queue_calls        *int64
+	addcall_queue_calls     *int64
+	queue_legs              *int64
+	addqueue_legs           *int64
+	answered                *int64
+	addanswered             *int64
+	abandoned               *int64
+	addabandoned            *int64
+	timed_out               *int64
+	addtimed_out            *int64
+	overflow                *int64
+	addoverflow             *int64
+	transferred             *int64
+	addtransferred          *int64
+	answered_wait           *int64
+	addanswered_wait        *int64
+	abandoned_wait          *int64
+	addabandoned_wait       *int64
+	timed_out_wait          *int64
+	addtimed_out_wait       *int64
+	overflow_wait           *int64
+	addoverflow_wait        *int64
+	transferred_wait        *int64
+	addtransferred_wait     *int64
+	users                   *int64
+	addusers                *int64
+	users_1_to_5            *int64
+	addusers_1_to_5         *int64
+	users_6_to_20           *int64
+	addusers_6_to_20        *int64
+	users_over_20           *int64
+	addusers_over_20        *int64
+	clearedFields           map[string]struct{}
+	partner                 *int
+	clearedpartner          bool
+	done                    bool
+	oldValue                func(context.Context) (*CallingPartnerWeek, error)
+	predicates              []predicate.CallingPartnerWeek
+}
+
+var _ ent.Mutation = (*CallingPartnerWeekMutation)(nil)
+
+// callingpartnerweekOption allows management of the mutation configuration using functional options.
+type callingpartnerweekOption func(*CallingPartnerWeekMutation)
+
+// newCallingPartnerWeekMutation creates new mutation for the CallingPartnerWeek entity.
+func newCallingPartnerWeekMutation(c config, op Op, opts ...callingpartnerweekOption) *CallingPartnerWeekMutation {
+	m := &CallingPartnerWeekMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeCallingPartnerWeek,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withCallingPartnerWeekID sets the ID field of the mutation.
+func withCallingPartnerWeekID(id int) callingpartnerweekOption {
+	return func(m *CallingPartnerWeekMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *CallingPartnerWeek
+		)
+		m.oldValue = func(ctx context.Context) (*CallingPartnerWeek, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().CallingPartnerWeek.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withCallingPartnerWeek sets the old CallingPartnerWeek of the mutation.
+func withCallingPartnerWeek(node *CallingPartnerWeek) callingpartnerweekOption {
+	return func(m *CallingPartnerWeekMutation) {
+		m.oldValue = func(context.Context) (*CallingPartnerWeek, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m CallingPartnerWeekMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m CallingPartnerWeekMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *CallingPartnerWeekMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *CallingPartnerWeekMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().CallingPartnerWeek.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetPartnerID sets the "partner_id" field.
+func (m *CallingPartnerWeekMutation) SetPartnerID(i int) {
+	m.partner = &i
+}
+
+// PartnerID returns the value of the "partner_id" field in the mutation.
+func (m *CallingPartnerWeekMutation) PartnerID() (r int, exists bool) {
+	v := m.partner
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPartnerID returns the old "partner_id" field's value of the CallingPartnerWeek entity.
+// If the CallingPartnerWeek object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallingPartnerWeekMutation) OldPartnerID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPartnerID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPartnerID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPartnerID: %w", err)
+	}
+	return oldValue.PartnerID, nil
+}
+
+// ResetPartnerID resets all changes to the "partner_id" field.
+func (m *CallingPartnerWeekMutation) ResetPartnerID() {
+	m.partner = nil
+}
+
+// SetWeek sets the "week" field.
+func (m *CallingPartnerWeekMutation) SetWeek(i int) {
+	m.week = &i
+	m.addweek = nil
+}
+
+// Week returns the value of the "week" field in the mutation.
+func (m *CallingPartnerWeekMutation) Week() (r int, exists bool) {
+	v := m.week
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldWeek returns the old "week" field's value of the CallingPartnerWeek entity.
+// If the CallingPartnerWeek object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallingPartnerWeekMutation) OldWeek(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldWeek is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldWeek requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldWeek: %w", err)
+	}
+	return oldValue.Week, nil
+}
+
+// AddWeek adds i to the "week" field.
+func (m *CallingPartnerWeekMutation) AddWeek(i int) {
+	if m.addweek != nil {
+		*m.addweek += i
+	} else {
+		m.addweek = &i
+	}
+}
+
+// AddedWeek returns the value that was added to the "week" field in this mutation.
+func (m *CallingPartnerWeekMutation) AddedWeek() (r int, exists bool) {
+	v := m.addweek
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetWeek resets all changes to the "week" field.
+func (m *CallingPartnerWeekMutation) ResetWeek() {
+	m.week = nil
+	m.addweek = nil
+}
+
+// SetLegs sets the "legs" field.
+func (m *CallingPartnerWeekMutation) SetLegs(i int64) {
+	m.legs = &i
+	m.addlegs = nil
+}
+
+// Legs returns the value of the "legs" field in the mutation.
+func (m *CallingPartnerWeekMutation) Legs() (r int64, exists bool) {
+	v := m.legs
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLegs returns the old "legs" field's value of the CallingPartnerWeek entity.
+// If the CallingPartnerWeek object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallingPartnerWeekMutation) OldLegs(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLegs is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLegs requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLegs: %w", err)
+	}
+	return oldValue.Legs, nil
+}
+
+// AddLegs adds i to the "legs" field.
+func (m *CallingPartnerWeekMutation) AddLegs(i int64) {
+	if m.addlegs != nil {
+		*m.addlegs += i
+	} else {
+		m.addlegs = &i
+	}
+}
+
+// AddedLegs returns the value that was added to the "legs" field in this mutation.
+func (m *CallingPartnerWeekMutation) AddedLegs() (r int64, exists bool) {
+	v := m.addlegs
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetLegs resets all changes to the "legs" field.
+func (m *CallingPartnerWeekMutation) ResetLegs() {
+	m.legs = nil
+	m.addlegs = nil
+}
+
+// SetPoorLegs sets the "poor_legs" field.
+func (m *CallingPartnerWeekMutation) SetPoorLegs(i int64) {
+	m.poor_legs = &i
+	m.addpoor_legs = nil
+}
+
+// PoorLegs returns the value of the "poor_legs" field in the mutation.
+func (m *CallingPartnerWeekMutation) PoorLegs() (r int64, exists bool) {
+	v := m.poor_legs
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPoorLegs returns the old "poor_legs" field's value of the CallingPartnerWeek entity.
+// If the CallingPartnerWeek object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallingPartnerWeekMutation) OldPoorLegs(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPoorLegs is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPoorLegs requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPoorLegs: %w", err)
+	}
+	return oldValue.PoorLegs, nil
+}
+
+// AddPoorLegs adds i to the "poor_legs" field.
+func (m *CallingPartnerWeekMutation) AddPoorLegs(i int64) {
+	if m.addpoor_legs != nil {
+		*m.addpoor_legs += i
+	} else {
+		m.addpoor_legs = &i
+	}
+}
+
+// AddedPoorLegs returns the value that was added to the "poor_legs" field in this mutation.
+func (m *CallingPartnerWeekMutation) AddedPoorLegs() (r int64, exists bool) {
+	v := m.addpoor_legs
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetPoorLegs resets all changes to the "poor_legs" field.
+func (m *CallingPartnerWeekMutation) ResetPoorLegs() {
+	m.poor_legs = nil
+	m.addpoor_legs = nil
+}
+
+// SetMeasuredLegs sets the "measured_legs" field.
+func (m *CallingPartnerWeekMutation) SetMeasuredLegs(i int64) {
+	m.measured_legs = &i
+	m.addmeasured_legs = nil
+}
+
+// MeasuredLegs returns the value of the "measured_legs" field in the mutation.
+func (m *CallingPartnerWeekMutation) MeasuredLegs() (r int64, exists bool) {
+	v := m.measured_legs
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMeasuredLegs returns the old "measured_legs" field's value of the CallingPartnerWeek entity.
+// If the CallingPartnerWeek object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallingPartnerWeekMutation) OldMeasuredLegs(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMeasuredLegs is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMeasuredLegs requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMeasuredLegs: %w", err)
+	}
+	return oldValue.MeasuredLegs, nil
+}
+
+// AddMeasuredLegs adds i to the "measured_legs" field.
+func (m *CallingPartnerWeekMutation) AddMeasuredLegs(i int64) {
+	if m.addmeasured_legs != nil {
+		*m.addmeasured_legs += i
+	} else {
+		m.addmeasured_legs = &i
+	}
+}
+
+// AddedMeasuredLegs returns the value that was added to the "measured_legs" field in this mutation.
+func (m *CallingPartnerWeekMutation) AddedMeasuredLegs() (r int64, exists bool) {
+	v := m.addmeasured_legs
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetMeasuredLegs resets all changes to the "measured_legs" field.
+func (m *CallingPartnerWeekMutation) ResetMeasuredLegs() {
+	m.measured_legs = nil
+	m.addmeasured_legs = nil
+}
+
+// SetSeconds sets the "seconds" field.
+func (m *CallingPartnerWeekMutation) SetSeconds(i int64) {
+	m.seconds = &i
+	m.addseconds = nil
+}
+
+// Seconds returns the value of the "seconds" field in the mutation.
+func (m *CallingPartnerWeekMutation) Seconds() (r int64, exists bool) {
+	v := m.seconds
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSeconds returns the old "seconds" field's value of the CallingPartnerWeek entity.
+// If the CallingPartnerWeek object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallingPartnerWeekMutation) OldSeconds(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSeconds is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSeconds requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSeconds: %w", err)
+	}
+	return oldValue.Seconds, nil
+}
+
+// AddSeconds adds i to the "seconds" field.
+func (m *CallingPartnerWeekMutation) AddSeconds(i int64) {
+	if m.addseconds != nil {
+		*m.addseconds += i
+	} else {
+		m.addseconds = &i
+	}
+}
+
+// AddedSeconds returns the value that was added to the "seconds" field in this mutation.
+func (m *CallingPartnerWeekMutation) AddedSeconds() (r int64, exists bool) {
+	v := m.addseconds
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetSeconds resets all changes to the "seconds" field.
+func (m *CallingPartnerWeekMutation) ResetSeconds() {
+	m.seconds = nil
+	m.addseconds = nil
+}
+
+// SetVideoSeconds sets the "video_seconds" field.
+func (m *CallingPartnerWeekMutation) SetVideoSeconds(i int64) {
+	m.video_seconds = &i
+	m.addvideo_seconds = nil
+}
+
+// VideoSeconds returns the value of the "video_seconds" field in the mutation.
+func (m *CallingPartnerWeekMutation) VideoSeconds() (r int64, exists bool) {
+	v := m.video_seconds
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVideoSeconds returns the old "video_seconds" field's value of the CallingPartnerWeek entity.
+// If the CallingPartnerWeek object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallingPartnerWeekMutation) OldVideoSeconds(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVideoSeconds is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVideoSeconds requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVideoSeconds: %w", err)
+	}
+	return oldValue.VideoSeconds, nil
+}
+
+// AddVideoSeconds adds i to the "video_seconds" field.
+func (m *CallingPartnerWeekMutation) AddVideoSeconds(i int64) {
+	if m.addvideo_seconds != nil {
+		*m.addvideo_seconds += i
+	} else {
+		m.addvideo_seconds = &i
+	}
+}
+
+// AddedVideoSeconds returns the value that was added to the "video_seconds" field in this mutation.
+func (m *CallingPartnerWeekMutation) AddedVideoSeconds() (r int64, exists bool) {
+	v := m.addvideo_seconds
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVideoSeconds resets all changes to the "video_seconds" field.
+func (m *CallingPartnerWeekMutation) ResetVideoSeconds() {
+	m.video_seconds = nil
+	m.addvideo_seconds = nil
+}
+
+// SetAudioLegs sets the "audio_legs" field.
+func (m *CallingPartnerWeekMutation) SetAudioLegs(i int64) {
+	m.audio_legs = &i
+	m.addaudio_legs = nil
+}
+
+// AudioLegs returns the value of the "audio_legs" field in the mutation.
+func (m *CallingPartnerWeekMutation) AudioLegs() (r int64, exists bool) {
+	v := m.audio_legs
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAudioLegs returns the old "audio_legs" field's value of the CallingPartnerWeek entity.
+// If the CallingPartnerWeek object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallingPartnerWeekMutation) OldAudioLegs(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAudioLegs is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAudioLegs requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAudioLegs: %w", err)
+	}
+	return oldValue.AudioLegs, nil
+}
+
+// AddAudioLegs adds i to the "audio_legs" field.
+func (m *CallingPartnerWeekMutation) AddAudioLegs(i int64) {
+	if m.addaudio_legs != nil {
+		*m.addaudio_legs += i
+	} else {
+		m.addaudio_legs = &i
+	}
+}
+
+// AddedAudioLegs returns the value that was added to the "audio_legs" field in this mutation.
+func (m *CallingPartnerWeekMutation) AddedAudioLegs() (r int64, exists bool) {
+	v := m.addaudio_legs
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetAudioLegs resets all changes to the "audio_legs" field.
+func (m *CallingPartnerWeekMutation) ResetAudioLegs() {
+	m.audio_legs = nil
+	m.addaudio_legs = nil
+}
+
+// SetVideoLegs sets the "video_legs" field.
+func (m *CallingPartnerWeekMutation) SetVideoLegs(i int64) {
+	m.video_legs = &i
+	m.addvideo_legs = nil
+}
+
+// VideoLegs returns the value of the "video_legs" field in the mutation.
+func (m *CallingPartnerWeekMutation) VideoLegs() (r int64, exists bool) {
+	v := m.video_legs
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVideoLegs returns the old "video_legs" field's value of the CallingPartnerWeek entity.
+// If the CallingPartnerWeek object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallingPartnerWeekMutation) OldVideoLegs(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVideoLegs is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVideoLegs requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVideoLegs: %w", err)
+	}
+	return oldValue.VideoLegs, nil
+}
+
+// AddVideoLegs adds i to the "video_legs" field.
+func (m *CallingPartnerWeekMutation) AddVideoLegs(i int64) {
+	if m.addvideo_legs != nil {
+		*m.addvideo_legs += i
+	} else {
+		m.addvideo_legs = &i
+	}
+}
+
+// AddedVideoLegs returns the value that was added to the "video_legs" field in this mutation.
+func (m *CallingPartnerWeekMutation) AddedVideoLegs() (r int64, exists bool) {
+	v := m.addvideo_legs
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVideoLegs resets all changes to the "video_legs" field.
+func (m *CallingPartnerWeekMutation) ResetVideoLegs() {
+	m.video_legs = nil
+	m.addvideo_legs = nil
+}
+
+// SetWebexAppLegs sets the "webex_app_legs" field.
+func (m *CallingPartnerWeekMutation) SetWebexAppLegs(i int64) {
+	m.webex_app_legs = &i
+	m.addwebex_app_legs = nil
+}
+
+// WebexAppLegs returns the value of the "webex_app_legs" field in the mutation.
+func (m *CallingPartnerWeekMutation) WebexAppLegs() (r int64, exists bool) {
+	v := m.webex_app_legs
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldWebexAppLegs returns the old "webex_app_legs" field's value of the CallingPartnerWeek entity.
+// If the CallingPartnerWeek object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallingPartnerWeekMutation) OldWebexAppLegs(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldWebexAppLegs is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldWebexAppLegs requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldWebexAppLegs: %w", err)
+	}
+	return oldValue.WebexAppLegs, nil
+}
+
+// AddWebexAppLegs adds i to the "webex_app_legs" field.
+func (m *CallingPartnerWeekMutation) AddWebexAppLegs(i int64) {
+	if m.addwebex_app_legs != nil {
+		*m.addwebex_app_legs += i
+	} else {
+		m.addwebex_app_legs = &i
+	}
+}
+
+// AddedWebexAppLegs returns the value that was added to the "webex_app_legs" field in this mutation.
+func (m *CallingPartnerWeekMutation) AddedWebexAppLegs() (r int64, exists bool) {
+	v := m.addwebex_app_legs
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetWebexAppLegs resets all changes to the "webex_app_legs" field.
+func (m *CallingPartnerWeekMutation) ResetWebexAppLegs() {
+	m.webex_app_legs = nil
+	m.addwebex_app_legs = nil
+}
+
+// SetDeskPhoneLegs sets the "desk_phone_legs" field.
+func (m *CallingPartnerWeekMutation) SetDeskPhoneLegs(i int64) {
+	m.desk_phone_legs = &i
+	m.adddesk_phone_legs = nil
+}
+
+// DeskPhoneLegs returns the value of the "desk_phone_legs" field in the mutation.
+func (m *CallingPartnerWeekMutation) DeskPhoneLegs() (r int64, exists bool) {
+	v := m.desk_phone_legs
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDeskPhoneLegs returns the old "desk_phone_legs" field's value of the CallingPartnerWeek entity.
+// If the CallingPartnerWeek object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallingPartnerWeekMutation) OldDeskPhoneLegs(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDeskPhoneLegs is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDeskPhoneLegs requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDeskPhoneLegs: %w", err)
+	}
+	return oldValue.DeskPhoneLegs, nil
+}
+
+// AddDeskPhoneLegs adds i to the "desk_phone_legs" field.
+func (m *CallingPartnerWeekMutation) AddDeskPhoneLegs(i int64) {
+	if m.adddesk_phone_legs != nil {
+		*m.adddesk_phone_legs += i
+	} else {
+		m.adddesk_phone_legs = &i
+	}
+}
+
+// AddedDeskPhoneLegs returns the value that was added to the "desk_phone_legs" field in this mutation.
+func (m *CallingPartnerWeekMutation) AddedDeskPhoneLegs() (r int64, exists bool) {
+	v := m.adddesk_phone_legs
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetDeskPhoneLegs resets all changes to the "desk_phone_legs" field.
+func (m *CallingPartnerWeekMutation) ResetDeskPhoneLegs() {
+	m.desk_phone_legs = nil
+	m.adddesk_phone_legs = nil
+}
+
+// SetRoomDeviceLegs sets the "room_device_legs" field.
+func (m *CallingPartnerWeekMutation) SetRoomDeviceLegs(i int64) {
+	m.room_device_legs = &i
+	m.addroom_device_legs = nil
+}
+
+// RoomDeviceLegs returns the value of the "room_device_legs" field in the mutation.
+func (m *CallingPartnerWeekMutation) RoomDeviceLegs() (r int64, exists bool) {
+	v := m.room_device_legs
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRoomDeviceLegs returns the old "room_device_legs" field's value of the CallingPartnerWeek entity.
+// If the CallingPartnerWeek object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallingPartnerWeekMutation) OldRoomDeviceLegs(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRoomDeviceLegs is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRoomDeviceLegs requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRoomDeviceLegs: %w", err)
+	}
+	return oldValue.RoomDeviceLegs, nil
+}
+
+// AddRoomDeviceLegs adds i to the "room_device_legs" field.
+func (m *CallingPartnerWeekMutation) AddRoomDeviceLegs(i int64) {
+	if m.addroom_device_legs != nil {
+		*m.addroom_device_legs += i
+	} else {
+		m.addroom_device_legs = &i
+	}
+}
+
+// AddedRoomDeviceLegs returns the value that was added to the "room_device_legs" field in this mutation.
+func (m *CallingPartnerWeekMutation) AddedRoomDeviceLegs() (r int64, exists bool) {
+	v := m.addroom_device_legs
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetRoomDeviceLegs resets all changes to the "room_device_legs" field.
+func (m *CallingPartnerWeekMutation) ResetRoomDeviceLegs() {
+	m.room_device_legs = nil
+	m.addroom_device_legs = nil
+}
+
+// SetOtherLegs sets the "other_legs" field.
+func (m *CallingPartnerWeekMutation) SetOtherLegs(i int64) {
+	m.other_legs = &i
+	m.addother_legs = nil
+}
+
+// OtherLegs returns the value of the "other_legs" field in the mutation.
+func (m *CallingPartnerWeekMutation) OtherLegs() (r int64, exists bool) {
+	v := m.other_legs
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOtherLegs returns the old "other_legs" field's value of the CallingPartnerWeek entity.
+// If the CallingPartnerWeek object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallingPartnerWeekMutation) OldOtherLegs(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOtherLegs is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOtherLegs requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOtherLegs: %w", err)
+	}
+	return oldValue.OtherLegs, nil
+}
+
+// AddOtherLegs adds i to the "other_legs" field.
+func (m *CallingPartnerWeekMutation) AddOtherLegs(i int64) {
+	if m.addother_legs != nil {
+		*m.addother_legs += i
+	} else {
+		m.addother_legs = &i
+	}
+}
+
+// AddedOtherLegs returns the value that was added to the "other_legs" field in this mutation.
+func (m *CallingPartnerWeekMutation) AddedOtherLegs() (r int64, exists bool) {
+	v := m.addother_legs
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetOtherLegs resets all changes to the "other_legs" field.
+func (m *CallingPartnerWeekMutation) ResetOtherLegs() {
+	m.other_legs = nil
+	m.addother_legs = nil
+}
+
+// SetWebexAppPoor sets the "webex_app_poor" field.
+func (m *CallingPartnerWeekMutation) SetWebexAppPoor(i int64) {
+	m.webex_app_poor = &i
+	m.addwebex_app_poor = nil
+}
+
+// WebexAppPoor returns the value of the "webex_app_poor" field in the mutation.
+func (m *CallingPartnerWeekMutation) WebexAppPoor() (r int64, exists bool) {
+	v := m.webex_app_poor
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldWebexAppPoor returns the old "webex_app_poor" field's value of the CallingPartnerWeek entity.
+// If the CallingPartnerWeek object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallingPartnerWeekMutation) OldWebexAppPoor(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldWebexAppPoor is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldWebexAppPoor requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldWebexAppPoor: %w", err)
+	}
+	return oldValue.WebexAppPoor, nil
+}
+
+// AddWebexAppPoor adds i to the "webex_app_poor" field.
+func (m *CallingPartnerWeekMutation) AddWebexAppPoor(i int64) {
+	if m.addwebex_app_poor != nil {
+		*m.addwebex_app_poor += i
+	} else {
+		m.addwebex_app_poor = &i
+	}
+}
+
+// AddedWebexAppPoor returns the value that was added to the "webex_app_poor" field in this mutation.
+func (m *CallingPartnerWeekMutation) AddedWebexAppPoor() (r int64, exists bool) {
+	v := m.addwebex_app_poor
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetWebexAppPoor resets all changes to the "webex_app_poor" field.
+func (m *CallingPartnerWeekMutation) ResetWebexAppPoor() {
+	m.webex_app_poor = nil
+	m.addwebex_app_poor = nil
+}
+
+// SetDeskPhonePoor sets the "desk_phone_poor" field.
+func (m *CallingPartnerWeekMutation) SetDeskPhonePoor(i int64) {
+	m.desk_phone_poor = &i
+	m.adddesk_phone_poor = nil
+}
+
+// DeskPhonePoor returns the value of the "desk_phone_poor" field in the mutation.
+func (m *CallingPartnerWeekMutation) DeskPhonePoor() (r int64, exists bool) {
+	v := m.desk_phone_poor
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDeskPhonePoor returns the old "desk_phone_poor" field's value of the CallingPartnerWeek entity.
+// If the CallingPartnerWeek object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallingPartnerWeekMutation) OldDeskPhonePoor(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDeskPhonePoor is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDeskPhonePoor requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDeskPhonePoor: %w", err)
+	}
+	return oldValue.DeskPhonePoor, nil
+}
+
+// AddDeskPhonePoor adds i to the "desk_phone_poor" field.
+func (m *CallingPartnerWeekMutation) AddDeskPhonePoor(i int64) {
+	if m.adddesk_phone_poor != nil {
+		*m.adddesk_phone_poor += i
+	} else {
+		m.adddesk_phone_poor = &i
+	}
+}
+
+// AddedDeskPhonePoor returns the value that was added to the "desk_phone_poor" field in this mutation.
+func (m *CallingPartnerWeekMutation) AddedDeskPhonePoor() (r int64, exists bool) {
+	v := m.adddesk_phone_poor
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetDeskPhonePoor resets all changes to the "desk_phone_poor" field.
+func (m *CallingPartnerWeekMutation) ResetDeskPhonePoor() {
+	m.desk_phone_poor = nil
+	m.adddesk_phone_poor = nil
+}
+
+// SetRoomDevicePoor sets the "room_device_poor" field.
+func (m *CallingPartnerWeekMutation) SetRoomDevicePoor(i int64) {
+	m.room_device_poor = &i
+	m.addroom_device_poor = nil
+}
+
+// RoomDevicePoor returns the value of the "room_device_poor" field in the mutation.
+func (m *CallingPartnerWeekMutation) RoomDevicePoor() (r int64, exists bool) {
+	v := m.room_device_poor
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRoomDevicePoor returns the old "room_device_poor" field's value of the CallingPartnerWeek entity.
+// If the CallingPartnerWeek object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallingPartnerWeekMutation) OldRoomDevicePoor(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRoomDevicePoor is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRoomDevicePoor requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRoomDevicePoor: %w", err)
+	}
+	return oldValue.RoomDevicePoor, nil
+}
+
+// AddRoomDevicePoor adds i to the "room_device_poor" field.
+func (m *CallingPartnerWeekMutation) AddRoomDevicePoor(i int64) {
+	if m.addroom_device_poor != nil {
+		*m.addroom_device_poor += i
+	} else {
+		m.addroom_device_poor = &i
+	}
+}
+
+// AddedRoomDevicePoor returns the value that was added to the "room_device_poor" field in this mutation.
+func (m *CallingPartnerWeekMutation) AddedRoomDevicePoor() (r int64, exists bool) {
+	v := m.addroom_device_poor
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetRoomDevicePoor resets all changes to the "room_device_poor" field.
+func (m *CallingPartnerWeekMutation) ResetRoomDevicePoor() {
+	m.room_device_poor = nil
+	m.addroom_device_poor = nil
+}
+
+// SetOtherPoor sets the "other_poor" field.
+func (m *CallingPartnerWeekMutation) SetOtherPoor(i int64) {
+	m.other_poor = &i
+	m.addother_poor = nil
+}
+
+// OtherPoor returns the value of the "other_poor" field in the mutation.
+func (m *CallingPartnerWeekMutation) OtherPoor() (r int64, exists bool) {
+	v := m.other_poor
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOtherPoor returns the old "other_poor" field's value of the CallingPartnerWeek entity.
+// If the CallingPartnerWeek object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallingPartnerWeekMutation) OldOtherPoor(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOtherPoor is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOtherPoor requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOtherPoor: %w", err)
+	}
+	return oldValue.OtherPoor, nil
+}
+
+// AddOtherPoor adds i to the "other_poor" field.
+func (m *CallingPartnerWeekMutation) AddOtherPoor(i int64) {
+	if m.addother_poor != nil {
+		*m.addother_poor += i
+	} else {
+		m.addother_poor = &i
+	}
+}
+
+// AddedOtherPoor returns the value that was added to the "other_poor" field in this mutation.
+func (m *CallingPartnerWeekMutation) AddedOtherPoor() (r int64, exists bool) {
+	v := m.addother_poor
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetOtherPoor resets all changes to the "other_poor" field.
+func (m *CallingPartnerWeekMutation) ResetOtherPoor() {
+	m.other_poor = nil
+	m.addother_poor = nil
+}
+
+// SetWebexAppMeasured sets the "webex_app_measured" field.
+func (m *CallingPartnerWeekMutation) SetWebexAppMeasured(i int64) {
+	m.webex_app_measured = &i
+	m.addwebex_app_measured = nil
+}
+
+// WebexAppMeasured returns the value of the "webex_app_measured" field in the mutation.
+func (m *CallingPartnerWeekMutation) WebexAppMeasured() (r int64, exists bool) {
+	v := m.webex_app_measured
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldWebexAppMeasured returns the old "webex_app_measured" field's value of the CallingPartnerWeek entity.
+// If the CallingPartnerWeek object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallingPartnerWeekMutation) OldWebexAppMeasured(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldWebexAppMeasured is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldWebexAppMeasured requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldWebexAppMeasured: %w", err)
+	}
+	return oldValue.WebexAppMeasured, nil
+}
+
+// AddWebexAppMeasured adds i to the "webex_app_measured" field.
+func (m *CallingPartnerWeekMutation) AddWebexAppMeasured(i int64) {
+	if m.addwebex_app_measured != nil {
+		*m.addwebex_app_measured += i
+	} else {
+		m.addwebex_app_measured = &i
+	}
+}
+
+// AddedWebexAppMeasured returns the value that was added to the "webex_app_measured" field in this mutation.
+func (m *CallingPartnerWeekMutation) AddedWebexAppMeasured() (r int64, exists bool) {
+	v := m.addwebex_app_measured
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetWebexAppMeasured resets all changes to the "webex_app_measured" field.
+func (m *CallingPartnerWeekMutation) ResetWebexAppMeasured() {
+	m.webex_app_measured = nil
+	m.addwebex_app_measured = nil
+}
+
+// SetDeskPhoneMeasured sets the "desk_phone_measured" field.
+func (m *CallingPartnerWeekMutation) SetDeskPhoneMeasured(i int64) {
+	m.desk_phone_measured = &i
+	m.adddesk_phone_measured = nil
+}
+
+// DeskPhoneMeasured returns the value of the "desk_phone_measured" field in the mutation.
+func (m *CallingPartnerWeekMutation) DeskPhoneMeasured() (r int64, exists bool) {
+	v := m.desk_phone_measured
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDeskPhoneMeasured returns the old "desk_phone_measured" field's value of the CallingPartnerWeek entity.
+// If the CallingPartnerWeek object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallingPartnerWeekMutation) OldDeskPhoneMeasured(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDeskPhoneMeasured is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDeskPhoneMeasured requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDeskPhoneMeasured: %w", err)
+	}
+	return oldValue.DeskPhoneMeasured, nil
+}
+
+// AddDeskPhoneMeasured adds i to the "desk_phone_measured" field.
+func (m *CallingPartnerWeekMutation) AddDeskPhoneMeasured(i int64) {
+	if m.adddesk_phone_measured != nil {
+		*m.adddesk_phone_measured += i
+	} else {
+		m.adddesk_phone_measured = &i
+	}
+}
+
+// AddedDeskPhoneMeasured returns the value that was added to the "desk_phone_measured" field in this mutation.
+func (m *CallingPartnerWeekMutation) AddedDeskPhoneMeasured() (r int64, exists bool) {
+	v := m.adddesk_phone_measured
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetDeskPhoneMeasured resets all changes to the "desk_phone_measured" field.
+func (m *CallingPartnerWeekMutation) ResetDeskPhoneMeasured() {
+	m.desk_phone_measured = nil
+	m.adddesk_phone_measured = nil
+}
+
+// SetRoomDeviceMeasured sets the "room_device_measured" field.
+func (m *CallingPartnerWeekMutation) SetRoomDeviceMeasured(i int64) {
+	m.room_device_measured = &i
+	m.addroom_device_measured = nil
+}
+
+// RoomDeviceMeasured returns the value of the "room_device_measured" field in the mutation.
+func (m *CallingPartnerWeekMutation) RoomDeviceMeasured() (r int64, exists bool) {
+	v := m.room_device_measured
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRoomDeviceMeasured returns the old "room_device_measured" field's value of the CallingPartnerWeek entity.
+// If the CallingPartnerWeek object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallingPartnerWeekMutation) OldRoomDeviceMeasured(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRoomDeviceMeasured is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRoomDeviceMeasured requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRoomDeviceMeasured: %w", err)
+	}
+	return oldValue.RoomDeviceMeasured, nil
+}
+
+// AddRoomDeviceMeasured adds i to the "room_device_measured" field.
+func (m *CallingPartnerWeekMutation) AddRoomDeviceMeasured(i int64) {
+	if m.addroom_device_measured != nil {
+		*m.addroom_device_measured += i
+	} else {
+		m.addroom_device_measured = &i
+	}
+}
+
+// AddedRoomDeviceMeasured returns the value that was added to the "room_device_measured" field in this mutation.
+func (m *CallingPartnerWeekMutation) AddedRoomDeviceMeasured() (r int64, exists bool) {
+	v := m.addroom_device_measured
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetRoomDeviceMeasured resets all changes to the "room_device_measured" field.
+func (m *CallingPartnerWeekMutation) ResetRoomDeviceMeasured() {
+	m.room_device_measured = nil
+	m.addroom_device_measured = nil
+}
+
+// SetOtherMeasured sets the "other_measured" field.
+func (m *CallingPartnerWeekMutation) SetOtherMeasured(i int64) {
+	m.other_measured = &i
+	m.addother_measured = nil
+}
+
+// OtherMeasured returns the value of the "other_measured" field in the mutation.
+func (m *CallingPartnerWeekMutation) OtherMeasured() (r int64, exists bool) {
+	v := m.other_measured
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOtherMeasured returns the old "other_measured" field's value of the CallingPartnerWeek entity.
+// If the CallingPartnerWeek object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallingPartnerWeekMutation) OldOtherMeasured(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOtherMeasured is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOtherMeasured requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOtherMeasured: %w", err)
+	}
+	return oldValue.OtherMeasured, nil
+}
+
+// AddOtherMeasured adds i to the "other_measured" field.
+func (m *CallingPartnerWeekMutation) AddOtherMeasured(i int64) {
+	if m.addother_measured != nil {
+		*m.addother_measured += i
+	} else {
+		m.addother_measured = &i
+	}
+}
+
+// AddedOtherMeasured returns the value that was added to the "other_measured" field in this mutation.
+func (m *CallingPartnerWeekMutation) AddedOtherMeasured() (r int64, exists bool) {
+	v := m.addother_measured
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetOtherMeasured resets all changes to the "other_measured" field.
+func (m *CallingPartnerWeekMutation) ResetOtherMeasured() {
+	m.other_measured = nil
+	m.addother_measured = nil
+}
+
+// SetCalls sets the "calls" field.
+func (m *CallingPartnerWeekMutation) SetCalls(i int64) {
+	m.calls = &i
+	m.addcalls = nil
+}
+
+// Calls returns the value of the "calls" field in the mutation.
+func (m *CallingPartnerWeekMutation) Calls() (r int64, exists bool) {
+	v := m.calls
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCalls returns the old "calls" field's value of the CallingPartnerWeek entity.
+// If the CallingPartnerWeek object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallingPartnerWeekMutation) OldCalls(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCalls is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCalls requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCalls: %w", err)
+	}
+	return oldValue.Calls, nil
+}
+
+// AddCalls adds i to the "calls" field.
+func (m *CallingPartnerWeekMutation) AddCalls(i int64) {
+	if m.addcalls != nil {
+		*m.addcalls += i
+	} else {
+		m.addcalls = &i
+	}
+}
+
+// AddedCalls returns the value that was added to the "calls" field in this mutation.
+func (m *CallingPartnerWeekMutation) AddedCalls() (r int64, exists bool) {
+	v := m.addcalls
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetCalls resets all changes to the "calls" field.
+func (m *CallingPartnerWeekMutation) ResetCalls() {
+	m.calls = nil
+	m.addcalls = nil
+}
+
+// SetHuntGroupCalls sets the "hunt_group_calls" field.
+func (m *CallingPartnerWeekMutation) SetHuntGroupCalls(i int64) {
+	m.hunt_group_calls = &i
+	m.addhunt_group_calls = nil
+}
+
+// HuntGroupCalls returns the value of the "hunt_group_calls" field in the mutation.
+func (m *CallingPartnerWeekMutation) HuntGroupCalls() (r int64, exists bool) {
+	v := m.hunt_group_calls
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldHuntGroupCalls returns the old "hunt_group_calls" field's value of the CallingPartnerWeek entity.
+// If the CallingPartnerWeek object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallingPartnerWeekMutation) OldHuntGroupCalls(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldHuntGroupCalls is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldHuntGroupCalls requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldHuntGroupCalls: %w", err)
+	}
+	return oldValue.HuntGroupCalls, nil
+}
+
+// AddHuntGroupCalls adds i to the "hunt_group_calls" field.
+func (m *CallingPartnerWeekMutation) AddHuntGroupCalls(i int64) {
+	if m.addhunt_group_calls != nil {
+		*m.addhunt_group_calls += i
+	} else {
+		m.addhunt_group_calls = &i
+	}
+}
+
+// AddedHuntGroupCalls returns the value that was added to the "hunt_group_calls" field in this mutation.
+func (m *CallingPartnerWeekMutation) AddedHuntGroupCalls() (r int64, exists bool) {
+	v := m.addhunt_group_calls
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetHuntGroupCalls resets all changes to the "hunt_group_calls" field.
+func (m *CallingPartnerWeekMutation) ResetHuntGroupCalls() {
+	m.hunt_group_calls = nil
+	m.addhunt_group_calls = nil
+}
+
+// SetAutoAttendantCalls sets the "auto_attendant_calls" field.
+func (m *CallingPartnerWeekMutation) SetAutoAttendantCalls(i int64) {
+	m.auto_attendant_calls = &i
+	m.addauto_attendant_calls = nil
+}
+
+// AutoAttendantCalls returns the value of the "auto_attendant_calls" field in the mutation.
+func (m *CallingPartnerWeekMutation) AutoAttendantCalls() (r int64, exists bool) {
+	v := m.auto_attendant_calls
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAutoAttendantCalls returns the old "auto_attendant_calls" field's value of the CallingPartnerWeek entity.
+// If the CallingPartnerWeek object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallingPartnerWeekMutation) OldAutoAttendantCalls(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAutoAttendantCalls is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAutoAttendantCalls requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAutoAttendantCalls: %w", err)
+	}
+	return oldValue.AutoAttendantCalls, nil
+}
+
+// AddAutoAttendantCalls adds i to the "auto_attendant_calls" field.
+func (m *CallingPartnerWeekMutation) AddAutoAttendantCalls(i int64) {
+	if m.addauto_attendant_calls != nil {
+		*m.addauto_attendant_calls += i
+	} else {
+		m.addauto_attendant_calls = &i
+	}
+}
+
+// AddedAutoAttendantCalls returns the value that was added to the "auto_attendant_calls" field in this mutation.
+func (m *CallingPartnerWeekMutation) AddedAutoAttendantCalls() (r int64, exists bool) {
+	v := m.addauto_attendant_calls
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetAutoAttendantCalls resets all changes to the "auto_attendant_calls" field.
+func (m *CallingPartnerWeekMutation) ResetAutoAttendantCalls() {
+	m.auto_attendant_calls = nil
+	m.addauto_attendant_calls = nil
+}
+
+// SetCallQueueCalls sets the "call_queue_calls" field.
+func (m *CallingPartnerWeekMutation) SetCallQueueCalls(i int64) {
+	m.call_queue_calls = &i
+	m.addcall_queue_calls = nil
+}
+
+// CallQueueCalls returns the value of the "call_queue_calls" field in the mutation.
+func (m *CallingPartnerWeekMutation) CallQueueCalls() (r int64, exists bool) {
+	v := m.call_queue_calls
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCallQueueCalls returns the old "call_queue_calls" field's value of the CallingPartnerWeek entity.
+// If the CallingPartnerWeek object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallingPartnerWeekMutation) OldCallQueueCalls(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCallQueueCalls is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCallQueueCalls requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCallQueueCalls: %w", err)
+	}
+	return oldValue.CallQueueCalls, nil
+}
+
+// AddCallQueueCalls adds i to the "call_queue_calls" field.
+func (m *CallingPartnerWeekMutation) AddCallQueueCalls(i int64) {
+	if m.addcall_queue_calls != nil {
+		*m.addcall_queue_calls += i
+	} else {
+		m.addcall_queue_calls = &i
+	}
+}
+
+// AddedCallQueueCalls returns the value that was added to the "call_queue_calls" field in this mutation.
+func (m *CallingPartnerWeekMutation) AddedCallQueueCalls() (r int64, exists bool) {
+	v := m.addcall_queue_calls
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetCallQueueCalls resets all changes to the "call_queue_calls" field.
+func (m *CallingPartnerWeekMutation) ResetCallQueueCalls() {
+	m.call_queue_calls = nil
+	m.addcall_queue_calls = nil
+}
+
+// SetQueueLegs sets the "queue_legs" field.
+func (m *CallingPartnerWeekMutation) SetQueueLegs(i int64) {
+	m.queue_legs = &i
+	m.addqueue_legs = nil
+}
+
+// QueueLegs returns the value of the "queue_legs" field in the mutation.
+func (m *CallingPartnerWeekMutation) QueueLegs() (r int64, exists bool) {
+	v := m.queue_legs
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldQueueLegs returns the old "queue_legs" field's value of the CallingPartnerWeek entity.
+// If the CallingPartnerWeek object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallingPartnerWeekMutation) OldQueueLegs(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldQueueLegs is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldQueueLegs requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldQueueLegs: %w", err)
+	}
+	return oldValue.QueueLegs, nil
+}
+
+// AddQueueLegs adds i to the "queue_legs" field.
+func (m *CallingPartnerWeekMutation) AddQueueLegs(i int64) {
+	if m.addqueue_legs != nil {
+		*m.addqueue_legs += i
+	} else {
+		m.addqueue_legs = &i
+	}
+}
+
+// AddedQueueLegs returns the value that was added to the "queue_legs" field in this mutation.
+func (m *CallingPartnerWeekMutation) AddedQueueLegs() (r int64, exists bool) {
+	v := m.addqueue_legs
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetQueueLegs resets all changes to the "queue_legs" field.
+func (m *CallingPartnerWeekMutation) ResetQueueLegs() {
+	m.queue_legs = nil
+	m.addqueue_legs = nil
+}
+
+// SetAnswered sets the "answered" field.
+func (m *CallingPartnerWeekMutation) SetAnswered(i int64) {
+	m.answered = &i
+	m.addanswered = nil
+}
+
+// Answered returns the value of the "answered" field in the mutation.
+func (m *CallingPartnerWeekMutation) Answered() (r int64, exists bool) {
+	v := m.answered
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAnswered returns the old "answered" field's value of the CallingPartnerWeek entity.
+// If the CallingPartnerWeek object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallingPartnerWeekMutation) OldAnswered(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAnswered is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAnswered requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAnswered: %w", err)
+	}
+	return oldValue.Answered, nil
+}
+
+// AddAnswered adds i to the "answered" field.
+func (m *CallingPartnerWeekMutation) AddAnswered(i int64) {
+	if m.addanswered != nil {
+		*m.addanswered += i
+	} else {
+		m.addanswered = &i
+	}
+}
+
+// AddedAnswered returns the value that was added to the "answered" field in this mutation.
+func (m *CallingPartnerWeekMutation) AddedAnswered() (r int64, exists bool) {
+	v := m.addanswered
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetAnswered resets all changes to the "answered" field.
+func (m *CallingPartnerWeekMutation) ResetAnswered() {
+	m.answered = nil
+	m.addanswered = nil
+}
+
+// SetAbandoned sets the "abandoned" field.
+func (m *CallingPartnerWeekMutation) SetAbandoned(i int64) {
+	m.abandoned = &i
+	m.addabandoned = nil
+}
+
+// Abandoned returns the value of the "abandoned" field in the mutation.
+func (m *CallingPartnerWeekMutation) Abandoned() (r int64, exists bool) {
+	v := m.abandoned
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAbandoned returns the old "abandoned" field's value of the CallingPartnerWeek entity.
+// If the CallingPartnerWeek object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallingPartnerWeekMutation) OldAbandoned(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAbandoned is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAbandoned requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAbandoned: %w", err)
+	}
+	return oldValue.Abandoned, nil
+}
+
+// AddAbandoned adds i to the "abandoned" field.
+func (m *CallingPartnerWeekMutation) AddAbandoned(i int64) {
+	if m.addabandoned != nil {
+		*m.addabandoned += i
+	} else {
+		m.addabandoned = &i
+	}
+}
+
+// AddedAbandoned returns the value that was added to the "abandoned" field in this mutation.
+func (m *CallingPartnerWeekMutation) AddedAbandoned() (r int64, exists bool) {
+	v := m.addabandoned
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetAbandoned resets all changes to the "abandoned" field.
+func (m *CallingPartnerWeekMutation) ResetAbandoned() {
+	m.abandoned = nil
+	m.addabandoned = nil
+}
+
+// SetTimedOut sets the "timed_out" field.
+func (m *CallingPartnerWeekMutation) SetTimedOut(i int64) {
+	m.timed_out = &i
+	m.addtimed_out = nil
+}
+
+// TimedOut returns the value of the "timed_out" field in the mutation.
+func (m *CallingPartnerWeekMutation) TimedOut() (r int64, exists bool) {
+	v := m.timed_out
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTimedOut returns the old "timed_out" field's value of the CallingPartnerWeek entity.
+// If the CallingPartnerWeek object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallingPartnerWeekMutation) OldTimedOut(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTimedOut is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTimedOut requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTimedOut: %w", err)
+	}
+	return oldValue.TimedOut, nil
+}
+
+// AddTimedOut adds i to the "timed_out" field.
+func (m *CallingPartnerWeekMutation) AddTimedOut(i int64) {
+	if m.addtimed_out != nil {
+		*m.addtimed_out += i
+	} else {
+		m.addtimed_out = &i
+	}
+}
+
+// AddedTimedOut returns the value that was added to the "timed_out" field in this mutation.
+func (m *CallingPartnerWeekMutation) AddedTimedOut() (r int64, exists bool) {
+	v := m.addtimed_out
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetTimedOut resets all changes to the "timed_out" field.
+func (m *CallingPartnerWeekMutation) ResetTimedOut() {
+	m.timed_out = nil
+	m.addtimed_out = nil
+}
+
+// SetOverflow sets the "overflow" field.
+func (m *CallingPartnerWeekMutation) SetOverflow(i int64) {
+	m.overflow = &i
+	m.addoverflow = nil
+}
+
+// Overflow returns the value of the "overflow" field in the mutation.
+func (m *CallingPartnerWeekMutation) Overflow() (r int64, exists bool) {
+	v := m.overflow
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOverflow returns the old "overflow" field's value of the CallingPartnerWeek entity.
+// If the CallingPartnerWeek object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallingPartnerWeekMutation) OldOverflow(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOverflow is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOverflow requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOverflow: %w", err)
+	}
+	return oldValue.Overflow, nil
+}
+
+// AddOverflow adds i to the "overflow" field.
+func (m *CallingPartnerWeekMutation) AddOverflow(i int64) {
+	if m.addoverflow != nil {
+		*m.addoverflow += i
+	} else {
+		m.addoverflow = &i
+	}
+}
+
+// AddedOverflow returns the value that was added to the "overflow" field in this mutation.
+func (m *CallingPartnerWeekMutation) AddedOverflow() (r int64, exists bool) {
+	v := m.addoverflow
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetOverflow resets all changes to the "overflow" field.
+func (m *CallingPartnerWeekMutation) ResetOverflow() {
+	m.overflow = nil
+	m.addoverflow = nil
+}
+
+// SetTransferred sets the "transferred" field.
+func (m *CallingPartnerWeekMutation) SetTransferred(i int64) {
+	m.transferred = &i
+	m.addtransferred = nil
+}
+
+// Transferred returns the value of the "transferred" field in the mutation.
+func (m *CallingPartnerWeekMutation) Transferred() (r int64, exists bool) {
+	v := m.transferred
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTransferred returns the old "transferred" field's value of the CallingPartnerWeek entity.
+// If the CallingPartnerWeek object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallingPartnerWeekMutation) OldTransferred(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTransferred is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTransferred requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTransferred: %w", err)
+	}
+	return oldValue.Transferred, nil
+}
+
+// AddTransferred adds i to the "transferred" field.
+func (m *CallingPartnerWeekMutation) AddTransferred(i int64) {
+	if m.addtransferred != nil {
+		*m.addtransferred += i
+	} else {
+		m.addtransferred = &i
+	}
+}
+
+// AddedTransferred returns the value that was added to the "transferred" field in this mutation.
+func (m *CallingPartnerWeekMutation) AddedTransferred() (r int64, exists bool) {
+	v := m.addtransferred
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetTransferred resets all changes to the "transferred" field.
+func (m *CallingPartnerWeekMutation) ResetTransferred() {
+	m.transferred = nil
+	m.addtransferred = nil
+}
+
+// SetAnsweredWait sets the "answered_wait" field.
+func (m *CallingPartnerWeekMutation) SetAnsweredWait(i int64) {
+	m.answered_wait = &i
+	m.addanswered_wait = nil
+}
+
+// AnsweredWait returns the value of the "answered_wait" field in the mutation.
+func (m *CallingPartnerWeekMutation) AnsweredWait() (r int64, exists bool) {
+	v := m.answered_wait
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAnsweredWait returns the old "answered_wait" field's value of the CallingPartnerWeek entity.
+// If the CallingPartnerWeek object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallingPartnerWeekMutation) OldAnsweredWait(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAnsweredWait is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAnsweredWait requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAnsweredWait: %w", err)
+	}
+	return oldValue.AnsweredWait, nil
+}
+
+// AddAnsweredWait adds i to the "answered_wait" field.
+func (m *CallingPartnerWeekMutation) AddAnsweredWait(i int64) {
+	if m.addanswered_wait != nil {
+		*m.addanswered_wait += i
+	} else {
+		m.addanswered_wait = &i
+	}
+}
+
+// AddedAnsweredWait returns the value that was added to the "answered_wait" field in this mutation.
+func (m *CallingPartnerWeekMutation) AddedAnsweredWait() (r int64, exists bool) {
+	v := m.addanswered_wait
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetAnsweredWait resets all changes to the "answered_wait" field.
+func (m *CallingPartnerWeekMutation) ResetAnsweredWait() {
+	m.answered_wait = nil
+	m.addanswered_wait = nil
+}
+
+// SetAbandonedWait sets the "abandoned_wait" field.
+func (m *CallingPartnerWeekMutation) SetAbandonedWait(i int64) {
+	m.abandoned_wait = &i
+	m.addabandoned_wait = nil
+}
+
+// AbandonedWait returns the value of the "abandoned_wait" field in the mutation.
+func (m *CallingPartnerWeekMutation) AbandonedWait() (r int64, exists bool) {
+	v := m.abandoned_wait
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAbandonedWait returns the old "abandoned_wait" field's value of the CallingPartnerWeek entity.
+// If the CallingPartnerWeek object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallingPartnerWeekMutation) OldAbandonedWait(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAbandonedWait is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAbandonedWait requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAbandonedWait: %w", err)
+	}
+	return oldValue.AbandonedWait, nil
+}
+
+// AddAbandonedWait adds i to the "abandoned_wait" field.
+func (m *CallingPartnerWeekMutation) AddAbandonedWait(i int64) {
+	if m.addabandoned_wait != nil {
+		*m.addabandoned_wait += i
+	} else {
+		m.addabandoned_wait = &i
+	}
+}
+
+// AddedAbandonedWait returns the value that was added to the "abandoned_wait" field in this mutation.
+func (m *CallingPartnerWeekMutation) AddedAbandonedWait() (r int64, exists bool) {
+	v := m.addabandoned_wait
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetAbandonedWait resets all changes to the "abandoned_wait" field.
+func (m *CallingPartnerWeekMutation) ResetAbandonedWait() {
+	m.abandoned_wait = nil
+	m.addabandoned_wait = nil
+}
+
+// SetTimedOutWait sets the "timed_out_wait" field.
+func (m *CallingPartnerWeekMutation) SetTimedOutWait(i int64) {
+	m.timed_out_wait = &i
+	m.addtimed_out_wait = nil
+}
+
+// TimedOutWait returns the value of the "timed_out_wait" field in the mutation.
+func (m *CallingPartnerWeekMutation) TimedOutWait() (r int64, exists bool) {
+	v := m.timed_out_wait
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTimedOutWait returns the old "timed_out_wait" field's value of the CallingPartnerWeek entity.
+// If the CallingPartnerWeek object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallingPartnerWeekMutation) OldTimedOutWait(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTimedOutWait is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTimedOutWait requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTimedOutWait: %w", err)
+	}
+	return oldValue.TimedOutWait, nil
+}
+
+// AddTimedOutWait adds i to the "timed_out_wait" field.
+func (m *CallingPartnerWeekMutation) AddTimedOutWait(i int64) {
+	if m.addtimed_out_wait != nil {
+		*m.addtimed_out_wait += i
+	} else {
+		m.addtimed_out_wait = &i
+	}
+}
+
+// AddedTimedOutWait returns the value that was added to the "timed_out_wait" field in this mutation.
+func (m *CallingPartnerWeekMutation) AddedTimedOutWait() (r int64, exists bool) {
+	v := m.addtimed_out_wait
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetTimedOutWait resets all changes to the "timed_out_wait" field.
+func (m *CallingPartnerWeekMutation) ResetTimedOutWait() {
+	m.timed_out_wait = nil
+	m.addtimed_out_wait = nil
+}
+
+// SetOverflowWait sets the "overflow_wait" field.
+func (m *CallingPartnerWeekMutation) SetOverflowWait(i int64) {
+	m.overflow_wait = &i
+	m.addoverflow_wait = nil
+}
+
+// OverflowWait returns the value of the "overflow_wait" field in the mutation.
+func (m *CallingPartnerWeekMutation) OverflowWait() (r int64, exists bool) {
+	v := m.overflow_wait
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOverflowWait returns the old "overflow_wait" field's value of the CallingPartnerWeek entity.
+// If the CallingPartnerWeek object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallingPartnerWeekMutation) OldOverflowWait(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOverflowWait is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOverflowWait requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOverflowWait: %w", err)
+	}
+	return oldValue.OverflowWait, nil
+}
+
+// AddOverflowWait adds i to the "overflow_wait" field.
+func (m *CallingPartnerWeekMutation) AddOverflowWait(i int64) {
+	if m.addoverflow_wait != nil {
+		*m.addoverflow_wait += i
+	} else {
+		m.addoverflow_wait = &i
+	}
+}
+
+// AddedOverflowWait returns the value that was added to the "overflow_wait" field in this mutation.
+func (m *CallingPartnerWeekMutation) AddedOverflowWait() (r int64, exists bool) {
+	v := m.addoverflow_wait
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetOverflowWait resets all changes to the "overflow_wait" field.
+func (m *CallingPartnerWeekMutation) ResetOverflowWait() {
+	m.overflow_wait = nil
+	m.addoverflow_wait = nil
+}
+
+// SetTransferredWait sets the "transferred_wait" field.
+func (m *CallingPartnerWeekMutation) SetTransferredWait(i int64) {
+	m.transferred_wait = &i
+	m.addtransferred_wait = nil
+}
+
+// TransferredWait returns the value of the "transferred_wait" field in the mutation.
+func (m *CallingPartnerWeekMutation) TransferredWait() (r int64, exists bool) {
+	v := m.transferred_wait
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTransferredWait returns the old "transferred_wait" field's value of the CallingPartnerWeek entity.
+// If the CallingPartnerWeek object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallingPartnerWeekMutation) OldTransferredWait(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTransferredWait is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTransferredWait requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTransferredWait: %w", err)
+	}
+	return oldValue.TransferredWait, nil
+}
+
+// AddTransferredWait adds i to the "transferred_wait" field.
+func (m *CallingPartnerWeekMutation) AddTransferredWait(i int64) {
+	if m.addtransferred_wait != nil {
+		*m.addtransferred_wait += i
+	} else {
+		m.addtransferred_wait = &i
+	}
+}
+
+// AddedTransferredWait returns the value that was added to the "transferred_wait" field in this mutation.
+func (m *CallingPartnerWeekMutation) AddedTransferredWait() (r int64, exists bool) {
+	v := m.addtransferred_wait
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetTransferredWait resets all changes to the "transferred_wait" field.
+func (m *CallingPartnerWeekMutation) ResetTransferredWait() {
+	m.transferred_wait = nil
+	m.addtransferred_wait = nil
+}
+
+// SetUsers sets the "users" field.
+func (m *CallingPartnerWeekMutation) SetUsers(i int64) {
+	m.users = &i
+	m.addusers = nil
+}
+
+// Users returns the value of the "users" field in the mutation.
+func (m *CallingPartnerWeekMutation) Users() (r int64, exists bool) {
+	v := m.users
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUsers returns the old "users" field's value of the CallingPartnerWeek entity.
+// If the CallingPartnerWeek object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallingPartnerWeekMutation) OldUsers(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUsers is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUsers requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUsers: %w", err)
+	}
+	return oldValue.Users, nil
+}
+
+// AddUsers adds i to the "users" field.
+func (m *CallingPartnerWeekMutation) AddUsers(i int64) {
+	if m.addusers != nil {
+		*m.addusers += i
+	} else {
+		m.addusers = &i
+	}
+}
+
+// AddedUsers returns the value that was added to the "users" field in this mutation.
+func (m *CallingPartnerWeekMutation) AddedUsers() (r int64, exists bool) {
+	v := m.addusers
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetUsers resets all changes to the "users" field.
+func (m *CallingPartnerWeekMutation) ResetUsers() {
+	m.users = nil
+	m.addusers = nil
+}
+
+// SetUsers1To5 sets the "users_1_to_5" field.
+func (m *CallingPartnerWeekMutation) SetUsers1To5(i int64) {
+	m.users_1_to_5 = &i
+	m.addusers_1_to_5 = nil
+}
+
+// Users1To5 returns the value of the "users_1_to_5" field in the mutation.
+func (m *CallingPartnerWeekMutation) Users1To5() (r int64, exists bool) {
+	v := m.users_1_to_5
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUsers1To5 returns the old "users_1_to_5" field's value of the CallingPartnerWeek entity.
+// If the CallingPartnerWeek object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallingPartnerWeekMutation) OldUsers1To5(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUsers1To5 is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUsers1To5 requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUsers1To5: %w", err)
+	}
+	return oldValue.Users1To5, nil
+}
+
+// AddUsers1To5 adds i to the "users_1_to_5" field.
+func (m *CallingPartnerWeekMutation) AddUsers1To5(i int64) {
+	if m.addusers_1_to_5 != nil {
+		*m.addusers_1_to_5 += i
+	} else {
+		m.addusers_1_to_5 = &i
+	}
+}
+
+// AddedUsers1To5 returns the value that was added to the "users_1_to_5" field in this mutation.
+func (m *CallingPartnerWeekMutation) AddedUsers1To5() (r int64, exists bool) {
+	v := m.addusers_1_to_5
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetUsers1To5 resets all changes to the "users_1_to_5" field.
+func (m *CallingPartnerWeekMutation) ResetUsers1To5() {
+	m.users_1_to_5 = nil
+	m.addusers_1_to_5 = nil
+}
+
+// SetUsers6To20 sets the "users_6_to_20" field.
+func (m *CallingPartnerWeekMutation) SetUsers6To20(i int64) {
+	m.users_6_to_20 = &i
+	m.addusers_6_to_20 = nil
+}
+
+// Users6To20 returns the value of the "users_6_to_20" field in the mutation.
+func (m *CallingPartnerWeekMutation) Users6To20() (r int64, exists bool) {
+	v := m.users_6_to_20
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUsers6To20 returns the old "users_6_to_20" field's value of the CallingPartnerWeek entity.
+// If the CallingPartnerWeek object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallingPartnerWeekMutation) OldUsers6To20(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUsers6To20 is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUsers6To20 requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUsers6To20: %w", err)
+	}
+	return oldValue.Users6To20, nil
+}
+
+// AddUsers6To20 adds i to the "users_6_to_20" field.
+func (m *CallingPartnerWeekMutation) AddUsers6To20(i int64) {
+	if m.addusers_6_to_20 != nil {
+		*m.addusers_6_to_20 += i
+	} else {
+		m.addusers_6_to_20 = &i
+	}
+}
+
+// AddedUsers6To20 returns the value that was added to the "users_6_to_20" field in this mutation.
+func (m *CallingPartnerWeekMutation) AddedUsers6To20() (r int64, exists bool) {
+	v := m.addusers_6_to_20
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetUsers6To20 resets all changes to the "users_6_to_20" field.
+func (m *CallingPartnerWeekMutation) ResetUsers6To20() {
+	m.users_6_to_20 = nil
+	m.addusers_6_to_20 = nil
+}
+
+// SetUsersOver20 sets the "users_over_20" field.
+func (m *CallingPartnerWeekMutation) SetUsersOver20(i int64) {
+	m.users_over_20 = &i
+	m.addusers_over_20 = nil
+}
+
+// UsersOver20 returns the value of the "users_over_20" field in the mutation.
+func (m *CallingPartnerWeekMutation) UsersOver20() (r int64, exists bool) {
+	v := m.users_over_20
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUsersOver20 returns the old "users_over_20" field's value of the CallingPartnerWeek entity.
+// If the CallingPartnerWeek object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallingPartnerWeekMutation) OldUsersOver20(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUsersOver20 is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUsersOver20 requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUsersOver20: %w", err)
+	}
+	return oldValue.UsersOver20, nil
+}
+
+// AddUsersOver20 adds i to the "users_over_20" field.
+func (m *CallingPartnerWeekMutation) AddUsersOver20(i int64) {
+	if m.addusers_over_20 != nil {
+		*m.addusers_over_20 += i
+	} else {
+		m.addusers_over_20 = &i
+	}
+}
+
+// AddedUsersOver20 returns the value that was added to the "users_over_20" field in this mutation.
+func (m *CallingPartnerWeekMutation) AddedUsersOver20() (r int64, exists bool) {
+	v := m.addusers_over_20
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetUsersOver20 resets all changes to the "users_over_20" field.
+func (m *CallingPartnerWeekMutation) ResetUsersOver20() {
+	m.users_over_20 = nil
+	m.addusers_over_20 = nil
+}
+
+// ClearPartner clears the "partner" edge to the Partner entity.
+func (m *CallingPartnerWeekMutation) ClearPartner() {
+	m.clearedpartner = true
+	m.clearedFields[callingpartnerweek.FieldPartnerID] = struct{}{}
+}
+
+// PartnerCleared reports if the "partner" edge to the Partner entity was cleared.
+func (m *CallingPartnerWeekMutation) PartnerCleared() bool {
+	return m.clearedpartner
+}
+
+// PartnerIDs returns the "partner" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// PartnerID instead. It exists only for internal usage by the builders.
+func (m *CallingPartnerWeekMutation) PartnerIDs() (ids []int) {
+	if id := m.partner; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetPartner resets all changes to the "partner" edge.
+func (m *CallingPartnerWeekMutation) ResetPartner() {
+	m.partner = nil
+	m.clearedpartner = false
+}
+
+// Where appends a list predicates to the CallingPartnerWeekMutation builder.
+func (m *CallingPartnerWeekMutation) Where(ps ...predicate.CallingPartnerWeek) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the CallingPartnerWeekMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *CallingPartnerWeekMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.CallingPartnerWeek, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *CallingPartnerWeekMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *CallingPartnerWeekMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (CallingPartnerWeek).
+func (m *CallingPartnerWeekMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *CallingPartnerWeekMutation) Fields() []string {
+	fields := make([]string, 0, 40)
+	if m.partner != nil {
+		fields = append(fields, callingpartnerweek.FieldPartnerID)
+	}
+	if m.week != nil {
+		fields = append(fields, callingpartnerweek.FieldWeek)
+	}
+	if m.legs != nil {
+		fields = append(fields, callingpartnerweek.FieldLegs)
+	}
+	if m.poor_legs != nil {
+		fields = append(fields, callingpartnerweek.FieldPoorLegs)
+	}
+	if m.measured_legs != nil {
+		fields = append(fields, callingpartnerweek.FieldMeasuredLegs)
+	}
+	if m.seconds != nil {
+		fields = append(fields, callingpartnerweek.FieldSeconds)
+	}
+	if m.video_seconds != nil {
+		fields = append(fields, callingpartnerweek.FieldVideoSeconds)
+	}
+	if m.audio_legs != nil {
+		fields = append(fields, callingpartnerweek.FieldAudioLegs)
+	}
+	if m.video_legs != nil {
+		fields = append(fields, callingpartnerweek.FieldVideoLegs)
+	}
+	if m.webex_app_legs != nil {
+		fields = append(fields, callingpartnerweek.FieldWebexAppLegs)
+	}
+	if m.desk_phone_legs != nil {
+		fields = append(fields, callingpartnerweek.FieldDeskPhoneLegs)
+	}
+	if m.room_device_legs != nil {
+		fields = append(fields, callingpartnerweek.FieldRoomDeviceLegs)
+	}
+	if m.other_legs != nil {
+		fields = append(fields, callingpartnerweek.FieldOtherLegs)
+	}
+	if m.webex_app_poor != nil {
+		fields = append(fields, callingpartnerweek.FieldWebexAppPoor)
+	}
+	if m.desk_phone_poor != nil {
+		fields = append(fields, callingpartnerweek.FieldDeskPhonePoor)
+	}
+	if m.room_device_poor != nil {
+		fields = append(fields, callingpartnerweek.FieldRoomDevicePoor)
+	}
+	if m.other_poor != nil {
+		fields = append(fields, callingpartnerweek.FieldOtherPoor)
+	}
+	if m.webex_app_measured != nil {
+		fields = append(fields, callingpartnerweek.FieldWebexAppMeasured)
+	}
+	if m.desk_phone_measured != nil {
+		fields = append(fields, callingpartnerweek.FieldDeskPhoneMeasured)
+	}
+	if m.room_device_measured != nil {
+		fields = append(fields, callingpartnerweek.FieldRoomDeviceMeasured)
+	}
+	if m.other_measured != nil {
+		fields = append(fields, callingpartnerweek.FieldOtherMeasured)
+	}
+	if m.calls != nil {
+		fields = append(fields, callingpartnerweek.FieldCalls)
+	}
+	if m.hunt_group_calls != nil {
+		fields = append(fields, callingpartnerweek.FieldHuntGroupCalls)
+	}
+	if m.auto_attendant_calls != nil {
+		fields = append(fields, callingpartnerweek.FieldAutoAttendantCalls)
+	}
+	if m.call_queue_calls != nil {
+		fields = append(fields, callingpartnerweek.FieldCallQueueCalls)
+	}
+	if m.queue_legs != nil {
+		fields = append(fields, callingpartnerweek.FieldQueueLegs)
+	}
+	if m.answered != nil {
+		fields = append(fields, callingpartnerweek.FieldAnswered)
+	}
+	if m.abandoned != nil {
+		fields = append(fields, callingpartnerweek.FieldAbandoned)
+	}
+	if m.timed_out != nil {
+		fields = append(fields, callingpartnerweek.FieldTimedOut)
+	}
+	if m.overflow != nil {
+		fields = append(fields, callingpartnerweek.FieldOverflow)
+	}
+	if m.transferred != nil {
+		fields = append(fields, callingpartnerweek.FieldTransferred)
+	}
+	if m.answered_wait != nil {
+		fields = append(fields, callingpartnerweek.FieldAnsweredWait)
+	}
+	if m.abandoned_wait != nil {
+		fields = append(fields, callingpartnerweek.FieldAbandonedWait)
+	}
+	if m.timed_out_wait != nil {
+		fields = append(fields, callingpartnerweek.FieldTimedOutWait)
+	}
+	if m.overflow_wait != nil {
+		fields = append(fields, callingpartnerweek.FieldOverflowWait)
+	}
+	if m.transferred_wait != nil {
+		fields = append(fields, callingpartnerweek.FieldTransferredWait)
+	}
+	if m.users != nil {
+		fields = append(fields, callingpartnerweek.FieldUsers)
+	}
+	if m.users_1_to_5 != nil {
+		fields = append(fields, callingpartnerweek.FieldUsers1To5)
+	}
+	if m.users_6_to_20 != nil {
+		fields = append(fields, callingpartnerweek.FieldUsers6To20)
+	}
+	if m.users_over_20 != nil {
+		fields = append(fields, callingpartnerweek.FieldUsersOver20)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *CallingPartnerWeekMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case callingpartnerweek.FieldPartnerID:
+		return m.PartnerID()
+	case callingpartnerweek.FieldWeek:
+		return m.Week()
+	case callingpartnerweek.FieldLegs:
+		return m.Legs()
+	case callingpartnerweek.FieldPoorLegs:
+		return m.PoorLegs()
+	case callingpartnerweek.FieldMeasuredLegs:
+		return m.MeasuredLegs()
+	case callingpartnerweek.FieldSeconds:
+		return m.Seconds()
+	case callingpartnerweek.FieldVideoSeconds:
+		return m.VideoSeconds()
+	case callingpartnerweek.FieldAudioLegs:
+		return m.AudioLegs()
+	case callingpartnerweek.FieldVideoLegs:
+		return m.VideoLegs()
+	case callingpartnerweek.FieldWebexAppLegs:
+		return m.WebexAppLegs()
+	case callingpartnerweek.FieldDeskPhoneLegs:
+		return m.DeskPhoneLegs()
+	case callingpartnerweek.FieldRoomDeviceLegs:
+		return m.RoomDeviceLegs()
+	case callingpartnerweek.FieldOtherLegs:
+		return m.OtherLegs()
+	case callingpartnerweek.FieldWebexAppPoor:
+		return m.WebexAppPoor()
+	case callingpartnerweek.FieldDeskPhonePoor:
+		return m.DeskPhonePoor()
+	case callingpartnerweek.FieldRoomDevicePoor:
+		return m.RoomDevicePoor()
+	case callingpartnerweek.FieldOtherPoor:
+		return m.OtherPoor()
+	case callingpartnerweek.FieldWebexAppMeasured:
+		return m.WebexAppMeasured()
+	case callingpartnerweek.FieldDeskPhoneMeasured:
+		return m.DeskPhoneMeasured()
+	case callingpartnerweek.FieldRoomDeviceMeasured:
+		return m.RoomDeviceMeasured()
+	case callingpartnerweek.FieldOtherMeasured:
+		return m.OtherMeasured()
+	case callingpartnerweek.FieldCalls:
+		return m.Calls()
+	case callingpartnerweek.FieldHuntGroupCalls:
+		return m.HuntGroupCalls()
+	case callingpartnerweek.FieldAutoAttendantCalls:
+		return m.AutoAttendantCalls()
+	case callingpartnerweek.FieldCallQueueCalls:
+		return m.CallQueueCalls()
+	case callingpartnerweek.FieldQueueLegs:
+		return m.QueueLegs()
+	case callingpartnerweek.FieldAnswered:
+		return m.Answered()
+	case callingpartnerweek.FieldAbandoned:
+		return m.Abandoned()
+	case callingpartnerweek.FieldTimedOut:
+		return m.TimedOut()
+	case callingpartnerweek.FieldOverflow:
+		return m.Overflow()
+	case callingpartnerweek.FieldTransferred:
+		return m.Transferred()
+	case callingpartnerweek.FieldAnsweredWait:
+		return m.AnsweredWait()
+	case callingpartnerweek.FieldAbandonedWait:
+		return m.AbandonedWait()
+	case callingpartnerweek.FieldTimedOutWait:
+		return m.TimedOutWait()
+	case callingpartnerweek.FieldOverflowWait:
+		return m.OverflowWait()
+	case callingpartnerweek.FieldTransferredWait:
+		return m.TransferredWait()
+	case callingpartnerweek.FieldUsers:
+		return m.Users()
+	case callingpartnerweek.FieldUsers1To5:
+		return m.Users1To5()
+	case callingpartnerweek.FieldUsers6To20:
+		return m.Users6To20()
+	case callingpartnerweek.FieldUsersOver20:
+		return m.UsersOver20()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *CallingPartnerWeekMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case callingpartnerweek.FieldPartnerID:
+		return m.OldPartnerID(ctx)
+	case callingpartnerweek.FieldWeek:
+		return m.OldWeek(ctx)
+	case callingpartnerweek.FieldLegs:
+		return m.OldLegs(ctx)
+	case callingpartnerweek.FieldPoorLegs:
+		return m.OldPoorLegs(ctx)
+	case callingpartnerweek.FieldMeasuredLegs:
+		return m.OldMeasuredLegs(ctx)
+	case callingpartnerweek.FieldSeconds:
+		return m.OldSeconds(ctx)
+	case callingpartnerweek.FieldVideoSeconds:
+		return m.OldVideoSeconds(ctx)
+	case callingpartnerweek.FieldAudioLegs:
+		return m.OldAudioLegs(ctx)
+	case callingpartnerweek.FieldVideoLegs:
+		return m.OldVideoLegs(ctx)
+	case callingpartnerweek.FieldWebexAppLegs:
+		return m.OldWebexAppLegs(ctx)
+	case callingpartnerweek.FieldDeskPhoneLegs:
+		return m.OldDeskPhoneLegs(ctx)
+	case callingpartnerweek.FieldRoomDeviceLegs:
+		return m.OldRoomDeviceLegs(ctx)
+	case callingpartnerweek.FieldOtherLegs:
+		return m.OldOtherLegs(ctx)
+	case callingpartnerweek.FieldWebexAppPoor:
+		return m.OldWebexAppPoor(ctx)
+	case callingpartnerweek.FieldDeskPhonePoor:
+		return m.OldDeskPhonePoor(ctx)
+	case callingpartnerweek.FieldRoomDevicePoor:
+		return m.OldRoomDevicePoor(ctx)
+	case callingpartnerweek.FieldOtherPoor:
+		return m.OldOtherPoor(ctx)
+	case callingpartnerweek.FieldWebexAppMeasured:
+		return m.OldWebexAppMeasured(ctx)
+	case callingpartnerweek.FieldDeskPhoneMeasured:
+		return m.OldDeskPhoneMeasured(ctx)
+	case callingpartnerweek.FieldRoomDeviceMeasured:
+		return m.OldRoomDeviceMeasured(ctx)
+	case callingpartnerweek.FieldOtherMeasured:
+		return m.OldOtherMeasured(ctx)
+	case callingpartnerweek.FieldCalls:
+		return m.OldCalls(ctx)
+	case callingpartnerweek.FieldHuntGroupCalls:
+		return m.OldHuntGroupCalls(ctx)
+	case callingpartnerweek.FieldAutoAttendantCalls:
+		return m.OldAutoAttendantCalls(ctx)
+	case callingpartnerweek.FieldCallQueueCalls:
+		return m.OldCallQueueCalls(ctx)
+	case callingpartnerweek.FieldQueueLegs:
+		return m.OldQueueLegs(ctx)
+	case callingpartnerweek.FieldAnswered:
+		return m.OldAnswered(ctx)
+	case callingpartnerweek.FieldAbandoned:
+		return m.OldAbandoned(ctx)
+	case callingpartnerweek.FieldTimedOut:
+		return m.OldTimedOut(ctx)
+	case callingpartnerweek.FieldOverflow:
+		return m.OldOverflow(ctx)
+	case callingpartnerweek.FieldTransferred:
+		return m.OldTransferred(ctx)
+	case callingpartnerweek.FieldAnsweredWait:
+		return m.OldAnsweredWait(ctx)
+	case callingpartnerweek.FieldAbandonedWait:
+		return m.OldAbandonedWait(ctx)
+	case callingpartnerweek.FieldTimedOutWait:
+		return m.OldTimedOutWait(ctx)
+	case callingpartnerweek.FieldOverflowWait:
+		return m.OldOverflowWait(ctx)
+	case callingpartnerweek.FieldTransferredWait:
+		return m.OldTransferredWait(ctx)
+	case callingpartnerweek.FieldUsers:
+		return m.OldUsers(ctx)
+	case callingpartnerweek.FieldUsers1To5:
+		return m.OldUsers1To5(ctx)
+	case callingpartnerweek.FieldUsers6To20:
+		return m.OldUsers6To20(ctx)
+	case callingpartnerweek.FieldUsersOver20:
+		return m.OldUsersOver20(ctx)
+	}
+	return nil, fmt.Errorf("unknown CallingPartnerWeek field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *CallingPartnerWeekMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case callingpartnerweek.FieldPartnerID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPartnerID(v)
+		return nil
+	case callingpartnerweek.FieldWeek:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetWeek(v)
+		return nil
+	case callingpartnerweek.FieldLegs:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLegs(v)
+		return nil
+	case callingpartnerweek.FieldPoorLegs:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPoorLegs(v)
+		return nil
+	case callingpartnerweek.FieldMeasuredLegs:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMeasuredLegs(v)
+		return nil
+	case callingpartnerweek.FieldSeconds:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSeconds(v)
+		return nil
+	case callingpartnerweek.FieldVideoSeconds:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVideoSeconds(v)
+		return nil
+	case callingpartnerweek.FieldAudioLegs:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAudioLegs(v)
+		return nil
+	case callingpartnerweek.FieldVideoLegs:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVideoLegs(v)
+		return nil
+	case callingpartnerweek.FieldWebexAppLegs:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetWebexAppLegs(v)
+		return nil
+	case callingpartnerweek.FieldDeskPhoneLegs:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDeskPhoneLegs(v)
+		return nil
+	case callingpartnerweek.FieldRoomDeviceLegs:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRoomDeviceLegs(v)
+		return nil
+	case callingpartnerweek.FieldOtherLegs:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOtherLegs(v)
+		return nil
+	case callingpartnerweek.FieldWebexAppPoor:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetWebexAppPoor(v)
+		return nil
+	case callingpartnerweek.FieldDeskPhonePoor:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDeskPhonePoor(v)
+		return nil
+	case callingpartnerweek.FieldRoomDevicePoor:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRoomDevicePoor(v)
+		return nil
+	case callingpartnerweek.FieldOtherPoor:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOtherPoor(v)
+		return nil
+	case callingpartnerweek.FieldWebexAppMeasured:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetWebexAppMeasured(v)
+		return nil
+	case callingpartnerweek.FieldDeskPhoneMeasured:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDeskPhoneMeasured(v)
+		return nil
+	case callingpartnerweek.FieldRoomDeviceMeasured:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRoomDeviceMeasured(v)
+		return nil
+	case callingpartnerweek.FieldOtherMeasured:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOtherMeasured(v)
+		return nil
+	case callingpartnerweek.FieldCalls:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCalls(v)
+		return nil
+	case callingpartnerweek.FieldHuntGroupCalls:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetHuntGroupCalls(v)
+		return nil
+	case callingpartnerweek.FieldAutoAttendantCalls:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAutoAttendantCalls(v)
+		return nil
+	case callingpartnerweek.FieldCallQueueCalls:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCallQueueCalls(v)
+		return nil
+	case callingpartnerweek.FieldQueueLegs:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetQueueLegs(v)
+		return nil
+	case callingpartnerweek.FieldAnswered:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAnswered(v)
+		return nil
+	case callingpartnerweek.FieldAbandoned:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAbandoned(v)
+		return nil
+	case callingpartnerweek.FieldTimedOut:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTimedOut(v)
+		return nil
+	case callingpartnerweek.FieldOverflow:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOverflow(v)
+		return nil
+	case callingpartnerweek.FieldTransferred:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTransferred(v)
+		return nil
+	case callingpartnerweek.FieldAnsweredWait:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAnsweredWait(v)
+		return nil
+	case callingpartnerweek.FieldAbandonedWait:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAbandonedWait(v)
+		return nil
+	case callingpartnerweek.FieldTimedOutWait:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTimedOutWait(v)
+		return nil
+	case callingpartnerweek.FieldOverflowWait:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOverflowWait(v)
+		return nil
+	case callingpartnerweek.FieldTransferredWait:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTransferredWait(v)
+		return nil
+	case callingpartnerweek.FieldUsers:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUsers(v)
+		return nil
+	case callingpartnerweek.FieldUsers1To5:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUsers1To5(v)
+		return nil
+	case callingpartnerweek.FieldUsers6To20:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUsers6To20(v)
+		return nil
+	case callingpartnerweek.FieldUsersOver20:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUsersOver20(v)
+		return nil
+	}
+	return fmt.Errorf("unknown CallingPartnerWeek field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *CallingPartnerWeekMutation) AddedFields() []string {
+	var fields []string
+	if m.addweek != nil {
+		fields = append(fields, callingpartnerweek.FieldWeek)
+	}
+	if m.addlegs != nil {
+		fields = append(fields, callingpartnerweek.FieldLegs)
+	}
+	if m.addpoor_legs != nil {
+		fields = append(fields, callingpartnerweek.FieldPoorLegs)
+	}
+	if m.addmeasured_legs != nil {
+		fields = append(fields, callingpartnerweek.FieldMeasuredLegs)
+	}
+	if m.addseconds != nil {
+		fields = append(fields, callingpartnerweek.FieldSeconds)
+	}
+	if m.addvideo_seconds != nil {
+		fields = append(fields, callingpartnerweek.FieldVideoSeconds)
+	}
+	if m.addaudio_legs != nil {
+		fields = append(fields, callingpartnerweek.FieldAudioLegs)
+	}
+	if m.addvideo_legs != nil {
+		fields = append(fields, callingpartnerweek.FieldVideoLegs)
+	}
+	if m.addwebex_app_legs != nil {
+		fields = append(fields, callingpartnerweek.FieldWebexAppLegs)
+	}
+	if m.adddesk_phone_legs != nil {
+		fields = append(fields, callingpartnerweek.FieldDeskPhoneLegs)
+	}
+	if m.addroom_device_legs != nil {
+		fields = append(fields, callingpartnerweek.FieldRoomDeviceLegs)
+	}
+	if m.addother_legs != nil {
+		fields = append(fields, callingpartnerweek.FieldOtherLegs)
+	}
+	if m.addwebex_app_poor != nil {
+		fields = append(fields, callingpartnerweek.FieldWebexAppPoor)
+	}
+	if m.adddesk_phone_poor != nil {
+		fields = append(fields, callingpartnerweek.FieldDeskPhonePoor)
+	}
+	if m.addroom_device_poor != nil {
+		fields = append(fields, callingpartnerweek.FieldRoomDevicePoor)
+	}
+	if m.addother_poor != nil {
+		fields = append(fields, callingpartnerweek.FieldOtherPoor)
+	}
+	if m.addwebex_app_measured != nil {
+		fields = append(fields, callingpartnerweek.FieldWebexAppMeasured)
+	}
+	if m.adddesk_phone_measured != nil {
+		fields = append(fields, callingpartnerweek.FieldDeskPhoneMeasured)
+	}
+	if m.addroom_device_measured != nil {
+		fields = append(fields, callingpartnerweek.FieldRoomDeviceMeasured)
+	}
+	if m.addother_measured != nil {
+		fields = append(fields, callingpartnerweek.FieldOtherMeasured)
+	}
+	if m.addcalls != nil {
+		fields = append(fields, callingpartnerweek.FieldCalls)
+	}
+	if m.addhunt_group_calls != nil {
+		fields = append(fields, callingpartnerweek.FieldHuntGroupCalls)
+	}
+	if m.addauto_attendant_calls != nil {
+		fields = append(fields, callingpartnerweek.FieldAutoAttendantCalls)
+	}
+	if m.addcall_queue_calls != nil {
+		fields = append(fields, callingpartnerweek.FieldCallQueueCalls)
+	}
+	if m.addqueue_legs != nil {
+		fields = append(fields, callingpartnerweek.FieldQueueLegs)
+	}
+	if m.addanswered != nil {
+		fields = append(fields, callingpartnerweek.FieldAnswered)
+	}
+	if m.addabandoned != nil {
+		fields = append(fields, callingpartnerweek.FieldAbandoned)
+	}
+	if m.addtimed_out != nil {
+		fields = append(fields, callingpartnerweek.FieldTimedOut)
+	}
+	if m.addoverflow != nil {
+		fields = append(fields, callingpartnerweek.FieldOverflow)
+	}
+	if m.addtransferred != nil {
+		fields = append(fields, callingpartnerweek.FieldTransferred)
+	}
+	if m.addanswered_wait != nil {
+		fields = append(fields, callingpartnerweek.FieldAnsweredWait)
+	}
+	if m.addabandoned_wait != nil {
+		fields = append(fields, callingpartnerweek.FieldAbandonedWait)
+	}
+	if m.addtimed_out_wait != nil {
+		fields = append(fields, callingpartnerweek.FieldTimedOutWait)
+	}
+	if m.addoverflow_wait != nil {
+		fields = append(fields, callingpartnerweek.FieldOverflowWait)
+	}
+	if m.addtransferred_wait != nil {
+		fields = append(fields, callingpartnerweek.FieldTransferredWait)
+	}
+	if m.addusers != nil {
+		fields = append(fields, callingpartnerweek.FieldUsers)
+	}
+	if m.addusers_1_to_5 != nil {
+		fields = append(fields, callingpartnerweek.FieldUsers1To5)
+	}
+	if m.addusers_6_to_20 != nil {
+		fields = append(fields, callingpartnerweek.FieldUsers6To20)
+	}
+	if m.addusers_over_20 != nil {
+		fields = append(fields, callingpartnerweek.FieldUsersOver20)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *CallingPartnerWeekMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case callingpartnerweek.FieldWeek:
+		return m.AddedWeek()
+	case callingpartnerweek.FieldLegs:
+		return m.AddedLegs()
+	case callingpartnerweek.FieldPoorLegs:
+		return m.AddedPoorLegs()
+	case callingpartnerweek.FieldMeasuredLegs:
+		return m.AddedMeasuredLegs()
+	case callingpartnerweek.FieldSeconds:
+		return m.AddedSeconds()
+	case callingpartnerweek.FieldVideoSeconds:
+		return m.AddedVideoSeconds()
+	case callingpartnerweek.FieldAudioLegs:
+		return m.AddedAudioLegs()
+	case callingpartnerweek.FieldVideoLegs:
+		return m.AddedVideoLegs()
+	case callingpartnerweek.FieldWebexAppLegs:
+		return m.AddedWebexAppLegs()
+	case callingpartnerweek.FieldDeskPhoneLegs:
+		return m.AddedDeskPhoneLegs()
+	case callingpartnerweek.FieldRoomDeviceLegs:
+		return m.AddedRoomDeviceLegs()
+	case callingpartnerweek.FieldOtherLegs:
+		return m.AddedOtherLegs()
+	case callingpartnerweek.FieldWebexAppPoor:
+		return m.AddedWebexAppPoor()
+	case callingpartnerweek.FieldDeskPhonePoor:
+		return m.AddedDeskPhonePoor()
+	case callingpartnerweek.FieldRoomDevicePoor:
+		return m.AddedRoomDevicePoor()
+	case callingpartnerweek.FieldOtherPoor:
+		return m.AddedOtherPoor()
+	case callingpartnerweek.FieldWebexAppMeasured:
+		return m.AddedWebexAppMeasured()
+	case callingpartnerweek.FieldDeskPhoneMeasured:
+		return m.AddedDeskPhoneMeasured()
+	case callingpartnerweek.FieldRoomDeviceMeasured:
+		return m.AddedRoomDeviceMeasured()
+	case callingpartnerweek.FieldOtherMeasured:
+		return m.AddedOtherMeasured()
+	case callingpartnerweek.FieldCalls:
+		return m.AddedCalls()
+	case callingpartnerweek.FieldHuntGroupCalls:
+		return m.AddedHuntGroupCalls()
+	case callingpartnerweek.FieldAutoAttendantCalls:
+		return m.AddedAutoAttendantCalls()
+	case callingpartnerweek.FieldCallQueueCalls:
+		return m.AddedCallQueueCalls()
+	case callingpartnerweek.FieldQueueLegs:
+		return m.AddedQueueLegs()
+	case callingpartnerweek.FieldAnswered:
+		return m.AddedAnswered()
+	case callingpartnerweek.FieldAbandoned:
+		return m.AddedAbandoned()
+	case callingpartnerweek.FieldTimedOut:
+		return m.AddedTimedOut()
+	case callingpartnerweek.FieldOverflow:
+		return m.AddedOverflow()
+	case callingpartnerweek.FieldTransferred:
+		return m.AddedTransferred()
+	case callingpartnerweek.FieldAnsweredWait:
+		return m.AddedAnsweredWait()
+	case callingpartnerweek.FieldAbandonedWait:
+		return m.AddedAbandonedWait()
+	case callingpartnerweek.FieldTimedOutWait:
+		return m.AddedTimedOutWait()
+	case callingpartnerweek.FieldOverflowWait:
+		return m.AddedOverflowWait()
+	case callingpartnerweek.FieldTransferredWait:
+		return m.AddedTransferredWait()
+	case callingpartnerweek.FieldUsers:
+		return m.AddedUsers()
+	case callingpartnerweek.FieldUsers1To5:
+		return m.AddedUsers1To5()
+	case callingpartnerweek.FieldUsers6To20:
+		return m.AddedUsers6To20()
+	case callingpartnerweek.FieldUsersOver20:
+		return m.AddedUsersOver20()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *CallingPartnerWeekMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case callingpartnerweek.FieldWeek:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddWeek(v)
+		return nil
+	case callingpartnerweek.FieldLegs:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddLegs(v)
+		return nil
+	case callingpartnerweek.FieldPoorLegs:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddPoorLegs(v)
+		return nil
+	case callingpartnerweek.FieldMeasuredLegs:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddMeasuredLegs(v)
+		return nil
+	case callingpartnerweek.FieldSeconds:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddSeconds(v)
+		return nil
+	case callingpartnerweek.FieldVideoSeconds:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVideoSeconds(v)
+		return nil
+	case callingpartnerweek.FieldAudioLegs:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddAudioLegs(v)
+		return nil
+	case callingpartnerweek.FieldVideoLegs:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVideoLegs(v)
+		return nil
+	case callingpartnerweek.FieldWebexAppLegs:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddWebexAppLegs(v)
+		return nil
+	case callingpartnerweek.FieldDeskPhoneLegs:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddDeskPhoneLegs(v)
+		return nil
+	case callingpartnerweek.FieldRoomDeviceLegs:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddRoomDeviceLegs(v)
+		return nil
+	case callingpartnerweek.FieldOtherLegs:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddOtherLegs(v)
+		return nil
+	case callingpartnerweek.FieldWebexAppPoor:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddWebexAppPoor(v)
+		return nil
+	case callingpartnerweek.FieldDeskPhonePoor:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddDeskPhonePoor(v)
+		return nil
+	case callingpartnerweek.FieldRoomDevicePoor:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddRoomDevicePoor(v)
+		return nil
+	case callingpartnerweek.FieldOtherPoor:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddOtherPoor(v)
+		return nil
+	case callingpartnerweek.FieldWebexAppMeasured:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddWebexAppMeasured(v)
+		return nil
+	case callingpartnerweek.FieldDeskPhoneMeasured:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddDeskPhoneMeasured(v)
+		return nil
+	case callingpartnerweek.FieldRoomDeviceMeasured:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddRoomDeviceMeasured(v)
+		return nil
+	case callingpartnerweek.FieldOtherMeasured:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddOtherMeasured(v)
+		return nil
+	case callingpartnerweek.FieldCalls:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddCalls(v)
+		return nil
+	case callingpartnerweek.FieldHuntGroupCalls:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddHuntGroupCalls(v)
+		return nil
+	case callingpartnerweek.FieldAutoAttendantCalls:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddAutoAttendantCalls(v)
+		return nil
+	case callingpartnerweek.FieldCallQueueCalls:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddCallQueueCalls(v)
+		return nil
+	case callingpartnerweek.FieldQueueLegs:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddQueueLegs(v)
+		return nil
+	case callingpartnerweek.FieldAnswered:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddAnswered(v)
+		return nil
+	case callingpartnerweek.FieldAbandoned:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddAbandoned(v)
+		return nil
+	case callingpartnerweek.FieldTimedOut:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddTimedOut(v)
+		return nil
+	case callingpartnerweek.FieldOverflow:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddOverflow(v)
+		return nil
+	case callingpartnerweek.FieldTransferred:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddTransferred(v)
+		return nil
+	case callingpartnerweek.FieldAnsweredWait:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddAnsweredWait(v)
+		return nil
+	case callingpartnerweek.FieldAbandonedWait:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddAbandonedWait(v)
+		return nil
+	case callingpartnerweek.FieldTimedOutWait:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddTimedOutWait(v)
+		return nil
+	case callingpartnerweek.FieldOverflowWait:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddOverflowWait(v)
+		return nil
+	case callingpartnerweek.FieldTransferredWait:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddTransferredWait(v)
+		return nil
+	case callingpartnerweek.FieldUsers:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddUsers(v)
+		return nil
+	case callingpartnerweek.FieldUsers1To5:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddUsers1To5(v)
+		return nil
+	case callingpartnerweek.FieldUsers6To20:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddUsers6To20(v)
+		return nil
+	case callingpartnerweek.FieldUsersOver20:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddUsersOver20(v)
+		return nil
+	}
+	return fmt.Errorf("unknown CallingPartnerWeek numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *CallingPartnerWeekMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *CallingPartnerWeekMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *CallingPartnerWeekMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown CallingPartnerWeek nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *CallingPartnerWeekMutation) ResetField(name string) error {
+	switch name {
+	case callingpartnerweek.FieldPartnerID:
+		m.ResetPartnerID()
+		return nil
+	case callingpartnerweek.FieldWeek:
+		m.ResetWeek()
+		return nil
+	case callingpartnerweek.FieldLegs:
+		m.ResetLegs()
+		return nil
+	case callingpartnerweek.FieldPoorLegs:
+		m.ResetPoorLegs()
+		return nil
+	case callingpartnerweek.FieldMeasuredLegs:
+		m.ResetMeasuredLegs()
+		return nil
+	case callingpartnerweek.FieldSeconds:
+		m.ResetSeconds()
+		return nil
+	case callingpartnerweek.FieldVideoSeconds:
+		m.ResetVideoSeconds()
+		return nil
+	case callingpartnerweek.FieldAudioLegs:
+		m.ResetAudioLegs()
+		return nil
+	case callingpartnerweek.FieldVideoLegs:
+		m.ResetVideoLegs()
+		return nil
+	case callingpartnerweek.FieldWebexAppLegs:
+		m.ResetWebexAppLegs()
+		return nil
+	case callingpartnerweek.FieldDeskPhoneLegs:
+		m.ResetDeskPhoneLegs()
+		return nil
+	case callingpartnerweek.FieldRoomDeviceLegs:
+		m.ResetRoomDeviceLegs()
+		return nil
+	case callingpartnerweek.FieldOtherLegs:
+		m.ResetOtherLegs()
+		return nil
+	case callingpartnerweek.FieldWebexAppPoor:
+		m.ResetWebexAppPoor()
+		return nil
+	case callingpartnerweek.FieldDeskPhonePoor:
+		m.ResetDeskPhonePoor()
+		return nil
+	case callingpartnerweek.FieldRoomDevicePoor:
+		m.ResetRoomDevicePoor()
+		return nil
+	case callingpartnerweek.FieldOtherPoor:
+		m.ResetOtherPoor()
+		return nil
+	case callingpartnerweek.FieldWebexAppMeasured:
+		m.ResetWebexAppMeasured()
+		return nil
+	case callingpartnerweek.FieldDeskPhoneMeasured:
+		m.ResetDeskPhoneMeasured()
+		return nil
+	case callingpartnerweek.FieldRoomDeviceMeasured:
+		m.ResetRoomDeviceMeasured()
+		return nil
+	case callingpartnerweek.FieldOtherMeasured:
+		m.ResetOtherMeasured()
+		return nil
+	case callingpartnerweek.FieldCalls:
+		m.ResetCalls()
+		return nil
+	case callingpartnerweek.FieldHuntGroupCalls:
+		m.ResetHuntGroupCalls()
+		return nil
+	case callingpartnerweek.FieldAutoAttendantCalls:
+		m.ResetAutoAttendantCalls()
+		return nil
+	case callingpartnerweek.FieldCallQueueCalls:
+		m.ResetCallQueueCalls()
+		return nil
+	case callingpartnerweek.FieldQueueLegs:
+		m.ResetQueueLegs()
+		return nil
+	case callingpartnerweek.FieldAnswered:
+		m.ResetAnswered()
+		return nil
+	case callingpartnerweek.FieldAbandoned:
+		m.ResetAbandoned()
+		return nil
+	case callingpartnerweek.FieldTimedOut:
+		m.ResetTimedOut()
+		return nil
+	case callingpartnerweek.FieldOverflow:
+		m.ResetOverflow()
+		return nil
+	case callingpartnerweek.FieldTransferred:
+		m.ResetTransferred()
+		return nil
+	case callingpartnerweek.FieldAnsweredWait:
+		m.ResetAnsweredWait()
+		return nil
+	case callingpartnerweek.FieldAbandonedWait:
+		m.ResetAbandonedWait()
+		return nil
+	case callingpartnerweek.FieldTimedOutWait:
+		m.ResetTimedOutWait()
+		return nil
+	case callingpartnerweek.FieldOverflowWait:
+		m.ResetOverflowWait()
+		return nil
+	case callingpartnerweek.FieldTransferredWait:
+		m.ResetTransferredWait()
+		return nil
+	case callingpartnerweek.FieldUsers:
+		m.ResetUsers()
+		return nil
+	case callingpartnerweek.FieldUsers1To5:
+		m.ResetUsers1To5()
+		return nil
+	case callingpartnerweek.FieldUsers6To20:
+		m.ResetUsers6To20()
+		return nil
+	case callingpartnerweek.FieldUsersOver20:
+		m.ResetUsersOver20()
+		return nil
+	}
+	return fmt.Errorf("unknown CallingPartnerWeek field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *CallingPartnerWeekMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.partner != nil {
+		edges = append(edges, callingpartnerweek.EdgePartner)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *CallingPartnerWeekMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case callingpartnerweek.EdgePartner:
+		if id := m.partner; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *CallingPartnerWeekMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *CallingPartnerWeekMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *CallingPartnerWeekMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedpartner {
+		edges = append(edges, callingpartnerweek.EdgePartner)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *CallingPartnerWeekMutation) EdgeCleared(name string) bool {
+	switch name {
+	case callingpartnerweek.EdgePartner:
+		return m.clearedpartner
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *CallingPartnerWeekMutation) ClearEdge(name string) error {
+	switch name {
+	case callingpartnerweek.EdgePartner:
+		m.ClearPartner()
+		return nil
+	}
+	return fmt.Errorf("unknown CallingPartnerWeek unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *CallingPartnerWeekMutation) ResetEdge(name string) error {
+	switch name {
+	case callingpartnerweek.EdgePartner:
+		m.ResetPartner()
+		return nil
+	}
+	return fmt.Errorf("unknown CallingPartnerWeek edge %s", name)
 }
 
 // CallingUserWeekMutation represents an operation that mutates the CallingUserWeek nodes in the graph.

@@ -26,6 +26,8 @@ type Tx struct {
 	CallQueue *CallQueueClient
 	// CallingDay is the client for interacting with the CallingDay builders.
 	CallingDay *CallingDayClient
+	// CallingPartnerWeek is the client for interacting with the CallingPartnerWeek builders.
+	CallingPartnerWeek *CallingPartnerWeekClient
 	// CallingUserWeek is the client for interacting with the CallingUserWeek builders.
 	CallingUserWeek *CallingUserWeekClient
 	// CallingWeek is the client for interacting with the CallingWeek builders.
@@ -201,6 +203,7 @@ func (tx *Tx) init() {
 	tx.CallLeg = NewCallLegClient(tx.config)
 	tx.CallQueue = NewCallQueueClient(tx.config)
 	tx.CallingDay = NewCallingDayClient(tx.config)
+	tx.CallingPartnerWeek = NewCallingPartnerWeekClient(tx.config)
 	tx.CallingUserWeek = NewCallingUserWeekClient(tx.config)
 	tx.CallingWeek = NewCallingWeekClient(tx.config)
 	tx.Customer = NewCustomerClient(tx.config)

@@ -302,6 +302,9 @@ func TestCallingBackfill(t *testing.T) {
 	s.h.client.CallingDay.Delete().ExecX(s.h.sys)
 	s.h.client.CallingUserWeek.Delete().ExecX(s.h.sys)
 	s.h.client.CallingWeek.Delete().ExecX(s.h.sys)
+	if _, err := s.h.client.ExecContext(s.h.sys, "DELETE FROM calling_partner_weeks"); err != nil {
+		t.Fatal(err)
+	}
 	s.h.announce(s.w.partner.ID)
 	if empty := s.analytics(t, who, nil); reflect.DeepEqual(before, empty) {
 		t.Fatal("the figures did not change without their rollups")

@@ -2,12 +2,15 @@ package graph
 
 import (
 	"context"
+	"encoding/json"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/partnerhub/partnerhub-api/ent/callleg"
 	"github.com/partnerhub/partnerhub-api/ent/enum"
+	"github.com/partnerhub/partnerhub-api/ent/status"
 	"github.com/partnerhub/partnerhub-api/ent/storage/storagetest"
 	"github.com/partnerhub/partnerhub-api/ent/viewer"
 	"github.com/partnerhub/partnerhub-api/graph/calling"
@@ -21,8 +24,14 @@ var weekColumns = append(append([]string{}, calling.Counters...), calling.UserCo
 
 // storedWeeks reads the week rollups, leaving out those with nothing in them.
 func (s *callingScene) storedWeeks(t *testing.T) map[weekRow][]int64 {
+	return s.storedRows(t, "customer_id", "calling_weeks")
+}
+
+// storedRows reads the figures of table by key (its first column) and week, leaving out
+// the rows with nothing in them.
+func (s *callingScene) storedRows(t *testing.T, key, table string) map[weekRow][]int64 {
 	t.Helper()
-	rows, err := s.h.client.QueryContext(s.h.sys, "SELECT customer_id, week, "+strings.Join(weekColumns, ", ")+" FROM calling_weeks")
+	rows, err := s.h.client.QueryContext(s.h.sys, "SELECT "+key+", week, "+strings.Join(weekColumns, ", ")+" FROM "+table)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -99,7 +108,34 @@ func (s *callingScene) weeksFromLegs(t *testing.T) map[weekRow][]int64 {
 	return out
 }
 
-// wantWeeksFromLegs checks that every week rollup is what the raw legs give.
+// storedPartnerWeeks reads the partners' calling weeks, by partner (in weekRow's customer)
+// and week, leaving out those with nothing in them.
+func (s *callingScene) storedPartnerWeeks(t *testing.T) map[weekRow][]int64 {
+	return s.storedRows(t, "partner_id", "calling_partner_weeks")
+}
+
+// partnerWeeksOf sums weeks (by customer and week) by partner and week, over the customers
+// that have a current Calling line now.
+func (s *callingScene) partnerWeeksOf(weeks map[weekRow][]int64) map[weekRow][]int64 {
+	out := map[weekRow][]int64{}
+	for k, v := range weeks {
+		c := s.h.client.Customer.GetX(s.h.sys, k.customer)
+		if !slices.Contains(status.Products(c.CurrentProducts), enum.ProductCalling) {
+			continue
+		}
+		p := weekRow{c.PartnerID, k.week}
+		if out[p] == nil {
+			out[p] = make([]int64, len(v))
+		}
+		for i, n := range v {
+			out[p][i] += n
+		}
+	}
+	return out
+}
+
+// wantWeeksFromLegs checks that every week rollup is what the raw legs give, and every
+// partner's calling week the sum of its customers' with Calling.
 func (s *callingScene) wantWeeksFromLegs(t *testing.T, when string) {
 	t.Helper()
 	got, want := s.storedWeeks(t), s.weeksFromLegs(t)
@@ -114,6 +150,55 @@ func (s *callingScene) wantWeeksFromLegs(t *testing.T, when string) {
 	for k, g := range got {
 		if want[k] == nil {
 			t.Errorf("%s: week %d of customer %d = %v, legs give nothing", when, k.week, k.customer, g)
+		}
+	}
+	gotP, wantP := s.storedPartnerWeeks(t), s.partnerWeeksOf(want)
+	if !reflect.DeepEqual(gotP, wantP) {
+		t.Errorf("%s: partners' calling weeks = %v, their customers' with Calling give %v", when, gotP, wantP)
+	}
+}
+
+// TestCallingPartnerWeeksFollowCalling: a customer's calls count in the analytics of a
+// viewer who sees every customer once it has a current Calling line, and no longer once
+// it has none, with the partner's weeks what its customers' give at each step.
+func TestCallingPartnerWeeksFollowCalling(t *testing.T) {
+	s := newCallingScene(t)
+	full, admin := s.h.as(s.w.full), s.h.as(s.w.admin)
+	// The week of 2026-03-08: Charlie's two calls by one user count only with Calling.
+	week := map[string]any{"week": "2026-03-08"}
+	lastPoint := func(who string) map[string]any {
+		var points []map[string]any
+		if err := json.Unmarshal(s.analytics(t, who, week)["usageTrend"], &points); err != nil {
+			t.Fatal(err)
+		}
+		p := points[len(points)-1]
+		return map[string]any{"calls": p["calls"], "legs": p["legs"], "activeUsers": p["activeUsers"]}
+	}
+	without := map[string]any{"calls": 68.0, "legs": 69.0, "activeUsers": 8.0}
+	with := map[string]any{"calls": 70.0, "legs": 71.0, "activeUsers": 9.0}
+	adminSees := lastPoint(admin)
+	for _, step := range []struct {
+		what, state string
+		want        map[string]any
+	}{
+		{"before", "", without},
+		{"Charlie's Calling subscription ACTIVE", "ACTIVE", with},
+		{"Charlie's Calling subscription CANCELLED", "CANCELLED", without},
+		{"Charlie's Calling subscription ACTIVE again", "ACTIVE", with},
+	} {
+		if step.state != "" {
+			sub := subscriptionItem("charlie", "S-CHARLIE", 5)
+			sub["state"] = step.state
+			if out := s.h.ingest(t, s.ingester, "upsertSubscriptions", upsertSubsQ, "subscriptions", []any{sub}); out.Stored != 1 {
+				t.Fatalf("%s: upsertSubscriptions = %+v", step.what, out)
+			}
+		}
+		s.wantWeeksFromLegs(t, step.what)
+		if got := lastPoint(full); !reflect.DeepEqual(got, step.want) {
+			t.Errorf("%s: FULL_ADMIN's week = %v, want %v", step.what, got, step.want)
+		}
+		if got := lastPoint(admin); !reflect.DeepEqual(got, adminSees) {
+			t.Errorf("%s: the ADMIN of Acme alone sees %v, want %v as before", step.what, got, adminSees)
 		}
 	}
 }
@@ -155,6 +240,9 @@ func TestCallingBackfillWeeks(t *testing.T) {
 	who := s.h.as(s.w.full)
 	before := s.analytics(t, who, nil)
 	s.h.client.CallingWeek.Delete().ExecX(s.h.sys)
+	if _, err := s.h.client.ExecContext(s.h.sys, "DELETE FROM calling_partner_weeks"); err != nil {
+		t.Fatal(err)
+	}
 	s.h.announce(s.w.partner.ID)
 	if empty := s.analytics(t, who, nil); reflect.DeepEqual(before, empty) {
 		t.Fatal("the figures did not change without the week rollups")
@@ -185,5 +273,31 @@ func TestCallingAnalyzeWeeks(t *testing.T) {
 		if ok, err := calling.AnalyzeWeeks(ctx, db.SQL, db.Dialect); err != nil || ok != want {
 			t.Errorf("AnalyzeWeeks #%d = %t, %v; want %t", i+1, ok, err, want)
 		}
+	}
+}
+
+// TestCallingBackfillPartnerWeeks: partners rolled up before their calling weeks existed
+// (here: the calling weeks deleted) get them from their customers' week rollups, once.
+func TestCallingBackfillPartnerWeeks(t *testing.T) {
+	s := newCallingScene(t)
+	who := s.h.as(s.w.full)
+	before := s.analytics(t, who, nil)
+	if _, err := s.h.client.ExecContext(s.h.sys, "DELETE FROM calling_partner_weeks"); err != nil {
+		t.Fatal(err)
+	}
+	s.h.announce(s.w.partner.ID)
+	if empty := s.analytics(t, who, nil); reflect.DeepEqual(before, empty) {
+		t.Fatal("the figures did not change without the partner's calling weeks")
+	}
+	if n, err := calling.BackfillPartnerWeeks(context.Background(), s.h.client); err != nil || n != 2 {
+		t.Fatalf("BackfillPartnerWeeks = %d, %v; want both partners' weeks set", n, err)
+	}
+	s.h.announce(s.w.partner.ID)
+	if after := s.analytics(t, who, nil); !reflect.DeepEqual(before, after) {
+		t.Errorf("figures after the backfill differ:\nbefore %v\nafter  %v", before, after)
+	}
+	s.wantWeeksFromLegs(t, "backfill")
+	if again, err := calling.BackfillPartnerWeeks(context.Background(), s.h.client); err != nil || again != 0 {
+		t.Errorf("a second BackfillPartnerWeeks set %d partners (%v), want none", again, err)
 	}
 }

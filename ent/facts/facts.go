@@ -43,7 +43,7 @@ type Executor interface {
 }
 
 // Refresh recomputes the facts of the given customers and of their license lines.
-func Refresh(ctx context.Context, x Executor, dialect string, customerIDs ...int) error {
+func Refresh(ctx context.Context, x Tx, dialect string, customerIDs ...int) error {
 	if err := refreshRows(ctx, x, dialect, customerIDs); err != nil || len(customerIDs) == 0 {
 		return err
 	}
@@ -53,7 +53,7 @@ func Refresh(ctx context.Context, x Executor, dialect string, customerIDs ...int
 
 // refreshRows recomputes the facts of the given customers and of their license lines,
 // but not their trend's weeks.
-func refreshRows(ctx context.Context, x Executor, dialect string, customerIDs []int) error {
+func refreshRows(ctx context.Context, x Tx, dialect string, customerIDs []int) error {
 	if len(customerIDs) == 0 {
 		return nil
 	}
@@ -73,7 +73,7 @@ type Backfilled struct{ Lines, Customers int64 }
 
 // Backfill computes every fact that has not been computed yet: those of rows written
 // without the ent client (the bulk seed), or before the columns existed.
-func Backfill(ctx context.Context, x Executor, dialect string) (Backfilled, error) {
+func Backfill(ctx context.Context, x Tx, dialect string) (Backfilled, error) {
 	lt, fb := sql.Table(license.Table), sql.Table(subscription.Table).As("fb")
 	dated := sql.Select(fb.C(subscription.FieldID)).From(fb).Where(sql.And(
 		sql.ColumnsEQ(fb.C(subscription.FieldID), lt.C(license.FieldSubscriptionID)),
@@ -99,7 +99,7 @@ func Backfill(ctx context.Context, x Executor, dialect string) (Backfilled, erro
 // conditions. A customer's flags are asked per customer, from its lines' index; with many,
 // each flag is instead matched against the set of customers that have such a line, built
 // once (the bulk seed refreshes before the lines' indexes are rebuilt).
-func refresh(ctx context.Context, x Executor, dialect string, lines, customers *sql.Predicate, many bool) (Backfilled, error) {
+func refresh(ctx context.Context, x Tx, dialect string, lines, customers *sql.Predicate, many bool) (Backfilled, error) {
 	var done Backfilled
 	lt, st := sql.Table(license.Table), sql.Table(subscription.Table).As("fs")
 	// ofSub is a column of the line's subscription.
@@ -134,6 +134,9 @@ func refresh(ctx context.Context, x Executor, dialect string, lines, customers *
 		return done, fmt.Errorf("refresh license facts: %w", err)
 	}
 	ct := sql.Table(customer.Table)
+	if err := moveCallingCustomers(ctx, x, dialect, customers, currentProducts().of(ct.C(customer.FieldID))); err != nil {
+		return done, err
+	}
 	flag := func(conds func(*sql.SelectTable) []*sql.Predicate) sql.Querier {
 		l := sql.Table(license.Table).As("fl")
 		q := sql.Select(l.C(license.FieldCustomerID)).From(l).Where(sql.And(conds(l)...))

@@ -81,6 +81,18 @@ func (f CallingDayFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, 
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.CallingDayMutation", m)
 }
 
+// The CallingPartnerWeekFunc type is an adapter to allow the use of ordinary
+// function as CallingPartnerWeek mutator.
+type CallingPartnerWeekFunc func(context.Context, *ent.CallingPartnerWeekMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f CallingPartnerWeekFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.CallingPartnerWeekMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.CallingPartnerWeekMutation", m)
+}
+
 // The CallingUserWeekFunc type is an adapter to allow the use of ordinary
 // function as CallingUserWeek mutator.
 type CallingUserWeekFunc func(context.Context, *ent.CallingUserWeekMutation) (ent.Value, error)

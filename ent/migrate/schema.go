@@ -332,6 +332,71 @@ var (
 			},
 		},
 	}
+	// CallingPartnerWeeksColumns holds the columns for the "calling_partner_weeks" table.
+	CallingPartnerWeeksColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "week", Type: field.TypeInt},
+		{Name: "legs", Type: field.TypeInt64, Default: 0},
+		{Name: "poor_legs", Type: field.TypeInt64, Default: 0},
+		{Name: "measured_legs", Type: field.TypeInt64, Default: 0},
+		{Name: "seconds", Type: field.TypeInt64, Default: 0},
+		{Name: "video_seconds", Type: field.TypeInt64, Default: 0},
+		{Name: "audio_legs", Type: field.TypeInt64, Default: 0},
+		{Name: "video_legs", Type: field.TypeInt64, Default: 0},
+		{Name: "webex_app_legs", Type: field.TypeInt64, Default: 0},
+		{Name: "desk_phone_legs", Type: field.TypeInt64, Default: 0},
+		{Name: "room_device_legs", Type: field.TypeInt64, Default: 0},
+		{Name: "other_legs", Type: field.TypeInt64, Default: 0},
+		{Name: "webex_app_poor", Type: field.TypeInt64, Default: 0},
+		{Name: "desk_phone_poor", Type: field.TypeInt64, Default: 0},
+		{Name: "room_device_poor", Type: field.TypeInt64, Default: 0},
+		{Name: "other_poor", Type: field.TypeInt64, Default: 0},
+		{Name: "webex_app_measured", Type: field.TypeInt64, Default: 0},
+		{Name: "desk_phone_measured", Type: field.TypeInt64, Default: 0},
+		{Name: "room_device_measured", Type: field.TypeInt64, Default: 0},
+		{Name: "other_measured", Type: field.TypeInt64, Default: 0},
+		{Name: "calls", Type: field.TypeInt64, Default: 0},
+		{Name: "hunt_group_calls", Type: field.TypeInt64, Default: 0},
+		{Name: "auto_attendant_calls", Type: field.TypeInt64, Default: 0},
+		{Name: "call_queue_calls", Type: field.TypeInt64, Default: 0},
+		{Name: "queue_legs", Type: field.TypeInt64, Default: 0},
+		{Name: "answered", Type: field.TypeInt64, Default: 0},
+		{Name: "abandoned", Type: field.TypeInt64, Default: 0},
+		{Name: "timed_out", Type: field.TypeInt64, Default: 0},
+		{Name: "overflow", Type: field.TypeInt64, Default: 0},
+		{Name: "transferred", Type: field.TypeInt64, Default: 0},
+		{Name: "answered_wait", Type: field.TypeInt64, Default: 0},
+		{Name: "abandoned_wait", Type: field.TypeInt64, Default: 0},
+		{Name: "timed_out_wait", Type: field.TypeInt64, Default: 0},
+		{Name: "overflow_wait", Type: field.TypeInt64, Default: 0},
+		{Name: "transferred_wait", Type: field.TypeInt64, Default: 0},
+		{Name: "users", Type: field.TypeInt64, Default: 0},
+		{Name: "users_1_to_5", Type: field.TypeInt64, Default: 0},
+		{Name: "users_6_to_20", Type: field.TypeInt64, Default: 0},
+		{Name: "users_over_20", Type: field.TypeInt64, Default: 0},
+		{Name: "partner_id", Type: field.TypeInt},
+	}
+	// CallingPartnerWeeksTable holds the schema information for the "calling_partner_weeks" table.
+	CallingPartnerWeeksTable = &schema.Table{
+		Name:       "calling_partner_weeks",
+		Columns:    CallingPartnerWeeksColumns,
+		PrimaryKey: []*schema.Column{CallingPartnerWeeksColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "calling_partner_weeks_partners_partner",
+				Columns:    []*schema.Column{CallingPartnerWeeksColumns[40]},
+				RefColumns: []*schema.Column{PartnersColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "callingpartnerweek_partner_id_week",
+				Unique:  true,
+				Columns: []*schema.Column{CallingPartnerWeeksColumns[40], CallingPartnerWeeksColumns[1]},
+			},
+		},
+	}
 	// CallingUserWeeksColumns holds the columns for the "calling_user_weeks" table.
 	CallingUserWeeksColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -1434,6 +1499,7 @@ var (
 		CallLegsTable,
 		CallQueuesTable,
 		CallingDaysTable,
+		CallingPartnerWeeksTable,
 		CallingUserWeeksTable,
 		CallingWeeksTable,
 		CustomersTable,
@@ -1472,6 +1538,7 @@ func init() {
 	CallQueuesTable.ForeignKeys[1].RefTable = LocationsTable
 	CallQueuesTable.ForeignKeys[2].RefTable = CustomersTable
 	CallingDaysTable.ForeignKeys[0].RefTable = PartnersTable
+	CallingPartnerWeeksTable.ForeignKeys[0].RefTable = PartnersTable
 	CallingUserWeeksTable.ForeignKeys[0].RefTable = PartnersTable
 	CallingWeeksTable.ForeignKeys[0].RefTable = PartnersTable
 	CustomersTable.ForeignKeys[0].RefTable = PartnersTable

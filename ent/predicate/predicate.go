@@ -24,6 +24,9 @@ type CallQueue func(*sql.Selector)
 // CallingDay is the predicate function for callingday builders.
 type CallingDay func(*sql.Selector)
 
+// CallingPartnerWeek is the predicate function for callingpartnerweek builders.
+type CallingPartnerWeek func(*sql.Selector)
+
 // CallingUserWeek is the predicate function for callinguserweek builders.
 type CallingUserWeek func(*sql.Selector)
 

@@ -255,6 +255,30 @@ func (f CallingDayMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Muta
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.CallingDayMutation", m)
 }
 
+// The CallingPartnerWeekQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type CallingPartnerWeekQueryRuleFunc func(context.Context, *ent.CallingPartnerWeekQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f CallingPartnerWeekQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.CallingPartnerWeekQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.CallingPartnerWeekQuery", q)
+}
+
+// The CallingPartnerWeekMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type CallingPartnerWeekMutationRuleFunc func(context.Context, *ent.CallingPartnerWeekMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f CallingPartnerWeekMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.CallingPartnerWeekMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.CallingPartnerWeekMutation", m)
+}
+
 // The CallingUserWeekQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type CallingUserWeekQueryRuleFunc func(context.Context, *ent.CallingUserWeekQuery) error
@@ -758,6 +782,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.CallingDayQuery:
 		return q.Filter(), nil
+	case *ent.CallingPartnerWeekQuery:
+		return q.Filter(), nil
 	case *ent.CallingUserWeekQuery:
 		return q.Filter(), nil
 	case *ent.CallingWeekQuery:
@@ -814,6 +840,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.CallQueueMutation:
 		return m.Filter(), nil
 	case *ent.CallingDayMutation:
+		return m.Filter(), nil
+	case *ent.CallingPartnerWeekMutation:
 		return m.Filter(), nil
 	case *ent.CallingUserWeekMutation:
 		return m.Filter(), nil

@@ -10,6 +10,7 @@ import (
 	"github.com/partnerhub/partnerhub-api/ent/apitoken"
 	"github.com/partnerhub/partnerhub-api/ent/auditevent"
 	"github.com/partnerhub/partnerhub-api/ent/callingday"
+	"github.com/partnerhub/partnerhub-api/ent/callingpartnerweek"
 	"github.com/partnerhub/partnerhub-api/ent/callinguserweek"
 	"github.com/partnerhub/partnerhub-api/ent/callingweek"
 	"github.com/partnerhub/partnerhub-api/ent/callleg"
@@ -452,6 +453,173 @@ func init() {
 	callingdayDescTransferredWait := callingdayFields[37].Descriptor()
 	// callingday.DefaultTransferredWait holds the default value on creation for the transferred_wait field.
 	callingday.DefaultTransferredWait = callingdayDescTransferredWait.Default.(int64)
+	callingpartnerweekMixin := schema.CallingPartnerWeek{}.Mixin()
+	callingpartnerweek.Policy = privacy.NewPolicies(callingpartnerweekMixin[0], schema.CallingPartnerWeek{})
+	callingpartnerweek.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := callingpartnerweek.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	callingpartnerweekMixinHooks0 := callingpartnerweekMixin[0].Hooks()
+
+	callingpartnerweek.Hooks[1] = callingpartnerweekMixinHooks0[0]
+	callingpartnerweekFields := schema.CallingPartnerWeek{}.Fields()
+	_ = callingpartnerweekFields
+	// callingpartnerweekDescLegs is the schema descriptor for legs field.
+	callingpartnerweekDescLegs := callingpartnerweekFields[1].Descriptor()
+	// callingpartnerweek.DefaultLegs holds the default value on creation for the legs field.
+	callingpartnerweek.DefaultLegs = callingpartnerweekDescLegs.Default.(int64)
+	// callingpartnerweekDescPoorLegs is the schema descriptor for poor_legs field.
+	callingpartnerweekDescPoorLegs := callingpartnerweekFields[2].Descriptor()
+	// callingpartnerweek.DefaultPoorLegs holds the default value on creation for the poor_legs field.
+	callingpartnerweek.DefaultPoorLegs = callingpartnerweekDescPoorLegs.Default.(int64)
+	// callingpartnerweekDescMeasuredLegs is the schema descriptor for measured_legs field.
+	callingpartnerweekDescMeasuredLegs := callingpartnerweekFields[3].Descriptor()
+	// callingpartnerweek.DefaultMeasuredLegs holds the default value on creation for the measured_legs field.
+	callingpartnerweek.DefaultMeasuredLegs = callingpartnerweekDescMeasuredLegs.Default.(int64)
+	// callingpartnerweekDescSeconds is the schema descriptor for seconds field.
+	callingpartnerweekDescSeconds := callingpartnerweekFields[4].Descriptor()
+	// callingpartnerweek.DefaultSeconds holds the default value on creation for the seconds field.
+	callingpartnerweek.DefaultSeconds = callingpartnerweekDescSeconds.Default.(int64)
+	// callingpartnerweekDescVideoSeconds is the schema descriptor for video_seconds field.
+	callingpartnerweekDescVideoSeconds := callingpartnerweekFields[5].Descriptor()
+	// callingpartnerweek.DefaultVideoSeconds holds the default value on creation for the video_seconds field.
+	callingpartnerweek.DefaultVideoSeconds = callingpartnerweekDescVideoSeconds.Default.(int64)
+	// callingpartnerweekDescAudioLegs is the schema descriptor for audio_legs field.
+	callingpartnerweekDescAudioLegs := callingpartnerweekFields[6].Descriptor()
+	// callingpartnerweek.DefaultAudioLegs holds the default value on creation for the audio_legs field.
+	callingpartnerweek.DefaultAudioLegs = callingpartnerweekDescAudioLegs.Default.(int64)
+	// callingpartnerweekDescVideoLegs is the schema descriptor for video_legs field.
+	callingpartnerweekDescVideoLegs := callingpartnerweekFields[7].Descriptor()
+	// callingpartnerweek.DefaultVideoLegs holds the default value on creation for the video_legs field.
+	callingpartnerweek.DefaultVideoLegs = callingpartnerweekDescVideoLegs.Default.(int64)
+	// callingpartnerweekDescWebexAppLegs is the schema descriptor for webex_app_legs field.
+	callingpartnerweekDescWebexAppLegs := callingpartnerweekFields[8].Descriptor()
+	// callingpartnerweek.DefaultWebexAppLegs holds the default value on creation for the webex_app_legs field.
+	callingpartnerweek.DefaultWebexAppLegs = callingpartnerweekDescWebexAppLegs.Default.(int64)
+	// callingpartnerweekDescDeskPhoneLegs is the schema descriptor for desk_phone_legs field.
+	callingpartnerweekDescDeskPhoneLegs := callingpartnerweekFields[9].Descriptor()
+	// callingpartnerweek.DefaultDeskPhoneLegs holds the default value on creation for the desk_phone_legs field.
+	callingpartnerweek.DefaultDeskPhoneLegs = callingpartnerweekDescDeskPhoneLegs.Default.(int64)
+	// callingpartnerweekDescRoomDeviceLegs is the schema descriptor for room_device_legs field.
+	callingpartnerweekDescRoomDeviceLegs := callingpartnerweekFields[10].Descriptor()
+	// callingpartnerweek.DefaultRoomDeviceLegs holds the default value on creation for the room_device_legs field.
+	callingpartnerweek.DefaultRoomDeviceLegs = callingpartnerweekDescRoomDeviceLegs.Default.(int64)
+	// callingpartnerweekDescOtherLegs is the schema descriptor for other_legs field.
+	callingpartnerweekDescOtherLegs := callingpartnerweekFields[11].Descriptor()
+	// callingpartnerweek.DefaultOtherLegs holds the default value on creation for the other_legs field.
+	callingpartnerweek.DefaultOtherLegs = callingpartnerweekDescOtherLegs.Default.(int64)
+	// callingpartnerweekDescWebexAppPoor is the schema descriptor for webex_app_poor field.
+	callingpartnerweekDescWebexAppPoor := callingpartnerweekFields[12].Descriptor()
+	// callingpartnerweek.DefaultWebexAppPoor holds the default value on creation for the webex_app_poor field.
+	callingpartnerweek.DefaultWebexAppPoor = callingpartnerweekDescWebexAppPoor.Default.(int64)
+	// callingpartnerweekDescDeskPhonePoor is the schema descriptor for desk_phone_poor field.
+	callingpartnerweekDescDeskPhonePoor := callingpartnerweekFields[13].Descriptor()
+	// callingpartnerweek.DefaultDeskPhonePoor holds the default value on creation for the desk_phone_poor field.
+	callingpartnerweek.DefaultDeskPhonePoor = callingpartnerweekDescDeskPhonePoor.Default.(int64)
+	// callingpartnerweekDescRoomDevicePoor is the schema descriptor for room_device_poor field.
+	callingpartnerweekDescRoomDevicePoor := callingpartnerweekFields[14].Descriptor()
+	// callingpartnerweek.DefaultRoomDevicePoor holds the default value on creation for the room_device_poor field.
+	callingpartnerweek.DefaultRoomDevicePoor = callingpartnerweekDescRoomDevicePoor.Default.(int64)
+	// callingpartnerweekDescOtherPoor is the schema descriptor for other_poor field.
+	callingpartnerweekDescOtherPoor := callingpartnerweekFields[15].Descriptor()
+	// callingpartnerweek.DefaultOtherPoor holds the default value on creation for the other_poor field.
+	callingpartnerweek.DefaultOtherPoor = callingpartnerweekDescOtherPoor.Default.(int64)
+	// callingpartnerweekDescWebexAppMeasured is the schema descriptor for webex_app_measured field.
+	callingpartnerweekDescWebexAppMeasured := callingpartnerweekFields[16].Descriptor()
+	// callingpartnerweek.DefaultWebexAppMeasured holds the default value on creation for the webex_app_measured field.
+	callingpartnerweek.DefaultWebexAppMeasured = callingpartnerweekDescWebexAppMeasured.Default.(int64)
+	// callingpartnerweekDescDeskPhoneMeasured is the schema descriptor for desk_phone_measured field.
+	callingpartnerweekDescDeskPhoneMeasured := callingpartnerweekFields[17].Descriptor()
+	// callingpartnerweek.DefaultDeskPhoneMeasured holds the default value on creation for the desk_phone_measured field.
+	callingpartnerweek.DefaultDeskPhoneMeasured = callingpartnerweekDescDeskPhoneMeasured.Default.(int64)
+	// callingpartnerweekDescRoomDeviceMeasured is the schema descriptor for room_device_measured field.
+	callingpartnerweekDescRoomDeviceMeasured := callingpartnerweekFields[18].Descriptor()
+	// callingpartnerweek.DefaultRoomDeviceMeasured holds the default value on creation for the room_device_measured field.
+	callingpartnerweek.DefaultRoomDeviceMeasured = callingpartnerweekDescRoomDeviceMeasured.Default.(int64)
+	// callingpartnerweekDescOtherMeasured is the schema descriptor for other_measured field.
+	callingpartnerweekDescOtherMeasured := callingpartnerweekFields[19].Descriptor()
+	// callingpartnerweek.DefaultOtherMeasured holds the default value on creation for the other_measured field.
+	callingpartnerweek.DefaultOtherMeasured = callingpartnerweekDescOtherMeasured.Default.(int64)
+	// callingpartnerweekDescCalls is the schema descriptor for calls field.
+	callingpartnerweekDescCalls := callingpartnerweekFields[20].Descriptor()
+	// callingpartnerweek.DefaultCalls holds the default value on creation for the calls field.
+	callingpartnerweek.DefaultCalls = callingpartnerweekDescCalls.Default.(int64)
+	// callingpartnerweekDescHuntGroupCalls is the schema descriptor for hunt_group_calls field.
+	callingpartnerweekDescHuntGroupCalls := callingpartnerweekFields[21].Descriptor()
+	// callingpartnerweek.DefaultHuntGroupCalls holds the default value on creation for the hunt_group_calls field.
+	callingpartnerweek.DefaultHuntGroupCalls = callingpartnerweekDescHuntGroupCalls.Default.(int64)
+	// callingpartnerweekDescAutoAttendantCalls is the schema descriptor for auto_attendant_calls field.
+	callingpartnerweekDescAutoAttendantCalls := callingpartnerweekFields[22].Descriptor()
+	// callingpartnerweek.DefaultAutoAttendantCalls holds the default value on creation for the auto_attendant_calls field.
+	callingpartnerweek.DefaultAutoAttendantCalls = callingpartnerweekDescAutoAttendantCalls.Default.(int64)
+	// callingpartnerweekDescCallQueueCalls is the schema descriptor for call_queue_calls field.
+	callingpartnerweekDescCallQueueCalls := callingpartnerweekFields[23].Descriptor()
+	// callingpartnerweek.DefaultCallQueueCalls holds the default value on creation for the call_queue_calls field.
+	callingpartnerweek.DefaultCallQueueCalls = callingpartnerweekDescCallQueueCalls.Default.(int64)
+	// callingpartnerweekDescQueueLegs is the schema descriptor for queue_legs field.
+	callingpartnerweekDescQueueLegs := callingpartnerweekFields[24].Descriptor()
+	// callingpartnerweek.DefaultQueueLegs holds the default value on creation for the queue_legs field.
+	callingpartnerweek.DefaultQueueLegs = callingpartnerweekDescQueueLegs.Default.(int64)
+	// callingpartnerweekDescAnswered is the schema descriptor for answered field.
+	callingpartnerweekDescAnswered := callingpartnerweekFields[25].Descriptor()
+	// callingpartnerweek.DefaultAnswered holds the default value on creation for the answered field.
+	callingpartnerweek.DefaultAnswered = callingpartnerweekDescAnswered.Default.(int64)
+	// callingpartnerweekDescAbandoned is the schema descriptor for abandoned field.
+	callingpartnerweekDescAbandoned := callingpartnerweekFields[26].Descriptor()
+	// callingpartnerweek.DefaultAbandoned holds the default value on creation for the abandoned field.
+	callingpartnerweek.DefaultAbandoned = callingpartnerweekDescAbandoned.Default.(int64)
+	// callingpartnerweekDescTimedOut is the schema descriptor for timed_out field.
+	callingpartnerweekDescTimedOut := callingpartnerweekFields[27].Descriptor()
+	// callingpartnerweek.DefaultTimedOut holds the default value on creation for the timed_out field.
+	callingpartnerweek.DefaultTimedOut = callingpartnerweekDescTimedOut.Default.(int64)
+	// callingpartnerweekDescOverflow is the schema descriptor for overflow field.
+	callingpartnerweekDescOverflow := callingpartnerweekFields[28].Descriptor()
+	// callingpartnerweek.DefaultOverflow holds the default value on creation for the overflow field.
+	callingpartnerweek.DefaultOverflow = callingpartnerweekDescOverflow.Default.(int64)
+	// callingpartnerweekDescTransferred is the schema descriptor for transferred field.
+	callingpartnerweekDescTransferred := callingpartnerweekFields[29].Descriptor()
+	// callingpartnerweek.DefaultTransferred holds the default value on creation for the transferred field.
+	callingpartnerweek.DefaultTransferred = callingpartnerweekDescTransferred.Default.(int64)
+	// callingpartnerweekDescAnsweredWait is the schema descriptor for answered_wait field.
+	callingpartnerweekDescAnsweredWait := callingpartnerweekFields[30].Descriptor()
+	// callingpartnerweek.DefaultAnsweredWait holds the default value on creation for the answered_wait field.
+	callingpartnerweek.DefaultAnsweredWait = callingpartnerweekDescAnsweredWait.Default.(int64)
+	// callingpartnerweekDescAbandonedWait is the schema descriptor for abandoned_wait field.
+	callingpartnerweekDescAbandonedWait := callingpartnerweekFields[31].Descriptor()
+	// callingpartnerweek.DefaultAbandonedWait holds the default value on creation for the abandoned_wait field.
+	callingpartnerweek.DefaultAbandonedWait = callingpartnerweekDescAbandonedWait.Default.(int64)
+	// callingpartnerweekDescTimedOutWait is the schema descriptor for timed_out_wait field.
+	callingpartnerweekDescTimedOutWait := callingpartnerweekFields[32].Descriptor()
+	// callingpartnerweek.DefaultTimedOutWait holds the default value on creation for the timed_out_wait field.
+	callingpartnerweek.DefaultTimedOutWait = callingpartnerweekDescTimedOutWait.Default.(int64)
+	// callingpartnerweekDescOverflowWait is the schema descriptor for overflow_wait field.
+	callingpartnerweekDescOverflowWait := callingpartnerweekFields[33].Descriptor()
+	// callingpartnerweek.DefaultOverflowWait holds the default value on creation for the overflow_wait field.
+	callingpartnerweek.DefaultOverflowWait = callingpartnerweekDescOverflowWait.Default.(int64)
+	// callingpartnerweekDescTransferredWait is the schema descriptor for transferred_wait field.
+	callingpartnerweekDescTransferredWait := callingpartnerweekFields[34].Descriptor()
+	// callingpartnerweek.DefaultTransferredWait holds the default value on creation for the transferred_wait field.
+	callingpartnerweek.DefaultTransferredWait = callingpartnerweekDescTransferredWait.Default.(int64)
+	// callingpartnerweekDescUsers is the schema descriptor for users field.
+	callingpartnerweekDescUsers := callingpartnerweekFields[35].Descriptor()
+	// callingpartnerweek.DefaultUsers holds the default value on creation for the users field.
+	callingpartnerweek.DefaultUsers = callingpartnerweekDescUsers.Default.(int64)
+	// callingpartnerweekDescUsers1To5 is the schema descriptor for users_1_to_5 field.
+	callingpartnerweekDescUsers1To5 := callingpartnerweekFields[36].Descriptor()
+	// callingpartnerweek.DefaultUsers1To5 holds the default value on creation for the users_1_to_5 field.
+	callingpartnerweek.DefaultUsers1To5 = callingpartnerweekDescUsers1To5.Default.(int64)
+	// callingpartnerweekDescUsers6To20 is the schema descriptor for users_6_to_20 field.
+	callingpartnerweekDescUsers6To20 := callingpartnerweekFields[37].Descriptor()
+	// callingpartnerweek.DefaultUsers6To20 holds the default value on creation for the users_6_to_20 field.
+	callingpartnerweek.DefaultUsers6To20 = callingpartnerweekDescUsers6To20.Default.(int64)
+	// callingpartnerweekDescUsersOver20 is the schema descriptor for users_over_20 field.
+	callingpartnerweekDescUsersOver20 := callingpartnerweekFields[38].Descriptor()
+	// callingpartnerweek.DefaultUsersOver20 holds the default value on creation for the users_over_20 field.
+	callingpartnerweek.DefaultUsersOver20 = callingpartnerweekDescUsersOver20.Default.(int64)
 	callinguserweekMixin := schema.CallingUserWeek{}.Mixin()
 	callinguserweek.Policy = privacy.NewPolicies(callinguserweekMixin[0], callinguserweekMixin[1], schema.CallingUserWeek{})
 	callinguserweek.Hooks[0] = func(next ent.Mutator) ent.Mutator {

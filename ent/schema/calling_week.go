@@ -32,13 +32,19 @@ func (CallingWeek) Fields() []ent.Field {
 	for _, c := range callingDayCounters {
 		fields = append(fields, field.Int64(c).Default(0))
 	}
-	return append(fields,
-		field.Int64("users").Default(0).Comment("the users with a call in the week"),
-		field.Int64("users_1_to_5").Default(0).Comment("the users with 1 to 5 calls in the week"),
-		field.Int64("users_6_to_20").Default(0).Comment("the users with 6 to 20 calls in the week"),
-		field.Int64("users_over_20").Default(0).Comment("the users with more than 20 calls in the week"),
-	)
+	for i, c := range callingUserCounters {
+		fields = append(fields, field.Int64(c).Default(0).Comment(callingUserCounterComments[i]))
+	}
+	return fields
 }
+
+// callingUserCounters are the week's counts of active users, in the order graph/calling
+// keeps them.
+var (
+	callingUserCounters        = []string{"users", "users_1_to_5", "users_6_to_20", "users_over_20"}
+	callingUserCounterComments = []string{"the users with a call in the week", "the users with 1 to 5 calls in the week",
+		"the users with 6 to 20 calls in the week", "the users with more than 20 calls in the week"}
+)
 
 // Indexes of the CallingWeek.
 func (CallingWeek) Indexes() []ent.Index {

@@ -109,8 +109,18 @@ func HasSubscriptionStatus(col string, sts ...enum.CustomerStatus) *sql.Predicat
 // equality, which a negated "<> 0" becomes; a page excluding two statuses would then be
 // planned as if almost no customer matched.
 func anyBit(col string, bits int) *sql.Predicate {
+	return anyBitOf(sql.ExprFunc(func(b *sql.Builder) { b.Ident(col) }), bits)
+}
+
+// HasProductValue is HasProduct of a current_products value v (an expression).
+func HasProductValue(v sql.Querier, ps ...enum.Product) *sql.Predicate {
+	return anyBitOf(v, ProductBits(ps...))
+}
+
+// anyBitOf is the condition that the integer v has one of bits set (null has none).
+func anyBitOf(v sql.Querier, bits int) *sql.Predicate {
 	return sql.P(func(b *sql.Builder) {
-		b.WriteString("(COALESCE(").Ident(col).WriteString(", 0) & ").Arg(bits).WriteString(") > 0")
+		b.WriteString("(COALESCE(").Join(v).WriteString(", 0) & ").Arg(bits).WriteString(") > 0")
 	})
 }
 

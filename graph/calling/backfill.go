@@ -3,6 +3,7 @@ package calling
 import (
 	"context"
 	stdsql "database/sql"
+	"errors"
 	"fmt"
 	"slices"
 
@@ -70,7 +71,9 @@ func BackfillWeeks(ctx context.Context, c *ent.Client) (int, error) {
 		CustomerID int `json:"customer_id"`
 		PartnerID  int `json:"partner_id"`
 	}
+	var dialectName string
 	err := c.CallingDay.Query().Modify(func(s *sql.Selector) {
+		dialectName = s.Dialect()
 		weeks := sql.Table(callingweek.Table)
 		cols := []string{s.C(callingday.FieldPartnerID), s.C(callingday.FieldCustomerID)}
 		s.Select(cols...).Distinct().Where(sql.NotExists(sql.Select(weeks.C(callingweek.FieldID)).From(weeks).
@@ -85,8 +88,15 @@ func BackfillWeeks(ctx context.Context, c *ent.Client) (int, error) {
 	}
 	for partnerID, ids := range byPartner {
 		for chunk := range slices.Chunk(ids, 10*backfillChunk) {
-			if err := RefreshWeeks(ctx, c, partnerID, chunk, 0, LastDay); err != nil {
+			tx, err := c.Tx(ctx)
+			if err != nil {
 				return 0, err
+			}
+			if err := RefreshWeeks(ctx, tx, dialectName, partnerID, chunk, 0, LastDay); err != nil {
+				return 0, errors.Join(err, tx.Rollback())
+			}
+			if err := tx.Commit(); err != nil {
+				return 0, fmt.Errorf("commit the week rollups of %d customers: %w", len(chunk), err)
 			}
 		}
 	}

@@ -63,19 +63,21 @@ var poorCounters = []int{cPoor, cEndpointPoor, cEndpointPoor + 1, cEndpointPoor 
 // on, then clears the partner's mark.
 func RebuildQuality(ctx context.Context, c *ent.Client, partnerID int, since Day) error {
 	ctx = viewer.NewContext(ctx, viewer.SystemOf(partnerID))
-	ids, err := c.Customer.Query().Where(customer.PartnerID(partnerID)).Order(customer.ByID()).IDs(ctx)
+	var dialectName string
+	ids, err := c.Customer.Query().Where(customer.PartnerID(partnerID), func(s *sql.Selector) { dialectName = s.Dialect() }).
+		Order(customer.ByID()).IDs(ctx)
 	if err != nil {
 		return fmt.Errorf("list the customers of partner %d: %w", partnerID, err)
 	}
 	for chunk := range slices.Chunk(ids, backfillChunk) {
-		if err := rebuildChunk(ctx, c, partnerID, chunk, since); err != nil {
+		if err := rebuildChunk(ctx, c, dialectName, partnerID, chunk, since); err != nil {
 			return err
 		}
 	}
 	return c.Partner.UpdateOneID(partnerID).SetQualityRebuilding(false).Exec(ctx)
 }
 
-func rebuildChunk(ctx context.Context, c *ent.Client, partnerID int, ids []int, since Day) error {
+func rebuildChunk(ctx context.Context, c *ent.Client, dialectName string, partnerID int, ids []int, since Day) error {
 	tx, err := c.Tx(ctx)
 	if err != nil {
 		return err
@@ -116,7 +118,7 @@ func rebuildChunk(ctx context.Context, c *ent.Client, partnerID int, ids []int, 
 		return err
 	}
 	// The reset changed days the change may not touch: their weeks are set anew as well.
-	if err := RefreshWeeks(ctx, tx, partnerID, ids, since.Week(), LastDay); err != nil {
+	if err := RefreshWeeks(ctx, tx, dialectName, partnerID, ids, since.Week(), LastDay); err != nil {
 		return err
 	}
 	return tx.Commit()

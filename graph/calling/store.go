@@ -22,18 +22,26 @@ const upsertChunk = 25
 // Apply adds the change to the stored rollups in tx: rows missing are created, rows
 // present get the change added to their counters (on PostgreSQL within an ingest, through
 // staging tables: see applyStaged). The week rollups get the change that goes with it
-// (see weekChange).
+// (see weekChange), and the partner's calling weeks that of its customers with Calling.
 func Apply(ctx context.Context, tx *ent.Tx, d *Delta) error {
 	d.Prune()
+	partnerID := viewer.FromContext(ctx).PartnerID
+	var weeks map[WeekKey]*WeekCounts
+	var err error
 	if sqlTx := storage.PostgresTx(ctx); sqlTx != nil {
-		return applyStaged(ctx, sqlTx, viewer.FromContext(ctx).PartnerID, d)
+		weeks, err = applyStaged(ctx, sqlTx, partnerID, d)
+	} else {
+		weeks, err = applyRows(ctx, tx, d)
 	}
-	return applyRows(ctx, tx, d)
+	if err != nil {
+		return err
+	}
+	return addPartnerWeeks(ctx, tx, partnerID, weeks)
 }
 
 // applyRows adds the change to the rollups with ent's upserts, having read the calls of
-// its user-weeks before it.
-func applyRows(ctx context.Context, tx *ent.Tx, d *Delta) error {
+// its user-weeks before it, and returns the change of the week rollups.
+func applyRows(ctx context.Context, tx *ent.Tx, d *Delta) (map[WeekKey]*WeekCounts, error) {
 	days := d.SortedDays()
 	for part := range slices.Chunk(days, upsertChunk) {
 		rows := make([]*ent.CallingDayCreate, len(part))
@@ -42,7 +50,7 @@ func applyRows(ctx context.Context, tx *ent.Tx, d *Delta) error {
 				SetDay(int(k.Day)).SetWeek(int(k.Day.Week()))
 			for j, col := range Counters {
 				if err := rows[i].Mutation().SetField(col, d.Days[k][j]); err != nil {
-					return fmt.Errorf("day rollup %s: %w", col, err)
+					return nil, fmt.Errorf("day rollup %s: %w", col, err)
 				}
 			}
 		}
@@ -50,13 +58,13 @@ func applyRows(ctx context.Context, tx *ent.Tx, d *Delta) error {
 			OnConflict(sql.ConflictColumns(callingday.FieldCustomerID, callingday.FieldLocationID, callingday.FieldQueueID, callingday.FieldDay),
 				sql.ResolveWith(addExcluded(Counters))).Exec(ctx)
 		if err != nil {
-			return fmt.Errorf("add to %d day rollups: %w", len(rows), err)
+			return nil, fmt.Errorf("add to %d day rollups: %w", len(rows), err)
 		}
 	}
 	users := d.SortedUsers()
 	after, err := userCalls(ctx, tx, users)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	for k, n := range d.Users {
 		after[k] += n
@@ -71,7 +79,7 @@ func applyRows(ctx context.Context, tx *ent.Tx, d *Delta) error {
 			OnConflict(sql.ConflictColumns(callinguserweek.FieldCustomerID, callinguserweek.FieldUserID, callinguserweek.FieldWeek),
 				sql.ResolveWith(addExcluded([]string{callinguserweek.FieldCalls}))).Exec(ctx)
 		if err != nil {
-			return fmt.Errorf("add to %d user-week rollups: %w", len(rows), err)
+			return nil, fmt.Errorf("add to %d user-week rollups: %w", len(rows), err)
 		}
 	}
 	weeks := d.weekChange(after)
@@ -81,17 +89,17 @@ func applyRows(ctx context.Context, tx *ent.Tx, d *Delta) error {
 			rows[i] = tx.CallingWeek.Create().SetCustomerID(k.CustomerID).SetWeek(int(k.Week))
 			for j, col := range weekCounters {
 				if err := rows[i].Mutation().SetField(col, weeks[k][j]); err != nil {
-					return fmt.Errorf("week rollup %s: %w", col, err)
+					return nil, fmt.Errorf("week rollup %s: %w", col, err)
 				}
 			}
 		}
 		err := tx.CallingWeek.CreateBulk(rows...).
 			OnConflict(sql.ConflictColumns(callingweek.FieldCustomerID, callingweek.FieldWeek), sql.ResolveWith(addExcluded(weekCounters))).Exec(ctx)
 		if err != nil {
-			return fmt.Errorf("add to %d week rollups: %w", len(rows), err)
+			return nil, fmt.Errorf("add to %d week rollups: %w", len(rows), err)
 		}
 	}
-	return nil
+	return weeks, nil
 }
 
 // weekCounters are the columns of WeekCounts, in its order.

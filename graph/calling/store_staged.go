@@ -28,8 +28,9 @@ var (
 	weekColumns    = append(append([]string{}, weekKeyColumns...), weekCounters...)
 )
 
-// applyStaged adds d, of partnerID, to the rollups through sqlTx.
-func applyStaged(ctx context.Context, sqlTx *sql.Tx, partnerID int, d *Delta) error {
+// applyStaged adds d, of partnerID, to the rollups through sqlTx and returns the change
+// of the week rollups.
+func applyStaged(ctx context.Context, sqlTx *sql.Tx, partnerID int, d *Delta) (map[WeekKey]*WeekCounts, error) {
 	days := d.SortedDays()
 	err := addStaged(ctx, sqlTx, "calling_day_delta", callingday.Table, dayColumns, dayKeyColumns[1:5], Counters, len(days),
 		func(put func(...any) error) error {
@@ -46,7 +47,7 @@ func applyStaged(ctx context.Context, sqlTx *sql.Tx, partnerID int, d *Delta) er
 			return nil
 		})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	users := d.SortedUsers()
 	after := map[UserWeekKey]int64{}
@@ -60,14 +61,14 @@ func applyStaged(ctx context.Context, sqlTx *sql.Tx, partnerID int, d *Delta) er
 			return nil
 		})
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if after, err = upsertUsers(ctx, sqlTx, len(users)); err != nil {
-			return fmt.Errorf("add to %d user-week rollups: %w", len(users), err)
+			return nil, fmt.Errorf("add to %d user-week rollups: %w", len(users), err)
 		}
 	}
 	weeks := d.weekChange(after)
-	return addStaged(ctx, sqlTx, "calling_week_delta", callingweek.Table, weekColumns, weekKeyColumns[1:], weekCounters, len(weeks),
+	err = addStaged(ctx, sqlTx, "calling_week_delta", callingweek.Table, weekColumns, weekKeyColumns[1:], weekCounters, len(weeks),
 		func(put func(...any) error) error {
 			values := make([]any, len(weekColumns))
 			for _, k := range sortedWeeks(weeks) {
@@ -81,6 +82,7 @@ func applyStaged(ctx context.Context, sqlTx *sql.Tx, partnerID int, d *Delta) er
 			}
 			return nil
 		})
+	return weeks, err
 }
 
 // addStaged stages the n rows that rows puts and adds them to table (see upsertStaged);

@@ -8,11 +8,12 @@ import (
 	"entgo.io/ent/dialect/sql"
 
 	"github.com/partnerhub/partnerhub-api/ent"
+	"github.com/partnerhub/partnerhub-api/ent/callingpartnerweek"
 	"github.com/partnerhub/partnerhub-api/ent/callingweek"
 	"github.com/partnerhub/partnerhub-api/ent/callqueue"
 	"github.com/partnerhub/partnerhub-api/ent/customer"
-	"github.com/partnerhub/partnerhub-api/ent/enum"
-	"github.com/partnerhub/partnerhub-api/ent/status"
+	"github.com/partnerhub/partnerhub-api/ent/facts"
+	"github.com/partnerhub/partnerhub-api/ent/viewer"
 )
 
 // sumKey names summed figures: of one week, and of one customer unless customer is 0.
@@ -25,7 +26,7 @@ type sumKey struct {
 // the region chosen and, when queues is set, has a call queue. It reads only columns of
 // the customer_calling_scope index.
 func (a *Analytics) scope(c *sql.SelectTable, queues bool) *sql.Predicate {
-	p := sql.And(sql.EQ(c.C(customer.FieldPartnerID), a.partnerID), status.HoldsProduct(c, enum.ProductCalling))
+	p := sql.And(sql.EQ(c.C(customer.FieldPartnerID), a.partnerID), facts.HasCalling(c))
 	if a.region != nil {
 		p = sql.And(p, sql.EQ(c.C(customer.FieldRegion), *a.region))
 	}
@@ -45,7 +46,8 @@ func (a *Analytics) inScope(s *sql.Selector, id string) *sql.Predicate {
 
 // sums adds up the counters (indexes into Counters) of the week rollups of the weeks from
 // from to the week analysed, with their active users: per week over the customers in scope
-// when ids is nil, else per week and customer of ids. Every week (and customer) has
+// when ids is nil (read from the partner's calling weeks when the viewer sees every
+// customer, in every region), else per week and customer of ids. Every week (and customer) has
 // figures, zero when nothing was rolled up, and zero in the counters not asked for.
 func (a *Analytics) sums(ctx context.Context, from Day, ids []int, counters []int) (map[sumKey]*Figures, error) {
 	out := map[sumKey]*Figures{}
@@ -58,36 +60,62 @@ func (a *Analytics) sums(ctx context.Context, from Day, ids []int, counters []in
 			out[sumKey{id, w}] = &Figures{}
 		}
 	}
+	// The sums of every week row, grouped by cols, as s_<column>.
+	sumsBy := func(s *sql.Selector, cols ...string) {
+		s.Select(cols...).GroupBy(cols...)
+		selectSums(s, counterColumns(counters))
+		selectSums(s, UserCounters)
+	}
+	if ids == nil && a.region == nil && viewer.FromContext(ctx).SeesAllCustomers() {
+		weeks, err := a.client.CallingPartnerWeek.Query().
+			Where(callingpartnerweek.WeekGTE(int(from)), callingpartnerweek.WeekLTE(int(a.week))).
+			Modify(func(s *sql.Selector) { sumsBy(s, s.C(callingpartnerweek.FieldWeek)) }).All(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("sum the partner's calling weeks: %w", err)
+		}
+		for _, w := range weeks {
+			if err := readWeekSums(w.Value, out[sumKey{0, Day(w.Week)}], counters); err != nil {
+				return nil, err
+			}
+		}
+		return out, nil
+	}
 	weeks, err := a.client.CallingWeek.Query().
 		Where(callingweek.WeekGTE(int(from)), callingweek.WeekLTE(int(a.week))).
 		Modify(func(s *sql.Selector) {
-			cols := []string{s.C(callingweek.FieldWeek)}
 			if ids == nil {
 				s.Where(a.inScope(s, callingweek.FieldCustomerID))
-			} else {
-				s.Where(sql.InInts(s.C(callingweek.FieldCustomerID), ids...))
-				cols = append(cols, s.C(callingweek.FieldCustomerID))
+				sumsBy(s, s.C(callingweek.FieldWeek))
+				return
 			}
-			s.Select(cols...).GroupBy(cols...)
-			selectSums(s, counterColumns(counters))
-			selectSums(s, UserCounters)
+			s.Where(sql.InInts(s.C(callingweek.FieldCustomerID), ids...))
+			sumsBy(s, s.C(callingweek.FieldWeek), s.C(callingweek.FieldCustomerID))
 		}).All(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("sum week rollups: %w", err)
 	}
 	for _, w := range weeks {
-		f := out[sumKey{w.CustomerID, Day(w.Week)}]
-		if err := readCounterSums(w.Value, &f.c, counters); err != nil {
+		if err := readWeekSums(w.Value, out[sumKey{w.CustomerID, Day(w.Week)}], counters); err != nil {
 			return nil, err
-		}
-		users := append([]*int64{&f.users}, &f.buckets[0], &f.buckets[1], &f.buckets[2])
-		for i, c := range UserCounters {
-			if *users[i], err = int64Of(w.Value("s_" + c)); err != nil {
-				return nil, err
-			}
 		}
 	}
 	return out, nil
+}
+
+// readWeekSums reads into f the sums sums selected, by their names: of counters and of
+// every one of UserCounters.
+func readWeekSums(value func(string) (ent.Value, error), f *Figures, counters []int) error {
+	if err := readCounterSums(value, &f.c, counters); err != nil {
+		return err
+	}
+	users := append([]*int64{&f.users}, &f.buckets[0], &f.buckets[1], &f.buckets[2])
+	for i, c := range UserCounters {
+		var err error
+		if *users[i], err = int64Of(value("s_" + c)); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // AllCounters are the indexes of every counter; TrendCounters those the trends show.

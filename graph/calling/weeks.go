@@ -11,9 +11,13 @@ import (
 	"strconv"
 	"strings"
 
+	"entgo.io/ent/dialect/sql"
+
 	"github.com/partnerhub/partnerhub-api/ent/callingday"
 	"github.com/partnerhub/partnerhub-api/ent/callinguserweek"
 	"github.com/partnerhub/partnerhub-api/ent/callingweek"
+	"github.com/partnerhub/partnerhub-api/ent/customer"
+	"github.com/partnerhub/partnerhub-api/ent/facts"
 )
 
 // The week rollups (calling_weeks) hold, per customer and week, the sums of its day
@@ -111,19 +115,27 @@ type Execer interface {
 
 // RefreshWeeks sets the week rollups of partnerID's customers ids (every customer of the
 // partner when ids is nil) for the weeks from to to (both included) to what their day and
-// user-week rollups add up to, in one statement. Rows are only ever created or updated:
-// day rollups are never removed, so a week once rolled up keeps a day row.
-func RefreshWeeks(ctx context.Context, x Execer, partnerID int, ids []int, from, to Day) error {
+// user-week rollups add up to, in one statement, and the partner's calling weeks with
+// them: the customers' rows are taken out of those before and added back after (set anew
+// for every customer). Rows are only ever created or updated: day rollups are never
+// removed, so a week once rolled up keeps a day row. x is a transaction of dialectName's
+// database.
+func RefreshWeeks(ctx context.Context, x Execer, dialectName string, partnerID int, ids []int, from, to Day) error {
 	if ids != nil && len(ids) == 0 {
 		return nil
 	}
 	where := fmt.Sprintf("partner_id = %d AND week BETWEEN %d AND %d", partnerID, from, to)
+	mine := func(ct *sql.SelectTable) *sql.Predicate { return sql.EQ(ct.C(customer.FieldPartnerID), partnerID) }
 	if ids != nil {
 		list := make([]string, len(ids))
 		for i, id := range ids {
 			list[i] = strconv.Itoa(id)
 		}
 		where += " AND customer_id IN (" + strings.Join(list, ", ") + ")"
+		mine = func(ct *sql.SelectTable) *sql.Predicate { return sql.InInts(ct.C(customer.FieldID), ids...) }
+		if err := facts.MoveCallingWeeks(ctx, x, dialectName, "-", mine, int(from), int(to)); err != nil {
+			return err
+		}
 	}
 	sums, picks, sets := make([]string, len(Counters)), make([]string, len(Counters)), make([]string, 0, len(Counters)+len(UserCounters))
 	for i, c := range Counters {
@@ -151,5 +163,8 @@ ON CONFLICT (customer_id, week) DO UPDATE SET %s`,
 	if _, err := x.ExecContext(ctx, q); err != nil {
 		return fmt.Errorf("roll up the weeks of partner %d: %w", partnerID, err)
 	}
-	return nil
+	if ids == nil {
+		return facts.SetCallingWeeks(ctx, x, dialectName, partnerID, int(from), int(to))
+	}
+	return facts.MoveCallingWeeks(ctx, x, dialectName, "+", mine, int(from), int(to))
 }

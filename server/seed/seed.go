@@ -129,7 +129,7 @@ func Run(ctx context.Context, db *storage.DB, opts Options) (*Result, error) {
 		return nil, fmt.Errorf("seed: %w", err)
 	}
 	// The week rollups are set from the day and user-week rollups the seed wrote.
-	if err := calling.RefreshWeeks(ctx, tx, g.partnerID, nil, 0, calling.LastDay); err != nil {
+	if err := calling.RefreshWeeks(ctx, tx, db.Dialect, g.partnerID, nil, 0, calling.LastDay); err != nil {
 		return nil, fmt.Errorf("seed: %w", err)
 	}
 	if err := b.finishIDs(g.seq.all()); err != nil {

@@ -39,7 +39,8 @@ type App struct {
 
 // openDB opens the configured database, applies the migration files it lacks and runs
 // the data migrations that follow them, including rolling up, once, the call legs stored
-// before the calling rollups existed, and analysing the week rollups if never analysed.
+// before the calling rollups existed (and the partners' calling weeks), and analysing the
+// week rollups if never analysed.
 func openDB(ctx context.Context, cfg *Config, logger *slog.Logger) (*storage.DB, storage.Report, error) {
 	db, err := storage.Open(ctx, cfg.DatabaseURL, cfg.DataDir)
 	if err != nil {
@@ -61,6 +62,12 @@ func openDB(ctx context.Context, cfg *Config, logger *slog.Logger) (*storage.DB,
 		return nil, rep, err
 	} else if n > 0 {
 		logger.Info("rolled up the weeks of the calling rollups stored before the week rollups", "customers", n)
+	}
+	if n, err := calling.BackfillPartnerWeeks(ctx, db.Client); err != nil {
+		db.Close()
+		return nil, rep, err
+	} else if n > 0 {
+		logger.Info("summed the week rollups of partners stored before the partners' calling weeks", "partners", n)
 	}
 	if ok, err := calling.AnalyzeWeeks(ctx, db.SQL, db.Dialect); err != nil {
 		db.Close()
