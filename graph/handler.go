@@ -118,7 +118,7 @@ func initSocket(authority *auth.Authority, obs *observe.Observer, logger *slog.L
 			ctx = obs.OpenWebsocket(ctx)
 		}
 		ctx = withConnectionCounter(viewer.NewContext(ctx, v))
-		go watchToken(ctx, authority, raw, v, logger)
+		go watchToken(ctx, authority, v, logger)
 		return ctx, nil, nil
 	}
 }
@@ -130,8 +130,9 @@ const tokenCheckInterval = time.Second
 // (revoked, its admin removed), or the role it acts with changes from initial's: the
 // connection's viewer is fixed at connection_init, so one whose admin was demoted must
 // authenticate again to see what the new role sees. A check the database cannot answer
-// keeps the socket.
-func watchToken(ctx context.Context, authority *auth.Authority, raw string, initial *viewer.Viewer, logger *slog.Logger) {
+// keeps the socket. The token's signature was verified at connection_init; each check
+// looks its record up again (Recheck).
+func watchToken(ctx context.Context, authority *auth.Authority, initial *viewer.Viewer, logger *slog.Logger) {
 	t := time.NewTicker(tokenCheckInterval)
 	defer t.Stop()
 	for {
@@ -139,7 +140,7 @@ func watchToken(ctx context.Context, authority *auth.Authority, raw string, init
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			v, err := authority.Authenticate(ctx, raw)
+			v, err := authority.Recheck(ctx, initial)
 			if errors.Is(err, auth.ErrInvalidToken) || err == nil && (authority.Expired(v) || v.Role != initial.Role) {
 				logger.InfoContext(ctx, "closing websocket: token no longer valid", "err", err)
 				socket.Close(ctx, socket.Forbidden, "Forbidden: the token expired, was revoked or changed role")

@@ -124,13 +124,13 @@ func NewResolver(client *ent.Client, now func() time.Time, authority *auth.Autho
 }
 
 // NewRecorder returns the recorder of mutations made in this process: once one commits,
-// this instance forgets its cached token lookups of the partner at once (a new role or a
-// revocation applies to the next request), and broker announces the change to every
+// this instance forgets its cached token lookups of the partner at once when it changed
+// its tokens, admins or settings (a new role or a revocation applies to the next request), and broker announces the change to every
 // instance, whose authorities forget them too (see server's openApp).
 func NewRecorder(client *ent.Client, now func() time.Time, authority *auth.Authority, broker live.Broker) *audit.Recorder {
 	return &audit.Recorder{Client: client, Now: now, Notify: func(ctx context.Context, partnerID int, touched change.Set) error {
 		if authority != nil {
-			authority.Forget(partnerID)
+			authority.Changed(partnerID, touched)
 		}
 		return broker.Publish(ctx, live.Change{PartnerID: partnerID, Set: touched})
 	}}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/partnerhub/partnerhub-api/ent"
 	"github.com/partnerhub/partnerhub-api/ent/apitoken"
+	"github.com/partnerhub/partnerhub-api/ent/change"
 	"github.com/partnerhub/partnerhub-api/ent/enum"
 	"github.com/partnerhub/partnerhub-api/ent/gid"
 	"github.com/partnerhub/partnerhub-api/ent/viewer"
@@ -180,11 +181,25 @@ func (a *Authority) Authenticate(ctx context.Context, raw string) (*viewer.Viewe
 	if claims.ID == "" {
 		return nil, fmt.Errorf("%w: no jti", ErrInvalidToken)
 	}
-	v, err := a.lookup(ctx, claims.ID)
+	return a.lookupOf(ctx, claims.ID, claims.PartnerID)
+}
+
+// Recheck looks the token of v, a viewer Authenticate gave, up again as Authenticate does
+// once the token's signature is verified: it fails the same way once the token is revoked
+// or its admin removed, and gives the role and settings they have now. A websocket checks
+// its token so, without parsing it again.
+func (a *Authority) Recheck(ctx context.Context, v *viewer.Viewer) (*viewer.Viewer, error) {
+	return a.lookupOf(ctx, v.TokenID, v.PartnerID)
+}
+
+// lookupOf returns the viewer of the recorded token jti (see lookup), which must be of
+// partnerID.
+func (a *Authority) lookupOf(ctx context.Context, jti string, partnerID int) (*viewer.Viewer, error) {
+	v, err := a.lookup(ctx, jti)
 	if err != nil {
 		return nil, err
 	}
-	if v.PartnerID != claims.PartnerID {
+	if v.PartnerID != partnerID {
 		return nil, fmt.Errorf("%w: partner does not match", ErrInvalidToken)
 	}
 	return v, nil
@@ -212,6 +227,15 @@ func (a *Authority) lookup(ctx context.Context, jti string) (*viewer.Viewer, err
 		return nil, err
 	}
 	return v.(*viewer.Viewer), nil
+}
+
+// Changed forgets the cached lookups of the partner's tokens (Forget) when a change of the
+// partner may alter what they give: one of its tokens, admins or settings, or anything.
+// Changes of other rows (customers, licenses, call legs) keep them.
+func (a *Authority) Changed(partnerID int, touched change.Set) {
+	if touched.Touches(ent.TypeApiToken, ent.TypeAdmin, ent.TypePartner) {
+		a.Forget(partnerID)
+	}
 }
 
 // Forget drops the cached lookups of the partner's tokens (of every partner when partnerID

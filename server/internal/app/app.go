@@ -118,7 +118,7 @@ func Open(ctx context.Context, e *Env) (*App, error) {
 		}
 	}
 	// A change announced by any instance may revoke a token or narrow an admin's role.
-	broker.OnChange(func(c live.Change) { authority.Forget(c.PartnerID) })
+	broker.OnChange(func(c live.Change) { authority.Changed(c.PartnerID, c.Set) })
 	return &App{Cfg: e.Cfg, logger: logger, DB: db, Auth: authority, broker: broker, sockets: socket.NewRegistry(graph.InitTimeout), Now: e.Now, secret: secret}, nil
 }
 
