@@ -49,6 +49,8 @@ type Customer struct {
 	CurrentProducts *int `json:"current_products,omitempty"`
 	// the statuses read from its subscriptions and trials, one bit each (status.StatusBits)
 	SubscriptionStatuses *int `json:"subscription_statuses,omitempty"`
+	// has a call queue
+	HasCallQueue bool `json:"has_call_queue,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the CustomerQuery when eager-loading is set.
 	Edges        CustomerEdges `json:"edges"`
@@ -179,7 +181,7 @@ func (*Customer) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case customer.FieldKpiScope, customer.FieldOverLimit:
+		case customer.FieldKpiScope, customer.FieldOverLimit, customer.FieldHasCallQueue:
 			values[i] = new(sql.NullBool)
 		case customer.FieldID, customer.FieldPartnerID, customer.FieldCurrentProducts, customer.FieldSubscriptionStatuses:
 			values[i] = new(sql.NullInt64)
@@ -304,6 +306,12 @@ func (_m *Customer) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.SubscriptionStatuses = new(int)
 				*_m.SubscriptionStatuses = int(value.Int64)
+			}
+		case customer.FieldHasCallQueue:
+			if value, ok := values[i].(*sql.NullBool); !ok {
+				return fmt.Errorf("unexpected type %T for field has_call_queue", values[i])
+			} else if value.Valid {
+				_m.HasCallQueue = value.Bool
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
@@ -449,6 +457,9 @@ func (_m *Customer) String() string {
 		builder.WriteString("subscription_statuses=")
 		builder.WriteString(fmt.Sprintf("%v", *v))
 	}
+	builder.WriteString(", ")
+	builder.WriteString("has_call_queue=")
+	builder.WriteString(fmt.Sprintf("%v", _m.HasCallQueue))
 	builder.WriteByte(')')
 	return builder.String()
 }

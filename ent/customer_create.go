@@ -203,6 +203,20 @@ func (_c *CustomerCreate) SetNillableSubscriptionStatuses(v *int) *CustomerCreat
 	return _c
 }
 
+// SetHasCallQueue sets the "has_call_queue" field.
+func (_c *CustomerCreate) SetHasCallQueue(v bool) *CustomerCreate {
+	_c.mutation.SetHasCallQueue(v)
+	return _c
+}
+
+// SetNillableHasCallQueue sets the "has_call_queue" field if the given value is not nil.
+func (_c *CustomerCreate) SetNillableHasCallQueue(v *bool) *CustomerCreate {
+	if v != nil {
+		_c.SetHasCallQueue(*v)
+	}
+	return _c
+}
+
 // SetPartner sets the "partner" edge to the Partner entity.
 func (_c *CustomerCreate) SetPartner(v *Partner) *CustomerCreate {
 	return _c.SetPartnerID(v.ID)
@@ -387,6 +401,10 @@ func (_c *CustomerCreate) defaults() error {
 		v := customer.DefaultCreatedAt()
 		_c.mutation.SetCreatedAt(v)
 	}
+	if _, ok := _c.mutation.HasCallQueue(); !ok {
+		v := customer.DefaultHasCallQueue
+		_c.mutation.SetHasCallQueue(v)
+	}
 	return nil
 }
 
@@ -439,6 +457,9 @@ func (_c *CustomerCreate) check() error {
 		if err := customer.AdminEmailValidator(v); err != nil {
 			return &ValidationError{Name: "admin_email", err: fmt.Errorf(`ent: validator failed for field "Customer.admin_email": %w`, err)}
 		}
+	}
+	if _, ok := _c.mutation.HasCallQueue(); !ok {
+		return &ValidationError{Name: "has_call_queue", err: errors.New(`ent: missing required field "Customer.has_call_queue"`)}
 	}
 	if len(_c.mutation.PartnerIDs()) == 0 {
 		return &ValidationError{Name: "partner", err: errors.New(`ent: missing required edge "Customer.partner"`)}
@@ -525,6 +546,10 @@ func (_c *CustomerCreate) createSpec() (*Customer, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.SubscriptionStatuses(); ok {
 		_spec.SetField(customer.FieldSubscriptionStatuses, field.TypeInt, value)
 		_node.SubscriptionStatuses = &value
+	}
+	if value, ok := _c.mutation.HasCallQueue(); ok {
+		_spec.SetField(customer.FieldHasCallQueue, field.TypeBool, value)
+		_node.HasCallQueue = value
 	}
 	if nodes := _c.mutation.PartnerIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -949,6 +974,18 @@ func (u *CustomerUpsert) ClearSubscriptionStatuses() *CustomerUpsert {
 	return u
 }
 
+// SetHasCallQueue sets the "has_call_queue" field.
+func (u *CustomerUpsert) SetHasCallQueue(v bool) *CustomerUpsert {
+	u.Set(customer.FieldHasCallQueue, v)
+	return u
+}
+
+// UpdateHasCallQueue sets the "has_call_queue" field to the value that was provided on create.
+func (u *CustomerUpsert) UpdateHasCallQueue() *CustomerUpsert {
+	u.SetExcluded(customer.FieldHasCallQueue)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create.
 // Using this option is equivalent to using:
 //
@@ -1242,6 +1279,20 @@ func (u *CustomerUpsertOne) UpdateSubscriptionStatuses() *CustomerUpsertOne {
 func (u *CustomerUpsertOne) ClearSubscriptionStatuses() *CustomerUpsertOne {
 	return u.Update(func(s *CustomerUpsert) {
 		s.ClearSubscriptionStatuses()
+	})
+}
+
+// SetHasCallQueue sets the "has_call_queue" field.
+func (u *CustomerUpsertOne) SetHasCallQueue(v bool) *CustomerUpsertOne {
+	return u.Update(func(s *CustomerUpsert) {
+		s.SetHasCallQueue(v)
+	})
+}
+
+// UpdateHasCallQueue sets the "has_call_queue" field to the value that was provided on create.
+func (u *CustomerUpsertOne) UpdateHasCallQueue() *CustomerUpsertOne {
+	return u.Update(func(s *CustomerUpsert) {
+		s.UpdateHasCallQueue()
 	})
 }
 
@@ -1704,6 +1755,20 @@ func (u *CustomerUpsertBulk) UpdateSubscriptionStatuses() *CustomerUpsertBulk {
 func (u *CustomerUpsertBulk) ClearSubscriptionStatuses() *CustomerUpsertBulk {
 	return u.Update(func(s *CustomerUpsert) {
 		s.ClearSubscriptionStatuses()
+	})
+}
+
+// SetHasCallQueue sets the "has_call_queue" field.
+func (u *CustomerUpsertBulk) SetHasCallQueue(v bool) *CustomerUpsertBulk {
+	return u.Update(func(s *CustomerUpsert) {
+		s.SetHasCallQueue(v)
+	})
+}
+
+// UpdateHasCallQueue sets the "has_call_queue" field to the value that was provided on create.
+func (u *CustomerUpsertBulk) UpdateHasCallQueue() *CustomerUpsertBulk {
+	return u.Update(func(s *CustomerUpsert) {
+		s.UpdateHasCallQueue()
 	})
 }
 

@@ -275,6 +275,20 @@ func (_u *CustomerUpdate) ClearSubscriptionStatuses() *CustomerUpdate {
 	return _u
 }
 
+// SetHasCallQueue sets the "has_call_queue" field.
+func (_u *CustomerUpdate) SetHasCallQueue(v bool) *CustomerUpdate {
+	_u.mutation.SetHasCallQueue(v)
+	return _u
+}
+
+// SetNillableHasCallQueue sets the "has_call_queue" field if the given value is not nil.
+func (_u *CustomerUpdate) SetNillableHasCallQueue(v *bool) *CustomerUpdate {
+	if v != nil {
+		_u.SetHasCallQueue(*v)
+	}
+	return _u
+}
+
 // AddAdminIDs adds the "admins" edge to the Admin entity by IDs.
 func (_u *CustomerUpdate) AddAdminIDs(ids ...int) *CustomerUpdate {
 	_u.mutation.AddAdminIDs(ids...)
@@ -750,6 +764,9 @@ func (_u *CustomerUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.SubscriptionStatusesCleared() {
 		_spec.ClearField(customer.FieldSubscriptionStatuses, field.TypeInt)
+	}
+	if value, ok := _u.mutation.HasCallQueue(); ok {
+		_spec.SetField(customer.FieldHasCallQueue, field.TypeBool, value)
 	}
 	if _u.mutation.AdminsCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -1414,6 +1431,20 @@ func (_u *CustomerUpdateOne) ClearSubscriptionStatuses() *CustomerUpdateOne {
 	return _u
 }
 
+// SetHasCallQueue sets the "has_call_queue" field.
+func (_u *CustomerUpdateOne) SetHasCallQueue(v bool) *CustomerUpdateOne {
+	_u.mutation.SetHasCallQueue(v)
+	return _u
+}
+
+// SetNillableHasCallQueue sets the "has_call_queue" field if the given value is not nil.
+func (_u *CustomerUpdateOne) SetNillableHasCallQueue(v *bool) *CustomerUpdateOne {
+	if v != nil {
+		_u.SetHasCallQueue(*v)
+	}
+	return _u
+}
+
 // AddAdminIDs adds the "admins" edge to the Admin entity by IDs.
 func (_u *CustomerUpdateOne) AddAdminIDs(ids ...int) *CustomerUpdateOne {
 	_u.mutation.AddAdminIDs(ids...)
@@ -1919,6 +1950,9 @@ func (_u *CustomerUpdateOne) sqlSave(ctx context.Context) (_node *Customer, err 
 	}
 	if _u.mutation.SubscriptionStatusesCleared() {
 		_spec.ClearField(customer.FieldSubscriptionStatuses, field.TypeInt)
+	}
+	if value, ok := _u.mutation.HasCallQueue(); ok {
+		_spec.SetField(customer.FieldHasCallQueue, field.TypeBool, value)
 	}
 	if _u.mutation.AdminsCleared() {
 		edge := &sqlgraph.EdgeSpec{

@@ -357,6 +357,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			customer.FieldExpiresAt:            {Type: field.TypeTime, Column: customer.FieldExpiresAt},
 			customer.FieldCurrentProducts:      {Type: field.TypeInt, Column: customer.FieldCurrentProducts},
 			customer.FieldSubscriptionStatuses: {Type: field.TypeInt, Column: customer.FieldSubscriptionStatuses},
+			customer.FieldHasCallQueue:         {Type: field.TypeBool, Column: customer.FieldHasCallQueue},
 		},
 	}
 	graph.Nodes[10] = &sqlgraph.Node{
@@ -3065,6 +3066,11 @@ func (f *CustomerFilter) WhereCurrentProducts(p entql.IntP) {
 // WhereSubscriptionStatuses applies the entql int predicate on the subscription_statuses field.
 func (f *CustomerFilter) WhereSubscriptionStatuses(p entql.IntP) {
 	f.Where(p.Field(customer.FieldSubscriptionStatuses))
+}
+
+// WhereHasCallQueue applies the entql bool predicate on the has_call_queue field.
+func (f *CustomerFilter) WhereHasCallQueue(p entql.BoolP) {
+	f.Where(p.Field(customer.FieldHasCallQueue))
 }
 
 // WhereHasPartner applies a predicate to check if query has an edge partner.

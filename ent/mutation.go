@@ -17601,6 +17601,7 @@ type CustomerMutation struct {
 	addcurrent_products      *int
 	subscription_statuses    *int
 	addsubscription_statuses *int
+	has_call_queue           *bool
 	clearedFields            map[string]struct{}
 	partner                  *int
 	clearedpartner           bool
@@ -18433,6 +18434,42 @@ func (m *CustomerMutation) ResetSubscriptionStatuses() {
 	delete(m.clearedFields, customer.FieldSubscriptionStatuses)
 }
 
+// SetHasCallQueue sets the "has_call_queue" field.
+func (m *CustomerMutation) SetHasCallQueue(b bool) {
+	m.has_call_queue = &b
+}
+
+// HasCallQueue returns the value of the "has_call_queue" field in the mutation.
+func (m *CustomerMutation) HasCallQueue() (r bool, exists bool) {
+	v := m.has_call_queue
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldHasCallQueue returns the old "has_call_queue" field's value of the Customer entity.
+// If the Customer object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CustomerMutation) OldHasCallQueue(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldHasCallQueue is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldHasCallQueue requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldHasCallQueue: %w", err)
+	}
+	return oldValue.HasCallQueue, nil
+}
+
+// ResetHasCallQueue resets all changes to the "has_call_queue" field.
+func (m *CustomerMutation) ResetHasCallQueue() {
+	m.has_call_queue = nil
+}
+
 // ClearPartner clears the "partner" edge to the Partner entity.
 func (m *CustomerMutation) ClearPartner() {
 	m.clearedpartner = true
@@ -18980,7 +19017,7 @@ func (m *CustomerMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *CustomerMutation) Fields() []string {
-	fields := make([]string, 0, 15)
+	fields := make([]string, 0, 16)
 	if m.partner != nil {
 		fields = append(fields, customer.FieldPartnerID)
 	}
@@ -19026,6 +19063,9 @@ func (m *CustomerMutation) Fields() []string {
 	if m.subscription_statuses != nil {
 		fields = append(fields, customer.FieldSubscriptionStatuses)
 	}
+	if m.has_call_queue != nil {
+		fields = append(fields, customer.FieldHasCallQueue)
+	}
 	return fields
 }
 
@@ -19064,6 +19104,8 @@ func (m *CustomerMutation) Field(name string) (ent.Value, bool) {
 		return m.CurrentProducts()
 	case customer.FieldSubscriptionStatuses:
 		return m.SubscriptionStatuses()
+	case customer.FieldHasCallQueue:
+		return m.HasCallQueue()
 	}
 	return nil, false
 }
@@ -19103,6 +19145,8 @@ func (m *CustomerMutation) OldField(ctx context.Context, name string) (ent.Value
 		return m.OldCurrentProducts(ctx)
 	case customer.FieldSubscriptionStatuses:
 		return m.OldSubscriptionStatuses(ctx)
+	case customer.FieldHasCallQueue:
+		return m.OldHasCallQueue(ctx)
 	}
 	return nil, fmt.Errorf("unknown Customer field %s", name)
 }
@@ -19216,6 +19260,13 @@ func (m *CustomerMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetSubscriptionStatuses(v)
+		return nil
+	case customer.FieldHasCallQueue:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetHasCallQueue(v)
 		return nil
 	}
 	return fmt.Errorf("unknown Customer field %s", name)
@@ -19394,6 +19445,9 @@ func (m *CustomerMutation) ResetField(name string) error {
 		return nil
 	case customer.FieldSubscriptionStatuses:
 		m.ResetSubscriptionStatuses()
+		return nil
+	case customer.FieldHasCallQueue:
+		m.ResetHasCallQueue()
 		return nil
 	}
 	return fmt.Errorf("unknown Customer field %s", name)

@@ -47,6 +47,8 @@ const (
 	FieldCurrentProducts = "current_products"
 	// FieldSubscriptionStatuses holds the string denoting the subscription_statuses field in the database.
 	FieldSubscriptionStatuses = "subscription_statuses"
+	// FieldHasCallQueue holds the string denoting the has_call_queue field in the database.
+	FieldHasCallQueue = "has_call_queue"
 	// EdgePartner holds the string denoting the partner edge name in mutations.
 	EdgePartner = "partner"
 	// EdgeAdmins holds the string denoting the admins edge name in mutations.
@@ -155,6 +157,7 @@ var Columns = []string{
 	FieldExpiresAt,
 	FieldCurrentProducts,
 	FieldSubscriptionStatuses,
+	FieldHasCallQueue,
 }
 
 var (
@@ -196,6 +199,8 @@ var (
 	CityValidator func(string) error
 	// AdminEmailValidator is a validator for the "admin_email" field. It is called by the builders before save.
 	AdminEmailValidator func(string) error
+	// DefaultHasCallQueue holds the default value on creation for the "has_call_queue" field.
+	DefaultHasCallQueue bool
 )
 
 // RegionValidator is a validator for the "region" field enum values. It is called by the builders before save.
@@ -289,6 +294,11 @@ func ByCurrentProducts(opts ...sql.OrderTermOption) OrderOption {
 // BySubscriptionStatuses orders the results by the subscription_statuses field.
 func BySubscriptionStatuses(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldSubscriptionStatuses, opts...).ToFunc()
+}
+
+// ByHasCallQueue orders the results by the has_call_queue field.
+func ByHasCallQueue(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldHasCallQueue, opts...).ToFunc()
 }
 
 // ByPartnerField orders the results by partner field.

@@ -126,6 +126,11 @@ func SubscriptionStatuses(v int) predicate.Customer {
 	return predicate.Customer(sql.FieldEQ(FieldSubscriptionStatuses, v))
 }
 
+// HasCallQueue applies equality check predicate on the "has_call_queue" field. It's identical to HasCallQueueEQ.
+func HasCallQueue(v bool) predicate.Customer {
+	return predicate.Customer(sql.FieldEQ(FieldHasCallQueue, v))
+}
+
 // PartnerIDEQ applies the EQ predicate on the "partner_id" field.
 func PartnerIDEQ(v int) predicate.Customer {
 	return predicate.Customer(sql.FieldEQ(FieldPartnerID, v))
@@ -874,6 +879,16 @@ func SubscriptionStatusesIsNil() predicate.Customer {
 // SubscriptionStatusesNotNil applies the NotNil predicate on the "subscription_statuses" field.
 func SubscriptionStatusesNotNil() predicate.Customer {
 	return predicate.Customer(sql.FieldNotNull(FieldSubscriptionStatuses))
+}
+
+// HasCallQueueEQ applies the EQ predicate on the "has_call_queue" field.
+func HasCallQueueEQ(v bool) predicate.Customer {
+	return predicate.Customer(sql.FieldEQ(FieldHasCallQueue, v))
+}
+
+// HasCallQueueNEQ applies the NEQ predicate on the "has_call_queue" field.
+func HasCallQueueNEQ(v bool) predicate.Customer {
+	return predicate.Customer(sql.FieldNEQ(FieldHasCallQueue, v))
 }
 
 // HasPartner applies the HasEdge predicate on the "partner" edge.

@@ -9,7 +9,9 @@
 //     ACTIVE subscription or trial with assigned > total), when the first of its
 //     ACTIVE, not auto-renewing subscriptions and trials ends (status.EndingSubscription),
 //     which products it has a line of a current subscription or trial of (status.ProductBits),
-//     and which of its statuses its subscriptions and trials give it (status.StatusBits);
+//     which of its statuses its subscriptions and trials give it (status.StatusBits), and
+//     whether it has a call queue (QueueHook marks it when its first one is created, and
+//     Backfill the customers of queues written without the ent client);
 //   - per customer, product and past week a trend has asked, the sums of the license
 //     distribution trend, and their sums over the partner (Weeks).
 //
@@ -29,6 +31,7 @@ import (
 
 	"entgo.io/ent/dialect/sql"
 
+	"github.com/partnerhub/partnerhub-api/ent/callqueue"
 	"github.com/partnerhub/partnerhub-api/ent/cond"
 	"github.com/partnerhub/partnerhub-api/ent/customer"
 	"github.com/partnerhub/partnerhub-api/ent/enum"
@@ -92,7 +95,22 @@ func Backfill(ctx context.Context, x Tx, dialect string) (Backfilled, error) {
 		sql.ColumnsEQ(fe.C(subscription.FieldCustomerID), ct.C(customer.FieldID)))...))
 	customers := sql.Or(sql.IsNull(ct.C(customer.FieldKpiScope)), sql.IsNull(ct.C(customer.FieldCurrentProducts)),
 		sql.IsNull(ct.C(customer.FieldSubscriptionStatuses)), sql.And(sql.IsNull(ct.C(customer.FieldExpiresAt)), sql.Exists(ending)))
-	return refresh(ctx, x, dialect, lines, customers, true)
+	done, err := refresh(ctx, x, dialect, lines, customers, true)
+	if err != nil {
+		return done, err
+	}
+	// Customers whose queues were written without the ent client, or before the mark
+	// existed, are marked.
+	fq := sql.Table(callqueue.Table)
+	mark := sql.Dialect(dialect).Update(customer.Table).Set(customer.FieldHasCallQueue, true).
+		Where(sql.And(sql.Not(status.IsTrue(ct.C(customer.FieldHasCallQueue))),
+			sql.In(ct.C(customer.FieldID), sql.Select(fq.C(callqueue.FieldCustomerID)).From(fq))))
+	n, err := exec(ctx, x, mark)
+	if err != nil {
+		return done, fmt.Errorf("mark the customers with a call queue: %w", err)
+	}
+	done.Customers += n
+	return done, nil
 }
 
 // refresh recomputes the facts of the lines and then of the customers matching the

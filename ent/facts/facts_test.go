@@ -364,3 +364,31 @@ func TestExcludedBitsLeaveAShare(t *testing.T) {
 		t.Errorf("excluding two statuses and a product: planner expects %d of %d customers (%s), want at least %d", rows, n, plan, n/40)
 	}
 }
+
+// TestCallQueueFact: a customer is marked as having a call queue when its first one is
+// created, and Backfill marks those whose queues were written without the ent client (the
+// bulk seed) or before the mark existed.
+func TestCallQueueFact(t *testing.T) {
+	x, db := newFixture(t)
+	alpha, beta := x.customer("Alpha"), x.customer("Beta")
+	has := func(what string, want map[int]bool) {
+		t.Helper()
+		for id, w := range want {
+			if c := x.c.Customer.GetX(x.ctx, id); c.HasCallQueue != w {
+				t.Errorf("%s: customer %d has_call_queue = %t, want %t", what, id, c.HasCallQueue, w)
+			}
+		}
+	}
+	has("created", map[int]bool{alpha.ID: false, beta.ID: false})
+	for _, ext := range []string{"q-1", "q-2"} {
+		x.c.CallQueue.Create().SetPartnerID(x.pid).SetCustomerID(alpha.ID).SetExternalID(ext).SetName(ext).SaveX(x.ctx)
+	}
+	has("queues created", map[int]bool{alpha.ID: true, beta.ID: false})
+	if _, err := db.SQL.ExecContext(x.ctx, "UPDATE customers SET has_call_queue = FALSE"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := facts.Backfill(x.ctx, db.SQL, db.Dialect); err != nil {
+		t.Fatal(err)
+	}
+	has("backfilled", map[int]bool{alpha.ID: true, beta.ID: false})
+}

@@ -10,9 +10,11 @@ import (
 
 	"github.com/partnerhub/partnerhub-api/ent"
 	"github.com/partnerhub/partnerhub-api/ent/change"
+	"github.com/partnerhub/partnerhub-api/ent/customer"
 	"github.com/partnerhub/partnerhub-api/ent/hook"
 	"github.com/partnerhub/partnerhub-api/ent/license"
 	"github.com/partnerhub/partnerhub-api/ent/licensesnapshot"
+	"github.com/partnerhub/partnerhub-api/ent/status"
 	"github.com/partnerhub/partnerhub-api/ent/subscription"
 )
 
@@ -138,6 +140,27 @@ func CustomerHook() entgo.Hook {
 				m.SetSubscriptionStatuses(0)
 			}
 			return next.Mutate(ctx, m)
+		})
+	}, entgo.OpCreate)
+}
+
+// QueueHook returns the hook that marks the customer of a call queue just created as
+// having one, in the creating transaction (queues are never deleted).
+func QueueHook(dialect string) entgo.Hook {
+	return hook.On(func(next entgo.Mutator) entgo.Mutator {
+		return hook.CallQueueFunc(func(ctx context.Context, m *ent.CallQueueMutation) (entgo.Value, error) {
+			v, err := next.Mutate(ctx, m)
+			if err != nil {
+				return nil, err
+			}
+			q := v.(*ent.CallQueue)
+			ct := sql.Table(customer.Table)
+			up := sql.Dialect(dialect).Update(customer.Table).Set(customer.FieldHasCallQueue, true).
+				Where(sql.And(sql.EQ(ct.C(customer.FieldID), q.CustomerID), sql.Not(status.IsTrue(ct.C(customer.FieldHasCallQueue)))))
+			if _, err := exec(ctx, m, up); err != nil {
+				return nil, fmt.Errorf("mark the customer of a call queue: %w", err)
+			}
+			return v, nil
 		})
 	}, entgo.OpCreate)
 }

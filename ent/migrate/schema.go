@@ -569,6 +569,7 @@ var (
 		{Name: "expires_at", Type: field.TypeTime, Nullable: true},
 		{Name: "current_products", Type: field.TypeInt, Nullable: true},
 		{Name: "subscription_statuses", Type: field.TypeInt, Nullable: true},
+		{Name: "has_call_queue", Type: field.TypeBool, Default: false},
 		{Name: "partner_id", Type: field.TypeInt},
 	}
 	// CustomersTable holds the schema information for the "customers" table.
@@ -579,7 +580,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "customers_partners_partner",
-				Columns:    []*schema.Column{CustomersColumns[15]},
+				Columns:    []*schema.Column{CustomersColumns[16]},
 				RefColumns: []*schema.Column{PartnersColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -588,17 +589,17 @@ var (
 			{
 				Name:    "customer_partner_id_org_id",
 				Unique:  true,
-				Columns: []*schema.Column{CustomersColumns[15], CustomersColumns[3]},
+				Columns: []*schema.Column{CustomersColumns[16], CustomersColumns[3]},
 			},
 			{
 				Name:    "customer_partner_id_external_id",
 				Unique:  true,
-				Columns: []*schema.Column{CustomersColumns[15], CustomersColumns[4]},
+				Columns: []*schema.Column{CustomersColumns[16], CustomersColumns[4]},
 			},
 			{
 				Name:    "customer_directory_name",
 				Unique:  false,
-				Columns: []*schema.Column{CustomersColumns[15], CustomersColumns[2]},
+				Columns: []*schema.Column{CustomersColumns[16], CustomersColumns[2]},
 				Annotation: &entsql.IndexAnnotation{
 					IncludeColumns: []string{
 						CustomersColumns[0].Name,
@@ -622,22 +623,22 @@ var (
 			{
 				Name:    "customer_partner_id_created_at",
 				Unique:  false,
-				Columns: []*schema.Column{CustomersColumns[15], CustomersColumns[1]},
+				Columns: []*schema.Column{CustomersColumns[16], CustomersColumns[1]},
 			},
 			{
 				Name:    "customer_partner_id_last_admin_activity_at",
 				Unique:  false,
-				Columns: []*schema.Column{CustomersColumns[15], CustomersColumns[9]},
+				Columns: []*schema.Column{CustomersColumns[16], CustomersColumns[9]},
 			},
 			{
 				Name:    "customer_partner_id_expires_at",
 				Unique:  false,
-				Columns: []*schema.Column{CustomersColumns[15], CustomersColumns[12]},
+				Columns: []*schema.Column{CustomersColumns[16], CustomersColumns[12]},
 			},
 			{
 				Name:    "customer_kpi_scope",
 				Unique:  false,
-				Columns: []*schema.Column{CustomersColumns[15], CustomersColumns[5]},
+				Columns: []*schema.Column{CustomersColumns[16], CustomersColumns[5]},
 				Annotation: &entsql.IndexAnnotation{
 					IncludeColumns: []string{
 						CustomersColumns[0].Name,
@@ -648,7 +649,7 @@ var (
 			{
 				Name:    "customer_over_limit",
 				Unique:  false,
-				Columns: []*schema.Column{CustomersColumns[15], CustomersColumns[5]},
+				Columns: []*schema.Column{CustomersColumns[16], CustomersColumns[5]},
 				Annotation: &entsql.IndexAnnotation{
 					IncludeColumns: []string{
 						CustomersColumns[0].Name,
@@ -661,16 +662,27 @@ var (
 			{
 				Name:    "customer_partner_id_region",
 				Unique:  false,
-				Columns: []*schema.Column{CustomersColumns[15], CustomersColumns[5]},
+				Columns: []*schema.Column{CustomersColumns[16], CustomersColumns[5]},
 			},
 			{
 				Name:    "customer_calling_scope",
 				Unique:  false,
-				Columns: []*schema.Column{CustomersColumns[15], CustomersColumns[13], CustomersColumns[5]},
+				Columns: []*schema.Column{CustomersColumns[16], CustomersColumns[13], CustomersColumns[5]},
 				Annotation: &entsql.IndexAnnotation{
 					IncludeColumns: []string{
 						CustomersColumns[0].Name,
 					},
+				},
+			},
+			{
+				Name:    "customer_calling_queues",
+				Unique:  false,
+				Columns: []*schema.Column{CustomersColumns[16], CustomersColumns[13], CustomersColumns[5]},
+				Annotation: &entsql.IndexAnnotation{
+					IncludeColumns: []string{
+						CustomersColumns[0].Name,
+					},
+					Where: "has_call_queue",
 				},
 			},
 		},

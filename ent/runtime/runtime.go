@@ -865,6 +865,10 @@ func init() {
 	customerDescAdminEmail := customerFields[6].Descriptor()
 	// customer.AdminEmailValidator is a validator for the "admin_email" field. It is called by the builders before save.
 	customer.AdminEmailValidator = customerDescAdminEmail.Validators[0].(func(string) error)
+	// customerDescHasCallQueue is the schema descriptor for has_call_queue field.
+	customerDescHasCallQueue := customerFields[13].Descriptor()
+	// customer.DefaultHasCallQueue holds the default value on creation for the has_call_queue field.
+	customer.DefaultHasCallQueue = customerDescHasCallQueue.Default.(bool)
 	deviceMixin := schema.Device{}.Mixin()
 	device.Policy = privacy.NewPolicies(deviceMixin[0], deviceMixin[1], schema.Device{})
 	device.Hooks[0] = func(next ent.Mutator) ent.Mutator {

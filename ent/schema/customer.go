@@ -43,6 +43,9 @@ func (Customer) Fields() []ent.Field {
 		field.Time("expires_at").Optional().Nillable().Comment("when the first of its ACTIVE, not auto-renewing subscriptions and trials ends"),
 		field.Int("current_products").Optional().Nillable().Comment("the products it has a line of a current subscription or trial of, one bit each (status.ProductBits)"),
 		field.Int("subscription_statuses").Optional().Nillable().Comment("the statuses read from its subscriptions and trials, one bit each (status.StatusBits)"),
+		// Kept from its call queues, which are never deleted: set when the first is created
+		// (package facts).
+		field.Bool("has_call_queue").Default(false).Comment("has a call queue"),
 	}
 }
 
@@ -95,6 +98,9 @@ func (Customer) Indexes() []ent.Index {
 		// counts and pages over customer IDs read this index alone.
 		index.Fields("partner_id", "current_products", "region").StorageKey("customer_calling_scope").
 			Annotations(entsql.IncludeColumns("id")),
+		// The queue parts of the calling analytics cover those of them with a call queue.
+		index.Fields("partner_id", "current_products", "region").StorageKey("customer_calling_queues").
+			Annotations(entsql.IndexWhere("has_call_queue"), entsql.IncludeColumns("id")),
 	}
 }
 

@@ -130,6 +130,7 @@ func wrap(sqldb *sql.DB, name string, embedded bool) *DB {
 	client.Subscription.Use(facts.Hook(name))
 	client.LicenseSnapshot.Use(facts.SnapshotHook(name))
 	client.Customer.Use(facts.CustomerHook())
+	client.CallQueue.Use(facts.QueueHook(name))
 	client.Use(change.Hook())
 	return &DB{Client: client, SQL: sqldb, Dialect: name, Embedded: embedded}
 }

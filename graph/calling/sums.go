@@ -10,9 +10,9 @@ import (
 	"github.com/partnerhub/partnerhub-api/ent"
 	"github.com/partnerhub/partnerhub-api/ent/callingpartnerweek"
 	"github.com/partnerhub/partnerhub-api/ent/callingweek"
-	"github.com/partnerhub/partnerhub-api/ent/callqueue"
 	"github.com/partnerhub/partnerhub-api/ent/customer"
 	"github.com/partnerhub/partnerhub-api/ent/facts"
+	"github.com/partnerhub/partnerhub-api/ent/status"
 	"github.com/partnerhub/partnerhub-api/ent/viewer"
 )
 
@@ -24,16 +24,14 @@ type sumKey struct {
 
 // scope is the condition that the customer row of c has a current Calling line, is in
 // the region chosen and, when queues is set, has a call queue. It reads only columns of
-// the customer_calling_scope index.
+// the customer_calling_scope index (with queues, of the customer_calling_queues one).
 func (a *Analytics) scope(c *sql.SelectTable, queues bool) *sql.Predicate {
 	p := sql.And(sql.EQ(c.C(customer.FieldPartnerID), a.partnerID), facts.HasCalling(c))
 	if a.region != nil {
 		p = sql.And(p, sql.EQ(c.C(customer.FieldRegion), *a.region))
 	}
 	if queues {
-		cq := sql.Table(callqueue.Table).As("cs_q")
-		p = sql.And(p, sql.In(c.C(customer.FieldID), sql.Select(cq.C(callqueue.FieldCustomerID)).From(cq).
-			Where(sql.EQ(cq.C(callqueue.FieldPartnerID), a.partnerID))))
+		p = sql.And(p, status.IsTrue(c.C(customer.FieldHasCallQueue)))
 	}
 	return p
 }
