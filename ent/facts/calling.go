@@ -12,6 +12,7 @@ import (
 	"github.com/partnerhub/partnerhub-api/ent/callingweek"
 	"github.com/partnerhub/partnerhub-api/ent/customer"
 	"github.com/partnerhub/partnerhub-api/ent/enum"
+	"github.com/partnerhub/partnerhub-api/ent/license"
 	"github.com/partnerhub/partnerhub-api/ent/status"
 )
 
@@ -101,20 +102,15 @@ func SetCallingWeeks(ctx context.Context, x Executor, dialectName string, partne
 // moveCallingCustomers moves the weeks of the customers matching of whose Calling line the
 // refresh of their products (products, their value to come) adds or removes: out of
 // their partners' calling weeks for those that lose it, into them for those that gain it.
-// It runs before the refresh writes the products. On PostgreSQL it holds the rows of the
-// customers it moves as it finds them, against an ingest that would add to their weeks
-// meanwhile; a customer that keeps or lacks Calling is moved nowhere.
-func moveCallingCustomers(ctx context.Context, x Tx, dialectName string, of *sql.Predicate, products sql.Querier) error {
-	// The bit tests, unlike HasCalling, read a customer without products (null) as
-	// without Calling, negated too.
-	ct := sql.Table(customer.Table)
-	has, will := status.HasProduct(ct, enum.ProductCalling), status.HasProductValue(products, enum.ProductCalling)
-	q := sql.Dialect(dialectName).Select(ct.C(customer.FieldID)).From(ct).
-		Where(sql.And(of, sql.Or(sql.And(has, sql.Not(will)), sql.And(sql.Not(has), will)))).OrderBy(ct.C(customer.FieldID))
-	if dialectName == dialect.Postgres {
-		q.For(sql.LockNoKeyUpdate)
-	}
-	query, args := q.Query()
+// It runs before the refresh writes the products. A customer's products to come are asked
+// per customer, from its lines' index; with many, they are instead joined from the
+// products of every customer, worked out in one pass over the lines (the bulk seed
+// refreshes before the lines' indexes are rebuilt: per customer, each would scan them
+// all). On PostgreSQL it holds the rows of the customers it moves as it finds them,
+// against an ingest that would add to their weeks meanwhile; a customer that keeps or
+// lacks Calling is moved nowhere.
+func moveCallingCustomers(ctx context.Context, x Tx, dialectName string, of *sql.Predicate, products perCustomer, many bool) error {
+	query, args := callingMovers(dialectName, of, products, many).Query()
 	ids, err := queryInts(ctx, x, query, args...)
 	if err != nil {
 		return fmt.Errorf("find the customers gaining or losing Calling: %w", err)
@@ -136,6 +132,27 @@ func moveCallingCustomers(ctx context.Context, x Tx, dialectName string, of *sql
 		}
 	}
 	return nil
+}
+
+// callingMovers selects the customers matching of whose Calling line the refresh of their
+// products adds or removes (see moveCallingCustomers).
+func callingMovers(dialectName string, of *sql.Predicate, products perCustomer, many bool) *sql.Selector {
+	// The bit tests, unlike HasCalling, read a customer without products (null) as
+	// without Calling, negated too.
+	ct := sql.Table(customer.Table)
+	q := sql.Dialect(dialectName).Select(ct.C(customer.FieldID)).From(ct)
+	value := products.of(ct.C(customer.FieldID))
+	if many {
+		all := products.all().As("pc")
+		q.LeftJoin(all).On(ct.C(customer.FieldID), all.C(license.FieldCustomerID))
+		value = sql.Expr(all.C("v"))
+	}
+	has, will := status.HasProduct(ct, enum.ProductCalling), status.HasProductValue(value, enum.ProductCalling)
+	q.Where(sql.And(of, sql.Or(sql.And(has, sql.Not(will)), sql.And(sql.Not(has), will)))).OrderBy(ct.C(customer.FieldID))
+	if dialectName == dialect.Postgres {
+		q.For(sql.LockNoKeyUpdate, sql.WithLockTables(customer.Table))
+	}
+	return q
 }
 
 // maxWeek is past every week a rollup can hold.

@@ -152,7 +152,7 @@ func refresh(ctx context.Context, x Tx, dialect string, lines, customers *sql.Pr
 		return done, fmt.Errorf("refresh license facts: %w", err)
 	}
 	ct := sql.Table(customer.Table)
-	if err := moveCallingCustomers(ctx, x, dialect, customers, currentProducts().of(ct.C(customer.FieldID))); err != nil {
+	if err := moveCallingCustomers(ctx, x, dialect, customers, currentProducts(), many); err != nil {
 		return done, err
 	}
 	flag := func(conds func(*sql.SelectTable) []*sql.Predicate) sql.Querier {
