@@ -7,7 +7,9 @@ import (
 	"time"
 
 	"github.com/partnerhub/partnerhub-api/ent"
+	"github.com/partnerhub/partnerhub-api/ent/customer"
 	"github.com/partnerhub/partnerhub-api/ent/enum"
+	"github.com/partnerhub/partnerhub-api/ent/storage/storagetest"
 	"github.com/partnerhub/partnerhub-api/ent/viewer"
 )
 
@@ -244,5 +246,74 @@ func TestCallLegIDOfAnotherCustomer(t *testing.T) {
 	// 68 calls, 69 legs and 8 users before (see TestCallLegBatchSize); new-b adds one of each.
 	if p := got.CallingAnalytics.UsageTrend[0]; p.Calls != 69 || p.Legs != 70 || p.ActiveUsers != 9 {
 		t.Errorf("week = %+v, want 69 calls, 70 legs, 9 active users", p)
+	}
+}
+
+// TestCallLegStoredMeanwhile: legs that another transaction stores after a batch looked
+// their IDs up, committed while the batch writes its legs, are reported unchanged (of the
+// same customer) or refused with CONFLICT (of another), and the rest of the batch is
+// stored and counted once.
+func TestCallLegStoredMeanwhile(t *testing.T) {
+	if !storagetest.Postgres() {
+		t.Skip("the embedded database writes one transaction at a time")
+	}
+	s := newCallingScene(t)
+	ctx := s.h.sys
+	bravo := s.h.client.Customer.Query().Where(customer.PartnerID(s.w.partner.ID), customer.ExternalID("bravo")).OnlyX(ctx)
+	other, err := s.h.db.SQL.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Rollback()
+	for _, l := range []struct {
+		legID    string
+		customer int
+	}{{"late-same", bravo.ID}, {"late-other", s.acme.ID}} {
+		if _, err := other.ExecContext(ctx, `INSERT INTO call_legs (partner_id, customer_id, leg_id, call_id, user_id, started_at,
+			duration_seconds, direction, media, endpoint_type, feature) VALUES ($1, $2, $3, $3, 'u-late', '2026-03-09T12:00:00Z', 60,
+			'OUTBOUND', 'AUDIO', 'DESK_PHONE', 'NONE')`, s.w.partner.ID, l.customer, l.legID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	legs := []any{
+		callLeg("late-same", "late-same", "bravo", "u-late", "2026-03-09T12:00:00Z", 60),
+		callLeg("late-other", "late-other", "bravo", "u-late", "2026-03-09T12:00:00Z", 60),
+		callLeg("late-new", "late-new", "bravo", "u-late", "2026-03-09T12:00:00Z", 60),
+	}
+	done := make(chan ingestOut, 1)
+	go func() {
+		var out map[string]ingestOut
+		resp := s.h.do(t, s.ingester, callLegsQ, in(map[string]any{"legs": legs}))
+		if len(resp.Errors) > 0 {
+			t.Errorf("ingestCallLegs: %v", resp.Errors)
+		}
+		_ = json.Unmarshal(resp.Data, &out)
+		done <- out["ingestCallLegs"]
+	}()
+	// The batch waits for the other transaction's leg IDs once it writes its legs.
+	for waiting, deadline := 0, time.Now().Add(time.Minute); waiting == 0; time.Sleep(10 * time.Millisecond) {
+		if err := s.h.db.SQL.QueryRowContext(ctx, `SELECT count(*) FROM pg_stat_activity
+			WHERE datname = current_database() AND wait_event_type = 'Lock'`).Scan(&waiting); err != nil {
+			t.Fatal(err)
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the batch never waited for the other transaction's leg IDs")
+		}
+	}
+	if err := other.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	out := <-done
+	if out.Stored != 1 || out.Failed != 1 || len(out.Results) != 3 || out.Results[0].Error != nil || out.Results[0].Created ||
+		out.Results[1].Error == nil || out.Results[1].Error.Code != "CONFLICT" || !out.Results[2].Created {
+		t.Fatalf("got %+v, want late-same unchanged, late-other refused (CONFLICT), late-new stored", out)
+	}
+	var got struct {
+		CallingAnalytics struct{ UsageTrend []struct{ Calls, Legs int } }
+	}
+	s.h.mustDo(t, s.h.as(s.w.full), `{ callingAnalytics { usageTrend(weeks: 1) { calls legs } } }`, nil, &got)
+	// 68 calls and 69 legs before (see TestCallLegBatchSize); late-new adds one of each.
+	if p := got.CallingAnalytics.UsageTrend[0]; p.Calls != 69 || p.Legs != 70 {
+		t.Errorf("week = %+v, want 69 calls and 70 legs", p)
 	}
 }

@@ -21,6 +21,7 @@ import (
 
 	"github.com/partnerhub/partnerhub-api/ent"
 	"github.com/partnerhub/partnerhub-api/ent/enum"
+	"github.com/partnerhub/partnerhub-api/ent/storage"
 	"github.com/partnerhub/partnerhub-api/ent/storage/counting"
 	"github.com/partnerhub/partnerhub-api/ent/storage/storagetest"
 	"github.com/partnerhub/partnerhub-api/ent/viewer"
@@ -38,6 +39,7 @@ var testNow = time.Date(2026, 3, 18, 12, 0, 0, 0, time.UTC)
 type harness struct {
 	t       testing.TB
 	client  *ent.Client
+	db      *storage.DB
 	srv     *httptest.Server
 	sys     context.Context
 	mu      sync.Mutex
@@ -59,7 +61,7 @@ type harness struct {
 func newHarness(t testing.TB) *harness {
 	t.Helper()
 	db := storagetest.MustOpen(t)
-	h := &harness{t: t, client: db.Client, sys: viewer.SystemContext(context.Background()), viewers: map[string]*viewer.Viewer{}}
+	h := &harness{t: t, client: db.Client, db: db, sys: viewer.SystemContext(context.Background()), viewers: map[string]*viewer.Viewer{}}
 	now := func() time.Time { return testNow }
 	authority, err := auth.New(auth.Config{Secret: []byte("harness-secret-0123456789abcdef0123"), Issuer: "test", Audience: "test", TTL: time.Hour}, db.Client, now)
 	if err != nil {

@@ -14,7 +14,7 @@ import (
 // at its first use, emptied at each commit), with rows through PostgreSQL's COPY in tx:
 // a bulk write then moves them on with one INSERT … SELECT, instead of binding a parameter
 // per value in many statements. rows calls put once per row, with a value per column.
-func Stage(ctx context.Context, tx *sql.Tx, staging, table string, cols []string, rows func(put func(...any) error) error) (err error) {
+func Stage(ctx context.Context, tx *sql.Tx, staging, table string, cols []string, rows func(put func(...any) error) error) error {
 	if _, err := tx.ExecContext(ctx, fmt.Sprintf(`CREATE TEMPORARY TABLE IF NOT EXISTS %s ON COMMIT DELETE ROWS AS SELECT %s FROM %s WITH NO DATA`,
 		staging, strings.Join(cols, ", "), table)); err != nil {
 		return fmt.Errorf("create %s: %w", staging, err)
@@ -22,9 +22,15 @@ func Stage(ctx context.Context, tx *sql.Tx, staging, table string, cols []string
 	if _, err := tx.ExecContext(ctx, "TRUNCATE "+staging); err != nil {
 		return fmt.Errorf("empty %s: %w", staging, err)
 	}
-	stmt, err := tx.PrepareContext(ctx, pq.CopyIn(staging, cols...))
+	return Copy(ctx, tx, staging, cols, rows)
+}
+
+// Copy writes rows into cols of table through PostgreSQL's COPY in tx, one statement
+// whatever their number: rows calls put once per row, with a value per column.
+func Copy(ctx context.Context, tx *sql.Tx, table string, cols []string, rows func(put func(...any) error) error) (err error) {
+	stmt, err := tx.PrepareContext(ctx, pq.CopyIn(table, cols...))
 	if err != nil {
-		return fmt.Errorf("start COPY into %s: %w", staging, err)
+		return fmt.Errorf("start COPY into %s: %w", table, err)
 	}
 	defer func() { err = errors.Join(err, stmt.Close()) }()
 	err = rows(func(values ...any) error {
@@ -33,10 +39,10 @@ func Stage(ctx context.Context, tx *sql.Tx, staging, table string, cols []string
 		return err
 	})
 	if err != nil {
-		return fmt.Errorf("COPY into %s: %w", staging, err)
+		return fmt.Errorf("COPY into %s: %w", table, err)
 	}
 	if _, err := stmt.ExecContext(ctx); err != nil {
-		return fmt.Errorf("finish COPY into %s: %w", staging, err)
+		return fmt.Errorf("finish COPY into %s: %w", table, err)
 	}
 	return nil
 }

@@ -62,16 +62,15 @@ func Record(ctx context.Context, tx *ent.Tx, stored []*ent.CallLeg, t Thresholds
 	return Apply(ctx, tx, d)
 }
 
-// earlierLegsOf returns, by call, the legs of the calls in keys stored before stored.
+// earlierLegsOf returns, by call, the legs of the calls in keys stored before stored (a
+// leg ID names one leg of the partner).
 func earlierLegsOf(ctx context.Context, tx *ent.Tx, stored []*ent.CallLeg, keys []callKey) (map[callKey][]Leg, error) {
-	freshIDs := make([]int64, len(stored))
-	isFresh := make(map[int]bool, len(stored))
-	for i, l := range stored {
-		freshIDs[i] = int64(l.ID)
-		isFresh[l.ID] = true
+	isFresh := make(map[string]bool, len(stored))
+	for _, l := range stored {
+		isFresh[l.LegID] = true
 	}
 	if sqlTx := storage.PostgresTx(ctx); sqlTx != nil {
-		return earlierLegs(ctx, sqlTx, keys, freshIDs)
+		return earlierLegs(ctx, sqlTx, keys, isFresh)
 	}
 	calls := make(map[callKey]bool, len(keys))
 	for _, k := range keys {
@@ -88,7 +87,7 @@ func earlierLegsOf(ctx context.Context, tx *ent.Tx, stored []*ent.CallLeg, keys 
 			return nil, fmt.Errorf("read the legs of %d calls: %w", len(part), err)
 		}
 		for _, l := range legs {
-			if k := (callKey{l.CustomerID, l.CallID}); calls[k] && !isFresh[l.ID] {
+			if k := (callKey{l.CustomerID, l.CallID}); calls[k] && !isFresh[l.LegID] {
 				out[k] = append(out[k], LegOf(l))
 			}
 		}

@@ -19,17 +19,13 @@ import (
 // of the two lists.
 
 // earlierLegs returns, by call, the legs stored before this batch of the calls named in
-// keys (fresh: the IDs of the legs the batch stored).
-func earlierLegs(ctx context.Context, sqlTx *sql.Tx, keys []callKey, fresh []int64) (map[callKey][]Leg, error) {
+// keys (fresh: the leg IDs of the legs the batch stored).
+func earlierLegs(ctx context.Context, sqlTx *sql.Tx, keys []callKey, fresh map[string]bool) (map[callKey][]Leg, error) {
 	custs, ids := make([]int64, len(keys)), make([]string, len(keys))
 	for i, k := range keys {
 		custs[i], ids[i] = int64(k.customerID), k.callID
 	}
-	isFresh := make(map[int64]bool, len(fresh))
-	for _, id := range fresh {
-		isFresh[id] = true
-	}
-	rows, err := sqlTx.QueryContext(ctx, `SELECT l.id, l.customer_id, l.call_id, l.leg_id, l.location_id, l.queue_id, l.user_id,
+	rows, err := sqlTx.QueryContext(ctx, `SELECT l.customer_id, l.call_id, l.leg_id, l.location_id, l.queue_id, l.user_id,
 		l.started_at, l.duration_seconds, l.media, l.endpoint_type, l.jitter_ms, l.latency_ms, l.packet_loss_pct,
 		l.feature, l.queue_outcome, l.wait_seconds
 		FROM unnest($1::bigint[], $2::text[]) AS k(customer_id, call_id)
@@ -42,7 +38,6 @@ func earlierLegs(ctx context.Context, sqlTx *sql.Tx, keys []callKey, fresh []int
 	out := map[callKey][]Leg{}
 	for rows.Next() {
 		var (
-			id                       int64
 			k                        callKey
 			l                        Leg
 			loc, queue, wait         sql.NullInt64
@@ -51,11 +46,11 @@ func earlierLegs(ctx context.Context, sqlTx *sql.Tx, keys []callKey, fresh []int
 			outcome                  sql.NullString
 			started                  time.Time
 		)
-		if err := rows.Scan(&id, &k.customerID, &k.callID, &l.LegID, &loc, &queue, &l.UserID, &started, &l.Seconds,
+		if err := rows.Scan(&k.customerID, &k.callID, &l.LegID, &loc, &queue, &l.UserID, &started, &l.Seconds,
 			&media, &endpoint, &jitter, &latency, &loss, &feature, &outcome, &wait); err != nil {
 			return nil, fmt.Errorf("read an earlier leg: %w", err)
 		}
-		if isFresh[id] {
+		if fresh[l.LegID] {
 			continue
 		}
 		l.CustomerID, l.LocationID, l.QueueID, l.StartedAt = k.customerID, int(loc.Int64), int(queue.Int64), started.UTC()

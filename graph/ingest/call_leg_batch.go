@@ -83,15 +83,13 @@ func (b *legBatch) store(ctx context.Context) ([]*ent.CallLeg, error) {
 	if err := calling.LockCustomers(ctx, b.tx, slices.Compact(slices.Sorted(slices.Values(ids)))); err != nil {
 		return nil, err
 	}
-	// On PostgreSQL the insert skips the known leg IDs itself (see copyLegs), and those it
-	// skipped are checked after it; elsewhere they are looked up first.
-	sqlTx := storage.PostgresTx(ctx)
-	known := map[string]int{}
-	if sqlTx == nil {
-		if known, err = alreadyStored(ctx, b.tx, legIDs); err != nil {
-			return nil, err
-		}
+	// The leg IDs stored already are looked up first; on PostgreSQL, one that another
+	// ingest stores meanwhile is skipped by the insert (see copyLegs) and checked after it.
+	known, err := alreadyStored(ctx, b.tx, legIDs)
+	if err != nil {
+		return nil, err
 	}
+	sqlTx := storage.PostgresTx(ctx)
 	var rows []*ent.CallLegCreate
 	var rowItems []int
 	for i, in := range b.items {

@@ -3,7 +3,9 @@ package ingest
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/lib/pq"
@@ -13,29 +15,61 @@ import (
 	"github.com/partnerhub/partnerhub-api/ent/storage"
 )
 
-// On PostgreSQL, legs are written with COPY into a session's temporary staging table, then
-// one INSERT … SELECT moves them, skipping through the unique index on partner and leg ID
-// those whose leg ID the partner has stored already; the batch then looks up the owners of
-// the few it skipped (a leg ID of another customer is a conflict), rather than looking up
-// every leg ID first. A NOT EXISTS filter instead would have the planner hash-join the
-// whole table of legs against the unanalysed staging table, for every batch. COPY streams
-// the rows without binding a parameter per value: a batch of legs is one statement. The
-// legs go in in leg ID order: transactions storing legs at once wait for each other's
-// leg IDs, if ever, in one order.
+// On PostgreSQL, legs whose IDs the batch found unknown are written with one COPY straight
+// into their table, in leg ID order: transactions storing legs at once wait for each
+// other's leg IDs, if ever, in one order. Should another transaction have stored one of
+// them since (the unique index on partner and leg ID refuses the COPY), the batch goes
+// back to a savepoint and writes them the slow way: COPY into a session's temporary
+// staging table, then one INSERT … SELECT that skips through that index those stored
+// meanwhile, whose owners the batch then looks up (a leg ID of another customer is a
+// conflict). COPY streams the rows without binding a parameter per value; the staged
+// INSERT … ON CONFLICT costs about as much again as the COPY.
 
-// stagingTable receives a batch's legs; it empties itself at commit.
+// stagingTable receives a batch's legs on the slow way; it empties itself at commit.
 const stagingTable = "call_leg_staging"
 
 // copyColumns are the leg columns written, all but the generated ID.
 var copyColumns = callleg.Columns[1:]
 
 // copyLegs stores rows of partnerID through COPY in sqlTx, the batch's transaction, and
-// returns the legs stored, with their IDs.
+// returns the legs stored (without their IDs).
 func copyLegs(ctx context.Context, sqlTx *sql.Tx, partnerID int, rows []*ent.CallLegCreate) ([]*ent.CallLeg, error) {
-	cols := strings.Join(copyColumns, ", ")
-	byLegID := make(map[string]*ent.CallLegMutation, len(rows))
-	values := make([]any, len(copyColumns))
-	err := storage.Stage(ctx, sqlTx, stagingTable, callleg.Table, copyColumns, func(put func(...any) error) error {
+	slices.SortFunc(rows, func(a, b *ent.CallLegCreate) int {
+		x, _ := a.Mutation().LegID()
+		y, _ := b.Mutation().LegID()
+		return strings.Compare(x, y)
+	})
+	if _, err := sqlTx.ExecContext(ctx, "SAVEPOINT copy_legs"); err != nil {
+		return nil, fmt.Errorf("copy the legs: %w", err)
+	}
+	err := storage.Copy(ctx, sqlTx, callleg.Table, copyColumns, putLegs(partnerID, rows))
+	var pqErr *pq.Error
+	switch {
+	case err == nil:
+		if _, err := sqlTx.ExecContext(ctx, "RELEASE SAVEPOINT copy_legs"); err != nil {
+			return nil, fmt.Errorf("copy the legs: %w", err)
+		}
+		out := make([]*ent.CallLeg, len(rows))
+		for i, r := range rows {
+			out[i] = storedLeg(partnerID, r.Mutation())
+		}
+		return out, nil
+	case !errors.As(err, &pqErr) || pqErr.Code != uniqueViolation:
+		return nil, err
+	}
+	if _, err := sqlTx.ExecContext(ctx, "ROLLBACK TO SAVEPOINT copy_legs"); err != nil {
+		return nil, fmt.Errorf("copy the legs: %w", err)
+	}
+	return stageLegs(ctx, sqlTx, partnerID, rows)
+}
+
+// uniqueViolation is PostgreSQL's error code of a duplicate key.
+const uniqueViolation = "23505"
+
+// putLegs puts rows, of partnerID, as the values of copyColumns.
+func putLegs(partnerID int, rows []*ent.CallLegCreate) func(put func(...any) error) error {
+	return func(put func(...any) error) error {
+		values := make([]any, len(copyColumns))
 		for _, r := range rows {
 			m := r.Mutation()
 			for i, col := range copyColumns {
@@ -52,29 +86,37 @@ func copyLegs(ctx context.Context, sqlTx *sql.Tx, partnerID int, rows []*ent.Cal
 			if err := put(values...); err != nil {
 				return err
 			}
-			id, _ := m.LegID()
-			byLegID[id] = m
 		}
 		return nil
-	})
-	if err != nil {
+	}
+}
+
+// stageLegs stores rows (in leg ID order) through the staging table, skipping the leg IDs
+// stored meanwhile, and returns the legs stored.
+func stageLegs(ctx context.Context, sqlTx *sql.Tx, partnerID int, rows []*ent.CallLegCreate) ([]*ent.CallLeg, error) {
+	byLegID := make(map[string]*ent.CallLegMutation, len(rows))
+	for _, r := range rows {
+		id, _ := r.Mutation().LegID()
+		byLegID[id] = r.Mutation()
+	}
+	if err := storage.Stage(ctx, sqlTx, stagingTable, callleg.Table, copyColumns, putLegs(partnerID, rows)); err != nil {
 		return nil, err
 	}
+	cols := strings.Join(copyColumns, ", ")
 	res, err := sqlTx.QueryContext(ctx, fmt.Sprintf(`INSERT INTO %[1]s (%[2]s) SELECT %[2]s FROM %[3]s ORDER BY %[5]s
-		ON CONFLICT (%[4]s, %[5]s) DO NOTHING RETURNING %[6]s, %[5]s`,
-		callleg.Table, cols, stagingTable, callleg.FieldPartnerID, callleg.FieldLegID, callleg.FieldID))
+		ON CONFLICT (%[4]s, %[5]s) DO NOTHING RETURNING %[5]s`,
+		callleg.Table, cols, stagingTable, callleg.FieldPartnerID, callleg.FieldLegID))
 	if err != nil {
 		return nil, fmt.Errorf("move the staged legs: %w", err)
 	}
 	defer res.Close()
 	var out []*ent.CallLeg
 	for res.Next() {
-		var id int
 		var legID string
-		if err := res.Scan(&id, &legID); err != nil {
+		if err := res.Scan(&legID); err != nil {
 			return nil, fmt.Errorf("read a stored leg: %w", err)
 		}
-		out = append(out, storedLeg(id, partnerID, byLegID[legID]))
+		out = append(out, storedLeg(partnerID, byLegID[legID]))
 	}
 	if err := res.Err(); err != nil {
 		return nil, fmt.Errorf("move the staged legs: %w", err)
@@ -82,9 +124,9 @@ func copyLegs(ctx context.Context, sqlTx *sql.Tx, partnerID int, rows []*ent.Cal
 	return out, nil
 }
 
-// storedLeg is the leg m created, with its ID.
-func storedLeg(id, partnerID int, m *ent.CallLegMutation) *ent.CallLeg {
-	l := &ent.CallLeg{ID: id, PartnerID: partnerID}
+// storedLeg is the leg m created, without its ID.
+func storedLeg(partnerID int, m *ent.CallLegMutation) *ent.CallLeg {
+	l := &ent.CallLeg{PartnerID: partnerID}
 	l.CustomerID, _ = m.CustomerID()
 	l.LegID, _ = m.LegID()
 	l.CallID, _ = m.CallID()

@@ -161,7 +161,7 @@ func callLegs(ctx context.Context, rec *audit.Recorder, action string, items []*
 // databases bind and plan faster than statements ten times larger.
 const legChunk = 100
 
-// insertLegs stores the legs and returns those stored, with their IDs: through COPY on
+// insertLegs stores the legs and returns those stored: through COPY on
 // PostgreSQL (see copyLegs), in chunks of inserts elsewhere.
 func insertLegs(ctx context.Context, tx *ent.Tx, rows []*ent.CallLegCreate) ([]*ent.CallLeg, error) {
 	if len(rows) == 0 {
@@ -185,6 +185,9 @@ func insertLegs(ctx context.Context, tx *ent.Tx, rows []*ent.CallLegCreate) ([]*
 // partner, whoever may see it, so that a leg ID is never stored twice.
 func alreadyStored(ctx context.Context, tx *ent.Tx, legIDs []string) (map[string]int, error) {
 	v := viewer.FromContext(ctx)
+	if sqlTx := storage.PostgresTx(ctx); sqlTx != nil {
+		return storedLegIDs(ctx, sqlTx, v.PartnerID, legIDs)
+	}
 	sys := viewer.NewContext(ctx, viewer.SystemOf(v.PartnerID))
 	out := map[string]int{}
 	for part := range slices.Chunk(legIDs, legChunk) {
