@@ -76,14 +76,18 @@ func addCallingWeeks(dialectName, sign string, where *sql.Predicate, ct *sql.Sel
 		b.SetDialect(dialectName)
 		cols := append([]string{callingpartnerweek.FieldPartnerID, callingpartnerweek.FieldWeek}, PartnerWeekCounters...)
 		b.WriteString("INSERT INTO ").Ident(callingpartnerweek.Table).WriteString(" (" + strings.Join(cols, ", ") + ") ").Join(sums)
-		b.WriteString(" ON CONFLICT (partner_id, week) DO UPDATE SET ")
-		for i, c := range PartnerWeekCounters {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			b.WriteString(fmt.Sprintf("%s = %s.%s + excluded.%s", c, callingpartnerweek.Table, c, c))
-		}
+		b.WriteString(" ON CONFLICT (partner_id, week) DO UPDATE SET " + AddProposed(callingpartnerweek.Table, PartnerWeekCounters))
 	})
+}
+
+// AddProposed is the SET list of an upsert into table that adds the values it proposes
+// for the counters to those stored.
+func AddProposed(table string, counters []string) string {
+	sets := make([]string, len(counters))
+	for i, c := range counters {
+		sets[i] = fmt.Sprintf("%s = %s.%s + excluded.%s", c, table, c, c)
+	}
+	return strings.Join(sets, ", ")
 }
 
 // SetCallingWeeks sets partnerID's calling weeks from from to to anew from the week

@@ -76,12 +76,8 @@ func addPartnerWeeks(ctx context.Context, tx *ent.Tx, partnerID int, weeks map[W
 		}
 		rows = append(rows, "("+strings.Join(vals, ", ")+")")
 	}
-	sets := make([]string, len(weekCounters))
-	for i, c := range weekCounters {
-		sets[i] = fmt.Sprintf("%s = %s.%s + excluded.%s", c, callingpartnerweek.Table, c, c)
-	}
 	q := fmt.Sprintf("INSERT INTO %s (partner_id, week, %s) VALUES %s ON CONFLICT (partner_id, week) DO UPDATE SET %s",
-		callingpartnerweek.Table, strings.Join(weekCounters, ", "), strings.Join(rows, ", "), strings.Join(sets, ", "))
+		callingpartnerweek.Table, strings.Join(weekCounters, ", "), strings.Join(rows, ", "), facts.AddProposed(callingpartnerweek.Table, weekCounters))
 	if _, err := tx.ExecContext(ctx, q); err != nil {
 		return fmt.Errorf("add to %d calling weeks of partner %d: %w", len(rows), partnerID, err)
 	}

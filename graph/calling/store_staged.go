@@ -10,6 +10,7 @@ import (
 	"github.com/partnerhub/partnerhub-api/ent/callingday"
 	"github.com/partnerhub/partnerhub-api/ent/callinguserweek"
 	"github.com/partnerhub/partnerhub-api/ent/callingweek"
+	"github.com/partnerhub/partnerhub-api/ent/facts"
 	"github.com/partnerhub/partnerhub-api/ent/storage"
 )
 
@@ -127,11 +128,7 @@ func upsertUsers(ctx context.Context, sqlTx *sql.Tx, n int) (map[UserWeekKey]int
 // upsertStaged is the statement that moves the staged rows into table, adding their
 // counters to those of the rows present.
 func upsertStaged(table, staging string, cols, key, counters []string) string {
-	sets := make([]string, len(counters))
-	for i, c := range counters {
-		sets[i] = fmt.Sprintf("%s = %s.%s + excluded.%s", c, table, c, c)
-	}
 	list, keys := strings.Join(cols, ", "), strings.Join(key, ", ")
 	return fmt.Sprintf("INSERT INTO %s (%s) SELECT %s FROM %s ORDER BY %s ON CONFLICT (%s) DO UPDATE SET %s",
-		table, list, list, staging, keys, keys, strings.Join(sets, ", "))
+		table, list, list, staging, keys, keys, facts.AddProposed(table, counters))
 }
