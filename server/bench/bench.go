@@ -117,7 +117,26 @@ func serveBench(ctx context.Context, a *app.App, addr string) (string, error) {
 	return "http://" + ln.Addr().String() + "/graphql", nil
 }
 
+// check refuses counts a run cannot be made of, before anything is seeded.
+func (b bench) check() error {
+	for _, f := range []struct {
+		name     string
+		n, least int
+	}{
+		{"customers", b.customers, 1}, {"call-legs", b.callLegs, 0}, {"clients", b.clients, 1}, {"requests", b.requests, 1},
+		{"subscribers", b.subscribers, 1}, {"legs", b.legs, 1}, {"batches-per-second", b.batchesPerSecond, 1}, {"batch-size", b.batchSize, 1},
+	} {
+		if f.n < f.least {
+			return fmt.Errorf("--%s takes %d or more, got %d", f.name, f.least, f.n)
+		}
+	}
+	return nil
+}
+
 func (b bench) run(ctx context.Context, e *app.Env) error {
+	if err := b.check(); err != nil {
+		return err
+	}
 	e.Cfg.LogLevel = "warn"
 	a, err := app.Open(ctx, e)
 	if err != nil {

@@ -16,6 +16,17 @@ func TestMain(m *testing.M) { storagetest.Main(m) }
 // runBench runs `server bench` with args on a fresh test database and returns its output.
 func runBench(t *testing.T, args ...string) string {
 	t.Helper()
+	out, err := benchRun(t, args...)
+	if err != nil {
+		t.Fatalf("bench: %v\n%s", err, out)
+	}
+	return out
+}
+
+// benchRun runs `server bench` with args on a fresh test database and returns its output
+// and error.
+func benchRun(t *testing.T, args ...string) (string, error) {
+	t.Helper()
 	url, dir := storagetest.MustURL(t)
 	vars := map[string]string{
 		"DATABASE_URL":          url,
@@ -29,10 +40,7 @@ func runBench(t *testing.T, args ...string) string {
 		"--clients", "1", "--duration", "200ms", "--warmup", "0s", "--runs", "unfiltered"}, args...)
 	err := app.Run(context.Background(), []app.Entry{{Name: "bench", Cmd: Command}}, args,
 		func(k string) string { return vars[k] }, &out, io.Discard)
-	if err != nil {
-		t.Fatalf("bench: %v\n%s", err, out.String())
-	}
-	return out.String()
+	return out.String(), err
 }
 
 // freeAddr returns a loopback address nothing listens on now.
@@ -64,4 +72,15 @@ func TestBenchListensOnAddr(t *testing.T) {
 			t.Fatalf("the directory run is missing:\n%s", out)
 		}
 	})
+}
+
+// TestBenchRefusesEmptyRuns: a count no run can be made of is refused by name, before
+// anything is seeded, rather than failing in the middle of the run.
+func TestBenchRefusesEmptyRuns(t *testing.T) {
+	for _, args := range [][]string{{"--suite", "dashboard", "--clients", "0"}, {"--suite", "live", "--requests", "0"}, {"--suite", "ingest", "--legs", "-1"}} {
+		out, err := benchRun(t, args...)
+		if err == nil || !strings.Contains(err.Error(), args[2]+" takes") || strings.Contains(out, "seeding") {
+			t.Errorf("bench %v: %v\n%s", args, err, out)
+		}
+	}
 }
