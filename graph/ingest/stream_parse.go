@@ -55,18 +55,30 @@ var legKeys = func() (out []struct {
 	return out
 }()
 
-// decodeLegJSON reads an NDJSON line of a call leg.
+// decodeLegJSON reads an NDJSON line of a call leg (see quickLegJSON).
 func decodeLegJSON(line []byte) (*model.CallLegInput, error) {
+	if l, ok := quickLegJSON(line); ok {
+		return l.input()
+	}
+	l, err := generalLegJSON(line)
+	if err != nil {
+		return nil, err
+	}
+	return l.input()
+}
+
+// generalLegJSON reads an NDJSON line of a call leg with encoding/json.
+func generalLegJSON(line []byte) (legLine, error) {
 	var l legLine
 	dec := json.NewDecoder(bytes.NewReader(line))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&l); err != nil {
-		return nil, jsonError(err)
+		return l, jsonError(err)
 	}
 	if dec.More() {
-		return nil, invalid("a line holds one JSON object, found more after it")
+		return l, invalid("a line holds one JSON object, found more after it")
 	}
-	return l.input()
+	return l, nil
 }
 
 // jsonError describes why a line is not a leg object.
