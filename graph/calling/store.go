@@ -20,8 +20,8 @@ import (
 const upsertChunk = 25
 
 // Apply adds the change to the stored rollups in tx: rows missing are created, rows
-// present get the change added to their counters (on PostgreSQL within an ingest, through
-// staging tables: see applyStaged). The week rollups get the change that goes with it
+// present get the change added to their counters (on PostgreSQL within an ingest, in one
+// statement per rollup: see applyArrays). The week rollups get the change that goes with it
 // (see weekChange), and the partner's calling weeks that of its customers with Calling.
 func Apply(ctx context.Context, tx *ent.Tx, d *Delta) error {
 	d.Prune()
@@ -29,7 +29,7 @@ func Apply(ctx context.Context, tx *ent.Tx, d *Delta) error {
 	var weeks map[WeekKey]*WeekCounts
 	var err error
 	if sqlTx := storage.PostgresTx(ctx); sqlTx != nil {
-		weeks, err = applyStaged(ctx, sqlTx, partnerID, d)
+		weeks, err = applyArrays(ctx, sqlTx, partnerID, d)
 	} else {
 		weeks, err = applyRows(ctx, tx, d)
 	}
