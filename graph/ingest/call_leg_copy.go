@@ -16,8 +16,8 @@ import (
 )
 
 // On PostgreSQL, legs whose IDs the batch found unknown are written with one COPY straight
-// into their table, in leg ID order: transactions storing legs at once wait for each
-// other's leg IDs, if ever, in one order. Should another transaction have stored one of
+// into their table, in leg ID order (of their bytes, whatever the database's collation):
+// transactions storing legs at once wait for each other's leg IDs, if ever, in one order. Should another transaction have stored one of
 // them since (the unique index on partner and leg ID refuses the COPY), the batch goes
 // back to a savepoint and writes them the slow way: COPY into a session's temporary
 // staging table, then one INSERT … SELECT that skips through that index those stored
@@ -103,7 +103,7 @@ func stageLegs(ctx context.Context, sqlTx *sql.Tx, partnerID int, rows []*ent.Ca
 		return nil, err
 	}
 	cols := strings.Join(copyColumns, ", ")
-	res, err := sqlTx.QueryContext(ctx, fmt.Sprintf(`INSERT INTO %[1]s (%[2]s) SELECT %[2]s FROM %[3]s ORDER BY %[5]s
+	res, err := sqlTx.QueryContext(ctx, fmt.Sprintf(`INSERT INTO %[1]s (%[2]s) SELECT %[2]s FROM %[3]s ORDER BY %[5]s COLLATE "C"
 		ON CONFLICT (%[4]s, %[5]s) DO NOTHING RETURNING %[5]s`,
 		callleg.Table, cols, stagingTable, callleg.FieldPartnerID, callleg.FieldLegID))
 	if err != nil {
