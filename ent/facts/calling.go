@@ -145,11 +145,13 @@ func callingMovers(dialectName string, of *sql.Predicate, products perCustomer, 
 	// without Calling, negated too.
 	ct := sql.Table(customer.Table)
 	q := sql.Dialect(dialectName).Select(ct.C(customer.FieldID)).From(ct)
-	value := products.of(ct.C(customer.FieldID))
+	var value sql.Querier
 	if many {
 		all := products.all().As("pc")
 		q.LeftJoin(all).On(ct.C(customer.FieldID), all.C(license.FieldCustomerID))
 		value = sql.Expr(all.C("v"))
+	} else {
+		value = products.of(ct.C(customer.FieldID))
 	}
 	has, will := status.HasProduct(ct, enum.ProductCalling), status.HasProductValue(value, enum.ProductCalling)
 	q.Where(sql.And(of, sql.Or(sql.And(has, sql.Not(will)), sql.And(sql.Not(has), will)))).OrderBy(ct.C(customer.FieldID))
