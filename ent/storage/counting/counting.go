@@ -1,12 +1,14 @@
 // Package counting wraps the ent driver: it counts the SQL statements sent, per context and
 // process-wide, runs the queries that ask for it as kept prepared statements (package
-// prepared), readies arguments for the database and remembers the column types of rows.
+// prepared), readies arguments for the database, remembers the column types of rows and,
+// on SQLite, lets one transaction run at a time (see writerGate).
 package counting
 
 import (
 	"context"
 	"database/sql"
 	"fmt"
+	"sync"
 	"sync/atomic"
 
 	"entgo.io/ent/dialect"
@@ -41,6 +43,9 @@ func Driver(drv dialect.Driver, began func(context.Context, dialect.Tx)) dialect
 		began = func(context.Context, dialect.Tx) {}
 	}
 	d := &countingDriver{Driver: drv, ready: readier(drv.Dialect()), began: began}
+	if drv.Dialect() == dialect.SQLite {
+		d.gate = newWriterGate()
+	}
 	if sd, ok := drv.(*entsql.Driver); ok && drv.Dialect() == dialect.Postgres {
 		d.stmts = prepared.NewStatements(sd.DB())
 	}
@@ -52,6 +57,7 @@ type countingDriver struct {
 	ready func([]any) []any
 	began func(context.Context, dialect.Tx)
 	stmts *prepared.Statements // PostgreSQL only
+	gate  *writerGate          // SQLite only
 }
 
 func (d *countingDriver) Exec(ctx context.Context, query string, args, v any) error {
@@ -72,17 +78,38 @@ func (d *countingDriver) Query(ctx context.Context, query string, args, v any) e
 }
 
 func (d *countingDriver) Tx(ctx context.Context) (dialect.Tx, error) {
-	tx, err := d.Driver.Tx(ctx)
+	return d.begin(ctx, func() (dialect.Tx, error) { return d.Driver.Tx(ctx) })
+}
+
+// begin begins a transaction with start, once the gate, if any, lets it in.
+func (d *countingDriver) begin(ctx context.Context, start func() (dialect.Tx, error)) (dialect.Tx, error) {
+	leave, err := d.gate.enter(ctx)
 	if err != nil {
 		return nil, err
 	}
+	tx, err := start()
+	if err != nil {
+		leave()
+		return nil, err
+	}
 	d.began(ctx, tx)
-	return &countingTx{tx, d.ready}, nil
+	return &countingTx{Tx: tx, ready: d.ready, leave: sync.OnceFunc(leave)}, nil
 }
 
 type countingTx struct {
 	dialect.Tx
 	ready func([]any) []any
+	leave func() // lets the gate's next transaction in
+}
+
+func (t *countingTx) Commit() error {
+	defer t.leave()
+	return t.Tx.Commit()
+}
+
+func (t *countingTx) Rollback() error {
+	defer t.leave()
+	return t.Tx.Rollback()
 }
 
 func (t *countingTx) Exec(ctx context.Context, query string, args, v any) error {
@@ -141,12 +168,7 @@ func (d *countingDriver) BeginTx(ctx context.Context, opts *sql.TxOptions) (dial
 	if !ok {
 		return d.Tx(ctx)
 	}
-	tx, err := b.BeginTx(ctx, opts)
-	if err != nil {
-		return nil, err
-	}
-	d.began(ctx, tx)
-	return &countingTx{tx, d.ready}, nil
+	return d.begin(ctx, func() (dialect.Tx, error) { return b.BeginTx(ctx, opts) })
 }
 
 // ExecContext runs a raw statement through the underlying *sql.DB.
