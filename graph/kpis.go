@@ -36,12 +36,16 @@ func (r *Resolver) kpis(ctx context.Context, region *enum.Region) (*analytics.Kp
 	}
 	k, err := live.Get(ctx, r.Cache, scope, kpisKey(region), func(ctx context.Context) (analytics.Kpis, error) {
 		if scope.Visible == nil {
-			// Counted from the members when they are at hand; else in SQL, which is cheaper
-			// than reading every member.
+			// Counted from the members when they are at hand. Else the first KPIs are
+			// counted in SQL, cheaper than reading every member; but KPIs recomputed after
+			// a change read the members, once, and bring them up to date customer by
+			// customer from then on, far cheaper than counting in SQL at every change.
 			if members, ok, err := r.storedKpiMembers(ctx); err != nil || ok {
 				return members.Count(nil, region), err
 			}
-			return analytics.ComputeKpis(ctx, r.Client, r.filterEnv(ctx), region)
+			if !live.Known(r.Cache, scope, kpisKey(region)) {
+				return analytics.ComputeKpis(ctx, r.Client, r.filterEnv(ctx), region)
+			}
 		}
 		members, err := r.kpiMembers(ctx)
 		return members.Count(scope.Visible, region), err

@@ -74,3 +74,34 @@ func TestKpisFollowUsageCustomerByCustomer(t *testing.T) {
 			patched-patched0, recomputed-recomputed0)
 	}
 }
+
+// TestFullAdminKpisPatchAfterTheFirstChange: a FULL_ADMIN's first KPIs are counted in SQL,
+// without reading the partner's KPI members; once a change makes them recomputed, the
+// members are read once, and every later change brings them up to date customer by
+// customer, the KPIs staying what a full reading gives.
+func TestFullAdminKpisPatchAfterTheFirstChange(t *testing.T) {
+	h := newHarness(t)
+	w, who := usageWorld(t, h, 6) // six Calling lines of 10 licenses, 4 assigned: the bar 0.2
+	full := h.as(w.full)
+	h.announce(w.partner.ID)
+	members := func(reason string) uint64 {
+		return h.resolver.Cache.Recomputations()[live.Recomputation{Reason: reason, Scope: "partner"}]
+	}
+	if got := h.kpisOf(t, full, "").counts(); got != (kpiCounts{6, 0, 0, 0, 0}) {
+		t.Fatalf("initial KPIs = %+v, want 6 customers and none low", got)
+	}
+	if n := members(live.ReasonNew); n != 0 {
+		t.Errorf("the first KPIs read the KPI members %d times, want 0: counted in SQL", n)
+	}
+	for i, want := range []kpiCounts{{6, 0, 0, 1, 0}, {6, 0, 0, 2, 0}} {
+		if out := h.ingest(t, who, "recordLicenseUsage", usageQ, "usage", []any{usageItem(fmt.Sprintf("U%d", i), "2026-03-16", 1)}); out.Stored != 1 {
+			t.Fatalf("usage %d = %+v", i, out)
+		}
+		if got := h.kpisOf(t, full, "").counts(); got != want {
+			t.Errorf("after usage %d: KPIs %+v, want %+v", i, got, want)
+		}
+	}
+	if read, patched := members(live.ReasonNew), members(live.ReasonPatch); read != 1 || patched != 1 {
+		t.Errorf("after two changes the KPI members were read %d times and patched %d times, want 1 and 1", read, patched)
+	}
+}

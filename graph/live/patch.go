@@ -3,6 +3,7 @@ package live
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 
 	"github.com/partnerhub/partnerhub-api/ent/change"
@@ -28,6 +29,14 @@ func StoredPatched[T any](ctx context.Context, c *Cache, s Scope, key string, pa
 		return v, false, nil
 	}
 	return v, err == nil, err
+}
+
+// Known reports whether a result of key for the scope was stored, current or not: whether
+// a computation of it now would be a recomputation. It computes nothing.
+func Known(c *Cache, s Scope, key string) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.entries[fmt.Sprintf("%d|%s|%s", s.PartnerID, s.Name, key)] != nil
 }
 
 // errNotStored is get's error when compute is nil and the value would have to be computed.
