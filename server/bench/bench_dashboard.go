@@ -131,7 +131,7 @@ func (b bench) dashboard(ctx context.Context, e *app.Env, a *app.App, adm *ent.A
 	recomputed := recomputationsOf(urlB) + recomputationsOf(urlA) - recomputed0
 	hits, misses := hits1-hits0, misses1-misses0
 	fmt.Fprintf(e.Stdout, "ingest: %d batches committed (%.1f/s), each %s; %d failed\n", batches, float64(batches)/elapsed.Seconds(), batchTook.percentiles(), failedBatches)
-	fmt.Fprintf(e.Stdout, "live: %s\n", lat.summary(probe.sent*len(subs)))
+	fmt.Fprintf(e.Stdout, "live: %s\n", probe.summary(lat, len(subs)))
 	fmt.Fprintf(e.Stdout, "recomputations: %.1f/s (both instances, every cached result)\n", recomputed/elapsed.Seconds())
 	fmt.Fprintf(e.Stdout, "dashboard reads: %d, p50 %s, p99 %s; cache hit rate %.1f %% (%0.f of %0.f lookups)\n", reads.requests,
 		reads.percentile(0.5).Round(100*time.Microsecond), reads.percentile(0.99).Round(100*time.Microsecond), 100*hits/(hits+misses), hits, hits+misses)
