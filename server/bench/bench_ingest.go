@@ -57,10 +57,8 @@ func (b bench) ingest(ctx context.Context, e *app.Env, a *app.App, url, token st
 		return err
 	}
 	info, _ := os.Stat(ndjson)
-	// Each run updates the rollups' rows; without autovacuum (a server counts on it) their
-	// dead versions would slow every later run down.
-	if _, err := a.DB.SQL.ExecContext(ctx, "VACUUM (ANALYZE) call_legs, calling_days, calling_user_weeks, calling_weeks, calling_partner_weeks"); err != nil {
-		return fmt.Errorf("vacuum the legs and their rollups: %w", err)
+	if err := vacuum(ctx, a, "call_legs", "calling_days", "calling_user_weeks", "calling_weeks", "calling_partner_weeks"); err != nil {
+		return err
 	}
 	resetPeakRSS()
 	f, err := os.Open(ndjson)
