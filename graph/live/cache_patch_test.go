@@ -108,3 +108,35 @@ func TestStoredPatched(t *testing.T) {
 		t.Errorf("after a change of many customers: got %v, want nothing", v)
 	}
 }
+
+// TestKnown: a result is known once stored, and stays known when a change makes it stale,
+// until it outlives MaxAge; with MaxAge 0 (the cache off) nothing is ever known.
+func TestKnown(t *testing.T) {
+	broker := NewLocal()
+	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	clock := func() time.Time { return now }
+	s := Scope{PartnerID: 7, Name: "partner"}
+	compute := func(context.Context) (int, error) { return 1, nil }
+	for _, tc := range []struct {
+		maxAge time.Duration
+		want   []bool // before, once stored, after a change, a minute later
+	}{
+		{time.Minute, []bool{false, true, true, false}},
+		{0, []bool{false, false, false, false}},
+	} {
+		c := NewCache(broker, tc.maxAge, clock)
+		now = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+		got := []bool{Known(c, s, "k")}
+		if _, err := Get(context.Background(), c, s, "k", compute); err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, Known(c, s, "k"))
+		broker.deliver(Change{PartnerID: 7, Set: change.Everything()})
+		got = append(got, Known(c, s, "k"))
+		now = now.Add(time.Minute)
+		got = append(got, Known(c, s, "k"))
+		if !slices.Equal(got, tc.want) {
+			t.Errorf("MaxAge %s: known %v, want %v", tc.maxAge, got, tc.want)
+		}
+	}
+}

@@ -31,12 +31,14 @@ func StoredPatched[T any](ctx context.Context, c *Cache, s Scope, key string, pa
 	return v, err == nil, err
 }
 
-// Known reports whether a result of key for the scope was stored, current or not: whether
-// a computation of it now would be a recomputation. It computes nothing.
+// Known reports whether a result of key for the scope is stored and younger than MaxAge,
+// current or not: whether computing it now would recompute it after a change (never with
+// MaxAge 0, the cache off). It computes nothing.
 func Known(c *Cache, s Scope, key string) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.entries[fmt.Sprintf("%d|%s|%s", s.PartnerID, s.Name, key)] != nil
+	e := c.entries[fmt.Sprintf("%d|%s|%s", s.PartnerID, s.Name, key)]
+	return e != nil && c.now().Sub(e.at) < c.MaxAge
 }
 
 // errNotStored is get's error when compute is nil and the value would have to be computed.
