@@ -90,7 +90,7 @@ func (b bench) dashboard(ctx context.Context, e *app.Env, a *app.App, adm *ent.A
 		defer s.sub.Close()
 		subs = append(subs, s)
 	}
-	if err := vacuum(ctx, a, "licenses", "license_snapshots", "subscriptions", "customers"); err != nil {
+	if err := vacuum(ctx, a, "licenses", "license_snapshots", "license_weeks", "license_trend_weeks", "subscriptions", "customers"); err != nil {
 		return err
 	}
 	readers := newPoster(urlA, token, b.clients)
