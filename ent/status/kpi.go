@@ -118,7 +118,8 @@ func (r Rules) LowLine(partnerID int, product enum.Product) []*sql.Predicate {
 // LowLineOf is the condition, over the license lines of alias t, that a line of product is
 // low: it may be low (LowCandidateOf) and assigned/total is below the bar — a factor of the
 // median ratio of the partner's ACTIVE lines of the product, or an absolute floor when
-// there are too few of them. The median is computed by the database.
+// there are too few of them. The median is computed by the database (Bar), or from the
+// ratios at hand (BarOf).
 func (r Rules) LowLineOf(t *sql.SelectTable, partnerID int, product enum.Product) []*sql.Predicate {
 	return append(r.LowCandidateOf(t, product), sql.P(func(b *sql.Builder) {
 		b.Ident(t.C(license.FieldAssignmentRatio)).WriteString(" < (").Join(r.Bar(partnerID, product)).WriteString(")")
@@ -158,6 +159,24 @@ func (r Rules) Bar(partnerID int, product enum.Product) sql.Querier {
 			WriteString(" * (SELECT AVG(m.").WriteString(license.FieldAssignmentRatio).WriteString(") FROM (").Join(middle).
 			WriteString(" LIMIT (SELECT 2 - c.n % 2 FROM c) OFFSET (SELECT (c.n - 1) / 2 FROM c)) m) END FROM c")
 	})
+}
+
+// BarOf is Bar worked out from ratios, the sorted assignment ratios of the partner's ACTIVE
+// lines of the product: the floor when there are fewer than the minimum, else the factor
+// times their median, the average of the middle one or two (halving is exact, so it is
+// the same number as the database's average). ok is false when there is no ratio to take
+// the median of, where Bar is null.
+func (r Rules) BarOf(ratios []float64) (bar float64, ok bool) {
+	n := len(ratios)
+	switch {
+	case n < r.Settings.LowAssignmentMinLines:
+		return r.Settings.LowAssignmentFloor, true
+	case n == 0:
+		return 0, false
+	case n%2 == 1:
+		return r.Settings.LowAssignmentFactor * ratios[n/2], true
+	}
+	return r.Settings.LowAssignmentFactor * ((ratios[n/2-1] + ratios[n/2]) / 2), true
 }
 
 // sub and lic name columns of the st_sub and st_lic aliases.

@@ -15,21 +15,22 @@ import (
 	"github.com/partnerhub/partnerhub-api/ent/customer"
 	"github.com/partnerhub/partnerhub-api/ent/enum"
 	"github.com/partnerhub/partnerhub-api/ent/license"
-	"github.com/partnerhub/partnerhub-api/ent/partner"
 	"github.com/partnerhub/partnerhub-api/ent/status"
 	"github.com/partnerhub/partnerhub-api/graph/filter"
 )
 
 // Members are the KPIs each customer of a partner in the KPIs' scope counts in, with the
-// partner's low-assignment bars: read once for the whole partner, they give the KPIs of any
-// set of its customers without asking the database again, and a change of a few customers
-// is brought in by reading those customers alone (Patch). They hold no pointers but the
-// index: copying the rows for a patch is one move of memory, and the collector does not
-// walk them.
+// partner's low-assignment bars and the assignment ratios they are worked out from: read
+// once for the whole partner, they give the KPIs of any set of its customers without asking
+// the database again, and a change of a few customers is brought in by reading those
+// customers alone (Patch), the bars included. They hold no pointers but the index and the
+// ratios' slices: copying the rows for a patch is one move of memory, and the collector
+// does not walk them.
 type Members struct {
-	at   map[int]int32 // row of each customer ID; shared by patches that add no customer
-	rows []Member
-	bars Bars
+	at     map[int]int32 // row of each customer ID; shared by patches that add no customer
+	rows   []Member
+	ratios ratios
+	bars   Bars
 }
 
 // Member is one customer's region (its index in enum.Region's values), the KPIs it counts
@@ -65,38 +66,42 @@ var lowBit = func() int {
 }()
 
 // KpiMembers reads the Members of the partner of env in two statements (the customers, the
-// bars), each KPI by its customers query's condition (KpiPredicate), as ComputeKpis counts
-// them. ctx must see every customer of the partner.
+// ratios of the lines), each KPI by its customers query's condition (KpiPredicate), as
+// ComputeKpis counts them. ctx must see every customer of the partner.
 func KpiMembers(ctx context.Context, c *ent.Client, env filter.Env) (Members, error) {
 	fresh, err := readMembers(ctx, c, env, nil)
 	if err != nil {
 		return Members{}, err
 	}
-	bars, err := lowBars(ctx, c, env)
-	m := Members{at: make(map[int]int32, len(fresh)), rows: make([]Member, 0, len(fresh)), bars: bars}
+	rs, err := readRatios(ctx, c, env, nil)
+	if err != nil {
+		return Members{}, err
+	}
+	m := Members{at: make(map[int]int32, len(fresh)), rows: make([]Member, 0, len(fresh)), ratios: rs, bars: rs.bars(env.Rules)}
 	for id, row := range fresh {
 		m.at[id] = int32(len(m.rows))
 		m.rows = append(m.rows, row)
 	}
-	return m, err
+	return m, nil
 }
 
-// Patch returns m with the members of customers (and the bars) read anew, as KpiMembers
-// would read them now; m itself is left as it was. ctx must see every customer of the
+// Patch returns m with the members of customers and the ratios of their lines read anew
+// (two statements), and the bars worked out again, as KpiMembers would read them now; m itself is left as it was. ctx must see every customer of the
 // partner.
 func (m Members) Patch(ctx context.Context, c *ent.Client, env filter.Env, customers []int) (Members, error) {
-	fresh := map[int]Member{}
+	fresh, rs := map[int]Member{}, m.ratios
 	if len(customers) > 0 {
 		var err error
 		if fresh, err = readMembers(ctx, c, env, customers); err != nil {
 			return Members{}, err
 		}
+		moved, err := readRatios(ctx, c, env, customers)
+		if err != nil {
+			return Members{}, err
+		}
+		rs = rs.moved(customers, moved)
 	}
-	bars, err := lowBars(ctx, c, env)
-	if err != nil {
-		return Members{}, err
-	}
-	out := Members{at: m.at, rows: slices.Clone(m.rows), bars: bars}
+	out := Members{at: m.at, rows: slices.Clone(m.rows), ratios: rs, bars: rs.bars(env.Rules)}
 	shared := true // out.at is m.at
 	for _, id := range customers {
 		row, ok := fresh[id]
@@ -223,29 +228,4 @@ func (m Members) Count(visible map[int]bool, region *enum.Region) Kpis {
 		out.Counts[k] = counts[i]
 	}
 	return out
-}
-
-// lowBars reads the partner's low-assignment bars of the KPI products in one statement:
-// they feed the low-assignment figures of every viewer, also of an ADMIN whose customers
-// did not change.
-func lowBars(ctx context.Context, c *ent.Client, env filter.Env) (Bars, error) {
-	var rows []struct {
-		Bar0 stdsql.NullFloat64 `json:"bar0"`
-		Bar1 stdsql.NullFloat64 `json:"bar1"`
-	}
-	err := c.Partner.Query().Where(partner.ID(env.PartnerID)).Modify(func(s *sql.Selector) {
-		s.Select()
-		for i, p := range status.ScopeProducts {
-			s.AppendSelectExprAs(sql.ExprFunc(func(b *sql.Builder) {
-				b.WriteString("(").Join(env.Rules.Bar(env.PartnerID, p)).WriteString(")")
-			}), "bar"+strconv.Itoa(i))
-		}
-	}).Scan(ctx, &rows)
-	if err != nil {
-		return Bars{}, fmt.Errorf("compute low-assignment bars: %w", err)
-	}
-	if len(rows) != 1 {
-		return Bars{}, fmt.Errorf("compute low-assignment bars: %d rows", len(rows))
-	}
-	return Bars{rows[0].Bar0, rows[0].Bar1}, nil
 }
