@@ -109,11 +109,11 @@ func (b bench) dashboard(ctx context.Context, e *app.Env, a *app.App, adm *ent.A
 	defer endRun()
 	var wg sync.WaitGroup
 	var probeErr error
-	batches, failedBatches := 0, 0
+	var usage usageRun
 	wg.Add(2)
 	go func() {
 		defer wg.Done()
-		batches, failedBatches = ingestUsage(runCtx, urlA, integrator, lines, b.batchesPerSecond, b.batchSize, a.Now, batchTook)
+		usage = ingestUsage(runCtx, urlA, integrator, lines, b.batchesPerSecond, b.batchSize, a.Now, batchTook)
 	}()
 	go func() {
 		defer wg.Done()
@@ -135,7 +135,8 @@ func (b bench) dashboard(ctx context.Context, e *app.Env, a *app.App, adm *ent.A
 	hits1, misses1 := cacheLookups(urlA)
 	recomputed := recomputationsOf(urlB) + recomputationsOf(urlA) - recomputed0
 	hits, misses := hits1-hits0, misses1-misses0
-	fmt.Fprintf(e.Stdout, "ingest: %d batches committed (%.1f/s), each %s; %d failed\n", batches, float64(batches)/elapsed.Seconds(), batchTook.percentiles(), failedBatches)
+	fmt.Fprintf(e.Stdout, "ingest: %d batches committed (%.1f/s), each %s; %d failed; %d ticks without a batch (%d still unanswered)\n",
+		usage.committed, float64(usage.committed)/elapsed.Seconds(), batchTook.percentiles(), usage.failed, usage.skipped, maxInFlight)
 	fmt.Fprintf(e.Stdout, "live: %s\n", probe.summary(lat, len(subs)))
 	fmt.Fprintf(e.Stdout, "recomputations: %.1f/s (both instances, every cached result)\n", recomputed/elapsed.Seconds())
 	fmt.Fprintf(e.Stdout, "dashboard reads: %d, p50 %s, p99 %s; cache hit rate %.1f %% (%0.f of %0.f lookups)\n", reads.requests,
@@ -213,19 +214,39 @@ func usageLines(ctx context.Context, a *app.App, partnerID, n int) ([]usageLine,
 	return out, nil
 }
 
-// ingestUsage posts perSecond batches of size random lines' usage until ctx ends (a batch
-// waits for the previous one) and returns how many committed and how many failed (an
-// overloaded server refuses or times some out).
-func ingestUsage(ctx context.Context, url, token string, lines []usageLine, perSecond, size int, now func() time.Time, took *latencies) (committed, failed int) {
-	p := newPoster(url, token, 2)
+// usageRun is what the integrator did: batches committed and failed (an overloaded server
+// refuses or times some out), and ticks without a batch because maxInFlight were still
+// unanswered.
+type usageRun struct{ committed, failed, skipped int }
+
+// maxInFlight is how many of its batches the integrator leaves unanswered at once: it
+// sends on its schedule, as an integrator pushing readings does, not only once the
+// previous batch was answered.
+const maxInFlight = 2
+
+// ingestUsage posts perSecond batches of size random lines' usage until ctx ends, each on
+// its tick unless maxInFlight are still unanswered.
+func ingestUsage(ctx context.Context, url, token string, lines []usageLine, perSecond, size int, now func() time.Time, took *latencies) usageRun {
+	p := newPoster(url, token, maxInFlight)
 	r := rand.New(rand.NewPCG(7, 18))
 	tick := time.NewTicker(time.Second / time.Duration(perSecond))
 	defer tick.Stop()
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	var run usageRun
+	inFlight := make(chan struct{}, maxInFlight)
 	for {
 		select {
 		case <-ctx.Done():
-			return committed, failed
+			wg.Wait()
+			return run
 		case <-tick.C:
+		}
+		select {
+		case inFlight <- struct{}{}:
+		default:
+			run.skipped++
+			continue
 		}
 		items := make([]map[string]any, size)
 		for i := range items {
@@ -239,16 +260,22 @@ func ingestUsage(ctx context.Context, url, token string, lines []usageLine, perS
 			"query":     `mutation($u: [LicenseUsageRecord!]!) { recordLicenseUsage(input: {usage: $u}) { failed } }`,
 			"variables": map[string]any{"u": items},
 		})
-		start := time.Now()
-		switch err := p.post(ctx, body); {
-		case ctx.Err() != nil:
-			return committed, failed
-		case err != nil:
-			failed++
-		default:
-			took.add(time.Since(start))
-			committed++
-		}
+		wg.Add(1)
+		go func() {
+			defer func() { <-inFlight; wg.Done() }()
+			start := time.Now()
+			err := p.post(ctx, body)
+			mu.Lock()
+			defer mu.Unlock()
+			switch {
+			case ctx.Err() != nil: // cut short by the end of the run: not counted
+			case err != nil:
+				run.failed++
+			default:
+				took.add(time.Since(start))
+				run.committed++
+			}
+		}()
 	}
 }
 
