@@ -1,11 +1,15 @@
 package graph
 
 import (
+	"context"
+	stdsql "database/sql"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/partnerhub/partnerhub-api/ent"
 	"github.com/partnerhub/partnerhub-api/ent/customer"
+	entfacts "github.com/partnerhub/partnerhub-api/ent/facts"
 	"github.com/partnerhub/partnerhub-api/ent/license"
 	"github.com/partnerhub/partnerhub-api/ent/licensesnapshot"
 	"github.com/partnerhub/partnerhub-api/ent/subscription"
@@ -131,5 +135,70 @@ func TestUsageKeepsOtherAdminsFigures(t *testing.T) {
 	h.ingest(t, who, "recordLicenseUsage", usageQ, "usage", []any{usageItem("U0", "2026-03-16", 12)})
 	if n := read(); n != 1 || computed() == before {
 		t.Errorf("after usage of the ADMIN's customer: over limit %d, recomputed %v; want 1, recomputed", n, computed() != before)
+	}
+}
+
+// TestUsageFactsAsAFullRefresh: usage batches recompute only the facts usage figures
+// decide (the lines' ratios, their customers' over-limit flags), and every
+// fact of every line and customer stays what a full refresh of them all gives, over lines
+// going over their limit and back.
+func TestUsageFactsAsAFullRefresh(t *testing.T) {
+	h := newHarness(t)
+	w, who := usageWorld(t, h, 8)
+	facts := func(q interface {
+		QueryContext(context.Context, string, ...any) (*stdsql.Rows, error)
+	}) string {
+		t.Helper()
+		var out strings.Builder
+		for _, query := range []string{
+			"SELECT id, active, started_at, assignment_ratio, ending_at, renews_at FROM licenses ORDER BY id",
+			"SELECT id, kpi_scope, over_limit, expires_at, current_products, subscription_statuses FROM customers ORDER BY id",
+		} {
+			rows, err := q.QueryContext(h.sys, query)
+			if err != nil {
+				t.Fatal(err)
+			}
+			cols, _ := rows.Columns()
+			for rows.Next() {
+				vals := make([]any, len(cols))
+				ptrs := make([]any, len(cols))
+				for i := range vals {
+					ptrs[i] = &vals[i]
+				}
+				if err := rows.Scan(ptrs...); err != nil {
+					t.Fatal(err)
+				}
+				fmt.Fprintln(&out, vals...)
+			}
+			rows.Close()
+		}
+		return out.String()
+	}
+	var ids []int
+	for _, c := range h.client.Customer.Query().Where(customer.PartnerID(w.partner.ID)).AllX(h.sys) {
+		ids = append(ids, c.ID)
+	}
+	for step, assigned := range [][]int{{12, 3, 10, 0}, {4, 11, 10, 15}, {10, 10, 2, 9}} {
+		var items []any
+		for i, n := range assigned {
+			items = append(items, usageItem(fmt.Sprintf("U%d", (step+i)%8), fmt.Sprintf("2026-03-%d", 10+step), n))
+		}
+		if out := h.ingest(t, who, "recordLicenseUsage", usageQ, "usage", items); out.Stored != len(items) || out.Failed != 0 {
+			t.Fatalf("step %d: %+v", step, out)
+		}
+		tx, err := h.db.SQL.BeginTx(h.sys, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		stored := facts(tx)
+		if err := entfacts.Refresh(h.sys, tx, h.db.Dialect, ids...); err != nil {
+			t.Fatal(err)
+		}
+		if full := facts(tx); full != stored {
+			t.Errorf("step %d: facts after the batch\n%s\nafter a full refresh\n%s", step, stored, full)
+		}
+		if err := tx.Rollback(); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
