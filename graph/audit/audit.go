@@ -6,12 +6,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"strings"
 	"time"
 
 	"github.com/partnerhub/partnerhub-api/ent"
 	"github.com/partnerhub/partnerhub-api/ent/change"
 	"github.com/partnerhub/partnerhub-api/ent/facts"
+	"github.com/partnerhub/partnerhub-api/ent/storage"
 	"github.com/partnerhub/partnerhub-api/ent/viewer"
 	"github.com/partnerhub/partnerhub-api/graph/gqlerr"
 	"github.com/partnerhub/partnerhub-api/graph/model"
@@ -36,12 +38,40 @@ type Recorder struct {
 // Run checks that the viewer may do action, runs fn in a transaction and, when fn changed
 // something, appends the audit event of action in the same transaction before committing.
 // The privacy rules check the same capability again on every row written. The snapshots
-// it writes recompute the trend's weeks once, as it commits (facts.NewContext).
+// it writes recompute the trend's weeks once, as it commits (facts.NewContext). A
+// transaction the database aborted to break a deadlock with concurrent ones (two batches
+// writing the same lines in different orders), or for a serialization conflict, is run
+// again from the start, up to maxAttempts times in all: fn must change nothing but tx.
 func Run[T any](ctx context.Context, r *Recorder, action string, can viewer.Can, fn func(ctx context.Context, tx *ent.Tx) (T, Change, error)) (T, error) {
 	var zero T
 	if !can(viewer.FromContext(ctx)) {
 		return zero, gqlerr.Errorf(gqlerr.Forbidden, "your role or token does not allow %s", action)
 	}
+	for attempt := 1; ; attempt++ {
+		out, err := runOnce(ctx, r, action, fn)
+		if err == nil || attempt == maxAttempts || !storage.Retryable(err) {
+			return out, err
+		}
+		// Concurrent transactions that deadlocked would meet again at once: a pause that
+		// grows and differs between them lets one through first.
+		select {
+		case <-time.After(time.Duration(attempt)*retryPause + rand.N(retryPause)):
+		case <-ctx.Done():
+			return zero, err
+		}
+	}
+}
+
+// maxAttempts bounds the runs of a mutation aborted by concurrent ones; retryPause is the
+// unit of the pause between two runs.
+const (
+	maxAttempts = 4
+	retryPause  = 10 * time.Millisecond
+)
+
+// runOnce is one run of Run's transaction.
+func runOnce[T any](ctx context.Context, r *Recorder, action string, fn func(ctx context.Context, tx *ent.Tx) (T, Change, error)) (T, error) {
+	var zero T
 	ctx, touched := change.NewContext(facts.NewContext(ctx))
 	tx, err := r.Client.Tx(ctx)
 	if err != nil {
