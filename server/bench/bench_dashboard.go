@@ -56,13 +56,18 @@ func (b bench) dashboard(ctx context.Context, e *app.Env, a *app.App, adm *ent.A
 		return err
 	}
 	defer closeB()
-	// The integrator is another FULL_ADMIN than the readers', so that the admission
-	// control's fair queue gives its mutations their own share of the slots.
-	integrator, err := integratorToken(ctx, a, adm)
+	// The integrator and the probe are other FULL_ADMINs than the readers', so that the
+	// admission control's fair queue gives each its own share of the slots: the probe's
+	// change does not queue behind the integrator's batches.
+	integrator, err := writerToken(ctx, a, adm, 0, "integrator")
 	if err != nil {
 		return err
 	}
-	probe, err := newLiveProbe(ctx, urlA, integrator)
+	prober, err := writerToken(ctx, a, adm, 1, "probe")
+	if err != nil {
+		return err
+	}
+	probe, err := newLiveProbe(ctx, urlA, prober)
 	if err != nil {
 		return err
 	}
@@ -180,15 +185,16 @@ func benchAdmins(ctx context.Context, a *app.App, partnerID, n int) ([]string, e
 	return tokens, nil
 }
 
-// integratorToken returns an ingest token of another FULL_ADMIN of reader's partner.
-func integratorToken(ctx context.Context, a *app.App, reader *ent.Admin) (string, error) {
+// writerToken returns a token with every scope, ingest included, of the nth (from 0)
+// FULL_ADMIN of reader's partner other than reader.
+func writerToken(ctx context.Context, a *app.App, reader *ent.Admin, nth int, name string) (string, error) {
 	sys := viewer.SystemContext(ctx)
 	full, err := a.DB.Client.Admin.Query().Where(admin.PartnerID(reader.PartnerID), admin.RoleEQ(enum.RoleFullAdmin),
-		admin.RemovedAtIsNil(), admin.IDNEQ(reader.ID)).Order(ent.Asc(admin.FieldID)).First(sys)
+		admin.RemovedAtIsNil(), admin.IDNEQ(reader.ID)).Order(ent.Asc(admin.FieldID)).Offset(nth).First(sys)
 	if err != nil {
-		return "", fmt.Errorf("find a second FULL_ADMIN: %w", err)
+		return "", fmt.Errorf("find a FULL_ADMIN for the %s: %w", name, err)
 	}
-	token, _, err := a.Auth.Issue(sys, a.DB.Client, full, auth.Grant{Name: "integrator", Role: full.Role, TTL: 2 * time.Hour, Scopes: viewer.Scopes})
+	token, _, err := a.Auth.Issue(sys, a.DB.Client, full, auth.Grant{Name: name, Role: full.Role, TTL: 2 * time.Hour, Scopes: viewer.Scopes})
 	return token, err
 }
 
