@@ -86,8 +86,8 @@ func KpiMembers(ctx context.Context, c *ent.Client, env filter.Env) (Members, er
 }
 
 // Patch returns m with the members of customers and the ratios of their lines read anew
-// (two statements), and the bars worked out again, as KpiMembers would read them now; m itself is left as it was. ctx must see every customer of the
-// partner.
+// (two statements), and the bars worked out again, as KpiMembers would read them now; m
+// itself is left as it was. ctx must see every customer of the partner.
 func (m Members) Patch(ctx context.Context, c *ent.Client, env filter.Env, customers []int) (Members, error) {
 	fresh, rs := map[int]Member{}, m.ratios
 	if len(customers) > 0 {
