@@ -2,7 +2,6 @@ package live
 
 import (
 	"context"
-	"fmt"
 	"maps"
 	"strings"
 	"sync"
@@ -185,7 +184,7 @@ func (c *Cache) lookup(s Scope, full string, strict bool, patchable []change.Kin
 // Fresh reports whether the stored result of key for the scope is known to be current:
 // no change since it was computed can alter it. It computes nothing.
 func Fresh(c *Cache, s Scope, key string) bool {
-	_, _, v, _, _ := c.lookup(s, fmt.Sprintf("%d|%s|%s", s.PartnerID, s.Name, key), true, nil)
+	_, _, v, _, _ := c.lookup(s, s.full(key), true, nil)
 	return v == keep
 }
 
@@ -200,7 +199,7 @@ func Get[T any](ctx context.Context, c *Cache, s Scope, key string, compute func
 func get[T any](ctx context.Context, c *Cache, s Scope, key string, compute func(context.Context) (T, error),
 	patchable []change.Kind, patch Patch[T]) (T, error) {
 	var zero T
-	full := fmt.Sprintf("%d|%s|%s", s.PartnerID, s.Name, key)
+	full := s.full(key)
 	strict := IsStrict(ctx)
 	for {
 		e, seq, v, reason, customers := c.lookup(s, full, strict, patchable)

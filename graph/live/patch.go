@@ -3,7 +3,6 @@ package live
 import (
 	"context"
 	"errors"
-	"fmt"
 	"slices"
 
 	"github.com/partnerhub/partnerhub-api/ent/change"
@@ -37,7 +36,7 @@ func StoredPatched[T any](ctx context.Context, c *Cache, s Scope, key string, pa
 func Known(c *Cache, s Scope, key string) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	e := c.entries[fmt.Sprintf("%d|%s|%s", s.PartnerID, s.Name, key)]
+	e := c.entries[s.full(key)]
 	return e != nil && c.now().Sub(e.at) < c.MaxAge
 }
 

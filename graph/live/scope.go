@@ -2,6 +2,7 @@ package live
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/partnerhub/partnerhub-api/ent/change"
 )
@@ -24,6 +25,9 @@ type Scope struct {
 	Shared []change.Kind
 	Check  func(ctx context.Context) (any, error)
 }
+
+// full is the cache's key of the scope's result key.
+func (s Scope) full(key string) string { return fmt.Sprintf("%d|%s|%s", s.PartnerID, s.Name, key) }
 
 // verdict is what a change does to a scope's results.
 type verdict int
