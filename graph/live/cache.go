@@ -233,6 +233,11 @@ func get[T any](ctx context.Context, c *Cache, s Scope, key string, compute func
 			run = func(ctx context.Context) (any, error) { return patch(ctx, old, customers) }
 		}
 		out, err, _ := c.flight.Do(full, func() (any, error) {
+			// A computation that ended between this caller's lookup and now may have
+			// followed every change it heard of: then it is the result.
+			if r, ok := c.storedSince(full, seq); ok {
+				return r, nil
+			}
 			return c.compute(ctx, s, full, reason, seq, v == catchUp, run)
 		})
 		if err != nil {
@@ -243,6 +248,18 @@ func get[T any](ctx context.Context, c *Cache, s Scope, key string, compute func
 		}
 		// The computation began before a change this caller heard of: judge it again.
 	}
+}
+
+// storedSince returns the stored result of full when it was computed after every change
+// numbered before seq, and is younger than MaxAge.
+func (c *Cache) storedSince(full string, seq uint64) (computed, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e := c.entries[full]
+	if e == nil || e.seq < seq || c.now().Sub(e.at) >= c.MaxAge {
+		return computed{}, false
+	}
+	return computed{e.value, e.seq}, true
 }
 
 // computed is a result and the number of the first change it may not have seen.
