@@ -184,6 +184,48 @@ func TestCallLegBatchSize(t *testing.T) {
 	}
 }
 
+// TestCallLegBatchStatements: every SQL statement of an ingest is counted, those sent on
+// the transaction's own handle (PostgreSQL's COPY, the rollups' upserts) too: a batch of
+// new legs runs as many whatever its size, 14 on PostgreSQL; the same batch sent again is
+// stored as duplicates and changes no figure.
+func TestCallLegBatchStatements(t *testing.T) {
+	s := newCallingScene(t)
+	batch := func(prefix string, n int) []any {
+		legs := make([]any, n)
+		for i := range legs {
+			at := time.Date(2026, 3, 10, 8, 0, i, 0, time.UTC).Format(time.RFC3339)
+			legs[i] = callLeg(fmt.Sprintf("%s-%d", prefix, i), fmt.Sprintf("%s-call-%d", prefix, i/2), "bravo", fmt.Sprintf("%s-user-%d", prefix, i%7), at, 30)
+		}
+		return legs
+	}
+	ingest := func(legs []any) int64 {
+		if out := s.h.ingest(t, s.ingester, "ingestCallLegs", callLegsQ, "legs", legs); out.Stored != len(legs) || out.Failed != 0 {
+			t.Fatalf("stored %d, failed %d of %d new legs", out.Stored, out.Failed, len(legs))
+		}
+		return s.h.lastStatements()
+	}
+	small, large := ingest(batch("small", 2)), ingest(batch("large", 80))
+	if large != small {
+		t.Errorf("a batch of 80 new legs ran %d SQL statements, one of 2 ran %d; want as many", large, small)
+	}
+	if want := int64(14); storagetest.Postgres() && large != want {
+		t.Errorf("a batch of new legs ran %d SQL statements on PostgreSQL, want %d", large, want)
+	}
+	usage := func() string {
+		var got json.RawMessage
+		s.h.mustDo(t, s.h.as(s.w.full), `{ callingAnalytics { usageTrend(weeks: 1) { calls legs activeUsers } customerUsage(first: 5) { edges { node { calls legs minutes } } } } }`, nil, &got)
+		return string(got)
+	}
+	before := usage()
+	out := s.h.ingest(t, s.ingester, "ingestCallLegs", callLegsQ, "legs", batch("large", 80))
+	if out.Stored != 0 || out.Failed != 0 || out.Results[0].Created || out.Results[0].Changed {
+		t.Errorf("the batch sent again: %+v, want every leg unchanged", out)
+	}
+	if after := usage(); after != before {
+		t.Errorf("the batch sent again changed the figures: %s, then %s", before, after)
+	}
+}
+
 // TestCallLegsConcurrent: legs of the same calls ingested at the same moment by two
 // requests still count each call once (ingests of a customer run one after the other).
 func TestCallLegsConcurrent(t *testing.T) {

@@ -2,7 +2,6 @@ package storage
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"strings"
@@ -14,7 +13,7 @@ import (
 // at its first use, emptied at each commit), with rows through PostgreSQL's COPY in tx:
 // a bulk write then moves them on with one INSERT … SELECT, instead of binding a parameter
 // per value in many statements. rows calls put once per row, with a value per column.
-func Stage(ctx context.Context, tx *sql.Tx, staging, table string, cols []string, rows func(put func(...any) error) error) error {
+func Stage(ctx context.Context, tx *SQLTx, staging, table string, cols []string, rows func(put func(...any) error) error) error {
 	if _, err := tx.ExecContext(ctx, fmt.Sprintf(`CREATE TEMPORARY TABLE IF NOT EXISTS %s ON COMMIT DELETE ROWS AS SELECT %s FROM %s WITH NO DATA`,
 		staging, strings.Join(cols, ", "), table)); err != nil {
 		return fmt.Errorf("create %s: %w", staging, err)
@@ -27,7 +26,7 @@ func Stage(ctx context.Context, tx *sql.Tx, staging, table string, cols []string
 
 // Copy writes rows into cols of table through PostgreSQL's COPY in tx, one statement
 // whatever their number: rows calls put once per row, with a value per column.
-func Copy(ctx context.Context, tx *sql.Tx, table string, cols []string, rows func(put func(...any) error) error) (err error) {
+func Copy(ctx context.Context, tx *SQLTx, table string, cols []string, rows func(put func(...any) error) error) (err error) {
 	stmt, err := tx.PrepareContext(ctx, pq.CopyIn(table, cols...))
 	if err != nil {
 		return fmt.Errorf("start COPY into %s: %w", table, err)

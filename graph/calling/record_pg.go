@@ -9,6 +9,7 @@ import (
 	"github.com/lib/pq"
 
 	"github.com/partnerhub/partnerhub-api/ent/enum"
+	"github.com/partnerhub/partnerhub-api/ent/storage"
 )
 
 // On PostgreSQL, the earlier legs of a batch's calls are read in one statement that joins
@@ -20,7 +21,7 @@ import (
 
 // earlierLegs returns, by call, the legs stored before this batch of the calls named in
 // keys (fresh: the leg IDs of the legs the batch stored).
-func earlierLegs(ctx context.Context, sqlTx *sql.Tx, keys []callKey, fresh map[string]bool) (map[callKey][]Leg, error) {
+func earlierLegs(ctx context.Context, sqlTx *storage.SQLTx, keys []callKey, fresh map[string]bool) (map[callKey][]Leg, error) {
 	custs, ids := make([]int64, len(keys)), make([]string, len(keys))
 	for i, k := range keys {
 		custs[i], ids[i] = int64(k.customerID), k.callID

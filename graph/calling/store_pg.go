@@ -3,7 +3,6 @@ package calling
 import (
 	"cmp"
 	"context"
-	"database/sql"
 	"fmt"
 	"slices"
 	"strings"
@@ -14,6 +13,7 @@ import (
 	"github.com/partnerhub/partnerhub-api/ent/callinguserweek"
 	"github.com/partnerhub/partnerhub-api/ent/callingweek"
 	"github.com/partnerhub/partnerhub-api/ent/facts"
+	"github.com/partnerhub/partnerhub-api/ent/storage"
 )
 
 // On PostgreSQL, inside an ingest's transaction, a change of the rollups is one upsert per
@@ -33,7 +33,7 @@ var (
 
 // applyArrays adds d, of partnerID, to the rollups through sqlTx and returns the change
 // of the week rollups.
-func applyArrays(ctx context.Context, sqlTx *sql.Tx, partnerID int, d *Delta) (map[WeekKey]*WeekCounts, error) {
+func applyArrays(ctx context.Context, sqlTx *storage.SQLTx, partnerID int, d *Delta) (map[WeekKey]*WeekCounts, error) {
 	days := d.SortedDays()
 	dayRows := newColumns(len(dayColumns), len(days))
 	for _, k := range days {
@@ -87,7 +87,7 @@ func (c columns) arrays() []any {
 }
 
 // addRows adds rows, of cols, to table (see upsertRows); with none, it does nothing.
-func addRows(ctx context.Context, sqlTx *sql.Tx, table string, cols, key, counters []string, rows columns) error {
+func addRows(ctx context.Context, sqlTx *storage.SQLTx, table string, cols, key, counters []string, rows columns) error {
 	if len(rows[0]) == 0 {
 		return nil
 	}
@@ -99,7 +99,7 @@ func addRows(ctx context.Context, sqlTx *sql.Tx, table string, cols, key, counte
 
 // upsertUsers adds the calls of the user-weeks keys to their rollup and returns the calls of
 // each after the change, read from the rows the upsert wrote.
-func upsertUsers(ctx context.Context, sqlTx *sql.Tx, partnerID int, keys []UserWeekKey, calls map[UserWeekKey]int64) (map[UserWeekKey]int64, error) {
+func upsertUsers(ctx context.Context, sqlTx *storage.SQLTx, partnerID int, keys []UserWeekKey, calls map[UserWeekKey]int64) (map[UserWeekKey]int64, error) {
 	ints := newColumns(len(userColumns)-1, len(keys)) // every column but the user ID
 	userIDs := make([]string, len(keys))
 	for i, k := range keys {

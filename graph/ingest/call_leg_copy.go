@@ -2,7 +2,6 @@ package ingest
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"slices"
@@ -17,13 +16,15 @@ import (
 
 // On PostgreSQL, legs whose IDs the batch found unknown are written with one COPY straight
 // into their table, in leg ID order (of their bytes, whatever the database's collation):
-// transactions storing legs at once wait for each other's leg IDs, if ever, in one order. Should another transaction have stored one of
-// them since (the unique index on partner and leg ID refuses the COPY), the batch goes
-// back to a savepoint and writes them the slow way: COPY into a session's temporary
-// staging table, then one INSERT … SELECT that skips through that index those stored
-// meanwhile, whose owners the batch then looks up (a leg ID of another customer is a
-// conflict). COPY streams the rows without binding a parameter per value; the staged
-// INSERT … ON CONFLICT costs about as much again as the COPY.
+// transactions storing legs at once wait for each other's leg IDs, if ever, in one order.
+// Should another transaction have stored one of them since (the unique index on partner
+// and leg ID refuses the COPY), the batch goes back to a savepoint and writes them the slow
+// way: COPY into a session's temporary staging table, then one INSERT … SELECT that skips
+// through that index those stored meanwhile, whose owners the batch then looks up (a leg
+// ID of another customer is a conflict). COPY streams the rows without binding a parameter
+// per value; the staged INSERT … ON CONFLICT costs about as much again as the COPY. The
+// lookup of the batch's leg IDs first costs a batch of new legs little more than going
+// without: it reads the index pages the COPY then writes.
 
 // stagingTable receives a batch's legs on the slow way; it empties itself at commit.
 const stagingTable = "call_leg_staging"
@@ -33,7 +34,7 @@ var copyColumns = callleg.Columns[1:]
 
 // copyLegs stores rows of partnerID through COPY in sqlTx, the batch's transaction, and
 // returns the legs stored (without their IDs).
-func copyLegs(ctx context.Context, sqlTx *sql.Tx, partnerID int, rows []*ent.CallLegCreate) ([]*ent.CallLeg, error) {
+func copyLegs(ctx context.Context, sqlTx *storage.SQLTx, partnerID int, rows []*ent.CallLegCreate) ([]*ent.CallLeg, error) {
 	slices.SortFunc(rows, func(a, b *ent.CallLegCreate) int {
 		x, _ := a.Mutation().LegID()
 		y, _ := b.Mutation().LegID()
@@ -93,7 +94,7 @@ func putLegs(partnerID int, rows []*ent.CallLegCreate) func(put func(...any) err
 
 // stageLegs stores rows (in leg ID order) through the staging table, skipping the leg IDs
 // stored meanwhile, and returns the legs stored.
-func stageLegs(ctx context.Context, sqlTx *sql.Tx, partnerID int, rows []*ent.CallLegCreate) ([]*ent.CallLeg, error) {
+func stageLegs(ctx context.Context, sqlTx *storage.SQLTx, partnerID int, rows []*ent.CallLegCreate) ([]*ent.CallLeg, error) {
 	byLegID := make(map[string]*ent.CallLegMutation, len(rows))
 	for _, r := range rows {
 		id, _ := r.Mutation().LegID()
@@ -163,7 +164,7 @@ func storedLeg(partnerID int, m *ent.CallLegMutation) *ent.CallLeg {
 
 // storedLegIDs returns the customer of each of legIDs already stored for partnerID, in one
 // statement.
-func storedLegIDs(ctx context.Context, sqlTx *sql.Tx, partnerID int, legIDs []string) (map[string]int, error) {
+func storedLegIDs(ctx context.Context, sqlTx *storage.SQLTx, partnerID int, legIDs []string) (map[string]int, error) {
 	rows, err := sqlTx.QueryContext(ctx, fmt.Sprintf("SELECT %[1]s, %[2]s FROM %[3]s WHERE %[4]s = $1 AND %[1]s = ANY($2::text[])",
 		callleg.FieldLegID, callleg.FieldCustomerID, callleg.Table, callleg.FieldPartnerID), partnerID, pq.Array(legIDs))
 	if err != nil {

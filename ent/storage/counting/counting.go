@@ -28,6 +28,10 @@ func WithCounter(ctx context.Context) (context.Context, *atomic.Int64) {
 // Statements is the process-wide count of SQL statements, for metrics.
 var Statements atomic.Int64
 
+// Count counts a statement sent around the driver (on a transaction's database/sql
+// handle) as one of ctx's.
+func Count(ctx context.Context) { count(ctx) }
+
 func count(ctx context.Context) {
 	Statements.Add(1)
 	if n, ok := ctx.Value(counterKey{}).(*atomic.Int64); ok {
