@@ -161,22 +161,21 @@ func (r Rules) Bar(partnerID int, product enum.Product) sql.Querier {
 	})
 }
 
-// BarOf is Bar worked out from ratios, the sorted assignment ratios of the partner's ACTIVE
-// lines of the product: the floor when there are fewer than the minimum, else the factor
-// times their median, the average of the middle one or two (halving is exact, so it is
-// the same number as the database's average). ok is false when there is no ratio to take
-// the median of, where Bar is null.
-func (r Rules) BarOf(ratios []float64) (bar float64, ok bool) {
-	n := len(ratios)
+// BarOf is Bar worked out from the n assignment ratios of the partner's ACTIVE lines of
+// the product, at(i) the i-th smallest: the floor when there are fewer than the minimum,
+// else the factor times their median, the average of the middle one or two (halving is
+// exact, so it is the same number as the database's average). ok is false when there is
+// no ratio to take the median of, where Bar is null.
+func (r Rules) BarOf(n int, at func(i int) float64) (bar float64, ok bool) {
 	switch {
 	case n < r.Settings.LowAssignmentMinLines:
 		return r.Settings.LowAssignmentFloor, true
 	case n == 0:
 		return 0, false
 	case n%2 == 1:
-		return r.Settings.LowAssignmentFactor * ratios[n/2], true
+		return r.Settings.LowAssignmentFactor * at(n/2), true
 	}
-	return r.Settings.LowAssignmentFactor * ((ratios[n/2-1] + ratios[n/2]) / 2), true
+	return r.Settings.LowAssignmentFactor * ((at(n/2-1) + at(n/2)) / 2), true
 }
 
 // sub and lic name columns of the st_sub and st_lic aliases.

@@ -23,14 +23,73 @@ import (
 // partner's low-assignment bars and the assignment ratios they are worked out from: read
 // once for the whole partner, they give the KPIs of any set of its customers without asking
 // the database again, and a change of a few customers is brought in by reading those
-// customers alone (Patch), the bars included. They hold no pointers but the index and the
-// ratios' slices: copying the rows for a patch is one move of memory, and the collector
+// customers alone (Patch), the bars included. A patch copies only the chunks of rows and
+// the blocks of ratios it changes and shares the rest with the members it was made from: a
+// batch touching a hundred customers of a hundred thousand allocates a few hundred
+// kilobytes, not the whole partner's members. The rows hold no pointers: the collector
 // does not walk them.
 type Members struct {
 	at     map[int]int32 // row of each customer ID; shared by patches that add no customer
-	rows   []Member
+	rows   memberRows
 	ratios ratios
 	bars   Bars
+}
+
+// memberRows are the members in chunks of memberChunk, the last one possibly shorter;
+// a chunk is never written once a Members holds it.
+type memberRows [][]Member
+
+// memberChunk is the members of a chunk.
+const memberChunk = 64
+
+// get returns row i.
+func (r memberRows) get(i int32) Member { return r[i/memberChunk][i%memberChunk] }
+
+// len counts the rows.
+func (r memberRows) len() int {
+	if len(r) == 0 {
+		return 0
+	}
+	return (len(r)-1)*memberChunk + len(r[len(r)-1])
+}
+
+// rowsOf cuts rows into chunks.
+func rowsOf(rows []Member) memberRows {
+	var out memberRows
+	for c := range slices.Chunk(rows, memberChunk) {
+		out = append(out, c[:len(c):len(c)])
+	}
+	return out
+}
+
+// rowWriter writes the rows of a patch, copying each chunk it writes first, once.
+type rowWriter struct {
+	rows   memberRows
+	copied map[int32]bool
+}
+
+// own returns chunk c, copied for the patch.
+func (w *rowWriter) own(c int32) []Member {
+	if !w.copied[c] {
+		w.rows[c] = append(make([]Member, 0, memberChunk), w.rows[c]...)
+		w.copied[c] = true
+	}
+	return w.rows[c]
+}
+
+// set writes row i.
+func (w *rowWriter) set(i int32, m Member) { w.own(i / memberChunk)[i%memberChunk] = m }
+
+// add appends a row and returns its index.
+func (w *rowWriter) add(m Member) int32 {
+	i := int32(w.rows.len())
+	if i%memberChunk == 0 {
+		w.rows = append(w.rows, make([]Member, 0, memberChunk))
+		w.copied[i/memberChunk] = true
+	}
+	c := i / memberChunk
+	w.rows[c] = append(w.own(c), m)
+	return i
 }
 
 // Member is one customer's region (its index in enum.Region's values), the KPIs it counts
@@ -77,11 +136,13 @@ func KpiMembers(ctx context.Context, c *ent.Client, env filter.Env) (Members, er
 	if err != nil {
 		return Members{}, err
 	}
-	m := Members{at: make(map[int]int32, len(fresh)), rows: make([]Member, 0, len(fresh)), ratios: rs, bars: rs.bars(env.Rules)}
+	m := Members{at: make(map[int]int32, len(fresh)), ratios: rs, bars: rs.bars(env.Rules)}
+	rows := make([]Member, 0, len(fresh))
 	for id, row := range fresh {
-		m.at[id] = int32(len(m.rows))
-		m.rows = append(m.rows, row)
+		m.at[id] = int32(len(rows))
+		rows = append(rows, row)
 	}
+	m.rows = rowsOf(rows)
 	return m, nil
 }
 
@@ -101,7 +162,15 @@ func (m Members) Patch(ctx context.Context, c *ent.Client, env filter.Env, custo
 		}
 		rs = rs.moved(customers, moved)
 	}
-	out := Members{at: m.at, rows: slices.Clone(m.rows), ratios: rs, bars: rs.bars(env.Rules)}
+	return m.with(customers, fresh, rs, env.Rules), nil
+}
+
+// with returns m with the members of customers replaced by fresh (a customer missing
+// from it has left the KPIs' scope), and with the ratios rs and the bars they give under
+// rules; m itself is left as it was.
+func (m Members) with(customers []int, fresh map[int]Member, rs ratios, rules status.Rules) Members {
+	out := Members{at: m.at, ratios: rs, bars: rs.bars(rules)}
+	w := rowWriter{rows: slices.Clone(m.rows), copied: map[int32]bool{}}
 	shared := true // out.at is m.at
 	for _, id := range customers {
 		row, ok := fresh[id]
@@ -111,16 +180,16 @@ func (m Members) Patch(ctx context.Context, c *ent.Client, env filter.Env, custo
 		i, known := out.at[id]
 		switch {
 		case known:
-			out.rows[i] = row
+			w.set(i, row)
 		case ok:
 			if shared {
 				out.at, shared = maps.Clone(m.at), false
 			}
-			out.at[id] = int32(len(out.rows))
-			out.rows = append(out.rows, row)
+			out.at[id] = w.add(row)
 		}
 	}
-	return out, nil
+	out.rows = w.rows
+	return out
 }
 
 // readMembers reads the members among ids (every customer of the partner when nil) in one
@@ -213,13 +282,15 @@ func (m Members) Count(visible map[int]bool, region *enum.Region) Kpis {
 		}
 	}
 	if visible == nil {
-		for _, c := range m.rows {
-			count(c)
+		for _, chunk := range m.rows {
+			for _, c := range chunk {
+				count(c)
+			}
 		}
 	} else {
 		for id := range visible {
 			if i, ok := m.at[id]; ok {
-				count(m.rows[i])
+				count(m.rows.get(i))
 			}
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	stdsql "database/sql"
 	"fmt"
 	"slices"
+	"sort"
 
 	"entgo.io/ent/dialect/sql"
 
@@ -22,11 +23,47 @@ import (
 // those of the customers it reads again instead of asking the database for the medians.
 type ratios [len(status.ScopeProducts)]productRatios
 
-// productRatios are the sorted ratios of one product and, at the same index, the customer
-// of each.
+// productRatios are the sorted ratios of one product in blocks, each of blockSize ratios
+// or a few more or fewer, the blocks in order: a patch copies the blocks whose ratios it
+// moves and shares the others (the customers a batch touches have ratios all over the
+// order, so copying every ratio would copy the whole partner's lines for each batch).
 type productRatios struct {
+	blocks []ratioBlock
+	n      int
+}
+
+// ratioBlock is a run of sorted ratios and, at the same index, the customer of each.
+type ratioBlock struct {
 	values    []float64
 	customers []int
+}
+
+// blockSize is the size of the blocks a reading makes; a block a patch grows past twice
+// that is split.
+const blockSize = 64
+
+// at is the i-th smallest ratio.
+func (p productRatios) at(i int) float64 {
+	for _, b := range p.blocks {
+		if i < len(b.values) {
+			return b.values[i]
+		}
+		i -= len(b.values)
+	}
+	panic(fmt.Sprintf("analytics: ratio %d of %d", i, p.n))
+}
+
+// appendSorted appends sorted ratios (values and their customers) as new blocks.
+func (p *productRatios) appendSorted(values []float64, customers []int) {
+	for len(values) > 0 {
+		n := min(len(values), blockSize)
+		if len(values) < 2*blockSize {
+			n = len(values) // a last block of up to twice the size rather than a small one
+		}
+		p.blocks = append(p.blocks, ratioBlock{values: values[:n:n], customers: customers[:n:n]})
+		p.n += n
+		values, customers = values[n:], customers[n:]
+	}
 }
 
 // readRatios reads the ratios of the lines of ids (of every customer of the partner when
@@ -43,9 +80,14 @@ func readRatios(ctx context.Context, c *ent.Client, env filter.Env, ids []int) (
 		return out, fmt.Errorf("read assignment ratios: %w", err)
 	}
 	slices.SortFunc(rows, func(a, b ratioRow) int { return cmp.Compare(a.Ratio, b.Ratio) })
+	var values [len(out)][]float64
+	var customers [len(out)][]int
 	for _, r := range rows {
-		p := &out[slices.Index(status.ScopeProducts[:], r.Product)]
-		p.values, p.customers = append(p.values, r.Ratio), append(p.customers, r.CustomerID)
+		i := slices.Index(status.ScopeProducts[:], r.Product)
+		values[i], customers[i] = append(values[i], r.Ratio), append(customers[i], r.CustomerID)
+	}
+	for i := range out {
+		out[i].appendSorted(values[i], customers[i])
 	}
 	return out, nil
 }
@@ -58,28 +100,68 @@ type ratioRow struct {
 }
 
 // moved returns rs with the ratios of customers replaced by fresh, theirs read anew; rs
-// itself is left as it was. One pass over each product's ratios merges them in.
+// itself is left as it was, and shares with the result the blocks that neither hold a
+// ratio of customers nor get one of fresh.
 func (rs ratios) moved(customers []int, fresh ratios) ratios {
 	touched := newIDSet(customers)
 	var out ratios
 	for i, old := range rs {
-		f := fresh[i]
-		n := len(old.values) + len(f.values)
-		p := productRatios{values: make([]float64, 0, n), customers: make([]int, 0, n)}
-		next := 0 // the first of f not merged in
-		for j, v := range old.values {
-			if touched.has(old.customers[j]) {
-				continue
-			}
-			for ; next < len(f.values) && f.values[next] < v; next++ {
-				p.values, p.customers = append(p.values, f.values[next]), append(p.customers, f.customers[next])
-			}
-			p.values, p.customers = append(p.values, v), append(p.customers, old.customers[j])
-		}
-		p.values, p.customers = append(p.values, f.values[next:]...), append(p.customers, f.customers[next:]...)
-		out[i] = p
+		out[i] = old.moved(touched, fresh[i])
 	}
 	return out
+}
+
+func (p productRatios) moved(touched idSet, fresh productRatios) productRatios {
+	var fv []float64
+	var fc []int
+	for _, b := range fresh.blocks {
+		fv, fc = append(fv, b.values...), append(fc, b.customers...)
+	}
+	out := productRatios{blocks: make([]ratioBlock, 0, len(p.blocks)+1)}
+	next := 0 // the first of fresh not merged in
+	for i, b := range p.blocks {
+		// A fresh ratio goes into the last block whose first ratio is not above it; those
+		// below the first block's go into the first.
+		end := len(fv)
+		if i+1 < len(p.blocks) {
+			end = next + sort.SearchFloat64s(fv[next:], p.blocks[i+1].values[0])
+		}
+		if end == next && !b.holdsAny(touched) {
+			out.blocks, out.n = append(out.blocks, b), out.n+len(b.values)
+			continue
+		}
+		values, customers := b.merged(touched, fv[next:end], fc[next:end])
+		next = end
+		if len(values) > 2*blockSize {
+			out.appendSorted(values, customers)
+		} else if len(values) > 0 {
+			out.blocks, out.n = append(out.blocks, ratioBlock{values, customers}), out.n+len(values)
+		}
+	}
+	out.appendSorted(fv[next:], fc[next:]) // with no block before, every fresh ratio
+	return out
+}
+
+// holdsAny tells whether a ratio of b is of one of the customers.
+func (b ratioBlock) holdsAny(customers idSet) bool {
+	return slices.ContainsFunc(b.customers, customers.has)
+}
+
+// merged returns b's ratios but those of touched, with the sorted fresh ones merged in.
+func (b ratioBlock) merged(touched idSet, fv []float64, fc []int) ([]float64, []int) {
+	n := len(b.values) + len(fv)
+	values, customers := make([]float64, 0, n), make([]int, 0, n)
+	next := 0
+	for j, v := range b.values {
+		if touched.has(b.customers[j]) {
+			continue
+		}
+		for ; next < len(fv) && fv[next] < v; next++ {
+			values, customers = append(values, fv[next]), append(customers, fc[next])
+		}
+		values, customers = append(values, v), append(customers, b.customers[j])
+	}
+	return append(values, fv[next:]...), append(customers, fc[next:]...)
 }
 
 // idSet is a set of IDs as bits over the range from the least to the greatest: asked once
@@ -111,7 +193,7 @@ func (s idSet) has(id int) bool {
 func (rs ratios) bars(rules status.Rules) Bars {
 	var out Bars
 	for i, p := range rs {
-		bar, ok := rules.BarOf(p.values)
+		bar, ok := rules.BarOf(p.n, p.at)
 		out[i] = stdsql.NullFloat64{Float64: bar, Valid: ok}
 	}
 	return out

@@ -133,8 +133,10 @@ func TestMembersBarsAreTheDatabases(t *testing.T) {
 func pairs(rs ratios) string {
 	var out [len(rs)][][2]float64
 	for i, p := range rs {
-		for j, v := range p.values {
-			out[i] = append(out[i], [2]float64{v, float64(p.customers[j])})
+		for _, b := range p.blocks {
+			for j, v := range b.values {
+				out[i] = append(out[i], [2]float64{v, float64(b.customers[j])})
+			}
 		}
 		slices.SortFunc(out[i], func(a, b [2]float64) int { return cmp.Or(cmp.Compare(a[0], b[0]), cmp.Compare(a[1], b[1])) })
 	}
