@@ -102,11 +102,12 @@ func (b bench) uncachedAndCached(ctx context.Context, e *app.Env, cachedURL, tok
 // live measures how long a committed change through instance A takes to reach every
 // subscriber of instance B.
 func (b bench) live(ctx context.Context, e *app.Env, a *app.App, urlA, token string) error {
-	urlB, closeB, err := secondInstance(ctx, e, a, "live")
+	instB, err := secondInstance(ctx, a, "live")
 	if err != nil {
 		return err
 	}
-	defer closeB()
+	defer instB.close()
+	urlB := instB.url
 	// Each mutation moves a benchmark subscription in or out of the 90-day expiry window,
 	// so each one changes approachingExpiration.
 	probe, err := newLiveProbe(ctx, urlA, token)
@@ -161,24 +162,6 @@ func (b bench) live(ctx context.Context, e *app.Env, a *app.App, urlA, token str
 	pct := func(p float64) time.Duration { return latencies[int(p*float64(len(latencies)-1))] }
 	fmt.Fprintf(e.Stdout, "%d mutations on A, %d subscribers on B: %d of %d updates received, p50 %s, p99 %s (from sending the mutation)\n",
 		b.requests, b.subscribers, len(latencies), want, pct(0.5).Round(100*time.Microsecond), pct(0.99).Round(100*time.Microsecond))
+	fmt.Fprintf(e.Stdout, "instance B (subscribers): peak RSS %s\n", instB.peakRSS())
 	return nil
-}
-
-// secondInstance serves instance B on a's database, for the suite (PostgreSQL only).
-func secondInstance(ctx context.Context, e *app.Env, a *app.App, suite string) (string, func(), error) {
-	if a.DB.Embedded {
-		return "", nil, fmt.Errorf("the %s suite needs two instances on PostgreSQL: set DATABASE_URL", suite)
-	}
-	other, err := app.Open(ctx, e)
-	if err != nil {
-		return "", nil, err
-	}
-	sctx, stop := context.WithCancel(ctx)
-	urlB, err := serveBench(sctx, other, otherPort(a.Cfg.Addr))
-	if err != nil {
-		stop()
-		other.Close()
-		return "", nil, err
-	}
-	return urlB, func() { stop(); other.Close() }, nil
 }

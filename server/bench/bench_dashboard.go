@@ -51,11 +51,12 @@ const liveKpisQuery = `subscription { kpisUpdated { totalCustomers { count } app
 // subscription of a customer every subscriber sees in or out of the expiry window, and
 // the time until each subscriber hears of it is the live latency.
 func (b bench) dashboard(ctx context.Context, e *app.Env, a *app.App, adm *ent.Admin, urlA, token string) error {
-	urlB, closeB, err := secondInstance(ctx, e, a, "dashboard")
+	instB, err := secondInstance(ctx, a, "dashboard")
 	if err != nil {
 		return err
 	}
-	defer closeB()
+	defer instB.close()
+	urlB := instB.url
 	// The integrator and the probe are other FULL_ADMINs than the readers', so that the
 	// admission control's fair queue gives each its own share of the slots: the probe's
 	// change does not queue behind the integrator's batches.
@@ -147,6 +148,7 @@ func (b bench) dashboard(ctx context.Context, e *app.Env, a *app.App, adm *ent.A
 	fmt.Fprintf(e.Stdout, "dashboard reads: %d, p50 %s, p99 %s; cache hit rate %.1f %% (%0.f of %0.f lookups)\n", reads.requests,
 		reads.percentile(0.5).Round(100*time.Microsecond), reads.percentile(0.99).Round(100*time.Microsecond), 100*hits/(hits+misses), hits, hits+misses)
 	fmt.Fprintf(e.Stdout, "database CPU: %.2f s/s (backends of this database)\n", cpu1.spent/elapsed.Seconds())
+	fmt.Fprintf(e.Stdout, "instance B (subscribers): peak RSS %s\n", instB.peakRSS())
 	return nil
 }
 

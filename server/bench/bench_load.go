@@ -152,8 +152,11 @@ func sequential(ctx context.Context, url, token string, body []byte, n int) (loa
 func resetPeakRSS() { _ = os.WriteFile("/proc/self/clear_refs", []byte("5"), 0) }
 
 // peakRSS reads the process's peak resident set size (Linux VmHWM).
-func peakRSS() string {
-	b, err := os.ReadFile("/proc/self/status")
+func peakRSS() string { return peakRSSOf("self") }
+
+// peakRSSOf reads the peak resident set size of process pid (Linux VmHWM).
+func peakRSSOf(pid string) string {
+	b, err := os.ReadFile("/proc/" + pid + "/status")
 	if err != nil {
 		return "unknown"
 	}

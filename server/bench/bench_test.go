@@ -3,7 +3,6 @@ package bench
 import (
 	"context"
 	"io"
-	"net"
 	"strings"
 	"testing"
 
@@ -43,22 +42,14 @@ func benchRun(t *testing.T, args ...string) (string, error) {
 	return out.String(), err
 }
 
-// freeAddr returns a loopback address nothing listens on now.
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
-}
-
 // TestBenchListensOnAddr: --addr chooses where the benchmark serves, and without it the
 // benchmark takes a free loopback port, whatever PARTNERHUB_ADDR says.
 func TestBenchListensOnAddr(t *testing.T) {
 	t.Run("Given", func(t *testing.T) {
-		addr := freeAddr(t)
+		addr, err := freeAddr("127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
 		if out := runBench(t, "--addr", addr); !strings.Contains(out, "serving http://"+addr+"/graphql") {
 			t.Fatalf("bench --addr %s served elsewhere:\n%s", addr, out)
 		}
