@@ -128,8 +128,18 @@ func (b bench) live(ctx context.Context, e *app.Env, a *app.App, urlA, token str
 		}
 		subs[i] = s
 	}
+	// One change first, unmeasured: the first change after the subscribers' first figures
+	// reads every customer's KPIs on B once; later changes bring them up to date customer
+	// by customer. Then one change a second, slower than a scope's live recomputations are
+	// paced (PARTNERHUB_LIVE_MAX_RATE), so that each change is measured, not the pause
+	// after the one before.
 	var latencies []time.Duration
-	for i := range b.requests {
+	tick := time.NewTicker(time.Second)
+	defer tick.Stop()
+	for i := range b.requests + 1 {
+		if i > 0 {
+			<-tick.C
+		}
 		body := probe.upsert(i%2 == 0)
 		start := time.Now()
 		if err := probe.mutate.post(ctx, body); err != nil {
@@ -146,7 +156,7 @@ func (b bench) live(ctx context.Context, e *app.Env, a *app.App, urlA, token str
 				_, err := s.Next(wctx)
 				took := time.Since(start)
 				mu.Lock()
-				if err == nil {
+				if err == nil && i > 0 {
 					latencies = append(latencies, took)
 				}
 				mu.Unlock()
