@@ -2,11 +2,19 @@ package bench
 
 import (
 	"context"
+	"encoding/json"
 	"io"
+	"os"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/partnerhub/partnerhub-api/ent"
 	"github.com/partnerhub/partnerhub-api/ent/storage/storagetest"
+	"github.com/partnerhub/partnerhub-api/graph/ingest"
+	"github.com/partnerhub/partnerhub-api/graph/model"
 	"github.com/partnerhub/partnerhub-api/server/internal/app"
 )
 
@@ -72,6 +80,41 @@ func TestBenchRefusesEmptyRuns(t *testing.T) {
 		out, err := benchRun(t, args...)
 		if err == nil || !strings.Contains(err.Error(), args[2]+" takes") || strings.Contains(out, "seeding") {
 			t.Errorf("bench %v: %v\n%s", args, err, out)
+		}
+	}
+}
+
+// TestRunLegIDs: the legs the ingest suite writes are valid, and those it deletes before a
+// run are those its runs write, never a seeded leg (whose ID is a UUID, which may begin
+// with b).
+func TestRunLegIDs(t *testing.T) {
+	dir := t.TempDir()
+	ndjson, csvPath := filepath.Join(dir, "legs.ndjson"), filepath.Join(dir, "legs.csv")
+	ext := "c1"
+	now := time.Date(2026, 3, 18, 12, 0, 0, 0, time.UTC)
+	if err := writeBenchLegs(ndjson, csvPath, now.Format("150405"), 50, now, 1, []*ent.Customer{{ID: 1, ExternalID: &ext}}); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(ndjson)
+	if err != nil {
+		t.Fatal(err)
+	}
+	re := regexp.MustCompile(runLegIDs)
+	for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+		var leg model.CallLegInput
+		if err := json.Unmarshal([]byte(line), &leg); err != nil {
+			t.Fatalf("%s: %v", line, err)
+		}
+		if err := ingest.CheckCallLeg(&leg, now); err != nil {
+			t.Fatalf("%s: %v", line, err)
+		}
+		if !re.MatchString(leg.LegID) {
+			t.Fatalf("leg ID %q of a run does not match %s", leg.LegID, runLegIDs)
+		}
+	}
+	for _, seeded := range []string{"b0123456-7890-4abc-8def-0123456789ab", "b1234567-1", "85c41bd7-624e-43e1-8c52-e5d7b4e3f50b"} {
+		if re.MatchString(seeded) {
+			t.Errorf("leg ID %q, not a run's, matches %s", seeded, runLegIDs)
 		}
 	}
 }
