@@ -132,8 +132,8 @@ func TestCachePacesRecomputations(t *testing.T) {
 	broker := NewLocal()
 	c := NewCache(broker, time.Hour, time.Now)
 	c.MinInterval = 250 * time.Millisecond
-	tick := time.Unix(0, 0)
-	c.SetTick(func() time.Time { return tick })
+	var tick atomic.Int64 // the tick clock, in nanoseconds: a background renewal reads it
+	c.SetTick(func() time.Time { return time.Unix(0, tick.Load()) })
 	var computed atomic.Int32
 	get := func(ctx context.Context) int32 {
 		v, err := Get(ctx, c, Scope{PartnerID: 7, Name: "all"}, "kpis", func(context.Context) (int32, error) { return computed.Add(1), nil })
@@ -159,7 +159,7 @@ func TestCachePacesRecomputations(t *testing.T) {
 		{"UnchangedWithinIntervalKeeps", 10 * time.Millisecond, false, Strict(bg), 3},
 	}
 	for _, s := range steps {
-		tick = tick.Add(s.advance)
+		tick.Add(int64(s.advance))
 		if s.change {
 			broker.deliver(Everything(7))
 		}
@@ -241,8 +241,8 @@ func TestCacheServesWhileRecomputing(t *testing.T) {
 	broker := NewLocal()
 	c := NewCache(broker, time.Hour, time.Now)
 	c.MinInterval = 250 * time.Millisecond
-	tick := time.Unix(0, 0)
-	c.SetTick(func() time.Time { return tick })
+	var tick atomic.Int64 // the tick clock, in nanoseconds: a background renewal reads it
+	c.SetTick(func() time.Time { return time.Unix(0, tick.Load()) })
 	var computed atomic.Int32
 	started, release := make(chan struct{}, 1), make(chan struct{})
 	compute := func(context.Context) (int32, error) {
@@ -261,7 +261,7 @@ func TestCacheServesWhileRecomputing(t *testing.T) {
 		return v
 	}
 	get()
-	tick = tick.Add(time.Second)
+	tick.Add(int64(time.Second))
 	broker.deliver(Everything(7))
 	if got := get(); got != 1 {
 		t.Errorf("the reader after the change got computation %d, want the stored 1", got)
