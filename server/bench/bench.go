@@ -1,5 +1,6 @@
 // Package bench measures the server at scale: it seeds a benchmark partner once, serves the
-// app in-process and drives it with load generators of its own, one suite at a time.
+// app in-process (the live and dashboard suites' instance B in a process of its own) and
+// drives it with load generators of its own, one suite at a time.
 package bench
 
 import (
@@ -40,7 +41,8 @@ const directoryQuery = `query($q: String) { customers(first: 50, orderBy: {field
 var Command = app.Command{
 	Usage: "Benchmarks the server at scale: seeds --customers into the configured database (reusing a\n" +
 		"previous benchmark seed of that size), serves in-process on --addr (else a free loopback\n" +
-		"port; a second instance on another port of that host) and measures one --suite:\n" +
+		"port; a second instance, a server process of its own, on another port of that host) and\n" +
+		"measures one --suite:\n" +
 		"  directory  the customer directory page from --clients clients for --duration, unfiltered and\n" +
 		"             filtered (--runs)\n" +
 		"  analytics  kpis uncached and cached, and each CALLING analytics section, one request at a time\n" +
