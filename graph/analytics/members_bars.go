@@ -38,8 +38,7 @@ type ratioBlock struct {
 	customers []int
 }
 
-// blockSize is the size of the blocks a reading makes; a block a patch grows past twice
-// that is split.
+// blockSize is the size of the blocks appendSorted makes; none holds twice as many.
 const blockSize = 64
 
 // at is the i-th smallest ratio.
@@ -130,13 +129,8 @@ func (p productRatios) moved(touched idSet, fresh productRatios) productRatios {
 			out.blocks, out.n = append(out.blocks, b), out.n+len(b.values)
 			continue
 		}
-		values, customers := b.merged(touched, fv[next:end], fc[next:end])
+		out.appendSorted(b.merged(touched, fv[next:end], fc[next:end]))
 		next = end
-		if len(values) > 2*blockSize {
-			out.appendSorted(values, customers)
-		} else if len(values) > 0 {
-			out.blocks, out.n = append(out.blocks, ratioBlock{values, customers}), out.n+len(values)
-		}
 	}
 	out.appendSorted(fv[next:], fc[next:]) // with no block before, every fresh ratio
 	return out
