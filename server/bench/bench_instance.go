@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/partnerhub/partnerhub-api/server/internal/app"
@@ -22,8 +23,9 @@ import (
 type instance struct {
 	url    string
 	cmd    *exec.Cmd
-	stderr *bytes.Buffer
-	exited chan error
+	stderr *bytes.Buffer // read once the process has exited
+	exited chan struct{} // closed once it has
+	err    error         // how it exited
 }
 
 // secondInstance starts instance B on a's database, with a's configuration, for the
@@ -48,15 +50,15 @@ func secondInstance(ctx context.Context, a *app.App, suite string) (*instance, e
 		"PARTNERHUB_AUTH_CACHE_TTL="+c.AuthCacheTTL.String(), "PARTNERHUB_ANALYTICS_CACHE_TTL="+c.AnalyticsCacheTTL.String(),
 		"PARTNERHUB_LIVE_MAX_RATE="+strconv.Itoa(c.LiveMaxRate), "PARTNERHUB_MAX_CONCURRENT_REQUESTS="+strconv.Itoa(c.MaxConcurrent),
 		"PARTNERHUB_MAX_SUBSCRIPTIONS="+strconv.Itoa(c.MaxSubscriptions), "PARTNERHUB_GC_PERCENT="+strconv.Itoa(c.GCPercent))
-	b := &instance{url: "http://" + addr + "/graphql", cmd: cmd, stderr: &bytes.Buffer{}, exited: make(chan error, 1)}
+	b := &instance{url: "http://" + addr + "/graphql", cmd: cmd, stderr: &bytes.Buffer{}, exited: make(chan struct{})}
 	cmd.Stderr = b.stderr
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("start instance B: %w", err)
 	}
-	go func() { b.exited <- cmd.Wait() }()
+	go func() { b.err = cmd.Wait(); close(b.exited) }()
 	if err := b.ready(ctx); err != nil {
 		b.close()
-		return nil, err
+		return nil, fmt.Errorf("%w (exit: %v): %s", err, b.err, b.stderr)
 	}
 	return b, nil
 }
@@ -83,28 +85,27 @@ func (b *instance) ready(ctx context.Context) error {
 			}
 		}
 		select {
-		case err := <-b.exited:
-			return fmt.Errorf("instance B exited (%v): %s", err, b.stderr.String())
+		case <-b.exited:
+			return errors.New("instance B exited")
 		case <-ctx.Done():
 			return ctx.Err()
 		case <-time.After(100 * time.Millisecond):
 		}
 	}
-	return fmt.Errorf("instance B was not ready within a minute: %s", b.stderr.String())
+	return errors.New("instance B was not ready within a minute")
 }
 
 // peakRSS reads B's peak resident set size.
 func (b *instance) peakRSS() string { return peakRSSOf(strconv.Itoa(b.cmd.Process.Pid)) }
 
-// close stops B as a deployment would (SIGTERM), and kills it should it not stop.
+// close stops B as a deployment would (SIGTERM), kills it should it not stop, and waits
+// for it to exit.
 func (b *instance) close() {
-	_ = b.cmd.Process.Signal(os.Interrupt)
+	_ = b.cmd.Process.Signal(syscall.SIGTERM)
 	select {
 	case <-b.exited:
 	case <-time.After(20 * time.Second):
 		_ = b.cmd.Process.Kill()
-		if err := <-b.exited; err != nil && !errors.Is(err, os.ErrProcessDone) {
-			fmt.Fprintf(os.Stderr, "instance B: %v\n", err)
-		}
+		<-b.exited
 	}
 }
